@@ -1,0 +1,79 @@
+/*
+ * redline/archive.h - the git repository that keeps every revision.
+ *
+ * An archive is a bare git repository (HEAD -> refs/heads/main,
+ * core.logAllRefUpdates=true), readable with plain git.  Commits are written
+ * through libgit2 only, the crash-safe way: objects built in a mempack, one
+ * pack written and fsynced, the ref moved last (compare-and-swap on the
+ * parent).  redline's own files live in <gitdir>/redline/.
+ */
+#ifndef REDLINE_ARCHIVE_H
+#define REDLINE_ARCHIVE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <git2.h>
+
+#include "redline/buf.h"
+
+typedef struct rl_archive rl_archive;
+
+/** Creates an archive at `path` (created if missing, must be empty or absent):
+ *  bare repo, HEAD -> main, logAllRefUpdates, diff.redline.wordRegex and
+ *  info/attributes so `git diff --word-diff` keeps 10.000 / 3,5 one word.
+ *  RL_EEXISTS when `path` already holds a repository. */
+int rl_archive_init(rl_archive **out, const char *path);
+
+/** Opens an existing archive; RL_ENOTFOUND with a helpful message otherwise. */
+int rl_archive_open(rl_archive **out, const char *path);
+
+void rl_archive_free(rl_archive *archive);
+
+/** The libgit2 repository (lent). */
+git_repository *rl_archive_repo(const rl_archive *archive);
+
+/** The git directory (the archive's path, lent, no trailing slash). */
+const char *rl_archive_path(const rl_archive *archive);
+
+/** <gitdir>/redline, created on demand: state, lock (lent). */
+const char *rl_archive_state_dir(const rl_archive *archive);
+
+/** Takes the writer lock: an flock on <gitdir>/redline/lock (released by the
+ *  kernel if we crash, so never stuck).  Waits up to `wait_ms`, then
+ *  RL_ELOCKED: "archive 'x' is locked by another redline (pid N)".  Also reports
+ *  a stale refs/heads/main.lock left by a crashed git. */
+int rl_archive_lock(rl_archive *archive, int wait_ms);
+void rl_archive_unlock(rl_archive *archive);
+
+/** One file to write (data != NULL) or remove (data == NULL). */
+typedef struct rl_file_update {
+	const char *path;
+	const char *data;
+	size_t len;
+} rl_file_update;
+
+typedef struct rl_commit_info {
+	const char *message;   /* stored verbatim; should end in '\n' */
+	int64_t time;          /* author and committer time (Unix seconds) */
+	int tz_offset_minutes;
+	const char *name;      /* NULL: "redline" */
+	const char *email;     /* NULL: "redline@localhost" */
+} rl_commit_info;
+
+/** Commits `n` updates on top of HEAD (the first commit when none) and moves
+ *  refs/heads/main last.  Cost is proportional to the updates, not the tree.
+ *  Removing a path that does not exist is not an error.  Retries a few times
+ *  on GIT_ELOCKED / GIT_EMODIFIED.  The caller should hold the writer lock. */
+int rl_archive_commit(git_oid *out, rl_archive *archive, const rl_file_update *updates,
+		      size_t n, const rl_commit_info *info);
+
+/** The commit HEAD points to; RL_ENOTFOUND in an archive without commits. */
+int rl_archive_head(git_oid *out, rl_archive *archive);
+
+/** Resolves a revision (as git rev-parse does) to a commit id. */
+int rl_archive_resolve(git_oid *out, rl_archive *archive, const char *rev);
+
+/** Reads `path` as of `commit` (NULL: HEAD) into `out`; RL_ENOTFOUND if absent. */
+int rl_archive_read(rl_buf *out, rl_archive *archive, const git_oid *commit, const char *path);
+
+#endif

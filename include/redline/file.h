@@ -1,0 +1,21 @@
+/*
+ * redline/file.h - reading and writing whole files, safely.
+ */
+#ifndef REDLINE_FILE_H
+#define REDLINE_FILE_H
+
+#include <stddef.h>
+#include "redline/buf.h"
+
+/** Reads the file at `path` into `out` (appending), failing with RL_ETOOBIG
+ *  once it passes out->max; "-" reads standard input. */
+int rl_file_read(rl_buf *out, const char *path);
+
+/** Writes `len` bytes to `path` atomically: a temporary file beside it,
+ *  fsync, rename.  A crash leaves the old file or the new one, never half. */
+int rl_file_write_atomic(const char *path, const void *data, size_t len);
+
+/** mkdir -p, mode 0777 & ~umask. */
+int rl_mkdir_p(const char *path);
+
+#endif

@@ -1,0 +1,27 @@
+/*
+ * redline/hash.h - XXH3 hashes of item text and identities.
+ *
+ * XXH3-128 decides whether an item changed; its hex form is 32 lowercase
+ * characters, high half first, as `xxhsum -H2` prints it.
+ */
+#ifndef REDLINE_HASH_H
+#define REDLINE_HASH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct rl_hash128 {
+	uint64_t high;
+	uint64_t low;
+} rl_hash128;
+
+#define RL_HASH_HEX_SIZE 33 /* 32 hex chars and the NUL */
+
+rl_hash128 rl_hash128_bytes(const void *data, size_t len);
+uint64_t rl_hash64_bytes(const void *data, size_t len);
+int rl_hash128_equal(rl_hash128 a, rl_hash128 b);
+void rl_hash128_hex(char out[RL_HASH_HEX_SIZE], rl_hash128 hash);
+/** Parses 32 hex chars; RL_EINVAL otherwise. */
+int rl_hash128_parse(rl_hash128 *out, const char *hex);
+
+#endif

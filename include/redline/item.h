@@ -1,0 +1,51 @@
+/*
+ * redline/item.h - a story as extracted from a snapshot.
+ *
+ * Extractors fill guid/link/title/body with decoded text (UTF-8, entities
+ * expanded) but not yet normalised; the ingest pipeline normalises them,
+ * gives each item its identity (key, id, path) and renders the file.
+ */
+#ifndef REDLINE_ITEM_H
+#define REDLINE_ITEM_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "redline/hash.h"
+
+typedef struct rl_item {
+	/* From the extractor. */
+	char *guid;   /* feed guid / Atom id; NULL when none */
+	char *link;   /* link as found (absolute if a base was known); NULL when none */
+	char *title;  /* headline, one line; may be NULL for wire items */
+	char *body;   /* paragraphs separated by "\n", each paragraph one line */
+
+	/* From the pipeline. */
+	char *key;    /* identity: canonical URL or GUID; NULL when the story has none */
+	char *url;    /* canonical link (tracking parameters dropped); NULL when none */
+	char *id;     /* identity as 12 lowercase hex chars */
+	char *path;   /* file in the archive: <source>/<YYYY-MM>/<slug>-<id>.txt */
+	char *text;   /* rendered file content */
+	rl_hash128 hash; /* XXH3-128 of `text` */
+} rl_item;
+
+typedef struct rl_item_list {
+	rl_item *v;
+	size_t n;
+	size_t cap;
+} rl_item_list;
+
+#define RL_ITEM_LIST_INIT { NULL, 0, 0 }
+
+/** The most items one snapshot may hold; more is RL_ETOOBIG. */
+#define RL_ITEMS_MAX 5000
+
+/** Appends a zeroed item and lends it through `out`. */
+int rl_item_list_add(rl_item **out, rl_item_list *list);
+
+/** Frees every item's strings and the list's memory. */
+void rl_item_list_release(rl_item_list *list);
+
+/** Frees one item's strings (the item itself is not freed). */
+void rl_item_clear(rl_item *item);
+
+#endif

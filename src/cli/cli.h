@@ -1,0 +1,51 @@
+/*
+ * cli.h - what the command-line layer shares: the dispatch table's entry
+ * type, the global options, and git-style error printing.
+ *
+ * Exit status: 0 ok, 1 error, 2 usage error.  Errors go to stderr as
+ * "redline: <message>".  Only this layer prints or exits.
+ */
+#ifndef REDLINE_CLI_H
+#define REDLINE_CLI_H
+
+#include <stdio.h>
+#include "redline/archive.h"
+
+#define CLI_OK 0
+#define CLI_ERROR 1
+#define CLI_USAGE 2
+
+struct cli {
+	const char *archive_dir; /* -C DIR, or "." */
+	int color;               /* stdout is a terminal and NO_COLOR is unset */
+	int verbose;             /* -v */
+};
+
+/* A command gets argv starting at its own name, after the global options. */
+typedef int (*cli_command_fn)(int argc, char **argv, const struct cli *cli);
+
+struct cli_command {
+	const char *name;
+	cli_command_fn fn;
+	const char *summary;
+};
+
+/** Prints "redline: <rl_error_last()>" and returns 1 (2 for RL_EUSAGE). */
+int cli_fail(void);
+
+/** Prints "redline: <fmt...>" and returns 1. */
+int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/** Prints "redline: <fmt...>", then the usage line, and returns 2. */
+int cli_usage_error(const char *usage, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/** Prints "warning: <fmt...>" to stderr. */
+void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/** Opens the archive of -C (or "."), printing the error; returns 0 or 1. */
+int cli_open_archive(rl_archive **out, const struct cli *cli);
+
+/* Commands, one cmd_<name>.c each. */
+
+#endif

@@ -1,0 +1,119 @@
+/*
+ * main.c - global options and the dispatch table.
+ */
+#include "cli.h"
+#include "redline/error.h"
+
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <git2.h>
+#include <libxml/parser.h>
+
+static int cmd_version(int argc, char **argv, const struct cli *cli)
+{
+	printf("redline %s\n", REDLINE_VERSION);
+	return CLI_OK;
+}
+
+static const struct cli_command commands[] = {
+	{ "version", cmd_version, "print the version" },
+};
+
+#define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static void print_usage(FILE *out)
+{
+	fprintf(out, "usage: redline [-C DIR] [-v] <command> [<args>]\n\ncommands:\n");
+	for (size_t i = 0; i < N_COMMANDS; i++)
+		fprintf(out, "   %-9s %s\n", commands[i].name, commands[i].summary);
+	fprintf(out, "\n'redline <command> --help' describes one command.\n");
+}
+
+int cli_fail(void)
+{
+	int code = rl_error_last_code();
+	const char *msg = rl_error_last();
+
+	fprintf(stderr, "redline: %s\n", *msg ? msg : "unknown error");
+	return code == RL_EUSAGE ? CLI_USAGE : CLI_ERROR;
+}
+
+int cli_error(const char *fmt, ...)
+{
+	va_list ap;
+	fputs("redline: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return CLI_ERROR;
+}
+
+int cli_usage_error(const char *usage, const char *fmt, ...)
+{
+	va_list ap;
+	fputs("redline: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nusage: %s\n", usage);
+	return CLI_USAGE;
+}
+
+void cli_warn(const char *fmt, ...)
+{
+	va_list ap;
+	fputs("warning: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int main(int argc, char **argv)
+{
+	struct cli cli = { ".", 0, 0 };
+	const char *no_color = getenv("NO_COLOR");
+	int i, status;
+
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		if (strcmp(argv[i], "-C") == 0 && i + 1 < argc) {
+			cli.archive_dir = argv[++i];
+		} else if (strcmp(argv[i], "-v") == 0) {
+			cli.verbose++;
+		} else if (strcmp(argv[i], "--version") == 0) {
+			printf("redline %s\n", REDLINE_VERSION);
+			return CLI_OK;
+		} else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+			print_usage(stdout);
+			return CLI_OK;
+		} else {
+			fprintf(stderr, "redline: unknown option '%s'\n", argv[i]);
+			print_usage(stderr);
+			return CLI_USAGE;
+		}
+	}
+	if (i == argc) {
+		print_usage(stderr);
+		return CLI_USAGE;
+	}
+	cli.color = isatty(STDOUT_FILENO) && !(no_color && *no_color);
+
+	for (size_t c = 0; c < N_COMMANDS; c++) {
+		if (strcmp(argv[i], commands[c].name) != 0)
+			continue;
+		xmlInitParser();
+		git_libgit2_init();
+		optind = 0; /* each command parses its own options with getopt_long */
+		status = commands[c].fn(argc - i, argv + i, &cli);
+		git_libgit2_shutdown();
+		xmlCleanupParser();
+		return status;
+	}
+	fprintf(stderr, "redline: '%s' is not a redline command; see 'redline --help'\n", argv[i]);
+	return CLI_USAGE;
+}
