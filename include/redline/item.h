@@ -25,6 +25,7 @@ typedef struct rl_item {
 	char *id;     /* identity as 12 lowercase hex chars */
 	char *path;   /* file in the archive: <source>/<YYYY-MM>/<slug>-<id>.txt */
 	char *text;   /* rendered file content */
+	int64_t first_seen; /* Unix seconds, from the state or the snapshot */
 	rl_hash128 hash; /* XXH3-128 of `text` */
 } rl_item;
 
