@@ -17,7 +17,7 @@
 
 static const char usage[] =
 	"redline ingest SOURCE FILE... [--format auto|text|html|rss|atom] [--at TIME]... "
-	"[--url URL] [--force] [--no-hooks]";
+	"[--url URL] [--force] [--no-hooks] [--wait SECONDS]";
 
 static void print_help(void)
 {
@@ -29,7 +29,8 @@ static void print_help(void)
 	       "               default: now\n"
 	       "  --url URL    the page's URL (Source-URL trailer, resolves relative links)\n"
 	       "  --force      accept a snapshot that drops most stories at once\n"
-	       "  --no-hooks   do not run the archive's hooks\n", usage);
+	       "  --no-hooks   do not run the archive's hooks\n"
+	       "  --wait S     wait at most S seconds for another writer (default 10)\n", usage);
 }
 
 /* One line per change, as in the commit message. */
@@ -87,6 +88,7 @@ int cmd_ingest(int argc, char **argv, const struct cli *cli)
 		{ "url", required_argument, NULL, 'u' },
 		{ "force", no_argument, NULL, 'F' },
 		{ "no-hooks", no_argument, NULL, 'N' },
+		{ "wait", required_argument, NULL, 'w' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -116,6 +118,7 @@ int cmd_ingest(int argc, char **argv, const struct cli *cli)
 		case 'u': opts.source_url = optarg; break;
 		case 'F': opts.force = 1; break;
 		case 'N': opts.no_hooks = 1; break;
+		case 'w': opts.lock_wait_ms = atoi(optarg) > 0 ? atoi(optarg) * 1000 : 1; break;
 		case 'h': print_help(); goto done;
 		default: status = cli_usage_error(usage, "unknown option"); goto done;
 		}
