@@ -217,8 +217,8 @@ void rl_fetch_state_succeed(rl_fetch_state *s, int64_t now, int every_seconds, i
 {
 	int64_t every = every_seconds > 0 ? every_seconds : 600;
 	/* Jitter spreads sources that were added together over the interval. */
-	int64_t jitter = every >= 10 ? (int64_t)(rl_hash64_bytes(s->source, strlen(s->source)) ^
-						 (uint64_t)now) % (every / 10) : 0;
+	uint64_t mix = rl_hash64_bytes(s->source, strlen(s->source)) ^ (uint64_t)now;
+	int64_t jitter = every >= 10 ? (int64_t)(mix % (uint64_t)(every / 10)) : 0;
 
 	s->failures = 0;
 	s->last_fetch = now;
