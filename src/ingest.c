@@ -359,41 +359,50 @@ done:
 
 /* --- the pipeline ------------------------------------------------------ */
 
-static int extract_items(struct ingest *in, const char *data, size_t len)
+int rl_ingest_extract(rl_item_list *items, const rl_source_config *cfg, const char *data,
+		      size_t len, const rl_ingest_opts *opts)
 {
-	const rl_source_config *cfg = in->config;
 	rl_extract_opts xo = { 0 };
-	rl_normaliser *normaliser = NULL;
-	rl_format format = in->opts.format;
+	rl_format format = opts->format;
 	char *text = NULL;
 	size_t text_len;
 	int error;
 
+	if (len > RL_EXTRACT_MAX_INPUT)
+		return rl_error_set(RL_ETOOBIG, "snapshot is %zu bytes, over the limit of %u", len,
+				    RL_EXTRACT_MAX_INPUT);
 	if (format == RL_FORMAT_AUTO)
 		format = cfg->format;
 	if (format == RL_FORMAT_AUTO)
 		format = rl_extract_sniff(data, len);
-	xo.base_url = in->opts.source_url ? in->opts.source_url : cfg->url;
-	xo.charset = in->opts.charset;
+	xo.base_url = opts->source_url ? opts->source_url : cfg->url;
+	xo.charset = opts->charset;
 	xo.select_item = cfg->select_item;
 	xo.select_title = cfg->select_title;
 	xo.select_link = cfg->select_link;
 	xo.select_body = cfg->select_body;
 	if (format == RL_FORMAT_TEXT) {
 		/* HTML and XML carry their charset inside; plain text only outside. */
-		if ((error = rl_charset_to_utf8(&text, &text_len, data, len, in->opts.charset)) < 0)
-			goto done;
+		if ((error = rl_charset_to_utf8(&text, &text_len, data, len, opts->charset)) < 0)
+			return error;
 		data = text;
 		len = text_len;
 	}
-	if ((error = rl_extract(&in->items, data, len, format, &xo)) < 0 ||
-	    (error = rl_normaliser_new(&normaliser, (const char *const *)cfg->ignore.v,
-				       cfg->ignore.n)) < 0 ||
-	    (error = rl_snapshot_prepare(&in->items, normaliser, xo.base_url)) < 0)
-		goto done;
-done:
-	rl_normaliser_free(normaliser);
+	error = rl_extract(items, data, len, format, &xo);
 	free(text);
+	return error;
+}
+
+static int prepare_items(struct ingest *in)
+{
+	rl_normaliser *normaliser = NULL;
+	const char *base = in->opts.source_url ? in->opts.source_url : in->config->url;
+	int error;
+
+	if ((error = rl_normaliser_new(&normaliser, (const char *const *)in->config->ignore.v,
+				       in->config->ignore.n)) == 0)
+		error = rl_snapshot_prepare(&in->items, normaliser, base);
+	rl_normaliser_free(normaliser);
 	return error;
 }
 
@@ -413,8 +422,24 @@ static int guard(struct ingest *in)
 	return 0;
 }
 
-int rl_ingest(rl_ingest_result **out, rl_archive *archive, const char *source, const char *data,
-	      size_t len, const rl_ingest_opts *opts)
+static int load_config(rl_source_config **out, rl_archive *archive, const char *source)
+{
+	int error = rl_config_source_load(out, archive, source);
+
+	if (error == RL_ENOTFOUND) {
+		/* A source fed only by `ingest` needs no [source] section. */
+		rl_error_clear();
+		error = 0;
+	}
+	return error;
+}
+
+/* The pipeline under the lock.  With `data`, a snapshot identical to the
+ * last one stops before parsing, and the items are extracted here; without,
+ * `items` are taken (the list is left empty). */
+static int ingest_locked(rl_ingest_result **out, rl_archive *archive, const char *source,
+			 const char *data, size_t len, rl_item_list *items,
+			 const rl_ingest_opts *opts)
 {
 	struct ingest in;
 	int error, locked = 0;
@@ -424,37 +449,42 @@ int rl_ingest(rl_ingest_result **out, rl_archive *archive, const char *source, c
 	in.archive = archive;
 	in.source = source;
 	in.opts = *opts;
-	if ((error = rl_path_source_name_check(source)) < 0)
-		return error;
-	if (len > RL_EXTRACT_MAX_INPUT)
-		return rl_error_set(RL_ETOOBIG, "snapshot of '%s' is %zu bytes, over the limit of %u",
-				    source, len, RL_EXTRACT_MAX_INPUT);
-	if ((in.result = calloc(1, sizeof(*in.result))) == NULL)
-		return rl_error_set(RL_ENOMEM, "out of memory");
+	if (items) {
+		in.items = *items;
+		memset(items, 0, sizeof(*items));
+	}
+	if ((in.result = calloc(1, sizeof(*in.result))) == NULL) {
+		error = rl_error_set(RL_ENOMEM, "out of memory");
+		goto done;
+	}
+	if ((error = rl_path_source_name_check(source)) < 0 ||
+	    (error = load_config(&in.config, archive, source)) < 0)
+		goto done;
+	if (data && len > RL_EXTRACT_MAX_INPUT) {
+		error = rl_error_set(RL_ETOOBIG, "snapshot of '%s' is %zu bytes, over the limit of %u",
+				     source, len, RL_EXTRACT_MAX_INPUT);
+		goto done;
+	}
 	if ((error = rl_archive_lock(archive, opts->lock_wait_ms ? opts->lock_wait_ms : 10000)) < 0)
 		goto done;
 	locked = 1;
-	error = rl_config_source_load(&in.config, archive, source);
-	if (error == RL_ENOTFOUND) {
-		rl_error_clear();
-		error = 0;
-	}
-	if (error < 0 || (error = rl_state_load(&in.state, archive, source)) < 0)
+	if ((error = rl_state_load(&in.state, archive, source)) < 0)
 		goto done;
-	in.snapshot_hash = rl_hash128_bytes(data, len);
-	if (in.state->has_snapshot && rl_hash128_equal(in.state->snapshot, in.snapshot_hash)) {
-		in.result->same_snapshot = 1;
-		in.result->n_items = in.state->n;
-		in.result->unchanged = in.state->n;
-		goto done;
+	if (data) {
+		in.snapshot_hash = rl_hash128_bytes(data, len);
+		if (in.state->has_snapshot && rl_hash128_equal(in.state->snapshot, in.snapshot_hash)) {
+			in.result->same_snapshot = 1;
+			in.result->n_items = in.result->unchanged = in.state->n;
+			goto done;
+		}
+		if ((error = rl_ingest_extract(&in.items, in.config, data, len, opts)) < 0)
+			goto done;
 	}
-	if ((error = extract_items(&in, data, len)) < 0 || (error = assign_ids(&in)) < 0 ||
+	if ((error = prepare_items(&in)) < 0 || (error = assign_ids(&in)) < 0 ||
 	    (error = classify(&in)) < 0)
 		goto done;
 	in.result->n_items = in.items.n;
-	if ((error = guard(&in)) < 0)
-		goto done;
-	if ((error = ingest_commit(&in)) < 0)
+	if ((error = guard(&in)) < 0 || (error = ingest_commit(&in)) < 0)
 		goto done;
 	/* Hooks run unlocked: a slow alert must not hold up the next writer. */
 	rl_archive_unlock(archive);
@@ -469,4 +499,16 @@ done:
 	rl_source_config_free(in.config);
 	*out = in.result;
 	return error;
+}
+
+int rl_ingest_items(rl_ingest_result **out, rl_archive *archive, const char *source,
+		    rl_item_list *items, const rl_ingest_opts *opts)
+{
+	return ingest_locked(out, archive, source, NULL, 0, items, opts);
+}
+
+int rl_ingest(rl_ingest_result **out, rl_archive *archive, const char *source, const char *data,
+	      size_t len, const rl_ingest_opts *opts)
+{
+	return ingest_locked(out, archive, source, data, len, NULL, opts);
 }

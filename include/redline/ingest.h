@@ -18,6 +18,7 @@
 #include "redline/format.h"
 #include "redline/hash.h"
 #include "redline/hook.h"
+#include "redline/item.h"
 
 typedef enum rl_change_kind {
 	RL_CHANGE_EDITED,
@@ -77,5 +78,17 @@ int rl_ingest(rl_ingest_result **out, rl_archive *archive, const char *source,
 	      const char *data, size_t len, const rl_ingest_opts *opts);
 
 void rl_ingest_result_free(rl_ingest_result *result);
+
+struct rl_source_config;
+
+/** The first half of rl_ingest(): the raw items of a snapshot (before
+ *  normalisation), for callers that enrich them (following articles). */
+int rl_ingest_extract(rl_item_list *items, const struct rl_source_config *config,
+		      const char *data, size_t len, const rl_ingest_opts *opts);
+
+/** The second half: normalises, identifies and commits `items` (taking their
+ *  contents; the list is left empty). */
+int rl_ingest_items(rl_ingest_result **out, rl_archive *archive, const char *source,
+		    rl_item_list *items, const rl_ingest_opts *opts);
 
 #endif
