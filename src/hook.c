@@ -104,11 +104,6 @@ static int build_env(char ***out, rl_strvec *vars, const char *name, const char 
 		if (rl_strvec_push(vars, forced.v[i]) < 0)
 			goto done;
 	for (size_t i = 0; extra && extra[i]; i++) {
-		const char *eq = strchr(extra[i], '=');
-		if (eq == NULL || eq == extra[i]) {
-			error = rl_error_set(RL_EINVAL, "invalid hook environment entry '%s'", extra[i]);
-			goto done;
-		}
 		if (!in_vec(&forced, extra[i]) && !in_vec(vars, extra[i]) &&
 		    rl_strvec_push(vars, extra[i]) < 0)
 			goto done;
@@ -435,6 +430,12 @@ int rl_hook_run(rl_hook_result *out, const char *archive_dir, const char *name,
 		return rl_error_set(RL_EINVAL, "invalid hook name '%s'", name ? name : "(null)");
 	if (archive_dir == NULL)
 		return rl_error_set(RL_EINVAL, "no archive given for hook '%s'", name);
+	for (size_t i = 0; extra_env && extra_env[i]; i++) {
+		const char *eq = strchr(extra_env[i], '=');
+		if (eq == NULL || eq == extra_env[i])
+			return rl_error_set(RL_EINVAL, "invalid hook environment entry '%s'",
+					    extra_env[i]);
+	}
 	if ((out->name = rl_strdup(name)) == NULL)
 		return RL_ENOMEM;
 	if ((archive = realpath(archive_dir, NULL)) == NULL)
