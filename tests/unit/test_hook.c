@@ -452,8 +452,12 @@ static void test_other_fds_are_closed_in_the_hook(void **state)
 
 	snprintf(path, sizeof(path), "%s/secret", f->dir);
 	write_file(path, "x", 0600);
-	fd = open(path, O_RDONLY);  /* inheritable on purpose */
+	/* Inheritable on purpose, and high, away from the fds the child reuses. */
+	fd = open(path, O_RDONLY);
 	assert_true(fd > 2);
+	assert_int_equal(dup2(fd, 100), 100);
+	close(fd);
+	fd = 100;
 	snprintf(var, sizeof(var), "LEAK_FD=%d", fd);
 	write_hook(f, "post-snapshot",
 		   "#!/bin/sh\nif [ -e /proc/$$/fd/$LEAK_FD ]; then echo leaked; else echo closed; fi\n",
