@@ -131,6 +131,26 @@ check "webhook sends nothing when no URL is configured" test "$(requests)" -eq "
 REDLINE_WEBHOOK_URL="file://$TMP/written-by-webhook" "$WEBHOOK" <"$TMP/figures.json" >/dev/null 2>&1 && rc=0 || rc=$?
 check "webhook refuses a file:// URL" test "$rc" -ne 0 -a ! -e "$TMP/written-by-webhook"
 
+# --- the dispatcher documented in docs/hooks.md --------------------------------
+
+awk '/^### More than one hook/{f=1} f&&/^```sh$/{if(!done){p=1;next}} p&&/^```$/{p=0;done=1} p' \
+	"$SRC/docs/hooks.md" >"$TMP/archive.git/hooks/post-snapshot"
+chmod +x "$TMP/archive.git/hooks/post-snapshot"
+mkdir "$TMP/archive.git/hooks/post-snapshot.d"
+ln -s "$ALERT" "$TMP/archive.git/hooks/post-snapshot.d/"
+ln -s "$WEBHOOK" "$TMP/archive.git/hooks/post-snapshot.d/"
+before=$(requests)
+(cd "$TMP/archive.git" && REDLINE_ARCHIVE="$TMP/archive.git" REDLINE_WEBHOOK_URL="$BASE/both" \
+	"$TMP/archive.git/hooks/post-snapshot" <"$TMP/figures.json" >"$TMP/out" 2>"$TMP/err") && rc=0 || rc=$?
+check "the documented dispatcher runs both shipped hooks and succeeds" test "$rc" -eq 0
+check "the dispatcher passes the payload to alert-figures" grep -q "^ALERT anp: \"VS schatten" "$TMP/out"
+n=$((before + 1))
+check "the dispatcher passes the same payload to webhook" cmp -s "$TMP/figures.json" "$TMP/sink/$n.body"
+(cd "$TMP/archive.git" && REDLINE_ARCHIVE="$TMP/archive.git" REDLINE_WEBHOOK_URL="http://127.0.0.1:$CLOSED/" \
+	"$TMP/archive.git/hooks/post-snapshot" <"$TMP/figures.json" >"$TMP/out" 2>"$TMP/err") && rc=0 || rc=$?
+check "the dispatcher fails when one of its hooks fails" test "$rc" -ne 0
+check "the dispatcher still ran the other hook" grep -q "^ALERT anp:" "$TMP/out"
+
 if [ "$failures" -ne 0 ]; then
 	echo "$failures check(s) failed"
 	exit 1
