@@ -216,9 +216,6 @@ static int resolve(struct url *t, struct url *r, const struct url *b)
 		goto done;
 	}
 	if (r->path[0] == '\0') {
-		t->path = r->path;
-		r->path = NULL;
-		free(t->path);
 		if ((t->path = rl_strdup(b->path)) == NULL) {
 			error = RL_ENOMEM;
 			goto done;
