@@ -66,17 +66,15 @@ void cli_print_hook_results(const rl_ingest_result *r)
 {
 	for (int i = 0; i < 2; i++) {
 		const rl_hook_result *h = &r->hooks[i];
+		rl_buf line = RL_BUF_INIT(4096);
+
+		fflush(stdout);
 		if (h->output && h->output_len)
 			fwrite(h->output, 1, h->output_len, stdout);
-		if (h->skipped_reason)
-			cli_warn("hook '%s' skipped: %s", h->name ? h->name : "?", h->skipped_reason);
-		else if (h->ran && h->timed_out)
-			cli_warn("hook '%s' timed out and was killed; the commit stands", h->name);
-		else if (h->ran && h->signal)
-			cli_warn("hook '%s' was killed by signal %d; the commit stands", h->name, h->signal);
-		else if (h->ran && h->exit_code != 0)
-			cli_warn("hook '%s' failed with exit status %d; the commit stands", h->name,
-				 h->exit_code);
+		fflush(stdout);
+		if (rl_hook_result_is_problem(h) && rl_hook_result_describe(&line, h) == 0)
+			cli_warn("%s; the commit stands", line.ptr);
+		rl_buf_release(&line);
 	}
 }
 
