@@ -138,7 +138,7 @@ static int match_unkeyed(struct ingest *in, ptrdiff_t *match)
 	for (size_t i = 0; i < in->items.n; i++) {
 		const rl_item *it = &in->items.v[i];
 		rl_buf text = RL_BUF_INIT(STORY_READ_MAX);
-		if (it->key)
+		if (it->key || it->id)
 			continue;
 		if ((error = rl_buf_printf(&text, "%s\n%s", it->title ? it->title : "",
 					   it->body ? it->body : "")) == 0)
@@ -195,7 +195,9 @@ static int assign_ids(struct ingest *in)
 		goto done;
 	for (size_t i = 0; i < in->items.n; i++) {
 		rl_item *it = &in->items.v[i];
-		if (it->key) {
+		if (it->id) {
+			continue; /* preset by a caller that knows the story */
+		} else if (it->key) {
 			rl_snapshot_id_for_key(id, it->key);
 		} else if (match[i] >= 0) {
 			memcpy(id, in->state->items[match[i]].id, sizeof(id));
@@ -216,6 +218,65 @@ done:
 }
 
 /* --- classification ---------------------------------------------------- */
+
+/* The body of a story file as paragraphs of one line each: the inverse of
+ * rendering, so that rendering it again gives the same sentences. */
+static int body_from_story(char **out, const char *text)
+{
+	rl_buf body = RL_BUF_INIT(STORY_READ_MAX);
+	const char *p = story_body(text);
+	int error = 0, start = 1;
+
+	while (*p && error == 0) {
+		size_t len = strcspn(p, "\n");
+		if (len == 0) {
+			if (!start)
+				error = rl_buf_putc(&body, '\n');
+			start = 1;
+		} else {
+			if (!start)
+				error = rl_buf_putc(&body, ' ');
+			if (error == 0)
+				error = rl_buf_put(&body, p, len);
+			start = 0;
+		}
+		p += len;
+		if (*p == '\n')
+			p++;
+	}
+	if (error == 0) {
+		free(*out);
+		*out = rl_buf_detach(&body);
+	}
+	rl_buf_release(&body);
+	return error;
+}
+
+static int replace_field(char **field, char *value)
+{
+	free(*field);
+	*field = value;
+	return 0;
+}
+
+/* Takes the parts a caller asked to keep from the story's last version. */
+static int apply_keep(rl_item *it, const char *old_text, size_t old_len)
+{
+	char *title = NULL, *url = NULL, *guid = NULL;
+	int error;
+
+	if (it->keep & RL_KEEP_HEADER) {
+		if ((error = rl_state_parse_story_header(&title, &url, &guid, NULL, old_text,
+							 old_len)) < 0)
+			return error;
+		replace_field(&it->title, title);
+		replace_field(&it->url, url);
+		replace_field(&it->guid, guid);
+	}
+	if (it->keep & RL_KEEP_BODY)
+		return body_from_story(&it->body, old_text);
+	return 0;
+}
 
 static int read_old_story(struct ingest *in, rl_buf *out, const char *path)
 {
@@ -240,6 +301,9 @@ static int classify_item(struct ingest *in, rl_item *it, rl_buf *old)
 		old_hash = st->hash;
 		has_old = 1;
 		kind = RL_CHANGE_EDITED;
+		if (it->keep && ((error = read_old_story(in, old, it->path)) < 0 ||
+				 (error = apply_keep(it, old->ptr, old->len)) < 0))
+			return error;
 	} else if ((error = rl_state_lookup_known(&known_path, in->archive, in->source, it->id)) == 0) {
 		it->path = known_path;
 		if ((error = read_old_story(in, old, it->path)) < 0 ||
@@ -249,6 +313,8 @@ static int classify_item(struct ingest *in, rl_item *it, rl_buf *old)
 		old_hash = rl_hash128_bytes(old->ptr, old->len);
 		has_old = 1;
 		kind = RL_CHANGE_BACK;
+		if (it->keep && (error = apply_keep(it, old->ptr, old->len)) < 0)
+			return error;
 	} else if (error == RL_ENOTFOUND) {
 		rl_error_clear();
 		if ((error = rl_path_item(&it->path, in->source, in->opts.time, it->title, it->id)) < 0)
@@ -258,9 +324,11 @@ static int classify_item(struct ingest *in, rl_item *it, rl_buf *old)
 		return error;
 	}
 	it->first_seen = first_seen;
-	if ((error = rl_snapshot_render(it, in->source, first_seen, NULL)) < 0)
+	if ((error = rl_snapshot_render(it, in->source, first_seen, it->status)) < 0)
 		return error;
-	if (kind == RL_CHANGE_EDITED && rl_hash128_equal(old_hash, it->hash)) {
+	if (kind == RL_CHANGE_EDITED && it->status)
+		kind = RL_CHANGE_REMOVED;
+	if (kind != RL_CHANGE_BACK && has_old && rl_hash128_equal(old_hash, it->hash)) {
 		in->result->unchanged++;
 		return 0;
 	}
@@ -270,8 +338,8 @@ static int classify_item(struct ingest *in, rl_item *it, rl_buf *old)
 	c->old_hash = old_hash;
 	c->has_new = 1;
 	c->new_hash = it->hash;
-	if (kind == RL_CHANGE_EDITED || (kind == RL_CHANGE_BACK && !rl_hash128_equal(old_hash, it->hash))) {
-		if (kind == RL_CHANGE_EDITED && (error = read_old_story(in, old, it->path)) < 0)
+	if (kind != RL_CHANGE_NEW && !rl_hash128_equal(old_hash, it->hash)) {
+		if (kind != RL_CHANGE_BACK && (error = read_old_story(in, old, it->path)) < 0)
 			return error;
 		error = ingest_figures(c, old->ptr, it->text);
 	}
@@ -434,12 +502,48 @@ static int load_config(rl_source_config **out, rl_archive *archive, const char *
 	return error;
 }
 
+/* A new body or status for one story on the page; the rest stays as it is. */
+struct story_update {
+	const char *id;
+	const char *body;   /* NULL: keep */
+	const char *status; /* NULL: none */
+};
+
+static int items_from_state(struct ingest *in, const struct story_update *upd)
+{
+	int error = 0, found = 0;
+
+	for (size_t i = 0; i < in->state->n && error == 0; i++) {
+		const rl_state_item *st = &in->state->items[i];
+		rl_item *it;
+		if ((error = rl_item_list_add(&it, &in->items)) < 0)
+			break;
+		it->keep = RL_KEEP_HEADER | RL_KEEP_BODY;
+		if ((it->id = rl_strdup(st->id)) == NULL)
+			error = RL_ENOMEM;
+		if (strcmp(st->id, upd->id) != 0)
+			continue;
+		found = 1;
+		if (upd->body) {
+			it->keep = RL_KEEP_HEADER;
+			if ((it->body = rl_strdup(upd->body)) == NULL)
+				error = RL_ENOMEM;
+		}
+		if (upd->status && (it->status = rl_strdup(upd->status)) == NULL)
+			error = RL_ENOMEM;
+	}
+	if (error == 0 && !found)
+		error = rl_error_set(RL_ENOTFOUND, "story '%s' is not on the page of '%s'", upd->id,
+				     in->source);
+	return error;
+}
+
 /* The pipeline under the lock.  With `data`, a snapshot identical to the
  * last one stops before parsing, and the items are extracted here; without,
  * `items` are taken (the list is left empty). */
 static int ingest_locked(rl_ingest_result **out, rl_archive *archive, const char *source,
 			 const char *data, size_t len, rl_item_list *items,
-			 const rl_ingest_opts *opts)
+			 const struct story_update *upd, const rl_ingest_opts *opts)
 {
 	struct ingest in;
 	int error, locked = 0;
@@ -480,6 +584,8 @@ static int ingest_locked(rl_ingest_result **out, rl_archive *archive, const char
 		if ((error = rl_ingest_extract(&in.items, in.config, data, len, opts)) < 0)
 			goto done;
 	}
+	if (upd && (error = items_from_state(&in, upd)) < 0)
+		goto done;
 	if ((error = prepare_items(&in)) < 0 || (error = assign_ids(&in)) < 0 ||
 	    (error = classify(&in)) < 0)
 		goto done;
@@ -504,11 +610,19 @@ done:
 int rl_ingest_items(rl_ingest_result **out, rl_archive *archive, const char *source,
 		    rl_item_list *items, const rl_ingest_opts *opts)
 {
-	return ingest_locked(out, archive, source, NULL, 0, items, opts);
+	return ingest_locked(out, archive, source, NULL, 0, items, NULL, opts);
+}
+
+int rl_ingest_story(rl_ingest_result **out, rl_archive *archive, const char *source,
+		    const char *id, const char *body, const char *status,
+		    const rl_ingest_opts *opts)
+{
+	struct story_update upd = { id, body, status };
+	return ingest_locked(out, archive, source, NULL, 0, NULL, &upd, opts);
 }
 
 int rl_ingest(rl_ingest_result **out, rl_archive *archive, const char *source, const char *data,
 	      size_t len, const rl_ingest_opts *opts)
 {
-	return ingest_locked(out, archive, source, data, len, NULL, opts);
+	return ingest_locked(out, archive, source, data, len, NULL, NULL, opts);
 }

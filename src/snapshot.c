@@ -111,7 +111,8 @@ static int prepare_one(rl_item *item, const rl_normaliser *normaliser, const cha
 		if (rl_normalise_url(&item->url, item->guid, NULL) < 0)
 			rl_error_clear();
 	}
-	if (item->title == NULL && item->body && (error = title_from_body(item)) < 0)
+	if (item->title == NULL && item->body && !(item->keep & RL_KEEP_HEADER) &&
+	    (error = title_from_body(item)) < 0)
 		return error;
 	if (item->title)
 		cut_at_word(item->title, RL_TITLE_MAX);
@@ -134,7 +135,7 @@ int rl_snapshot_prepare(rl_item_list *items, const rl_normaliser *normaliser, co
 			return error;
 	for (size_t i = 0; i < items->n; i++) {
 		rl_item *it = &items->v[i];
-		int drop = it->title == NULL && it->body == NULL;
+		int drop = it->title == NULL && it->body == NULL && it->keep == 0;
 
 		for (size_t j = 0; !drop && it->key && j < kept; j++)
 			drop = items->v[j].key && strcmp(items->v[j].key, it->key) == 0;

@@ -91,4 +91,11 @@ int rl_ingest_extract(rl_item_list *items, const struct rl_source_config *config
 int rl_ingest_items(rl_ingest_result **out, rl_archive *archive, const char *source,
 		    rl_item_list *items, const rl_ingest_opts *opts);
 
+/** Gives one story on the page a new body (raw text, paragraphs separated by
+ *  "\n"; NULL keeps the body) and/or a Status header ("removed (HTTP 404,
+ *  ...)"), leaving the page as it is: a followed article was edited or removed. */
+int rl_ingest_story(rl_ingest_result **out, rl_archive *archive, const char *source,
+		    const char *id, const char *body, const char *status,
+		    const rl_ingest_opts *opts);
+
 #endif
