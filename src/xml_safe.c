@@ -225,7 +225,10 @@ static int walk(rl_para *p, const xmlNode *root, rl_xml_skip_fn skip, void *ctx)
 	while (cur) {
 		int descend = 0;
 		if (cur->type == XML_ELEMENT_NODE) {
-			if (!rl_xml_is_noise(cur) && !(skip && skip(cur, ctx))) {
+			if (rl_xml_is_noise(cur) || (skip && skip(cur, ctx))) {
+				if (is_block(cur)) /* words on either side stay apart */
+					rl_para_break(p);
+			} else {
 				if (is_block(cur))
 					rl_para_break(p);
 				descend = cur->children != NULL;
@@ -359,8 +362,10 @@ xmlXPathObjectPtr rl_xml_eval(xmlXPathCompExprPtr expr, xmlDocPtr doc, xmlNodePt
 
 /* ---- parsing ---- */
 
-/* Any text the parser decoded as C1 controls or kept as bad UTF-8 means the
- * charset guess was wrong (libxml2 falls back to ISO-8859-1 silently). */
+/* For input that is not UTF-8: text decoded as C1 controls or kept as bad
+ * UTF-8 means the charset guess was wrong (libxml2 falls back to
+ * ISO-8859-1 silently).  Valid UTF-8 input is never second-guessed: C1
+ * characters in it are the page's own mojibake. */
 static int doc_suspect(const xmlNode *root)
 {
 	const xmlNode *cur = root;
@@ -453,7 +458,7 @@ int rl_xml_html_parse(htmlDocPtr *out, const char *data, size_t len, const char 
 	doc = htmlReadMemory(data, (int)len, NULL, enc, HTML_FLAGS);
 	if (doc == NULL && enc && !from_bom) /* an unknown charset name */
 		doc = htmlReadMemory(data, (int)len, NULL, NULL, HTML_FLAGS);
-	if (doc && !from_bom && doc_suspect((xmlNode *)doc)) {
+	if (doc && !from_bom && !rl_utf8_valid(data, len) && doc_suspect((xmlNode *)doc)) {
 		htmlDocPtr again = htmlReadMemory(data, (int)len, NULL, "windows-1252", HTML_FLAGS);
 		if (again) {
 			xmlFreeDoc(doc);
