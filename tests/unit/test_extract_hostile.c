@@ -254,6 +254,7 @@ static void test_too_many_items_is_an_error_and_leaves_nothing(void **state)
 		len += (size_t)sprintf(text + len, "KYIV (ANP) - Bericht %zu.\n", i);
 	assert_int_equal(rl_extract_text(&list, text, len, NULL), RL_ETOOBIG);
 	assert_int_equal(list.n, 0);
+	rl_item_list_release(&list);
 	free(text);
 }
 
