@@ -34,6 +34,7 @@ Connection: keep-alive is honoured):
                       closes, at most 60 s).
   /reset              closes the connection with a TCP reset, no answer.
   /empty              200 with an empty body.
+  /truncated          Content-Length 1000, 10 bytes, then the connection closes.
   /endless            chunked body that never ends (until the client closes).
   /gzip-bomb          ~100 KB of gzip that inflates to 100 MB.
   /cp1252             windows-1252 bytes, Content-Type text/html without charset.
@@ -287,6 +288,13 @@ class Handler(BaseHTTPRequestHandler):
                                        struct.pack("ii", 1, 0))
             self.close_connection = True
             self.connection.close()
+        elif path == "/truncated":
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain")
+            self.send_header("Content-Length", "1000")
+            self.end_headers()
+            self.wfile.write(b"0123456789")
+            self.close_connection = True
         elif path == "/empty":
             self.send_body(200, b"", "text/html")
         elif path == "/endless":

@@ -270,6 +270,15 @@ static void test_empty_body_is_a_failure(void **state)
 	rl_fetch_response_free(r);
 }
 
+static void test_short_body_is_truncated(void **state)
+{
+	NEED_SERVER();
+	rl_fetch_response *r = get("/truncated");
+	assert_failed(r, RL_FETCH_TRUNCATED);
+	assert_true(r->body_len < 1000);
+	rl_fetch_response_free(r);
+}
+
 static void test_slow_drip_is_too_slow(void **state)
 {
 	NEED_SERVER();
@@ -404,6 +413,29 @@ static void test_per_host_connection_cap(void **state)
 	assert_true(json_integer_value(json_object_get(j, "max_concurrent")) <= 2);
 	assert_true(json_integer_value(json_object_get(j, "max_concurrent")) >= 1);
 	json_decref(j);
+}
+
+static void test_queue_time_is_not_transfer_time(void **state)
+{
+	NEED_SERVER();
+	rl_fetcher_opts opts = { .max_host_connections = 1 };
+	rl_fetcher *f = NULL;
+	struct counted c = { 0, 0 };
+	char path[64];
+
+	/* Eight 300 ms answers one at a time wait 2.1 s for the last: longer than
+	 * each one's 1.5 s limit, which must count only its own transfer. */
+	assert_int_equal(rl_fetcher_new(&f, &opts), 0);
+	for (int i = 0; i < 8; i++) {
+		rl_fetch_request req = { .timeout_ms = 1500 };
+		snprintf(path, sizeof(path), "/count/queued/%d", i);
+		req.url = URL(path);
+		assert_int_equal(rl_fetcher_add(f, &req, count_done, &c), 0);
+	}
+	assert_int_equal(rl_fetcher_run(f, 30000), 0);
+	assert_int_equal(c.done, 8);
+	assert_int_equal(c.ok, 8);
+	rl_fetcher_free(f);
 }
 
 static void test_connections_are_kept_alive(void **state)
@@ -590,6 +622,7 @@ int main(void)
 		cmocka_unit_test(test_hung_server_times_out),
 		cmocka_unit_test(test_connection_reset_is_an_error),
 		cmocka_unit_test(test_empty_body_is_a_failure),
+		cmocka_unit_test(test_short_body_is_truncated),
 		cmocka_unit_test(test_slow_drip_is_too_slow),
 		cmocka_unit_test(test_endless_and_bomb_stop_at_the_cap),
 		cmocka_unit_test(test_default_cap_is_the_pipelines),
@@ -597,6 +630,7 @@ int main(void)
 		cmocka_unit_test(test_charset_from_header),
 		cmocka_unit_test(test_charset_parsing_is_bounded),
 		cmocka_unit_test(test_per_host_connection_cap),
+		cmocka_unit_test(test_queue_time_is_not_transfer_time),
 		cmocka_unit_test(test_connections_are_kept_alive),
 		cmocka_unit_test(test_callbacks_may_add_transfers),
 		cmocka_unit_test(test_free_with_transfers_in_flight),
