@@ -79,6 +79,7 @@ tu_httpserver *tu_httpserver_start(const char *root)
 		argv[n++] = portfile;
 		argv[n++] = "--lifetime";
 		argv[n++] = "120";
+		argv[n++] = "--tls";
 		if (root) {
 			argv[n++] = "--root";
 			argv[n++] = (char *)root;
@@ -91,12 +92,15 @@ tu_httpserver *tu_httpserver_start(const char *root)
 	for (long waited = 0; waited < START_WAIT_MS; waited += 20) {
 		int status;
 		if ((f = fopen(portfile, "r")) != NULL) {
-			if (fscanf(f, "%d", &s->port) != 1)
-				s->port = 0;
+			if (fscanf(f, "%d %d", &s->port, &s->tls_port) != 2)
+				s->port = s->tls_port = 0;
 			fclose(f);
 			if (s->port > 0) {
 				snprintf(s->base_url, sizeof(s->base_url),
 					 "http://127.0.0.1:%d", s->port);
+				if (s->tls_port > 0)
+					snprintf(s->tls_base_url, sizeof(s->tls_base_url),
+						 "https://127.0.0.1:%d", s->tls_port);
 				return s;
 			}
 		}

@@ -14,6 +14,8 @@ typedef struct tu_httpserver {
 	pid_t pid;
 	int port;
 	char base_url[64];   /* "http://127.0.0.1:PORT", no trailing slash */
+	int tls_port;        /* same routes over HTTPS, self-signed; 0 when none */
+	char tls_base_url[64];
 	char *dir;           /* temporary directory holding the port file */
 } tu_httpserver;
 

@@ -6,7 +6,13 @@ atomically, to --port-file) and exits by itself after --lifetime seconds or when
 its parent process goes away, so it can never linger.  Python standard library
 only; brotli (Debian: python3-brotli) is optional and only needed for /br.
 
-Usage: testserver.py [--port-file FILE] [--lifetime SECONDS] [--root DIR] [--verbose]
+Usage: testserver.py [--port-file FILE] [--lifetime SECONDS] [--root DIR] [--tls]
+                     [--verbose]
+
+With --tls a second port serves the same routes over HTTPS with a freshly made
+self-signed certificate (needs the openssl command): a client that verifies
+certificates, as redline must, refuses it.  The port file (or stdout) then has
+two lines, the HTTP port and the HTTPS port; without openssl the second is 0.
 
 Routes (GET unless noted; every response has Content-Length or is chunked, and
 Connection: keep-alive is honoured):
@@ -54,6 +60,10 @@ import json
 import mimetypes
 import os
 import select
+import shutil
+import ssl
+import subprocess
+import tempfile
 import socket
 import struct
 import sys
@@ -398,30 +408,68 @@ def watchdog(lifetime, parent):
     os._exit(0)
 
 
+def tls_context():
+    """A server context with a throw-away self-signed certificate, or None."""
+    tmp = tempfile.mkdtemp(prefix="redline-testserver-")
+    try:
+        key, cert = os.path.join(tmp, "key.pem"), os.path.join(tmp, "cert.pem")
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                        "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1",
+                        "-subj", "/CN=127.0.0.1", "-keyout", key, "-out", cert],
+                       check=True, timeout=20, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(cert, key)
+        return ctx
+    except (OSError, subprocess.SubprocessError, ssl.SSLError):
+        return None
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def make_server(state, verbose):
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    server.block_on_close = False
+    server.state = state
+    server.verbose = verbose
+    return server
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--port-file")
     ap.add_argument("--lifetime", type=float, default=120.0)
     ap.add_argument("--root")
+    ap.add_argument("--tls", action="store_true")
     ap.add_argument("--verbose", action="store_true")
     args = ap.parse_args()
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    server.block_on_close = False
-    server.state = State(args.root)
-    server.verbose = args.verbose
     threading.Thread(target=watchdog, args=(min(args.lifetime, 3600.0), os.getppid()),
                      daemon=True).start()
+    state = State(args.root)
+    server = make_server(state, args.verbose)
+    ports = "%d\n" % server.server_address[1]
+    if args.tls:
+        ctx = tls_context()
+        tls_port = 0
+        if ctx is not None:
+            tls_server = make_server(state, args.verbose)
+            # The handshake happens in the connection's thread, on first read.
+            tls_server.socket = ctx.wrap_socket(tls_server.socket, server_side=True,
+                                                do_handshake_on_connect=False)
+            tls_port = tls_server.server_address[1]
+            threading.Thread(target=tls_server.serve_forever, args=(0.2,),
+                             daemon=True).start()
+        ports += "%d\n" % tls_port
 
-    port = server.server_address[1]
     if args.port_file:
         tmp = args.port_file + ".tmp"
         with open(tmp, "w") as f:
-            f.write("%d\n" % port)
+            f.write(ports)
         os.rename(tmp, args.port_file)
     else:
-        print(port, flush=True)
+        print(ports, end="", flush=True)
     try:
         server.serve_forever(poll_interval=0.2)
     except KeyboardInterrupt:

@@ -593,6 +593,21 @@ static void test_request_headers_sent_and_injection_refused(void **state)
 	rl_fetcher_free(NULL);
 }
 
+static void test_unverifiable_certificate_is_refused(void **state)
+{
+	NEED_SERVER();
+	char url[128];
+	rl_fetch_response *r;
+
+	if (server->tls_port == 0)
+		skip(); /* no openssl command to make a certificate */
+	snprintf(url, sizeof(url), "%s/page", server->tls_base_url);
+	r = fetch((rl_fetch_request){ 0 }, url);
+	assert_failed(r, RL_FETCH_TLS);
+	assert_null(strstr(r->body, "First story"));
+	rl_fetch_response_free(r);
+}
+
 static void test_credentials_hidden_in_messages(void **state)
 {
 	NEED_SERVER();
@@ -638,6 +653,7 @@ int main(void)
 		cmocka_unit_test(test_other_protocols_refused),
 		cmocka_unit_test(test_closed_port_is_a_connect_error),
 		cmocka_unit_test(test_request_headers_sent_and_injection_refused),
+		cmocka_unit_test(test_unverifiable_certificate_is_refused),
 		cmocka_unit_test(test_credentials_hidden_in_messages),
 	};
 	return cmocka_run_group_tests(tests, start_server, stop_server);
