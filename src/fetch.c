@@ -42,7 +42,8 @@ typedef struct transfer {
 	rl_buf body;
 	char errbuf[CURL_ERROR_SIZE];
 	int url_scheme_allowed; /* so an unsupported protocol means a redirect */
-	int too_big, no_memory, timed_out;
+	size_t header_bytes;    /* all response headers, redirects included */
+	int too_big, headers_too_big, no_memory, timed_out;
 	long timeout_ms, connect_timeout_ms, low_speed_limit, low_speed_time_s,
 		max_redirects;
 	long long started_ms;   /* first progress call; 0 before */
@@ -203,6 +204,20 @@ static size_t on_write(char *data, size_t size, size_t nmemb, void *userdata)
 	return len;
 }
 
+/* curl bounds each header line, not their number: bound the sum. */
+static size_t on_header(char *data, size_t size, size_t nitems, void *userdata)
+{
+	transfer *t = userdata;
+	size_t len = size * nitems;
+
+	if (len > RL_FETCH_MAX_HEADER_BYTES - t->header_bytes) {
+		t->headers_too_big = 1;
+		return 0;
+	}
+	t->header_bytes += len;
+	return len;
+}
+
 static int on_progress(void *userdata, curl_off_t dltotal, curl_off_t dlnow,
 		       curl_off_t ultotal, curl_off_t ulnow)
 {
@@ -275,6 +290,14 @@ static void classify(rl_fetch_response *r, transfer *t, CURLcode rc)
 				r->message = NULL;
 			return;
 		}
+		if (t->headers_too_big) {
+			r->result = RL_FETCH_TOO_BIG;
+			r->error = RL_ETOOBIG;
+			if (asprintf(&r->message, "headers of '%s' larger than %d bytes",
+				     shown, RL_FETCH_MAX_HEADER_BYTES) < 0)
+				r->message = NULL;
+			return;
+		}
 		r->result = RL_FETCH_OTHER;
 		if (t->no_memory) {
 			r->error = RL_ENOMEM;
@@ -290,7 +313,10 @@ static void classify(rl_fetch_response *r, transfer *t, CURLcode rc)
 		break;
 	case CURLE_OPERATION_TIMEDOUT:
 		r->result = RL_FETCH_TIMEOUT;
-		if (strstr(detail, "too slow") && r->status > 0) {
+		if (strstr(detail, "Resolving")) {
+			r->result = RL_FETCH_DNS;
+			snprintf(why, sizeof(why), "cannot resolve host (%s)", detail);
+		} else if (strstr(detail, "too slow") && r->status > 0) {
 			r->result = RL_FETCH_TOO_SLOW;
 			snprintf(why, sizeof(why), "too slow: less than %ld bytes/s for %ld s",
 				 t->low_speed_limit, t->low_speed_time_s);
@@ -588,6 +614,8 @@ static int set_options(transfer *t, const rl_fetch_request *req, const char *use
 	curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_write);
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, t);
+	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(e, CURLOPT_HEADERDATA, t);
 	curl_easy_setopt(e, CURLOPT_NOPROGRESS, 0L);
 	curl_easy_setopt(e, CURLOPT_XFERINFOFUNCTION, on_progress);
 	curl_easy_setopt(e, CURLOPT_XFERINFODATA, t);

@@ -44,6 +44,8 @@
 #define RL_FETCH_MAX_DATE 128
 #define RL_FETCH_MAX_CONTENT_TYPE 256
 #define RL_FETCH_MAX_CHARSET 40
+/* All response headers of a transfer together (redirects included). */
+#define RL_FETCH_MAX_HEADER_BYTES (256 * 1024)
 
 /** How a transfer ended.  Everything but RL_FETCH_OK is a failure. */
 typedef enum rl_fetch_result {
@@ -53,7 +55,8 @@ typedef enum rl_fetch_result {
 	RL_FETCH_TLS,               /* handshake or certificate verification failed */
 	RL_FETCH_TIMEOUT,           /* connect or total time ran out, or no answer */
 	RL_FETCH_TOO_SLOW,          /* below the low-speed limit for too long */
-	RL_FETCH_TOO_BIG,           /* decoded body over max_body */
+	RL_FETCH_TOO_BIG,           /* decoded body over max_body, or headers over
+	                               RL_FETCH_MAX_HEADER_BYTES */
 	RL_FETCH_HTTP_ERROR,        /* final status 4xx/5xx (or an unfollowed 3xx) */
 	RL_FETCH_EMPTY_BODY,        /* 2xx with no body: never "everything deleted" */
 	RL_FETCH_TRUNCATED,         /* body shorter than announced */

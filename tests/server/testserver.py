@@ -46,6 +46,7 @@ Connection: keep-alive is honoured):
   /cp1252             windows-1252 bytes, Content-Type text/html without charset.
   /charset            Content-Type: text/html; charset=ISO-8859-1
   /content-type?v=RAW Content-Type: RAW (to test header parsing).
+  /many-headers       200 with 5,000 headers of ~100 bytes each (500 KB).
   /headers            the request's headers as text/plain, one "Name: value" a line.
   /count/<group>/<x>  sleeps 300 ms, tracking concurrent requests per group.
   /stats[/<group>]    JSON: {"max_concurrent", "current", "requests"} of a group,
@@ -319,6 +320,10 @@ class Handler(BaseHTTPRequestHandler):
         elif path == "/content-type":
             raw = self.query().get("v", ["text/plain"])[0]
             self.send_body(200, b"<p>x</p>\n", raw)
+        elif path == "/many-headers":
+            filler = "x" * 80
+            self.send_body(200, b"ok\n", headers=[("X-Filler-%d" % i, filler)
+                                                  for i in range(5000)])
         elif path == "/headers":
             text = "".join("%s: %s\n" % (k, v) for k, v in self.headers.items())
             self.send_body(200, text.encode())
