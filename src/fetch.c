@@ -56,19 +56,6 @@ struct rl_fetcher {
 	char *user_agent;
 };
 
-static const char *result_names[] = {
-	"ok", "dns", "connect", "tls", "timeout", "too_slow", "too_big",
-	"http_error", "empty_body", "truncated", "redirect_refused",
-	"too_many_redirects", "protocol_refused", "network", "other",
-};
-
-const char *rl_fetch_result_name(rl_fetch_result result)
-{
-	if ((size_t)result >= sizeof(result_names) / sizeof(result_names[0]))
-		return "unknown";
-	return result_names[result];
-}
-
 int rl_fetch_global_init(void)
 {
 	CURLcode rc = curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -143,46 +130,6 @@ static char *header_copy(CURL *easy, const char *name, int request, size_t max)
 	if (curl_easy_header(easy, name, 0, CURLH_HEADER, request, &h) != CURLHE_OK || h == NULL)
 		return NULL;
 	return copy_bounded(h->value, max);
-}
-
-char *rl_fetch_parse_charset(const char *content_type)
-{
-	const char *p, *v;
-	char out[RL_FETCH_MAX_CHARSET + 1];
-	size_t n = 0;
-	char quote = 0;
-
-	if (content_type == NULL || (p = strchr(content_type, ';')) == NULL)
-		return NULL;
-	while (p && *p) {
-		p++;
-		p += strspn(p, " \t");
-		if (strncasecmp(p, "charset", 7) == 0) {
-			v = p + 7;
-			v += strspn(v, " \t");
-			if (*v == '=')
-				break;
-		}
-		p = strchr(p, ';');
-	}
-	if (p == NULL || *p == '\0')
-		return NULL;
-	v = strchr(p, '=') + 1;
-	v += strspn(v, " \t");
-	if (*v == '"' || *v == '\'')
-		quote = *v++;
-	for (; *v && *v != quote && *v != ';' && *v != ' ' && *v != '\t'; v++) {
-		unsigned char c = (unsigned char)*v;
-		if (!(isalnum(c) || c == '-' || c == '_' || c == '.' || c == ':'))
-			return NULL;
-		if (n == RL_FETCH_MAX_CHARSET)
-			return NULL;
-		out[n++] = (char)tolower(c);
-	}
-	if (n == 0)
-		return NULL;
-	out[n] = '\0';
-	return rl_strdup(out);
 }
 
 /* ---- curl callbacks -------------------------------------------------- */
