@@ -30,17 +30,27 @@ typedef struct rl_extract_opts {
 rl_format rl_extract_sniff(const char *data, size_t len);
 
 /** Extracts the items of a snapshot (appending to `out`).  RL_FORMAT_AUTO sniffs.
- *  `opts` may be NULL. */
+ *  `opts` may be NULL.  Empty or blank input gives no items and returns 0.
+ *  RL_ETOOBIG past RL_EXTRACT_MAX_INPUT or RL_ITEMS_MAX items; on any error
+ *  `out` is left as it was.  Rules per format: docs/extraction.md. */
 int rl_extract(rl_item_list *out, const char *data, size_t len, rl_format format,
 	       const rl_extract_opts *opts);
 
+/** Plain text (UTF-8): a headline story plus wire items split at datelines
+ *  ("KYIV (ANP) - "), relative times and section headings dropped; without
+ *  datelines one item, or one per headline block.  `opts` is unused. */
 int rl_extract_text(rl_item_list *out, const char *data, size_t len, const rl_extract_opts *opts);
+/** An HTML list page: per-source selectors, else <article>s, else linked
+ *  h2/h3 headlines with their paragraphs, else the page as one item.
+ *  RL_EINVAL names a selector that does not compile. */
 int rl_extract_html(rl_item_list *out, const char *data, size_t len, const rl_extract_opts *opts);
-/** RSS 0.9x/1.0/2.0 and Atom. */
+/** RSS 0.9x/1.0/2.0 and Atom, one item per <item>/<entry>; never expands
+ *  declared entities nor loads DTDs.  RL_EPARSE when not XML at all. */
 int rl_extract_feed(rl_item_list *out, const char *data, size_t len, const rl_extract_opts *opts);
 
 /** The main text of a single article page (for following stories): title and
- *  body paragraphs, without navigation, ads, scripts or related links. */
+ *  body paragraphs, without navigation, ads, scripts or related links.
+ *  `out` is overwritten (not cleared first); free it with rl_item_clear(). */
 int rl_extract_article(rl_item *out, const char *data, size_t len, const rl_extract_opts *opts);
 
 #endif

@@ -1,0 +1,100 @@
+/*
+ * redline/xml_safe.h - safe libxml2 parsing and text helpers shared by the
+ * extractors (internal to the extract module; not part of the public API).
+ *
+ * Invariants: documents are parsed without network access, DTD loading,
+ * entity substitution or XInclude; libxml2 never prints (a no-op error
+ * handler is installed around every call); text handed out is copied into
+ * our own malloc'd memory and is valid UTF-8.
+ */
+#ifndef REDLINE_XML_SAFE_H
+#define REDLINE_XML_SAFE_H
+
+#include <stddef.h>
+#include <libxml/HTMLparser.h>
+#include <libxml/tree.h>
+#include <libxml/xmlerror.h>
+#include <libxml/xpath.h>
+#include "redline/buf.h"
+#include "redline/item.h"
+
+/** Silences libxml2 for the current thread; pair with rl_xml_quiet_end(). */
+typedef struct rl_xml_quiet {
+	xmlStructuredErrorFunc structured;
+	void *structured_ctx;
+	xmlGenericErrorFunc generic;
+	void *generic_ctx;
+} rl_xml_quiet;
+void rl_xml_quiet_begin(rl_xml_quiet *q);
+void rl_xml_quiet_end(rl_xml_quiet *q);
+
+/** Parses an HTML page with the safe flags.  Charset order: BOM, `charset`
+ *  (from HTTP; iso-8859-1/us-ascii read as windows-1252), the page's own
+ *  <meta>, and windows-1252 when the text comes out as C1 controls or bad
+ *  UTF-8.  NUL bytes become U+FFFD.  Free with xmlFreeDoc(). */
+int rl_xml_html_parse(htmlDocPtr *out, const char *data, size_t len, const char *charset);
+
+/** Parses an HTML fragment that is already UTF-8 (a feed's description). */
+int rl_xml_html_fragment(htmlDocPtr *out, const char *data, size_t len);
+
+/** Parses a feed as XML: the DOCTYPE is dropped (no entity declarations can
+ *  reach the parser), HTML named entities become numeric references, and a
+ *  broken document is parsed again with RECOVER. */
+int rl_xml_feed_parse(xmlDocPtr *out, const char *data, size_t len);
+
+/** Decides per element whether its subtree contributes no text. */
+typedef int (*rl_xml_skip_fn)(const xmlNode *node, void *ctx);
+
+/** Appends the text of `node`'s subtree as paragraphs ("\n" between them,
+ *  each one line, whitespace collapsed).  Block elements end paragraphs;
+ *  script, style, nav, footer, aside, form, ... and nodes for which `skip`
+ *  returns non-zero are left out.  Iterative: any depth is fine. */
+int rl_xml_paras(rl_buf *out, const xmlNode *node, rl_xml_skip_fn skip, void *ctx);
+
+/** The text of a subtree on one line (a title); NULL with *out when it is
+ *  empty.  Returns 0 or an error. */
+int rl_xml_line(char **out, const xmlNode *node);
+
+/** Whether the element is one whose text never counts (script, nav, ...). */
+int rl_xml_is_noise(const xmlNode *node);
+
+/** Whether `node` is an element with that (lowercase) local name. */
+int rl_xml_is(const xmlNode *node, const char *name);
+
+/** A copy of attribute `name` (NULL when absent); *out NULL or malloc'd. */
+int rl_xml_attr(char **out, const xmlNode *node, const char *name);
+
+/** Makes `href` absolute against `base` (may be NULL).  javascript:,
+ *  mailto:, data: and bare "#..." links give NULL. */
+int rl_xml_resolve(char **out, const char *href, const char *base);
+
+/** Evaluates a compiled XPath relative to `node`; NULL result when empty. */
+xmlXPathObjectPtr rl_xml_eval(xmlXPathCompExprPtr expr, xmlDocPtr doc, xmlNodePtr node);
+
+/* Paragraph builder: collapses whitespace, drops empty paragraphs. */
+typedef struct rl_para {
+	rl_buf *out;
+	int open;     /* current paragraph has text */
+	int space;    /* a space is pending before the next text */
+	int oneline;  /* breaks become spaces */
+} rl_para;
+void rl_para_init(rl_para *p, rl_buf *out, int oneline);
+int rl_para_text(rl_para *p, const char *s, size_t n);
+void rl_para_break(rl_para *p);
+
+/** Undoes a failed extraction: clears the items past the first `n0`. */
+void rl_extract_rollback(rl_item_list *out, size_t n0);
+
+/** RL_ETOOBIG with the module's message when `len` is over the cap. */
+int rl_extract_check_size(size_t len);
+
+/** Whether `s` is valid UTF-8 (no overlongs, surrogates or values past U+10FFFF). */
+int rl_utf8_valid(const char *s, size_t n);
+
+/** Copies `s` to `out` with NUL bytes and invalid UTF-8 replaced by U+FFFD. */
+int rl_utf8_sanitize(rl_buf *out, const char *s, size_t n);
+
+/** Length of the valid UTF-8 sequence at `s` (1..4), 0 when invalid. */
+size_t rl_utf8_seq(const unsigned char *s, size_t n);
+
+#endif

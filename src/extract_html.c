@@ -1,0 +1,453 @@
+/*
+ * extract_html.c - items from an HTML page (an article list).
+ *
+ * With per-source selectors, select_item picks one node per story and the
+ * other selectors run relative to it.  Without them: every outermost
+ * <article>; else every h2/h3 holding a link, with the <p>s that follow it;
+ * else the whole page as one item.  Text inside script, style, nav, footer,
+ * aside, form, iframe (rl_xml_is_noise) never counts.  Links are made
+ * absolute against <base href> or opts->base_url; javascript: and "#" links
+ * are skipped.  Items with neither title nor text are left out.
+ */
+#include "redline/extract.h"
+#include "redline/error.h"
+#include "redline/xml_safe.h"
+
+#include <libxml/xpathInternals.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct sel {
+	xmlXPathCompExprPtr item, title, link, body;
+} sel;
+
+typedef struct page {
+	xmlDocPtr doc;
+	const char *base;
+	rl_item_list *out;
+} page;
+
+static int compile(xmlXPathCompExprPtr *out, const char *name, const char *expr)
+{
+	rl_xml_quiet q;
+
+	*out = NULL;
+	if (expr == NULL || *expr == '\0')
+		return 0;
+	rl_xml_quiet_begin(&q);
+	*out = xmlXPathCompile((const xmlChar *)expr);
+	rl_xml_quiet_end(&q);
+	if (*out == NULL)
+		return rl_error_set(RL_EINVAL, "invalid selector %s '%s'", name, expr);
+	return 0;
+}
+
+static void sel_free(sel *s)
+{
+	xmlXPathFreeCompExpr(s->item);
+	xmlXPathFreeCompExpr(s->title);
+	xmlXPathFreeCompExpr(s->link);
+	xmlXPathFreeCompExpr(s->body);
+}
+
+static int is_heading(const xmlNode *n)
+{
+	return rl_xml_is(n, "h1") || rl_xml_is(n, "h2") || rl_xml_is(n, "h3") ||
+	       rl_xml_is(n, "h4") || rl_xml_is(n, "h5") || rl_xml_is(n, "h6");
+}
+
+/* Iterative pre-order successor of `cur` within `root`'s subtree. */
+static const xmlNode *next_in(const xmlNode *cur, const xmlNode *root, int descend)
+{
+	if (descend && (cur->type == XML_ELEMENT_NODE || cur == root) && cur->children)
+		return cur->children;
+	while (cur && cur != root) {
+		if (cur->next)
+			return cur->next;
+		cur = cur->parent;
+	}
+	return NULL;
+}
+
+/* First element below `root` (outside noise) matching `want`. */
+static const xmlNode *find_first(const xmlNode *root, int (*want)(const xmlNode *))
+{
+	const xmlNode *cur = root->children;
+
+	while (cur) {
+		int noise = cur->type == XML_ELEMENT_NODE && rl_xml_is_noise(cur);
+		if (!noise && cur->type == XML_ELEMENT_NODE && want(cur))
+			return cur;
+		cur = next_in(cur, root, !noise);
+	}
+	return NULL;
+}
+
+static int is_early_heading(const xmlNode *n)
+{
+	return rl_xml_is(n, "h1") || rl_xml_is(n, "h2") || rl_xml_is(n, "h3") || rl_xml_is(n, "h4");
+}
+
+/* The first usable link below `root`, resolved. */
+static int first_link(char **out, const xmlNode *root, const char *base)
+{
+	const xmlNode *cur = root->type == XML_ELEMENT_NODE && rl_xml_is(root, "a") ? root : root->children;
+	int error;
+
+	*out = NULL;
+	while (cur) {
+		int noise = cur->type == XML_ELEMENT_NODE && rl_xml_is_noise(cur);
+		if (!noise && rl_xml_is(cur, "a")) {
+			char *href;
+			if ((error = rl_xml_attr(&href, cur, "href")) < 0)
+				return error;
+			error = rl_xml_resolve(out, href, base);
+			free(href);
+			if (error < 0 || *out)
+				return error;
+		}
+		if (cur == root)
+			break;
+		cur = next_in(cur, root, !noise);
+	}
+	return 0;
+}
+
+static int skip_node(const xmlNode *node, void *ctx)
+{
+	return node == (const xmlNode *)ctx;
+}
+
+/* Body by default: the <p>s of the item, or all its text but the title. */
+static int default_body(rl_buf *body, const xmlNode *item, const xmlNode *title)
+{
+	const xmlNode *cur = item->children;
+	int error, found = 0;
+
+	while (cur) {
+		int noise = cur->type == XML_ELEMENT_NODE && rl_xml_is_noise(cur);
+		if (!noise && rl_xml_is(cur, "p")) {
+			if ((error = rl_xml_paras(body, cur, NULL, NULL)) < 0)
+				return error;
+			found = 1;
+			cur = next_in(cur, item, 0);
+			continue;
+		}
+		cur = next_in(cur, item, !noise);
+	}
+	if (found)
+		return 0;
+	return rl_xml_paras(body, item, skip_node, (void *)title);
+}
+
+/* Text of an XPath result: a node's line or @attribute, or a string value. */
+static int result_text(char **out, xmlXPathObjectPtr obj, int href, const char *base)
+{
+	xmlNodePtr n;
+	char *raw = NULL;
+	int error = 0;
+
+	*out = NULL;
+	if (obj == NULL)
+		return 0;
+	if (obj->type == XPATH_STRING || obj->type == XPATH_NUMBER || obj->type == XPATH_BOOLEAN) {
+		xmlChar *s = xmlXPathCastToString(obj);
+		raw = rl_strdup(s ? (const char *)s : "");
+		xmlFree(s);
+		if (raw == NULL)
+			return RL_ENOMEM;
+	} else if (obj->type == XPATH_NODESET && obj->nodesetval && obj->nodesetval->nodeNr > 0) {
+		n = obj->nodesetval->nodeTab[0];
+		if (href && n->type == XML_ELEMENT_NODE) {
+			if ((error = rl_xml_attr(&raw, n, "href")) < 0)
+				return error;
+		}
+		if (raw == NULL && (error = rl_xml_line(&raw, n)) < 0)
+			return error;
+	}
+	if (href && raw) {
+		error = rl_xml_resolve(out, raw, base);
+		free(raw);
+		return error;
+	}
+	if (raw && raw[0] == '\0') {
+		free(raw);
+		raw = NULL;
+	}
+	*out = raw;
+	return 0;
+}
+
+static int add_item(page *pg, char **title, char **link, rl_buf *body)
+{
+	rl_item *item;
+	int error;
+
+	if (*title == NULL && body->len == 0) {
+		free(*link);
+		*link = NULL;
+		return 0;
+	}
+	if ((error = rl_item_list_add(&item, pg->out)) < 0)
+		return error;
+	item->title = *title;
+	item->link = *link;
+	*title = *link = NULL;
+	if ((item->body = rl_buf_detach(body)) == NULL)
+		return RL_ENOMEM;
+	return 0;
+}
+
+static int from_selectors(page *pg, const sel *s)
+{
+	rl_buf body = RL_BUF_INIT(RL_EXTRACT_MAX_INPUT);
+	xmlXPathObjectPtr items = rl_xml_eval(s->item, pg->doc, NULL), r = NULL;
+	char *title = NULL, *link = NULL;
+	int error = 0;
+
+	for (int i = 0; items && items->type == XPATH_NODESET && i < items->nodesetval->nodeNr; i++) {
+		xmlNodePtr node = items->nodesetval->nodeTab[i];
+		const xmlNode *tnode = NULL;
+
+		if (node->type != XML_ELEMENT_NODE)
+			continue;
+		if (s->title) {
+			r = rl_xml_eval(s->title, pg->doc, node);
+			error = result_text(&title, r, 0, NULL);
+			if (r && r->type == XPATH_NODESET && r->nodesetval->nodeTab[0]->type == XML_ELEMENT_NODE)
+				tnode = r->nodesetval->nodeTab[0]; /* kept out of the default body */
+		} else if ((tnode = find_first(node, is_early_heading)) != NULL)
+			error = rl_xml_line(&title, tnode);
+		xmlXPathFreeObject(r);
+		r = NULL;
+		if (error < 0)
+			break;
+		if (s->link) {
+			r = rl_xml_eval(s->link, pg->doc, node);
+			error = result_text(&link, r, 1, pg->base);
+			xmlXPathFreeObject(r);
+			r = NULL;
+		} else if ((tnode == NULL || (error = first_link(&link, tnode, pg->base)) == 0) && link == NULL)
+			error = first_link(&link, node, pg->base);
+		if (error < 0)
+			break;
+		if (s->body) {
+			r = rl_xml_eval(s->body, pg->doc, node);
+			if (r && r->type == XPATH_NODESET) {
+				for (int j = 0; j < r->nodesetval->nodeNr && error == 0; j++) {
+					error = rl_xml_paras(&body, r->nodesetval->nodeTab[j], NULL, NULL);
+				}
+			} else if (r) {
+				char *t = NULL;
+				if ((error = result_text(&t, r, 0, NULL)) == 0 && t)
+					error = rl_buf_puts(&body, t);
+				free(t);
+			}
+			xmlXPathFreeObject(r);
+			r = NULL;
+		} else
+			error = default_body(&body, node, tnode);
+		if (error < 0 || (error = add_item(pg, &title, &link, &body)) < 0)
+			break;
+		rl_buf_clear(&body);
+	}
+	free(title);
+	free(link);
+	rl_buf_release(&body);
+	xmlXPathFreeObject(items);
+	return error;
+}
+
+static int is_outer_article(const xmlNode *n)
+{
+	if (!rl_xml_is(n, "article"))
+		return 0;
+	for (const xmlNode *p = n->parent; p; p = p->parent)
+		if (rl_xml_is(p, "article"))
+			return 0;
+	return 1;
+}
+
+static int from_articles(page *pg, int *found)
+{
+	rl_buf body = RL_BUF_INIT(RL_EXTRACT_MAX_INPUT);
+	const xmlNode *root = (const xmlNode *)pg->doc, *cur = root->children;
+	char *title = NULL, *link = NULL;
+	int error = 0;
+
+	*found = 0;
+	while (cur && error == 0) {
+		int noise = cur->type == XML_ELEMENT_NODE && rl_xml_is_noise(cur);
+		if (!noise && is_outer_article(cur)) {
+			const xmlNode *tnode = find_first(cur, is_early_heading);
+			*found = 1;
+			if (tnode && (error = rl_xml_line(&title, tnode)) == 0)
+				error = first_link(&link, tnode, pg->base);
+			if (error == 0 && link == NULL)
+				error = first_link(&link, cur, pg->base);
+			if (error == 0)
+				error = default_body(&body, cur, tnode);
+			if (error == 0)
+				error = add_item(pg, &title, &link, &body);
+			rl_buf_clear(&body);
+			cur = next_in(cur, root, 0);
+			continue;
+		}
+		cur = next_in(cur, root, !noise);
+	}
+	free(title);
+	free(link);
+	rl_buf_release(&body);
+	return error;
+}
+
+static int is_linked_heading(const xmlNode *n)
+{
+	const xmlNode *cur;
+
+	if (!rl_xml_is(n, "h2") && !rl_xml_is(n, "h3"))
+		return 0;
+	for (cur = n->children; cur; cur = next_in(cur, n, 1))
+		if (rl_xml_is(cur, "a") && xmlHasProp(cur, (const xmlChar *)"href"))
+			return 1;
+	return 0;
+}
+
+static int from_headlines(page *pg, int *found)
+{
+	rl_buf body = RL_BUF_INIT(RL_EXTRACT_MAX_INPUT);
+	const xmlNode *root = (const xmlNode *)pg->doc, *cur = root->children;
+	char *title = NULL, *link = NULL;
+	int error = 0, count = 0;
+
+	/* One linked heading does not make a list. */
+	*found = 0;
+	for (const xmlNode *h = root->children; h && count < 2; ) {
+		int noise = h->type == XML_ELEMENT_NODE && rl_xml_is_noise(h);
+		count += !noise && is_linked_heading(h);
+		h = next_in(h, root, !noise);
+	}
+	if (count < 2)
+		return 0;
+	while (cur && error == 0) {
+		int noise = cur->type == XML_ELEMENT_NODE && rl_xml_is_noise(cur);
+		if (!noise && is_linked_heading(cur)) {
+			*found = 1;
+			if ((error = rl_xml_line(&title, cur)) == 0)
+				error = first_link(&link, cur, pg->base);
+			for (const xmlNode *sib = cur->next; sib && error == 0; sib = sib->next) {
+				if (is_heading(sib) || find_first(sib, is_heading))
+					break;
+				if (rl_xml_is(sib, "p")) {
+					error = rl_xml_paras(&body, sib, NULL, NULL);
+				}
+			}
+			if (error == 0)
+				error = add_item(pg, &title, &link, &body);
+			rl_buf_clear(&body);
+			cur = next_in(cur, root, 0);
+			continue;
+		}
+		cur = next_in(cur, root, !noise);
+	}
+	free(title);
+	free(link);
+	rl_buf_release(&body);
+	return error;
+}
+
+static int is_title(const xmlNode *n)
+{
+	return rl_xml_is(n, "title");
+}
+
+static int is_h1(const xmlNode *n)
+{
+	return rl_xml_is(n, "h1");
+}
+
+/* The page as one item: <title> (or the first <h1>) and the body's text. */
+static int from_page(page *pg)
+{
+	rl_buf body = RL_BUF_INIT(RL_EXTRACT_MAX_INPUT);
+	const xmlNode *root = xmlDocGetRootElement(pg->doc), *t = NULL, *head;
+	char *title = NULL, *link = NULL;
+	int error = 0;
+
+	if (root == NULL)
+		return 0;
+	for (head = root->children; head && !rl_xml_is(head, "head"); head = head->next)
+		;
+	if (head)
+		t = find_first(head, is_title);
+	if (t == NULL)
+		t = find_first(root, is_h1);
+	if (t && (error = rl_xml_line(&title, t)) < 0)
+		goto done;
+	if (pg->base && (link = rl_strdup(pg->base)) == NULL) {
+		error = RL_ENOMEM;
+		goto done;
+	}
+	if ((error = rl_xml_paras(&body, root, NULL, NULL)) == 0)
+		error = add_item(pg, &title, &link, &body);
+done:
+	free(title);
+	free(link);
+	rl_buf_release(&body);
+	return error;
+}
+
+static int is_base(const xmlNode *n)
+{
+	return rl_xml_is(n, "base") && xmlHasProp(n, (const xmlChar *)"href");
+}
+
+int rl_extract_html(rl_item_list *out, const char *data, size_t len, const rl_extract_opts *opts)
+{
+	static const rl_extract_opts none = { 0 };
+	sel s = { 0 };
+	page pg = { NULL, NULL, out };
+	size_t n0 = out->n;
+	char *base_href = NULL, *base = NULL;
+	const xmlNode *b;
+	int error, found = 0;
+
+	if (opts == NULL)
+		opts = &none;
+	if ((error = rl_extract_check_size(len)) < 0)
+		return error;
+	if ((error = compile(&s.item, "select_item", opts->select_item)) < 0 ||
+	    (error = compile(&s.title, "select_title", opts->select_title)) < 0 ||
+	    (error = compile(&s.link, "select_link", opts->select_link)) < 0 ||
+	    (error = compile(&s.body, "select_body", opts->select_body)) < 0)
+		goto done;
+	if ((error = rl_xml_html_parse(&pg.doc, data, len, opts->charset)) < 0 || pg.doc == NULL)
+		goto done;
+	pg.base = opts->base_url;
+	for (b = (const xmlNode *)pg.doc; b && !is_base(b); b = next_in(b, (const xmlNode *)pg.doc, 1))
+		;
+	if (b != NULL) {
+		if ((error = rl_xml_attr(&base_href, b, "href")) < 0 ||
+		    (error = rl_xml_resolve(&base, base_href, opts->base_url)) < 0)
+			goto done;
+		if (base)
+			pg.base = base;
+	}
+	if (s.item) {
+		error = from_selectors(&pg, &s);
+		goto done;
+	}
+	if ((error = from_articles(&pg, &found)) < 0 || found)
+		goto done;
+	if ((error = from_headlines(&pg, &found)) < 0 || found)
+		goto done;
+	error = from_page(&pg);
+done:
+	if (error < 0)
+		rl_extract_rollback(out, n0);
+	free(base_href);
+	free(base);
+	xmlFreeDoc(pg.doc);
+	sel_free(&s);
+	return error;
+}

@@ -1,0 +1,598 @@
+/*
+ * xml_safe.c - safe libxml2 parsing and text collection for the extractors.
+ *
+ * Every parse goes through here so the flags are decided once: no network,
+ * no DTD loading, no entity substitution, no XInclude, no HUGE; libxml2's
+ * own depth limit (256) bounds the trees.  Text leaves as our own UTF-8
+ * copies; tree walks are iterative so no input can exhaust the stack.
+ */
+#include "redline/xml_safe.h"
+#include "redline/error.h"
+#include "redline/extract.h"
+
+#include <libxml/entities.h>
+#include <libxml/parser.h>
+#include <libxml/uri.h>
+#include <libxml/xpathInternals.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define HTML_FLAGS (HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | \
+		    HTML_PARSE_NONET | HTML_PARSE_COMPACT)
+/* Never NOENT, DTDLOAD, HUGE or XINCLUDE: see LIBS.md. */
+#define XML_FLAGS (XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_NOERROR | XML_PARSE_NOWARNING)
+
+static void noop_structured(void *ctx, xmlErrorPtr err)
+{
+	(void)ctx;
+	(void)err;
+}
+
+static void noop_generic(void *ctx, const char *msg, ...)
+{
+	(void)ctx;
+	(void)msg;
+}
+
+void rl_xml_quiet_begin(rl_xml_quiet *q)
+{
+	xmlInitParser();
+	q->structured = xmlStructuredError;
+	q->structured_ctx = xmlStructuredErrorContext;
+	q->generic = xmlGenericError;
+	q->generic_ctx = xmlGenericErrorContext;
+	xmlSetStructuredErrorFunc(NULL, noop_structured);
+	xmlSetGenericErrorFunc(NULL, noop_generic);
+}
+
+void rl_xml_quiet_end(rl_xml_quiet *q)
+{
+	xmlSetStructuredErrorFunc(q->structured_ctx, q->structured);
+	xmlSetGenericErrorFunc(q->generic_ctx, q->generic);
+}
+
+/* ---- UTF-8 ---- */
+
+size_t rl_utf8_seq(const unsigned char *s, size_t n)
+{
+	unsigned char c, lo = 0x80, hi = 0xBF;
+	size_t need;
+
+	if (n == 0)
+		return 0;
+	c = s[0];
+	if (c < 0x80)
+		return 1;
+	if (c < 0xC2)
+		return 0;
+	if (c < 0xE0)
+		need = 2;
+	else if (c < 0xF0) {
+		need = 3;
+		if (c == 0xE0)
+			lo = 0xA0;
+		else if (c == 0xED)
+			hi = 0x9F;
+	} else if (c < 0xF5) {
+		need = 4;
+		if (c == 0xF0)
+			lo = 0x90;
+		else if (c == 0xF4)
+			hi = 0x8F;
+	} else
+		return 0;
+	if (n < need || s[1] < lo || s[1] > hi)
+		return 0;
+	for (size_t i = 2; i < need; i++)
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+	return need;
+}
+
+int rl_utf8_valid(const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, k;
+
+	while (i < n) {
+		if ((k = rl_utf8_seq(u + i, n - i)) == 0)
+			return 0;
+		i += k;
+	}
+	return 1;
+}
+
+int rl_utf8_sanitize(rl_buf *out, const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, k, start = 0;
+	int error;
+
+	if ((error = rl_buf_grow(out, n)) < 0)
+		return error;
+	while (i < n) {
+		k = rl_utf8_seq(u + i, n - i);
+		if (k != 0 && u[i] != 0) {
+			i += k;
+			continue;
+		}
+		if ((error = rl_buf_put(out, s + start, i - start)) < 0 ||
+		    (error = rl_buf_put(out, "\xEF\xBF\xBD", 3)) < 0)
+			return error;
+		start = ++i;
+	}
+	return rl_buf_put(out, s + start, n - start);
+}
+
+/* ---- paragraphs ---- */
+
+void rl_para_init(rl_para *p, rl_buf *out, int oneline)
+{
+	p->out = out;
+	p->open = 0;
+	p->space = 0;
+	p->oneline = oneline;
+}
+
+int rl_para_text(rl_para *p, const char *s, size_t n)
+{
+	size_t i = 0, run;
+	int error;
+
+	while (i < n) {
+		char c = s[i];
+		if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
+			p->space = 1;
+			i++;
+			continue;
+		}
+		if (!p->open && p->out->len > 0) {
+			if ((error = rl_buf_putc(p->out, p->oneline ? ' ' : '\n')) < 0)
+				return error;
+		} else if (p->open && p->space) {
+			if ((error = rl_buf_putc(p->out, ' ')) < 0)
+				return error;
+		}
+		p->open = 1;
+		p->space = 0;
+		for (run = i; run < n && !strchr(" \t\n\r\f\v", s[run]); run++)
+			;
+		if ((error = rl_buf_put(p->out, s + i, run - i)) < 0)
+			return error;
+		i = run;
+	}
+	return 0;
+}
+
+void rl_para_break(rl_para *p)
+{
+	p->open = 0;
+	p->space = 0;
+}
+
+/* ---- tree walking ---- */
+
+int rl_xml_is(const xmlNode *node, const char *name)
+{
+	return node && node->type == XML_ELEMENT_NODE && node->name &&
+	       strcasecmp((const char *)node->name, name) == 0;
+}
+
+static int name_in(const xmlNode *node, const char *const *names)
+{
+	if (node == NULL || node->type != XML_ELEMENT_NODE || node->name == NULL)
+		return 0;
+	for (; *names; names++)
+		if (strcasecmp((const char *)node->name, *names) == 0)
+			return 1;
+	return 0;
+}
+
+int rl_xml_is_noise(const xmlNode *node)
+{
+	static const char *const noise[] = {
+		"script", "style", "noscript", "template", "nav", "footer", "aside",
+		"form", "iframe", "svg", "object", "embed", "canvas", "select",
+		"button", "textarea", "head", "math", NULL,
+	};
+	return name_in(node, noise);
+}
+
+static int is_block(const xmlNode *node)
+{
+	static const char *const block[] = {
+		"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl",
+		"dt", "dd", "tr", "td", "th", "table", "thead", "tbody", "tfoot",
+		"caption", "blockquote", "pre", "section", "article", "header",
+		"footer", "main", "aside", "nav", "figure", "figcaption", "address",
+		"hr", "br", "fieldset", "details", "summary", "center", "body", NULL,
+	};
+	return name_in(node, block);
+}
+
+static int walk(rl_para *p, const xmlNode *root, rl_xml_skip_fn skip, void *ctx)
+{
+	const xmlNode *cur;
+	int error;
+
+	if (root->type == XML_TEXT_NODE || root->type == XML_CDATA_SECTION_NODE)
+		return root->content ? rl_para_text(p, (const char *)root->content,
+						    strlen((const char *)root->content)) : 0;
+	if (root->type == XML_ATTRIBUTE_NODE)
+		return walk(p, root->children ? root->children : root, skip, ctx);
+	cur = root->children;
+	while (cur) {
+		int descend = 0;
+		if (cur->type == XML_ELEMENT_NODE) {
+			if (rl_xml_is_noise(cur) || (skip && skip(cur, ctx))) {
+				if (is_block(cur)) /* words on either side stay apart */
+					rl_para_break(p);
+			} else {
+				if (is_block(cur))
+					rl_para_break(p);
+				descend = cur->children != NULL;
+				if (!descend && is_block(cur))
+					rl_para_break(p);
+			}
+		} else if ((cur->type == XML_TEXT_NODE || cur->type == XML_CDATA_SECTION_NODE) &&
+			   cur->content) {
+			if ((error = rl_para_text(p, (const char *)cur->content,
+						  strlen((const char *)cur->content))) < 0)
+				return error;
+		}
+		/* Entity references, comments, DTDs and PIs add nothing. */
+		if (descend) {
+			cur = cur->children;
+			continue;
+		}
+		while (cur) {
+			if (cur->next) {
+				cur = cur->next;
+				break;
+			}
+			cur = cur->parent;
+			if (cur == NULL || cur == root) {
+				cur = NULL;
+				break;
+			}
+			if (is_block(cur))
+				rl_para_break(p);
+		}
+	}
+	return 0;
+}
+
+int rl_xml_paras(rl_buf *out, const xmlNode *node, rl_xml_skip_fn skip, void *ctx)
+{
+	rl_para p;
+	int error;
+
+	rl_para_init(&p, out, 0);
+	p.open = 0;
+	if ((error = walk(&p, node, skip, ctx)) < 0)
+		return error;
+	return 0;
+}
+
+int rl_xml_line(char **out, const xmlNode *node)
+{
+	rl_buf b = RL_BUF_INIT(RL_EXTRACT_MAX_INPUT);
+	rl_para p;
+	int error;
+
+	*out = NULL;
+	rl_para_init(&p, &b, 1);
+	if ((error = walk(&p, node, NULL, NULL)) < 0) {
+		rl_buf_release(&b);
+		return error;
+	}
+	if (b.len > 0)
+		*out = rl_buf_detach(&b);
+	rl_buf_release(&b);
+	return 0;
+}
+
+int rl_xml_attr(char **out, const xmlNode *node, const char *name)
+{
+	xmlChar *v;
+
+	*out = NULL;
+	if (node == NULL || node->type != XML_ELEMENT_NODE)
+		return 0;
+	if ((v = xmlGetProp(node, (const xmlChar *)name)) == NULL)
+		return 0;
+	*out = rl_strdup((const char *)v);
+	xmlFree(v);
+	return *out ? 0 : RL_ENOMEM;
+}
+
+int rl_xml_resolve(char **out, const char *href, const char *base)
+{
+	static const char *const refused[] = { "javascript:", "mailto:", "data:", "vbscript:",
+					       "tel:", "about:", NULL };
+	size_t len;
+	xmlChar *abs = NULL;
+	char *trimmed;
+
+	*out = NULL;
+	if (href == NULL)
+		return 0;
+	while (*href == ' ' || *href == '\t' || *href == '\n' || *href == '\r')
+		href++;
+	len = strlen(href);
+	while (len > 0 && strchr(" \t\r\n", href[len - 1]))
+		len--;
+	if (len == 0 || href[0] == '#')
+		return 0;
+	for (const char *const *r = refused; *r; r++)
+		if (strncasecmp(href, *r, strlen(*r)) == 0)
+			return 0;
+	if ((trimmed = rl_strndup(href, len)) == NULL)
+		return RL_ENOMEM;
+	if (base && *base)
+		abs = xmlBuildURI((const xmlChar *)trimmed, (const xmlChar *)base);
+	if (abs) {
+		free(trimmed);
+		*out = rl_strdup((const char *)abs);
+		xmlFree(abs);
+		return *out ? 0 : RL_ENOMEM;
+	}
+	*out = trimmed;
+	return 0;
+}
+
+xmlXPathObjectPtr rl_xml_eval(xmlXPathCompExprPtr expr, xmlDocPtr doc, xmlNodePtr node)
+{
+	xmlXPathContextPtr ctx = xmlXPathNewContext(doc);
+	xmlXPathObjectPtr obj;
+
+	if (ctx == NULL)
+		return NULL;
+	ctx->node = node ? node : (xmlNodePtr)doc;
+	obj = xmlXPathCompiledEval(expr, ctx);
+	xmlXPathFreeContext(ctx);
+	if (obj && obj->type == XPATH_NODESET &&
+	    (obj->nodesetval == NULL || obj->nodesetval->nodeNr == 0)) {
+		xmlXPathFreeObject(obj);
+		return NULL;
+	}
+	return obj;
+}
+
+/* ---- parsing ---- */
+
+/* For input that is not UTF-8: text decoded as C1 controls or kept as bad
+ * UTF-8 means the charset guess was wrong (libxml2 falls back to
+ * ISO-8859-1 silently).  Valid UTF-8 input is never second-guessed: C1
+ * characters in it are the page's own mojibake. */
+static int doc_suspect(const xmlNode *root)
+{
+	const xmlNode *cur = root;
+
+	while (cur) {
+		if (cur->type == XML_TEXT_NODE && cur->content) {
+			const unsigned char *s = cur->content;
+			size_t n = strlen((const char *)s);
+			if (!rl_utf8_valid((const char *)s, n))
+				return 1;
+			for (size_t i = 0; i + 1 < n; i++)
+				if (s[i] == 0xC2 && s[i + 1] >= 0x80 && s[i + 1] <= 0x9F)
+					return 1;
+		}
+		if (cur->type == XML_ELEMENT_NODE || cur->type == XML_HTML_DOCUMENT_NODE ||
+		    cur->type == XML_DOCUMENT_NODE) {
+			if (cur->children) {
+				cur = cur->children;
+				continue;
+			}
+		}
+		while (cur && cur != root && cur->next == NULL)
+			cur = cur->parent;
+		if (cur == NULL || cur == root)
+			break;
+		cur = cur->next;
+	}
+	return 0;
+}
+
+static int wide_charset(const char *cs)
+{
+	return cs && (strncasecmp(cs, "utf-16", 6) == 0 || strncasecmp(cs, "utf-32", 6) == 0 ||
+		      strncasecmp(cs, "ucs", 3) == 0);
+}
+
+/* NUL bytes would end libxml2's view of the text early; U+FFFD keeps them visible. */
+static int replace_nuls(rl_buf *out, const char *data, size_t len)
+{
+	size_t start = 0;
+	int error;
+
+	if ((error = rl_buf_grow(out, len)) < 0)
+		return error;
+	for (size_t i = 0; i < len; i++) {
+		if (data[i] != '\0')
+			continue;
+		if ((error = rl_buf_put(out, data + start, i - start)) < 0 ||
+		    (error = rl_buf_put(out, "\xEF\xBF\xBD", 3)) < 0)
+			return error;
+		start = i + 1;
+	}
+	return rl_buf_put(out, data + start, len - start);
+}
+
+int rl_xml_html_parse(htmlDocPtr *out, const char *data, size_t len, const char *charset)
+{
+	rl_buf clean = RL_BUF_INIT(RL_EXTRACT_MAX_INPUT * 3);
+	const unsigned char *u = (const unsigned char *)data;
+	const char *enc = NULL;
+	int from_bom = 0, wide = 0, error = 0;
+	htmlDocPtr doc = NULL;
+	rl_xml_quiet q;
+
+	*out = NULL;
+	if (len >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF) {
+		enc = "UTF-8";
+		from_bom = 1;
+	} else if (len >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) || (u[0] == 0xFE && u[1] == 0xFF))) {
+		enc = u[0] == 0xFF ? "UTF-16LE" : "UTF-16BE";
+		from_bom = wide = 1;
+	} else if (charset && *charset) {
+		if (strcasecmp(charset, "iso-8859-1") == 0 || strcasecmp(charset, "latin1") == 0 ||
+		    strcasecmp(charset, "us-ascii") == 0 || strcasecmp(charset, "ascii") == 0 ||
+		    strcasecmp(charset, "iso8859-1") == 0)
+			enc = "windows-1252";
+		else
+			enc = charset;
+		wide = wide_charset(charset);
+	}
+	if (!wide) {
+		if ((error = replace_nuls(&clean, data, len)) < 0)
+			goto done;
+		data = clean.ptr ? clean.ptr : "";
+		len = clean.len;
+	}
+	if (len == 0)
+		goto done;
+	rl_xml_quiet_begin(&q);
+	doc = htmlReadMemory(data, (int)len, NULL, enc, HTML_FLAGS);
+	if (doc == NULL && enc && !from_bom) /* an unknown charset name */
+		doc = htmlReadMemory(data, (int)len, NULL, NULL, HTML_FLAGS);
+	if (doc && !from_bom && !rl_utf8_valid(data, len) && doc_suspect((xmlNode *)doc)) {
+		htmlDocPtr again = htmlReadMemory(data, (int)len, NULL, "windows-1252", HTML_FLAGS);
+		if (again) {
+			xmlFreeDoc(doc);
+			doc = again;
+		}
+	}
+	rl_xml_quiet_end(&q);
+	if (doc == NULL)
+		error = rl_error_set(RL_EPARSE, "cannot parse html");
+	*out = doc;
+done:
+	rl_buf_release(&clean);
+	return error;
+}
+
+int rl_xml_html_fragment(htmlDocPtr *out, const char *data, size_t len)
+{
+	rl_xml_quiet q;
+
+	*out = NULL;
+	if (len == 0)
+		return 0;
+	rl_xml_quiet_begin(&q);
+	*out = htmlReadMemory(data, (int)len, NULL, "UTF-8", HTML_FLAGS);
+	rl_xml_quiet_end(&q);
+	return *out ? 0 : rl_error_set(RL_EPARSE, "cannot parse html fragment");
+}
+
+/* Length of a <!DOCTYPE ...> declaration starting at s, internal subset included. */
+static size_t doctype_len(const char *s, size_t n)
+{
+	size_t i = 9;
+	int depth = 0;
+	char quote = 0;
+
+	for (; i < n; i++) {
+		char c = s[i];
+		if (quote) {
+			if (c == quote)
+				quote = 0;
+		} else if (c == '"' || c == '\'')
+			quote = c;
+		else if (c == '[')
+			depth++;
+		else if (c == ']' && depth > 0)
+			depth--;
+		else if (c == '>' && depth == 0)
+			return i + 1;
+	}
+	return n;
+}
+
+/* Copies the feed, dropping the DOCTYPE (so no entity is ever declared) and
+ * turning HTML named entities, undefined in XML, into numeric references.
+ * CDATA sections are copied as they are. */
+static int feed_prepare(rl_buf *out, const char *s, size_t n)
+{
+	size_t i = 0, start = 0;
+	int error;
+
+	if ((error = rl_buf_grow(out, n)) < 0)
+		return error;
+	while (i < n) {
+		char c = s[i];
+		if (c == '\0') {
+			if ((error = rl_buf_put(out, s + start, i - start)) < 0 ||
+			    (error = rl_buf_put(out, "\xEF\xBF\xBD", 3)) < 0)
+				return error;
+			start = ++i;
+		} else if (c == '<' && n - i >= 9 && memcmp(s + i, "<![CDATA[", 9) == 0) {
+			const char *end = memmem(s + i + 9, n - i - 9, "]]>", 3);
+			i = end ? (size_t)(end - s) + 3 : n;
+		} else if (c == '<' && n - i >= 9 && strncasecmp(s + i, "<!DOCTYPE", 9) == 0) {
+			if ((error = rl_buf_put(out, s + start, i - start)) < 0)
+				return error;
+			i += doctype_len(s + i, n - i);
+			start = i;
+		} else if (c == '&') {
+			size_t j = i + 1;
+			char name[32];
+			const htmlEntityDesc *ent;
+			while (j < n && j - i <= 30 &&
+			       ((s[j] >= 'a' && s[j] <= 'z') || (s[j] >= 'A' && s[j] <= 'Z') ||
+				(s[j] >= '0' && s[j] <= '9' && j > i + 1)))
+				j++;
+			if (j < n && s[j] == ';' && j > i + 1) {
+				memcpy(name, s + i + 1, j - i - 1);
+				name[j - i - 1] = '\0';
+				if (strcmp(name, "amp") && strcmp(name, "lt") && strcmp(name, "gt") &&
+				    strcmp(name, "quot") && strcmp(name, "apos") &&
+				    (ent = htmlEntityLookup((const xmlChar *)name)) != NULL) {
+					if ((error = rl_buf_put(out, s + start, i - start)) < 0 ||
+					    (error = rl_buf_printf(out, "&#%u;", ent->value)) < 0)
+						return error;
+					start = j + 1;
+				}
+			}
+			i = j > i + 1 ? j : i + 1;
+		} else
+			i++;
+	}
+	return rl_buf_put(out, s + start, n - start);
+}
+
+int rl_xml_feed_parse(xmlDocPtr *out, const char *data, size_t len)
+{
+	rl_buf prep = RL_BUF_INIT(RL_EXTRACT_MAX_INPUT * 2);
+	const unsigned char *u = (const unsigned char *)data;
+	xmlDocPtr doc = NULL;
+	rl_xml_quiet q;
+	int error = 0;
+
+	*out = NULL;
+	if (len >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) || (u[0] == 0xFE && u[1] == 0xFF))) {
+		/* UTF-16: byte-level preparation would break it; the parser's own
+		 * safety (no NOENT, no DTD loading) still holds. */
+		if ((error = rl_buf_put(&prep, data, len)) < 0)
+			goto done;
+	} else if ((error = feed_prepare(&prep, data, len)) < 0)
+		goto done;
+	if (prep.len == 0)
+		goto done;
+	rl_xml_quiet_begin(&q);
+	doc = xmlReadMemory(prep.ptr, (int)prep.len, NULL, NULL, XML_FLAGS);
+	if (doc == NULL)
+		doc = xmlReadMemory(prep.ptr, (int)prep.len, NULL, NULL, XML_FLAGS | XML_PARSE_RECOVER);
+	rl_xml_quiet_end(&q);
+	if (doc == NULL || xmlDocGetRootElement(doc) == NULL) {
+		xmlFreeDoc(doc);
+		doc = NULL;
+		error = rl_error_set(RL_EPARSE, "cannot parse feed: not well-formed xml");
+	}
+	*out = doc;
+done:
+	rl_buf_release(&prep);
+	return error;
+}
