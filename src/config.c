@@ -307,19 +307,83 @@ static int set_string(git_config *local, const char *name, const char *key, cons
 	return 0;
 }
 
+/* libgit2 1.5's git_config_set_multivar() writes the value raw (only adding
+ * quotes around leading/trailing space or ; and #), unlike
+ * git_config_set_string(): a backslash, quote or newline would corrupt the
+ * file.  So multivars are escaped here, as git's config syntax wants. */
+static char *escape_multivar(const char *value)
+{
+	rl_buf out = RL_BUF_INIT(64 * 1024);
+
+	for (const char *p = value; *p; p++) {
+		int rc;
+		switch (*p) {
+		case '\\': rc = rl_buf_puts(&out, "\\\\"); break;
+		case '"': rc = rl_buf_puts(&out, "\\\""); break;
+		case '\n': rc = rl_buf_puts(&out, "\\n"); break;
+		case '\t': rc = rl_buf_puts(&out, "\\t"); break;
+		default: rc = rl_buf_putc(&out, *p); break;
+		}
+		if (rc < 0) {
+			rl_buf_release(&out);
+			return NULL;
+		}
+	}
+	return rl_buf_detach(&out);
+}
+
 static int set_multi(git_config *local, const char *name, const char *key, const rl_strvec *v)
 {
 	char full[256];
+	char *escaped;
 	int error;
 
 	key_of(full, sizeof(full), name, key);
 	for (size_t i = 0; i < v->n; i++) {
 		if (v->v[i] == NULL || v->v[i][0] == '\0')
 			continue;
+		if ((escaped = escape_multivar(v->v[i])) == NULL)
+			return rl_error_set(RL_ETOOBIG, "value of '%s' is too long", full);
 		/* "^$" matches no (non-empty) old value, so each call appends. */
-		if ((error = git_config_set_multivar(local, full, "^$", v->v[i])) < 0)
+		error = git_config_set_multivar(local, full, "^$", escaped);
+		free(escaped);
+		if (error < 0)
 			return rl_error_set_git(error, "cannot write '%s'", full);
 	}
+	return 0;
+}
+
+/* Settings are single lines: a newline in a header would be an injected
+ * request header, and git's config has no escape for most controls. */
+static int check_value(const char *name, const char *key, const char *value)
+{
+	if (value == NULL)
+		return 0;
+	for (const unsigned char *p = (const unsigned char *)value; *p; p++)
+		if ((*p < 0x20 && *p != '\t') || *p == 0x7f)
+			return rl_error_set(RL_EINVAL,
+					    "value of 'source.%s.%s' holds control character 0x%02x",
+					    name, key, *p);
+	return 0;
+}
+
+static int check_values(const rl_source_config *c)
+{
+	const char *keys[] = { "url", "select-item", "select-title", "select-link",
+			       "select-body", "user-agent" };
+	const char *values[] = { c->url, c->select_item, c->select_title, c->select_link,
+				 c->select_body, c->user_agent };
+	int rc;
+
+	for (size_t i = 0; i < sizeof(keys) / sizeof(*keys); i++)
+		if ((rc = check_value(c->name, keys[i], values[i])) < 0)
+			return rc;
+	for (size_t i = 0; i < c->ignore.n; i++)
+		if ((rc = check_value(c->name, "ignore", c->ignore.v[i])) < 0)
+			return rc;
+	for (size_t i = 0; i < c->headers.n; i++)
+		if ((rc = check_value(c->name, "header", c->headers.v[i])) < 0)
+			return rc;
 	return 0;
 }
 
@@ -336,6 +400,8 @@ int rl_config_source_save(rl_archive *archive, const rl_source_config *c)
 	if (c->every_seconds <= 0 || c->every_seconds > INTERVAL_MAX ||
 	    c->timeout_seconds <= 0 || c->timeout_seconds > INTERVAL_MAX)
 		return rl_error_set(RL_EINVAL, "source '%s': interval out of range", c->name);
+	if ((rc = check_values(c)) < 0)
+		return rc;
 	if ((rc = open_local(&local, archive)) < 0)
 		return rc;
 	if ((rc = delete_keys(local, c->name, &found)) < 0)
