@@ -344,7 +344,9 @@ static int set_multi(git_config *local, const char *name, const char *key, const
 			continue;
 		if ((escaped = escape_multivar(v->v[i])) == NULL)
 			return rl_error_set(RL_ETOOBIG, "value of '%s' is too long", full);
-		/* "^$" matches no (non-empty) old value, so each call appends. */
+		/* "^$" matches no (non-empty) old value, so each call appends.
+		 * (libgit2 1.5 leaks a little pcre2 memory per non-matching old
+		 * value here; saves are rare, so we live with it.) */
 		error = git_config_set_multivar(local, full, "^$", escaped);
 		free(escaped);
 		if (error < 0)

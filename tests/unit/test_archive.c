@@ -64,6 +64,7 @@ static void test_init_makes_a_bare_repo_git_understands(void **state)
 	rl_archive_free(a);
 	free(path);
 	tu_rmtree(dir);
+	free(dir);
 }
 
 static void test_init_refuses_existing(void **state)
@@ -97,6 +98,7 @@ static void test_init_refuses_existing(void **state)
 	assert_int_equal(rl_archive_init(&a, file), RL_EEXISTS);
 	free(file);
 	tu_rmtree(dir);
+	free(dir);
 }
 
 static void test_open(void **state)
@@ -139,6 +141,7 @@ static void test_open(void **state)
 	free(sub);
 	free(nonbare);
 	tu_rmtree(dir);
+	free(dir);
 }
 
 static void test_read_head_resolve(void **state)
@@ -189,6 +192,7 @@ static void test_read_head_resolve(void **state)
 	free(out);
 	rl_archive_free(a);
 	tu_rmtree(dir);
+	free(dir);
 }
 
 /* The reason for the diff driver: a changed figure is one changed word. */
@@ -225,6 +229,7 @@ static void test_word_diff_keeps_figures_whole(void **state)
 	free(out);
 	rl_archive_free(a);
 	tu_rmtree(dir);
+	free(dir);
 }
 
 int main(void)

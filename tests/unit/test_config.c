@@ -9,6 +9,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* libgit2 1.5 leaks pcre2 match data whenever a value regexp does not match
+ * (git_regexp_match returns before freeing it), which every multivar append
+ * does once per existing value.  Not ours to fix; src/config.c documents it. */
+const char *__lsan_default_suppressions(void);
+const char *__lsan_default_suppressions(void)
+{
+	return "leak:pcre2_match_data_create_8\nleak:libpcre2-8.so\n";
+}
+
 static char *read_git_config(const char *dir, const char *args)
 {
 	char *out = NULL;
@@ -105,6 +114,7 @@ static void test_save_is_read_by_git_and_loads_back(void **state)
 	rl_source_config_free(c);
 	rl_archive_free(a);
 	tu_rmtree(dir);
+	free(dir);
 }
 
 static void test_missing_source_gives_defaults(void **state)
@@ -131,6 +141,7 @@ static void test_missing_source_gives_defaults(void **state)
 	assert_null(c);
 	rl_archive_free(a);
 	tu_rmtree(dir);
+	free(dir);
 }
 
 /* What a person writes with git is read the same way. */
@@ -169,6 +180,7 @@ static void test_reads_what_git_wrote(void **state)
 	assert_non_null(strstr(rl_error_last(), "source.nos.format"));
 	rl_archive_free(a);
 	tu_rmtree(dir);
+	free(dir);
 }
 
 static void test_list_and_remove(void **state)
@@ -216,6 +228,7 @@ static void test_list_and_remove(void **state)
 	free(out);
 	rl_archive_free(a);
 	tu_rmtree(dir);
+	free(dir);
 }
 
 static void test_save_refuses_bad_names_and_intervals(void **state)
@@ -245,6 +258,7 @@ static void test_save_refuses_bad_names_and_intervals(void **state)
 	rl_source_config_free(c);
 	rl_archive_free(a);
 	tu_rmtree(dir);
+	free(dir);
 }
 
 static void test_parse_interval(void **state)
@@ -288,6 +302,7 @@ static void test_archive_wide_strings(void **state)
 	assert_int_equal(rl_config_set_string(a, NULL, "x"), RL_EINVAL);
 	rl_archive_free(a);
 	tu_rmtree(dir);
+	free(dir);
 }
 
 int main(void)

@@ -75,6 +75,7 @@ static void test_second_writer_is_refused_and_told_who(void **state)
 	rl_archive_unlock(a); /* twice is harmless */
 	rl_archive_free(a);
 	tu_rmtree(dir);
+	free(dir);
 }
 
 static void test_a_killed_holder_leaves_no_lock(void **state)
@@ -95,6 +96,7 @@ static void test_a_killed_holder_leaves_no_lock(void **state)
 	assert_int_equal(rl_archive_lock(a, 0), 0);
 	rl_archive_free(a);
 	tu_rmtree(dir);
+	free(dir);
 }
 
 /* The waiting writer gets the lock once the holder lets go. */
@@ -119,6 +121,7 @@ static void test_waiting_writer_gets_it_after_release(void **state)
 	waitpid(holder, NULL, 0);
 	rl_archive_free(a);
 	tu_rmtree(dir);
+	free(dir);
 }
 
 static void test_stale_git_ref_lock_is_reported_not_removed(void **state)
@@ -152,6 +155,7 @@ static void test_stale_git_ref_lock_is_reported_not_removed(void **state)
 	rl_archive_free(b);
 	rl_archive_free(a);
 	tu_rmtree(dir);
+	free(dir);
 }
 
 int main(void)
