@@ -248,13 +248,27 @@ void rl_figure_changes_release(rl_figure_changes *changes)
 	changes->n = changes->cap = 0;
 }
 
+static int str_eq(const char *a, const char *b)
+{
+	return a == b || (a && b && strcmp(a, b) == 0);
+}
+
 int rl_figures_format(rl_buf *out, const rl_figure_changes *changes)
 {
 	int error = 0;
+	size_t shown = 0;
 
-	for (size_t i = 0; i < changes->n && !error; i++)
-		error = rl_buf_printf(out, "%s%s \u2192 %s", i ? ", " : "",
-				      changes->v[i].old ? changes->v[i].old : "\u2205",
-				      changes->v[i].new ? changes->v[i].new : "\u2205");
+	for (size_t i = 0; i < changes->n && !error; i++) {
+		const rl_figure_change *c = &changes->v[i];
+		size_t j;
+		/* headline and body often say the same: say it once */
+		for (j = 0; j < i; j++)
+			if (str_eq(changes->v[j].old, c->old) && str_eq(changes->v[j].new, c->new))
+				break;
+		if (j < i)
+			continue;
+		error = rl_buf_printf(out, "%s%s \u2192 %s", shown++ ? ", " : "",
+				      c->old ? c->old : "\u2205", c->new ? c->new : "\u2205");
+	}
 	return error;
 }

@@ -42,7 +42,8 @@ void rl_figure_changes_release(rl_figure_changes *changes);
 void rl_figure_value(char *out, size_t size, const char *figure);
 
 /** Appends the changes as "3000 → 10.000, ∅ → 12%": "old → new" pairs
- *  joined by ", ", with "∅" for a missing side. */
+ *  joined by ", ", with "∅" for a missing side; a pair that repeats an
+ *  earlier one (headline and body) is said once. */
 int rl_figures_format(rl_buf *out, const rl_figure_changes *changes);
 
 #endif
