@@ -2,28 +2,38 @@
  * redline/normalise.h - text normalisation, so that only news makes a diff.
  *
  * Each rule is its own function (and its own test); rl_normaliser_text()
- * applies them all in order:
+ * applies them all in order (docs/normalisation.md has the details):
  *   1. valid UTF-8 (invalid bytes become U+FFFD), NUL bytes dropped
- *   2. Unicode NFC
- *   3. NBSP and other spaces -> ' '; zero-width chars, soft hyphens, BOMs removed
+ *   2. NBSP and other spaces -> ' '; zero-width chars, soft hyphens, BOMs,
+ *      direction marks and control characters removed; CR and CRLF -> '\n'
+ *   3. Unicode NFC (after 2, so that removing an invisible char between a
+ *      letter and its accent still leaves composed text)
  *   4. relative times removed ("2 uur geleden", "5 minutes ago", "vor 3 Stunden",
  *      "il y a 2 heures", "gisteren", "just now", "Bijgewerkt 5 minuten geleden", ...)
  *   5. the source's own ignore patterns (PCRE2) removed
  *   6. whitespace collapsed within a line, lines trimmed, empty lines dropped
- * '\n' separates paragraphs and is kept.
+ * '\n' separates paragraphs and is kept; the result has no trailing '\n'.
  */
 #ifndef REDLINE_NORMALISE_H
 #define REDLINE_NORMALISE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /** Normalised text may be at most this long (bytes); more is RL_ETOOBIG. */
 #define RL_NORMALISE_MAX (8u * 1024 * 1024)
 
+/** rl_charset_to_utf8() output may be at most this long (bytes). */
+#define RL_CHARSET_MAX (32u * 1024 * 1024)
+
+/** A URL (and its base) may be at most this long (bytes). */
+#define RL_URL_MAX 8192u
+
 typedef struct rl_normaliser rl_normaliser;
 
-/** Compiles the built-in rules and `n` extra PCRE2 patterns (UTF mode);
- *  a bad pattern is RL_EINVAL naming the pattern and the offset. */
+/** Compiles the built-in rules and `n` extra PCRE2 patterns (UTF mode,
+ *  multi-line: ^ and $ match at each line); a bad pattern is RL_EINVAL
+ *  naming the pattern and the offset. */
 int rl_normaliser_new(rl_normaliser **out, const char *const *ignore_patterns, size_t n);
 void rl_normaliser_free(rl_normaliser *normaliser);
 
@@ -33,18 +43,37 @@ int rl_normaliser_text(char **out, const rl_normaliser *normaliser, const char *
 /** Rule 1-3 and 6 alone: valid NFC UTF-8 with invisible chars and spaces folded. */
 int rl_normalise_unicode(char **out, const char *in, size_t len);
 
-/** Rule 4 alone, on already valid UTF-8. */
+/** Rule 4 alone, on already valid UTF-8.  Removed text leaves a space, so
+ *  run rule 6 (or rl_normalise_unicode) afterwards. */
 int rl_normalise_strip_relative_times(char **out, const rl_normaliser *normaliser, const char *in);
 
+/** Rule 5 alone, on already valid UTF-8: every match of every ignore pattern
+ *  becomes a space. */
+int rl_normalise_strip_ignored(char **out, const rl_normaliser *normaliser, const char *in);
+
+/** The built-in relative-time rules (PCRE2 source, compiled UTF, UCP,
+ *  caseless and multi-line), in the order they are applied.  Static. */
+const char *const *rl_normalise_reltime_rules(size_t *n);
+
 /** Converts `len` bytes in `charset` (NULL: sniff BOM, else UTF-8 if valid,
- *  else windows-1252) to UTF-8.  iso-8859-1 and us-ascii are read as
- *  windows-1252, as browsers do.  Unknown charset: RL_EINVAL. */
+ *  else windows-1252) to UTF-8.  A BOM wins over `charset`.  iso-8859-1 and
+ *  us-ascii are read as windows-1252, as browsers do.  Undecodable bytes
+ *  become U+FFFD; NUL bytes are kept (`*out_len` counts them).  Unknown
+ *  charset: RL_EINVAL; output over RL_CHARSET_MAX: RL_ETOOBIG. */
 int rl_charset_to_utf8(char **out, size_t *out_len, const char *in, size_t len, const char *charset);
 
+/** Copies `len` bytes of UTF-8, replacing each maximal invalid subpart
+ *  (Unicode's "best practice") by U+FFFD; RL_ETOOBIG past RL_CHARSET_MAX. */
+int rl_charset_repair_utf8(char **out, size_t *out_len, const char *in, size_t len);
+
+/** True when `len` bytes are well-formed UTF-8 (no overlongs, no surrogates). */
+bool rl_charset_is_utf8(const char *in, size_t len);
+
 /** Canonical form of a URL: resolved against `base` (may be NULL), scheme and
- *  host lowercased, default port and fragment dropped, tracking parameters
- *  (utm_*, fbclid, gclid, dclid, msclkid, mc_cid, mc_eid, igshid, ...) removed.
- *  Only http(s) URLs are accepted; anything else is RL_EINVAL. */
+ *  host lowercased, default port and fragment dropped, dot segments removed,
+ *  tracking parameters (utm_*, fbclid, gclid, dclid, msclkid, mc_cid, mc_eid,
+ *  igshid, ...) removed, the other parameters kept in order.  Only http(s)
+ *  URLs are accepted; anything else is RL_EINVAL; over RL_URL_MAX RL_ETOOBIG. */
 int rl_normalise_url(char **out, const char *url, const char *base);
 
 #endif

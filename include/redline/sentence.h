@@ -1,17 +1,24 @@
 /*
  * redline/sentence.h - one sentence per line, so that diffs are sentence-precise.
  *
- * Splits after . ! ? (and a closing quote or bracket) followed by space and
- * an upper-case letter, digit or opening quote; never inside figures
- * (10.000, 3,5, 1.200.000), datelines ((ANP/AFP)), abbreviations (o.a.,
- * Mr., Dr., e.g., z.B., St.), initials (J.F. Kennedy) or quotes.
+ * Splits after . ! ? or … (with more of them and closing quotes or brackets)
+ * followed by space and an upper-case letter, digit or opening quote or
+ * bracket; never inside figures (10.000, 3,5, 1.200.000), datelines
+ * ((ANP/AFP)), after abbreviations (o.a., Mr., Dr., e.g., z.B., St.),
+ * initials (J.F. Kennedy, Mark A. Rutte) or German day numbers before a
+ * month (3. Oktober).  docs/normalisation.md has the details.
  */
 #ifndef REDLINE_SENTENCE_H
 #define REDLINE_SENTENCE_H
 
 #include "redline/buf.h"
 
-/** Appends the sentences of one paragraph (UTF-8, one line) to `out`, trimmed. */
+/** At most this many sentences a paragraph: the last one takes the rest. */
+#define RL_SENTENCE_MAX 4096
+
+/** Appends the sentences of one paragraph (UTF-8, one line) to `out`,
+ *  trimmed; a '\n' in it ends a sentence too.  Nothing is lost: joining the
+ *  sentences with spaces gives back the paragraph (up to whitespace). */
 int rl_sentence_split(rl_strvec *out, const char *paragraph);
 
 #endif

@@ -1,0 +1,199 @@
+/*
+ * sentence.c - the sentence splitter.
+ *
+ * A candidate end is a run of . ! ? … followed by closing quotes/brackets;
+ * it is a sentence end when whitespace follows and then an upper-case
+ * letter (any script, by utf8proc's category), a digit or an opening quote
+ * or bracket.  A '.' run of exactly one dot is vetoed when the word before
+ * it is an abbreviation, an initial, or a German day number before a month.
+ * Figures never split because their dots have no space after them.
+ * Invariant: the sentences, joined by spaces, are the paragraph (trimmed).
+ */
+#include "redline/sentence.h"
+#include "redline/error.h"
+
+#include <ctype.h>
+#include <stdbool.h>
+#include <string.h>
+#include <strings.h>
+#include <utf8proc.h>
+
+/* lower case, without the final dot; inner dots kept */
+static const char *const abbreviations[] = {
+	/* Dutch */
+	"o.a", "m.b.t", "d.w.z", "bijv", "bv", "ca", "nr", "mr", "dr", "prof", "drs", "ir",
+	"ing", "mevr", "dhr", "blz", "jl", "jhr", "mgr", "ds", "e.a", "i.p.v", "t.o.v",
+	"n.a.v", "m.i", "a.s", "resp", "incl", "excl", "evt", "vnl", "enz", "zgn", "z.g",
+	"art", "tel", "mln", "mld", "mrd", "kol", "gen", "lt", "st", "sr", "jr", "v.chr",
+	"n.chr", "j.l", "i.v.m", "m.u.v", "o.l.v", "p.p", "t.a.v", "vs", "vz",
+	/* English */
+	"mrs", "ms", "e.g", "i.e", "u.s", "u.k", "u.n", "u.s.a", "inc", "ltd", "co", "corp",
+	"gov", "sen", "rep", "col", "sgt", "capt", "cpl", "rev", "hon", "no", "fig", "approx",
+	"dept", "est", "mt", "ft", "ave", "blvd", "messrs", "cf", "al", "pp", "vol", "ed",
+	"a.m", "p.m", "ph.d",
+	/* months, which a day number or year (digit) follows */
+	"jan", "feb", "mrt", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "okt", "oct",
+	"nov", "dec", "dez",
+	/* German */
+	"z.b", "u.a", "bzw", "d.h", "usw", "u.s.w", "evtl", "ggf", "inkl", "vgl", "sog",
+	"str", "hr", "fr", "abs", "mio", "tsd", "z.t", "i.d.r", "o.ä", "s.o", "u.u", "jh",
+	"bzgl", "geb", "gest", "ca", "dipl", "stv", "min", "max", "std",
+	/* French */
+	"mme", "mlle", "mm", "ste", "etc", "p.ex", "env", "av", "bd", "me", "mgr",
+};
+
+static const char *const german_months[] = {
+	"januar", "jänner", "februar", "märz", "april", "mai", "juni", "juli", "august",
+	"september", "oktober", "november", "dezember",
+};
+
+static utf8proc_int32_t cp_at(const char *s, size_t *len)
+{
+	utf8proc_int32_t c;
+	utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)s, -1, &c);
+
+	if (n <= 0) {
+		*len = 1;
+		return 0xFFFD;
+	}
+	*len = (size_t)n;
+	return c;
+}
+
+static bool is_closing(utf8proc_int32_t c)
+{
+	return c == '"' || c == '\'' || c == ')' || c == ']' || c == 0x201D || c == 0x2019 ||
+	       c == 0x00BB || c == 0x203A;
+}
+
+static bool is_opening(utf8proc_int32_t c)
+{
+	return c == '"' || c == '\'' || c == '(' || c == '[' || c == 0x201C || c == 0x201E ||
+	       c == 0x2018 || c == 0x201A || c == 0x00AB || c == 0x2039 || c == 0x00BF ||
+	       c == 0x00A1;
+}
+
+static bool starts_sentence(utf8proc_int32_t c)
+{
+	utf8proc_category_t cat = utf8proc_category(c);
+	return cat == UTF8PROC_CATEGORY_LU || cat == UTF8PROC_CATEGORY_LT ||
+	       cat == UTF8PROC_CATEGORY_ND || is_opening(c);
+}
+
+static bool in_list(const char *const *list, size_t n, const char *w, size_t len)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strlen(list[i]) == len && strncasecmp(list[i], w, len) == 0)
+			return true;
+	return false;
+}
+
+/* "J", "J.F", "A.B.C": single letters joined by dots (any script) */
+static bool is_initials(const char *w, size_t len)
+{
+	size_t i = 0, n;
+
+	while (i < len) {
+		utf8proc_int32_t c = cp_at(w + i, &n);
+		utf8proc_category_t cat = utf8proc_category(c);
+		if (cat != UTF8PROC_CATEGORY_LU && cat != UTF8PROC_CATEGORY_LL &&
+		    cat != UTF8PROC_CATEGORY_LT)
+			return false;
+		i += n;
+		if (i == len)
+			return true;
+		if (w[i] != '.')
+			return false;
+		i++;
+	}
+	return false;
+}
+
+/* Does the single '.' at `dot` (not a sentence end) belong to the word before it? */
+static bool dot_is_not_an_end(const char *para, const char *dot, const char *next)
+{
+	const char *w = dot;
+	size_t len, nlen = 0;
+
+	while (w > para && !isspace((unsigned char)w[-1]) && w[-1] != '(' && w[-1] != '"' &&
+	       w[-1] != '\'' && w[-1] != '/')
+		w--;
+	len = (size_t)(dot - w);
+	if (len == 0)
+		return false;
+	if (in_list(abbreviations, sizeof(abbreviations) / sizeof(*abbreviations), w, len) ||
+	    is_initials(w, len))
+		return true;
+	/* German dates: "am 3. Oktober" */
+	if (len <= 2 && isdigit((unsigned char)w[0]) && (len == 1 || isdigit((unsigned char)w[1]))) {
+		while (next[nlen] && !isspace((unsigned char)next[nlen]) && next[nlen] != ',')
+			nlen++;
+		return in_list(german_months, sizeof(german_months) / sizeof(*german_months),
+			       next, nlen);
+	}
+	return false;
+}
+
+static int push_trimmed(rl_strvec *out, const char *s, size_t len)
+{
+	while (len > 0 && isspace((unsigned char)*s))
+		s++, len--;
+	while (len > 0 && isspace((unsigned char)s[len - 1]))
+		len--;
+	if (len == 0)
+		return 0;
+	if (rl_strvec_pushn(out, s, len) < 0)
+		return rl_error_set(RL_ENOMEM, "out of memory");
+	return 0;
+}
+
+int rl_sentence_split(rl_strvec *out, const char *para)
+{
+	const char *start = para, *p = para;
+	size_t count = 0, n;
+	int error;
+
+	while (*p && count + 1 < RL_SENTENCE_MAX) {
+		utf8proc_int32_t c = cp_at(p, &n);
+		const char *end, *q;
+		size_t dots = 0, marks = 0;
+
+		if (c == '\n') {
+			if ((error = push_trimmed(out, start, (size_t)(p - start))) < 0)
+				return error;
+			count++;
+			start = p = p + 1;
+			continue;
+		}
+		if (c != '.' && c != '!' && c != '?' && c != 0x2026) {
+			p += n;
+			continue;
+		}
+		/* the run of terminal marks, then closing quotes and brackets */
+		end = p;
+		for (;;) {
+			c = cp_at(end, &n);
+			if (c == '.')
+				dots++;
+			else if (c != '!' && c != '?' && c != 0x2026)
+				break;
+			marks++;
+			end += n;
+		}
+		while (*end && is_closing(cp_at(end, &n)))
+			end += n;
+		/* whitespace, then something that starts a sentence */
+		for (q = end; *q == ' ' || *q == '\t'; q++)
+			;
+		if (q == end || *q == '\0' || !starts_sentence(cp_at(q, &n)) ||
+		    (marks == 1 && dots == 1 && dot_is_not_an_end(para, p, q))) {
+			p = end > p ? end : p + 1;
+			continue;
+		}
+		if ((error = push_trimmed(out, start, (size_t)(end - start))) < 0)
+			return error;
+		count++;
+		start = p = q;
+	}
+	return push_trimmed(out, start, strlen(start));
+}
