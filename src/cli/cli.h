@@ -47,5 +47,8 @@ void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int cli_open_archive(rl_archive **out, const struct cli *cli);
 
 /* Commands, one cmd_<name>.c each. */
+int cmd_log(int argc, char **argv, const struct cli *cli);
+int cmd_diff(int argc, char **argv, const struct cli *cli);
+int cmd_show(int argc, char **argv, const struct cli *cli);
 
 #endif

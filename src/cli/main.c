@@ -21,6 +21,9 @@ static int cmd_version(int argc, char **argv, const struct cli *cli)
 
 static const struct cli_command commands[] = {
 	{ "version", cmd_version, "print the version" },
+	{ "log", cmd_log, "list the snapshots of the archive, a source or a story" },
+	{ "diff", cmd_diff, "word diff of two versions of a story, with changed figures" },
+	{ "show", cmd_show, "print a story as of a revision" },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
