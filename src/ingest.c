@@ -19,6 +19,7 @@
 #include "redline/timeutil.h"
 #include "ingest_internal.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,11 +40,7 @@ static void change_clear(rl_change *c)
 	free(c->path);
 	free(c->title);
 	free(c->url);
-	for (size_t i = 0; i < c->n_figures; i++) {
-		free(c->figures[i].old_value);
-		free(c->figures[i].new_value);
-	}
-	free(c->figures);
+	rl_figure_changes_release(&c->figures);
 }
 
 void rl_ingest_result_free(rl_ingest_result *result)
@@ -87,6 +84,12 @@ static const char *story_body(const char *text)
 {
 	const char *p = strstr(text, "\n\n");
 	return p ? p + 2 : "";
+}
+
+int ingest_figures(rl_change *c, const char *old_text, const char *new_text)
+{
+	return rl_figures_diff(&c->figures, story_body(old_text ? old_text : ""),
+			       story_body(new_text ? new_text : ""));
 }
 
 /* --- identity ---------------------------------------------------------- */

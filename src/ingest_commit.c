@@ -6,6 +6,7 @@
 #include "redline/error.h"
 #include "redline/timeutil.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,6 +37,9 @@ static int render_message(rl_buf *msg, const struct ingest *in)
 	char when[RL_TIME_ISO_SIZE], hex[RL_HASH_HEX_SIZE];
 	const char *url = in->opts.source_url ? in->opts.source_url : in->config->url;
 	int error;
+
+	if (url == NULL)
+		url = in->opts.origin;
 
 	if ((error = rl_buf_printf(msg, "%s: %zu edited, %zu new, %zu gone from page", in->source,
 				   r->counts[RL_CHANGE_EDITED], r->counts[RL_CHANGE_NEW],

@@ -64,10 +64,10 @@ static char *build_payload(const struct ingest *in, const char *commit_hex, cons
 		json_object_set_new(o, "change", json_string(rl_change_kind_name(c->kind)));
 		json_object_set_new(o, "old_hash", hash_or_null(c->has_old, c->old_hash));
 		json_object_set_new(o, "new_hash", hash_or_null(c->has_new, c->new_hash));
-		for (size_t f = 0; f < c->n_figures; f++) {
+		for (size_t f = 0; f < c->figures.n; f++) {
 			json_t *fig = json_object();
-			json_object_set_new(fig, "old", string_or_null(c->figures[f].old_value));
-			json_object_set_new(fig, "new", string_or_null(c->figures[f].new_value));
+			json_object_set_new(fig, "old", string_or_null(c->figures.v[f].old));
+			json_object_set_new(fig, "new", string_or_null(c->figures.v[f].new));
 			json_array_append_new(figures, fig);
 		}
 		json_object_set_new(o, "figures", figures);

@@ -95,6 +95,7 @@ static void parse(rl_fetch_state *s, json_t *root)
 		f->last_modified = dup_json_string(v, "last_modified");
 		f->last_checked = json_integer_value(json_object_get(v, "last_checked"));
 		f->removed = json_is_true(json_object_get(v, "removed"));
+		f->on_page = json_is_true(json_object_get(v, "on_page"));
 	}
 }
 
@@ -166,6 +167,7 @@ int rl_fetch_state_save(const rl_fetch_state *s, rl_archive *archive)
 		json_object_set_new(o, "last_checked", json_integer(f->last_checked));
 		if (f->removed)
 			json_object_set_new(o, "removed", json_true());
+		json_object_set_new(o, "on_page", json_boolean(f->on_page));
 	}
 	json_object_set(root, "follow", follow);
 	if ((text = json_dumps(root, JSON_COMPACT)) == NULL) {

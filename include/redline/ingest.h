@@ -15,6 +15,7 @@
 #include <git2.h>
 
 #include "redline/archive.h"
+#include "redline/figures.h"
 #include "redline/format.h"
 #include "redline/hash.h"
 #include "redline/hook.h"
@@ -32,11 +33,6 @@ typedef enum rl_change_kind {
 /** "edited", "new", "gone", "back", "moved", "removed". */
 const char *rl_change_kind_name(rl_change_kind kind);
 
-typedef struct rl_figure {
-	char *old_value; /* NULL when only added */
-	char *new_value; /* NULL when only removed */
-} rl_figure;
-
 typedef struct rl_change {
 	rl_change_kind kind;
 	char id[13];
@@ -45,14 +41,14 @@ typedef struct rl_change {
 	char *url;
 	int has_old, has_new;
 	rl_hash128 old_hash, new_hash;
-	rl_figure *figures;
-	size_t n_figures;
+	rl_figure_changes figures; /* figures whose value changed (edited stories) */
 } rl_change;
 
 typedef struct rl_ingest_opts {
 	rl_format format;        /* RL_FORMAT_AUTO sniffs */
 	int64_t time;            /* snapshot time, Unix seconds */
-	const char *source_url;  /* for the Source-URL trailer and resolving links */
+	const char *source_url;  /* the page's URL: resolves links; Source-URL trailer */
+	const char *origin;      /* Source-URL when there is no source_url, e.g. file:///x */
 	const char *charset;     /* from an HTTP header; NULL to sniff */
 	int force;               /* accept a snapshot the guard would refuse */
 	int no_hooks;            /* do not run hooks */

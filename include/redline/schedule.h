@@ -24,6 +24,7 @@ typedef struct rl_follow_entry {
 	int64_t first_seen;
 	int64_t last_checked;
 	int removed;              /* answered 404/410 once: recorded, not fetched again */
+	int on_page;              /* on the listing at its last fetch */
 } rl_follow_entry;
 
 typedef struct rl_fetch_state {

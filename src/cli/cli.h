@@ -56,5 +56,14 @@ void cli_print_hook_results(const struct rl_ingest_result *result);
 /* Commands, one cmd_<name>.c each. */
 int cmd_init(int argc, char **argv, const struct cli *cli);
 int cmd_ingest(int argc, char **argv, const struct cli *cli);
+int cmd_log(int argc, char **argv, const struct cli *cli);
+int cmd_diff(int argc, char **argv, const struct cli *cli);
+int cmd_show(int argc, char **argv, const struct cli *cli);
+int cmd_add(int argc, char **argv, const struct cli *cli);
+int cmd_sources(int argc, char **argv, const struct cli *cli);
+int cmd_rm(int argc, char **argv, const struct cli *cli);
+int cmd_run(int argc, char **argv, const struct cli *cli);
+int cmd_status(int argc, char **argv, const struct cli *cli);
+int cmd_watch(int argc, char **argv, const struct cli *cli);
 
 #endif

@@ -54,10 +54,12 @@ void cli_print_ingest_result(const char *source, const char *file, const rl_inge
 	for (size_t i = 0; i < r->n_changes; i++) {
 		const rl_change *c = &r->changes[i];
 		printf("  %-7s %s %s\n", rl_change_kind_name(c->kind), c->id, c->title ? c->title : "");
-		for (size_t f = 0; f < c->n_figures; f++)
-			printf("          figures: %s → %s\n",
-			       c->figures[f].old_value ? c->figures[f].old_value : "(none)",
-			       c->figures[f].new_value ? c->figures[f].new_value : "(none)");
+		if (c->figures.n) {
+			rl_buf line = RL_BUF_INIT(64 * 1024);
+			if (rl_figures_format(&line, &c->figures) == 0)
+				printf("          figures: %s\n", line.ptr);
+			rl_buf_release(&line);
+		}
 	}
 	(void)file;
 }
@@ -139,7 +141,16 @@ int cmd_ingest(int argc, char **argv, const struct cli *cli)
 		rl_ingest_result *result = NULL;
 		int error;
 
+		char *origin = NULL;
+
 		opts.time = n_times == 0 ? (int64_t)time(NULL) : times[n_times == 1 ? 0 : (size_t)i];
+		if (strcmp(file, "-") != 0) {
+			char *abs = realpath(file, NULL);
+			if (abs && asprintf(&origin, "file://%s", abs) < 0)
+				origin = NULL;
+			free(abs);
+		}
+		opts.origin = origin;
 		error = rl_file_read(&data, file);
 		if (error == 0)
 			error = rl_ingest(&result, archive, source, data.ptr, data.len, &opts);
@@ -152,6 +163,7 @@ int cmd_ingest(int argc, char **argv, const struct cli *cli)
 		}
 		rl_ingest_result_free(result);
 		rl_buf_release(&data);
+		free(origin);
 	}
 done:
 	rl_archive_free(archive);
