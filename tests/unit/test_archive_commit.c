@@ -120,6 +120,40 @@ static void test_removal(void **state)
 	free(dir);
 }
 
+/* Cost follows the change: a commit's pack holds the new blob, the trees on
+ * its path and the commit - not the 300 untouched files beside it. */
+static void test_pack_holds_only_what_the_commit_made(void **state)
+{
+	char *dir;
+	rl_archive *a = new_archive(&dir);
+	rl_file_update *many = calloc(300, sizeof(*many));
+	char (*paths)[64] = calloc(300, 64);
+	rl_commit_info info = { "bulk\n", T0, 0, NULL, NULL };
+
+	for (int i = 0; i < 300; i++) {
+		snprintf(paths[i], 64, "anp/2026-%02d/s-%012x.txt", 1 + i % 3, i);
+		many[i].path = paths[i];
+		many[i].data = paths[i]; /* distinct contents */
+		many[i].len = strlen(paths[i]);
+	}
+	assert_int_equal(rl_archive_commit(NULL, a, many, 300, &info), 0);
+
+	assert_int_equal(tu_sh(NULL, "ls '%s'/objects/pack/*.idx > '%s/packs-before'", dir, dir), 0);
+	rl_file_update one = { "anp/2026-02/s-000000000001.txt", "edited\n", 7 };
+	info.message = "one\n";
+	assert_int_equal(rl_archive_commit(NULL, a, &one, 1, &info), 0);
+	/* blob + anp/2026-02 + anp + root + commit */
+	assert_int_equal(count_of("git -C '%s' verify-pack -v "
+				  "$(ls '%s'/objects/pack/*.idx | grep -vxFf '%s/packs-before') "
+				  "| grep -cE '^[0-9a-f]{40} (blob|tree|commit)'", dir, dir, dir), 5);
+	assert_fsck_clean(dir);
+	free(paths);
+	free(many);
+	rl_archive_free(a);
+	tu_rmtree(dir);
+	free(dir);
+}
+
 /* A refused commit writes nothing: HEAD, packs and fsck as before. */
 static void test_refused_commit_changes_nothing(void **state)
 {
@@ -298,6 +332,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_commit_writes_one_pack_and_no_loose_objects),
 		cmocka_unit_test(test_removal),
+		cmocka_unit_test(test_pack_holds_only_what_the_commit_made),
 		cmocka_unit_test(test_refused_commit_changes_nothing),
 		cmocka_unit_test(test_retries_a_briefly_locked_ref),
 		cmocka_unit_test(test_two_handles_interleaved),
