@@ -217,6 +217,8 @@ int rl_run_cycle(rl_run_summary *out, rl_archive *archive, const rl_run_opts *op
 	cy.archive = archive;
 	cy.opts = opts;
 	cy.now = opts->now ? opts->now : (int64_t)time(NULL);
+	/* For benchmarks: measure full GETs of unchanged pages. */
+	cy.unconditional = getenv("REDLINE_NO_CONDITIONAL") != NULL;
 	if ((error = rl_config_source_list(&names, archive)) < 0 ||
 	    (error = default_user_agent(&cy.user_agent, archive)) < 0)
 		goto done;
@@ -261,8 +263,10 @@ int rl_run_cycle(rl_run_summary *out, rl_archive *archive, const rl_run_opts *op
 		job->active = 1;
 		cy.summary.sources++;
 		run_request_from_config(&req, job, job->cfg->url);
-		req.etag = job->fs->etag;
-		req.last_modified = job->fs->last_modified;
+		if (!cy.unconditional) {
+			req.etag = job->fs->etag;
+			req.last_modified = job->fs->last_modified;
+		}
 		if ((error = rl_fetcher_add(cy.fetcher, &req, on_listing, job)) < 0) {
 			run_fail(job, 0, 0, rl_error_last());
 			error = 0;
