@@ -187,7 +187,16 @@ int ingest_commit(struct ingest *in)
 	if ((error = rl_archive_commit(&r->commit, in->archive, updates, n, &info)) < 0)
 		goto done;
 	r->committed = 1;
-	error = save_state(in, 1);
+	if ((error = save_state(in, 1)) < 0)
+		goto done;
+	{
+		/* Housekeeping after the commit: a failure here loses nothing. */
+		int rolled;
+		if (rl_archive_maintain(&rolled, in->archive, RL_ARCHIVE_MAX_PACKS) < 0) {
+			snprintf(r->warning, sizeof(r->warning), "%s", rl_error_last());
+			rl_error_clear();
+		}
+	}
 done:
 	free(updates);
 	rl_buf_release(&index);

@@ -66,6 +66,7 @@ typedef struct rl_ingest_result {
 	rl_change *changes;
 	size_t n_changes;
 	rl_hook_result hooks[2]; /* post-snapshot, post-commit */
+	char warning[512];       /* something after the commit went wrong; "" if not */
 } rl_ingest_result;
 
 /** Ingests one snapshot of `source`.  `*out` is the caller's, also on RL_EGUARD

@@ -160,6 +160,8 @@ int cmd_ingest(int argc, char **argv, const struct cli *cli)
 		} else {
 			cli_print_ingest_result(source, file, result);
 			cli_print_hook_results(result);
+			if (result->warning[0])
+				cli_warn("%s", result->warning);
 		}
 		rl_ingest_result_free(result);
 		rl_buf_release(&data);
