@@ -18,18 +18,6 @@
 #include <string.h>
 #include <strings.h>
 
-/* Pre-order successor within `root`; `descend` 0 skips cur's subtree. */
-static const xmlNode *next_in(const xmlNode *cur, const xmlNode *root, int descend)
-{
-	if (descend && (cur->type == XML_ELEMENT_NODE || cur == root) && cur->children)
-		return cur->children;
-	while (cur && cur != root) {
-		if (cur->next)
-			return cur->next;
-		cur = cur->parent;
-	}
-	return NULL;
-}
 
 static int attr_is(const xmlNode *n, const char *name, const char *value)
 {
@@ -110,7 +98,7 @@ static size_t text_len(const xmlNode *n)
 {
 	size_t len = 0;
 
-	for (const xmlNode *c = n->children; c; c = next_in(c, n, 1))
+	for (const xmlNode *c = n->children; c; c = rl_xml_next_in(c, n, 1))
 		if (c->type == XML_TEXT_NODE && c->content)
 			len += strlen((const char *)c->content);
 	return len;
@@ -148,7 +136,7 @@ static const xmlNode *densest(const xmlNode *root)
 				winner = v[i].node;
 			}
 		}
-		cur = next_in(cur, root, !skip);
+		cur = rl_xml_next_in(cur, root, !skip);
 	}
 	free(v);
 	return winner;
@@ -182,7 +170,7 @@ static const xmlNode *find(const xmlNode *root, int (*want)(const xmlNode *), in
 		int noise = skip_noise && c->type == XML_ELEMENT_NODE && rl_xml_is_noise(c);
 		if (!noise && c->type == XML_ELEMENT_NODE && want(c))
 			return c;
-		c = next_in(c, root, !noise);
+		c = rl_xml_next_in(c, root, !noise);
 	}
 	return NULL;
 }
