@@ -385,6 +385,36 @@ done:
 	return error;
 }
 
+/* Below this, the "article" is more likely a stub page whose every line
+ * (lists included) matters than a story with boilerplate around it. */
+#define ARTICLE_MIN_BODY 400
+
+static int from_article_page(page *pg, const char *data, size_t len, const rl_extract_opts *opts,
+			     int *found)
+{
+	rl_item article;
+	rl_extract_opts ao = *opts;
+	rl_item *it;
+	int error;
+
+	memset(&article, 0, sizeof(article));
+	*found = 0;
+	ao.base_url = pg->base;
+	if ((error = rl_extract_article(&article, data, len, &ao)) < 0 || article.body == NULL ||
+	    strlen(article.body) < ARTICLE_MIN_BODY)
+		goto done;
+	if ((error = rl_item_list_add(&it, pg->out)) < 0)
+		goto done;
+	*it = article;
+	memset(&article, 0, sizeof(article));
+	if (it->link == NULL && pg->base && (it->link = rl_strdup(pg->base)) == NULL)
+		error = RL_ENOMEM;
+	*found = 1;
+done:
+	rl_item_clear(&article);
+	return error;
+}
+
 static int is_base(const xmlNode *n)
 {
 	return rl_xml_is(n, "base") && xmlHasProp(n, (const xmlChar *)"href");
@@ -428,6 +458,11 @@ int rl_extract_html(rl_item_list *out, const char *data, size_t len, const rl_ex
 	if ((error = from_articles(&pg, &found)) < 0 || found)
 		goto done;
 	if ((error = from_headlines(&pg, &found)) < 0 || found)
+		goto done;
+	/* No list of stories: a single article page.  Its main text, without
+	 * navigation, ads and related links; the whole page only when the
+	 * article extractor finds no body. */
+	if ((error = from_article_page(&pg, data, len, opts, &found)) < 0 || found)
 		goto done;
 	error = from_page(&pg);
 done:
