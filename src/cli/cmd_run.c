@@ -39,13 +39,18 @@ static void on_hup(int sig)
 	reload_requested = 1;
 }
 
-static void log_prefix(const struct run_view *v)
+static void log_prefix_to(FILE *out, const struct run_view *v)
 {
 	if (v->timestamps) {
 		char when[RL_TIME_ISO_SIZE];
 		rl_time_format_iso8601(when, (int64_t)time(NULL));
-		fprintf(stderr, "%s ", when);
+		fprintf(out, "%s ", when);
 	}
+}
+
+static void log_prefix(const struct run_view *v)
+{
+	log_prefix_to(stderr, v);
 }
 
 static void show_progress(const struct run_view *v)
@@ -91,7 +96,7 @@ static void on_event(const rl_run_event *ev, void *userdata)
 		if (ev->ingest) {
 			v->changes += ev->ingest->n_changes;
 			if (v->log_lines)
-				log_prefix(v);
+				log_prefix_to(stdout, v); /* the result goes to stdout */
 			cli_print_ingest_result(ev->source, NULL, ev->ingest);
 			fflush(stdout);
 			cli_print_hook_results(ev->ingest);
