@@ -51,6 +51,9 @@ static int render_message(rl_buf *msg, const struct ingest *in)
 	if (r->counts[RL_CHANGE_MOVED] &&
 	    (error = rl_buf_printf(msg, ", %zu moved", r->counts[RL_CHANGE_MOVED])) < 0)
 		return error;
+	if (r->counts[RL_CHANGE_REMOVED] &&
+	    (error = rl_buf_printf(msg, ", %zu removed", r->counts[RL_CHANGE_REMOVED])) < 0)
+		return error;
 	if ((error = rl_buf_puts(msg, "\n\n")) < 0)
 		return error;
 	for (size_t i = 0; i < r->n_changes; i++) {
