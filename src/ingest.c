@@ -577,8 +577,14 @@ static int ingest_locked(rl_ingest_result **out, rl_archive *archive, const char
 	locked = 1;
 	if ((error = rl_state_load(&in.state, archive, source)) < 0)
 		goto done;
+	if (opts->snapshot_hash) {
+		in.snapshot_hash = *opts->snapshot_hash;
+		in.have_snapshot_hash = 1;
+	}
 	if (data) {
 		in.snapshot_hash = rl_hash128_bytes(data, len);
+		in.have_snapshot_hash = 1;
+		in.from_raw = 1;
 		if (in.state->has_snapshot && rl_hash128_equal(in.state->snapshot, in.snapshot_hash)) {
 			in.result->same_snapshot = 1;
 			in.result->n_items = in.result->unchanged = in.state->n;

@@ -66,7 +66,9 @@ static int render_message(rl_buf *msg, const struct ingest *in)
 	rl_hash128_hex(hex, in->snapshot_hash);
 	if ((error = rl_buf_puts(msg, "\n")) < 0 ||
 	    (url && (error = rl_buf_printf(msg, "Source-URL: %s\n", url)) < 0) ||
-	    (error = rl_buf_printf(msg, "Snapshot-Time: %s\nSnapshot-XXH3: %s\n", when, hex)) < 0)
+	    (error = rl_buf_printf(msg, "Snapshot-Time: %s\n", when)) < 0 ||
+	    (in->have_snapshot_hash &&
+	     (error = rl_buf_printf(msg, "Snapshot-XXH3: %s\n", hex)) < 0))
 		return error;
 	return 0;
 }
@@ -95,7 +97,7 @@ static int save_state(struct ingest *in, int committed)
 	if (!committed) {
 		/* Nothing to commit: remember the snapshot so identical bytes skip parsing. */
 		in->state->snapshot = in->snapshot_hash;
-		in->state->has_snapshot = 1;
+		in->state->has_snapshot = in->from_raw;
 		return rl_state_save(in->state, in->archive);
 	}
 	if ((next = calloc(1, sizeof(*next))) == NULL || (next->source = strdup(in->source)) == NULL) {
@@ -104,8 +106,10 @@ static int save_state(struct ingest *in, int committed)
 	}
 	if ((error = rl_state_source_tree(&next->tree, in->archive, in->source)) < 0)
 		goto done;
+	/* Only raw bytes may short-cut the next ingest: a listing whose
+	 * articles were merged in is not the whole story. */
 	next->snapshot = in->snapshot_hash;
-	next->has_snapshot = 1;
+	next->has_snapshot = in->from_raw;
 	for (size_t i = 0; i < in->items.n; i++) {
 		const rl_item *it = &in->items.v[i];
 		rl_state_item si;

@@ -143,6 +143,7 @@ void run_ingest_items(struct job *job)
 	opts.time = cy->now;
 	opts.source_url = job->listing_url;
 	opts.no_hooks = cy->opts->no_hooks;
+	opts.snapshot_hash = &job->listing_hash;
 	error = rl_ingest_items(&result, cy->archive, job->cfg->name, &job->items, &opts);
 	ingest_done(job, error, result);
 	rl_ingest_result_free(result);

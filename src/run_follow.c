@@ -93,6 +93,7 @@ static void on_article(rl_fetch_response *r, void *userdata)
 				}
 			} else {
 				a->body = article.body;
+				a->hash = rl_hash128_bytes(r->body, r->body_len);
 				article.body = NULL;
 				a->changed = 1;
 			}
@@ -269,6 +270,7 @@ static void commit_due_articles(struct job *job)
 
 		if (!a->changed)
 			continue;
+		opts.snapshot_hash = a->body ? &a->hash : NULL;
 		error = rl_ingest_story(&r, cy->archive, job->cfg->name, a->id, a->body, a->status,
 					&opts);
 		if (error == RL_ENOTFOUND) {

@@ -25,6 +25,7 @@ struct article {
 	char *last_modified;
 	int fresh;            /* a new body was read: keep its validators */
 	int changed;          /* due-only mode: something to commit */
+	rl_hash128 hash;      /* XXH3-128 of the article page (Snapshot-XXH3) */
 };
 
 struct job {

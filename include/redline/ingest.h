@@ -50,6 +50,8 @@ typedef struct rl_ingest_opts {
 	const char *source_url;  /* the page's URL: resolves links; Source-URL trailer */
 	const char *origin;      /* Source-URL when there is no source_url, e.g. file:///x */
 	const char *charset;     /* from an HTTP header; NULL to sniff */
+	const rl_hash128 *snapshot_hash; /* for rl_ingest_items/_story: XXH3-128 of the
+	                                    bytes fetched (Snapshot-XXH3); NULL: none */
 	int force;               /* accept a snapshot the guard would refuse */
 	int no_hooks;            /* do not run hooks */
 	int hook_timeout_ms;     /* 0: 30 s */

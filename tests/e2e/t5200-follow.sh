@@ -66,6 +66,9 @@ git -C "$A" show --name-only --format= HEAD >"$T/files"
 git -C "$A" log -1 --format=%B >"$T/msg"
 assert_contains "$T/msg" "site: 1 edited, 0 new, 0 gone from page"
 assert_contains "$T/msg" "edited $dam Dam breaks"
+curl -s "$B/a/Dam-breaks" >"$T/article"
+grep -qx "Snapshot-XXH3: $(xxhsum -H2 "$T/article" | cut -d' ' -f1)" "$T/msg" ||
+	{ cat "$T/msg"; fail "Snapshot-XXH3 of an article edit is the XXH3-128 of the article page"; }
 git -C "$A" diff HEAD~1 HEAD >"$T/diff"
 assert_contains "$T/diff" "+Two people were hurt."
 assert_contains "$T/diff" "-Nobody was hurt."
