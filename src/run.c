@@ -333,8 +333,13 @@ int rl_run_cycle(rl_run_summary *out, rl_archive *archive, const rl_run_opts *op
 			goto done;
 		}
 		cy.n_jobs++;
-		if (job->cfg->url == NULL)
-			continue; /* fed by `ingest` only */
+		if (job->cfg->url == NULL) {
+			/* Fed by `ingest` only: nothing to fetch; say so when asked by name. */
+			if (opts->n_names)
+				run_emit(&cy, job->cfg->name, RL_RUN_FAILED, NULL, 0,
+					 "has no URL: it is fed by 'redline ingest', not fetched", NULL);
+			continue;
+		}
 		/* A followed story that is due brings the listing forward, but
 		 * never past the backoff of a failing source. */
 		due = opts->n_names > 0 || job->fs->next_due <= cy.now ||
