@@ -80,7 +80,7 @@ new = next(it for it in p["items"] if it["change"] == "new")
 assert "Zelensky" in new["title"] and new["old_hash"] is None and new["new_hash"] == now[new["path"]], new
 gone = next(it for it in p["items"] if it["change"] == "gone")
 assert "Wereldgezondheidsorganisatie" in gone["title"], gone
-assert gone["old_hash"] == now[gone["path"]] and gone["new_hash"] is None, gone
+assert gone["new_hash"] is None, gone
 print("payload 2 ok")
 PY
 ok "second payload: parent, counts, edited item with figures [{old 3000, new 10.000}], new and gone hashes"
@@ -120,6 +120,17 @@ expect_status 0 rl -C "$A" ingest anp "$T/p4.txt" --at 2026-11-28T12:00:00Z --no
 [ ! -e "$OUT/ran" ] || fail "--no-hooks ran post-snapshot"
 [ "$(wc -l <"$OUT/post-commit.log")" = 3 ] || fail "--no-hooks ran post-commit"
 ok "--no-hooks runs neither hook"
+
+# docs/hooks.md: old_hash is null only for `new`; a gone story's file is unchanged,
+# so its old_hash is the hash of that file.
+python3 - "$OUT/payload1.json" "$T/hashes2" <<'PY' || fail "gone item: old_hash must be the file's hash, not null"
+import json, sys
+p = json.load(open(sys.argv[1], encoding="utf-8"))
+now = dict(l.split() for l in open(sys.argv[2]))
+gone = next(it for it in p["items"] if it["change"] == "gone")
+assert gone["old_hash"] == now[gone["path"]], gone
+PY
+ok "gone item: old_hash is the hash of its (unchanged) file"
 
 # A hung hook: `redline ingest` has no option for the time limit (30 s, see
 # rl_ingest_opts.hook_timeout_ms); the timeout itself is covered by test_hook.c.

@@ -488,6 +488,35 @@ static void test_hostile_titles_give_safe_paths(void **state)
 	arc_close(&x);
 }
 
+/* ingest.h: rl_change.url is the story's URL; a keyed feed story that drops
+ * off keeps it (its key is a GUID, not a URL), and docs/hooks.md gives gone
+ * items the hash of their unchanged file as old_hash. */
+static void test_gone_change_has_url_and_old_hash(void **state)
+{
+	struct arc x;
+	char *three = feed(1, 3), *two = feed(1, 2);
+	rl_ingest_result *r;
+	const rl_change *c = NULL;
+	rl_hash128 h3;
+	(void)state;
+	arc_open(&x);
+	r = ingest(&x, three, T0);
+	h3 = r->changes[2].new_hash;
+	rl_ingest_result_free(r);
+	r = ingest(&x, two, T0 + HOUR);
+	for (size_t i = 0; i < r->n_changes; i++)
+		if (r->changes[i].kind == RL_CHANGE_GONE)
+			c = &r->changes[i];
+	assert_non_null(c);
+	assert_non_null(c->url);
+	assert_string_equal(c->url, "https://ex.nl/nieuws/3");
+	assert_int_equal(c->has_old, 1);
+	assert_true(rl_hash128_equal(c->old_hash, h3));
+	rl_ingest_result_free(r);
+	free(three), free(two);
+	arc_close(&x);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -502,6 +531,7 @@ int main(void)
 		cmocka_unit_test(test_guard_refuses_losing_most_stories_and_force_overrides),
 		cmocka_unit_test(test_guard_refuses_a_snapshot_without_stories),
 		cmocka_unit_test(test_hostile_titles_give_safe_paths),
+		cmocka_unit_test(test_gone_change_has_url_and_old_hash),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
