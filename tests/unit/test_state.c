@@ -118,6 +118,7 @@ static void test_save_load_round_trip(void **state)
 	rl_state_free(NULL);
 	rl_archive_free(a);
 	tu_rmtree(dir);
+	free(dir);
 }
 
 static void test_state_after_ingest_is_what_head_says(void **state)
@@ -147,6 +148,7 @@ static void test_state_after_ingest_is_what_head_says(void **state)
 	rl_state_free(r);
 	rl_archive_free(a);
 	tu_rmtree(dir);
+	free(dir);
 }
 
 struct damaged {
@@ -177,6 +179,7 @@ static void damage_check(struct damaged *d, int damage_status)
 	rl_state_free(after);
 	rl_archive_free(d->a);
 	tu_rmtree(d->dir);
+	free(d->dir);
 }
 
 #define REBUILT_AFTER(fmt)                                   \
@@ -242,6 +245,7 @@ static void test_commit_by_plain_git_is_seen(void **state)
 	rl_state_free(after);
 	rl_archive_free(a);
 	tu_rmtree(dir);
+	free(dir);
 }
 
 static void test_lookup_known_finds_stories_that_dropped_off(void **state)
@@ -288,6 +292,7 @@ static void test_lookup_known_finds_stories_that_dropped_off(void **state)
 	free(gone_path);
 	rl_archive_free(a);
 	tu_rmtree(dir);
+	free(dir);
 }
 
 static void test_append_known_then_lookup(void **state)
@@ -309,6 +314,7 @@ static void test_append_known_then_lookup(void **state)
 	assert_int_equal(rl_state_lookup_known(&found, a, "src", "aaaaaaaaaaa"), RL_ENOTFOUND);
 	rl_archive_free(a);
 	tu_rmtree(dir);
+	free(dir);
 }
 
 static void test_parse_story_header(void **state)
