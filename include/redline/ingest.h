@@ -5,7 +5,7 @@
  *
  * An unchanged snapshot writes nothing.  A snapshot with no items, or one
  * that loses most of the stories of the previous one at once, is refused
- * with RL_EGUARD and marks nothing as gone (unless `force`).
+ * with RL_EGUARD and marks nothing as gone; `force` accepts both.
  */
 #ifndef REDLINE_INGEST_H
 #define REDLINE_INGEST_H

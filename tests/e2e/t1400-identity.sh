@@ -65,7 +65,7 @@ ok "going back to the first page edits the same file again"
 # The GENÈVE wire item (no URL) dropped off in November and is on this page
 # again: it is `back`, in its October file, not a second new file.
 assert_contains "$T/out" "1 back"
-[ "$(git -C "$A" grep -l Wereldgezondheidsorganisatie HEAD -- anp | wc -l)" = 1 ] ||
+[ "$(git -C "$A" grep -l Wereldgezondheidsorganisatie HEAD -- "anp/*.txt" | wc -l)" = 1 ] ||
 	{ git -C "$A" grep -l Wereldgezondheidsorganisatie HEAD -- anp; fail "a wire story that came back got a second file"; }
 ok "a wire story that comes back is back, in its first file"
 git -C "$A" fsck --strict >/dev/null 2>&1 || fail "git fsck --strict"

@@ -132,8 +132,20 @@ assert gone["old_hash"] == now[gone["path"]], gone
 PY
 ok "gone item: old_hash is the hash of its (unchanged) file"
 
-# A hung hook: `redline ingest` has no option for the time limit (30 s, see
-# rl_ingest_opts.hook_timeout_ms); the timeout itself is covered by test_hook.c.
-echo "# skip: hook timeout is not configurable from the command line"
+# A hung hook is killed at its time limit (--hook-timeout, or the archive's
+# redline.hook-timeout); the commit stands and redline says so.
+printf '#!/bin/sh\nsleep 60\n' >"$A/hooks/post-snapshot"
+chmod +x "$A/hooks/post-snapshot"
+sed 's/10\.000/13.000/g' "$P2" >"$T/p5.txt"
+start=$(date +%s)
+expect_status 0 rl -C "$A" ingest anp "$T/p5.txt" --at 2026-11-28T13:00:00Z --hook-timeout 1s
+[ $(( $(date +%s) - start )) -lt 20 ] || fail "a hung hook must be killed at its time limit"
+assert_contains "$T/err" "timed out"
+[ "$(commits "$A")" = 5 ] || fail "the commit stands when a hook hangs"
+git config -f "$A/config" redline.hook-timeout 1s
+sed 's/10\.000/14.000/g' "$P2" >"$T/p6.txt"
+expect_status 0 rl -C "$A" ingest anp "$T/p6.txt" --at 2026-11-28T14:00:00Z
+assert_contains "$T/err" "timed out"
+ok "a hung hook is killed at --hook-timeout or redline.hook-timeout; the commit stands"
 git -C "$A" fsck --strict >/dev/null 2>&1 || fail "git fsck --strict"
 done_testing
