@@ -275,6 +275,47 @@ static int page_link(char **out, const xmlNode *doc, const char *base)
 	return error;
 }
 
+/* Lines that are page furniture wherever they stand ("Advertisement" between
+ * two paragraphs of the NYT), compared whole and case-insensitively. */
+static const char *const furniture[] = {
+	"advertisement", "supported by", "advertentie", "anzeige", "werbung", "publicité",
+	"publicite", "read more", "lees meer", "lees ook", "weiterlesen", "lire aussi",
+	"share", "delen", "teilen", "partager", "share this article", "continue reading",
+	"continue reading the main story", "skip to content",
+};
+
+static int is_furniture(const char *line, size_t len)
+{
+	for (size_t i = 0; i < sizeof(furniture) / sizeof(furniture[0]); i++)
+		if (strlen(furniture[i]) == len && strncasecmp(line, furniture[i], len) == 0)
+			return 1;
+	return 0;
+}
+
+/* Removes furniture lines from paragraphs separated by '\n', in place. */
+static void drop_boilerplate_lines(rl_buf *body)
+{
+	char *r = body->ptr, *w = body->ptr;
+
+	if (body->ptr == NULL)
+		return;
+	while (*r) {
+		size_t len = strcspn(r, "\n");
+		int keep = !is_furniture(r, len);
+		if (keep) {
+			if (w != body->ptr)
+				*w++ = '\n';
+			memmove(w, r, len);
+			w += len;
+		}
+		r += len;
+		if (*r == '\n')
+			r++;
+	}
+	*w = '\0';
+	body->len = (size_t)(w - body->ptr);
+}
+
 int rl_extract_article(rl_item *out, const char *data, size_t len, const rl_extract_opts *opts)
 {
 	rl_buf body = RL_BUF_INIT(RL_EXTRACT_MAX_INPUT);
@@ -298,6 +339,7 @@ int rl_extract_article(rl_item *out, const char *data, size_t len, const rl_extr
 	    (error = page_link(&out->link, (const xmlNode *)doc, base)) < 0 ||
 	    (error = rl_xml_paras(&body, content, is_boilerplate, NULL)) < 0)
 		goto done;
+	drop_boilerplate_lines(&body);
 	if ((out->body = rl_buf_detach(&body)) == NULL)
 		error = RL_ENOMEM;
 done:

@@ -455,7 +455,18 @@ int rl_extract_html(rl_item_list *out, const char *data, size_t len, const rl_ex
 		error = from_selectors(&pg, &s);
 		goto done;
 	}
-	if ((error = from_articles(&pg, &found)) < 0 || found)
+	if ((error = from_articles(&pg, &found)) < 0)
+		goto done;
+	if (found && out->n - n0 == 1) {
+		/* One <article> on the page: an article page, not a list.  The
+		 * article extractor knows its canonical link and its real title. */
+		rl_extract_rollback(out, n0);
+		if ((error = from_article_page(&pg, data, len, opts, &found)) < 0 || found)
+			goto done;
+		error = from_articles(&pg, &found);
+		goto done;
+	}
+	if (found)
 		goto done;
 	if ((error = from_headlines(&pg, &found)) < 0 || found)
 		goto done;

@@ -119,6 +119,30 @@ static void test_single_article_page_is_its_main_text(void **state)
 	rl_item_list_release(&list);
 }
 
+/* A news site's article page (one <article>) through the listing extractor:
+ * one story, its canonical link, its real title, no "Advertisement" lines. */
+static char *read_shared(const char *rel, size_t *len);
+
+static void test_nyt_article_page_is_one_story(void **state)
+{
+	rl_item_list list = RL_ITEM_LIST_INIT;
+	size_t len;
+	char *html = read_shared("corpus/newsdiffs/parsers/test_nyt_data/HTML_NEW_FORMAT.html", &len);
+
+	if (html == NULL)
+		skip();
+	assert_int_equal(rl_extract(&list, html, len, RL_FORMAT_AUTO, NULL), 0);
+	assert_int_equal(list.n, 1);
+	assert_string_equal(list.v[0].title, "Mueller Won\u2019t Indict Trump if He Finds Wrongdoing, Giuliani Says");
+	assert_string_equal(list.v[0].link,
+			    "https://www.nytimes.com/2018/05/16/us/politics/mueller-trump-indictment.html");
+	assert_non_null(strstr(list.v[0].body, "WASHINGTON \u2014 The special counsel"));
+	assert_null(strstr(list.v[0].body, "\nAdvertisement\n"));
+	assert_false(strncmp(list.v[0].body, "Advertisement", 13) == 0);
+	rl_item_list_release(&list);
+	free(html);
+}
+
 static void test_selectors(void **state)
 {
 	rl_item_list list = RL_ITEM_LIST_INIT;
@@ -288,6 +312,7 @@ int main(void)
 		cmocka_unit_test(test_linked_headlines_with_following_paragraphs),
 		cmocka_unit_test(test_page_without_list_is_one_item),
 		cmocka_unit_test(test_single_article_page_is_its_main_text),
+		cmocka_unit_test(test_nyt_article_page_is_one_story),
 		cmocka_unit_test(test_selectors),
 		cmocka_unit_test(test_bad_selector_is_einval_naming_it),
 		cmocka_unit_test(test_charsets),
