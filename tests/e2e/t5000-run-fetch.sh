@@ -9,13 +9,7 @@ A="$T/archive"
 # The server; /usr/bin/python3 has Debian's python3-brotli when a pyenv one may not.
 PY=python3
 /usr/bin/python3 -c 'import brotli' 2>/dev/null && PY=/usr/bin/python3
-"$PY" "$REDLINE_SOURCE_DIR/tests/server/testserver.py" --port-file "$T/port" --lifetime 90 \
-	--verbose 2>"$T/server.log" &
-SERVER=$!
-trap 'kill $SERVER 2>/dev/null || true; cleanup' EXIT
-for _ in $(seq 100); do [ -s "$T/port" ] && break; sleep 0.1; done
-[ -s "$T/port" ] || fail "test server did not start"
-B="http://127.0.0.1:$(head -n1 "$T/port")"
+start_server 90
 setpage() { # setpage PATH BODY: a runtime page on the server
 	curl -sf -X POST --data-binary "$2" "$B/admin/set?path=$1" >/dev/null || fail "cannot set $1"
 }

@@ -5,13 +5,7 @@
 # `status` with its error and count, backs off, and never stops the others.
 . "$(dirname "$0")/lib.sh"
 A="$T/archive"
-python3 "$REDLINE_SOURCE_DIR/tests/server/testserver.py" --port-file "$T/port" --lifetime 90 \
-	--verbose 2>"$T/server.log" &
-SERVER=$!
-trap 'kill $SERVER 2>/dev/null || true; cleanup' EXIT
-for _ in $(seq 100); do [ -s "$T/port" ] && break; sleep 0.1; done
-[ -s "$T/port" ] || fail "test server did not start"
-B="http://127.0.0.1:$(head -n1 "$T/port")"
+start_server 90
 setpage() { curl -sf -X POST --data-binary "$2" "$B/admin/set?path=$1${3:-}" >/dev/null || fail "cannot set $1"; }
 page() {
 	printf '<html><body>'

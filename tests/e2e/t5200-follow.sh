@@ -7,13 +7,7 @@
 # REDLINE_NOW (test-only) moves the clock instead of waiting.
 . "$(dirname "$0")/lib.sh"
 A="$T/archive"
-python3 "$REDLINE_SOURCE_DIR/tests/server/testserver.py" --port-file "$T/port" --lifetime 60 \
-	--verbose 2>"$T/server.log" &
-SERVER=$!
-trap 'kill $SERVER 2>/dev/null || true; cleanup' EXIT
-for _ in $(seq 100); do [ -s "$T/port" ] && break; sleep 0.1; done
-[ -s "$T/port" ] || fail "test server did not start"
-B="http://127.0.0.1:$(head -n1 "$T/port")"
+start_server 60
 setpage() { curl -sf -X POST --data-binary "$2" "$B/admin/set?path=$1${3:-}" >/dev/null || fail "cannot set $1"; }
 fetches() { grep -c "\"GET $1 HTTP/1.1\" ${2:-}" "$T/server.log" || true; }
 listing() {

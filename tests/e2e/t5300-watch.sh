@@ -4,14 +4,9 @@
 # cleanly (exit 0, the archive passes git fsck --strict).
 . "$(dirname "$0")/lib.sh"
 A="$T/archive"
-python3 "$REDLINE_SOURCE_DIR/tests/server/testserver.py" --port-file "$T/port" --lifetime 60 \
-	--verbose 2>"$T/server.log" &
-SERVER=$!
+start_server 60
 WATCH=
-trap 'kill $SERVER 2>/dev/null || true; [ -z "$WATCH" ] || kill $WATCH 2>/dev/null || true; cleanup' EXIT
-for _ in $(seq 100); do [ -s "$T/port" ] && break; sleep 0.1; done
-[ -s "$T/port" ] || fail "test server did not start"
-B="http://127.0.0.1:$(head -n1 "$T/port")"
+trap '[ -z "$WATCH" ] || kill $WATCH 2>/dev/null || true; cleanup' EXIT
 setpage() { curl -sf -X POST --data-binary "$2" "$B/admin/set?path=$1" >/dev/null || fail "cannot set $1"; }
 wait_for() { # wait_for SECONDS CMD...: polls CMD every 0.1 s
 	local n=$(($1 * 10)); shift
