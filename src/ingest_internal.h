@@ -4,6 +4,7 @@
 #ifndef REDLINE_INGEST_INTERNAL_H
 #define REDLINE_INGEST_INTERNAL_H
 
+#include "redline/buf.h"
 #include "redline/config.h"
 #include "redline/ingest.h"
 #include "redline/item.h"
@@ -21,6 +22,15 @@ struct ingest {
 	int from_raw;              /* the snapshot came as bytes (rl_ingest) */
 	rl_ingest_result *result;
 };
+
+/** Gives every item its id (ingest_identity.c). */
+int ingest_assign_ids(struct ingest *in);
+
+/** Reads a story file as of HEAD into `out` (replacing its contents). */
+int ingest_read_story(struct ingest *in, rl_buf *out, const char *path);
+
+/** The text a story is recognised by: its file without the header. */
+const char *ingest_story_body(const char *text);
 
 /** Commits the changes in in->result (if any) and saves the new state. */
 int ingest_commit(struct ingest *in);
