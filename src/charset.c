@@ -81,6 +81,36 @@ bool rl_charset_is_utf8(const char *in, size_t len)
 	return true;
 }
 
+/* Without a declared charset: windows-1252 text practically never forms a
+ * valid UTF-8 multi-byte sequence, so a few of them outweigh several runs of
+ * invalid bytes: a UTF-8 page with stray bytes keeps its accents (the stray
+ * bytes become U+FFFD), while an old page whose é is a lone 0xE9 is read as
+ * windows-1252. */
+static bool looks_like_utf8(const char *in, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)in;
+	size_t i = 0, n, bad, valid = 0, invalid_runs = 0;
+	int in_run = 0;
+
+	while (i < len) {
+		if (s[i] < 0x80) {
+			i++;
+			in_run = 0;
+			continue;
+		}
+		if ((n = utf8_seq(s + i, len - i, &bad)) > 0) {
+			valid++;
+			i += n;
+			in_run = 0;
+		} else {
+			invalid_runs += !in_run;
+			in_run = 1;
+			i += bad ? bad : 1;
+		}
+	}
+	return invalid_runs == 0 || (valid > 0 && valid * 4 >= invalid_runs);
+}
+
 static int repair_into(rl_buf *out, const char *in, size_t len)
 {
 	const unsigned char *s = (const unsigned char *)in;
@@ -278,7 +308,7 @@ int rl_charset_to_utf8(char **out, size_t *out_len, const char *in, size_t len, 
 			return rl_error_set(RL_EINVAL, "unknown charset '%.*s'", LABEL_MAX, charset);
 		fam = classify(label);
 	} else {
-		fam = rl_charset_is_utf8(in, len) ? FAM_UTF8 : FAM_CP1252;
+		fam = looks_like_utf8(in, len) ? FAM_UTF8 : FAM_CP1252;
 	}
 
 	switch (fam) {

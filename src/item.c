@@ -35,6 +35,7 @@ void rl_item_clear(rl_item *item)
 	free(item->id);
 	free(item->path);
 	free(item->text);
+	free(item->status);
 	memset(item, 0, sizeof(*item));
 }
 

@@ -173,7 +173,8 @@ int rl_match_pairs(ptrdiff_t *match, const rl_fingerprint *const *previous, size
 			pairs[n_pairs++] = (struct pair){ s, p, c };
 		}
 	}
-	qsort(pairs, n_pairs, sizeof(*pairs), cmp_pair);
+	if (n_pairs > 1)
+		qsort(pairs, n_pairs, sizeof(*pairs), cmp_pair);
 	if ((taken = calloc(n_previous, 1)) == NULL) {
 		error = rl_error_set(RL_ENOMEM, "out of memory");
 		goto done;

@@ -24,9 +24,19 @@ typedef struct rl_archive rl_archive;
  *  RL_EEXISTS when `path` already holds a repository. */
 int rl_archive_init(rl_archive **out, const char *path);
 
-/** Opens an existing archive; RL_ENOTFOUND with a helpful message otherwise. */
+/** The text of the `.gitattributes` file the pipeline puts at the top of the
+ *  tree, so that clones get the same diff driver assignment (static). */
+const char *rl_archive_gitattributes(void);
+
+/** The value init gives diff.redline.wordRegex: figures such as 10.000, 3,5
+ *  and 1.200.000 are one word, other punctuation is a word of its own (static). */
+const char *rl_archive_word_regex(void);
+
+/** Opens an existing bare archive at exactly `path` (no search upwards);
+ *  RL_ENOTFOUND "not a redline archive: 'x' (create one with 'redline init')". */
 int rl_archive_open(rl_archive **out, const char *path);
 
+/** Closes the archive, dropping the writer lock if held; NULL is fine. */
 void rl_archive_free(rl_archive *archive);
 
 /** The libgit2 repository (lent). */
@@ -41,8 +51,12 @@ const char *rl_archive_state_dir(const rl_archive *archive);
 /** Takes the writer lock: an flock on <gitdir>/redline/lock (released by the
  *  kernel if we crash, so never stuck).  Waits up to `wait_ms`, then
  *  RL_ELOCKED: "archive 'x' is locked by another redline (pid N)".  Also reports
- *  a stale refs/heads/main.lock left by a crashed git. */
+ *  a refs/heads/main.lock older than 10 minutes (left by a crashed git) as
+ *  RL_ELOCKED, without removing it.  Taking a lock already held by this
+ *  handle succeeds. */
 int rl_archive_lock(rl_archive *archive, int wait_ms);
+
+/** Drops the writer lock (no-op when not held). */
 void rl_archive_unlock(rl_archive *archive);
 
 /** One file to write (data != NULL) or remove (data == NULL). */
@@ -60,10 +74,13 @@ typedef struct rl_commit_info {
 	const char *email;     /* NULL: "redline@localhost" */
 } rl_commit_info;
 
-/** Commits `n` updates on top of HEAD (the first commit when none) and moves
- *  refs/heads/main last.  Cost is proportional to the updates, not the tree.
- *  Removing a path that does not exist is not an error.  Retries a few times
- *  on GIT_ELOCKED / GIT_EMODIFIED.  The caller should hold the writer lock. */
+/** Commits `n` updates on top of refs/heads/main (the first commit when none)
+ *  and moves refs/heads/main last (compare-and-swap).  Cost is proportional
+ *  to the updates, not the tree.  Removing a path that does not exist is not
+ *  an error.  Every path must pass rl_path_is_safe() and appear once, and
+ *  `n` must be > 0: RL_EINVAL otherwise, with nothing written.  Retries a
+ *  few times on GIT_ELOCKED / GIT_EMODIFIED, then RL_ELOCKED.  The caller
+ *  should hold the writer lock. */
 int rl_archive_commit(git_oid *out, rl_archive *archive, const rl_file_update *updates,
 		      size_t n, const rl_commit_info *info);
 
@@ -73,7 +90,9 @@ int rl_archive_head(git_oid *out, rl_archive *archive);
 /** Resolves a revision (as git rev-parse does) to a commit id. */
 int rl_archive_resolve(git_oid *out, rl_archive *archive, const char *rev);
 
-/** Reads `path` as of `commit` (NULL: HEAD) into `out`; RL_ENOTFOUND if absent. */
+/** Reads the file `path` as of `commit` (NULL: HEAD) into `out`, replacing
+ *  its contents (bounded by out->max: RL_ETOOBIG); RL_ENOTFOUND if absent or
+ *  not a file. */
 int rl_archive_read(rl_buf *out, rl_archive *archive, const git_oid *commit, const char *path);
 
 #endif

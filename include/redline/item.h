@@ -19,14 +19,22 @@ typedef struct rl_item {
 	char *title;  /* headline, one line; may be NULL for wire items */
 	char *body;   /* paragraphs separated by "\n", each paragraph one line */
 
-	/* From the pipeline. */
+	/* From a caller that follows articles (run.c); zero otherwise. */
+	unsigned keep;  /* RL_KEEP_*: take these parts from the story's last version */
+	char *status;   /* "removed (HTTP 404, <time>)": the Status header; NULL normally */
+
+	/* From the pipeline (id may be preset by the caller). */
 	char *key;    /* identity: canonical URL or GUID; NULL when the story has none */
 	char *url;    /* canonical link (tracking parameters dropped); NULL when none */
 	char *id;     /* identity as 12 lowercase hex chars */
 	char *path;   /* file in the archive: <source>/<YYYY-MM>/<slug>-<id>.txt */
 	char *text;   /* rendered file content */
+	int64_t first_seen; /* Unix seconds, from the state or the snapshot */
 	rl_hash128 hash; /* XXH3-128 of `text` */
 } rl_item;
+
+#define RL_KEEP_HEADER 1u /* title, URL and GUID as the archive has them */
+#define RL_KEEP_BODY 2u   /* the body as the archive has it */
 
 typedef struct rl_item_list {
 	rl_item *v;

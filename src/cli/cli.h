@@ -46,6 +46,24 @@ void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /** Opens the archive of -C (or "."), printing the error; returns 0 or 1. */
 int cli_open_archive(rl_archive **out, const struct cli *cli);
 
+struct rl_ingest_result;
+/** Prints what one ingested snapshot changed, as the commit message says it. */
+void cli_print_ingest_result(const char *source, const char *file,
+			     const struct rl_ingest_result *result);
+/** Prints the hooks' output and warns about hooks that failed. */
+void cli_print_hook_results(const struct rl_ingest_result *result);
+
 /* Commands, one cmd_<name>.c each. */
+int cmd_init(int argc, char **argv, const struct cli *cli);
+int cmd_ingest(int argc, char **argv, const struct cli *cli);
+int cmd_log(int argc, char **argv, const struct cli *cli);
+int cmd_diff(int argc, char **argv, const struct cli *cli);
+int cmd_show(int argc, char **argv, const struct cli *cli);
+int cmd_add(int argc, char **argv, const struct cli *cli);
+int cmd_sources(int argc, char **argv, const struct cli *cli);
+int cmd_rm(int argc, char **argv, const struct cli *cli);
+int cmd_run(int argc, char **argv, const struct cli *cli);
+int cmd_status(int argc, char **argv, const struct cli *cli);
+int cmd_watch(int argc, char **argv, const struct cli *cli);
 
 #endif

@@ -3,6 +3,7 @@
  */
 #include "cli.h"
 #include "redline/error.h"
+#include "redline/fetch.h"
 
 #include <getopt.h>
 #include <stdarg.h>
@@ -20,6 +21,17 @@ static int cmd_version(int argc, char **argv, const struct cli *cli)
 }
 
 static const struct cli_command commands[] = {
+	{ "init", cmd_init, "create an archive" },
+	{ "ingest", cmd_ingest, "take snapshots from files into the archive" },
+	{ "add", cmd_add, "watch a page or feed (a source)" },
+	{ "sources", cmd_sources, "list the sources" },
+	{ "rm", cmd_rm, "stop watching a source; its history stays" },
+	{ "run", cmd_run, "fetch the due sources once, commit what changed" },
+	{ "watch", cmd_watch, "run forever, each source on its own interval" },
+	{ "status", cmd_status, "how each source is doing" },
+	{ "log", cmd_log, "list the snapshots of the archive, a source or a story" },
+	{ "diff", cmd_diff, "word diff of two versions of a story, with changed figures" },
+	{ "show", cmd_show, "print a story as of a revision" },
 	{ "version", cmd_version, "print the version" },
 };
 
@@ -74,6 +86,13 @@ void cli_warn(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+int cli_open_archive(rl_archive **out, const struct cli *cli)
+{
+	if (rl_archive_open(out, cli->archive_dir) < 0)
+		return cli_fail();
+	return CLI_OK;
+}
+
 int main(int argc, char **argv)
 {
 	struct cli cli = { ".", 0, 0 };
@@ -108,8 +127,11 @@ int main(int argc, char **argv)
 			continue;
 		xmlInitParser();
 		git_libgit2_init();
+		if (rl_fetch_global_init() < 0)
+			return cli_fail();
 		optind = 0; /* each command parses its own options with getopt_long */
 		status = commands[c].fn(argc - i, argv + i, &cli);
+		rl_fetch_global_cleanup();
 		git_libgit2_shutdown();
 		xmlCleanupParser();
 		return status;

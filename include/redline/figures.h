@@ -1,0 +1,49 @@
+/*
+ * redline/figures.h - which figures changed between two versions of a story.
+ *
+ * "op 3000" becoming "op 10.000" is the change a fact-checker looks for
+ * first.  Figures are the number tokens of the word diff (3000, 10.000,
+ * 1.200.000, 3,5, 2024; a '%' right after one stays with it).  Within each
+ * changed region, removed figures pair with added ones in order of
+ * appearance.  A pair of equal value (10000 -> 10.000) is no change, and a
+ * figure that only moved (removed here, the same value added there) is none
+ * either.
+ */
+#ifndef REDLINE_FIGURES_H
+#define REDLINE_FIGURES_H
+
+#include <stddef.h>
+#include "redline/buf.h"
+
+typedef struct rl_figure_change {
+	char *old; /* NULL: a figure only added */
+	char *new; /* NULL: a figure only removed */
+} rl_figure_change;
+
+typedef struct rl_figure_changes {
+	rl_figure_change *v;
+	size_t n;
+	size_t cap;
+} rl_figure_changes;
+
+#define RL_FIGURE_CHANGES_INIT { NULL, 0, 0 }
+
+/** Finds the figures whose value changed from `old_text` to `new_text`
+ *  (NULL reads as "") and appends them to `out`, in order of appearance. */
+int rl_figures_diff(rl_figure_changes *out, const char *old_text, const char *new_text);
+
+/** Frees the list; it is empty and reusable after it. */
+void rl_figure_changes_release(rl_figure_changes *changes);
+
+/** The value of a figure as a canonical string ("10.000" and "10000" give
+ *  "10000"; "3,5" and "3.5" give "3.5"), into `out` of `size` bytes.  A
+ *  separator followed by exactly three digits groups thousands, unless the
+ *  figure starts with "0"; the last separator of two kinds is the decimal one. */
+void rl_figure_value(char *out, size_t size, const char *figure);
+
+/** Appends the changes as "3000 → 10.000, ∅ → 12%": "old → new" pairs
+ *  joined by ", ", with "∅" for a missing side; a pair that repeats an
+ *  earlier one (headline and body) is said once. */
+int rl_figures_format(rl_buf *out, const rl_figure_changes *changes);
+
+#endif

@@ -1,0 +1,97 @@
+/*
+ * redline/ingest.h - one snapshot into the archive: the pipeline.
+ *
+ *   bytes -> extract -> normalise -> identity -> XXH3-128 -> commit -> hooks
+ *
+ * An unchanged snapshot writes nothing.  A snapshot with no items, or one
+ * that loses most of the stories of the previous one at once, is refused
+ * with RL_EGUARD and marks nothing as gone (unless `force`).
+ */
+#ifndef REDLINE_INGEST_H
+#define REDLINE_INGEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <git2.h>
+
+#include "redline/archive.h"
+#include "redline/figures.h"
+#include "redline/format.h"
+#include "redline/hash.h"
+#include "redline/hook.h"
+#include "redline/item.h"
+
+typedef enum rl_change_kind {
+	RL_CHANGE_EDITED,
+	RL_CHANGE_NEW,
+	RL_CHANGE_GONE,    /* dropped off the page; the file stays */
+	RL_CHANGE_BACK,    /* on the page again */
+	RL_CHANGE_MOVED,   /* only its place on the page changed */
+	RL_CHANGE_REMOVED, /* its article answered 404/410 */
+} rl_change_kind;
+
+/** "edited", "new", "gone", "back", "moved", "removed". */
+const char *rl_change_kind_name(rl_change_kind kind);
+
+typedef struct rl_change {
+	rl_change_kind kind;
+	char id[13];
+	char *path;
+	char *title;
+	char *url;
+	int has_old, has_new;
+	rl_hash128 old_hash, new_hash;
+	rl_figure_changes figures; /* figures whose value changed (edited stories) */
+} rl_change;
+
+typedef struct rl_ingest_opts {
+	rl_format format;        /* RL_FORMAT_AUTO sniffs */
+	int64_t time;            /* snapshot time, Unix seconds */
+	const char *source_url;  /* the page's URL: resolves links; Source-URL trailer */
+	const char *origin;      /* Source-URL when there is no source_url, e.g. file:///x */
+	const char *charset;     /* from an HTTP header; NULL to sniff */
+	int force;               /* accept a snapshot the guard would refuse */
+	int no_hooks;            /* do not run hooks */
+	int hook_timeout_ms;     /* 0: 30 s */
+	int lock_wait_ms;        /* 0: 10 s */
+} rl_ingest_opts;
+
+typedef struct rl_ingest_result {
+	int committed;           /* 1 when a commit was made */
+	git_oid commit;
+	int same_snapshot;       /* the raw bytes equal the last snapshot's */
+	size_t n_items;          /* stories on the page */
+	size_t counts[6];        /* per rl_change_kind */
+	size_t unchanged;
+	rl_change *changes;
+	size_t n_changes;
+	rl_hook_result hooks[2]; /* post-snapshot, post-commit */
+} rl_ingest_result;
+
+/** Ingests one snapshot of `source`.  `*out` is the caller's, also on RL_EGUARD
+ *  (so the counts can be shown); free with rl_ingest_result_free(). */
+int rl_ingest(rl_ingest_result **out, rl_archive *archive, const char *source,
+	      const char *data, size_t len, const rl_ingest_opts *opts);
+
+void rl_ingest_result_free(rl_ingest_result *result);
+
+struct rl_source_config;
+
+/** The first half of rl_ingest(): the raw items of a snapshot (before
+ *  normalisation), for callers that enrich them (following articles). */
+int rl_ingest_extract(rl_item_list *items, const struct rl_source_config *config,
+		      const char *data, size_t len, const rl_ingest_opts *opts);
+
+/** The second half: normalises, identifies and commits `items` (taking their
+ *  contents; the list is left empty). */
+int rl_ingest_items(rl_ingest_result **out, rl_archive *archive, const char *source,
+		    rl_item_list *items, const rl_ingest_opts *opts);
+
+/** Gives one story on the page a new body (raw text, paragraphs separated by
+ *  "\n"; NULL keeps the body) and/or a Status header ("removed (HTTP 404,
+ *  ...)"), leaving the page as it is: a followed article was edited or removed. */
+int rl_ingest_story(rl_ingest_result **out, rl_archive *archive, const char *source,
+		    const char *id, const char *body, const char *status,
+		    const rl_ingest_opts *opts);
+
+#endif

@@ -1,0 +1,71 @@
+/*
+ * redline/run.h - one cycle over the sources: fetch, ingest, follow.
+ *
+ * Every fetch of a cycle goes through one libcurl multi handle on this
+ * thread, concurrently, capped per host.  One source failing never delays
+ * or stops another: each failure is recorded in the source's fetch state
+ * (schedule.h) with backoff, and never produces a commit that drops stories.
+ */
+#ifndef REDLINE_RUN_H
+#define REDLINE_RUN_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "redline/archive.h"
+#include "redline/ingest.h"
+
+typedef enum rl_run_outcome {
+	RL_RUN_CHANGED,      /* a commit was made */
+	RL_RUN_UNCHANGED,    /* fetched and parsed; nothing changed */
+	RL_RUN_NOT_MODIFIED, /* 304, or the same body as last time: not parsed */
+	RL_RUN_FAILED,       /* fetch or parse failed, or the guard refused it */
+	RL_RUN_REQUEST,      /* (verbose) one HTTP request finished */
+} rl_run_outcome;
+
+typedef struct rl_run_event {
+	const char *source;
+	rl_run_outcome outcome;
+	const char *url;
+	long http_status;
+	const char *message;            /* for failures and requests */
+	const rl_ingest_result *ingest; /* for RL_RUN_CHANGED (and article edits) */
+	uint64_t bytes;
+	double seconds;
+} rl_run_event;
+
+typedef void (*rl_run_event_cb)(const rl_run_event *event, void *userdata);
+
+typedef struct rl_run_opts {
+	const char *const *names;   /* run these (due or not); NULL: every due source */
+	size_t n_names;
+	int64_t now;                /* 0: time(NULL) */
+	long max_total_connections; /* 0: 16 */
+	long max_host_connections;  /* 0: 2 */
+	int no_hooks;
+	rl_run_event_cb on_event;
+	void *userdata;
+	volatile sig_atomic_t *stop; /* set by a signal handler: start nothing new */
+} rl_run_opts;
+
+typedef struct rl_run_summary {
+	size_t sources;     /* sources in this cycle */
+	size_t changed;
+	size_t unchanged;
+	size_t failed;
+	size_t requests;
+	uint64_t bytes;
+	size_t changes;     /* stories edited, new, gone, removed... */
+} rl_run_summary;
+
+/** Runs one cycle.  Returns 0 when every source either succeeded or failed in
+ *  a way that was recorded (see the summary); an error only when the cycle
+ *  itself could not run (unknown source name, archive unreadable). */
+int rl_run_cycle(rl_run_summary *out, rl_archive *archive, const rl_run_opts *opts);
+
+/** Seconds until the next source or followed story is due (0: now), or -1
+ *  when nothing is scheduled; for `watch`. */
+int rl_run_next_due(int64_t *seconds, rl_archive *archive, int64_t now);
+
+#endif

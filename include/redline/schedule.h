@@ -1,0 +1,73 @@
+/*
+ * redline/schedule.h - when a source or a followed story is due, and what
+ * redline remembers about fetching it.
+ *
+ * Kept in <archive>/redline/fetch/<source>.json, rewritten atomically.  It is
+ * a cache of politeness and status: losing it costs one unconditional fetch
+ * per URL and the error history shown by `redline status`, never a story.
+ */
+#ifndef REDLINE_SCHEDULE_H
+#define REDLINE_SCHEDULE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "redline/archive.h"
+#include "redline/hash.h"
+
+/** A story whose article page redline follows. */
+typedef struct rl_follow_entry {
+	char id[13];
+	char *url;
+	char *etag;
+	char *last_modified;
+	int64_t first_seen;
+	int64_t last_checked;
+	int removed;              /* answered 404/410 once: recorded, not fetched again */
+	int on_page;              /* on the listing at its last fetch */
+} rl_follow_entry;
+
+typedef struct rl_fetch_state {
+	char *source;
+	char *etag;               /* of the last good response */
+	char *last_modified;
+	rl_hash128 body_hash;     /* XXH3-128 of the last good body */
+	int has_body_hash;
+	int64_t last_fetch;       /* Unix seconds; 0 = never */
+	int64_t last_success;
+	int64_t last_change;      /* last commit for this source */
+	int64_t next_due;
+	int last_status;          /* HTTP status of the last response, 0 if none */
+	char *last_error;         /* NULL after a success */
+	int failures;             /* consecutive */
+	size_t items;             /* stories on the page at the last success */
+	rl_follow_entry *follow;
+	size_t n_follow;
+} rl_fetch_state;
+
+/** Loads the state of `source`; a missing or unreadable file gives a fresh one. */
+int rl_fetch_state_load(rl_fetch_state **out, rl_archive *archive, const char *source);
+int rl_fetch_state_save(const rl_fetch_state *state, rl_archive *archive);
+/** Removes the file (for `redline rm`); absent is fine. */
+int rl_fetch_state_remove(rl_archive *archive, const char *source);
+void rl_fetch_state_free(rl_fetch_state *state);
+
+/** Records a failure: counts it and sets next_due with exponential backoff
+ *  (every * 2^(failures-1), capped at 24 h, at least Retry-After). */
+int rl_fetch_state_fail(rl_fetch_state *state, int64_t now, int every_seconds,
+			int http_status, long retry_after_seconds, const char *message);
+
+/** Records a success (next_due = now + every, with up to 10 % jitter). */
+void rl_fetch_state_succeed(rl_fetch_state *state, int64_t now, int every_seconds, int http_status);
+
+/** The follow entry of story `id`, or NULL. */
+rl_follow_entry *rl_fetch_state_follow_find(rl_fetch_state *state, const char *id);
+/** Adds (or returns the existing) follow entry of `id`. */
+int rl_fetch_state_follow_add(rl_follow_entry **out, rl_fetch_state *state, const char *id,
+			      const char *url, int64_t first_seen);
+
+/** When a followed story is due again: every 15 min in its first 6 hours,
+ *  hourly for its first day, daily for its first week, then never (-1). */
+int64_t rl_follow_next_check(const rl_follow_entry *entry);
+
+#endif

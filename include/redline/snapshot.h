@@ -1,0 +1,39 @@
+/*
+ * redline/snapshot.h - from extracted items to story files.
+ *
+ * Normalises what the extractors found (text, title, canonical URL), gives
+ * each story its identity key, and renders the story file of
+ * docs/archive-format.md whose XXH3-128 decides whether it changed.
+ */
+#ifndef REDLINE_SNAPSHOT_H
+#define REDLINE_SNAPSHOT_H
+
+#include <stdint.h>
+
+#include "redline/item.h"
+#include "redline/normalise.h"
+
+/** The longest title kept (bytes); longer ones are cut at a word. */
+#define RL_TITLE_MAX 300
+
+/** Normalises every item in place: title and body through `normaliser`,
+ *  link canonicalised against `base_url` (unusable links dropped), key set
+ *  to the GUID or else the canonical URL, a missing title taken from the
+ *  body's first sentence.  Items left with no text are removed, and of two
+ *  items with one key only the first is kept. */
+int rl_snapshot_prepare(rl_item_list *items, const rl_normaliser *normaliser,
+			const char *base_url);
+
+/** Renders item->text (header, blank line, one sentence per line) and sets
+ *  item->hash.  item->id and the arguments fill the header. */
+int rl_snapshot_render(rl_item *item, const char *source, int64_t first_seen,
+		       const char *status);
+
+/** The id of a story with a key: 12 hex chars of XXH3-64("key\n" + key). */
+void rl_snapshot_id_for_key(char out[13], const char *key);
+
+/** The id of a story without a key, first seen now; `salt` separates collisions. */
+void rl_snapshot_id_for_new(char out[13], const char *source, int64_t first_seen,
+			    const char *title, unsigned salt);
+
+#endif

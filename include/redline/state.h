@@ -1,0 +1,78 @@
+/*
+ * redline/state.h - what redline remembers between snapshots of a source.
+ *
+ * A cache of what HEAD already says, for fast change detection: the stories
+ * on the page now (id, XXH3-128 of the file, path, key, title, first seen),
+ * the hash of the last raw snapshot, and an append-only list of every id the
+ * source ever had (to recognise a story coming back).  It lives in
+ * <archive>/redline/state/<source>.{json,ids}, is rewritten atomically, and
+ * is rebuilt from HEAD when missing, unreadable, or describing another tree
+ * than HEAD's <source>/ (someone else committed): losing it loses nothing.
+ */
+#ifndef REDLINE_STATE_H
+#define REDLINE_STATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <git2.h>
+
+#include "redline/archive.h"
+#include "redline/hash.h"
+
+#define RL_ID_SIZE 13 /* 12 hex chars and the NUL */
+
+typedef struct rl_state_item {
+	char id[RL_ID_SIZE];
+	char *path;
+	char *key;          /* NULL for a story without URL or GUID */
+	char *title;
+	int64_t first_seen;
+	rl_hash128 hash;    /* XXH3-128 of the story file */
+} rl_state_item;
+
+typedef struct rl_state {
+	char *source;
+	git_oid tree;            /* HEAD's <source>/ subtree this describes; zero if none */
+	rl_hash128 snapshot;     /* XXH3-128 of the last raw snapshot */
+	int has_snapshot;
+	rl_state_item *items;    /* the stories on the page, in page order */
+	size_t n;
+	size_t cap;
+	int rebuilt;             /* 1 when load had to rebuild from HEAD */
+} rl_state;
+
+/** Loads the state of `source`, rebuilding it from HEAD when needed. */
+int rl_state_load(rl_state **out, rl_archive *archive, const char *source);
+
+/** Rebuilds from HEAD alone (INDEX and story files), ignoring any cache. */
+int rl_state_rebuild(rl_state **out, rl_archive *archive, const char *source);
+
+/** Writes the state atomically. */
+int rl_state_save(const rl_state *state, rl_archive *archive);
+
+/** Appends an item (copying the strings) in page order. */
+int rl_state_push(rl_state *state, const rl_state_item *item);
+
+/** The on-page item with `id`, or NULL. */
+rl_state_item *rl_state_find(const rl_state *state, const char *id);
+
+/** Looks `id` up among every story the source ever had; `*path_out` is the
+ *  caller's.  RL_ENOTFOUND when the id was never seen. */
+int rl_state_lookup_known(char **path_out, rl_archive *archive, const char *source, const char *id);
+
+/** Records new ids with their paths in the append-only list. */
+int rl_state_append_known(rl_archive *archive, const char *source, const char *const *ids,
+			  const char *const *paths, size_t n);
+
+/** The id of HEAD's <source>/ subtree (zero when absent). */
+int rl_state_source_tree(git_oid *out, rl_archive *archive, const char *source);
+
+void rl_state_item_clear(rl_state_item *item);
+void rl_state_free(rl_state *state);
+
+/** Parses the header of a story file: Title, URL, GUID, First-Seen, Id.
+ *  Any out-parameter may be NULL; strings are the caller's. */
+int rl_state_parse_story_header(char **title, char **url, char **guid, int64_t *first_seen,
+				const char *text, size_t len);
+
+#endif

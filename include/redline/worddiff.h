@@ -1,0 +1,75 @@
+/*
+ * redline/worddiff.h - word-level diffs of two texts.
+ *
+ * Both texts are cut into tokens (a figure such as 10.000, 3,5 or 1.200.000
+ * is one token; so is a word, a punctuation mark, a run of whitespace) and
+ * compared with libgit2's own diff engine, one token a line.  The result is
+ * a list of segments that, read in order, spell the old text (same + removed)
+ * and the new text (same + added).
+ */
+#ifndef REDLINE_WORDDIFF_H
+#define REDLINE_WORDDIFF_H
+
+#include <stddef.h>
+#include "redline/buf.h"
+
+/** The largest text (each side) a word diff accepts; more is RL_ETOOBIG. */
+#define RL_WORDDIFF_MAX_BYTES (4u * 1024 * 1024)
+
+typedef enum rl_wd_kind {
+	RL_WD_SAME = 0,
+	RL_WD_REMOVED,
+	RL_WD_ADDED,
+} rl_wd_kind;
+
+typedef enum rl_token_kind {
+	RL_TOKEN_SPACE = 0,
+	RL_TOKEN_WORD,
+	RL_TOKEN_NUMBER,
+	RL_TOKEN_PUNCT,
+} rl_token_kind;
+
+typedef struct rl_wd_segment {
+	rl_wd_kind kind;
+	char *text; /* owned, never empty */
+} rl_wd_segment;
+
+typedef struct rl_worddiff {
+	rl_wd_segment *v;
+	size_t n;
+	size_t cap;
+} rl_worddiff;
+
+#define RL_WORDDIFF_INIT { NULL, 0, 0 }
+
+/** Length of the token that starts at `text` (0 only at the NUL), and its kind
+ *  through `kind` (may be NULL).  Numbers keep their separators: a '.' or ','
+ *  between digits stays inside.  Bytes >= 0x80 count as letters. */
+size_t rl_token_next(const char *text, rl_token_kind *kind);
+
+/** Appends the tokens of `text` to `out`. */
+int rl_worddiff_tokenize(rl_strvec *out, const char *text);
+
+/** Computes the word diff of two NUL-terminated texts (NULL reads as "") into
+ *  `out`, which must be empty (RL_WORDDIFF_INIT).  Adjacent tokens of one kind
+ *  form one segment; within a change, the removed segment comes first. */
+int rl_worddiff_compute(rl_worddiff *out, const char *old_text, const char *new_text);
+
+/** Frees the segments; the diff is empty and reusable after it. */
+void rl_worddiff_release(rl_worddiff *diff);
+
+/** "same", "removed" or "added". */
+const char *rl_worddiff_kind_name(rl_wd_kind kind);
+
+/** Options of rl_worddiff_render(). */
+enum {
+	RL_WD_RENDER_COLOR = 1 << 0,   /* red/green ANSI instead of [- -] {+ +} */
+	RL_WD_RENDER_CHANGED = 1 << 1, /* only the lines that hold a change */
+};
+
+/** Appends the diff as text: "[-old-]{+new+}" like `git diff --word-diff`, or
+ *  with ANSI colours (removed red, added green).  With RL_WD_RENDER_CHANGED,
+ *  lines without a change are left out. */
+int rl_worddiff_render(rl_buf *out, const rl_worddiff *diff, unsigned flags);
+
+#endif

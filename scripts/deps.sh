@@ -1,0 +1,24 @@
+#!/bin/sh
+# Installs the Debian packages redline needs to build and test, if missing.
+# Idempotent and quiet when everything is there; needs root (or sudo) otherwise.
+set -eu
+
+PACKAGES="build-essential cmake pkg-config git ca-certificates
+libgit2-dev libcurl4-openssl-dev libxxhash-dev libxml2-dev libpcre2-dev
+libutf8proc-dev libjansson-dev libcmocka-dev
+xxhash jq curl python3 python3-brotli"
+
+missing=""
+for p in $PACKAGES; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+		missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+echo "redline: installing Debian packages:$missing" >&2
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null

@@ -1,0 +1,21 @@
+/*
+ * archive_internal.h - the archive handle, shared by archive.c (open/read),
+ * archive_commit.c (the mempack writer) and archive_lock.c (the flock).
+ * Private to the module: nothing outside src/archive*.c includes it.
+ */
+#ifndef REDLINE_ARCHIVE_INTERNAL_H
+#define REDLINE_ARCHIVE_INTERNAL_H
+
+#include "redline/archive.h"
+
+struct rl_archive {
+	git_repository *repo;
+	git_odb *odb;                /* the repository's odb (we hold a reference) */
+	git_odb_backend *mempack;    /* owned by odb; empty between commits */
+	char *path;                  /* git dir, no trailing slash */
+	char *state_dir;             /* <path>/redline */
+	int lock_fd;                 /* -1 unless we hold the writer lock */
+	int git_initialised;         /* we called git_libgit2_init() */
+};
+
+#endif

@@ -1,0 +1,130 @@
+/*
+ * cmd_status.c - redline status: how each source is doing.
+ */
+#include "cli.h"
+#include "redline/config.h"
+#include "redline/error.h"
+#include "redline/schedule.h"
+#include "redline/timeutil.h"
+
+#include <getopt.h>
+#include <jansson.h>
+#include <string.h>
+#include <time.h>
+
+static json_t *time_or_null(int64_t t)
+{
+	char when[RL_TIME_ISO_SIZE];
+	if (t == 0)
+		return json_null();
+	rl_time_format_iso8601(when, t);
+	return json_string(when);
+}
+
+/* "3m ago", "in 5m", "-" for never: a table for people. */
+static void relative(char *out, size_t size, int64_t t, int64_t now)
+{
+	int64_t d = t > now ? t - now : now - t;
+	const char *unit = "s";
+
+	if (t == 0) {
+		snprintf(out, size, "-");
+		return;
+	}
+	if (d >= 86400) {
+		d /= 86400;
+		unit = "d";
+	} else if (d >= 3600) {
+		d /= 3600;
+		unit = "h";
+	} else if (d >= 60) {
+		d /= 60;
+		unit = "m";
+	}
+	if (t > now)
+		snprintf(out, size, "in %lld%s", (long long)d, unit);
+	else
+		snprintf(out, size, "%lld%s ago", (long long)d, unit);
+}
+
+int cmd_status(int argc, char **argv, const struct cli *cli)
+{
+	static const char usage[] = "redline status [--json]";
+	static const struct option options[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	rl_archive *archive = NULL;
+	rl_strvec names = RL_STRVEC_INIT;
+	json_t *list = NULL;
+	int64_t now = (int64_t)time(NULL);
+	int c, json = 0, status;
+
+	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+		if (c == 'j') {
+			json = 1;
+		} else if (c == 'h') {
+			printf("usage: %s\n\nA table: source, last fetch, HTTP status, stories on the page,\n"
+			       "last change, next due, consecutive errors and the last error.\n", usage);
+			return CLI_OK;
+		} else {
+			return cli_usage_error(usage, "unknown option");
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error(usage, "too many arguments");
+	if ((status = cli_open_archive(&archive, cli)) != CLI_OK)
+		return status;
+	if (rl_config_source_list(&names, archive) < 0 || (json && !(list = json_array()))) {
+		status = cli_fail();
+		goto done;
+	}
+	if (!json && names.n)
+		printf("%-16s %-9s %-4s %5s %-9s %-9s %4s  %s\n", "SOURCE", "FETCHED", "HTTP", "ITEMS",
+		       "CHANGED", "NEXT", "ERRS", "LAST ERROR");
+	for (size_t i = 0; i < names.n; i++) {
+		rl_fetch_state *fs = NULL;
+		char fetched[32], changed[32], next[32];
+
+		if (rl_fetch_state_load(&fs, archive, names.v[i]) < 0) {
+			status = cli_fail();
+			goto done;
+		}
+		if (json) {
+			json_t *o = json_object();
+			json_object_set_new(o, "source", json_string(fs->source));
+			json_object_set_new(o, "last_fetch", time_or_null(fs->last_fetch));
+			json_object_set_new(o, "last_success", time_or_null(fs->last_success));
+			json_object_set_new(o, "http_status",
+					    fs->last_status ? json_integer(fs->last_status) : json_null());
+			json_object_set_new(o, "items", json_integer((json_int_t)fs->items));
+			json_object_set_new(o, "last_change", time_or_null(fs->last_change));
+			json_object_set_new(o, "next_due", time_or_null(fs->next_due));
+			json_object_set_new(o, "errors", json_integer(fs->failures));
+			json_object_set_new(o, "last_error",
+					    fs->last_error ? json_string(fs->last_error) : json_null());
+			json_array_append_new(list, o);
+		} else {
+			relative(fetched, sizeof(fetched), fs->last_fetch, now);
+			relative(changed, sizeof(changed), fs->last_change, now);
+			if (fs->next_due && fs->next_due <= now)
+				snprintf(next, sizeof(next), "now");
+			else
+				relative(next, sizeof(next), fs->next_due, now);
+			printf("%-16s %-9s %-4d %5zu %-9s %-9s %4d  %s\n", fs->source, fetched,
+			       fs->last_status, fs->items, changed, fs->last_fetch ? next : "now",
+			       fs->failures, fs->last_error ? fs->last_error : "");
+		}
+		rl_fetch_state_free(fs);
+	}
+	if (json) {
+		json_dumpf(list, stdout, JSON_INDENT(2));
+		putchar('\n');
+	}
+done:
+	json_decref(list);
+	rl_strvec_release(&names);
+	rl_archive_free(archive);
+	return status;
+}

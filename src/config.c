@@ -1,0 +1,534 @@
+/*
+ * config.c - per-source settings in the archive's own git config.
+ *
+ * Sources are [source "NAME"] sections of <archive>/config, so plain
+ * `git config -f <archive>/config source.NAME.url` reads them.  Only the
+ * repository-local level is read for sources (a [source] in ~/.gitconfig
+ * must not leak into every archive) and only it is written.  git lowercases
+ * variable names, hence the lowercase-with-dashes keys.
+ */
+#include "redline/config.h"
+#include "redline/error.h"
+#include "redline/path.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DEFAULT_EVERY 600
+#define DEFAULT_TIMEOUT 30
+#define INTERVAL_MAX (366 * 86400)
+
+int rl_source_config_new(rl_source_config **out, const char *name)
+{
+	rl_source_config *c = calloc(1, sizeof(*c));
+
+	*out = NULL;
+	if (c == NULL || (c->name = rl_strdup(name)) == NULL) {
+		free(c);
+		return rl_error_set(RL_ENOMEM, "out of memory");
+	}
+	c->format = RL_FORMAT_AUTO;
+	c->every_seconds = DEFAULT_EVERY;
+	c->timeout_seconds = DEFAULT_TIMEOUT;
+	*out = c;
+	return 0;
+}
+
+void rl_source_config_free(rl_source_config *c)
+{
+	if (c == NULL)
+		return;
+	free(c->name);
+	free(c->url);
+	free(c->select_item);
+	free(c->select_title);
+	free(c->select_link);
+	free(c->select_body);
+	rl_strvec_release(&c->ignore);
+	rl_strvec_release(&c->headers);
+	free(c->user_agent);
+	free(c);
+}
+
+int rl_config_parse_interval(int *seconds, const char *text)
+{
+	char *end;
+	long long n, unit = 1;
+
+	if (text == NULL || text[0] < '0' || text[0] > '9')
+		goto bad;
+	errno = 0;
+	n = strtoll(text, &end, 10);
+	if (errno != 0)
+		goto bad;
+	switch (*end) {
+	case '\0': break;
+	case 's': unit = 1; end++; break;
+	case 'm': unit = 60; end++; break;
+	case 'h': unit = 3600; end++; break;
+	case 'd': unit = 86400; end++; break;
+	default: goto bad;
+	}
+	if (*end != '\0' || n <= 0 || n > INTERVAL_MAX / unit)
+		goto bad;
+	*seconds = (int)(n * unit);
+	return 0;
+bad:
+	return rl_error_set(RL_EINVAL,
+			    "bad interval '%.40s': want a positive number with s, m, h or d "
+			    "(e.g. 90s, 10m, 2h), at most 366d", text ? text : "(null)");
+}
+
+/* The shortest exact spelling: 600 -> "10m". */
+static void format_interval(char out[24], int seconds)
+{
+	if (seconds % 86400 == 0)
+		snprintf(out, 24, "%dd", seconds / 86400);
+	else if (seconds % 3600 == 0)
+		snprintf(out, 24, "%dh", seconds / 3600);
+	else if (seconds % 60 == 0)
+		snprintf(out, 24, "%dm", seconds / 60);
+	else
+		snprintf(out, 24, "%ds", seconds);
+}
+
+static int open_local(git_config **local, rl_archive *archive)
+{
+	git_config *cfg = NULL;
+	int error;
+
+	*local = NULL;
+	if ((error = git_repository_config(&cfg, rl_archive_repo(archive))) < 0 ||
+	    (error = git_config_open_level(local, cfg, GIT_CONFIG_LEVEL_LOCAL)) < 0) {
+		git_config_free(cfg);
+		return rl_error_set_git(error, "cannot read the config of '%s'",
+					rl_archive_path(archive));
+	}
+	git_config_free(cfg);
+	return 0;
+}
+
+/* "source.NAME." is the prefix of every key of a source; NAME is case-sensitive. */
+static int key_of(char *out, size_t size, const char *name, const char *key)
+{
+	int n = snprintf(out, size, "source.%s.%s", name, key);
+	return (n < 0 || (size_t)n >= size) ? -1 : 0;
+}
+
+static int has_prefix(const char *entry, const char *name)
+{
+	size_t len = strlen(name);
+	return strncmp(entry, "source.", 7) == 0 && strncmp(entry + 7, name, len) == 0 &&
+	       entry[7 + len] == '.' && strchr(entry + 8 + len, '.') == NULL;
+}
+
+/* All entry names of source `name` in the local config (with repeats). */
+static int section_keys(rl_strvec *keys, git_config *local, const char *name)
+{
+	git_config_iterator *it = NULL;
+	git_config_entry *e;
+	int error, rc = 0;
+
+	if ((error = git_config_iterator_new(&it, local)) < 0)
+		return rl_error_set_git(error, "cannot read the config");
+	while ((error = git_config_next(&e, it)) == 0) {
+		if (has_prefix(e->name, name) && (rc = rl_strvec_push(keys, e->name)) < 0)
+			break;
+	}
+	git_config_iterator_free(it);
+	if (rc == 0 && error != GIT_ITEROVER)
+		rc = rl_error_set_git(error, "cannot read the config");
+	return rc;
+}
+
+static int get_string(char **out, git_config *local, const char *name, const char *key)
+{
+	char full[256];
+	git_buf value = GIT_BUF_INIT;
+	int error;
+
+	*out = NULL;
+	if (key_of(full, sizeof(full), name, key) < 0)
+		return rl_error_set(RL_EINVAL, "source name too long");
+	error = git_config_get_string_buf(&value, local, full);
+	if (error == GIT_ENOTFOUND)
+		return 0;
+	if (error < 0)
+		return rl_error_set_git(error, "cannot read '%s'", full);
+	*out = rl_strdup(value.ptr);
+	git_buf_dispose(&value);
+	return *out ? 0 : RL_ENOMEM;
+}
+
+static int get_multi(rl_strvec *out, git_config *local, const char *name, const char *key)
+{
+	char full[256];
+	git_config_iterator *it = NULL;
+	git_config_entry *e;
+	int error, rc = 0;
+
+	if (key_of(full, sizeof(full), name, key) < 0)
+		return rl_error_set(RL_EINVAL, "source name too long");
+	/* The regexp argument filters values, not names: NULL means all of them. */
+	if ((error = git_config_multivar_iterator_new(&it, local, full, NULL)) < 0)
+		return rl_error_set_git(error, "cannot read '%s'", full);
+	while ((error = git_config_next(&e, it)) == 0)
+		if ((rc = rl_strvec_push(out, e->value)) < 0)
+			break;
+	git_config_iterator_free(it);
+	if (rc == 0 && error != GIT_ITEROVER && error != GIT_ENOTFOUND)
+		rc = rl_error_set_git(error, "cannot read '%s'", full);
+	return rc;
+}
+
+static int bad_value(const char *name, const char *key, const char *value, const char *why)
+{
+	return rl_error_set(RL_EINVAL, "bad value '%.200s' for 'source.%s.%s': %s", value, name,
+			    key, why);
+}
+
+static int load_fields(rl_source_config *c, git_config *local, const char *name)
+{
+	char *text = NULL;
+	char full[256];
+	int rc, error, b;
+
+	if ((rc = get_string(&c->url, local, name, "url")) < 0 ||
+	    (rc = get_string(&c->select_item, local, name, "select-item")) < 0 ||
+	    (rc = get_string(&c->select_title, local, name, "select-title")) < 0 ||
+	    (rc = get_string(&c->select_link, local, name, "select-link")) < 0 ||
+	    (rc = get_string(&c->select_body, local, name, "select-body")) < 0 ||
+	    (rc = get_string(&c->user_agent, local, name, "user-agent")) < 0 ||
+	    (rc = get_multi(&c->ignore, local, name, "ignore")) < 0 ||
+	    (rc = get_multi(&c->headers, local, name, "header")) < 0)
+		return rc;
+
+	if ((rc = get_string(&text, local, name, "format")) < 0)
+		return rc;
+	if (text && rl_format_parse(&c->format, text) < 0)
+		rc = bad_value(name, "format", text, "want auto, text, html, rss or atom");
+	free(text);
+	if (rc < 0)
+		return rc;
+
+	if ((rc = get_string(&text, local, name, "every")) < 0)
+		return rc;
+	if (text && rl_config_parse_interval(&c->every_seconds, text) < 0)
+		rc = bad_value(name, "every", text, "want an interval such as 90s, 10m or 2h");
+	free(text);
+	if (rc < 0)
+		return rc;
+
+	if ((rc = get_string(&text, local, name, "timeout")) < 0)
+		return rc;
+	if (text && rl_config_parse_interval(&c->timeout_seconds, text) < 0)
+		rc = bad_value(name, "timeout", text, "want an interval such as 30s or 2m");
+	free(text);
+	if (rc < 0)
+		return rc;
+
+	key_of(full, sizeof(full), name, "follow");
+	error = git_config_get_bool(&b, local, full);
+	if (error == 0)
+		c->follow = b;
+	else if (error != GIT_ENOTFOUND)
+		return rl_error_set_git(error, "bad value for '%s'", full);
+	return 0;
+}
+
+int rl_config_source_load(rl_source_config **out, rl_archive *archive, const char *name)
+{
+	rl_source_config *c = NULL;
+	git_config *local = NULL;
+	rl_strvec keys = RL_STRVEC_INIT;
+	int rc;
+
+	*out = NULL;
+	if ((rc = rl_path_source_name_check(name)) < 0)
+		return rc;
+	if ((rc = rl_source_config_new(&c, name)) < 0)
+		return rc;
+	if ((rc = open_local(&local, archive)) < 0 ||
+	    (rc = section_keys(&keys, local, name)) < 0)
+		goto done;
+	if (keys.n == 0) {
+		rc = rl_error_set(RL_ENOTFOUND, "no source '%s' in '%s' (add one with 'redline add')",
+				  name, rl_archive_path(archive));
+		goto done;
+	}
+	rc = load_fields(c, local, name);
+done:
+	rl_strvec_release(&keys);
+	git_config_free(local);
+	/* Defaults even when the section is missing: ingest needs no `add`. */
+	if (rc == 0 || rc == RL_ENOTFOUND)
+		*out = c;
+	else
+		rl_source_config_free(c);
+	return rc;
+}
+
+/* Deletes every value of every key of the section. */
+static int delete_keys(git_config *local, const char *name, int *found)
+{
+	rl_strvec keys = RL_STRVEC_INIT;
+	int rc, error;
+
+	if ((rc = section_keys(&keys, local, name)) < 0)
+		return rc;
+	*found = keys.n > 0;
+	for (size_t i = 0; i < keys.n; i++) {
+		/* Repeated names come back once per value: the first call removes all. */
+		if (i > 0 && strcmp(keys.v[i], keys.v[i - 1]) == 0)
+			continue;
+		error = git_config_delete_multivar(local, keys.v[i], ".*");
+		if (error < 0 && error != GIT_ENOTFOUND) {
+			rc = rl_error_set_git(error, "cannot remove '%s'", keys.v[i]);
+			break;
+		}
+	}
+	rl_strvec_release(&keys);
+	return rc;
+}
+
+static int set_string(git_config *local, const char *name, const char *key, const char *value)
+{
+	char full[256];
+	int error;
+
+	if (value == NULL)
+		return 0;
+	key_of(full, sizeof(full), name, key);
+	if ((error = git_config_set_string(local, full, value)) < 0)
+		return rl_error_set_git(error, "cannot write '%s'", full);
+	return 0;
+}
+
+/* libgit2 1.5's git_config_set_multivar() writes the value raw (only adding
+ * quotes around leading/trailing space or ; and #), unlike
+ * git_config_set_string(): a backslash, quote or newline would corrupt the
+ * file.  So multivars are escaped here, as git's config syntax wants. */
+static char *escape_multivar(const char *value)
+{
+	rl_buf out = RL_BUF_INIT(64 * 1024);
+
+	for (const char *p = value; *p; p++) {
+		int rc;
+		switch (*p) {
+		case '\\': rc = rl_buf_puts(&out, "\\\\"); break;
+		case '"': rc = rl_buf_puts(&out, "\\\""); break;
+		case '\n': rc = rl_buf_puts(&out, "\\n"); break;
+		case '\t': rc = rl_buf_puts(&out, "\\t"); break;
+		default: rc = rl_buf_putc(&out, *p); break;
+		}
+		if (rc < 0) {
+			rl_buf_release(&out);
+			return NULL;
+		}
+	}
+	return rl_buf_detach(&out);
+}
+
+static int set_multi(git_config *local, const char *name, const char *key, const rl_strvec *v)
+{
+	char full[256];
+	char *escaped;
+	int error;
+
+	key_of(full, sizeof(full), name, key);
+	for (size_t i = 0; i < v->n; i++) {
+		if (v->v[i] == NULL || v->v[i][0] == '\0')
+			continue;
+		if ((escaped = escape_multivar(v->v[i])) == NULL)
+			return rl_error_set(RL_ETOOBIG, "value of '%s' is too long", full);
+		/* "^$" matches no (non-empty) old value, so each call appends.
+		 * (libgit2 1.5 leaks a little pcre2 memory per non-matching old
+		 * value here; saves are rare, so we live with it.) */
+		error = git_config_set_multivar(local, full, "^$", escaped);
+		free(escaped);
+		if (error < 0)
+			return rl_error_set_git(error, "cannot write '%s'", full);
+	}
+	return 0;
+}
+
+/* Settings are single lines: a newline in a header would be an injected
+ * request header, and git's config has no escape for most controls. */
+static int check_value(const char *name, const char *key, const char *value)
+{
+	if (value == NULL)
+		return 0;
+	for (const unsigned char *p = (const unsigned char *)value; *p; p++)
+		if ((*p < 0x20 && *p != '\t') || *p == 0x7f)
+			return rl_error_set(RL_EINVAL,
+					    "value of 'source.%s.%s' holds control character 0x%02x",
+					    name, key, *p);
+	return 0;
+}
+
+static int check_values(const rl_source_config *c)
+{
+	const char *keys[] = { "url", "select-item", "select-title", "select-link",
+			       "select-body", "user-agent" };
+	const char *values[] = { c->url, c->select_item, c->select_title, c->select_link,
+				 c->select_body, c->user_agent };
+	int rc;
+
+	for (size_t i = 0; i < sizeof(keys) / sizeof(*keys); i++)
+		if ((rc = check_value(c->name, keys[i], values[i])) < 0)
+			return rc;
+	for (size_t i = 0; i < c->ignore.n; i++)
+		if ((rc = check_value(c->name, "ignore", c->ignore.v[i])) < 0)
+			return rc;
+	for (size_t i = 0; i < c->headers.n; i++)
+		if ((rc = check_value(c->name, "header", c->headers.v[i])) < 0)
+			return rc;
+	return 0;
+}
+
+int rl_config_source_save(rl_archive *archive, const rl_source_config *c)
+{
+	git_config *local = NULL;
+	char every[24], timeout[24], full[256];
+	int rc, error, found;
+
+	if (c == NULL)
+		return rl_error_set(RL_EINVAL, "no source config given");
+	if ((rc = rl_path_source_name_check(c->name)) < 0)
+		return rc;
+	if (c->every_seconds <= 0 || c->every_seconds > INTERVAL_MAX ||
+	    c->timeout_seconds <= 0 || c->timeout_seconds > INTERVAL_MAX)
+		return rl_error_set(RL_EINVAL, "source '%s': interval out of range", c->name);
+	if ((rc = check_values(c)) < 0)
+		return rc;
+	if ((rc = open_local(&local, archive)) < 0)
+		return rc;
+	if ((rc = delete_keys(local, c->name, &found)) < 0)
+		goto done;
+	format_interval(every, c->every_seconds);
+	format_interval(timeout, c->timeout_seconds);
+	if ((rc = set_string(local, c->name, "url", c->url)) < 0 ||
+	    (rc = set_string(local, c->name, "format", rl_format_name(c->format))) < 0 ||
+	    (rc = set_string(local, c->name, "select-item", c->select_item)) < 0 ||
+	    (rc = set_string(local, c->name, "select-title", c->select_title)) < 0 ||
+	    (rc = set_string(local, c->name, "select-link", c->select_link)) < 0 ||
+	    (rc = set_string(local, c->name, "select-body", c->select_body)) < 0 ||
+	    (rc = set_multi(local, c->name, "ignore", &c->ignore)) < 0 ||
+	    (rc = set_multi(local, c->name, "header", &c->headers)) < 0 ||
+	    (rc = set_string(local, c->name, "every", every)) < 0 ||
+	    (rc = set_string(local, c->name, "timeout", timeout)) < 0 ||
+	    (rc = set_string(local, c->name, "user-agent", c->user_agent)) < 0)
+		goto done;
+	key_of(full, sizeof(full), c->name, "follow");
+	if ((error = git_config_set_bool(local, full, c->follow ? 1 : 0)) < 0)
+		rc = rl_error_set_git(error, "cannot write '%s'", full);
+done:
+	git_config_free(local);
+	return rc;
+}
+
+int rl_config_source_remove(rl_archive *archive, const char *name)
+{
+	git_config *local = NULL;
+	int rc, found = 0;
+
+	if ((rc = rl_path_source_name_check(name)) < 0)
+		return rc;
+	if ((rc = open_local(&local, archive)) < 0)
+		return rc;
+	rc = delete_keys(local, name, &found);
+	git_config_free(local);
+	if (rc == 0 && !found)
+		rc = rl_error_set(RL_ENOTFOUND, "no source '%s' in '%s'", name,
+				  rl_archive_path(archive));
+	return rc;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int rl_config_source_list(rl_strvec *names, rl_archive *archive)
+{
+	git_config *local = NULL;
+	git_config_iterator *it = NULL;
+	git_config_entry *e;
+	rl_strvec found = RL_STRVEC_INIT;
+	int rc, error;
+
+	if ((rc = open_local(&local, archive)) < 0)
+		return rc;
+	if ((error = git_config_iterator_new(&it, local)) < 0) {
+		rc = rl_error_set_git(error, "cannot read the config");
+		goto done;
+	}
+	while ((error = git_config_next(&e, it)) == 0) {
+		const char *sub, *dot;
+		if (strncmp(e->name, "source.", 7) != 0)
+			continue;
+		sub = e->name + 7;
+		/* Names may contain dots: the variable is after the last one. */
+		if ((dot = strrchr(sub, '.')) == NULL || dot == sub)
+			continue;
+		if ((rc = rl_strvec_pushn(&found, sub, (size_t)(dot - sub))) < 0)
+			goto done;
+	}
+	if (error != GIT_ITEROVER) {
+		rc = rl_error_set_git(error, "cannot read the config");
+		goto done;
+	}
+	if (found.n > 0)
+		qsort(found.v, found.n, sizeof(*found.v), cmp_str);
+	for (size_t i = 0; i < found.n; i++) {
+		if (i > 0 && strcmp(found.v[i], found.v[i - 1]) == 0)
+			continue;
+		if ((rc = rl_strvec_push(names, found.v[i])) < 0)
+			goto done;
+	}
+done:
+	git_config_iterator_free(it);
+	rl_strvec_release(&found);
+	git_config_free(local);
+	return rc;
+}
+
+int rl_config_get_string(char **out, rl_archive *archive, const char *key)
+{
+	git_config *cfg = NULL;
+	git_buf value = GIT_BUF_INIT;
+	int error, rc = 0;
+
+	*out = NULL;
+	if ((error = git_repository_config(&cfg, rl_archive_repo(archive))) < 0)
+		return rl_error_set_git(error, "cannot read the config of '%s'",
+					rl_archive_path(archive));
+	error = git_config_get_string_buf(&value, cfg, key);
+	if (error == 0) {
+		if ((*out = rl_strdup(value.ptr)) == NULL)
+			rc = RL_ENOMEM;
+	} else if (error != GIT_ENOTFOUND) {
+		rc = rl_error_set_git(error, "cannot read '%s'", key);
+	}
+	git_buf_dispose(&value);
+	git_config_free(cfg);
+	return rc;
+}
+
+int rl_config_set_string(rl_archive *archive, const char *key, const char *value)
+{
+	git_config *local = NULL;
+	int rc, error;
+
+	if (key == NULL || value == NULL)
+		return rl_error_set(RL_EINVAL, "config key and value are required");
+	if ((rc = open_local(&local, archive)) < 0)
+		return rc;
+	if ((error = git_config_set_string(local, key, value)) < 0)
+		rc = rl_error_set_git(error, "cannot write '%s'", key);
+	git_config_free(local);
+	return rc;
+}

@@ -1,0 +1,368 @@
+/*
+ * history_find.c - which story a name means: a path, an id (prefix) or a
+ * piece of its title, looked up in HEAD's tree.
+ *
+ * Titles come from each source's INDEX (the stories on the page) and, only
+ * when needed, from the Title: header of the other files.  Matching is
+ * case-insensitive by Unicode case folding; an exact title wins.
+ */
+#include "redline/history.h"
+#include "redline/error.h"
+#include "history_int.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <utf8proc.h>
+
+/* ---- finding a story ------------------------------------------------ */
+
+struct story {
+	char *path;
+	const char *id;     /* inside path */
+	char *source;
+	char *title;        /* NULL until known */
+};
+
+struct stories {
+	struct story *v;
+	size_t n, cap;
+};
+
+static void stories_release(struct stories *s)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		free(s->v[i].path);
+		free(s->v[i].source);
+		free(s->v[i].title);
+	}
+	free(s->v);
+}
+
+static int stories_add(struct stories *s, const char *source, const char *month,
+		       const char *name)
+{
+	struct story *st;
+	size_t len = strlen(name);
+
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 64;
+		struct story *v = realloc(s->v, cap * sizeof(*v));
+		if (v == NULL)
+			return rl_error_set(RL_ENOMEM, "out of memory");
+		s->v = v;
+		s->cap = cap;
+	}
+	st = &s->v[s->n];
+	memset(st, 0, sizeof(*st));
+	if (asprintf(&st->path, "%s/%s/%s", source, month, name) < 0 ||
+	    (st->source = rl_strdup(source)) == NULL) {
+		free(st->path);
+		return rl_error_set(RL_ENOMEM, "out of memory");
+	}
+	st->id = st->path + strlen(st->path) - len + (size_t)(hist_id_in_name(name, len) - name);
+	s->n++;
+	return 0;
+}
+
+/* Titles of the stories on the page, from <source>/INDEX. */
+static int index_titles(struct stories *s, size_t first, git_repository *repo, git_tree *tree,
+			const char *source)
+{
+	char *path = NULL, *index = NULL, *line, *save = NULL;
+	int error;
+
+	if (asprintf(&path, "%s/INDEX", source) < 0)
+		return rl_error_set(RL_ENOMEM, "out of memory");
+	error = hist_read_path(&index, repo, tree, path);
+	free(path);
+	if (error == RL_ENOTFOUND)
+		return 0;
+	if (error < 0)
+		return error;
+	for (line = strtok_r(index, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		if (strlen(line) < ID_LEN + 1 || line[ID_LEN] != ' ')
+			continue;
+		for (size_t i = first; i < s->n; i++) {
+			if (s->v[i].title == NULL && strncmp(s->v[i].id, line, ID_LEN) == 0) {
+				if ((s->v[i].title = rl_strdup(line + ID_LEN + 1)) == NULL) {
+					free(index);
+					return RL_ENOMEM;
+				}
+			}
+		}
+	}
+	free(index);
+	return 0;
+}
+
+/* Every story file at HEAD: <source>/<month>/<slug>-<id>.txt. */
+static int list_stories(struct stories *out, git_repository *repo, git_tree *tree)
+{
+	int error = 0;
+
+	for (size_t i = 0; i < git_tree_entrycount(tree) && !error; i++) {
+		const git_tree_entry *src = git_tree_entry_byindex(tree, i);
+		git_tree *stree = NULL;
+		size_t first = out->n;
+
+		if (git_tree_entry_type(src) != GIT_OBJECT_TREE)
+			continue;
+		if ((error = git_tree_lookup(&stree, repo, git_tree_entry_id(src))) < 0)
+			return rl_error_set_git(error, "cannot read '%s'", git_tree_entry_name(src));
+		for (size_t j = 0; j < git_tree_entrycount(stree) && !error; j++) {
+			const git_tree_entry *month = git_tree_entry_byindex(stree, j);
+			git_tree *mtree = NULL;
+
+			if (git_tree_entry_type(month) != GIT_OBJECT_TREE)
+				continue;
+			if ((error = git_tree_lookup(&mtree, repo, git_tree_entry_id(month))) < 0) {
+				error = rl_error_set_git(error, "cannot read '%s'",
+							 git_tree_entry_name(month));
+				break;
+			}
+			for (size_t k = 0; k < git_tree_entrycount(mtree) && !error; k++) {
+				const git_tree_entry *f = git_tree_entry_byindex(mtree, k);
+				const char *name = git_tree_entry_name(f);
+				if (git_tree_entry_type(f) == GIT_OBJECT_BLOB &&
+				    hist_id_in_name(name, strlen(name)))
+					error = stories_add(out, git_tree_entry_name(src),
+							    git_tree_entry_name(month), name);
+			}
+			git_tree_free(mtree);
+		}
+		git_tree_free(stree);
+		if (!error)
+			error = index_titles(out, first, repo, tree, git_tree_entry_name(src));
+	}
+	return error;
+}
+
+/* Case-folded copy (NFC, Unicode case folding); ASCII lower case when the
+ * text is not valid UTF-8. */
+static char *fold(const char *s)
+{
+	utf8proc_uint8_t *out = NULL;
+	char *copy;
+
+	if (utf8proc_map((const utf8proc_uint8_t *)s, 0, &out,
+			 UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPOSE |
+				 UTF8PROC_CASEFOLD) >= 0)
+		return (char *)out;
+	if ((copy = rl_strdup(s)) != NULL)
+		for (char *p = copy; *p; p++)
+			*p = (char)tolower((unsigned char)*p);
+	return copy;
+}
+
+static int load_title(struct story *st, git_repository *repo, git_tree *tree)
+{
+	rl_history_story parsed = { 0 };
+	char *text = NULL;
+	const char *t;
+	int error;
+
+	if (st->title)
+		return 0;
+	if ((error = hist_read_path(&text, repo, tree, st->path)) < 0)
+		return error == RL_ENOTFOUND ? rl_error_set(error, "cannot read '%s'", st->path)
+					     : error;
+	/* a file we cannot parse keeps no title rather than failing the search */
+	if (rl_history_parse_story(&parsed, text) == 0 && (t = hist_header(&parsed, "Title")) != NULL)
+		st->title = rl_strdup(t);
+	else
+		st->title = rl_strdup("");
+	error = st->title ? 0 : RL_ENOMEM;
+	hist_story_clear_parts(&parsed);
+	free(text);
+	return error;
+}
+
+static int is_hex_prefix(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n < 4 || n > ID_LEN)
+		return 0;
+	for (; *s; s++)
+		if (!isxdigit((unsigned char)*s))
+			return 0;
+	return 1;
+}
+
+static int take(rl_history_item *out, const struct story *st)
+{
+	out->path = rl_strdup(st->path);
+	out->id = rl_strndup(st->id, ID_LEN);
+	out->source = rl_strdup(st->source);
+	out->title = rl_strdup(st->title ? st->title : "");
+	if (!out->path || !out->id || !out->source || !out->title) {
+		rl_history_item_clear(out);
+		return RL_ENOMEM;
+	}
+	return 0;
+}
+
+static int ambiguous(const char *spec, struct story **cand, size_t n)
+{
+	rl_buf msg = RL_BUF_INIT(4096);
+	int error;
+
+	rl_buf_printf(&msg, "'%s' matches %zu stories:", spec, n);
+	for (size_t i = 0; i < n && i < RL_HISTORY_CANDIDATES; i++) {
+		const char *t = cand[i]->title ? cand[i]->title : "";
+		int cut = 50;
+		/* cut titles on a character boundary */
+		while ((size_t)cut < strlen(t) && cut > 0 && ((unsigned char)t[cut] & 0xc0) == 0x80)
+			cut--;
+		rl_buf_printf(&msg, "%s %.12s \"%.*s%s\"", i ? "," : "", cand[i]->id, cut, t,
+			      strlen(t) > (size_t)cut ? "..." : "");
+	}
+	if (n > RL_HISTORY_CANDIDATES)
+		rl_buf_printf(&msg, " and %zu more", n - RL_HISTORY_CANDIDATES);
+	error = rl_error_set(RL_EAMBIGUOUS, "%s", msg.ptr ? msg.ptr : spec);
+	rl_buf_release(&msg);
+	return error;
+}
+
+int rl_history_resolve(rl_history_item *out, git_repository *repo, const char *spec)
+{
+	struct stories all = { 0 };
+	struct story **cand = NULL;
+	git_tree *tree = NULL;
+	char *want = NULL, *lower = NULL;
+	size_t n = 0, exact = 0;
+	int error;
+
+	memset(out, 0, sizeof(*out));
+	if (spec == NULL || *spec == '\0')
+		return rl_error_set(RL_EINVAL, "empty story name");
+	if ((error = hist_head_tree(&tree, repo)) < 0 || (error = list_stories(&all, repo, tree)) < 0)
+		goto done;
+	if ((cand = calloc(all.n + 1, sizeof(*cand))) == NULL) {
+		error = rl_error_set(RL_ENOMEM, "out of memory");
+		goto done;
+	}
+
+	for (size_t i = 0; i < all.n; i++)
+		if (strcmp(all.v[i].path, spec) == 0) {
+			error = load_title(&all.v[i], repo, tree);
+			if (!error)
+				error = take(out, &all.v[i]);
+			goto done;
+		}
+
+	if (is_hex_prefix(spec)) {
+		if ((lower = fold(spec)) == NULL) {
+			error = RL_ENOMEM;
+			goto done;
+		}
+		for (size_t i = 0; i < all.n; i++)
+			if (strncmp(all.v[i].id, lower, strlen(lower)) == 0)
+				cand[n++] = &all.v[i];
+	}
+
+	if (n == 0) {
+		if ((want = fold(spec)) == NULL) {
+			error = RL_ENOMEM;
+			goto done;
+		}
+		for (size_t i = 0; i < all.n; i++) {
+			char *t;
+			if ((error = load_title(&all.v[i], repo, tree)) < 0)
+				goto done;
+			if ((t = fold(all.v[i].title)) == NULL) {
+				error = RL_ENOMEM;
+				goto done;
+			}
+			if (strcmp(t, want) == 0) {
+				/* exact titles go first: one of them alone wins */
+				memmove(cand + exact + 1, cand + exact, (n - exact) * sizeof(*cand));
+				cand[exact++] = &all.v[i];
+				n++;
+			} else if (strstr(t, want)) {
+				cand[n++] = &all.v[i];
+			}
+			free(t);
+		}
+		if (exact == 1)
+			n = 1;
+		else if (exact > 1)
+			n = exact;
+	}
+
+	if (n == 0)
+		error = rl_error_set(RL_ENOTFOUND, "no story matches '%s'", spec);
+	else if (n > 1) {
+		for (size_t i = 0; i < n && i < RL_HISTORY_CANDIDATES; i++)
+			load_title(cand[i], repo, tree);
+		error = ambiguous(spec, cand, n);
+	} else if ((error = load_title(cand[0], repo, tree)) == 0)
+		error = take(out, cand[0]);
+
+done:
+	free(want);
+	free(lower);
+	free(cand);
+	stories_release(&all);
+	git_tree_free(tree);
+	return error;
+}
+
+void rl_history_item_clear(rl_history_item *item)
+{
+	if (item == NULL)
+		return;
+	free(item->path);
+	free(item->id);
+	free(item->source);
+	free(item->title);
+	memset(item, 0, sizeof(*item));
+}
+
+int rl_history_is_source(git_repository *repo, const char *name)
+{
+	git_tree *tree = NULL;
+	const git_tree_entry *e;
+	int yes = 0;
+
+	if (strchr(name, '/') || hist_head_tree(&tree, repo) < 0) {
+		rl_error_clear();
+		return 0;
+	}
+	e = git_tree_entry_byname(tree, name);
+	yes = e && git_tree_entry_type(e) == GIT_OBJECT_TREE;
+	git_tree_free(tree);
+	return yes;
+}
+
+int rl_history_split_rev(char **item, char **rev, git_repository *repo, const char *spec)
+{
+	const char *at;
+
+	*item = *rev = NULL;
+	/* the first '@' that leaves a valid revision: "x@HEAD@{1}" works too */
+	for (at = strchr(spec, '@'); at; at = strchr(at + 1, '@')) {
+		git_object *obj = NULL;
+		if (at == spec || at[1] == '\0')
+			continue;
+		if (git_revparse_single(&obj, repo, at + 1) == 0) {
+			git_object_free(obj);
+			*item = rl_strndup(spec, (size_t)(at - spec));
+			*rev = rl_strdup(at + 1);
+			goto done;
+		}
+	}
+	*item = rl_strdup(spec);
+done:
+	if (*item == NULL || (at && *rev == NULL)) {
+		free(*item);
+		free(*rev);
+		*item = *rev = NULL;
+		return RL_ENOMEM;
+	}
+	return 0;
+}
+

@@ -1,0 +1,320 @@
+/*
+ * history_log.c - the log of a source or a story, and the one-line summary
+ * of what a commit did to a story.
+ *
+ * Commits come newest first (time-sorted revwalk from HEAD); a filter
+ * compares tree-entry ids with the first parent, so a log costs one lookup
+ * a commit; blobs are read only for the summaries of an item log.
+ */
+#include "redline/history.h"
+#include "redline/error.h"
+#include "history_int.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- describing one change ------------------------------------------ */
+
+struct counts {
+	size_t changed, added, removed;
+};
+
+/* Sentences changed/added/removed: a line diff of the bodies, blank lines
+ * (paragraph breaks) not counted. */
+static int count_sentences(struct counts *c, const char *old_body, const char *new_body)
+{
+	git_diff_options opts;
+	git_patch *patch = NULL;
+	int error;
+
+	memset(c, 0, sizeof(*c));
+	git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
+	opts.context_lines = 0;
+	opts.flags = GIT_DIFF_FORCE_TEXT;
+	if ((error = git_patch_from_buffers(&patch, old_body, strlen(old_body), NULL, new_body,
+					    strlen(new_body), NULL, &opts)) < 0)
+		return rl_error_set_git(error, "cannot compare sentences");
+	for (size_t h = 0; h < git_patch_num_hunks(patch); h++) {
+		size_t minus = 0, plus = 0, pairs;
+		int lines = git_patch_num_lines_in_hunk(patch, h);
+		for (int l = 0; l < lines; l++) {
+			const git_diff_line *line;
+			if (git_patch_get_line_in_hunk(&line, patch, h, (size_t)l) < 0 ||
+			    line->content_len <= 1)
+				continue;
+			minus += line->origin == GIT_DIFF_LINE_DELETION;
+			plus += line->origin == GIT_DIFF_LINE_ADDITION;
+		}
+		pairs = minus < plus ? minus : plus;
+		c->changed += pairs;
+		c->removed += minus - pairs;
+		c->added += plus - pairs;
+	}
+	git_patch_free(patch);
+	return 0;
+}
+
+static const char *kind_phrase(const char *kind)
+{
+	if (kind == NULL)
+		return "unchanged";
+	if (strcmp(kind, "gone") == 0)
+		return "gone from page";
+	if (strcmp(kind, "back") == 0)
+		return "back on page";
+	if (strcmp(kind, "moved") == 0)
+		return "moved on page";
+	return kind;
+}
+
+int rl_history_summarize(char **out, const char *old_text, const char *new_text,
+			 const char *kind)
+{
+	rl_history_story a = { 0 }, b = { 0 };
+	rl_figure_changes figs = RL_FIGURE_CHANGES_INIT;
+	rl_buf s = RL_BUF_INIT(64 * 1024), ca = RL_BUF_INIT(2 * RL_HISTORY_STORY_MAX),
+	       cb = RL_BUF_INIT(2 * RL_HISTORY_STORY_MAX);
+	struct counts n;
+	const char *ta, *tb, *sa, *sb, *sep = ": ";
+	size_t mark;
+	int error = 0;
+
+	*out = NULL;
+	if (old_text == NULL && new_text != NULL) {
+		*out = rl_strdup("new");
+		return *out ? 0 : RL_ENOMEM;
+	}
+	if (old_text != NULL && new_text == NULL) {
+		*out = rl_strdup("deleted from the archive");
+		return *out ? 0 : RL_ENOMEM;
+	}
+	if (old_text == NULL || strcmp(old_text, new_text) == 0) {
+		*out = rl_strdup(kind_phrase(kind));
+		return *out ? 0 : RL_ENOMEM;
+	}
+
+	/* a file that does not parse is still compared, only less precisely */
+	rl_history_parse_story(&a, old_text);
+	rl_history_parse_story(&b, new_text);
+	rl_error_clear();
+	rl_buf_puts(&s, kind && strcmp(kind, "new") != 0 ? kind : "edited");
+	mark = s.len;
+	ta = hist_header(&a, "Title");
+	tb = hist_header(&b, "Title");
+	if ((ta || tb) && (!ta || !tb || strcmp(ta, tb) != 0)) {
+		rl_buf_printf(&s, "%stitle changed", sep);
+		sep = "; ";
+	}
+	sa = hist_header(&a, "Status");
+	sb = hist_header(&b, "Status");
+	if (sb && (!sa || strcmp(sa, sb) != 0)) {
+		rl_buf_printf(&s, "%sstatus %s", sep, sb);
+		sep = "; ";
+	}
+	if ((error = count_sentences(&n, hist_story_body(old_text), hist_story_body(new_text))) < 0)
+		goto done;
+	if (n.changed || n.added || n.removed) {
+		const char *j = "";
+		rl_buf_puts(&s, sep);
+		if (n.changed)
+			rl_buf_printf(&s, "%zu sentence%s changed", n.changed,
+				      n.changed == 1 ? "" : "s"), j = ", ";
+		if (n.added)
+			rl_buf_printf(&s, "%s%zu%s added", j, n.added,
+				      *j ? "" : n.added == 1 ? " sentence" : " sentences"), j = ", ";
+		if (n.removed)
+			rl_buf_printf(&s, "%s%zu%s removed", j, n.removed,
+				      *j ? "" : n.removed == 1 ? " sentence" : " sentences");
+		sep = "; ";
+	}
+	if ((error = hist_story_content(&ca, old_text)) < 0 || (error = hist_story_content(&cb, new_text)) < 0 ||
+	    (error = rl_figures_diff(&figs, ca.ptr, cb.ptr)) < 0)
+		goto done;
+	if (figs.n) {
+		rl_buf_printf(&s, "%sfigures ", sep);
+		rl_figures_format(&s, &figs);
+	}
+	if (s.len == mark)
+		rl_buf_puts(&s, ": headers changed");
+	if ((*out = rl_buf_detach(&s)) == NULL)
+		error = RL_ENOMEM;
+done:
+	hist_story_clear_parts(&a);
+	hist_story_clear_parts(&b);
+	rl_figure_changes_release(&figs);
+	rl_buf_release(&s);
+	rl_buf_release(&ca);
+	rl_buf_release(&cb);
+	return error;
+}
+
+/* ---- log ------------------------------------------------------------ */
+
+static const char *const kinds[] = { "edited", "new", "gone", "back", "moved", "removed" };
+
+int rl_history_parse_changes(rl_history_entry *entry, const char *message)
+{
+	const char *p = strstr(message, "\n\n");
+
+	while (p && *p) {
+		const char *line = p + (*p == '\n'), *nl = strchr(line, '\n'), *sp, *sp2;
+		size_t len = nl ? (size_t)(nl - line) : strlen(line);
+		p = nl;
+		if (len == 0 || (sp = memchr(line, ' ', len)) == NULL)
+			continue;
+		sp2 = sp + 1 + ID_LEN;
+		if (sp2 > line + len || (sp2 < line + len && *sp2 != ' ') || !hist_is_id(sp + 1))
+			continue;
+		for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+			rl_history_change *c, *v;
+			if (strlen(kinds[k]) != (size_t)(sp - line) || strncmp(line, kinds[k], (size_t)(sp - line)) != 0)
+				continue;
+			v = realloc(entry->changes, (entry->n_changes + 1) * sizeof(*v));
+			if (v == NULL)
+				return rl_error_set(RL_ENOMEM, "out of memory");
+			entry->changes = v;
+			c = &v[entry->n_changes];
+			c->kind = rl_strdup(kinds[k]);
+			c->id = rl_strndup(sp + 1, ID_LEN);
+			c->title = sp2 < line + len ? rl_strndup(sp2 + 1, (size_t)(line + len - sp2 - 1))
+						    : rl_strdup("");
+			entry->n_changes++;
+			if (!c->kind || !c->id || !c->title)
+				return RL_ENOMEM;
+			break;
+		}
+	}
+	return 0;
+}
+
+static void entry_clear(rl_history_entry *e)
+{
+	for (size_t i = 0; i < e->n_changes; i++) {
+		free(e->changes[i].kind);
+		free(e->changes[i].id);
+		free(e->changes[i].title);
+	}
+	free(e->changes);
+	free(e->subject);
+	free(e->summary);
+}
+
+void rl_history_log_release(rl_history_log *log)
+{
+	if (log == NULL)
+		return;
+	for (size_t i = 0; i < log->n; i++)
+		entry_clear(&log->v[i]);
+	free(log->v);
+	log->v = NULL;
+	log->n = log->cap = 0;
+}
+
+static const char *kind_for(const rl_history_entry *e, const char *id)
+{
+	for (size_t i = 0; id && i < e->n_changes; i++)
+		if (strncmp(e->changes[i].id, id, ID_LEN) == 0)
+			return e->changes[i].kind;
+	return NULL;
+}
+
+/* Describes what the commit did to the item at `path`. */
+static int item_summary(char **out, git_repository *repo, git_tree *tree, git_tree *parent,
+			const char *path, const char *kind)
+{
+	char *old_text = NULL, *new_text = NULL;
+	int error;
+
+	if ((error = hist_read_path(&old_text, repo, parent, path)) < 0 && error != RL_ENOTFOUND)
+		return error;
+	if ((error = hist_read_path(&new_text, repo, tree, path)) < 0 && error != RL_ENOTFOUND) {
+		free(old_text);
+		return error;
+	}
+	error = rl_history_summarize(out, old_text, new_text, kind);
+	free(old_text);
+	free(new_text);
+	return error;
+}
+
+int rl_history_log_read(rl_history_log *out, git_repository *repo,
+			const rl_history_log_options *opts)
+{
+	rl_history_log_options none = { 0 };
+	git_revwalk *walk = NULL;
+	const char *item_id = NULL;
+	git_oid oid;
+	int error;
+
+	if (opts == NULL)
+		opts = &none;
+	if (opts->item_path && (item_id = strrchr(opts->item_path, '/')) != NULL)
+		item_id = hist_id_in_name(item_id + 1, strlen(item_id + 1));
+	if ((error = hist_walk_head(&walk, repo)) < 0)
+		return error;
+
+	while ((opts->max == 0 || out->n < opts->max) && (error = git_revwalk_next(&oid, walk)) == 0) {
+		git_commit *c = NULL;
+		git_tree *tree = NULL, *ptree = NULL;
+		rl_history_entry e = { 0 };
+		int changed = 0, keep = 1;
+
+		if ((error = hist_load_trees(&c, &tree, &ptree, repo, &oid)) < 0)
+			goto next;
+		if ((error = rl_history_parse_changes(&e, git_commit_message(c))) < 0)
+			goto next;
+		if (opts->source && (changed = hist_path_changed(tree, ptree, opts->source)) <= 0)
+			keep = 0;
+		if (keep && opts->item_path) {
+			if ((changed = hist_path_changed(tree, ptree, opts->item_path)) < 0)
+				error = changed;
+			else if (!changed && !kind_for(&e, item_id))
+				keep = 0;
+			else
+				error = item_summary(&e.summary, repo, tree, ptree, opts->item_path,
+						     kind_for(&e, item_id));
+		}
+		if (error < 0 || !keep || changed < 0) {
+			error = changed < 0 ? changed : error;
+			goto next;
+		}
+		git_oid_tostr(e.commit, sizeof(e.commit), &oid);
+		e.time = (int64_t)git_commit_time(c);
+		if ((e.subject = rl_strdup(git_commit_summary(c) ? git_commit_summary(c) : "")) == NULL) {
+			error = RL_ENOMEM;
+			goto next;
+		}
+		if (out->n == out->cap) {
+			size_t cap = out->cap ? out->cap * 2 : 32;
+			rl_history_entry *v = realloc(out->v, cap * sizeof(*v));
+			if (v == NULL) {
+				error = rl_error_set(RL_ENOMEM, "out of memory");
+				goto next;
+			}
+			out->v = v;
+			out->cap = cap;
+		}
+		out->v[out->n++] = e;
+		memset(&e, 0, sizeof(e));
+next:
+		entry_clear(&e);
+		git_tree_free(tree);
+		git_tree_free(ptree);
+		git_commit_free(c);
+		if (error < 0)
+			break;
+	}
+	if (error == GIT_ITEROVER)
+		error = 0;
+	else if (error > 0)
+		error = 0;
+	else if (error < 0 && error != RL_ENOMEM && rl_error_last_code() == RL_OK)
+		error = rl_error_set_git(error, "cannot walk the history");
+	git_revwalk_free(walk);
+	if (error < 0)
+		rl_history_log_release(out);
+	return error;
+}
+

@@ -1,0 +1,631 @@
+/*
+ * ingest.c - the pipeline: one snapshot of a source into the archive.
+ *
+ * Order matters for safety: everything is decided in memory first; the
+ * commit moves the ref last; the state cache is saved after the commit (a
+ * crash in between is healed by rl_state_load's rebuild); hooks run after
+ * the commit and can never undo it.
+ */
+#include "redline/ingest.h"
+#include "redline/buf.h"
+#include "redline/config.h"
+#include "redline/error.h"
+#include "redline/extract.h"
+#include "redline/match.h"
+#include "redline/normalise.h"
+#include "redline/path.h"
+#include "redline/snapshot.h"
+#include "redline/state.h"
+#include "redline/timeutil.h"
+#include "ingest_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define STORY_READ_MAX (16u * 1024 * 1024)
+
+/* The guard: a snapshot that loses more than half of a page of at least this
+ * many stories at once is far likelier a broken page than real news. */
+#define GUARD_MIN_STORIES 4
+
+const char *rl_change_kind_name(rl_change_kind kind)
+{
+	static const char *const names[] = { "edited", "new", "gone", "back", "moved", "removed" };
+	return (unsigned)kind < 6 ? names[kind] : "unknown";
+}
+
+static void change_clear(rl_change *c)
+{
+	free(c->path);
+	free(c->title);
+	free(c->url);
+	rl_figure_changes_release(&c->figures);
+}
+
+void rl_ingest_result_free(rl_ingest_result *result)
+{
+	if (result == NULL)
+		return;
+	for (size_t i = 0; i < result->n_changes; i++)
+		change_clear(&result->changes[i]);
+	free(result->changes);
+	rl_hook_result_clear(&result->hooks[0]);
+	rl_hook_result_clear(&result->hooks[1]);
+	free(result);
+}
+
+static int add_change(rl_change **out, rl_ingest_result *r, rl_change_kind kind, const char *id,
+		      const char *path, const char *title, const char *url)
+{
+	rl_change *v = realloc(r->changes, (r->n_changes + 1) * sizeof(*v)), *c;
+
+	if (v == NULL)
+		return rl_error_set(RL_ENOMEM, "out of memory");
+	r->changes = v;
+	c = &v[r->n_changes];
+	memset(c, 0, sizeof(*c));
+	c->kind = kind;
+	snprintf(c->id, sizeof(c->id), "%s", id);
+	if ((path && !(c->path = strdup(path))) || (title && !(c->title = strdup(title))) ||
+	    (url && !(c->url = strdup(url)))) {
+		change_clear(c);
+		return rl_error_set(RL_ENOMEM, "out of memory");
+	}
+	r->n_changes++;
+	r->counts[kind]++;
+	if (out)
+		*out = c;
+	return 0;
+}
+
+/* The text a story is recognised by: its title and body, without the header. */
+static const char *story_body(const char *text)
+{
+	const char *p = strstr(text, "\n\n");
+	return p ? p + 2 : "";
+}
+
+int ingest_figures(rl_change *c, const char *old_text, const char *new_text)
+{
+	return rl_figures_diff(&c->figures, story_body(old_text ? old_text : ""),
+			       story_body(new_text ? new_text : ""));
+}
+
+/* --- identity ---------------------------------------------------------- */
+
+static int id_taken(const struct ingest *in, const char *id, size_t upto)
+{
+	char *path = NULL;
+	int error;
+
+	if (rl_state_find(in->state, id))
+		return 1;
+	for (size_t i = 0; i < upto; i++)
+		if (in->items.v[i].id && strcmp(in->items.v[i].id, id) == 0)
+			return 1;
+	error = rl_state_lookup_known(&path, in->archive, in->source, id);
+	free(path);
+	rl_error_clear();
+	return error == 0;
+}
+
+/* Matches stories without a key to the previous page's by text similarity. */
+static int match_unkeyed(struct ingest *in, ptrdiff_t *match)
+{
+	rl_fingerprint **prev = NULL, **cur = NULL;
+	size_t *prev_index = NULL, n_prev = 0;
+	rl_buf story = RL_BUF_INIT(STORY_READ_MAX);
+	int error = 0;
+
+	for (size_t i = 0; i < in->items.n; i++)
+		match[i] = -1;
+	prev = calloc(in->state->n + 1, sizeof(*prev));
+	prev_index = calloc(in->state->n + 1, sizeof(*prev_index));
+	cur = calloc(in->items.n + 1, sizeof(*cur));
+	if (!prev || !prev_index || !cur) {
+		error = rl_error_set(RL_ENOMEM, "out of memory");
+		goto done;
+	}
+	for (size_t i = 0; i < in->state->n; i++) {
+		const rl_state_item *st = &in->state->items[i];
+		if (st->key)
+			continue;
+		rl_buf_clear(&story);
+		if ((error = rl_archive_read(&story, in->archive, NULL, st->path)) < 0)
+			goto done;
+		if ((error = rl_fingerprint_new(&prev[n_prev], story_body(story.ptr))) < 0)
+			goto done;
+		prev_index[n_prev++] = i;
+	}
+	for (size_t i = 0; i < in->items.n; i++) {
+		const rl_item *it = &in->items.v[i];
+		rl_buf text = RL_BUF_INIT(STORY_READ_MAX);
+		if (it->key || it->id)
+			continue;
+		if ((error = rl_buf_printf(&text, "%s\n%s", it->title ? it->title : "",
+					   it->body ? it->body : "")) == 0)
+			error = rl_fingerprint_new(&cur[i], text.ptr);
+		rl_buf_release(&text);
+		if (error < 0)
+			goto done;
+	}
+	{
+		/* rl_match_pairs wants dense arrays: pack the unkeyed current items. */
+		size_t n_cur = 0, *cur_index = calloc(in->items.n + 1, sizeof(size_t));
+		rl_fingerprint **dense = calloc(in->items.n + 1, sizeof(*dense));
+		ptrdiff_t *m = calloc(in->items.n + 1, sizeof(*m));
+		if (!cur_index || !dense || !m) {
+			error = rl_error_set(RL_ENOMEM, "out of memory");
+		} else {
+			for (size_t i = 0; i < in->items.n; i++)
+				if (cur[i]) {
+					cur_index[n_cur] = i;
+					dense[n_cur++] = cur[i];
+				}
+			error = rl_match_pairs(m, (const rl_fingerprint *const *)prev, n_prev,
+					       (const rl_fingerprint *const *)dense, n_cur,
+					       RL_MATCH_THRESHOLD);
+			for (size_t k = 0; error == 0 && k < n_cur; k++)
+				if (m[k] >= 0)
+					match[cur_index[k]] = (ptrdiff_t)prev_index[m[k]];
+		}
+		free(cur_index);
+		free(dense);
+		free(m);
+	}
+done:
+	for (size_t i = 0; prev && i < n_prev; i++)
+		rl_fingerprint_free(prev[i]);
+	for (size_t i = 0; cur && i < in->items.n; i++)
+		rl_fingerprint_free(cur[i]);
+	free(prev);
+	free(cur);
+	free(prev_index);
+	rl_buf_release(&story);
+	return error;
+}
+
+static int assign_ids(struct ingest *in)
+{
+	ptrdiff_t *match = calloc(in->items.n + 1, sizeof(*match));
+	char id[13];
+	int error;
+
+	if (match == NULL)
+		return rl_error_set(RL_ENOMEM, "out of memory");
+	if ((error = match_unkeyed(in, match)) < 0)
+		goto done;
+	for (size_t i = 0; i < in->items.n; i++) {
+		rl_item *it = &in->items.v[i];
+		if (it->id) {
+			continue; /* preset by a caller that knows the story */
+		} else if (it->key) {
+			rl_snapshot_id_for_key(id, it->key);
+		} else if (match[i] >= 0) {
+			memcpy(id, in->state->items[match[i]].id, sizeof(id));
+		} else {
+			unsigned salt = 0;
+			do
+				rl_snapshot_id_for_new(id, in->source, in->opts.time, it->title, salt++);
+			while (id_taken(in, id, i) && salt < 1000);
+		}
+		if ((it->id = rl_strdup(id)) == NULL) {
+			error = RL_ENOMEM;
+			goto done;
+		}
+	}
+done:
+	free(match);
+	return error;
+}
+
+/* --- classification ---------------------------------------------------- */
+
+/* The body of a story file as paragraphs of one line each: the inverse of
+ * rendering, so that rendering it again gives the same sentences. */
+static int body_from_story(char **out, const char *text)
+{
+	rl_buf body = RL_BUF_INIT(STORY_READ_MAX);
+	const char *p = story_body(text);
+	int error = 0, start = 1;
+
+	while (*p && error == 0) {
+		size_t len = strcspn(p, "\n");
+		if (len == 0) {
+			if (!start)
+				error = rl_buf_putc(&body, '\n');
+			start = 1;
+		} else {
+			if (!start)
+				error = rl_buf_putc(&body, ' ');
+			if (error == 0)
+				error = rl_buf_put(&body, p, len);
+			start = 0;
+		}
+		p += len;
+		if (*p == '\n')
+			p++;
+	}
+	if (error == 0) {
+		free(*out);
+		*out = rl_buf_detach(&body);
+	}
+	rl_buf_release(&body);
+	return error;
+}
+
+static int replace_field(char **field, char *value)
+{
+	free(*field);
+	*field = value;
+	return 0;
+}
+
+/* Takes the parts a caller asked to keep from the story's last version. */
+static int apply_keep(rl_item *it, const char *old_text, size_t old_len)
+{
+	char *title = NULL, *url = NULL, *guid = NULL;
+	int error;
+
+	if (it->keep & RL_KEEP_HEADER) {
+		if ((error = rl_state_parse_story_header(&title, &url, &guid, NULL, old_text,
+							 old_len)) < 0)
+			return error;
+		replace_field(&it->title, title);
+		replace_field(&it->url, url);
+		replace_field(&it->guid, guid);
+	}
+	if (it->keep & RL_KEEP_BODY)
+		return body_from_story(&it->body, old_text);
+	return 0;
+}
+
+static int read_old_story(struct ingest *in, rl_buf *out, const char *path)
+{
+	rl_buf_clear(out);
+	return rl_archive_read(out, in->archive, NULL, path);
+}
+
+static int classify_item(struct ingest *in, rl_item *it, rl_buf *old)
+{
+	const rl_state_item *st = rl_state_find(in->state, it->id);
+	char *known_path = NULL;
+	int64_t first_seen = in->opts.time;
+	rl_change *c = NULL;
+	rl_change_kind kind;
+	rl_hash128 old_hash = { 0, 0 };
+	int error = 0, has_old = 0;
+
+	if (st) {
+		first_seen = st->first_seen;
+		if ((it->path = rl_strdup(st->path)) == NULL)
+			return RL_ENOMEM;
+		old_hash = st->hash;
+		has_old = 1;
+		kind = RL_CHANGE_EDITED;
+		if (it->keep && ((error = read_old_story(in, old, it->path)) < 0 ||
+				 (error = apply_keep(it, old->ptr, old->len)) < 0))
+			return error;
+	} else if ((error = rl_state_lookup_known(&known_path, in->archive, in->source, it->id)) == 0) {
+		it->path = known_path;
+		if ((error = read_old_story(in, old, it->path)) < 0 ||
+		    (error = rl_state_parse_story_header(NULL, NULL, NULL, &first_seen, old->ptr,
+							 old->len)) < 0)
+			return error;
+		old_hash = rl_hash128_bytes(old->ptr, old->len);
+		has_old = 1;
+		kind = RL_CHANGE_BACK;
+		if (it->keep && (error = apply_keep(it, old->ptr, old->len)) < 0)
+			return error;
+	} else if (error == RL_ENOTFOUND) {
+		rl_error_clear();
+		if ((error = rl_path_item(&it->path, in->source, in->opts.time, it->title, it->id)) < 0)
+			return error;
+		kind = RL_CHANGE_NEW;
+	} else {
+		return error;
+	}
+	it->first_seen = first_seen;
+	if ((error = rl_snapshot_render(it, in->source, first_seen, it->status)) < 0)
+		return error;
+	if (kind == RL_CHANGE_EDITED && it->status)
+		kind = RL_CHANGE_REMOVED;
+	if (kind != RL_CHANGE_BACK && has_old && rl_hash128_equal(old_hash, it->hash)) {
+		in->result->unchanged++;
+		return 0;
+	}
+	if ((error = add_change(&c, in->result, kind, it->id, it->path, it->title, it->url)) < 0)
+		return error;
+	c->has_old = has_old;
+	c->old_hash = old_hash;
+	c->has_new = 1;
+	c->new_hash = it->hash;
+	if (kind != RL_CHANGE_NEW && !rl_hash128_equal(old_hash, it->hash)) {
+		if (kind != RL_CHANGE_BACK && (error = read_old_story(in, old, it->path)) < 0)
+			return error;
+		error = ingest_figures(c, old->ptr, it->text);
+	}
+	return error;
+}
+
+/* Stories still on the page whose order among the others changed: those
+ * outside a longest increasing run of their old positions. */
+static int find_moved(struct ingest *in)
+{
+	size_t n = in->items.n, len = 0;
+	ptrdiff_t *pos = malloc((n + 1) * sizeof(*pos));
+	size_t *tail = malloc((n + 1) * sizeof(*tail)), *parent = malloc((n + 1) * sizeof(*parent));
+	char *keep = calloc(n + 1, 1);
+	int error = 0;
+
+	if (!pos || !tail || !parent || !keep) {
+		error = rl_error_set(RL_ENOMEM, "out of memory");
+		goto done;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const rl_state_item *st = rl_state_find(in->state, in->items.v[i].id);
+		pos[i] = st ? st - in->state->items : -1;
+	}
+	/* Patience sorting over the items that were on the page before. */
+	for (size_t i = 0; i < n; i++) {
+		size_t lo = 0, hi = len;
+		if (pos[i] < 0)
+			continue;
+		while (lo < hi) {
+			size_t mid = (lo + hi) / 2;
+			if (pos[tail[mid]] < pos[i])
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		parent[i] = lo > 0 ? tail[lo - 1] : SIZE_MAX;
+		tail[lo] = i;
+		if (lo == len)
+			len++;
+	}
+	for (size_t i = len ? tail[len - 1] : SIZE_MAX; i != SIZE_MAX; i = parent[i])
+		keep[i] = 1;
+	for (size_t i = 0; i < n; i++) {
+		const rl_item *it = &in->items.v[i];
+		int changed = 0;
+		if (pos[i] < 0 || keep[i])
+			continue;
+		for (size_t c = 0; c < in->result->n_changes; c++)
+			changed |= strcmp(in->result->changes[c].id, it->id) == 0;
+		if (!changed && (error = add_change(NULL, in->result, RL_CHANGE_MOVED, it->id, it->path,
+						    it->title, it->url)) < 0)
+			goto done;
+	}
+done:
+	free(pos);
+	free(tail);
+	free(parent);
+	free(keep);
+	return error;
+}
+
+static int classify(struct ingest *in)
+{
+	rl_buf old = RL_BUF_INIT(STORY_READ_MAX);
+	int error = 0;
+
+	for (size_t i = 0; i < in->items.n; i++)
+		if ((error = classify_item(in, &in->items.v[i], &old)) < 0)
+			goto done;
+	for (size_t i = 0; i < in->state->n; i++) {
+		const rl_state_item *st = &in->state->items[i];
+		int present = 0;
+		for (size_t j = 0; j < in->items.n && !present; j++)
+			present = strcmp(in->items.v[j].id, st->id) == 0;
+		if (!present && (error = add_change(NULL, in->result, RL_CHANGE_GONE, st->id, st->path,
+						    st->title, st->key)) < 0)
+			goto done;
+	}
+	error = find_moved(in);
+done:
+	rl_buf_release(&old);
+	return error;
+}
+
+/* --- the pipeline ------------------------------------------------------ */
+
+int rl_ingest_extract(rl_item_list *items, const rl_source_config *cfg, const char *data,
+		      size_t len, const rl_ingest_opts *opts)
+{
+	rl_extract_opts xo = { 0 };
+	rl_format format = opts->format;
+	char *text = NULL;
+	size_t text_len;
+	int error;
+
+	if (len > RL_EXTRACT_MAX_INPUT)
+		return rl_error_set(RL_ETOOBIG, "snapshot is %zu bytes, over the limit of %u", len,
+				    RL_EXTRACT_MAX_INPUT);
+	if (format == RL_FORMAT_AUTO)
+		format = cfg->format;
+	if (format == RL_FORMAT_AUTO)
+		format = rl_extract_sniff(data, len);
+	xo.base_url = opts->source_url ? opts->source_url : cfg->url;
+	xo.charset = opts->charset;
+	xo.select_item = cfg->select_item;
+	xo.select_title = cfg->select_title;
+	xo.select_link = cfg->select_link;
+	xo.select_body = cfg->select_body;
+	if (format == RL_FORMAT_TEXT) {
+		/* HTML and XML carry their charset inside; plain text only outside. */
+		if ((error = rl_charset_to_utf8(&text, &text_len, data, len, opts->charset)) < 0)
+			return error;
+		data = text;
+		len = text_len;
+	}
+	error = rl_extract(items, data, len, format, &xo);
+	free(text);
+	return error;
+}
+
+static int prepare_items(struct ingest *in)
+{
+	rl_normaliser *normaliser = NULL;
+	const char *base = in->opts.source_url ? in->opts.source_url : in->config->url;
+	int error;
+
+	if ((error = rl_normaliser_new(&normaliser, (const char *const *)in->config->ignore.v,
+				       in->config->ignore.n)) == 0)
+		error = rl_snapshot_prepare(&in->items, normaliser, base);
+	rl_normaliser_free(normaliser);
+	return error;
+}
+
+static int guard(struct ingest *in)
+{
+	size_t gone = in->result->counts[RL_CHANGE_GONE];
+
+	if (in->items.n == 0)
+		return rl_error_set(RL_EGUARD,
+				    "snapshot of '%s' has no stories; nothing was marked gone",
+				    in->source);
+	if (!in->opts.force && in->state->n >= GUARD_MIN_STORIES && gone * 2 > in->state->n)
+		return rl_error_set(RL_EGUARD,
+				    "snapshot of '%s' would drop %zu of %zu stories at once; "
+				    "refusing it as a likely broken page (use --force to accept)",
+				    in->source, gone, in->state->n);
+	return 0;
+}
+
+static int load_config(rl_source_config **out, rl_archive *archive, const char *source)
+{
+	int error = rl_config_source_load(out, archive, source);
+
+	if (error == RL_ENOTFOUND) {
+		/* A source fed only by `ingest` needs no [source] section. */
+		rl_error_clear();
+		error = 0;
+	}
+	return error;
+}
+
+/* A new body or status for one story on the page; the rest stays as it is. */
+struct story_update {
+	const char *id;
+	const char *body;   /* NULL: keep */
+	const char *status; /* NULL: none */
+};
+
+static int items_from_state(struct ingest *in, const struct story_update *upd)
+{
+	int error = 0, found = 0;
+
+	for (size_t i = 0; i < in->state->n && error == 0; i++) {
+		const rl_state_item *st = &in->state->items[i];
+		rl_item *it;
+		if ((error = rl_item_list_add(&it, &in->items)) < 0)
+			break;
+		it->keep = RL_KEEP_HEADER | RL_KEEP_BODY;
+		if ((it->id = rl_strdup(st->id)) == NULL)
+			error = RL_ENOMEM;
+		if (strcmp(st->id, upd->id) != 0)
+			continue;
+		found = 1;
+		if (upd->body) {
+			it->keep = RL_KEEP_HEADER;
+			if ((it->body = rl_strdup(upd->body)) == NULL)
+				error = RL_ENOMEM;
+		}
+		if (upd->status && (it->status = rl_strdup(upd->status)) == NULL)
+			error = RL_ENOMEM;
+	}
+	if (error == 0 && !found)
+		error = rl_error_set(RL_ENOTFOUND, "story '%s' is not on the page of '%s'", upd->id,
+				     in->source);
+	return error;
+}
+
+/* The pipeline under the lock.  With `data`, a snapshot identical to the
+ * last one stops before parsing, and the items are extracted here; without,
+ * `items` are taken (the list is left empty). */
+static int ingest_locked(rl_ingest_result **out, rl_archive *archive, const char *source,
+			 const char *data, size_t len, rl_item_list *items,
+			 const struct story_update *upd, const rl_ingest_opts *opts)
+{
+	struct ingest in;
+	int error, locked = 0;
+
+	*out = NULL;
+	memset(&in, 0, sizeof(in));
+	in.archive = archive;
+	in.source = source;
+	in.opts = *opts;
+	if (items) {
+		in.items = *items;
+		memset(items, 0, sizeof(*items));
+	}
+	if ((in.result = calloc(1, sizeof(*in.result))) == NULL) {
+		error = rl_error_set(RL_ENOMEM, "out of memory");
+		goto done;
+	}
+	if ((error = rl_path_source_name_check(source)) < 0 ||
+	    (error = load_config(&in.config, archive, source)) < 0)
+		goto done;
+	if (data && len > RL_EXTRACT_MAX_INPUT) {
+		error = rl_error_set(RL_ETOOBIG, "snapshot of '%s' is %zu bytes, over the limit of %u",
+				     source, len, RL_EXTRACT_MAX_INPUT);
+		goto done;
+	}
+	if ((error = rl_archive_lock(archive, opts->lock_wait_ms ? opts->lock_wait_ms : 10000)) < 0)
+		goto done;
+	locked = 1;
+	if ((error = rl_state_load(&in.state, archive, source)) < 0)
+		goto done;
+	if (data) {
+		in.snapshot_hash = rl_hash128_bytes(data, len);
+		if (in.state->has_snapshot && rl_hash128_equal(in.state->snapshot, in.snapshot_hash)) {
+			in.result->same_snapshot = 1;
+			in.result->n_items = in.result->unchanged = in.state->n;
+			goto done;
+		}
+		if ((error = rl_ingest_extract(&in.items, in.config, data, len, opts)) < 0)
+			goto done;
+	}
+	if (upd && (error = items_from_state(&in, upd)) < 0)
+		goto done;
+	if ((error = prepare_items(&in)) < 0 || (error = assign_ids(&in)) < 0 ||
+	    (error = classify(&in)) < 0)
+		goto done;
+	in.result->n_items = in.items.n;
+	if ((error = guard(&in)) < 0 || (error = ingest_commit(&in)) < 0)
+		goto done;
+	/* Hooks run unlocked: a slow alert must not hold up the next writer. */
+	rl_archive_unlock(archive);
+	locked = 0;
+	if (in.result->committed && !opts->no_hooks)
+		error = ingest_run_hooks(&in);
+done:
+	if (locked)
+		rl_archive_unlock(archive);
+	rl_item_list_release(&in.items);
+	rl_state_free(in.state);
+	rl_source_config_free(in.config);
+	*out = in.result;
+	return error;
+}
+
+int rl_ingest_items(rl_ingest_result **out, rl_archive *archive, const char *source,
+		    rl_item_list *items, const rl_ingest_opts *opts)
+{
+	return ingest_locked(out, archive, source, NULL, 0, items, NULL, opts);
+}
+
+int rl_ingest_story(rl_ingest_result **out, rl_archive *archive, const char *source,
+		    const char *id, const char *body, const char *status,
+		    const rl_ingest_opts *opts)
+{
+	struct story_update upd = { id, body, status };
+	return ingest_locked(out, archive, source, NULL, 0, NULL, &upd, opts);
+}
+
+int rl_ingest(rl_ingest_result **out, rl_archive *archive, const char *source, const char *data,
+	      size_t len, const rl_ingest_opts *opts)
+{
+	return ingest_locked(out, archive, source, data, len, NULL, NULL, opts);
+}

@@ -1,0 +1,197 @@
+/*
+ * ingest_commit.c - turning a classified snapshot into one commit.
+ */
+#include "ingest_internal.h"
+#include "redline/buf.h"
+#include "redline/error.h"
+#include "redline/timeutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define INDEX_MAX (8u * 1024 * 1024)
+#define MESSAGE_MAX (4u * 1024 * 1024)
+
+static int render_index(rl_buf *out, const rl_item_list *items)
+{
+	int error = 0;
+	for (size_t i = 0; i < items->n && error == 0; i++)
+		error = rl_buf_printf(out, "%s %s\n", items->v[i].id,
+				      items->v[i].title ? items->v[i].title : "");
+	return error ? error : rl_buf_put(out, "", 0);
+}
+
+static int render_old_index(rl_buf *out, const rl_state *state)
+{
+	int error = 0;
+	for (size_t i = 0; i < state->n && error == 0; i++)
+		error = rl_buf_printf(out, "%s %s\n", state->items[i].id,
+				      state->items[i].title ? state->items[i].title : "");
+	return error ? error : rl_buf_put(out, "", 0);
+}
+
+static int render_message(rl_buf *msg, const struct ingest *in)
+{
+	const rl_ingest_result *r = in->result;
+	char when[RL_TIME_ISO_SIZE], hex[RL_HASH_HEX_SIZE];
+	const char *url = in->opts.source_url ? in->opts.source_url : in->config->url;
+	int error;
+
+	if (url == NULL)
+		url = in->opts.origin;
+
+	if ((error = rl_buf_printf(msg, "%s: %zu edited, %zu new, %zu gone from page", in->source,
+				   r->counts[RL_CHANGE_EDITED], r->counts[RL_CHANGE_NEW],
+				   r->counts[RL_CHANGE_GONE])) < 0)
+		return error;
+	if (r->counts[RL_CHANGE_BACK] &&
+	    (error = rl_buf_printf(msg, ", %zu back", r->counts[RL_CHANGE_BACK])) < 0)
+		return error;
+	if (r->counts[RL_CHANGE_MOVED] &&
+	    (error = rl_buf_printf(msg, ", %zu moved", r->counts[RL_CHANGE_MOVED])) < 0)
+		return error;
+	if ((error = rl_buf_puts(msg, "\n\n")) < 0)
+		return error;
+	for (size_t i = 0; i < r->n_changes; i++) {
+		const rl_change *c = &r->changes[i];
+		if ((error = rl_buf_printf(msg, "%s %s %s\n", rl_change_kind_name(c->kind), c->id,
+					   c->title ? c->title : "")) < 0)
+			return error;
+	}
+	rl_time_format_iso8601(when, in->opts.time);
+	rl_hash128_hex(hex, in->snapshot_hash);
+	if ((error = rl_buf_puts(msg, "\n")) < 0 ||
+	    (url && (error = rl_buf_printf(msg, "Source-URL: %s\n", url)) < 0) ||
+	    (error = rl_buf_printf(msg, "Snapshot-Time: %s\nSnapshot-XXH3: %s\n", when, hex)) < 0)
+		return error;
+	return 0;
+}
+
+static int needs_gitattributes(rl_archive *archive, int *needed)
+{
+	rl_buf b = RL_BUF_INIT(1 << 20);
+	int error = rl_archive_read(&b, archive, NULL, ".gitattributes");
+
+	*needed = error == RL_ENOTFOUND;
+	if (error == RL_ENOTFOUND) {
+		rl_error_clear();
+		error = 0;
+	}
+	rl_buf_release(&b);
+	return error;
+}
+
+static int save_state(struct ingest *in, int committed)
+{
+	rl_state *next = NULL;
+	const char **ids = NULL, **paths = NULL;
+	size_t n_new = 0;
+	int error;
+
+	if (!committed) {
+		/* Nothing to commit: remember the snapshot so identical bytes skip parsing. */
+		in->state->snapshot = in->snapshot_hash;
+		in->state->has_snapshot = 1;
+		return rl_state_save(in->state, in->archive);
+	}
+	if ((next = calloc(1, sizeof(*next))) == NULL || (next->source = strdup(in->source)) == NULL) {
+		error = rl_error_set(RL_ENOMEM, "out of memory");
+		goto done;
+	}
+	if ((error = rl_state_source_tree(&next->tree, in->archive, in->source)) < 0)
+		goto done;
+	next->snapshot = in->snapshot_hash;
+	next->has_snapshot = 1;
+	for (size_t i = 0; i < in->items.n; i++) {
+		const rl_item *it = &in->items.v[i];
+		rl_state_item si;
+		memset(&si, 0, sizeof(si));
+		snprintf(si.id, sizeof(si.id), "%s", it->id);
+		si.path = it->path;
+		si.key = it->key;
+		si.title = it->title;
+		si.hash = it->hash;
+		si.first_seen = it->first_seen;
+		if ((error = rl_state_push(next, &si)) < 0)
+			goto done;
+	}
+	if ((error = rl_state_save(next, in->archive)) < 0)
+		goto done;
+	ids = calloc(in->result->n_changes + 1, sizeof(*ids));
+	paths = calloc(in->result->n_changes + 1, sizeof(*paths));
+	if (!ids || !paths) {
+		error = rl_error_set(RL_ENOMEM, "out of memory");
+		goto done;
+	}
+	for (size_t c = 0; c < in->result->n_changes; c++) {
+		if (in->result->changes[c].kind != RL_CHANGE_NEW)
+			continue;
+		ids[n_new] = in->result->changes[c].id;
+		paths[n_new++] = in->result->changes[c].path;
+	}
+	error = rl_state_append_known(in->archive, in->source, ids, paths, n_new);
+done:
+	free(ids);
+	free(paths);
+	rl_state_free(next);
+	return error;
+}
+
+int ingest_commit(struct ingest *in)
+{
+	rl_ingest_result *r = in->result;
+	rl_buf index = RL_BUF_INIT(INDEX_MAX), old_index = RL_BUF_INIT(INDEX_MAX);
+	rl_buf message = RL_BUF_INIT(MESSAGE_MAX);
+	rl_file_update *updates = NULL;
+	rl_commit_info info = { 0 };
+	char index_path[512];
+	size_t n = 0;
+	int error, index_changed, with_attributes = 0;
+
+	if ((error = render_index(&index, &in->items)) < 0 ||
+	    (error = render_old_index(&old_index, in->state)) < 0)
+		goto done;
+	index_changed = strcmp(index.ptr, old_index.ptr) != 0;
+	if (r->n_changes == 0 && !index_changed) {
+		error = save_state(in, 0);
+		goto done;
+	}
+	if ((error = needs_gitattributes(in->archive, &with_attributes)) < 0)
+		goto done;
+	if ((updates = calloc(in->items.n + 2, sizeof(*updates))) == NULL) {
+		error = rl_error_set(RL_ENOMEM, "out of memory");
+		goto done;
+	}
+	for (size_t i = 0; i < in->items.n; i++) {
+		const rl_item *it = &in->items.v[i];
+		for (size_t c = 0; c < r->n_changes; c++) {
+			const rl_change *ch = &r->changes[c];
+			if (strcmp(ch->id, it->id) != 0 || ch->kind == RL_CHANGE_MOVED ||
+			    (ch->kind == RL_CHANGE_BACK && rl_hash128_equal(ch->old_hash, ch->new_hash)))
+				continue;
+			updates[n++] = (rl_file_update){ it->path, it->text, strlen(it->text) };
+			break;
+		}
+	}
+	snprintf(index_path, sizeof(index_path), "%s/INDEX", in->source);
+	updates[n++] = (rl_file_update){ index_path, index.ptr, index.len };
+	if (with_attributes) {
+		const char *attrs = rl_archive_gitattributes();
+		updates[n++] = (rl_file_update){ ".gitattributes", attrs, strlen(attrs) };
+	}
+	if ((error = render_message(&message, in)) < 0)
+		goto done;
+	info.message = message.ptr;
+	info.time = in->opts.time;
+	if ((error = rl_archive_commit(&r->commit, in->archive, updates, n, &info)) < 0)
+		goto done;
+	r->committed = 1;
+	error = save_state(in, 1);
+done:
+	free(updates);
+	rl_buf_release(&index);
+	rl_buf_release(&old_index);
+	rl_buf_release(&message);
+	return error;
+}

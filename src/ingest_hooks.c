@@ -1,0 +1,124 @@
+/*
+ * ingest_hooks.c - the post-snapshot payload (docs/hooks.md) and running
+ * the archive's hooks after a commit.
+ */
+#include "ingest_internal.h"
+#include "redline/error.h"
+#include "redline/timeutil.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DEFAULT_HOOK_TIMEOUT_MS 30000
+
+static json_t *hash_or_null(int has, rl_hash128 hash)
+{
+	char hex[RL_HASH_HEX_SIZE];
+	if (!has)
+		return json_null();
+	rl_hash128_hex(hex, hash);
+	return json_string(hex);
+}
+
+static json_t *string_or_null(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+/* The JSON document a post-snapshot hook reads on stdin; NULL when out of memory. */
+static char *build_payload(const struct ingest *in, const char *commit_hex, const char *parent_hex,
+			   const char *when)
+{
+	const rl_ingest_result *r = in->result;
+	json_t *root = json_object(), *counts = json_object(), *items = json_array();
+	const char *url = in->opts.source_url ? in->opts.source_url : in->config->url;
+	char *text = NULL;
+
+	if (!root || !counts || !items)
+		goto done;
+	json_object_set_new(root, "version", json_integer(1));
+	json_object_set_new(root, "source", json_string(in->source));
+	json_object_set_new(root, "source_url", string_or_null(url));
+	json_object_set_new(root, "archive", json_string(rl_archive_path(in->archive)));
+	json_object_set_new(root, "commit", json_string(commit_hex));
+	json_object_set_new(root, "parent", string_or_null(parent_hex));
+	json_object_set_new(root, "time", json_string(when));
+	for (int k = RL_CHANGE_EDITED; k <= RL_CHANGE_REMOVED; k++)
+		json_object_set_new(counts, rl_change_kind_name((rl_change_kind)k),
+				    json_integer((json_int_t)r->counts[k]));
+	json_object_set(root, "counts", counts);
+	for (size_t i = 0; i < r->n_changes; i++) {
+		const rl_change *c = &r->changes[i];
+		json_t *o = json_object(), *figures = json_array();
+		if (!o || !figures || json_array_append_new(items, o) < 0) {
+			json_decref(o);
+			json_decref(figures);
+			goto done;
+		}
+		json_object_set_new(o, "id", json_string(c->id));
+		json_object_set_new(o, "path", string_or_null(c->path));
+		json_object_set_new(o, "title", string_or_null(c->title));
+		json_object_set_new(o, "url", string_or_null(c->url));
+		json_object_set_new(o, "change", json_string(rl_change_kind_name(c->kind)));
+		json_object_set_new(o, "old_hash", hash_or_null(c->has_old, c->old_hash));
+		json_object_set_new(o, "new_hash", hash_or_null(c->has_new, c->new_hash));
+		for (size_t f = 0; f < c->figures.n; f++) {
+			json_t *fig = json_object();
+			json_object_set_new(fig, "old", string_or_null(c->figures.v[f].old));
+			json_object_set_new(fig, "new", string_or_null(c->figures.v[f].new));
+			json_array_append_new(figures, fig);
+		}
+		json_object_set_new(o, "figures", figures);
+	}
+	json_object_set(root, "items", items);
+	text = json_dumps(root, JSON_INDENT(2));
+done:
+	json_decref(items);
+	json_decref(counts);
+	json_decref(root);
+	return text;
+}
+
+int ingest_run_hooks(struct ingest *in)
+{
+	rl_ingest_result *r = in->result;
+	git_repository *repo = rl_archive_repo(in->archive);
+	git_commit *commit = NULL;
+	char commit_hex[GIT_OID_HEXSZ + 1], parent_hex[GIT_OID_HEXSZ + 1] = "";
+	char when[RL_TIME_ISO_SIZE], *payload = NULL;
+	char env[8][600];
+	const char *envp[9];
+	int timeout = in->opts.hook_timeout_ms ? in->opts.hook_timeout_ms : DEFAULT_HOOK_TIMEOUT_MS;
+	int error = 0;
+
+	git_oid_tostr(commit_hex, sizeof(commit_hex), &r->commit);
+	if (git_commit_lookup(&commit, repo, &r->commit) == 0 && git_commit_parentcount(commit) > 0)
+		git_oid_tostr(parent_hex, sizeof(parent_hex), git_commit_parent_id(commit, 0));
+	git_commit_free(commit);
+	rl_time_format_iso8601(when, in->opts.time);
+	if ((payload = build_payload(in, commit_hex, *parent_hex ? parent_hex : NULL, when)) == NULL)
+		return rl_error_set(RL_ENOMEM, "out of memory");
+
+	snprintf(env[0], sizeof(env[0]), "REDLINE_ARCHIVE=%s", rl_archive_path(in->archive));
+	snprintf(env[1], sizeof(env[1]), "REDLINE_SOURCE=%s", in->source);
+	snprintf(env[2], sizeof(env[2]), "REDLINE_COMMIT=%s", commit_hex);
+	snprintf(env[3], sizeof(env[3]), "REDLINE_SNAPSHOT_TIME=%s", when);
+	snprintf(env[4], sizeof(env[4]), "REDLINE_EDITED=%zu", r->counts[RL_CHANGE_EDITED]);
+	snprintf(env[5], sizeof(env[5]), "REDLINE_NEW=%zu", r->counts[RL_CHANGE_NEW]);
+	snprintf(env[6], sizeof(env[6]), "REDLINE_GONE=%zu", r->counts[RL_CHANGE_GONE]);
+	snprintf(env[7], sizeof(env[7]), "REDLINE_REMOVED=%zu", r->counts[RL_CHANGE_REMOVED]);
+	for (int i = 0; i < 8; i++)
+		envp[i] = env[i];
+	envp[8] = NULL;
+
+	if ((error = rl_hook_run(&r->hooks[0], rl_archive_path(in->archive), "post-snapshot",
+				 payload, strlen(payload), envp, timeout)) < 0)
+		goto done;
+	error = rl_hook_run(&r->hooks[1], rl_archive_path(in->archive), "post-commit", NULL, 0,
+			    envp, timeout);
+done:
+	free(payload);
+	return error;
+}

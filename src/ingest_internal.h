@@ -1,0 +1,32 @@
+/*
+ * ingest_internal.h - what the pipeline's files share (not a public header).
+ */
+#ifndef REDLINE_INGEST_INTERNAL_H
+#define REDLINE_INGEST_INTERNAL_H
+
+#include "redline/config.h"
+#include "redline/ingest.h"
+#include "redline/item.h"
+#include "redline/state.h"
+
+struct ingest {
+	rl_archive *archive;
+	const char *source;
+	rl_ingest_opts opts;
+	rl_source_config *config;
+	rl_state *state;           /* the page before this snapshot */
+	rl_item_list items;        /* the page now, in order */
+	rl_hash128 snapshot_hash;
+	rl_ingest_result *result;
+};
+
+/** Commits the changes in in->result (if any) and saves the new state. */
+int ingest_commit(struct ingest *in);
+
+/** Fills c->figures with the figures that changed between two story files. */
+int ingest_figures(rl_change *c, const char *old_text, const char *new_text);
+
+/** Runs post-snapshot (with the JSON payload) and post-commit. */
+int ingest_run_hooks(struct ingest *in);
+
+#endif

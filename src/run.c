@@ -1,0 +1,328 @@
+/*
+ * run.c - one cycle over the sources through one libcurl multi handle.
+ *
+ * Each source is a job: its listing is fetched; for sources that follow
+ * their stories, the article pages of new and due stories are fetched too
+ * (in the same multi handle), and only when all of a job's transfers are
+ * back is the snapshot ingested.  Callbacks run on this thread, from
+ * rl_fetcher_run(), so jobs need no locking.  Failures are recorded in the
+ * job's fetch state with backoff; nothing that fails ever reaches the
+ * archive as "stories gone".
+ */
+#include "redline/run.h"
+#include "redline/config.h"
+#include "redline/error.h"
+#include "redline/extract.h"
+#include "redline/fetch.h"
+#include "redline/normalise.h"
+#include "redline/schedule.h"
+#include "redline/snapshot.h"
+#include "redline/state.h"
+#include "redline/timeutil.h"
+#include "run_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+void run_emit(struct cycle *cy, const char *source, rl_run_outcome outcome, const char *url,
+	      long status, const char *message, const rl_ingest_result *ingest)
+{
+	rl_run_event ev = { source, outcome, url, status, message, ingest, 0, 0 };
+
+	if (cy->opts->on_event)
+		cy->opts->on_event(&ev, cy->opts->userdata);
+}
+
+void run_count_request(struct cycle *cy, const char *source, const rl_fetch_response *r)
+{
+	rl_run_event ev = { source, RL_RUN_REQUEST, r->url, r->status, r->message, NULL,
+			    r->bytes_received, r->total_seconds };
+
+	cy->summary.requests++;
+	cy->summary.bytes += r->bytes_received;
+	if (cy->opts->on_event)
+		cy->opts->on_event(&ev, cy->opts->userdata);
+}
+
+void run_request_from_config(rl_fetch_request *req, const struct job *job, const char *url)
+{
+	const rl_source_config *cfg = job->cfg;
+
+	memset(req, 0, sizeof(*req));
+	req->url = url;
+	req->headers = (const char *const *)cfg->headers.v;
+	req->headers_count = cfg->headers.n;
+	req->user_agent = cfg->user_agent ? cfg->user_agent : job->cycle->user_agent;
+	if (cfg->timeout_seconds > 0)
+		req->timeout_ms = (long)cfg->timeout_seconds * 1000;
+	/* file:// only for a source configured so, and only for its own URL. */
+	req->allow_file = strncmp(url, "file://", 7) == 0 && cfg->url && strcmp(cfg->url, url) == 0;
+}
+
+/* Records a failure of the whole source: backoff, no commit. */
+void run_fail(struct job *job, long status, long retry_after, const char *message)
+{
+	struct cycle *cy = job->cycle;
+
+	rl_fetch_state_fail(job->fs, cy->now, job->cfg->every_seconds, (int)status, retry_after,
+			    message);
+	cy->summary.failed++;
+	run_emit(cy, job->cfg->name, RL_RUN_FAILED, job->cfg->url, status, message, NULL);
+}
+
+void run_succeed(struct job *job, long status, rl_run_outcome outcome, const rl_ingest_result *r)
+{
+	struct cycle *cy = job->cycle;
+
+	rl_fetch_state_succeed(job->fs, cy->now, job->cfg->every_seconds, (int)status);
+	if (r && r->committed) {
+		job->fs->last_change = cy->now;
+		cy->summary.changes += r->n_changes;
+	}
+	if (r)
+		job->fs->items = r->n_items;
+	if (outcome == RL_RUN_CHANGED)
+		cy->summary.changed++;
+	else
+		cy->summary.unchanged++;
+	run_emit(cy, job->cfg->name, outcome, job->cfg->url, status, NULL, r);
+}
+
+/* Ingests the listing's items (articles merged in for follow sources). */
+void run_ingest_items(struct job *job)
+{
+	struct cycle *cy = job->cycle;
+	rl_ingest_opts opts = { 0 };
+	rl_ingest_result *result = NULL;
+	int error;
+
+	opts.time = cy->now;
+	opts.source_url = job->listing_url;
+	opts.no_hooks = cy->opts->no_hooks;
+	error = rl_ingest_items(&result, cy->archive, job->cfg->name, &job->items, &opts);
+	if (error < 0) {
+		run_fail(job, job->listing_status, 0, rl_error_last());
+	} else {
+		job->fs->has_body_hash = 1;
+		job->fs->body_hash = job->listing_hash;
+		run_succeed(job, job->listing_status,
+			    result->committed ? RL_RUN_CHANGED : RL_RUN_UNCHANGED, result);
+	}
+	rl_ingest_result_free(result);
+}
+
+static int replace_str(char **field, const char *value)
+{
+	char *copy = NULL;
+
+	if (value && (copy = strdup(value)) == NULL)
+		return rl_error_set(RL_ENOMEM, "out of memory");
+	free(*field);
+	*field = copy;
+	return 0;
+}
+
+static void on_listing(rl_fetch_response *r, void *userdata)
+{
+	struct job *job = userdata;
+	struct cycle *cy = job->cycle;
+	rl_ingest_opts opts = { 0 };
+	rl_hash128 hash;
+	int error;
+
+	job->pending--;
+	if (r == NULL) {
+		run_fail(job, 0, 0, "out of memory");
+		goto done;
+	}
+	run_count_request(cy, job->cfg->name, r);
+	if (r->result != RL_FETCH_OK) {
+		run_fail(job, r->status, r->retry_after, r->message);
+		goto done;
+	}
+	job->listing_status = r->status;
+	if (r->etag || r->last_modified || !r->not_modified) {
+		replace_str(&job->fs->etag, r->etag);
+		replace_str(&job->fs->last_modified, r->last_modified);
+	}
+	hash = rl_hash128_bytes(r->body, r->body_len);
+	if (r->not_modified || (job->fs->has_body_hash && rl_hash128_equal(job->fs->body_hash, hash))) {
+		/* Nothing new on the listing; followed stories may still be due. */
+		if (job->cfg->follow && run_follow_due(job) > 0)
+			goto done;
+		run_succeed(job, r->status, RL_RUN_NOT_MODIFIED, NULL);
+		goto done;
+	}
+	job->listing_hash = hash;
+	free(job->listing_url);
+	job->listing_url = strdup(r->effective_url ? r->effective_url : job->cfg->url);
+	opts.time = cy->now;
+	opts.source_url = job->listing_url;
+	opts.charset = r->charset;
+	if ((error = rl_ingest_extract(&job->items, job->cfg, r->body, r->body_len, &opts)) < 0) {
+		run_fail(job, r->status, 0, rl_error_last());
+		goto done;
+	}
+	if (job->cfg->follow && run_follow_listing(job) > 0)
+		goto done; /* ingested when the articles are back */
+	run_ingest_items(job);
+done:
+	rl_fetch_response_free(r);
+}
+
+static void job_free(struct job *job)
+{
+	rl_source_config_free(job->cfg);
+	if (job->fs)
+		rl_fetch_state_free(job->fs);
+	rl_item_list_release(&job->items);
+	free(job->listing_url);
+	free(job->articles);
+}
+
+static int job_is_named(const rl_run_opts *opts, const char *name)
+{
+	for (size_t i = 0; i < opts->n_names; i++)
+		if (strcmp(opts->names[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+static int default_user_agent(char **out, rl_archive *archive)
+{
+	char *contact = NULL;
+	int error = rl_config_get_string(&contact, archive, "redline.contact");
+
+	if (error < 0 && error != RL_ENOTFOUND)
+		return error;
+	rl_error_clear();
+	if (asprintf(out, "redline/%s (+%s)", REDLINE_VERSION,
+		     contact ? contact : "set a contact with: git config redline.contact URL") < 0)
+		*out = NULL;
+	free(contact);
+	return *out ? 0 : rl_error_set(RL_ENOMEM, "out of memory");
+}
+
+int rl_run_cycle(rl_run_summary *out, rl_archive *archive, const rl_run_opts *opts)
+{
+	struct cycle cy;
+	rl_strvec names = RL_STRVEC_INIT;
+	rl_fetcher_opts fo = { 0 };
+	int error;
+
+	memset(&cy, 0, sizeof(cy));
+	memset(out, 0, sizeof(*out));
+	cy.archive = archive;
+	cy.opts = opts;
+	cy.now = opts->now ? opts->now : (int64_t)time(NULL);
+	/* For benchmarks: measure full GETs of unchanged pages. */
+	cy.unconditional = getenv("REDLINE_NO_CONDITIONAL") != NULL;
+	if ((error = rl_config_source_list(&names, archive)) < 0 ||
+	    (error = default_user_agent(&cy.user_agent, archive)) < 0)
+		goto done;
+	for (size_t i = 0; i < opts->n_names; i++) {
+		int known = 0;
+		for (size_t k = 0; k < names.n; k++)
+			known |= strcmp(names.v[k], opts->names[i]) == 0;
+		if (!known) {
+			error = rl_error_set(RL_ENOTFOUND, "no source named '%s' (see 'redline sources')",
+					     opts->names[i]);
+			goto done;
+		}
+	}
+	if ((cy.jobs = calloc(names.n + 1, sizeof(*cy.jobs))) == NULL) {
+		error = rl_error_set(RL_ENOMEM, "out of memory");
+		goto done;
+	}
+	fo.max_total_connections = opts->max_total_connections;
+	fo.max_host_connections = opts->max_host_connections;
+	fo.user_agent = cy.user_agent;
+	if ((error = rl_fetcher_new(&cy.fetcher, &fo)) < 0)
+		goto done;
+	for (size_t i = 0; i < names.n; i++) {
+		struct job *job = &cy.jobs[cy.n_jobs];
+		rl_fetch_request req;
+		int due;
+
+		if (opts->n_names && !job_is_named(opts, names.v[i]))
+			continue;
+		job->cycle = &cy;
+		if ((error = rl_config_source_load(&job->cfg, archive, names.v[i])) < 0 ||
+		    (error = rl_fetch_state_load(&job->fs, archive, names.v[i])) < 0) {
+			job_free(job);
+			goto done;
+		}
+		cy.n_jobs++;
+		if (job->cfg->url == NULL)
+			continue; /* fed by `ingest` only */
+		due = opts->n_names > 0 || job->fs->next_due <= cy.now;
+		if (!due && !(job->cfg->follow && run_follow_any_due(job, cy.now)))
+			continue;
+		job->active = 1;
+		cy.summary.sources++;
+		run_request_from_config(&req, job, job->cfg->url);
+		if (!cy.unconditional) {
+			req.etag = job->fs->etag;
+			req.last_modified = job->fs->last_modified;
+		}
+		if ((error = rl_fetcher_add(cy.fetcher, &req, on_listing, job)) < 0) {
+			run_fail(job, 0, 0, rl_error_last());
+			error = 0;
+			continue;
+		}
+		job->pending++;
+	}
+	/* A stop request ends the cycle between callbacks: a commit in progress
+	 * has finished by then; unfinished transfers are dropped unrecorded. */
+	while (rl_fetcher_pending(cy.fetcher) > 0 && !(opts->stop && *opts->stop)) {
+		if ((error = rl_fetcher_run(cy.fetcher, 1000)) < 0)
+			goto done;
+	}
+	for (size_t i = 0; i < cy.n_jobs; i++) {
+		struct job *job = &cy.jobs[i];
+		if (job->active && (error = rl_fetch_state_save(job->fs, archive)) < 0)
+			goto done;
+	}
+done:
+	*out = cy.summary;
+	rl_fetcher_free(cy.fetcher);
+	for (size_t i = 0; cy.jobs && i < cy.n_jobs; i++)
+		job_free(&cy.jobs[i]);
+	free(cy.jobs);
+	free(cy.user_agent);
+	rl_strvec_release(&names);
+	return error;
+}
+
+int rl_run_next_due(int64_t *seconds, rl_archive *archive, int64_t now)
+{
+	rl_strvec names = RL_STRVEC_INIT;
+	int64_t best = -1;
+	int error;
+
+	if ((error = rl_config_source_list(&names, archive)) < 0)
+		return error;
+	for (size_t i = 0; i < names.n; i++) {
+		rl_fetch_state *fs = NULL;
+		rl_source_config *cfg = NULL;
+		if (rl_config_source_load(&cfg, archive, names.v[i]) == 0 && cfg->url &&
+		    rl_fetch_state_load(&fs, archive, names.v[i]) == 0) {
+			int64_t due = fs->next_due;
+			for (size_t f = 0; cfg->follow && f < fs->n_follow; f++) {
+				int64_t next = rl_follow_next_check(&fs->follow[f]);
+				if (next >= 0 && next < due)
+					due = next;
+			}
+			if (best < 0 || due < best)
+				best = due;
+		}
+		rl_fetch_state_free(fs);
+		rl_source_config_free(cfg);
+	}
+	rl_error_clear();
+	rl_strvec_release(&names);
+	*seconds = best < 0 ? -1 : (best <= now ? 0 : best - now);
+	return 0;
+}

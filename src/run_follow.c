@@ -1,0 +1,244 @@
+/*
+ * run_follow.c - following stories to their article pages.
+ *
+ * Listings show headlines and leads; stories are rewritten on their article
+ * pages.  For a source with `follow`, the article of each new story is
+ * fetched at once and the article of each story still on the listing again
+ * on a schedule that slows as it ages (schedule.h), conditionally (ETag /
+ * Last-Modified).  The article's main text becomes the story's body; a story
+ * whose article is not due keeps the body the archive has.  An article that
+ * answers 404 or 410 marks its story removed: a stealth deletion is news.
+ */
+#include "run_internal.h"
+#include "redline/error.h"
+#include "redline/extract.h"
+#include "redline/normalise.h"
+#include "redline/snapshot.h"
+#include "redline/timeutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int is_due(const rl_follow_entry *f, int64_t now)
+{
+	int64_t next = rl_follow_next_check(f);
+	return next >= 0 && next <= now;
+}
+
+int run_follow_any_due(const struct job *job, int64_t now)
+{
+	for (size_t i = 0; i < job->fs->n_follow; i++)
+		if (job->fs->follow[i].on_page && is_due(&job->fs->follow[i], now))
+			return 1;
+	return 0;
+}
+
+static char *removed_status(long status, int64_t now)
+{
+	char when[RL_TIME_ISO_SIZE], *s = NULL;
+
+	rl_time_format_iso8601(when, now);
+	if (asprintf(&s, "removed (HTTP %ld, %s)", status, when) < 0)
+		return NULL;
+	return s;
+}
+
+static void job_articles_done(struct job *job);
+
+static void on_article(rl_fetch_response *r, void *userdata)
+{
+	struct article *a = userdata;
+	struct job *job = a->job;
+	struct cycle *cy = job->cycle;
+	rl_follow_entry *f = rl_fetch_state_follow_find(job->fs, a->id);
+	rl_item *it = job->due_only ? NULL : &job->items.v[a->item];
+
+	job->pending--;
+	if (r == NULL || f == NULL)
+		goto done;
+	run_count_request(cy, job->cfg->name, r);
+	f->last_checked = cy->now;
+	if (r->result == RL_FETCH_HTTP_ERROR && (r->status == 404 || r->status == 410)) {
+		char *status = removed_status(r->status, cy->now);
+		f->removed = 1;
+		if (it) {
+			it->keep |= RL_KEEP_BODY;
+			free(it->status);
+			it->status = status;
+		} else {
+			a->status = status;
+			a->changed = 1;
+		}
+	} else if (r->result == RL_FETCH_OK && !r->not_modified) {
+		rl_extract_opts xo = { 0 };
+		rl_item article = { 0 };
+		xo.base_url = r->effective_url;
+		xo.charset = r->charset;
+		if (rl_extract_article(&article, r->body, r->body_len, &xo) == 0 && article.body &&
+		    *article.body) {
+			if (it) {
+				free(it->body);
+				it->body = article.body;
+				article.body = NULL;
+				it->keep &= ~RL_KEEP_BODY;
+				if (it->title == NULL && article.title) {
+					it->title = article.title;
+					article.title = NULL;
+				}
+			} else {
+				a->body = article.body;
+				article.body = NULL;
+				a->changed = 1;
+			}
+			free(f->etag);
+			free(f->last_modified);
+			f->etag = r->etag ? strdup(r->etag) : NULL;
+			f->last_modified = r->last_modified ? strdup(r->last_modified) : NULL;
+		} else if (it) {
+			it->keep |= RL_KEEP_BODY; /* an unreadable article changes nothing */
+		}
+		rl_error_clear();
+		rl_item_clear(&article);
+	} else if (it) {
+		/* 304 or a failure: the archive's body stands. */
+		it->keep |= RL_KEEP_BODY;
+	}
+done:
+	rl_fetch_response_free(r);
+	if (job->pending == 0)
+		job_articles_done(job);
+}
+
+static int queue_article(struct job *job, size_t item, const char *id, rl_follow_entry *f)
+{
+	struct article *a = &job->articles[job->n_articles];
+	rl_fetch_request req;
+
+	memset(a, 0, sizeof(*a));
+	a->job = job;
+	a->item = item;
+	snprintf(a->id, sizeof(a->id), "%s", id);
+	run_request_from_config(&req, job, f->url);
+	req.allow_file = 0; /* article links come from the page: never file:// */
+	req.etag = f->etag;
+	req.last_modified = f->last_modified;
+	if (rl_fetcher_add(job->cycle->fetcher, &req, on_article, a) < 0) {
+		rl_error_clear();
+		return 0;
+	}
+	job->n_articles++;
+	job->pending++;
+	return 1;
+}
+
+size_t run_follow_listing(struct job *job)
+{
+	struct cycle *cy = job->cycle;
+	size_t queued = 0;
+
+	if ((job->articles = calloc(job->items.n + 1, sizeof(*job->articles))) == NULL)
+		return 0;
+	for (size_t i = 0; i < job->fs->n_follow; i++)
+		job->fs->follow[i].on_page = 0;
+	for (size_t i = 0; i < job->items.n; i++) {
+		rl_item *it = &job->items.v[i];
+		char *url = NULL, id[13];
+		rl_follow_entry *f;
+
+		if (it->link == NULL || rl_normalise_url(&url, it->link, job->listing_url) < 0) {
+			rl_error_clear();
+			continue;
+		}
+		/* The same identity the pipeline will give it (snapshot.c). */
+		rl_snapshot_id_for_key(id, it->guid && *it->guid ? it->guid : url);
+		f = rl_fetch_state_follow_find(job->fs, id);
+		if (f == NULL && rl_fetch_state_follow_add(&f, job->fs, id, url, cy->now) < 0) {
+			free(url);
+			continue;
+		}
+		free(url);
+		f->on_page = 1;
+		if (f->removed) {
+			it->keep |= RL_KEEP_HEADER | RL_KEEP_BODY;
+			continue;
+		}
+		if (is_due(f, cy->now))
+			queued += (size_t)queue_article(job, i, id, f);
+		else
+			it->keep |= RL_KEEP_BODY;
+	}
+	return queued;
+}
+
+size_t run_follow_due(struct job *job)
+{
+	struct cycle *cy = job->cycle;
+	size_t queued = 0;
+
+	job->due_only = 1;
+	if ((job->articles = calloc(job->fs->n_follow + 1, sizeof(*job->articles))) == NULL)
+		return 0;
+	for (size_t i = 0; i < job->fs->n_follow; i++) {
+		rl_follow_entry *f = &job->fs->follow[i];
+		if (f->on_page && is_due(f, cy->now))
+			queued += (size_t)queue_article(job, SIZE_MAX, f->id, f);
+	}
+	return queued;
+}
+
+static void commit_due_articles(struct job *job)
+{
+	struct cycle *cy = job->cycle;
+	rl_ingest_opts opts = { 0 };
+	int committed = 0, failed = 0;
+
+	opts.time = cy->now;
+	opts.source_url = job->cfg->url;
+	opts.no_hooks = cy->opts->no_hooks;
+	for (size_t i = 0; i < job->n_articles; i++) {
+		struct article *a = &job->articles[i];
+		rl_ingest_result *r = NULL;
+		int error;
+
+		if (!a->changed)
+			continue;
+		error = rl_ingest_story(&r, cy->archive, job->cfg->name, a->id, a->body, a->status,
+					&opts);
+		if (error == RL_ENOTFOUND) {
+			rl_error_clear(); /* it left the page meanwhile */
+		} else if (error < 0) {
+			run_emit(cy, job->cfg->name, RL_RUN_FAILED, job->cfg->url, 0, rl_error_last(),
+				 NULL);
+			failed = 1;
+		} else if (r->committed) {
+			committed = 1;
+			cy->summary.changes += r->n_changes;
+			job->fs->last_change = cy->now;
+			run_emit(cy, job->cfg->name, RL_RUN_CHANGED, job->cfg->url, 200, NULL, r);
+		}
+		rl_ingest_result_free(r);
+	}
+	if (failed)
+		cy->summary.failed++;
+	else if (committed)
+		cy->summary.changed++;
+	else
+		cy->summary.unchanged++;
+	rl_fetch_state_succeed(job->fs, cy->now, job->cfg->every_seconds, (int)job->listing_status);
+	if (!committed && !failed)
+		run_emit(cy, job->cfg->name, RL_RUN_NOT_MODIFIED, job->cfg->url, job->listing_status,
+			 NULL, NULL);
+}
+
+static void job_articles_done(struct job *job)
+{
+	if (job->due_only)
+		commit_due_articles(job);
+	else
+		run_ingest_items(job);
+	for (size_t i = 0; i < job->n_articles; i++) {
+		free(job->articles[i].body);
+		free(job->articles[i].status);
+	}
+}

@@ -1,0 +1,228 @@
+/*
+ * snapshot.c - normalising extracted items and rendering story files.
+ */
+#include "redline/snapshot.h"
+#include "redline/buf.h"
+#include "redline/error.h"
+#include "redline/sentence.h"
+#include "redline/timeutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define STORY_MAX (RL_NORMALISE_MAX + 64 * 1024)
+
+/* Header values are one line: any newline becomes a space. */
+static void one_line(char *s)
+{
+	for (; s && *s; s++)
+		if (*s == '\n' || *s == '\r' || *s == '\t')
+			*s = ' ';
+}
+
+/* Cuts `s` to at most `max` bytes at a space, never inside a UTF-8 sequence. */
+static void cut_at_word(char *s, size_t max)
+{
+	size_t len = strlen(s), cut;
+
+	if (len <= max)
+		return;
+	cut = max;
+	while (cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80)
+		cut--;
+	for (size_t i = cut; i > max / 2; i--) {
+		if (s[i] == ' ') {
+			cut = i;
+			break;
+		}
+	}
+	s[cut] = '\0';
+	while (cut > 0 && s[cut - 1] == ' ')
+		s[--cut] = '\0';
+}
+
+static int normalise_field(char **field, const rl_normaliser *normaliser)
+{
+	char *out = NULL;
+	int error;
+
+	if (*field == NULL)
+		return 0;
+	if ((error = rl_normaliser_text(&out, normaliser, *field, strlen(*field))) < 0)
+		return error;
+	free(*field);
+	*field = out;
+	if (**field == '\0') {
+		free(*field);
+		*field = NULL;
+	}
+	return 0;
+}
+
+/* A title for a story that has none: its first sentence, after the dateline. */
+static int title_from_body(rl_item *item)
+{
+	rl_strvec sentences = RL_STRVEC_INIT;
+	size_t first_line = strcspn(item->body, "\n");
+	char *para = NULL;
+	const char *start;
+	int error;
+
+	if ((para = rl_strndup(item->body, first_line)) == NULL)
+		return RL_ENOMEM;
+	if ((error = rl_sentence_split(&sentences, para)) < 0)
+		goto done;
+	start = sentences.n ? sentences.v[0] : para;
+	{
+		/* "KYIV (ANP) - De ..." -> "De ..." */
+		const char *dash = strstr(start, ") - ");
+		const char *paren = strchr(start, '(');
+		if (dash && paren && paren < dash && dash - start < 80)
+			start = dash + 4;
+	}
+	if ((item->title = rl_strdup(start)) == NULL)
+		error = RL_ENOMEM;
+done:
+	free(para);
+	rl_strvec_release(&sentences);
+	return error;
+}
+
+static int prepare_one(rl_item *item, const rl_normaliser *normaliser, const char *base_url)
+{
+	int error;
+
+	if ((error = normalise_field(&item->title, normaliser)) < 0 ||
+	    (error = normalise_field(&item->body, normaliser)) < 0 ||
+	    (error = normalise_field(&item->guid, normaliser)) < 0)
+		return error;
+	one_line(item->title);
+	one_line(item->guid);
+	if (item->link) {
+		char *url = NULL;
+		one_line(item->link);
+		if (rl_normalise_url(&url, item->link, base_url) == 0)
+			item->url = url;
+		rl_error_clear(); /* an unusable link (javascript:, mailto:) is no link */
+	}
+	if (item->url == NULL && item->guid &&
+	    (strncmp(item->guid, "http://", 7) == 0 || strncmp(item->guid, "https://", 8) == 0)) {
+		if (rl_normalise_url(&item->url, item->guid, NULL) < 0)
+			rl_error_clear();
+	}
+	if (item->title == NULL && item->body && !(item->keep & RL_KEEP_HEADER) &&
+	    (error = title_from_body(item)) < 0)
+		return error;
+	if (item->title)
+		cut_at_word(item->title, RL_TITLE_MAX);
+	if (item->guid && *item->guid)
+		item->key = rl_strdup(item->guid);
+	else if (item->url)
+		item->key = rl_strdup(item->url);
+	if ((item->guid || item->url) && item->key == NULL)
+		return RL_ENOMEM;
+	return 0;
+}
+
+int rl_snapshot_prepare(rl_item_list *items, const rl_normaliser *normaliser, const char *base_url)
+{
+	size_t kept = 0;
+	int error;
+
+	for (size_t i = 0; i < items->n; i++)
+		if ((error = prepare_one(&items->v[i], normaliser, base_url)) < 0)
+			return error;
+	for (size_t i = 0; i < items->n; i++) {
+		rl_item *it = &items->v[i];
+		int drop = it->title == NULL && it->body == NULL && it->keep == 0;
+
+		for (size_t j = 0; !drop && it->key && j < kept; j++)
+			drop = items->v[j].key && strcmp(items->v[j].key, it->key) == 0;
+		if (drop) {
+			rl_item_clear(it);
+			continue;
+		}
+		if (kept != i) {
+			items->v[kept] = *it;
+			memset(it, 0, sizeof(*it));
+		}
+		kept++;
+	}
+	items->n = kept;
+	return 0;
+}
+
+int rl_snapshot_render(rl_item *item, const char *source, int64_t first_seen, const char *status)
+{
+	rl_buf out = RL_BUF_INIT(STORY_MAX);
+	rl_strvec sentences = RL_STRVEC_INIT;
+	char when[RL_TIME_ISO_SIZE];
+	int error = 0;
+
+	rl_time_format_iso8601(when, first_seen);
+	if ((error = rl_buf_printf(&out, "Title: %s\n", item->title ? item->title : "")) < 0 ||
+	    (item->url && (error = rl_buf_printf(&out, "URL: %s\n", item->url)) < 0) ||
+	    (item->guid && (!item->url || strcmp(item->guid, item->url) != 0) &&
+	     (error = rl_buf_printf(&out, "GUID: %s\n", item->guid)) < 0) ||
+	    (error = rl_buf_printf(&out, "Source: %s\nFirst-Seen: %s\nId: %s\n", source, when,
+				   item->id)) < 0 ||
+	    (status && (error = rl_buf_printf(&out, "Status: %s\n", status)) < 0))
+		goto done;
+	for (const char *p = item->body; p && *p;) {
+		size_t len = strcspn(p, "\n");
+		char *para = rl_strndup(p, len);
+
+		if (para == NULL) {
+			error = RL_ENOMEM;
+			goto done;
+		}
+		error = rl_sentence_split(&sentences, para);
+		free(para);
+		if (error < 0 || (error = rl_buf_putc(&out, '\n')) < 0)
+			goto done;
+		for (size_t i = 0; i < sentences.n; i++)
+			if ((error = rl_buf_printf(&out, "%s\n", sentences.v[i])) < 0)
+				goto done;
+		rl_strvec_release(&sentences);
+		p += len;
+		while (*p == '\n')
+			p++;
+	}
+	item->hash = rl_hash128_bytes(out.ptr, out.len);
+	free(item->text);
+	item->text = rl_buf_detach(&out);
+done:
+	rl_strvec_release(&sentences);
+	rl_buf_release(&out);
+	return error;
+}
+
+static void id_from_hash(char out[13], uint64_t h)
+{
+	snprintf(out, 13, "%012llx", (unsigned long long)(h >> 16));
+}
+
+void rl_snapshot_id_for_key(char out[13], const char *key)
+{
+	rl_buf b = RL_BUF_INIT(SIZE_MAX / 2);
+	if (rl_buf_printf(&b, "key\n%s", key) < 0) {
+		id_from_hash(out, rl_hash64_bytes(key, strlen(key)));
+		return;
+	}
+	id_from_hash(out, rl_hash64_bytes(b.ptr, b.len));
+	rl_buf_release(&b);
+}
+
+void rl_snapshot_id_for_new(char out[13], const char *source, int64_t first_seen,
+			    const char *title, unsigned salt)
+{
+	rl_buf b = RL_BUF_INIT(SIZE_MAX / 2);
+	if (rl_buf_printf(&b, "new\n%s\n%lld\n%s\n%u", source, (long long)first_seen,
+			  title ? title : "", salt) < 0) {
+		id_from_hash(out, rl_hash64_bytes(title, title ? strlen(title) : 0) + salt);
+		return;
+	}
+	id_from_hash(out, rl_hash64_bytes(b.ptr, b.len));
+	rl_buf_release(&b);
+}

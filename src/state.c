@@ -1,0 +1,545 @@
+/*
+ * state.c - the change-detection cache of a source, and its rebuild from HEAD.
+ *
+ * Invariant: a loaded state always describes HEAD.  rl_state_load() checks
+ * the recorded subtree id against HEAD's and rebuilds when they differ, so
+ * a commit made by plain git, a lost file or a crash between commit and
+ * save can never make redline miss or invent a change.
+ */
+#include "redline/state.h"
+#include "redline/buf.h"
+#include "redline/error.h"
+#include "redline/file.h"
+#include "redline/timeutil.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define STATE_VERSION 1
+#define STATE_FILE_MAX (64u * 1024 * 1024)
+#define STORY_FILE_MAX (16u * 1024 * 1024)
+#define INDEX_FILE_MAX (8u * 1024 * 1024)
+
+static int state_path(char *out, size_t size, rl_archive *archive, const char *source,
+		      const char *ext)
+{
+	const char *dir = rl_archive_state_dir(archive);
+	int error;
+
+	if (dir == NULL)
+		return rl_error_last_code() ? rl_error_last_code() : RL_EIO;
+	if ((size_t)snprintf(out, size, "%s/state", dir) >= size)
+		return rl_error_set(RL_EINVAL, "state path too long for source '%s'", source);
+	if ((error = rl_mkdir_p(out)) < 0)
+		return error;
+	if ((size_t)snprintf(out, size, "%s/state/%s.%s", dir, source, ext) >= size)
+		return rl_error_set(RL_EINVAL, "state path too long for source '%s'", source);
+	return 0;
+}
+
+static int state_new(rl_state **out, const char *source)
+{
+	rl_state *s = calloc(1, sizeof(*s));
+	if (s == NULL || (s->source = strdup(source)) == NULL) {
+		free(s);
+		return rl_error_set(RL_ENOMEM, "out of memory");
+	}
+	*out = s;
+	return 0;
+}
+
+void rl_state_item_clear(rl_state_item *item)
+{
+	free(item->path);
+	free(item->key);
+	free(item->title);
+	memset(item, 0, sizeof(*item));
+}
+
+void rl_state_free(rl_state *state)
+{
+	if (state == NULL)
+		return;
+	for (size_t i = 0; i < state->n; i++)
+		rl_state_item_clear(&state->items[i]);
+	free(state->items);
+	free(state->source);
+	free(state);
+}
+
+int rl_state_push(rl_state *state, const rl_state_item *item)
+{
+	rl_state_item *dst;
+
+	if (state->n == state->cap) {
+		size_t cap = state->cap ? state->cap * 2 : 32;
+		rl_state_item *v = realloc(state->items, cap * sizeof(*v));
+		if (v == NULL)
+			return rl_error_set(RL_ENOMEM, "out of memory");
+		state->items = v;
+		state->cap = cap;
+	}
+	dst = &state->items[state->n];
+	memset(dst, 0, sizeof(*dst));
+	memcpy(dst->id, item->id, RL_ID_SIZE);
+	dst->id[RL_ID_SIZE - 1] = '\0';
+	dst->first_seen = item->first_seen;
+	dst->hash = item->hash;
+	if ((item->path && !(dst->path = strdup(item->path))) ||
+	    (item->key && !(dst->key = strdup(item->key))) ||
+	    (item->title && !(dst->title = strdup(item->title)))) {
+		rl_state_item_clear(dst);
+		return rl_error_set(RL_ENOMEM, "out of memory");
+	}
+	state->n++;
+	return 0;
+}
+
+rl_state_item *rl_state_find(const rl_state *state, const char *id)
+{
+	/* Pages hold tens to a few thousand stories: a scan is cheaper than a map. */
+	for (size_t i = 0; i < state->n; i++)
+		if (strcmp(state->items[i].id, id) == 0)
+			return &state->items[i];
+	return NULL;
+}
+
+int rl_state_source_tree(git_oid *out, rl_archive *archive, const char *source)
+{
+	git_repository *repo = rl_archive_repo(archive);
+	git_commit *commit = NULL;
+	git_tree *tree = NULL;
+	git_tree_entry *entry = NULL;
+	git_oid head;
+	int error, gerr;
+
+	memset(out, 0, sizeof(*out));
+	if ((error = rl_archive_head(&head, archive)) == RL_ENOTFOUND) {
+		rl_error_clear();
+		return 0;
+	}
+	if (error < 0)
+		return error;
+	if ((gerr = git_commit_lookup(&commit, repo, &head)) < 0 ||
+	    (gerr = git_commit_tree(&tree, commit)) < 0) {
+		error = rl_error_set_git(gerr, "cannot read HEAD");
+		goto done;
+	}
+	gerr = git_tree_entry_bypath(&entry, tree, source);
+	if (gerr == 0 && git_tree_entry_type(entry) == GIT_OBJECT_TREE)
+		git_oid_cpy(out, git_tree_entry_id(entry));
+	else if (gerr < 0 && gerr != GIT_ENOTFOUND)
+		error = rl_error_set_git(gerr, "cannot read '%s' in HEAD", source);
+done:
+	git_tree_entry_free(entry);
+	git_tree_free(tree);
+	git_commit_free(commit);
+	return error;
+}
+
+/* --- story file headers ------------------------------------------------ */
+
+static char *header_value(const char *text, size_t len, const char *name)
+{
+	size_t nlen = strlen(name);
+	const char *p = text, *end = text + len;
+
+	while (p < end && *p != '\n') {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		if (eol == NULL)
+			eol = end;
+		if ((size_t)(eol - p) > nlen + 1 && memcmp(p, name, nlen) == 0 && p[nlen] == ':' &&
+		    p[nlen + 1] == ' ')
+			return strndup(p + nlen + 2, (size_t)(eol - p - nlen - 2));
+		p = eol + 1;
+	}
+	return NULL;
+}
+
+int rl_state_parse_story_header(char **title, char **url, char **guid, int64_t *first_seen,
+				const char *text, size_t len)
+{
+	char *seen = header_value(text, len, "First-Seen");
+	int error = 0;
+
+	if (title)
+		*title = header_value(text, len, "Title");
+	if (url)
+		*url = header_value(text, len, "URL");
+	if (guid)
+		*guid = header_value(text, len, "GUID");
+	if (first_seen) {
+		*first_seen = 0;
+		if (seen == NULL || rl_time_parse_iso8601(first_seen, seen) < 0)
+			error = rl_error_set(RL_EPARSE, "story file has no valid First-Seen header");
+	}
+	free(seen);
+	return error;
+}
+
+/* --- rebuild from HEAD ------------------------------------------------- */
+
+struct walk_ctx {
+	const char *source;
+	rl_buf ids;                /* "id<TAB>path\n" lines */
+	int error;
+};
+
+static int collect_story(const char *root, const git_tree_entry *entry, void *payload)
+{
+	struct walk_ctx *ctx = payload;
+	const char *name = git_tree_entry_name(entry);
+	size_t len = strlen(name);
+
+	if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB || len < 17 ||
+	    strcmp(name + len - 4, ".txt") != 0 || name[len - 17] != '-')
+		return 0;
+	if ((ctx->error = rl_buf_printf(&ctx->ids, "%.12s\t%s/%s%s\n", name + len - 16,
+					ctx->source, root, name)) < 0)
+		return -1;
+	return 0;
+}
+
+static int load_story(rl_state_item *item, git_repository *repo, git_tree *tree,
+		      const char *path)
+{
+	git_tree_entry *entry = NULL;
+	git_blob *blob = NULL;
+	char *url = NULL, *guid = NULL;
+	const char *text;
+	size_t len;
+	int error = 0, gerr;
+
+	if ((gerr = git_tree_entry_bypath(&entry, tree, path)) < 0 ||
+	    (gerr = git_blob_lookup(&blob, repo, git_tree_entry_id(entry))) < 0) {
+		error = rl_error_set_git(gerr, "cannot read '%s'", path);
+		goto done;
+	}
+	text = git_blob_rawcontent(blob);
+	len = (size_t)git_blob_rawsize(blob);
+	item->hash = rl_hash128_bytes(text, len);
+	if ((item->path = strdup(path)) == NULL) {
+		error = rl_error_set(RL_ENOMEM, "out of memory");
+		goto done;
+	}
+	if ((error = rl_state_parse_story_header(&item->title, &url, &guid, &item->first_seen,
+						 text, len)) < 0) {
+		rl_error_set(RL_EPARSE, "'%s' has no valid First-Seen header", path);
+		goto done;
+	}
+	item->key = guid ? guid : url;
+	guid == NULL ? (url = NULL) : (guid = NULL);
+done:
+	free(url);
+	free(guid);
+	git_blob_free(blob);
+	git_tree_entry_free(entry);
+	return error;
+}
+
+static const char *find_known(const char *ids, size_t len, const char *id)
+{
+	char needle[RL_ID_SIZE + 2];
+	const char *p = ids;
+
+	snprintf(needle, sizeof(needle), "%s\t", id);
+	if (len >= 13 && strncmp(ids, needle, 13) == 0)
+		return ids + 13;
+	snprintf(needle, sizeof(needle), "\n%s", id);
+	while ((p = memmem(p, len - (size_t)(p - ids), needle, 13)) != NULL) {
+		if (p + 13 < ids + len && p[13] == '\t')
+			return p + 14;
+		p++;
+	}
+	return NULL;
+}
+
+int rl_state_rebuild(rl_state **out, rl_archive *archive, const char *source)
+{
+	git_repository *repo = rl_archive_repo(archive);
+	git_commit *commit = NULL;
+	git_tree *tree = NULL, *subtree = NULL;
+	rl_state *s = NULL;
+	rl_buf index = RL_BUF_INIT(INDEX_FILE_MAX);
+	struct walk_ctx ctx = { source, RL_BUF_INIT(1u << 30), 0 };
+	char ids_path[4096], index_path[1024];
+	git_oid head;
+	int error, gerr;
+
+	*out = NULL;
+	if ((error = state_new(&s, source)) < 0)
+		goto done;
+	s->rebuilt = 1;
+	if ((error = rl_archive_head(&head, archive)) == RL_ENOTFOUND) {
+		rl_error_clear();
+		error = 0;
+		goto save_ids;
+	}
+	if (error < 0)
+		goto done;
+	if ((gerr = git_commit_lookup(&commit, repo, &head)) < 0 ||
+	    (gerr = git_commit_tree(&tree, commit)) < 0) {
+		error = rl_error_set_git(gerr, "cannot read HEAD");
+		goto done;
+	}
+	if ((error = rl_state_source_tree(&s->tree, archive, source)) < 0)
+		goto done;
+	if (git_oid_is_zero(&s->tree))
+		goto save_ids;
+	if ((gerr = git_tree_lookup(&subtree, repo, &s->tree)) < 0 ||
+	    (gerr = git_tree_walk(subtree, GIT_TREEWALK_PRE, collect_story, &ctx)) < 0) {
+		error = ctx.error ? ctx.error : rl_error_set_git(gerr, "cannot walk '%s'", source);
+		goto done;
+	}
+	snprintf(index_path, sizeof(index_path), "%s/INDEX", source);
+	error = rl_archive_read(&index, archive, &head, index_path);
+	if (error == RL_ENOTFOUND) {
+		rl_error_clear();
+		error = 0;
+	}
+	if (error < 0)
+		goto done;
+	for (char *line = index.ptr; line && *line;) {
+		char *eol = strchr(line, '\n');
+		rl_state_item item = { { 0 }, NULL, NULL, NULL, 0, { 0, 0 } };
+		const char *path;
+		size_t path_len;
+
+		if (eol)
+			*eol = '\0';
+		if (strlen(line) >= 12 && (line[12] == ' ' || line[12] == '\0')) {
+			memcpy(item.id, line, 12);
+			path = find_known(ctx.ids.ptr ? ctx.ids.ptr : "", ctx.ids.len, item.id);
+			if (path == NULL) {
+				error = rl_error_set(RL_EPARSE, "%s lists '%s' but no story file has that id",
+						     index_path, item.id);
+				goto done;
+			}
+			path_len = strcspn(path, "\n");
+			{
+				char *p = strndup(path, path_len);
+				if (p == NULL) {
+					error = rl_error_set(RL_ENOMEM, "out of memory");
+					goto done;
+				}
+				error = load_story(&item, repo, tree, p);
+				free(p);
+			}
+			if (error == 0)
+				error = rl_state_push(s, &item);
+			rl_state_item_clear(&item);
+			if (error < 0)
+				goto done;
+		}
+		line = eol ? eol + 1 : NULL;
+	}
+save_ids:
+	if ((error = state_path(ids_path, sizeof(ids_path), archive, source, "ids")) < 0 ||
+	    (error = rl_file_write_atomic(ids_path, ctx.ids.ptr ? ctx.ids.ptr : "", ctx.ids.len)) < 0)
+		goto done;
+	*out = s;
+	s = NULL;
+done:
+	rl_state_free(s);
+	rl_buf_release(&index);
+	rl_buf_release(&ctx.ids);
+	git_tree_free(subtree);
+	git_tree_free(tree);
+	git_commit_free(commit);
+	return error;
+}
+
+/* --- the JSON cache ---------------------------------------------------- */
+
+static int parse_state(rl_state *s, json_t *root)
+{
+	json_t *items, *v;
+	const char *tree, *snapshot;
+	size_t i;
+
+	if (json_integer_value(json_object_get(root, "version")) != STATE_VERSION ||
+	    (tree = json_string_value(json_object_get(root, "tree"))) == NULL ||
+	    git_oid_fromstrn(&s->tree, tree, strlen(tree)) < 0 ||
+	    !json_is_array(items = json_object_get(root, "items")))
+		return RL_EPARSE;
+	if ((snapshot = json_string_value(json_object_get(root, "snapshot"))) != NULL) {
+		if (rl_hash128_parse(&s->snapshot, snapshot) < 0)
+			return RL_EPARSE;
+		s->has_snapshot = 1;
+	}
+	json_array_foreach(items, i, v) {
+		rl_state_item item = { { 0 }, NULL, NULL, NULL, 0, { 0, 0 } };
+		const char *id = json_string_value(json_object_get(v, "id"));
+		const char *hash = json_string_value(json_object_get(v, "hash"));
+		int error;
+
+		if (id == NULL || strlen(id) != 12 || hash == NULL ||
+		    rl_hash128_parse(&item.hash, hash) < 0 ||
+		    json_string_value(json_object_get(v, "path")) == NULL)
+			return RL_EPARSE;
+		memcpy(item.id, id, 12);
+		item.path = (char *)json_string_value(json_object_get(v, "path"));
+		item.key = (char *)json_string_value(json_object_get(v, "key"));
+		item.title = (char *)json_string_value(json_object_get(v, "title"));
+		item.first_seen = json_integer_value(json_object_get(v, "first_seen"));
+		if ((error = rl_state_push(s, &item)) < 0)
+			return error;
+	}
+	return 0;
+}
+
+int rl_state_load(rl_state **out, rl_archive *archive, const char *source)
+{
+	char path[4096], ids_path[4096];
+	rl_buf text = RL_BUF_INIT(STATE_FILE_MAX);
+	rl_state *s = NULL;
+	json_t *root = NULL;
+	git_oid head_tree;
+	int error;
+
+	*out = NULL;
+	if ((error = state_path(path, sizeof(path), archive, source, "json")) < 0 ||
+	    (error = state_path(ids_path, sizeof(ids_path), archive, source, "ids")) < 0 ||
+	    (error = rl_state_source_tree(&head_tree, archive, source)) < 0)
+		return error;
+	if (access(ids_path, R_OK) != 0 || rl_file_read(&text, path) < 0 ||
+	    (root = json_loadb(text.ptr, text.len, 0, NULL)) == NULL || state_new(&s, source) < 0 ||
+	    parse_state(s, root) < 0 || !git_oid_equal(&s->tree, &head_tree)) {
+		/* Missing, unreadable, or about another tree: HEAD is the truth. */
+		rl_state_free(s);
+		s = NULL;
+		rl_error_clear();
+		error = rl_state_rebuild(&s, archive, source);
+	}
+	json_decref(root);
+	rl_buf_release(&text);
+	if (error == 0)
+		*out = s;
+	return error;
+}
+
+int rl_state_save(const rl_state *state, rl_archive *archive)
+{
+	char path[4096], tree[GIT_OID_HEXSZ + 1], hex[RL_HASH_HEX_SIZE];
+	json_t *root = json_object(), *items = json_array();
+	char *text = NULL;
+	int error = 0;
+
+	if (root == NULL || items == NULL)
+		goto oom;
+	git_oid_tostr(tree, sizeof(tree), &state->tree);
+	json_object_set_new(root, "version", json_integer(STATE_VERSION));
+	json_object_set_new(root, "source", json_string(state->source));
+	json_object_set_new(root, "tree", json_string(tree));
+	if (state->has_snapshot) {
+		rl_hash128_hex(hex, state->snapshot);
+		json_object_set_new(root, "snapshot", json_string(hex));
+	}
+	for (size_t i = 0; i < state->n; i++) {
+		const rl_state_item *it = &state->items[i];
+		json_t *o = json_object();
+		if (o == NULL || json_array_append_new(items, o) < 0)
+			goto oom;
+		rl_hash128_hex(hex, it->hash);
+		json_object_set_new(o, "id", json_string(it->id));
+		json_object_set_new(o, "hash", json_string(hex));
+		json_object_set_new(o, "path", json_string(it->path));
+		if (it->key)
+			json_object_set_new(o, "key", json_string(it->key));
+		if (it->title)
+			json_object_set_new(o, "title", json_string(it->title));
+		json_object_set_new(o, "first_seen", json_integer(it->first_seen));
+	}
+	json_object_set(root, "items", items);
+	if ((text = json_dumps(root, JSON_COMPACT)) == NULL)
+		goto oom;
+	if ((error = state_path(path, sizeof(path), archive, state->source, "json")) == 0)
+		error = rl_file_write_atomic(path, text, strlen(text));
+	goto done;
+oom:
+	error = rl_error_set(RL_ENOMEM, "out of memory");
+done:
+	free(text);
+	json_decref(items);
+	json_decref(root);
+	return error;
+}
+
+/* --- every id the source ever had -------------------------------------- */
+
+int rl_state_lookup_known(char **path_out, rl_archive *archive, const char *source, const char *id)
+{
+	char path[4096];
+	const char *hit;
+	struct stat st;
+	void *map = MAP_FAILED;
+	int fd = -1, error = 0;
+
+	*path_out = NULL;
+	if ((error = state_path(path, sizeof(path), archive, source, "ids")) < 0)
+		return error;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+		if (errno == ENOENT)
+			return RL_ENOTFOUND;
+		return rl_error_set_errno(RL_EIO, "cannot open '%s'", path);
+	}
+	if (fstat(fd, &st) < 0) {
+		error = rl_error_set_errno(RL_EIO, "cannot stat '%s'", path);
+		goto done;
+	}
+	if (st.st_size == 0) {
+		error = RL_ENOTFOUND;
+		goto done;
+	}
+	if ((map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0)) == MAP_FAILED) {
+		error = rl_error_set_errno(RL_EIO, "cannot map '%s'", path);
+		goto done;
+	}
+	if ((hit = find_known(map, (size_t)st.st_size, id)) == NULL) {
+		error = RL_ENOTFOUND;
+		goto done;
+	}
+	{
+		size_t room = (size_t)st.st_size - (size_t)(hit - (const char *)map);
+		const char *eol = memchr(hit, '\n', room);
+		if ((*path_out = strndup(hit, eol ? (size_t)(eol - hit) : room)) == NULL)
+			error = rl_error_set(RL_ENOMEM, "out of memory");
+	}
+done:
+	if (map != MAP_FAILED)
+		munmap(map, (size_t)st.st_size);
+	close(fd);
+	return error;
+}
+
+int rl_state_append_known(rl_archive *archive, const char *source, const char *const *ids,
+			  const char *const *paths, size_t n)
+{
+	char path[4096];
+	rl_buf lines = RL_BUF_INIT(1u << 30);
+	int fd = -1, error;
+
+	if (n == 0)
+		return 0;
+	if ((error = state_path(path, sizeof(path), archive, source, "ids")) < 0)
+		return error;
+	for (size_t i = 0; i < n; i++)
+		if ((error = rl_buf_printf(&lines, "%s\t%s\n", ids[i], paths[i])) < 0)
+			goto done;
+	/* One write() of whole lines with O_APPEND: a crash leaves whole lines or none
+	 * that matter, and a later rebuild rewrites the file from HEAD anyway. */
+	if ((fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0666)) < 0 ||
+	    write(fd, lines.ptr, lines.len) != (ssize_t)lines.len || fsync(fd) < 0)
+		error = rl_error_set_errno(RL_EIO, "cannot append to '%s'", path);
+done:
+	if (fd >= 0)
+		close(fd);
+	rl_buf_release(&lines);
+	return error;
+}

@@ -1,0 +1,29 @@
+# Shared helpers for the end-to-end scripts (sourced, not run).
+# Each script gets a fresh temporary directory $T, removed on exit.
+set -eu
+: "${REDLINE:?REDLINE must point at the built binary}"
+: "${REDLINE_SOURCE_DIR:?}"
+export NO_COLOR=1
+T=$(mktemp -d /tmp/redline-e2e-XXXXXX)
+cleanup() { rm -rf "$T"; }
+trap cleanup EXIT
+EXAMPLES="$REDLINE_SOURCE_DIR/examples"
+HOOKS="$REDLINE_SOURCE_DIR/hooks"
+n_ok=0
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+ok() { n_ok=$((n_ok + 1)); echo "ok $n_ok - $*"; }
+rl() { "$REDLINE" "$@"; }
+commits() { git -C "$1" rev-list --count HEAD 2>/dev/null || echo 0; }
+# expect_status N CMD...: runs CMD, fails unless it exits with N; output in $T/out, $T/err
+expect_status() {
+	want=$1; shift
+	set +e
+	"$@" >"$T/out" 2>"$T/err"
+	got=$?
+	set -e
+	[ "$got" = "$want" ] || { cat "$T/out" "$T/err" >&2; fail "'$*' exited $got, expected $want"; }
+}
+assert_contains() { grep -qF -- "$2" "$1" || { cat "$1" >&2; fail "'$1' lacks '$2'"; }; }
+assert_not_contains() { ! grep -qF -- "$2" "$1" || { cat "$1" >&2; fail "'$1' has '$2'"; }; }
+done_testing() { echo "$n_ok passed, 0 failed"; }

@@ -1,0 +1,180 @@
+/* Figures: which numbers changed value between two versions of a story. */
+#include "testutil.h"
+#include "redline/figures.h"
+#include "redline/error.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static rl_figure_changes diff(const char *old, const char *new)
+{
+	rl_figure_changes c = RL_FIGURE_CHANGES_INIT;
+	assert_int_equal(rl_figures_diff(&c, old, new), 0);
+	return c;
+}
+
+static void assert_change(const rl_figure_change *c, const char *old, const char *new)
+{
+	if (old)
+		assert_string_equal(c->old, old);
+	else
+		assert_null(c->old);
+	if (new)
+		assert_string_equal(c->new, new);
+	else
+		assert_null(c->new);
+}
+
+static void test_seed_story_3000_becomes_10000(void **state)
+{
+	rl_figure_changes c = diff(
+		"Title: VS schatten aantal Noord-Koreaanse soldaten in Rusland op 3000\n\n"
+		"Noord-Korea heeft inmiddels 3000 militairen naar Rusland gestuurd.\n",
+		"Title: VS schatten aantal Noord-Koreaanse soldaten in Rusland op 10.000\n\n"
+		"Noord-Korea heeft inmiddels 10.000 militairen naar Rusland gestuurd.\n");
+	rl_buf b = RL_BUF_INIT(1024);
+
+	assert_int_equal(c.n, 2);
+	assert_change(&c.v[0], "3000", "10.000");
+	assert_change(&c.v[1], "3000", "10.000");
+	assert_int_equal(rl_figures_format(&b, &c), 0);
+	assert_string_equal(b.ptr, "3000 \u2192 10.000");
+	rl_buf_release(&b);
+	rl_figure_changes_release(&c);
+}
+
+static void test_pairs_in_order_within_a_region(void **state)
+{
+	rl_figure_changes c = diff("Groei van 3,5 naar 1.200.000 euro.\n",
+				   "Groei van 4,1 naar 1.250.000 euro.\n");
+	assert_int_equal(c.n, 2);
+	assert_change(&c.v[0], "3,5", "4,1");
+	assert_change(&c.v[1], "1.200.000", "1.250.000");
+	rl_figure_changes_release(&c);
+}
+
+static void test_reformatted_figure_is_no_change(void **state)
+{
+	rl_figure_changes c = diff("Er waren 10000 mensen, 3.5 procent.\n",
+				   "Er waren 10.000 mensen, 3,5 procent.\n");
+	assert_int_equal(c.n, 0);
+	rl_figure_changes_release(&c);
+}
+
+static void test_added_sentence_with_number(void **state)
+{
+	rl_figure_changes c = diff("Een zin.\n", "Een zin.\nIn 2024 kwamen er 12% meer.\n");
+	assert_int_equal(c.n, 2);
+	assert_change(&c.v[0], NULL, "2024");
+	assert_change(&c.v[1], NULL, "12%");
+	rl_figure_changes_release(&c);
+}
+
+static void test_removed_figure_has_no_new(void **state)
+{
+	rl_figure_changes c = diff("Er vielen 40 doden.\nDe rest.\n", "De rest.\n");
+	assert_int_equal(c.n, 1);
+	assert_change(&c.v[0], "40", NULL);
+	rl_figure_changes_release(&c);
+}
+
+static void test_moved_figure_is_no_change(void **state)
+{
+	rl_figure_changes c = diff("Het kost 500 euro. Zegt hij.\n",
+				   "Zegt hij. Het kost 500 euro.\n");
+	assert_int_equal(c.n, 0);
+	rl_figure_changes_release(&c);
+}
+
+static void test_percent_stays_with_figure(void **state)
+{
+	rl_figure_changes c = diff("Een stijging van 12% dit jaar.\n",
+				   "Een stijging van 15% dit jaar.\n");
+	assert_int_equal(c.n, 1);
+	assert_change(&c.v[0], "12%", "15%");
+	rl_figure_changes_release(&c);
+}
+
+static void test_words_alone_change_no_figure(void **state)
+{
+	rl_figure_changes c = diff("De G20 vergadert in 2024.\n", "De G7 vergadert in 2024.\n");
+	assert_int_equal(c.n, 0);
+	rl_figure_changes_release(&c);
+}
+
+/* The seed page: its headline and first sentence once said 3000. */
+static void test_seed_page(void **state)
+{
+	char *path = tu_shared_path("seeds/000_cab50403b27c31fc.txt");
+	char *now, *then, *p;
+	rl_figure_changes c = RL_FIGURE_CHANGES_INIT;
+	rl_buf b = RL_BUF_INIT(1024);
+
+	if (path == NULL)
+		skip();
+	assert_non_null(now = tu_read_file(path, NULL));
+	assert_non_null(then = malloc(strlen(now) + 1));
+	/* "10.000" -> "3000": the text shrinks, so rewrite in place */
+	strcpy(then, now);
+	while ((p = strstr(then, "10.000")) != NULL) {
+		memcpy(p, "3000", 4);
+		memmove(p + 4, p + 6, strlen(p + 6) + 1);
+	}
+	assert_int_equal(rl_figures_diff(&c, then, now), 0);
+	assert_true(c.n >= 1);
+	for (size_t i = 0; i < c.n; i++)
+		assert_change(&c.v[i], "3000", "10.000");
+	assert_int_equal(rl_figures_format(&b, &c), 0);
+	assert_string_equal(b.ptr, "3000 \u2192 10.000");
+	rl_buf_release(&b);
+	rl_figure_changes_release(&c);
+	free(then);
+	free(now);
+	free(path);
+}
+
+static void test_values(void **state)
+{
+	char v[64];
+	rl_figure_value(v, sizeof(v), "10.000");
+	assert_string_equal(v, "10000");
+	rl_figure_value(v, sizeof(v), "1.200.000");
+	assert_string_equal(v, "1200000");
+	rl_figure_value(v, sizeof(v), "3,5");
+	assert_string_equal(v, "3.5");
+	rl_figure_value(v, sizeof(v), "3.50");
+	assert_string_equal(v, "3.5");
+	rl_figure_value(v, sizeof(v), "0,125");
+	assert_string_equal(v, "0.125");
+	rl_figure_value(v, sizeof(v), "1.200,5");
+	assert_string_equal(v, "1200.5");
+	rl_figure_value(v, sizeof(v), "007");
+	assert_string_equal(v, "7");
+}
+
+static void test_null_texts(void **state)
+{
+	rl_figure_changes c = diff(NULL, "Nu 7 gewonden.\n");
+	assert_int_equal(c.n, 1);
+	assert_change(&c.v[0], NULL, "7");
+	rl_figure_changes_release(&c);
+	rl_figure_changes_release(NULL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_seed_story_3000_becomes_10000),
+		cmocka_unit_test(test_pairs_in_order_within_a_region),
+		cmocka_unit_test(test_reformatted_figure_is_no_change),
+		cmocka_unit_test(test_added_sentence_with_number),
+		cmocka_unit_test(test_removed_figure_has_no_new),
+		cmocka_unit_test(test_moved_figure_is_no_change),
+		cmocka_unit_test(test_percent_stays_with_figure),
+		cmocka_unit_test(test_words_alone_change_no_figure),
+		cmocka_unit_test(test_seed_page),
+		cmocka_unit_test(test_values),
+		cmocka_unit_test(test_null_texts),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

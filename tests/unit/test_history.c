@@ -1,0 +1,400 @@
+/* History: finding a story by name, the log of a source or a story, diffs
+ * between versions and a story as of a revision, all read from a bare
+ * archive built here with the real git in the documented format. */
+#include "testutil.h"
+#include "redline/history.h"
+#include "redline/error.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define S1 "anp/2026-11/vs-schatten-aantal-noord-koreaanse-soldaten-3fa2c1d0e9ab.txt"
+#define S2 "anp/2026-11/kyiv-anp-de-oekraiense-president-8d1e0a77c2f4.txt"
+#define S3 "anp/2026-11/washington-anp-ministerie-51c9e2d0a3b7.txt"
+#define S4 "nos/2026-11/rusland-meldt-aanval-0a1b2c3d4e5f.txt"
+
+struct fixture {
+	char *dir;
+	char archive[512];
+	char wt[512];
+	git_repository *repo;
+};
+
+static void put(struct fixture *f, const char *path, const char *text)
+{
+	char full[1024];
+	FILE *fp;
+
+	snprintf(full, sizeof(full), "%s/%s", f->wt, path);
+	assert_int_equal(tu_sh(NULL, "mkdir -p \"$(dirname '%s')\"", full), 0);
+	assert_non_null(fp = fopen(full, "w"));
+	fputs(text, fp);
+	fclose(fp);
+}
+
+static void commit(struct fixture *f, const char *when, const char *message)
+{
+	put(f, ".msg", message);
+	assert_int_equal(tu_sh(NULL,
+			       "cd '%s' && git add -A -- . ':!.msg' && "
+			       "GIT_AUTHOR_DATE='%s' GIT_COMMITTER_DATE='%s' "
+			       "git -c user.name=redline -c user.email=redline@localhost "
+			       "commit -q -F .msg && git push -q origin HEAD:main 2>/dev/null",
+			       f->wt, when, when), 0);
+}
+
+static const char *story(const char *title, const char *id, const char *source,
+			 const char *body)
+{
+	static char buf[4096];
+	snprintf(buf, sizeof(buf),
+		 "Title: %s\nURL: https://example.nl/%s\nSource: %s\n"
+		 "First-Seen: 2026-11-28T09:00:00Z\nId: %s\n\n%s",
+		 title, id, source, id, body);
+	return buf;
+}
+
+#define T1_OLD "VS schatten aantal Noord-Koreaanse soldaten in Rusland op 3000"
+#define T1_NEW "VS schatten aantal Noord-Koreaanse soldaten in Rusland op 10.000"
+#define T2 "KYIV (ANP) - De Oekraïense president Volodymyr Zelensky zegt iets"
+#define T3 "WASHINGTON (ANP) - Ministerie van Justitie waarschuwt"
+#define T4 "Rusland meldt aanval op Koersk"
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+
+	f->dir = tu_tmpdir();
+	snprintf(f->archive, sizeof(f->archive), "%s/archive", f->dir);
+	snprintf(f->wt, sizeof(f->wt), "%s/wt", f->dir);
+	assert_int_equal(tu_sh(NULL, "git init -q --bare -b main '%s' && git init -q -b main '%s' && "
+				     "git -C '%s' remote add origin '%s'",
+			       f->archive, f->wt, f->wt, f->archive), 0);
+
+	put(f, "anp/INDEX", "3fa2c1d0e9ab " T1_OLD "\n8d1e0a77c2f4 " T2 "\n");
+	put(f, S1, story(T1_OLD, "3fa2c1d0e9ab", "anp",
+			 "WASHINGTON (ANP/AFP) - Noord-Korea heeft inmiddels 3000 militairen naar Rusland gestuurd.\n"
+			 "Dat schat het Pentagon.\n"));
+	put(f, S2, story(T2, "8d1e0a77c2f4", "anp", "KYIV (ANP) - Er zijn conceptdocumenten.\n"));
+	commit(f, "2026-11-28T09:00:00Z",
+	       "anp: 2 new\n\nnew 3fa2c1d0e9ab " T1_OLD "\nnew 8d1e0a77c2f4 " T2 "\n\n"
+	       "Source-URL: https://example.nl/buitenland\nSnapshot-Time: 2026-11-28T09:00:00Z\n");
+
+	put(f, "anp/INDEX", "3fa2c1d0e9ab " T1_NEW "\n51c9e2d0a3b7 " T3 "\n8d1e0a77c2f4 " T2 "\n");
+	put(f, S1, story(T1_NEW, "3fa2c1d0e9ab", "anp",
+			 "WASHINGTON (ANP/AFP) - Noord-Korea heeft inmiddels 10.000 militairen naar Rusland gestuurd.\n"
+			 "Dat schat het Pentagon.\n"));
+	put(f, S3, story(T3, "51c9e2d0a3b7", "anp", "Niet alles moet geloofd worden.\n"));
+	commit(f, "2026-11-28T10:00:00Z",
+	       "anp: 1 edited, 1 new\n\nedited 3fa2c1d0e9ab " T1_NEW "\nnew 51c9e2d0a3b7 " T3 "\n\n"
+	       "Source-URL: https://example.nl/buitenland\nSnapshot-Time: 2026-11-28T10:00:00Z\n");
+
+	put(f, "anp/INDEX", "3fa2c1d0e9ab " T1_NEW "\n8d1e0a77c2f4 " T2 "\n");
+	put(f, S2, story(T2, "8d1e0a77c2f4", "anp",
+			 "KYIV (ANP) - Er zijn conceptdocumenten.\nHet gaat om 3 documenten.\n"));
+	commit(f, "2026-11-28T11:00:00Z",
+	       "anp: 1 edited, 1 gone from page\n\nedited 8d1e0a77c2f4 " T2 "\ngone 51c9e2d0a3b7 " T3 "\n\n"
+	       "Source-URL: https://example.nl/buitenland\nSnapshot-Time: 2026-11-28T11:00:00Z\n");
+
+	put(f, "nos/INDEX", "0a1b2c3d4e5f " T4 "\n");
+	put(f, S4, story(T4, "0a1b2c3d4e5f", "nos", "Er waren 12 aanvallen.\n"));
+	commit(f, "2026-11-28T12:00:00Z",
+	       "nos: 1 new\n\nnew 0a1b2c3d4e5f " T4 "\n\nSource-URL: https://nos.nl/\n");
+
+	git_libgit2_init();
+	assert_int_equal(git_repository_open_bare(&f->repo, f->archive), 0);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	git_repository_free(f->repo);
+	git_libgit2_shutdown();
+	tu_rmtree(f->dir);
+	free(f->dir);
+	free(f);
+	return 0;
+}
+
+static void assert_resolves(git_repository *repo, const char *spec, const char *path)
+{
+	rl_history_item it;
+	assert_int_equal(rl_history_resolve(&it, repo, spec), 0);
+	assert_string_equal(it.path, path);
+	rl_history_item_clear(&it);
+}
+
+static void test_resolve_by_id_path_and_title(void **state)
+{
+	struct fixture *f = *state;
+	rl_history_item it;
+
+	assert_int_equal(rl_history_resolve(&it, f->repo, "3fa2c1d0e9ab"), 0);
+	assert_string_equal(it.path, S1);
+	assert_string_equal(it.id, "3fa2c1d0e9ab");
+	assert_string_equal(it.source, "anp");
+	assert_string_equal(it.title, T1_NEW);
+	rl_history_item_clear(&it);
+	assert_resolves(f->repo, "3FA2", S1);
+	assert_resolves(f->repo, S2, S2);
+	assert_resolves(f->repo, "noord-KOREAANSE", S1);
+	assert_resolves(f->repo, "OEKRAÏENSE", S2);
+	/* gone from the page: its title comes from the file's Title: header */
+	assert_resolves(f->repo, "justitie waarschuwt", S3);
+	/* an exact title wins over a title that contains it */
+	assert_resolves(f->repo, T4, S4);
+}
+
+static void test_resolve_unknown_and_ambiguous(void **state)
+{
+	struct fixture *f = *state;
+	rl_history_item it;
+
+	assert_int_equal(rl_history_resolve(&it, f->repo, "nothing like this"), RL_ENOTFOUND);
+	assert_string_equal(rl_error_last(), "no story matches 'nothing like this'");
+	assert_null(it.path);
+	assert_int_equal(rl_history_resolve(&it, f->repo, "rusland"), RL_EAMBIGUOUS);
+	assert_non_null(strstr(rl_error_last(), "'rusland' matches 2 stories: "));
+	assert_non_null(strstr(rl_error_last(), "3fa2c1d0e9ab"));
+	assert_non_null(strstr(rl_error_last(), "0a1b2c3d4e5f"));
+	assert_int_equal(rl_history_resolve(&it, f->repo, ""), RL_EINVAL);
+	/* INDEX is a file in the tree, but no story */
+	assert_int_equal(rl_history_resolve(&it, f->repo, "anp/INDEX"), RL_ENOTFOUND);
+}
+
+static void test_is_source_and_split_rev(void **state)
+{
+	struct fixture *f = *state;
+	char *item, *rev;
+
+	assert_true(rl_history_is_source(f->repo, "anp"));
+	assert_true(rl_history_is_source(f->repo, "nos"));
+	assert_false(rl_history_is_source(f->repo, "3fa2"));
+	assert_false(rl_history_is_source(f->repo, "anp/2026-11"));
+
+	assert_int_equal(rl_history_split_rev(&item, &rev, f->repo, "3fa2@HEAD~1"), 0);
+	assert_string_equal(item, "3fa2");
+	assert_string_equal(rev, "HEAD~1");
+	free(item);
+	free(rev);
+	assert_int_equal(rl_history_split_rev(&item, &rev, f->repo, "mail@nowhere"), 0);
+	assert_string_equal(item, "mail@nowhere");
+	assert_null(rev);
+	free(item);
+}
+
+static void test_log_all_newest_first(void **state)
+{
+	struct fixture *f = *state;
+	rl_history_log log = RL_HISTORY_LOG_INIT;
+
+	assert_int_equal(rl_history_log_read(&log, f->repo, NULL), 0);
+	assert_int_equal(log.n, 4);
+	assert_string_equal(log.v[0].subject, "nos: 1 new");
+	assert_string_equal(log.v[3].subject, "anp: 2 new");
+	assert_true(log.v[0].time > log.v[1].time);
+	assert_null(log.v[0].summary);
+	assert_int_equal(log.v[1].n_changes, 2);
+	assert_string_equal(log.v[1].changes[1].kind, "gone");
+	assert_string_equal(log.v[1].changes[1].id, "51c9e2d0a3b7");
+	assert_string_equal(log.v[1].changes[1].title, T3);
+	assert_int_equal(strlen(log.v[0].commit), 40);
+	rl_history_log_release(&log);
+}
+
+static void test_log_of_a_source_and_limit(void **state)
+{
+	struct fixture *f = *state;
+	rl_history_log log = RL_HISTORY_LOG_INIT;
+	rl_history_log_options o = { .source = "anp" };
+
+	assert_int_equal(rl_history_log_read(&log, f->repo, &o), 0);
+	assert_int_equal(log.n, 3);
+	for (size_t i = 0; i < log.n; i++)
+		assert_true(strncmp(log.v[i].subject, "anp:", 4) == 0);
+	rl_history_log_release(&log);
+	o.max = 1;
+	assert_int_equal(rl_history_log_read(&log, f->repo, &o), 0);
+	assert_int_equal(log.n, 1);
+	assert_string_equal(log.v[0].subject, "anp: 1 edited, 1 gone from page");
+	rl_history_log_release(&log);
+}
+
+static void test_log_of_a_story_says_what_changed(void **state)
+{
+	struct fixture *f = *state;
+	rl_history_log log = RL_HISTORY_LOG_INIT;
+	rl_history_log_options o = { .item_path = S1 };
+
+	assert_int_equal(rl_history_log_read(&log, f->repo, &o), 0);
+	assert_int_equal(log.n, 2);
+	assert_string_equal(log.v[0].summary,
+			    "edited: title changed; 1 sentence changed; figures 3000 \u2192 10.000");
+	assert_string_equal(log.v[1].summary, "new");
+	rl_history_log_release(&log);
+
+	o.item_path = S3;
+	assert_int_equal(rl_history_log_read(&log, f->repo, &o), 0);
+	assert_int_equal(log.n, 2);
+	assert_string_equal(log.v[0].summary, "gone from page");
+	assert_string_equal(log.v[1].summary, "new");
+	rl_history_log_release(&log);
+
+	o.item_path = S2;
+	assert_int_equal(rl_history_log_read(&log, f->repo, &o), 0);
+	assert_int_equal(log.n, 2);
+	assert_string_equal(log.v[0].summary, "edited: 1 sentence added; figures \u2205 \u2192 3");
+	rl_history_log_release(&log);
+}
+
+static void test_diff_last_change_and_revisions(void **state)
+{
+	struct fixture *f = *state;
+	rl_history_diff d;
+	rl_history_log log = RL_HISTORY_LOG_INIT;
+	rl_buf b = RL_BUF_INIT(1 << 16);
+
+	assert_int_equal(rl_history_log_read(&log, f->repo, NULL), 0);
+	assert_int_equal(rl_history_diff_compute(&d, f->repo, S1, NULL, NULL), 0);
+	assert_string_equal(d.to, log.v[2].commit);
+	assert_string_equal(d.from, log.v[3].commit);
+	assert_int_equal(d.figures.n, 2);
+	assert_string_equal(d.figures.v[0].old, "3000");
+	assert_string_equal(d.figures.v[0].new, "10.000");
+	assert_int_equal(rl_worddiff_render(&b, &d.words, RL_WD_RENDER_CHANGED), 0);
+	assert_non_null(strstr(b.ptr, "op [-3000-]{+10.000+}\n"));
+	assert_null(strstr(b.ptr, "Pentagon"));
+	rl_history_diff_release(&d);
+
+	/* one revision: against HEAD; two: between them */
+	assert_int_equal(rl_history_diff_compute(&d, f->repo, S1, "HEAD~3", NULL), 0);
+	assert_string_equal(d.to, log.v[0].commit);
+	assert_int_equal(d.figures.n, 2);
+	rl_history_diff_release(&d);
+	assert_int_equal(rl_history_diff_compute(&d, f->repo, S1, "HEAD~1", "HEAD"), 0);
+	assert_int_equal(d.figures.n, 0);
+	for (size_t i = 0; i < d.words.n; i++)
+		assert_int_equal(d.words.v[i].kind, RL_WD_SAME);
+	rl_history_diff_release(&d);
+
+	/* a story not there yet reads as empty */
+	assert_int_equal(rl_history_diff_compute(&d, f->repo, S3, "HEAD~3", "HEAD~2"), 0);
+	assert_string_equal(d.old_text, "");
+	assert_int_equal(d.words.n, 1);
+	assert_int_equal(d.words.v[0].kind, RL_WD_ADDED);
+	rl_history_diff_release(&d);
+
+	assert_int_equal(rl_history_diff_compute(&d, f->repo, S1, "no-such-rev", NULL), RL_ENOTFOUND);
+	assert_string_equal(rl_error_last(), "unknown revision 'no-such-rev'");
+	assert_int_equal(rl_history_diff_compute(&d, f->repo, S4, "HEAD~3", "HEAD~2"), RL_ENOTFOUND);
+	rl_buf_release(&b);
+	rl_history_log_release(&log);
+}
+
+static void test_show_as_of_a_revision(void **state)
+{
+	struct fixture *f = *state;
+	rl_history_story s;
+
+	assert_int_equal(rl_history_show(&s, f->repo, S1, "HEAD~3"), 0);
+	assert_string_equal(s.header_names.v[0], "Title");
+	assert_string_equal(s.header_values.v[0], T1_OLD);
+	assert_int_equal(s.header_names.n, 5);
+	assert_int_equal(s.body.n, 2);
+	assert_non_null(strstr(s.body.v[0], "3000 militairen"));
+	assert_non_null(strstr(s.text, "\n\nWASHINGTON"));
+	rl_history_story_release(&s);
+
+	assert_int_equal(rl_history_show(&s, f->repo, S1, NULL), 0);
+	assert_string_equal(s.header_values.v[0], T1_NEW);
+	rl_history_story_release(&s);
+
+	assert_int_equal(rl_history_show(&s, f->repo, S3, "HEAD~3"), RL_ENOTFOUND);
+	assert_non_null(strstr(rl_error_last(), "did not exist at 'HEAD~3'"));
+	rl_history_story_release(NULL);
+}
+
+static void test_story_parsing_is_lenient(void **state)
+{
+	rl_history_story s = { 0 };
+
+	assert_int_equal(rl_history_parse_story(&s, "Just a sentence.\nAnd: another one\n"), 0);
+	assert_int_equal(s.header_names.n, 0);
+	assert_int_equal(s.body.n, 2);
+	rl_history_story_release(&s);
+	assert_int_equal(rl_history_parse_story(&s, "Title: x\n\n\nA.\n\nB.\n"), 0);
+	assert_int_equal(s.header_names.n, 1);
+	assert_int_equal(s.body.n, 2);
+	rl_history_story_release(&s);
+}
+
+static void test_commit_message_lines(void **state)
+{
+	rl_history_entry e = { 0 };
+	rl_history_log log = RL_HISTORY_LOG_INIT;
+
+	assert_int_equal(rl_history_parse_changes(&e,
+		"anp: x\n\nedited 3fa2c1d0e9ab A title\nbogus 3fa2c1d0e9ab no\n"
+		"new 3FA2C1D0E9AB upper case is no id\nmoved 0a1b2c3d4e5f\n"
+		"gone 0a1b2c3d4e5fextra\n\nSource-URL: x\n"), 0);
+	assert_int_equal(e.n_changes, 2);
+	assert_string_equal(e.changes[0].title, "A title");
+	assert_string_equal(e.changes[1].kind, "moved");
+	assert_string_equal(e.changes[1].title, "");
+	/* hand the entry to a log so that its release frees it */
+	log.v = malloc(sizeof(e));
+	log.v[0] = e;
+	log.n = log.cap = 1;
+	rl_history_log_release(&log);
+}
+
+static void test_empty_archive_and_huge_story(void **state)
+{
+	char *dir = tu_tmpdir();
+	char path[600];
+	git_repository *repo = NULL;
+	rl_history_log log = RL_HISTORY_LOG_INIT;
+	rl_history_story s;
+
+	snprintf(path, sizeof(path), "%s/empty", dir);
+	assert_int_equal(tu_sh(NULL, "git init -q --bare -b main '%s'", path), 0);
+	assert_int_equal(git_repository_open_bare(&repo, path), 0);
+	assert_int_equal(rl_history_log_read(&log, repo, NULL), RL_ENOTFOUND);
+	assert_string_equal(rl_error_last(), "the archive has no snapshots yet");
+	git_repository_free(repo);
+
+	/* a story file over the cap is refused, not read */
+	snprintf(path, sizeof(path), "%s/big", dir);
+	assert_int_equal(tu_sh(NULL,
+			       "git init -q -b main '%s' && cd '%s' && mkdir -p a/2026-11 && "
+			       "head -c %u /dev/zero | tr '\\0' x > a/2026-11/x-0123456789ab.txt && "
+			       "git add -A && git -c user.name=r -c user.email=r@l commit -q -m big",
+			       path, path, RL_HISTORY_STORY_MAX + 1), 0);
+	assert_int_equal(git_repository_open(&repo, path), 0);
+	assert_int_equal(rl_history_show(&s, repo, "a/2026-11/x-0123456789ab.txt", NULL), RL_ETOOBIG);
+	git_repository_free(repo);
+	tu_rmtree(dir);
+	free(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_resolve_by_id_path_and_title),
+		cmocka_unit_test(test_resolve_unknown_and_ambiguous),
+		cmocka_unit_test(test_is_source_and_split_rev),
+		cmocka_unit_test(test_log_all_newest_first),
+		cmocka_unit_test(test_log_of_a_source_and_limit),
+		cmocka_unit_test(test_log_of_a_story_says_what_changed),
+		cmocka_unit_test(test_diff_last_change_and_revisions),
+		cmocka_unit_test(test_show_as_of_a_revision),
+		cmocka_unit_test(test_story_parsing_is_lenient),
+		cmocka_unit_test(test_commit_message_lines),
+		cmocka_unit_test(test_empty_archive_and_huge_story),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
