@@ -22,7 +22,7 @@
 # process in the tree).
 set -euo pipefail
 
-S=${S:-200}; N=${N:-50}; K=${K:-20}; EDIT=${EDIT:-0.05}; SEED=${SEED:-1}
+S=${S:-200}; N=${N:-50}; K=${K:-10}; EDIT=${EDIT:-0.05}; SEED=${SEED:-1}
 MODE=${MODE:-per-source}; TIMEOUT=${TIMEOUT:-900}; PEER=${PEER:-1}
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
@@ -58,8 +58,10 @@ cat >"$TMP/rl.sh" <<'EOF'
 set -eu
 REDLINE=$1 A=$2 STREAM=$3 MODE=$4
 mapfile -t TIMES <"$STREAM/times.txt"
+LOG=$5
 for dir in "$STREAM"/src*; do
 	src=${dir##*/}
+	start=$EPOCHREALTIME
 	files=() ats=()
 	for ((k = 0; k < ${#TIMES[@]}; k++)); do
 		f=$(printf '%s/snap_%03d.xml' "$dir" "$k")
@@ -72,13 +74,17 @@ for dir in "$STREAM"/src*; do
 	if [ "$MODE" = per-source ]; then
 		"$REDLINE" -C "$A" ingest --no-hooks --format rss "$src" "${files[@]}" "${ats[@]}" >/dev/null
 	fi
+	echo "$src $start $EPOCHREALTIME" >>"$LOG"
 done
 EOF
 echo "# redline ingest ($MODE) ..." >&2
 t0=$(now)
+rl_rc=0
 timeout "$TIMEOUT" /usr/bin/time -v -o "$TMP/rl.time" \
-	bash "$TMP/rl.sh" "$REDLINE" "$A" "$STREAM" "$MODE"
+	bash "$TMP/rl.sh" "$REDLINE" "$A" "$STREAM" "$MODE" "$TMP/rl-sources.txt" || rl_rc=$?
 t1=$(now)
+[ "$rl_rc" = 124 ] && echo "# redline side TIMED OUT after $TIMEOUT s" >&2
+[ -s "$TMP/rl.time" ] || echo "Maximum resident set size (kbytes): 0" >"$TMP/rl.time"
 rl_wall=$(echo "$t1 - $t0" | bc)
 rl_commits=$(( $(count_commits "$A") - rl_before ))
 rl_stories=$(git -C "$A" ls-tree -r --name-only HEAD 2>/dev/null | grep -c '\.txt$' || true)
@@ -110,8 +116,11 @@ done
 EOF
 	echo "# git add -A && git commit loop ..." >&2
 	t0=$(now)
-	timeout "$TIMEOUT" /usr/bin/time -v -o "$TMP/peer.time" bash "$TMP/peer.sh" "$W" "$STREAM"
+	peer_rc=0
+	timeout "$TIMEOUT" /usr/bin/time -v -o "$TMP/peer.time" bash "$TMP/peer.sh" "$W" "$STREAM" || peer_rc=$?
 	t1=$(now)
+	[ "$peer_rc" = 124 ] && echo "# git side TIMED OUT after $TIMEOUT s" >&2
+	[ -s "$TMP/peer.time" ] || echo "Maximum resident set size (kbytes): 0" >"$TMP/peer.time"
 	peer_wall=$(echo "$t1 - $t0" | bc)
 	peer_commits=$(count_commits "$W")
 	peer_stories=$(git -C "$W" ls-tree -r --name-only HEAD | grep -c '\.txt$' || true)
@@ -123,14 +132,15 @@ fi
 # ---- report -------------------------------------------------------------------
 field() { sed -n "s/^[[:space:]]*$2: //p" "$1"; }
 cpu() { echo "$(field "$1" 'User time (seconds)') + $(field "$1" 'System time (seconds)')" | bc; }
-export S N K MODE rl_wall rl_commits rl_stories rl_fsck rl_kb
+export S N K MODE rl_rc rl_wall rl_commits rl_stories rl_fsck rl_kb
 export rl_cpu=$(cpu "$TMP/rl.time") rl_rss=$(field "$TMP/rl.time" 'Maximum resident set size (kbytes)')
 export story_snapshots=$(sed -n 's/.*story_snapshots=\([0-9]*\).*/\1/p' "$TMP/gen.txt")
 if [ "$PEER" = 1 ]; then
-	export peer_wall peer_commits peer_stories peer_fsck peer_kb
+	export peer_rc peer_wall peer_commits peer_stories peer_fsck peer_kb
 	export peer_cpu=$(cpu "$TMP/peer.time") peer_rss=$(field "$TMP/peer.time" 'Maximum resident set size (kbytes)')
 fi
-export PEER NPROC=$(nproc) DATE=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+export PEER NPROC=$(nproc) DATE=$(date -u +%Y-%m-%dT%H:%M:%SZ) RL_SOURCES=$TMP/rl-sources.txt
+export BUILD_TYPE=$(sed -n 's/^CMAKE_BUILD_TYPE:STRING=//p' "$(dirname "$REDLINE")/CMakeCache.txt" 2>/dev/null || true)
 python3 - <<'EOF'
 import os
 e = os.environ
@@ -149,7 +159,8 @@ def side(p):
 rl = side("rl")
 pg = side("peer") if peer else None
 print(f"bench/ingest  {e['DATE']}  nproc={e['NPROC']}  S={S} N={N} K={K}  "
-      f"snapshots={snaps} story-snapshots={items}  redline mode={e['MODE']}")
+      f"snapshots={snaps} story-snapshots={items}  redline mode={e['MODE']} "
+      f"build={e.get('BUILD_TYPE') or '?'}")
 print("ratio = redline / git  (rates: >1 means redline is faster; costs: <1 means redline uses less)")
 print()
 print(f"| {'metric':<28} | {'redline':>12} | {'git add+commit':>14} | {'ratio':>7} |")
@@ -160,7 +171,19 @@ for k, v in rl.items():
     r = f"{v / g:.2f}" if isinstance(v, float) and g else ""
     print(f"| {k:<28} | {fmt(v):>12} | {fmt(g) if g is not None else 'skipped':>14} | {r:>7} |")
 print()
+try:
+    per = [float(l.split()[2]) - float(l.split()[1]) for l in open(e["RL_SOURCES"])]
+except (OSError, ValueError, IndexError):
+    per = []
+if len(per) >= 20:
+    # Every source adds K commits: does a source cost more as the archive grows?
+    print(f"redline seconds per source ({K} snapshots each): first 10 sources "
+          f"{sum(per[:10]) / 10:.3f}, last 10 sources {sum(per[-10:]) / 10:.3f}")
 ok = True
+for p, name in (("rl", "redline"), ("peer", "git")):
+    if e.get(p + "_rc", "0") not in ("0", ""):
+        why = "timed out" if e[p + "_rc"] == "124" else "exited " + e[p + "_rc"]
+        print(f"FAIL: the {name} side {why}: figures cover only the part it finished"); ok = False
 if rl["git fsck --strict"] != "ok":
     print("FAIL: git fsck --strict on redline's archive"); ok = False
 if peer and rl["commits"] != pg["commits"]:
