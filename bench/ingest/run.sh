@@ -84,7 +84,7 @@ timeout "$TIMEOUT" /usr/bin/time -v -o "$TMP/rl.time" \
 	bash "$TMP/rl.sh" "$REDLINE" "$A" "$STREAM" "$MODE" "$TMP/rl-sources.txt" || rl_rc=$?
 t1=$(now)
 [ "$rl_rc" = 124 ] && echo "# redline side TIMED OUT after $TIMEOUT s" >&2
-[ -s "$TMP/rl.time" ] || echo "Maximum resident set size (kbytes): 0" >"$TMP/rl.time"
+[ -s "$TMP/rl.time" ] || printf "User time (seconds): 0\nSystem time (seconds): 0\nMaximum resident set size (kbytes): 0\n" >"$TMP/rl.time"
 rl_wall=$(echo "$t1 - $t0" | bc)
 rl_commits=$(( $(count_commits "$A") - rl_before ))
 rl_stories=$(git -C "$A" ls-tree -r --name-only HEAD 2>/dev/null | grep -c '\.txt$' || true)
@@ -120,7 +120,7 @@ EOF
 	timeout "$TIMEOUT" /usr/bin/time -v -o "$TMP/peer.time" bash "$TMP/peer.sh" "$W" "$STREAM" || peer_rc=$?
 	t1=$(now)
 	[ "$peer_rc" = 124 ] && echo "# git side TIMED OUT after $TIMEOUT s" >&2
-	[ -s "$TMP/peer.time" ] || echo "Maximum resident set size (kbytes): 0" >"$TMP/peer.time"
+	[ -s "$TMP/peer.time" ] || printf "User time (seconds): 0\nSystem time (seconds): 0\nMaximum resident set size (kbytes): 0\n" >"$TMP/peer.time"
 	peer_wall=$(echo "$t1 - $t0" | bc)
 	peer_commits=$(count_commits "$W")
 	peer_stories=$(git -C "$W" ls-tree -r --name-only HEAD | grep -c '\.txt$' || true)
