@@ -212,6 +212,7 @@ for N in $NS; do
 			measure "$N" redline 10% "$A" "$A" "$REDLINE" -C "$A" run $NAMES
 			git -C "$A" fsck --strict --no-progress >/dev/null 2>&1 ||
 				echo "bench/cycle: git fsck --strict FAILED on redline's archive" >&2
+			echo "#   redline: $(git -C "$A" rev-list --count HEAD) commits, fsck --strict done" >&2
 			;;
 		urlwatch)
 			if [ "$HAVE_URLWATCH" != 1 ]; then
