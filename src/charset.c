@@ -64,6 +64,17 @@ static size_t utf8_seq(const unsigned char *s, size_t left, size_t *bad)
 	return need;
 }
 
+size_t rl_utf8_seq(const unsigned char *s, size_t n)
+{
+	size_t bad;
+
+	if (n == 0)
+		return 0;
+	if (s[0] < 0x80)
+		return 1;
+	return utf8_seq(s, n, &bad);
+}
+
 bool rl_charset_is_utf8(const char *in, size_t len)
 {
 	const unsigned char *s = (const unsigned char *)in;

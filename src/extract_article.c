@@ -18,18 +18,6 @@
 #include <string.h>
 #include <strings.h>
 
-/* Pre-order successor within `root`; `descend` 0 skips cur's subtree. */
-static const xmlNode *next_in(const xmlNode *cur, const xmlNode *root, int descend)
-{
-	if (descend && (cur->type == XML_ELEMENT_NODE || cur == root) && cur->children)
-		return cur->children;
-	while (cur && cur != root) {
-		if (cur->next)
-			return cur->next;
-		cur = cur->parent;
-	}
-	return NULL;
-}
 
 static int attr_is(const xmlNode *n, const char *name, const char *value)
 {
@@ -110,7 +98,7 @@ static size_t text_len(const xmlNode *n)
 {
 	size_t len = 0;
 
-	for (const xmlNode *c = n->children; c; c = next_in(c, n, 1))
+	for (const xmlNode *c = n->children; c; c = rl_xml_next_in(c, n, 1))
 		if (c->type == XML_TEXT_NODE && c->content)
 			len += strlen((const char *)c->content);
 	return len;
@@ -148,7 +136,7 @@ static const xmlNode *densest(const xmlNode *root)
 				winner = v[i].node;
 			}
 		}
-		cur = next_in(cur, root, !skip);
+		cur = rl_xml_next_in(cur, root, !skip);
 	}
 	free(v);
 	return winner;
@@ -182,7 +170,7 @@ static const xmlNode *find(const xmlNode *root, int (*want)(const xmlNode *), in
 		int noise = skip_noise && c->type == XML_ELEMENT_NODE && rl_xml_is_noise(c);
 		if (!noise && c->type == XML_ELEMENT_NODE && want(c))
 			return c;
-		c = next_in(c, root, !noise);
+		c = rl_xml_next_in(c, root, !noise);
 	}
 	return NULL;
 }
@@ -287,6 +275,47 @@ static int page_link(char **out, const xmlNode *doc, const char *base)
 	return error;
 }
 
+/* Lines that are page furniture wherever they stand ("Advertisement" between
+ * two paragraphs of the NYT), compared whole and case-insensitively. */
+static const char *const furniture[] = {
+	"advertisement", "supported by", "advertentie", "anzeige", "werbung", "publicité",
+	"publicite", "read more", "lees meer", "lees ook", "weiterlesen", "lire aussi",
+	"share", "delen", "teilen", "partager", "share this article", "continue reading",
+	"continue reading the main story", "skip to content",
+};
+
+static int is_furniture(const char *line, size_t len)
+{
+	for (size_t i = 0; i < sizeof(furniture) / sizeof(furniture[0]); i++)
+		if (strlen(furniture[i]) == len && strncasecmp(line, furniture[i], len) == 0)
+			return 1;
+	return 0;
+}
+
+/* Removes furniture lines from paragraphs separated by '\n', in place. */
+static void drop_boilerplate_lines(rl_buf *body)
+{
+	char *r = body->ptr, *w = body->ptr;
+
+	if (body->ptr == NULL)
+		return;
+	while (*r) {
+		size_t len = strcspn(r, "\n");
+		int keep = !is_furniture(r, len);
+		if (keep) {
+			if (w != body->ptr)
+				*w++ = '\n';
+			memmove(w, r, len);
+			w += len;
+		}
+		r += len;
+		if (*r == '\n')
+			r++;
+	}
+	*w = '\0';
+	body->len = (size_t)(w - body->ptr);
+}
+
 int rl_extract_article(rl_item *out, const char *data, size_t len, const rl_extract_opts *opts)
 {
 	rl_buf body = RL_BUF_INIT(RL_EXTRACT_MAX_INPUT);
@@ -310,6 +339,7 @@ int rl_extract_article(rl_item *out, const char *data, size_t len, const rl_extr
 	    (error = page_link(&out->link, (const xmlNode *)doc, base)) < 0 ||
 	    (error = rl_xml_paras(&body, content, is_boilerplate, NULL)) < 0)
 		goto done;
+	drop_boilerplate_lines(&body);
 	if ((out->body = rl_buf_detach(&body)) == NULL)
 		error = RL_ENOMEM;
 done:

@@ -56,18 +56,6 @@ static int is_heading(const xmlNode *n)
 	       rl_xml_is(n, "h4") || rl_xml_is(n, "h5") || rl_xml_is(n, "h6");
 }
 
-/* Iterative pre-order successor of `cur` within `root`'s subtree. */
-static const xmlNode *next_in(const xmlNode *cur, const xmlNode *root, int descend)
-{
-	if (descend && (cur->type == XML_ELEMENT_NODE || cur == root) && cur->children)
-		return cur->children;
-	while (cur && cur != root) {
-		if (cur->next)
-			return cur->next;
-		cur = cur->parent;
-	}
-	return NULL;
-}
 
 /* First element below `root` (outside noise) matching `want`. */
 static const xmlNode *find_first(const xmlNode *root, int (*want)(const xmlNode *))
@@ -78,7 +66,7 @@ static const xmlNode *find_first(const xmlNode *root, int (*want)(const xmlNode 
 		int noise = cur->type == XML_ELEMENT_NODE && rl_xml_is_noise(cur);
 		if (!noise && cur->type == XML_ELEMENT_NODE && want(cur))
 			return cur;
-		cur = next_in(cur, root, !noise);
+		cur = rl_xml_next_in(cur, root, !noise);
 	}
 	return NULL;
 }
@@ -108,7 +96,7 @@ static int first_link(char **out, const xmlNode *root, const char *base)
 		}
 		if (cur == root)
 			break;
-		cur = next_in(cur, root, !noise);
+		cur = rl_xml_next_in(cur, root, !noise);
 	}
 	return 0;
 }
@@ -130,10 +118,10 @@ static int default_body(rl_buf *body, const xmlNode *item, const xmlNode *title)
 			if ((error = rl_xml_paras(body, cur, NULL, NULL)) < 0)
 				return error;
 			found = 1;
-			cur = next_in(cur, item, 0);
+			cur = rl_xml_next_in(cur, item, 0);
 			continue;
 		}
-		cur = next_in(cur, item, !noise);
+		cur = rl_xml_next_in(cur, item, !noise);
 	}
 	if (found)
 		return 0;
@@ -290,10 +278,10 @@ static int from_articles(page *pg, int *found)
 			if (error == 0)
 				error = add_item(pg, &title, &link, &body);
 			rl_buf_clear(&body);
-			cur = next_in(cur, root, 0);
+			cur = rl_xml_next_in(cur, root, 0);
 			continue;
 		}
-		cur = next_in(cur, root, !noise);
+		cur = rl_xml_next_in(cur, root, !noise);
 	}
 	free(title);
 	free(link);
@@ -307,7 +295,7 @@ static int is_linked_heading(const xmlNode *n)
 
 	if (!rl_xml_is(n, "h2") && !rl_xml_is(n, "h3"))
 		return 0;
-	for (cur = n->children; cur; cur = next_in(cur, n, 1))
+	for (cur = n->children; cur; cur = rl_xml_next_in(cur, n, 1))
 		if (rl_xml_is(cur, "a") && xmlHasProp(cur, (const xmlChar *)"href"))
 			return 1;
 	return 0;
@@ -325,7 +313,7 @@ static int from_headlines(page *pg, int *found)
 	for (const xmlNode *h = root->children; h && count < 2; ) {
 		int noise = h->type == XML_ELEMENT_NODE && rl_xml_is_noise(h);
 		count += !noise && is_linked_heading(h);
-		h = next_in(h, root, !noise);
+		h = rl_xml_next_in(h, root, !noise);
 	}
 	if (count < 2)
 		return 0;
@@ -345,10 +333,10 @@ static int from_headlines(page *pg, int *found)
 			if (error == 0)
 				error = add_item(pg, &title, &link, &body);
 			rl_buf_clear(&body);
-			cur = next_in(cur, root, 0);
+			cur = rl_xml_next_in(cur, root, 0);
 			continue;
 		}
-		cur = next_in(cur, root, !noise);
+		cur = rl_xml_next_in(cur, root, !noise);
 	}
 	free(title);
 	free(link);
@@ -397,6 +385,36 @@ done:
 	return error;
 }
 
+/* Below this, the "article" is more likely a stub page whose every line
+ * (lists included) matters than a story with boilerplate around it. */
+#define ARTICLE_MIN_BODY 400
+
+static int from_article_page(page *pg, const char *data, size_t len, const rl_extract_opts *opts,
+			     int *found)
+{
+	rl_item article;
+	rl_extract_opts ao = *opts;
+	rl_item *it;
+	int error;
+
+	memset(&article, 0, sizeof(article));
+	*found = 0;
+	ao.base_url = pg->base;
+	if ((error = rl_extract_article(&article, data, len, &ao)) < 0 || article.body == NULL ||
+	    strlen(article.body) < ARTICLE_MIN_BODY)
+		goto done;
+	if ((error = rl_item_list_add(&it, pg->out)) < 0)
+		goto done;
+	*it = article;
+	memset(&article, 0, sizeof(article));
+	if (it->link == NULL && pg->base && (it->link = rl_strdup(pg->base)) == NULL)
+		error = RL_ENOMEM;
+	*found = 1;
+done:
+	rl_item_clear(&article);
+	return error;
+}
+
 static int is_base(const xmlNode *n)
 {
 	return rl_xml_is(n, "base") && xmlHasProp(n, (const xmlChar *)"href");
@@ -424,7 +442,7 @@ int rl_extract_html(rl_item_list *out, const char *data, size_t len, const rl_ex
 	if ((error = rl_xml_html_parse(&pg.doc, data, len, opts->charset)) < 0 || pg.doc == NULL)
 		goto done;
 	pg.base = opts->base_url;
-	for (b = (const xmlNode *)pg.doc; b && !is_base(b); b = next_in(b, (const xmlNode *)pg.doc, 1))
+	for (b = (const xmlNode *)pg.doc; b && !is_base(b); b = rl_xml_next_in(b, (const xmlNode *)pg.doc, 1))
 		;
 	if (b != NULL) {
 		if ((error = rl_xml_attr(&base_href, b, "href")) < 0 ||
@@ -437,9 +455,25 @@ int rl_extract_html(rl_item_list *out, const char *data, size_t len, const rl_ex
 		error = from_selectors(&pg, &s);
 		goto done;
 	}
-	if ((error = from_articles(&pg, &found)) < 0 || found)
+	if ((error = from_articles(&pg, &found)) < 0)
+		goto done;
+	if (found && out->n - n0 == 1) {
+		/* One <article> on the page: an article page, not a list.  The
+		 * article extractor knows its canonical link and its real title. */
+		rl_extract_rollback(out, n0);
+		if ((error = from_article_page(&pg, data, len, opts, &found)) < 0 || found)
+			goto done;
+		error = from_articles(&pg, &found);
+		goto done;
+	}
+	if (found)
 		goto done;
 	if ((error = from_headlines(&pg, &found)) < 0 || found)
+		goto done;
+	/* No list of stories: a single article page.  Its main text, without
+	 * navigation, ads and related links; the whole page only when the
+	 * article extractor finds no body. */
+	if ((error = from_article_page(&pg, data, len, opts, &found)) < 0 || found)
 		goto done;
 	error = from_page(&pg);
 done:

@@ -360,7 +360,6 @@ static rl_fetch_response *make_response(transfer *t, CURLcode rc)
 {
 	rl_fetch_response *r = calloc(1, sizeof(*r));
 	char *s = NULL;
-	long unmet = 0;
 	curl_off_t retry = 0, size = 0;
 	double total = 0;
 
@@ -378,8 +377,8 @@ static rl_fetch_response *make_response(transfer *t, CURLcode rc)
 	}
 	r->etag = header_copy(t->easy, "ETag", -1, RL_FETCH_MAX_ETAG);
 	r->last_modified = header_copy(t->easy, "Last-Modified", -1, RL_FETCH_MAX_DATE);
-	curl_easy_getinfo(t->easy, CURLINFO_CONDITION_UNMET, &unmet);
-	r->not_modified = rc == CURLE_OK && (r->status == 304 || unmet);
+	/* Only the server says "not modified": never a guess from dates. */
+	r->not_modified = rc == CURLE_OK && r->status == 304;
 	if (curl_easy_getinfo(t->easy, CURLINFO_RETRY_AFTER, &retry) == CURLE_OK && retry > 0)
 		r->retry_after = (long)retry;
 	curl_easy_getinfo(t->easy, CURLINFO_REDIRECT_COUNT, &r->redirects);
@@ -526,10 +525,17 @@ static int set_options(transfer *t, const rl_fetch_request *req, const char *use
 			return error;
 	}
 	if (req->last_modified && *req->last_modified) {
-		/* An unreadable date is ignored: the fetch is just unconditional. */
+		/* The server's own Last-Modified, echoed as is (RFC 9110 13.1.3), as a
+		 * plain header: with CURLOPT_TIMECONDITION libcurl itself drops a 200
+		 * whose Last-Modified did not move, even when the body changed within
+		 * the same second.  An unreadable date is ignored: the fetch is just
+		 * unconditional. */
+		if (has_control(req->last_modified) || strlen(req->last_modified) > RL_FETCH_MAX_DATE)
+			return rl_error_set(RL_EINVAL, "invalid last-modified date for '%s'", req->url);
 		if ((since = curl_getdate(req->last_modified, NULL)) > 0) {
-			curl_easy_setopt(e, CURLOPT_TIMECONDITION, (long)CURL_TIMECOND_IFMODSINCE);
-			curl_easy_setopt(e, CURLOPT_TIMEVALUE_LARGE, (curl_off_t)since);
+			snprintf(line, sizeof(line), "If-Modified-Since: %s", req->last_modified);
+			if ((error = add_header(&t->headers, line)) < 0)
+				return error;
 		}
 	}
 	for (i = 0; i < req->headers_count; i++) {

@@ -203,6 +203,39 @@ static void cancel_moves(rl_figure_changes *out)
 	}
 }
 
+/* 1 when `text` states a figure of the same value as `figure`. */
+static int text_has_value(const char *text, const char *figure)
+{
+	char want[VALUE_MAX], have[VALUE_MAX], token[VALUE_MAX];
+	rl_token_kind kind;
+	size_t len;
+
+	rl_figure_value(want, sizeof(want), figure);
+	for (const char *p = text ? text : ""; (len = rl_token_next(p, &kind)) > 0; p += len) {
+		if (kind != RL_TOKEN_NUMBER || len >= sizeof(token))
+			continue;
+		memcpy(token, p, len);
+		token[len] = '\0';
+		rl_figure_value(have, sizeof(have), token);
+		if (strcmp(have, want) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* A figure only added that the old text already stated ("last week it was
+ * 3000" added after 3000 became 10.000) is context, not a changed figure;
+ * likewise one only removed that the new text still states. */
+static void drop_restated(rl_figure_changes *out, const char *old_text, const char *new_text)
+{
+	for (size_t i = out->n; i-- > 0;) {
+		const rl_figure_change *c = &out->v[i];
+		if ((c->old == NULL && text_has_value(old_text, c->new)) ||
+		    (c->new == NULL && text_has_value(new_text, c->old)))
+			drop_change(out, i);
+	}
+}
+
 int rl_figures_diff(rl_figure_changes *out, const char *old_text, const char *new_text)
 {
 	rl_worddiff diff = RL_WORDDIFF_INIT;
@@ -227,8 +260,10 @@ int rl_figures_diff(rl_figure_changes *out, const char *old_text, const char *ne
 	}
 	if (!error)
 		error = close_region(out, &r);
-	if (!error)
+	if (!error) {
 		cancel_moves(out);
+		drop_restated(out, old_text, new_text);
+	}
 	rl_strvec_release(&r.removed);
 	rl_strvec_release(&r.added);
 	rl_worddiff_release(&diff);

@@ -92,6 +92,12 @@ int ingest_figures(rl_change *c, const char *old_text, const char *new_text)
 			       story_body(new_text ? new_text : ""));
 }
 
+static int read_old_story(struct ingest *in, rl_buf *out, const char *path)
+{
+	rl_buf_clear(out);
+	return rl_archive_read(out, in->archive, NULL, path);
+}
+
 /* --- identity ---------------------------------------------------------- */
 
 static int id_taken(const struct ingest *in, const char *id, size_t upto)
@@ -186,15 +192,114 @@ done:
 	return error;
 }
 
+/* How many of the source's most recent stories a returning story without a
+ * key is looked for among: a wire item that dropped off and came back. */
+#define RETURNING_WINDOW 200
+
+static int item_fingerprint(rl_fingerprint **out, const rl_item *it)
+{
+	rl_buf text = RL_BUF_INIT(STORY_READ_MAX);
+	int error = rl_buf_printf(&text, "%s\n%s", it->title ? it->title : "", it->body ? it->body : "");
+
+	if (error == 0)
+		error = rl_fingerprint_new(out, text.ptr);
+	rl_buf_release(&text);
+	return error;
+}
+
+/* Stories without a key that matched nothing on the previous page may be
+ * stories that left it earlier and came back: match them (one to one) with
+ * the recent stories without a key that are not on the page. */
+static int match_returning(struct ingest *in, const ptrdiff_t *match, char (*back)[13])
+{
+	rl_strvec ids = RL_STRVEC_INIT, paths = RL_STRVEC_INIT;
+	rl_fingerprint **cand = NULL, **cur = NULL;
+	size_t *cand_index = NULL, *cur_index = NULL, n_cand = 0, n_cur = 0;
+	ptrdiff_t *m = NULL;
+	rl_buf story = RL_BUF_INIT(STORY_READ_MAX);
+	int error = 0;
+
+	for (size_t i = 0; i < in->items.n; i++)
+		n_cur += !in->items.v[i].key && !in->items.v[i].id && match[i] < 0;
+	if (n_cur == 0)
+		return 0;
+	if ((error = rl_state_recent_known(&ids, &paths, in->archive, in->source,
+					   RETURNING_WINDOW)) < 0)
+		goto done;
+	cand = calloc(ids.n + 1, sizeof(*cand));
+	cand_index = calloc(ids.n + 1, sizeof(*cand_index));
+	cur = calloc(n_cur, sizeof(*cur));
+	cur_index = calloc(n_cur, sizeof(*cur_index));
+	m = calloc(n_cur, sizeof(*m));
+	if (!cand || !cand_index || !cur || !cur_index || !m) {
+		error = rl_error_set(RL_ENOMEM, "out of memory");
+		goto done;
+	}
+	for (size_t k = 0; k < ids.n; k++) {
+		char *url = NULL, *guid = NULL;
+		if (rl_state_find(in->state, ids.v[k]))
+			continue;
+		if ((error = read_old_story(in, &story, paths.v[k])) == RL_ENOTFOUND) {
+			rl_error_clear();
+			error = 0;
+			continue;
+		}
+		if (error < 0 ||
+		    (error = rl_state_parse_story_header(NULL, &url, &guid, NULL, story.ptr,
+							 story.len)) < 0)
+			goto done;
+		free(url);
+		free(guid);
+		if (url || guid)
+			continue; /* a story with a key comes back by its key */
+		if ((error = rl_fingerprint_new(&cand[n_cand], story_body(story.ptr))) < 0)
+			goto done;
+		cand_index[n_cand++] = k;
+	}
+	n_cur = 0;
+	for (size_t i = 0; i < in->items.n; i++) {
+		const rl_item *it = &in->items.v[i];
+		if (it->key || it->id || match[i] >= 0)
+			continue;
+		if ((error = item_fingerprint(&cur[n_cur], it)) < 0)
+			goto done;
+		cur_index[n_cur++] = i;
+	}
+	if ((error = rl_match_pairs(m, (const rl_fingerprint *const *)cand, n_cand,
+				    (const rl_fingerprint *const *)cur, n_cur, RL_MATCH_THRESHOLD)) < 0)
+		goto done;
+	for (size_t k = 0; k < n_cur; k++)
+		if (m[k] >= 0)
+			snprintf(back[cur_index[k]], 13, "%s", ids.v[cand_index[m[k]]]);
+done:
+	for (size_t k = 0; cand && k < n_cand; k++)
+		rl_fingerprint_free(cand[k]);
+	for (size_t k = 0; cur && k < n_cur; k++)
+		rl_fingerprint_free(cur[k]);
+	free(cand);
+	free(cur);
+	free(cand_index);
+	free(cur_index);
+	free(m);
+	rl_buf_release(&story);
+	rl_strvec_release(&ids);
+	rl_strvec_release(&paths);
+	return error;
+}
+
 static int assign_ids(struct ingest *in)
 {
 	ptrdiff_t *match = calloc(in->items.n + 1, sizeof(*match));
+	char (*back)[13] = calloc(in->items.n + 1, sizeof(*back));
 	char id[13];
 	int error;
 
-	if (match == NULL)
+	if (match == NULL || back == NULL) {
+		free(match);
+		free(back);
 		return rl_error_set(RL_ENOMEM, "out of memory");
-	if ((error = match_unkeyed(in, match)) < 0)
+	}
+	if ((error = match_unkeyed(in, match)) < 0 || (error = match_returning(in, match, back)) < 0)
 		goto done;
 	for (size_t i = 0; i < in->items.n; i++) {
 		rl_item *it = &in->items.v[i];
@@ -204,6 +309,8 @@ static int assign_ids(struct ingest *in)
 			rl_snapshot_id_for_key(id, it->key);
 		} else if (match[i] >= 0) {
 			memcpy(id, in->state->items[match[i]].id, sizeof(id));
+		} else if (back[i][0]) {
+			memcpy(id, back[i], sizeof(id));
 		} else {
 			unsigned salt = 0;
 			do
@@ -217,6 +324,7 @@ static int assign_ids(struct ingest *in)
 	}
 done:
 	free(match);
+	free(back);
 	return error;
 }
 
@@ -281,11 +389,6 @@ static int apply_keep(rl_item *it, const char *old_text, size_t old_len)
 	return 0;
 }
 
-static int read_old_story(struct ingest *in, rl_buf *out, const char *path)
-{
-	rl_buf_clear(out);
-	return rl_archive_read(out, in->archive, NULL, path);
-}
 
 static int classify_item(struct ingest *in, rl_item *it, rl_buf *old)
 {
@@ -393,9 +496,14 @@ static int find_moved(struct ingest *in)
 			continue;
 		for (size_t c = 0; c < in->result->n_changes; c++)
 			changed |= strcmp(in->result->changes[c].id, it->id) == 0;
-		if (!changed && (error = add_change(NULL, in->result, RL_CHANGE_MOVED, it->id, it->path,
-						    it->title, it->url)) < 0)
-			goto done;
+		if (!changed) {
+			rl_change *c = NULL;
+			if ((error = add_change(&c, in->result, RL_CHANGE_MOVED, it->id, it->path,
+						it->title, it->url)) < 0)
+				goto done;
+			c->has_old = 1;
+			c->old_hash = it->hash;
+		}
 	}
 done:
 	free(pos);
@@ -415,12 +523,23 @@ static int classify(struct ingest *in)
 			goto done;
 	for (size_t i = 0; i < in->state->n; i++) {
 		const rl_state_item *st = &in->state->items[i];
+		char *url = NULL;
+		rl_change *c = NULL;
 		int present = 0;
 		for (size_t j = 0; j < in->items.n && !present; j++)
 			present = strcmp(in->items.v[j].id, st->id) == 0;
-		if (!present && (error = add_change(NULL, in->result, RL_CHANGE_GONE, st->id, st->path,
-						    st->title, st->key)) < 0)
+		if (present)
+			continue;
+		/* The payload wants the story's link, which only its file has. */
+		if ((error = read_old_story(in, &old, st->path)) < 0 ||
+		    (error = rl_state_parse_story_header(NULL, &url, NULL, NULL, old.ptr, old.len)) < 0)
 			goto done;
+		error = add_change(&c, in->result, RL_CHANGE_GONE, st->id, st->path, st->title, url);
+		free(url);
+		if (error < 0)
+			goto done;
+		c->has_old = 1;
+		c->old_hash = st->hash;
 	}
 	error = find_moved(in);
 done:
@@ -481,9 +600,10 @@ static int guard(struct ingest *in)
 {
 	size_t gone = in->result->counts[RL_CHANGE_GONE];
 
-	if (in->items.n == 0)
+	if (in->items.n == 0 && !in->opts.force)
 		return rl_error_set(RL_EGUARD,
-				    "snapshot of '%s' has no stories; nothing was marked gone",
+				    "snapshot of '%s' has no stories; nothing was marked gone "
+				    "(use --force if the page really is empty)",
 				    in->source);
 	if (!in->opts.force && in->state->n >= GUARD_MIN_STORIES && gone * 2 > in->state->n)
 		return rl_error_set(RL_EGUARD,
@@ -577,8 +697,14 @@ static int ingest_locked(rl_ingest_result **out, rl_archive *archive, const char
 	locked = 1;
 	if ((error = rl_state_load(&in.state, archive, source)) < 0)
 		goto done;
+	if (opts->snapshot_hash) {
+		in.snapshot_hash = *opts->snapshot_hash;
+		in.have_snapshot_hash = 1;
+	}
 	if (data) {
 		in.snapshot_hash = rl_hash128_bytes(data, len);
+		in.have_snapshot_hash = 1;
+		in.from_raw = 1;
 		if (in.state->has_snapshot && rl_hash128_equal(in.state->snapshot, in.snapshot_hash)) {
 			in.result->same_snapshot = 1;
 			in.result->n_items = in.result->unchanged = in.state->n;

@@ -51,6 +51,9 @@ static int render_message(rl_buf *msg, const struct ingest *in)
 	if (r->counts[RL_CHANGE_MOVED] &&
 	    (error = rl_buf_printf(msg, ", %zu moved", r->counts[RL_CHANGE_MOVED])) < 0)
 		return error;
+	if (r->counts[RL_CHANGE_REMOVED] &&
+	    (error = rl_buf_printf(msg, ", %zu removed", r->counts[RL_CHANGE_REMOVED])) < 0)
+		return error;
 	if ((error = rl_buf_puts(msg, "\n\n")) < 0)
 		return error;
 	for (size_t i = 0; i < r->n_changes; i++) {
@@ -63,7 +66,9 @@ static int render_message(rl_buf *msg, const struct ingest *in)
 	rl_hash128_hex(hex, in->snapshot_hash);
 	if ((error = rl_buf_puts(msg, "\n")) < 0 ||
 	    (url && (error = rl_buf_printf(msg, "Source-URL: %s\n", url)) < 0) ||
-	    (error = rl_buf_printf(msg, "Snapshot-Time: %s\nSnapshot-XXH3: %s\n", when, hex)) < 0)
+	    (error = rl_buf_printf(msg, "Snapshot-Time: %s\n", when)) < 0 ||
+	    (in->have_snapshot_hash &&
+	     (error = rl_buf_printf(msg, "Snapshot-XXH3: %s\n", hex)) < 0))
 		return error;
 	return 0;
 }
@@ -92,7 +97,7 @@ static int save_state(struct ingest *in, int committed)
 	if (!committed) {
 		/* Nothing to commit: remember the snapshot so identical bytes skip parsing. */
 		in->state->snapshot = in->snapshot_hash;
-		in->state->has_snapshot = 1;
+		in->state->has_snapshot = in->from_raw;
 		return rl_state_save(in->state, in->archive);
 	}
 	if ((next = calloc(1, sizeof(*next))) == NULL || (next->source = strdup(in->source)) == NULL) {
@@ -101,8 +106,10 @@ static int save_state(struct ingest *in, int committed)
 	}
 	if ((error = rl_state_source_tree(&next->tree, in->archive, in->source)) < 0)
 		goto done;
+	/* Only raw bytes may short-cut the next ingest: a listing whose
+	 * articles were merged in is not the whole story. */
 	next->snapshot = in->snapshot_hash;
-	next->has_snapshot = 1;
+	next->has_snapshot = in->from_raw;
 	for (size_t i = 0; i < in->items.n; i++) {
 		const rl_item *it = &in->items.v[i];
 		rl_state_item si;
@@ -187,7 +194,16 @@ int ingest_commit(struct ingest *in)
 	if ((error = rl_archive_commit(&r->commit, in->archive, updates, n, &info)) < 0)
 		goto done;
 	r->committed = 1;
-	error = save_state(in, 1);
+	if ((error = save_state(in, 1)) < 0)
+		goto done;
+	{
+		/* Housekeeping after the commit: a failure here loses nothing. */
+		int rolled;
+		if (rl_archive_maintain(&rolled, in->archive, RL_ARCHIVE_MAX_PACKS) < 0) {
+			snprintf(r->warning, sizeof(r->warning), "%s", rl_error_last());
+			rl_error_clear();
+		}
+	}
 done:
 	free(updates);
 	rl_buf_release(&index);

@@ -33,7 +33,7 @@ static char *build_payload(const struct ingest *in, const char *commit_hex, cons
 {
 	const rl_ingest_result *r = in->result;
 	json_t *root = json_object(), *counts = json_object(), *items = json_array();
-	const char *url = in->opts.source_url ? in->opts.source_url : in->config->url;
+	const char *url = in->opts.source_url ? in->opts.source_url : in->config->url ? in->config->url : in->opts.origin;
 	char *text = NULL;
 
 	if (!root || !counts || !items)
@@ -90,8 +90,20 @@ int ingest_run_hooks(struct ingest *in)
 	char when[RL_TIME_ISO_SIZE], *payload = NULL;
 	char env[8][600];
 	const char *envp[9];
-	int timeout = in->opts.hook_timeout_ms ? in->opts.hook_timeout_ms : DEFAULT_HOOK_TIMEOUT_MS;
+	int timeout = in->opts.hook_timeout_ms;
 	int error = 0;
+
+	if (timeout <= 0) {
+		/* git config redline.hook-timeout 10s (default 30 s) */
+		char *text = NULL;
+		int seconds = 0;
+		timeout = DEFAULT_HOOK_TIMEOUT_MS;
+		if (rl_config_get_string(&text, in->archive, "redline.hook-timeout") == 0 && text &&
+		    rl_config_parse_interval(&seconds, text) == 0 && seconds > 0)
+			timeout = seconds * 1000;
+		rl_error_clear();
+		free(text);
+	}
 
 	git_oid_tostr(commit_hex, sizeof(commit_hex), &r->commit);
 	if (git_commit_lookup(&commit, repo, &r->commit) == 0 && git_commit_parentcount(commit) > 0)

@@ -17,6 +17,8 @@ struct ingest {
 	rl_state *state;           /* the page before this snapshot */
 	rl_item_list items;        /* the page now, in order */
 	rl_hash128 snapshot_hash;
+	int have_snapshot_hash;    /* known: raw bytes given, or opts.snapshot_hash */
+	int from_raw;              /* the snapshot came as bytes (rl_ingest) */
 	rl_ingest_result *result;
 };
 

@@ -55,39 +55,81 @@ void run_request_from_config(rl_fetch_request *req, const struct job *job, const
 	req->headers = (const char *const *)cfg->headers.v;
 	req->headers_count = cfg->headers.n;
 	req->user_agent = cfg->user_agent ? cfg->user_agent : job->cycle->user_agent;
-	if (cfg->timeout_seconds > 0)
-		req->timeout_ms = (long)cfg->timeout_seconds * 1000;
+	if (cfg->timeout_seconds > 0) {
+		long t = cfg->timeout_seconds;
+		/* The source's timeout bounds every wait of its fetches: a server
+		 * that trickles is cut off within half of it (the low-speed window
+		 * is 20 s otherwise), and connecting never takes longer than it. */
+		req->timeout_ms = t * 1000;
+		if (t < 2 * RL_FETCH_DEFAULT_LOW_SPEED_TIME)
+			req->low_speed_time_s = t / 2 > 0 ? t / 2 : 1;
+		if (t * 1000 < RL_FETCH_DEFAULT_CONNECT_TIMEOUT_MS)
+			req->connect_timeout_ms = t * 1000;
+	}
 	/* file:// only for a source configured so, and only for its own URL. */
 	req->allow_file = strncmp(url, "file://", 7) == 0 && cfg->url && strcmp(cfg->url, url) == 0;
 }
 
-/* Records a failure of the whole source: backoff, no commit. */
+/* Records a failure of the whole source: backoff, no commit, and the
+ * validators of the last good response stay as they were. */
 void run_fail(struct job *job, long status, long retry_after, const char *message)
 {
 	struct cycle *cy = job->cycle;
 
 	rl_fetch_state_fail(job->fs, cy->now, job->cfg->every_seconds, (int)status, retry_after,
 			    message);
+	job->finished = 1;
 	cy->summary.failed++;
 	run_emit(cy, job->cfg->name, RL_RUN_FAILED, job->cfg->url, status, message, NULL);
 }
 
-void run_succeed(struct job *job, long status, rl_run_outcome outcome, const rl_ingest_result *r)
+void run_record_success(struct job *job, long status, rl_run_outcome outcome,
+			const rl_ingest_result *r)
 {
 	struct cycle *cy = job->cycle;
+	rl_fetch_state *fs = job->fs;
 
-	rl_fetch_state_succeed(job->fs, cy->now, job->cfg->every_seconds, (int)status);
+	rl_fetch_state_succeed(fs, cy->now, job->cfg->every_seconds, (int)status);
+	if (job->have_validators) {
+		/* Only now is the response this validates in the archive. */
+		free(fs->etag);
+		free(fs->last_modified);
+		fs->etag = job->etag;
+		fs->last_modified = job->last_modified;
+		job->etag = job->last_modified = NULL;
+		job->have_validators = 0;
+	}
 	if (r && r->committed) {
-		job->fs->last_change = cy->now;
+		fs->last_change = cy->now;
 		cy->summary.changes += r->n_changes;
 	}
-	if (r)
-		job->fs->items = r->n_items;
+	if (r && !r->same_snapshot)
+		fs->items = r->n_items;
+	job->finished = 1;
 	if (outcome == RL_RUN_CHANGED)
 		cy->summary.changed++;
 	else
 		cy->summary.unchanged++;
-	run_emit(cy, job->cfg->name, outcome, job->cfg->url, status, NULL, r);
+}
+
+void run_succeed(struct job *job, long status, rl_run_outcome outcome, const rl_ingest_result *r)
+{
+	run_record_success(job, status, outcome, r);
+	run_emit(job->cycle, job->cfg->name, outcome, job->cfg->url, status, NULL, r);
+}
+
+static void ingest_done(struct job *job, int error, const rl_ingest_result *result)
+{
+	if (error < 0) {
+		run_fail(job, job->listing_status, 0, rl_error_last());
+		return;
+	}
+	job->fs->has_body_hash = 1;
+	job->fs->body_hash = job->listing_hash;
+	for (size_t i = 0; i < job->n_articles; i++)
+		run_follow_keep(job, &job->articles[i]);
+	run_succeed(job, job->listing_status, result->committed ? RL_RUN_CHANGED : RL_RUN_UNCHANGED,
+		    result);
 }
 
 /* Ingests the listing's items (articles merged in for follow sources). */
@@ -101,26 +143,53 @@ void run_ingest_items(struct job *job)
 	opts.time = cy->now;
 	opts.source_url = job->listing_url;
 	opts.no_hooks = cy->opts->no_hooks;
+	opts.snapshot_hash = &job->listing_hash;
 	error = rl_ingest_items(&result, cy->archive, job->cfg->name, &job->items, &opts);
-	if (error < 0) {
-		run_fail(job, job->listing_status, 0, rl_error_last());
-	} else {
-		job->fs->has_body_hash = 1;
-		job->fs->body_hash = job->listing_hash;
-		run_succeed(job, job->listing_status,
-			    result->committed ? RL_RUN_CHANGED : RL_RUN_UNCHANGED, result);
-	}
+	ingest_done(job, error, result);
 	rl_ingest_result_free(result);
 }
 
-static int replace_str(char **field, const char *value)
+/* A source that does not follow: the body goes through the whole pipeline,
+ * which also gives the commit its Snapshot-XXH3 of the bytes fetched. */
+static void ingest_body(struct job *job, const rl_fetch_response *r)
 {
-	char *copy = NULL;
+	struct cycle *cy = job->cycle;
+	rl_ingest_opts opts = { 0 };
+	rl_ingest_result *result = NULL;
+	int error;
 
-	if (value && (copy = strdup(value)) == NULL)
+	opts.time = cy->now;
+	opts.source_url = job->listing_url;
+	opts.charset = r->charset;
+	opts.no_hooks = cy->opts->no_hooks;
+	error = rl_ingest(&result, cy->archive, job->cfg->name, r->body, r->body_len, &opts);
+	ingest_done(job, error, result);
+	rl_ingest_result_free(result);
+}
+
+static int dup_or_null(char **out, const char *value)
+{
+	*out = NULL;
+	if (value && (*out = strdup(value)) == NULL)
 		return rl_error_set(RL_ENOMEM, "out of memory");
-	free(*field);
-	*field = copy;
+	return 0;
+}
+
+/* The validators to keep if this response makes it into the archive.  A
+ * 304 without any keeps the ones that earned it. */
+static int take_validators(struct job *job, const rl_fetch_response *r)
+{
+	const char *etag = r->etag, *lm = r->last_modified;
+
+	if (r->not_modified && !etag && !lm) {
+		etag = job->fs->etag;
+		lm = job->fs->last_modified;
+	}
+	job->have_validators = 1;
+	if (dup_or_null(&job->etag, etag) < 0 || dup_or_null(&job->last_modified, lm) < 0) {
+		job->have_validators = 0;
+		return RL_ENOMEM;
+	}
 	return 0;
 }
 
@@ -143,9 +212,9 @@ static void on_listing(rl_fetch_response *r, void *userdata)
 		goto done;
 	}
 	job->listing_status = r->status;
-	if (r->etag || r->last_modified || !r->not_modified) {
-		replace_str(&job->fs->etag, r->etag);
-		replace_str(&job->fs->last_modified, r->last_modified);
+	if (take_validators(job, r) < 0) {
+		run_fail(job, r->status, 0, rl_error_last());
+		goto done;
 	}
 	hash = rl_hash128_bytes(r->body, r->body_len);
 	if (r->not_modified || (job->fs->has_body_hash && rl_hash128_equal(job->fs->body_hash, hash))) {
@@ -157,7 +226,14 @@ static void on_listing(rl_fetch_response *r, void *userdata)
 	}
 	job->listing_hash = hash;
 	free(job->listing_url);
-	job->listing_url = strdup(r->effective_url ? r->effective_url : job->cfg->url);
+	if ((job->listing_url = strdup(r->effective_url ? r->effective_url : job->cfg->url)) == NULL) {
+		run_fail(job, r->status, 0, "out of memory");
+		goto done;
+	}
+	if (!job->cfg->follow) {
+		ingest_body(job, r);
+		goto done;
+	}
 	opts.time = cy->now;
 	opts.source_url = job->listing_url;
 	opts.charset = r->charset;
@@ -165,7 +241,7 @@ static void on_listing(rl_fetch_response *r, void *userdata)
 		run_fail(job, r->status, 0, rl_error_last());
 		goto done;
 	}
-	if (job->cfg->follow && run_follow_listing(job) > 0)
+	if (run_follow_listing(job) > 0)
 		goto done; /* ingested when the articles are back */
 	run_ingest_items(job);
 done:
@@ -179,7 +255,9 @@ static void job_free(struct job *job)
 		rl_fetch_state_free(job->fs);
 	rl_item_list_release(&job->items);
 	free(job->listing_url);
-	free(job->articles);
+	free(job->etag);
+	free(job->last_modified);
+	run_follow_free(job);
 }
 
 static int job_is_named(const rl_run_opts *opts, const char *name)
@@ -255,10 +333,18 @@ int rl_run_cycle(rl_run_summary *out, rl_archive *archive, const rl_run_opts *op
 			goto done;
 		}
 		cy.n_jobs++;
-		if (job->cfg->url == NULL)
-			continue; /* fed by `ingest` only */
-		due = opts->n_names > 0 || job->fs->next_due <= cy.now;
-		if (!due && !(job->cfg->follow && run_follow_any_due(job, cy.now)))
+		if (job->cfg->url == NULL) {
+			/* Fed by `ingest` only: nothing to fetch; say so when asked by name. */
+			if (opts->n_names)
+				run_emit(&cy, job->cfg->name, RL_RUN_FAILED, NULL, 0,
+					 "has no URL: it is fed by 'redline ingest', not fetched", NULL);
+			continue;
+		}
+		/* A followed story that is due brings the listing forward, but
+		 * never past the backoff of a failing source. */
+		due = opts->n_names > 0 || job->fs->next_due <= cy.now ||
+		      (job->cfg->follow && job->fs->failures == 0 && run_follow_any_due(job, cy.now));
+		if (!due)
 			continue;
 		job->active = 1;
 		cy.summary.sources++;
@@ -275,14 +361,15 @@ int rl_run_cycle(rl_run_summary *out, rl_archive *archive, const rl_run_opts *op
 		job->pending++;
 	}
 	/* A stop request ends the cycle between callbacks: a commit in progress
-	 * has finished by then; unfinished transfers are dropped unrecorded. */
+	 * has finished by then; unfinished jobs are dropped unrecorded (their
+	 * state is not saved, so they are due again at once). */
 	while (rl_fetcher_pending(cy.fetcher) > 0 && !(opts->stop && *opts->stop)) {
 		if ((error = rl_fetcher_run(cy.fetcher, 1000)) < 0)
 			goto done;
 	}
 	for (size_t i = 0; i < cy.n_jobs; i++) {
 		struct job *job = &cy.jobs[i];
-		if (job->active && (error = rl_fetch_state_save(job->fs, archive)) < 0)
+		if (job->finished && (error = rl_fetch_state_save(job->fs, archive)) < 0)
 			goto done;
 	}
 done:
@@ -310,9 +397,10 @@ int rl_run_next_due(int64_t *seconds, rl_archive *archive, int64_t now)
 		if (rl_config_source_load(&cfg, archive, names.v[i]) == 0 && cfg->url &&
 		    rl_fetch_state_load(&fs, archive, names.v[i]) == 0) {
 			int64_t due = fs->next_due;
-			for (size_t f = 0; cfg->follow && f < fs->n_follow; f++) {
+			/* As in rl_run_cycle(): stories on the page, sources not in backoff. */
+			for (size_t f = 0; cfg->follow && fs->failures == 0 && f < fs->n_follow; f++) {
 				int64_t next = rl_follow_next_check(&fs->follow[f]);
-				if (next >= 0 && next < due)
+				if (fs->follow[f].on_page && next >= 0 && next < due)
 					due = next;
 			}
 			if (best < 0 || due < best)

@@ -55,19 +55,20 @@ static void on_article(rl_fetch_response *r, void *userdata)
 	rl_item *it = job->due_only ? NULL : &job->items.v[a->item];
 
 	job->pending--;
+	if (it)
+		it->keep |= RL_KEEP_BODY; /* until a fresh article says otherwise */
 	if (r == NULL || f == NULL)
 		goto done;
 	run_count_request(cy, job->cfg->name, r);
 	f->last_checked = cy->now;
 	if (r->result == RL_FETCH_HTTP_ERROR && (r->status == 404 || r->status == 410)) {
-		char *status = removed_status(r->status, cy->now);
-		f->removed = 1;
+		/* The story keeps its last text and gets a Status header. */
+		if ((a->status = removed_status(r->status, cy->now)) == NULL)
+			goto done;
 		if (it) {
-			it->keep |= RL_KEEP_BODY;
 			free(it->status);
-			it->status = status;
+			it->status = strdup(a->status);
 		} else {
-			a->status = status;
 			a->changed = 1;
 		}
 	} else if (r->result == RL_FETCH_OK && !r->not_modified) {
@@ -77,6 +78,10 @@ static void on_article(rl_fetch_response *r, void *userdata)
 		xo.charset = r->charset;
 		if (rl_extract_article(&article, r->body, r->body_len, &xo) == 0 && article.body &&
 		    *article.body) {
+			a->fresh = 1;
+			if ((r->etag && !(a->etag = strdup(r->etag))) ||
+			    (r->last_modified && !(a->last_modified = strdup(r->last_modified))))
+				a->fresh = 0; /* out of memory: fetch it in full next time */
 			if (it) {
 				free(it->body);
 				it->body = article.body;
@@ -88,26 +93,56 @@ static void on_article(rl_fetch_response *r, void *userdata)
 				}
 			} else {
 				a->body = article.body;
+				a->hash = rl_hash128_bytes(r->body, r->body_len);
 				article.body = NULL;
 				a->changed = 1;
 			}
-			free(f->etag);
-			free(f->last_modified);
-			f->etag = r->etag ? strdup(r->etag) : NULL;
-			f->last_modified = r->last_modified ? strdup(r->last_modified) : NULL;
-		} else if (it) {
-			it->keep |= RL_KEEP_BODY; /* an unreadable article changes nothing */
 		}
+		/* An unreadable article changes nothing. */
 		rl_error_clear();
 		rl_item_clear(&article);
-	} else if (it) {
-		/* 304 or a failure: the archive's body stands. */
-		it->keep |= RL_KEEP_BODY;
 	}
+	/* A 304 or a failure: the archive's body stands. */
 done:
 	rl_fetch_response_free(r);
 	if (job->pending == 0)
 		job_articles_done(job);
+}
+
+void run_follow_keep(struct job *job, struct article *a)
+{
+	rl_follow_entry *f = rl_fetch_state_follow_find(job->fs, a->id);
+
+	if (f == NULL)
+		return;
+	if (a->status) {
+		f->removed = 1;
+		free(f->status);
+		f->status = a->status;
+		a->status = NULL;
+	}
+	if (a->fresh) {
+		free(f->etag);
+		free(f->last_modified);
+		f->etag = a->etag;
+		f->last_modified = a->last_modified;
+		a->etag = a->last_modified = NULL;
+		a->fresh = 0;
+	}
+}
+
+void run_follow_free(struct job *job)
+{
+	for (size_t i = 0; i < job->n_articles; i++) {
+		struct article *a = &job->articles[i];
+		free(a->body);
+		free(a->status);
+		free(a->etag);
+		free(a->last_modified);
+	}
+	free(job->articles);
+	job->articles = NULL;
+	job->n_articles = 0;
 }
 
 static int queue_article(struct job *job, size_t item, const char *id, rl_follow_entry *f)
@@ -132,6 +167,26 @@ static int queue_article(struct job *job, size_t item, const char *id, rl_follow
 	return 1;
 }
 
+/* A GUID as the pipeline will see it (snapshot.c folds its whitespace; a
+ * GUID is never more than one line of text): its ends trimmed. */
+static char *trimmed(const char *s)
+{
+	size_t n;
+
+	if (s == NULL)
+		return NULL;
+	s += strspn(s, " \t\r\n");
+	n = strlen(s);
+	while (n > 0 && strchr(" \t\r\n", s[n - 1]))
+		n--;
+	return n ? strndup(s, n) : NULL;
+}
+
+static int is_http(const char *s)
+{
+	return s && (strncmp(s, "http://", 7) == 0 || strncmp(s, "https://", 8) == 0);
+}
+
 size_t run_follow_listing(struct job *job)
 {
 	struct cycle *cy = job->cycle;
@@ -143,24 +198,32 @@ size_t run_follow_listing(struct job *job)
 		job->fs->follow[i].on_page = 0;
 	for (size_t i = 0; i < job->items.n; i++) {
 		rl_item *it = &job->items.v[i];
-		char *url = NULL, id[13];
-		rl_follow_entry *f;
+		char *url = NULL, *guid = trimmed(it->guid), id[13];
+		const char *link = it->link ? it->link : is_http(guid) ? guid : NULL;
+		rl_follow_entry *f = NULL;
 
-		if (it->link == NULL || rl_normalise_url(&url, it->link, job->listing_url) < 0) {
+		if (link == NULL || rl_normalise_url(&url, link, job->listing_url) < 0 ||
+		    !is_http(url)) {
 			rl_error_clear();
+			free(url);
+			free(guid);
 			continue;
 		}
 		/* The same identity the pipeline will give it (snapshot.c). */
-		rl_snapshot_id_for_key(id, it->guid && *it->guid ? it->guid : url);
-		f = rl_fetch_state_follow_find(job->fs, id);
-		if (f == NULL && rl_fetch_state_follow_add(&f, job->fs, id, url, cy->now) < 0) {
+		rl_snapshot_id_for_key(id, guid ? guid : url);
+		free(guid);
+		if (rl_fetch_state_follow_add(&f, job->fs, id, url, cy->now) < 0) {
+			rl_error_clear();
 			free(url);
 			continue;
 		}
 		free(url);
 		f->on_page = 1;
 		if (f->removed) {
+			/* Its article is gone: the story stays as it was, marked so. */
 			it->keep |= RL_KEEP_HEADER | RL_KEEP_BODY;
+			free(it->status);
+			it->status = strdup(f->status ? f->status : "removed");
 			continue;
 		}
 		if (is_due(f, cy->now))
@@ -168,6 +231,7 @@ size_t run_follow_listing(struct job *job)
 		else
 			it->keep |= RL_KEEP_BODY;
 	}
+	rl_fetch_state_follow_prune(job->fs, cy->now);
 	return queued;
 }
 
@@ -187,11 +251,14 @@ size_t run_follow_due(struct job *job)
 	return queued;
 }
 
+/* The listing did not change: each changed article is its own commit, so
+ * that `git log` shows the edit (or the removal) of exactly that story. */
 static void commit_due_articles(struct job *job)
 {
 	struct cycle *cy = job->cycle;
 	rl_ingest_opts opts = { 0 };
-	int committed = 0, failed = 0;
+	char *failure = NULL;
+	int committed = 0;
 
 	opts.time = cy->now;
 	opts.source_url = job->cfg->url;
@@ -203,32 +270,37 @@ static void commit_due_articles(struct job *job)
 
 		if (!a->changed)
 			continue;
+		opts.snapshot_hash = a->body ? &a->hash : NULL;
 		error = rl_ingest_story(&r, cy->archive, job->cfg->name, a->id, a->body, a->status,
 					&opts);
 		if (error == RL_ENOTFOUND) {
 			rl_error_clear(); /* it left the page meanwhile */
 		} else if (error < 0) {
-			run_emit(cy, job->cfg->name, RL_RUN_FAILED, job->cfg->url, 0, rl_error_last(),
-				 NULL);
-			failed = 1;
-		} else if (r->committed) {
-			committed = 1;
-			cy->summary.changes += r->n_changes;
-			job->fs->last_change = cy->now;
-			run_emit(cy, job->cfg->name, RL_RUN_CHANGED, job->cfg->url, 200, NULL, r);
+			if (failure == NULL)
+				failure = strdup(rl_error_last());
+		} else {
+			run_follow_keep(job, a);
+			if (r->committed) {
+				committed = 1;
+				job->fs->last_change = cy->now;
+				cy->summary.changes += r->n_changes;
+				run_emit(cy, job->cfg->name, RL_RUN_CHANGED, job->cfg->url,
+					 job->listing_status, NULL, r);
+			}
 		}
 		rl_ingest_result_free(r);
 	}
-	if (failed)
-		cy->summary.failed++;
-	else if (committed)
-		cy->summary.changed++;
-	else
-		cy->summary.unchanged++;
-	rl_fetch_state_succeed(job->fs, cy->now, job->cfg->every_seconds, (int)job->listing_status);
-	if (!committed && !failed)
-		run_emit(cy, job->cfg->name, RL_RUN_NOT_MODIFIED, job->cfg->url, job->listing_status,
-			 NULL, NULL);
+	if (failure) {
+		/* The listing was fine; the archive refused a story (lock, disk). */
+		run_fail(job, job->listing_status, 0, failure);
+		free(failure);
+		return;
+	}
+	if (committed) {
+		run_record_success(job, job->listing_status, RL_RUN_CHANGED, NULL);
+		return;
+	}
+	run_succeed(job, job->listing_status, RL_RUN_NOT_MODIFIED, NULL);
 }
 
 static void job_articles_done(struct job *job)
@@ -237,8 +309,4 @@ static void job_articles_done(struct job *job)
 		commit_due_articles(job);
 	else
 		run_ingest_items(job);
-	for (size_t i = 0; i < job->n_articles; i++) {
-		free(job->articles[i].body);
-		free(job->articles[i].status);
-	}
 }

@@ -12,14 +12,20 @@
 
 struct cycle;
 
-/* A followed article in flight. */
+/* A followed article in flight.  What it taught us (validators, removal)
+ * reaches the follow entry only once the story is committed: a failed
+ * ingest must not turn the next check into a 304 that hides the edit. */
 struct article {
 	struct job *job;
 	size_t item;          /* index in job->items (listing mode) */
 	char id[13];
 	char *body;           /* extracted text, for due-only mode */
-	char *status;         /* "removed (...)", for due-only mode */
+	char *status;         /* "removed (HTTP 404, ...)" when the article is gone */
+	char *etag;           /* validators of a fresh body */
+	char *last_modified;
+	int fresh;            /* a new body was read: keep its validators */
 	int changed;          /* due-only mode: something to commit */
+	rl_hash128 hash;      /* XXH3-128 of the article page (Snapshot-XXH3) */
 };
 
 struct job {
@@ -27,6 +33,10 @@ struct job {
 	rl_source_config *cfg;
 	rl_fetch_state *fs;
 	int active;           /* fetched in this cycle */
+	int finished;         /* recorded as success or failure: its state is saved */
+	int have_validators;  /* etag/last_modified below replace the state's on success */
+	char *etag;
+	char *last_modified;
 	size_t pending;       /* transfers of this job in flight */
 	char *listing_url;    /* effective URL of the listing */
 	long listing_status;
@@ -54,6 +64,9 @@ void run_emit(struct cycle *cy, const char *source, rl_run_outcome outcome, cons
 void run_request_from_config(rl_fetch_request *req, const struct job *job, const char *url);
 void run_fail(struct job *job, long status, long retry_after, const char *message);
 void run_succeed(struct job *job, long status, rl_run_outcome outcome, const rl_ingest_result *r);
+/** Like run_succeed() without an event (the caller has emitted its own). */
+void run_record_success(struct job *job, long status, rl_run_outcome outcome,
+			const rl_ingest_result *r);
 void run_ingest_items(struct job *job);
 void run_count_request(struct cycle *cy, const char *source, const rl_fetch_response *r);
 
@@ -66,5 +79,12 @@ size_t run_follow_due(struct job *job);
 
 /** 1 when a followed story of the job is due at `now`. */
 int run_follow_any_due(const struct job *job, int64_t now);
+
+/** Moves what the article taught us (validators, removal) into its follow
+ *  entry: called once the story is in the archive. */
+void run_follow_keep(struct job *job, struct article *a);
+
+/** Frees the strings of the job's articles. */
+void run_follow_free(struct job *job);
 
 #endif

@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #define FETCH_STATE_MAX (32u * 1024 * 1024)
-#define MAX_BACKOFF (24 * 3600)
+#define MAX_BACKOFF RL_SCHEDULE_MAX_BACKOFF
 #define ERROR_MAX 512
 
 static int fetch_state_path(char *out, size_t size, rl_archive *archive, const char *source,
@@ -39,6 +39,7 @@ static void follow_clear(rl_follow_entry *f)
 	free(f->url);
 	free(f->etag);
 	free(f->last_modified);
+	free(f->status);
 }
 
 void rl_fetch_state_free(rl_fetch_state *s)
@@ -65,7 +66,11 @@ static void parse(rl_fetch_state *s, json_t *root)
 {
 	json_t *follow, *v;
 	const char *hash;
+	json_int_t n;
 	size_t i;
+
+	if (!json_is_object(root) || json_integer_value(json_object_get(root, "version")) != 1)
+		return; /* not ours: a fresh start */
 
 	s->etag = dup_json_string(root, "etag");
 	s->last_modified = dup_json_string(root, "last_modified");
@@ -79,14 +84,17 @@ static void parse(rl_fetch_state *s, json_t *root)
 	s->next_due = json_integer_value(json_object_get(root, "next_due"));
 	s->last_status = (int)json_integer_value(json_object_get(root, "last_status"));
 	s->last_error = dup_json_string(root, "last_error");
-	s->failures = (int)json_integer_value(json_object_get(root, "failures"));
-	s->items = (size_t)json_integer_value(json_object_get(root, "items"));
+	/* A hand-edited or damaged count must not overflow the backoff. */
+	n = json_integer_value(json_object_get(root, "failures"));
+	s->failures = n < 0 ? 0 : n > 1000 ? 1000 : (int)n;
+	n = json_integer_value(json_object_get(root, "items"));
+	s->items = n < 0 ? 0 : (size_t)n;
 	follow = json_object_get(root, "follow");
 	json_array_foreach(follow, i, v) {
 		rl_follow_entry *f = NULL;
 		const char *id = json_string_value(json_object_get(v, "id"));
 		const char *url = json_string_value(json_object_get(v, "url"));
-		if (!id || strlen(id) != 12 || !url)
+		if (!id || strlen(id) != 12 || strspn(id, "0123456789abcdef") != 12 || !url)
 			continue;
 		if (rl_fetch_state_follow_add(&f, s, id, url,
 					      json_integer_value(json_object_get(v, "first_seen"))) < 0)
@@ -95,6 +103,7 @@ static void parse(rl_fetch_state *s, json_t *root)
 		f->last_modified = dup_json_string(v, "last_modified");
 		f->last_checked = json_integer_value(json_object_get(v, "last_checked"));
 		f->removed = json_is_true(json_object_get(v, "removed"));
+		f->status = dup_json_string(v, "status");
 		f->on_page = json_is_true(json_object_get(v, "on_page"));
 	}
 }
@@ -167,6 +176,7 @@ int rl_fetch_state_save(const rl_fetch_state *s, rl_archive *archive)
 		json_object_set_new(o, "last_checked", json_integer(f->last_checked));
 		if (f->removed)
 			json_object_set_new(o, "removed", json_true());
+		set_str(o, "status", f->status);
 		json_object_set_new(o, "on_page", json_boolean(f->on_page));
 	}
 	json_object_set(root, "follow", follow);
@@ -281,4 +291,22 @@ int64_t rl_follow_next_check(const rl_follow_entry *f)
 	if (age < 7 * 24 * 3600)
 		return f->last_checked + 24 * 3600;
 	return -1;
+}
+
+size_t rl_fetch_state_follow_prune(rl_fetch_state *s, int64_t now)
+{
+	size_t kept = 0, n = s->n_follow;
+
+	for (size_t i = 0; i < n; i++) {
+		rl_follow_entry *f = &s->follow[i];
+		if (!f->on_page && now - f->first_seen > RL_FOLLOW_FORGET_AFTER) {
+			follow_clear(f);
+			continue;
+		}
+		if (kept != i)
+			s->follow[kept] = *f;
+		kept++;
+	}
+	s->n_follow = kept;
+	return n - kept;
 }

@@ -75,11 +75,16 @@ static int title_from_body(rl_item *item)
 		goto done;
 	start = sentences.n ? sentences.v[0] : para;
 	{
-		/* "KYIV (ANP) - De ..." -> "De ..." */
-		const char *dash = strstr(start, ") - ");
+		/* "KYIV (ANP) - De ..." -> "De ..."; the dash may be -, – or —. */
+		static const char *const dashes[] = { ") - ", ") \u2013 ", ") \u2014 " };
 		const char *paren = strchr(start, '(');
-		if (dash && paren && paren < dash && dash - start < 80)
-			start = dash + 4;
+		for (size_t d = 0; paren && d < sizeof(dashes) / sizeof(dashes[0]); d++) {
+			const char *dash = strstr(start, dashes[d]);
+			if (dash && paren < dash && dash - start < 80) {
+				start = dash + strlen(dashes[d]);
+				break;
+			}
+		}
 	}
 	if ((item->title = rl_strdup(start)) == NULL)
 		error = RL_ENOMEM;

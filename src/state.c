@@ -518,6 +518,56 @@ done:
 	return error;
 }
 
+int rl_state_recent_known(rl_strvec *ids, rl_strvec *paths, rl_archive *archive,
+			  const char *source, size_t max)
+{
+	/* Lines are "id<TAB>path\n", under 400 bytes: the tail holds `max` of them. */
+	size_t want = max * 400;
+	char path[4096], *tail = NULL;
+	struct stat st;
+	off_t from;
+	ssize_t got;
+	int fd = -1, error = 0;
+
+	if ((error = state_path(path, sizeof(path), archive, source, "ids")) < 0)
+		return error;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return errno == ENOENT ? 0 : rl_error_set_errno(RL_EIO, "cannot open '%s'", path);
+	if (fstat(fd, &st) < 0) {
+		error = rl_error_set_errno(RL_EIO, "cannot stat '%s'", path);
+		goto done;
+	}
+	from = st.st_size > (off_t)want ? st.st_size - (off_t)want : 0;
+	if ((tail = malloc((size_t)(st.st_size - from) + 1)) == NULL) {
+		error = rl_error_set(RL_ENOMEM, "out of memory");
+		goto done;
+	}
+	if ((got = pread(fd, tail, (size_t)(st.st_size - from), from)) < 0) {
+		error = rl_error_set_errno(RL_EIO, "cannot read '%s'", path);
+		goto done;
+	}
+	tail[got] = '\0';
+	/* Walk the lines backwards; the first one may be cut unless from == 0. */
+	for (char *end = tail + got; end > tail && ids->n < max;) {
+		char *line = end - 1, *tab;
+		while (line > tail && line[-1] != '\n')
+			line--;
+		if (line == tail && from > 0)
+			break;
+		*(end[-1] == '\n' ? end - 1 : end) = '\0';
+		if ((tab = strchr(line, '\t')) != NULL && tab - line == 12) {
+			if ((error = rl_strvec_pushn(ids, line, 12)) < 0 ||
+			    (error = rl_strvec_push(paths, tab + 1)) < 0)
+				goto done;
+		}
+		end = line;
+	}
+done:
+	free(tail);
+	close(fd);
+	return error;
+}
+
 int rl_state_append_known(rl_archive *archive, const char *source, const char *const *ids,
 			  const char *const *paths, size_t n)
 {

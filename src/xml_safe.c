@@ -7,6 +7,7 @@
  * copies; tree walks are iterative so no input can exhaust the stack.
  */
 #include "redline/xml_safe.h"
+#include "redline/normalise.h"
 #include "redline/error.h"
 #include "redline/extract.h"
 
@@ -54,55 +55,6 @@ void rl_xml_quiet_end(rl_xml_quiet *q)
 
 /* ---- UTF-8 ---- */
 
-size_t rl_utf8_seq(const unsigned char *s, size_t n)
-{
-	unsigned char c, lo = 0x80, hi = 0xBF;
-	size_t need;
-
-	if (n == 0)
-		return 0;
-	c = s[0];
-	if (c < 0x80)
-		return 1;
-	if (c < 0xC2)
-		return 0;
-	if (c < 0xE0)
-		need = 2;
-	else if (c < 0xF0) {
-		need = 3;
-		if (c == 0xE0)
-			lo = 0xA0;
-		else if (c == 0xED)
-			hi = 0x9F;
-	} else if (c < 0xF5) {
-		need = 4;
-		if (c == 0xF0)
-			lo = 0x90;
-		else if (c == 0xF4)
-			hi = 0x8F;
-	} else
-		return 0;
-	if (n < need || s[1] < lo || s[1] > hi)
-		return 0;
-	for (size_t i = 2; i < need; i++)
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-	return need;
-}
-
-int rl_utf8_valid(const char *s, size_t n)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	size_t i = 0, k;
-
-	while (i < n) {
-		if ((k = rl_utf8_seq(u + i, n - i)) == 0)
-			return 0;
-		i += k;
-	}
-	return 1;
-}
-
 int rl_utf8_sanitize(rl_buf *out, const char *s, size_t n)
 {
 	const unsigned char *u = (const unsigned char *)s;
@@ -123,6 +75,20 @@ int rl_utf8_sanitize(rl_buf *out, const char *s, size_t n)
 		start = ++i;
 	}
 	return rl_buf_put(out, s + start, n - start);
+}
+
+/* ---- walking ---- */
+
+const xmlNode *rl_xml_next_in(const xmlNode *cur, const xmlNode *root, int descend)
+{
+	if (descend && (cur->type == XML_ELEMENT_NODE || cur == root) && cur->children)
+		return cur->children;
+	while (cur && cur != root) {
+		if (cur->next)
+			return cur->next;
+		cur = cur->parent;
+	}
+	return NULL;
 }
 
 /* ---- paragraphs ---- */
@@ -374,7 +340,7 @@ static int doc_suspect(const xmlNode *root)
 		if (cur->type == XML_TEXT_NODE && cur->content) {
 			const unsigned char *s = cur->content;
 			size_t n = strlen((const char *)s);
-			if (!rl_utf8_valid((const char *)s, n))
+			if (!rl_charset_is_utf8((const char *)s, n))
 				return 1;
 			for (size_t i = 0; i + 1 < n; i++)
 				if (s[i] == 0xC2 && s[i + 1] >= 0x80 && s[i + 1] <= 0x9F)
@@ -458,7 +424,7 @@ int rl_xml_html_parse(htmlDocPtr *out, const char *data, size_t len, const char 
 	doc = htmlReadMemory(data, (int)len, NULL, enc, HTML_FLAGS);
 	if (doc == NULL && enc && !from_bom) /* an unknown charset name */
 		doc = htmlReadMemory(data, (int)len, NULL, NULL, HTML_FLAGS);
-	if (doc && !from_bom && !rl_utf8_valid(data, len) && doc_suspect((xmlNode *)doc)) {
+	if (doc && !from_bom && !rl_charset_is_utf8(data, len) && doc_suspect((xmlNode *)doc)) {
 		htmlDocPtr again = htmlReadMemory(data, (int)len, NULL, "windows-1252", HTML_FLAGS);
 		if (again) {
 			xmlFreeDoc(doc);

@@ -95,4 +95,13 @@ int rl_archive_resolve(git_oid *out, rl_archive *archive, const char *rev);
  *  not a file. */
 int rl_archive_read(rl_buf *out, rl_archive *archive, const git_oid *commit, const char *path);
 
+/** Rolls the smallest packs into one when there are more than `max_packs`
+ *  (geometrically, so each object is repacked O(log n) times); `*repacked`
+ *  is the number of packs rolled up, 0 when nothing was needed.  The caller
+ *  holds the writer lock. */
+int rl_archive_maintain(int *repacked, rl_archive *archive, size_t max_packs);
+
+/** The pack count above which the pipeline rolls packs up after a commit. */
+#define RL_ARCHIVE_MAX_PACKS 24
+
 #endif

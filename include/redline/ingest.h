@@ -5,7 +5,7 @@
  *
  * An unchanged snapshot writes nothing.  A snapshot with no items, or one
  * that loses most of the stories of the previous one at once, is refused
- * with RL_EGUARD and marks nothing as gone (unless `force`).
+ * with RL_EGUARD and marks nothing as gone; `force` accepts both.
  */
 #ifndef REDLINE_INGEST_H
 #define REDLINE_INGEST_H
@@ -50,6 +50,8 @@ typedef struct rl_ingest_opts {
 	const char *source_url;  /* the page's URL: resolves links; Source-URL trailer */
 	const char *origin;      /* Source-URL when there is no source_url, e.g. file:///x */
 	const char *charset;     /* from an HTTP header; NULL to sniff */
+	const rl_hash128 *snapshot_hash; /* for rl_ingest_items/_story: XXH3-128 of the
+	                                    bytes fetched (Snapshot-XXH3); NULL: none */
 	int force;               /* accept a snapshot the guard would refuse */
 	int no_hooks;            /* do not run hooks */
 	int hook_timeout_ms;     /* 0: 30 s */
@@ -66,6 +68,7 @@ typedef struct rl_ingest_result {
 	rl_change *changes;
 	size_t n_changes;
 	rl_hook_result hooks[2]; /* post-snapshot, post-commit */
+	char warning[512];       /* something after the commit went wrong; "" if not */
 } rl_ingest_result;
 
 /** Ingests one snapshot of `source`.  `*out` is the caller's, also on RL_EGUARD

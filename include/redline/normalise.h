@@ -69,6 +69,10 @@ int rl_charset_repair_utf8(char **out, size_t *out_len, const char *in, size_t l
 /** True when `len` bytes are well-formed UTF-8 (no overlongs, no surrogates). */
 bool rl_charset_is_utf8(const char *in, size_t len);
 
+/** Length of the valid UTF-8 sequence at `s` (1 for ASCII, up to 4), 0 when
+ *  invalid (overlongs, surrogates and values past U+10FFFF are invalid). */
+size_t rl_utf8_seq(const unsigned char *s, size_t n);
+
 /** Canonical form of a URL: resolved against `base` (may be NULL), scheme and
  *  host lowercased, default port and fragment dropped, dot segments removed,
  *  tracking parameters (utm_*, fbclid, gclid, dclid, msclkid, mc_cid, mc_eid,

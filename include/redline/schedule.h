@@ -24,6 +24,8 @@ typedef struct rl_follow_entry {
 	int64_t first_seen;
 	int64_t last_checked;
 	int removed;              /* answered 404/410 once: recorded, not fetched again */
+	char *status;             /* the story's Status header once removed, e.g.
+	                             "removed (HTTP 404, 2026-11-29T10:00:00Z)"; NULL otherwise */
 	int on_page;              /* on the listing at its last fetch */
 } rl_follow_entry;
 
@@ -45,7 +47,13 @@ typedef struct rl_fetch_state {
 	size_t n_follow;
 } rl_fetch_state;
 
-/** Loads the state of `source`; a missing or unreadable file gives a fresh one. */
+/* Backoff never waits longer than this, whatever the failures or Retry-After. */
+#define RL_SCHEDULE_MAX_BACKOFF (24 * 3600)
+/* A follow entry off the listing this long after its first sighting is forgotten. */
+#define RL_FOLLOW_FORGET_AFTER (8 * 24 * 3600)
+
+/** Loads the state of `source`; a missing, unreadable or corrupted file gives
+ *  a fresh one (the cache is rebuilt by the next fetch). */
 int rl_fetch_state_load(rl_fetch_state **out, rl_archive *archive, const char *source);
 int rl_fetch_state_save(const rl_fetch_state *state, rl_archive *archive);
 /** Removes the file (for `redline rm`); absent is fine. */
@@ -53,7 +61,9 @@ int rl_fetch_state_remove(rl_archive *archive, const char *source);
 void rl_fetch_state_free(rl_fetch_state *state);
 
 /** Records a failure: counts it and sets next_due with exponential backoff
- *  (every * 2^(failures-1), capped at 24 h, at least Retry-After). */
+ *  (every * 2^(failures-1), capped at RL_SCHEDULE_MAX_BACKOFF, and at least
+ *  Retry-After, which is capped the same way).  `every_seconds` <= 0 means
+ *  the default, 600. */
 int rl_fetch_state_fail(rl_fetch_state *state, int64_t now, int every_seconds,
 			int http_status, long retry_after_seconds, const char *message);
 
@@ -65,6 +75,11 @@ rl_follow_entry *rl_fetch_state_follow_find(rl_fetch_state *state, const char *i
 /** Adds (or returns the existing) follow entry of `id`. */
 int rl_fetch_state_follow_add(rl_follow_entry **out, rl_fetch_state *state, const char *id,
 			      const char *url, int64_t first_seen);
+
+/** Forgets follow entries that are off the listing and older than
+ *  RL_FOLLOW_FORGET_AFTER (the list would otherwise grow by every story the
+ *  source ever had).  Returns how many were dropped. */
+size_t rl_fetch_state_follow_prune(rl_fetch_state *state, int64_t now);
 
 /** When a followed story is due again: every 15 min in its first 6 hours,
  *  hourly for its first day, daily for its first week, then never (-1). */

@@ -17,6 +17,7 @@
 #include <git2.h>
 
 #include "redline/archive.h"
+#include "redline/buf.h"
 #include "redline/hash.h"
 
 #define RL_ID_SIZE 13 /* 12 hex chars and the NUL */
@@ -59,6 +60,11 @@ rl_state_item *rl_state_find(const rl_state *state, const char *id);
 /** Looks `id` up among every story the source ever had; `*path_out` is the
  *  caller's.  RL_ENOTFOUND when the id was never seen. */
 int rl_state_lookup_known(char **path_out, rl_archive *archive, const char *source, const char *id);
+
+/** The `max` most recently recorded ids of the source and their paths,
+ *  newest first (from the tail of the append-only list). */
+int rl_state_recent_known(rl_strvec *ids, rl_strvec *paths, rl_archive *archive,
+			  const char *source, size_t max);
 
 /** Records new ids with their paths in the append-only list. */
 int rl_state_append_known(rl_archive *archive, const char *source, const char *const *ids,

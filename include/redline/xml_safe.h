@@ -88,13 +88,12 @@ void rl_extract_rollback(rl_item_list *out, size_t n0);
 /** RL_ETOOBIG with the module's message when `len` is over the cap. */
 int rl_extract_check_size(size_t len);
 
-/** Whether `s` is valid UTF-8 (no overlongs, surrogates or values past U+10FFFF). */
-int rl_utf8_valid(const char *s, size_t n);
+/** Iterative pre-order successor of `cur` within `root`'s subtree (no
+ *  recursion, so deep documents cannot exhaust the stack); `descend` 0 skips
+ *  cur's children. */
+const xmlNode *rl_xml_next_in(const xmlNode *cur, const xmlNode *root, int descend);
 
 /** Copies `s` to `out` with NUL bytes and invalid UTF-8 replaced by U+FFFD. */
 int rl_utf8_sanitize(rl_buf *out, const char *s, size_t n);
-
-/** Length of the valid UTF-8 sequence at `s` (1..4), 0 when invalid. */
-size_t rl_utf8_seq(const unsigned char *s, size_t n);
 
 #endif

@@ -3,6 +3,7 @@
  */
 #include "cli.h"
 #include "redline/buf.h"
+#include "redline/config.h"
 #include "redline/error.h"
 #include "redline/extract.h"
 #include "redline/file.h"
@@ -17,7 +18,7 @@
 
 static const char usage[] =
 	"redline ingest SOURCE FILE... [--format auto|text|html|rss|atom] [--at TIME]... "
-	"[--url URL] [--force] [--no-hooks] [--wait SECONDS]";
+	"[--url URL] [--force] [--no-hooks] [--hook-timeout T] [--wait SECONDS]";
 
 static void print_help(void)
 {
@@ -28,8 +29,10 @@ static void print_help(void)
 	       "  --at TIME    snapshot time, ISO 8601 (once for all files, or once per file);\n"
 	       "               default: now\n"
 	       "  --url URL    the page's URL (Source-URL trailer, resolves relative links)\n"
-	       "  --force      accept a snapshot that drops most stories at once\n"
+	       "  --force      accept a snapshot with no stories, or that drops most at once\n"
 	       "  --no-hooks   do not run the archive's hooks\n"
+	       "  --hook-timeout T  time limit of each hook (10s, 1m; default: the archive's\n"
+	       "               redline.hook-timeout, else 30s)\n"
 	       "  --wait S     wait at most S seconds for another writer (default 10)\n", usage);
 }
 
@@ -89,6 +92,7 @@ int cmd_ingest(int argc, char **argv, const struct cli *cli)
 		{ "force", no_argument, NULL, 'F' },
 		{ "no-hooks", no_argument, NULL, 'N' },
 		{ "wait", required_argument, NULL, 'w' },
+		{ "hook-timeout", required_argument, NULL, 'k' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -118,6 +122,15 @@ int cmd_ingest(int argc, char **argv, const struct cli *cli)
 		case 'u': opts.source_url = optarg; break;
 		case 'F': opts.force = 1; break;
 		case 'N': opts.no_hooks = 1; break;
+		case 'k': {
+			int seconds = 0;
+			if (rl_config_parse_interval(&seconds, optarg) < 0 || seconds <= 0) {
+				status = cli_usage_error(usage, "bad --hook-timeout '%s'", optarg);
+				goto done;
+			}
+			opts.hook_timeout_ms = seconds * 1000;
+			break;
+		}
 		case 'w': opts.lock_wait_ms = atoi(optarg) > 0 ? atoi(optarg) * 1000 : 1; break;
 		case 'h': print_help(); goto done;
 		default: status = cli_usage_error(usage, "unknown option"); goto done;
@@ -160,6 +173,8 @@ int cmd_ingest(int argc, char **argv, const struct cli *cli)
 		} else {
 			cli_print_ingest_result(source, file, result);
 			cli_print_hook_results(result);
+			if (result->warning[0])
+				cli_warn("%s", result->warning);
 		}
 		rl_ingest_result_free(result);
 		rl_buf_release(&data);

@@ -5,7 +5,13 @@ set -eu
 : "${REDLINE_SOURCE_DIR:?}"
 export NO_COLOR=1
 T=$(mktemp -d /tmp/redline-e2e-XXXXXX)
-cleanup() { rm -rf "$T"; }
+SERVER=""
+EXTRA_PIDS=""
+cleanup() {
+	[ -z "$SERVER" ] || kill "$SERVER" 2>/dev/null || true
+	for p in $EXTRA_PIDS; do kill "$p" 2>/dev/null || true; done
+	rm -rf "$T"
+}
 trap cleanup EXIT
 EXAMPLES="$REDLINE_SOURCE_DIR/examples"
 HOOKS="$REDLINE_SOURCE_DIR/hooks"
@@ -27,3 +33,17 @@ expect_status() {
 assert_contains() { grep -qF -- "$2" "$1" || { cat "$1" >&2; fail "'$1' lacks '$2'"; }; }
 assert_not_contains() { ! grep -qF -- "$2" "$1" || { cat "$1" >&2; fail "'$1' has '$2'"; }; }
 done_testing() { echo "$n_ok passed, 0 failed"; }
+
+# start_server [LIFETIME] [testserver options...]: the test HTTP server on
+# 127.0.0.1 (tests/server/testserver.py), killed on exit; sets $B to its base
+# URL and logs requests to $T/server.log.
+start_server() {
+	lifetime=${1:-90}
+	[ $# -gt 0 ] && shift
+	"${PY:-python3}" "$REDLINE_SOURCE_DIR/tests/server/testserver.py" --port-file "$T/port" \
+		--lifetime "$lifetime" --verbose "$@" 2>"$T/server.log" &
+	SERVER=$!
+	for _ in $(seq 100); do [ -s "$T/port" ] && break; sleep 0.1; done
+	[ -s "$T/port" ] || fail "test server did not start"
+	B="http://127.0.0.1:$(head -n1 "$T/port")"
+}

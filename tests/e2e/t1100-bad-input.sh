@@ -26,6 +26,13 @@ assert_contains "$T/err" "--force"
 unchanged "a page that lost most stories"
 ok "a page that lost most stories is refused, with a hint"
 
+F="$T/forced"; rl init "$F" >/dev/null
+rl -C "$F" ingest anp "$EXAMPLES/anp-buitenland-1.txt" >/dev/null
+expect_status 0 rl -C "$F" ingest anp "$T/empty.txt" --force
+assert_contains "$T/out" "0 edited, 0 new, 8 gone from page"
+[ "$(git -C "$F" show HEAD:anp/INDEX | wc -c)" = 0 ] || fail "forced empty page: INDEX should be empty"
+ok "--force accepts a page that really was emptied: every story gone, files kept"
+
 printf 'Titel met NUL\nAMSTERDAM (ANP) - Tekst met een \000 NUL-byte erin. En nog een zin.\n' >"$T/nul.txt"
 printf 'Titel over Oekra\303\257ne \377\376 ongeldig\nAMSTERDAM (ANP) - Ongeldige \300\200 UTF-8 tekst.\n' >"$T/bad-utf8.txt"
 printf 'Caf\351 in Li\350ge\nLUIK (ANP) - Een oude pagina in windows-1252: \223aanhalingstekens\224.\n' >"$T/cp1252.txt"

@@ -45,6 +45,19 @@ static void test_null_charset_sniffs_utf8_then_windows_1252(void **state)
 	EXPECT_CONV("Oekra\xEF" "ne", NULL, "Oekra\xC3\xAF" "ne");
 }
 
+/* A UTF-8 page with a stray byte keeps its accents (the stray byte becomes
+ * U+FFFD); a page with no valid multi-byte sequence at all is windows-1252. */
+static void test_null_charset_utf8_with_stray_bytes_stays_utf8(void **state)
+{
+	EXPECT_CONV("Oekra\xC3\xAF" "ne \xFF\xFE en Li\xC3\xA8ge", NULL,
+		    "Oekra\xC3\xAF" "ne \xEF\xBF\xBD\xEF\xBF\xBD en Li\xC3\xA8ge");
+	EXPECT_CONV("Caf\xE9 in Li\xE8ge \x93" "a\x94", NULL,
+		    "Caf\xC3\xA9 in Li\xC3\xA8ge \xE2\x80\x9C" "a\xE2\x80\x9D");
+	/* many invalid runs against one valid sequence: windows-1252 wins */
+	EXPECT_CONV("\xC3\xA9 \xE9 \xE8 \xE0 \xEB \xEF", NULL,
+		    "\xC3\x83\xC2\xA9 \xC3\xA9 \xC3\xA8 \xC3\xA0 \xC3\xAB \xC3\xAF");
+}
+
 static void test_other_labels_through_iconv(void **state)
 {
 	EXPECT_CONV("\xA4", "iso-8859-15", "\xE2\x82\xAC");
@@ -151,6 +164,7 @@ int main(void)
 		cmocka_unit_test(test_nul_bytes_are_kept_and_counted),
 		cmocka_unit_test(test_unknown_or_hostile_labels_rejected),
 		cmocka_unit_test(test_repair_replaces_maximal_subparts),
+		cmocka_unit_test(test_null_charset_utf8_with_stray_bytes_stays_utf8),
 		cmocka_unit_test(test_random_bytes_never_crash),
 		cmocka_unit_test(test_corpus_utf8_page_kept_byte_for_byte),
 	};

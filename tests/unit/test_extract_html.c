@@ -84,6 +84,65 @@ static void test_page_without_list_is_one_item(void **state)
 	rl_item_list_release(&list);
 }
 
+/* A single article page (no list of stories): its main text is the story,
+ * without the navigation, the related links or the newsletter box. */
+static void test_single_article_page_is_its_main_text(void **state)
+{
+	rl_item_list list = RL_ITEM_LIST_INIT;
+	rl_extract_opts opts = { .base_url = "https://news.example/2026/troepen" };
+	const char *html =
+		"<html><head><title>Troepen naar Rusland - Nieuwsblad</title></head><body>"
+		"<nav><a href='/'>Home</a> <a href='/binnenland'>Binnenland</a></nav>"
+		"<main><h1>VS schatten aantal soldaten op 10.000</h1>"
+		"<p>Noord-Korea heeft inmiddels 10.000 militairen naar Rusland gestuurd, schat het "
+		"Amerikaanse Pentagon. Vorige week dachten de Verenigde Staten nog dat het om 3000 "
+		"soldaten ging.</p>"
+		"<p>De troepen worden waarschijnlijk gebruikt om de Russische krijgsmacht te versterken "
+		"die in het grensgebied vecht tegen de Oekraïners, aldus een woordvoerder.</p>"
+		"<p>Rusland en Noord-Korea hebben niet bevestigd dat er troepen worden geleverd, maar "
+		"spreken steevast over een nauwe militaire samenwerking.</p>"
+		"<aside class='related'><h2>Meer over</h2><p>Ander nieuws dat niet bij dit verhaal "
+		"hoort.</p></aside>"
+		"<div class='newsletter'><p>Schrijf je in voor onze nieuwsbrief.</p></div></main>"
+		"<footer><p>Copyright Nieuwsblad</p></footer></body></html>";
+
+	assert_int_equal(extract(&list, html, &opts), 0);
+	assert_int_equal(list.n, 1);
+	assert_non_null(strstr(list.v[0].title, "10.000"));
+	assert_non_null(strstr(list.v[0].body, "Vorige week dachten"));
+	assert_non_null(strstr(list.v[0].body, "nauwe militaire samenwerking"));
+	assert_null(strstr(list.v[0].body, "Binnenland"));
+	assert_null(strstr(list.v[0].body, "nieuwsbrief"));
+	assert_null(strstr(list.v[0].body, "Copyright"));
+	assert_null(strstr(list.v[0].body, "Ander nieuws"));
+	assert_string_equal(list.v[0].link, "https://news.example/2026/troepen");
+	rl_item_list_release(&list);
+}
+
+/* A news site's article page (one <article>) through the listing extractor:
+ * one story, its canonical link, its real title, no "Advertisement" lines. */
+static char *read_shared(const char *rel, size_t *len);
+
+static void test_nyt_article_page_is_one_story(void **state)
+{
+	rl_item_list list = RL_ITEM_LIST_INIT;
+	size_t len;
+	char *html = read_shared("corpus/newsdiffs/parsers/test_nyt_data/HTML_NEW_FORMAT.html", &len);
+
+	if (html == NULL)
+		skip();
+	assert_int_equal(rl_extract(&list, html, len, RL_FORMAT_AUTO, NULL), 0);
+	assert_int_equal(list.n, 1);
+	assert_string_equal(list.v[0].title, "Mueller Won\u2019t Indict Trump if He Finds Wrongdoing, Giuliani Says");
+	assert_string_equal(list.v[0].link,
+			    "https://www.nytimes.com/2018/05/16/us/politics/mueller-trump-indictment.html");
+	assert_non_null(strstr(list.v[0].body, "WASHINGTON \u2014 The special counsel"));
+	assert_null(strstr(list.v[0].body, "\nAdvertisement\n"));
+	assert_false(strncmp(list.v[0].body, "Advertisement", 13) == 0);
+	rl_item_list_release(&list);
+	free(html);
+}
+
 static void test_selectors(void **state)
 {
 	rl_item_list list = RL_ITEM_LIST_INIT;
@@ -252,6 +311,8 @@ int main(void)
 		cmocka_unit_test(test_articles_give_title_link_and_paragraphs),
 		cmocka_unit_test(test_linked_headlines_with_following_paragraphs),
 		cmocka_unit_test(test_page_without_list_is_one_item),
+		cmocka_unit_test(test_single_article_page_is_its_main_text),
+		cmocka_unit_test(test_nyt_article_page_is_one_story),
 		cmocka_unit_test(test_selectors),
 		cmocka_unit_test(test_bad_selector_is_einval_naming_it),
 		cmocka_unit_test(test_charsets),

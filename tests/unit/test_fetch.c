@@ -129,6 +129,21 @@ static void test_last_modified_gives_not_modified(void **state)
 	rl_fetch_response_free(first);
 }
 
+/* If-Modified-Since is the server's own date, echoed; a 200 from a server that
+ * ignores it keeps its body (libcurl's own date check would drop it). */
+static void test_if_modified_since_is_echoed_and_200_kept(void **state)
+{
+	NEED_SERVER();
+	rl_fetch_request req = { .last_modified = "Sat, 28 Nov 2026 10:00:00 GMT" };
+	rl_fetch_response *r = fetch(req, URL("/headers"));
+
+	assert_int_equal(r->result, RL_FETCH_OK);
+	assert_false(r->not_modified);
+	assert_true(r->body_len > 0);
+	assert_non_null(strstr(r->body, "If-Modified-Since: Sat, 28 Nov 2026 10:00:00 GMT"));
+	rl_fetch_response_free(r);
+}
+
 static void test_changed_page_is_fetched_again(void **state)
 {
 	NEED_SERVER();
@@ -638,6 +653,7 @@ int main(void)
 		cmocka_unit_test(test_page_body_and_validators),
 		cmocka_unit_test(test_etag_gives_not_modified),
 		cmocka_unit_test(test_last_modified_gives_not_modified),
+		cmocka_unit_test(test_if_modified_since_is_echoed_and_200_kept),
 		cmocka_unit_test(test_changed_page_is_fetched_again),
 		cmocka_unit_test(test_gzip_and_brotli_are_decoded),
 		cmocka_unit_test(test_redirect_chain_is_followed),

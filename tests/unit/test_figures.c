@@ -152,6 +152,26 @@ static void test_values(void **state)
 	assert_string_equal(v, "7");
 }
 
+/* The demo's edit: 3000 became 10.000 and a sentence recalling the old 3000
+ * was added; that recalled 3000 is context, not a new figure. */
+static void test_restated_old_figure_is_no_change(void **state)
+{
+	rl_figure_changes c = diff(
+		"Noord-Korea heeft inmiddels 3000 militairen naar Rusland gestuurd.\n",
+		"Noord-Korea heeft inmiddels 10.000 militairen naar Rusland gestuurd.\n"
+		"Vorige week dachten de Verenigde Staten nog dat het om 3000 soldaten ging.\n");
+
+	assert_int_equal(c.n, 1);
+	assert_change(&c.v[0], "3000", "10.000");
+	rl_figure_changes_release(&c);
+	/* ... while a figure the old text never had is reported */
+	c = diff("Er waren 3000 militairen.\n",
+		 "Er waren 10.000 militairen.\nDe VS sturen 500 adviseurs.\n");
+	assert_int_equal(c.n, 2);
+	assert_change(&c.v[1], NULL, "500");
+	rl_figure_changes_release(&c);
+}
+
 static void test_null_texts(void **state)
 {
 	rl_figure_changes c = diff(NULL, "Nu 7 gewonden.\n");
@@ -174,6 +194,7 @@ int main(void)
 		cmocka_unit_test(test_words_alone_change_no_figure),
 		cmocka_unit_test(test_seed_page),
 		cmocka_unit_test(test_values),
+		cmocka_unit_test(test_restated_old_figure_is_no_change),
 		cmocka_unit_test(test_null_texts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,91 @@
+/* Packs are rolled up as commits pile up; nothing is lost, git agrees. */
+#include "testutil.h"
+#include "redline/archive.h"
+#include "redline/error.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int count_packs(const char *dir)
+{
+	char *out = NULL;
+	int n;
+	tu_sh(&out, "ls '%s'/objects/pack/*.pack 2>/dev/null | wc -l", dir);
+	n = atoi(out);
+	free(out);
+	return n;
+}
+
+static void test_rollup_keeps_every_object(void **state)
+{
+	char *dir = tu_tmpdir(), path[64], data[128], *out = NULL;
+	char *archive_dir;
+	rl_archive *a = NULL;
+	int rolled, max_seen = 0, total_rolled = 0;
+
+	assert_true(asprintf(&archive_dir, "%s/a", dir) > 0);
+	assert_int_equal(rl_archive_init(&a, archive_dir), 0);
+	for (int i = 0; i < 60; i++) {
+		rl_file_update u[2];
+		rl_commit_info info = { 0 };
+		git_oid id;
+		snprintf(path, sizeof(path), "src/2026-11/story-%02d.txt", i);
+		snprintf(data, sizeof(data), "Title: %d\n\nversion %d of story %d.\n", i, i, i);
+		u[0] = (rl_file_update){ path, data, strlen(data) };
+		u[1] = (rl_file_update){ "src/INDEX", data, strlen(data) };
+		info.message = "test\n";
+		info.time = 1700000000 + i;
+		assert_int_equal(rl_archive_commit(&id, a, u, 2, &info), 0);
+		assert_int_equal(rl_archive_maintain(&rolled, a, 8), 0);
+		total_rolled += rolled;
+		if (count_packs(archive_dir) > max_seen)
+			max_seen = count_packs(archive_dir);
+	}
+	assert_true(total_rolled > 0);
+	assert_true(max_seen <= 9);
+	assert_int_equal(tu_sh(NULL, "git -C '%s' fsck --strict --no-dangling 2>&1", archive_dir), 0);
+	assert_int_equal(tu_sh(&out, "git -C '%s' rev-list --count HEAD", archive_dir), 0);
+	assert_int_equal(atoi(out), 60);
+	free(out);
+	/* Every version of every file is still readable. */
+	assert_int_equal(tu_sh(&out, "git -C '%s' log --format=%%H | while read c; do "
+				     "git -C '%s' show $c:src/INDEX >/dev/null || echo missing; done",
+			       archive_dir, archive_dir), 0);
+	assert_null(strstr(out, "missing"));
+	free(out);
+	rl_archive_free(a);
+	tu_rmtree(dir);
+	free(archive_dir);
+	free(dir);
+}
+
+static void test_few_packs_are_left_alone(void **state)
+{
+	char *dir = tu_tmpdir(), *archive_dir;
+	rl_archive *a = NULL;
+	rl_file_update u = { "x/INDEX", "a\n", 2 };
+	rl_commit_info info = { "one\n", 1700000000, 0, NULL, NULL };
+	git_oid id;
+	int rolled = -1;
+
+	assert_true(asprintf(&archive_dir, "%s/a", dir) > 0);
+	assert_int_equal(rl_archive_init(&a, archive_dir), 0);
+	assert_int_equal(rl_archive_commit(&id, a, &u, 1, &info), 0);
+	assert_int_equal(rl_archive_maintain(&rolled, a, 8), 0);
+	assert_int_equal(rolled, 0);
+	assert_int_equal(count_packs(archive_dir), 1);
+	rl_archive_free(a);
+	tu_rmtree(dir);
+	free(archive_dir);
+	free(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_rollup_keeps_every_object),
+		cmocka_unit_test(test_few_packs_are_left_alone),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

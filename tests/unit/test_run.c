@@ -1,0 +1,115 @@
+/*
+ * rl_run_cycle() many times in one process, as `watch` does: memory stays
+ * flat (RSS sampled after warm-up and at the end, generous bound; under
+ * ASan the leak checker at exit is the stronger test), every cycle is
+ * recorded, and the archive has exactly one commit per change.
+ */
+#include "testutil.h"
+#include "httpserver.h"
+#include "redline/archive.h"
+#include "redline/config.h"
+#include "redline/error.h"
+#include "redline/fetch.h"
+#include "redline/run.h"
+#include "redline/schedule.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CYCLES 200
+#define CHANGE_EVERY 20
+
+static long rss_kib(void)
+{
+	FILE *fp = fopen("/proc/self/status", "r");
+	char line[256];
+	long kib = -1;
+
+	if (fp == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), fp))
+		if (sscanf(line, "VmRSS: %ld kB", &kib) == 1)
+			break;
+	fclose(fp);
+	return kib;
+}
+
+static int under_asan(void)
+{
+#if defined(__SANITIZE_ADDRESS__)
+	return 1;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+	return 1;
+#endif
+#endif
+	return 0;
+}
+
+static void many_cycles_keep_memory_flat(void **state)
+{
+	tu_httpserver *server = tu_httpserver_start(NULL);
+	char *dir = tu_tmpdir(), path[4096], *out = NULL;
+	rl_archive *archive = NULL;
+	rl_source_config *cfg = NULL;
+	const char *names[] = { "news" };
+	long early = -1, late = -1;
+	size_t changed = 0;
+
+	if (server == NULL) {
+		tu_rmtree(dir);
+		free(dir);
+		skip();
+	}
+	snprintf(path, sizeof(path), "%s/a", dir);
+	assert_int_equal(rl_archive_init(&archive, path), 0);
+	assert_int_equal(rl_source_config_new(&cfg, "news"), 0);
+	cfg->url = strdup(tu_httpserver_url(server, "/page"));
+	assert_int_equal(rl_config_source_save(archive, cfg), 0);
+	for (int i = 0; i < CYCLES; i++) {
+		rl_run_opts opts = { 0 };
+		rl_run_summary sum;
+		if (i % CHANGE_EVERY == 0) {
+			/* A new version of the page: one more story each time. */
+			assert_int_equal(tu_sh(NULL, "curl -sf '%s/set?path=/page&body=%%3Carticle%%3E%%3Ch2%%3EStory+%d%%3C/h2%%3E%%3Cp%%3EText+%d.%%3C/p%%3E%%3C/article%%3E%%3Carticle%%3E%%3Ch2%%3EFixed%%3C/h2%%3E%%3Cp%%3EStays.%%3C/p%%3E%%3C/article%%3E' >/dev/null",
+					   server->base_url, i, i), 0);
+		}
+		opts.names = names;
+		opts.n_names = 1;
+		opts.now = 1800000000LL + i * 60;
+		assert_int_equal(rl_run_cycle(&sum, archive, &opts), 0);
+		assert_int_equal(sum.sources, 1);
+		assert_int_equal(sum.failed, 0);
+		changed += sum.changed;
+		if (i == 30)
+			early = rss_kib();
+	}
+	late = rss_kib();
+	assert_int_equal(changed, CYCLES / CHANGE_EVERY);
+	assert_int_equal(tu_sh(&out, "git -C '%s' rev-list --count HEAD", path), 0);
+	assert_int_equal(atoi(out), CYCLES / CHANGE_EVERY);
+	fprintf(stderr, "test_run: VmRSS %ld kB after 30 cycles, %ld kB after %d\n", early, late,
+		CYCLES);
+	if (!under_asan() && early > 0)
+		assert_true(late - early < 8 * 1024); /* a leak of 40 KB a cycle would show */
+	free(out);
+	rl_source_config_free(cfg);
+	rl_archive_free(archive);
+	tu_httpserver_stop(server);
+	tu_rmtree(dir);
+	free(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(many_cycles_keep_memory_flat),
+	};
+	int rc;
+
+	rl_fetch_global_init();
+	rc = cmocka_run_group_tests(tests, NULL, NULL);
+	rl_fetch_global_cleanup();
+	return rc;
+}
