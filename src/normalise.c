@@ -8,7 +8,8 @@
  * whitespace.  Invariant between passes: valid UTF-8 without NUL.
  *
  * A normaliser is immutable after rl_normaliser_new(): match data is made
- * per call, so one normaliser may serve several threads.
+ * per call, so one normaliser may serve several threads.  The built-in
+ * rules are compiled once per process and shared by every normaliser.
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "redline/normalise.h"
@@ -16,6 +17,8 @@
 #include "redline/error.h"
 
 #include <pcre2.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
@@ -25,7 +28,7 @@
 #define DEPTH_LIMIT 100000u
 
 struct rl_normaliser {
-	pcre2_code **reltime;
+	pcre2_code **reltime;     /* the built-in rules: shared, never freed here */
 	size_t n_reltime;
 	pcre2_code **ignore;
 	size_t n_ignore;
@@ -36,11 +39,8 @@ void rl_normaliser_free(rl_normaliser *nz)
 {
 	if (nz == NULL)
 		return;
-	for (size_t i = 0; i < nz->n_reltime; i++)
-		pcre2_code_free(nz->reltime[i]);
 	for (size_t i = 0; i < nz->n_ignore; i++)
 		pcre2_code_free(nz->ignore[i]);
-	free(nz->reltime);
 	free(nz->ignore);
 	pcre2_match_context_free(nz->mctx);
 	free(nz);
@@ -64,29 +64,53 @@ static int compile(pcre2_code **out, const char *pattern, uint32_t options, cons
 	return 0;
 }
 
+/* The built-in relative-time rules are compiled (and JIT-compiled) once per
+ * process: a `run` over a thousand sources makes a thousand normalisers.
+ * Compiled patterns are read-only while matching, so sharing them is safe. */
+static pthread_once_t builtin_once = PTHREAD_ONCE_INIT;
+static pcre2_code **builtin_rules;
+static size_t builtin_count;
+static int builtin_error;
+static char builtin_message[512];
+
+static void compile_builtin(void)
+{
+	const uint32_t options = PCRE2_UTF | PCRE2_UCP | PCRE2_MULTILINE | PCRE2_CASELESS;
+	const char *const *rules = rl_normalise_reltime_rules(&builtin_count);
+
+	if ((builtin_rules = calloc(builtin_count, sizeof(*builtin_rules))) == NULL) {
+		builtin_error = rl_error_set(RL_ENOMEM, "out of memory");
+		return;
+	}
+	for (size_t i = 0; i < builtin_count; i++) {
+		if ((builtin_error = compile(&builtin_rules[i], rules[i], options,
+					     "relative-time rule")) < 0) {
+			snprintf(builtin_message, sizeof(builtin_message), "%s", rl_error_last());
+			return;
+		}
+	}
+}
+
 int rl_normaliser_new(rl_normaliser **out, const char *const *ignore_patterns, size_t n)
 {
 	const uint32_t base = PCRE2_UTF | PCRE2_UCP | PCRE2_MULTILINE;
-	const char *const *rules;
 	rl_normaliser *nz;
-	size_t n_rules;
 	int error = 0;
 
 	*out = NULL;
-	rules = rl_normalise_reltime_rules(&n_rules);
+	pthread_once(&builtin_once, compile_builtin);
+	if (builtin_error < 0)
+		return rl_error_set(builtin_error, "%s", builtin_message);
 	if ((nz = calloc(1, sizeof(*nz))) == NULL ||
-	    (nz->reltime = calloc(n_rules, sizeof(*nz->reltime))) == NULL ||
 	    (n && (nz->ignore = calloc(n, sizeof(*nz->ignore))) == NULL) ||
 	    (nz->mctx = pcre2_match_context_create(NULL)) == NULL) {
 		error = rl_error_set(RL_ENOMEM, "out of memory");
 		goto done;
 	}
+	nz->reltime = builtin_rules;
+	nz->n_reltime = builtin_count;
 	pcre2_set_match_limit(nz->mctx, MATCH_LIMIT);
 	pcre2_set_depth_limit(nz->mctx, DEPTH_LIMIT);
-	for (; nz->n_reltime < n_rules; nz->n_reltime++)
-		if ((error = compile(&nz->reltime[nz->n_reltime], rules[nz->n_reltime],
-				     base | PCRE2_CASELESS, "relative-time rule")) < 0)
-			goto done;
 	for (; nz->n_ignore < n; nz->n_ignore++) {
 		if (ignore_patterns[nz->n_ignore] == NULL) {
 			error = rl_error_set(RL_EINVAL, "ignore pattern %zu is missing", nz->n_ignore);
@@ -210,6 +234,15 @@ static int fold(rl_buf *out, const char *in, size_t len)
 	int error = 0;
 
 	while ((size_t)i < len && error == 0) {
+		/* Printable ASCII runs are copied as they are, in one go. */
+		utf8proc_ssize_t run = i;
+		while ((size_t)run < len && s[run] >= 0x20 && s[run] < 0x7F)
+			run++;
+		if (run > i) {
+			error = rl_buf_put(out, s + i, (size_t)(run - i));
+			i = run;
+			continue;
+		}
 		n = utf8proc_iterate(s + i, (utf8proc_ssize_t)len - i, &c);
 		if (n <= 0) /* cannot happen after repair; be safe anyway */
 			return rl_error_set(RL_EINVAL, "invalid utf-8 at byte %zu", (size_t)i);
@@ -231,6 +264,19 @@ static int fold(rl_buf *out, const char *in, size_t len)
 	return error;
 }
 
+/* Text whose code points are all below U+0300 (ASCII, Latin-1, Latin
+ * Extended A and B: lead bytes up to 0xCB) is already NFC: none of those
+ * characters decomposes, and nothing can combine with them without a
+ * combining mark, which starts at U+0300.  Most Dutch, German, French and
+ * English news never needs utf8proc at all. */
+static bool nfc_stable(const char *in, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)in[i] >= 0xCC)
+			return false;
+	return true;
+}
+
 /* Rule 3.  utf8proc allocates with malloc(); the result is copied into our
  * bounded buffer and freed here, so it never leaves this function. */
 static int nfc(rl_buf *out, const char *in, size_t len)
@@ -241,6 +287,8 @@ static int nfc(rl_buf *out, const char *in, size_t len)
 
 	if (len == 0)
 		return rl_buf_put(out, "", 0);
+	if (nfc_stable(in, len))
+		return rl_buf_put(out, in, len);
 	n = utf8proc_map((const utf8proc_uint8_t *)in, (utf8proc_ssize_t)len, &dst,
 			 UTF8PROC_COMPOSE | UTF8PROC_STABLE);
 	if (n < 0)

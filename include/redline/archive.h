@@ -102,6 +102,6 @@ int rl_archive_read(rl_buf *out, rl_archive *archive, const git_oid *commit, con
 int rl_archive_maintain(int *repacked, rl_archive *archive, size_t max_packs);
 
 /** The pack count above which the pipeline rolls packs up after a commit. */
-#define RL_ARCHIVE_MAX_PACKS 24
+#define RL_ARCHIVE_MAX_PACKS 64
 
 #endif
