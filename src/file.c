@@ -45,7 +45,7 @@ int rl_file_read(rl_buf *out, const char *path)
 	return error;
 }
 
-int rl_file_write_atomic(const char *path, const void *data, size_t len)
+static int write_replacing(const char *path, const void *data, size_t len, int sync)
 {
 	char tmp[4096];
 	const char *p = data;
@@ -66,7 +66,7 @@ int rl_file_write_atomic(const char *path, const void *data, size_t len)
 		p += n;
 		len -= (size_t)n;
 	}
-	if (fsync(fd) < 0) {
+	if (sync && fsync(fd) < 0) {
 		error = rl_error_set_errno(RL_EIO, "cannot sync '%s'", tmp);
 		goto done;
 	}
@@ -78,6 +78,16 @@ done:
 	if (error)
 		unlink(tmp);
 	return error;
+}
+
+int rl_file_write_atomic(const char *path, const void *data, size_t len)
+{
+	return write_replacing(path, data, len, 1);
+}
+
+int rl_file_write_cache(const char *path, const void *data, size_t len)
+{
+	return write_replacing(path, data, len, 0);
 }
 
 int rl_mkdir_p(const char *path)

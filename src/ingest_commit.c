@@ -123,8 +123,6 @@ static int save_state(struct ingest *in, int committed)
 		if ((error = rl_state_push(next, &si)) < 0)
 			goto done;
 	}
-	if ((error = rl_state_save(next, in->archive)) < 0)
-		goto done;
 	ids = calloc(in->result->n_changes + 1, sizeof(*ids));
 	paths = calloc(in->result->n_changes + 1, sizeof(*paths));
 	if (!ids || !paths) {
@@ -137,7 +135,11 @@ static int save_state(struct ingest *in, int committed)
 		ids[n_new] = in->result->changes[c].id;
 		paths[n_new++] = in->result->changes[c].path;
 	}
-	error = rl_state_append_known(in->archive, in->source, ids, paths, n_new);
+	/* New ids first, the state last: a crash in between leaves a state that
+	 * does not describe HEAD yet, which the next load rebuilds. */
+	if ((error = rl_state_append_known(in->archive, in->source, ids, paths, n_new)) < 0)
+		goto done;
+	error = rl_state_save(next, in->archive);
 done:
 	free(ids);
 	free(paths);

@@ -185,7 +185,7 @@ int rl_fetch_state_save(const rl_fetch_state *s, rl_archive *archive)
 		goto done;
 	}
 	if ((error = fetch_state_path(path, sizeof(path), archive, s->source, 1)) == 0)
-		error = rl_file_write_atomic(path, text, strlen(text));
+		error = rl_file_write_cache(path, text, strlen(text));
 done:
 	free(text);
 	json_decref(follow);

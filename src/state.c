@@ -341,7 +341,7 @@ int rl_state_rebuild(rl_state **out, rl_archive *archive, const char *source)
 	}
 save_ids:
 	if ((error = state_path(ids_path, sizeof(ids_path), archive, source, "ids")) < 0 ||
-	    (error = rl_file_write_atomic(ids_path, ctx.ids.ptr ? ctx.ids.ptr : "", ctx.ids.len)) < 0)
+	    (error = rl_file_write_cache(ids_path, ctx.ids.ptr ? ctx.ids.ptr : "", ctx.ids.len)) < 0)
 		goto done;
 	*out = s;
 	s = NULL;
@@ -460,7 +460,7 @@ int rl_state_save(const rl_state *state, rl_archive *archive)
 	if ((text = json_dumps(root, JSON_COMPACT)) == NULL)
 		goto oom;
 	if ((error = state_path(path, sizeof(path), archive, state->source, "json")) == 0)
-		error = rl_file_write_atomic(path, text, strlen(text));
+		error = rl_file_write_cache(path, text, strlen(text));
 	goto done;
 oom:
 	error = rl_error_set(RL_ENOMEM, "out of memory");
@@ -585,7 +585,7 @@ int rl_state_append_known(rl_archive *archive, const char *source, const char *c
 	/* One write() of whole lines with O_APPEND: a crash leaves whole lines or none
 	 * that matter, and a later rebuild rewrites the file from HEAD anyway. */
 	if ((fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0666)) < 0 ||
-	    write(fd, lines.ptr, lines.len) != (ssize_t)lines.len || fsync(fd) < 0)
+	    write(fd, lines.ptr, lines.len) != (ssize_t)lines.len)
 		error = rl_error_set_errno(RL_EIO, "cannot append to '%s'", path);
 done:
 	if (fd >= 0)
