@@ -144,131 +144,201 @@ static int section_keys(rl_strvec *keys, git_config *local, const char *name)
 	return rc;
 }
 
-static int get_string(char **out, git_config *local, const char *name, const char *key)
-{
-	char full[256];
-	git_buf value = GIT_BUF_INIT;
-	int error;
-
-	*out = NULL;
-	if (key_of(full, sizeof(full), name, key) < 0)
-		return rl_error_set(RL_EINVAL, "source name too long");
-	error = git_config_get_string_buf(&value, local, full);
-	if (error == GIT_ENOTFOUND)
-		return 0;
-	if (error < 0)
-		return rl_error_set_git(error, "cannot read '%s'", full);
-	*out = rl_strdup(value.ptr);
-	git_buf_dispose(&value);
-	return *out ? 0 : RL_ENOMEM;
-}
-
-static int get_multi(rl_strvec *out, git_config *local, const char *name, const char *key)
-{
-	char full[256];
-	git_config_iterator *it = NULL;
-	git_config_entry *e;
-	int error, rc = 0;
-
-	if (key_of(full, sizeof(full), name, key) < 0)
-		return rl_error_set(RL_EINVAL, "source name too long");
-	/* The regexp argument filters values, not names: NULL means all of them. */
-	if ((error = git_config_multivar_iterator_new(&it, local, full, NULL)) < 0)
-		return rl_error_set_git(error, "cannot read '%s'", full);
-	while ((error = git_config_next(&e, it)) == 0)
-		if ((rc = rl_strvec_push(out, e->value)) < 0)
-			break;
-	git_config_iterator_free(it);
-	if (rc == 0 && error != GIT_ITEROVER && error != GIT_ENOTFOUND)
-		rc = rl_error_set_git(error, "cannot read '%s'", full);
-	return rc;
-}
-
 static int bad_value(const char *name, const char *key, const char *value, const char *why)
 {
 	return rl_error_set(RL_EINVAL, "bad value '%.200s' for 'source.%s.%s': %s", value, name,
 			    key, why);
 }
 
-static int load_fields(rl_source_config *c, git_config *local, const char *name)
+static int replace_str(char **field, const char *value)
 {
-	char *text = NULL;
-	char full[256];
-	int rc, error, b;
+	char *copy = strdup(value ? value : "");
 
-	if ((rc = get_string(&c->url, local, name, "url")) < 0 ||
-	    (rc = get_string(&c->select_item, local, name, "select-item")) < 0 ||
-	    (rc = get_string(&c->select_title, local, name, "select-title")) < 0 ||
-	    (rc = get_string(&c->select_link, local, name, "select-link")) < 0 ||
-	    (rc = get_string(&c->select_body, local, name, "select-body")) < 0 ||
-	    (rc = get_string(&c->user_agent, local, name, "user-agent")) < 0 ||
-	    (rc = get_multi(&c->ignore, local, name, "ignore")) < 0 ||
-	    (rc = get_multi(&c->headers, local, name, "header")) < 0)
-		return rc;
-
-	if ((rc = get_string(&text, local, name, "format")) < 0)
-		return rc;
-	if (text && rl_format_parse(&c->format, text) < 0)
-		rc = bad_value(name, "format", text, "want auto, text, html, rss or atom");
-	free(text);
-	if (rc < 0)
-		return rc;
-
-	if ((rc = get_string(&text, local, name, "every")) < 0)
-		return rc;
-	if (text && rl_config_parse_interval(&c->every_seconds, text) < 0)
-		rc = bad_value(name, "every", text, "want an interval such as 90s, 10m or 2h");
-	free(text);
-	if (rc < 0)
-		return rc;
-
-	if ((rc = get_string(&text, local, name, "timeout")) < 0)
-		return rc;
-	if (text && rl_config_parse_interval(&c->timeout_seconds, text) < 0)
-		rc = bad_value(name, "timeout", text, "want an interval such as 30s or 2m");
-	free(text);
-	if (rc < 0)
-		return rc;
-
-	key_of(full, sizeof(full), name, "follow");
-	error = git_config_get_bool(&b, local, full);
-	if (error == 0)
-		c->follow = b;
-	else if (error != GIT_ENOTFOUND)
-		return rl_error_set_git(error, "bad value for '%s'", full);
+	if (copy == NULL)
+		return rl_error_set(RL_ENOMEM, "out of memory");
+	free(*field);
+	*field = copy;
 	return 0;
+}
+
+/* One `source.NAME.KEY = value` entry into the source's settings.  Unknown
+ * keys are left alone (a newer redline may have written them). */
+static int apply_entry(rl_source_config *c, const char *key, const char *value)
+{
+	int b, error;
+
+	if (value == NULL)
+		value = "";
+	if (strcmp(key, "url") == 0)
+		return replace_str(&c->url, value);
+	if (strcmp(key, "select-item") == 0)
+		return replace_str(&c->select_item, value);
+	if (strcmp(key, "select-title") == 0)
+		return replace_str(&c->select_title, value);
+	if (strcmp(key, "select-link") == 0)
+		return replace_str(&c->select_link, value);
+	if (strcmp(key, "select-body") == 0)
+		return replace_str(&c->select_body, value);
+	if (strcmp(key, "user-agent") == 0)
+		return replace_str(&c->user_agent, value);
+	if (strcmp(key, "ignore") == 0)
+		return rl_strvec_push(&c->ignore, value);
+	if (strcmp(key, "header") == 0)
+		return rl_strvec_push(&c->headers, value);
+	if (strcmp(key, "format") == 0)
+		return rl_format_parse(&c->format, value) < 0
+			? bad_value(c->name, key, value, "want auto, text, html, rss or atom") : 0;
+	if (strcmp(key, "every") == 0)
+		return rl_config_parse_interval(&c->every_seconds, value) < 0
+			? bad_value(c->name, key, value, "want an interval such as 90s, 10m or 2h") : 0;
+	if (strcmp(key, "timeout") == 0)
+		return rl_config_parse_interval(&c->timeout_seconds, value) < 0
+			? bad_value(c->name, key, value, "want an interval such as 30s or 2m") : 0;
+	if (strcmp(key, "follow") == 0) {
+		if ((error = git_config_parse_bool(&b, value)) < 0)
+			return bad_value(c->name, key, value, "want true or false");
+		c->follow = b;
+	}
+	return 0;
+}
+
+/* Splits "source.NAME.KEY" (NAME may hold dots: KEY is after the last one). */
+static int split_entry(const char *entry, const char **name, size_t *name_len, const char **key)
+{
+	const char *sub, *dot;
+
+	if (strncmp(entry, "source.", 7) != 0)
+		return 0;
+	sub = entry + 7;
+	if ((dot = strrchr(sub, '.')) == NULL || dot == sub)
+		return 0;
+	*name = sub;
+	*name_len = (size_t)(dot - sub);
+	*key = dot + 1;
+	return 1;
+}
+
+static int cmp_config_name(const void *a, const void *b)
+{
+	const rl_source_config *const *x = a, *const *y = b;
+	return strcmp((*x)->name, (*y)->name);
+}
+
+/* One pass over the archive's config: every source (only `only` if given). */
+static int load_sources(rl_source_config ***out, size_t *n_out, rl_archive *archive,
+			const char *only)
+{
+	git_config *local = NULL;
+	git_config_iterator *it = NULL;
+	git_config_entry *e;
+	rl_source_config **v = NULL, *cur = NULL;
+	size_t n = 0, cap = 0;
+	int rc = 0, error;
+
+	*out = NULL;
+	*n_out = 0;
+	if ((rc = open_local(&local, archive)) < 0)
+		return rc;
+	if ((error = git_config_iterator_new(&it, local)) < 0) {
+		rc = rl_error_set_git(error, "cannot read the config");
+		goto done;
+	}
+	while ((error = git_config_next(&e, it)) == 0) {
+		const char *name, *key;
+		size_t len;
+		if (!split_entry(e->name, &name, &len, &key) ||
+		    (only && (strlen(only) != len || strncmp(only, name, len) != 0)))
+			continue;
+		/* Entries of a section come together: look further only on a change. */
+		if (cur == NULL || strlen(cur->name) != len || strncmp(cur->name, name, len) != 0) {
+			cur = NULL;
+			for (size_t i = n; i-- > 0 && cur == NULL;)
+				if (strlen(v[i]->name) == len && strncmp(v[i]->name, name, len) == 0)
+					cur = v[i];
+		}
+		if (cur == NULL) {
+			char *copy = strndup(name, len);
+			if (n == cap) {
+				rl_source_config **nv = realloc(v, (cap = cap ? 2 * cap : 16) * sizeof(*v));
+				if (nv == NULL) {
+					free(copy);
+					rc = rl_error_set(RL_ENOMEM, "out of memory");
+					goto done;
+				}
+				v = nv;
+			}
+			if (copy == NULL || (rc = rl_path_source_name_check(copy)) < 0 ||
+			    (rc = rl_source_config_new(&v[n], copy)) < 0) {
+				if (copy == NULL)
+					rc = rl_error_set(RL_ENOMEM, "out of memory");
+				free(copy);
+				if (rc == RL_EINVAL) {
+					/* A section git accepts but redline cannot use: skip it. */
+					rl_error_clear();
+					rc = 0;
+					continue;
+				}
+				goto done;
+			}
+			free(copy);
+			cur = v[n++];
+		}
+		if ((rc = apply_entry(cur, key, e->value)) < 0)
+			goto done;
+	}
+	if (error != GIT_ITEROVER) {
+		rc = rl_error_set_git(error, "cannot read the config");
+		goto done;
+	}
+	if (n > 1)
+		qsort(v, n, sizeof(*v), cmp_config_name);
+	*out = v;
+	*n_out = n;
+	v = NULL;
+	n = 0;
+done:
+	for (size_t i = 0; i < n; i++)
+		rl_source_config_free(v[i]);
+	free(v);
+	git_config_iterator_free(it);
+	git_config_free(local);
+	return rc;
+}
+
+int rl_config_source_load_all(rl_source_config ***out, size_t *n, rl_archive *archive)
+{
+	return load_sources(out, n, archive, NULL);
+}
+
+void rl_config_source_list_free(rl_source_config **list, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		rl_source_config_free(list[i]);
+	free(list);
 }
 
 int rl_config_source_load(rl_source_config **out, rl_archive *archive, const char *name)
 {
-	rl_source_config *c = NULL;
-	git_config *local = NULL;
-	rl_strvec keys = RL_STRVEC_INIT;
+	rl_source_config **list = NULL;
+	size_t n = 0;
 	int rc;
 
 	*out = NULL;
 	if ((rc = rl_path_source_name_check(name)) < 0)
 		return rc;
-	if ((rc = rl_source_config_new(&c, name)) < 0)
+	if ((rc = load_sources(&list, &n, archive, name)) < 0)
 		return rc;
-	if ((rc = open_local(&local, archive)) < 0 ||
-	    (rc = section_keys(&keys, local, name)) < 0)
-		goto done;
-	if (keys.n == 0) {
-		rc = rl_error_set(RL_ENOTFOUND, "no source '%s' in '%s' (add one with 'redline add')",
-				  name, rl_archive_path(archive));
-		goto done;
+	if (n == 1) {
+		*out = list[0];
+		free(list);
+		return 0;
 	}
-	rc = load_fields(c, local, name);
-done:
-	rl_strvec_release(&keys);
-	git_config_free(local);
+	rl_config_source_list_free(list, n);
 	/* Defaults even when the section is missing: ingest needs no `add`. */
-	if (rc == 0 || rc == RL_ENOTFOUND)
-		*out = c;
-	else
-		rl_source_config_free(c);
-	return rc;
+	if ((rc = rl_source_config_new(out, name)) < 0)
+		return rc;
+	return rl_error_set(RL_ENOTFOUND, "no source '%s' in '%s' (add one with 'redline add')",
+			    name, rl_archive_path(archive));
 }
 
 /* Deletes every value of every key of the section. */

@@ -453,8 +453,9 @@ static int ingest_locked(rl_ingest_result **out, rl_archive *archive, const char
 		goto done;
 	}
 	if ((error = rl_path_source_name_check(source)) < 0 ||
-	    (error = load_config(&in.config, archive, source)) < 0)
+	    (!opts->config && (error = load_config(&in.owned_config, archive, source)) < 0))
 		goto done;
+	in.config = opts->config ? opts->config : in.owned_config;
 	if (data && len > RL_EXTRACT_MAX_INPUT) {
 		error = rl_error_set(RL_ETOOBIG, "snapshot of '%s' is %zu bytes, over the limit of %u",
 				     source, len, RL_EXTRACT_MAX_INPUT);
@@ -499,7 +500,7 @@ done:
 		rl_archive_unlock(archive);
 	rl_item_list_release(&in.items);
 	rl_state_free(in.state);
-	rl_source_config_free(in.config);
+	rl_source_config_free(in.owned_config);
 	*out = in.result;
 	return error;
 }

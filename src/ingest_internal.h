@@ -14,7 +14,8 @@ struct ingest {
 	rl_archive *archive;
 	const char *source;
 	rl_ingest_opts opts;
-	rl_source_config *config;
+	const rl_source_config *config; /* opts.config, or owned_config */
+	rl_source_config *owned_config;
 	rl_state *state;           /* the page before this snapshot */
 	rl_item_list items;        /* the page now, in order */
 	rl_hash128 snapshot_hash;

@@ -143,6 +143,7 @@ void run_ingest_items(struct job *job)
 	opts.time = cy->now;
 	opts.source_url = job->listing_url;
 	opts.no_hooks = cy->opts->no_hooks;
+	opts.config = job->cfg;
 	opts.snapshot_hash = &job->listing_hash;
 	error = rl_ingest_items(&result, cy->archive, job->cfg->name, &job->items, &opts);
 	ingest_done(job, error, result);
@@ -162,6 +163,7 @@ static void ingest_body(struct job *job, const rl_fetch_response *r)
 	opts.source_url = job->listing_url;
 	opts.charset = r->charset;
 	opts.no_hooks = cy->opts->no_hooks;
+	opts.config = job->cfg;
 	error = rl_ingest(&result, cy->archive, job->cfg->name, r->body, r->body_len, &opts);
 	ingest_done(job, error, result);
 	rl_ingest_result_free(result);
@@ -286,7 +288,8 @@ static int default_user_agent(char **out, rl_archive *archive)
 int rl_run_cycle(rl_run_summary *out, rl_archive *archive, const rl_run_opts *opts)
 {
 	struct cycle cy;
-	rl_strvec names = RL_STRVEC_INIT;
+	rl_source_config **configs = NULL;
+	size_t n_configs = 0;
 	rl_fetcher_opts fo = { 0 };
 	int error;
 
@@ -297,20 +300,20 @@ int rl_run_cycle(rl_run_summary *out, rl_archive *archive, const rl_run_opts *op
 	cy.now = opts->now ? opts->now : (int64_t)time(NULL);
 	/* For benchmarks: measure full GETs of unchanged pages. */
 	cy.unconditional = getenv("REDLINE_NO_CONDITIONAL") != NULL;
-	if ((error = rl_config_source_list(&names, archive)) < 0 ||
+	if ((error = rl_config_source_load_all(&configs, &n_configs, archive)) < 0 ||
 	    (error = default_user_agent(&cy.user_agent, archive)) < 0)
 		goto done;
 	for (size_t i = 0; i < opts->n_names; i++) {
 		int known = 0;
-		for (size_t k = 0; k < names.n; k++)
-			known |= strcmp(names.v[k], opts->names[i]) == 0;
+		for (size_t k = 0; k < n_configs; k++)
+			known |= strcmp(configs[k]->name, opts->names[i]) == 0;
 		if (!known) {
 			error = rl_error_set(RL_ENOTFOUND, "no source named '%s' (see 'redline sources')",
 					     opts->names[i]);
 			goto done;
 		}
 	}
-	if ((cy.jobs = calloc(names.n + 1, sizeof(*cy.jobs))) == NULL) {
+	if ((cy.jobs = calloc(n_configs + 1, sizeof(*cy.jobs))) == NULL) {
 		error = rl_error_set(RL_ENOMEM, "out of memory");
 		goto done;
 	}
@@ -319,16 +322,17 @@ int rl_run_cycle(rl_run_summary *out, rl_archive *archive, const rl_run_opts *op
 	fo.user_agent = cy.user_agent;
 	if ((error = rl_fetcher_new(&cy.fetcher, &fo)) < 0)
 		goto done;
-	for (size_t i = 0; i < names.n; i++) {
+	for (size_t i = 0; i < n_configs; i++) {
 		struct job *job = &cy.jobs[cy.n_jobs];
 		rl_fetch_request req;
 		int due;
 
-		if (opts->n_names && !job_is_named(opts, names.v[i]))
+		if (opts->n_names && !job_is_named(opts, configs[i]->name))
 			continue;
 		job->cycle = &cy;
-		if ((error = rl_config_source_load(&job->cfg, archive, names.v[i])) < 0 ||
-		    (error = rl_fetch_state_load(&job->fs, archive, names.v[i])) < 0) {
+		job->cfg = configs[i]; /* the job owns it now */
+		configs[i] = NULL;
+		if ((error = rl_fetch_state_load(&job->fs, archive, job->cfg->name)) < 0) {
 			job_free(job);
 			goto done;
 		}
@@ -379,23 +383,23 @@ done:
 		job_free(&cy.jobs[i]);
 	free(cy.jobs);
 	free(cy.user_agent);
-	rl_strvec_release(&names);
+	rl_config_source_list_free(configs, n_configs);
 	return error;
 }
 
 int rl_run_next_due(int64_t *seconds, rl_archive *archive, int64_t now)
 {
-	rl_strvec names = RL_STRVEC_INIT;
+	rl_source_config **configs = NULL;
+	size_t n_configs = 0;
 	int64_t best = -1;
 	int error;
 
-	if ((error = rl_config_source_list(&names, archive)) < 0)
+	if ((error = rl_config_source_load_all(&configs, &n_configs, archive)) < 0)
 		return error;
-	for (size_t i = 0; i < names.n; i++) {
+	for (size_t i = 0; i < n_configs; i++) {
+		const rl_source_config *cfg = configs[i];
 		rl_fetch_state *fs = NULL;
-		rl_source_config *cfg = NULL;
-		if (rl_config_source_load(&cfg, archive, names.v[i]) == 0 && cfg->url &&
-		    rl_fetch_state_load(&fs, archive, names.v[i]) == 0) {
+		if (cfg->url && rl_fetch_state_load(&fs, archive, cfg->name) == 0) {
 			int64_t due = fs->next_due;
 			/* As in rl_run_cycle(): stories on the page, sources not in backoff. */
 			for (size_t f = 0; cfg->follow && fs->failures == 0 && f < fs->n_follow; f++) {
@@ -407,10 +411,9 @@ int rl_run_next_due(int64_t *seconds, rl_archive *archive, int64_t now)
 				best = due;
 		}
 		rl_fetch_state_free(fs);
-		rl_source_config_free(cfg);
 	}
 	rl_error_clear();
-	rl_strvec_release(&names);
+	rl_config_source_list_free(configs, n_configs);
 	*seconds = best < 0 ? -1 : (best <= now ? 0 : best - now);
 	return 0;
 }

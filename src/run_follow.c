@@ -263,6 +263,7 @@ static void commit_due_articles(struct job *job)
 	opts.time = cy->now;
 	opts.source_url = job->cfg->url;
 	opts.no_hooks = cy->opts->no_hooks;
+	opts.config = job->cfg;
 	for (size_t i = 0; i < job->n_articles; i++) {
 		struct article *a = &job->articles[i];
 		rl_ingest_result *r = NULL;

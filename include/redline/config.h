@@ -37,6 +37,12 @@ typedef struct rl_source_config {
  *  (with `*out` set to defaults all the same, so ingest works without `add`). */
 int rl_config_source_load(rl_source_config **out, rl_archive *archive, const char *name);
 
+/** Loads every source in one pass over the config (sorted by name); free
+ *  with rl_config_source_list_free().  Sections whose name redline cannot
+ *  use are skipped. */
+int rl_config_source_load_all(rl_source_config ***out, size_t *n, rl_archive *archive);
+void rl_config_source_list_free(rl_source_config **list, size_t n);
+
 /** Writes every setting of `config` (replacing the section's old values). */
 int rl_config_source_save(rl_archive *archive, const rl_source_config *config);
 

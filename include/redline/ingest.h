@@ -44,7 +44,10 @@ typedef struct rl_change {
 	rl_figure_changes figures; /* figures whose value changed (edited stories) */
 } rl_change;
 
+struct rl_source_config;
+
 typedef struct rl_ingest_opts {
+	const struct rl_source_config *config; /* the source's settings; NULL: load them */
 	rl_format format;        /* RL_FORMAT_AUTO sniffs */
 	int64_t time;            /* snapshot time, Unix seconds */
 	const char *source_url;  /* the page's URL: resolves links; Source-URL trailer */
@@ -78,7 +81,6 @@ int rl_ingest(rl_ingest_result **out, rl_archive *archive, const char *source,
 
 void rl_ingest_result_free(rl_ingest_result *result);
 
-struct rl_source_config;
 
 /** The first half of rl_ingest(): the raw items of a snapshot (before
  *  normalisation), for callers that enrich them (following articles). */

@@ -112,7 +112,8 @@ int cmd_sources(int argc, char **argv, const struct cli *cli)
 		{ NULL, 0, NULL, 0 },
 	};
 	rl_archive *archive = NULL;
-	rl_strvec names = RL_STRVEC_INIT;
+	rl_source_config **configs = NULL;
+	size_t n_configs = 0;
 	json_t *list = NULL;
 	int c, json = 0, status = CLI_OK;
 
@@ -130,17 +131,13 @@ int cmd_sources(int argc, char **argv, const struct cli *cli)
 		return cli_usage_error("redline sources [--json]", "too many arguments");
 	if ((status = cli_open_archive(&archive, cli)) != CLI_OK)
 		return status;
-	if (rl_config_source_list(&names, archive) < 0 || (json && !(list = json_array()))) {
+	if (rl_config_source_load_all(&configs, &n_configs, archive) < 0 ||
+	    (json && !(list = json_array()))) {
 		status = cli_fail();
 		goto done;
 	}
-	for (size_t i = 0; i < names.n; i++) {
-		rl_source_config *cfg = NULL;
-		if (rl_config_source_load(&cfg, archive, names.v[i]) < 0) {
-			rl_source_config_free(cfg);
-			status = cli_fail();
-			goto done;
-		}
+	for (size_t i = 0; i < n_configs; i++) {
+		const rl_source_config *cfg = configs[i];
 		if (json) {
 			json_t *o = json_object(), *ignore = json_array();
 			json_object_set_new(o, "name", json_string(cfg->name));
@@ -158,7 +155,6 @@ int cmd_sources(int argc, char **argv, const struct cli *cli)
 			       cfg->every_seconds, cfg->follow ? " follow" : "       ",
 			       cfg->url ? cfg->url : "(ingest only)");
 		}
-		rl_source_config_free(cfg);
 	}
 	if (json) {
 		json_dumpf(list, stdout, JSON_INDENT(2));
@@ -166,7 +162,7 @@ int cmd_sources(int argc, char **argv, const struct cli *cli)
 	}
 done:
 	json_decref(list);
-	rl_strvec_release(&names);
+	rl_config_source_list_free(configs, n_configs);
 	rl_archive_free(archive);
 	return status;
 }
