@@ -179,6 +179,17 @@ done:
 	return rc;
 }
 
+/* libgit2 caches trees only up to 4 KiB by default; the top tree of an
+ * archive with hundreds of sources is larger, sits at the end of a delta
+ * chain, and is read for every story file a snapshot touches.  Cache trees
+ * and commits of any size (the cache as a whole stays bounded). */
+static void set_library_options(void)
+{
+	git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1);
+	git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE, (size_t)16 << 20);
+	git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_COMMIT, (size_t)1 << 20);
+}
+
 int rl_archive_init(rl_archive **out, const char *path)
 {
 	git_repository_init_options opts;
@@ -203,7 +214,7 @@ int rl_archive_init(rl_archive **out, const char *path)
 	}
 
 	git_libgit2_init();
-	git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1);
+	set_library_options();
 	git_repository_init_options_init(&opts, GIT_REPOSITORY_INIT_OPTIONS_VERSION);
 	opts.flags = GIT_REPOSITORY_INIT_BARE | GIT_REPOSITORY_INIT_MKPATH |
 		     GIT_REPOSITORY_INIT_NO_REINIT;
@@ -235,7 +246,7 @@ int rl_archive_open(rl_archive **out, const char *path)
 	if (path == NULL || path[0] == '\0')
 		return rl_error_set(RL_EINVAL, "no archive path given");
 	git_libgit2_init();
-	git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1);
+	set_library_options();
 	/* NO_SEARCH: never climb into a parent repository by accident. */
 	error = git_repository_open_ext(&repo, path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL);
 	if (error < 0 || !git_repository_is_bare(repo)) {
