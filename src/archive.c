@@ -182,9 +182,11 @@ done:
 /* libgit2 caches trees only up to 4 KiB by default; the top tree of an
  * archive with hundreds of sources is larger, sits at the end of a delta
  * chain, and is read for every story file a snapshot touches.  Cache trees
- * and commits of any size (the cache as a whole stays bounded). */
+ * and commits of any size, in a cache of at most 32 MiB (libgit2's default,
+ * 256 MiB, would let a long `watch` grow that far). */
 static void set_library_options(void)
 {
+	git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, (ssize_t)32 << 20);
 	git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1);
 	git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE, (size_t)16 << 20);
 	git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_COMMIT, (size_t)1 << 20);
