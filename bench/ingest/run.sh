@@ -22,7 +22,7 @@
 # process in the tree).
 set -euo pipefail
 
-S=${S:-200}; N=${N:-50}; K=${K:-10}; EDIT=${EDIT:-0.05}; SEED=${SEED:-1}
+S=${S:-200}; N=${N:-50}; K=${K:-20}; EDIT=${EDIT:-0.05}; SEED=${SEED:-1}
 MODE=${MODE:-per-source}; TIMEOUT=${TIMEOUT:-900}; PEER=${PEER:-1}
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
