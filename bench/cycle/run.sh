@@ -21,7 +21,7 @@
 #   redline   `redline add pNNNN URL --format html` per page (untimed), then
 #             `redline run` (first run: everything is due) and
 #             `redline run pNNNN...` (named: regardless of due time).
-#             Full GETs: REDLINE_NO_CONDITIONAL=1 (ASSUMED interface).
+#             Full GETs: REDLINE_NO_CONDITIONAL=1 (a benchmark-only switch of redline run).
 #   urlwatch  one job per page, filters `css: article` + `html2text`; its
 #             default threaded run; full GETs: the same jobs with
 #             `ignore_cached: true`. Its store is a cache database, not git:
