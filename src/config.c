@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -50,6 +51,7 @@ void rl_source_config_free(rl_source_config *c)
 	rl_strvec_release(&c->ignore);
 	rl_strvec_release(&c->headers);
 	free(c->user_agent);
+	free(c->error);
 	free(c);
 }
 
@@ -167,20 +169,23 @@ static int apply_entry(rl_source_config *c, const char *key, const char *value)
 {
 	int b, error;
 
+	static const struct {
+		const char *key;
+		size_t offset;
+	} strings[] = {
+		{ "url", offsetof(rl_source_config, url) },
+		{ "select-item", offsetof(rl_source_config, select_item) },
+		{ "select-title", offsetof(rl_source_config, select_title) },
+		{ "select-link", offsetof(rl_source_config, select_link) },
+		{ "select-body", offsetof(rl_source_config, select_body) },
+		{ "user-agent", offsetof(rl_source_config, user_agent) },
+	};
+
 	if (value == NULL)
 		value = "";
-	if (strcmp(key, "url") == 0)
-		return replace_str(&c->url, value);
-	if (strcmp(key, "select-item") == 0)
-		return replace_str(&c->select_item, value);
-	if (strcmp(key, "select-title") == 0)
-		return replace_str(&c->select_title, value);
-	if (strcmp(key, "select-link") == 0)
-		return replace_str(&c->select_link, value);
-	if (strcmp(key, "select-body") == 0)
-		return replace_str(&c->select_body, value);
-	if (strcmp(key, "user-agent") == 0)
-		return replace_str(&c->user_agent, value);
+	for (size_t i = 0; i < sizeof(strings) / sizeof(strings[0]); i++)
+		if (strcmp(key, strings[i].key) == 0)
+			return replace_str((char **)((char *)c + strings[i].offset), value);
 	if (strcmp(key, "ignore") == 0)
 		return rl_strvec_push(&c->ignore, value);
 	if (strcmp(key, "header") == 0)
@@ -283,8 +288,17 @@ static int load_sources(rl_source_config ***out, size_t *n_out, rl_archive *arch
 			free(copy);
 			cur = v[n++];
 		}
-		if ((rc = apply_entry(cur, key, e->value)) < 0)
+		if ((rc = apply_entry(cur, key, e->value)) == RL_EINVAL) {
+			/* Remembered on the source, not fatal for the others. */
+			if (cur->error == NULL && (cur->error = strdup(rl_error_last())) == NULL) {
+				rc = rl_error_set(RL_ENOMEM, "out of memory");
+				goto done;
+			}
+			rl_error_clear();
+			rc = 0;
+		} else if (rc < 0) {
 			goto done;
+		}
 	}
 	if (error != GIT_ITEROVER) {
 		rc = rl_error_set_git(error, "cannot read the config");
@@ -331,6 +345,12 @@ int rl_config_source_load(rl_source_config **out, rl_archive *archive, const cha
 	if (n == 1) {
 		*out = list[0];
 		free(list);
+		if ((*out)->error) {
+			rc = rl_error_set(RL_EINVAL, "%s", (*out)->error);
+			rl_source_config_free(*out);
+			*out = NULL;
+			return rc;
+		}
 		return 0;
 	}
 	rl_config_source_list_free(list, n);

@@ -337,6 +337,13 @@ int rl_run_cycle(rl_run_summary *out, rl_archive *archive, const rl_run_opts *op
 			goto done;
 		}
 		cy.n_jobs++;
+		if (job->cfg->error) {
+			/* A broken setting stops this source only; `status` shows why. */
+			job->active = 1;
+			cy.summary.sources++;
+			run_fail(job, 0, 0, job->cfg->error);
+			continue;
+		}
 		if (job->cfg->url == NULL) {
 			/* Fed by `ingest` only: nothing to fetch; say so when asked by name. */
 			if (opts->n_names)

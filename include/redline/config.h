@@ -31,6 +31,8 @@ typedef struct rl_source_config {
 	int every_seconds;    /* interval for watch; default 600 */
 	int timeout_seconds;  /* default 30 */
 	char *user_agent;     /* NULL: the archive's default */
+	char *error;          /* from rl_config_source_load_all(): why a setting of
+	                         this source is unusable; NULL when all are fine */
 } rl_source_config;
 
 /** Loads source `name`; RL_ENOTFOUND when no [source "name"] section exists
@@ -39,7 +41,8 @@ int rl_config_source_load(rl_source_config **out, rl_archive *archive, const cha
 
 /** Loads every source in one pass over the config (sorted by name); free
  *  with rl_config_source_list_free().  Sections whose name redline cannot
- *  use are skipped. */
+ *  use are skipped; a source with a bad value is returned with `error` set,
+ *  so that one broken source never stops the others. */
 int rl_config_source_load_all(rl_source_config ***out, size_t *n, rl_archive *archive);
 void rl_config_source_list_free(rl_source_config **list, size_t n);
 

@@ -149,11 +149,14 @@ int cmd_sources(int argc, char **argv, const struct cli *cli)
 			for (size_t k = 0; k < cfg->ignore.n; k++)
 				json_array_append_new(ignore, json_string(cfg->ignore.v[k]));
 			json_object_set_new(o, "ignore", ignore);
+			json_object_set_new(o, "error", cfg->error ? json_string(cfg->error) : json_null());
 			json_array_append_new(list, o);
 		} else {
 			printf("%-16s %-5s every %-6d%s %s\n", cfg->name, rl_format_name(cfg->format),
 			       cfg->every_seconds, cfg->follow ? " follow" : "       ",
 			       cfg->url ? cfg->url : "(ingest only)");
+			if (cfg->error)
+				cli_warn("source '%s' is not usable: %s", cfg->name, cfg->error);
 		}
 	}
 	if (json) {

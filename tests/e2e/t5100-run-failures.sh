@@ -101,6 +101,22 @@ expect_status 0 rl -C "$A" run e500
 git -C "$A" show HEAD:e500/INDEX | cmp -s - "$T/index-e500" || fail "e500 stories changed after recovery"
 ok "recovery clears errors; no story was ever dropped"
 
+# A source whose settings went bad (edited by hand) stops only itself.
+git config -f "$A/config" source.e404.every "every now and then"
+setpage /p/good "$(page "good first story" "good second story" "good late story")"
+before=$(commits "$A")
+expect_status 0 rl -C "$A" run good e404
+[ "$(commits "$A")" = $((before + 1)) ] || fail "the good source must still commit"
+assert_contains "$T/err" "e404"
+assert_contains "$T/err" "source.e404.every"
+[ "$(field e404 last_error)" != null ] && field e404 last_error | grep -q "every now and then" ||
+	fail "status shows why the broken source failed"
+expect_status 0 rl -C "$A" sources
+assert_contains "$T/err" "source 'e404' is not usable"
+expect_status 1 rl -C "$A" ingest e404 "$EXAMPLES/anp-buitenland-1.txt"
+assert_contains "$T/err" "source.e404.every"
+ok "a source with a bad setting fails alone, says why, and stops nothing else"
+
 git -C "$A" fsck --strict >"$T/fsck" 2>&1 || { cat "$T/fsck"; fail "git fsck --strict"; }
 ok "git fsck --strict"
 done_testing
