@@ -22,6 +22,6 @@ int rl_file_write_atomic(const char *path, const void *data, size_t len);
 int rl_file_write_cache(const char *path, const void *data, size_t len);
 
 /** mkdir -p, mode 0777 & ~umask. */
-int rl_mkdir_p(const char *path);
+int rl_file_mkdir_p(const char *path);
 
 #endif

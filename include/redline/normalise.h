@@ -1,7 +1,7 @@
 /*
  * redline/normalise.h - text normalisation, so that only news makes a diff.
  *
- * Each rule is its own function (and its own test); rl_normaliser_text()
+ * Each rule is its own function (and its own test); rl_normalise_text()
  * applies them all in order (docs/normalisation.md has the details):
  *   1. valid UTF-8 (invalid bytes become U+FFFD), NUL bytes dropped
  *   2. NBSP and other spaces -> ' '; zero-width chars, soft hyphens, BOMs,
@@ -23,12 +23,6 @@
 /** Normalised text may be at most this long (bytes); more is RL_ETOOBIG. */
 #define RL_NORMALISE_MAX (8u * 1024 * 1024)
 
-/** rl_charset_to_utf8() output may be at most this long (bytes). */
-#define RL_CHARSET_MAX (32u * 1024 * 1024)
-
-/** A URL (and its base) may be at most this long (bytes). */
-#define RL_URL_MAX 8192u
-
 typedef struct rl_normaliser rl_normaliser;
 
 /** Compiles the built-in rules and `n` extra PCRE2 patterns (UTF mode,
@@ -38,7 +32,7 @@ int rl_normaliser_new(rl_normaliser **out, const char *const *ignore_patterns, s
 void rl_normaliser_free(rl_normaliser *normaliser);
 
 /** Applies every rule to `len` bytes of `in`; `*out` is the caller's (free()). */
-int rl_normaliser_text(char **out, const rl_normaliser *normaliser, const char *in, size_t len);
+int rl_normalise_text(char **out, const rl_normaliser *normaliser, const char *in, size_t len);
 
 /** Rule 1-3 and 6 alone: valid NFC UTF-8 with invisible chars and spaces folded. */
 int rl_normalise_unicode(char **out, const char *in, size_t len);
@@ -54,30 +48,5 @@ int rl_normalise_strip_ignored(char **out, const rl_normaliser *normaliser, cons
 /** The built-in relative-time rules (PCRE2 source, compiled UTF, UCP,
  *  caseless and multi-line), in the order they are applied.  Static. */
 const char *const *rl_normalise_reltime_rules(size_t *n);
-
-/** Converts `len` bytes in `charset` (NULL: sniff BOM, else UTF-8 if valid,
- *  else windows-1252) to UTF-8.  A BOM wins over `charset`.  iso-8859-1 and
- *  us-ascii are read as windows-1252, as browsers do.  Undecodable bytes
- *  become U+FFFD; NUL bytes are kept (`*out_len` counts them).  Unknown
- *  charset: RL_EINVAL; output over RL_CHARSET_MAX: RL_ETOOBIG. */
-int rl_charset_to_utf8(char **out, size_t *out_len, const char *in, size_t len, const char *charset);
-
-/** Copies `len` bytes of UTF-8, replacing each maximal invalid subpart
- *  (Unicode's "best practice") by U+FFFD; RL_ETOOBIG past RL_CHARSET_MAX. */
-int rl_charset_repair_utf8(char **out, size_t *out_len, const char *in, size_t len);
-
-/** True when `len` bytes are well-formed UTF-8 (no overlongs, no surrogates). */
-bool rl_charset_is_utf8(const char *in, size_t len);
-
-/** Length of the valid UTF-8 sequence at `s` (1 for ASCII, up to 4), 0 when
- *  invalid (overlongs, surrogates and values past U+10FFFF are invalid). */
-size_t rl_utf8_seq(const unsigned char *s, size_t n);
-
-/** Canonical form of a URL: resolved against `base` (may be NULL), scheme and
- *  host lowercased, default port and fragment dropped, dot segments removed,
- *  tracking parameters (utm_*, fbclid, gclid, dclid, msclkid, mc_cid, mc_eid,
- *  igshid, ...) removed, the other parameters kept in order.  Only http(s)
- *  URLs are accepted; anything else is RL_EINVAL; over RL_URL_MAX RL_ETOOBIG. */
-int rl_normalise_url(char **out, const char *url, const char *base);
 
 #endif

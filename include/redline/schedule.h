@@ -16,7 +16,7 @@
 #include "redline/hash.h"
 
 /** A story whose article page redline follows. */
-typedef struct rl_follow_entry {
+typedef struct rl_schedule_follow {
 	char id[13];
 	char *url;
 	char *etag;
@@ -27,9 +27,9 @@ typedef struct rl_follow_entry {
 	char *status;             /* the story's Status header once removed, e.g.
 	                             "removed (HTTP 404, 2026-11-29T10:00:00Z)"; NULL otherwise */
 	int on_page;              /* on the listing at its last fetch */
-} rl_follow_entry;
+} rl_schedule_follow;
 
-typedef struct rl_fetch_state {
+typedef struct rl_schedule_state {
 	char *source;
 	char *etag;               /* of the last good response */
 	char *last_modified;
@@ -43,9 +43,9 @@ typedef struct rl_fetch_state {
 	char *last_error;         /* NULL after a success */
 	int failures;             /* consecutive */
 	size_t items;             /* stories on the page at the last success */
-	rl_follow_entry *follow;
+	rl_schedule_follow *follow;
 	size_t n_follow;
-} rl_fetch_state;
+} rl_schedule_state;
 
 /* Backoff never waits longer than this, whatever the failures or Retry-After. */
 #define RL_SCHEDULE_MAX_BACKOFF (24 * 3600)
@@ -54,35 +54,35 @@ typedef struct rl_fetch_state {
 
 /** Loads the state of `source`; a missing, unreadable or corrupted file gives
  *  a fresh one (the cache is rebuilt by the next fetch). */
-int rl_fetch_state_load(rl_fetch_state **out, rl_archive *archive, const char *source);
-int rl_fetch_state_save(const rl_fetch_state *state, rl_archive *archive);
+int rl_schedule_load(rl_schedule_state **out, rl_archive *archive, const char *source);
+int rl_schedule_save(const rl_schedule_state *state, rl_archive *archive);
 /** Removes the file (for `redline rm`); absent is fine. */
-int rl_fetch_state_remove(rl_archive *archive, const char *source);
-void rl_fetch_state_free(rl_fetch_state *state);
+int rl_schedule_remove(rl_archive *archive, const char *source);
+void rl_schedule_free(rl_schedule_state *state);
 
 /** Records a failure: counts it and sets next_due with exponential backoff
  *  (every * 2^(failures-1), capped at RL_SCHEDULE_MAX_BACKOFF, and at least
  *  Retry-After, which is capped the same way).  `every_seconds` <= 0 means
  *  the default, 600. */
-int rl_fetch_state_fail(rl_fetch_state *state, int64_t now, int every_seconds,
+int rl_schedule_fail(rl_schedule_state *state, int64_t now, int every_seconds,
 			int http_status, long retry_after_seconds, const char *message);
 
 /** Records a success (next_due = now + every, with up to 10 % jitter). */
-void rl_fetch_state_succeed(rl_fetch_state *state, int64_t now, int every_seconds, int http_status);
+void rl_schedule_succeed(rl_schedule_state *state, int64_t now, int every_seconds, int http_status);
 
 /** The follow entry of story `id`, or NULL. */
-rl_follow_entry *rl_fetch_state_follow_find(rl_fetch_state *state, const char *id);
+rl_schedule_follow *rl_schedule_follow_find(rl_schedule_state *state, const char *id);
 /** Adds (or returns the existing) follow entry of `id`. */
-int rl_fetch_state_follow_add(rl_follow_entry **out, rl_fetch_state *state, const char *id,
+int rl_schedule_follow_add(rl_schedule_follow **out, rl_schedule_state *state, const char *id,
 			      const char *url, int64_t first_seen);
 
 /** Forgets follow entries that are off the listing and older than
  *  RL_FOLLOW_FORGET_AFTER (the list would otherwise grow by every story the
  *  source ever had).  Returns how many were dropped. */
-size_t rl_fetch_state_follow_prune(rl_fetch_state *state, int64_t now);
+size_t rl_schedule_follow_prune(rl_schedule_state *state, int64_t now);
 
 /** When a followed story is due again: every 15 min in its first 6 hours,
  *  hourly for its first day, daily for its first week, then never (-1). */
-int64_t rl_follow_next_check(const rl_follow_entry *entry);
+int64_t rl_schedule_follow_next_check(const rl_schedule_follow *entry);
 
 #endif

@@ -22,12 +22,12 @@ typedef enum rl_wd_kind {
 	RL_WD_ADDED,
 } rl_wd_kind;
 
-typedef enum rl_token_kind {
+typedef enum rl_worddiff_token_kind {
 	RL_TOKEN_SPACE = 0,
 	RL_TOKEN_WORD,
 	RL_TOKEN_NUMBER,
 	RL_TOKEN_PUNCT,
-} rl_token_kind;
+} rl_worddiff_token_kind;
 
 typedef struct rl_wd_segment {
 	rl_wd_kind kind;
@@ -45,7 +45,7 @@ typedef struct rl_worddiff {
 /** Length of the token that starts at `text` (0 only at the NUL), and its kind
  *  through `kind` (may be NULL).  Numbers keep their separators: a '.' or ','
  *  between digits stays inside.  Bytes >= 0x80 count as letters. */
-size_t rl_token_next(const char *text, rl_token_kind *kind);
+size_t rl_worddiff_token_next(const char *text, rl_worddiff_token_kind *kind);
 
 /** Appends the tokens of `text` to `out`. */
 int rl_worddiff_tokenize(rl_strvec *out, const char *text);

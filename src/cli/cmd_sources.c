@@ -184,7 +184,7 @@ int cmd_rm(int argc, char **argv, const struct cli *cli)
 		return cli_usage_error(usage, "need exactly one source NAME");
 	if ((status = cli_open_archive(&archive, cli)) != CLI_OK)
 		return status;
-	if (rl_config_source_remove(archive, argv[1]) < 0 || rl_fetch_state_remove(archive, argv[1]) < 0)
+	if (rl_config_source_remove(archive, argv[1]) < 0 || rl_schedule_remove(archive, argv[1]) < 0)
 		status = cli_fail();
 	else
 		printf("Removed source '%s'; its history stays in the archive.\n", argv[1]);

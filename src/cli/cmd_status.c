@@ -84,10 +84,10 @@ int cmd_status(int argc, char **argv, const struct cli *cli)
 		printf("%-16s %-9s %-4s %5s %-9s %-9s %4s  %s\n", "SOURCE", "FETCHED", "HTTP", "ITEMS",
 		       "CHANGED", "NEXT", "ERRS", "LAST ERROR");
 	for (size_t i = 0; i < names.n; i++) {
-		rl_fetch_state *fs = NULL;
+		rl_schedule_state *fs = NULL;
 		char fetched[32], changed[32], next[32];
 
-		if (rl_fetch_state_load(&fs, archive, names.v[i]) < 0) {
+		if (rl_schedule_load(&fs, archive, names.v[i]) < 0) {
 			status = cli_fail();
 			goto done;
 		}
@@ -116,7 +116,7 @@ int cmd_status(int argc, char **argv, const struct cli *cli)
 			       fs->last_status, fs->items, changed, fs->last_fetch ? next : "now",
 			       fs->failures, fs->last_error ? fs->last_error : "");
 		}
-		rl_fetch_state_free(fs);
+		rl_schedule_free(fs);
 	}
 	if (json) {
 		json_dumpf(list, stdout, JSON_INDENT(2));

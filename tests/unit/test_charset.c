@@ -1,6 +1,7 @@
 /* Charsets: whatever comes in, valid UTF-8 comes out. */
 #include "testutil.h"
 #include "redline/error.h"
+#include "redline/charset.h"
 #include "redline/normalise.h"
 
 #include <stdlib.h>

@@ -2,6 +2,7 @@
  * normalise.h on its own, then all of them in order. */
 #include "testutil.h"
 #include "redline/error.h"
+#include "redline/charset.h"
 #include "redline/normalise.h"
 
 #include <stdlib.h>
@@ -103,7 +104,7 @@ static void test_ignore_patterns_removed(void **state)
 	free(out);
 	/* ^ and $ work per line; the pipeline then drops the emptied line */
 	in = "Een\nAdvertentie\nTwee\nGeen Advertentie";
-	assert_int_equal(rl_normaliser_text(&out, nz, in, strlen(in)), 0);
+	assert_int_equal(rl_normalise_text(&out, nz, in, strlen(in)), 0);
 	assert_string_equal(out, "Een\nTwee\nGeen Advertentie");
 	free(out);
 	rl_normaliser_free(nz);
@@ -161,7 +162,7 @@ static void test_pipeline_order(void **state)
 	char *out;
 
 	assert_int_equal(rl_normaliser_new(&nz, pats, 1), 0);
-	assert_int_equal(rl_normaliser_text(&out, nz, in, sizeof(in) - 1), 0);
+	assert_int_equal(rl_normalise_text(&out, nz, in, sizeof(in) - 1), 0);
 	assert_string_equal(out, "ANKARA (ANP) - Het wrak is gevonden.\nCafé open \xEF\xBF\xBD");
 	free(out);
 	rl_normaliser_free(nz);
@@ -177,8 +178,8 @@ static void test_pipeline_is_idempotent_on_seed(void **state)
 		skip();
 	assert_non_null(raw = tu_read_file(path, &len));
 	assert_int_equal(rl_normaliser_new(&nz, NULL, 0), 0);
-	assert_int_equal(rl_normaliser_text(&once, nz, raw, len), 0);
-	assert_int_equal(rl_normaliser_text(&twice, nz, once, strlen(once)), 0);
+	assert_int_equal(rl_normalise_text(&once, nz, raw, len), 0);
+	assert_int_equal(rl_normalise_text(&twice, nz, once, strlen(once)), 0);
 	assert_string_equal(once, twice);
 	/* the timestamps are gone, the news stays */
 	assert_null(strstr(once, "geleden"));

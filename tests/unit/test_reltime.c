@@ -24,7 +24,7 @@ static int teardown(void **state)
 static void expect(const char *in, const char *want)
 {
 	char *out = NULL;
-	assert_int_equal(rl_normaliser_text(&out, nz, in, strlen(in)), 0);
+	assert_int_equal(rl_normalise_text(&out, nz, in, strlen(in)), 0);
 	if (strcmp(out, want) != 0)
 		fail_msg("'%s' became '%s', wanted '%s'", in, out, want);
 	free(out);

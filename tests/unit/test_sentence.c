@@ -186,7 +186,7 @@ static void test_seed_page(void **state)
 		skip();
 	assert_non_null(raw = tu_read_file(path, &len));
 	assert_int_equal(rl_normaliser_new(&nz, NULL, 0), 0);
-	assert_int_equal(rl_normaliser_text(&text, nz, raw, len), 0);
+	assert_int_equal(rl_normalise_text(&text, nz, raw, len), 0);
 	for (line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
 		rl_buf joined = RL_BUF_INIT(RL_NORMALISE_MAX);
 		size_t first = v.n;

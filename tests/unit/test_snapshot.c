@@ -3,6 +3,7 @@
  * rl_snapshot_prepare does to extracted items, and the 12-hex ids. */
 #include "testutil.h"
 #include "redline/error.h"
+#include "redline/charset.h"
 #include "redline/normalise.h"
 #include "redline/snapshot.h"
 

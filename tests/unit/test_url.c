@@ -1,6 +1,7 @@
 /* URL canonicalisation: one story, one URL. */
 #include "testutil.h"
 #include "redline/error.h"
+#include "redline/url.h"
 #include "redline/normalise.h"
 
 #include <stdlib.h>
@@ -9,7 +10,7 @@
 static void expect(const char *url, const char *base, const char *want)
 {
 	char *out = NULL;
-	int rc = rl_normalise_url(&out, url, base);
+	int rc = rl_url_normalise(&out, url, base);
 	if (rc < 0)
 		fail_msg("'%s' failed: %s", url, rl_error_last());
 	assert_string_equal(out, want);
@@ -19,7 +20,7 @@ static void expect(const char *url, const char *base, const char *want)
 static void expect_error(const char *url, const char *base, int code)
 {
 	char *out = (char *)1;
-	assert_int_equal(rl_normalise_url(&out, url, base), code);
+	assert_int_equal(rl_url_normalise(&out, url, base), code);
 	assert_null(out);
 	assert_true(rl_error_last()[0] != '\0');
 }
@@ -143,8 +144,8 @@ static void test_idempotent(void **state)
 	const char *urls[] = { "HTTP://X.nl:80/a/../b/%7e?utm_x=1&q=%20#f", "https://x.nl/caf\xC3\xA9?a=1&b" };
 	for (size_t i = 0; i < sizeof(urls) / sizeof(*urls); i++) {
 		char *once, *twice;
-		assert_int_equal(rl_normalise_url(&once, urls[i], NULL), 0);
-		assert_int_equal(rl_normalise_url(&twice, once, NULL), 0);
+		assert_int_equal(rl_url_normalise(&once, urls[i], NULL), 0);
+		assert_int_equal(rl_url_normalise(&twice, once, NULL), 0);
 		assert_string_equal(once, twice);
 		free(once);
 		free(twice);

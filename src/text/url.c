@@ -10,6 +10,7 @@
  * Invariant: every string here is at most RL_URL_MAX (+ escapes) long.
  */
 #include "redline/normalise.h"
+#include "redline/url.h"
 #include "redline/buf.h"
 #include "redline/error.h"
 
@@ -369,7 +370,7 @@ static bool is_http(const char *scheme)
 	return scheme && (strcmp(scheme, "http") == 0 || strcmp(scheme, "https") == 0);
 }
 
-int rl_normalise_url(char **out, const char *url, const char *base)
+int rl_url_normalise(char **out, const char *url, const char *base)
 {
 	struct url r = { 0 }, b = { 0 }, t = { 0 };
 	rl_buf buf = RL_BUF_INIT(WORK_MAX);

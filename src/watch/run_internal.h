@@ -31,7 +31,7 @@ struct article {
 struct job {
 	struct cycle *cycle;
 	rl_source_config *cfg;
-	rl_fetch_state *fs;
+	rl_schedule_state *fs;
 	int active;           /* fetched in this cycle */
 	int finished;         /* recorded as success or failure: its state is saved */
 	int have_validators;  /* etag/last_modified below replace the state's on success */

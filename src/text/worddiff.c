@@ -31,11 +31,11 @@ static int is_space(unsigned char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
 
-size_t rl_token_next(const char *text, rl_token_kind *kind)
+size_t rl_worddiff_token_next(const char *text, rl_worddiff_token_kind *kind)
 {
 	const unsigned char *s = (const unsigned char *)text;
 	size_t i = 0;
-	rl_token_kind k;
+	rl_worddiff_token_kind k;
 
 	if (s[0] == '\0') {
 		k = RL_TOKEN_SPACE;
@@ -75,7 +75,7 @@ int rl_worddiff_tokenize(rl_strvec *out, const char *text)
 	size_t len;
 	int error;
 
-	while ((len = rl_token_next(text, NULL)) > 0) {
+	while ((len = rl_worddiff_token_next(text, NULL)) > 0) {
 		if ((error = rl_strvec_pushn(out, text, len)) < 0)
 			return error;
 		text += len;

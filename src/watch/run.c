@@ -76,7 +76,7 @@ void run_fail(struct job *job, long status, long retry_after, const char *messag
 {
 	struct cycle *cy = job->cycle;
 
-	rl_fetch_state_fail(job->fs, cy->now, job->cfg->every_seconds, (int)status, retry_after,
+	rl_schedule_fail(job->fs, cy->now, job->cfg->every_seconds, (int)status, retry_after,
 			    message);
 	job->finished = 1;
 	cy->summary.failed++;
@@ -87,9 +87,9 @@ void run_record_success(struct job *job, long status, rl_run_outcome outcome,
 			const rl_ingest_result *r)
 {
 	struct cycle *cy = job->cycle;
-	rl_fetch_state *fs = job->fs;
+	rl_schedule_state *fs = job->fs;
 
-	rl_fetch_state_succeed(fs, cy->now, job->cfg->every_seconds, (int)status);
+	rl_schedule_succeed(fs, cy->now, job->cfg->every_seconds, (int)status);
 	if (job->have_validators) {
 		/* Only now is the response this validates in the archive. */
 		free(fs->etag);
@@ -254,7 +254,7 @@ static void job_free(struct job *job)
 {
 	rl_source_config_free(job->cfg);
 	if (job->fs)
-		rl_fetch_state_free(job->fs);
+		rl_schedule_free(job->fs);
 	rl_item_list_release(&job->items);
 	free(job->listing_url);
 	free(job->etag);
@@ -332,7 +332,7 @@ int rl_run_cycle(rl_run_summary *out, rl_archive *archive, const rl_run_opts *op
 		job->cycle = &cy;
 		job->cfg = configs[i]; /* the job owns it now */
 		configs[i] = NULL;
-		if ((error = rl_fetch_state_load(&job->fs, archive, job->cfg->name)) < 0) {
+		if ((error = rl_schedule_load(&job->fs, archive, job->cfg->name)) < 0) {
 			job_free(job);
 			goto done;
 		}
@@ -380,7 +380,7 @@ int rl_run_cycle(rl_run_summary *out, rl_archive *archive, const rl_run_opts *op
 	}
 	for (size_t i = 0; i < cy.n_jobs; i++) {
 		struct job *job = &cy.jobs[i];
-		if (job->finished && (error = rl_fetch_state_save(job->fs, archive)) < 0)
+		if (job->finished && (error = rl_schedule_save(job->fs, archive)) < 0)
 			goto done;
 	}
 done:
@@ -405,19 +405,19 @@ int rl_run_next_due(int64_t *seconds, rl_archive *archive, int64_t now)
 		return error;
 	for (size_t i = 0; i < n_configs; i++) {
 		const rl_source_config *cfg = configs[i];
-		rl_fetch_state *fs = NULL;
-		if (cfg->url && rl_fetch_state_load(&fs, archive, cfg->name) == 0) {
+		rl_schedule_state *fs = NULL;
+		if (cfg->url && rl_schedule_load(&fs, archive, cfg->name) == 0) {
 			int64_t due = fs->next_due;
 			/* As in rl_run_cycle(): stories on the page, sources not in backoff. */
 			for (size_t f = 0; cfg->follow && fs->failures == 0 && f < fs->n_follow; f++) {
-				int64_t next = rl_follow_next_check(&fs->follow[f]);
+				int64_t next = rl_schedule_follow_next_check(&fs->follow[f]);
 				if (fs->follow[f].on_page && next >= 0 && next < due)
 					due = next;
 			}
 			if (best < 0 || due < best)
 				best = due;
 		}
-		rl_fetch_state_free(fs);
+		rl_schedule_free(fs);
 	}
 	rl_error_clear();
 	rl_config_source_list_free(configs, n_configs);

@@ -6,8 +6,9 @@
  * own depth limit (256) bounds the trees.  Text leaves as our own UTF-8
  * copies; tree walks are iterative so no input can exhaust the stack.
  */
-#include "redline/xml_safe.h"
+#include "xml_internal.h"
 #include "redline/normalise.h"
+#include "redline/charset.h"
 #include "redline/error.h"
 #include "redline/extract.h"
 
@@ -64,7 +65,7 @@ int rl_utf8_sanitize(rl_buf *out, const char *s, size_t n)
 	if ((error = rl_buf_grow(out, n)) < 0)
 		return error;
 	while (i < n) {
-		k = rl_utf8_seq(u + i, n - i);
+		k = rl_charset_utf8_seq(u + i, n - i);
 		if (k != 0 && u[i] != 0) {
 			i += k;
 			continue;

@@ -27,14 +27,14 @@ static int fetch_state_path(char *out, size_t size, rl_archive *archive, const c
 		return rl_error_last_code() ? rl_error_last_code() : RL_EIO;
 	if ((size_t)snprintf(out, size, "%s/fetch", dir) >= size)
 		return rl_error_set(RL_EINVAL, "path too long for source '%s'", source);
-	if (make_dir && (error = rl_mkdir_p(out)) < 0)
+	if (make_dir && (error = rl_file_mkdir_p(out)) < 0)
 		return error;
 	if ((size_t)snprintf(out, size, "%s/fetch/%s.json", dir, source) >= size)
 		return rl_error_set(RL_EINVAL, "path too long for source '%s'", source);
 	return 0;
 }
 
-static void follow_clear(rl_follow_entry *f)
+static void follow_clear(rl_schedule_follow *f)
 {
 	free(f->url);
 	free(f->etag);
@@ -42,7 +42,7 @@ static void follow_clear(rl_follow_entry *f)
 	free(f->status);
 }
 
-void rl_fetch_state_free(rl_fetch_state *s)
+void rl_schedule_free(rl_schedule_state *s)
 {
 	if (s == NULL)
 		return;
@@ -62,7 +62,7 @@ static char *dup_json_string(json_t *o, const char *key)
 	return v ? strdup(v) : NULL;
 }
 
-static void parse(rl_fetch_state *s, json_t *root)
+static void parse(rl_schedule_state *s, json_t *root)
 {
 	json_t *follow, *v;
 	const char *hash;
@@ -91,12 +91,12 @@ static void parse(rl_fetch_state *s, json_t *root)
 	s->items = n < 0 ? 0 : (size_t)n;
 	follow = json_object_get(root, "follow");
 	json_array_foreach(follow, i, v) {
-		rl_follow_entry *f = NULL;
+		rl_schedule_follow *f = NULL;
 		const char *id = json_string_value(json_object_get(v, "id"));
 		const char *url = json_string_value(json_object_get(v, "url"));
 		if (!id || strlen(id) != 12 || strspn(id, "0123456789abcdef") != 12 || !url)
 			continue;
-		if (rl_fetch_state_follow_add(&f, s, id, url,
+		if (rl_schedule_follow_add(&f, s, id, url,
 					      json_integer_value(json_object_get(v, "first_seen"))) < 0)
 			break;
 		f->etag = dup_json_string(v, "etag");
@@ -108,11 +108,11 @@ static void parse(rl_fetch_state *s, json_t *root)
 	}
 }
 
-int rl_fetch_state_load(rl_fetch_state **out, rl_archive *archive, const char *source)
+int rl_schedule_load(rl_schedule_state **out, rl_archive *archive, const char *source)
 {
 	char path[4096];
 	rl_buf text = RL_BUF_INIT(FETCH_STATE_MAX);
-	rl_fetch_state *s;
+	rl_schedule_state *s;
 	json_t *root = NULL;
 	int error;
 
@@ -138,7 +138,7 @@ static void set_str(json_t *o, const char *key, const char *v)
 		json_object_set_new(o, key, json_string(v));
 }
 
-int rl_fetch_state_save(const rl_fetch_state *s, rl_archive *archive)
+int rl_schedule_save(const rl_schedule_state *s, rl_archive *archive)
 {
 	char path[4096], hex[RL_HASH_HEX_SIZE];
 	json_t *root = json_object(), *follow = json_array();
@@ -165,7 +165,7 @@ int rl_fetch_state_save(const rl_fetch_state *s, rl_archive *archive)
 	json_object_set_new(root, "failures", json_integer(s->failures));
 	json_object_set_new(root, "items", json_integer((json_int_t)s->items));
 	for (size_t i = 0; i < s->n_follow; i++) {
-		const rl_follow_entry *f = &s->follow[i];
+		const rl_schedule_follow *f = &s->follow[i];
 		json_t *o = json_object();
 		json_array_append_new(follow, o);
 		json_object_set_new(o, "id", json_string(f->id));
@@ -193,7 +193,7 @@ done:
 	return error;
 }
 
-int rl_fetch_state_remove(rl_archive *archive, const char *source)
+int rl_schedule_remove(rl_archive *archive, const char *source)
 {
 	char path[4096];
 	int error;
@@ -205,7 +205,7 @@ int rl_fetch_state_remove(rl_archive *archive, const char *source)
 	return 0;
 }
 
-int rl_fetch_state_fail(rl_fetch_state *s, int64_t now, int every_seconds, int http_status,
+int rl_schedule_fail(rl_schedule_state *s, int64_t now, int every_seconds, int http_status,
 			long retry_after_seconds, const char *message)
 {
 	int64_t delay = every_seconds > 0 ? every_seconds : 600;
@@ -225,7 +225,7 @@ int rl_fetch_state_fail(rl_fetch_state *s, int64_t now, int every_seconds, int h
 	return s->last_error ? 0 : rl_error_set(RL_ENOMEM, "out of memory");
 }
 
-void rl_fetch_state_succeed(rl_fetch_state *s, int64_t now, int every_seconds, int http_status)
+void rl_schedule_succeed(rl_schedule_state *s, int64_t now, int every_seconds, int http_status)
 {
 	int64_t every = every_seconds > 0 ? every_seconds : 600;
 	/* Jitter spreads sources that were added together over the interval. */
@@ -241,7 +241,7 @@ void rl_fetch_state_succeed(rl_fetch_state *s, int64_t now, int every_seconds, i
 	s->last_error = NULL;
 }
 
-rl_follow_entry *rl_fetch_state_follow_find(rl_fetch_state *s, const char *id)
+rl_schedule_follow *rl_schedule_follow_find(rl_schedule_state *s, const char *id)
 {
 	for (size_t i = 0; i < s->n_follow; i++)
 		if (strcmp(s->follow[i].id, id) == 0)
@@ -249,10 +249,10 @@ rl_follow_entry *rl_fetch_state_follow_find(rl_fetch_state *s, const char *id)
 	return NULL;
 }
 
-int rl_fetch_state_follow_add(rl_follow_entry **out, rl_fetch_state *s, const char *id,
+int rl_schedule_follow_add(rl_schedule_follow **out, rl_schedule_state *s, const char *id,
 			      const char *url, int64_t first_seen)
 {
-	rl_follow_entry *f = rl_fetch_state_follow_find(s, id), *v;
+	rl_schedule_follow *f = rl_schedule_follow_find(s, id), *v;
 
 	if (f == NULL) {
 		if ((v = realloc(s->follow, (s->n_follow + 1) * sizeof(*v))) == NULL)
@@ -275,7 +275,7 @@ int rl_fetch_state_follow_add(rl_follow_entry **out, rl_fetch_state *s, const ch
 	return 0;
 }
 
-int64_t rl_follow_next_check(const rl_follow_entry *f)
+int64_t rl_schedule_follow_next_check(const rl_schedule_follow *f)
 {
 	int64_t age;
 
@@ -293,12 +293,12 @@ int64_t rl_follow_next_check(const rl_follow_entry *f)
 	return -1;
 }
 
-size_t rl_fetch_state_follow_prune(rl_fetch_state *s, int64_t now)
+size_t rl_schedule_follow_prune(rl_schedule_state *s, int64_t now)
 {
 	size_t kept = 0, n = s->n_follow;
 
 	for (size_t i = 0; i < n; i++) {
-		rl_follow_entry *f = &s->follow[i];
+		rl_schedule_follow *f = &s->follow[i];
 		if (!f->on_page && now - f->first_seen > RL_FOLLOW_FORGET_AFTER) {
 			follow_clear(f);
 			continue;

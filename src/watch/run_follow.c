@@ -11,6 +11,7 @@
  */
 #include "run_internal.h"
 #include "redline/error.h"
+#include "redline/url.h"
 #include "redline/extract.h"
 #include "redline/normalise.h"
 #include "redline/snapshot.h"
@@ -20,9 +21,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int is_due(const rl_follow_entry *f, int64_t now)
+static int is_due(const rl_schedule_follow *f, int64_t now)
 {
-	int64_t next = rl_follow_next_check(f);
+	int64_t next = rl_schedule_follow_next_check(f);
 	return next >= 0 && next <= now;
 }
 
@@ -51,7 +52,7 @@ static void on_article(rl_fetch_response *r, void *userdata)
 	struct article *a = userdata;
 	struct job *job = a->job;
 	struct cycle *cy = job->cycle;
-	rl_follow_entry *f = rl_fetch_state_follow_find(job->fs, a->id);
+	rl_schedule_follow *f = rl_schedule_follow_find(job->fs, a->id);
 	rl_item *it = job->due_only ? NULL : &job->items.v[a->item];
 
 	job->pending--;
@@ -111,7 +112,7 @@ done:
 
 void run_follow_keep(struct job *job, struct article *a)
 {
-	rl_follow_entry *f = rl_fetch_state_follow_find(job->fs, a->id);
+	rl_schedule_follow *f = rl_schedule_follow_find(job->fs, a->id);
 
 	if (f == NULL)
 		return;
@@ -145,7 +146,7 @@ void run_follow_free(struct job *job)
 	job->n_articles = 0;
 }
 
-static int queue_article(struct job *job, size_t item, const char *id, rl_follow_entry *f)
+static int queue_article(struct job *job, size_t item, const char *id, rl_schedule_follow *f)
 {
 	struct article *a = &job->articles[job->n_articles];
 	rl_fetch_request req;
@@ -200,9 +201,9 @@ size_t run_follow_listing(struct job *job)
 		rl_item *it = &job->items.v[i];
 		char *url = NULL, *guid = trimmed(it->guid), id[13];
 		const char *link = it->link ? it->link : is_http(guid) ? guid : NULL;
-		rl_follow_entry *f = NULL;
+		rl_schedule_follow *f = NULL;
 
-		if (link == NULL || rl_normalise_url(&url, link, job->listing_url) < 0 ||
+		if (link == NULL || rl_url_normalise(&url, link, job->listing_url) < 0 ||
 		    !is_http(url)) {
 			rl_error_clear();
 			free(url);
@@ -212,7 +213,7 @@ size_t run_follow_listing(struct job *job)
 		/* The same identity the pipeline will give it (snapshot.c). */
 		rl_snapshot_id_for_key(id, guid ? guid : url);
 		free(guid);
-		if (rl_fetch_state_follow_add(&f, job->fs, id, url, cy->now) < 0) {
+		if (rl_schedule_follow_add(&f, job->fs, id, url, cy->now) < 0) {
 			rl_error_clear();
 			free(url);
 			continue;
@@ -231,7 +232,7 @@ size_t run_follow_listing(struct job *job)
 		else
 			it->keep |= RL_KEEP_BODY;
 	}
-	rl_fetch_state_follow_prune(job->fs, cy->now);
+	rl_schedule_follow_prune(job->fs, cy->now);
 	return queued;
 }
 
@@ -244,7 +245,7 @@ size_t run_follow_due(struct job *job)
 	if ((job->articles = calloc(job->fs->n_follow + 1, sizeof(*job->articles))) == NULL)
 		return 0;
 	for (size_t i = 0; i < job->fs->n_follow; i++) {
-		rl_follow_entry *f = &job->fs->follow[i];
+		rl_schedule_follow *f = &job->fs->follow[i];
 		if (f->on_page && is_due(f, cy->now))
 			queued += (size_t)queue_article(job, SIZE_MAX, f->id, f);
 	}

@@ -2,6 +2,7 @@
  * snapshot.c - normalising extracted items and rendering story files.
  */
 #include "redline/snapshot.h"
+#include "redline/url.h"
 #include "redline/buf.h"
 #include "redline/error.h"
 #include "redline/sentence.h"
@@ -49,7 +50,7 @@ static int normalise_field(char **field, const rl_normaliser *normaliser)
 
 	if (*field == NULL)
 		return 0;
-	if ((error = rl_normaliser_text(&out, normaliser, *field, strlen(*field))) < 0)
+	if ((error = rl_normalise_text(&out, normaliser, *field, strlen(*field))) < 0)
 		return error;
 	free(*field);
 	*field = out;
@@ -107,13 +108,13 @@ static int prepare_one(rl_item *item, const rl_normaliser *normaliser, const cha
 	if (item->link) {
 		char *url = NULL;
 		one_line(item->link);
-		if (rl_normalise_url(&url, item->link, base_url) == 0)
+		if (rl_url_normalise(&url, item->link, base_url) == 0)
 			item->url = url;
 		rl_error_clear(); /* an unusable link (javascript:, mailto:) is no link */
 	}
 	if (item->url == NULL && item->guid &&
 	    (strncmp(item->guid, "http://", 7) == 0 || strncmp(item->guid, "https://", 8) == 0)) {
-		if (rl_normalise_url(&item->url, item->guid, NULL) < 0)
+		if (rl_url_normalise(&item->url, item->guid, NULL) < 0)
 			rl_error_clear();
 	}
 	if (item->title == NULL && item->body && !(item->keep & RL_KEEP_HEADER) &&

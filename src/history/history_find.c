@@ -8,7 +8,7 @@
  */
 #include "redline/history.h"
 #include "redline/error.h"
-#include "history_int.h"
+#include "history_internal.h"
 
 #include <ctype.h>
 #include <stdio.h>

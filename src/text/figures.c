@@ -148,10 +148,10 @@ static char next_char(const rl_worddiff *d, size_t i, rl_wd_kind skip)
 
 static int breaks_region(const char *text)
 {
-	rl_token_kind kind;
+	rl_worddiff_token_kind kind;
 	size_t len;
 
-	for (; (len = rl_token_next(text, &kind)) > 0; text += len)
+	for (; (len = rl_worddiff_token_next(text, &kind)) > 0; text += len)
 		if (kind == RL_TOKEN_WORD || kind == RL_TOKEN_NUMBER || memchr(text, '\n', len))
 			return 1;
 	return 0;
@@ -160,11 +160,11 @@ static int breaks_region(const char *text)
 static int collect(rl_strvec *into, const rl_worddiff *d, size_t i, rl_wd_kind skip)
 {
 	const char *text = d->v[i].text;
-	rl_token_kind kind;
+	rl_worddiff_token_kind kind;
 	size_t len;
 	int error;
 
-	for (; (len = rl_token_next(text, &kind)) > 0; text += len) {
+	for (; (len = rl_worddiff_token_next(text, &kind)) > 0; text += len) {
 		char follow;
 		if (kind != RL_TOKEN_NUMBER)
 			continue;
@@ -207,11 +207,11 @@ static void cancel_moves(rl_figure_changes *out)
 static int text_has_value(const char *text, const char *figure)
 {
 	char want[VALUE_MAX], have[VALUE_MAX], token[VALUE_MAX];
-	rl_token_kind kind;
+	rl_worddiff_token_kind kind;
 	size_t len;
 
 	rl_figure_value(want, sizeof(want), figure);
-	for (const char *p = text ? text : ""; (len = rl_token_next(p, &kind)) > 0; p += len) {
+	for (const char *p = text ? text : ""; (len = rl_worddiff_token_next(p, &kind)) > 0; p += len) {
 		if (kind != RL_TOKEN_NUMBER || len >= sizeof(token))
 			continue;
 		memcpy(token, p, len);

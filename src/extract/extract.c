@@ -7,7 +7,7 @@
  */
 #include "redline/extract.h"
 #include "redline/error.h"
-#include "redline/xml_safe.h"
+#include "xml_internal.h"
 
 #include <string.h>
 #include <strings.h>

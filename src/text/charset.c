@@ -10,6 +10,7 @@
  * time becoming U+FFFD so that bad input never stops the conversion.
  */
 #include "redline/normalise.h"
+#include "redline/charset.h"
 #include "redline/buf.h"
 #include "redline/error.h"
 
@@ -64,7 +65,7 @@ static size_t utf8_seq(const unsigned char *s, size_t left, size_t *bad)
 	return need;
 }
 
-size_t rl_utf8_seq(const unsigned char *s, size_t n)
+size_t rl_charset_utf8_seq(const unsigned char *s, size_t n)
 {
 	size_t bad;
 

@@ -13,7 +13,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "redline/extract.h"
 #include "redline/error.h"
-#include "redline/xml_safe.h"
+#include "xml_internal.h"
 
 #include <pcre2.h>
 #include <stdlib.h>

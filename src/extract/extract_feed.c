@@ -12,7 +12,7 @@
  */
 #include "redline/extract.h"
 #include "redline/error.h"
-#include "redline/xml_safe.h"
+#include "xml_internal.h"
 
 #include <stdlib.h>
 #include <string.h>

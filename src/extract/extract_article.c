@@ -11,7 +11,7 @@
  */
 #include "redline/extract.h"
 #include "redline/error.h"
-#include "redline/xml_safe.h"
+#include "xml_internal.h"
 
 #include <ctype.h>
 #include <stdlib.h>

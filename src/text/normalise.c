@@ -13,6 +13,7 @@
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "redline/normalise.h"
+#include "redline/charset.h"
 #include "redline/buf.h"
 #include "redline/error.h"
 
@@ -368,7 +369,7 @@ done:
 	return error;
 }
 
-int rl_normaliser_text(char **out, const rl_normaliser *nz, const char *in, size_t len)
+int rl_normalise_text(char **out, const rl_normaliser *nz, const char *in, size_t len)
 {
 	rl_buf a = RL_BUF_INIT(RL_NORMALISE_MAX), b = RL_BUF_INIT(RL_NORMALISE_MAX);
 	char *noreltime = NULL, *noignored = NULL;

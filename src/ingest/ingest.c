@@ -7,6 +7,7 @@
  * the commit and can never undo it.
  */
 #include "redline/ingest.h"
+#include "redline/charset.h"
 #include "redline/buf.h"
 #include "redline/config.h"
 #include "redline/error.h"

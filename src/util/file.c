@@ -90,7 +90,7 @@ int rl_file_write_cache(const char *path, const void *data, size_t len)
 	return write_replacing(path, data, len, 0);
 }
 
-int rl_mkdir_p(const char *path)
+int rl_file_mkdir_p(const char *path)
 {
 	char tmp[4096];
 	size_t len = strlen(path);
