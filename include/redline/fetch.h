@@ -20,6 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "redline/buf.h"
 #include "redline/extract.h"
 
 #define RL_FETCH_DEFAULT_USER_AGENT "redline/" REDLINE_FETCH_VERSION
@@ -92,7 +93,23 @@ typedef struct rl_fetch_request {
 	size_t max_body;            /* decoded bytes */
 	long max_redirects;         /* 0: 5; negative: follow none */
 	int allow_file;             /* allow file:// when `url` itself is one */
+	int capture;                /* keep the bytes as exchanged (rl_fetch_raw) */
 } rl_fetch_request;
+
+/** The last exchange of a transfer as it went over the wire (after TLS),
+ *  for a WARC capture: the request line and headers sent, the status line
+ *  and headers received, and the body before content decoding (for HTTP/1.1
+ *  with any chunk framing).  Only the final hop of a redirect chain.  A
+ *  captured request asks for "gzip, deflate" only, so that the capture can
+ *  always be decoded again without brotli or zstd. */
+typedef struct rl_fetch_raw {
+	rl_buf request;           /* "GET /x HTTP/1.1\r\n...\r\n\r\n" */
+	rl_buf response_head;     /* "HTTP/1.1 200 OK\r\n...\r\n\r\n" */
+	rl_buf response_body;     /* as received, before content decoding */
+	char remote_ip[64];       /* "" when unknown (file://) */
+	int64_t time;             /* when the request was sent, Unix seconds */
+	int incomplete;           /* a cap was hit: the capture is not the whole exchange */
+} rl_fetch_raw;
 
 /** The outcome of one transfer.  Strings are owned and NUL-terminated. */
 typedef struct rl_fetch_response {
@@ -113,6 +130,7 @@ typedef struct rl_fetch_response {
 	long redirects;
 	uint64_t bytes_received;  /* on the wire (before content decoding) */
 	double total_seconds;
+	rl_fetch_raw *raw;        /* the request asked for `capture`; NULL otherwise */
 } rl_fetch_response;
 
 /** Called once per transfer, from rl_fetcher_run().  `response` belongs to
@@ -155,6 +173,9 @@ size_t rl_fetcher_pending(const rl_fetcher *fetcher);
 int rl_fetch_one(rl_fetch_response **out, const rl_fetch_request *request);
 
 void rl_fetch_response_free(rl_fetch_response *response);
+
+/** Frees a raw exchange; NULL is fine. */
+void rl_fetch_raw_free(rl_fetch_raw *raw);
 
 /** The charset parameter of a Content-Type value, lower-cased and
  *  unquoted; NULL when absent, empty, over RL_FETCH_MAX_CHARSET or not a

@@ -2,6 +2,7 @@
  * cmd_ingest.c - redline ingest SOURCE FILE... : snapshots from files.
  */
 #include "cli.h"
+#include "redline/capture.h"
 #include "redline/buf.h"
 #include "redline/config.h"
 #include "redline/error.h"
@@ -164,9 +165,18 @@ int cmd_ingest(int argc, char **argv, const struct cli *cli)
 			free(abs);
 		}
 		opts.origin = origin;
+		rl_capture *capture = NULL;
 		error = rl_file_read(&data, file);
 		if (error == 0)
+			error = rl_capture_for_file(&capture, archive, source, NULL, opts.format,
+						    opts.source_url ? opts.source_url
+						    : origin ? origin : "file:///dev/stdin",
+						    opts.time, data.ptr, data.len);
+		opts.captures = (const rl_capture *const *)&capture;
+		opts.n_captures = capture ? 1 : 0;
+		if (error == 0)
 			error = rl_ingest(&result, archive, source, data.ptr, data.len, &opts);
+		rl_capture_free(capture);
 		if (error < 0) {
 			fprintf(stderr, "redline: '%s': %s\n", file, rl_error_last());
 			status = CLI_ERROR;

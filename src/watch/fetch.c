@@ -17,6 +17,7 @@
 #include "redline/fetch.h"
 #include "redline/buf.h"
 #include "redline/error.h"
+#include "fetch_raw_internal.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -47,6 +48,7 @@ typedef struct transfer {
 	long timeout_ms, connect_timeout_ms, low_speed_limit, low_speed_time_s,
 		max_redirects;
 	long long started_ms;   /* first progress call; 0 before */
+	rl_fetch_raw *raw;      /* the request asked for a capture */
 } transfer;
 
 struct rl_fetcher {
@@ -391,6 +393,9 @@ static rl_fetch_response *make_response(transfer *t, CURLcode rc)
 		rl_buf_clear(&t->body);
 	r->body_len = t->body.len;
 	r->body = rl_buf_detach(&t->body);
+	fetch_raw_finish(t->raw, t->easy);
+	r->raw = t->raw;
+	t->raw = NULL;
 	if (r->body == NULL) {
 		r->body = calloc(1, 1);
 		r->body_len = 0;
@@ -415,6 +420,7 @@ void rl_fetch_response_free(rl_fetch_response *r)
 	free(r->charset);
 	free(r->etag);
 	free(r->last_modified);
+	rl_fetch_raw_free(r->raw);
 	free(r);
 }
 
@@ -464,6 +470,7 @@ static void transfer_free(transfer *t)
 		curl_easy_cleanup(t->easy);
 	curl_slist_free_all(t->headers);
 	rl_buf_release(&t->body);
+	rl_fetch_raw_free(t->raw);
 	free(t->url);
 	free(t);
 }
@@ -605,7 +612,8 @@ int rl_fetcher_add(rl_fetcher *f, const rl_fetch_request *req, rl_fetch_cb cb, v
 		error = rl_error_set(RL_EFETCH, "cannot create a curl handle");
 		goto done;
 	}
-	if ((error = set_options(t, req, f->user_agent)) < 0)
+	if ((error = set_options(t, req, f->user_agent)) < 0 ||
+	    (req->capture && (error = fetch_raw_attach(&t->raw, t->easy, t->body.max)) < 0))
 		goto done;
 	if (curl_multi_add_handle(f->multi, t->easy) != CURLM_OK) {
 		error = rl_error_set(RL_EFETCH, "cannot queue '%s'", req->url);

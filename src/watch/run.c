@@ -120,6 +120,11 @@ void run_succeed(struct job *job, long status, rl_run_outcome outcome, const rl_
 
 static void ingest_done(struct job *job, int error, const rl_ingest_result *result)
 {
+	struct cycle *cy = job->cycle;
+
+	if (job->capture && cy->capture_mode == RL_CAPTURE_ALL && !(result && result->committed) &&
+	    rl_capture_append_local(cy->archive, job->capture, cy->now) < 0)
+		rl_error_clear(); /* evidence of a fetch that changed nothing: best effort */
 	if (error < 0) {
 		run_fail(job, job->listing_status, 0, rl_error_last());
 		return;
@@ -145,6 +150,8 @@ void run_ingest_items(struct job *job)
 	opts.no_hooks = cy->opts->no_hooks;
 	opts.config = job->cfg;
 	opts.snapshot_hash = &job->listing_hash;
+	opts.captures = (const rl_capture *const *)&job->capture;
+	opts.n_captures = job->capture ? 1 : 0;
 	error = rl_ingest_items(&result, cy->archive, job->cfg->name, &job->items, &opts);
 	ingest_done(job, error, result);
 	rl_ingest_result_free(result);
@@ -164,6 +171,8 @@ static void ingest_body(struct job *job, const rl_fetch_response *r)
 	opts.charset = r->charset;
 	opts.no_hooks = cy->opts->no_hooks;
 	opts.config = job->cfg;
+	opts.captures = (const rl_capture *const *)&job->capture;
+	opts.n_captures = job->capture ? 1 : 0;
 	error = rl_ingest(&result, cy->archive, job->cfg->name, r->body, r->body_len, &opts);
 	ingest_done(job, error, result);
 	rl_ingest_result_free(result);
@@ -210,6 +219,7 @@ static void on_listing(rl_fetch_response *r, void *userdata)
 	}
 	run_count_request(cy, job->cfg->name, r);
 	if (r->result != RL_FETCH_OK) {
+		run_capture_keep_local(job, r, 0);
 		run_fail(job, r->status, r->retry_after, r->message);
 		goto done;
 	}
@@ -221,12 +231,19 @@ static void on_listing(rl_fetch_response *r, void *userdata)
 	hash = rl_hash128_bytes(r->body, r->body_len);
 	if (r->not_modified || (job->fs->has_body_hash && rl_hash128_equal(job->fs->body_hash, hash))) {
 		/* Nothing new on the listing; followed stories may still be due. */
+		run_capture_keep_local(job, r, 1);
 		if (job->cfg->follow && run_follow_due(job) > 0)
 			goto done;
 		run_succeed(job, r->status, RL_RUN_NOT_MODIFIED, NULL);
 		goto done;
 	}
 	job->listing_hash = hash;
+	rl_capture_free(job->capture);
+	if (run_capture_build(&job->capture, job, r, 0) < 0) {
+		run_emit(cy, job->cfg->name, RL_RUN_FAILED, job->cfg->url, r->status,
+			 rl_error_last(), NULL);
+		job->capture = NULL;
+	}
 	free(job->listing_url);
 	if ((job->listing_url = strdup(r->effective_url ? r->effective_url : job->cfg->url)) == NULL) {
 		run_fail(job, r->status, 0, "out of memory");
@@ -259,6 +276,7 @@ static void job_free(struct job *job)
 	free(job->listing_url);
 	free(job->etag);
 	free(job->last_modified);
+	rl_capture_free(job->capture);
 	run_follow_free(job);
 }
 
@@ -301,7 +319,8 @@ int rl_run_cycle(rl_run_summary *out, rl_archive *archive, const rl_run_opts *op
 	/* For benchmarks: measure full GETs of unchanged pages. */
 	cy.unconditional = getenv("REDLINE_NO_CONDITIONAL") != NULL;
 	if ((error = rl_config_source_load_all(&configs, &n_configs, archive)) < 0 ||
-	    (error = default_user_agent(&cy.user_agent, archive)) < 0)
+	    (error = default_user_agent(&cy.user_agent, archive)) < 0 ||
+	    (error = rl_capture_mode_get(&cy.capture_mode, archive)) < 0)
 		goto done;
 	for (size_t i = 0; i < opts->n_names; i++) {
 		int known = 0;
@@ -360,6 +379,7 @@ int rl_run_cycle(rl_run_summary *out, rl_archive *archive, const rl_run_opts *op
 		job->active = 1;
 		cy.summary.sources++;
 		run_request_from_config(&req, job, job->cfg->url);
+		req.capture = cy.capture_mode != RL_CAPTURE_OFF;
 		if (!cy.unconditional) {
 			req.etag = job->fs->etag;
 			req.last_modified = job->fs->last_modified;

@@ -4,6 +4,7 @@
 #ifndef REDLINE_RUN_INTERNAL_H
 #define REDLINE_RUN_INTERNAL_H
 
+#include "redline/capture.h"
 #include "redline/config.h"
 #include "redline/fetch.h"
 #include "redline/item.h"
@@ -45,6 +46,7 @@ struct job {
 	int due_only;         /* listing unchanged: only due articles are checked */
 	struct article *articles;
 	size_t n_articles;
+	rl_capture *capture;  /* the raw listing of this cycle, committed with it */
 };
 
 struct cycle {
@@ -57,6 +59,7 @@ struct cycle {
 	rl_run_summary summary;
 	char *user_agent;
 	int unconditional;    /* REDLINE_NO_CONDITIONAL: no If-None-Match / If-Modified-Since */
+	rl_capture_mode capture_mode; /* redline.capture */
 };
 
 void run_emit(struct cycle *cy, const char *source, rl_run_outcome outcome, const char *url,
@@ -84,6 +87,13 @@ int run_follow_any_due(const struct job *job, int64_t now);
  *  entry: called once the story is in the archive. */
 void run_follow_keep(struct job *job, struct article *a);
 
+/** The capture of a listing response (a revisit when `revisit`); `*out` is
+ *  NULL when the response has nothing HTTP to keep (run_capture.c). */
+int run_capture_build(rl_capture **out, const struct job *job, const rl_fetch_response *r,
+		      int revisit);
+/** With redline.capture = all: keeps the capture of a fetch that made no
+ *  commit under <gitdir>/redline/warc/ (`c` NULL: built from `r`). */
+void run_capture_keep_local(struct job *job, const rl_fetch_response *r, int revisit);
 /** Frees the strings of the job's articles. */
 void run_follow_free(struct job *job);
 
