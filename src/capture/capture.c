@@ -30,14 +30,19 @@ int rl_capture_mode_get(rl_capture_mode *out, rl_archive *archive)
 	char *value = NULL;
 	int error = rl_config_get_string(&value, archive, "redline.capture");
 
-	*out = RL_CAPTURE_COMMITS;
+	/* Off unless asked for: captures change what the tree holds (raw bytes,
+	 * NULs and all, under .captures/), which an archive made for reading
+	 * stories alone may not want. */
+	*out = RL_CAPTURE_OFF;
 	if (error < 0 || value == NULL)
 		return error;
 	if (strcmp(value, "all") == 0)
 		*out = RL_CAPTURE_ALL;
 	else if (strcmp(value, "off") == 0 || strcmp(value, "false") == 0)
 		*out = RL_CAPTURE_OFF;
-	else if (strcmp(value, "commits") != 0 && strcmp(value, "true") != 0)
+	else if (strcmp(value, "commits") == 0 || strcmp(value, "true") == 0)
+		*out = RL_CAPTURE_COMMITS;
+	else
 		error = rl_error_set(RL_EINVAL,
 				     "redline.capture is '%.40s': use commits, all or off", value);
 	free(value);

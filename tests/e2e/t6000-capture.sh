@@ -9,6 +9,7 @@
 . "$(dirname "$0")/warcio.sh"
 A="$T/archive"
 rl init "$A" >/dev/null
+git -C "$A" config redline.capture commits
 
 expect_status 0 rl -C "$A" ingest anp "$EXAMPLES/anp-buitenland-1.txt" --at 2026-11-28T09:00:00Z --no-hooks
 id=$(git -C "$A" log -1 --format=%B | sed -n 's/^Capture: //p')
