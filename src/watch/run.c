@@ -12,6 +12,7 @@
 #include "redline/run.h"
 #include "redline/config.h"
 #include "redline/error.h"
+#include "redline/fetchlog.h"
 #include "redline/extract.h"
 #include "redline/fetch.h"
 #include "redline/normalise.h"
@@ -80,6 +81,8 @@ void run_fail(struct job *job, long status, long retry_after, const char *messag
 			    message);
 	job->finished = 1;
 	cy->summary.failed++;
+	if (job->cfg->url)
+		run_log_fetch(job, status, RL_RUN_FAILED, NULL);
 	run_emit(cy, job->cfg->name, RL_RUN_FAILED, job->cfg->url, status, message, NULL);
 }
 
@@ -106,6 +109,7 @@ void run_record_success(struct job *job, long status, rl_run_outcome outcome,
 	if (r && !r->same_snapshot)
 		fs->items = r->n_items;
 	job->finished = 1;
+	run_log_fetch(job, status, outcome, r);
 	if (outcome == RL_RUN_CHANGED)
 		cy->summary.changed++;
 	else
@@ -403,6 +407,8 @@ int rl_run_cycle(rl_run_summary *out, rl_archive *archive, const rl_run_opts *op
 		if (job->finished && (error = rl_schedule_save(job->fs, archive)) < 0)
 			goto done;
 	}
+	if (cy.fetchlog_dirty && rl_fetchlog_sync(archive) < 0)
+		rl_error_clear(); /* the archive is safe; only the log's last lines are at risk */
 done:
 	*out = cy.summary;
 	rl_fetcher_free(cy.fetcher);

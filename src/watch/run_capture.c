@@ -12,6 +12,7 @@
 #include "run_internal.h"
 #include "redline/capture.h"
 #include "redline/error.h"
+#include "redline/fetchlog.h"
 #include "redline/hash.h"
 
 #include <stdio.h>
@@ -74,4 +75,30 @@ void run_capture_keep_local(struct job *job, const rl_fetch_response *r, int rev
 	    (c && rl_capture_append_local(cy->archive, c, cy->now) < 0))
 		rl_error_clear(); /* evidence of a fetch that changed nothing: best effort */
 	rl_capture_free(c);
+}
+
+void run_log_fetch(struct job *job, long status, rl_run_outcome outcome, const rl_ingest_result *r)
+{
+	static const char *const names[] = { "changed", "unchanged", "not-modified", "failed" };
+	struct cycle *cy = job->cycle;
+	rl_fetchlog_entry e;
+
+	memset(&e, 0, sizeof(e));
+	e.time = cy->now;
+	e.status = status;
+	snprintf(e.outcome, sizeof(e.outcome), "%s",
+		 (unsigned)outcome < 4 ? names[outcome] : "failed");
+	if (job->fs->has_body_hash)
+		rl_hash128_hex(e.version, job->fs->body_hash);
+	else
+		strcpy(e.version, "-");
+	if (r && r->committed)
+		git_oid_tostr(e.commit, sizeof(e.commit), &r->commit);
+	else
+		strcpy(e.commit, "-");
+	/* The log is evidence beside the archive: losing a line never fails a fetch. */
+	if (rl_fetchlog_append(cy->archive, job->cfg->name, &e) < 0)
+		rl_error_clear();
+	else
+		cy->fetchlog_dirty = 1;
 }

@@ -60,6 +60,7 @@ struct cycle {
 	char *user_agent;
 	int unconditional;    /* REDLINE_NO_CONDITIONAL: no If-None-Match / If-Modified-Since */
 	rl_capture_mode capture_mode; /* redline.capture */
+	int fetchlog_dirty;   /* lines appended to the fetch log, not yet synced */
 };
 
 void run_emit(struct cycle *cy, const char *source, rl_run_outcome outcome, const char *url,
@@ -94,6 +95,9 @@ int run_capture_build(rl_capture **out, const struct job *job, const rl_fetch_re
 /** With redline.capture = all: keeps the capture of a fetch that made no
  *  commit under <gitdir>/redline/warc/ (`c` NULL: built from `r`). */
 void run_capture_keep_local(struct job *job, const rl_fetch_response *r, int revisit);
+/** Appends the outcome of a source's fetch to its fetch log (fetchlog.h). */
+void run_log_fetch(struct job *job, long status, rl_run_outcome outcome,
+		   const rl_ingest_result *r);
 /** Frees the strings of the job's articles. */
 void run_follow_free(struct job *job);
 
