@@ -99,15 +99,7 @@ int rl_history_parse_story(rl_history_story *out, const char *text)
 	return rl_story_parse_lines(&out->header_names, &out->header_values, &out->body, text);
 }
 
-const char *hist_header(const rl_history_story *s, const char *name)
-{
-	for (size_t i = 0; i < s->header_names.n; i++)
-		if (strcmp(s->header_names.v[i], name) == 0)
-			return s->header_values.v[i];
-	return NULL;
-}
-
-void hist_story_clear_parts(rl_history_story *s)
+static void story_clear_parts(rl_history_story *s)
 {
 	rl_strvec_release(&s->header_names);
 	rl_strvec_release(&s->header_values);
@@ -308,6 +300,6 @@ void rl_history_story_release(rl_history_story *story)
 		return;
 	free(story->path);
 	free(story->text);
-	hist_story_clear_parts(story);
+	story_clear_parts(story);
 	memset(story, 0, sizeof(*story));
 }

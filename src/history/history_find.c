@@ -160,9 +160,8 @@ static char *fold(const char *s)
 
 static int load_title(struct story *st, rl_archive *archive, git_tree *tree)
 {
-	rl_history_story parsed = { 0 };
+	rl_story_header h;
 	char *text = NULL;
-	const char *t;
 	int error;
 
 	if (st->title)
@@ -171,12 +170,14 @@ static int load_title(struct story *st, rl_archive *archive, git_tree *tree)
 		return error == RL_ENOTFOUND ? rl_error_set(error, "cannot read '%s'", st->path)
 					     : error;
 	/* a file we cannot parse keeps no title rather than failing the search */
-	if (rl_history_parse_story(&parsed, text) == 0 && (t = hist_header(&parsed, "Title")) != NULL)
-		st->title = rl_strdup(t);
-	else
+	if (rl_story_parse_header(&h, text, strlen(text)) == 0 && h.title != NULL) {
+		st->title = h.title;
+		h.title = NULL;
+	} else {
 		st->title = rl_strdup("");
+	}
 	error = st->title ? 0 : RL_ENOMEM;
-	hist_story_clear_parts(&parsed);
+	rl_story_header_clear(&h);
 	free(text);
 	return error;
 }

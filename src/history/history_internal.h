@@ -25,8 +25,4 @@ int hist_walk_head(git_revwalk **walk, rl_archive *archive);
 int hist_load_trees(git_commit **c, git_tree **tree, git_tree **ptree, rl_archive *archive,
 		    const git_oid *oid);
 
-/** A header's value in a parsed story, or NULL. */
-const char *hist_header(const rl_history_story *s, const char *name);
-void hist_story_clear_parts(rl_history_story *s);
-
 #endif

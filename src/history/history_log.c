@@ -72,7 +72,7 @@ static const char *kind_phrase(const char *kind)
 int rl_history_summarize(char **out, const char *old_text, const char *new_text,
 			 const char *kind)
 {
-	rl_history_story a = { 0 }, b = { 0 };
+	rl_story_header a, b;
 	rl_figure_changes figs = RL_FIGURE_CHANGES_INIT;
 	rl_buf s = RL_BUF_INIT(64 * 1024), ca = RL_BUF_INIT(2 * RL_HISTORY_STORY_MAX),
 	       cb = RL_BUF_INIT(2 * RL_HISTORY_STORY_MAX);
@@ -96,19 +96,19 @@ int rl_history_summarize(char **out, const char *old_text, const char *new_text,
 	}
 
 	/* a file that does not parse is still compared, only less precisely */
-	rl_history_parse_story(&a, old_text);
-	rl_history_parse_story(&b, new_text);
+	rl_story_parse_header(&a, old_text, strlen(old_text));
+	rl_story_parse_header(&b, new_text, strlen(new_text));
 	rl_error_clear();
 	rl_buf_puts(&s, kind && strcmp(kind, "new") != 0 ? kind : "edited");
 	mark = s.len;
-	ta = hist_header(&a, "Title");
-	tb = hist_header(&b, "Title");
+	ta = a.title;
+	tb = b.title;
 	if ((ta || tb) && (!ta || !tb || strcmp(ta, tb) != 0)) {
 		rl_buf_printf(&s, "%stitle changed", sep);
 		sep = "; ";
 	}
-	sa = hist_header(&a, "Status");
-	sb = hist_header(&b, "Status");
+	sa = a.status;
+	sb = b.status;
 	if (sb && (!sa || strcmp(sa, sb) != 0)) {
 		rl_buf_printf(&s, "%sstatus %s", sep, sb);
 		sep = "; ";
@@ -141,8 +141,8 @@ int rl_history_summarize(char **out, const char *old_text, const char *new_text,
 	if ((*out = rl_buf_detach(&s)) == NULL)
 		error = RL_ENOMEM;
 done:
-	hist_story_clear_parts(&a);
-	hist_story_clear_parts(&b);
+	rl_story_header_clear(&a);
+	rl_story_header_clear(&b);
 	rl_figure_changes_release(&figs);
 	rl_buf_release(&s);
 	rl_buf_release(&ca);
