@@ -136,6 +136,15 @@ static int64_t test_now(void)
 	return *end == '\0' && t > 0 ? (int64_t)t : 0;
 }
 
+/* REDLINE_NO_CONDITIONAL=1: full GETs even of unchanged pages, so that
+ * bench/cycle can measure what conditional requests save.  Read here: the
+ * library takes it as rl_run_opts.unconditional and never reads the
+ * environment. */
+static int bench_unconditional(void)
+{
+	return getenv("REDLINE_NO_CONDITIONAL") != NULL;
+}
+
 /* SIGINT and SIGTERM end the cycle between two callbacks: the commit in
  * progress finishes, nothing new starts. */
 static void catch_stop_signals(void)
@@ -180,6 +189,7 @@ int cmd_run(int argc, char **argv, const struct cli *cli)
 	opts.names = names;
 	opts.n_names = (size_t)n;
 	opts.now = test_now();
+	opts.unconditional = bench_unconditional();
 	opts.on_event = on_event;
 	opts.userdata = &view;
 	opts.stop = &stop_requested;
@@ -246,6 +256,7 @@ int cmd_watch(int argc, char **argv, const struct cli *cli)
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_hup;
 	sigaction(SIGHUP, &sa, NULL);
+	opts.unconditional = bench_unconditional();
 	opts.on_event = on_event;
 	opts.userdata = &view;
 	opts.stop = &stop_requested;
