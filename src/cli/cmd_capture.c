@@ -27,7 +27,6 @@ static void help(void)
 /* The commit `spec` names: a revision, or the last commit of a story. */
 static int find_commit(git_oid *out, rl_archive *archive, const char *spec)
 {
-	git_repository *repo = rl_archive_repo(archive);
 	rl_history_item item = { 0 };
 	rl_history_story story = { 0 };
 	char *name = NULL, *rev = NULL;
@@ -36,9 +35,9 @@ static int find_commit(git_oid *out, rl_archive *archive, const char *spec)
 	if (strchr(spec, '@') == NULL && rl_archive_resolve(out, archive, spec) == 0)
 		return 0;
 	rl_error_clear();
-	if ((error = rl_history_split_rev(&name, &rev, repo, spec)) == 0 &&
-	    (error = rl_history_resolve(&item, repo, name)) == 0 &&
-	    (error = rl_history_show(&story, repo, item.path, rev)) == 0 &&
+	if ((error = rl_history_split_rev(&name, &rev, archive, spec)) == 0 &&
+	    (error = rl_history_resolve(&item, archive, name)) == 0 &&
+	    (error = rl_history_show(&story, archive, item.path, rev)) == 0 &&
 	    git_oid_fromstr(out, story.commit) < 0)
 		error = rl_error_set(RL_EPARSE, "bad commit id '%s'", story.commit);
 	rl_history_story_release(&story);

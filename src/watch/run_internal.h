@@ -58,7 +58,7 @@ struct cycle {
 	size_t n_jobs;
 	rl_run_summary summary;
 	char *user_agent;
-	int unconditional;    /* REDLINE_NO_CONDITIONAL: no If-None-Match / If-Modified-Since */
+	int unconditional;    /* opts->unconditional: no If-None-Match / If-Modified-Since */
 	rl_capture_mode capture_mode; /* redline.capture */
 	int fetchlog_dirty;   /* lines appended to the fetch log, not yet synced */
 };
