@@ -102,7 +102,7 @@ int cmd_ingest(int argc, char **argv, const struct cli *cli)
 	int64_t *times = NULL;
 	size_t n_times = 0;
 	const char *source;
-	int c, status = CLI_OK, n_files;
+	int c, status = CLI_OK, n_files, committed = 0;
 
 	if ((times = calloc((size_t)argc + 1, sizeof(*times))) == NULL)
 		return cli_error("out of memory");
@@ -181,6 +181,7 @@ int cmd_ingest(int argc, char **argv, const struct cli *cli)
 			fprintf(stderr, "redline: '%s': %s\n", file, rl_error_last());
 			status = CLI_ERROR;
 		} else {
+			committed |= result->committed;
 			cli_print_ingest_result(source, file, result);
 			cli_print_hook_results(result);
 			if (result->warning[0])
@@ -190,6 +191,8 @@ int cmd_ingest(int argc, char **argv, const struct cli *cli)
 		rl_buf_release(&data);
 		free(origin);
 	}
+	if (committed)
+		cli_timestamp_batch(archive);
 done:
 	rl_archive_free(archive);
 	free(times);

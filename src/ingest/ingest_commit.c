@@ -29,14 +29,20 @@ static int render_index(rl_buf *out, const rl_item_list *items, const rl_state *
 	return error ? error : rl_buf_put(out, "", 0);
 }
 
-/* Capture: and Reextract-Of: trailers (docs/evidence.md). */
-static int render_evidence_trailers(rl_buf *msg, const rl_ingest_opts *opts)
+/* Capture:, and Reextract-Of: with the Extractor: used (docs/evidence.md). */
+static int render_evidence_trailers(rl_buf *msg, const struct ingest *in)
 {
+	const rl_ingest_opts *opts = &in->opts;
+	char extractor[96];
 	int error = 0;
+
 	for (size_t i = 0; i < opts->n_captures && error == 0; i++)
 		error = rl_buf_printf(msg, RL_CAPTURE_TRAILER "%s\n", opts->captures[i]->id);
-	if (error == 0 && opts->reextract_of)
-		error = rl_buf_printf(msg, "Reextract-Of: %s\n", opts->reextract_of);
+	if (error == 0 && opts->reextract_of) {
+		rl_capture_extractor_version(extractor, sizeof(extractor), in->config);
+		error = rl_buf_printf(msg, "Reextract-Of: %s\nExtractor: %s\n", opts->reextract_of,
+				      extractor);
+	}
 	return error;
 }
 
@@ -81,7 +87,7 @@ static int render_message(rl_buf *msg, const struct ingest *in)
 	    (in->have_snapshot_hash &&
 	     (error = rl_buf_printf(msg, "Snapshot-XXH3: %s\n", hex)) < 0))
 		return error;
-	return render_evidence_trailers(msg, &in->opts);
+	return render_evidence_trailers(msg, in);
 }
 
 static int needs_gitattributes(rl_archive *archive, int *needed)
