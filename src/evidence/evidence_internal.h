@@ -12,7 +12,11 @@
 #define EVIDENCE_EXTRACTOR_TRAILER "Extractor: "
 #define EVIDENCE_REEXTRACT_TRAILER "Reextract-Of: "
 
-/** The story contents (title line value + body, rl_story_content) that
+/** What re-derivation compares of a story file: its title and its body
+ *  (the other headers carry identity and dates, not what the page said). */
+int evidence_story_content(rl_buf *out, const char *text);
+
+/** The story contents (evidence_story_content) that
  *  today's extraction of `data` gives for `source`, one per story. */
 int evidence_rederive(rl_strvec *contents, const rl_source_config *config, const char *source,
 		      const char *data, size_t len, const char *base_url);

@@ -39,6 +39,19 @@ int evidence_trailer(char *out, size_t size, const char *message, const char *na
 	return 0;
 }
 
+int evidence_story_content(rl_buf *out, const char *text)
+{
+	rl_story_header h;
+	int error;
+
+	memset(&h, 0, sizeof(h));
+	rl_buf_clear(out);
+	if ((error = rl_story_parse_header(&h, text, strlen(text))) == 0)
+		error = rl_buf_printf(out, "%s\n\n%s", h.title ? h.title : "", rl_story_body(text));
+	rl_story_header_clear(&h);
+	return error;
+}
+
 int evidence_rederive(rl_strvec *contents, const rl_source_config *config, const char *source,
 		      const char *data, size_t len, const char *base_url)
 {
@@ -57,7 +70,7 @@ int evidence_rederive(rl_strvec *contents, const rl_source_config *config, const
 	for (size_t i = 0; i < items.n; i++) {
 		rl_buf_clear(&content);
 		if ((error = rl_snapshot_render(&items.v[i], source, 0, NULL)) < 0 ||
-		    (error = rl_story_content(&content, items.v[i].text)) < 0 ||
+		    (error = evidence_story_content(&content, items.v[i].text)) < 0 ||
 		    (error = rl_strvec_push(contents, content.ptr ? content.ptr : "")) < 0)
 			goto done;
 	}

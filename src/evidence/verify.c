@@ -199,7 +199,7 @@ static void check_stories(struct verify *v, git_diff *diff, const char *source,
 		v->s->stories++;
 		rl_buf_clear(&content);
 		if (rl_archive_read(&text, v->archive, &commit, path) < 0 ||
-		    rl_story_content(&content, text.ptr) < 0) {
+		    evidence_story_content(&content, text.ptr) < 0) {
 			say(v, RL_VERIFY_FAIL, "cannot read '%s': %s", path, rl_error_last());
 			rl_error_clear();
 			continue;
