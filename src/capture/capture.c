@@ -11,6 +11,7 @@
 #include "redline/format.h"
 #include "redline/hash.h"
 #include "redline/timeutil.h"
+#include "warc_internal.h"
 
 #include <ctype.h>
 #include <fcntl.h>
@@ -20,7 +21,6 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include <zlib.h>
 
 #define FACTS_MAX 8192
 #define DECODED_MAX (16u * 1024 * 1024)
@@ -342,34 +342,11 @@ static int dechunk(rl_buf *out, const char *p, size_t len)
 	}
 }
 
-/* gzip or zlib (windowBits 15+32 detects both), else raw deflate. */
+/* gzip or zlib (windowBits 15+32 detects both), else raw deflate; a body
+ * cut short keeps what there is, as curl would. */
 static int inflate_all(rl_buf *out, const char *data, size_t len, int window)
 {
-	unsigned char chunk[16384];
-	z_stream z;
-	int zr = Z_OK, error = 0;
-
-	memset(&z, 0, sizeof(z));
-	if (inflateInit2(&z, window) != Z_OK)
-		return rl_error_set(RL_ENOMEM, "cannot start inflate");
-	z.next_in = (Bytef *)data;
-	z.avail_in = (uInt)len;
-	while (zr != Z_STREAM_END) {
-		z.next_out = chunk;
-		z.avail_out = sizeof(chunk);
-		zr = inflate(&z, Z_NO_FLUSH);
-		if (zr != Z_OK && zr != Z_STREAM_END) {
-			error = rl_error_set(RL_EPARSE, "capture: cannot decode the body (%s)",
-					     z.msg ? z.msg : "truncated");
-			break;
-		}
-		if ((error = rl_buf_put(out, chunk, sizeof(chunk) - z.avail_out)) < 0)
-			break;
-		if (zr == Z_OK && z.avail_in == 0 && z.avail_out != 0)
-			break; /* a body cut short: keep what there is, as curl would */
-	}
-	inflateEnd(&z);
-	return error;
+	return warc_inflate(out, NULL, data, len, window, 1);
 }
 
 static int decode_http(rl_buf *out, const rl_warc_record *r)

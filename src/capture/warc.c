@@ -9,6 +9,7 @@
 #include "redline/warc.h"
 #include "redline/error.h"
 #include "redline/timeutil.h"
+#include "warc_internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -171,16 +172,16 @@ void rl_warc_record_clear(rl_warc_record *r)
 	memset(r, 0, sizeof(*r));
 }
 
-/* Inflates the gzip member at data[*offset]; `*used` is its compressed size. */
-static int gunzip_member(rl_buf *out, const char *data, size_t len, size_t *used)
+int warc_inflate(rl_buf *out, size_t *used, const char *data, size_t len, int window,
+		 int keep_truncated)
 {
 	unsigned char chunk[16384];
 	z_stream z;
 	int zr, error = 0;
 
 	memset(&z, 0, sizeof(z));
-	if (inflateInit2(&z, 15 + 16) != Z_OK)
-		return rl_error_set(RL_ENOMEM, "cannot start gunzip");
+	if (inflateInit2(&z, window) != Z_OK)
+		return rl_error_set(RL_ENOMEM, "cannot start inflate");
 	z.next_in = (Bytef *)data;
 	z.avail_in = (uInt)(len > UINT32_MAX ? UINT32_MAX : len);
 	do {
@@ -188,19 +189,21 @@ static int gunzip_member(rl_buf *out, const char *data, size_t len, size_t *used
 		z.avail_out = sizeof(chunk);
 		zr = inflate(&z, Z_NO_FLUSH);
 		if (zr != Z_OK && zr != Z_STREAM_END) {
-			error = rl_error_set(RL_EPARSE, "damaged gzip member in WARC data (%s)",
+			error = rl_error_set(RL_EPARSE, "damaged compressed data (%s)",
 					     z.msg ? z.msg : "truncated");
 			goto done;
 		}
 		if ((error = rl_buf_put(out, chunk, sizeof(chunk) - z.avail_out)) < 0)
 			goto done;
 		if (zr == Z_OK && z.avail_in == 0 && z.avail_out != 0) {
-			error = rl_error_set(RL_EPARSE, "truncated gzip member in WARC data");
+			if (!keep_truncated)
+				error = rl_error_set(RL_EPARSE, "truncated compressed data");
 			goto done;
 		}
 	} while (zr != Z_STREAM_END);
-	*used = z.total_in;
 done:
+	if (used)
+		*used = z.total_in;
 	inflateEnd(&z);
 	return error;
 }
@@ -230,7 +233,7 @@ int rl_warc_read(rl_warc_record *out, const char *data, size_t len, size_t *offs
 	memset(out, 0, sizeof(*out));
 	if (*offset >= len)
 		return RL_ENOTFOUND;
-	if ((error = gunzip_member(&plain, data + *offset, len - *offset, &used)) < 0)
+	if ((error = warc_inflate(&plain, &used, data + *offset, len - *offset, 15 + 16, 0)) < 0)
 		goto done;
 	if (plain.len < 10 || strncmp(plain.ptr, "WARC/1.", 7) != 0) {
 		error = rl_error_set(RL_EPARSE, "not a WARC record at offset %zu", *offset);
