@@ -41,6 +41,7 @@ typedef void (*rl_verify_cb)(rl_verify_level level, const char *commit, const ch
 typedef struct rl_verify_summary {
 	size_t commits, objects, captures, records, stories, rederived, extractor_changed;
 	size_t signed_ok, unsigned_commits, timestamps;
+	size_t articles;   /* captures of followed article pages (digests checked only) */
 	size_t failures;
 } rl_verify_summary;
 

@@ -18,7 +18,8 @@ static void help(void)
 	printf("usage: %s\n\n"
 	       "Writes the raw captures (WARC/1.1, gzip) that a commit was made from,\n"
 	       "exactly as stored, to stdout or FILE.  STORY[@REV] means the commit that\n"
-	       "last changed that story as of REV (default HEAD).\n\n"
+	       "last changed that story as of REV (default HEAD); a re-extraction gives the\n"
+	       "capture it was read from.\n\n"
 	       "   --list          print the capture ids and their paths instead\n"
 	       "   -o FILE         write to FILE\n",
 	       usage);
@@ -87,6 +88,20 @@ int cmd_capture(int argc, char **argv, const struct cli *cli)
 	if (rl_capture_ids(&ids, git_commit_message(commit)) < 0) {
 		status = cli_fail();
 		goto done;
+	}
+	if (ids.n == 0) {
+		/* A re-extraction holds no capture: it names the commit that does. */
+		const char *of = strstr(git_commit_message(commit), "\nReextract-Of: ");
+		git_commit *orig = NULL;
+		if (of && git_oid_fromstrn(&oid, of + 15, GIT_OID_HEXSZ) == 0 &&
+		    git_commit_lookup(&orig, rl_archive_repo(archive), &oid) == 0) {
+			git_commit_free(commit);
+			commit = orig;
+			if (rl_capture_ids(&ids, git_commit_message(commit)) < 0) {
+				status = cli_fail();
+				goto done;
+			}
+		}
 	}
 	if (ids.n == 0) {
 		status = cli_error("commit %.12s has no capture (made with redline.capture = off, "

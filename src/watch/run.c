@@ -147,6 +147,8 @@ void run_ingest_items(struct job *job)
 	struct cycle *cy = job->cycle;
 	rl_ingest_opts opts = { 0 };
 	rl_ingest_result *result = NULL;
+	const rl_capture **captures = NULL;
+	size_t n = 0;
 	int error;
 
 	opts.time = cy->now;
@@ -154,11 +156,20 @@ void run_ingest_items(struct job *job)
 	opts.no_hooks = cy->opts->no_hooks;
 	opts.config = job->cfg;
 	opts.snapshot_hash = &job->listing_hash;
-	opts.captures = (const rl_capture *const *)&job->capture;
-	opts.n_captures = job->capture ? 1 : 0;
+	/* The listing's capture and those of the articles merged into it. */
+	if ((captures = calloc(job->n_articles + 1, sizeof(*captures))) != NULL) {
+		if (job->capture)
+			captures[n++] = job->capture;
+		for (size_t i = 0; i < job->n_articles; i++)
+			if (job->articles[i].capture)
+				captures[n++] = job->articles[i].capture;
+	}
+	opts.captures = captures;
+	opts.n_captures = n;
 	error = rl_ingest_items(&result, cy->archive, job->cfg->name, &job->items, &opts);
 	ingest_done(job, error, result);
 	rl_ingest_result_free(result);
+	free(captures);
 }
 
 /* A source that does not follow: the body goes through the whole pipeline,

@@ -27,6 +27,7 @@ struct article {
 	int fresh;            /* a new body was read: keep its validators */
 	int changed;          /* due-only mode: something to commit */
 	rl_hash128 hash;      /* XXH3-128 of the article page (Snapshot-XXH3) */
+	rl_capture *capture;  /* the article page as fetched (redline.capture) */
 };
 
 struct job {

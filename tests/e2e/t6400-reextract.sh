@@ -47,7 +47,10 @@ expect_status 0 rl -C "$A" log wapo
 assert_contains "$T/out" "re-extraction of wapo"
 expect_status 0 rl -C "$A" verify
 assert_contains "$T/out" "1 of 1 story files re-derived"
-ok "reextract again: no difference; log shows the re-extraction; verify re-derives it"
+expect_status 0 rl -C "$A" capture HEAD -o "$T/re.warc.gz"
+expect_status 0 rl -C "$A" capture "$captured" -o "$T/orig.warc.gz"
+cmp "$T/re.warc.gz" "$T/orig.warc.gz" || fail "capture of a re-extraction gives the capture it read"
+ok "reextract again: no difference; log shows the re-extraction; verify re-derives it; capture follows Reextract-Of"
 
 expect_status 1 rl -C "$A" reextract nosuch
 assert_contains "$T/err" "no source named 'nosuch'"
