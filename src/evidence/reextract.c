@@ -145,6 +145,19 @@ int rl_reextract(size_t *changed, rl_archive *archive, const rl_reextract_opts *
 
 		if (!wanted(opts, source))
 			continue;
+		{
+			/* Its stories are a listing merged with article pages: replaying one
+			 * capture alone would lose the articles' text. */
+			rl_source_config *cfg = NULL;
+			int follow = evidence_config(&cfg, archive, source) == 0 && cfg->follow;
+			rl_source_config_free(cfg);
+			rl_error_clear();
+			if (follow) {
+				cb(source, NULL, NULL, "it follows article pages: re-extraction of "
+				   "merged listings is not supported", userdata);
+				continue;
+			}
+		}
 		found = newest_capture(&capture_commit, archive, &head, opts->since ? &since : NULL,
 				       source);
 		if (found <= 0) {

@@ -33,5 +33,7 @@ zcat "$T/out" | grep -q "Two people were hurt" || fail "the capture holds the ed
 expect_status 0 rl -C "$A" verify
 assert_not_contains "$T/out" "FAILED"
 assert_contains "$T/out" "bodies come from followed articles"
-ok "an edited article: one commit with its capture; verify checks the digests"
+expect_status 0 rl -C "$A" reextract site
+assert_contains "$T/out" "site: skipped: it follows article pages"
+ok "an edited article: one commit with its capture; verify checks the digests; reextract skips it"
 done_testing
