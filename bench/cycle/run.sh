@@ -200,7 +200,7 @@ for N in $NS; do
 				echo "#   redline: 'redline run' not available yet (pending)" >&2
 				continue
 			fi
-			A=$TMP/redline-$N
+			A=$TMP/$tool-$N
 			"$REDLINE" init "$A" >/dev/null
 			# redline-capture: every fetch kept as WARC (docs/evidence.md)
 			[ "$tool" = redline-capture ] && git -C "$A" config redline.capture all
