@@ -113,7 +113,8 @@ int rl_capture_snapshot(rl_buf *out, char **source, char **extractor, char **tar
 			const char *warc, size_t len);
 
 /** Appends a capture that made no commit (capture = all) to
- *  <gitdir>/redline/warc/YYYY-MM-DD.warc.gz, fsynced. */
+ *  <gitdir>/redline/warc/YYYY-MM-DD.warc.gz in one write; the caller
+ *  flushes (a cycle ends with rl_fetchlog_sync, one syncfs). */
 int rl_capture_append_local(rl_archive *archive, const rl_capture *capture, int64_t time);
 
 #endif

@@ -36,7 +36,8 @@ typedef struct rl_fetchlog_entry {
 /** Appends one line (not yet fsynced) to the source's log. */
 int rl_fetchlog_append(rl_archive *archive, const char *source, const rl_fetchlog_entry *entry);
 
-/** Flushes what was appended to disk (one syncfs for the whole cycle). */
+/** Flushes what was appended to disk — the fetch logs and the local WARC
+ *  files of the cycle alike (one syncfs of the archive's file system). */
 int rl_fetchlog_sync(rl_archive *archive);
 
 /** Reads the source's log, oldest first; `*out` is the caller's (free()).

@@ -126,9 +126,12 @@ static void ingest_done(struct job *job, int error, const rl_ingest_result *resu
 {
 	struct cycle *cy = job->cycle;
 
-	if (job->capture && cy->capture_mode == RL_CAPTURE_ALL && !(result && result->committed) &&
-	    rl_capture_append_local(cy->archive, job->capture, cy->now) < 0)
-		rl_error_clear(); /* evidence of a fetch that changed nothing: best effort */
+	if (job->capture && cy->capture_mode == RL_CAPTURE_ALL && !(result && result->committed)) {
+		if (rl_capture_append_local(cy->archive, job->capture, cy->now) < 0)
+			rl_error_clear(); /* evidence of a fetch that changed nothing: best effort */
+		else
+			cy->fetchlog_dirty = 1;
+	}
 	if (error < 0) {
 		run_fail(job, job->listing_status, 0, rl_error_last());
 		return;

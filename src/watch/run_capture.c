@@ -74,6 +74,8 @@ void run_capture_keep_local(struct job *job, const rl_fetch_response *r, int rev
 	if (run_capture_build(&c, job, r, revisit) < 0 ||
 	    (c && rl_capture_append_local(cy->archive, c, cy->now) < 0))
 		rl_error_clear(); /* evidence of a fetch that changed nothing: best effort */
+	else if (c)
+		cy->fetchlog_dirty = 1; /* flushed with the fetch log at the cycle's end */
 	rl_capture_free(c);
 }
 
