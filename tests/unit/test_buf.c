@@ -62,5 +62,5 @@ int main(void)
 		cmocka_unit_test(test_strvec),
 		cmocka_unit_test(test_hash_hex_matches_xxhsum),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return tu_run_group_tests(tests, NULL, NULL);
 }

@@ -438,5 +438,5 @@ int main(void)
 		cmocka_unit_test(test_empty_archive_and_huge_story),
 		cmocka_unit_test(test_ambiguous_revision),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return tu_run_group_tests(tests, setup, teardown);
 }

@@ -109,5 +109,5 @@ int main(void)
 		cmocka_unit_test(test_empty_texts_never_match),
 		cmocka_unit_test(test_pairs_are_one_to_one_best_first),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return tu_run_group_tests(tests, NULL, NULL);
 }

@@ -140,5 +140,5 @@ int main(void)
 		cmocka_unit_test(test_source_names),
 		cmocka_unit_test(test_is_safe),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return tu_run_group_tests(tests, NULL, NULL);
 }

@@ -248,5 +248,5 @@ int main(void)
 		cmocka_unit_test_setup_teardown(save_load_round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(damaged_file_is_a_fresh_start, setup, teardown),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return tu_run_group_tests(tests, NULL, NULL);
 }

@@ -374,5 +374,5 @@ int main(void)
 		cmocka_unit_test(test_id_for_key_differs_between_keys),
 		cmocka_unit_test(test_id_for_new_is_12_hex_and_salted),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return tu_run_group_tests(tests, NULL, NULL);
 }

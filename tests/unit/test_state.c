@@ -330,5 +330,5 @@ int main(void)
 		cmocka_unit_test(test_lookup_known_finds_stories_that_dropped_off),
 		cmocka_unit_test(test_append_known_then_lookup),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return tu_run_group_tests(tests, NULL, NULL);
 }

@@ -171,5 +171,5 @@ int main(void)
 		cmocka_unit_test(test_too_long),
 		cmocka_unit_test(test_idempotent),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return tu_run_group_tests(tests, NULL, NULL);
 }

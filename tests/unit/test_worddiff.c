@@ -143,5 +143,5 @@ int main(void)
 		cmocka_unit_test(test_removed_sentence_line_is_marked),
 		cmocka_unit_test(test_huge_input_is_refused),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return tu_run_group_tests(tests, NULL, NULL);
 }
