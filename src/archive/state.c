@@ -87,8 +87,8 @@ int rl_state_push(rl_state *state, const rl_state_item *item)
 	}
 	dst = &state->items[state->n];
 	memset(dst, 0, sizeof(*dst));
-	memcpy(dst->id, item->id, RL_ID_SIZE);
-	dst->id[RL_ID_SIZE - 1] = '\0';
+	memcpy(dst->id, item->id, RL_STATE_ID_SIZE);
+	dst->id[RL_STATE_ID_SIZE - 1] = '\0';
 	dst->first_seen = item->first_seen;
 	dst->hash = item->hash;
 	if ((item->path && !(dst->path = strdup(item->path))) ||
@@ -213,7 +213,7 @@ done:
 
 static const char *find_known(const char *ids, size_t len, const char *id)
 {
-	char needle[RL_ID_SIZE + 2];
+	char needle[RL_STATE_ID_SIZE + 2];
 	const char *p = ids;
 
 	snprintf(needle, sizeof(needle), "%s\t", id);
