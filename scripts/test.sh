@@ -17,8 +17,12 @@ export REDLINE_REQUIRE_ALL=1
 run_ctest() {
 	log="$1/ctest.log"
 	rm -f "$1/ctest.rc"
-	{ ctest --test-dir "$1" --output-on-failure --no-tests=error -j "$jobs"; echo $? >"$1/ctest.rc"; } 2>&1 |
-		tee "$log"
+	# (set -e would end the group at a failing ctest, before its status is kept)
+	{
+		rc=0
+		ctest --test-dir "$1" --output-on-failure --no-tests=error -j "$jobs" || rc=$?
+		echo "$rc" >"$1/ctest.rc"
+	} 2>&1 | tee "$log"
 	if grep -q -e '(Skipped)' -e '\*\*\*Not Run' -e '\*\*\*Skipped' "$log"; then
 		echo "scripts/test.sh: tests were skipped (see above); every test must run" >&2
 		exit 1
