@@ -47,6 +47,12 @@ void rl_buf_release(rl_buf *buf);
  *  Never NULL for a buffer that was written to; "" (allocated) otherwise. */
 char *rl_buf_detach(rl_buf *buf);
 
+/** Room for one more element in a growable array `*(T **)array` of `n`
+ *  elements of `elem_size` bytes: when n == *cap, doubles *cap (the first
+ *  time to `first`) and reallocates.  RL_ENOMEM with a message; the array
+ *  is untouched then. */
+int rl_array_grow(void *array, size_t *cap, size_t n, size_t elem_size, size_t first);
+
 /** A vector of owned strings. */
 typedef struct rl_strvec {
 	char **v;

@@ -76,15 +76,10 @@ void rl_state_free(rl_state *state)
 int rl_state_push(rl_state *state, const rl_state_item *item)
 {
 	rl_state_item *dst;
+	int error;
 
-	if (state->n == state->cap) {
-		size_t cap = state->cap ? state->cap * 2 : 32;
-		rl_state_item *v = realloc(state->items, cap * sizeof(*v));
-		if (v == NULL)
-			return rl_error_set(RL_ENOMEM, "out of memory");
-		state->items = v;
-		state->cap = cap;
-	}
+	if ((error = rl_array_grow(&state->items, &state->cap, state->n, sizeof(*dst), 32)) < 0)
+		return error;
 	dst = &state->items[state->n];
 	memset(dst, 0, sizeof(*dst));
 	memcpy(dst->id, item->id, RL_STATE_ID_SIZE);

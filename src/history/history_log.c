@@ -263,14 +263,10 @@ static int item_summary(char **out, rl_archive *archive, git_tree *tree, git_tre
 /* Moves `e` to the end of the log. */
 static int log_push(rl_history_log *log, rl_history_entry *e)
 {
-	if (log->n == log->cap) {
-		size_t cap = log->cap ? log->cap * 2 : 32;
-		rl_history_entry *v = realloc(log->v, cap * sizeof(*v));
-		if (v == NULL)
-			return rl_error_set(RL_ENOMEM, "out of memory");
-		log->v = v;
-		log->cap = cap;
-	}
+	int error;
+
+	if ((error = rl_array_grow(&log->v, &log->cap, log->n, sizeof(*log->v), 32)) < 0)
+		return error;
 	log->v[log->n++] = *e;
 	memset(e, 0, sizeof(*e));
 	return 0;

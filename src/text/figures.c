@@ -26,15 +26,10 @@ struct region {
 static int push_change(rl_figure_changes *out, const char *old, const char *new)
 {
 	rl_figure_change *c;
+	int error;
 
-	if (out->n == out->cap) {
-		size_t cap = out->cap ? out->cap * 2 : 8;
-		rl_figure_change *v = realloc(out->v, cap * sizeof(*v));
-		if (v == NULL)
-			return rl_error_set(RL_ENOMEM, "out of memory");
-		out->v = v;
-		out->cap = cap;
-	}
+	if ((error = rl_array_grow(&out->v, &out->cap, out->n, sizeof(*c), 8)) < 0)
+		return error;
 	c = &out->v[out->n];
 	c->old = old ? rl_strdup(old) : NULL;
 	c->new = new ? rl_strdup(new) : NULL;
