@@ -37,9 +37,8 @@ typedef struct rl_http_config {
 	int ssl_verify;                   /* http.sslVerify: 0 turns verification off */
 	char *ssl_cert;                   /* http.sslCert: client certificate (PEM) */
 	char *ssl_key;                    /* http.sslKey: its private key (PEM) */
-	int ssl_cert_password_protected;  /* http.sslCertPasswordProtected */
 	char *ssl_key_password_file;      /* http.sslKeyPasswordFile (redline's own:
-	                                     git prompts, cron cannot) */
+	                                     git prompts for it, cron cannot) */
 	char *proxy;                      /* http.proxy; "" means none, not even
 	                                     from the environment (as in git) */
 	char *user_agent;                 /* http.userAgent */
@@ -57,6 +56,11 @@ void rl_http_config_release(rl_http_config *http);
  *  $XDG_CONFIG_HOME/git/config) and the archive's own config, the last one
  *  set winning.  RL_EINVAL names the bad setting. */
 int rl_config_http_load(rl_http_config *out, rl_archive *archive);
+
+/** What applies to a source: each of its own settings, else the archive's.
+ *  `out` borrows the strings of both: never release it. */
+void rl_http_config_effective(rl_http_config *out, const rl_http_config *source,
+			      const rl_http_config *archive);
 
 /** 1 when `key` (lower-case, as git reports it) is one of the settings
  *  above, without "http.": for tools that list a source's settings. */

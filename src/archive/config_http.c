@@ -33,8 +33,6 @@ static const struct http_key {
 	{ "sslVerify", KIND_BOOL, offsetof(rl_http_config, ssl_verify) },
 	{ "sslCert", KIND_PATH, offsetof(rl_http_config, ssl_cert) },
 	{ "sslKey", KIND_PATH, offsetof(rl_http_config, ssl_key) },
-	{ "sslCertPasswordProtected", KIND_BOOL,
-	  offsetof(rl_http_config, ssl_cert_password_protected) },
 	{ "sslKeyPasswordFile", KIND_PATH, offsetof(rl_http_config, ssl_key_password_file) },
 	{ "proxy", KIND_STRING, offsetof(rl_http_config, proxy) },
 	{ "userAgent", KIND_STRING, offsetof(rl_http_config, user_agent) },
@@ -49,7 +47,6 @@ void rl_http_config_init(rl_http_config *h)
 {
 	memset(h, 0, sizeof(*h));
 	h->ssl_verify = -1;
-	h->ssl_cert_password_protected = -1;
 	h->low_speed_limit = -1;
 	h->low_speed_time = -1;
 	h->version = RL_HTTP_VERSION_UNSET;
@@ -247,4 +244,23 @@ int config_http_save(git_config *local, const char *name, const rl_http_config *
 		if ((rc = save_one(local, name, &http_keys[i], h)) < 0)
 			return rc;
 	return 0;
+}
+
+/* The source's value when it has one, else the archive's. */
+#define PICK(field, unset) (source->field != (unset) ? source->field : archive->field)
+
+void rl_http_config_effective(rl_http_config *out, const rl_http_config *source,
+			      const rl_http_config *archive)
+{
+	out->ssl_ca_info = PICK(ssl_ca_info, NULL);
+	out->ssl_ca_path = PICK(ssl_ca_path, NULL);
+	out->ssl_verify = PICK(ssl_verify, -1);
+	out->ssl_cert = PICK(ssl_cert, NULL);
+	out->ssl_key = PICK(ssl_key, NULL);
+	out->ssl_key_password_file = PICK(ssl_key_password_file, NULL);
+	out->proxy = PICK(proxy, NULL);
+	out->user_agent = PICK(user_agent, NULL);
+	out->low_speed_limit = PICK(low_speed_limit, -1);
+	out->low_speed_time = PICK(low_speed_time, -1);
+	out->version = PICK(version, RL_HTTP_VERSION_UNSET);
 }

@@ -102,6 +102,12 @@ static void on_event(const rl_run_event *ev, void *userdata)
 			cli_print_hook_results(ev->ingest);
 		}
 		break;
+	case RL_RUN_WARNING:
+		/* Every run, on purpose: an unsafe setting must not be forgotten. */
+		clear_progress(v);
+		log_prefix(v);
+		fprintf(stderr, "warning: %s: %s\n", ev->source, ev->message);
+		break;
 	case RL_RUN_UNCHANGED:
 	case RL_RUN_NOT_MODIFIED:
 		v->done++;
@@ -113,6 +119,39 @@ static void on_event(const rl_run_event *ev, void *userdata)
 		break;
 	}
 	show_progress(v);
+}
+
+/* The first of two environment variables that is set and not empty. */
+static const char *env2(const char *a, const char *b)
+{
+	const char *v = getenv(a);
+
+	if (v && *v)
+		return v;
+	v = b ? getenv(b) : NULL;
+	return v && *v ? v : NULL;
+}
+
+/* Proxies and CA certificates from the environment, with the names and the
+ * precedence libcurl and OpenSSL users know (docs/fetching.md).  Upper-case
+ * HTTP_PROXY is not read: a CGI program gets it from a request header. */
+static void read_env(rl_run_env *env)
+{
+	env->http_proxy = env2("http_proxy", NULL);
+	env->https_proxy = env2("https_proxy", "HTTPS_PROXY");
+	env->all_proxy = env2("all_proxy", "ALL_PROXY");
+	env->no_proxy = env2("no_proxy", "NO_PROXY");
+	env->ca_file = env2("CURL_CA_BUNDLE", "SSL_CERT_FILE");
+	env->ca_dir = env2("SSL_CERT_DIR", NULL);
+}
+
+/* For cron: 0 when every source that ran is fine (or none was due), 3 when
+ * some failed, 4 when every one failed (docs/man/redline-run.md). */
+static int run_exit_status(const rl_run_summary *s)
+{
+	if (s->failed == 0)
+		return CLI_OK;
+	return s->failed >= s->sources ? CLI_ALL_FAILED : CLI_SOME_FAILED;
 }
 
 static int parse_names(const char ***names, int argc, char **argv)
@@ -158,6 +197,7 @@ int cmd_run(int argc, char **argv, const struct cli *cli)
 	};
 	struct run_view view = { cli, isatty(STDERR_FILENO), 0, 0, 0, 0, 0, 0 };
 	rl_run_opts opts = { 0 };
+	rl_run_env env;
 	rl_run_summary summary;
 	rl_archive *archive = NULL;
 	const char **names;
@@ -168,7 +208,9 @@ int cmd_run(int argc, char **argv, const struct cli *cli)
 			opts.no_hooks = 1;
 		} else if (c == 'h') {
 			printf("usage: %s\n\nOne cycle: fetches every due source (or the named ones, due or\n"
-			       "not) concurrently, commits what changed, records failures, exits.\n", usage);
+			       "not) concurrently, commits what changed, records failures, exits.\n"
+			       "Exit status: 0 all fine, 3 some sources failed, 4 every one failed,\n"
+			       "1 the cycle could not run.\n", usage);
 			return CLI_OK;
 		} else {
 			return cli_usage_error(usage, "unknown option");
@@ -180,6 +222,8 @@ int cmd_run(int argc, char **argv, const struct cli *cli)
 	opts.names = names;
 	opts.n_names = (size_t)n;
 	opts.now = test_now();
+	read_env(&env);
+	opts.env = &env;
 	opts.on_event = on_event;
 	opts.userdata = &view;
 	opts.stop = &stop_requested;
@@ -195,6 +239,7 @@ int cmd_run(int argc, char **argv, const struct cli *cli)
 		if (summary.failed)
 			fprintf(stderr, "redline: %zu of %zu sources failed (see 'redline status')\n",
 				summary.failed, summary.sources);
+		status = run_exit_status(&summary);
 	}
 	rl_archive_free(archive);
 	return status;
@@ -220,6 +265,7 @@ int cmd_watch(int argc, char **argv, const struct cli *cli)
 	struct run_view view = { cli, 0, 1, 0, 0, 0, 0, 0 };
 	struct sigaction sa;
 	rl_run_opts opts = { 0 };
+	rl_run_env env;
 	rl_archive *archive = NULL;
 	int c, status = CLI_OK;
 	int64_t max_sleep = 60;
@@ -246,6 +292,8 @@ int cmd_watch(int argc, char **argv, const struct cli *cli)
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_hup;
 	sigaction(SIGHUP, &sa, NULL);
+	read_env(&env);
+	opts.env = &env;
 	opts.on_event = on_event;
 	opts.userdata = &view;
 	opts.stop = &stop_requested;
