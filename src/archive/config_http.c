@@ -177,12 +177,17 @@ int rl_config_http_load(rl_http_config *out, rl_archive *archive)
 	 * first: system, XDG, global, local.  A snapshot reads them once. */
 	if ((error = git_repository_config(&cfg, rl_archive_repo(archive))) < 0 ||
 	    (error = git_config_snapshot(&snap, cfg)) < 0 ||
-	    (error = git_config_iterator_glob_new(&it, snap, "^http\\.[^.]*$")) < 0) {
+	    (error = git_config_iterator_new(&it, snap)) < 0) {
 		rc = rl_error_set_git(error, "cannot read the config of '%s'",
 				      rl_archive_path(archive));
 		goto done;
 	}
+	/* Not git_config_iterator_glob_new(): libgit2 1.5 leaks pcre2 match
+	 * data on every entry its regexp does not match, every cycle. */
 	while ((error = git_config_next(&e, it)) == 0) {
+		/* "http.<url>.key" is git's per-URL form, not read (see docs). */
+		if (strncmp(e->name, "http.", 5) != 0 || strchr(e->name + 5, '.') != NULL)
+			continue;
 		/* The iterator goes from the lowest level to the highest: the
 		 * last value seen wins, as in git. */
 		if ((rc = config_http_apply(out, "http", e->name + 5, e->value)) < 0)

@@ -184,23 +184,6 @@ static int on_progress(void *userdata, curl_off_t dltotal, curl_off_t dlnow,
 
 /* ---- classification -------------------------------------------------- */
 
-static void seconds_text(char *out, size_t size, long ms)
-{
-	if (ms % 1000 == 0)
-		snprintf(out, size, "%ld s", ms / 1000);
-	else
-		snprintf(out, size, "%.1f s", (double)ms / 1000.0);
-}
-
-/* An errno reported by the socket, as git would print it: lower-case. */
-static void os_error_text(char *out, size_t size, long os_errno)
-{
-	size_t i;
-	snprintf(out, size, "%s", strerror((int)os_errno));
-	for (i = 0; out[i]; i++)
-		out[i] = (char)tolower((unsigned char)out[i]);
-}
-
 /* Each classify_* step below handles one family of endings: it sets
  * r->result and writes the reason into `why` (size WHY_SIZE). */
 #define WHY_SIZE (CURL_ERROR_SIZE + 256)
@@ -262,7 +245,7 @@ static void classify_timeout(rl_fetch_response *r, transfer *t, CURLcode rc, cha
 	r->result = RL_FETCH_TIMEOUT;
 	if (rc == CURLE_ABORTED_BY_CALLBACK) {
 		r->result = t->timed_out ? RL_FETCH_TIMEOUT : RL_FETCH_OTHER;
-		seconds_text(secs, sizeof(secs), t->timeout_ms);
+		fetch_seconds_text(secs, sizeof(secs), t->timeout_ms);
 		snprintf(why, WHY_SIZE, "timeout after %s", secs);
 	} else if (strstr(detail, "Resolving")) {
 		r->result = RL_FETCH_DNS;
@@ -275,7 +258,7 @@ static void classify_timeout(rl_fetch_response *r, transfer *t, CURLcode rc, cha
 		/* Connected but no answer at all: a hung server, not a slow one. */
 		snprintf(why, WHY_SIZE, "no response within %ld s", t->low_speed_time_s);
 	} else {
-		seconds_text(secs, sizeof(secs), t->connect_timeout_ms);
+		fetch_seconds_text(secs, sizeof(secs), t->connect_timeout_ms);
 		snprintf(why, WHY_SIZE, "connect timeout after %s", secs);
 	}
 }
@@ -301,7 +284,7 @@ static void classify_connect(rl_fetch_response *r, transfer *t, CURLcode rc, cha
 	curl_easy_getinfo(t->easy, CURLINFO_OS_ERRNO, &os_errno);
 	curl_easy_getinfo(t->easy, CURLINFO_HTTP_CONNECTCODE, &connect_code);
 	if (os_errno)
-		os_error_text(os, sizeof(os), os_errno);
+		fetch_os_error_text(os, sizeof(os), os_errno);
 	if (rc == CURLE_COULDNT_RESOLVE_PROXY) {
 		r->result = RL_FETCH_PROXY;
 		snprintf(why, WHY_SIZE, "cannot resolve proxy '%s'", t->net.proxy_shown);
@@ -373,7 +356,7 @@ static void classify_transfer(rl_fetch_response *r, transfer *t, CURLcode rc, ch
 	} else if (rc == CURLE_GOT_NOTHING) {
 		snprintf(why, WHY_SIZE, "server closed the connection without answering");
 	} else if (os_errno && (rc == CURLE_RECV_ERROR || rc == CURLE_SEND_ERROR)) {
-		os_error_text(why, WHY_SIZE, os_errno);
+		fetch_os_error_text(why, WHY_SIZE, os_errno);
 	} else {
 		if (rc != CURLE_RECV_ERROR && rc != CURLE_SEND_ERROR)
 			r->result = RL_FETCH_OTHER;

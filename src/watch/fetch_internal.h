@@ -32,4 +32,10 @@ void fetch_scrub(char *message, const char *secret);
  *  ("No required SSL certificate was sent"), or NULL. Caller frees. */
 char *fetch_error_page_title(const char *body, size_t len);
 
+/** "10 s", "2.5 s": a limit in milliseconds, for messages. */
+void fetch_seconds_text(char *out, size_t size, long ms);
+
+/** An errno reported by the socket, as git would print it: lower-case. */
+void fetch_os_error_text(char *out, size_t size, long os_errno);
+
 #endif

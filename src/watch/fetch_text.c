@@ -11,6 +11,7 @@
 #include "redline/buf.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -107,4 +108,19 @@ char *fetch_error_page_title(const char *body, size_t len)
 	}
 	out[n] = '\0';
 	return n ? rl_strdup(out) : NULL;
+}
+
+void fetch_seconds_text(char *out, size_t size, long ms)
+{
+	if (ms % 1000 == 0)
+		snprintf(out, size, "%ld s", ms / 1000);
+	else
+		snprintf(out, size, "%.1f s", (double)ms / 1000.0);
+}
+
+void fetch_os_error_text(char *out, size_t size, long os_errno)
+{
+	snprintf(out, size, "%s", strerror((int)os_errno));
+	for (size_t i = 0; out[i]; i++)
+		out[i] = (char)tolower((unsigned char)out[i]);
 }

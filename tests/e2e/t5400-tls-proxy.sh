@@ -68,6 +68,7 @@ expect_status 4 rl -C "$A" run h2
 keep
 assert_contains "$T/err" "no-such-ca.pem"
 cfg source.h2.sslCAInfo "$PKI/ca.pem"
+rl -C "$A" add h2 "https://127.0.0.1:$H2/p1.html" --every 5m >/dev/null # keeps sslCAInfo
 expect_status 0 rl -C "$A" run h2
 [ "$(field h2 errors)" = 0 ] || fail "the source's own sslCAInfo"
 cfg --unset http.sslCAInfo
