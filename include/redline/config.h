@@ -62,10 +62,6 @@ int rl_config_http_load(rl_http_config *out, rl_archive *archive);
 void rl_http_config_effective(rl_http_config *out, const rl_http_config *source,
 			      const rl_http_config *archive);
 
-/** 1 when `key` (lower-case, as git reports it) is one of the settings
- *  above, without "http.": for tools that list a source's settings. */
-int rl_config_http_is_key(const char *key);
-
 typedef struct rl_source_config {
 	char *name;
 	char *url;            /* NULL for sources fed only by `ingest` */

@@ -68,11 +68,6 @@ static const struct http_key *find_key(const char *key)
 	return NULL;
 }
 
-int rl_config_http_is_key(const char *key)
-{
-	return key != NULL && find_key(key) != NULL;
-}
-
 static int bad(const char *section, const struct http_key *k, const char *value,
 	       const char *why)
 {

@@ -69,7 +69,7 @@ ok "status --json: each error class, its count, the last good item count"
 
 rl -C "$A" status >"$T/table"
 assert_contains "$T/table" "SOURCE"
-grep -E '^e500 +[0-9]+s ago +500 +2 ' "$T/table" >/dev/null || { cat "$T/table"; fail "table row of e500"; }
+grep -E '^e500 +[0-9]+[sm] ago +500 +2 ' "$T/table" >/dev/null || { cat "$T/table"; fail "table row of e500"; }
 grep -E '^e500 .* 1  cannot fetch .*HTTP 500$' "$T/table" >/dev/null || { cat "$T/table"; fail "table shows errors and last error"; }
 ok "status table: fetched, HTTP status, items, errors, last error"
 

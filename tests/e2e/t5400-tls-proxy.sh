@@ -8,7 +8,7 @@
 # environment.  Every failure has its clear message and backs off; secrets
 # (a proxy password, a key passphrase) appear nowhere redline writes.
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/tls_lib.sh"
+. "$(dirname "$0")/lib_tls.sh"
 A="$T/archive"
 # Our own home: the machine's ~/.gitconfig must not change the outcome, and
 # one step writes a global setting.

@@ -206,9 +206,35 @@ static void test_source_overrides_round_trip(void **state)
 	assert_null(all[1]->error);
 	assert_string_equal(all[1]->http.ssl_ca_info, "/srv/ca.pem");
 	rl_config_source_list_free(all, n);
-	assert_true(rl_config_http_is_key("sslcainfo"));
-	assert_false(rl_config_http_is_key("url"));
 	drop_archive(a, dir);
+}
+
+/* Setting by setting: the source's own value, even an empty one, else the
+ * archive's. */
+static void test_effective_settings(void **state)
+{
+	rl_http_config source, archive, h;
+
+	rl_http_config_init(&source);
+	rl_http_config_init(&archive);
+	archive.ssl_ca_info = strdup("/etc/corp-ca.pem");
+	archive.proxy = strdup("http://proxy.corp:3128");
+	archive.ssl_verify = 0;
+	archive.low_speed_time = 9;
+	source.proxy = strdup("");
+	source.ssl_verify = 1;
+	source.version = RL_HTTP_VERSION_1_1;
+
+	rl_http_config_effective(&h, &source, &archive);
+	assert_string_equal(h.ssl_ca_info, "/etc/corp-ca.pem");
+	assert_string_equal(h.proxy, "");
+	assert_int_equal(h.ssl_verify, 1);
+	assert_int_equal(h.low_speed_time, 9);
+	assert_int_equal(h.low_speed_limit, -1);
+	assert_int_equal(h.version, RL_HTTP_VERSION_1_1);
+	assert_null(h.ssl_cert);
+	rl_http_config_release(&source);
+	rl_http_config_release(&archive);
 }
 
 int main(void)
@@ -218,6 +244,7 @@ int main(void)
 		cmocka_unit_test(test_levels_like_git),
 		cmocka_unit_test(test_bad_values_name_the_setting),
 		cmocka_unit_test(test_source_overrides_round_trip),
+		cmocka_unit_test(test_effective_settings),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
