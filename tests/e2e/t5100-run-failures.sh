@@ -5,7 +5,7 @@
 # `status` with its error and count, backs off, and never stops the others.
 . "$(dirname "$0")/lib.sh"
 A="$T/archive"
-start_server 90
+start_server 300 # ASan under load runs this script for over 90 s
 setpage() { curl -sf -X POST --data-binary "$2" "$B/admin/set?path=$1${3:-}" >/dev/null || fail "cannot set $1"; }
 page() {
 	printf '<html><body>'
