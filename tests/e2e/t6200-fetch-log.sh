@@ -23,7 +23,7 @@ ok "unchanged fetches are logged, not committed; status --history shows when the
 setpage /news '<html><body><article><h2><a href="/a/1">Storm hits coast hard</a></h2><p>Storm is news.</p></article></body></html>'
 expect_status 0 rl -C "$A" run news
 kill "$SERVER"; wait "$SERVER" 2>/dev/null || true; SERVER=""
-expect_status 0 rl -C "$A" run news
+expect_status 4 rl -C "$A" run news
 assert_contains "$T/err" "1 of 1 sources failed"
 expect_status 0 rl -C "$A" status --history news --json
 jq -e 'length == 5 and .[3].outcome == "changed" and (.[3].commit | length) == 40 and .[4].outcome == "failed" and .[4].http_status == 0' "$T/out" >/dev/null ||
