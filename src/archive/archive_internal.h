@@ -16,6 +16,12 @@ struct rl_archive {
 	char *state_dir;             /* <path>/redline */
 	int lock_fd;                 /* -1 unless we hold the writer lock */
 	int git_initialised;         /* we called git_libgit2_init() */
+	int swept;                   /* crash leftovers removed once by this handle */
 };
+
+/* Removes what a crashed writer can leave (archive_sweep.c): libgit2's
+ * temporary packs and pack index locks, and the caches' "*.tmp.PID" files
+ * of dead processes.  Called by rl_archive_lock() with the flock held. */
+void archive_sweep(rl_archive *a);
 
 #endif

@@ -118,9 +118,23 @@ void run_succeed(struct job *job, long status, rl_run_outcome outcome, const rl_
 	run_emit(job->cycle, job->cfg->name, outcome, job->cfg->url, status, NULL, r);
 }
 
+/* A failure of the archive itself, not of the source's page: the cycle
+ * must fail with it, not report "1 of N sources failed" and exit 0. */
+static int is_archive_error(int error)
+{
+	return error == RL_ELOCKED || error == RL_EGIT || error == RL_EIO || error == RL_ENOMEM;
+}
+
 static void ingest_done(struct job *job, int error, const rl_ingest_result *result)
 {
+	struct cycle *cy = job->cycle;
+
 	if (error < 0) {
+		if (is_archive_error(error) && cy->archive_error == 0) {
+			cy->archive_error = error;
+			snprintf(cy->archive_message, sizeof(cy->archive_message),
+				 "cannot commit '%s': %s", job->cfg->name, rl_error_last());
+		}
 		run_fail(job, job->listing_status, 0, rl_error_last());
 		return;
 	}
@@ -383,6 +397,8 @@ int rl_run_cycle(rl_run_summary *out, rl_archive *archive, const rl_run_opts *op
 		if (job->finished && (error = rl_schedule_save(job->fs, archive)) < 0)
 			goto done;
 	}
+	if (cy.archive_error)
+		error = rl_error_set(cy.archive_error, "%s", cy.archive_message);
 done:
 	*out = cy.summary;
 	rl_fetcher_free(cy.fetcher);

@@ -57,6 +57,8 @@ struct cycle {
 	rl_run_summary summary;
 	char *user_agent;
 	int unconditional;    /* REDLINE_NO_CONDITIONAL: no If-None-Match / If-Modified-Since */
+	int archive_error;    /* the first commit that could not land (RL_E*), 0 if none */
+	char archive_message[1024];
 };
 
 void run_emit(struct cycle *cy, const char *source, rl_run_outcome outcome, const char *url,
