@@ -2,6 +2,7 @@
  * cmd_run.c - redline run / watch: fetch the sources, commit what changed.
  */
 #include "cli.h"
+#include "output.h"
 #include "redline/error.h"
 #include "redline/ingest.h"
 #include "redline/run.h"
@@ -71,6 +72,7 @@ static void clear_progress(const struct run_view *v)
 static void on_event(const rl_run_event *ev, void *userdata)
 {
 	struct run_view *v = userdata;
+	char shown[2048];
 
 	switch (ev->outcome) {
 	case RL_RUN_REQUEST:
@@ -78,7 +80,8 @@ static void on_event(const rl_run_event *ev, void *userdata)
 		if (v->cli->verbose) {
 			clear_progress(v);
 			log_prefix(v);
-			fprintf(stderr, "%s: GET %s -> %ld, %llu bytes, %.2f s%s%s\n", ev->source, ev->url,
+			fprintf(stderr, "%s: GET %s -> %ld, %llu bytes, %.2f s%s%s\n", ev->source,
+				out_url(shown, sizeof(shown), ev->url),
 				ev->http_status, (unsigned long long)ev->bytes, ev->seconds,
 				ev->message ? ": " : "", ev->message ? ev->message : "");
 		}

@@ -2,6 +2,7 @@
  * cmd_sources.c - redline add / sources / rm: the sources an archive watches.
  */
 #include "cli.h"
+#include "output.h"
 #include "redline/config.h"
 #include "redline/error.h"
 #include "redline/schedule.h"
@@ -17,7 +18,7 @@ static const char add_usage[] =
 	"redline add NAME URL [--format F] [--every INTERVAL] [--timeout INTERVAL] [--follow]\n"
 	"           [--select-item XPATH] [--select-title XPATH] [--select-link XPATH]\n"
 	"           [--select-body XPATH] [--ignore REGEX]... [--header 'Name: value']...\n"
-	"           [--user-agent UA]";
+	"           [--follow-host HOST]... [--user-agent UA]";
 
 static int replace(char **field, const char *value)
 {
@@ -42,12 +43,14 @@ int cmd_add(int argc, char **argv, const struct cli *cli)
 		{ "select-body", required_argument, NULL, 'B' },
 		{ "ignore", required_argument, NULL, 'x' },
 		{ "header", required_argument, NULL, 'H' },
+		{ "follow-host", required_argument, NULL, 'O' },
 		{ "user-agent", required_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	rl_source_config *cfg = NULL, *existing = NULL;
 	rl_archive *archive = NULL;
+	char shown[2048];
 	int c, status = CLI_OK, error = 0;
 
 	if (argc >= 2 && strcmp(argv[1], "--help") != 0 && argv[1][0] != '-' &&
@@ -67,6 +70,7 @@ int cmd_add(int argc, char **argv, const struct cli *cli)
 		case 'B': error = replace(&cfg->select_body, optarg); break;
 		case 'x': error = rl_strvec_push(&cfg->ignore, optarg); break;
 		case 'H': error = rl_strvec_push(&cfg->headers, optarg); break;
+		case 'O': error = rl_strvec_push(&cfg->follow_hosts, optarg); break;
 		case 'A': error = replace(&cfg->user_agent, optarg); break;
 		case 'h':
 			printf("usage: %s\n\nAdds (or changes) a source the archive watches; its settings are\n"
@@ -95,7 +99,7 @@ int cmd_add(int argc, char **argv, const struct cli *cli)
 		goto done;
 	}
 	printf("%s source '%s': %s (%s, every %ds%s)\n", error == 0 ? "Changed" : "Added", cfg->name,
-	       cfg->url, rl_format_name(cfg->format), cfg->every_seconds,
+	       out_url(shown, sizeof(shown), cfg->url), rl_format_name(cfg->format), cfg->every_seconds,
 	       cfg->follow ? ", following stories" : "");
 done:
 	rl_source_config_free(existing);
@@ -115,6 +119,7 @@ int cmd_sources(int argc, char **argv, const struct cli *cli)
 	rl_source_config **configs = NULL;
 	size_t n_configs = 0;
 	json_t *list = NULL;
+	char shown[2048];
 	int c, json = 0, status = CLI_OK;
 
 	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
@@ -141,7 +146,7 @@ int cmd_sources(int argc, char **argv, const struct cli *cli)
 		if (json) {
 			json_t *o = json_object(), *ignore = json_array();
 			json_object_set_new(o, "name", json_string(cfg->name));
-			json_object_set_new(o, "url", cfg->url ? json_string(cfg->url) : json_null());
+			json_object_set_new(o, "url", out_json_str(out_url(shown, sizeof(shown), cfg->url)));
 			json_object_set_new(o, "format", json_string(rl_format_name(cfg->format)));
 			json_object_set_new(o, "every", json_integer(cfg->every_seconds));
 			json_object_set_new(o, "timeout", json_integer(cfg->timeout_seconds));
@@ -154,7 +159,7 @@ int cmd_sources(int argc, char **argv, const struct cli *cli)
 		} else {
 			printf("%-16s %-5s every %-6d%s %s\n", cfg->name, rl_format_name(cfg->format),
 			       cfg->every_seconds, cfg->follow ? " follow" : "       ",
-			       cfg->url ? cfg->url : "(ingest only)");
+			       cfg->url ? out_url(shown, sizeof(shown), cfg->url) : "(ingest only)");
 			if (cfg->error)
 				cli_warn("source '%s' is not usable: %s", cfg->name, cfg->error);
 		}

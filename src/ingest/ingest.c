@@ -17,6 +17,7 @@
 #include "redline/snapshot.h"
 #include "redline/state.h"
 #include "redline/timeutil.h"
+#include "redline/url.h"
 #include "ingest_internal.h"
 
 #include <stdio.h>
@@ -316,6 +317,21 @@ done:
 	return error;
 }
 
+const char *ingest_source_url(const struct ingest *in)
+{
+	return in->shown_url;
+}
+
+/* in->shown_url from the snapshot's URL, the source's, or the file it came from. */
+static int set_shown_url(struct ingest *in)
+{
+	const char *url = in->opts.source_url ? in->opts.source_url : in->config->url;
+
+	if (url == NULL)
+		url = in->opts.origin;
+	return url ? rl_url_strip_userinfo(&in->shown_url, url) : 0;
+}
+
 /* --- the pipeline ------------------------------------------------------ */
 
 int rl_ingest_extract(rl_item_list *items, const rl_source_config *cfg, const char *data,
@@ -457,6 +473,8 @@ static int ingest_locked(rl_ingest_result **out, rl_archive *archive, const char
 	    (!opts->config && (error = load_config(&in.owned_config, archive, source)) < 0))
 		goto done;
 	in.config = opts->config ? opts->config : in.owned_config;
+	if ((error = set_shown_url(&in)) < 0)
+		goto done;
 	if (data && len > RL_EXTRACT_MAX_INPUT) {
 		error = rl_error_set(RL_ETOOBIG, "snapshot of '%s' is %zu bytes, over the limit of %u",
 				     source, len, RL_EXTRACT_MAX_INPUT);
@@ -502,6 +520,7 @@ done:
 	rl_item_list_release(&in.items);
 	rl_state_free(in.state);
 	rl_source_config_free(in.owned_config);
+	free(in.shown_url);
 	*out = in.result;
 	return error;
 }

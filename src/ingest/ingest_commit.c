@@ -35,11 +35,8 @@ static int render_message(rl_buf *msg, const struct ingest *in)
 {
 	const rl_ingest_result *r = in->result;
 	char when[RL_TIME_ISO_SIZE], hex[RL_HASH_HEX_SIZE];
-	const char *url = in->opts.source_url ? in->opts.source_url : in->config->url;
+	const char *url = ingest_source_url(in);
 	int error;
-
-	if (url == NULL)
-		url = in->opts.origin;
 
 	if ((error = rl_buf_printf(msg, "%s: %zu edited, %zu new, %zu gone from page", in->source,
 				   r->counts[RL_CHANGE_EDITED], r->counts[RL_CHANGE_NEW],

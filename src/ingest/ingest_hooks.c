@@ -33,7 +33,7 @@ static char *build_payload(const struct ingest *in, const char *commit_hex, cons
 {
 	const rl_ingest_result *r = in->result;
 	json_t *root = json_object(), *counts = json_object(), *items = json_array();
-	const char *url = in->opts.source_url ? in->opts.source_url : in->config->url ? in->config->url : in->opts.origin;
+	const char *url = ingest_source_url(in);
 	char *text = NULL;
 
 	if (!root || !counts || !items)

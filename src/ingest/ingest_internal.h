@@ -21,8 +21,13 @@ struct ingest {
 	rl_hash128 snapshot_hash;
 	int have_snapshot_hash;    /* known: raw bytes given, or opts.snapshot_hash */
 	int from_raw;              /* the snapshot came as bytes (rl_ingest) */
+	char *shown_url;           /* the source's URL without userinfo, or NULL */
 	rl_ingest_result *result;
 };
+
+/** The snapshot's URL as it may be stored and handed on: without its
+ *  userinfo (credentials stay in the config); NULL when there is none. */
+const char *ingest_source_url(const struct ingest *in);
 
 /** Gives every item its id (ingest_identity.c). */
 int ingest_assign_ids(struct ingest *in);

@@ -255,7 +255,9 @@ done:
 	return error;
 }
 
-/* [userinfo@]host[:port] with the host lowercased and a default port dropped. */
+/* host[:port] with the host lowercased and a default port dropped; the
+ * userinfo is dropped too: a story's URL is stored, shown and handed to
+ * hooks, and credentials belong in the config, never in the history. */
 static int put_authority(rl_buf *out, const char *auth, const char *scheme, const char *url)
 {
 	const char *at = strrchr(auth, '@'), *host = at ? at + 1 : auth, *colon, *p;
@@ -290,8 +292,6 @@ static int put_authority(rl_buf *out, const char *auth, const char *scheme, cons
 		if (port > 65535 || (colon[1] && port == 0))
 			return rl_error_set(RL_EINVAL, "bad port in url '%s'", url);
 	}
-	if (at)
-		error = rl_buf_put(out, auth, (size_t)(at - auth) + 1);
 	for (size_t i = 0; i < hostlen && error == 0; i++)
 		error = rl_buf_putc(out, (char)tolower((unsigned char)host[i]));
 	if (error == 0 && port != 0 &&

@@ -54,6 +54,11 @@ void run_request_from_config(rl_fetch_request *req, const struct job *job, const
 	req->url = url;
 	req->headers = (const char *const *)cfg->headers.v;
 	req->headers_count = cfg->headers.n;
+	/* Secrets stay home: the source's headers go to its own origin only,
+	 * and its redirects reach a private address only from one. */
+	req->headers_origin = cfg->url;
+	req->addresses = job->cycle->allow_private ? RL_FETCH_ADDRESSES_ANY
+						   : RL_FETCH_ADDRESSES_LIKE_FIRST;
 	req->user_agent = cfg->user_agent ? cfg->user_agent : job->cycle->user_agent;
 	if (cfg->timeout_seconds > 0) {
 		long t = cfg->timeout_seconds;
@@ -223,6 +228,7 @@ static void on_listing(rl_fetch_response *r, void *userdata)
 		goto done;
 	}
 	run_count_request(cy, job->cfg->name, r);
+	job->listing_private = r->private_address;
 	if (r->result != RL_FETCH_OK) {
 		run_fail(job, r->status, r->retry_after, r->message);
 		goto done;
@@ -284,6 +290,21 @@ static int job_is_named(const rl_run_opts *opts, const char *name)
 	return 0;
 }
 
+/* git config redline.allow-private-addresses true: followed links and
+ * redirects may reach loopback, link-local and private addresses. */
+static int allow_private_addresses(rl_archive *archive)
+{
+	char *text = NULL;
+	int yes = 0;
+
+	if (rl_config_get_string(&text, archive, "redline.allow-private-addresses") == 0 && text)
+		yes = strcmp(text, "true") == 0 || strcmp(text, "yes") == 0 ||
+		      strcmp(text, "on") == 0 || strcmp(text, "1") == 0;
+	rl_error_clear();
+	free(text);
+	return yes;
+}
+
 static int default_user_agent(char **out, rl_archive *archive)
 {
 	char *contact = NULL;
@@ -314,6 +335,7 @@ int rl_run_cycle(rl_run_summary *out, rl_archive *archive, const rl_run_opts *op
 	cy.now = opts->now ? opts->now : (int64_t)time(NULL);
 	/* For benchmarks: measure full GETs of unchanged pages. */
 	cy.unconditional = getenv("REDLINE_NO_CONDITIONAL") != NULL;
+	cy.allow_private = allow_private_addresses(archive);
 	if ((error = rl_config_source_load_all(&configs, &n_configs, archive)) < 0 ||
 	    (error = default_user_agent(&cy.user_agent, archive)) < 0)
 		goto done;

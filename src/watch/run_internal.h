@@ -40,6 +40,7 @@ struct job {
 	size_t pending;       /* transfers of this job in flight */
 	char *listing_url;    /* effective URL of the listing */
 	long listing_status;
+	int listing_private;  /* the listing was fetched from a private address */
 	rl_hash128 listing_hash;
 	rl_item_list items;   /* the listing's raw items, waiting for articles */
 	int due_only;         /* listing unchanged: only due articles are checked */
@@ -57,6 +58,7 @@ struct cycle {
 	rl_run_summary summary;
 	char *user_agent;
 	int unconditional;    /* REDLINE_NO_CONDITIONAL: no If-None-Match / If-Modified-Since */
+	int allow_private;    /* redline.allow-private-addresses: links anywhere */
 	int archive_error;    /* the first commit that could not land (RL_E*), 0 if none */
 	char archive_message[1024];
 };
