@@ -22,6 +22,7 @@
  * exactly the case (2) removes.
  */
 #include "archive_internal.h"
+#include "redline/timeutil.h"
 #include "redline/error.h"
 
 #include <errno.h>
@@ -36,13 +37,6 @@
 
 #define STALE_GIT_LOCK_SECONDS (10 * 60)
 #define LOCK_POLL_MS 10
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void sleep_ms(long ms)
 {
@@ -101,7 +95,7 @@ static int recover_ref_lock(const rl_archive *a, const struct timespec *dead_sin
 							  path);
 			return 0;
 		}
-		if (now_ms() >= deadline)
+		if (rl_time_now_ms() >= deadline)
 			break;
 		sleep_ms(LOCK_POLL_MS);
 	}
@@ -116,7 +110,7 @@ int rl_archive_lock(rl_archive *archive, int wait_ms)
 {
 	const char *dir = rl_archive_state_dir(archive);
 	char path[4096];
-	long long deadline = now_ms() + (wait_ms > 0 ? wait_ms : 0);
+	long long deadline = rl_time_now_ms() + (wait_ms > 0 ? wait_ms : 0);
 	struct stat st;
 	int fd, rc, dead;
 
@@ -134,7 +128,7 @@ int rl_archive_lock(rl_archive *archive, int wait_ms)
 			close(fd);
 			return rc;
 		}
-		if (now_ms() >= deadline) {
+		if (rl_time_now_ms() >= deadline) {
 			long pid = holder_pid(fd);
 			close(fd);
 			if (pid > 0)
@@ -162,7 +156,7 @@ int rl_archive_lock(rl_archive *archive, int wait_ms)
 	if (wait_ms > 500)
 		wait_ms = 500;
 	if ((rc = recover_ref_lock(archive, dead ? &st.st_mtim : NULL,
-				   now_ms() + (wait_ms > 0 ? wait_ms : 0))) < 0) {
+				   rl_time_now_ms() + (wait_ms > 0 ? wait_ms : 0))) < 0) {
 		rl_archive_unlock(archive);
 		return rc;
 	}

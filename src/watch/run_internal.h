@@ -57,7 +57,7 @@ struct cycle {
 	size_t n_jobs;
 	rl_run_summary summary;
 	char *user_agent;
-	int unconditional;    /* REDLINE_NO_CONDITIONAL: no If-None-Match / If-Modified-Since */
+	int unconditional;    /* opts->unconditional: no If-None-Match / If-Modified-Since */
 	int allow_private;    /* redline.allow-private-addresses: links anywhere */
 	int archive_error;    /* the first commit that could not land (RL_E*), 0 if none */
 	char archive_message[1024];
