@@ -13,6 +13,7 @@
 #include "redline/error.h"
 #include "redline/extract.h"
 #include "redline/normalise.h"
+#include "redline/outbox.h"
 #include "redline/path.h"
 #include "redline/snapshot.h"
 #include "redline/state.h"
@@ -292,6 +293,13 @@ done:
 	return error;
 }
 
+/* Keeps the last error as the result's warning: the commit stands. */
+static void ingest_warn(struct ingest *in)
+{
+	snprintf(in->result->warning, sizeof(in->result->warning), "%s", rl_error_last());
+	rl_error_clear();
+}
+
 const char *ingest_source_url(const struct ingest *in)
 {
 	return in->shown_url;
@@ -458,6 +466,9 @@ static int ingest_locked(rl_ingest_result **out, rl_archive *archive, const char
 	if ((error = rl_archive_lock(archive, opts->lock_wait_ms ? opts->lock_wait_ms : 10000)) < 0)
 		goto done;
 	locked = 1;
+	/* Alerts of commits a crash kept out of the outbox (outbox.h). */
+	if (rl_outbox_recover(archive) < 0)
+		ingest_warn(&in);
 	if ((error = rl_state_load(&in.state, archive, source)) < 0)
 		goto done;
 	if (opts->snapshot_hash) {
@@ -482,16 +493,28 @@ static int ingest_locked(rl_ingest_result **out, rl_archive *archive, const char
 	    (error = classify(&in)) < 0)
 		goto done;
 	in.result->n_items = in.items.n;
-	if ((error = guard(&in)) < 0 || (error = ingest_commit(&in)) < 0)
+	if ((error = guard(&in)) < 0)
 		goto done;
-	/* Hooks run unlocked: a slow alert must not hold up the next writer. */
-	rl_archive_unlock(archive);
-	locked = 0;
-	if (in.result->committed && !opts->no_hooks)
-		error = ingest_run_hooks(&in);
+	error = ingest_commit(&in);
+	/* Recorded even when saving the state failed after the commit: the
+	 * alert is not lost (and if this fails, the next writer rebuilds it). */
+	if (in.result->committed && ingest_record_hooks(&in) < 0)
+		ingest_warn(&in);
 done:
 	if (locked)
 		rl_archive_unlock(archive);
+	/* Hooks run unlocked: a slow alert must not hold up the next writer.
+	 * Pending ones go first, in order; a failing hook keeps its payload. */
+	if (in.result && !opts->no_hooks) {
+		char *why = error < 0 ? strdup(rl_error_last()) : NULL;
+		int delivery = rl_outbox_deliver(NULL, NULL, in.result->hooks, archive,
+						 ingest_hook_timeout(&in));
+		if (error == 0)
+			error = delivery;
+		else /* the message is the ingest's, not the delivery's */
+			rl_error_set(error, "%s", why ? why : "out of memory");
+		free(why);
+	}
 	rl_item_list_release(&in.items);
 	rl_state_free(in.state);
 	rl_source_config_free(in.owned_config);

@@ -42,7 +42,11 @@ int ingest_commit(struct ingest *in);
 /** Fills c->figures with the figures that changed between two story files. */
 int ingest_figures(rl_change *c, const char *old_text, const char *new_text);
 
-/** Runs post-snapshot (with the JSON payload) and post-commit. */
-int ingest_run_hooks(struct ingest *in);
+/** Records the commit's post-snapshot payload in the outbox (with
+ *  --no-hooks: only that the commit needs none); under the writer lock. */
+int ingest_record_hooks(struct ingest *in);
+
+/** The time limit of each hook: the option, redline.hook-timeout, or 30 s. */
+int ingest_hook_timeout(const struct ingest *in);
 
 #endif
