@@ -437,7 +437,7 @@ static int ingest_locked(rl_ingest_result **out, rl_archive *archive, const char
 			 const struct story_update *upd, const rl_ingest_opts *opts)
 {
 	struct ingest in;
-	int error, locked = 0;
+	int error, locked = 0, already = 0;
 
 	*out = NULL;
 	memset(&in, 0, sizeof(in));
@@ -484,9 +484,17 @@ static int ingest_locked(rl_ingest_result **out, rl_archive *archive, const char
 			in.result->n_items = in.result->unchanged = in.state->n;
 			goto done;
 		}
-		if ((error = rl_ingest_extract(&in.items, in.config, data, len, opts)) < 0)
-			goto done;
 	}
+	/* Forward only: a re-run is a no-op, the past is refused (ingest_order.c). */
+	if ((error = ingest_check_order(&in, &already)) < 0)
+		goto done;
+	if (already) {
+		in.result->same_snapshot = 1;
+		in.result->n_items = in.result->unchanged = in.state->n;
+		goto done;
+	}
+	if (data && (error = rl_ingest_extract(&in.items, in.config, data, len, opts)) < 0)
+		goto done;
 	if (upd && (error = items_from_state(&in, upd)) < 0)
 		goto done;
 	if ((error = prepare_items(&in)) < 0 || (error = ingest_assign_ids(&in)) < 0 ||
@@ -500,6 +508,8 @@ static int ingest_locked(rl_ingest_result **out, rl_archive *archive, const char
 	 * alert is not lost (and if this fails, the next writer rebuilds it). */
 	if (in.result->committed && ingest_record_hooks(&in) < 0)
 		ingest_warn(&in);
+	if (in.result->committed)
+		ingest_note_time(&in);
 done:
 	if (locked)
 		rl_archive_unlock(archive);

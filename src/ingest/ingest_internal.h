@@ -30,6 +30,13 @@ struct ingest {
  *  userinfo (credentials stay in the config); NULL when there is none. */
 const char *ingest_source_url(const struct ingest *in);
 
+/** Refuses a snapshot older than the source's last one (RL_EINVAL), unless
+ *  it is already in the history: then *already (a re-run, a no-op). */
+int ingest_check_order(struct ingest *in, int *already);
+
+/** Caches the source's last snapshot time after a commit. */
+void ingest_note_time(struct ingest *in);
+
 /** Gives every item its id (ingest_identity.c). */
 int ingest_assign_ids(struct ingest *in);
 
