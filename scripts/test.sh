@@ -13,3 +13,5 @@ ctest --test-dir build --output-on-failure -j "$jobs"
 echo "== tests (ASan + UBSan build)"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	ctest --test-dir build-asan --output-on-failure -j "$jobs"
+echo "== fuzzing (each harness a few seconds; scripts/fuzz.sh for long runs)"
+sh scripts/fuzz.sh --ci

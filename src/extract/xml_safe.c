@@ -388,6 +388,27 @@ static int replace_nuls(rl_buf *out, const char *data, size_t len)
 	return rl_buf_put(out, data + start, len - start);
 }
 
+/* The one cap on the work a document may cause (RL_EXTRACT_MAX_ELEMENTS):
+ * start tags counted in one pass over the bytes, before libxml2 builds a
+ * tree.  A '<' followed by a letter, NUL bytes skipped (UTF-16/32). */
+int rl_xml_check_size(const char *data, size_t len)
+{
+	size_t tags = 0;
+
+	for (const char *p = data, *end = data + len; (p = memchr(p, '<', (size_t)(end - p)));) {
+		const char *q = ++p;
+		while (q < end && *q == '\0' && q - p < 3)
+			q++;
+		if (q < end && ((*q | 0x20) >= 'a' && (*q | 0x20) <= 'z') &&
+		    ++tags > RL_EXTRACT_MAX_ELEMENTS)
+			return rl_error_set(RL_ETOOBIG,
+					    "document has more than %u elements: refused before "
+					    "parsing (a page of news has tens of thousands)",
+					    RL_EXTRACT_MAX_ELEMENTS);
+	}
+	return 0;
+}
+
 int rl_xml_html_parse(htmlDocPtr *out, const char *data, size_t len, const char *charset)
 {
 	rl_buf clean = RL_BUF_INIT(RL_EXTRACT_MAX_INPUT * 3);
@@ -398,6 +419,8 @@ int rl_xml_html_parse(htmlDocPtr *out, const char *data, size_t len, const char 
 	rl_xml_quiet q;
 
 	*out = NULL;
+	if ((error = rl_xml_check_size(data, len)) < 0)
+		return error;
 	if (len >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF) {
 		enc = "UTF-8";
 		from_bom = 1;
@@ -539,6 +562,8 @@ int rl_xml_feed_parse(xmlDocPtr *out, const char *data, size_t len)
 	int error = 0;
 
 	*out = NULL;
+	if ((error = rl_xml_check_size(data, len)) < 0)
+		return error;
 	if (len >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) || (u[0] == 0xFE && u[1] == 0xFF))) {
 		/* UTF-16: byte-level preparation would break it; the parser's own
 		 * safety (no NOENT, no DTD loading) still holds. */
