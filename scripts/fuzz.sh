@@ -15,8 +15,10 @@
 set -eu
 cd "$(dirname "$0")/.."
 seconds=600
+max_len=1048576
 if [ "${1:-}" = "--ci" ]; then
 	seconds=${REDLINE_FUZZ_SECONDS:-5}
+	max_len=65536 # short inputs: many runs in a few seconds
 	shift
 elif [ $# -gt 0 ] && [ "$1" -eq "$1" ] 2>/dev/null; then
 	seconds=$1
@@ -53,7 +55,7 @@ for h in $harnesses; do
 	fi
 	echo "== $h: $seconds s"
 	# shellcheck disable=SC2046
-	if ! "$bin" -max_total_time="$seconds" -timeout=20 -rss_limit_mb=2048 -max_len=1048576 \
+	if ! "$bin" -max_total_time="$seconds" -timeout=20 -rss_limit_mb=2048 -max_len="$max_len" \
 		-print_final_stats=1 -artifact_prefix="build-fuzz/crashes/$h/" \
 		"build-fuzz/corpus/$h" $(seeds "$h") >"build-fuzz/crashes/$h/run.log" 2>&1; then
 		tail -n 30 "build-fuzz/crashes/$h/run.log"
