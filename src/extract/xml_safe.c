@@ -369,7 +369,10 @@ static int wide_charset(const char *cs)
 		      strncasecmp(cs, "ucs", 3) == 0);
 }
 
-/* NUL bytes would end libxml2's view of the text early; U+FFFD keeps them visible. */
+/* NUL bytes would end libxml2's view of the text early; U+FFFD keeps them
+ * visible.  As a character reference, not as UTF-8 bytes: a page that
+ * libxml2 then reads as windows-1252 or ISO-8859-1 would turn those bytes
+ * into "ï¿½". */
 static int replace_nuls(rl_buf *out, const char *data, size_t len)
 {
 	size_t start = 0;
@@ -381,7 +384,7 @@ static int replace_nuls(rl_buf *out, const char *data, size_t len)
 		if (data[i] != '\0')
 			continue;
 		if ((error = rl_buf_put(out, data + start, i - start)) < 0 ||
-		    (error = rl_buf_put(out, "\xEF\xBF\xBD", 3)) < 0)
+		    (error = rl_buf_put(out, "&#xFFFD;", 8)) < 0)
 			return error;
 		start = i + 1;
 	}
@@ -413,6 +416,8 @@ int rl_xml_html_parse(htmlDocPtr *out, const char *data, size_t len, const char 
 {
 	rl_buf clean = RL_BUF_INIT(RL_EXTRACT_MAX_INPUT * 3);
 	const unsigned char *u = (const unsigned char *)data;
+	const char *orig = data;
+	size_t orig_len = len;
 	const char *enc = NULL;
 	int from_bom = 0, wide = 0, error = 0;
 	htmlDocPtr doc = NULL;
@@ -435,6 +440,8 @@ int rl_xml_html_parse(htmlDocPtr *out, const char *data, size_t len, const char 
 		else
 			enc = charset;
 		wide = wide_charset(charset);
+	} else if ((enc = rl_charset_detect_wide(data, len)) != NULL) {
+		wide = 1; /* UTF-16/32 without a BOM: libxml2 would read it as bytes */
 	}
 	if (!wide) {
 		if ((error = replace_nuls(&clean, data, len)) < 0)
@@ -448,8 +455,21 @@ int rl_xml_html_parse(htmlDocPtr *out, const char *data, size_t len, const char 
 	doc = htmlReadMemory(data, (int)len, NULL, enc, HTML_FLAGS);
 	if (doc == NULL && enc && !from_bom) /* an unknown charset name */
 		doc = htmlReadMemory(data, (int)len, NULL, NULL, HTML_FLAGS);
-	if (doc && !from_bom && !rl_charset_is_utf8(data, len) && doc_suspect((xmlNode *)doc)) {
-		htmlDocPtr again = htmlReadMemory(data, (int)len, NULL, "windows-1252", HTML_FLAGS);
+	if (doc && !from_bom && !wide && !rl_charset_is_utf8(data, len) &&
+	    doc_suspect((xmlNode *)doc)) {
+		/* The text path's decision (UTF-8 with stray bytes repaired, else
+		 * windows-1252), made on the original bytes and parsed as UTF-8:
+		 * a U+FFFD already in the page, or one standing for a NUL, is never
+		 * read again as windows-1252 ("ï¿½"). */
+		htmlDocPtr again = NULL;
+		char *u8 = NULL;
+		size_t u8_len = 0;
+		rl_buf_clear(&clean);
+		if (rl_charset_to_utf8(&u8, &u8_len, orig, orig_len, NULL) == 0 &&
+		    replace_nuls(&clean, u8, u8_len) == 0 && clean.len > 0)
+			again = htmlReadMemory(clean.ptr, (int)clean.len, NULL, "UTF-8", HTML_FLAGS);
+		rl_error_clear();
+		free(u8);
 		if (again) {
 			xmlFreeDoc(doc);
 			doc = again;

@@ -34,7 +34,7 @@ static void expect_refused(const char *data, size_t len, rl_format f)
 
 	assert_true(len <= RL_EXTRACT_MAX_INPUT);
 	assert_int_equal(rl_extract(&items, data, len, f, NULL), RL_ETOOBIG);
-	assert_non_null(strstr(rl_error_last(), "more than 100000 elements"));
+	assert_non_null(strstr(rl_error_last(), "more than 120000 elements"));
 	rl_item_list_release(&items);
 	if (f == RL_FORMAT_HTML) {
 		assert_int_equal(rl_extract_article(&article, data, len, NULL), RL_ETOOBIG);
@@ -65,7 +65,7 @@ static void test_feeds_and_utf16_are_bounded_too(void **state)
 {
 	size_t len;
 	char *s = repeat(&len, "<?xml version=\"1.0\"?><rss><channel>", "<item><title>t</title></item>",
-			 110000, "</channel></rss>");
+			 130000, "</channel></rss>");
 	expect_refused(s, len, RL_FORMAT_RSS);
 	free(s);
 
