@@ -60,6 +60,9 @@ rl -C "$A" add feed "http://user:s3cret-pw@127.0.0.1:$PA/list" --follow --follow
 setpage "$B" /list "<html><body>
 <article><h2><a href=\"/a/home\">Home story</a></h2><p>Lead.</p></article>
 <article><h2><a href=\"$B2/b/away\">Away story</a></h2><p>Lead, changed.</p></article>
+<article><h2><a href=\"http://localhost:$PA/a/local\">Local story</a></h2><p>Lead.</p></article>
+<article><h2><a href=\"/go?to=$B2/b/moved\">Moved story</a></h2><p>Lead.</p></article>
+<article><h2><a href=\"http://169.254.169.254/latest/meta-data/\">Metadata</a></h2><p>Lead.</p></article>
 </body></html>"
 REDLINE_NOW=$(( $(date +%s) + 60 )) expect_status 0 rl -C "$A" run feed
 away=$(requests "$T/server2.log" /b/away)
