@@ -258,5 +258,5 @@ int main(void)
 		cmocka_unit_test(test_clean_release_is_not_a_crash),
 		cmocka_unit_test(test_crash_leftovers_are_swept),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return tu_run_group_tests(tests, NULL, NULL);
 }
