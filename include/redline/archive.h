@@ -50,10 +50,13 @@ const char *rl_archive_state_dir(const rl_archive *archive);
 
 /** Takes the writer lock: an flock on <gitdir>/redline/lock (released by the
  *  kernel if we crash, so never stuck).  Waits up to `wait_ms`, then
- *  RL_ELOCKED: "archive 'x' is locked by another redline (pid N)".  Also reports
- *  a refs/heads/main.lock older than 10 minutes (left by a crashed git) as
- *  RL_ELOCKED, without removing it.  Taking a lock already held by this
- *  handle succeeds. */
+ *  RL_ELOCKED: "archive 'x' is locked by another redline (pid N)".  With the
+ *  lock held it recovers what a crash left: refs/heads/main.lock when the last
+ *  holder died holding the lock or when it is over 10 minutes old (removed),
+ *  temporary packs and dead processes' cache files (docs/reliability.md).  A
+ *  younger main.lock no redline left (a git may be running) is waited for up
+ *  to half a second, then RL_ELOCKED saying so.  Taking a lock already held
+ *  by this handle succeeds. */
 int rl_archive_lock(rl_archive *archive, int wait_ms);
 
 /** Drops the writer lock (no-op when not held). */

@@ -30,4 +30,9 @@ bool rl_charset_is_utf8(const char *in, size_t len);
 /** Length of the valid UTF-8 sequence at `s` (1 for ASCII, up to 4), 0 when
  *  invalid (overlongs, surrogates and values past U+10FFFF are invalid). */
 size_t rl_charset_utf8_seq(const unsigned char *s, size_t n);
+/** "UTF-16LE", "UTF-16BE", "UTF-32LE" or "UTF-32BE" when text without a
+ *  BOM is recognisably one of them (NUL bytes at fixed positions), NULL
+ *  otherwise.  rl_charset_to_utf8() uses it when no charset is declared. */
+const char *rl_charset_detect_wide(const char *in, size_t len);
+
 #endif

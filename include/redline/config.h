@@ -73,6 +73,8 @@ typedef struct rl_source_config {
 	rl_strvec ignore;     /* PCRE2 patterns, may repeat */
 	rl_strvec headers;    /* extra request headers "Name: value", may repeat */
 	int follow;           /* fetch each item's article page */
+	rl_strvec follow_hosts; /* hosts (and their subdomains) beyond the source's own
+	                           site whose article pages `follow` may fetch */
 	int every_seconds;    /* interval for watch; default 600 */
 	int timeout_seconds;  /* default 30 */
 	char *user_agent;     /* NULL: the archive's default */

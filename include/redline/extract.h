@@ -14,6 +14,11 @@
 
 /** The largest snapshot accepted (bytes); more is RL_ETOOBIG. */
 #define RL_EXTRACT_MAX_INPUT (16u * 1024 * 1024)
+/** Most elements (start tags) an HTML page or feed may have: a parsed tree
+ *  costs ~600 bytes an element, so 16 MiB of bare <p> would take over a
+ *  gigabyte.  Real pages have a few tens of thousands; more is refused
+ *  (RL_ETOOBIG) before anything is built. */
+#define RL_EXTRACT_MAX_ELEMENTS 120000u
 
 typedef struct rl_extract_opts {
 	const char *base_url;     /* resolves relative links; may be NULL */

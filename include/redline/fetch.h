@@ -76,7 +76,8 @@ typedef enum rl_fetch_result {
 	RL_FETCH_PROTOCOL_REFUSED,  /* the URL's own scheme is not allowed */
 	RL_FETCH_NETWORK,           /* connection reset or closed without an answer */
 	RL_FETCH_PROXY,             /* the proxy could not be reached or refused us */
-	RL_FETCH_OTHER
+	RL_FETCH_OTHER,
+	RL_FETCH_ADDRESS_REFUSED,   /* a private address that `addresses` forbids */
 } rl_fetch_result;
 
 /** A short name for a result, e.g. "timeout", "too_big". */
@@ -88,6 +89,22 @@ typedef struct rl_fetcher_opts {
 	long max_concurrent_streams; /* 0: 10; HTTP/2 streams on one connection */
 	const char *user_agent;     /* NULL: RL_FETCH_DEFAULT_USER_AGENT */
 } rl_fetcher_opts;
+
+/** Which addresses a request may connect to, judged by the address actually
+ *  connected (so DNS rebinding cannot get around it).  "Private" means
+ *  loopback, link-local (169.254/16, fe80::/10), private (10/8, 172.16/12,
+ *  192.168/16, fc00::/7), shared, unspecified and multicast addresses. */
+typedef enum rl_fetch_addresses {
+	RL_FETCH_ADDRESSES_ANY = 0,     /* no check */
+	RL_FETCH_ADDRESSES_LIKE_FIRST,  /* the URL itself anywhere; its redirects to a
+	                                   private address only if it was on one */
+	RL_FETCH_ADDRESSES_PUBLIC,      /* never a private address */
+} rl_fetch_addresses;
+
+/** 1 when `ip` (text, as curl reports it) is private in the sense above
+ *  (IPv4-mapped IPv6 by its IPv4 address); 1 also when it is not an address
+ *  at all: what cannot be checked is refused. */
+int rl_fetch_address_is_private(const char *ip);
 
 typedef enum rl_fetch_http_version {
 	RL_FETCH_HTTP_DEFAULT = 0, /* HTTP/2 over TLS when the server offers it (ALPN), else 1.1 */
@@ -119,8 +136,13 @@ typedef struct rl_fetch_request {
 	const char *url;
 	const char *etag;           /* from the last good response: If-None-Match */
 	const char *last_modified;  /* from the last good response: If-Modified-Since */
-	const char *const *headers; /* extra "Name: value" headers */
+	const char *const *headers; /* extra "Name: value" headers, sent only to the
+	                               origin of headers_origin (or of url when NULL):
+	                               never to another host, port or scheme, nor
+	                               across a redirect to one */
 	size_t headers_count;
+	const char *headers_origin;
+	rl_fetch_addresses addresses;
 	const char *user_agent;     /* NULL: the fetcher's */
 	long connect_timeout_ms;
 	long low_speed_limit;       /* bytes/s */
@@ -165,6 +187,7 @@ typedef struct rl_fetch_response {
 	int not_modified;         /* 304: nothing changed, body empty; result is RL_FETCH_OK */
 	long retry_after;         /* seconds from Retry-After, 0 when none */
 	long redirects;
+	int private_address;      /* the first request went to a private address */
 	uint64_t bytes_received;  /* on the wire (before content decoding) */
 	int http_version;         /* 10, 11, 20 (HTTP/2); 0 when no HTTP answer */
 	double total_seconds;

@@ -77,8 +77,11 @@ typedef struct rl_run_summary {
 } rl_run_summary;
 
 /** Runs one cycle.  Returns 0 when every source either succeeded or failed in
- *  a way that was recorded (see the summary); an error only when the cycle
- *  itself could not run (unknown source name, archive unreadable). */
+ *  a way that was recorded (see the summary); an error when the cycle itself
+ *  could not run (unknown source name, archive unreadable) or when a commit
+ *  could not land in the archive (locked, git or disk failure): then every
+ *  source still ran and was recorded, and the error names the first source
+ *  and the real reason. */
 int rl_run_cycle(rl_run_summary *out, rl_archive *archive, const rl_run_opts *opts);
 
 /** Seconds until the next source or followed story is due (0: now), or -1

@@ -16,6 +16,7 @@ struct rl_archive {
 	char *state_dir;             /* <path>/redline */
 	int lock_fd;                 /* -1 unless we hold the writer lock */
 	int git_initialised;         /* we called git_libgit2_init() */
+	int swept;                   /* crash leftovers removed once by this handle */
 };
 
 /** Creates a commit object (no ref moved): signed when commit.gpgSign is
@@ -23,5 +24,10 @@ struct rl_archive {
 int archive_commit_create(git_oid *out, rl_archive *archive, const git_signature *sig,
 			  const char *message, const git_tree *tree, size_t n_parents,
 			  const git_commit **parents);
+
+/* Removes what a crashed writer can leave (archive_sweep.c): libgit2's
+ * temporary packs and pack index locks, and the caches' "*.tmp.PID" files
+ * of dead processes.  Called by rl_archive_lock() with the flock held. */
+void archive_sweep(rl_archive *a);
 
 #endif

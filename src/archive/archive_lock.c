@@ -1,12 +1,25 @@
 /*
- * archive_lock.c - one writer at a time.
+ * archive_lock.c - one writer at a time, and nothing a crash leaves behind
+ * can stop the next one.
  *
  * The lock is an flock() on <gitdir>/redline/lock: the kernel drops it when
  * the holder dies, so a crashed redline can never leave the archive stuck.
- * The holder writes its pid into the file so that a refused writer can say
- * who holds it.  git's own refs/heads/main.lock has no such property: a
- * crashed git leaves it behind and every later ref update fails, so an old
- * one is reported (never removed: a slow git might still be running).
+ * The holder writes its pid into the file and truncates it when it lets go,
+ * so a pid still there when the flock is taken means the last holder died
+ * holding it.
+ *
+ * git's refs/heads/main.lock has no such property: a writer killed inside
+ * libgit2's ref update leaves it behind and every later ref update fails.
+ * The rule, with the flock held (so no redline is writing):
+ *   1. the last holder died holding the flock and main.lock is not older
+ *      than that holder's flock: it is that redline's, removed at once;
+ *   2. otherwise a main.lock older than STALE_GIT_LOCK_SECONDS was left by a
+ *      crashed git (git holds a ref lock for milliseconds), removed;
+ *   3. otherwise a plain git may be updating the ref right now: wait for it
+ *      to go (within the caller's wait), then refuse with the real reason.
+ * Only a plain git running on the archive could hold main.lock while we hold
+ * the flock; it cannot take ten minutes, and a git killed in a ref update is
+ * exactly the case (2) removes.
  */
 #include "archive_internal.h"
 #include "redline/timeutil.h"
@@ -56,22 +69,41 @@ static int write_pid(int fd)
 	return 0;
 }
 
-static int check_stale_git_lock(const rl_archive *a)
+static int timespec_before(struct timespec a, struct timespec b)
+{
+	return a.tv_sec < b.tv_sec || (a.tv_sec == b.tv_sec && a.tv_nsec < b.tv_nsec);
+}
+
+/* Applies the rule above to refs/heads/main.lock; `dead_since` is the time
+ * the last holder took the flock if it died holding it (else NULL). */
+static int recover_ref_lock(const rl_archive *a, const struct timespec *dead_since,
+			    long long deadline)
 {
 	char path[4096];
 	struct stat st;
-	time_t now = time(NULL);
+	time_t age;
 
 	snprintf(path, sizeof(path), "%s/refs/heads/main.lock", a->path);
-	if (stat(path, &st) != 0)
-		return 0;
-	if (now - st.st_mtime < STALE_GIT_LOCK_SECONDS)
-		return 0;
+	for (;;) {
+		if (stat(path, &st) != 0)
+			return 0;
+		age = time(NULL) - st.st_mtime;
+		if ((dead_since && !timespec_before(st.st_mtim, *dead_since)) ||
+		    age >= STALE_GIT_LOCK_SECONDS) {
+			if (unlink(path) != 0 && errno != ENOENT)
+				return rl_error_set_errno(RL_EIO, "cannot remove the stale lock '%s'",
+							  path);
+			return 0;
+		}
+		if (rl_time_now_ms() >= deadline)
+			break;
+		sleep_ms(LOCK_POLL_MS);
+	}
 	return rl_error_set(RL_ELOCKED,
-			    "'%s' is a stale lock left by a crashed git (%lld minutes old); "
-			    "no commit can be made while it exists: if no git is running on "
-			    "the archive, remove it with: rm '%s'",
-			    path, (long long)(now - st.st_mtime) / 60, path);
+			    "'%s' exists (%lld s old) and no redline left it: a git command may "
+			    "be updating the archive; no commit can be made while it exists "
+			    "(if no git is running on the archive, remove it: rm '%s')",
+			    path, (long long)age, path);
 }
 
 int rl_archive_lock(rl_archive *archive, int wait_ms)
@@ -79,7 +111,8 @@ int rl_archive_lock(rl_archive *archive, int wait_ms)
 	const char *dir = rl_archive_state_dir(archive);
 	char path[4096];
 	long long deadline = rl_time_now_ms() + (wait_ms > 0 ? wait_ms : 0);
-	int fd, rc;
+	struct stat st;
+	int fd, rc, dead;
 
 	if (archive->lock_fd >= 0)
 		return 0;
@@ -107,13 +140,23 @@ int rl_archive_lock(rl_archive *archive, int wait_ms)
 		}
 		sleep_ms(LOCK_POLL_MS);
 	}
+	/* Read before our pid replaces it: did the last holder die holding it? */
+	dead = holder_pid(fd) > 0 && fstat(fd, &st) == 0;
 	if (write_pid(fd) != 0) {
 		rc = rl_error_set_errno(RL_EIO, "cannot write lock file '%s'", path);
 		close(fd);
 		return rc;
 	}
 	archive->lock_fd = fd;
-	if ((rc = check_stale_git_lock(archive)) < 0) {
+	if (dead || !archive->swept) {
+		archive_sweep(archive);
+		archive->swept = 1;
+	}
+	/* Half a second at most for a running git to finish its ref update. */
+	if (wait_ms > 500)
+		wait_ms = 500;
+	if ((rc = recover_ref_lock(archive, dead ? &st.st_mtim : NULL,
+				   rl_time_now_ms() + (wait_ms > 0 ? wait_ms : 0))) < 0) {
 		rl_archive_unlock(archive);
 		return rc;
 	}

@@ -52,6 +52,7 @@ void rl_source_config_free(rl_source_config *c)
 	free(c->select_body);
 	rl_strvec_release(&c->ignore);
 	rl_strvec_release(&c->headers);
+	rl_strvec_release(&c->follow_hosts);
 	free(c->user_agent);
 	rl_http_config_release(&c->http);
 	free(c->error);
@@ -204,6 +205,8 @@ static int apply_entry(rl_source_config *c, const char *key, const char *value)
 		return rl_strvec_push(&c->ignore, value);
 	if (strcmp(key, "header") == 0)
 		return rl_strvec_push(&c->headers, value);
+	if (strcmp(key, "follow-host") == 0)
+		return rl_strvec_push(&c->follow_hosts, value);
 	if (strcmp(key, "format") == 0)
 		return rl_format_parse(&c->format, value) < 0
 			? bad_value(c->name, key, value, "want auto, text, html, rss or atom") : 0;
@@ -517,6 +520,9 @@ static int check_values(const rl_source_config *c)
 	for (size_t i = 0; i < c->headers.n; i++)
 		if ((rc = check_value(c->name, "header", c->headers.v[i])) < 0)
 			return rc;
+	for (size_t i = 0; i < c->follow_hosts.n; i++)
+		if ((rc = check_value(c->name, "follow-host", c->follow_hosts.v[i])) < 0)
+			return rc;
 	return 0;
 }
 
@@ -549,6 +555,7 @@ int rl_config_source_save(rl_archive *archive, const rl_source_config *c)
 	    (rc = set_string(local, c->name, "select-body", c->select_body)) < 0 ||
 	    (rc = set_multi(local, c->name, "ignore", &c->ignore)) < 0 ||
 	    (rc = set_multi(local, c->name, "header", &c->headers)) < 0 ||
+	    (rc = set_multi(local, c->name, "follow-host", &c->follow_hosts)) < 0 ||
 	    (rc = set_string(local, c->name, "every", every)) < 0 ||
 	    (rc = set_string(local, c->name, "timeout", timeout)) < 0 ||
 	    (rc = set_string(local, c->name, "user-agent", c->user_agent)) < 0 ||

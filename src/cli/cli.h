@@ -67,6 +67,7 @@ int cmd_rm(int argc, char **argv, const struct cli *cli);
 int cmd_run(int argc, char **argv, const struct cli *cli);
 int cmd_status(int argc, char **argv, const struct cli *cli);
 int cmd_watch(int argc, char **argv, const struct cli *cli);
+int cmd_hooks(int argc, char **argv, const struct cli *cli);
 int cmd_capture(int argc, char **argv, const struct cli *cli);
 int cmd_verify(int argc, char **argv, const struct cli *cli);
 int cmd_reextract(int argc, char **argv, const struct cli *cli);

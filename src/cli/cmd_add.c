@@ -3,6 +3,7 @@
  * are kept in the archive's git config as [source "NAME"].
  */
 #include "cli.h"
+#include "output.h"
 #include "redline/config.h"
 #include "redline/error.h"
 #include "redline/source.h"
@@ -16,7 +17,7 @@ static const char add_usage[] =
 	"redline add NAME URL [--format F] [--every INTERVAL] [--timeout INTERVAL] [--follow]\n"
 	"           [--select-item XPATH] [--select-title XPATH] [--select-link XPATH]\n"
 	"           [--select-body XPATH] [--ignore REGEX]... [--header 'Name: value']...\n"
-	"           [--user-agent UA]";
+	"           [--follow-host HOST]... [--user-agent UA]";
 
 static int replace(char **field, const char *value)
 {
@@ -41,12 +42,14 @@ int cmd_add(int argc, char **argv, const struct cli *cli)
 		{ "select-body", required_argument, NULL, 'B' },
 		{ "ignore", required_argument, NULL, 'x' },
 		{ "header", required_argument, NULL, 'H' },
+		{ "follow-host", required_argument, NULL, 'O' },
 		{ "user-agent", required_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	rl_source_config *cfg = NULL, *existing = NULL;
 	rl_archive *archive = NULL;
+	char shown[2048];
 	int c, status = CLI_OK, error = 0;
 
 	if (argc >= 2 && strcmp(argv[1], "--help") != 0 && argv[1][0] != '-' &&
@@ -66,6 +69,7 @@ int cmd_add(int argc, char **argv, const struct cli *cli)
 		case 'B': error = replace(&cfg->select_body, optarg); break;
 		case 'x': error = rl_strvec_push(&cfg->ignore, optarg); break;
 		case 'H': error = rl_strvec_push(&cfg->headers, optarg); break;
+		case 'O': error = rl_strvec_push(&cfg->follow_hosts, optarg); break;
 		case 'A': error = replace(&cfg->user_agent, optarg); break;
 		case 'h':
 			printf("usage: %s\n\nAdds (or changes) a source the archive watches; its settings are\n"
@@ -100,7 +104,7 @@ int cmd_add(int argc, char **argv, const struct cli *cli)
 		goto done;
 	}
 	printf("%s source '%s': %s (%s, every %ds%s)\n", error == 0 ? "Changed" : "Added", cfg->name,
-	       cfg->url, rl_format_name(cfg->format), cfg->every_seconds,
+	       out_url(shown, sizeof(shown), cfg->url), rl_format_name(cfg->format), cfg->every_seconds,
 	       cfg->follow ? ", following stories" : "");
 done:
 	rl_source_config_free(existing);

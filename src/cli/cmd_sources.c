@@ -2,6 +2,7 @@
  * cmd_sources.c - redline sources: the sources an archive watches.
  */
 #include "cli.h"
+#include "output.h"
 #include "redline/config.h"
 #include "redline/error.h"
 #include "redline/source.h"
@@ -22,6 +23,7 @@ int cmd_sources(int argc, char **argv, const struct cli *cli)
 	rl_source_config **configs = NULL;
 	size_t n_configs = 0;
 	json_t *list = NULL;
+	char shown[2048];
 	int c, json = 0, status = CLI_OK;
 
 	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
@@ -48,7 +50,7 @@ int cmd_sources(int argc, char **argv, const struct cli *cli)
 		if (json) {
 			json_t *o = json_object(), *ignore = json_array();
 			json_object_set_new(o, "name", json_string(cfg->name));
-			json_object_set_new(o, "url", cfg->url ? json_string(cfg->url) : json_null());
+			json_object_set_new(o, "url", out_json_str(out_url(shown, sizeof(shown), cfg->url)));
 			json_object_set_new(o, "format", json_string(rl_format_name(cfg->format)));
 			json_object_set_new(o, "every", json_integer(cfg->every_seconds));
 			json_object_set_new(o, "timeout", json_integer(cfg->timeout_seconds));
@@ -61,7 +63,7 @@ int cmd_sources(int argc, char **argv, const struct cli *cli)
 		} else {
 			printf("%-16s %-5s every %-6d%s %s\n", cfg->name, rl_format_name(cfg->format),
 			       cfg->every_seconds, cfg->follow ? " follow" : "       ",
-			       cfg->url ? cfg->url : "(ingest only)");
+			       cfg->url ? out_url(shown, sizeof(shown), cfg->url) : "(ingest only)");
 			if (cfg->error)
 				cli_warn("source '%s' is not usable: %s", cfg->name, cfg->error);
 		}

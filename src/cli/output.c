@@ -5,6 +5,9 @@
  * a document; text that is not valid UTF-8 is repaired rather than dropped.
  */
 #include "output.h"
+#include "redline/url.h"
+
+#include <stdio.h>
 
 #include <stdlib.h>
 #include <string.h>
@@ -98,4 +101,19 @@ json_t *out_json_str(const char *s)
 	j = json_string(fixed);
 	free(fixed);
 	return j;
+}
+
+const char *out_url(char *buf, size_t size, const char *url)
+{
+	char *plain = NULL;
+
+	if (url == NULL)
+		return NULL;
+	if (rl_url_strip_userinfo(&plain, url) < 0) {
+		snprintf(buf, size, "(unprintable URL)");
+		return buf;
+	}
+	snprintf(buf, size, "%s", plain);
+	free(plain);
+	return buf;
 }

@@ -5,6 +5,7 @@
 #ifndef REDLINE_CLI_OUTPUT_H
 #define REDLINE_CLI_OUTPUT_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <jansson.h>
 
@@ -35,5 +36,9 @@ int out_json(json_t *doc);
 /** A JSON string, or null for NULL (jansson refuses invalid UTF-8: such text
  *  is kept with its bad bytes replaced by U+FFFD). */
 json_t *out_json_str(const char *s);
+
+/** `url` fit to print: its userinfo ("user:password@") dropped, into `buf`
+ *  (cut to fit); NULL stays NULL.  Returns `buf` or NULL. */
+const char *out_url(char *buf, size_t size, const char *url);
 
 #endif

@@ -3,6 +3,7 @@
  * `redline run` and `redline watch` share.
  */
 #include "run_view.h"
+#include "output.h"
 #include "redline/error.h"
 #include "redline/ingest.h"
 #include "redline/timeutil.h"
@@ -52,6 +53,7 @@ void run_view_clear_progress(const struct run_view *v)
 void run_view_on_event(const rl_run_event *ev, void *userdata)
 {
 	struct run_view *v = userdata;
+	char shown[2048];
 
 	switch (ev->outcome) {
 	case RL_RUN_REQUEST:
@@ -59,7 +61,8 @@ void run_view_on_event(const rl_run_event *ev, void *userdata)
 		if (v->cli->verbose) {
 			run_view_clear_progress(v);
 			run_view_log_prefix(v);
-			fprintf(stderr, "%s: GET %s -> %ld, %llu bytes, %.2f s%s%s\n", ev->source, ev->url,
+			fprintf(stderr, "%s: GET %s -> %ld, %llu bytes, %.2f s%s%s\n", ev->source,
+				out_url(shown, sizeof(shown), ev->url),
 				ev->http_status, (unsigned long long)ev->bytes, ev->seconds,
 				ev->message ? ": " : "", ev->message ? ev->message : "");
 		}

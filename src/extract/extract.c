@@ -6,6 +6,7 @@
  * RL_EXTRACT_MAX_INPUT bytes.  A failed extraction leaves `out` as it was.
  */
 #include "redline/extract.h"
+#include "redline/charset.h"
 #include "redline/error.h"
 #include "xml_internal.h"
 
@@ -88,13 +89,43 @@ static int count_html_tags(const char *s, size_t n)
 	return count;
 }
 
+/* UTF-16/32 (by BOM or by their NULs) seen as ASCII: the code unit's low
+ * byte, enough to recognise markup; 0 when the text is not wide. */
+static size_t narrow_view(char *out, size_t size, const char *data, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)data;
+	const char *wide = NULL;
+	size_t unit, low, n = 0;
+
+	if (len >= 4 && u[0] == 0xFF && u[1] == 0xFE && u[2] == 0 && u[3] == 0)
+		wide = "UTF-32LE", data += 4, len -= 4;
+	else if (len >= 4 && u[0] == 0 && u[1] == 0 && u[2] == 0xFE && u[3] == 0xFF)
+		wide = "UTF-32BE", data += 4, len -= 4;
+	else if (len >= 2 && u[0] == 0xFF && u[1] == 0xFE)
+		wide = "UTF-16LE", data += 2, len -= 2;
+	else if (len >= 2 && u[0] == 0xFE && u[1] == 0xFF)
+		wide = "UTF-16BE", data += 2, len -= 2;
+	else
+		wide = rl_charset_detect_wide(data, len);
+	if (wide == NULL)
+		return 0;
+	unit = wide[4] == '3' ? 4 : 2;
+	low = wide[6] == 'L' ? 0 : unit - 1;
+	for (size_t i = 0; i + unit <= len && n < size; i += unit)
+		out[n++] = data[i + low];
+	return n;
+}
+
 rl_format rl_extract_sniff(const char *data, size_t len)
 {
 	int xml_decl = 0, html_doctype = 0;
+	char narrow[SNIFF_WINDOW];
 	size_t i;
 
 	if (data == NULL)
 		return RL_FORMAT_TEXT;
+	if ((i = narrow_view(narrow, sizeof(narrow), data, len)) > 0)
+		data = narrow, len = i;
 	if (len > SNIFF_WINDOW)
 		len = SNIFF_WINDOW;
 	if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)

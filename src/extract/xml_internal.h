@@ -34,6 +34,10 @@ void rl_xml_quiet_end(rl_xml_quiet *q);
  *  UTF-8.  NUL bytes become U+FFFD.  Free with xmlFreeDoc(). */
 int rl_xml_html_parse(htmlDocPtr *out, const char *data, size_t len, const char *charset);
 
+/** RL_ETOOBIG when the document has more than RL_EXTRACT_MAX_ELEMENTS start
+ *  tags; the HTML and feed parsers call it before building anything. */
+int rl_xml_check_size(const char *data, size_t len);
+
 /** Parses an HTML fragment that is already UTF-8 (a feed's description). */
 int rl_xml_html_fragment(htmlDocPtr *out, const char *data, size_t len);
 

@@ -369,7 +369,10 @@ static int wide_charset(const char *cs)
 		      strncasecmp(cs, "ucs", 3) == 0);
 }
 
-/* NUL bytes would end libxml2's view of the text early; U+FFFD keeps them visible. */
+/* NUL bytes would end libxml2's view of the text early; U+FFFD keeps them
+ * visible.  As a character reference, not as UTF-8 bytes: a page that
+ * libxml2 then reads as windows-1252 or ISO-8859-1 would turn those bytes
+ * into "ï¿½". */
 static int replace_nuls(rl_buf *out, const char *data, size_t len)
 {
 	size_t start = 0;
@@ -381,23 +384,48 @@ static int replace_nuls(rl_buf *out, const char *data, size_t len)
 		if (data[i] != '\0')
 			continue;
 		if ((error = rl_buf_put(out, data + start, i - start)) < 0 ||
-		    (error = rl_buf_put(out, "\xEF\xBF\xBD", 3)) < 0)
+		    (error = rl_buf_put(out, "&#xFFFD;", 8)) < 0)
 			return error;
 		start = i + 1;
 	}
 	return rl_buf_put(out, data + start, len - start);
 }
 
+/* The one cap on the work a document may cause (RL_EXTRACT_MAX_ELEMENTS):
+ * start tags counted in one pass over the bytes, before libxml2 builds a
+ * tree.  A '<' followed by a letter, NUL bytes skipped (UTF-16/32). */
+int rl_xml_check_size(const char *data, size_t len)
+{
+	size_t tags = 0;
+
+	for (const char *p = data, *end = data + len; (p = memchr(p, '<', (size_t)(end - p)));) {
+		const char *q = ++p;
+		while (q < end && *q == '\0' && q - p < 3)
+			q++;
+		if (q < end && ((*q | 0x20) >= 'a' && (*q | 0x20) <= 'z') &&
+		    ++tags > RL_EXTRACT_MAX_ELEMENTS)
+			return rl_error_set(RL_ETOOBIG,
+					    "document has more than %u elements: refused before "
+					    "parsing (a page of news has tens of thousands)",
+					    RL_EXTRACT_MAX_ELEMENTS);
+	}
+	return 0;
+}
+
 int rl_xml_html_parse(htmlDocPtr *out, const char *data, size_t len, const char *charset)
 {
 	rl_buf clean = RL_BUF_INIT(RL_EXTRACT_MAX_INPUT * 3);
 	const unsigned char *u = (const unsigned char *)data;
+	const char *orig = data;
+	size_t orig_len = len;
 	const char *enc = NULL;
 	int from_bom = 0, wide = 0, error = 0;
 	htmlDocPtr doc = NULL;
 	rl_xml_quiet q;
 
 	*out = NULL;
+	if ((error = rl_xml_check_size(data, len)) < 0)
+		return error;
 	if (len >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF) {
 		enc = "UTF-8";
 		from_bom = 1;
@@ -412,6 +440,8 @@ int rl_xml_html_parse(htmlDocPtr *out, const char *data, size_t len, const char 
 		else
 			enc = charset;
 		wide = wide_charset(charset);
+	} else if ((enc = rl_charset_detect_wide(data, len)) != NULL) {
+		wide = 1; /* UTF-16/32 without a BOM: libxml2 would read it as bytes */
 	}
 	if (!wide) {
 		if ((error = replace_nuls(&clean, data, len)) < 0)
@@ -425,8 +455,21 @@ int rl_xml_html_parse(htmlDocPtr *out, const char *data, size_t len, const char 
 	doc = htmlReadMemory(data, (int)len, NULL, enc, HTML_FLAGS);
 	if (doc == NULL && enc && !from_bom) /* an unknown charset name */
 		doc = htmlReadMemory(data, (int)len, NULL, NULL, HTML_FLAGS);
-	if (doc && !from_bom && !rl_charset_is_utf8(data, len) && doc_suspect((xmlNode *)doc)) {
-		htmlDocPtr again = htmlReadMemory(data, (int)len, NULL, "windows-1252", HTML_FLAGS);
+	if (doc && !from_bom && !wide && !rl_charset_is_utf8(data, len) &&
+	    doc_suspect((xmlNode *)doc)) {
+		/* The text path's decision (UTF-8 with stray bytes repaired, else
+		 * windows-1252), made on the original bytes and parsed as UTF-8:
+		 * a U+FFFD already in the page, or one standing for a NUL, is never
+		 * read again as windows-1252 ("ï¿½"). */
+		htmlDocPtr again = NULL;
+		char *u8 = NULL;
+		size_t u8_len = 0;
+		rl_buf_clear(&clean);
+		if (rl_charset_to_utf8(&u8, &u8_len, orig, orig_len, NULL) == 0 &&
+		    replace_nuls(&clean, u8, u8_len) == 0 && clean.len > 0)
+			again = htmlReadMemory(clean.ptr, (int)clean.len, NULL, "UTF-8", HTML_FLAGS);
+		rl_error_clear();
+		free(u8);
 		if (again) {
 			xmlFreeDoc(doc);
 			doc = again;
@@ -539,6 +582,8 @@ int rl_xml_feed_parse(xmlDocPtr *out, const char *data, size_t len)
 	int error = 0;
 
 	*out = NULL;
+	if ((error = rl_xml_check_size(data, len)) < 0)
+		return error;
 	if (len >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) || (u[0] == 0xFE && u[1] == 0xFF))) {
 		/* UTF-16: byte-level preparation would break it; the parser's own
 		 * safety (no NOENT, no DTD loading) still holds. */

@@ -13,10 +13,12 @@
 #include "redline/error.h"
 #include "redline/extract.h"
 #include "redline/normalise.h"
+#include "redline/outbox.h"
 #include "redline/path.h"
 #include "redline/snapshot.h"
 #include "redline/state.h"
 #include "redline/timeutil.h"
+#include "redline/url.h"
 #include "ingest_internal.h"
 
 #include <stdio.h>
@@ -291,6 +293,28 @@ done:
 	return error;
 }
 
+/* Keeps the last error as the result's warning: the commit stands. */
+static void ingest_warn(struct ingest *in)
+{
+	snprintf(in->result->warning, sizeof(in->result->warning), "%s", rl_error_last());
+	rl_error_clear();
+}
+
+const char *ingest_source_url(const struct ingest *in)
+{
+	return in->shown_url;
+}
+
+/* in->shown_url from the snapshot's URL, the source's, or the file it came from. */
+static int set_shown_url(struct ingest *in)
+{
+	const char *url = in->opts.source_url ? in->opts.source_url : in->config->url;
+
+	if (url == NULL)
+		url = in->opts.origin;
+	return url ? rl_url_strip_userinfo(&in->shown_url, url) : 0;
+}
+
 /* --- the pipeline ------------------------------------------------------ */
 
 int rl_ingest_extract(rl_item_list *items, const rl_source_config *cfg, const char *data,
@@ -413,7 +437,7 @@ static int ingest_locked(rl_ingest_result **out, rl_archive *archive, const char
 			 const struct story_update *upd, const rl_ingest_opts *opts)
 {
 	struct ingest in;
-	int error, locked = 0;
+	int error, locked = 0, already = 0;
 
 	*out = NULL;
 	memset(&in, 0, sizeof(in));
@@ -432,6 +456,8 @@ static int ingest_locked(rl_ingest_result **out, rl_archive *archive, const char
 	    (!opts->config && (error = load_config(&in.owned_config, archive, source)) < 0))
 		goto done;
 	in.config = opts->config ? opts->config : in.owned_config;
+	if ((error = set_shown_url(&in)) < 0)
+		goto done;
 	if (data && len > RL_EXTRACT_MAX_INPUT) {
 		error = rl_error_set(RL_ETOOBIG, "snapshot of '%s' is %zu bytes, over the limit of %u",
 				     source, len, RL_EXTRACT_MAX_INPUT);
@@ -440,6 +466,9 @@ static int ingest_locked(rl_ingest_result **out, rl_archive *archive, const char
 	if ((error = rl_archive_lock(archive, opts->lock_wait_ms ? opts->lock_wait_ms : 10000)) < 0)
 		goto done;
 	locked = 1;
+	/* Alerts of commits a crash kept out of the outbox (outbox.h). */
+	if (rl_outbox_recover(archive) < 0)
+		ingest_warn(&in);
 	if ((error = rl_state_load(&in.state, archive, source)) < 0)
 		goto done;
 	if (opts->snapshot_hash) {
@@ -456,28 +485,51 @@ static int ingest_locked(rl_ingest_result **out, rl_archive *archive, const char
 			in.result->n_items = in.result->unchanged = in.state->n;
 			goto done;
 		}
-		if ((error = rl_ingest_extract(&in.items, in.config, data, len, opts)) < 0)
-			goto done;
 	}
+	/* Forward only: a re-run is a no-op, the past is refused (ingest_order.c). */
+	if (!opts->reextract_of && (error = ingest_check_order(&in, &already)) < 0)
+		goto done;
+	if (already) {
+		in.result->same_snapshot = 1;
+		in.result->n_items = in.result->unchanged = in.state->n;
+		goto done;
+	}
+	if (data && (error = rl_ingest_extract(&in.items, in.config, data, len, opts)) < 0)
+		goto done;
 	if (upd && (error = items_from_state(&in, upd)) < 0)
 		goto done;
 	if ((error = prepare_items(&in)) < 0 || (error = ingest_assign_ids(&in)) < 0 ||
 	    (error = classify(&in)) < 0)
 		goto done;
 	in.result->n_items = in.items.n;
-	if ((error = guard(&in)) < 0 || (error = ingest_commit(&in)) < 0)
+	if ((error = guard(&in)) < 0)
 		goto done;
-	/* Hooks run unlocked: a slow alert must not hold up the next writer. */
-	rl_archive_unlock(archive);
-	locked = 0;
-	if (in.result->committed && !opts->no_hooks && !opts->reextract_of)
-		error = ingest_run_hooks(&in);
+	error = ingest_commit(&in);
+	/* Recorded even when saving the state failed after the commit: the
+	 * alert is not lost (and if this fails, the next writer rebuilds it). */
+	if (in.result->committed && !opts->reextract_of && ingest_record_hooks(&in) < 0)
+		ingest_warn(&in);
+	if (in.result->committed)
+		ingest_note_time(&in);
 done:
 	if (locked)
 		rl_archive_unlock(archive);
+	/* Hooks run unlocked: a slow alert must not hold up the next writer.
+	 * Pending ones go first, in order; a failing hook keeps its payload. */
+	if (in.result && !opts->no_hooks) {
+		char *why = error < 0 ? strdup(rl_error_last()) : NULL;
+		int delivery = rl_outbox_deliver(NULL, NULL, in.result->hooks, archive,
+						 ingest_hook_timeout(&in));
+		if (error == 0)
+			error = delivery;
+		else /* the message is the ingest's, not the delivery's */
+			rl_error_set(error, "%s", why ? why : "out of memory");
+		free(why);
+	}
 	rl_item_list_release(&in.items);
 	rl_state_free(in.state);
 	rl_source_config_free(in.owned_config);
+	free(in.shown_url);
 	*out = in.result;
 	return error;
 }

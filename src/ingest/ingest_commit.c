@@ -50,7 +50,7 @@ static int render_message(rl_buf *msg, const struct ingest *in)
 {
 	const rl_ingest_result *r = in->result;
 	char when[RL_TIME_ISO_SIZE], hex[RL_HASH_HEX_SIZE];
-	const char *url = in->opts.source_url ? in->opts.source_url : in->config->url;
+	const char *url = ingest_source_url(in);
 	int error;
 
 	if (url == NULL)

@@ -1,9 +1,10 @@
 /*
- * ingest_hooks.c - the post-snapshot payload (docs/hooks.md) and running
- * the archive's hooks after a commit.
+ * ingest_hooks.c - the post-snapshot payload (docs/hooks.md), recorded in
+ * the outbox (outbox.h) under the writer lock, delivered after it.
  */
 #include "ingest_internal.h"
 #include "redline/error.h"
+#include "redline/outbox.h"
 #include "redline/timeutil.h"
 
 #include <jansson.h>
@@ -33,7 +34,7 @@ static char *build_payload(const struct ingest *in, const char *commit_hex, cons
 {
 	const rl_ingest_result *r = in->result;
 	json_t *root = json_object(), *counts = json_object(), *items = json_array();
-	const char *url = in->opts.source_url ? in->opts.source_url : in->config->url ? in->config->url : in->opts.origin;
+	const char *url = ingest_source_url(in);
 	char *text = NULL;
 
 	if (!root || !counts || !items)
@@ -81,56 +82,41 @@ done:
 	return text;
 }
 
-int ingest_run_hooks(struct ingest *in)
+int ingest_hook_timeout(const struct ingest *in)
+{
+	char *text = NULL;
+	int seconds = 0, timeout = DEFAULT_HOOK_TIMEOUT_MS;
+
+	if (in->opts.hook_timeout_ms > 0)
+		return in->opts.hook_timeout_ms;
+	/* git config redline.hook-timeout 10s (default 30 s) */
+	if (rl_config_get_string(&text, in->archive, "redline.hook-timeout") == 0 && text &&
+	    rl_config_parse_interval(&seconds, text) == 0 && seconds > 0)
+		timeout = seconds * 1000;
+	rl_error_clear();
+	free(text);
+	return timeout;
+}
+
+int ingest_record_hooks(struct ingest *in)
 {
 	rl_ingest_result *r = in->result;
-	git_repository *repo = rl_archive_repo(in->archive);
 	git_commit *commit = NULL;
 	char commit_hex[GIT_OID_HEXSZ + 1], parent_hex[GIT_OID_HEXSZ + 1] = "";
 	char when[RL_TIME_ISO_SIZE], *payload = NULL;
-	char env[8][600];
-	const char *envp[9];
-	int timeout = in->opts.hook_timeout_ms;
-	int error = 0;
+	int error;
 
-	if (timeout <= 0) {
-		/* git config redline.hook-timeout 10s (default 30 s) */
-		char *text = NULL;
-		int seconds = 0;
-		timeout = DEFAULT_HOOK_TIMEOUT_MS;
-		if (rl_config_get_string(&text, in->archive, "redline.hook-timeout") == 0 && text &&
-		    rl_config_parse_interval(&seconds, text) == 0 && seconds > 0)
-			timeout = seconds * 1000;
-		rl_error_clear();
-		free(text);
-	}
-
+	if (in->opts.no_hooks) /* nothing to deliver, but the outbox moves on */
+		return rl_outbox_record(in->archive, &r->commit, NULL);
 	git_oid_tostr(commit_hex, sizeof(commit_hex), &r->commit);
-	if (git_commit_lookup(&commit, repo, &r->commit) == 0 && git_commit_parentcount(commit) > 0)
+	if (git_commit_lookup(&commit, rl_archive_repo(in->archive), &r->commit) == 0 &&
+	    git_commit_parentcount(commit) > 0)
 		git_oid_tostr(parent_hex, sizeof(parent_hex), git_commit_parent_id(commit, 0));
 	git_commit_free(commit);
 	rl_time_format_iso8601(when, in->opts.time);
 	if ((payload = build_payload(in, commit_hex, *parent_hex ? parent_hex : NULL, when)) == NULL)
 		return rl_error_set(RL_ENOMEM, "out of memory");
-
-	snprintf(env[0], sizeof(env[0]), "REDLINE_ARCHIVE=%s", rl_archive_path(in->archive));
-	snprintf(env[1], sizeof(env[1]), "REDLINE_SOURCE=%s", in->source);
-	snprintf(env[2], sizeof(env[2]), "REDLINE_COMMIT=%s", commit_hex);
-	snprintf(env[3], sizeof(env[3]), "REDLINE_SNAPSHOT_TIME=%s", when);
-	snprintf(env[4], sizeof(env[4]), "REDLINE_EDITED=%zu", r->counts[RL_CHANGE_EDITED]);
-	snprintf(env[5], sizeof(env[5]), "REDLINE_NEW=%zu", r->counts[RL_CHANGE_NEW]);
-	snprintf(env[6], sizeof(env[6]), "REDLINE_GONE=%zu", r->counts[RL_CHANGE_GONE]);
-	snprintf(env[7], sizeof(env[7]), "REDLINE_REMOVED=%zu", r->counts[RL_CHANGE_REMOVED]);
-	for (int i = 0; i < 8; i++)
-		envp[i] = env[i];
-	envp[8] = NULL;
-
-	if ((error = rl_hook_run(&r->hooks[0], rl_archive_path(in->archive), "post-snapshot",
-				 payload, strlen(payload), envp, timeout)) < 0)
-		goto done;
-	error = rl_hook_run(&r->hooks[1], rl_archive_path(in->archive), "post-commit", NULL, 0,
-			    envp, timeout);
-done:
+	error = rl_outbox_record(in->archive, &r->commit, payload);
 	free(payload);
 	return error;
 }

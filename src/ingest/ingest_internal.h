@@ -22,8 +22,20 @@ struct ingest {
 	rl_hash128 snapshot_hash;
 	int have_snapshot_hash;    /* known: raw bytes given, or opts.snapshot_hash */
 	int from_raw;              /* the snapshot came as bytes (rl_ingest) */
+	char *shown_url;           /* the source's URL without userinfo, or NULL */
 	rl_ingest_result *result;
 };
+
+/** The snapshot's URL as it may be stored and handed on: without its
+ *  userinfo (credentials stay in the config); NULL when there is none. */
+const char *ingest_source_url(const struct ingest *in);
+
+/** Refuses a snapshot older than the source's last one (RL_EINVAL), unless
+ *  it is already in the history: then *already (a re-run, a no-op). */
+int ingest_check_order(struct ingest *in, int *already);
+
+/** Caches the source's last snapshot time after a commit. */
+void ingest_note_time(struct ingest *in);
 
 /** Gives every item its id (ingest_identity.c). */
 int ingest_assign_ids(struct ingest *in);
@@ -37,7 +49,11 @@ int ingest_commit(struct ingest *in);
 /** Fills c->figures with the figures that changed between two story files. */
 int ingest_figures(rl_change *c, const char *old_text, const char *new_text);
 
-/** Runs post-snapshot (with the JSON payload) and post-commit. */
-int ingest_run_hooks(struct ingest *in);
+/** Records the commit's post-snapshot payload in the outbox (with
+ *  --no-hooks: only that the commit needs none); under the writer lock. */
+int ingest_record_hooks(struct ingest *in);
+
+/** The time limit of each hook: the option, redline.hook-timeout, or 30 s. */
+int ingest_hook_timeout(const struct ingest *in);
 
 #endif

@@ -3,7 +3,8 @@
  *
  * Invariant: whatever comes in, what goes out is well-formed UTF-8 (NUL
  * bytes allowed and counted in out_len).  The order follows the HTML
- * standard: a BOM wins, then the declared label, then "UTF-8 if it is
+ * standard: a BOM wins (UTF-8, UTF-16, UTF-32), then the declared label,
+ * then UTF-16/32 recognised by their NUL bytes, then "UTF-8 if it is
  * valid, else windows-1252".  windows-1252 is decoded by our own table
  * (glibc's CP1252 refuses 0x81, 0x8D, 0x8F, 0x90 and 0x9D, browsers do
  * not); every other label goes through iconv, one undecodable byte at a
@@ -247,7 +248,34 @@ done:
 	return error;
 }
 
-enum family { FAM_UTF8, FAM_CP1252, FAM_UTF16LE, FAM_UTF16BE, FAM_ICONV };
+enum family { FAM_UTF8, FAM_CP1252, FAM_UTF16LE, FAM_UTF16BE, FAM_UTF32LE, FAM_UTF32BE,
+	      FAM_ICONV };
+
+#define WIDE_SNIFF 1024
+
+/* UTF-16 or UTF-32 without a BOM or a label: mostly-ASCII text in them has
+ * NUL bytes at fixed positions (odd bytes of UTF-16LE, three of every four
+ * of UTF-32LE...), which no 8-bit text has.  FAM_UTF8 when not. */
+static enum family sniff_wide(const unsigned char *s, size_t len)
+{
+	size_t nul[4] = { 0, 0, 0, 0 }, n = len < WIDE_SNIFF ? len : WIDE_SNIFF;
+
+	n -= n % 4;
+	if (n < 8)
+		return FAM_UTF8;
+	for (size_t i = 0; i < n; i++)
+		nul[i % 4] += s[i] == 0;
+	n /= 4; /* per position */
+	if (nul[1] * 10 >= n * 9 && nul[2] * 10 >= n * 9 && nul[3] * 10 >= n * 9 && nul[0] * 2 < n)
+		return FAM_UTF32LE;
+	if (nul[0] * 10 >= n * 9 && nul[1] * 10 >= n * 9 && nul[2] * 10 >= n * 9 && nul[3] * 2 < n)
+		return FAM_UTF32BE;
+	if ((nul[1] + nul[3]) * 10 >= n * 2 * 7 && (nul[0] + nul[2]) * 10 < n * 2)
+		return FAM_UTF16LE;
+	if ((nul[0] + nul[2]) * 10 >= n * 2 * 7 && (nul[1] + nul[3]) * 10 < n * 2)
+		return FAM_UTF16BE;
+	return FAM_UTF8;
+}
 
 /* Browser aliases first; anything else is handed to iconv as is. */
 static enum family classify(const char *label)
@@ -309,6 +337,12 @@ int rl_charset_to_utf8(char **out, size_t *out_len, const char *in, size_t len, 
 	if (len >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF) {
 		fam = FAM_UTF8;
 		in += 3, len -= 3;
+	} else if (len >= 4 && s[0] == 0xFF && s[1] == 0xFE && s[2] == 0 && s[3] == 0) {
+		fam = FAM_UTF32LE;
+		in += 4, len -= 4;
+	} else if (len >= 4 && s[0] == 0 && s[1] == 0 && s[2] == 0xFE && s[3] == 0xFF) {
+		fam = FAM_UTF32BE;
+		in += 4, len -= 4;
 	} else if (len >= 2 && s[0] == 0xFF && s[1] == 0xFE) {
 		fam = FAM_UTF16LE;
 		in += 2, len -= 2;
@@ -319,7 +353,7 @@ int rl_charset_to_utf8(char **out, size_t *out_len, const char *in, size_t len, 
 		if (clean_label(label, charset) < 0)
 			return rl_error_set(RL_EINVAL, "unknown charset '%.*s'", LABEL_MAX, charset);
 		fam = classify(label);
-	} else {
+	} else if ((fam = sniff_wide(s, len)) == FAM_UTF8) {
 		fam = looks_like_utf8(in, len) ? FAM_UTF8 : FAM_CP1252;
 	}
 
@@ -335,6 +369,12 @@ int rl_charset_to_utf8(char **out, size_t *out_len, const char *in, size_t len, 
 		break;
 	case FAM_UTF16BE:
 		error = iconv_into(&buf, in, len, "UTF-16BE", 2);
+		break;
+	case FAM_UTF32LE:
+		error = iconv_into(&buf, in, len, "UTF-32LE", 4);
+		break;
+	case FAM_UTF32BE:
+		error = iconv_into(&buf, in, len, "UTF-32BE", 4);
 		break;
 	default:
 		error = iconv_into(&buf, in, len, label, 1);
@@ -353,4 +393,13 @@ int rl_charset_to_utf8(char **out, size_t *out_len, const char *in, size_t len, 
 		*out_len = buf.len;
 	*out = rl_buf_detach(&buf);
 	return 0;
+}
+
+const char *rl_charset_detect_wide(const char *in, size_t len)
+{
+	static const char *const names[] = { [FAM_UTF16LE] = "UTF-16LE", [FAM_UTF16BE] = "UTF-16BE",
+					     [FAM_UTF32LE] = "UTF-32LE", [FAM_UTF32BE] = "UTF-32BE" };
+	enum family fam = sniff_wide((const unsigned char *)in, len);
+
+	return fam == FAM_UTF8 ? NULL : names[fam];
 }

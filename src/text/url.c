@@ -293,6 +293,10 @@ int rl_url_normalise(char **out, const char *url, const char *base)
 	}
 	if ((error = parse_into(h, url, base)) < 0 || (error = lower_host(h, url)) < 0)
 		goto done;
+	/* Credentials never reach a stored URL: they belong in the config. */
+	curl_url_set(h, CURLUPART_USER, NULL, 0);
+	curl_url_set(h, CURLUPART_PASSWORD, NULL, 0);
+	curl_url_set(h, CURLUPART_OPTIONS, NULL, 0);
 	if ((rc = curl_url_set(h, CURLUPART_FRAGMENT, NULL, 0)) != CURLUE_OK ||
 	    (rc = curl_url_get(h, CURLUPART_URL, &first, CURLU_NO_DEFAULT_PORT)) != CURLUE_OK) {
 		error = curl_error(rc, "url", url);

@@ -20,6 +20,7 @@
 #include "redline/buf.h"
 #include "redline/error.h"
 #include "fetch_raw_internal.h"
+#include "fetch_scope_internal.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -29,6 +30,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include <arpa/inet.h>
 #include <curl/curl.h>
 
 /* Longest URL shown in a message: an error must stay readable. */
@@ -52,6 +54,17 @@ typedef struct transfer {
 	long long started_ms;   /* first progress call; 0 before */
 	struct fetch_net_info net; /* the proxy as shown in messages, its secret */
 	rl_fetch_raw *raw;      /* the request asked for a capture */
+	/* Scope (fetch_scope.c): custom headers only to their origin, addresses
+	 * by policy.  With custom headers, redirects are followed here. */
+	struct curl_slist *plain_headers; /* t->headers without the custom ones */
+	char *headers_origin;
+	rl_fetch_addresses addresses;
+	int manual_follow;      /* custom headers: curl must not follow redirects */
+	long manual_hops;
+	CURLcode manual_result; /* a redirect refused here, as curl would say it */
+	long requests;          /* requests sent (prereq calls) */
+	int first_private;      /* the first request's address was private */
+	char refused_ip[64];    /* the address refused, for the message */
 } transfer;
 
 struct rl_fetcher {
@@ -383,7 +396,12 @@ static void classify(rl_fetch_response *r, transfer *t, CURLcode rc)
 
 	why[0] = '\0';
 	curl_easy_getinfo(t->easy, CURLINFO_HTTP_CONNECTCODE, &connect_code);
-	if (rc == CURLE_OK)
+	if (t->refused_ip[0] && rc != CURLE_OK) {
+		r->result = RL_FETCH_ADDRESS_REFUSED;
+		snprintf(why, WHY_SIZE,
+			 "refused to connect to private address %s (a link or redirect from a "
+			 "public source; see redline.allow-private-addresses)", t->refused_ip);
+	} else if (rc == CURLE_OK)
 		classify_answer(r, t, why);
 	else if (rc == CURLE_WRITE_ERROR)
 		classify_write(r, t, rc, why);
@@ -460,6 +478,8 @@ static rl_fetch_response *make_response(transfer *t, CURLcode rc)
 	if (curl_easy_getinfo(t->easy, CURLINFO_RETRY_AFTER, &retry) == CURLE_OK && retry > 0)
 		r->retry_after = (long)retry;
 	curl_easy_getinfo(t->easy, CURLINFO_REDIRECT_COUNT, &r->redirects);
+	r->redirects += t->manual_hops;
+	r->private_address = t->first_private;
 	if (curl_easy_getinfo(t->easy, CURLINFO_SIZE_DOWNLOAD_T, &size) == CURLE_OK && size > 0)
 		r->bytes_received = (uint64_t)size;
 	curl_easy_getinfo(t->easy, CURLINFO_TOTAL_TIME, &total);
@@ -550,6 +570,8 @@ static void transfer_free(transfer *t)
 	if (t->easy)
 		curl_easy_cleanup(t->easy);
 	curl_slist_free_all(t->headers);
+	curl_slist_free_all(t->plain_headers);
+	free(t->headers_origin);
 	fetch_net_info_release(&t->net);
 	rl_buf_release(&t->body);
 	rl_fetch_raw_free(t->raw);
@@ -594,6 +616,125 @@ static int add_header(struct curl_slist **list, const char *line)
 	return 0;
 }
 
+/* ---- scope: where a request may go, what it may carry there ---------- */
+
+/* May a request (the first, or a redirect) go to an address of this kind? */
+static int address_allowed(transfer *t, int is_private)
+{
+	switch (t->addresses) {
+	case RL_FETCH_ADDRESSES_PUBLIC:
+		return !is_private;
+	case RL_FETCH_ADDRESSES_LIKE_FIRST:
+		return t->requests == 0 || t->first_private || !is_private;
+	default:
+		return 1;
+	}
+}
+
+/* Every socket curl opens: refused before connecting when its address is
+ * not allowed.  (A reused connection opens none: on_prereq checks those.) */
+static curl_socket_t on_opensocket(void *userdata, curlsocktype purpose,
+				   struct curl_sockaddr *addr)
+{
+	transfer *t = userdata;
+
+	(void)purpose;
+	if (!address_allowed(t, fetch_sockaddr_is_private(&addr->addr))) {
+		if (addr->addr.sa_family == AF_INET)
+			inet_ntop(AF_INET, &((struct sockaddr_in *)&addr->addr)->sin_addr,
+				  t->refused_ip, sizeof(t->refused_ip));
+		else if (addr->addr.sa_family == AF_INET6)
+			inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&addr->addr)->sin6_addr,
+				  t->refused_ip, sizeof(t->refused_ip));
+		else
+			snprintf(t->refused_ip, sizeof(t->refused_ip), "(not an IP address)");
+		return CURL_SOCKET_BAD;
+	}
+	return socket(addr->family, addr->socktype, addr->protocol);
+}
+
+/* Before each request (redirects included) on its connection, new or
+ * reused: the address it is connected to decides. */
+static int on_prereq(void *userdata, char *primary_ip, char *local_ip, int primary_port,
+		     int local_port)
+{
+	transfer *t = userdata;
+	int is_private = rl_fetch_address_is_private(primary_ip);
+
+	(void)local_ip;
+	(void)primary_port;
+	(void)local_port;
+	if (t->requests == 0)
+		t->first_private = is_private;
+	if (!address_allowed(t, is_private)) {
+		snprintf(t->refused_ip, sizeof(t->refused_ip), "%s", primary_ip ? primary_ip : "?");
+		return CURL_PREREQFUNC_ABORT;
+	}
+	t->requests++;
+	return CURL_PREREQFUNC_OK;
+}
+
+/* Custom headers go to their origin only.  When there are any, curl does not
+ * follow redirects itself: follow_redirect() does, choosing the header list
+ * by the origin of each hop. */
+static int set_scope(transfer *t, const rl_fetch_request *req)
+{
+	CURL *e = t->easy;
+	const char *origin = req->headers_origin ? req->headers_origin : req->url;
+
+	/* Through a proxy the connected address is the proxy's, not the
+	 * target's: the proxy decides where requests may go. */
+	t->addresses = req->net.proxy && *req->net.proxy ? RL_FETCH_ADDRESSES_ANY : req->addresses;
+	/* Credentials: the URL's userinfo, a header, or ~/.netrc (per host). */
+	curl_easy_setopt(e, CURLOPT_NETRC, (long)CURL_NETRC_OPTIONAL);
+	curl_easy_setopt(e, CURLOPT_UNRESTRICTED_AUTH, 0L);
+	curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, on_opensocket);
+	curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, t);
+	curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, on_prereq);
+	curl_easy_setopt(e, CURLOPT_PREREQDATA, t);
+	if (req->headers_count == 0)
+		return 0;
+	if ((t->headers_origin = rl_strdup(origin)) == NULL)
+		return rl_error_set(RL_ENOMEM, "out of memory");
+	t->manual_follow = 1;
+	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
+	if (!fetch_same_origin(req->url, origin))
+		curl_easy_setopt(e, CURLOPT_HTTPHEADER, t->plain_headers);
+	return 0;
+}
+
+/* A redirect of a transfer with custom headers, followed here as curl would
+ * (same limits, http and https only); 1 when the transfer was sent on. */
+static int follow_redirect(rl_fetcher *f, transfer *t, CURLcode rc)
+{
+	long status = 0;
+	char *location = NULL;
+
+	if (!t->manual_follow || rc != CURLE_OK)
+		return 0;
+	curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &status);
+	if (status < 300 || status > 399 || status == 304 ||
+	    curl_easy_getinfo(t->easy, CURLINFO_REDIRECT_URL, &location) != CURLE_OK ||
+	    location == NULL)
+		return 0;
+	if (t->manual_hops >= t->max_redirects) {
+		t->manual_result = CURLE_TOO_MANY_REDIRECTS;
+		return 0;
+	}
+	if (!scheme_is(location, "http") && !scheme_is(location, "https")) {
+		t->manual_result = CURLE_UNSUPPORTED_PROTOCOL;
+		return 0;
+	}
+	if (curl_easy_setopt(t->easy, CURLOPT_URL, location) != CURLE_OK)
+		return 0;
+	curl_easy_setopt(t->easy, CURLOPT_HTTPHEADER,
+			 fetch_same_origin(location, t->headers_origin) ? t->headers
+									 : t->plain_headers);
+	rl_buf_clear(&t->body);
+	t->manual_hops++;
+	return curl_multi_add_handle(f->multi, t->easy) == CURLM_OK;
+}
+
 static int set_options(transfer *t, const rl_fetch_request *req, const char *user_agent)
 {
 	CURL *e = t->easy;
@@ -610,7 +751,8 @@ static int set_options(transfer *t, const rl_fetch_request *req, const char *use
 		if (has_control(req->etag) || strlen(req->etag) > RL_FETCH_MAX_ETAG)
 			return rl_error_set(RL_EINVAL, "invalid etag for '%s'", req->url);
 		snprintf(line, sizeof(line), "If-None-Match: %s", req->etag);
-		if ((error = add_header(&t->headers, line)) < 0)
+		if ((error = add_header(&t->headers, line)) < 0 ||
+		    (error = add_header(&t->plain_headers, line)) < 0)
 			return error;
 	}
 	if (req->last_modified && *req->last_modified) {
@@ -623,7 +765,8 @@ static int set_options(transfer *t, const rl_fetch_request *req, const char *use
 			return rl_error_set(RL_EINVAL, "invalid last-modified date for '%s'", req->url);
 		if ((since = curl_getdate(req->last_modified, NULL)) > 0) {
 			snprintf(line, sizeof(line), "If-Modified-Since: %s", req->last_modified);
-			if ((error = add_header(&t->headers, line)) < 0)
+			if ((error = add_header(&t->headers, line)) < 0 ||
+			    (error = add_header(&t->plain_headers, line)) < 0)
 				return error;
 		}
 	}
@@ -661,6 +804,8 @@ static int set_options(transfer *t, const rl_fetch_request *req, const char *use
 	curl_easy_setopt(e, CURLOPT_NOPROGRESS, 0L);
 	curl_easy_setopt(e, CURLOPT_XFERINFOFUNCTION, on_progress);
 	curl_easy_setopt(e, CURLOPT_XFERINFODATA, t);
+	if ((error = set_scope(t, req)) < 0)
+		return error;
 	return fetch_net_apply(&t->net, e, &req->net);
 }
 
@@ -729,6 +874,10 @@ static void finish_done(rl_fetcher *f)
 		curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&t);
 		/* msg is invalid after this; everything needed was copied above. */
 		curl_multi_remove_handle(f->multi, easy);
+		if (follow_redirect(f, t, rc))
+			continue;
+		if (t->manual_result)
+			rc = t->manual_result;
 		unlink_transfer(f, t);
 		f->pending--;
 		r = make_response(t, rc);

@@ -19,6 +19,7 @@ static const char *result_names[] = {
 	"ok", "dns", "connect", "tls", "timeout", "too_slow", "too_big",
 	"http_error", "empty_body", "truncated", "redirect_refused",
 	"too_many_redirects", "protocol_refused", "network", "proxy", "other",
+	"address_refused",
 };
 
 const char *rl_fetch_result_name(rl_fetch_result result)

@@ -55,6 +55,11 @@ void run_request_from_config(rl_fetch_request *req, const struct job *job, const
 	req->url = url;
 	req->headers = (const char *const *)cfg->headers.v;
 	req->headers_count = cfg->headers.n;
+	/* Secrets stay home: the source's headers go to its own origin only,
+	 * and its redirects reach a private address only from one. */
+	req->headers_origin = cfg->url;
+	req->addresses = job->cycle->allow_private ? RL_FETCH_ADDRESSES_ANY
+						   : RL_FETCH_ADDRESSES_LIKE_FIRST;
 	req->user_agent = cfg->user_agent ? cfg->user_agent : job->cycle->user_agent;
 	if (cfg->timeout_seconds > 0) {
 		long t = cfg->timeout_seconds;
@@ -123,6 +128,13 @@ void run_succeed(struct job *job, long status, rl_run_outcome outcome, const rl_
 	run_emit(job->cycle, job->cfg->name, outcome, job->cfg->url, status, NULL, r);
 }
 
+/* A failure of the archive itself, not of the source's page: the cycle
+ * must fail with it, not report "1 of N sources failed" and exit 0. */
+static int is_archive_error(int error)
+{
+	return error == RL_ELOCKED || error == RL_EGIT || error == RL_EIO || error == RL_ENOMEM;
+}
+
 static void ingest_done(struct job *job, int error, const rl_ingest_result *result)
 {
 	struct cycle *cy = job->cycle;
@@ -134,6 +146,11 @@ static void ingest_done(struct job *job, int error, const rl_ingest_result *resu
 			cy->fetchlog_dirty = 1;
 	}
 	if (error < 0) {
+		if (is_archive_error(error) && cy->archive_error == 0) {
+			cy->archive_error = error;
+			snprintf(cy->archive_message, sizeof(cy->archive_message),
+				 "cannot commit '%s': %s", job->cfg->name, rl_error_last());
+		}
 		run_fail(job, job->listing_status, 0, rl_error_last());
 		return;
 	}
@@ -237,6 +254,7 @@ static void on_listing(rl_fetch_response *r, void *userdata)
 		goto done;
 	}
 	run_count_request(cy, job->cfg->name, r);
+	job->listing_private = r->private_address;
 	if (r->result != RL_FETCH_OK) {
 		run_capture_keep_local(job, r, 0);
 		run_fail(job, r->status, r->retry_after, r->message);
@@ -307,6 +325,21 @@ static int job_is_named(const rl_run_opts *opts, const char *name)
 	return 0;
 }
 
+/* git config redline.allow-private-addresses true: followed links and
+ * redirects may reach loopback, link-local and private addresses. */
+static int allow_private_addresses(rl_archive *archive)
+{
+	char *text = NULL;
+	int yes = 0;
+
+	if (rl_config_get_string(&text, archive, "redline.allow-private-addresses") == 0 && text)
+		yes = strcmp(text, "true") == 0 || strcmp(text, "yes") == 0 ||
+		      strcmp(text, "on") == 0 || strcmp(text, "1") == 0;
+	rl_error_clear();
+	free(text);
+	return yes;
+}
+
 static int default_user_agent(char **out, rl_archive *archive)
 {
 	char *contact = NULL;
@@ -336,6 +369,7 @@ int rl_run_cycle(rl_run_summary *out, rl_archive *archive, const rl_run_opts *op
 	cy.opts = opts;
 	cy.now = opts->now ? opts->now : (int64_t)time(NULL);
 	cy.unconditional = opts->unconditional;
+	cy.allow_private = allow_private_addresses(archive);
 	if ((error = rl_config_source_load_all(&configs, &n_configs, archive)) < 0 ||
 	    (error = rl_config_http_load(&cy.http, archive)) < 0 ||
 	    (error = default_user_agent(&cy.user_agent, archive)) < 0 ||
@@ -426,6 +460,8 @@ int rl_run_cycle(rl_run_summary *out, rl_archive *archive, const rl_run_opts *op
 	}
 	if (cy.fetchlog_dirty && rl_fetchlog_sync(archive) < 0)
 		rl_error_clear(); /* the archive is safe; only the log's last lines are at risk */
+	if (cy.archive_error)
+		error = rl_error_set(cy.archive_error, "%s", cy.archive_message);
 done:
 	*out = cy.summary;
 	rl_fetcher_free(cy.fetcher);

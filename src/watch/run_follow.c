@@ -163,6 +163,9 @@ static int queue_article(struct job *job, size_t item, const char *id, rl_schedu
 	snprintf(a->id, sizeof(a->id), "%s", id);
 	run_request_from_config(&req, job, f->url);
 	req.allow_file = 0; /* article links come from the page: never file:// */
+	/* Links come from the page: a public source's never reach a private address. */
+	if (!job->cycle->allow_private && !job->listing_private)
+		req.addresses = RL_FETCH_ADDRESSES_PUBLIC;
 	req.etag = f->etag;
 	req.last_modified = f->last_modified;
 	req.capture = job->cycle->capture_mode != RL_CAPTURE_OFF;
@@ -195,6 +198,20 @@ static int is_http(const char *s)
 	return s && (strncmp(s, "http://", 7) == 0 || strncmp(s, "https://", 8) == 0);
 }
 
+/* `follow` fetches the source's own site, and the hosts its follow-host
+ * setting names: a page cannot send us (and the source's headers) elsewhere. */
+static int may_follow(const struct job *job, const char *url)
+{
+	const rl_strvec *hosts = &job->cfg->follow_hosts;
+
+	if (rl_url_same_site(url, job->cfg->url))
+		return 1;
+	for (size_t i = 0; i < hosts->n; i++)
+		if (rl_url_host_within(url, hosts->v[i]))
+			return 1;
+	return 0;
+}
+
 size_t run_follow_listing(struct job *job)
 {
 	struct cycle *cy = job->cycle;
@@ -211,7 +228,7 @@ size_t run_follow_listing(struct job *job)
 		rl_schedule_follow *f = NULL;
 
 		if (link == NULL || rl_url_normalise(&url, link, job->listing_url) < 0 ||
-		    !is_http(url)) {
+		    !is_http(url) || !may_follow(job, url)) {
 			rl_error_clear();
 			free(url);
 			free(guid);

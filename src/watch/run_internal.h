@@ -42,6 +42,7 @@ struct job {
 	size_t pending;       /* transfers of this job in flight */
 	char *listing_url;    /* effective URL of the listing */
 	long listing_status;
+	int listing_private;  /* the listing was fetched from a private address */
 	rl_hash128 listing_hash;
 	rl_item_list items;   /* the listing's raw items, waiting for articles */
 	int due_only;         /* listing unchanged: only due articles are checked */
@@ -63,6 +64,9 @@ struct cycle {
 	rl_http_config http;  /* git's http.* of the archive, system and user */
 	rl_capture_mode capture_mode; /* redline.capture */
 	int fetchlog_dirty;   /* lines appended to the fetch log, not yet synced */
+	int allow_private;    /* redline.allow-private-addresses: links anywhere */
+	int archive_error;    /* the first commit that could not land (RL_E*), 0 if none */
+	char archive_message[1024];
 };
 
 void run_emit(struct cycle *cy, const char *source, rl_run_outcome outcome, const char *url,

@@ -7,7 +7,7 @@ its parent process goes away, so it can never linger.  Python standard library
 only; brotli (Debian: python3-brotli) is optional and only needed for /br.
 
 Usage: testserver.py [--port-file FILE] [--lifetime SECONDS] [--root DIR] [--tls]
-                     [--verbose]
+                     [--verbose] [--host 127.0.0.X]
 
 With --tls a second port serves the same routes over HTTPS with a freshly made
 self-signed certificate (needs the openssl command): a client that verifies
@@ -33,6 +33,7 @@ Connection: keep-alive is honoured):
                       in all.
   /to-file            302 to file:///etc/passwd (must never be followed).
   /to-ftp             302 to ftp://127.0.0.1/ (must never be followed).
+  /go?to=URL          302 to URL (any URL: cross-origin redirects).
   /status/N           status N with a short text body.
   /retry-after        503 with Retry-After: 120.
   /slow-drip          Content-Length 30, one byte a second.
@@ -170,7 +171,13 @@ class Handler(BaseHTTPRequestHandler):
 
     def log_message(self, fmt, *args):
         if self.server.verbose:
-            sys.stderr.write("testserver: " + (fmt % args) + "\n")
+            # Which credentials came with the request (names only), so that a
+            # test can tell where a source's secret headers went.
+            sent = [h for h in ("Authorization", "Cookie", "X-Api-Key")
+                    if getattr(self, "headers", None) is not None and h in self.headers]
+            sys.stderr.write("testserver: %s %s%s\n" % (
+                self.server.server_address[0], fmt % args,
+                " secrets=" + ",".join(sent) if sent else ""))
 
     # -- helpers ---------------------------------------------------------
     def send_body(self, status, body, ctype="text/plain; charset=utf-8", headers=()):
@@ -283,6 +290,8 @@ class Handler(BaseHTTPRequestHandler):
             self.send_body(302, b"moved\n", headers=[("Location", target)])
         elif path == "/to-file":
             self.send_body(302, b"moved\n", headers=[("Location", "file:///etc/passwd")])
+        elif path == "/go":
+            self.send_body(302, b"moved\n", headers=[("Location", self.query().get("to", ["/"])[0])])
         elif path == "/to-ftp":
             self.send_body(302, b"moved\n", headers=[("Location", "ftp://127.0.0.1/")])
         elif len(parts) == 3 and parts[1] == "status" and parts[2].isdigit():
@@ -432,8 +441,8 @@ def tls_context():
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def make_server(state, verbose):
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+def make_server(state, verbose, host="127.0.0.1"):
+    server = ThreadingHTTPServer((host, 0), Handler)
     server.daemon_threads = True
     server.block_on_close = False
     server.state = state
@@ -448,12 +457,13 @@ def main():
     ap.add_argument("--root")
     ap.add_argument("--tls", action="store_true")
     ap.add_argument("--verbose", action="store_true")
+    ap.add_argument("--host", default="127.0.0.1", help="address to bind (loopback only)")
     args = ap.parse_args()
 
     threading.Thread(target=watchdog, args=(min(args.lifetime, 3600.0), os.getppid()),
                      daemon=True).start()
     state = State(args.root)
-    server = make_server(state, args.verbose)
+    server = make_server(state, args.verbose, args.host)
     ports = "%d\n" % server.server_address[1]
     if args.tls:
         ctx = tls_context()

@@ -1,5 +1,5 @@
 /* The writer lock: one holder at a time, the holder named, never stuck after
- * a crash, and a stale git ref lock reported rather than removed. */
+ * a crash; a ref lock left by a crash removed, one a git may hold refused. */
 #include "testutil.h"
 #include "redline/archive.h"
 #include "redline/error.h"
@@ -124,35 +124,123 @@ static void test_waiting_writer_gets_it_after_release(void **state)
 	free(dir);
 }
 
-static void test_stale_git_ref_lock_is_reported_not_removed(void **state)
+/* Rule 3: a young ref lock no redline left may be a running git's: refused
+ * with the real reason, left in place, and our flock given back. */
+static void test_young_ref_lock_of_a_git_is_refused_not_removed(void **state)
 {
-	char *dir = tu_tmpdir(), *out = NULL;
+	char *dir = tu_tmpdir();
 	rl_archive *a = NULL, *b = NULL;
 
 	assert_int_equal(rl_archive_init(&a, dir), 0);
-	/* A fresh one may belong to a running git: no complaint. */
 	assert_int_equal(tu_sh(NULL, "touch '%s/refs/heads/main.lock'", dir), 0);
-	assert_int_equal(rl_archive_lock(a, 0), 0);
-	rl_archive_unlock(a);
-
-	/* Eleven minutes old: a crashed git. */
-	assert_int_equal(tu_sh(NULL, "touch -d '11 minutes ago' '%s/refs/heads/main.lock'", dir), 0);
 	assert_int_equal(rl_archive_lock(a, 0), RL_ELOCKED);
-	assert_non_null(strstr(rl_error_last(), "stale lock"));
-	assert_non_null(strstr(rl_error_last(), "crashed git"));
-	assert_non_null(strstr(rl_error_last(), "refs/heads/main.lock"));
+	assert_non_null(strstr(rl_error_last(), "refs/heads/main.lock' exists"));
+	assert_non_null(strstr(rl_error_last(), "a git command may be updating"));
 	assert_non_null(strstr(rl_error_last(), "rm '"));
 	assert_int_equal(tu_sh(NULL, "test -e '%s/refs/heads/main.lock'", dir), 0);
-	/* Our flock was given back: another handle is not told about a redline. */
 	assert_int_equal(rl_archive_open(&b, dir), 0);
 	assert_int_equal(rl_archive_lock(b, 0), RL_ELOCKED);
 	assert_null(strstr(rl_error_last(), "another redline"));
-
-	/* Following the advice works. */
-	assert_int_equal(tu_sh(&out, "rm '%s/refs/heads/main.lock'", dir), 0);
-	free(out);
-	assert_int_equal(rl_archive_lock(a, 0), 0);
+	/* A git that finishes within the wait is simply waited for. */
+	assert_int_equal(tu_sh(NULL, "(sleep 0.1; rm '%s/refs/heads/main.lock') &", dir), 0);
+	assert_int_equal(rl_archive_lock(a, 5000), 0);
+	assert_int_equal(tu_sh(NULL, "test ! -e '%s/refs/heads/main.lock'", dir), 0);
 	rl_archive_free(b);
+	rl_archive_free(a);
+	tu_rmtree(dir);
+	free(dir);
+}
+
+/* Rule 2: eleven minutes old, no git holds a ref lock that long: removed. */
+static void test_old_ref_lock_of_a_crashed_git_is_removed(void **state)
+{
+	char *dir = tu_tmpdir();
+	rl_archive *a = NULL;
+
+	assert_int_equal(rl_archive_init(&a, dir), 0);
+	assert_int_equal(tu_sh(NULL, "touch -d '11 minutes ago' '%s/refs/heads/main.lock'", dir), 0);
+	assert_int_equal(rl_archive_lock(a, 0), 0);
+	assert_int_equal(tu_sh(NULL, "test ! -e '%s/refs/heads/main.lock'", dir), 0);
+	rl_archive_free(a);
+	tu_rmtree(dir);
+	free(dir);
+}
+
+/* Rule 1: a redline killed holding the flock (its pid still in the lock
+ * file) left a main.lock newer than its flock: removed at once, however
+ * young; an older main.lock is not its own and falls under rules 2-3. */
+static void test_ref_lock_of_a_dead_redline_is_removed(void **state)
+{
+	char *dir = tu_tmpdir();
+	rl_archive *a = NULL;
+	pid_t holder;
+
+	assert_int_equal(rl_archive_init(&a, dir), 0);
+	holder = spawn_holder(dir);
+	assert_int_equal(tu_sh(NULL, "touch -d '1 minute ago' '%s/refs/heads/main.lock'", dir), 0);
+	kill(holder, SIGKILL);
+	waitpid(holder, NULL, 0);
+	/* Older than the dead holder's flock: a git's, refused. */
+	assert_int_equal(rl_archive_lock(a, 0), RL_ELOCKED);
+	assert_int_equal(tu_sh(NULL, "rm '%s/refs/heads/main.lock'", dir), 0);
+
+	holder = spawn_holder(dir);
+	assert_int_equal(tu_sh(NULL, "touch '%s/refs/heads/main.lock'", dir), 0);
+	kill(holder, SIGKILL);
+	waitpid(holder, NULL, 0);
+	assert_int_equal(rl_archive_lock(a, 0), 0);
+	assert_int_equal(tu_sh(NULL, "test ! -e '%s/refs/heads/main.lock'", dir), 0);
+	rl_archive_free(a);
+	tu_rmtree(dir);
+	free(dir);
+}
+
+/* A clean unlock clears the pid: the next holder sees no crash. */
+static void test_clean_release_is_not_a_crash(void **state)
+{
+	char *dir = tu_tmpdir();
+	rl_archive *a = NULL;
+
+	assert_int_equal(rl_archive_init(&a, dir), 0);
+	assert_int_equal(rl_archive_lock(a, 0), 0);
+	assert_int_equal(tu_sh(NULL, "touch '%s/refs/heads/main.lock'", dir), 0);
+	rl_archive_unlock(a);
+	assert_int_equal(rl_archive_lock(a, 0), RL_ELOCKED);
+	rl_archive_free(a);
+	tu_rmtree(dir);
+	free(dir);
+}
+
+/* What a killed writer leaves is removed by the next one: libgit2's
+ * temporary packs and locks always, cache temporaries of dead processes. */
+static void test_crash_leftovers_are_swept(void **state)
+{
+	char *dir = tu_tmpdir();
+	rl_archive *a = NULL;
+	pid_t dead = fork();
+
+	if (dead == 0)
+		_exit(0);
+	waitpid(dead, NULL, 0);
+	assert_int_equal(rl_archive_init(&a, dir), 0);
+	assert_int_equal(tu_sh(NULL,
+			       "cd '%s' && mkdir -p redline/state redline/fetch && "
+			       "touch objects/pack/pack_git2_AbCdEf objects/pack/pack-1234.idx.lock "
+			       "objects/pack/tmp_pack_git redline/state/s.json.tmp.%ld "
+			       "redline/fetch/f.json.tmp.%ld redline/state/live.json.tmp.%ld "
+			       "redline/state/keep.json",
+			       dir, (long)dead, (long)dead, (long)getppid()),
+			 0);
+	assert_int_equal(rl_archive_lock(a, 0), 0);
+	assert_int_equal(tu_sh(NULL,
+			       "cd '%s' && test ! -e objects/pack/pack_git2_AbCdEf && "
+			       "test ! -e objects/pack/pack-1234.idx.lock && "
+			       "test ! -e redline/state/s.json.tmp.%ld && "
+			       "test ! -e redline/fetch/f.json.tmp.%ld && "
+			       "test -e objects/pack/tmp_pack_git && "
+			       "test -e redline/state/live.json.tmp.%ld && test -e redline/state/keep.json",
+			       dir, (long)dead, (long)dead, (long)getppid()),
+			 0);
 	rl_archive_free(a);
 	tu_rmtree(dir);
 	free(dir);
@@ -164,7 +252,11 @@ int main(void)
 		cmocka_unit_test(test_second_writer_is_refused_and_told_who),
 		cmocka_unit_test(test_a_killed_holder_leaves_no_lock),
 		cmocka_unit_test(test_waiting_writer_gets_it_after_release),
-		cmocka_unit_test(test_stale_git_ref_lock_is_reported_not_removed),
+		cmocka_unit_test(test_young_ref_lock_of_a_git_is_refused_not_removed),
+		cmocka_unit_test(test_old_ref_lock_of_a_crashed_git_is_removed),
+		cmocka_unit_test(test_ref_lock_of_a_dead_redline_is_removed),
+		cmocka_unit_test(test_clean_release_is_not_a_crash),
+		cmocka_unit_test(test_crash_leftovers_are_swept),
 	};
 	return tu_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,88 @@
+/* What redline reads back from its own archive, which a disk, a crash or a
+ * person may have garbled: the JSON state and fetch-schedule caches and the
+ * git config's source values.  The first byte picks which; the rest is the
+ * file.  A bad cache must be rebuilt or refused, never trusted or crashed on. */
+#include "fuzz.h"
+#include "redline/archive.h"
+#include "redline/config.h"
+#include "redline/file.h"
+#include "redline/format.h"
+#include "redline/schedule.h"
+#include "redline/state.h"
+
+#include <stdio.h>
+#include <unistd.h>
+
+static rl_archive *archive;
+static char dir[] = "/tmp/redline-fuzz-XXXXXX";
+
+static void setup(void)
+{
+	char path[512];
+	if (mkdtemp(dir) == NULL)
+		abort();
+	snprintf(path, sizeof(path), "%s/a.git", dir);
+	if (rl_archive_init(&archive, path) < 0)
+		abort();
+	snprintf(path, sizeof(path), "%s/a.git/redline/state", dir);
+	rl_file_mkdir_p(path);
+	snprintf(path, sizeof(path), "%s/a.git/redline/fetch", dir);
+	rl_file_mkdir_p(path);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char path[512], *s;
+	int which, seconds;
+	rl_format f;
+
+	if (archive == NULL)
+		setup();
+	if (size < 1)
+		return 0;
+	which = data[0] % 3;
+	data++;
+	size--;
+	if (which == 0) {
+		rl_state *st = NULL;
+		snprintf(path, sizeof(path), "%s/a.git/redline/state/src.json", dir);
+		rl_file_write_cache(path, data, size);
+		if (rl_state_load(&st, archive, "src") == 0)
+			rl_state_free(st);
+	} else if (which == 1) {
+		rl_schedule_state *fs = NULL;
+		snprintf(path, sizeof(path), "%s/a.git/redline/fetch/src.json", dir);
+		rl_file_write_cache(path, data, size);
+		if (rl_schedule_load(&fs, archive, "src") == 0)
+			rl_schedule_free(fs);
+	} else if ((s = fuzz_cstr(data, size)) != NULL) {
+		rl_source_config **list = NULL;
+		size_t n = 0;
+		FILE *f_cfg;
+		rl_config_parse_interval(&seconds, s);
+		rl_format_parse(&f, s);
+		snprintf(path, sizeof(path), "%s/a.git/config", dir);
+		if ((f_cfg = fopen(path, "w")) != NULL) {
+			fprintf(f_cfg, "[core]\n\tbare = true\n[source \"src\"]\n");
+			fwrite(s, 1, size, f_cfg);
+			fclose(f_cfg);
+		}
+		/* A fresh handle: libgit2 caches the config it read. */
+		rl_archive_free(archive);
+		snprintf(path, sizeof(path), "%s/a.git", dir);
+		if (rl_archive_open(&archive, path) < 0) {
+			/* Refused as a whole (a clear error): start again from a good one. */
+			snprintf(path, sizeof(path), "%s/a.git/config", dir);
+			static const char good[] = "[core]\n\tbare = true\n";
+			rl_file_write_cache(path, good, strlen(good));
+			snprintf(path, sizeof(path), "%s/a.git", dir);
+			if (rl_archive_open(&archive, path) < 0)
+				abort();
+		}
+		if (rl_config_source_load_all(&list, &n, archive) == 0)
+			rl_config_source_list_free(list, n);
+		free(s);
+	}
+	rl_error_clear();
+	return 0;
+}
