@@ -160,7 +160,7 @@ int rl_xml_is_noise(const xmlNode *node)
 {
 	static const char *const noise[] = {
 		"script", "style", "noscript", "template", "nav", "footer", "aside",
-		"form", "iframe", "svg", "object", "embed", "canvas", "select",
+		"iframe", "svg", "object", "embed", "canvas", "select",
 		"button", "textarea", "head", "math", NULL,
 	};
 	return name_in(node, noise);
