@@ -41,9 +41,11 @@ int rl_page_meta_is_article(const rl_page_meta *meta);
  *  absolute og:url when there is no base); NULL when none is absolute. */
 int rl_page_meta_link(char **out, const rl_page_meta *meta, const char *base);
 
-/** The headline as the page shows it: the JSON-LD headline or og:title, the
- *  <h1> when one of them starts with it, else <title> without " - Site". */
-int rl_page_meta_title(char **out, const rl_page_meta *meta);
+/** The headline as the page shows it: the <h1> when the JSON-LD headline,
+ *  og:title or <title> starts with it, else the declared headline, else the
+ *  <h1> (unless it is the site's logo) or <title> without " - Site".  With
+ *  `page`, a whole-page item: <title> as it is before a lone <h1>. */
+int rl_page_meta_title(char **out, const rl_page_meta *meta, int page);
 
 /* The main block of a page, chosen by score. */
 typedef struct rl_main_block {
@@ -65,6 +67,14 @@ void rl_main_block_clear(rl_main_block *block);
  *  cookie, newsletter, promo, footer, sidebar, most read ...) and does not
  *  also name content. */
 int rl_xml_boilerplate_name(const char *class_and_id);
+
+/** Whether `n` or an ancestor below `stop` (NULL: the document) is a
+ *  region that holds no story: page header, banner, navigation, hidden,
+ *  or a class/id naming boilerplate. */
+int rl_xml_in_boilerplate(const xmlNode *n, const xmlNode *stop);
+
+/** The same test for one element, as a skip function for rl_xml_paras(). */
+int rl_xml_skip_region(const xmlNode *n, void *ctx);
 
 /** Whether an element is, by tag, role or class/id, not part of a story. */
 int rl_xml_is_boilerplate(const xmlNode *n, void *ctx);

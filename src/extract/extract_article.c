@@ -78,9 +78,8 @@ int rl_article_from_doc(rl_item *out, const xmlDoc *doc, const rl_page_meta *met
 	rl_buf body = RL_BUF_INIT(RL_EXTRACT_MAX_INPUT);
 	int error = 0;
 
-	(void)doc;
 	memset(out, 0, sizeof(*out));
-	if ((error = rl_page_meta_title(&out->title, meta)) < 0 ||
+	if ((error = rl_page_meta_title(&out->title, meta, 0)) < 0 ||
 	    (error = rl_page_meta_link(&out->link, meta, base)) < 0)
 		goto done;
 	if (out->link == NULL && base && (out->link = rl_strdup(base)) == NULL) {
@@ -89,6 +88,9 @@ int rl_article_from_doc(rl_item *out, const xmlDoc *doc, const rl_page_meta *met
 	}
 	for (size_t i = 0; i < block->n && error == 0; i++)
 		error = rl_xml_paras(&body, block->nodes[i], rl_xml_is_boilerplate, NULL);
+	/* no paragraph long enough to score: a stub page, all of its text */
+	if (block->n == 0 && xmlDocGetRootElement(doc))
+		error = rl_xml_paras(&body, xmlDocGetRootElement(doc), rl_xml_is_boilerplate, NULL);
 	if (error < 0)
 		goto done;
 	if (meta->ld_body && strlen(meta->ld_body) > 2 * (block->text - block->link_text) + 200) {

@@ -14,6 +14,7 @@
 #include "article_internal.h"
 
 #include <libxml/xpathInternals.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -85,7 +86,7 @@ static int first_link(char **out, const xmlNode *root, const char *base)
 	*out = NULL;
 	while (cur) {
 		int noise = cur->type == XML_ELEMENT_NODE && rl_xml_is_noise(cur);
-		if (!noise && rl_xml_is(cur, "a")) {
+		if (!noise && rl_xml_is(cur, "a") && !rl_xml_in_boilerplate(cur, root)) {
 			char *href;
 			if ((error = rl_xml_attr(&href, cur, "href")) < 0)
 				return error;
@@ -266,7 +267,7 @@ static int from_articles(page *pg, int *found)
 	*found = 0;
 	while (cur && error == 0) {
 		int noise = cur->type == XML_ELEMENT_NODE && rl_xml_is_noise(cur);
-		if (!noise && is_outer_article(cur)) {
+		if (!noise && is_outer_article(cur) && !rl_xml_in_boilerplate(cur, NULL)) {
 			const xmlNode *tnode = find_first(cur, is_early_heading);
 			*found = 1;
 			if (tnode && (error = rl_xml_line(&title, tnode)) == 0)
@@ -312,14 +313,14 @@ static int from_headlines(page *pg, int *found)
 	*found = 0;
 	for (const xmlNode *h = root->children; h && count < 2; ) {
 		int noise = h->type == XML_ELEMENT_NODE && rl_xml_is_noise(h);
-		count += !noise && is_linked_heading(h);
+		count += !noise && is_linked_heading(h) && !rl_xml_in_boilerplate(h, NULL);
 		h = rl_xml_next_in(h, root, !noise);
 	}
 	if (count < 2)
 		return 0;
 	while (cur && error == 0) {
 		int noise = cur->type == XML_ELEMENT_NODE && rl_xml_is_noise(cur);
-		if (!noise && is_linked_heading(cur)) {
+		if (!noise && is_linked_heading(cur) && !rl_xml_in_boilerplate(cur, NULL)) {
 			*found = 1;
 			if ((error = rl_xml_line(&title, cur)) == 0)
 				error = first_link(&link, cur, pg->base);
@@ -344,39 +345,25 @@ static int from_headlines(page *pg, int *found)
 	return error;
 }
 
-static int is_title(const xmlNode *n)
-{
-	return rl_xml_is(n, "title");
-}
-
-static int is_h1(const xmlNode *n)
-{
-	return rl_xml_is(n, "h1");
-}
-
-/* The page as one item: <title> (or the first <h1>) and the body's text. */
-static int from_page(page *pg)
+/* The page as one item: its declared title and link, and the text of its
+ * body without page headers, navigation, share bars and hidden blocks. */
+static int from_page(page *pg, const rl_page_meta *meta)
 {
 	rl_buf body = RL_BUF_INIT(RL_EXTRACT_MAX_INPUT);
-	const xmlNode *root = xmlDocGetRootElement(pg->doc), *t = NULL, *head;
+	const xmlNode *root = xmlDocGetRootElement(pg->doc);
 	char *title = NULL, *link = NULL;
 	int error = 0;
 
 	if (root == NULL)
 		return 0;
-	for (head = root->children; head && !rl_xml_is(head, "head"); head = head->next)
-		;
-	if (head)
-		t = find_first(head, is_title);
-	if (t == NULL)
-		t = find_first(root, is_h1);
-	if (t && (error = rl_xml_line(&title, t)) < 0)
+	if ((error = rl_page_meta_title(&title, meta, 1)) < 0 ||
+	    (error = rl_page_meta_link(&link, meta, pg->base)) < 0)
 		goto done;
-	if (pg->base && (link = rl_strdup(pg->base)) == NULL) {
+	if (link == NULL && pg->base && (link = rl_strdup(pg->base)) == NULL) {
 		error = RL_ENOMEM;
 		goto done;
 	}
-	if ((error = rl_xml_paras(&body, root, NULL, NULL)) == 0)
+	if ((error = rl_xml_paras(&body, root, rl_xml_skip_region, NULL)) == 0)
 		error = add_item(pg, &title, &link, &body);
 done:
 	free(title);
@@ -419,8 +406,11 @@ done:
 static int one_dominant_block(const rl_main_block *b, size_t articles_in_block)
 {
 	size_t own = b->text - b->link_text;
+	if (getenv("RL_DEBUG"))
+		fprintf(stderr, "block n %zu text %zu link %zu page %zu paras %zu heads %zu arts %zu\n", b->n, b->text, b->link_text, b->page_text, b->paragraphs, b->headlines, articles_in_block);
 
-	return b->n > 0 && b->headlines < 2 && articles_in_block < 2 && b->paragraphs >= 3 &&
+	return b->n > 0 && (b->headlines < 2 || b->paragraphs >= 4 * b->headlines) &&
+	       articles_in_block < 2 && b->paragraphs >= 3 &&
 	       own >= ARTICLE_MIN_BODY && own * 10 >= b->page_text * 4 &&
 	       b->link_text * 3 < b->text;
 }
@@ -518,7 +508,7 @@ int rl_extract_html(rl_item_list *out, const char *data, size_t len, const rl_ex
 	 * block is found. */
 	if ((error = from_article_page(&pg, &meta, &block, ARTICLE_MIN_BODY, &found)) < 0 || found)
 		goto done;
-	error = from_page(&pg);
+	error = from_page(&pg, &meta);
 done:
 	if (error < 0)
 		rl_extract_rollback(out, n0);

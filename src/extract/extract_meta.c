@@ -350,7 +350,7 @@ static int starts_with_words(const char *s, const char *prefix)
 	return strncasecmp(s, prefix, k) == 0;
 }
 
-int rl_page_meta_title(char **out, const rl_page_meta *m)
+int rl_page_meta_title(char **out, const rl_page_meta *m, int page)
 {
 	const char *declared = m->ld_headline ? m->ld_headline : m->og_title;
 	int error;
@@ -362,12 +362,18 @@ int rl_page_meta_title(char **out, const rl_page_meta *m)
 		      (m->title && starts_with_words(m->title, m->h1))))
 		return one_line(out, m->h1);
 	if (declared) {
-		if ((error = one_line(out, declared)) < 0 || *out)
+		if ((error = one_line(out, declared)) < 0 || *out == NULL)
 			return error;
+		/* og:title copied from <title>, site name and all */
+		if (m->title && strcmp(m->title, declared) == 0)
+			strip_site(*out);
+		return 0;
 	}
 	if (m->title) {
 		if ((error = one_line(out, m->title)) < 0 || *out == NULL)
 			return error;
+		if (page) /* the page as a whole is what <title> names */
+			return 0;
 		/* "Headline - Site" with <h1>Site</h1>: the <h1> is a logo */
 		if (m->h1 && strlen(m->h1) < strlen(*out) && strcasestr(*out, m->h1) &&
 		    !starts_with_words(*out, m->h1)) {

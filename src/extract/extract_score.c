@@ -25,6 +25,7 @@
 
 #include <ctype.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -74,7 +75,7 @@ static const char *const negative[] = {
 	"recommend", "subscribe", "cookie", "consent", "gdpr", "breadcrumb", "outbrain",
 	"taboola", "popup", "modal", "advert", "sidebar", "trending", "mostread", "most-read",
 	"most_read", "popular", "footer", "masthead", "navbar", "navigation", "menu", "paywall",
-	"signup", "sign-up", "teaser", "widget", "byline", "caption", "credit", "disqus",
+	"signup", "sign-up", "widget", "byline", "caption", "credit", "disqus",
 	"reaction", "rating", "pagination", "pager", "skip", "banner", "toolbar", "tooltip",
 	"meistgelesen", "lees-ook", "leesook", "a-lire", "weitere", NULL,
 };
@@ -177,6 +178,34 @@ int rl_xml_is_boilerplate(const xmlNode *n, void *ctx)
 	return class_weight(n) < 0;
 }
 
+/* A region that holds no story: a page header or banner, navigation, a
+ * complementary block, hidden, or named as boilerplate. */
+static int is_region_boilerplate(const xmlNode *n)
+{
+	if (n->type != XML_ELEMENT_NODE || rl_xml_is(n, "body") || rl_xml_is(n, "html") ||
+	    rl_xml_is(n, "main"))
+		return 0;
+	if (rl_xml_is_noise(n) || rl_xml_is(n, "header") || is_hidden(n) ||
+	    attr_is(n, "role", "navigation") || attr_is(n, "role", "complementary") ||
+	    attr_is(n, "role", "contentinfo") || attr_is(n, "role", "banner"))
+		return 1;
+	return class_weight(n) < 0;
+}
+
+int rl_xml_skip_region(const xmlNode *n, void *ctx)
+{
+	(void)ctx;
+	return is_region_boilerplate(n);
+}
+
+int rl_xml_in_boilerplate(const xmlNode *n, const xmlNode *stop)
+{
+	for (; n && n != stop && n->type == XML_ELEMENT_NODE; n = n->parent)
+		if (is_region_boilerplate(n))
+			return 1;
+	return 0;
+}
+
 /* ---- per-node figures ---- */
 
 static stat *st(const scorer *s, const xmlNode *n)
@@ -227,12 +256,25 @@ static int is_heading(const xmlNode *n)
 	return rl_xml_is(n, "h2") || rl_xml_is(n, "h3") || rl_xml_is(n, "h4");
 }
 
-static int has_link(const xmlNode *n)
+/* A headline link: a heading most of whose text is a link ("History[edit]"
+ * is a section heading, not a teaser's headline). */
+static int is_linked_heading(const xmlNode *n)
 {
-	for (const xmlNode *c = n->children; c; c = rl_xml_next_in(c, n, 1))
-		if (rl_xml_is(c, "a") && xmlHasProp(c, (const xmlChar *)"href"))
-			return 1;
-	return 0;
+	size_t all = 0, linked = 0;
+
+	for (const xmlNode *c = n->children; c; c = rl_xml_next_in(c, n, 1)) {
+		if (c->type != XML_TEXT_NODE || c->content == NULL)
+			continue;
+		size_t len = 0;
+		int in_link = 0;
+		for (const unsigned char *p = c->content; *p; p++)
+			len += !isspace(*p);
+		for (const xmlNode *a = c->parent; a && a != n->parent; a = a->parent)
+			in_link |= rl_xml_is(a, "a") && xmlHasProp(a, (const xmlChar *)"href");
+		all += len;
+		linked += in_link ? len : 0;
+	}
+	return linked > 0 && linked * 2 >= all;
 }
 
 /* Marks excluded subtrees and counts text, link text and linked headings
@@ -248,7 +290,7 @@ static void count_text(scorer *s, const xmlNode *root)
 			if (x && cur != root && excluded_here(s, cur)) {
 				x->excluded = 1;
 				descend = 0;
-			} else if (is_heading(cur) && has_link(cur)) {
+			} else if (is_heading(cur) && is_linked_heading(cur)) {
 				for (const xmlNode *a = cur; a && a->type == XML_ELEMENT_NODE; a = a->parent)
 					if ((x = st(s, a)) != NULL)
 						x->headlines++;
@@ -456,6 +498,11 @@ static int run(rl_main_block *out, scorer *s, const xmlNode *body)
 	score_units(s, body);
 	if ((top = best(s)) == NULL)
 		return 0;
+	if (getenv("RL_DEBUG")) {
+		xmlChar *c = xmlGetProp(top->node, (const xmlChar *)"class");
+		fprintf(stderr, "top %s.%s score %.1f text %zu link %zu\n", top->node->name, c ? (char *)c : "", top->score, top->text, top->link);
+		xmlFree(c);
+	}
 	if ((error = join_siblings(out, s, top)) < 0)
 		return error;
 	root = st(s, body);
