@@ -28,6 +28,8 @@ typedef struct rl_source_config {
 	rl_strvec ignore;     /* PCRE2 patterns, may repeat */
 	rl_strvec headers;    /* extra request headers "Name: value", may repeat */
 	int follow;           /* fetch each item's article page */
+	int keep_counters;    /* counters = keep: view/comment counts and ticker
+	                         stamps stay in the text (normalise.h rule 4b) */
 	int every_seconds;    /* interval for watch; default 600 */
 	int timeout_seconds;  /* default 30 */
 	char *user_agent;     /* NULL: the archive's default */

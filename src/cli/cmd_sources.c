@@ -17,7 +17,7 @@ static const char add_usage[] =
 	"redline add NAME URL [--format F] [--every INTERVAL] [--timeout INTERVAL] [--follow]\n"
 	"           [--select-item XPATH] [--select-title XPATH] [--select-link XPATH]\n"
 	"           [--select-body XPATH] [--ignore REGEX]... [--header 'Name: value']...\n"
-	"           [--user-agent UA]";
+	"           [--user-agent UA] [--keep-counters]";
 
 static int replace(char **field, const char *value)
 {
@@ -43,6 +43,7 @@ int cmd_add(int argc, char **argv, const struct cli *cli)
 		{ "ignore", required_argument, NULL, 'x' },
 		{ "header", required_argument, NULL, 'H' },
 		{ "user-agent", required_argument, NULL, 'A' },
+		{ "keep-counters", no_argument, NULL, 'K' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -68,6 +69,7 @@ int cmd_add(int argc, char **argv, const struct cli *cli)
 		case 'x': error = rl_strvec_push(&cfg->ignore, optarg); break;
 		case 'H': error = rl_strvec_push(&cfg->headers, optarg); break;
 		case 'A': error = replace(&cfg->user_agent, optarg); break;
+		case 'K': cfg->keep_counters = 1; break;
 		case 'h':
 			printf("usage: %s\n\nAdds (or changes) a source the archive watches; its settings are\n"
 			       "kept in the archive's git config as [source \"NAME\"].\n", add_usage);

@@ -359,8 +359,10 @@ static int prepare_items(struct ingest *in)
 	int error;
 
 	if ((error = rl_normaliser_new(&normaliser, (const char *const *)in->config->ignore.v,
-				       in->config->ignore.n)) == 0)
+				       in->config->ignore.n)) == 0) {
+		rl_normaliser_keep_counters(normaliser, in->config->keep_counters);
 		error = rl_snapshot_prepare(&in->items, normaliser, base);
+	}
 	rl_normaliser_free(normaliser);
 	return error;
 }
