@@ -332,6 +332,9 @@ int rl_ingest_extract(rl_item_list *items, const rl_source_config *cfg, const ch
 				    RL_EXTRACT_MAX_INPUT);
 	if (format == RL_FORMAT_AUTO)
 		format = cfg->format;
+	/* before any charset conversion, which would hide binary data */
+	if ((error = rl_extract_refuse(data, len, format)) < 0)
+		return error;
 	if (format == RL_FORMAT_AUTO)
 		format = rl_extract_sniff(data, len);
 	xo.base_url = opts->source_url ? opts->source_url : cfg->url;
