@@ -84,4 +84,13 @@ int rl_xml_is_boilerplate(const xmlNode *n, void *ctx);
 int rl_article_from_doc(rl_item *out, const xmlDoc *doc, const rl_page_meta *meta,
 			const rl_main_block *block, const char *base);
 
+/** A list page by structure: repeated sibling blocks each carrying one
+ *  headline link, one item per block keyed on its link (extract_cards.c).
+ *  *found 0 when the page has no such group. */
+int rl_extract_cards(rl_item_list *out, const xmlDoc *doc, const char *base, int *found);
+
+/** Drops lines that are page furniture wherever they stand ("Advertisement",
+ *  "Read more", "Lees ook", "View Article"), compared whole, in place. */
+void rl_extract_drop_furniture(rl_buf *body);
+
 #endif

@@ -23,7 +23,8 @@ static const char *const furniture[] = {
 	"advertisement", "supported by", "advertentie", "anzeige", "werbung", "publicité",
 	"publicite", "read more", "lees meer", "lees ook", "weiterlesen", "lire aussi",
 	"share", "delen", "teilen", "partager", "share this article", "continue reading",
-	"continue reading the main story", "skip to content",
+	"continue reading the main story", "skip to content", "view article", "read article",
+	"meer lezen", "mehr lesen", "lire la suite", "lire plus", "read full story", "full story",
 };
 
 static int is_furniture(const char *line, size_t len)
@@ -35,7 +36,7 @@ static int is_furniture(const char *line, size_t len)
 }
 
 /* Removes furniture lines from paragraphs separated by '\n', in place. */
-static void drop_boilerplate_lines(rl_buf *body)
+void rl_extract_drop_furniture(rl_buf *body)
 {
 	char *r = body->ptr, *w = body->ptr;
 
@@ -98,7 +99,7 @@ int rl_article_from_doc(rl_item *out, const xmlDoc *doc, const rl_page_meta *met
 		if ((error = declared_body(&body, meta->ld_body)) < 0)
 			goto done;
 	}
-	drop_boilerplate_lines(&body);
+	rl_extract_drop_furniture(&body);
 	if ((out->body = rl_buf_detach(&body)) == NULL && (out->body = rl_strdup("")) == NULL)
 		error = RL_ENOMEM;
 done:

@@ -501,6 +501,8 @@ int rl_extract_html(rl_item_list *out, const char *data, size_t len, const rl_ex
 	}
 	if (found)
 		goto done;
+	if ((error = rl_extract_cards(out, pg.doc, pg.base, &found)) < 0 || found)
+		goto done;
 	if ((error = from_headlines(&pg, &found)) < 0 || found)
 		goto done;
 	/* No list of stories: a single article page.  Its main text, without

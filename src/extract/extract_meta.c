@@ -242,6 +242,29 @@ static int is_conditional_junk(const char *s)
 	return s && (strstr(s, "[if ") || strstr(s, "[endif]") || strstr(s, "<!"));
 }
 
+/* An <h1> that holds the site's name or logo, not a headline: its class or
+ * id says site-name, logo or brand, or its link goes to the home page. */
+static int is_logo_h1(const xmlNode *h1)
+{
+	static const char *const words[] = { "site", "logo", "brand", NULL };
+	int logo = 0;
+
+	for (int i = 0; i < 2 && !logo; i++) {
+		xmlChar *v = xmlGetProp(h1, (const xmlChar *)(i ? "id" : "class"));
+		for (const char *const *w = words; v && *w && !logo; w++)
+			logo = strcasestr((const char *)v, *w) != NULL;
+		xmlFree(v);
+	}
+	for (const xmlNode *c = h1->children; c && !logo; c = rl_xml_next_in(c, h1, 1))
+		if (rl_xml_is(c, "a")) {
+			xmlChar *href = xmlGetProp(c, (const xmlChar *)"href");
+			logo = href && (strcmp((const char *)href, "/") == 0 ||
+					strcmp((const char *)href, "./") == 0);
+			xmlFree(href);
+		}
+	return logo;
+}
+
 int rl_page_meta_read(rl_page_meta *out, const xmlDoc *doc)
 {
 	const xmlNode *root = (const xmlNode *)doc, *cur = root->children;
@@ -252,7 +275,8 @@ int rl_page_meta_read(rl_page_meta *out, const xmlDoc *doc)
 		if (cur->type == XML_ELEMENT_NODE) {
 			if ((error = read_element(out, cur, &lds)) < 0)
 				break;
-			if (out->h1 == NULL && rl_xml_is(cur, "h1") && !rl_xml_is_noise(cur->parent)) {
+			if (out->h1 == NULL && rl_xml_is(cur, "h1") && !rl_xml_is_noise(cur->parent) &&
+			    !is_logo_h1(cur)) {
 				if ((error = rl_xml_line(&out->h1, cur)) < 0)
 					break;
 				if (is_conditional_junk(out->h1)) {
