@@ -363,8 +363,9 @@ static int from_page(page *pg, const rl_page_meta *meta)
 		error = RL_ENOMEM;
 		goto done;
 	}
-	if ((error = rl_xml_paras(&body, root, rl_xml_skip_region, NULL)) == 0)
-		error = add_item(pg, &title, &link, &body);
+	if ((error = rl_xml_paras(&body, root, rl_xml_skip_region, NULL)) == 0 &&
+	    (error = add_item(pg, &title, &link, &body)) == 0 && pg->out->n > 0)
+		pg->out->v[pg->out->n - 1].page = 1;
 done:
 	free(title);
 	free(link);
@@ -393,6 +394,7 @@ static int from_article_page(page *pg, const rl_page_meta *meta, const rl_main_b
 	if ((error = rl_item_list_add(&it, pg->out)) < 0)
 		goto done;
 	*it = article;
+	it->page = 1;
 	memset(&article, 0, sizeof(article));
 	*found = 1;
 done:
