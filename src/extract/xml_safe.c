@@ -388,6 +388,14 @@ static int replace_nuls(rl_buf *out, const char *data, size_t len)
 	return rl_buf_put(out, data + start, len - start);
 }
 
+static int has_non_ascii(const char *data, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)data[i] >= 0x80)
+			return 1;
+	return 0;
+}
+
 int rl_xml_html_parse(htmlDocPtr *out, const char *data, size_t len, const char *charset)
 {
 	rl_buf clean = RL_BUF_INIT(RL_EXTRACT_MAX_INPUT * 3);
@@ -413,6 +421,12 @@ int rl_xml_html_parse(htmlDocPtr *out, const char *data, size_t len, const char 
 			enc = charset;
 		wide = wide_charset(charset);
 	}
+	/* A page that is valid UTF-8 with non-ASCII text is UTF-8, whatever its
+	 * <meta> says (pages saved or re-served as UTF-8 keep their old
+	 * "gb2312" or "iso-8859-1" meta; real GB2312 or Latin-1 text is almost
+	 * never valid UTF-8). */
+	if (enc == NULL && has_non_ascii(data, len) && rl_charset_is_utf8(data, len))
+		enc = "UTF-8";
 	if (!wide) {
 		if ((error = replace_nuls(&clean, data, len)) < 0)
 			goto done;
