@@ -349,6 +349,15 @@ static int guard(struct ingest *in)
 {
 	size_t gone = in->result->counts[RL_CHANGE_GONE];
 
+	/* A page from which no main text came is a failure to report, never a
+	 * quiet success (it may be a consent wall, a script-built page, or an
+	 * extractor bug). */
+	if (in->result->n_empty && !in->opts.allow_empty && !in->opts.force)
+		return rl_error_set(RL_EGUARD,
+				    "no main text found in the page of '%s' (its story has an empty "
+				    "body); nothing was written (use --allow-empty to record it)",
+				    in->source);
+
 	if (in->items.n == 0 && !in->opts.force)
 		return rl_error_set(RL_EGUARD,
 				    "snapshot of '%s' has no stories; nothing was marked gone "
@@ -469,6 +478,9 @@ static int ingest_locked(rl_ingest_result **out, rl_archive *archive, const char
 	    (error = classify(&in)) < 0)
 		goto done;
 	in.result->n_items = in.items.n;
+	for (size_t i = 0; i < in.items.n; i++)
+		in.result->n_empty += in.items.v[i].page &&
+				      (in.items.v[i].body == NULL || in.items.v[i].body[0] == '\0');
 	if ((error = guard(&in)) < 0 || (error = ingest_commit(&in)) < 0)
 		goto done;
 	/* Hooks run unlocked: a slow alert must not hold up the next writer. */

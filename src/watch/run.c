@@ -143,6 +143,7 @@ void run_ingest_items(struct job *job)
 	opts.time = cy->now;
 	opts.source_url = job->listing_url;
 	opts.no_hooks = cy->opts->no_hooks;
+	opts.force = cy->opts->force;
 	opts.config = job->cfg;
 	opts.snapshot_hash = &job->listing_hash;
 	error = rl_ingest_items(&result, cy->archive, job->cfg->name, &job->items, &opts);
@@ -163,6 +164,7 @@ static void ingest_body(struct job *job, const rl_fetch_response *r)
 	opts.source_url = job->listing_url;
 	opts.charset = r->charset;
 	opts.no_hooks = cy->opts->no_hooks;
+	opts.force = cy->opts->force;
 	opts.config = job->cfg;
 	error = rl_ingest(&result, cy->archive, job->cfg->name, r->body, r->body_len, &opts);
 	ingest_done(job, error, result);
