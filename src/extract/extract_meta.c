@@ -168,15 +168,6 @@ done:
 	return error;
 }
 
-static int attr_is(const xmlNode *n, const char *name, const char *value)
-{
-	xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
-	int eq = v && strcasecmp((const char *)v, value) == 0;
-
-	xmlFree(v);
-	return eq;
-}
-
 /* rel="canonical", also among other tokens ("canonical nofollow"). */
 static int rel_has(const xmlNode *n, const char *token)
 {
@@ -216,16 +207,16 @@ static int read_element(rl_page_meta *m, const xmlNode *n, int *lds)
 	int error = 0;
 
 	if (rl_xml_is(n, "script")) {
-		if (*lds < MAX_LD && attr_is(n, "type", "application/ld+json")) {
+		if (*lds < MAX_LD && rl_xml_attr_is(n, "type", "application/ld+json")) {
 			++*lds;
 			error = read_ld(m, n);
 		}
 	} else if (rl_xml_is(n, "meta")) {
-		if (attr_is(n, "property", "og:type") || attr_is(n, "name", "og:type"))
+		if (rl_xml_attr_is(n, "property", "og:type") || rl_xml_attr_is(n, "name", "og:type"))
 			error = meta_content(&m->og_type, n);
-		else if (attr_is(n, "property", "og:title") || attr_is(n, "name", "og:title"))
+		else if (rl_xml_attr_is(n, "property", "og:title") || rl_xml_attr_is(n, "name", "og:title"))
 			error = meta_content(&m->og_title, n);
-		else if (attr_is(n, "property", "og:url") || attr_is(n, "name", "og:url"))
+		else if (rl_xml_attr_is(n, "property", "og:url") || rl_xml_attr_is(n, "name", "og:url"))
 			error = meta_content(&m->og_url, n);
 	} else if (rl_xml_is(n, "link") && m->canonical == NULL && rel_has(n, "canonical")) {
 		error = rl_xml_attr(&m->canonical, n, "href");

@@ -133,21 +133,12 @@ static int class_weight(const xmlNode *n)
 	return w;
 }
 
-static int attr_is(const xmlNode *n, const char *name, const char *value)
-{
-	xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
-	int eq = v && strcasecmp((const char *)v, value) == 0;
-
-	xmlFree(v);
-	return eq;
-}
-
 static int is_hidden(const xmlNode *n)
 {
 	xmlChar *style;
 	int hidden = 0;
 
-	if (xmlHasProp(n, (const xmlChar *)"hidden") || attr_is(n, "aria-hidden", "true"))
+	if (xmlHasProp(n, (const xmlChar *)"hidden") || rl_xml_attr_is(n, "aria-hidden", "true"))
 		return 1;
 	if ((style = xmlGetProp(n, (const xmlChar *)"style")) != NULL) {
 		char *s = (char *)style, *w = s;
@@ -169,9 +160,9 @@ int rl_xml_is_boilerplate(const xmlNode *n, void *ctx)
 	for (const char *const *name = names; *name; name++)
 		if (rl_xml_is(n, *name))
 			return 1;
-	if (is_hidden(n) || attr_is(n, "role", "navigation") ||
-	    attr_is(n, "role", "complementary") || attr_is(n, "role", "contentinfo") ||
-	    attr_is(n, "role", "banner"))
+	if (is_hidden(n) || rl_xml_attr_is(n, "role", "navigation") ||
+	    rl_xml_attr_is(n, "role", "complementary") || rl_xml_attr_is(n, "role", "contentinfo") ||
+	    rl_xml_attr_is(n, "role", "banner"))
 		return 1;
 	if (rl_xml_is(n, "body") || rl_xml_is(n, "html") || rl_xml_is(n, "main"))
 		return 0;
@@ -186,8 +177,8 @@ static int is_region_boilerplate(const xmlNode *n)
 	    rl_xml_is(n, "main"))
 		return 0;
 	if (rl_xml_is_noise(n) || rl_xml_is(n, "header") || is_hidden(n) ||
-	    attr_is(n, "role", "navigation") || attr_is(n, "role", "complementary") ||
-	    attr_is(n, "role", "contentinfo") || attr_is(n, "role", "banner"))
+	    rl_xml_attr_is(n, "role", "navigation") || rl_xml_attr_is(n, "role", "complementary") ||
+	    rl_xml_attr_is(n, "role", "contentinfo") || rl_xml_attr_is(n, "role", "banner"))
 		return 1;
 	return class_weight(n) < 0;
 }
@@ -243,8 +234,8 @@ static int excluded_here(const scorer *s, const xmlNode *n)
 {
 	if (rl_xml_is_noise(n) || is_hidden(n))
 		return 1;
-	if (rl_xml_is(n, "header") || rl_xml_is(n, "figure") || attr_is(n, "role", "navigation") ||
-	    attr_is(n, "role", "complementary") || attr_is(n, "role", "contentinfo"))
+	if (rl_xml_is(n, "header") || rl_xml_is(n, "figure") || rl_xml_attr_is(n, "role", "navigation") ||
+	    rl_xml_attr_is(n, "role", "complementary") || rl_xml_attr_is(n, "role", "contentinfo"))
 		return 1;
 	if (!s->use_class || rl_xml_is(n, "body") || rl_xml_is(n, "html") || rl_xml_is(n, "main"))
 		return 0;

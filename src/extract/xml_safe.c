@@ -274,6 +274,15 @@ int rl_xml_attr(char **out, const xmlNode *node, const char *name)
 	return *out ? 0 : RL_ENOMEM;
 }
 
+int rl_xml_attr_is(const xmlNode *node, const char *name, const char *value)
+{
+	xmlChar *v = xmlGetProp(node, (const xmlChar *)name);
+	int eq = v && strcasecmp((const char *)v, value) == 0;
+
+	xmlFree(v);
+	return eq;
+}
+
 int rl_xml_resolve(char **out, const char *href, const char *base)
 {
 	static const char *const refused[] = { "javascript:", "mailto:", "data:", "vbscript:",
