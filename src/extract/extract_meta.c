@@ -348,12 +348,12 @@ static void strip_site(char *title)
 static int one_line(char **out, const char *s)
 {
 	rl_buf b = RL_BUF_INIT(RL_EXTRACT_MAX_INPUT);
-	rl_para p;
+	rl_xml_para p;
 	int error;
 
 	*out = NULL;
-	rl_para_init(&p, &b, 1);
-	if ((error = rl_para_text(&p, s, strlen(s))) == 0 && b.len)
+	rl_xml_para_init(&p, &b, 1);
+	if ((error = rl_xml_para_text(&p, s, strlen(s))) == 0 && b.len)
 		*out = rl_buf_detach(&b);
 	rl_buf_release(&b);
 	return error;

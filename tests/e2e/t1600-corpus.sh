@@ -6,9 +6,8 @@
 # the right story).  The corpus stays in $REDLINE_SHARED_DIR, never here.
 . "$(dirname "$0")/lib.sh"
 if [ -z "${REDLINE_SHARED_DIR:-}" ] || [ ! -d "$REDLINE_SHARED_DIR/corpus" ]; then
-	echo "# skip: corpus not available (REDLINE_SHARED_DIR unset or without corpus/)"
+	skip "corpus not available (REDLINE_SHARED_DIR unset or without corpus/)"
 	done_testing
-	exit 0
 fi
 C="$REDLINE_SHARED_DIR/corpus"
 CASES="$REDLINE_SOURCE_DIR/tests/corpus"
