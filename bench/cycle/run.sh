@@ -32,7 +32,8 @@
 #             curl --etag-compare/--etag-save and skip 304s.
 #
 # Environment: NS, RUN_TIMEOUT (seconds per run, 600), REDLINE, TOOLS
-# (default "redline urlwatch git"), KEEP=1 keeps the temporary directory.
+# (default "redline urlwatch git"; "redline-capture" is redline with
+# redline.capture = all, for docs/evidence.md), KEEP=1 keeps the temporary directory.
 # Binds only 127.0.0.1; kills its nginx and removes its files on exit.
 set -euo pipefail
 
@@ -191,7 +192,7 @@ for N in $NS; do
 	for tool in $TOOLS; do
 		fresh_pages "$N"
 		case $tool in
-		redline)
+		redline|redline-capture)
 			if [ "$HAVE_RUN" != 1 ]; then
 				for run in first 304 full-GET 10%; do
 					printf '%s\tredline\t%s\tpending\t\t\t\t\t\t\n' "$N" "$run" >>"$RESULTS"
@@ -199,20 +200,23 @@ for N in $NS; do
 				echo "#   redline: 'redline run' not available yet (pending)" >&2
 				continue
 			fi
-			A=$TMP/redline-$N
+			A=$TMP/$tool-$N
 			"$REDLINE" init "$A" >/dev/null
+			# redline-capture: every fetch kept as WARC (docs/evidence.md)
+			[ "$tool" = redline-capture ] && git -C "$A" config redline.capture all
 			for p in $NAMES; do
 				"$REDLINE" -C "$A" add "$p" "$BASE/$p.html" --format html --every 1m >/dev/null
 			done
 			# shellcheck disable=SC2086
-			measure "$N" redline first "$A" "$A" "$REDLINE" -C "$A" run
-			measure "$N" redline 304 "$A" "$A" "$REDLINE" -C "$A" run $NAMES
-			measure "$N" redline full-GET "$A" "$A" env REDLINE_NO_CONDITIONAL=1 "$REDLINE" -C "$A" run $NAMES
+			measure "$N" "$tool" first "$A" "$A" "$REDLINE" -C "$A" run
+			measure "$N" "$tool" 304 "$A" "$A" "$REDLINE" -C "$A" run $NAMES
+			measure "$N" "$tool" full-GET "$A" "$A" env REDLINE_NO_CONDITIONAL=1 "$REDLINE" -C "$A" run $NAMES
 			change_pages "$N"
-			measure "$N" redline 10% "$A" "$A" "$REDLINE" -C "$A" run $NAMES
+			measure "$N" "$tool" 10% "$A" "$A" "$REDLINE" -C "$A" run $NAMES
 			git -C "$A" fsck --strict --no-progress >/dev/null 2>&1 ||
 				echo "bench/cycle: git fsck --strict FAILED on redline's archive" >&2
-			echo "#   redline: $(git -C "$A" rev-list --count HEAD) commits, fsck --strict done" >&2
+			echo "#   $tool: $(git -C "$A" rev-list --count HEAD) commits, fsck --strict done" >&2
+			[ -d "$A/redline/warc" ] && echo "#   $tool: redline/warc/ $(du -sk "$A/redline/warc" | cut -f1) KiB" >&2
 			;;
 		urlwatch)
 			if [ "$HAVE_URLWATCH" != 1 ]; then

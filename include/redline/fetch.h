@@ -25,6 +25,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "redline/buf.h"
 #include "redline/extract.h"
 
 #define RL_FETCH_DEFAULT_USER_AGENT "redline/" REDLINE_FETCH_VERSION
@@ -129,7 +130,23 @@ typedef struct rl_fetch_request {
 	long max_redirects;         /* 0: 5; negative: follow none */
 	int allow_file;             /* allow file:// when `url` itself is one */
 	rl_fetch_net net;           /* zero: verified TLS, system CAs, no proxy */
+	int capture;                /* keep the bytes as exchanged (rl_fetch_raw) */
 } rl_fetch_request;
+
+/** The last exchange of a transfer as it went over the wire (after TLS),
+ *  for a WARC capture: the request line and headers sent, the status line
+ *  and headers received, and the body before content decoding (for HTTP/1.1
+ *  with any chunk framing).  Only the final hop of a redirect chain.  A
+ *  captured request asks for "gzip, deflate" only, so that the capture can
+ *  always be decoded again without brotli or zstd. */
+typedef struct rl_fetch_raw {
+	rl_buf request;           /* "GET /x HTTP/1.1\r\n...\r\n\r\n" */
+	rl_buf response_head;     /* "HTTP/1.1 200 OK\r\n...\r\n\r\n" */
+	rl_buf response_body;     /* as received, before content decoding */
+	char remote_ip[64];       /* "" when unknown (file://) */
+	int64_t time;             /* when the request was sent, Unix seconds */
+	int incomplete;           /* a cap was hit: the capture is not the whole exchange */
+} rl_fetch_raw;
 
 /** The outcome of one transfer.  Strings are owned and NUL-terminated. */
 typedef struct rl_fetch_response {
@@ -151,6 +168,7 @@ typedef struct rl_fetch_response {
 	uint64_t bytes_received;  /* on the wire (before content decoding) */
 	int http_version;         /* 10, 11, 20 (HTTP/2); 0 when no HTTP answer */
 	double total_seconds;
+	rl_fetch_raw *raw;        /* the request asked for `capture`; NULL otherwise */
 } rl_fetch_response;
 
 /** Called once per transfer, from rl_fetcher_run().  `response` belongs to
@@ -199,6 +217,9 @@ void rl_fetch_response_free(rl_fetch_response *response);
 /** `proxy` fit to be shown: its password replaced by "***", bounded.
  *  Caller frees; NULL for NULL or out of memory. */
 char *rl_fetch_proxy_shown(const char *proxy);
+
+/** Frees a raw exchange; NULL is fine. */
+void rl_fetch_raw_free(rl_fetch_raw *raw);
 
 /** The charset parameter of a Content-Type value, lower-cased and
  *  unquoted; NULL when absent, empty, over RL_FETCH_MAX_CHARSET or not a

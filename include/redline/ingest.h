@@ -61,6 +61,12 @@ typedef struct rl_ingest_opts {
 	int no_hooks;            /* do not run hooks */
 	int hook_timeout_ms;     /* 0: 30 s */
 	int lock_wait_ms;        /* 0: 10 s */
+	const struct rl_capture *const *captures; /* raw captures of this snapshot:
+	                            committed with it, one Capture trailer each */
+	size_t n_captures;
+	const char *reextract_of; /* a re-extraction of this commit's capture: a
+	                            distinct summary, a Reextract-Of trailer, no
+	                            hooks, and no "same bytes" short cut */
 } rl_ingest_opts;
 
 typedef struct rl_ingest_result {

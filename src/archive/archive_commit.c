@@ -222,12 +222,9 @@ static int build_commit(git_oid *commit_id, rl_archive *a, const git_oid *parent
 		goto done;
 	}
 	/* No update_ref: the ref moves only after the pack is on disk. */
-	if ((error = git_commit_create(commit_id, a->repo, NULL, sig, sig, NULL, info->message,
-				       tree, parent ? 1 : 0,
-				       (const git_commit **)(parent ? &parent : NULL))) < 0) {
-		rc = rl_error_set_git(error, "cannot create the commit");
+	if ((rc = archive_commit_create(commit_id, a, sig, info->message, tree, parent ? 1 : 0,
+					(const git_commit **)(parent ? &parent : NULL))) < 0)
 		goto done;
-	}
 	if ((rc = oid_list_add(&made, commit_id)) < 0)
 		goto done;
 	for (size_t i = 0; i < k; i++)

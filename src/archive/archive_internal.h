@@ -18,4 +18,10 @@ struct rl_archive {
 	int git_initialised;         /* we called git_libgit2_init() */
 };
 
+/** Creates a commit object (no ref moved): signed when commit.gpgSign is
+ *  set, the way git signs (archive_sign.c); plain otherwise. */
+int archive_commit_create(git_oid *out, rl_archive *archive, const git_signature *sig,
+			  const char *message, const git_tree *tree, size_t n_parents,
+			  const git_commit **parents);
+
 #endif

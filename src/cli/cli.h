@@ -67,5 +67,13 @@ int cmd_rm(int argc, char **argv, const struct cli *cli);
 int cmd_run(int argc, char **argv, const struct cli *cli);
 int cmd_status(int argc, char **argv, const struct cli *cli);
 int cmd_watch(int argc, char **argv, const struct cli *cli);
+int cmd_capture(int argc, char **argv, const struct cli *cli);
+int cmd_verify(int argc, char **argv, const struct cli *cli);
+int cmd_reextract(int argc, char **argv, const struct cli *cli);
+int cmd_timestamp(int argc, char **argv, const struct cli *cli);
+
+/** With redline.tsaUrl set: an RFC 3161 token over the new HEAD (one per
+ *  batch of commits); a failure is a warning, the commits stand. */
+void cli_timestamp_batch(rl_archive *archive);
 
 #endif

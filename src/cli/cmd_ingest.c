@@ -2,6 +2,7 @@
  * cmd_ingest.c - redline ingest SOURCE FILE... : snapshots from files.
  */
 #include "cli.h"
+#include "redline/capture.h"
 #include "redline/buf.h"
 #include "redline/config.h"
 #include "redline/error.h"
@@ -94,11 +95,12 @@ static int parse_options(struct ingest_args *args, int argc, char **argv)
 
 /* Ingests one FILE ("-": standard input) as a snapshot of `source` and
  * prints what changed; CLI_OK or CLI_ERROR (after saying why). */
-static int ingest_file(rl_archive *archive, const char *source, const char *file,
-		       rl_ingest_opts *opts)
+static int ingest_file(int *committed, rl_archive *archive, const char *source,
+		       const char *file, rl_ingest_opts *opts)
 {
 	rl_buf data = RL_BUF_INIT(RL_EXTRACT_MAX_INPUT);
 	rl_ingest_result *result = NULL;
+	rl_capture *capture = NULL;
 	char *origin = NULL;
 	int error, status = CLI_OK;
 
@@ -111,12 +113,24 @@ static int ingest_file(rl_archive *archive, const char *source, const char *file
 	}
 	opts->origin = origin;
 	error = rl_file_read(&data, file);
+	/* The file as read, kept as a WARC resource record (docs/evidence.md). */
+	if (error == 0)
+		error = rl_capture_for_file(&capture, archive, source, NULL, opts->format,
+					    opts->source_url ? opts->source_url
+					    : origin ? origin : "file:///dev/stdin",
+					    opts->time, data.ptr, data.len);
+	opts->captures = (const rl_capture *const *)&capture;
+	opts->n_captures = capture ? 1 : 0;
 	if (error == 0)
 		error = rl_ingest(&result, archive, source, data.ptr, data.len, opts);
+	opts->captures = NULL;
+	opts->n_captures = 0;
+	rl_capture_free(capture);
 	if (error < 0) {
 		fprintf(stderr, "redline: '%s': %s\n", file, rl_error_last());
 		status = CLI_ERROR;
 	} else {
+		*committed |= result->committed;
 		cli_print_ingest_result(source, file, result);
 		cli_print_hook_results(result);
 		if (result->warning[0])
@@ -138,7 +152,7 @@ int cmd_ingest(int argc, char **argv, const struct cli *cli)
 	struct ingest_args args = { 0 };
 	rl_archive *archive = NULL;
 	const char *source;
-	int status, n_files;
+	int status, n_files, committed = 0;
 
 	if ((args.times = calloc((size_t)argc + 1, sizeof(*args.times))) == NULL)
 		return cli_error("out of memory");
@@ -165,9 +179,12 @@ int cmd_ingest(int argc, char **argv, const struct cli *cli)
 
 		args.opts.time = args.n_times == 0 ? now
 						   : args.times[args.n_times == 1 ? 0 : (size_t)i];
-		if (ingest_file(archive, source, argv[optind + 1 + i], &args.opts) != CLI_OK)
+		if (ingest_file(&committed, archive, source, argv[optind + 1 + i], &args.opts) !=
+		    CLI_OK)
 			status = CLI_ERROR;
 	}
+	if (committed)
+		cli_timestamp_batch(archive);
 done:
 	rl_archive_free(archive);
 	free(args.times);

@@ -96,6 +96,8 @@ int cmd_run(int argc, char **argv, const struct cli *cli)
 		status = cli_fail();
 	} else {
 		run_view_clear_progress(&view);
+		if (summary.changed)
+			cli_timestamp_batch(archive);
 		if (isatty(STDOUT_FILENO))
 			printf("%zu sources: %zu changed, %zu unchanged, %zu failed\n", summary.sources,
 			       summary.changed, summary.unchanged, summary.failed);

@@ -5,6 +5,7 @@
 #include "redline/config.h"
 #include "redline/error.h"
 #include "redline/fetch.h"
+#include "redline/fetchlog.h"
 #include "redline/schedule.h"
 #include "redline/timeutil.h"
 
@@ -47,6 +48,78 @@ static void relative(char *out, size_t size, int64_t t, int64_t now)
 		snprintf(out, size, "in %lld%s", (long long)d, unit);
 	else
 		snprintf(out, size, "%lld%s ago", (long long)d, unit);
+}
+
+/* `status --history SOURCE`: every fetch from the fetch log, then each
+ * version of the page with when it was first and last seen. */
+static int print_history(rl_archive *archive, const char *source, int json)
+{
+	rl_fetchlog_entry *v = NULL;
+	size_t n = 0, bad = 0;
+	char when[RL_TIME_ISO_SIZE], last[RL_TIME_ISO_SIZE];
+	json_t *list = NULL;
+	int status = CLI_OK;
+
+	if (rl_fetchlog_read(&v, &n, &bad, archive, source) < 0)
+		return cli_fail();
+	if (json) {
+		list = json_array();
+		for (size_t i = 0; list && i < n; i++) {
+			json_t *o = json_object();
+			json_object_set_new(o, "time", time_or_null(v[i].time));
+			json_object_set_new(o, "http_status", json_integer(v[i].status));
+			json_object_set_new(o, "outcome", json_string(v[i].outcome));
+			json_object_set_new(o, "version", strcmp(v[i].version, "-") ?
+					    json_string(v[i].version) : json_null());
+			json_object_set_new(o, "commit", strcmp(v[i].commit, "-") ?
+					    json_string(v[i].commit) : json_null());
+			json_array_append_new(list, o);
+		}
+		if (list == NULL || json_dumpf(list, stdout, JSON_INDENT(2)) < 0)
+			status = cli_error("cannot write JSON");
+		else
+			putchar('\n');
+		json_decref(list);
+		free(v);
+		return status;
+	}
+	if (n)
+		printf("%-20s %4s %-12s %-32s %s\n", "TIME", "HTTP", "OUTCOME", "VERSION (XXH3)",
+		       "COMMIT");
+	for (size_t i = 0; i < n; i++) {
+		rl_time_format_iso8601(when, v[i].time);
+		printf("%-20s %4ld %-12s %-32s %.12s\n", when, v[i].status, v[i].outcome,
+		       v[i].version, v[i].commit);
+	}
+	/* Runs of one version: the page said this from its first to its last fetch. */
+	for (size_t i = 0; i < n;) {
+		size_t j = i, fetches = 0;
+		if (strcmp(v[i].version, "-") == 0) {
+			i++;
+			continue;
+		}
+		while (j < n && (strcmp(v[j].version, v[i].version) == 0 ||
+				 strcmp(v[j].outcome, "failed") == 0)) {
+			fetches += strcmp(v[j].outcome, "failed") != 0;
+			j++;
+		}
+		rl_time_format_iso8601(when, v[i].time);
+		for (size_t k = j; k-- > i;)
+			if (strcmp(v[k].outcome, "failed") != 0) {
+				rl_time_format_iso8601(last, v[k].time);
+				break;
+			}
+		printf("version %s first seen %s, last seen %s (%zu fetch%s)\n", v[i].version, when,
+		       last, fetches, fetches == 1 ? "" : "es");
+		i = j;
+	}
+	if (n == 0)
+		printf("no fetch of '%s' logged yet\n", source);
+	if (bad)
+		cli_warn("%zu malformed line%s in the fetch log of '%s' skipped", bad,
+			 bad == 1 ? "" : "s", source);
+	free(v);
+	return status;
 }
 
 /* The http settings of every source, to warn about the unsafe ones. */
@@ -112,9 +185,10 @@ static void json_http(json_t *o, const struct http_view *hv, const char *name)
 
 int cmd_status(int argc, char **argv, const struct cli *cli)
 {
-	static const char usage[] = "redline status [--json]";
+	static const char usage[] = "redline status [--json] [--history SOURCE]";
 	static const struct option options[] = {
 		{ "json", no_argument, NULL, 'j' },
+		{ "history", required_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -123,14 +197,19 @@ int cmd_status(int argc, char **argv, const struct cli *cli)
 	struct http_view hv;
 	json_t *list = NULL;
 	int64_t now = (int64_t)time(NULL);
+	const char *history = NULL;
 	int c, json = 0, status;
 
 	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
 		if (c == 'j') {
 			json = 1;
+		} else if (c == 'H') {
+			history = optarg;
 		} else if (c == 'h') {
 			printf("usage: %s\n\nA table: source, last fetch, HTTP status, stories on the page,\n"
-			       "last change, next due, consecutive errors and the last error.\n", usage);
+			       "last change, next due, consecutive errors and the last error.\n"
+			       "--history SOURCE lists every fetch of SOURCE from its fetch log, and\n"
+			       "when each version of the page was first and last seen.\n", usage);
 			return CLI_OK;
 		} else {
 			return cli_usage_error(usage, "unknown option");
@@ -140,6 +219,11 @@ int cmd_status(int argc, char **argv, const struct cli *cli)
 		return cli_usage_error(usage, "too many arguments");
 	if ((status = cli_open_archive(&archive, cli)) != CLI_OK)
 		return status;
+	if (history) {
+		status = print_history(archive, history, json);
+		rl_archive_free(archive);
+		return status;
+	}
 	if (http_view_load(&hv, archive) < 0 || rl_config_source_list(&names, archive) < 0 ||
 	    (json && !(list = json_array()))) {
 		status = cli_fail();

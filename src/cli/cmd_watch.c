@@ -95,6 +95,8 @@ int cmd_watch(int argc, char **argv, const struct cli *cli)
 		if (rl_run_cycle(&summary, archive, &opts) < 0) {
 			run_view_log_prefix(&view);
 			fprintf(stderr, "redline: %s\n", rl_error_last());
+		} else if (summary.changed) {
+			cli_timestamp_batch(archive);
 		}
 		if (rl_run_next_due(&wait, archive, (int64_t)time(NULL)) < 0 || wait < 0 ||
 		    wait > max_sleep)

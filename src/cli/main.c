@@ -32,6 +32,10 @@ static const struct cli_command commands[] = {
 	{ "log", cmd_log, "list the snapshots of the archive, a source or a story" },
 	{ "diff", cmd_diff, "word diff of two versions of a story, with changed figures" },
 	{ "show", cmd_show, "print a story as of a revision" },
+	{ "capture", cmd_capture, "write out the raw capture (WARC) behind a commit" },
+	{ "verify", cmd_verify, "check captures, stories, signatures and timestamps" },
+	{ "reextract", cmd_reextract, "apply today's extraction to the newest captures" },
+	{ "timestamp", cmd_timestamp, "get an RFC 3161 timestamp for a commit" },
 	{ "version", cmd_version, "print the version" },
 };
 

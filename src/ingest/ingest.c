@@ -464,7 +464,8 @@ static int ingest_locked(rl_ingest_result **out, rl_archive *archive, const char
 		in.snapshot_hash = rl_hash128_bytes(data, len);
 		in.have_snapshot_hash = 1;
 		in.from_raw = 1;
-		if (in.state->has_snapshot && rl_hash128_equal(in.state->snapshot, in.snapshot_hash)) {
+		if (!opts->reextract_of && in.state->has_snapshot &&
+		    rl_hash128_equal(in.state->snapshot, in.snapshot_hash)) {
 			in.result->same_snapshot = 1;
 			in.result->n_items = in.result->unchanged = in.state->n;
 			goto done;
@@ -486,7 +487,7 @@ static int ingest_locked(rl_ingest_result **out, rl_archive *archive, const char
 	/* Hooks run unlocked: a slow alert must not hold up the next writer. */
 	rl_archive_unlock(archive);
 	locked = 0;
-	if (in.result->committed && !opts->no_hooks)
+	if (in.result->committed && !opts->no_hooks && !opts->reextract_of)
 		error = ingest_run_hooks(&in);
 done:
 	if (locked)

@@ -3,6 +3,7 @@
  */
 #include "ingest_internal.h"
 #include "redline/buf.h"
+#include "redline/capture.h"
 #include "redline/error.h"
 #include "redline/timeutil.h"
 
@@ -28,6 +29,23 @@ static int render_index(rl_buf *out, const rl_item_list *items, const rl_state *
 	return error ? error : rl_buf_put(out, "", 0);
 }
 
+/* Capture:, and Reextract-Of: with the Extractor: used (docs/evidence.md). */
+static int render_evidence_trailers(rl_buf *msg, const struct ingest *in)
+{
+	const rl_ingest_opts *opts = &in->opts;
+	char extractor[96];
+	int error = 0;
+
+	for (size_t i = 0; i < opts->n_captures && error == 0; i++)
+		error = rl_buf_printf(msg, RL_CAPTURE_TRAILER "%s\n", opts->captures[i]->id);
+	if (error == 0 && opts->reextract_of) {
+		rl_capture_extractor_version(extractor, sizeof(extractor), in->config);
+		error = rl_buf_printf(msg, "Reextract-Of: %s\nExtractor: %s\n", opts->reextract_of,
+				      extractor);
+	}
+	return error;
+}
+
 static int render_message(rl_buf *msg, const struct ingest *in)
 {
 	const rl_ingest_result *r = in->result;
@@ -38,6 +56,8 @@ static int render_message(rl_buf *msg, const struct ingest *in)
 	if (url == NULL)
 		url = in->opts.origin;
 
+	if (in->opts.reextract_of && (error = rl_buf_puts(msg, "re-extraction of ")) < 0)
+		return error;
 	if ((error = rl_buf_printf(msg, "%s: %zu edited, %zu new, %zu gone from page", in->source,
 				   r->counts[RL_CHANGE_EDITED], r->counts[RL_CHANGE_NEW],
 				   r->counts[RL_CHANGE_GONE])) < 0)
@@ -67,7 +87,7 @@ static int render_message(rl_buf *msg, const struct ingest *in)
 	    (in->have_snapshot_hash &&
 	     (error = rl_buf_printf(msg, "Snapshot-XXH3: %s\n", hex)) < 0))
 		return error;
-	return 0;
+	return render_evidence_trailers(msg, in);
 }
 
 static int needs_gitattributes(rl_archive *archive, int *needed)
@@ -165,7 +185,7 @@ int ingest_commit(struct ingest *in)
 	}
 	if ((error = needs_gitattributes(in->archive, &with_attributes)) < 0)
 		goto done;
-	if ((updates = calloc(in->items.n + 2, sizeof(*updates))) == NULL) {
+	if ((updates = calloc(in->items.n + 2 + in->opts.n_captures, sizeof(*updates))) == NULL) {
 		error = rl_error_set(RL_ENOMEM, "out of memory");
 		goto done;
 	}
@@ -182,6 +202,10 @@ int ingest_commit(struct ingest *in)
 	}
 	snprintf(index_path, sizeof(index_path), "%s/INDEX", in->source);
 	updates[n++] = (rl_file_update){ index_path, index.ptr, index.len };
+	for (size_t i = 0; i < in->opts.n_captures; i++) {
+		const rl_capture *c = in->opts.captures[i];
+		updates[n++] = (rl_file_update){ c->path, c->bytes.ptr, c->bytes.len };
+	}
 	if (with_attributes) {
 		const char *attrs = rl_archive_gitattributes();
 		updates[n++] = (rl_file_update){ ".gitattributes", attrs, strlen(attrs) };

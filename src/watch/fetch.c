@@ -19,6 +19,7 @@
 #include "redline/fetch.h"
 #include "redline/buf.h"
 #include "redline/error.h"
+#include "fetch_raw_internal.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -50,6 +51,7 @@ typedef struct transfer {
 		max_redirects;
 	long long started_ms;   /* first progress call; 0 before */
 	struct fetch_net_info net; /* the proxy as shown in messages, its secret */
+	rl_fetch_raw *raw;      /* the request asked for a capture */
 } transfer;
 
 struct rl_fetcher {
@@ -468,6 +470,9 @@ static rl_fetch_response *make_response(transfer *t, CURLcode rc)
 		rl_buf_clear(&t->body);
 	r->body_len = t->body.len;
 	r->body = rl_buf_detach(&t->body);
+	fetch_raw_finish(t->raw, t->easy);
+	r->raw = t->raw;
+	t->raw = NULL;
 	if (r->body == NULL) {
 		r->body = calloc(1, 1);
 		r->body_len = 0;
@@ -492,6 +497,7 @@ void rl_fetch_response_free(rl_fetch_response *r)
 	free(r->charset);
 	free(r->etag);
 	free(r->last_modified);
+	rl_fetch_raw_free(r->raw);
 	free(r);
 }
 
@@ -546,6 +552,7 @@ static void transfer_free(transfer *t)
 	curl_slist_free_all(t->headers);
 	fetch_net_info_release(&t->net);
 	rl_buf_release(&t->body);
+	rl_fetch_raw_free(t->raw);
 	free(t->url);
 	free(t);
 }
@@ -687,7 +694,8 @@ int rl_fetcher_add(rl_fetcher *f, const rl_fetch_request *req, rl_fetch_cb cb, v
 		error = rl_error_set(RL_EFETCH, "cannot create a curl handle");
 		goto done;
 	}
-	if ((error = set_options(t, req, f->user_agent)) < 0)
+	if ((error = set_options(t, req, f->user_agent)) < 0 ||
+	    (req->capture && (error = fetch_raw_attach(&t->raw, t->easy, t->body.max)) < 0))
 		goto done;
 	if (curl_multi_add_handle(f->multi, t->easy) != CURLM_OK) {
 		error = rl_error_set(RL_EFETCH, "cannot queue '%s'", req->url);

@@ -12,6 +12,7 @@
 #include "redline/run.h"
 #include "redline/config.h"
 #include "redline/error.h"
+#include "redline/fetchlog.h"
 #include "redline/extract.h"
 #include "redline/fetch.h"
 #include "redline/normalise.h"
@@ -81,6 +82,8 @@ void run_fail(struct job *job, long status, long retry_after, const char *messag
 			    message);
 	job->finished = 1;
 	cy->summary.failed++;
+	if (job->cfg->url)
+		run_log_fetch(job, status, RL_RUN_FAILED, NULL);
 	run_emit(cy, job->cfg->name, RL_RUN_FAILED, job->cfg->url, status, message, NULL);
 }
 
@@ -107,6 +110,7 @@ void run_record_success(struct job *job, long status, rl_run_outcome outcome,
 	if (r && !r->same_snapshot)
 		fs->items = r->n_items;
 	job->finished = 1;
+	run_log_fetch(job, status, outcome, r);
 	if (outcome == RL_RUN_CHANGED)
 		cy->summary.changed++;
 	else
@@ -121,6 +125,14 @@ void run_succeed(struct job *job, long status, rl_run_outcome outcome, const rl_
 
 static void ingest_done(struct job *job, int error, const rl_ingest_result *result)
 {
+	struct cycle *cy = job->cycle;
+
+	if (job->capture && cy->capture_mode == RL_CAPTURE_ALL && !(result && result->committed)) {
+		if (rl_capture_append_local(cy->archive, job->capture, cy->now) < 0)
+			rl_error_clear(); /* evidence of a fetch that changed nothing: best effort */
+		else
+			cy->fetchlog_dirty = 1;
+	}
 	if (error < 0) {
 		run_fail(job, job->listing_status, 0, rl_error_last());
 		return;
@@ -139,6 +151,8 @@ void run_ingest_items(struct job *job)
 	struct cycle *cy = job->cycle;
 	rl_ingest_opts opts = { 0 };
 	rl_ingest_result *result = NULL;
+	const rl_capture **captures = NULL;
+	size_t n = 0;
 	int error;
 
 	opts.time = cy->now;
@@ -147,9 +161,20 @@ void run_ingest_items(struct job *job)
 	opts.force = cy->opts->force;
 	opts.config = job->cfg;
 	opts.snapshot_hash = &job->listing_hash;
+	/* The listing's capture and those of the articles merged into it. */
+	if ((captures = calloc(job->n_articles + 1, sizeof(*captures))) != NULL) {
+		if (job->capture)
+			captures[n++] = job->capture;
+		for (size_t i = 0; i < job->n_articles; i++)
+			if (job->articles[i].capture)
+				captures[n++] = job->articles[i].capture;
+	}
+	opts.captures = captures;
+	opts.n_captures = n;
 	error = rl_ingest_items(&result, cy->archive, job->cfg->name, &job->items, &opts);
 	ingest_done(job, error, result);
 	rl_ingest_result_free(result);
+	free(captures);
 }
 
 /* A source that does not follow: the body goes through the whole pipeline,
@@ -167,6 +192,8 @@ static void ingest_body(struct job *job, const rl_fetch_response *r)
 	opts.no_hooks = cy->opts->no_hooks;
 	opts.force = cy->opts->force;
 	opts.config = job->cfg;
+	opts.captures = (const rl_capture *const *)&job->capture;
+	opts.n_captures = job->capture ? 1 : 0;
 	error = rl_ingest(&result, cy->archive, job->cfg->name, r->body, r->body_len, &opts);
 	ingest_done(job, error, result);
 	rl_ingest_result_free(result);
@@ -213,6 +240,7 @@ static void on_listing(rl_fetch_response *r, void *userdata)
 	}
 	run_count_request(cy, job->cfg->name, r);
 	if (r->result != RL_FETCH_OK) {
+		run_capture_keep_local(job, r, 0);
 		run_fail(job, r->status, r->retry_after, r->message);
 		goto done;
 	}
@@ -224,12 +252,19 @@ static void on_listing(rl_fetch_response *r, void *userdata)
 	hash = rl_hash128_bytes(r->body, r->body_len);
 	if (r->not_modified || (job->fs->has_body_hash && rl_hash128_equal(job->fs->body_hash, hash))) {
 		/* Nothing new on the listing; followed stories may still be due. */
+		run_capture_keep_local(job, r, 1);
 		if (job->cfg->follow && run_follow_due(job) > 0)
 			goto done;
 		run_succeed(job, r->status, RL_RUN_NOT_MODIFIED, NULL);
 		goto done;
 	}
 	job->listing_hash = hash;
+	rl_capture_free(job->capture);
+	if (run_capture_build(&job->capture, job, r, 0) < 0) {
+		run_emit(cy, job->cfg->name, RL_RUN_FAILED, job->cfg->url, r->status,
+			 rl_error_last(), NULL);
+		job->capture = NULL;
+	}
 	free(job->listing_url);
 	if ((job->listing_url = strdup(r->effective_url ? r->effective_url : job->cfg->url)) == NULL) {
 		run_fail(job, r->status, 0, "out of memory");
@@ -262,6 +297,7 @@ static void job_free(struct job *job)
 	free(job->listing_url);
 	free(job->etag);
 	free(job->last_modified);
+	rl_capture_free(job->capture);
 	run_follow_free(job);
 }
 
@@ -304,7 +340,8 @@ int rl_run_cycle(rl_run_summary *out, rl_archive *archive, const rl_run_opts *op
 	cy.unconditional = opts->unconditional;
 	if ((error = rl_config_source_load_all(&configs, &n_configs, archive)) < 0 ||
 	    (error = rl_config_http_load(&cy.http, archive)) < 0 ||
-	    (error = default_user_agent(&cy.user_agent, archive)) < 0)
+	    (error = default_user_agent(&cy.user_agent, archive)) < 0 ||
+	    (error = rl_capture_mode_get(&cy.capture_mode, archive)) < 0)
 		goto done;
 	for (size_t i = 0; i < opts->n_names; i++) {
 		int known = 0;
@@ -365,6 +402,7 @@ int rl_run_cycle(rl_run_summary *out, rl_archive *archive, const rl_run_opts *op
 		cy.summary.sources++;
 		run_http_warn(job);
 		run_request_from_config(&req, job, job->cfg->url);
+		req.capture = cy.capture_mode != RL_CAPTURE_OFF;
 		if (!cy.unconditional) {
 			req.etag = job->fs->etag;
 			req.last_modified = job->fs->last_modified;
@@ -388,6 +426,8 @@ int rl_run_cycle(rl_run_summary *out, rl_archive *archive, const rl_run_opts *op
 		if (job->finished && (error = rl_schedule_save(job->fs, archive)) < 0)
 			goto done;
 	}
+	if (cy.fetchlog_dirty && rl_fetchlog_sync(archive) < 0)
+		rl_error_clear(); /* the archive is safe; only the log's last lines are at risk */
 done:
 	*out = cy.summary;
 	rl_fetcher_free(cy.fetcher);

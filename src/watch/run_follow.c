@@ -62,6 +62,11 @@ static void on_article(rl_fetch_response *r, void *userdata)
 		goto done;
 	run_count_request(cy, job->cfg->name, r);
 	f->last_checked = cy->now;
+	if (r->result == RL_FETCH_OK ? !r->not_modified : r->status == 404 || r->status == 410) {
+		/* What the story's new text (or its removal) rests on. */
+		if (run_capture_build(&a->capture, job, r, 0) < 0)
+			rl_error_clear();
+	}
 	if (r->result == RL_FETCH_HTTP_ERROR && (r->status == 404 || r->status == 410)) {
 		/* The story keeps its last text and gets a Status header. */
 		if ((a->status = removed_status(r->status, cy->now)) == NULL)
@@ -140,6 +145,7 @@ void run_follow_free(struct job *job)
 		free(a->status);
 		free(a->etag);
 		free(a->last_modified);
+		rl_capture_free(a->capture);
 	}
 	free(job->articles);
 	job->articles = NULL;
@@ -159,6 +165,7 @@ static int queue_article(struct job *job, size_t item, const char *id, rl_schedu
 	req.allow_file = 0; /* article links come from the page: never file:// */
 	req.etag = f->etag;
 	req.last_modified = f->last_modified;
+	req.capture = job->cycle->capture_mode != RL_CAPTURE_OFF;
 	if (rl_fetcher_add(job->cycle->fetcher, &req, on_article, a) < 0) {
 		rl_error_clear();
 		return 0;
@@ -273,6 +280,8 @@ static void commit_due_articles(struct job *job)
 		if (!a->changed)
 			continue;
 		opts.snapshot_hash = a->body ? &a->hash : NULL;
+		opts.captures = (const rl_capture *const *)&a->capture;
+		opts.n_captures = a->capture ? 1 : 0;
 		error = rl_ingest_story(&r, cy->archive, job->cfg->name, a->id, a->body, a->status,
 					&opts);
 		if (error == RL_ENOTFOUND) {

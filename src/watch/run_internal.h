@@ -4,6 +4,7 @@
 #ifndef REDLINE_RUN_INTERNAL_H
 #define REDLINE_RUN_INTERNAL_H
 
+#include "redline/capture.h"
 #include "redline/config.h"
 #include "redline/fetch.h"
 #include "redline/item.h"
@@ -26,6 +27,7 @@ struct article {
 	int fresh;            /* a new body was read: keep its validators */
 	int changed;          /* due-only mode: something to commit */
 	rl_hash128 hash;      /* XXH3-128 of the article page (Snapshot-XXH3) */
+	rl_capture *capture;  /* the article page as fetched (redline.capture) */
 };
 
 struct job {
@@ -45,6 +47,7 @@ struct job {
 	int due_only;         /* listing unchanged: only due articles are checked */
 	struct article *articles;
 	size_t n_articles;
+	rl_capture *capture;  /* the raw listing of this cycle, committed with it */
 };
 
 struct cycle {
@@ -58,6 +61,8 @@ struct cycle {
 	char *user_agent;
 	int unconditional;    /* opts->unconditional: no If-None-Match / If-Modified-Since */
 	rl_http_config http;  /* git's http.* of the archive, system and user */
+	rl_capture_mode capture_mode; /* redline.capture */
+	int fetchlog_dirty;   /* lines appended to the fetch log, not yet synced */
 };
 
 void run_emit(struct cycle *cy, const char *source, rl_run_outcome outcome, const char *url,
@@ -89,6 +94,16 @@ int run_follow_any_due(const struct job *job, int64_t now);
  *  entry: called once the story is in the archive. */
 void run_follow_keep(struct job *job, struct article *a);
 
+/** The capture of a listing response (a revisit when `revisit`); `*out` is
+ *  NULL when the response has nothing HTTP to keep (run_capture.c). */
+int run_capture_build(rl_capture **out, const struct job *job, const rl_fetch_response *r,
+		      int revisit);
+/** With redline.capture = all: keeps the capture of a fetch that made no
+ *  commit under <gitdir>/redline/warc/ (`c` NULL: built from `r`). */
+void run_capture_keep_local(struct job *job, const rl_fetch_response *r, int revisit);
+/** Appends the outcome of a source's fetch to its fetch log (fetchlog.h). */
+void run_log_fetch(struct job *job, long status, rl_run_outcome outcome,
+		   const rl_ingest_result *r);
 /** Frees the strings of the job's articles. */
 void run_follow_free(struct job *job);
 

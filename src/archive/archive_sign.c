@@ -1,0 +1,203 @@
+/*
+ * archive_sign.c - signed commits, configured as git users already do:
+ *
+ *   commit.gpgSign = true
+ *   gpg.format     = openpgp (default) | ssh
+ *   user.signingKey = <gpg key id>  |  <path of an SSH key, private or public>
+ *   gpg.program / gpg.ssh.program   (default gpg / ssh-keygen)
+ *
+ * The signature is made exactly as git makes it (`gpg -bsau KEY` or
+ * `ssh-keygen -Y sign -n git -f KEY` over the commit object's buffer) and
+ * stored in the commit's gpgsig header, so `git verify-commit` and
+ * `git log --show-signature` accept it without redline.  The commit buffer
+ * goes to the signer through a temporary file (so a large message cannot
+ * deadlock a pipe), the signature comes back on a pipe, bounded.
+ */
+#include "archive_internal.h"
+#include "redline/error.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define SIGNATURE_MAX (64 * 1024)
+
+typedef struct sign_config {
+	int enabled;
+	int ssh;
+	char *key;
+	char *program;
+} sign_config;
+
+static char *config_string(git_config *cfg, const char *name)
+{
+	git_buf b = GIT_BUF_INIT;
+	char *s = NULL;
+
+	if (git_config_get_string_buf(&b, cfg, name) == 0)
+		s = strdup(b.ptr);
+	git_buf_dispose(&b);
+	return s;
+}
+
+static void sign_config_clear(sign_config *c)
+{
+	free(c->key);
+	free(c->program);
+}
+
+static int load_sign_config(sign_config *out, rl_archive *a)
+{
+	git_config *cfg = NULL;
+	char *format = NULL;
+	int on = 0, error;
+
+	memset(out, 0, sizeof(*out));
+	if ((error = git_repository_config_snapshot(&cfg, a->repo)) < 0)
+		return rl_error_set_git(error, "cannot read the config of '%s'", a->path);
+	if (git_config_get_bool(&on, cfg, "commit.gpgsign") < 0 || !on)
+		goto done;
+	out->enabled = 1;
+	format = config_string(cfg, "gpg.format");
+	out->ssh = format && strcmp(format, "ssh") == 0;
+	if (format && !out->ssh && strcmp(format, "openpgp") != 0) {
+		error = rl_error_set(RL_EINVAL, "gpg.format is '%.40s': redline signs with openpgp "
+				     "or ssh", format);
+		goto done;
+	}
+	out->key = config_string(cfg, "user.signingkey");
+	out->program = config_string(cfg, out->ssh ? "gpg.ssh.program" : "gpg.program");
+	if (out->ssh && out->key == NULL)
+		error = rl_error_set(RL_EINVAL, "commit.gpgSign with gpg.format = ssh needs "
+				     "user.signingKey (the path of an SSH key)");
+done:
+	free(format);
+	git_config_free(cfg);
+	return error;
+}
+
+/* Runs argv with `in` on stdin; its stdout (bounded) into `out`. */
+static int run_signer(git_buf *out, char *const argv[], int in)
+{
+	char chunk[4096];
+	size_t len = 0;
+	char *buf = NULL;
+	int pipefd[2], status = 0, error = 0;
+	pid_t pid;
+
+	if (pipe2(pipefd, O_CLOEXEC) < 0)
+		return rl_error_set_errno(RL_EIO, "cannot start '%s'", argv[0]);
+	if ((pid = fork()) < 0) {
+		close(pipefd[0]);
+		close(pipefd[1]);
+		return rl_error_set_errno(RL_EIO, "cannot start '%s'", argv[0]);
+	}
+	if (pid == 0) {
+		int null = open("/dev/null", O_WRONLY);
+		dup2(in, 0);
+		dup2(pipefd[1], 1);
+		if (null >= 0)
+			dup2(null, 2);
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	close(pipefd[1]);
+	if ((buf = malloc(SIGNATURE_MAX + 1)) == NULL)
+		error = rl_error_set(RL_ENOMEM, "out of memory");
+	for (;;) {
+		ssize_t n = read(pipefd[0], chunk, sizeof(chunk));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		if (buf && len + (size_t)n <= SIGNATURE_MAX) {
+			memcpy(buf + len, chunk, (size_t)n);
+			len += (size_t)n;
+		} else if (!error) {
+			error = rl_error_set(RL_ETOOBIG, "'%s' wrote more than %d bytes", argv[0],
+					     SIGNATURE_MAX);
+		}
+	}
+	close(pipefd[0]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (!error && (!WIFEXITED(status) || WEXITSTATUS(status) != 0))
+		error = rl_error_set(RL_ERROR, "'%s' could not sign the commit (exit %d): check "
+				     "user.signingKey", argv[0],
+				     WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+	if (!error && len == 0)
+		error = rl_error_set(RL_ERROR, "'%s' gave no signature", argv[0]);
+	if (!error) {
+		buf[len] = '\0';
+		error = git_buf_set(out, buf, len) < 0 ? rl_error_set(RL_ENOMEM, "out of memory") : 0;
+	}
+	free(buf);
+	return error;
+}
+
+static int sign_buffer(git_buf *sig, const sign_config *c, const git_buf *content)
+{
+	char tmpl[] = "/tmp/redline-commit-XXXXXX";
+	int fd, error;
+
+	if ((fd = mkstemp(tmpl)) < 0)
+		return rl_error_set_errno(RL_EIO, "cannot make a temporary file to sign");
+	unlink(tmpl);
+	if (write(fd, content->ptr, content->size) != (ssize_t)content->size ||
+	    lseek(fd, 0, SEEK_SET) < 0) {
+		close(fd);
+		return rl_error_set_errno(RL_EIO, "cannot write the commit to sign");
+	}
+	if (c->ssh) {
+		char *argv[] = { c->program ? c->program : "ssh-keygen", "-Y", "sign", "-n", "git",
+				 "-f", c->key, NULL };
+		error = run_signer(sig, argv, fd);
+	} else if (c->key) {
+		char *argv[] = { c->program ? c->program : "gpg", "--status-fd=2", "-bsau", c->key,
+				 NULL };
+		error = run_signer(sig, argv, fd);
+	} else {
+		char *argv[] = { c->program ? c->program : "gpg", "--status-fd=2", "-bsa", NULL };
+		error = run_signer(sig, argv, fd);
+	}
+	close(fd);
+	return error;
+}
+
+int archive_commit_create(git_oid *out, rl_archive *a, const git_signature *sig,
+			  const char *message, const git_tree *tree, size_t n_parents,
+			  const git_commit **parents)
+{
+	sign_config c;
+	git_buf content = GIT_BUF_INIT, signature = GIT_BUF_INIT;
+	int error;
+
+	if ((error = load_sign_config(&c, a)) < 0)
+		goto done;
+	if (!c.enabled) {
+		if ((error = git_commit_create(out, a->repo, NULL, sig, sig, NULL, message, tree,
+					       n_parents, parents)) < 0)
+			error = rl_error_set_git(error, "cannot create the commit");
+		goto done;
+	}
+	if ((error = git_commit_create_buffer(&content, a->repo, sig, sig, NULL, message, tree,
+					      n_parents, parents)) < 0) {
+		error = rl_error_set_git(error, "cannot create the commit");
+		goto done;
+	}
+	if ((error = sign_buffer(&signature, &c, &content)) < 0)
+		goto done;
+	if ((error = git_commit_create_with_signature(out, a->repo, content.ptr, signature.ptr,
+						      NULL)) < 0)
+		error = rl_error_set_git(error, "cannot store the signed commit");
+done:
+	git_buf_dispose(&content);
+	git_buf_dispose(&signature);
+	sign_config_clear(&c);
+	return error;
+}

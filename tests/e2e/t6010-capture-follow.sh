@@ -1,0 +1,39 @@
+#!/bin/bash
+# Captures of a source that follows its article pages: the commit that adds
+# the stories holds the listing's capture and one per article page, each
+# named by a Capture trailer; an article edited later is one commit with
+# that article's capture; verify checks every capture's digests.
+. "$(dirname "$0")/lib.sh"
+A="$T/archive"
+start_server 60
+setpage() { curl -sf -X POST --data-binary "$2" "$B/admin/set?path=$1" >/dev/null || fail "cannot set $1"; }
+listing='<html><body><article><h2><a href="/a/1">Dam breaks</a></h2><p>Lead.</p></article><article><h2><a href="/a/2">Vote delayed</a></h2><p>Lead.</p></article></body></html>'
+article() { printf '<html><head><title>%s</title></head><body><article><h1>%s</h1><p>%s</p></article></body></html>' "$1" "$1" "$2"; }
+rl init "$A" >/dev/null
+git -C "$A" config redline.capture commits
+setpage /list "$listing"
+setpage /a/1 "$(article "Dam breaks" "The dam broke at noon. Nobody was hurt.")"
+setpage /a/2 "$(article "Vote delayed" "The vote was delayed by a week.")"
+rl -C "$A" add site "$B/list" --follow >/dev/null
+t0=$(date +%s)
+REDLINE_NOW=$t0 expect_status 0 rl -C "$A" run
+[ "$(git -C "$A" log -1 --format=%B | grep -c '^Capture:')" = 3 ] || fail "the listing and both articles are captured"
+expect_status 0 rl -C "$A" capture HEAD -o "$T/all.warc.gz"
+zcat "$T/all.warc.gz" | tr -d '\r' >"$T/all.txt"
+for p in /list /a/1 /a/2; do grep -q "^GET $p HTTP/1.1" "$T/all.txt" || fail "no request record for $p"; done
+ok "follow: the listing's and each article's exchange are in the commit"
+
+setpage /a/1 "$(article "Dam breaks" "The dam broke at noon. Two people were hurt.")"
+REDLINE_NOW=$((t0 + 1000)) expect_status 0 rl -C "$A" run
+git -C "$A" log -1 --format=%B >"$T/msg"
+assert_contains "$T/msg" "1 edited"
+[ "$(grep -c '^Capture:' "$T/msg")" = 1 ] || fail "the edited article's commit holds its capture"
+expect_status 0 rl -C "$A" capture HEAD
+zcat "$T/out" | grep -q "Two people were hurt" || fail "the capture holds the edited article"
+expect_status 0 rl -C "$A" verify
+assert_not_contains "$T/out" "FAILED"
+assert_contains "$T/out" "bodies come from followed articles"
+expect_status 0 rl -C "$A" reextract site
+assert_contains "$T/out" "site: skipped: it follows article pages"
+ok "an edited article: one commit with its capture; verify checks the digests; reextract skips it"
+done_testing

@@ -1,0 +1,221 @@
+/* WARC records and captures: round trips, digests checked against openssl
+ * and base32, hostile input refused with a clear error, capture ids that
+ * cannot become paths, and a chunked gzip response decoded back. */
+#include "testutil.h"
+#include "redline/capture.h"
+#include "redline/error.h"
+#include "redline/warc.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+static void test_digest_matches_openssl_and_base32(void **state)
+{
+	char d[RL_WARC_DIGEST_SIZE], *out = NULL;
+
+	rl_warc_digest(d, "redline", 7);
+	assert_int_equal(strncmp(d, "sha256:", 7), 0);
+	assert_int_equal(strlen(d), 7 + 56);
+	if (tu_sh(&out, "printf redline | openssl dgst -sha256 -binary | base32 -w0") == 0 && out[0]) {
+		assert_string_equal(d + 7, out);
+	}
+	free(out);
+}
+
+static void test_ids_are_uuid4(void **state)
+{
+	char a[RL_WARC_ID_SIZE], b[RL_WARC_ID_SIZE], path[RL_CAPTURE_PATH_SIZE];
+
+	assert_int_equal(rl_warc_new_id(a), 0);
+	assert_int_equal(rl_warc_new_id(b), 0);
+	assert_string_not_equal(a, b);
+	assert_int_equal(strlen(a), 47);
+	assert_int_equal(a[10 + 14], '4');
+	assert_int_equal(rl_capture_path(path, a), 0);
+	assert_int_equal(strncmp(path, ".captures/", 10), 0);
+	assert_non_null(strstr(path, ".warc.gz"));
+}
+
+static void test_capture_path_refuses_hostile_ids(void **state)
+{
+	char path[RL_CAPTURE_PATH_SIZE];
+	const char *bad[] = { "<urn:uuid:../../../../etc/passwd>", "urn:uuid:1", "", "<urn:uuid:>",
+			      "<urn:uuid:0123456789abcdef-0123-4567-89ab-cdef01234567/x>",
+			      "<urn:uuid:01234567-89ab-cdef-0123-456789abcdef>x" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++)
+		assert_int_equal(rl_capture_path(path, bad[i]), RL_EINVAL);
+	assert_int_equal(rl_capture_path(path, NULL), RL_EINVAL);
+}
+
+static void test_round_trip_and_check(void **state)
+{
+	rl_buf out = RL_BUF_INIT(1 << 20);
+	rl_warc_fields f = { 0 };
+	rl_warc_record r;
+	char id[RL_WARC_ID_SIZE];
+	const char *http = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello", *p;
+	size_t off = 0, plen;
+
+	assert_int_equal(rl_warc_new_id(id), 0);
+	f.type = "response";
+	f.record_id = id;
+	f.date = 1795856400;
+	f.target_uri = "http://127.0.0.1/x";
+	f.content_type = "application/http;msgtype=response";
+	f.http = 1;
+	assert_int_equal(rl_warc_append(&out, &f, http, strlen(http)), 0);
+	f.type = "resource";
+	f.http = 0;
+	f.content_type = "text/plain";
+	assert_int_equal(rl_warc_append(&out, &f, "plain", 5), 0);
+
+	assert_int_equal(rl_warc_read(&r, out.ptr, out.len, &off), 0);
+	assert_string_equal(r.type, "response");
+	assert_string_equal(r.record_id, id);
+	assert_string_equal(r.date, "2026-11-28T09:00:00Z");
+	assert_int_equal(r.block_len, strlen(http));
+	assert_int_equal(rl_warc_check(&r), 0);
+	assert_int_equal(rl_warc_payload(&p, &plen, &r), 0);
+	assert_int_equal(plen, 5);
+	assert_memory_equal(p, "hello", 5);
+	/* A changed byte: the block digest no longer holds. */
+	r.block[r.block_len - 1] = 'O';
+	assert_int_equal(rl_warc_check(&r), RL_EPARSE);
+	assert_non_null(strstr(rl_error_last(), "block digest"));
+	rl_warc_record_clear(&r);
+
+	assert_int_equal(rl_warc_read(&r, out.ptr, out.len, &off), 0);
+	assert_string_equal(r.type, "resource");
+	assert_int_equal(rl_warc_check(&r), 0);
+	rl_warc_record_clear(&r);
+	assert_int_equal(rl_warc_read(&r, out.ptr, out.len, &off), RL_ENOTFOUND);
+	rl_buf_release(&out);
+}
+
+static void test_header_injection_refused(void **state)
+{
+	rl_buf out = RL_BUF_INIT(1 << 20);
+	rl_warc_fields f = { 0 };
+	char id[RL_WARC_ID_SIZE];
+
+	assert_int_equal(rl_warc_new_id(id), 0);
+	f.type = "resource";
+	f.record_id = id;
+	f.target_uri = "http://x/\r\nWARC-Type: response";
+	assert_int_equal(rl_warc_append(&out, &f, "x", 1), RL_EINVAL);
+	rl_buf_release(&out);
+}
+
+static void gz(rl_buf *out, const char *plain, size_t len)
+{
+	uLongf n = compressBound((uLong)len) + 64;
+	z_stream z;
+	memset(&z, 0, sizeof(z));
+	assert_int_equal(rl_buf_grow(out, n), 0);
+	assert_int_equal(deflateInit2(&z, 6, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY), Z_OK);
+	z.next_in = (Bytef *)plain;
+	z.avail_in = (uInt)len;
+	z.next_out = (Bytef *)out->ptr + out->len;
+	z.avail_out = (uInt)n;
+	assert_int_equal(deflate(&z, Z_FINISH), Z_STREAM_END);
+	out->len += z.total_out;
+	deflateEnd(&z);
+}
+
+static void test_hostile_warc_data(void **state)
+{
+	rl_buf plain = RL_BUF_INIT(1 << 20), data = RL_BUF_INIT(1 << 20);
+	rl_warc_record r;
+	size_t off = 0;
+
+	/* Not gzip at all. */
+	assert_int_equal(rl_warc_read(&r, "garbage!", 8, &off), RL_EPARSE);
+	/* gzip of something that is not WARC. */
+	gz(&data, "HTTP/1.1 200 OK\r\n\r\n", 19);
+	off = 0;
+	assert_int_equal(rl_warc_read(&r, data.ptr, data.len, &off), RL_EPARSE);
+	/* A Content-Length that lies. */
+	rl_buf_clear(&data);
+	rl_buf_puts(&plain, "WARC/1.1\r\nWARC-Type: resource\r\nWARC-Record-ID: <urn:uuid:x>\r\n"
+			    "WARC-Date: 2026-01-01T00:00:00Z\r\nContent-Length: 999\r\n\r\nabc\r\n\r\n");
+	gz(&data, plain.ptr, plain.len);
+	off = 0;
+	assert_int_equal(rl_warc_read(&r, data.ptr, data.len, &off), RL_EPARSE);
+	assert_non_null(strstr(rl_error_last(), "Content-Length"));
+	/* A member cut short. */
+	off = 0;
+	assert_int_equal(rl_warc_read(&r, data.ptr, data.len / 2, &off), RL_EPARSE);
+	rl_buf_release(&plain);
+	rl_buf_release(&data);
+}
+
+static void test_chunked_gzip_response_decodes(void **state)
+{
+	rl_buf body = RL_BUF_INIT(1 << 20), chunked = RL_BUF_INIT(1 << 20), snap = RL_BUF_INIT(1 << 20);
+	const char *head = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n"
+			   "Content-Encoding: gzip\r\n\r\n";
+	const char *text = "<html><body><p>Storm hits coast.</p></body></html>";
+	rl_capture_http h = { 0 };
+	rl_capture_facts facts = { 0 };
+	rl_capture *c = NULL;
+	char *source = NULL, *extractor = NULL, *target = NULL;
+	size_t half;
+
+	gz(&body, text, strlen(text));
+	half = body.len / 2;
+	rl_buf_printf(&chunked, "%zx\r\n", half);
+	rl_buf_put(&chunked, body.ptr, half);
+	rl_buf_printf(&chunked, "\r\n%zx\r\n", body.len - half);
+	rl_buf_put(&chunked, body.ptr + half, body.len - half);
+	rl_buf_puts(&chunked, "\r\n0\r\n\r\n");
+	h.target_uri = "http://127.0.0.1/news";
+	h.time = 1795856400;
+	h.response_head = head;
+	h.response_head_len = strlen(head);
+	h.response_body = chunked.ptr;
+	h.response_body_len = chunked.len;
+	facts.source = "news";
+	facts.extractor = "redline/test rules/0";
+	facts.decoded_len = strlen(text);
+	assert_int_equal(rl_capture_new_http(&c, &h, &facts), 0);
+	assert_int_equal(rl_capture_snapshot(&snap, &source, &extractor, &target, c->bytes.ptr,
+					     c->bytes.len), 0);
+	assert_string_equal(snap.ptr, text);
+	assert_string_equal(source, "news");
+	assert_string_equal(extractor, "redline/test rules/0");
+	assert_string_equal(target, "http://127.0.0.1/news");
+	free(source);
+	free(extractor);
+	free(target);
+	rl_capture_free(c);
+	rl_buf_release(&body);
+	rl_buf_release(&chunked);
+	rl_buf_release(&snap);
+}
+
+static void test_capture_trailers(void **state)
+{
+	rl_strvec ids = RL_STRVEC_INIT;
+	assert_int_equal(rl_capture_ids(&ids, "x: 1 edited\n\nedited abc T\n\nSource-URL: u\n"
+					 "Capture: <urn:uuid:a>\nCapture: <urn:uuid:b>"), 0);
+	assert_int_equal(ids.n, 2);
+	assert_string_equal(ids.v[0], "<urn:uuid:a>");
+	assert_string_equal(ids.v[1], "<urn:uuid:b>");
+	rl_strvec_release(&ids);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_digest_matches_openssl_and_base32),
+		cmocka_unit_test(test_ids_are_uuid4),
+		cmocka_unit_test(test_capture_path_refuses_hostile_ids),
+		cmocka_unit_test(test_round_trip_and_check),
+		cmocka_unit_test(test_header_injection_refused),
+		cmocka_unit_test(test_hostile_warc_data),
+		cmocka_unit_test(test_chunked_gzip_response_decodes),
+		cmocka_unit_test(test_capture_trailers),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
