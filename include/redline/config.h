@@ -75,6 +75,8 @@ typedef struct rl_source_config {
 	int follow;           /* fetch each item's article page */
 	rl_strvec follow_hosts; /* hosts (and their subdomains) beyond the source's own
 	                           site whose article pages `follow` may fetch */
+	int keep_counters;    /* counters = keep: view/comment counts and ticker
+	                         stamps stay in the text (normalise.h rule 4b) */
 	int every_seconds;    /* interval for watch; default 600 */
 	int timeout_seconds;  /* default 30 */
 	char *user_agent;     /* NULL: the archive's default */

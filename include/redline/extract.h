@@ -34,6 +34,14 @@ typedef struct rl_extract_opts {
  *  <feed> -> atom, markup -> html, otherwise text. */
 rl_format rl_extract_sniff(const char *data, size_t len);
 
+/** Refuses what is not a page or a feed, before anything is extracted:
+ *  binary data (the magic numbers of gzip, zip, PDF, PNG, JPEG, GIF, WebP,
+ *  ELF and PE files, or control bytes past 2 %), and a snapshot whose
+ *  content contradicts `format` (HTML read as text or as a feed, a feed read
+ *  as text).  RL_EPARSE with "snapshot is not ...: it is ...";
+ *  RL_FORMAT_AUTO checks only for binary data.  rl_extract() calls it. */
+int rl_extract_refuse(const char *data, size_t len, rl_format format);
+
 /** Extracts the items of a snapshot (appending to `out`).  RL_FORMAT_AUTO sniffs.
  *  `opts` may be NULL.  Empty or blank input gives no items and returns 0.
  *  RL_ETOOBIG past RL_EXTRACT_MAX_INPUT or RL_ITEMS_MAX items; on any error

@@ -56,6 +56,8 @@ typedef struct rl_ingest_opts {
 	const rl_hash128 *snapshot_hash; /* for rl_ingest_items/_story: XXH3-128 of the
 	                                    bytes fetched (Snapshot-XXH3); NULL: none */
 	int force;               /* accept a snapshot the guard would refuse */
+	int allow_empty;         /* record a page whose main text came out empty
+	                            (otherwise refused: nothing is lost silently) */
 	int no_hooks;            /* do not run hooks */
 	int hook_timeout_ms;     /* 0: 30 s */
 	int lock_wait_ms;        /* 0: 10 s */
@@ -74,6 +76,9 @@ typedef struct rl_ingest_result {
 	size_t n_items;          /* stories on the page */
 	size_t counts[6];        /* per rl_change_kind */
 	size_t unchanged;
+	size_t n_empty;          /* whole-page stories whose body came out empty
+	                            (no main text found); recorded only with
+	                            allow_empty or force, else refused */
 	rl_change *changes;
 	size_t n_changes;
 	rl_hook_result hooks[2]; /* post-snapshot, post-commit */

@@ -18,6 +18,8 @@ typedef struct rl_item {
 	char *link;   /* link as found (absolute if a base was known); NULL when none */
 	char *title;  /* headline, one line; may be NULL for wire items */
 	char *body;   /* paragraphs separated by "\n", each paragraph one line */
+	int page;     /* the item is the whole page (an article page, or a page
+	                 without a list): a source of one page is one story */
 
 	/* From a caller that follows articles (run.c); zero otherwise. */
 	unsigned keep;  /* RL_ITEM_KEEP_*: take these parts from the story's last version */

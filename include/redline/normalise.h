@@ -10,6 +10,9 @@
  *      letter and its accent still leaves composed text)
  *   4. relative times removed ("2 uur geleden", "5 minutes ago", "vor 3 Stunden",
  *      "il y a 2 heures", "gisteren", "just now", "Bijgewerkt 5 minuten geleden", ...)
+ *   4b. counters ("1.947 Kommentare", "12 comments", "3 reacties", "1,2K views")
+ *      and live-ticker stamps ("Aktualisiert um 14:32 Uhr") removed, unless
+ *      the source keeps them (rl_normaliser_keep_counters)
  *   5. the source's own ignore patterns (PCRE2) removed
  *   6. whitespace collapsed within a line, lines trimmed, empty lines dropped
  * '\n' separates paragraphs and is kept; the result has no trailing '\n'.
@@ -32,6 +35,10 @@ int rl_normaliser_new(rl_normaliser **out, const char *const *ignore_patterns, s
 /** Frees a normaliser and its compiled rules; NULL is fine. */
 void rl_normaliser_free(rl_normaliser *normaliser);
 
+/** Keeps counters and ticker stamps (rule 4b) in the text: for a source
+ *  whose counts are the news.  Call before the normaliser is shared. */
+void rl_normaliser_keep_counters(rl_normaliser *normaliser, bool keep);
+
 /** Applies every rule to `len` bytes of `in`; `*out` is the caller's (free()). */
 int rl_normalise_text(char **out, const rl_normaliser *normaliser, const char *in, size_t len);
 
@@ -42,6 +49,10 @@ int rl_normalise_unicode(char **out, const char *in, size_t len);
  *  run rule 6 (or rl_normalise_unicode) afterwards. */
 int rl_normalise_strip_relative_times(char **out, const rl_normaliser *normaliser, const char *in);
 
+/** Rule 4b alone, on already valid UTF-8 (nothing when the normaliser
+ *  keeps counters).  Removed text leaves a space. */
+int rl_normalise_strip_counters(char **out, const rl_normaliser *normaliser, const char *in);
+
 /** Rule 5 alone, on already valid UTF-8: every match of every ignore pattern
  *  becomes a space. */
 int rl_normalise_strip_ignored(char **out, const rl_normaliser *normaliser, const char *in);
@@ -49,5 +60,9 @@ int rl_normalise_strip_ignored(char **out, const rl_normaliser *normaliser, cons
 /** The built-in relative-time rules (PCRE2 source, compiled UTF, UCP,
  *  caseless and multi-line), in the order they are applied.  Static. */
 const char *const *rl_normalise_reltime_rules(size_t *n);
+
+/** The built-in counter and ticker-stamp rules (counters.c), compiled like
+ *  the relative-time rules, in the order they are applied.  Static. */
+const char *const *rl_normalise_counter_rules(size_t *n);
 
 #endif

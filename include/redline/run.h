@@ -59,6 +59,8 @@ typedef struct rl_run_opts {
 	long max_concurrent_streams; /* 0: 10 HTTP/2 streams on a connection */
 	const rl_run_env *env;      /* NULL: nothing from the environment */
 	int no_hooks;
+	int force;                  /* accept what the mass-removal guard would refuse
+	                             * (with names: release those sources) */
 	int unconditional;          /* full GETs: no If-None-Match / If-Modified-Since
 	                             * (for benchmarks of unchanged pages) */
 	rl_run_event_cb on_event;

@@ -216,6 +216,12 @@ static int apply_entry(rl_source_config *c, const char *key, const char *value)
 	if (strcmp(key, "timeout") == 0)
 		return rl_config_parse_interval(&c->timeout_seconds, value) < 0
 			? bad_value(c->name, key, value, "want an interval such as 30s or 2m") : 0;
+	if (strcmp(key, "counters") == 0) {
+		if (strcmp(value, "keep") != 0 && strcmp(value, "strip") != 0)
+			return bad_value(c->name, key, value, "want keep or strip");
+		c->keep_counters = strcmp(value, "keep") == 0;
+		return 0;
+	}
 	if (strcmp(key, "follow") == 0) {
 		if ((error = git_config_parse_bool(&b, value)) < 0)
 			return bad_value(c->name, key, value, "want true or false");
@@ -559,6 +565,7 @@ int rl_config_source_save(rl_archive *archive, const rl_source_config *c)
 	    (rc = set_string(local, c->name, "every", every)) < 0 ||
 	    (rc = set_string(local, c->name, "timeout", timeout)) < 0 ||
 	    (rc = set_string(local, c->name, "user-agent", c->user_agent)) < 0 ||
+	    (rc = set_string(local, c->name, "counters", c->keep_counters ? "keep" : NULL)) < 0 ||
 	    (rc = config_http_save(local, c->name, &c->http)) < 0)
 		goto done;
 	key_of(full, sizeof(full), c->name, "follow");

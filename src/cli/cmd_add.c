@@ -17,7 +17,7 @@ static const char add_usage[] =
 	"redline add NAME URL [--format F] [--every INTERVAL] [--timeout INTERVAL] [--follow]\n"
 	"           [--select-item XPATH] [--select-title XPATH] [--select-link XPATH]\n"
 	"           [--select-body XPATH] [--ignore REGEX]... [--header 'Name: value']...\n"
-	"           [--follow-host HOST]... [--user-agent UA]";
+	"           [--follow-host HOST]... [--user-agent UA] [--keep-counters]";
 
 static int replace(char **field, const char *value)
 {
@@ -44,6 +44,7 @@ int cmd_add(int argc, char **argv, const struct cli *cli)
 		{ "header", required_argument, NULL, 'H' },
 		{ "follow-host", required_argument, NULL, 'O' },
 		{ "user-agent", required_argument, NULL, 'A' },
+		{ "keep-counters", no_argument, NULL, 'K' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -71,6 +72,7 @@ int cmd_add(int argc, char **argv, const struct cli *cli)
 		case 'H': error = rl_strvec_push(&cfg->headers, optarg); break;
 		case 'O': error = rl_strvec_push(&cfg->follow_hosts, optarg); break;
 		case 'A': error = replace(&cfg->user_agent, optarg); break;
+		case 'K': cfg->keep_counters = 1; break;
 		case 'h':
 			printf("usage: %s\n\nAdds (or changes) a source the archive watches; its settings are\n"
 			       "kept in the archive's git config as [source \"NAME\"].\n", add_usage);

@@ -19,7 +19,7 @@
 
 static const char usage[] =
 	"redline ingest SOURCE FILE... [--format auto|text|html|rss|atom] [--at TIME]... "
-	"[--url URL] [--force] [--no-hooks] [--hook-timeout T] [--wait SECONDS]";
+	"[--url URL] [--force] [--allow-empty] [--no-hooks] [--hook-timeout T] [--wait SECONDS]";
 
 static void print_help(void)
 {
@@ -31,6 +31,8 @@ static void print_help(void)
 	       "               default: now\n"
 	       "  --url URL    the page's URL (Source-URL trailer, resolves relative links)\n"
 	       "  --force      accept a snapshot with no stories, or that drops most at once\n"
+	       "  --allow-empty  record a page whose main text came out empty (otherwise\n"
+	       "               refused, exit 1)\n"
 	       "  --no-hooks   do not run the archive's hooks\n"
 	       "  --hook-timeout T  time limit of each hook (10s, 1m; default: the archive's\n"
 	       "               redline.hook-timeout, else 30s)\n"
@@ -53,6 +55,7 @@ static int parse_options(struct ingest_args *args, int argc, char **argv)
 		{ "at", required_argument, NULL, 't' },
 		{ "url", required_argument, NULL, 'u' },
 		{ "force", no_argument, NULL, 'F' },
+		{ "allow-empty", no_argument, NULL, 'E' },
 		{ "no-hooks", no_argument, NULL, 'N' },
 		{ "wait", required_argument, NULL, 'w' },
 		{ "hook-timeout", required_argument, NULL, 'k' },
@@ -74,6 +77,7 @@ static int parse_options(struct ingest_args *args, int argc, char **argv)
 			break;
 		case 'u': opts->source_url = optarg; break;
 		case 'F': opts->force = 1; break;
+		case 'E': opts->allow_empty = 1; break;
 		case 'N': opts->no_hooks = 1; break;
 		case 'k':
 			seconds = 0;
@@ -131,6 +135,10 @@ static int ingest_file(int *committed, rl_archive *archive, const char *source,
 		cli_print_hook_results(result);
 		if (result->warning[0])
 			cli_warn("%s", result->warning);
+		if (result->n_empty)
+			cli_warn("'%s': %zu stor%s recorded with an empty body: no main text "
+				 "found in the page", file, result->n_empty,
+				 result->n_empty == 1 ? "y" : "ies");
 	}
 	opts->origin = NULL;
 	rl_ingest_result_free(result);

@@ -44,9 +44,10 @@ static int run_exit_status(const rl_run_summary *s)
 
 int cmd_run(int argc, char **argv, const struct cli *cli)
 {
-	static const char usage[] = "redline run [NAME...] [--no-hooks]";
+	static const char usage[] = "redline run [NAME...] [--no-hooks] [--force NAME...]";
 	static const struct option options[] = {
 		{ "no-hooks", no_argument, NULL, 'N' },
+		{ "force", no_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -61,9 +62,13 @@ int cmd_run(int argc, char **argv, const struct cli *cli)
 	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
 		if (c == 'N') {
 			opts.no_hooks = 1;
+		} else if (c == 'F') {
+			opts.force = 1;
 		} else if (c == 'h') {
 			printf("usage: %s\n\nOne cycle: fetches every due source (or the named ones, due or\n"
 			       "not) concurrently, commits what changed, records failures, exits.\n"
+			       "--force NAME... accepts what the mass-removal guard refused for those\n"
+			       "sources (`redline status` says why a source is held).\n"
 			       "Exit status: 0 all fine, 3 some sources failed, 4 every one failed,\n"
 			       "1 the cycle could not run.\n", usage);
 			return CLI_OK;
@@ -72,6 +77,8 @@ int cmd_run(int argc, char **argv, const struct cli *cli)
 		}
 	}
 	n = parse_names(&names, argc, argv);
+	if (opts.force && n == 0)
+		return cli_usage_error(usage, "--force needs the NAME of each source to release");
 	if ((status = cli_open_archive(&archive, cli)) != CLI_OK)
 		return status;
 	opts.names = names;

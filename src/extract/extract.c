@@ -144,12 +144,86 @@ rl_format rl_extract_sniff(const char *data, size_t len)
 	return RL_FORMAT_TEXT;
 }
 
+/* Magic numbers of files that are never a page or a feed. */
+static const char *binary_kind(const unsigned char *u, size_t n)
+{
+	static const struct { const char *magic; size_t len; const char *kind; } magic[] = {
+		{ "\x1f\x8b", 2, "gzip-compressed data" },
+		{ "PK\x03\x04", 4, "a zip archive" },
+		{ "PK\x05\x06", 4, "a zip archive" },
+		{ "%PDF-", 5, "a PDF document" },
+		{ "\x89PNG\r\n\x1a\n", 8, "a PNG image" },
+		{ "\xff\xd8\xff", 3, "a JPEG image" },
+		{ "GIF87a", 6, "a GIF image" },
+		{ "GIF89a", 6, "a GIF image" },
+		{ "\x7f" "ELF", 4, "an ELF executable" },
+		{ "MZ", 2, "a Windows executable" },
+		{ "BZh", 3, "bzip2-compressed data" },
+		{ "\xfd" "7zXZ\x00", 6, "xz-compressed data" },
+		{ "\x28\xb5\x2f\xfd", 4, "zstd-compressed data" },
+		{ "7z\xbc\xaf\x27\x1c", 6, "a 7-zip archive" },
+	};
+	size_t controls = 0, sample = n < SNIFF_WINDOW ? n : SNIFF_WINDOW;
+
+	for (size_t i = 0; i < sizeof(magic) / sizeof(magic[0]); i++)
+		if (n >= magic[i].len && memcmp(u, magic[i].magic, magic[i].len) == 0)
+			return magic[i].kind;
+	if (n >= 12 && memcmp(u, "RIFF", 4) == 0 && memcmp(u + 8, "WEBP", 4) == 0)
+		return "a WebP image";
+	/* UTF-16/32 text is NUL-heavy by nature: its BOM says so, or, without
+	 * one, the regular pattern of its NULs (rl_charset_detect_wide). */
+	if (n >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) || (u[0] == 0xFE && u[1] == 0xFF)))
+		return NULL;
+	if (rl_charset_detect_wide((const char *)u, n) != NULL)
+		return NULL;
+	for (size_t i = 0; i < sample; i++)
+		controls += u[i] < 0x20 && u[i] != '\t' && u[i] != '\n' && u[i] != '\r' &&
+			    u[i] != '\f' && u[i] != 0x1b;
+	/* text has next to none; random bytes have one in nine */
+	if (sample > 0 && controls * 50 > sample)
+		return "binary data";
+	return NULL;
+}
+
+static const char *format_title(rl_format f)
+{
+	switch (f) {
+	case RL_FORMAT_TEXT: return "text";
+	case RL_FORMAT_HTML: return "HTML";
+	case RL_FORMAT_RSS: return "an RSS feed";
+	case RL_FORMAT_ATOM: return "an Atom feed";
+	default: return "a page";
+	}
+}
+
+int rl_extract_refuse(const char *data, size_t len, rl_format format)
+{
+	const char *kind = data ? binary_kind((const unsigned char *)data, len) : NULL;
+	rl_format seen;
+
+	if (kind)
+		return rl_error_set(RL_EPARSE, "snapshot is not a page or a feed: it is %s", kind);
+	if (format == RL_FORMAT_AUTO || data == NULL || len == 0)
+		return 0;
+	seen = rl_extract_sniff(data, len);
+	/* HTML read as text or as a feed, a feed read as text: the user named
+	 * the wrong format, and the result would be markup or nothing.  (The
+	 * HTML reader copes with anything, feeds included.) */
+	if (seen == RL_FORMAT_HTML && format != RL_FORMAT_HTML)
+		return rl_error_set(RL_EPARSE, "snapshot is not %s: it is HTML (use --format html)",
+				    format_title(format));
+	if ((seen == RL_FORMAT_RSS || seen == RL_FORMAT_ATOM) && format == RL_FORMAT_TEXT)
+		return rl_error_set(RL_EPARSE, "snapshot is not %s: it is %s (use --format %s)",
+				    format_title(format), format_title(seen), rl_format_name(seen));
+	return 0;
+}
+
 int rl_extract(rl_item_list *out, const char *data, size_t len, rl_format format,
 	       const rl_extract_opts *opts)
 {
 	int error;
 
-	if ((error = rl_extract_check_size(len)) < 0)
+	if ((error = rl_extract_check_size(len)) < 0 || (error = rl_extract_refuse(data, len, format)) < 0)
 		return error;
 	if (format == RL_FORMAT_AUTO)
 		format = rl_extract_sniff(data, len);

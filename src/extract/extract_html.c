@@ -11,9 +11,10 @@
  */
 #include "redline/extract.h"
 #include "redline/error.h"
-#include "xml_internal.h"
+#include "article_internal.h"
 
 #include <libxml/xpathInternals.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -85,7 +86,7 @@ static int first_link(char **out, const xmlNode *root, const char *base)
 	*out = NULL;
 	while (cur) {
 		int noise = cur->type == XML_ELEMENT_NODE && rl_xml_is_noise(cur);
-		if (!noise && rl_xml_is(cur, "a")) {
+		if (!noise && rl_xml_is(cur, "a") && !rl_xml_in_boilerplate(cur, root)) {
 			char *href;
 			if ((error = rl_xml_attr(&href, cur, "href")) < 0)
 				return error;
@@ -266,7 +267,7 @@ static int from_articles(page *pg, int *found)
 	*found = 0;
 	while (cur && error == 0) {
 		int noise = cur->type == XML_ELEMENT_NODE && rl_xml_is_noise(cur);
-		if (!noise && is_outer_article(cur)) {
+		if (!noise && is_outer_article(cur) && !rl_xml_in_boilerplate(cur, NULL)) {
 			const xmlNode *tnode = find_first(cur, is_early_heading);
 			*found = 1;
 			if (tnode && (error = rl_xml_line(&title, tnode)) == 0)
@@ -312,14 +313,14 @@ static int from_headlines(page *pg, int *found)
 	*found = 0;
 	for (const xmlNode *h = root->children; h && count < 2; ) {
 		int noise = h->type == XML_ELEMENT_NODE && rl_xml_is_noise(h);
-		count += !noise && is_linked_heading(h);
+		count += !noise && is_linked_heading(h) && !rl_xml_in_boilerplate(h, NULL);
 		h = rl_xml_next_in(h, root, !noise);
 	}
 	if (count < 2)
 		return 0;
 	while (cur && error == 0) {
 		int noise = cur->type == XML_ELEMENT_NODE && rl_xml_is_noise(cur);
-		if (!noise && is_linked_heading(cur)) {
+		if (!noise && is_linked_heading(cur) && !rl_xml_in_boilerplate(cur, NULL)) {
 			*found = 1;
 			if ((error = rl_xml_line(&title, cur)) == 0)
 				error = first_link(&link, cur, pg->base);
@@ -344,40 +345,27 @@ static int from_headlines(page *pg, int *found)
 	return error;
 }
 
-static int is_title(const xmlNode *n)
-{
-	return rl_xml_is(n, "title");
-}
-
-static int is_h1(const xmlNode *n)
-{
-	return rl_xml_is(n, "h1");
-}
-
-/* The page as one item: <title> (or the first <h1>) and the body's text. */
-static int from_page(page *pg)
+/* The page as one item: its declared title and link, and the text of its
+ * body without page headers, navigation, share bars and hidden blocks. */
+static int from_page(page *pg, const rl_page_meta *meta)
 {
 	rl_buf body = RL_BUF_INIT(RL_EXTRACT_MAX_INPUT);
-	const xmlNode *root = xmlDocGetRootElement(pg->doc), *t = NULL, *head;
+	const xmlNode *root = xmlDocGetRootElement(pg->doc);
 	char *title = NULL, *link = NULL;
 	int error = 0;
 
 	if (root == NULL)
 		return 0;
-	for (head = root->children; head && !rl_xml_is(head, "head"); head = head->next)
-		;
-	if (head)
-		t = find_first(head, is_title);
-	if (t == NULL)
-		t = find_first(root, is_h1);
-	if (t && (error = rl_xml_line(&title, t)) < 0)
+	if ((error = rl_page_meta_title(&title, meta, 1)) < 0 ||
+	    (error = rl_page_meta_link(&link, meta, pg->base)) < 0)
 		goto done;
-	if (pg->base && (link = rl_strdup(pg->base)) == NULL) {
+	if (link == NULL && pg->base && (link = rl_strdup(pg->base)) == NULL) {
 		error = RL_ENOMEM;
 		goto done;
 	}
-	if ((error = rl_xml_paras(&body, root, NULL, NULL)) == 0)
-		error = add_item(pg, &title, &link, &body);
+	if ((error = rl_xml_paras(&body, root, rl_xml_skip_region, NULL)) == 0 &&
+	    (error = add_item(pg, &title, &link, &body)) == 0 && pg->out->n > 0)
+		pg->out->v[pg->out->n - 1].page = 1;
 done:
 	free(title);
 	free(link);
@@ -389,30 +377,61 @@ done:
  * (lists included) matters than a story with boilerplate around it. */
 #define ARTICLE_MIN_BODY 400
 
-static int from_article_page(page *pg, const char *data, size_t len, const rl_extract_opts *opts,
-			     int *found)
+/* The page as one article (metadata and main block); *found 0 when its
+ * body is too short to be one, and the list is left as it was. */
+static int from_article_page(page *pg, const rl_page_meta *meta, const rl_main_block *block,
+			     size_t min_body, int *found)
 {
 	rl_item article;
-	rl_extract_opts ao = *opts;
 	rl_item *it;
 	int error;
 
-	memset(&article, 0, sizeof(article));
 	*found = 0;
-	ao.base_url = pg->base;
-	if ((error = rl_extract_article(&article, data, len, &ao)) < 0 || article.body == NULL ||
-	    strlen(article.body) < ARTICLE_MIN_BODY)
+	if ((error = rl_article_from_doc(&article, pg->doc, meta, block, pg->base)) < 0)
+		return error;
+	if (article.body == NULL || strlen(article.body) < min_body)
 		goto done;
 	if ((error = rl_item_list_add(&it, pg->out)) < 0)
 		goto done;
 	*it = article;
+	it->page = 1;
 	memset(&article, 0, sizeof(article));
-	if (it->link == NULL && pg->base && (it->link = rl_strdup(pg->base)) == NULL)
-		error = RL_ENOMEM;
 	*found = 1;
 done:
 	rl_item_clear(&article);
 	return error;
+}
+
+/* Whether the page, by its structure alone, tells one story: a main block
+ * of several real paragraphs holding most of the page's text, with no
+ * more than one linked headline or <article> in it. */
+static int one_dominant_block(const rl_main_block *b, size_t articles_in_block)
+{
+	size_t own = b->text - b->link_text;
+	if (getenv("RL_DEBUG"))
+		fprintf(stderr, "block n %zu text %zu link %zu page %zu paras %zu heads %zu arts %zu\n", b->n, b->text, b->link_text, b->page_text, b->paragraphs, b->headlines, articles_in_block);
+
+	return b->n > 0 && (b->headlines < 2 || b->paragraphs >= 4 * b->headlines) &&
+	       articles_in_block < 2 && b->paragraphs >= 3 &&
+	       own >= ARTICLE_MIN_BODY && own * 10 >= b->page_text * 4 &&
+	       b->link_text * 3 < b->text;
+}
+
+static size_t outer_articles_in(const rl_main_block *b)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < b->n; i++) {
+		const xmlNode *root = b->nodes[i];
+		for (const xmlNode *c = root; c; c = rl_xml_next_in(c, root, 1))
+			if (is_outer_article(c)) {
+				n++;
+				c = rl_xml_next_in(c, root, 0);
+				if (c == NULL)
+					break;
+			}
+	}
+	return n;
 }
 
 static int is_base(const xmlNode *n)
@@ -428,6 +447,8 @@ int rl_extract_html(rl_item_list *out, const char *data, size_t len, const rl_ex
 	size_t n0 = out->n;
 	char *base_href = NULL, *base = NULL;
 	const xmlNode *b;
+	rl_page_meta meta = { 0 };
+	rl_main_block block = { 0 };
 	int error, found = 0;
 
 	if (opts == NULL)
@@ -455,32 +476,50 @@ int rl_extract_html(rl_item_list *out, const char *data, size_t len, const rl_ex
 		error = from_selectors(&pg, &s);
 		goto done;
 	}
+	if ((error = rl_page_meta_read(&meta, pg.doc)) < 0 ||
+	    (error = rl_main_block_find(&block, pg.doc)) < 0)
+		goto done;
+	/* One story by declaration (og:type article, a JSON-LD Article) or by
+	 * structure: the page is an article page, whatever teasers, reader
+	 * comments or related links stand around the story. */
+	if (rl_page_meta_is_article(&meta) && !meta.ld_listing) {
+		if ((error = from_article_page(&pg, &meta, &block, 1, &found)) < 0 || found)
+			goto done;
+	}
+	if (one_dominant_block(&block, outer_articles_in(&block))) {
+		if ((error = from_article_page(&pg, &meta, &block, 1, &found)) < 0 || found)
+			goto done;
+	}
 	if ((error = from_articles(&pg, &found)) < 0)
 		goto done;
 	if (found && out->n - n0 == 1) {
-		/* One <article> on the page: an article page, not a list.  The
-		 * article extractor knows its canonical link and its real title. */
+		/* One <article> on the page: an article page, not a list. */
 		rl_extract_rollback(out, n0);
-		if ((error = from_article_page(&pg, data, len, opts, &found)) < 0 || found)
+		if ((error = from_article_page(&pg, &meta, &block, ARTICLE_MIN_BODY, &found)) < 0 ||
+		    found)
 			goto done;
 		error = from_articles(&pg, &found);
 		goto done;
 	}
 	if (found)
 		goto done;
+	if ((error = rl_extract_cards(out, pg.doc, pg.base, &found)) < 0 || found)
+		goto done;
 	if ((error = from_headlines(&pg, &found)) < 0 || found)
 		goto done;
 	/* No list of stories: a single article page.  Its main text, without
-	 * navigation, ads and related links; the whole page only when the
-	 * article extractor finds no body. */
-	if ((error = from_article_page(&pg, data, len, opts, &found)) < 0 || found)
+	 * navigation, ads and related links; the whole page only when no main
+	 * block is found. */
+	if ((error = from_article_page(&pg, &meta, &block, ARTICLE_MIN_BODY, &found)) < 0 || found)
 		goto done;
-	error = from_page(&pg);
+	error = from_page(&pg, &meta);
 done:
 	if (error < 0)
 		rl_extract_rollback(out, n0);
 	free(base_href);
 	free(base);
+	rl_main_block_clear(&block);
+	rl_page_meta_clear(&meta);
 	xmlFreeDoc(pg.doc);
 	sel_free(&s);
 	return error;

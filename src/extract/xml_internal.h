@@ -68,6 +68,9 @@ int rl_xml_is(const xmlNode *node, const char *name);
 /** A copy of attribute `name` (NULL when absent); *out NULL or malloc'd. */
 int rl_xml_attr(char **out, const xmlNode *node, const char *name);
 
+/** Whether attribute `name` equals `value` (ASCII case-insensitive). */
+int rl_xml_attr_is(const xmlNode *node, const char *name, const char *value);
+
 /** Makes `href` absolute against `base` (may be NULL).  javascript:,
  *  mailto:, data: and bare "#..." links give NULL. */
 int rl_xml_resolve(char **out, const char *href, const char *base);

@@ -160,7 +160,7 @@ int rl_xml_is_noise(const xmlNode *node)
 {
 	static const char *const noise[] = {
 		"script", "style", "noscript", "template", "nav", "footer", "aside",
-		"form", "iframe", "svg", "object", "embed", "canvas", "select",
+		"iframe", "svg", "object", "embed", "canvas", "select",
 		"button", "textarea", "head", "math", NULL,
 	};
 	return name_in(node, noise);
@@ -272,6 +272,15 @@ int rl_xml_attr(char **out, const xmlNode *node, const char *name)
 	*out = rl_strdup((const char *)v);
 	xmlFree(v);
 	return *out ? 0 : RL_ENOMEM;
+}
+
+int rl_xml_attr_is(const xmlNode *node, const char *name, const char *value)
+{
+	xmlChar *v = xmlGetProp(node, (const xmlChar *)name);
+	int eq = v && strcasecmp((const char *)v, value) == 0;
+
+	xmlFree(v);
+	return eq;
 }
 
 int rl_xml_resolve(char **out, const char *href, const char *base)
@@ -412,6 +421,14 @@ int rl_xml_check_size(const char *data, size_t len)
 	return 0;
 }
 
+static int has_non_ascii(const char *data, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)data[i] >= 0x80)
+			return 1;
+	return 0;
+}
+
 int rl_xml_html_parse(htmlDocPtr *out, const char *data, size_t len, const char *charset)
 {
 	rl_buf clean = RL_BUF_INIT(RL_EXTRACT_MAX_INPUT * 3);
@@ -443,6 +460,12 @@ int rl_xml_html_parse(htmlDocPtr *out, const char *data, size_t len, const char 
 	} else if ((enc = rl_charset_detect_wide(data, len)) != NULL) {
 		wide = 1; /* UTF-16/32 without a BOM: libxml2 would read it as bytes */
 	}
+	/* A page that is valid UTF-8 with non-ASCII text is UTF-8, whatever its
+	 * <meta> says (pages saved or re-served as UTF-8 keep their old
+	 * "gb2312" or "iso-8859-1" meta; real GB2312 or Latin-1 text is almost
+	 * never valid UTF-8). */
+	if (enc == NULL && has_non_ascii(data, len) && rl_charset_is_utf8(data, len))
+		enc = "UTF-8";
 	if (!wide) {
 		if ((error = replace_nuls(&clean, data, len)) < 0)
 			goto done;

@@ -331,6 +331,9 @@ int rl_ingest_extract(rl_item_list *items, const rl_source_config *cfg, const ch
 				    RL_EXTRACT_MAX_INPUT);
 	if (format == RL_FORMAT_AUTO)
 		format = cfg->format;
+	/* before any charset conversion, which would hide binary data */
+	if ((error = rl_extract_refuse(data, len, format)) < 0)
+		return error;
 	if (format == RL_FORMAT_AUTO)
 		format = rl_extract_sniff(data, len);
 	xo.base_url = opts->source_url ? opts->source_url : cfg->url;
@@ -358,8 +361,10 @@ static int prepare_items(struct ingest *in)
 	int error;
 
 	if ((error = rl_normaliser_new(&normaliser, (const char *const *)in->config->ignore.v,
-				       in->config->ignore.n)) == 0)
+				       in->config->ignore.n)) == 0) {
+		rl_normaliser_keep_counters(normaliser, in->config->keep_counters);
 		error = rl_snapshot_prepare(&in->items, normaliser, base);
+	}
 	rl_normaliser_free(normaliser);
 	return error;
 }
@@ -367,6 +372,15 @@ static int prepare_items(struct ingest *in)
 static int guard(struct ingest *in)
 {
 	size_t gone = in->result->counts[RL_CHANGE_GONE];
+
+	/* A page from which no main text came is a failure to report, never a
+	 * quiet success (it may be a consent wall, a script-built page, or an
+	 * extractor bug). */
+	if (in->result->n_empty && !in->opts.allow_empty && !in->opts.force)
+		return rl_error_set(RL_EGUARD,
+				    "no main text found in the page of '%s' (its story has an empty "
+				    "body); nothing was written (use --allow-empty to record it)",
+				    in->source);
 
 	if (in->items.n == 0 && !in->opts.force)
 		return rl_error_set(RL_EGUARD,
@@ -502,6 +516,9 @@ static int ingest_locked(rl_ingest_result **out, rl_archive *archive, const char
 	    (error = classify(&in)) < 0)
 		goto done;
 	in.result->n_items = in.items.n;
+	for (size_t i = 0; i < in.items.n; i++)
+		in.result->n_empty += in.items.v[i].page &&
+				      (in.items.v[i].body == NULL || in.items.v[i].body[0] == '\0');
 	if ((error = guard(&in)) < 0)
 		goto done;
 	error = ingest_commit(&in);

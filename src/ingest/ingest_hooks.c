@@ -46,6 +46,8 @@ static char *build_payload(const struct ingest *in, const char *commit_hex, cons
 	json_object_set_new(root, "commit", json_string(commit_hex));
 	json_object_set_new(root, "parent", string_or_null(parent_hex));
 	json_object_set_new(root, "time", json_string(when));
+	/* stories recorded with an empty body (--allow-empty): no main text found */
+	json_object_set_new(root, "empty_bodies", json_integer((json_int_t)in->result->n_empty));
 	for (int k = RL_CHANGE_EDITED; k <= RL_CHANGE_REMOVED; k++)
 		json_object_set_new(counts, rl_change_kind_name((rl_change_kind)k),
 				    json_integer((json_int_t)r->counts[k]));

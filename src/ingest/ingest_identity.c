@@ -7,6 +7,8 @@
  * what is left, with the recent stories without a key that are off the page
  * (a wire item that dropped off and came back); what is still left is new,
  * with an id from source, first-seen time and title that no other story has.
+ * A snapshot that is one whole page, of a source that had one story, is
+ * that story whatever its key.
  */
 #include "ingest_internal.h"
 #include "redline/buf.h"
@@ -216,6 +218,13 @@ int ingest_assign_ids(struct ingest *in)
 		free(match);
 		free(back);
 		return rl_error_set(RL_ENOMEM, "out of memory");
+	}
+	/* A source of one page (an article page) is one story, even when the
+	 * page moved to another canonical URL or has none. */
+	if (in->items.n == 1 && in->items.v[0].page && in->items.v[0].id == NULL &&
+	    in->state->n == 1 && (in->items.v[0].id = rl_strdup(in->state->items[0].id)) == NULL) {
+		error = RL_ENOMEM;
+		goto done;
 	}
 	if ((error = match_unkeyed(in, match)) < 0 || (error = match_returning(in, match, back)) < 0)
 		goto done;

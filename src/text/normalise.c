@@ -4,7 +4,8 @@
  * The rules of normalise.h run as passes over the whole text, each one
  * producing a new bounded buffer (RL_NORMALISE_MAX): repair (charset.c),
  * fold invisible characters and spaces, NFC (utf8proc), strip relative
- * times (rules in reltime.c), strip the source's ignore patterns, tidy
+ * times (rules in reltime.c), strip counters and ticker stamps (counters.c,
+ * unless the source keeps them), strip the source's ignore patterns, tidy
  * whitespace.  Invariant between passes: valid UTF-8 without NUL.
  *
  * A normaliser is immutable after rl_normaliser_new(): match data is made
@@ -31,6 +32,9 @@
 struct rl_normaliser {
 	pcre2_code **reltime;     /* the built-in rules: shared, never freed here */
 	size_t n_reltime;
+	pcre2_code **counters;    /* built-in too; used unless switched off */
+	size_t n_counters;
+	bool keep_counters;
 	pcre2_code **ignore;
 	size_t n_ignore;
 	pcre2_match_context *mctx;
@@ -71,6 +75,8 @@ static int compile(pcre2_code **out, const char *pattern, uint32_t options, cons
 static pthread_once_t builtin_once = PTHREAD_ONCE_INIT;
 static pcre2_code **builtin_rules;
 static size_t builtin_count;
+static pcre2_code **counter_rules;
+static size_t counter_count;
 static int builtin_error;
 static char builtin_message[512];
 
@@ -78,8 +84,10 @@ static void compile_builtin(void)
 {
 	const uint32_t options = PCRE2_UTF | PCRE2_UCP | PCRE2_MULTILINE | PCRE2_CASELESS;
 	const char *const *rules = rl_normalise_reltime_rules(&builtin_count);
+	const char *const *counters = rl_normalise_counter_rules(&counter_count);
 
-	if ((builtin_rules = calloc(builtin_count, sizeof(*builtin_rules))) == NULL) {
+	if ((builtin_rules = calloc(builtin_count, sizeof(*builtin_rules))) == NULL ||
+	    (counter_rules = calloc(counter_count, sizeof(*counter_rules))) == NULL) {
 		builtin_error = rl_error_set(RL_ENOMEM, "out of memory");
 		return;
 	}
@@ -90,6 +98,18 @@ static void compile_builtin(void)
 			return;
 		}
 	}
+	for (size_t i = 0; i < counter_count; i++) {
+		if ((builtin_error = compile(&counter_rules[i], counters[i], options,
+					     "counter rule")) < 0) {
+			snprintf(builtin_message, sizeof(builtin_message), "%s", rl_error_last());
+			return;
+		}
+	}
+}
+
+void rl_normaliser_keep_counters(rl_normaliser *nz, bool keep)
+{
+	nz->keep_counters = keep;
 }
 
 int rl_normaliser_new(rl_normaliser **out, const char *const *ignore_patterns, size_t n)
@@ -110,6 +130,8 @@ int rl_normaliser_new(rl_normaliser **out, const char *const *ignore_patterns, s
 	}
 	nz->reltime = builtin_rules;
 	nz->n_reltime = builtin_count;
+	nz->counters = counter_rules;
+	nz->n_counters = counter_count;
 	pcre2_set_match_limit(nz->mctx, MATCH_LIMIT);
 	pcre2_set_depth_limit(nz->mctx, DEPTH_LIMIT);
 	for (; nz->n_ignore < n; nz->n_ignore++) {
@@ -200,6 +222,12 @@ done:
 int rl_normalise_strip_relative_times(char **out, const rl_normaliser *nz, const char *in)
 {
 	return strip_all(out, nz, nz->reltime, nz->n_reltime, in, "relative-time rule");
+}
+
+int rl_normalise_strip_counters(char **out, const rl_normaliser *nz, const char *in)
+{
+	return strip_all(out, nz, nz->counters, nz->keep_counters ? 0 : nz->n_counters, in,
+			 "counter rule");
 }
 
 int rl_normalise_strip_ignored(char **out, const rl_normaliser *nz, const char *in)
@@ -372,18 +400,20 @@ done:
 int rl_normalise_text(char **out, const rl_normaliser *nz, const char *in, size_t len)
 {
 	rl_buf a = RL_BUF_INIT(RL_NORMALISE_MAX), b = RL_BUF_INIT(RL_NORMALISE_MAX);
-	char *noreltime = NULL, *noignored = NULL;
+	char *noreltime = NULL, *nocounters = NULL, *noignored = NULL;
 	int error;
 
 	*out = NULL;
 	if ((error = unicode_passes(&a, in, len)) < 0 ||
 	    (error = rl_normalise_strip_relative_times(&noreltime, nz, a.ptr)) < 0 ||
-	    (error = rl_normalise_strip_ignored(&noignored, nz, noreltime)) < 0 ||
+	    (error = rl_normalise_strip_counters(&nocounters, nz, noreltime)) < 0 ||
+	    (error = rl_normalise_strip_ignored(&noignored, nz, nocounters)) < 0 ||
 	    (error = tidy(&b, noignored, strlen(noignored))) < 0)
 		goto done;
 	*out = rl_buf_detach(&b);
 done:
 	free(noreltime);
+	free(nocounters);
 	free(noignored);
 	rl_buf_release(&a);
 	rl_buf_release(&b);

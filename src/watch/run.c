@@ -175,6 +175,7 @@ void run_ingest_items(struct job *job)
 	opts.time = cy->now;
 	opts.source_url = job->listing_url;
 	opts.no_hooks = cy->opts->no_hooks;
+	opts.force = cy->opts->force;
 	opts.config = job->cfg;
 	opts.snapshot_hash = &job->listing_hash;
 	/* The listing's capture and those of the articles merged into it. */
@@ -206,6 +207,7 @@ static void ingest_body(struct job *job, const rl_fetch_response *r)
 	opts.source_url = job->listing_url;
 	opts.charset = r->charset;
 	opts.no_hooks = cy->opts->no_hooks;
+	opts.force = cy->opts->force;
 	opts.config = job->cfg;
 	opts.captures = (const rl_capture *const *)&job->capture;
 	opts.n_captures = job->capture ? 1 : 0;

@@ -37,7 +37,8 @@ import json, re, sys
 p = json.load(open(sys.argv[1], encoding="utf-8"))
 arc, head = sys.argv[2], sys.argv[3]
 files = dict(l.split() for l in open(sys.argv[4]))
-assert set(p) == {"version","source","source_url","archive","commit","parent","time","counts","items"}, sorted(p)
+assert set(p) == {"version","source","source_url","archive","commit","parent","time","counts","items","empty_bodies"}, sorted(p)
+assert p["empty_bodies"] == 0, p["empty_bodies"]
 assert p["version"] == 1 and p["source"] == "anp", p
 assert p["archive"] == arc, (p["archive"], arc)
 assert p["commit"] == head and p["parent"] is None, p

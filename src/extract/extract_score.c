@@ -1,0 +1,545 @@
+/*
+ * extract_score.c - which block of a page is its main text.
+ *
+ * Every paragraph-like unit of text (a <p>, <pre>, <td>, <li>, <blockquote>,
+ * or the loose text of any other element: <br>-separated text, a <form>'s
+ * content) of 25+ characters scores 1 + its commas + one point per 100
+ * characters (at most 3), and gives that score to its parent, half of it to
+ * the grandparent and a third, a sixth ... to the ancestors above (as
+ * Readability does).  A container starts from its tag (div +5, lists -3,
+ * headings -5) and its class/id (+25 for article-body, story, content,
+ * entry, post; -25 for comments, related, share, promo ...), and its score
+ * is multiplied by 1 - its link density at the end.  The best container
+ * wins; its siblings join when they score at least a fifth of it or are
+ * plain paragraphs with few links.  Subtrees whose class/id names
+ * boilerplate, hidden ones and noise elements count for nothing; if that
+ * leaves almost nothing, the page is scored again without the class rule
+ * (pages whose <body> says "has-sidebar").
+ *
+ * Per-node figures live in one array indexed through node->_private, which
+ * is ours: the document was parsed for this call alone.
+ */
+#include "article_internal.h"
+#include "redline/error.h"
+#include "redline/extract.h"
+
+#include <ctype.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define UNIT_MIN 25
+#define PARA_LONG 80
+
+typedef struct stat {
+	const xmlNode *node;
+	double score;
+	size_t text, link;     /* characters in the subtree, and inside links */
+	size_t paragraphs;     /* long units in the subtree */
+	size_t headlines;      /* linked headings in the subtree */
+	unsigned char scored;  /* received a paragraph's score */
+	unsigned char excluded;
+} stat;
+
+typedef struct scorer {
+	stat *v;
+	size_t n;
+	int use_class;
+} scorer;
+
+/* ---- class and id hints ---- */
+
+static int token_has(const char *tok, const char *const *words)
+{
+	for (const char *const *w = words; *w; w++)
+		if (strstr(tok, *w))
+			return 1;
+	return 0;
+}
+
+/* A class token such as "has-comments" or "no-sidebar" states a layout, not a role. */
+static int is_state_token(const char *tok)
+{
+	static const char *const pre[] = { "has-", "has_", "no-", "no_", "with-", "without-",
+					   "show-", "hide-", "is-", "enable-", "disable-", NULL };
+	for (const char *const *p = pre; *p; p++)
+		if (strncmp(tok, *p, strlen(*p)) == 0)
+			return 1;
+	return 0;
+}
+
+static const char *const negative[] = {
+	"comment", "related", "share", "sharing", "social", "newsletter", "promo", "sponsor",
+	"recommend", "subscribe", "cookie", "consent", "gdpr", "breadcrumb", "outbrain",
+	"taboola", "popup", "modal", "advert", "sidebar", "trending", "mostread", "most-read",
+	"most_read", "popular", "footer", "masthead", "navbar", "navigation", "menu", "paywall",
+	"signup", "sign-up", "widget", "byline", "caption", "credit", "disqus",
+	"reaction", "rating", "pagination", "pager", "skip", "banner", "toolbar", "tooltip",
+	"meistgelesen", "lees-ook", "leesook", "a-lire", "weitere", NULL,
+};
+static const char *const negative_whole[] = { "ad", "ads", "nav", "tags", "tag", "meta",
+					      "share", "print", "author", "date", "hidden", NULL };
+static const char *const positive[] = {
+	"article-body", "articlebody", "article_body", "article-content", "story", "content",
+	"entry", "post", "main", "text", "body", "article", "hentry", "blog", NULL,
+};
+
+/* +1 content, -1 boilerplate, 0 neither, for one class or id string. */
+static int name_weight(const char *s)
+{
+	char tok[96];
+	int pos = 0, neg = 0;
+
+	while (s && *s) {
+		size_t n = 0;
+		while (*s && isspace((unsigned char)*s))
+			s++;
+		while (*s && !isspace((unsigned char)*s)) {
+			if (n + 1 < sizeof(tok))
+				tok[n++] = (char)tolower((unsigned char)*s);
+			s++;
+		}
+		tok[n] = '\0';
+		if (n == 0 || is_state_token(tok))
+			continue;
+		int whole = 0;
+		for (const char *const *w = negative_whole; *w; w++)
+			whole |= strcmp(tok, *w) == 0;
+		if (whole || token_has(tok, negative))
+			neg = 1;
+		else if (token_has(tok, positive))
+			pos = 1;
+	}
+	return neg ? -1 : pos;
+}
+
+int rl_xml_boilerplate_name(const char *s)
+{
+	return name_weight(s) < 0;
+}
+
+static int class_weight(const xmlNode *n)
+{
+	int w = 0;
+
+	for (int i = 0; i < 2; i++) {
+		xmlChar *v = xmlGetProp(n, (const xmlChar *)(i ? "id" : "class"));
+		if (v)
+			w += name_weight((const char *)v);
+		xmlFree(v);
+	}
+	return w;
+}
+
+static int is_hidden(const xmlNode *n)
+{
+	xmlChar *style;
+	int hidden = 0;
+
+	if (xmlHasProp(n, (const xmlChar *)"hidden") || rl_xml_attr_is(n, "aria-hidden", "true"))
+		return 1;
+	if ((style = xmlGetProp(n, (const xmlChar *)"style")) != NULL) {
+		char *s = (char *)style, *w = s;
+		for (char *r = s; *r; r++) /* "display: none" -> "display:none" */
+			if (!isspace((unsigned char)*r))
+				*w++ = (char)tolower((unsigned char)*r);
+		*w = '\0';
+		hidden = strstr(s, "display:none") || strstr(s, "visibility:hidden");
+		xmlFree(style);
+	}
+	return hidden;
+}
+
+int rl_xml_is_boilerplate(const xmlNode *n, void *ctx)
+{
+	static const char *const names[] = { "header", "figure", "figcaption", "h1", "menu",
+					     "dialog", "caption", "label", "input", "time", NULL };
+	(void)ctx;
+	for (const char *const *name = names; *name; name++)
+		if (rl_xml_is(n, *name))
+			return 1;
+	if (is_hidden(n) || rl_xml_attr_is(n, "role", "navigation") ||
+	    rl_xml_attr_is(n, "role", "complementary") || rl_xml_attr_is(n, "role", "contentinfo") ||
+	    rl_xml_attr_is(n, "role", "banner"))
+		return 1;
+	if (rl_xml_is(n, "body") || rl_xml_is(n, "html") || rl_xml_is(n, "main"))
+		return 0;
+	return class_weight(n) < 0;
+}
+
+/* A region that holds no story: a page header or banner, navigation, a
+ * complementary block, hidden, or named as boilerplate. */
+static int is_region_boilerplate(const xmlNode *n)
+{
+	if (n->type != XML_ELEMENT_NODE || rl_xml_is(n, "body") || rl_xml_is(n, "html") ||
+	    rl_xml_is(n, "main"))
+		return 0;
+	if (rl_xml_is_noise(n) || rl_xml_is(n, "header") || is_hidden(n) ||
+	    rl_xml_attr_is(n, "role", "navigation") || rl_xml_attr_is(n, "role", "complementary") ||
+	    rl_xml_attr_is(n, "role", "contentinfo") || rl_xml_attr_is(n, "role", "banner"))
+		return 1;
+	return class_weight(n) < 0;
+}
+
+int rl_xml_skip_region(const xmlNode *n, void *ctx)
+{
+	(void)ctx;
+	return is_region_boilerplate(n);
+}
+
+int rl_xml_in_boilerplate(const xmlNode *n, const xmlNode *stop)
+{
+	for (; n && n != stop && n->type == XML_ELEMENT_NODE; n = n->parent)
+		if (is_region_boilerplate(n))
+			return 1;
+	return 0;
+}
+
+/* ---- per-node figures ---- */
+
+static stat *st(const scorer *s, const xmlNode *n)
+{
+	uintptr_t i = (uintptr_t)n->_private;
+	return i ? &s->v[i - 1] : NULL;
+}
+
+static int index_nodes(scorer *s, const xmlNode *root)
+{
+	size_t count = 0;
+
+	for (const xmlNode *c = root; c; c = rl_xml_next_in(c, root, 1))
+		count += c->type == XML_ELEMENT_NODE;
+	if ((s->v = calloc(count ? count : 1, sizeof(*s->v))) == NULL)
+		return rl_error_set(RL_ENOMEM, "out of memory");
+	for (const xmlNode *c = root; c; c = rl_xml_next_in(c, root, 1))
+		if (c->type == XML_ELEMENT_NODE) {
+			s->v[s->n].node = c;
+			((xmlNode *)c)->_private = (void *)(uintptr_t)++s->n;
+		}
+	return 0;
+}
+
+static void unindex_nodes(scorer *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		((xmlNode *)s->v[i].node)->_private = NULL;
+	free(s->v);
+	s->v = NULL;
+	s->n = 0;
+}
+
+static int excluded_here(const scorer *s, const xmlNode *n)
+{
+	if (rl_xml_is_noise(n) || is_hidden(n))
+		return 1;
+	if (rl_xml_is(n, "header") || rl_xml_is(n, "figure") || rl_xml_attr_is(n, "role", "navigation") ||
+	    rl_xml_attr_is(n, "role", "complementary") || rl_xml_attr_is(n, "role", "contentinfo"))
+		return 1;
+	if (!s->use_class || rl_xml_is(n, "body") || rl_xml_is(n, "html") || rl_xml_is(n, "main"))
+		return 0;
+	return class_weight(n) < 0;
+}
+
+static int is_heading(const xmlNode *n)
+{
+	return rl_xml_is(n, "h2") || rl_xml_is(n, "h3") || rl_xml_is(n, "h4");
+}
+
+/* A headline link: a heading most of whose text is a link ("History[edit]"
+ * is a section heading, not a teaser's headline). */
+static int is_linked_heading(const xmlNode *n)
+{
+	size_t all = 0, linked = 0;
+
+	for (const xmlNode *c = n->children; c; c = rl_xml_next_in(c, n, 1)) {
+		if (c->type != XML_TEXT_NODE || c->content == NULL)
+			continue;
+		size_t len = 0;
+		int in_link = 0;
+		for (const unsigned char *p = c->content; *p; p++)
+			len += !isspace(*p);
+		for (const xmlNode *a = c->parent; a && a != n->parent; a = a->parent)
+			in_link |= rl_xml_is(a, "a") && xmlHasProp(a, (const xmlChar *)"href");
+		all += len;
+		linked += in_link ? len : 0;
+	}
+	return linked > 0 && linked * 2 >= all;
+}
+
+/* Marks excluded subtrees and counts text, link text and linked headings
+ * into every ancestor. */
+static void count_text(scorer *s, const xmlNode *root)
+{
+	const xmlNode *cur = root;
+
+	while (cur) {
+		int descend = 1;
+		if (cur->type == XML_ELEMENT_NODE) {
+			stat *x = st(s, cur);
+			if (x && cur != root && excluded_here(s, cur)) {
+				x->excluded = 1;
+				descend = 0;
+			} else if (is_heading(cur) && is_linked_heading(cur)) {
+				for (const xmlNode *a = cur; a && a->type == XML_ELEMENT_NODE; a = a->parent)
+					if ((x = st(s, a)) != NULL)
+						x->headlines++;
+			}
+		} else if (cur->type == XML_TEXT_NODE && cur->content) {
+			size_t len = 0, in_link = 0;
+			for (const unsigned char *p = cur->content; *p; p++)
+				len += !isspace(*p) && (*p & 0xC0) != 0x80;
+			for (const xmlNode *a = cur->parent; a && a->type == XML_ELEMENT_NODE; a = a->parent)
+				if (rl_xml_is(a, "a")) {
+					in_link = 1;
+					break;
+				}
+			for (const xmlNode *a = cur->parent; a && a->type == XML_ELEMENT_NODE; a = a->parent) {
+				stat *x = st(s, a);
+				if (x) {
+					x->text += len;
+					x->link += in_link ? len : 0;
+				}
+			}
+		}
+		cur = rl_xml_next_in(cur, root, descend);
+	}
+}
+
+static int is_unit_tag(const xmlNode *n)
+{
+	return rl_xml_is(n, "p") || rl_xml_is(n, "pre") || rl_xml_is(n, "blockquote") ||
+	       rl_xml_is(n, "li") || rl_xml_is(n, "td") || rl_xml_is(n, "dd");
+}
+
+static int is_inline(const xmlNode *n)
+{
+	static const char *const tags[] = { "a", "b", "i", "u", "em", "strong", "span", "font",
+					    "small", "big", "sub", "sup", "abbr", "cite", "q", "mark",
+					    "code", "s", "strike", "del", "ins", "tt", "br", "wbr",
+					    "time", "var", "kbd", "samp", "dfn", "bdi", "bdo", NULL };
+	for (const char *const *t = tags; *t; t++)
+		if (rl_xml_is(n, *t))
+			return 1;
+	return 0;
+}
+
+/* Whether a unit tag holds blocks of its own (a <td> with <p>s in it):
+ * then its children are the units. */
+static int has_unit_inside(const xmlNode *n)
+{
+	for (const xmlNode *c = n->children; c; c = rl_xml_next_in(c, n, 1))
+		if (c->type == XML_ELEMENT_NODE && c != n &&
+		    (is_unit_tag(c) || rl_xml_is(c, "div") || rl_xml_is(c, "table")))
+			return 1;
+	return 0;
+}
+
+/* Characters and commas of the text a unit shows: all of it for a unit
+ * tag, the loose (direct and inline) text for any other element. */
+static void unit_text(const scorer *s, const xmlNode *n, int loose, size_t *chars, size_t *commas)
+{
+	const xmlNode *cur = n->children;
+
+	*chars = *commas = 0;
+	while (cur) {
+		int descend = 0;
+		if (cur->type == XML_TEXT_NODE && cur->content) {
+			for (const unsigned char *p = cur->content; *p; p++) {
+				*chars += !isspace(*p) && (*p & 0xC0) != 0x80;
+				*commas += *p == ',';
+			}
+		} else if (cur->type == XML_ELEMENT_NODE) {
+			stat *x = st(s, cur);
+			descend = !(x && x->excluded) && (!loose || is_inline(cur));
+		}
+		cur = rl_xml_next_in(cur, n, descend);
+	}
+}
+
+static double tag_weight(const xmlNode *n)
+{
+	if (rl_xml_is(n, "div") || rl_xml_is(n, "article") || rl_xml_is(n, "section"))
+		return 5;
+	if (rl_xml_is(n, "pre") || rl_xml_is(n, "td") || rl_xml_is(n, "blockquote"))
+		return 3;
+	if (rl_xml_is(n, "address") || rl_xml_is(n, "ol") || rl_xml_is(n, "ul") ||
+	    rl_xml_is(n, "dl") || rl_xml_is(n, "dd") || rl_xml_is(n, "dt") || rl_xml_is(n, "li"))
+		return -3;
+	if (rl_xml_is(n, "h1") || rl_xml_is(n, "h2") || rl_xml_is(n, "h3") ||
+	    rl_xml_is(n, "h4") || rl_xml_is(n, "h5") || rl_xml_is(n, "h6") || rl_xml_is(n, "th"))
+		return -5;
+	return 0;
+}
+
+static void give(scorer *s, const xmlNode *to, double score, int level)
+{
+	stat *x = st(s, to);
+
+	if (x == NULL || x->excluded)
+		return;
+	if (!x->scored) {
+		x->scored = 1;
+		x->score = tag_weight(to) + (s->use_class ? 25.0 * class_weight(to) : 0);
+	}
+	x->score += level == 0 ? score : level == 1 ? score / 2 : score / (level * 3);
+}
+
+static void score_units(scorer *s, const xmlNode *root)
+{
+	const xmlNode *cur = root;
+
+	while (cur) {
+		int descend = 1;
+		if (cur->type == XML_ELEMENT_NODE) {
+			stat *x = st(s, cur);
+			int tag = is_unit_tag(cur) && !has_unit_inside(cur);
+			size_t chars, commas;
+			if (x == NULL || x->excluded) {
+				cur = rl_xml_next_in(cur, root, 0);
+				continue;
+			}
+			unit_text(s, cur, !tag, &chars, &commas);
+			if (chars >= UNIT_MIN) {
+				double sc = 1.0 + (double)commas + (chars / 100 < 3 ? chars / 100 : 3);
+				/* a unit tag scores its container; loose text its own element */
+				const xmlNode *to = tag ? cur->parent : cur;
+				for (int level = 0; to && to->type == XML_ELEMENT_NODE && level < 5;
+				     to = to->parent, level++)
+					give(s, to, sc, level);
+				if (chars >= PARA_LONG)
+					for (const xmlNode *a = cur; a && a->type == XML_ELEMENT_NODE; a = a->parent)
+						if ((x = st(s, a)) != NULL)
+							x->paragraphs++;
+			}
+			descend = !tag;
+		}
+		cur = rl_xml_next_in(cur, root, descend);
+	}
+}
+
+static double link_density(const stat *x)
+{
+	return x->text ? (double)x->link / (double)x->text : 0;
+}
+
+static stat *best(scorer *s)
+{
+	stat *top = NULL;
+
+	for (size_t i = 0; i < s->n; i++) {
+		stat *x = &s->v[i];
+		if (!x->scored || x->excluded)
+			continue;
+		x->score *= 1.0 - link_density(x);
+		if (top == NULL || x->score > top->score)
+			top = x;
+	}
+	return top;
+}
+
+static int add_node(rl_main_block *b, const xmlNode *n)
+{
+	const xmlNode **nv = realloc(b->nodes, (b->n + 1) * sizeof(*nv));
+
+	if (nv == NULL)
+		return rl_error_set(RL_ENOMEM, "out of memory");
+	b->nodes = nv;
+	b->nodes[b->n++] = n;
+	return 0;
+}
+
+/* The winner and the siblings that belong with it, in page order. */
+static int join_siblings(rl_main_block *b, scorer *s, const stat *top)
+{
+	double threshold = top->score * 0.2 > 10 ? top->score * 0.2 : 10;
+	const xmlNode *parent = top->node->parent;
+	int error;
+
+	if (parent == NULL || parent->type != XML_ELEMENT_NODE)
+		return add_node(b, top->node);
+	for (const xmlNode *c = parent->children; c; c = c->next) {
+		const stat *x = c->type == XML_ELEMENT_NODE ? st(s, c) : NULL;
+		int join = c == top->node;
+		if (x == NULL || x->excluded)
+			continue;
+		if (!join && x->scored && x->score >= threshold)
+			join = 1;
+		if (!join && rl_xml_is(c, "p") && x->text >= PARA_LONG && link_density(x) < 0.25)
+			join = 1;
+		if (join && (error = add_node(b, c)) < 0)
+			return error;
+	}
+	return 0;
+}
+
+static int run(rl_main_block *out, scorer *s, const xmlNode *body)
+{
+	const stat *top, *root;
+	int error;
+
+	for (size_t i = 0; i < s->n; i++) {
+		stat *x = &s->v[i];
+		x->score = 0;
+		x->text = x->link = x->paragraphs = x->headlines = 0;
+		x->scored = x->excluded = 0;
+	}
+	count_text(s, body);
+	score_units(s, body);
+	if ((top = best(s)) == NULL)
+		return 0;
+	if (getenv("RL_DEBUG")) {
+		xmlChar *c = xmlGetProp(top->node, (const xmlChar *)"class");
+		fprintf(stderr, "top %s.%s score %.1f text %zu link %zu\n", top->node->name, c ? (char *)c : "", top->score, top->text, top->link);
+		xmlFree(c);
+	}
+	if ((error = join_siblings(out, s, top)) < 0)
+		return error;
+	root = st(s, body);
+	out->page_text = root ? root->text : 0;
+	for (size_t i = 0; i < out->n; i++) {
+		const stat *x = st(s, out->nodes[i]);
+		out->text += x->text;
+		out->link_text += x->link;
+		out->paragraphs += x->paragraphs;
+		out->headlines += x->headlines;
+	}
+	return 0;
+}
+
+void rl_main_block_clear(rl_main_block *b)
+{
+	free(b->nodes);
+	memset(b, 0, sizeof(*b));
+}
+
+int rl_main_block_find(rl_main_block *out, const xmlDoc *doc)
+{
+	scorer s = { NULL, 0, 1 };
+	const xmlNode *body = xmlDocGetRootElement(doc), *c;
+	int error;
+
+	memset(out, 0, sizeof(*out));
+	if (body == NULL)
+		return 0;
+	for (c = body->children; c && !rl_xml_is(c, "body"); c = c->next)
+		;
+	if (c)
+		body = c;
+	if ((error = index_nodes(&s, body)) < 0)
+		goto done;
+	if ((error = run(out, &s, body)) < 0)
+		goto done;
+	/* Class names ruled out nearly everything: score by text alone. */
+	if (out->text - out->link_text < 250) {
+		rl_main_block_clear(out);
+		s.use_class = 0;
+		error = run(out, &s, body);
+	}
+done:
+	unindex_nodes(&s);
+	if (error < 0)
+		rl_main_block_clear(out);
+	return error;
+}
