@@ -9,6 +9,7 @@
 #define REDLINE_CLI_H
 
 #include <stdio.h>
+#include <sys/types.h>
 #include "redline/archive.h"
 
 #define CLI_OK 0
@@ -65,5 +66,18 @@ int cmd_rm(int argc, char **argv, const struct cli *cli);
 int cmd_run(int argc, char **argv, const struct cli *cli);
 int cmd_status(int argc, char **argv, const struct cli *cli);
 int cmd_watch(int argc, char **argv, const struct cli *cli);
+int cmd_push(int argc, char **argv, const struct cli *cli);
+int cmd_merge(int argc, char **argv, const struct cli *cli);
+
+struct rl_shard;
+/** The remote to push to: `option` if given, else redline.pushRemote, else
+ *  NULL in `*out` (no push).  Returns 0 or a negative RL_E*. */
+int cli_push_remote(char **out, rl_archive *archive, const char *option);
+/** Starts `redline -C DIR push --if-due [--shard K/N] REMOTE` as a child. */
+int cli_push_start(pid_t *pid, const struct cli *cli, const char *remote,
+		   const struct rl_shard *shard);
+/** Reaps the push child; kills it once it ran `timeout_seconds`.  With
+ *  `block`, waits for it.  Returns its exit status (0 when still running). */
+int cli_push_wait(pid_t *pid, int64_t started, int timeout_seconds, int block);
 
 #endif

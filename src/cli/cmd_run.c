@@ -5,6 +5,8 @@
 #include "redline/error.h"
 #include "redline/ingest.h"
 #include "redline/run.h"
+#include "redline/shard.h"
+#include "redline/config.h"
 #include "redline/timeutil.h"
 
 #include <errno.h>
@@ -115,6 +117,73 @@ static void on_event(const rl_run_event *ev, void *userdata)
 	show_progress(v);
 }
 
+/* What run and watch share for sharded workers: which sources, and where
+ * to push after a cycle (docs/sharding.md). */
+struct worker_opts {
+	rl_shard shard;
+	const char *push;     /* --push REMOTE */
+	int no_push;
+	char *remote;         /* the remote pushed to, NULL: no push */
+	int push_timeout;     /* seconds */
+	pid_t push_pid;
+	int64_t push_started;
+};
+
+#define PUSH_TIMEOUT_DEFAULT 300
+
+/* 1 when the option was one of ours (and consumed), 0 if not, -1 on error. */
+static int worker_option(struct worker_opts *w, int c, const char *usage, int *status)
+{
+	if (c == 'K') {
+		if (rl_shard_parse(&w->shard, optarg) < 0) {
+			*status = cli_usage_error(usage, "%s", rl_error_last());
+			return -1;
+		}
+		return 1;
+	}
+	if (c == 'P') {
+		w->push = optarg;
+		return 1;
+	}
+	if (c == 'X') {
+		w->no_push = 1;
+		return 1;
+	}
+	return 0;
+}
+
+/* After the archive is open: the remote to push to and the push timeout. */
+static int worker_setup(struct worker_opts *w, rl_archive *archive)
+{
+	char *timeout = NULL;
+
+	free(w->remote);
+	w->remote = NULL;
+	w->push_timeout = PUSH_TIMEOUT_DEFAULT;
+	if (w->no_push)
+		return CLI_OK;
+	if (cli_push_remote(&w->remote, archive, w->push) < 0)
+		return cli_fail();
+	if (rl_config_get_string(&timeout, archive, "redline.pushTimeout") == 0 && timeout &&
+	    rl_config_parse_interval(&w->push_timeout, timeout) < 0)
+		w->push_timeout = PUSH_TIMEOUT_DEFAULT;
+	rl_error_clear();
+	free(timeout);
+	return CLI_OK;
+}
+
+/* The cycle's commits have landed: push them, in a child process. */
+static void worker_after_cycle(struct worker_opts *w, const struct cli *cli, int block)
+{
+	if (w->remote == NULL)
+		return;
+	cli_push_wait(&w->push_pid, w->push_started, w->push_timeout, 0);
+	if (w->push_pid == 0 && cli_push_start(&w->push_pid, cli, w->remote, &w->shard) == CLI_OK)
+		w->push_started = (int64_t)time(NULL);
+	if (block)
+		cli_push_wait(&w->push_pid, w->push_started, w->push_timeout, 1);
+}
+
 static int parse_names(const char ***names, int argc, char **argv)
 {
 	*names = (const char **)(argv + optind);
@@ -150,33 +219,53 @@ static void catch_stop_signals(void)
 
 int cmd_run(int argc, char **argv, const struct cli *cli)
 {
-	static const char usage[] = "redline run [NAME...] [--no-hooks]";
+	static const char usage[] =
+		"redline run [NAME...] [--no-hooks] [--shard K/N] [--push REMOTE | --no-push]";
 	static const struct option options[] = {
 		{ "no-hooks", no_argument, NULL, 'N' },
+		{ "shard", required_argument, NULL, 'K' },
+		{ "push", required_argument, NULL, 'P' },
+		{ "no-push", no_argument, NULL, 'X' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct run_view view = { cli, isatty(STDERR_FILENO), 0, 0, 0, 0, 0, 0 };
+	struct worker_opts worker = { 0 };
 	rl_run_opts opts = { 0 };
 	rl_run_summary summary;
 	rl_archive *archive = NULL;
 	const char **names;
-	int c, n, status;
+	int c, n, status = CLI_OK, mine;
 
 	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
-		if (c == 'N') {
+		if ((mine = worker_option(&worker, c, usage, &status)) != 0) {
+			if (mine < 0)
+				return status;
+		} else if (c == 'N') {
 			opts.no_hooks = 1;
 		} else if (c == 'h') {
 			printf("usage: %s\n\nOne cycle: fetches every due source (or the named ones, due or\n"
-			       "not) concurrently, commits what changed, records failures, exits.\n", usage);
+			       "not) concurrently, commits what changed, records failures, exits.\n"
+			       "--shard K/N: only the sources of shard K (0-based) of N.  Then pushes\n"
+			       "main to --push REMOTE (default: redline.pushRemote), if one is set.\n",
+			       usage);
 			return CLI_OK;
 		} else {
 			return cli_usage_error(usage, "unknown option");
 		}
 	}
 	n = parse_names(&names, argc, argv);
+	for (int i = 0; worker.shard.n && i < n; i++)
+		if (!rl_shard_takes(&worker.shard, names[i]))
+			return cli_usage_error(usage, "source '%s' is on shard %u/%u, not %u/%u",
+					       names[i], (unsigned)rl_shard_of(names[i], worker.shard.n),
+					       (unsigned)worker.shard.n, (unsigned)worker.shard.k,
+					       (unsigned)worker.shard.n);
 	if ((status = cli_open_archive(&archive, cli)) != CLI_OK)
 		return status;
+	if ((status = worker_setup(&worker, archive)) != CLI_OK)
+		goto done;
+	opts.shard = &worker.shard;
 	opts.names = names;
 	opts.n_names = (size_t)n;
 	opts.now = test_now();
@@ -196,6 +285,10 @@ int cmd_run(int argc, char **argv, const struct cli *cli)
 			fprintf(stderr, "redline: %zu of %zu sources failed (see 'redline status')\n",
 				summary.failed, summary.sources);
 	}
+	/* Pushed even after a failed cycle: earlier commits may be waiting. */
+	worker_after_cycle(&worker, cli, 1);
+done:
+	free(worker.remote);
 	rl_archive_free(archive);
 	return status;
 }
@@ -210,29 +303,40 @@ static void nap(int64_t seconds)
 
 int cmd_watch(int argc, char **argv, const struct cli *cli)
 {
-	static const char usage[] = "redline watch [--no-hooks] [--max-sleep SECONDS]";
+	static const char usage[] = "redline watch [--no-hooks] [--max-sleep SECONDS] [--shard K/N] "
+				    "[--push REMOTE | --no-push]";
 	static const struct option options[] = {
 		{ "no-hooks", no_argument, NULL, 'N' },
+		{ "shard", required_argument, NULL, 'K' },
+		{ "push", required_argument, NULL, 'P' },
+		{ "no-push", no_argument, NULL, 'X' },
 		{ "max-sleep", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct run_view view = { cli, 0, 1, 0, 0, 0, 0, 0 };
+	struct worker_opts worker = { 0 };
 	struct sigaction sa;
 	rl_run_opts opts = { 0 };
 	rl_archive *archive = NULL;
-	int c, status = CLI_OK;
+	int c, status = CLI_OK, mine;
 	int64_t max_sleep = 60;
 
 	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
-		if (c == 'N') {
+		if ((mine = worker_option(&worker, c, usage, &status)) != 0) {
+			if (mine < 0)
+				return status;
+		} else if (c == 'N') {
 			opts.no_hooks = 1;
 		} else if (c == 's') {
 			max_sleep = atoi(optarg) > 0 ? atoi(optarg) : 1;
 		} else if (c == 'h') {
 			printf("usage: %s\n\nRuns forever: each source on its own interval (with jitter),\n"
 			       "followed stories on their schedule.  SIGINT/SIGTERM finish the commit in\n"
-			       "progress and exit 0; SIGHUP reloads the sources.\n", usage);
+			       "progress and exit 0; SIGHUP reloads the sources.  --shard K/N: only\n"
+			       "the sources of shard K (0-based) of N; after each cycle, main is pushed\n"
+			       "to --push REMOTE (default: redline.pushRemote) by a child process.\n",
+			       usage);
 			return CLI_OK;
 		} else {
 			return cli_usage_error(usage, "unknown option");
@@ -249,6 +353,7 @@ int cmd_watch(int argc, char **argv, const struct cli *cli)
 	opts.on_event = on_event;
 	opts.userdata = &view;
 	opts.stop = &stop_requested;
+	opts.shard = &worker.shard;
 	log_prefix(&view);
 	fprintf(stderr, "redline: watching %s (pid %ld)\n", cli->archive_dir, (long)getpid());
 	while (!stop_requested) {
@@ -256,7 +361,8 @@ int cmd_watch(int argc, char **argv, const struct cli *cli)
 		int64_t wait = max_sleep;
 
 		/* The archive and its sources are read afresh every cycle: that is the reload. */
-		if ((status = cli_open_archive(&archive, cli)) != CLI_OK)
+		if ((status = cli_open_archive(&archive, cli)) != CLI_OK ||
+		    (status = worker_setup(&worker, archive)) != CLI_OK)
 			break;
 		if (reload_requested) {
 			reload_requested = 0;
@@ -267,8 +373,9 @@ int cmd_watch(int argc, char **argv, const struct cli *cli)
 			log_prefix(&view);
 			fprintf(stderr, "redline: %s\n", rl_error_last());
 		}
-		if (rl_run_next_due(&wait, archive, (int64_t)time(NULL)) < 0 || wait < 0 ||
-		    wait > max_sleep)
+		worker_after_cycle(&worker, cli, 0);
+		if (rl_run_next_due_in(&wait, archive, (int64_t)time(NULL), &worker.shard) < 0 ||
+		    wait < 0 || wait > max_sleep)
 			wait = max_sleep;
 		rl_archive_free(archive);
 		archive = NULL;
@@ -276,6 +383,10 @@ int cmd_watch(int argc, char **argv, const struct cli *cli)
 			nap(wait > 0 ? wait : 1);
 	}
 	rl_archive_free(archive);
+	/* A push in flight is let finish (within its timeout): it is cheap to
+	 * wait for and saves the next start a retry. */
+	cli_push_wait(&worker.push_pid, worker.push_started, worker.push_timeout, 1);
+	free(worker.remote);
 	log_prefix(&view);
 	fprintf(stderr, "redline: stopped\n");
 	return status;

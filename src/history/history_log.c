@@ -263,6 +263,10 @@ int rl_history_log_read(rl_history_log *out, git_repository *repo,
 
 		if ((error = hist_load_trees(&c, &tree, &ptree, repo, &oid)) < 0)
 			goto next;
+		/* A merge of shard branches (redline merge) is no snapshot: its
+		 * changes are the shards' own commits, which the walk meets too. */
+		if (git_commit_parentcount(c) > 1)
+			goto next;
 		if ((error = rl_history_parse_changes(&e, git_commit_message(c))) < 0)
 			goto next;
 		if (opts->source && (changed = hist_path_changed(tree, ptree, opts->source)) <= 0)
