@@ -73,6 +73,8 @@ struct rl_shard;
 /** The remote to push to: `option` if given, else redline.pushRemote, else
  *  NULL in `*out` (no push).  Returns 0 or a negative RL_E*. */
 int cli_push_remote(char **out, rl_archive *archive, const char *option);
+/** The shard from redline.shard ("K/N") unless `shard` is set already. */
+int cli_shard_default(struct rl_shard *shard, rl_archive *archive);
 /** Starts `redline -C DIR push --if-due [--shard K/N] REMOTE` as a child. */
 int cli_push_start(pid_t *pid, const struct cli *cli, const char *remote,
 		   const struct rl_shard *shard);

@@ -33,6 +33,22 @@ int cli_push_remote(char **out, rl_archive *archive, const char *option)
 	return 0;
 }
 
+int cli_shard_default(rl_shard *shard, rl_archive *archive)
+{
+	char *text = NULL;
+	int rc = 0;
+
+	if (shard->n)
+		return 0; /* --shard given */
+	if (rl_config_get_string(&text, archive, "redline.shard") == 0 && text)
+		rc = rl_shard_parse(shard, text) < 0
+			     ? rl_error_set(RL_EINVAL, "redline.shard: %s", rl_error_last()) : 0;
+	else
+		rl_error_clear();
+	free(text);
+	return rc;
+}
+
 int cmd_push(int argc, char **argv, const struct cli *cli)
 {
 	static const char usage[] = "redline push [REMOTE] [--shard K/N] [--if-due]";
@@ -68,7 +84,8 @@ int cmd_push(int argc, char **argv, const struct cli *cli)
 		return cli_usage_error(usage, "too many arguments");
 	if ((status = cli_open_archive(&archive, cli)) != CLI_OK)
 		return status;
-	if (cli_push_remote(&remote, archive, optind < argc ? argv[optind] : NULL) < 0) {
+	if (cli_shard_default(&shard, archive) < 0 ||
+	    cli_push_remote(&remote, archive, optind < argc ? argv[optind] : NULL) < 0) {
 		status = cli_fail();
 		goto done;
 	}

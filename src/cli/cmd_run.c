@@ -160,6 +160,8 @@ static int worker_setup(struct worker_opts *w, rl_archive *archive)
 	free(w->remote);
 	w->remote = NULL;
 	w->push_timeout = PUSH_TIMEOUT_DEFAULT;
+	if (cli_shard_default(&w->shard, archive) < 0)
+		return cli_fail();
 	if (w->no_push)
 		return CLI_OK;
 	if (cli_push_remote(&w->remote, archive, w->push) < 0)
@@ -255,16 +257,19 @@ int cmd_run(int argc, char **argv, const struct cli *cli)
 		}
 	}
 	n = parse_names(&names, argc, argv);
-	for (int i = 0; worker.shard.n && i < n; i++)
-		if (!rl_shard_takes(&worker.shard, names[i]))
-			return cli_usage_error(usage, "source '%s' is on shard %u/%u, not %u/%u",
-					       names[i], (unsigned)rl_shard_of(names[i], worker.shard.n),
-					       (unsigned)worker.shard.n, (unsigned)worker.shard.k,
-					       (unsigned)worker.shard.n);
 	if ((status = cli_open_archive(&archive, cli)) != CLI_OK)
 		return status;
 	if ((status = worker_setup(&worker, archive)) != CLI_OK)
 		goto done;
+	for (int i = 0; worker.shard.n && i < n; i++) {
+		if (!rl_shard_takes(&worker.shard, names[i])) {
+			status = cli_usage_error(usage, "source '%s' is on shard %u/%u, not %u/%u",
+						 names[i], (unsigned)rl_shard_of(names[i], worker.shard.n),
+						 (unsigned)worker.shard.n, (unsigned)worker.shard.k,
+						 (unsigned)worker.shard.n);
+			goto done;
+		}
+	}
 	opts.shard = &worker.shard;
 	opts.names = names;
 	opts.n_names = (size_t)n;
