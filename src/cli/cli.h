@@ -73,6 +73,8 @@ struct rl_shard;
 /** The remote to push to: `option` if given, else redline.pushRemote, else
  *  NULL in `*out` (no push).  Returns 0 or a negative RL_E*. */
 int cli_push_remote(char **out, rl_archive *archive, const char *option);
+/** REDLINE_NOW as Unix seconds (tests only), 0 when unset. */
+int64_t cli_test_now(void);
 /** The shard from redline.shard ("K/N") unless `shard` is set already. */
 int cli_shard_default(struct rl_shard *shard, rl_archive *archive);
 /** Starts `redline -C DIR push --if-due [--shard K/N] REMOTE` as a child. */

@@ -192,21 +192,6 @@ static int parse_names(const char ***names, int argc, char **argv)
 	return argc - optind;
 }
 
-/* REDLINE_NOW=<unix seconds>: for tests only, so that follow-up checks due
- * in 15 minutes can be tested without waiting.  Not for production: the
- * schedule, the backoff and the commit times all follow it. */
-static int64_t test_now(void)
-{
-	const char *v = getenv("REDLINE_NOW");
-	char *end;
-	long long t;
-
-	if (v == NULL || *v == '\0')
-		return 0;
-	t = strtoll(v, &end, 10);
-	return *end == '\0' && t > 0 ? (int64_t)t : 0;
-}
-
 /* SIGINT and SIGTERM end the cycle between two callbacks: the commit in
  * progress finishes, nothing new starts. */
 static void catch_stop_signals(void)
@@ -273,7 +258,7 @@ int cmd_run(int argc, char **argv, const struct cli *cli)
 	opts.shard = &worker.shard;
 	opts.names = names;
 	opts.n_names = (size_t)n;
-	opts.now = test_now();
+	opts.now = cli_test_now();
 	opts.on_event = on_event;
 	opts.userdata = &view;
 	opts.stop = &stop_requested;

@@ -302,8 +302,10 @@ static int transport_error(int error, const struct remote_cb *cb, const char *wh
 		return rl_error_set(RL_EFETCH, "cannot %s '%s': %s", what, remote, cb->host_error);
 	if (cb->rejected[0])
 		return rl_error_set(RL_EFETCH, "cannot %s '%s': %s", what, remote, cb->rejected);
+	char msg[1024];
 	rl_error_set_git(error, "cannot %s '%s'", what, remote);
-	return rl_error_set(RL_EFETCH, "%s", rl_error_last());
+	snprintf(msg, sizeof(msg), "%s", rl_error_last()); /* not its own source */
+	return rl_error_set(RL_EFETCH, "%s", msg);
 }
 
 static int push_spec(rl_archive *archive, const char *remote, const char *refspec,
@@ -406,8 +408,8 @@ int rl_remote_push(rl_archive *archive, const char *remote, const char *refspec,
 	}
 	if (state_save(archive, s) < 0 && rc == 0)
 		rc = rl_error_last_code();
-	else if (rc < 0)
-		rc = rl_error_set(rc, "%s", s->last_error ? s->last_error : "push failed");
+	else if (rc < 0 && s->last_error)
+		rc = rl_error_set(rc, "%s", s->last_error); /* a copy: state_save may have cleared it */
 done:
 	if (fd >= 0)
 		close(fd); /* drops the flock */
