@@ -41,11 +41,39 @@ static void head_to_main(rl_archive *archive)
 		git_repository_set_head(rl_archive_repo(archive), "refs/heads/main");
 }
 
+/* redline merge --remote R --into-worker: R's main into this worker's main
+ * (compare-and-swap, nothing forced), so that a worker whose shard gains
+ * sources when N changes carries on their history instead of starting them
+ * afresh.  Run it with the worker stopped, after its last push was merged. */
+static int into_worker(rl_archive *archive, const char *remote, const rl_remote_opts *ro)
+{
+	char spec[200], tip[160];
+	const char *specs[1] = { spec };
+	rl_merge_opts mo = { 0 };
+	rl_merge_result result;
+
+	snprintf(tip, sizeof(tip), "refs/remotes/%s/main", remote);
+	snprintf(spec, sizeof(spec), "+refs/heads/main:%s", tip);
+	if (rl_remote_fetch(archive, remote, specs, 1, ro) < 0)
+		return cli_fail();
+	mo.tips_prefix = tip; /* matches exactly that ref (and main*, which fetch never makes) */
+	mo.target_ref = "refs/heads/main";
+	if (rl_merge_tips(&result, archive, &mo) < 0)
+		return cli_fail();
+	if (result.merged)
+		printf("took main of %s into this archive (%zu top-level entr%s changed): %s\n", remote,
+		       result.entries, result.entries == 1 ? "y" : "ies", git_oid_tostr_s(&result.commit));
+	else
+		printf("this archive already has main of %s\n", remote);
+	return CLI_OK;
+}
+
 int cmd_merge(int argc, char **argv, const struct cli *cli)
 {
-	static const char usage[] = "redline merge [--remote REMOTE]";
+	static const char usage[] = "redline merge [--remote REMOTE [--into-worker]]";
 	static const struct option options[] = {
 		{ "remote", required_argument, NULL, 'r' },
+		{ "into-worker", no_argument, NULL, 'w' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -55,16 +83,20 @@ int cmd_merge(int argc, char **argv, const struct cli *cli)
 	rl_archive *archive = NULL;
 	const char *remote = NULL;
 	char prefix[160], base[160], *specs[2] = { NULL, NULL };
-	int c, status = CLI_OK;
+	int c, status = CLI_OK, worker = 0;
 
 	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
 		if (c == 'r') {
 			remote = optarg;
+		} else if (c == 'w') {
+			worker = 1;
 		} else if (c == 'h') {
 			printf("usage: %s\n\nMerges every shard branch (refs/heads/shards/*) that main does\n"
 			       "not contain yet into main, by a union of their source directories.\n"
 			       "Two shards writing one source is an error and merges nothing.\n"
-			       "--remote: fetch the branches from REMOTE and push main back to it.\n",
+			       "--remote: fetch the branches from REMOTE and push main back to it.\n"
+			       "--into-worker: in a worker's archive, merge REMOTE's main into its\n"
+			       "main instead (before changing N: docs/sharding.md).\n",
 			       usage);
 			return CLI_OK;
 		} else {
@@ -75,6 +107,8 @@ int cmd_merge(int argc, char **argv, const struct cli *cli)
 		return cli_usage_error(usage, "too many arguments");
 	if (remote && rl_remote_check_name(remote) < 0)
 		return cli_usage_error(usage, "%s", rl_error_last());
+	if (worker && !remote)
+		return cli_usage_error(usage, "--into-worker needs --remote");
 	if ((status = cli_open_archive(&archive, cli)) != CLI_OK)
 		return status;
 	if (rl_archive_lock(archive, LOCK_WAIT_MS) < 0) {
@@ -82,6 +116,10 @@ int cmd_merge(int argc, char **argv, const struct cli *cli)
 		goto done;
 	}
 	mo.target_ref = "refs/heads/main";
+	if (worker) {
+		status = into_worker(archive, remote, &ro);
+		goto done;
+	}
 	if (remote) {
 		snprintf(prefix, sizeof(prefix), "refs/remotes/%s/shards/", remote);
 		snprintf(base, sizeof(base), "refs/remotes/%s/main", remote);
