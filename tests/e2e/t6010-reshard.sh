@@ -60,4 +60,23 @@ git -C "$T/w2.git" log -1 --format=%s main | grep -q '^a5:' || fail "w2 should c
 n=$(git -C "$C" log --format=%s main -- a5/ | grep -c "^a5:"); [ "$n" = 3 ] || fail "a5 has $n commits in main, expected 3 (cycles 1, 2, 4)"
 git -C "$C" fsck --strict >"$T/fsck" 2>&1 || { cat "$T/fsck"; fail "fsck"; }
 ok "after --into-worker, the moved source goes on with its history (an edit, not new stories)"
+
+# watch pushes by itself after a cycle that committed (in a child process).
+for s in $SOURCES; do page "$s" 5; done
+git -C "$T/w2.git" config redline.shard 2/3
+rm -rf "$T/w2.git/redline/fetch" # due now by the real clock (the cycles above ran at REDLINE_NOW)
+before=$(git -C "$C" rev-parse refs/heads/shards/2-of-3)
+"$REDLINE" -C "$T/w2.git" watch --push origin --max-sleep 1 >"$T/watch.out" 2>"$T/watch.err" &
+WATCH=$!
+EXTRA_PIDS="$EXTRA_PIDS $WATCH"
+for _ in $(seq 100); do
+	[ "$(git -C "$C" rev-parse refs/heads/shards/2-of-3)" != "$before" ] && break
+	sleep 0.1
+done
+kill -TERM "$WATCH"; wait "$WATCH" || fail "watch exited non-zero"
+[ "$(git -C "$C" rev-parse refs/heads/shards/2-of-3)" = "$(git -C "$T/w2.git" rev-parse main)" ] ||
+	{ cat "$T/watch.err"; fail "watch did not push its new commit"; }
+assert_contains "$T/watch.out" "a5:"
+assert_not_contains "$T/watch.out" "a1:"
+ok "watch --shard pushes after each cycle by itself"
 done_testing
