@@ -9,6 +9,7 @@
  */
 #include "redline/merge.h"
 #include "redline/error.h"
+#include "redline/path.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -102,6 +103,15 @@ static int take_entry(struct merge *m, size_t t, const char *name, const git_tre
 	const git_tree_entry *main_e = m->main_tree ? git_tree_entry_byname(m->main_tree, name) : NULL;
 	struct change *other = find_change(m, name);
 
+	/* A tip comes from a worker, maybe a broken or hostile one: only what
+	 * redline itself writes at the top (directories and files with safe
+	 * names) may reach main. */
+	if (tip_e && (!rl_path_is_safe(name) ||
+		      (git_tree_entry_filemode(tip_e) != GIT_FILEMODE_TREE &&
+		       git_tree_entry_filemode(tip_e) != GIT_FILEMODE_BLOB)))
+		return rl_error_set(RL_EINVAL, "%s has '%.100s' at the top of its tree, which is not "
+				    "a directory or plain file with a safe name; nothing merged",
+				    m->tips[t].name, name);
 	if (other) {
 		if (change_matches(other, tip_e))
 			return 0; /* the same value from two tips: .gitattributes */

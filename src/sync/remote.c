@@ -437,7 +437,8 @@ int rl_remote_fetch(rl_archive *archive, const char *remote, const char *const *
 			       : rl_error_set_git(error, "cannot read remote '%s'", remote);
 	git_fetch_options_init(&fo, GIT_FETCH_OPTIONS_VERSION);
 	callbacks_init(&fo.callbacks, &cb, opts);
-	fo.prune = GIT_FETCH_NO_PRUNE;
+	/* A shard branch deleted on the remote (after N changed) goes here too. */
+	fo.prune = GIT_FETCH_PRUNE;
 	fo.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
 	if ((error = git_remote_fetch(r, &specs, &fo, "redline merge: fetch")) < 0)
 		rc = transport_error(error, &cb, "fetch from", remote);

@@ -245,6 +245,22 @@ static void test_shared_file_must_agree(void **state)
 	rl_archive_free(b);
 }
 
+/* A tip with a symlink or an unsafe name at the top is refused. */
+static void test_hostile_tip_is_refused(void **state)
+{
+	struct world *w = *state;
+	rl_merge_result r;
+
+	assert_int_equal(tu_sh(NULL,
+			       "cd '%s' && b=$(printf x | git hash-object -w --stdin) && "
+			       "t=$(printf '120000 blob %%s\\tlink\\n' $b | git mktree) && "
+			       "c=$(git commit-tree -m bad $t) && git update-ref refs/heads/shards/evil $c",
+			       w->central), 0);
+	assert_int_equal(rl_merge_tips(&r, w->c, &local_merge), RL_EINVAL);
+	assert_non_null(strstr(rl_error_last(), "shards/evil has 'link'"));
+	assert_int_equal(tu_sh(NULL, "git -C '%s' rev-parse -q --verify refs/heads/main", w->central), 1);
+}
+
 static void test_push_failure_backs_off_and_success_resets(void **state)
 {
 	struct world *w = *state;
@@ -352,6 +368,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_source_moved_without_history_is_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_worker_seeded_from_main_takes_over, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_shared_file_must_agree, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hostile_tip_is_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_push_failure_backs_off_and_success_resets, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_push_refused_by_remote_is_a_failure, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refspec_and_names, setup, teardown),
