@@ -3,7 +3,7 @@
 # on shards, pushing to a central bare repository served by git daemon on
 # 127.0.0.1, merged with `redline merge`.
 #
-#   bench/shards/run.sh                 # N=400 WORKERS="1 2 4"
+#   bench/shards/run.sh                 # N=200 WORKERS="1 2 4"
 #   N=1000 bench/shards/run.sh
 #
 # Pages: bench/cycle/gen_pages.py (~25 KB, 30 <article>s each), served by
@@ -18,7 +18,7 @@
 # Binds only 127.0.0.1; kills its servers and removes its files on exit.
 set -euo pipefail
 
-N=${N:-400}; WORKERS=${WORKERS:-"1 2 4"}
+N=${N:-200}; WORKERS=${WORKERS:-"1 2 4"}
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 REDLINE=${REDLINE:-$ROOT/build/redline}
@@ -81,7 +81,7 @@ elapsed() { echo "$(now) - $1" | bc; }
 parallel() { # parallel FUNCTION: runs FUNCTION K for every worker K at once; fails if one fails
 	local pids="" k
 	for ((k = 0; k < W; k++)); do "$@" "$k" & pids="$pids $!"; done
-	for p in $pids; do wait "$p" || { echo "bench/shards: a worker failed (see $DIR/err)" >&2; return 1; }; done
+	for p in $pids; do wait "$p" || { echo "bench/shards: a worker failed:" >&2; tail -5 "$DIR/err" >&2; return 1; }; done
 }
 cycle_one() { REDLINE_NOW=$CLOCK "$REDLINE" -C "$DIR/w$1.git" run --no-push --shard "$1/$W" >/dev/null 2>>"$DIR/err"; }
 push_one() { "$REDLINE" -C "$DIR/w$1.git" push origin --shard "$1/$W" 2>>"$DIR/err"; }

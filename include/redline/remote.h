@@ -66,6 +66,11 @@ int rl_remote_push_refspec(char **out, rl_archive *archive, const char *remote,
 int rl_remote_push(rl_archive *archive, const char *remote, const char *refspec,
 		   const rl_remote_opts *opts);
 
+/** Records a push that failed outside rl_remote_push() (it was killed after
+ *  running too long), with the same backoff as any failed push. */
+int rl_remote_push_failed(rl_archive *archive, const char *remote, int64_t now,
+			  const char *message);
+
 /** 1 in `*due` when main has commits not yet pushed to `remote` and no
  *  backoff is running (`now` >= next_try). */
 int rl_remote_push_due(int *due, rl_archive *archive, const char *remote, int64_t now);

@@ -80,8 +80,10 @@ int cli_shard_default(struct rl_shard *shard, rl_archive *archive);
 /** Starts `redline -C DIR push --if-due [--shard K/N] REMOTE` as a child. */
 int cli_push_start(pid_t *pid, const struct cli *cli, const char *remote,
 		   const struct rl_shard *shard);
-/** Reaps the push child; kills it once it ran `timeout_seconds`.  With
- *  `block`, waits for it.  Returns its exit status (0 when still running). */
+/** Reaps the push child; kills it once it ran `timeout_seconds` (and returns
+ *  CLI_PUSH_TIMEOUT then).  With `block`, waits for it.  Returns its exit
+ *  status (0 when still running). */
+#define CLI_PUSH_TIMEOUT (-2)
 int cli_push_wait(pid_t *pid, int64_t started, int timeout_seconds, int block);
 
 #endif

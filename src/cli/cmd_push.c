@@ -181,12 +181,12 @@ int cli_push_wait(pid_t *pid, int64_t started, int timeout_seconds, int block)
 			return WIFEXITED(st) ? WEXITSTATUS(st) : 1;
 		}
 		if ((int64_t)time(NULL) - started > timeout_seconds) {
-			cli_warn("push still running after %d s: stopped; tried again next cycle",
+			cli_warn("push still running after %d s: stopped; tried again later",
 				 timeout_seconds);
 			kill(*pid, SIGKILL);
 			waitpid(*pid, &st, 0);
 			*pid = 0;
-			return 1;
+			return CLI_PUSH_TIMEOUT;
 		}
 		if (!block)
 			return 0;

@@ -7,6 +7,7 @@
 #include "redline/run.h"
 #include "redline/shard.h"
 #include "redline/config.h"
+#include "redline/remote.h"
 #include "redline/timeutil.h"
 
 #include <errno.h>
@@ -174,16 +175,31 @@ static int worker_setup(struct worker_opts *w, rl_archive *archive)
 	return CLI_OK;
 }
 
+/* Reaps the push child; one killed for its timeout is recorded as a failed
+ * push, so that it backs off like any other. */
+static void worker_reap(struct worker_opts *w, rl_archive *archive, int block)
+{
+	char msg[96];
+	int64_t now = cli_test_now();
+
+	if (cli_push_wait(&w->push_pid, w->push_started, w->push_timeout, block) != CLI_PUSH_TIMEOUT)
+		return;
+	snprintf(msg, sizeof(msg), "push stopped after %d s (redline.pushTimeout)", w->push_timeout);
+	if (rl_remote_push_failed(archive, w->remote, now ? now : (int64_t)time(NULL), msg) < 0)
+		cli_warn("%s", rl_error_last());
+}
+
 /* The cycle's commits have landed: push them, in a child process. */
-static void worker_after_cycle(struct worker_opts *w, const struct cli *cli, int block)
+static void worker_after_cycle(struct worker_opts *w, rl_archive *archive, const struct cli *cli,
+			       int block)
 {
 	if (w->remote == NULL)
 		return;
-	cli_push_wait(&w->push_pid, w->push_started, w->push_timeout, 0);
+	worker_reap(w, archive, 0);
 	if (w->push_pid == 0 && cli_push_start(&w->push_pid, cli, w->remote, &w->shard) == CLI_OK)
 		w->push_started = (int64_t)time(NULL);
 	if (block)
-		cli_push_wait(&w->push_pid, w->push_started, w->push_timeout, 1);
+		worker_reap(w, archive, 1);
 }
 
 static int parse_names(const char ***names, int argc, char **argv)
@@ -276,7 +292,7 @@ int cmd_run(int argc, char **argv, const struct cli *cli)
 				summary.failed, summary.sources);
 	}
 	/* Pushed even after a failed cycle: earlier commits may be waiting. */
-	worker_after_cycle(&worker, cli, 1);
+	worker_after_cycle(&worker, archive, cli, 1);
 done:
 	free(worker.remote);
 	rl_archive_free(archive);
@@ -363,7 +379,7 @@ int cmd_watch(int argc, char **argv, const struct cli *cli)
 			log_prefix(&view);
 			fprintf(stderr, "redline: %s\n", rl_error_last());
 		}
-		worker_after_cycle(&worker, cli, 0);
+		worker_after_cycle(&worker, archive, cli, 0);
 		if (rl_run_next_due_in(&wait, archive, (int64_t)time(NULL), &worker.shard) < 0 ||
 		    wait < 0 || wait > max_sleep)
 			wait = max_sleep;

@@ -218,6 +218,34 @@ static int state_save(rl_archive *archive, const rl_push_state *s)
 	return rc;
 }
 
+/* Failures in a row back off: 30 s, 60 s, 120 s ... at most an hour. */
+static void record_failure(rl_push_state *s, int64_t now, const char *message)
+{
+	int64_t wait = BACKOFF_FIRST;
+
+	for (int i = 0; i < s->failures && wait < BACKOFF_MAX; i++)
+		wait *= 2;
+	s->failures++;
+	s->last_try = now;
+	s->next_try = now + (wait < BACKOFF_MAX ? wait : BACKOFF_MAX);
+	free(s->last_error);
+	s->last_error = strndup(message, ERROR_MAX);
+}
+
+int rl_remote_push_failed(rl_archive *archive, const char *remote, int64_t now,
+			  const char *message)
+{
+	rl_push_state *s = NULL;
+	int rc = rl_push_state_load(&s, archive, remote);
+
+	if (rc == 0) {
+		record_failure(s, now, message);
+		rc = state_save(archive, s);
+	}
+	rl_push_state_free(s);
+	return rc;
+}
+
 static int main_tip(git_oid *out, rl_archive *archive)
 {
 	int error = git_reference_name_to_id(out, rl_archive_repo(archive), "refs/heads/main");
@@ -396,15 +424,9 @@ int rl_remote_push(rl_archive *archive, const char *remote, const char *refspec,
 		s->failures = 0;
 		s->next_try = 0;
 	} else {
-		int64_t wait = BACKOFF_FIRST;
 		char msg[ERROR_MAX + 1];
-		for (int i = 0; i < s->failures && wait < BACKOFF_MAX; i++)
-			wait *= 2;
-		s->failures++;
-		s->next_try = now + (wait < BACKOFF_MAX ? wait : BACKOFF_MAX);
 		snprintf(msg, sizeof(msg), "%s", rl_error_last());
-		free(s->last_error);
-		s->last_error = strdup(msg);
+		record_failure(s, now, msg);
 	}
 	if (state_save(archive, s) < 0 && rc == 0)
 		rc = rl_error_last_code();

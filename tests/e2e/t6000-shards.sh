@@ -108,10 +108,14 @@ REDLINE_NOW=$NOW "$REDLINE" -C "$T/w2.git" run >>"$T/w2.out" 2>"$T/w2.stall" || 
 took=$(( $(date +%s) - start ))
 [ "$took" -le 8 ] || fail "a stalled push held the worker for $took s"
 assert_contains "$T/w2.stall" "push still running after 2 s"
+rl -C "$T/w2.git" status --remotes --json | jq -e '.[0].errors >= 1 and (.[0].last_error | test("pushTimeout"))' >/dev/null ||
+	fail "a push stopped for its timeout is not recorded as a failure"
+git -C "$T/w2.git" config --unset redline.pushTimeout # 2 s is too tight on a loaded machine
 kill -CONT "$DAEMON"
 ok "a push killed mid-way and a stalled server do not hold up a worker"
 
-# Everyone retries on the next cycle (the backoff has run out by then).
+# Everyone retries on the next cycle (an hour later on the test clock: the
+# backoff has run out by then).
 NOW=$((NOW + 3600)); round 5
 rl -C "$C" merge >/dev/null
 for k in 0 1 2 3; do
