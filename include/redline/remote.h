@@ -92,6 +92,13 @@ int rl_remote_fetch(rl_archive *archive, const char *remote, const char *const *
 int rl_remote_push_once(rl_archive *archive, const char *remote, const char *refspec,
 			const rl_remote_opts *opts);
 
+/** 1 in `*known` when `key` (the raw SSH host key, as the server sent it)
+ *  is listed for `host` in <home>/.ssh/known_hosts, as `ssh-keygen -F host`
+ *  finds it (plain or hashed entries).  0 when it is not (or there is no
+ *  file); an error only when ssh-keygen cannot be run. */
+int rl_remote_host_key_known(int *known, const char *home, const char *host,
+			     const unsigned char *key, size_t len);
+
 /** The names of the remotes configured in the archive (sorted). */
 int rl_remote_list(rl_strvec *out, rl_archive *archive);
 

@@ -248,35 +248,55 @@ static int line_has_key(const char *line, size_t len, const unsigned char *key, 
 	return n == key_len && memcmp(decoded, key, n) == 0;
 }
 
+int rl_remote_host_key_known(int *known, const char *home, const char *host,
+			     const unsigned char *key, size_t len)
+{
+	char file[1024], *output = NULL;
+	char *argv[] = { "ssh-keygen", "-F", (char *)host, "-f", file, NULL };
+	int status;
+
+	*known = 0;
+	if (home == NULL || host == NULL || host[0] == '-' || strchr(host, '\n'))
+		return 0;
+	if (snprintf(file, sizeof(file), "%s/.ssh/known_hosts", home) >= (int)sizeof(file))
+		return rl_error_set(RL_EINVAL, "home directory path too long");
+	/* ssh-keygen -F exits 1 when the host is not listed (or no file). */
+	if ((status = run_child(&output, argv, NULL)) < 0)
+		return rl_error_set(RL_EIO, "cannot run ssh-keygen to check the host key of '%s'",
+				    host);
+	for (const char *p = output; status == 0 && p && *p && !*known;) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		*known = line_has_key(p, n, key, len);
+		p = nl ? nl + 1 : NULL;
+	}
+	free(output);
+	return 0;
+}
+
 int remote_check_certificate(git_cert *cert, int valid, const char *host, void *payload)
 {
 	struct remote_cb *cb = payload;
 	git_cert_hostkey *hk = (git_cert_hostkey *)cert;
-	char known[1024], *output = NULL;
-	char *argv[] = { "ssh-keygen", "-F", (char *)host, "-f", known, NULL };
-	int found = 0;
+	const char *home = cb->opts ? cb->opts->home : NULL;
+	int known = 0;
 
 	if (cert->cert_type != GIT_CERT_HOSTKEY_LIBSSH2)
 		return valid ? 0 : GIT_ECERTIFICATE; /* TLS: libgit2's own verdict */
-	if (!(hk->type & GIT_CERT_SSH_RAW) || cb->opts == NULL || cb->opts->home == NULL) {
+	if (!(hk->type & GIT_CERT_SSH_RAW) || home == NULL) {
 		snprintf(cb->host_error, sizeof(cb->host_error),
-			 "cannot check the host key of '%s' (no known_hosts)", host);
+			 "cannot check the host key of '%.200s' (no known_hosts)", host);
 		return GIT_ECERTIFICATE;
 	}
-	snprintf(known, sizeof(known), "%s/.ssh/known_hosts", cb->opts->home);
-	if (run_child(&output, argv, NULL) == 0) {
-		for (const char *p = output; p && *p && !found;) {
-			const char *nl = strchr(p, '\n');
-			size_t len = nl ? (size_t)(nl - p) : strlen(p);
-			found = line_has_key(p, len, (const unsigned char *)hk->hostkey, hk->hostkey_len);
-			p = nl ? nl + 1 : NULL;
-		}
+	if (rl_remote_host_key_known(&known, home, host, (const unsigned char *)hk->hostkey,
+				     hk->hostkey_len) < 0) {
+		snprintf(cb->host_error, sizeof(cb->host_error), "%s", rl_error_last());
+		return GIT_ECERTIFICATE;
 	}
-	free(output);
-	if (found)
+	if (known)
 		return 0;
 	snprintf(cb->host_error, sizeof(cb->host_error),
-		 "the host key of '%.200s' is not in %.1000s (add it with: ssh-keyscan %.200s >> %.1000s)", host,
-		 known, host, known);
+		 "the host key of '%.200s' is not in %.800s/.ssh/known_hosts (add it with: "
+		 "ssh-keyscan %.200s >> ~/.ssh/known_hosts)", host, home, host);
 	return GIT_ECERTIFICATE;
 }

@@ -331,6 +331,57 @@ static void test_push_refused_by_remote_is_a_failure(void **state)
 	rl_archive_free(b);
 }
 
+/* SSH host keys against known_hosts, plain and hashed, with the real
+ * ssh-keygen; the key is what a server sends (the raw blob). */
+static void test_host_key_known(void **state)
+{
+	struct world *w = *state;
+	char path[700], *key = NULL, *other = NULL;
+	size_t key_len = 0, other_len = 0;
+	int known = -1;
+
+	if (tu_sh(NULL, "command -v ssh-keygen >/dev/null") != 0)
+		skip();
+	assert_int_equal(tu_sh(NULL, "cd '%s' && mkdir -p home/.ssh && "
+			       "ssh-keygen -q -t ed25519 -N '' -f hk && ssh-keygen -q -t ed25519 -N '' -f other && "
+			       "cut -d' ' -f2 hk.pub | base64 -d >hk.raw && cut -d' ' -f2 other.pub | base64 -d >other.raw",
+			       w->dir), 0);
+	snprintf(path, sizeof(path), "%s/hk.raw", w->dir);
+	key = tu_read_file(path, &key_len);
+	snprintf(path, sizeof(path), "%s/other.raw", w->dir);
+	other = tu_read_file(path, &other_len);
+	snprintf(path, sizeof(path), "%s/home", w->dir);
+
+	/* No known_hosts at all: unknown, not an error. */
+	assert_int_equal(rl_remote_host_key_known(&known, path, "git.example.test",
+						  (unsigned char *)key, key_len), 0);
+	assert_int_equal(known, 0);
+	assert_int_equal(tu_sh(NULL, "cd '%s' && printf 'git.example.test %%s\\n' \"$(cut -d' ' -f1,2 hk.pub)\" "
+			       ">home/.ssh/known_hosts", w->dir), 0);
+	assert_int_equal(rl_remote_host_key_known(&known, path, "git.example.test",
+						  (unsigned char *)key, key_len), 0);
+	assert_int_equal(known, 1);
+	/* Another key for that host (a man in the middle), or another host. */
+	assert_int_equal(rl_remote_host_key_known(&known, path, "git.example.test",
+						  (unsigned char *)other, other_len), 0);
+	assert_int_equal(known, 0);
+	assert_int_equal(rl_remote_host_key_known(&known, path, "evil.example.test",
+						  (unsigned char *)key, key_len), 0);
+	assert_int_equal(known, 0);
+	/* Hashed entries (HashKnownHosts yes) are found too. */
+	assert_int_equal(tu_sh(NULL, "ssh-keygen -q -H -f '%s/home/.ssh/known_hosts' >/dev/null 2>&1 && "
+			       "! grep -q example '%s/home/.ssh/known_hosts'", w->dir, w->dir), 0);
+	assert_int_equal(rl_remote_host_key_known(&known, path, "git.example.test",
+						  (unsigned char *)key, key_len), 0);
+	assert_int_equal(known, 1);
+	/* A host name that would be an option to ssh-keygen is never looked up. */
+	assert_int_equal(rl_remote_host_key_known(&known, path, "-f/etc/passwd",
+						  (unsigned char *)key, key_len), 0);
+	assert_int_equal(known, 0);
+	free(key);
+	free(other);
+}
+
 static void test_refspec_and_names(void **state)
 {
 	struct world *w = *state;
@@ -371,6 +422,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_hostile_tip_is_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_push_failure_backs_off_and_success_resets, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_push_refused_by_remote_is_a_failure, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_host_key_known, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refspec_and_names, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
