@@ -153,5 +153,7 @@ assert_not_contains "$T/rlog" "merge"
 [ "$(grep -c 's07:' "$T/rlog")" -ge 3 ] || { cat "$T/rlog"; fail "redline log on main"; }
 rl -C "$C" diff "s07 second" >"$T/diff" || fail "redline diff on main"
 assert_contains "$T/diff" "Version"
-ok "fsck --strict clean on the server and in a fresh clone; git log -p and redline log/diff work on main"
+rl -C "$C" show "s07 second" >"$T/show" || fail "redline show on main"
+assert_contains "$T/show" "Version 5 of the text."
+ok "fsck --strict clean on the server and in a fresh clone; git log -p and redline log/diff/show work on main"
 done_testing
