@@ -99,7 +99,7 @@ int rl_remote_push_once(rl_archive *archive, const char *remote, const char *ref
 int rl_remote_host_key_known(int *known, const char *home, const char *host,
 			     const unsigned char *key, size_t len);
 
-/** The names of the remotes configured in the archive (sorted). */
+/** The names of the remotes configured in the archive (remote.NAME.url), in config order. */
 int rl_remote_list(rl_strvec *out, rl_archive *archive);
 
 #endif

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/file.h>
 #include <time.h>
 #include <unistd.h>
@@ -299,6 +300,91 @@ int rl_push_state_ahead_behind(size_t *ahead, size_t *behind, rl_archive *archiv
 	return error < 0 ? rl_error_set_git(error, "cannot compare main with the last push") : 0;
 }
 
+/* ---- opening a remote -------------------------------------------------
+
+ * libgit2 1.5 leaks pcre2 match data each time one of its config regexes
+ * does not match (git_regexp_match returns before freeing it), and
+ * git_remote_lookup() and git_remote_list() run such regexes over every
+ * config entry (url.*.insteadOf, remote.*.url).  So we read the remote's
+ * settings ourselves, with plain lookups and one pass over the entries,
+ * and give libgit2 an in-memory remote bound to the repository. */
+
+/* url.<base>.<suffix> ("insteadof" or "pushinsteadof"): the longest
+ * matching prefix of `url` is replaced, as git does.  NULL in `*out` when
+ * none matches. */
+static int rewrite_url(char **out, git_config *cfg, const char *url, const char *suffix)
+{
+	git_config_iterator *it = NULL;
+	git_config_entry *e;
+	size_t best_len = 0, slen = strlen(suffix);
+	char *best_base = NULL;
+	int rc = 0;
+
+	*out = NULL;
+	if (git_config_iterator_new(&it, cfg) < 0)
+		return 0;
+	while (git_config_next(&e, it) == 0) {
+		size_t nlen = strlen(e->name), vlen = strlen(e->value);
+		if (strncmp(e->name, "url.", 4) != 0 || nlen <= 5 + slen ||
+		    e->name[nlen - slen - 1] != '.' || strcasecmp(e->name + nlen - slen, suffix) != 0 ||
+		    vlen <= best_len || strncmp(url, e->value, vlen) != 0)
+			continue;
+		free(best_base);
+		best_base = strndup(e->name + 4, nlen - 5 - slen);
+		best_len = vlen;
+	}
+	git_config_iterator_free(it);
+	if (best_base && asprintf(out, "%s%s", best_base, url + best_len) < 0) {
+		*out = NULL;
+		rc = rl_error_set(RL_ENOMEM, "out of memory");
+	}
+	free(best_base);
+	return rc;
+}
+
+static int open_remote(git_remote **out, rl_archive *archive, const char *remote, int for_push)
+{
+	git_config *cfg = NULL;
+	git_remote_create_options co;
+	const char *url = NULL;
+	char key[128], *resolved = NULL;
+	int error, rc = 0;
+
+	*out = NULL;
+	if ((error = git_repository_config_snapshot(&cfg, rl_archive_repo(archive))) < 0)
+		return rl_error_set_git(error, "cannot read the config");
+	/* As git: a push goes to pushurl if set (insteadOf applies to it),
+	 * else to url, rewritten by pushInsteadOf before insteadOf. */
+	snprintf(key, sizeof(key), "remote.%s.pushurl", remote);
+	if (for_push && git_config_get_string(&url, cfg, key) == 0) {
+		for_push = 0;
+	} else {
+		snprintf(key, sizeof(key), "remote.%s.url", remote);
+		if (git_config_get_string(&url, cfg, key) < 0) {
+			rc = rl_error_set(RL_ENOTFOUND, "no remote '%s' (add one with: git -C %s remote "
+					  "add %s URL)", remote, rl_archive_path(archive), remote);
+			goto done;
+		}
+	}
+	git_error_clear();
+	if ((for_push && (rc = rewrite_url(&resolved, cfg, url, "pushinsteadof")) < 0) ||
+	    (!resolved && (rc = rewrite_url(&resolved, cfg, url, "insteadof")) < 0))
+		goto done;
+	if (resolved == NULL && (resolved = strdup(url)) == NULL) {
+		rc = rl_error_set(RL_ENOMEM, "out of memory");
+		goto done;
+	}
+	git_remote_create_options_init(&co, GIT_REMOTE_CREATE_OPTIONS_VERSION);
+	co.repository = rl_archive_repo(archive);
+	co.flags = GIT_REMOTE_CREATE_SKIP_INSTEADOF | GIT_REMOTE_CREATE_SKIP_DEFAULT_FETCHSPEC;
+	if ((error = git_remote_create_with_opts(out, resolved, &co)) < 0)
+		rc = rl_error_set_git(error, "cannot use remote '%s' (%s)", remote, resolved);
+done:
+	free(resolved);
+	git_config_free(cfg);
+	return rc;
+}
+
 /* ---- transport -------------------------------------------------------- */
 
 static int on_push_update(const char *refname, const char *status, void *payload)
@@ -348,13 +434,8 @@ static int push_spec(rl_archive *archive, const char *remote, const char *refspe
 
 	if (spec == NULL)
 		return rl_error_set(RL_ENOMEM, "out of memory");
-	if ((error = git_remote_lookup(&r, rl_archive_repo(archive), remote)) < 0) {
-		rc = error == GIT_ENOTFOUND
-			     ? rl_error_set(RL_ENOTFOUND, "no remote '%s' (add one with: git -C %s "
-						   "remote add %s URL)", remote, rl_archive_path(archive), remote)
-			     : rl_error_set_git(error, "cannot read remote '%s'", remote);
+	if ((rc = open_remote(&r, archive, remote, 1)) < 0)
 		goto done;
-	}
 	git_push_options_init(&po, GIT_PUSH_OPTIONS_VERSION);
 	callbacks_init(&po.callbacks, &cb, opts);
 	if ((error = git_remote_push(r, &specs, &po)) < 0 || cb.rejected[0])
@@ -452,11 +533,8 @@ int rl_remote_fetch(rl_archive *archive, const char *remote, const char *const *
 
 	if ((rc = rl_remote_check_name(remote)) < 0)
 		return rc;
-	if ((error = git_remote_lookup(&r, rl_archive_repo(archive), remote)) < 0)
-		return error == GIT_ENOTFOUND
-			       ? rl_error_set(RL_ENOTFOUND, "no remote '%s' (add one with: git -C %s "
-						     "remote add %s URL)", remote, rl_archive_path(archive), remote)
-			       : rl_error_set_git(error, "cannot read remote '%s'", remote);
+	if ((rc = open_remote(&r, archive, remote, 0)) < 0)
+		return rc;
 	git_fetch_options_init(&fo, GIT_FETCH_OPTIONS_VERSION);
 	callbacks_init(&fo.callbacks, &cb, opts);
 	/* A shard branch deleted on the remote (after N changed) goes here too. */
@@ -470,13 +548,29 @@ int rl_remote_fetch(rl_archive *archive, const char *remote, const char *const *
 
 int rl_remote_list(rl_strvec *out, rl_archive *archive)
 {
-	git_strarray names = { 0 };
-	int error = git_remote_list(&names, rl_archive_repo(archive)), rc = 0;
+	git_config *cfg = NULL;
+	git_config_iterator *it = NULL;
+	git_config_entry *e;
+	int error, rc = 0;
 
-	if (error < 0)
+	/* remote.<name>.url entries, in one pass without a regex (see open_remote). */
+	if ((error = git_repository_config_snapshot(&cfg, rl_archive_repo(archive))) < 0 ||
+	    (error = git_config_iterator_new(&it, cfg)) < 0) {
+		git_config_free(cfg);
 		return rl_error_set_git(error, "cannot list the remotes");
-	for (size_t i = 0; i < names.count && rc == 0; i++)
-		rc = rl_strvec_push(out, names.strings[i]);
-	git_strarray_dispose(&names);
+	}
+	while (rc == 0 && git_config_next(&e, it) == 0) {
+		size_t len = strlen(e->name);
+		int seen = 0;
+		if (strncmp(e->name, "remote.", 7) != 0 || len <= 11 ||
+		    strcmp(e->name + len - 4, ".url") != 0)
+			continue;
+		for (size_t i = 0; i < out->n; i++)
+			seen |= strlen(out->v[i]) == len - 11 && strncmp(out->v[i], e->name + 7, len - 11) == 0;
+		if (!seen)
+			rc = rl_strvec_pushn(out, e->name + 7, len - 11);
+	}
+	git_config_iterator_free(it);
+	git_config_free(cfg);
 	return rc;
 }

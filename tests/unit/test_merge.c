@@ -316,6 +316,42 @@ static void test_push_failure_backs_off_and_success_resets(void **state)
 	rl_archive_free(a);
 }
 
+/* Remotes are read as git reads them: pushurl before url, and
+ * url.<base>.insteadOf / pushInsteadOf rewrite them (longest prefix). */
+static void test_remote_urls_as_git_reads_them(void **state)
+{
+	struct world *w = *state;
+	rl_archive *a = worker(w, "a");
+	rl_strvec names = RL_STRVEC_INIT;
+
+	commit(a, "anp", "Title: S\n\nOne.\n", T0);
+	assert_int_equal(tu_sh(NULL, "cd '%s/a.git' && git remote set-url origin hub:nowhere.git && "
+			       "git config url.'%s/'.insteadOf hub: && git config url.'%s/x/'.insteadOf hub:x",
+			       w->dir, w->dir, w->dir), 0);
+	/* hub:nowhere.git -> <dir>/nowhere.git: does not exist, the push fails. */
+	assert_int_equal(rl_remote_push(a, "origin", "refs/heads/main:refs/heads/shards/0-of-1", NULL),
+			 RL_EFETCH);
+	/* pushInsteadOf rewrites url for pushes (before insteadOf)... */
+	assert_int_equal(tu_sh(NULL, "cd '%s/a.git' && git remote set-url origin hub:central.git && "
+			       "git config url.'%s/nowhere/'.pushInsteadOf hub:", w->dir, w->dir), 0);
+	assert_int_equal(rl_remote_push(a, "origin", "refs/heads/main:refs/heads/shards/0-of-1", NULL),
+			 RL_EFETCH);
+	/* ...but a pushurl wins, and only insteadOf applies to it. */
+	assert_int_equal(tu_sh(NULL, "cd '%s/a.git' && git config remote.origin.pushurl hub:central.git",
+			       w->dir), 0);
+	push(a, "0-of-1");
+	assert_int_equal(tu_sh(NULL, "git -C '%s' rev-parse -q --verify refs/heads/shards/0-of-1 >/dev/null",
+			       w->central), 0);
+	assert_int_equal(tu_sh(NULL, "git -C '%s/a.git' remote add second /nowhere", w->dir), 0);
+	assert_int_equal(rl_remote_list(&names, a), 0);
+	assert_int_equal(names.n, 2);
+	assert_string_equal(names.v[0], "origin");
+	assert_string_equal(names.v[1], "second");
+	rl_strvec_release(&names);
+	assert_int_equal(rl_remote_push(a, "nosuch", "refs/heads/main:refs/heads/x", NULL), RL_ENOTFOUND);
+	rl_archive_free(a);
+}
+
 static void test_push_refused_by_remote_is_a_failure(void **state)
 {
 	struct world *w = *state;
@@ -421,6 +457,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_shared_file_must_agree, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hostile_tip_is_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_push_failure_backs_off_and_success_resets, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_remote_urls_as_git_reads_them, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_push_refused_by_remote_is_a_failure, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_host_key_known, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refspec_and_names, setup, teardown),
