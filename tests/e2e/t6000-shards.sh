@@ -11,7 +11,7 @@
 . "$(dirname "$0")/lib.sh"
 [ -x "$(git --exec-path)/git-daemon" ] || { echo "skip: no git daemon"; exit 0; }
 mkdir -p "$T/www"
-start_server 120 --root "$T/www"
+start_server 280 --root "$T/www"
 C="$T/central.git"
 DAEMON=""
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }

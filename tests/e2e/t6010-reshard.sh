@@ -7,7 +7,7 @@
 # here is a plain path (libgit2's local transport); t6000 uses git://.
 . "$(dirname "$0")/lib.sh"
 mkdir -p "$T/www"
-start_server 60 --root "$T/www"
+start_server 280 --root "$T/www"
 C="$T/central.git"
 SOURCES="a1 a2 a3 a4 a5 a6"
 page() { printf "%s" "<article><h2><a href=\"/$1/1\">$1 lead</a></h2><p>Lead of $1.</p></article><article><h2><a href=\"/$1/2\">$1 second</a></h2><p>Version $2 of the second story of $1.</p></article>" >"$T/www/$1.html"; }

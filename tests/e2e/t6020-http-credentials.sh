@@ -13,7 +13,7 @@ FCGIWRAP=$(command -v fcgiwrap || echo /usr/sbin/fcgiwrap)
 	{ echo "skip: needs nginx, fcgiwrap and openssl"; exit 0; }
 chmod 755 "$T"   # nginx's workers run as nobody
 mkdir -p "$T/www" "$T/srv" "$T/nginx/tmp" "$T/home"
-start_server 60 --root "$T/www"
+start_server 280 --root "$T/www"
 git init -q --bare -b main "$T/srv/central.git"
 git -C "$T/srv/central.git" config http.receivepack true
 printf 'worker:%s\n' "$(openssl passwd -apr1 s3cret)" >"$T/htpasswd"
