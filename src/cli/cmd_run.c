@@ -19,6 +19,15 @@ static int parse_names(const char ***names, int argc, char **argv)
 	return argc - optind;
 }
 
+/* For cron: 0 when every source that ran is fine (or none was due), 3 when
+ * some failed, 4 when every one failed (docs/man/redline-run.md). */
+static int run_exit_status(const rl_run_summary *s)
+{
+	if (s->failed == 0)
+		return CLI_OK;
+	return s->failed >= s->sources ? CLI_ALL_FAILED : CLI_SOME_FAILED;
+}
+
 int cmd_run(int argc, char **argv, const struct cli *cli)
 {
 	static const char usage[] =
@@ -32,6 +41,7 @@ int cmd_run(int argc, char **argv, const struct cli *cli)
 	struct run_view view = { cli, isatty(STDERR_FILENO), 0, 0, 0, 0, 0, 0 };
 	struct run_worker worker = { 0 };
 	rl_run_opts opts = { 0 };
+	rl_run_env env;
 	rl_run_summary summary;
 	rl_archive *archive = NULL;
 	const char **names;
@@ -46,9 +56,10 @@ int cmd_run(int argc, char **argv, const struct cli *cli)
 		} else if (c == 'h') {
 			printf("usage: %s\n\nOne cycle: fetches every due source (or the named ones, due or\n"
 			       "not) concurrently, commits what changed, records failures, exits.\n"
-			       "--shard K/N: only the sources of shard K (0-based) of N.  Then pushes\n"
-			       "main to --push REMOTE (default: redline.pushRemote), if one is set.\n",
-			       usage);
+			       "Exit status: 0 all fine, 3 some sources failed, 4 every one failed,\n"
+			       "1 the cycle could not run.  --shard K/N: only the sources of shard K\n"
+			       "(0-based) of N.  Then pushes main to --push REMOTE (default:\n"
+			       "redline.pushRemote), if one is set.\n", usage);
 			return CLI_OK;
 		} else {
 			return cli_usage_error(usage, "unknown option");
@@ -73,6 +84,8 @@ int cmd_run(int argc, char **argv, const struct cli *cli)
 	opts.n_names = (size_t)n;
 	opts.now = cli_test_now();
 	opts.unconditional = run_view_unconditional();
+	run_view_read_env(&env);
+	opts.env = &env;
 	opts.on_event = run_view_on_event;
 	opts.userdata = &view;
 	opts.stop = &run_view_stop_requested;
@@ -88,6 +101,7 @@ int cmd_run(int argc, char **argv, const struct cli *cli)
 		if (summary.failed)
 			fprintf(stderr, "redline: %zu of %zu sources failed (see 'redline status')\n",
 				summary.failed, summary.sources);
+		status = run_exit_status(&summary);
 	}
 	/* Pushed even after a failed cycle: earlier commits may be waiting. */
 	run_worker_after_cycle(&worker, archive, cli, 1);

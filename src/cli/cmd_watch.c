@@ -49,6 +49,7 @@ int cmd_watch(int argc, char **argv, const struct cli *cli)
 	struct sigaction sa;
 	struct run_worker worker = { 0 };
 	rl_run_opts opts = { 0 };
+	rl_run_env env;
 	rl_archive *archive = NULL;
 	int c, status = CLI_OK, mine;
 	int64_t max_sleep = 60;
@@ -82,6 +83,8 @@ int cmd_watch(int argc, char **argv, const struct cli *cli)
 	sa.sa_handler = on_hup;
 	sigaction(SIGHUP, &sa, NULL);
 	opts.unconditional = run_view_unconditional();
+	run_view_read_env(&env);
+	opts.env = &env;
 	opts.on_event = run_view_on_event;
 	opts.userdata = &view;
 	opts.stop = &run_view_stop_requested;
