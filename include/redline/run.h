@@ -15,6 +15,7 @@
 
 #include "redline/archive.h"
 #include "redline/ingest.h"
+#include "redline/shard.h"
 
 typedef enum rl_run_outcome {
 	RL_RUN_CHANGED,      /* a commit was made */
@@ -66,6 +67,7 @@ typedef struct rl_run_opts {
 	rl_run_event_cb on_event;
 	void *userdata;
 	volatile sig_atomic_t *stop; /* set by a signal handler: start nothing new */
+	const rl_shard *shard;      /* NULL: every source; else only those of this shard */
 } rl_run_opts;
 
 typedef struct rl_run_summary {
@@ -89,5 +91,9 @@ int rl_run_cycle(rl_run_summary *out, rl_archive *archive, const rl_run_opts *op
 /** Seconds until the next source or followed story is due (0: now), or -1
  *  when nothing is scheduled; for `watch`. */
 int rl_run_next_due(int64_t *seconds, rl_archive *archive, int64_t now);
+
+/** rl_run_next_due() over the sources of `shard` only (NULL: all of them). */
+int rl_run_next_due_in(int64_t *seconds, rl_archive *archive, int64_t now,
+		       const rl_shard *shard);
 
 #endif

@@ -9,6 +9,7 @@
 #define REDLINE_CLI_H
 
 #include <stdio.h>
+#include <sys/types.h>
 #include "redline/archive.h"
 
 #define CLI_OK 0
@@ -76,5 +77,24 @@ int cmd_timestamp(int argc, char **argv, const struct cli *cli);
 /** With redline.tsaUrl set: an RFC 3161 token over the new HEAD (one per
  *  batch of commits); a failure is a warning, the commits stand. */
 void cli_timestamp_batch(rl_archive *archive);
+int cmd_push(int argc, char **argv, const struct cli *cli);
+int cmd_merge(int argc, char **argv, const struct cli *cli);
+
+struct rl_shard;
+/** The remote to push to: `option` if given, else redline.pushRemote, else
+ *  NULL in `*out` (no push).  Returns 0 or a negative RL_E*. */
+int cli_push_remote(char **out, rl_archive *archive, const char *option);
+/** REDLINE_NOW as Unix seconds (tests only), 0 when unset. */
+int64_t cli_test_now(void);
+/** The shard from redline.shard ("K/N") unless `shard` is set already. */
+int cli_shard_default(struct rl_shard *shard, rl_archive *archive);
+/** Starts `redline -C DIR push --if-due [--shard K/N] REMOTE` as a child. */
+int cli_push_start(pid_t *pid, const struct cli *cli, const char *remote,
+		   const struct rl_shard *shard);
+/** Reaps the push child; kills it once it ran `timeout_seconds` (and returns
+ *  CLI_PUSH_TIMEOUT then).  With `block`, waits for it.  Returns its exit
+ *  status (0 when still running). */
+#define CLI_PUSH_TIMEOUT (-2)
+int cli_push_wait(pid_t *pid, int64_t started, int timeout_seconds, int block);
 
 #endif

@@ -3,6 +3,7 @@
  */
 #include "cli.h"
 #include "run_view.h"
+#include "run_worker.h"
 #include "redline/error.h"
 #include "redline/run.h"
 
@@ -18,21 +19,6 @@ static int parse_names(const char ***names, int argc, char **argv)
 	return argc - optind;
 }
 
-/* REDLINE_NOW=<unix seconds>: for tests only, so that follow-up checks due
- * in 15 minutes can be tested without waiting.  Not for production: the
- * schedule, the backoff and the commit times all follow it. */
-static int64_t test_now(void)
-{
-	const char *v = getenv("REDLINE_NOW");
-	char *end;
-	long long t;
-
-	if (v == NULL || *v == '\0')
-		return 0;
-	t = strtoll(v, &end, 10);
-	return *end == '\0' && t > 0 ? (int64_t)t : 0;
-}
-
 /* For cron: 0 when every source that ran is fine (or none was due), 3 when
  * some failed, 4 when every one failed (docs/man/redline-run.md). */
 static int run_exit_status(const rl_run_summary *s)
@@ -44,23 +30,29 @@ static int run_exit_status(const rl_run_summary *s)
 
 int cmd_run(int argc, char **argv, const struct cli *cli)
 {
-	static const char usage[] = "redline run [NAME...] [--no-hooks] [--force NAME...]";
+	static const char usage[] =
+		"redline run [NAME...] [--no-hooks] [--force NAME...] [--shard K/N] [--push REMOTE | --no-push]";
 	static const struct option options[] = {
 		{ "no-hooks", no_argument, NULL, 'N' },
 		{ "force", no_argument, NULL, 'F' },
+		RUN_WORKER_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct run_view view = { cli, isatty(STDERR_FILENO), 0, 0, 0, 0, 0, 0 };
+	struct run_worker worker = { 0 };
 	rl_run_opts opts = { 0 };
 	rl_run_env env;
 	rl_run_summary summary;
 	rl_archive *archive = NULL;
 	const char **names;
-	int c, n, status;
+	int c, n, status = CLI_OK, mine;
 
 	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
-		if (c == 'N') {
+		if ((mine = run_worker_option(&worker, c, usage, &status)) != 0) {
+			if (mine < 0)
+				return status;
+		} else if (c == 'N') {
 			opts.no_hooks = 1;
 		} else if (c == 'F') {
 			opts.force = 1;
@@ -70,7 +62,9 @@ int cmd_run(int argc, char **argv, const struct cli *cli)
 			       "--force NAME... accepts what the mass-removal guard refused for those\n"
 			       "sources (`redline status` says why a source is held).\n"
 			       "Exit status: 0 all fine, 3 some sources failed, 4 every one failed,\n"
-			       "1 the cycle could not run.\n", usage);
+			       "1 the cycle could not run.  --shard K/N: only the sources of shard K\n"
+			       "(0-based) of N.  Then pushes main to --push REMOTE (default:\n"
+			       "redline.pushRemote), if one is set.\n", usage);
 			return CLI_OK;
 		} else {
 			return cli_usage_error(usage, "unknown option");
@@ -81,9 +75,21 @@ int cmd_run(int argc, char **argv, const struct cli *cli)
 		return cli_usage_error(usage, "--force needs the NAME of each source to release");
 	if ((status = cli_open_archive(&archive, cli)) != CLI_OK)
 		return status;
+	if ((status = run_worker_setup(&worker, archive)) != CLI_OK)
+		goto done;
+	for (int i = 0; worker.shard.n && i < n; i++) {
+		if (!rl_shard_takes(&worker.shard, names[i])) {
+			status = cli_usage_error(usage, "source '%s' is on shard %u/%u, not %u/%u",
+						 names[i], (unsigned)rl_shard_of(names[i], worker.shard.n),
+						 (unsigned)worker.shard.n, (unsigned)worker.shard.k,
+						 (unsigned)worker.shard.n);
+			goto done;
+		}
+	}
+	opts.shard = &worker.shard;
 	opts.names = names;
 	opts.n_names = (size_t)n;
-	opts.now = test_now();
+	opts.now = cli_test_now();
 	opts.unconditional = run_view_unconditional();
 	run_view_read_env(&env);
 	opts.env = &env;
@@ -106,6 +112,10 @@ int cmd_run(int argc, char **argv, const struct cli *cli)
 				summary.failed, summary.sources);
 		status = run_exit_status(&summary);
 	}
+	/* Pushed even after a failed cycle: earlier commits may be waiting. */
+	run_worker_after_cycle(&worker, archive, cli, 1);
+done:
+	run_worker_finish(&worker);
 	rl_archive_free(archive);
 	return status;
 }

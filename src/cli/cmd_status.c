@@ -6,6 +6,8 @@
 #include "redline/error.h"
 #include "redline/fetch.h"
 #include "redline/fetchlog.h"
+#include "redline/remote.h"
+#include "redline/shard.h"
 #include "redline/schedule.h"
 #include "redline/timeutil.h"
 
@@ -183,31 +185,100 @@ static void json_http(json_t *o, const struct http_view *hv, const char *name)
 	free(proxy);
 }
 
+/* How far each remote is behind this archive's main: what the last push
+ * sent, how many commits came since, and the push's failures. */
+static int show_remotes(rl_archive *archive, int json, int64_t now)
+{
+	rl_strvec names = RL_STRVEC_INIT;
+	json_t *list = json ? json_array() : NULL;
+	int rc = 0;
+
+	if ((rc = rl_remote_list(&names, archive)) < 0)
+		goto done;
+	if (!json && names.n)
+		printf("\n%-12s %-28s %6s %6s %-9s %-9s %4s  %s\n", "REMOTE", "BRANCH", "AHEAD",
+		       "BEHIND", "PUSHED", "NEXT", "ERRS", "LAST ERROR");
+	for (size_t i = 0; i < names.n; i++) {
+		rl_push_state *ps = NULL;
+		size_t ahead = 0, behind = 0;
+		char pushed[32], next[32];
+
+		if (rl_remote_check_name(names.v[i]) < 0) {
+			rl_error_clear();
+			continue;
+		}
+		if ((rc = rl_push_state_load(&ps, archive, names.v[i])) < 0 ||
+		    (rc = rl_push_state_ahead_behind(&ahead, &behind, archive, ps)) < 0) {
+			rl_push_state_free(ps);
+			goto done;
+		}
+		if (json) {
+			json_t *o = json_object();
+			json_object_set_new(o, "remote", json_string(ps->remote));
+			json_object_set_new(o, "branch", ps->dst_ref ? json_string(ps->dst_ref) : json_null());
+			json_object_set_new(o, "pushed", ps->has_pushed
+					    ? json_string(git_oid_tostr_s(&ps->pushed)) : json_null());
+			json_object_set_new(o, "ahead", json_integer((json_int_t)ahead));
+			json_object_set_new(o, "behind", json_integer((json_int_t)behind));
+			json_object_set_new(o, "last_push", time_or_null(ps->last_success));
+			json_object_set_new(o, "next_try", time_or_null(ps->next_try));
+			json_object_set_new(o, "errors", json_integer(ps->failures));
+			json_object_set_new(o, "last_error",
+					    ps->last_error ? json_string(ps->last_error) : json_null());
+			json_array_append_new(list, o);
+		} else {
+			relative(pushed, sizeof(pushed), ps->last_success, now);
+			if (ps->next_try > now)
+				relative(next, sizeof(next), ps->next_try, now);
+			else
+				snprintf(next, sizeof(next), "%s", ps->has_pushed || ps->failures ? "next cycle" : "-");
+			printf("%-12s %-28s %6zu %6zu %-9s %-9s %4d  %s\n", ps->remote,
+			       ps->dst_ref ? ps->dst_ref : "-", ahead, behind, pushed, next, ps->failures,
+			       ps->last_error ? ps->last_error : "");
+		}
+		rl_push_state_free(ps);
+	}
+	if (json) {
+		json_dumpf(list, stdout, JSON_INDENT(2));
+		putchar('\n');
+	}
+done:
+	json_decref(list);
+	rl_strvec_release(&names);
+	return rc;
+}
+
 int cmd_status(int argc, char **argv, const struct cli *cli)
 {
-	static const char usage[] = "redline status [--json] [--history SOURCE]";
+	static const char usage[] = "redline status [--json] [--history SOURCE] [--remotes]";
 	static const struct option options[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "history", required_argument, NULL, 'H' },
+		{ "remotes", no_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	rl_archive *archive = NULL;
 	rl_strvec names = RL_STRVEC_INIT;
+	rl_shard shard = { 0, 0 };
 	struct http_view hv;
 	json_t *list = NULL;
 	int64_t now = (int64_t)time(NULL);
 	const char *history = NULL;
-	int c, json = 0, status;
+	int c, json = 0, remotes = 0, status;
 
 	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
 		if (c == 'j') {
 			json = 1;
 		} else if (c == 'H') {
 			history = optarg;
+		} else if (c == 'r') {
+			remotes = 1;
 		} else if (c == 'h') {
 			printf("usage: %s\n\nA table: source, last fetch, HTTP status, stories on the page,\n"
-			       "last change, next due, consecutive errors and the last error.\n"
+			       "last change, next due, consecutive errors and the last error; then\n"
+			       "each remote: the branch pushed to, commits not pushed yet (AHEAD),\n"
+			       "the last push and its errors.  --remotes: only the remotes.\n"
 			       "--history SOURCE lists every fetch of SOURCE from its fetch log, and\n"
 			       "when each version of the page was first and last seen.\n", usage);
 			return CLI_OK;
@@ -224,7 +295,13 @@ int cmd_status(int argc, char **argv, const struct cli *cli)
 		rl_archive_free(archive);
 		return status;
 	}
-	if (http_view_load(&hv, archive) < 0 || rl_config_source_list(&names, archive) < 0 ||
+	if (remotes) {
+		status = show_remotes(archive, json, now) < 0 ? cli_fail() : CLI_OK;
+		rl_archive_free(archive);
+		return status;
+	}
+	if (http_view_load(&hv, archive) < 0 || cli_shard_default(&shard, archive) < 0 ||
+	    rl_config_source_list(&names, archive) < 0 ||
 	    (json && !(list = json_array()))) {
 		status = cli_fail();
 		goto done;
@@ -237,6 +314,8 @@ int cmd_status(int argc, char **argv, const struct cli *cli)
 		rl_schedule_state *fs = NULL;
 		char fetched[32], changed[32], next[32];
 
+		if (!rl_shard_takes(&shard, names.v[i]))
+			continue; /* redline.shard: another worker's source */
 		if (rl_schedule_load(&fs, archive, names.v[i]) < 0) {
 			status = cli_fail();
 			goto done;
@@ -272,6 +351,8 @@ int cmd_status(int argc, char **argv, const struct cli *cli)
 	if (json) {
 		json_dumpf(list, stdout, JSON_INDENT(2));
 		putchar('\n');
+	} else if (show_remotes(archive, 0, now) < 0) {
+		status = cli_fail();
 	}
 done:
 	http_view_release(&hv);

@@ -4,6 +4,7 @@
  */
 #include "cli.h"
 #include "run_view.h"
+#include "run_worker.h"
 #include "redline/error.h"
 #include "redline/run.h"
 
@@ -35,30 +36,39 @@ static void nap(int64_t seconds)
 
 int cmd_watch(int argc, char **argv, const struct cli *cli)
 {
-	static const char usage[] = "redline watch [--no-hooks] [--max-sleep SECONDS]";
+	static const char usage[] = "redline watch [--no-hooks] [--max-sleep SECONDS] [--shard K/N] "
+				    "[--push REMOTE | --no-push]";
 	static const struct option options[] = {
 		{ "no-hooks", no_argument, NULL, 'N' },
+		RUN_WORKER_OPTIONS,
 		{ "max-sleep", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct run_view view = { cli, 0, 1, 0, 0, 0, 0, 0 };
 	struct sigaction sa;
+	struct run_worker worker = { 0 };
 	rl_run_opts opts = { 0 };
 	rl_run_env env;
 	rl_archive *archive = NULL;
-	int c, status = CLI_OK;
+	int c, status = CLI_OK, mine;
 	int64_t max_sleep = 60;
 
 	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
-		if (c == 'N') {
+		if ((mine = run_worker_option(&worker, c, usage, &status)) != 0) {
+			if (mine < 0)
+				return status;
+		} else if (c == 'N') {
 			opts.no_hooks = 1;
 		} else if (c == 's') {
 			max_sleep = atoi(optarg) > 0 ? atoi(optarg) : 1;
 		} else if (c == 'h') {
 			printf("usage: %s\n\nRuns forever: each source on its own interval (with jitter),\n"
 			       "followed stories on their schedule.  SIGINT/SIGTERM finish the commit in\n"
-			       "progress and exit 0; SIGHUP reloads the sources.\n", usage);
+			       "progress and exit 0; SIGHUP reloads the sources.  --shard K/N: only\n"
+			       "the sources of shard K (0-based) of N; after each cycle, main is pushed\n"
+			       "to --push REMOTE (default: redline.pushRemote) by a child process.\n",
+			       usage);
 			return CLI_OK;
 		} else {
 			return cli_usage_error(usage, "unknown option");
@@ -78,6 +88,7 @@ int cmd_watch(int argc, char **argv, const struct cli *cli)
 	opts.on_event = run_view_on_event;
 	opts.userdata = &view;
 	opts.stop = &run_view_stop_requested;
+	opts.shard = &worker.shard;
 	run_view_log_prefix(&view);
 	fprintf(stderr, "redline: watching %s (pid %ld)\n", cli->archive_dir, (long)getpid());
 	while (!run_view_stop_requested) {
@@ -85,7 +96,8 @@ int cmd_watch(int argc, char **argv, const struct cli *cli)
 		int64_t wait = max_sleep;
 
 		/* The archive and its sources are read afresh every cycle: that is the reload. */
-		if ((status = cli_open_archive(&archive, cli)) != CLI_OK)
+		if ((status = cli_open_archive(&archive, cli)) != CLI_OK ||
+		    (status = run_worker_setup(&worker, archive)) != CLI_OK)
 			break;
 		if (reload_requested) {
 			reload_requested = 0;
@@ -98,8 +110,9 @@ int cmd_watch(int argc, char **argv, const struct cli *cli)
 		} else if (summary.changed) {
 			cli_timestamp_batch(archive);
 		}
-		if (rl_run_next_due(&wait, archive, (int64_t)time(NULL)) < 0 || wait < 0 ||
-		    wait > max_sleep)
+		run_worker_after_cycle(&worker, archive, cli, 0);
+		if (rl_run_next_due_in(&wait, archive, (int64_t)time(NULL), &worker.shard) < 0 ||
+		    wait < 0 || wait > max_sleep)
 			wait = max_sleep;
 		rl_archive_free(archive);
 		archive = NULL;
@@ -107,6 +120,8 @@ int cmd_watch(int argc, char **argv, const struct cli *cli)
 			nap(wait > 0 ? wait : 1);
 	}
 	rl_archive_free(archive);
+	/* A push in flight may finish (within its timeout): it saves a retry. */
+	run_worker_finish(&worker);
 	run_view_log_prefix(&view);
 	fprintf(stderr, "redline: stopped\n");
 	return status;

@@ -30,6 +30,8 @@ static const struct cli_command commands[] = {
 	{ "watch", cmd_watch, "run forever, each source on its own interval" },
 	{ "status", cmd_status, "how each source is doing" },
 	{ "hooks", cmd_hooks, "list (or --retry) hook payloads not yet delivered" },
+	{ "push", cmd_push, "send main to this worker's shard branch on a remote" },
+	{ "merge", cmd_merge, "merge the shard branches into main (tree union)" },
 	{ "log", cmd_log, "list the snapshots of the archive, a source or a story" },
 	{ "diff", cmd_diff, "word diff of two versions of a story, with changed figures" },
 	{ "show", cmd_show, "print a story as of a revision" },

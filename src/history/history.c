@@ -166,7 +166,9 @@ static int last_change(git_commit **to, git_commit **from, rl_archive *archive, 
 		git_tree *tree = NULL, *ptree = NULL;
 		int changed;
 
+		/* Merges of shard branches are skipped: the shard's commit is the change. */
 		if ((error = hist_load_trees(&c, &tree, &ptree, archive, &oid)) == 0 &&
+		    git_commit_parentcount(c) < 2 &&
 		    (changed = hist_path_changed(tree, ptree, path)) != 0) {
 			if (changed < 0)
 				error = changed;

@@ -282,8 +282,15 @@ static int read_entry(rl_history_entry *e, int *keep, rl_archive *archive, const
 	int changed = 0, error;
 
 	*keep = 1;
-	if ((error = hist_load_trees(&c, &tree, &ptree, archive, oid)) < 0 ||
-	    (error = rl_history_parse_changes(e, git_commit_message(c))) < 0)
+	if ((error = hist_load_trees(&c, &tree, &ptree, archive, oid)) < 0)
+		goto done;
+	/* A merge of shard branches (redline merge) is no snapshot: its
+	 * changes are the shards' own commits, which the walk meets too. */
+	if (git_commit_parentcount(c) > 1) {
+		*keep = 0;
+		goto done;
+	}
+	if ((error = rl_history_parse_changes(e, git_commit_message(c))) < 0)
 		goto done;
 	if (opts->source && (changed = hist_path_changed(tree, ptree, opts->source)) <= 0) {
 		*keep = 0;

@@ -402,7 +402,8 @@ int rl_run_cycle(rl_run_summary *out, rl_archive *archive, const rl_run_opts *op
 		rl_fetch_request req;
 		int due;
 
-		if (opts->n_names && !job_is_named(opts, configs[i]->name))
+		if ((opts->n_names && !job_is_named(opts, configs[i]->name)) ||
+		    !rl_shard_takes(opts->shard, configs[i]->name))
 			continue;
 		job->cycle = &cy;
 		job->cfg = configs[i]; /* the job owns it now */
@@ -478,6 +479,12 @@ done:
 
 int rl_run_next_due(int64_t *seconds, rl_archive *archive, int64_t now)
 {
+	return rl_run_next_due_in(seconds, archive, now, NULL);
+}
+
+int rl_run_next_due_in(int64_t *seconds, rl_archive *archive, int64_t now,
+		       const rl_shard *shard)
+{
 	rl_source_config **configs = NULL;
 	size_t n_configs = 0;
 	int64_t best = -1;
@@ -488,7 +495,8 @@ int rl_run_next_due(int64_t *seconds, rl_archive *archive, int64_t now)
 	for (size_t i = 0; i < n_configs; i++) {
 		const rl_source_config *cfg = configs[i];
 		rl_schedule_state *fs = NULL;
-		if (cfg->url && rl_schedule_load(&fs, archive, cfg->name) == 0) {
+		if (cfg->url && rl_shard_takes(shard, cfg->name) &&
+		    rl_schedule_load(&fs, archive, cfg->name) == 0) {
 			int64_t due = fs->next_due;
 			/* As in rl_run_cycle(): stories on the page, sources not in backoff. */
 			for (size_t f = 0; cfg->follow && fs->failures == 0 && f < fs->n_follow; f++) {

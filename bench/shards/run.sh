@@ -1,0 +1,126 @@
+#!/bin/bash
+# bench/shards/run.sh - the same N-page workload run by 1, 2 and 4 workers
+# on shards, pushing to a central bare repository served by git daemon on
+# 127.0.0.1, merged with `redline merge`.
+#
+#   bench/shards/run.sh                 # N=200 WORKERS="1 2 4"
+#   N=1000 bench/shards/run.sh
+#
+# Pages: bench/cycle/gen_pages.py (~25 KB, 30 <article>s each), served by
+# nginx on 127.0.0.1 as in bench/cycle.  For each worker count W: W empty
+# worker archives, one shared source list (include.path), --shard K/W each.
+# Two rounds: "first" (every page new) and "10%" (a tenth of the pages
+# changed, all re-fetched conditionally).  Per round, timed separately:
+#   cycle   the W workers' `redline run --no-push` in parallel (wall time)
+#   push    the W workers' `redline push` in parallel (wall time)
+#   merge   `redline merge` in the central repository
+# and the central repository's size after the round (du -sk, objects).
+# Binds only 127.0.0.1; kills its servers and removes its files on exit.
+set -euo pipefail
+
+N=${N:-200}; WORKERS=${WORKERS:-"1 2 4"}
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+REDLINE=${REDLINE:-$ROOT/build/redline}
+NGINX=${NGINX:-$(command -v nginx || echo /usr/sbin/nginx)}
+GIT_DAEMON="$(git --exec-path)/git-daemon"
+for tool in python3 curl git bc "$NGINX" "$GIT_DAEMON"; do
+	command -v "$tool" >/dev/null || { echo "bench/shards: needs $tool" >&2; exit 2; }
+done
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/redline-bench-shards-XXXXXX")
+PIDS=""
+cleanup() {
+	for p in $PIDS; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
+	if [ "${KEEP:-0}" = 1 ]; then echo "kept $TMP" >&2; else rm -rf "$TMP"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+# ---- pages and nginx (as bench/cycle) ------------------------------------------
+WWW=$TMP/www
+mkdir -p "$WWW" "$TMP/nginx/tmp" "$TMP/r0" "$TMP/r1"
+python3 "$ROOT/bench/cycle/gen_pages.py" --out "$TMP/r0" -n "$N" 2>/dev/null
+touch -d '2026-03-02 06:00:00Z' "$TMP/r0/"*
+python3 "$ROOT/bench/cycle/gen_pages.py" --out "$TMP/r1" -n "$N" --change 0.10 --round 1 2>/dev/null
+touch -d '2026-03-02 07:00:00Z' "$TMP/r1/"*
+PORT=$(free_port)
+NGINX_USER=
+if [ "$(id -u)" = 0 ]; then NGINX_USER="user nobody nogroup;"; chmod 755 "$TMP"; fi
+cat >"$TMP/nginx/nginx.conf" <<EOF
+$NGINX_USER
+worker_processes 1;
+daemon off;
+pid $TMP/nginx/nginx.pid;
+error_log $TMP/nginx/error.log warn;
+events { worker_connections 2048; }
+http {
+	access_log off;
+	client_body_temp_path $TMP/nginx/tmp/body;
+	proxy_temp_path $TMP/nginx/tmp/proxy;
+	fastcgi_temp_path $TMP/nginx/tmp/fastcgi;
+	uwsgi_temp_path $TMP/nginx/tmp/uwsgi;
+	scgi_temp_path $TMP/nginx/tmp/scgi;
+	types { text/html html; }
+	keepalive_requests 100000;
+	server { listen 127.0.0.1:$PORT; root $WWW; }
+}
+EOF
+"$NGINX" -p "$TMP/nginx" -e "$TMP/nginx/error.log" -c "$TMP/nginx/nginx.conf" &
+PIDS="$PIDS $!"
+for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$PORT/" && break; sleep 0.1; done
+BASE=http://127.0.0.1:$PORT
+for f in "$TMP/r0/"*.html; do
+	p=$(basename "$f" .html)
+	printf '[source "%s"]\n\turl = %s/%s.html\n\tformat = html\n' "$p" "$BASE" "$p"
+done >"$TMP/sources.conf"
+
+now() { date +%s.%N; }
+elapsed() { echo "$(now) - $1" | bc; }
+parallel() { # parallel FUNCTION: runs FUNCTION K for every worker K at once; fails if one fails
+	local pids="" k
+	for ((k = 0; k < W; k++)); do "$@" "$k" & pids="$pids $!"; done
+	for p in $pids; do wait "$p" || { echo "bench/shards: a worker failed:" >&2; tail -5 "$DIR/err" >&2; return 1; }; done
+}
+# run exits 3 or 4 when sources failed (recorded; they are retried): not a bench failure.
+cycle_one() { REDLINE_NOW=$CLOCK "$REDLINE" -C "$DIR/w$1.git" run --no-push --shard "$1/$W" >/dev/null 2>>"$DIR/err" || [ $? -ge 3 ]; }
+push_one() { "$REDLINE" -C "$DIR/w$1.git" push origin --shard "$1/$W" 2>>"$DIR/err"; }
+objects() { git -C "$1" count-objects -v | awk '/^count:|^in-pack:/ { n += $2 } END { print n + 0 }'; }
+
+printf 'workers\tround\tcycle_s\tpush_s\tmerge_s\tcentral_kib\tcentral_objects\tcommits\n' >"$TMP/results.tsv"
+for W in $WORKERS; do
+	DIR=$TMP/w$W
+	mkdir -p "$DIR"
+	git init -q --bare -b main "$DIR/central.git"
+	GPORT=$(free_port)
+	"$GIT_DAEMON" --reuseaddr --listen=127.0.0.1 --port="$GPORT" --base-path="$DIR" --export-all \
+		--enable=receive-pack "$DIR" 2>"$DIR/daemon.log" &
+	DPID=$!
+	PIDS="$PIDS $DPID"
+	for ((k = 0; k < W; k++)); do
+		"$REDLINE" init "$DIR/w$k.git" >/dev/null
+		git -C "$DIR/w$k.git" config include.path "$TMP/sources.conf"
+		git -C "$DIR/w$k.git" remote add origin "git://127.0.0.1:$GPORT/central.git"
+	done
+	for _ in $(seq 50); do git ls-remote "git://127.0.0.1:$GPORT/central.git" >/dev/null 2>&1 && break; sleep 0.1; done
+	CLOCK=1796000000
+	for round in first 10%; do
+		rm -f "$WWW"/*
+		cp -p "$TMP/r0/"* "$WWW/"
+		[ "$round" = first ] || cp -p "$TMP/r1/"* "$WWW/"
+		CLOCK=$((CLOCK + 3600))
+		t=$(now); parallel cycle_one; tc=$(elapsed "$t")
+		t=$(now); parallel push_one; tp=$(elapsed "$t")
+		t=$(now); "$REDLINE" -C "$DIR/central.git" merge >/dev/null; tm=$(elapsed "$t")
+		kib=$(du -sk "$DIR/central.git" | cut -f1)
+		printf '%s\t%s\t%.2f\t%.2f\t%.2f\t%s\t%s\t%s\n' "$W" "$round" "$tc" "$tp" "$tm" "$kib" \
+			"$(objects "$DIR/central.git")" "$(git -C "$DIR/central.git" rev-list --count main)" \
+			>>"$TMP/results.tsv"
+		echo "# W=$W $round: cycle ${tc}s push ${tp}s merge ${tm}s" >&2
+	done
+	git -C "$DIR/central.git" fsck --strict >/dev/null 2>&1 || echo "bench/shards: fsck failed for W=$W" >&2
+	kill "$DPID"; wait "$DPID" 2>/dev/null || true
+done
+echo "# N=$N pages, $(nproc) cores, $(date -u +%Y-%m-%d)"
+column -t -s "$(printf '\t')" "$TMP/results.tsv"

@@ -1,0 +1,165 @@
+/*
+ * cmd_merge.c - redline merge: shard branches into one main.
+ *
+ * Without --remote it works in place: run it in the central repository that
+ * the workers push to (refs/heads/shards/... -> refs/heads/main).  With
+ * --remote R it works anywhere (a cron job, CI): fetches R's shard branches
+ * and main, merges them in this archive and pushes the new main back to R
+ * (fast-forward only, so two merges at once cannot lose each other's work).
+ */
+#include "cli.h"
+#include "redline/error.h"
+#include "redline/merge.h"
+#include "redline/remote.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define LOCK_WAIT_MS 10000
+
+static int set_ref(rl_archive *archive, const char *name, const char *target_name)
+{
+	git_oid id;
+	git_reference *ref = NULL;
+	int error = git_reference_name_to_id(&id, rl_archive_repo(archive), target_name);
+
+	if (error == GIT_ENOTFOUND)
+		return 0;
+	if (error == 0)
+		error = git_reference_create(&ref, rl_archive_repo(archive), name, &id, 1,
+					     "redline merge: main of the remote");
+	git_reference_free(ref);
+	return error < 0 ? rl_error_set_git(error, "cannot set '%s'", name) : 0;
+}
+
+/* A central repository made by `git init --bare` may have HEAD -> master:
+ * a clone of it would check out nothing.  Point an unborn HEAD at main. */
+static void head_to_main(rl_archive *archive)
+{
+	if (git_repository_head_unborn(rl_archive_repo(archive)) == 1)
+		git_repository_set_head(rl_archive_repo(archive), "refs/heads/main");
+}
+
+/* redline merge --remote R --into-worker: R's main into this worker's main
+ * (compare-and-swap, nothing forced), so that a worker whose shard gains
+ * sources when N changes carries on their history instead of starting them
+ * afresh.  Run it with the worker stopped, after its last push was merged. */
+static int into_worker(rl_archive *archive, const char *remote, const rl_remote_opts *ro)
+{
+	char spec[200], tip[160];
+	const char *specs[1] = { spec };
+	rl_merge_opts mo = { 0 };
+	rl_merge_result result;
+
+	snprintf(tip, sizeof(tip), "refs/remotes/%s/main", remote);
+	snprintf(spec, sizeof(spec), "+refs/heads/main:%s", tip);
+	if (rl_remote_fetch(archive, remote, specs, 1, ro) < 0)
+		return cli_fail();
+	mo.tips_prefix = tip; /* matches exactly that ref (and main*, which fetch never makes) */
+	mo.target_ref = "refs/heads/main";
+	if (rl_merge_tips(&result, archive, &mo) < 0)
+		return cli_fail();
+	if (result.merged)
+		printf("took main of %s into this archive (%zu top-level entr%s changed): %s\n", remote,
+		       result.entries, result.entries == 1 ? "y" : "ies", git_oid_tostr_s(&result.commit));
+	else
+		printf("this archive already has main of %s\n", remote);
+	return CLI_OK;
+}
+
+int cmd_merge(int argc, char **argv, const struct cli *cli)
+{
+	static const char usage[] = "redline merge [--remote REMOTE [--into-worker]]";
+	static const struct option options[] = {
+		{ "remote", required_argument, NULL, 'r' },
+		{ "into-worker", no_argument, NULL, 'w' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	rl_remote_opts ro = { getenv("HOME"), 0 };
+	rl_merge_opts mo = { 0 };
+	rl_merge_result result;
+	rl_archive *archive = NULL;
+	const char *remote = NULL;
+	char prefix[160], base[160], *specs[2] = { NULL, NULL };
+	int c, status = CLI_OK, worker = 0;
+
+	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+		if (c == 'r') {
+			remote = optarg;
+		} else if (c == 'w') {
+			worker = 1;
+		} else if (c == 'h') {
+			printf("usage: %s\n\nMerges every shard branch (refs/heads/shards/*) that main does\n"
+			       "not contain yet into main, by a union of their source directories.\n"
+			       "Two shards writing one source is an error and merges nothing.\n"
+			       "--remote: fetch the branches from REMOTE and push main back to it.\n"
+			       "--into-worker: in a worker's archive, merge REMOTE's main into its\n"
+			       "main instead (before changing N: docs/sharding.md).\n",
+			       usage);
+			return CLI_OK;
+		} else {
+			return cli_usage_error(usage, "unknown option");
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error(usage, "too many arguments");
+	if (remote && rl_remote_check_name(remote) < 0)
+		return cli_usage_error(usage, "%s", rl_error_last());
+	if (worker && !remote)
+		return cli_usage_error(usage, "--into-worker needs --remote");
+	if ((status = cli_open_archive(&archive, cli)) != CLI_OK)
+		return status;
+	if (rl_archive_lock(archive, LOCK_WAIT_MS) < 0) {
+		status = cli_fail();
+		goto done;
+	}
+	mo.target_ref = "refs/heads/main";
+	if (worker) {
+		status = into_worker(archive, remote, &ro);
+		goto done;
+	}
+	if (remote) {
+		snprintf(prefix, sizeof(prefix), "refs/remotes/%s/shards/", remote);
+		snprintf(base, sizeof(base), "refs/remotes/%s/main", remote);
+		if (asprintf(&specs[0], "+refs/heads/shards/*:%s*", prefix) < 0 ||
+		    asprintf(&specs[1], "+refs/heads/main:%s", base) < 0) {
+			status = cli_error("out of memory");
+			goto done;
+		}
+		if (rl_remote_fetch(archive, remote, (const char *const *)specs, 2, &ro) < 0) {
+			status = cli_fail();
+			goto done;
+		}
+		mo.tips_prefix = prefix;
+		mo.base_ref = base;
+	} else {
+		mo.tips_prefix = "refs/heads/shards/";
+		head_to_main(archive);
+	}
+	if (rl_merge_tips(&result, archive, &mo) < 0) {
+		status = cli_fail();
+		goto done;
+	}
+	if (!result.merged) {
+		/* Nothing new; this archive's main follows the remote's. */
+		if (remote && set_ref(archive, "refs/heads/main", base) < 0)
+			status = cli_fail();
+		else if (cli->verbose)
+			printf("main is up to date\n");
+		goto done;
+	}
+	if (remote && rl_remote_push_once(archive, remote, "refs/heads/main:refs/heads/main", &ro) < 0) {
+		status = cli_fail();
+		goto done;
+	}
+	printf("merged %zu shard%s into main (%zu top-level entr%s changed): %s\n", result.tips,
+	       result.tips == 1 ? "" : "s", result.entries, result.entries == 1 ? "y" : "ies",
+	       git_oid_tostr_s(&result.commit));
+done:
+	free(specs[0]);
+	free(specs[1]);
+	rl_archive_free(archive);
+	return status;
+}

@@ -1,0 +1,49 @@
+/*
+ * run_worker.h - what `redline run` and `redline watch` share for sharded
+ * workers (cli-private): which sources (--shard), and where and how to push
+ * after a cycle (--push, --no-push, redline.pushRemote, redline.pushTimeout).
+ * See docs/sharding.md.
+ */
+#ifndef REDLINE_CLI_RUN_WORKER_H
+#define REDLINE_CLI_RUN_WORKER_H
+
+#include <getopt.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "cli.h"
+#include "redline/shard.h"
+
+struct run_worker {
+	rl_shard shard;
+	const char *push;     /* --push REMOTE */
+	int no_push;
+	char *remote;         /* the remote pushed to, NULL: no push */
+	int push_timeout;     /* seconds */
+	pid_t push_pid;
+	int64_t push_started;
+};
+
+/* The long options both commands add to their own. */
+#define RUN_WORKER_OPTIONS                                   \
+	{ "shard", required_argument, NULL, 'K' },           \
+	{ "push", required_argument, NULL, 'P' },            \
+	{ "no-push", no_argument, NULL, 'X' }
+
+/** 1 when option `c` was one of RUN_WORKER_OPTIONS (consumed), 0 if not,
+ *  -1 on a usage error (printed; `*status` set). */
+int run_worker_option(struct run_worker *w, int c, const char *usage, int *status);
+
+/** After the archive is opened: the shard (redline.shard by default), the
+ *  remote to push to and the push timeout.  Returns CLI_OK or prints. */
+int run_worker_setup(struct run_worker *w, rl_archive *archive);
+
+/** The cycle's commits have landed: starts the push child (if none runs),
+ *  and with `block` waits for it (within the push timeout). */
+void run_worker_after_cycle(struct run_worker *w, rl_archive *archive, const struct cli *cli,
+			    int block);
+
+/** Waits for a push still running (within its timeout); frees what `w` holds. */
+void run_worker_finish(struct run_worker *w);
+
+#endif
