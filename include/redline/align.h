@@ -65,6 +65,10 @@ typedef struct rl_alignment {
 int rl_align_sentences(rl_alignment *out, const char *const *old, size_t n_old,
 		       const char *const *new, size_t n_new);
 
+/** The same with another threshold: for measuring (bench/align). */
+int rl_align_sentences_at(rl_alignment *out, const char *const *old, size_t n_old,
+			  const char *const *new, size_t n_new, double threshold);
+
 /** Frees the steps; the alignment is empty and reusable after it. */
 void rl_alignment_release(rl_alignment *alignment);
 

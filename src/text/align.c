@@ -178,6 +178,12 @@ static int mark_in_place(unsigned char *stay, const size_t *new_of, size_t k)
 int rl_align_sentences(rl_alignment *out, const char *const *old, size_t n_old,
 		       const char *const *new, size_t n_new)
 {
+	return rl_align_sentences_at(out, old, n_old, new, n_new, RL_ALIGN_THRESHOLD);
+}
+
+int rl_align_sentences_at(rl_alignment *out, const char *const *old, size_t n_old,
+			  const char *const *new, size_t n_new, double threshold)
+{
 	struct bag *bo = NULL, *bn = NULL;
 	struct cand *cands = NULL;
 	size_t *match_old = NULL, *match_new = NULL, *pairs_new = NULL, *pairs_old = NULL;
@@ -216,7 +222,7 @@ int rl_align_sentences(rl_alignment *out, const char *const *old, size_t n_old,
 			double s;
 			if (strcmp(old[i], new[j]) == 0)
 				s = 1.0 + 1e-9; /* identical beats a Dice of 1 (reordered words) */
-			else if (!fuzzy || (s = bag_dice(&bo[i], &bn[j])) < RL_ALIGN_THRESHOLD)
+			else if (!fuzzy || (s = bag_dice(&bo[i], &bn[j])) < threshold)
 				continue;
 			if (n_cands == cap_cands) {
 				size_t cap = cap_cands ? cap_cands * 2 : 64;
