@@ -1,0 +1,61 @@
+/*
+ * redline/edits.h - the revisions of one story and what kind of edit each
+ * was (classify.h), including reverts, which need the history: a revision
+ * whose text equals an earlier one (not the one right before it) is
+ * "reverted to <rev>", and nothing else.
+ *
+ * A story's revisions are the commits that changed its file; the "from" of
+ * a revision is the story's previous revision, never merely the parent
+ * commit (often another source's snapshot).
+ */
+#ifndef REDLINE_EDITS_H
+#define REDLINE_EDITS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <git2.h>
+
+#include "redline/classify.h"
+
+/** At most this many revisions of one story are read (newest first). */
+#define RL_EDITS_MAX_REVISIONS 10000
+
+typedef struct rl_revision {
+	char commit[GIT_OID_HEXSZ + 1];
+	char prev[GIT_OID_HEXSZ + 1]; /* the story's previous revision, "" for the first */
+	int64_t time;                 /* committer time, Unix seconds */
+	git_oid blob;                 /* the file's blob at this revision */
+	int gone;                     /* the file was deleted by this commit */
+	rl_edit_class cls;            /* filled by rl_edits_classify_all() */
+	char *title;                  /* Title: at this revision ("" when none) */
+} rl_revision;
+
+typedef struct rl_revisions {
+	rl_revision *v; /* newest first */
+	size_t n;
+	size_t cap;
+} rl_revisions;
+
+#define RL_REVISIONS_INIT { NULL, 0, 0 }
+
+/** The commits that changed the file `path`, newest first, starting at
+ *  `from_rev` (NULL: HEAD).  RL_ENOTFOUND when none did. */
+int rl_edits_revisions(rl_revisions *out, git_repository *repo, const char *path,
+		       const char *from_rev);
+
+/** Classifies every revision of `revs` against the one before it, marking
+ *  reverts (a blob equal to an older revision than the previous one). */
+int rl_edits_classify_all(rl_revisions *revs, git_repository *repo);
+
+void rl_revisions_release(rl_revisions *revs);
+
+/** Classifies the edit from one story file's text to the next (NULL old:
+ *  new story): title from the Title: header, bodies after the blank line. */
+int rl_edits_classify_texts(rl_edit_class *out, const char *old_text, const char *new_text);
+
+/** Reads the blob `oid` as a C string (at most RL_EDITS_STORY_MAX bytes). */
+int rl_edits_read_blob(char **out, git_repository *repo, const git_oid *oid);
+
+#define RL_EDITS_STORY_MAX (16u * 1024 * 1024)
+
+#endif
