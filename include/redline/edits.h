@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <git2.h>
 
+#include "redline/buf.h"
 #include "redline/classify.h"
 
 /** At most this many revisions of one story are read (newest first). */
@@ -52,6 +53,40 @@ void rl_revisions_release(rl_revisions *revs);
 /** Classifies the edit from one story file's text to the next (NULL old:
  *  new story): title from the Title: header, bodies after the blank line. */
 int rl_edits_classify_texts(rl_edit_class *out, const char *old_text, const char *new_text);
+
+/** The kind of edit of the story's revision at or before `rev` (NULL: HEAD),
+ *  against its previous revision; `commit` gets that revision's id. */
+int rl_edits_classify_at(rl_edit_class *out, char commit[GIT_OID_HEXSZ + 1],
+			 git_repository *repo, const char *path, const char *rev);
+
+/** One story changed by one commit, classified against the commit's parent. */
+typedef struct rl_commit_edit {
+	char id[16];
+	char *path;
+	rl_edit_class cls;
+} rl_commit_edit;
+
+typedef struct rl_commit_edits {
+	rl_commit_edit *v;
+	size_t n;
+	size_t cap;
+	unsigned kinds; /* the union of the stories' kinds */
+} rl_commit_edits;
+
+#define RL_COMMIT_EDITS_INIT { NULL, 0, 0, 0 }
+
+/** The story files `commit` changed (under `source`/ only, when not NULL),
+ *  each classified against the parent commit's version. */
+int rl_edits_of_commit(rl_commit_edits *out, git_repository *repo, const git_oid *commit,
+		       const char *source);
+
+/** The edit of story `id` in `edits`, or NULL. */
+const rl_commit_edit *rl_commit_edits_find(const rl_commit_edits *edits, const char *id);
+
+void rl_commit_edits_release(rl_commit_edits *edits);
+
+/** The sources of the archive: the directories at the top of HEAD's tree. */
+int rl_edits_list_sources(rl_strvec *out, git_repository *repo);
 
 /** Reads the blob `oid` as a C string (at most RL_EDITS_STORY_MAX bytes). */
 int rl_edits_read_blob(char **out, git_repository *repo, const git_oid *oid);

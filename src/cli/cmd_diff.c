@@ -240,8 +240,11 @@ int cmd_diff(int argc, char **argv, const struct cli *cli)
 		status = diff_source(repo, argv[optind], context, json, color);
 		goto done;
 	}
-	if (rl_history_resolve(&item, repo, argv[optind]) < 0 ||
-	    rl_rdiff_history(&diff, repo, item.path, argc - optind > 1 ? argv[optind + 1] : NULL,
+	if (cli_resolve_item(&item, repo, argv[optind]) != CLI_OK) {
+		status = CLI_ERROR;
+		goto done;
+	}
+	if (rl_rdiff_history(&diff, repo, item.path, argc - optind > 1 ? argv[optind + 1] : NULL,
 			     argc - optind > 2 ? argv[optind + 2] : NULL) < 0) {
 		status = cli_fail();
 		goto done;

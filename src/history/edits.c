@@ -199,3 +199,163 @@ void rl_revisions_release(rl_revisions *revs)
 	free(revs->v);
 	memset(revs, 0, sizeof(*revs));
 }
+
+/* ---- the stories one commit changed --------------------------------- */
+
+struct collect {
+	rl_commit_edits *out;
+	git_repository *repo;
+	int error;
+};
+
+static int on_story(const git_diff_delta *delta, float progress, void *payload)
+{
+	struct collect *c = payload;
+	const char *path = delta->new_file.path ? delta->new_file.path : delta->old_file.path;
+	const char *slash = strrchr(path, '/'), *id;
+	char *ot = NULL, *nt = NULL;
+	rl_commit_edit *e;
+
+	(void)progress;
+	if (slash == NULL || (id = hist_id_in_name(slash + 1, strlen(slash + 1))) == NULL)
+		return 0; /* INDEX, .gitattributes */
+	if (c->out->n == c->out->cap) {
+		size_t cap = c->out->cap ? c->out->cap * 2 : 16;
+		rl_commit_edit *v = realloc(c->out->v, cap * sizeof(*v));
+		if (v == NULL) {
+			c->error = rl_error_set(RL_ENOMEM, "out of memory");
+			return -1;
+		}
+		c->out->v = v;
+		c->out->cap = cap;
+	}
+	e = &c->out->v[c->out->n];
+	memset(e, 0, sizeof(*e));
+	memcpy(e->id, id, ID_LEN);
+	if ((e->path = rl_strdup(path)) == NULL) {
+		c->error = RL_ENOMEM;
+		return -1;
+	}
+	c->out->n++;
+	if ((!git_oid_is_zero(&delta->old_file.id) &&
+	     (c->error = rl_edits_read_blob(&ot, c->repo, &delta->old_file.id)) < 0) ||
+	    (!git_oid_is_zero(&delta->new_file.id) &&
+	     (c->error = rl_edits_read_blob(&nt, c->repo, &delta->new_file.id)) < 0) ||
+	    (c->error = rl_edits_classify_texts(&e->cls, ot, nt ? nt : "")) < 0) {
+		free(ot);
+		free(nt);
+		return -1;
+	}
+	c->out->kinds |= e->cls.kinds;
+	free(ot);
+	free(nt);
+	return 0;
+}
+
+int rl_edits_of_commit(rl_commit_edits *out, git_repository *repo, const git_oid *commit,
+		       const char *source)
+{
+	git_commit *c = NULL;
+	git_tree *tree = NULL, *ptree = NULL;
+	git_diff *diff = NULL;
+	git_diff_options opts;
+	struct collect col = { out, repo, 0 };
+	char *spec = NULL;
+	int error;
+
+	memset(out, 0, sizeof(*out));
+	if ((error = hist_load_trees(&c, &tree, &ptree, repo, commit)) < 0)
+		goto done;
+	git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
+	if (source) {
+		if ((spec = malloc(strlen(source) + 2)) == NULL) {
+			error = rl_error_set(RL_ENOMEM, "out of memory");
+			goto done;
+		}
+		strcpy(spec, source);
+		strcat(spec, "/");
+		opts.pathspec.strings = &spec;
+		opts.pathspec.count = 1;
+	}
+	if ((error = git_diff_tree_to_tree(&diff, repo, ptree, tree, &opts)) < 0) {
+		error = rl_error_set_git(error, "cannot compare %s with its parent", git_oid_tostr_s(commit));
+		goto done;
+	}
+	if ((error = git_diff_foreach(diff, on_story, NULL, NULL, NULL, &col)) < 0)
+		error = col.error < 0 ? col.error : rl_error_set_git(error, "cannot list the changes of %s",
+								    git_oid_tostr_s(commit));
+done:
+	if (error < 0)
+		rl_commit_edits_release(out);
+	free(spec);
+	git_diff_free(diff);
+	git_tree_free(tree);
+	git_tree_free(ptree);
+	git_commit_free(c);
+	return error;
+}
+
+const rl_commit_edit *rl_commit_edits_find(const rl_commit_edits *edits, const char *id)
+{
+	for (size_t i = 0; id && i < edits->n; i++)
+		if (strncmp(edits->v[i].id, id, ID_LEN) == 0)
+			return &edits->v[i];
+	return NULL;
+}
+
+void rl_commit_edits_release(rl_commit_edits *edits)
+{
+	if (edits == NULL)
+		return;
+	for (size_t i = 0; i < edits->n; i++) {
+		free(edits->v[i].path);
+		rl_edit_class_release(&edits->v[i].cls);
+	}
+	free(edits->v);
+	memset(edits, 0, sizeof(*edits));
+}
+
+int rl_edits_list_sources(rl_strvec *out, git_repository *repo)
+{
+	git_tree *tree = NULL;
+	int error;
+
+	if ((error = hist_head_tree(&tree, repo)) < 0)
+		return error;
+	for (size_t i = 0; i < git_tree_entrycount(tree) && !error; i++) {
+		const git_tree_entry *e = git_tree_entry_byindex(tree, i);
+		if (git_tree_entry_type(e) == GIT_OBJECT_TREE)
+			error = rl_strvec_push(out, git_tree_entry_name(e));
+	}
+	git_tree_free(tree);
+	return error;
+}
+
+int rl_edits_classify_at(rl_edit_class *out, char commit[GIT_OID_HEXSZ + 1],
+			 git_repository *repo, const char *path, const char *rev)
+{
+	rl_revisions revs = RL_REVISIONS_INIT;
+	char *old_text = NULL, *new_text = NULL;
+	int error;
+
+	memset(out, 0, sizeof(*out));
+	if ((error = rl_edits_revisions(&revs, repo, path, rev)) < 0)
+		return error;
+	memcpy(commit, revs.v[0].commit, GIT_OID_HEXSZ + 1);
+	for (size_t j = 2; j < revs.n && !revs.v[0].gone; j++)
+		if (!revs.v[j].gone && git_oid_equal(&revs.v[j].blob, &revs.v[0].blob)) {
+			out->kinds = RL_EDIT_REVERT;
+			memcpy(out->reverted_to, revs.v[j].commit, sizeof(out->reverted_to));
+			goto done;
+		}
+	if ((!revs.v[0].gone && (error = rl_edits_read_blob(&new_text, repo, &revs.v[0].blob)) < 0) ||
+	    (revs.n > 1 && !revs.v[1].gone &&
+	     (error = rl_edits_read_blob(&old_text, repo, &revs.v[1].blob)) < 0))
+		goto done;
+	error = rl_edits_classify_texts(out, old_text, new_text ? new_text : "");
+done:
+	free(old_text);
+	free(new_text);
+	rl_revisions_release(&revs);
+	return error;
+}
