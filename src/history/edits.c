@@ -202,9 +202,55 @@ void rl_revisions_release(rl_revisions *revs)
 
 /* ---- the stories one commit changed --------------------------------- */
 
+/* How far back a commit's story is looked for in earlier versions. */
+#define REVERT_WINDOW 1000
+
+/* Was `blob` the file at `path` in an ancestor of `parent` (the version
+ * before the edit differs, so any hit is an older text come back)?  Sets
+ * `at` to the commit that introduced that text; 1 found, 0 not. */
+static int find_revert(char at[GIT_OID_HEXSZ + 1], git_repository *repo, const git_oid *parent,
+		       const char *path, const git_oid *blob)
+{
+	git_revwalk *walk = NULL;
+	git_oid oid, id;
+	int error, found = 0;
+	size_t seen = 0;
+
+	if ((error = git_revwalk_new(&walk, repo)) < 0 || (error = git_revwalk_push(walk, parent)) < 0) {
+		git_revwalk_free(walk);
+		return rl_error_set_git(error, "cannot walk the history");
+	}
+	git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME);
+	while (seen++ < REVERT_WINDOW && (error = git_revwalk_next(&oid, walk)) == 0) {
+		git_commit *c = NULL;
+		git_tree *tree = NULL;
+		int have = 0;
+		if ((error = git_commit_lookup(&c, repo, &oid)) < 0 ||
+		    (error = git_commit_tree(&tree, c)) < 0) {
+			error = rl_error_set_git(error, "cannot read commit %s", git_oid_tostr_s(&oid));
+		} else if ((have = hist_entry_id(&id, tree, path)) < 0) {
+			error = have;
+		} else if (have && git_oid_equal(&id, blob)) {
+			found = 1;
+			git_oid_tostr(at, GIT_OID_HEXSZ + 1, &oid); /* older ones overwrite */
+		} else if (found) {
+			have = -2; /* the text before the one that came back: done */
+		}
+		git_tree_free(tree);
+		git_commit_free(c);
+		if (error < 0 || have == -2)
+			break;
+	}
+	git_revwalk_free(walk);
+	if (error < 0 && error != GIT_ITEROVER)
+		return error;
+	return found;
+}
+
 struct collect {
 	rl_commit_edits *out;
 	git_repository *repo;
+	const git_oid *parent;
 	int error;
 };
 
@@ -246,6 +292,21 @@ static int on_story(const git_diff_delta *delta, float progress, void *payload)
 		free(nt);
 		return -1;
 	}
+	if (ot && nt && c->parent) {
+		char at[GIT_OID_HEXSZ + 1];
+		int r = find_revert(at, c->repo, c->parent, path, &delta->new_file.id);
+		if (r < 0) {
+			c->error = r;
+			free(ot);
+			free(nt);
+			return -1;
+		}
+		if (r > 0) {
+			rl_edit_class_release(&e->cls);
+			e->cls.kinds = RL_EDIT_REVERT;
+			memcpy(e->cls.reverted_to, at, sizeof(e->cls.reverted_to));
+		}
+	}
 	c->out->kinds |= e->cls.kinds;
 	free(ot);
 	free(nt);
@@ -259,13 +320,15 @@ int rl_edits_of_commit(rl_commit_edits *out, git_repository *repo, const git_oid
 	git_tree *tree = NULL, *ptree = NULL;
 	git_diff *diff = NULL;
 	git_diff_options opts;
-	struct collect col = { out, repo, 0 };
+	struct collect col = { out, repo, NULL, 0 };
 	char *spec = NULL;
 	int error;
 
 	memset(out, 0, sizeof(*out));
 	if ((error = hist_load_trees(&c, &tree, &ptree, repo, commit)) < 0)
 		goto done;
+	if (git_commit_parentcount(c) > 0)
+		col.parent = git_commit_parent_id(c, 0);
 	git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
 	if (source) {
 		if ((spec = malloc(strlen(source) + 2)) == NULL) {

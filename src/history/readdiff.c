@@ -69,8 +69,9 @@ static int push_block(rl_rdiff *d, rl_align_op op, const char *old, const char *
 	b->new_no = new_no;
 	if ((old && (b->old = rl_strdup(old)) == NULL) || (new && (b->new = rl_strdup(new)) == NULL))
 		return RL_ENOMEM;
-	if (old && new && strcmp(old, new) != 0)
-		error = rl_worddiff_compute(&b->words, old, new);
+	if (old && new && strcmp(old, new) != 0 &&
+	    (error = rl_worddiff_compute(&b->words, old, new)) == 0)
+		error = rl_worddiff_coalesce(&b->words);
 	return error;
 }
 
@@ -187,7 +188,8 @@ int rl_rdiff_compute(rl_rdiff *out, const char *old_text, const char *new_text, 
 	if ((out->old_title = title_of(old_text)) == NULL || (out->new_title = title_of(new_text)) == NULL)
 		return RL_ENOMEM;
 	if (strcmp(out->old_title, out->new_title) != 0 &&
-	    (error = rl_worddiff_compute(&out->title_words, out->old_title, out->new_title)) < 0)
+	    ((error = rl_worddiff_compute(&out->title_words, out->old_title, out->new_title)) < 0 ||
+	     (error = rl_worddiff_coalesce(&out->title_words)) < 0))
 		return error;
 	if ((error = rl_edits_classify_texts(&out->cls, old_text, new_text ? new_text : "")) < 0)
 		return error;
