@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <git2.h>
 
+#include "redline/archive.h"
 #include "redline/buf.h"
 #include "redline/classify.h"
 
@@ -41,12 +42,12 @@ typedef struct rl_revisions {
 
 /** The commits that changed the file `path`, newest first, starting at
  *  `from_rev` (NULL: HEAD).  RL_ENOTFOUND when none did. */
-int rl_edits_revisions(rl_revisions *out, git_repository *repo, const char *path,
+int rl_edits_revisions(rl_revisions *out, rl_archive *archive, const char *path,
 		       const char *from_rev);
 
 /** Classifies every revision of `revs` against the one before it, marking
  *  reverts (a blob equal to an older revision than the previous one). */
-int rl_edits_classify_all(rl_revisions *revs, git_repository *repo);
+int rl_edits_classify_all(rl_revisions *revs, rl_archive *archive);
 
 void rl_revisions_release(rl_revisions *revs);
 
@@ -57,7 +58,7 @@ int rl_edits_classify_texts(rl_edit_class *out, const char *old_text, const char
 /** The kind of edit of the story's revision at or before `rev` (NULL: HEAD),
  *  against its previous revision; `commit` gets that revision's id. */
 int rl_edits_classify_at(rl_edit_class *out, char commit[GIT_OID_HEXSZ + 1],
-			 git_repository *repo, const char *path, const char *rev);
+			 rl_archive *archive, const char *path, const char *rev);
 
 /** One story changed by one commit, classified against the commit's parent. */
 typedef struct rl_commit_edit {
@@ -77,7 +78,7 @@ typedef struct rl_commit_edits {
 
 /** The story files `commit` changed (under `source`/ only, when not NULL),
  *  each classified against the parent commit's version. */
-int rl_edits_of_commit(rl_commit_edits *out, git_repository *repo, const git_oid *commit,
+int rl_edits_of_commit(rl_commit_edits *out, rl_archive *archive, const git_oid *commit,
 		       const char *source);
 
 /** The edit of story `id` in `edits`, or NULL. */
@@ -86,10 +87,10 @@ const rl_commit_edit *rl_commit_edits_find(const rl_commit_edits *edits, const c
 void rl_commit_edits_release(rl_commit_edits *edits);
 
 /** The sources of the archive: the directories at the top of HEAD's tree. */
-int rl_edits_list_sources(rl_strvec *out, git_repository *repo);
+int rl_edits_list_sources(rl_strvec *out, rl_archive *archive);
 
 /** Reads the blob `oid` as a C string (at most RL_EDITS_STORY_MAX bytes). */
-int rl_edits_read_blob(char **out, git_repository *repo, const git_oid *oid);
+int rl_edits_read_blob(char **out, rl_archive *archive, const git_oid *oid);
 
 #define RL_EDITS_STORY_MAX (16u * 1024 * 1024)
 

@@ -16,6 +16,7 @@
 #include <git2.h>
 
 #include "redline/align.h"
+#include "redline/archive.h"
 #include "redline/buf.h"
 #include "redline/classify.h"
 #include "redline/worddiff.h"
@@ -58,7 +59,7 @@ int rl_rdiff_compute(rl_rdiff *out, const char *old_text, const char *new_text, 
  *  picks them, except that without `rev_from` the "from" is the story's
  *  previous revision (not the parent commit); classification includes a
  *  revert ("reverted to <rev>") when the new text equals an older revision. */
-int rl_rdiff_history(rl_rdiff *out, git_repository *repo, const char *path,
+int rl_rdiff_history(rl_rdiff *out, rl_archive *archive, const char *path,
 		     const char *rev_from, const char *rev_to);
 
 void rl_rdiff_release(rl_rdiff *diff);
@@ -68,7 +69,7 @@ void rl_rdiff_release(rl_rdiff *diff);
  *  against that commit's parent.  `*out` (n of them) is the caller's: free
  *  with rl_rdiffs_free().  RL_ENOTFOUND when no commit changed the source. */
 int rl_rdiff_source(rl_rdiff **out, size_t *n, char commit[GIT_OID_HEXSZ + 1],
-		    git_repository *repo, const char *source);
+		    rl_archive *archive, const char *source);
 
 void rl_rdiffs_free(rl_rdiff *diffs, size_t n);
 

@@ -44,6 +44,8 @@ typedef struct rl_run_opts {
 	long max_total_connections; /* 0: 16 */
 	long max_host_connections;  /* 0: 2 */
 	int no_hooks;
+	int unconditional;          /* full GETs: no If-None-Match / If-Modified-Since
+	                             * (for benchmarks of unchanged pages) */
 	rl_run_event_cb on_event;
 	void *userdata;
 	volatile sig_atomic_t *stop; /* set by a signal handler: start nothing new */

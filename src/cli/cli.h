@@ -56,10 +56,10 @@ void cli_print_hook_results(const struct rl_ingest_result *result);
 struct rl_history_item;
 /** rl_history_resolve() with messages that help: an unknown name that could
  *  be a source lists the sources.  Prints the error; CLI_OK or CLI_ERROR. */
-int cli_resolve_item(struct rl_history_item *item, git_repository *repo, const char *spec);
+int cli_resolve_item(struct rl_history_item *item, rl_archive *archive, const char *spec);
 /** rl_history_split_rev(), and "ITEM@REV" with a REV that is no revision
  *  is an error saying so (not "no story matches").  CLI_OK or CLI_ERROR. */
-int cli_split_rev(char **name, char **rev, git_repository *repo, const char *spec);
+int cli_split_rev(char **name, char **rev, rl_archive *archive, const char *spec);
 
 /* Commands, one cmd_<name>.c each. */
 int cmd_init(int argc, char **argv, const struct cli *cli);

@@ -159,14 +159,14 @@ static int print_rdiff(const rl_rdiff *d, size_t context, int color)
 	return status;
 }
 
-static int diff_source(git_repository *repo, const char *source, size_t context, int json, int color)
+static int diff_source(rl_archive *archive, const char *source, size_t context, int json, int color)
 {
 	rl_rdiff *d = NULL;
 	size_t n = 0;
 	char commit[GIT_OID_HEXSZ + 1];
 	int status = CLI_OK;
 
-	if (rl_rdiff_source(&d, &n, commit, repo, source) < 0)
+	if (rl_rdiff_source(&d, &n, commit, archive, source) < 0)
 		return cli_fail();
 	if (json) {
 		json_t *o = json_object(), *arr = json_array();
@@ -198,7 +198,6 @@ int cmd_diff(int argc, char **argv, const struct cli *cli)
 	rl_history_item item = { 0 };
 	rl_rdiff diff = { 0 };
 	rl_archive *archive = NULL;
-	git_repository *repo;
 	int c, json = 0, color = cli->color, status = CLI_OK;
 	size_t context = 1;
 	char *end;
@@ -234,17 +233,17 @@ int cmd_diff(int argc, char **argv, const struct cli *cli)
 		return cli_usage_error(usage, "too many arguments");
 	if (cli_open_archive(&archive, cli) != 0)
 		return CLI_ERROR;
-	repo = rl_archive_repo(archive);
+	
 
-	if (argc - optind == 1 && rl_history_is_source(repo, argv[optind])) {
-		status = diff_source(repo, argv[optind], context, json, color);
+	if (argc - optind == 1 && rl_history_is_source(archive, argv[optind])) {
+		status = diff_source(archive, argv[optind], context, json, color);
 		goto done;
 	}
-	if (cli_resolve_item(&item, repo, argv[optind]) != CLI_OK) {
+	if (cli_resolve_item(&item, archive, argv[optind]) != CLI_OK) {
 		status = CLI_ERROR;
 		goto done;
 	}
-	if (rl_rdiff_history(&diff, repo, item.path, argc - optind > 1 ? argv[optind + 1] : NULL,
+	if (rl_rdiff_history(&diff, archive, item.path, argc - optind > 1 ? argv[optind + 1] : NULL,
 			     argc - optind > 2 ? argv[optind + 2] : NULL) < 0) {
 		status = cli_fail();
 		goto done;

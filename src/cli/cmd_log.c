@@ -127,7 +127,6 @@ int cmd_log(int argc, char **argv, const struct cli *cli)
 	rl_history_log log = RL_HISTORY_LOG_INIT;
 	rl_history_item item = { 0 };
 	rl_archive *archive = NULL;
-	git_repository *repo;
 	int c, json = 0, status = CLI_OK;
 	char *end;
 	long n;
@@ -160,12 +159,12 @@ int cmd_log(int argc, char **argv, const struct cli *cli)
 		return cli_usage_error(usage, "too many arguments");
 	if (cli_open_archive(&archive, cli) != 0)
 		return CLI_ERROR;
-	repo = rl_archive_repo(archive);
+	
 
 	if (optind < argc) {
-		if (rl_history_is_source(repo, argv[optind])) {
+		if (rl_history_is_source(archive, argv[optind])) {
 			opts.source = argv[optind];
-		} else if (cli_resolve_item(&item, repo, argv[optind]) != CLI_OK) {
+		} else if (cli_resolve_item(&item, archive, argv[optind]) != CLI_OK) {
 			status = CLI_ERROR;
 			goto done;
 		} else {
@@ -174,12 +173,12 @@ int cmd_log(int argc, char **argv, const struct cli *cli)
 	}
 	/* with a filter, entries are counted after filtering */
 	opts.max = want ? 0 : max;
-	if (rl_history_log_read(&log, repo, &opts) < 0) {
+	if (rl_history_log_read(&log, archive, &opts) < 0) {
 		status = cli_fail();
 		goto done;
 	}
-	if (opts.item_path && (rl_edits_revisions(&revs, repo, opts.item_path, NULL) < 0 ||
-			       rl_edits_classify_all(&revs, repo) < 0)) {
+	if (opts.item_path && (rl_edits_revisions(&revs, archive, opts.item_path, NULL) < 0 ||
+			       rl_edits_classify_all(&revs, archive) < 0)) {
 		status = cli_fail();
 		goto done;
 	}
@@ -209,7 +208,7 @@ int cmd_log(int argc, char **argv, const struct cli *cli)
 			kinds = rev->cls.kinds;
 		} else if (!opts.item_path) {
 			if (git_oid_fromstr(&oid, e->commit) < 0 ||
-			    rl_edits_of_commit(&ed, repo, &oid, opts.source) < 0) {
+			    rl_edits_of_commit(&ed, archive, &oid, opts.source) < 0) {
 				status = cli_fail();
 				goto done;
 			}

@@ -62,7 +62,6 @@ int cmd_show(int argc, char **argv, const struct cli *cli)
 	rl_history_item item = { 0 };
 	rl_history_story story = { 0 };
 	rl_archive *archive = NULL;
-	git_repository *repo;
 	char *spec = NULL, *rev = NULL;
 	int c, json = 0, status = CLI_OK;
 
@@ -83,21 +82,21 @@ int cmd_show(int argc, char **argv, const struct cli *cli)
 		return cli_usage_error(usage, argc == optind ? "which story?" : "too many arguments");
 	if (cli_open_archive(&archive, cli) != 0)
 		return CLI_ERROR;
-	repo = rl_archive_repo(archive);
+	
 
-	if (cli_split_rev(&spec, &rev, repo, argv[optind]) != CLI_OK ||
-	    cli_resolve_item(&item, repo, spec) != CLI_OK) {
+	if (cli_split_rev(&spec, &rev, archive, argv[optind]) != CLI_OK ||
+	    cli_resolve_item(&item, archive, spec) != CLI_OK) {
 		status = CLI_ERROR;
 		goto done;
 	}
-	if (rl_history_show(&story, repo, item.path, rev) < 0) {
+	if (rl_history_show(&story, archive, item.path, rev) < 0) {
 		status = cli_fail();
 		goto done;
 	}
 	if (json) {
 		rl_edit_class cls;
 		char revision[GIT_OID_HEXSZ + 1];
-		if (rl_edits_classify_at(&cls, revision, repo, item.path, rev) < 0) {
+		if (rl_edits_classify_at(&cls, revision, archive, item.path, rev) < 0) {
 			status = cli_fail();
 			goto done;
 		}

@@ -25,15 +25,15 @@ static int source_like(const char *s)
 	return 1;
 }
 
-int cli_resolve_item(rl_history_item *item, git_repository *repo, const char *spec)
+int cli_resolve_item(rl_history_item *item, rl_archive *archive, const char *spec)
 {
 	rl_strvec sources = RL_STRVEC_INIT;
 	rl_buf list = RL_BUF_INIT(64 * 1024);
-	int error = rl_history_resolve(item, repo, spec);
+	int error = rl_history_resolve(item, archive, spec);
 
 	if (error != RL_ENOTFOUND || !source_like(spec) || strchr(spec, '@'))
 		return error == 0 ? CLI_OK : cli_fail();
-	if (rl_edits_list_sources(&sources, repo) == 0) {
+	if (rl_edits_list_sources(&sources, archive) == 0) {
 		for (size_t i = 0; i < sources.n; i++)
 			rl_buf_printf(&list, "%s%s", i ? ", " : "", sources.v[i]);
 		cli_error("no source or story named '%s' (sources: %s)", spec,
@@ -46,19 +46,19 @@ int cli_resolve_item(rl_history_item *item, git_repository *repo, const char *sp
 	return CLI_ERROR;
 }
 
-int cli_split_rev(char **name, char **rev, git_repository *repo, const char *spec)
+int cli_split_rev(char **name, char **rev, rl_archive *archive, const char *spec)
 {
 	rl_history_item probe = { 0 };
 	const char *at = strrchr(spec, '@');
 
-	if (rl_history_split_rev(name, rev, repo, spec) < 0)
+	if (rl_history_split_rev(name, rev, archive, spec) < 0)
 		return cli_fail();
 	if (*rev || at == NULL || at == spec || at[1] == '\0')
 		return CLI_OK;
 	/* "ITEM@nonsense": the story exists, the revision does not */
-	if (rl_history_resolve(&probe, repo, spec) == RL_ENOTFOUND) {
+	if (rl_history_resolve(&probe, archive, spec) == RL_ENOTFOUND) {
 		char *left = strndup(spec, (size_t)(at - spec));
-		int known = left && rl_history_resolve(&probe, repo, left) != RL_ENOTFOUND;
+		int known = left && rl_history_resolve(&probe, archive, left) != RL_ENOTFOUND;
 		rl_history_item_clear(&probe);
 		free(left);
 		if (known) {

@@ -8,20 +8,21 @@
  */
 #include "redline/edits.h"
 #include "redline/history.h"
+#include "redline/story.h"
 #include "redline/error.h"
 #include "history_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-int rl_edits_read_blob(char **out, git_repository *repo, const git_oid *oid)
+int rl_edits_read_blob(char **out, rl_archive *archive, const git_oid *oid)
 {
 	git_blob *blob = NULL;
 	size_t size;
 	int error;
 
 	*out = NULL;
-	if ((error = git_blob_lookup(&blob, repo, oid)) < 0)
+	if ((error = git_blob_lookup(&blob, rl_archive_repo(archive), oid)) < 0)
 		return rl_error_set_git(error, "cannot read blob %s", git_oid_tostr_s(oid));
 	size = (size_t)git_blob_rawsize(blob);
 	if (size > RL_EDITS_STORY_MAX)
@@ -57,7 +58,7 @@ static int push_rev(rl_revisions *out, const git_commit *c, const git_oid *blob,
 	return 0;
 }
 
-int rl_edits_revisions(rl_revisions *out, git_repository *repo, const char *path,
+int rl_edits_revisions(rl_revisions *out, rl_archive *archive, const char *path,
 		       const char *from_rev)
 {
 	git_revwalk *walk = NULL;
@@ -67,12 +68,12 @@ int rl_edits_revisions(rl_revisions *out, git_repository *repo, const char *path
 
 	memset(out, 0, sizeof(*out));
 	if (from_rev == NULL) {
-		if ((error = hist_walk_head(&walk, repo)) < 0)
+		if ((error = hist_walk_head(&walk, archive)) < 0)
 			return error;
 	} else {
-		if ((error = hist_resolve_commit(&start, repo, from_rev)) < 0)
+		if ((error = hist_commit(&start, archive, from_rev)) < 0)
 			return error;
-		if ((error = git_revwalk_new(&walk, repo)) < 0 ||
+		if ((error = git_revwalk_new(&walk, rl_archive_repo(archive))) < 0 ||
 		    (error = git_revwalk_push(walk, git_commit_id(start))) < 0) {
 			error = rl_error_set_git(error, "cannot walk the history");
 			goto done;
@@ -85,7 +86,7 @@ int rl_edits_revisions(rl_revisions *out, git_repository *repo, const char *path
 		git_oid now;
 		int have;
 
-		if ((error = hist_load_trees(&c, &tree, &ptree, repo, &oid)) == 0 &&
+		if ((error = hist_load_trees(&c, &tree, &ptree, archive, &oid)) == 0 &&
 		    (error = hist_path_changed(tree, ptree, path)) > 0) {
 			if ((have = hist_entry_id(&now, tree, path)) < 0)
 				error = have;
@@ -112,19 +113,19 @@ done:
 	return error;
 }
 
-/* The Title: header's value of a story file, "" when none (lent from `s`). */
+/* The Title: header's value of a story file, "" when none. */
 static char *title_of(const char *text)
 {
-	rl_history_story s = { 0 };
-	const char *t;
+	rl_story_header h;
 	char *out;
 
 	if (text == NULL)
 		return NULL;
-	rl_history_parse_story(&s, text);
-	t = hist_header(&s, "Title");
-	out = rl_strdup(t ? t : "");
-	hist_story_clear_parts(&s);
+	memset(&h, 0, sizeof(h));
+	if (rl_story_parse_header(&h, text, strlen(text)) < 0)
+		return NULL;
+	out = rl_strdup(h.title ? h.title : "");
+	rl_story_header_clear(&h);
 	return out;
 }
 
@@ -137,14 +138,14 @@ int rl_edits_classify_texts(rl_edit_class *out, const char *old_text, const char
 	if ((old_text && !ot) || (new_text && !nt))
 		error = RL_ENOMEM;
 	else
-		error = rl_classify_edit(out, ot, old_text ? hist_story_body(old_text) : NULL, nt,
-					 new_text ? hist_story_body(new_text) : "");
+		error = rl_classify_edit(out, ot, old_text ? rl_story_body(old_text) : NULL, nt,
+					 new_text ? rl_story_body(new_text) : "");
 	free(ot);
 	free(nt);
 	return error;
 }
 
-int rl_edits_classify_all(rl_revisions *revs, git_repository *repo)
+int rl_edits_classify_all(rl_revisions *revs, rl_archive *archive)
 {
 	char *newer = NULL, *older = NULL;
 	int error = 0;
@@ -160,7 +161,7 @@ int rl_edits_classify_all(rl_revisions *revs, git_repository *repo)
 			older = NULL;
 			continue;
 		}
-		if ((error = rl_edits_read_blob(&newer, repo, &r->blob)) < 0)
+		if ((error = rl_edits_read_blob(&newer, archive, &r->blob)) < 0)
 			break;
 		if ((r->title = title_of(newer)) == NULL) {
 			error = RL_ENOMEM;
@@ -208,7 +209,7 @@ void rl_revisions_release(rl_revisions *revs)
 /* Was `blob` the file at `path` in an ancestor of `parent` (the version
  * before the edit differs, so any hit is an older text come back)?  Sets
  * `at` to the commit that introduced that text; 1 found, 0 not. */
-static int find_revert(char at[GIT_OID_HEXSZ + 1], git_repository *repo, const git_oid *parent,
+static int find_revert(char at[GIT_OID_HEXSZ + 1], rl_archive *archive, const git_oid *parent,
 		       const char *path, const git_oid *blob)
 {
 	git_revwalk *walk = NULL;
@@ -216,7 +217,7 @@ static int find_revert(char at[GIT_OID_HEXSZ + 1], git_repository *repo, const g
 	int error, found = 0;
 	size_t seen = 0;
 
-	if ((error = git_revwalk_new(&walk, repo)) < 0 || (error = git_revwalk_push(walk, parent)) < 0) {
+	if ((error = git_revwalk_new(&walk, rl_archive_repo(archive))) < 0 || (error = git_revwalk_push(walk, parent)) < 0) {
 		git_revwalk_free(walk);
 		return rl_error_set_git(error, "cannot walk the history");
 	}
@@ -225,7 +226,7 @@ static int find_revert(char at[GIT_OID_HEXSZ + 1], git_repository *repo, const g
 		git_commit *c = NULL;
 		git_tree *tree = NULL;
 		int have = 0;
-		if ((error = git_commit_lookup(&c, repo, &oid)) < 0 ||
+		if ((error = git_commit_lookup(&c, rl_archive_repo(archive), &oid)) < 0 ||
 		    (error = git_commit_tree(&tree, c)) < 0) {
 			error = rl_error_set_git(error, "cannot read commit %s", git_oid_tostr_s(&oid));
 		} else if ((have = hist_entry_id(&id, tree, path)) < 0) {
@@ -249,7 +250,7 @@ static int find_revert(char at[GIT_OID_HEXSZ + 1], git_repository *repo, const g
 
 struct collect {
 	rl_commit_edits *out;
-	git_repository *repo;
+	rl_archive *archive;
 	const git_oid *parent;
 	int error;
 };
@@ -263,7 +264,7 @@ static int on_story(const git_diff_delta *delta, float progress, void *payload)
 	rl_commit_edit *e;
 
 	(void)progress;
-	if (slash == NULL || (id = hist_id_in_name(slash + 1, strlen(slash + 1))) == NULL)
+	if (slash == NULL || (id = rl_story_id_in_name(slash + 1, strlen(slash + 1))) == NULL)
 		return 0; /* INDEX, .gitattributes */
 	if (c->out->n == c->out->cap) {
 		size_t cap = c->out->cap ? c->out->cap * 2 : 16;
@@ -277,16 +278,16 @@ static int on_story(const git_diff_delta *delta, float progress, void *payload)
 	}
 	e = &c->out->v[c->out->n];
 	memset(e, 0, sizeof(*e));
-	memcpy(e->id, id, ID_LEN);
+	memcpy(e->id, id, RL_STORY_ID_LEN);
 	if ((e->path = rl_strdup(path)) == NULL) {
 		c->error = RL_ENOMEM;
 		return -1;
 	}
 	c->out->n++;
 	if ((!git_oid_is_zero(&delta->old_file.id) &&
-	     (c->error = rl_edits_read_blob(&ot, c->repo, &delta->old_file.id)) < 0) ||
+	     (c->error = rl_edits_read_blob(&ot, c->archive, &delta->old_file.id)) < 0) ||
 	    (!git_oid_is_zero(&delta->new_file.id) &&
-	     (c->error = rl_edits_read_blob(&nt, c->repo, &delta->new_file.id)) < 0) ||
+	     (c->error = rl_edits_read_blob(&nt, c->archive, &delta->new_file.id)) < 0) ||
 	    (c->error = rl_edits_classify_texts(&e->cls, ot, nt ? nt : "")) < 0) {
 		free(ot);
 		free(nt);
@@ -294,7 +295,7 @@ static int on_story(const git_diff_delta *delta, float progress, void *payload)
 	}
 	if (ot && nt && c->parent) {
 		char at[GIT_OID_HEXSZ + 1];
-		int r = find_revert(at, c->repo, c->parent, path, &delta->new_file.id);
+		int r = find_revert(at, c->archive, c->parent, path, &delta->new_file.id);
 		if (r < 0) {
 			c->error = r;
 			free(ot);
@@ -313,19 +314,19 @@ static int on_story(const git_diff_delta *delta, float progress, void *payload)
 	return 0;
 }
 
-int rl_edits_of_commit(rl_commit_edits *out, git_repository *repo, const git_oid *commit,
+int rl_edits_of_commit(rl_commit_edits *out, rl_archive *archive, const git_oid *commit,
 		       const char *source)
 {
 	git_commit *c = NULL;
 	git_tree *tree = NULL, *ptree = NULL;
 	git_diff *diff = NULL;
 	git_diff_options opts;
-	struct collect col = { out, repo, NULL, 0 };
+	struct collect col = { out, archive, NULL, 0 };
 	char *spec = NULL;
 	int error;
 
 	memset(out, 0, sizeof(*out));
-	if ((error = hist_load_trees(&c, &tree, &ptree, repo, commit)) < 0)
+	if ((error = hist_load_trees(&c, &tree, &ptree, archive, commit)) < 0)
 		goto done;
 	if (git_commit_parentcount(c) > 0)
 		col.parent = git_commit_parent_id(c, 0);
@@ -340,7 +341,7 @@ int rl_edits_of_commit(rl_commit_edits *out, git_repository *repo, const git_oid
 		opts.pathspec.strings = &spec;
 		opts.pathspec.count = 1;
 	}
-	if ((error = git_diff_tree_to_tree(&diff, repo, ptree, tree, &opts)) < 0) {
+	if ((error = git_diff_tree_to_tree(&diff, rl_archive_repo(archive), ptree, tree, &opts)) < 0) {
 		error = rl_error_set_git(error, "cannot compare %s with its parent", git_oid_tostr_s(commit));
 		goto done;
 	}
@@ -361,7 +362,7 @@ done:
 const rl_commit_edit *rl_commit_edits_find(const rl_commit_edits *edits, const char *id)
 {
 	for (size_t i = 0; id && i < edits->n; i++)
-		if (strncmp(edits->v[i].id, id, ID_LEN) == 0)
+		if (strncmp(edits->v[i].id, id, RL_STORY_ID_LEN) == 0)
 			return &edits->v[i];
 	return NULL;
 }
@@ -378,12 +379,12 @@ void rl_commit_edits_release(rl_commit_edits *edits)
 	memset(edits, 0, sizeof(*edits));
 }
 
-int rl_edits_list_sources(rl_strvec *out, git_repository *repo)
+int rl_edits_list_sources(rl_strvec *out, rl_archive *archive)
 {
 	git_tree *tree = NULL;
 	int error;
 
-	if ((error = hist_head_tree(&tree, repo)) < 0)
+	if ((error = hist_head_tree(&tree, archive)) < 0)
 		return error;
 	for (size_t i = 0; i < git_tree_entrycount(tree) && !error; i++) {
 		const git_tree_entry *e = git_tree_entry_byindex(tree, i);
@@ -395,14 +396,14 @@ int rl_edits_list_sources(rl_strvec *out, git_repository *repo)
 }
 
 int rl_edits_classify_at(rl_edit_class *out, char commit[GIT_OID_HEXSZ + 1],
-			 git_repository *repo, const char *path, const char *rev)
+			 rl_archive *archive, const char *path, const char *rev)
 {
 	rl_revisions revs = RL_REVISIONS_INIT;
 	char *old_text = NULL, *new_text = NULL;
 	int error;
 
 	memset(out, 0, sizeof(*out));
-	if ((error = rl_edits_revisions(&revs, repo, path, rev)) < 0)
+	if ((error = rl_edits_revisions(&revs, archive, path, rev)) < 0)
 		return error;
 	memcpy(commit, revs.v[0].commit, GIT_OID_HEXSZ + 1);
 	for (size_t j = 2; j < revs.n && !revs.v[0].gone; j++)
@@ -411,9 +412,9 @@ int rl_edits_classify_at(rl_edit_class *out, char commit[GIT_OID_HEXSZ + 1],
 			memcpy(out->reverted_to, revs.v[j].commit, sizeof(out->reverted_to));
 			goto done;
 		}
-	if ((!revs.v[0].gone && (error = rl_edits_read_blob(&new_text, repo, &revs.v[0].blob)) < 0) ||
+	if ((!revs.v[0].gone && (error = rl_edits_read_blob(&new_text, archive, &revs.v[0].blob)) < 0) ||
 	    (revs.n > 1 && !revs.v[1].gone &&
-	     (error = rl_edits_read_blob(&old_text, repo, &revs.v[1].blob)) < 0))
+	     (error = rl_edits_read_blob(&old_text, archive, &revs.v[1].blob)) < 0))
 		goto done;
 	error = rl_edits_classify_texts(out, old_text, new_text ? new_text : "");
 done:

@@ -9,6 +9,7 @@
 #include "redline/readdiff.h"
 #include "redline/edits.h"
 #include "redline/history.h"
+#include "redline/story.h"
 #include "redline/error.h"
 #include "history_internal.h"
 
@@ -37,14 +38,14 @@ static int split_lines(rl_strvec *out, const char *body)
 
 static char *title_of(const char *text)
 {
-	rl_history_story s = { 0 };
-	const char *t;
+	rl_story_header h;
 	char *out;
 
-	rl_history_parse_story(&s, text ? text : "");
-	t = hist_header(&s, "Title");
-	out = rl_strdup(t ? t : "");
-	hist_story_clear_parts(&s);
+	memset(&h, 0, sizeof(h));
+	if (rl_story_parse_header(&h, text ? text : "", text ? strlen(text) : 0) < 0)
+		return NULL;
+	out = rl_strdup(h.title ? h.title : "");
+	rl_story_header_clear(&h);
 	return out;
 }
 
@@ -193,8 +194,8 @@ int rl_rdiff_compute(rl_rdiff *out, const char *old_text, const char *new_text, 
 		return error;
 	if ((error = rl_edits_classify_texts(&out->cls, old_text, new_text ? new_text : "")) < 0)
 		return error;
-	if ((error = split_lines(&so, old_text ? hist_story_body(old_text) : "")) < 0 ||
-	    (error = split_lines(&sn, new_text ? hist_story_body(new_text) : "")) < 0 ||
+	if ((error = split_lines(&so, old_text ? rl_story_body(old_text) : "")) < 0 ||
+	    (error = split_lines(&sn, new_text ? rl_story_body(new_text) : "")) < 0 ||
 	    (error = rl_align_sentences(&al, (const char *const *)so.v, so.n,
 					(const char *const *)sn.v, sn.n)) < 0)
 		goto done;
@@ -236,32 +237,31 @@ void rl_rdiff_release(rl_rdiff *d)
 
 /* ---- from the archive ----------------------------------------------- */
 
-static int text_at(char **out, git_repository *repo, const char *rev, const char *path)
+static int text_at(char **out, rl_archive *archive, const char *rev, const char *path)
 {
 	git_commit *c = NULL;
 	git_tree *tree = NULL;
 	int error;
 
 	*out = NULL;
-	if ((error = hist_resolve_commit(&c, repo, rev)) < 0)
+	if ((error = hist_commit(&c, archive, rev)) < 0)
 		return error;
 	if ((error = git_commit_tree(&tree, c)) < 0)
 		error = rl_error_set_git(error, "cannot read commit %s", rev);
 	else
-		error = hist_read_path(out, repo, tree, path);
+		error = hist_read_text(out, archive, tree, path);
 	git_tree_free(tree);
 	git_commit_free(c);
 	return error;
 }
 
-static int commit_hex(char out[GIT_OID_HEXSZ + 1], git_repository *repo, const char *rev)
+static int commit_hex(char out[GIT_OID_HEXSZ + 1], rl_archive *archive, const char *rev)
 {
-	git_commit *c = NULL;
-	int error = hist_resolve_commit(&c, repo, rev);
+	git_oid oid;
+	int error = rl_archive_resolve(&oid, archive, rev);
 
 	if (error == 0)
-		git_oid_tostr(out, GIT_OID_HEXSZ + 1, git_commit_id(c));
-	git_commit_free(c);
+		git_oid_tostr(out, GIT_OID_HEXSZ + 1, &oid);
 	return error;
 }
 
@@ -271,7 +271,7 @@ static int ends_with_index(const char *path)
 	return len >= 5 && strcmp(path + len - 5, "INDEX") == 0 && (len == 5 || path[len - 6] == '/');
 }
 
-int rl_rdiff_history(rl_rdiff *out, git_repository *repo, const char *path,
+int rl_rdiff_history(rl_rdiff *out, rl_archive *archive, const char *path,
 		     const char *rev_from, const char *rev_to)
 {
 	rl_revisions revs = RL_REVISIONS_INIT;
@@ -280,7 +280,7 @@ int rl_rdiff_history(rl_rdiff *out, git_repository *repo, const char *path,
 
 	memset(out, 0, sizeof(*out));
 	if (rev_from == NULL) {
-		if ((error = rl_edits_revisions(&revs, repo, path, NULL)) < 0)
+		if ((error = rl_edits_revisions(&revs, archive, path, NULL)) < 0)
 			goto done;
 		memcpy(out->to, revs.v[0].commit, sizeof(out->to));
 		memcpy(out->from, revs.v[0].prev, sizeof(out->from));
@@ -289,14 +289,14 @@ int rl_rdiff_history(rl_rdiff *out, git_repository *repo, const char *path,
 				revert = (int)j;
 				break;
 			}
-	} else if ((error = commit_hex(out->from, repo, rev_from)) < 0 ||
-		   (error = commit_hex(out->to, repo, rev_to ? rev_to : "HEAD")) < 0) {
+	} else if ((error = commit_hex(out->from, archive, rev_from)) < 0 ||
+		   (error = commit_hex(out->to, archive, rev_to ? rev_to : "HEAD")) < 0) {
 		goto done;
 	}
-	if (out->from[0] && (error = text_at(&old_text, repo, out->from, path)) < 0 &&
+	if (out->from[0] && (error = text_at(&old_text, archive, out->from, path)) < 0 &&
 	    error != RL_ENOTFOUND)
 		goto done;
-	if ((error = text_at(&new_text, repo, out->to, path)) < 0 && error != RL_ENOTFOUND)
+	if ((error = text_at(&new_text, archive, out->to, path)) < 0 && error != RL_ENOTFOUND)
 		goto done;
 	if (old_text == NULL && new_text == NULL) {
 		error = rl_error_set(RL_ENOTFOUND, "'%s' is in neither '%s' nor '%s'", path,

@@ -49,7 +49,7 @@ static int is_index(const char *path)
 }
 
 int rl_rdiff_source(rl_rdiff **out, size_t *n, char commit[GIT_OID_HEXSZ + 1],
-		    git_repository *repo, const char *source)
+		    rl_archive *archive, const char *source)
 {
 	git_revwalk *walk = NULL;
 	git_commit *c = NULL;
@@ -63,7 +63,7 @@ int rl_rdiff_source(rl_rdiff **out, size_t *n, char commit[GIT_OID_HEXSZ + 1],
 
 	*out = NULL;
 	*n = 0;
-	if ((error = hist_walk_head(&walk, repo)) < 0)
+	if ((error = hist_walk_head(&walk, archive)) < 0)
 		return error;
 	while (!found && (error = git_revwalk_next(&oid, walk)) == 0) {
 		git_commit_free(c);
@@ -71,7 +71,7 @@ int rl_rdiff_source(rl_rdiff **out, size_t *n, char commit[GIT_OID_HEXSZ + 1],
 		git_tree_free(ptree);
 		c = NULL;
 		tree = ptree = NULL;
-		if ((error = hist_load_trees(&c, &tree, &ptree, repo, &oid)) < 0 ||
+		if ((error = hist_load_trees(&c, &tree, &ptree, archive, &oid)) < 0 ||
 		    (error = hist_path_changed(tree, ptree, source)) < 0)
 			goto done;
 		found = error > 0;
@@ -88,7 +88,7 @@ int rl_rdiff_source(rl_rdiff **out, size_t *n, char commit[GIT_OID_HEXSZ + 1],
 	}
 	opts.pathspec.strings = pathspec;
 	opts.pathspec.count = 1;
-	error = git_diff_tree_to_tree(&diff, repo, ptree, tree, &opts);
+	error = git_diff_tree_to_tree(&diff, rl_archive_repo(archive), ptree, tree, &opts);
 	free(pathspec[0]);
 	if (error < 0 || (error = git_diff_foreach(diff, on_file, NULL, NULL, NULL, &f)) < 0) {
 		error = rl_error_set_git(error, "cannot compare %s with its parent", commit);
@@ -106,8 +106,8 @@ int rl_rdiff_source(rl_rdiff **out, size_t *n, char commit[GIT_OID_HEXSZ + 1],
 			if (is_index(f.paths.v[i]) != pass)
 				continue;
 			d = &(*out)[(*n)++];
-			if ((!git_oid_is_zero(&f.old[i]) && (error = rl_edits_read_blob(&ot, repo, &f.old[i])) < 0) ||
-			    (!git_oid_is_zero(&f.new[i]) && (error = rl_edits_read_blob(&nt, repo, &f.new[i])) < 0) ||
+			if ((!git_oid_is_zero(&f.old[i]) && (error = rl_edits_read_blob(&ot, archive, &f.old[i])) < 0) ||
+			    (!git_oid_is_zero(&f.new[i]) && (error = rl_edits_read_blob(&nt, archive, &f.new[i])) < 0) ||
 			    (error = rl_rdiff_compute(d, ot, nt, pass)) < 0 ||
 			    (d->path = rl_strdup(f.paths.v[i])) == NULL) {
 				error = error ? error : RL_ENOMEM;

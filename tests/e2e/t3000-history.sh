@@ -93,13 +93,13 @@ R() { "$REDLINE" -C "$tmp/archive" "$@"; }
 json_ok() { python3 -c "import json,sys; d=json.load(sys.stdin); sys.exit(0 if ($1) else 1)"; }
 
 # --- log
-out=$(R log) && check "log lists every snapshot, newest first" \
+out=$(R log | grep -v '^ ') && check "log lists every snapshot, newest first" \
 	test "$(printf '%s\n' "$out" | cut -d' ' -f4-)" = "anp: 1 gone from page
 anp: 1 edited, 1 new
 anp: 2 new"
 out=$(R log -n 1) && check "log -n 1 shows one snapshot" test "$(printf '%s\n' "$out" | wc -l)" = 1
 out=$(R log 3fa2) && check "log of a story says what changed" \
-	grep -qF "edited: title changed; 1 sentence changed; figures 3000 → 10.000" <<<"$out"
+	grep -qF "edited: headline changed; 1 sentence edited; figures 3000 → 10.000" <<<"$out"
 check "log of a story lists only its revisions" test "$(grep -c '^[0-9a-f]\{12\} ' <<<"$out")" = 2
 out=$(R log justitie) && check "log of a story gone from the page" grep -q "^    gone from page$" <<<"$out"
 hash=$(git -C "$tmp/archive" rev-parse HEAD)
@@ -132,10 +132,10 @@ R show oekraïense --json >show.json && check "show --json" json_ok \
 # --- errors
 R show nothing-like-this >out.txt 2>err.txt; st=$?
 check "unknown story: exit 1" test $st = 1
-check "unknown story: message" grep -qxF "redline: no story matches 'nothing-like-this'" err.txt
+check "unknown story: message" grep -qxF "redline: no source or story named 'nothing-like-this' (sources: anp, nos)" err.txt
 R diff rusland >out.txt 2>err.txt; st=$?
 check "ambiguous story: exit 1" test $st = 1
-check "ambiguous story: candidates listed" grep -qF "redline: 'rusland' matches 2 stories: " err.txt
+check "ambiguous story: candidates listed" grep -qF "redline: 'rusland' matches 2 stories:" err.txt
 R diff 3fa2 no-such-rev >/dev/null 2>err.txt; st=$?
 check "unknown revision: exit 1" test $st = 1
 check "unknown revision: message" grep -qxF "redline: unknown revision 'no-such-rev'" err.txt
