@@ -63,6 +63,26 @@ assert d["sentences_moved"] == 1 and d["reverted_to"] is None
 PY
 ok "diff --json has the same structure: headline, kinds, sentences with ops, figures"
 
+# --- the kinds at ingest: in the commit message and the hook payload ------
+D="$T/d.git"
+rl init "$D" >/dev/null
+printf '#!/bin/sh\ncat >"%s"\n' "$T/payload.json" >"$D/hooks/post-snapshot"
+chmod +x "$D/hooks/post-snapshot"
+rl -C "$D" ingest src "$T/1.xml" --at 2026-11-28T09:00:00Z >/dev/null
+rl -C "$D" ingest src "$T/2.xml" --at 2026-11-28T10:00:00Z >/dev/null
+git -C "$D" log -1 --format=%B >"$T/msg"
+assert_contains "$T/msg" "    headline changed; 2 sentences edited, 1 added, 1 moved; figures 3000 → 10.000"
+python3 - "$T/payload.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+ed = [i for i in d["items"] if i["change"] == "edited"][0]
+assert ed["kinds"] == ["headline", "added", "edited", "moved", "figures"], ed
+assert ed["edit"].startswith("headline changed; 2 sentences edited"), ed
+PY
+rl -C "$D" log src >"$T/l"
+[ "$(grep -c '^[0-9a-f]\{12\} ' "$T/l")" = 2 ] || { cat "$T/l"; fail "log reads the message with its kinds line"; }
+ok "ingest writes the kinds into the commit message and the hook payload"
+
 # --- a story from another source with the same id; a revert; a notice ----
 feed "$T/3.xml" "gov|Governor elected in Puerto Rico|$P1" "$OTHER"
 ing src "$T/3.xml" --at 2026-11-28T11:00:00Z
