@@ -65,6 +65,7 @@ typedef struct rl_commit_edit {
 	char id[16];
 	char *path;
 	rl_edit_class cls;
+	git_oid old_blob, new_blob; /* zero when absent */
 } rl_commit_edit;
 
 typedef struct rl_commit_edits {

@@ -30,8 +30,9 @@ static const struct cli_command commands[] = {
 	{ "watch", cmd_watch, "run forever, each source on its own interval" },
 	{ "status", cmd_status, "how each source is doing" },
 	{ "log", cmd_log, "list the snapshots of the archive, a source or a story" },
-	{ "diff", cmd_diff, "word diff of two versions of a story, with changed figures" },
+	{ "diff", cmd_diff, "what changed in a story (sentences matched, then word by word)" },
 	{ "show", cmd_show, "print a story as of a revision" },
+	{ "feed", cmd_feed, "an Atom feed of the edits" },
 	{ "version", cmd_version, "print the version" },
 };
 

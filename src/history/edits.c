@@ -283,6 +283,8 @@ static int on_story(const git_diff_delta *delta, float progress, void *payload)
 		c->error = RL_ENOMEM;
 		return -1;
 	}
+	git_oid_cpy(&e->old_blob, &delta->old_file.id);
+	git_oid_cpy(&e->new_blob, &delta->new_file.id);
 	c->out->n++;
 	if ((!git_oid_is_zero(&delta->old_file.id) &&
 	     (c->error = rl_edits_read_blob(&ot, c->archive, &delta->old_file.id)) < 0) ||
