@@ -68,6 +68,7 @@ int cmd_log(int argc, char **argv, const struct cli *cli);
 int cmd_diff(int argc, char **argv, const struct cli *cli);
 int cmd_show(int argc, char **argv, const struct cli *cli);
 int cmd_feed(int argc, char **argv, const struct cli *cli);
+int cmd_site(int argc, char **argv, const struct cli *cli);
 int cmd_add(int argc, char **argv, const struct cli *cli);
 int cmd_sources(int argc, char **argv, const struct cli *cli);
 int cmd_rm(int argc, char **argv, const struct cli *cli);

@@ -33,6 +33,7 @@ static const struct cli_command commands[] = {
 	{ "diff", cmd_diff, "what changed in a story (sentences matched, then word by word)" },
 	{ "show", cmd_show, "print a story as of a revision" },
 	{ "feed", cmd_feed, "an Atom feed of the edits" },
+	{ "site", cmd_site, "a static web site of the archive's edits" },
 	{ "version", cmd_version, "print the version" },
 };
 
