@@ -69,6 +69,10 @@ int cmd_diff(int argc, char **argv, const struct cli *cli);
 int cmd_show(int argc, char **argv, const struct cli *cli);
 int cmd_feed(int argc, char **argv, const struct cli *cli);
 int cmd_site(int argc, char **argv, const struct cli *cli);
+int cmd_help(int argc, char **argv, const struct cli *cli);
+
+/** 1 when `name` is a command of the dispatch table. */
+int cli_command_exists(const char *name);
 int cmd_add(int argc, char **argv, const struct cli *cli);
 int cmd_sources(int argc, char **argv, const struct cli *cli);
 int cmd_rm(int argc, char **argv, const struct cli *cli);

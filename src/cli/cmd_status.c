@@ -66,7 +66,8 @@ int cmd_status(int argc, char **argv, const struct cli *cli)
 			json = 1;
 		} else if (c == 'h') {
 			printf("usage: %s\n\nA table: source, last fetch, HTTP status, stories on the page,\n"
-			       "last change, next due, consecutive errors and the last error.\n", usage);
+			       "last change, next due, consecutive errors and the last error.\n\n"
+			       "   --json      one JSON array on stdout\n", usage);
 			return CLI_OK;
 		} else {
 			return cli_usage_error(usage, "unknown option");

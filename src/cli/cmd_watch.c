@@ -57,7 +57,9 @@ int cmd_watch(int argc, char **argv, const struct cli *cli)
 		} else if (c == 'h') {
 			printf("usage: %s\n\nRuns forever: each source on its own interval (with jitter),\n"
 			       "followed stories on their schedule.  SIGINT/SIGTERM finish the commit in\n"
-			       "progress and exit 0; SIGHUP reloads the sources.\n", usage);
+			       "progress and exit 0; SIGHUP reloads the sources.\n\n"
+			       "   --no-hooks           do not run the archive's hooks\n"
+			       "   --max-sleep SECONDS  wake at least this often to look for work\n", usage);
 			return CLI_OK;
 		} else {
 			return cli_usage_error(usage, "unknown option");

@@ -204,7 +204,7 @@ void rl_revisions_release(rl_revisions *revs)
 /* ---- the stories one commit changed --------------------------------- */
 
 /* How far back a commit's story is looked for in earlier versions. */
-#define REVERT_WINDOW 1000
+#define REVERT_WINDOW 300
 
 /* Was `blob` the file at `path` in an ancestor of `parent` (the version
  * before the edit differs, so any hit is an older text come back)?  Sets

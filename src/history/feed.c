@@ -151,6 +151,24 @@ int rl_feed_write(rl_buf *out, rl_archive *archive, const rl_feed_opts *opts)
 			rl_buf_printf(out, "<updated>%s</updated>\n", iso);
 			head = 0;
 		}
+		if (opts->n_sources == 1) {
+			/* one tree-entry comparison before any diff: most commits are
+			 * other sources' snapshots */
+			git_commit *cc = NULL;
+			git_tree *tree = NULL, *ptree = NULL;
+			int changed = hist_load_trees(&cc, &tree, &ptree, archive, &oid);
+			if (changed == 0)
+				changed = hist_path_changed(tree, ptree, opts->sources[0]);
+			git_tree_free(tree);
+			git_tree_free(ptree);
+			git_commit_free(cc);
+			if (changed < 0) {
+				error = changed;
+				break;
+			}
+			if (changed == 0)
+				continue;
+		}
 		if ((error = rl_edits_of_commit(&ed, archive, &oid, opts->n_sources == 1 ? opts->sources[0] : NULL)) < 0)
 			break;
 		git_oid_tostr(hex, sizeof(hex), &oid);

@@ -249,6 +249,131 @@ static int walk_all(const char *root, const git_tree_entry *e, void *payload)
 	return 0;
 }
 
+/* ---- one pass over the history (full builds) ---------------------------- */
+
+/* Every revision of every story, from one walk that diffs each commit with
+ * its parent once, instead of one walk of the whole history per story. */
+struct pass_rev {
+	char *path;
+	size_t seq; /* walk order: newest first */
+	rl_revision r;
+};
+
+struct pass {
+	struct pass_rev *v;
+	size_t n, cap, seq;
+	char commit[GIT_OID_HEXSZ + 1];
+	int64_t time;
+};
+
+static int on_pass_delta(const git_diff_delta *delta, float progress, void *payload)
+{
+	struct pass *p = payload;
+	const char *path = delta->new_file.path, *base = strrchr(path, '/');
+	struct pass_rev *e;
+
+	(void)progress;
+	if (base == NULL || rl_story_id_in_name(base + 1, strlen(base + 1)) == NULL)
+		return 0;
+	if (p->n == p->cap) {
+		size_t cap = p->cap ? p->cap * 2 : 1024;
+		struct pass_rev *v = realloc(p->v, cap * sizeof(*v));
+		if (v == NULL)
+			return -1;
+		p->v = v;
+		p->cap = cap;
+	}
+	e = &p->v[p->n];
+	memset(e, 0, sizeof(*e));
+	if ((e->path = rl_strdup(path)) == NULL)
+		return -1;
+	e->seq = p->seq++;
+	memcpy(e->r.commit, p->commit, sizeof(e->r.commit));
+	e->r.time = p->time;
+	e->r.gone = delta->status == GIT_DELTA_DELETED;
+	git_oid_cpy(&e->r.blob, &delta->new_file.id);
+	p->n++;
+	return 0;
+}
+
+static int cmp_pass(const void *a, const void *b)
+{
+	const struct pass_rev *x = a, *y = b;
+	int c = strcmp(x->path, y->path);
+	return c ? c : (x->seq < y->seq ? -1 : x->seq > y->seq);
+}
+
+static int pass_run(struct pass *p, rl_archive *archive)
+{
+	git_revwalk *walk = NULL;
+	git_oid oid;
+	int error;
+
+	if ((error = hist_walk_head(&walk, archive)) < 0)
+		return error;
+	while ((error = git_revwalk_next(&oid, walk)) == 0) {
+		git_commit *c = NULL;
+		git_tree *tree = NULL, *ptree = NULL;
+		git_diff *diff = NULL;
+		if ((error = hist_load_trees(&c, &tree, &ptree, archive, &oid)) == 0) {
+			git_oid_tostr(p->commit, sizeof(p->commit), &oid);
+			p->time = (int64_t)git_commit_time(c);
+			if ((error = git_diff_tree_to_tree(&diff, rl_archive_repo(archive), ptree, tree, NULL)) < 0 ||
+			    (error = git_diff_foreach(diff, on_pass_delta, NULL, NULL, NULL, p)) < 0)
+				error = rl_error_set_git(error, "cannot compare %s with its parent", p->commit);
+		}
+		git_diff_free(diff);
+		git_tree_free(tree);
+		git_tree_free(ptree);
+		git_commit_free(c);
+		if (error < 0)
+			break;
+	}
+	git_revwalk_free(walk);
+	if (error == GIT_ITEROVER)
+		error = 0;
+	if (error == 0 && p->n > 1)
+		qsort(p->v, p->n, sizeof(*p->v), cmp_pass);
+	return error;
+}
+
+/* The revisions of `path` found by the pass (n 0 when none). */
+static int pass_revisions(rl_revisions *out, const struct pass *p, const char *path)
+{
+	size_t lo = 0, hi = p->n, first, n = 0;
+
+	memset(out, 0, sizeof(*out));
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (strcmp(p->v[mid].path, path) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	first = lo;
+	while (first + n < p->n && strcmp(p->v[first + n].path, path) == 0)
+		n++;
+	if (n == 0)
+		return 0;
+	if ((out->v = calloc(n, sizeof(*out->v))) == NULL)
+		return rl_error_set(RL_ENOMEM, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		out->v[i] = p->v[first + i].r;
+		if (i > 0)
+			memcpy(out->v[i - 1].prev, out->v[i].commit, sizeof(out->v[i].prev));
+	}
+	out->n = out->cap = n;
+	return 0;
+}
+
+static void pass_release(struct pass *p)
+{
+	for (size_t i = 0; i < p->n; i++)
+		free(p->v[i].path);
+	free(p->v);
+	memset(p, 0, sizeof(*p));
+}
+
 /* ---- the top pages ------------------------------------------------------ */
 
 static int top_pages(struct site *s, const struct changed *all, struct titles *titles)
@@ -354,14 +479,28 @@ int rl_site_build(rl_site_stats *stats, rl_archive *archive, const char *dir, in
 		      git_diff_foreach(diff, on_delta, NULL, NULL, NULL, &todo) < 0;
 	rl_error_clear();
 	const struct changed *work = stats->full ? &all : &todo;
+	struct pass pass = { 0 };
 
+	/* many stories changed: one pass over the history finds their revisions */
+	if (work->stories.n > 32 && (error = pass_run(&pass, archive)) < 0) {
+		pass_release(&pass);
+		goto done;
+	}
 	for (size_t i = 0; i < work->stories.n && !error; i++) {
 		char *title = NULL;
-		if ((error = site_story_page(&s, work->stories.v[i], &title)) == 0)
+		rl_revisions known = RL_REVISIONS_INIT;
+		if (pass.n && (error = pass_revisions(&known, &pass, work->stories.v[i])) < 0)
+			break;
+		error = site_story_page(&s, work->stories.v[i], known.n ? &known : NULL, &title);
+		free(known.v);
+		if (error == 0)
 			error = titles_add(&fresh, work->stories.v[i], strlen(work->stories.v[i]), title,
 					   strlen(title));
 		free(title);
 	}
+	pass_release(&pass);
+	if (error < 0)
+		goto done;
 	if (fresh.n > 1)
 		qsort(fresh.v, fresh.n, sizeof(*fresh.v), cmp_titled);
 	for (size_t i = 0; i < work->sources.n && !error; i++)

@@ -26,8 +26,9 @@ int site_badges(rl_buf *out, unsigned kinds);
 /** Writes `page` to dir/rel (directories made), counting it. */
 int site_write(struct site *s, const char *rel, const rl_buf *page);
 
-/** The history page of the story at `path` (<source>/<id>.html). */
-int site_story_page(struct site *s, const char *path, char **title_out);
+/** The history page of the story at `path` (<source>/<id>.html); `known`
+ *  its revisions when already found (NULL: walk the history for them). */
+int site_story_page(struct site *s, const char *path, const rl_revisions *known, char **title_out);
 /** A source's page and feed. */
 int site_source_page(struct site *s, const char *source);
 

@@ -33,7 +33,7 @@ static const char *path_id(const char *path)
 	return id ? id : "";
 }
 
-int site_story_page(struct site *s, const char *path, char **title_out)
+int site_story_page(struct site *s, const char *path, const rl_revisions *known, char **title_out)
 {
 	rl_revisions revs = RL_REVISIONS_INIT;
 	rl_buf page = RL_BUF_INIT(SITE_PAGE_MAX);
@@ -45,8 +45,22 @@ int site_story_page(struct site *s, const char *path, char **title_out)
 	memset(&h, 0, sizeof(h));
 	*title_out = NULL;
 	snprintf(source, sizeof(source), "%.*s", (int)(slash ? slash - path : 0), path);
-	if ((error = rl_edits_revisions(&revs, s->archive, path, NULL)) < 0 ||
-	    (error = rl_edits_classify_all(&revs, s->archive)) < 0)
+	if (known) {
+		/* from the build's one pass over the history (site.c) */
+		if ((revs.v = calloc(known->n + 1, sizeof(*revs.v))) == NULL) {
+			error = rl_error_set(RL_ENOMEM, "out of memory");
+			goto done;
+		}
+		memcpy(revs.v, known->v, known->n * sizeof(*revs.v));
+		revs.n = revs.cap = known->n;
+		for (size_t i = 0; i < revs.n; i++) {
+			memset(&revs.v[i].cls, 0, sizeof(revs.v[i].cls));
+			revs.v[i].title = NULL;
+		}
+	} else if ((error = rl_edits_revisions(&revs, s->archive, path, NULL)) < 0) {
+		goto done;
+	}
+	if ((error = rl_edits_classify_all(&revs, s->archive)) < 0)
 		goto done;
 	for (size_t i = 0; i < revs.n && newest == NULL; i++)
 		if (!revs.v[i].gone && (error = rl_edits_read_blob(&newest, s->archive, &revs.v[i].blob)) < 0)
@@ -200,6 +214,23 @@ int site_source_page(struct site *s, const char *source)
 		git_commit *c = NULL;
 		char when[32], hex[GIT_OID_HEXSZ + 1];
 
+		{
+			/* most commits are other sources' snapshots: one comparison */
+			git_commit *cc = NULL;
+			git_tree *tree = NULL, *ptree = NULL;
+			int changed = hist_load_trees(&cc, &tree, &ptree, s->archive, &oid);
+			if (changed == 0)
+				changed = hist_path_changed(tree, ptree, source);
+			git_tree_free(tree);
+			git_tree_free(ptree);
+			git_commit_free(cc);
+			if (changed < 0) {
+				error = changed;
+				break;
+			}
+			if (changed == 0)
+				continue;
+		}
 		if ((error = rl_edits_of_commit(&ed, s->archive, &oid, source)) < 0)
 			break;
 		if (ed.n == 0) {
