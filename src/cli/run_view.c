@@ -83,6 +83,12 @@ void run_view_on_event(const rl_run_event *ev, void *userdata)
 			cli_print_hook_results(ev->ingest);
 		}
 		break;
+	case RL_RUN_WARNING:
+		/* Every cycle, on purpose: an unsafe setting must not be forgotten. */
+		run_view_clear_progress(v);
+		run_view_log_prefix(v);
+		fprintf(stderr, "warning: %s: %s\n", ev->source, ev->message);
+		break;
 	case RL_RUN_UNCHANGED:
 	case RL_RUN_NOT_MODIFIED:
 		v->done++;
@@ -109,4 +115,25 @@ void run_view_catch_stop_signals(void)
 int run_view_unconditional(void)
 {
 	return getenv("REDLINE_NO_CONDITIONAL") != NULL;
+}
+
+/* The first of two environment variables that is set and not empty. */
+static const char *env2(const char *a, const char *b)
+{
+	const char *v = getenv(a);
+
+	if (v && *v)
+		return v;
+	v = b ? getenv(b) : NULL;
+	return v && *v ? v : NULL;
+}
+
+void run_view_read_env(rl_run_env *env)
+{
+	env->http_proxy = env2("http_proxy", NULL);
+	env->https_proxy = env2("https_proxy", "HTTPS_PROXY");
+	env->all_proxy = env2("all_proxy", "ALL_PROXY");
+	env->no_proxy = env2("no_proxy", "NO_PROXY");
+	env->ca_file = env2("CURL_CA_BUNDLE", "SSL_CERT_FILE");
+	env->ca_dir = env2("SSL_CERT_DIR", NULL);
 }

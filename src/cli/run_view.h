@@ -42,4 +42,9 @@ void run_view_catch_stop_signals(void);
  *  bench/cycle; the library never reads the environment. */
 int run_view_unconditional(void);
 
+/** Proxies and CA certificates from the environment, with the names and
+ *  precedence libcurl and OpenSSL users know (docs/fetching.md).  Upper-case
+ *  HTTP_PROXY is not read: a CGI program gets it from a request header. */
+void run_view_read_env(rl_run_env *env);
+
 #endif

@@ -68,6 +68,7 @@ void run_request_from_config(rl_fetch_request *req, const struct job *job, const
 	}
 	/* file:// only for a source configured so, and only for its own URL. */
 	req->allow_file = strncmp(url, "file://", 7) == 0 && cfg->url && strcmp(cfg->url, url) == 0;
+	run_http_request(req, job);
 }
 
 /* Records a failure of the whole source: backoff, no commit, and the
@@ -300,6 +301,7 @@ int rl_run_cycle(rl_run_summary *out, rl_archive *archive, const rl_run_opts *op
 	cy.now = opts->now ? opts->now : (int64_t)time(NULL);
 	cy.unconditional = opts->unconditional;
 	if ((error = rl_config_source_load_all(&configs, &n_configs, archive)) < 0 ||
+	    (error = rl_config_http_load(&cy.http, archive)) < 0 ||
 	    (error = default_user_agent(&cy.user_agent, archive)) < 0)
 		goto done;
 	for (size_t i = 0; i < opts->n_names; i++) {
@@ -318,6 +320,7 @@ int rl_run_cycle(rl_run_summary *out, rl_archive *archive, const rl_run_opts *op
 	}
 	fo.max_total_connections = opts->max_total_connections;
 	fo.max_host_connections = opts->max_host_connections;
+	fo.max_concurrent_streams = opts->max_concurrent_streams;
 	fo.user_agent = cy.user_agent;
 	if ((error = rl_fetcher_new(&cy.fetcher, &fo)) < 0)
 		goto done;
@@ -358,6 +361,7 @@ int rl_run_cycle(rl_run_summary *out, rl_archive *archive, const rl_run_opts *op
 			continue;
 		job->active = 1;
 		cy.summary.sources++;
+		run_http_warn(job);
 		run_request_from_config(&req, job, job->cfg->url);
 		if (!cy.unconditional) {
 			req.etag = job->fs->etag;
@@ -389,6 +393,7 @@ done:
 		job_free(&cy.jobs[i]);
 	free(cy.jobs);
 	free(cy.user_agent);
+	rl_http_config_release(&cy.http);
 	rl_config_source_list_free(configs, n_configs);
 	return error;
 }
