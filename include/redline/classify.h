@@ -54,6 +54,10 @@ int rl_classify_edit(rl_edit_class *out, const char *old_title, const char *old_
 
 void rl_edit_class_release(rl_edit_class *c);
 
+/** Appends the sentences of a story-file body (its non-empty lines) to `out`;
+ *  RL_ETOOBIG past RL_CLASSIFY_MAX_SENTENCES. */
+int rl_classify_lines(rl_strvec *out, const char *body);
+
 /** The name of one RL_EDIT_* bit ("headline", "figures", ...), or NULL. */
 const char *rl_edit_kind_name(unsigned bit);
 

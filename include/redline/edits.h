@@ -87,6 +87,10 @@ const rl_commit_edit *rl_commit_edits_find(const rl_commit_edits *edits, const c
 
 void rl_commit_edits_release(rl_commit_edits *edits);
 
+/** 1 when `commit` changed `path` (a file or a source's folder) against its
+ *  first parent, 0 when not: one tree-entry comparison, no diff. */
+int rl_edits_commit_changed(rl_archive *archive, const git_oid *commit, const char *path);
+
 /** The sources of the archive: the directories at the top of HEAD's tree. */
 int rl_edits_list_sources(rl_strvec *out, rl_archive *archive);
 

@@ -178,11 +178,12 @@ static char *first_sentence(const char *s, size_t n)
 		}
 	}
 	if (end > TITLE_MAX) {
-		size_t cut = TITLE_MAX;
+		/* room for the "…" (3 bytes): the title stays within TITLE_MAX */
+		size_t cut = TITLE_MAX - 3;
 		while (cut > 0 && s[cut] != ' ')
 			cut--;
 		if (cut == 0) /* one huge word: cut on a character boundary */
-			for (cut = TITLE_MAX; cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80; cut--)
+			for (cut = TITLE_MAX - 3; cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80; cut--)
 				;
 		end = cut;
 		cut_short = 1;

@@ -425,3 +425,17 @@ done:
 	rl_revisions_release(&revs);
 	return error;
 }
+
+int rl_edits_commit_changed(rl_archive *archive, const git_oid *commit, const char *path)
+{
+	git_commit *c = NULL;
+	git_tree *tree = NULL, *ptree = NULL;
+	int changed = hist_load_trees(&c, &tree, &ptree, archive, commit);
+
+	if (changed == 0)
+		changed = hist_path_changed(tree, ptree, path);
+	git_tree_free(tree);
+	git_tree_free(ptree);
+	git_commit_free(c);
+	return changed;
+}

@@ -154,14 +154,7 @@ int rl_feed_write(rl_buf *out, rl_archive *archive, const rl_feed_opts *opts)
 		if (opts->n_sources == 1) {
 			/* one tree-entry comparison before any diff: most commits are
 			 * other sources' snapshots */
-			git_commit *cc = NULL;
-			git_tree *tree = NULL, *ptree = NULL;
-			int changed = hist_load_trees(&cc, &tree, &ptree, archive, &oid);
-			if (changed == 0)
-				changed = hist_path_changed(tree, ptree, opts->sources[0]);
-			git_tree_free(tree);
-			git_tree_free(ptree);
-			git_commit_free(cc);
+			int changed = rl_edits_commit_changed(archive, &oid, opts->sources[0]);
 			if (changed < 0) {
 				error = changed;
 				break;

@@ -18,24 +18,6 @@
 
 #define TEXT_MAX (64u * 1024 * 1024)
 
-static int split_lines(rl_strvec *out, const char *body)
-{
-	const char *p = body ? body : "";
-	int error = 0;
-
-	while (*p && !error) {
-		const char *nl = strchr(p, '\n');
-		size_t len = nl ? (size_t)(nl - p) : strlen(p);
-		if (len > 0) {
-			if (out->n >= RL_CLASSIFY_MAX_SENTENCES)
-				return rl_error_set(RL_ETOOBIG, "more than %d lines", RL_CLASSIFY_MAX_SENTENCES);
-			error = rl_strvec_pushn(out, p, len);
-		}
-		p = nl ? nl + 1 : p + len;
-	}
-	return error;
-}
-
 static char *title_of(const char *text)
 {
 	rl_story_header h;
@@ -89,7 +71,7 @@ static int parse_index(struct ixline **out, size_t *n, rl_strvec *lines, const c
 
 	*out = NULL;
 	*n = 0;
-	if ((error = split_lines(lines, text)) < 0)
+	if ((error = rl_classify_lines(lines, text)) < 0)
 		return error;
 	if ((*out = calloc(lines->n + 1, sizeof(**out))) == NULL)
 		return rl_error_set(RL_ENOMEM, "out of memory");
@@ -194,8 +176,8 @@ int rl_rdiff_compute(rl_rdiff *out, const char *old_text, const char *new_text, 
 		return error;
 	if ((error = rl_edits_classify_texts(&out->cls, old_text, new_text ? new_text : "")) < 0)
 		return error;
-	if ((error = split_lines(&so, old_text ? rl_story_body(old_text) : "")) < 0 ||
-	    (error = split_lines(&sn, new_text ? rl_story_body(new_text) : "")) < 0 ||
+	if ((error = rl_classify_lines(&so, old_text ? rl_story_body(old_text) : "")) < 0 ||
+	    (error = rl_classify_lines(&sn, new_text ? rl_story_body(new_text) : "")) < 0 ||
 	    (error = rl_align_sentences(&al, (const char *const *)so.v, so.n,
 					(const char *const *)sn.v, sn.n)) < 0)
 		goto done;

@@ -216,14 +216,7 @@ int site_source_page(struct site *s, const char *source)
 
 		{
 			/* most commits are other sources' snapshots: one comparison */
-			git_commit *cc = NULL;
-			git_tree *tree = NULL, *ptree = NULL;
-			int changed = hist_load_trees(&cc, &tree, &ptree, s->archive, &oid);
-			if (changed == 0)
-				changed = hist_path_changed(tree, ptree, source);
-			git_tree_free(tree);
-			git_tree_free(ptree);
-			git_commit_free(cc);
+			int changed = rl_edits_commit_changed(s->archive, &oid, source);
 			if (changed < 0) {
 				error = changed;
 				break;

@@ -221,8 +221,7 @@ static int same_but_punctuation(const char *a, const char *b)
 	}
 }
 
-/* The sentences of a body: its non-empty lines. */
-static int split_lines(rl_strvec *out, const char *body)
+int rl_classify_lines(rl_strvec *out, const char *body)
 {
 	const char *p = body ? body : "";
 	int error = 0;
@@ -261,7 +260,7 @@ int rl_classify_edit(rl_edit_class *out, const char *old_title, const char *old_
 		out->kinds = RL_EDIT_NEW;
 		return 0;
 	}
-	if ((error = split_lines(&so, old_body)) < 0 || (error = split_lines(&sn, new_body)) < 0 ||
+	if ((error = rl_classify_lines(&so, old_body)) < 0 || (error = rl_classify_lines(&sn, new_body)) < 0 ||
 	    (error = rl_align_sentences(&al, (const char *const *)so.v, so.n,
 					(const char *const *)sn.v, sn.n)) < 0)
 		goto done;

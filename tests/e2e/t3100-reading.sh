@@ -6,24 +6,13 @@ export LC_ALL=C.UTF-8
 A="$T/a.git"
 rl init "$A" >/dev/null
 
-feed() { # feed FILE ITEM... (ITEM = "guid|title|description")
-	local f=$1; shift
-	{
-		echo '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>t</title>'
-		for it in "$@"; do
-			IFS='|' read -r g ti de <<<"$it"
-			printf '<item><guid>https://example.nl/%s</guid><link>https://example.nl/%s</link><title>%s</title><description>%s</description></item>\n' "$g" "$g" "$ti" "$de"
-		done
-		echo '</channel></rss>'
-	} >"$f"
-}
 ing() { rl -C "$A" ingest "$@" >/dev/null; }
 
 P1="Luis Muñoz Marín was the first elected governor of Puerto Rico. The New York Times reported on the election in 1948. Turnout was high across the island. Officials counted 3000 ballots by noon on 29 November."
 P2="A short new introduction opens the story now. The New York Times reported extensively on the election in 1948. Turnout was high across the island. Officials counted 10.000 ballots by noon on 30 November. Luis Muñoz Marín was the first elected governor of the island."
 OTHER="other|Another story entirely|Nothing in this one changes at all."
-feed "$T/1.xml" "gov|Governor elected in Puerto Rico|$P1" "$OTHER"
-feed "$T/2.xml" "gov|Governor elected in Puerto Rico, officials say|$P2" "$OTHER"
+rss_feed "$T/1.xml" "gov|Governor elected in Puerto Rico|$P1" "$OTHER"
+rss_feed "$T/2.xml" "gov|Governor elected in Puerto Rico, officials say|$P2" "$OTHER"
 ing src "$T/1.xml" --at 2026-11-28T09:00:00Z
 ing src "$T/2.xml" --at 2026-11-28T10:00:00Z
 
@@ -84,7 +73,7 @@ rl -C "$D" log src >"$T/l"
 ok "ingest writes the kinds into the commit message and the hook payload"
 
 # --- a story from another source with the same id; a revert; a notice ----
-feed "$T/3.xml" "gov|Governor elected in Puerto Rico|$P1" "$OTHER"
+rss_feed "$T/3.xml" "gov|Governor elected in Puerto Rico|$P1" "$OTHER"
 ing src "$T/3.xml" --at 2026-11-28T11:00:00Z
 rl -C "$A" diff Governor >"$T/d"
 assert_contains "$T/d" "kinds: revert"
@@ -92,13 +81,12 @@ assert_contains "$T/d" "reverted to $(git -C "$A" rev-parse HEAD~2 | cut -c1-12)
 rl -C "$A" log Governor >"$T/l"
 grep -q "^    reverted to $(git -C "$A" rev-parse HEAD~2 | cut -c1-12)$" "$T/l" || { cat "$T/l"; fail "log: revert"; }
 ok "text equal to an earlier revision is a revert, in diff and log"
-feed "$T/4.xml" "gov|Governor elected in Puerto Rico|$P1 Correction: An earlier version of this story misstated the turnout." "$OTHER"
+rss_feed "$T/4.xml" "gov|Governor elected in Puerto Rico|$P1 Correction: An earlier version of this story misstated the turnout." "$OTHER"
 ing src "$T/4.xml" --at 2026-11-28T12:00:00Z
 rl -C "$A" diff Governor >"$T/d"
 assert_contains "$T/d" "kinds: added, correction"
 assert_contains "$T/d" "notice: Correction: An earlier version of this story misstated the turnout."
-feed "$T/5.xml" "gov|Governor elected in Puerto Rico|${P1/was the first/was  the first} Correction: An earlier version of this story misstated the turnout." "$OTHER"
-feed "$T/5.xml" "gov|Governor elected in Puerto Rico.|$P1 Correction: An earlier version of this story misstated the turnout." "$OTHER"
+rss_feed "$T/5.xml" "gov|Governor elected in Puerto Rico.|$P1 Correction: An earlier version of this story misstated the turnout." "$OTHER"
 ing src "$T/5.xml" --at 2026-11-28T13:00:00Z
 rl -C "$A" diff Governor >"$T/d"
 assert_contains "$T/d" "kinds: minor"
@@ -122,7 +110,7 @@ PY
 ok "log --json: no summary repeating the subject; each edited story with its kinds"
 
 # --- diff SOURCE: the last snapshot, INDEX as stories added/removed/moved --
-feed "$T/6.xml" "new1|A brand new story arrives|It has one sentence only." "$OTHER" "gov|Governor elected in Puerto Rico.|$P1 Correction: An earlier version of this story misstated the turnout."
+rss_feed "$T/6.xml" "new1|A brand new story arrives|It has one sentence only." "$OTHER" "gov|Governor elected in Puerto Rico.|$P1 Correction: An earlier version of this story misstated the turnout."
 ing src "$T/6.xml" --at 2026-11-28T14:00:00Z
 rl -C "$A" diff src >"$T/d"
 assert_contains "$T/d" "snapshot $(git -C "$A" rev-parse HEAD | cut -c1-12) of src: 2 files changed"
@@ -136,7 +124,7 @@ ok "diff SOURCE: the last snapshot's stories, and INDEX as stories added and mov
 B="$T/b.git"
 rl init "$B" >/dev/null
 for i in 1 2 3 4 5; do
-	feed "$T/e.xml" "x|Same time story|Version $i of this text."
+	rss_feed "$T/e.xml" "x|Same time story|Version $i of this text."
 	rl -C "$B" ingest s "$T/e.xml" --at 2026-11-28T09:00:00Z >/dev/null
 done
 [ "$(rl -C "$B" log | grep -v '^ ' | cut -c1-12)" = "$(git -C "$B" log --format=%H | cut -c1-12)" ] ||
@@ -151,7 +139,7 @@ assert_contains "$T/err" "no source or story named 'nosuchsource' (sources: src)
 ok "clear messages for a bad revision and an unknown source"
 C="$T/c.git"
 rl init "$C" >/dev/null
-feed "$T/s.xml" "shared|Shared wire story|Same text in two sources."
+rss_feed "$T/s.xml" "shared|Shared wire story|Same text in two sources."
 rl -C "$C" ingest one "$T/s.xml" --at 2026-11-28T09:00:00Z >/dev/null
 rl -C "$C" ingest two "$T/s.xml" --at 2026-11-28T09:00:00Z >/dev/null
 id=$(git -C "$C" show HEAD:two/INDEX | cut -c1-12)

@@ -7,19 +7,8 @@ PYF=/usr/bin/python3
 "$PYF" -c 'import feedparser' 2>/dev/null || fail "python3-feedparser is missing (scripts/deps.sh installs it)"
 A="$T/a.git"
 rl init "$A" >/dev/null
-feed() { # feed FILE ITEM... (ITEM = "guid|title|description")
-	local f=$1; shift
-	{
-		echo '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>t</title>'
-		for it in "$@"; do
-			IFS='|' read -r g ti de <<<"$it"
-			printf '<item><guid>https://example.nl/%s</guid><link>https://example.nl/%s</link><title>%s</title><description>%s</description></item>\n' "$g" "$g" "$ti" "$de"
-		done
-		echo '</channel></rss>'
-	} >"$f"
-}
-feed "$T/1.xml" "a|Soldiers: 3000 &amp; counting|The Pentagon counted 3000 soldiers. Others disagree." "b|Second story &lt;b&gt;|Nothing changes here."
-feed "$T/2.xml" "a|Soldiers: 10.000 &amp; counting|The Pentagon counted 10.000 soldiers. Others disagree." "b|Second story &lt;b&gt;|Nothing changes here, really."
+rss_feed "$T/1.xml" "a|Soldiers: 3000 &amp; counting|The Pentagon counted 3000 soldiers. Others disagree." "b|Second story &lt;b&gt;|Nothing changes here."
+rss_feed "$T/2.xml" "a|Soldiers: 10.000 &amp; counting|The Pentagon counted 10.000 soldiers. Others disagree." "b|Second story &lt;b&gt;|Nothing changes here, really."
 rl -C "$A" ingest one "$T/1.xml" --at 2026-11-28T09:00:00Z >/dev/null
 rl -C "$A" ingest one "$T/2.xml" --at 2026-11-28T10:00:00Z >/dev/null
 rl -C "$A" ingest two "$T/1.xml" --at 2026-11-28T11:00:00Z >/dev/null
