@@ -32,7 +32,7 @@ static int shown(const rl_rdiff *d, size_t i, size_t context)
 static int words_text(rl_buf *out, const rl_worddiff *w, unsigned flags)
 {
 	rl_buf tmp = RL_BUF_INIT(out->max);
-	int error = rl_worddiff_render(&tmp, w, (flags & RL_RDIFF_COLOR) ? RL_WD_RENDER_COLOR : 0);
+	int error = rl_worddiff_render(&tmp, w, (flags & RL_RDIFF_COLOR) ? RL_WORDDIFF_RENDER_COLOR : 0);
 
 	/* one sentence: no line end of its own */
 	if (!error && tmp.len && tmp.ptr[tmp.len - 1] == '\n')
@@ -184,7 +184,7 @@ static int put_marked(rl_buf *out, const char *text, const rl_figure_changes *f,
 
 	for (; !error && (len = rl_worddiff_token_next(text, &kind)) > 0; text += len) {
 		int mark = 0;
-		if (kind == RL_TOKEN_NUMBER && len < sizeof(tok)) {
+		if (kind == RL_WORDDIFF_TOKEN_NUMBER && len < sizeof(tok)) {
 			memcpy(tok, text, len);
 			tok[len] = '\0';
 			mark = is_changed_figure(f, tok, new_side);
@@ -207,14 +207,14 @@ static int words_html(rl_buf *out, const rl_worddiff *w, const rl_figure_changes
 	int error = 0;
 
 	for (size_t i = 0; i < w->n && !error; i++) {
-		const rl_wd_segment *s = &w->v[i];
-		if (s->kind == RL_WD_SAME)
+		const rl_worddiff_segment *s = &w->v[i];
+		if (s->kind == RL_WORDDIFF_SAME)
 			error = put_marked(out, s->text, f, side == 1 ? 0 : 1);
-		else if (s->kind == RL_WD_REMOVED && side != 2) {
+		else if (s->kind == RL_WORDDIFF_REMOVED && side != 2) {
 			rl_buf_puts(out, "<del>");
 			put_marked(out, s->text, f, 0);
 			error = rl_buf_puts(out, "</del>");
-		} else if (s->kind == RL_WD_ADDED && side != 1) {
+		} else if (s->kind == RL_WORDDIFF_ADDED && side != 1) {
 			rl_buf_puts(out, "<ins>");
 			put_marked(out, s->text, f, 1);
 			error = rl_buf_puts(out, "</ins>");

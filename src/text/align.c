@@ -47,9 +47,9 @@ static int bag_make(struct bag *out, const char *s)
 	out->n = 0;
 	for (; (len = rl_worddiff_token_next(s, &kind)) > 0; s += len) {
 		size_t wl;
-		if (kind == RL_TOKEN_SPACE || kind == RL_TOKEN_PUNCT)
+		if (kind == RL_WORDDIFF_TOKEN_SPACE || kind == RL_WORDDIFF_TOKEN_PUNCT)
 			continue;
-		if (kind == RL_TOKEN_NUMBER) {
+		if (kind == RL_WORDDIFF_TOKEN_NUMBER) {
 			char tok[WORD_MAX];
 			size_t tl = len < sizeof(tok) - 1 ? len : sizeof(tok) - 1;
 			memcpy(tok, s, tl);

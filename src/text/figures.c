@@ -26,15 +26,10 @@ struct region {
 static int push_change(rl_figure_changes *out, const char *old, const char *new)
 {
 	rl_figure_change *c;
+	int error;
 
-	if (out->n == out->cap) {
-		size_t cap = out->cap ? out->cap * 2 : 8;
-		rl_figure_change *v = realloc(out->v, cap * sizeof(*v));
-		if (v == NULL)
-			return rl_error_set(RL_ENOMEM, "out of memory");
-		out->v = v;
-		out->cap = cap;
-	}
+	if ((error = rl_array_grow(&out->v, &out->cap, out->n, sizeof(*c), 8)) < 0)
+		return error;
 	c = &out->v[out->n];
 	c->old = old ? rl_strdup(old) : NULL;
 	c->new = new ? rl_strdup(new) : NULL;
@@ -293,7 +288,7 @@ static int close_region(rl_figure_changes *out, struct region *r)
 }
 
 /* The first character after segment `i` in the old (or new) text. */
-static char next_char(const rl_worddiff *d, size_t i, rl_wd_kind skip)
+static char next_char(const rl_worddiff *d, size_t i, rl_worddiff_kind skip)
 {
 	for (size_t j = i + 1; j < d->n; j++)
 		if (d->v[j].kind != skip)
@@ -307,14 +302,14 @@ static int breaks_region(const char *text)
 	size_t len;
 
 	for (; (len = rl_worddiff_token_next(text, &kind)) > 0; text += len)
-		if (kind == RL_TOKEN_WORD || kind == RL_TOKEN_NUMBER || memchr(text, '\n', len))
+		if (kind == RL_WORDDIFF_TOKEN_WORD || kind == RL_WORDDIFF_TOKEN_NUMBER || memchr(text, '\n', len))
 			return 1;
 	return 0;
 }
 
 /* Appends the figures of segment `i`, which starts at byte `base` of
  * `full` (the side it belongs to), leaving out what is not a figure. */
-static int collect(rl_strvec *into, const rl_worddiff *d, size_t i, rl_wd_kind skip,
+static int collect(rl_strvec *into, const rl_worddiff *d, size_t i, rl_worddiff_kind skip,
 		   const char *full, size_t base)
 {
 	const char *seg = d->v[i].text, *text = seg;
@@ -324,7 +319,7 @@ static int collect(rl_strvec *into, const rl_worddiff *d, size_t i, rl_wd_kind s
 
 	for (; (len = rl_worddiff_token_next(text, &kind)) > 0; text += len) {
 		char follow;
-		if (kind != RL_TOKEN_NUMBER || is_furniture(full, base + (size_t)(text - seg), len))
+		if (kind != RL_WORDDIFF_TOKEN_NUMBER || is_furniture(full, base + (size_t)(text - seg), len))
 			continue;
 		follow = text[len] ? text[len] : next_char(d, i, skip);
 		if ((error = rl_strvec_pushn(into, text, len + (follow == '%'))) < 0)
@@ -370,7 +365,7 @@ static int text_has_value(const char *text, const char *figure)
 
 	rl_figure_value(want, sizeof(want), figure);
 	for (const char *p = text ? text : ""; (len = rl_worddiff_token_next(p, &kind)) > 0; p += len) {
-		if (kind != RL_TOKEN_NUMBER || len >= sizeof(token))
+		if (kind != RL_WORDDIFF_TOKEN_NUMBER || len >= sizeof(token))
 			continue;
 		memcpy(token, p, len);
 		token[len] = '\0';
@@ -408,18 +403,18 @@ int rl_figures_diff(rl_figure_changes *out, const char *old_text, const char *ne
 	for (size_t i = 0; i < diff.n && !error; i++) {
 		size_t len = strlen(diff.v[i].text);
 		switch (diff.v[i].kind) {
-		case RL_WD_SAME:
+		case RL_WORDDIFF_SAME:
 			if (breaks_region(diff.v[i].text))
 				error = close_region(out, &r);
 			old_off += len;
 			new_off += len;
 			break;
-		case RL_WD_REMOVED:
-			error = collect(&r.removed, &diff, i, RL_WD_ADDED, old_text, old_off);
+		case RL_WORDDIFF_REMOVED:
+			error = collect(&r.removed, &diff, i, RL_WORDDIFF_ADDED, old_text, old_off);
 			old_off += len;
 			break;
-		case RL_WD_ADDED:
-			error = collect(&r.added, &diff, i, RL_WD_REMOVED, new_text, new_off);
+		case RL_WORDDIFF_ADDED:
+			error = collect(&r.added, &diff, i, RL_WORDDIFF_REMOVED, new_text, new_off);
 			new_off += len;
 			break;
 		}

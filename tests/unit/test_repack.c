@@ -87,5 +87,5 @@ int main(void)
 		cmocka_unit_test(test_rollup_keeps_every_object),
 		cmocka_unit_test(test_few_packs_are_left_alone),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return tu_run_group_tests(tests, NULL, NULL);
 }
