@@ -7,7 +7,10 @@
  * changed region, removed figures pair with added ones in order of
  * appearance.  A pair of equal value (10000 -> 10.000) is no change, and a
  * figure that only moved (removed here, the same value added there) is none
- * either.
+ * either.  Numbers that are not figures of the news are left out: dates
+ * (29 november, 2026-11-29, 29.11.2026), years after "in"/"sinds"/... or
+ * closing a clause, times of day (10:30, 9 uur), and page furniture
+ * ("page 2", "12 comments", "5 min read").
  */
 #ifndef REDLINE_FIGURES_H
 #define REDLINE_FIGURES_H

@@ -15,6 +15,7 @@
 #include <git2.h>
 
 #include "redline/archive.h"
+#include "redline/classify.h"
 #include "redline/figures.h"
 #include "redline/format.h"
 #include "redline/hash.h"
@@ -42,6 +43,7 @@ typedef struct rl_change {
 	int has_old, has_new;
 	rl_hash128 old_hash, new_hash;
 	rl_figure_changes figures; /* figures whose value changed (edited stories) */
+	rl_edit_class edit;        /* the kinds of edit (classify.h; edited stories) */
 } rl_change;
 
 struct rl_source_config;

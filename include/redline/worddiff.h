@@ -55,6 +55,11 @@ int rl_worddiff_tokenize(rl_strvec *out, const char *text);
  *  form one segment; within a change, the removed segment comes first. */
 int rl_worddiff_compute(rl_worddiff *out, const char *old_text, const char *new_text);
 
+/** Makes a diff easier to read: whitespace left unchanged between two changes
+ *  joins them, so "[-Puerto-]{+the+} [-Rico-]{+island+}" becomes
+ *  "[-Puerto Rico-]{+the island+}".  The texts it spells stay the same. */
+int rl_worddiff_coalesce(rl_worddiff *diff);
+
 /** Frees the segments; the diff is empty and reusable after it. */
 void rl_worddiff_release(rl_worddiff *diff);
 

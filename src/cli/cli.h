@@ -56,12 +56,26 @@ void cli_print_ingest_result(const char *source, const char *file,
 /** Prints the hooks' output and warns about hooks that failed. */
 void cli_print_hook_results(const struct rl_ingest_result *result);
 
+struct rl_history_item;
+/** rl_history_resolve() with messages that help: an unknown name that could
+ *  be a source lists the sources.  Prints the error; CLI_OK or CLI_ERROR. */
+int cli_resolve_item(struct rl_history_item *item, rl_archive *archive, const char *spec);
+/** rl_history_split_rev(), and "ITEM@REV" with a REV that is no revision
+ *  is an error saying so (not "no story matches").  CLI_OK or CLI_ERROR. */
+int cli_split_rev(char **name, char **rev, rl_archive *archive, const char *spec);
+
 /* Commands, one cmd_<name>.c each. */
 int cmd_init(int argc, char **argv, const struct cli *cli);
 int cmd_ingest(int argc, char **argv, const struct cli *cli);
 int cmd_log(int argc, char **argv, const struct cli *cli);
 int cmd_diff(int argc, char **argv, const struct cli *cli);
 int cmd_show(int argc, char **argv, const struct cli *cli);
+int cmd_feed(int argc, char **argv, const struct cli *cli);
+int cmd_site(int argc, char **argv, const struct cli *cli);
+int cmd_help(int argc, char **argv, const struct cli *cli);
+
+/** 1 when `name` is a command of the dispatch table. */
+int cli_command_exists(const char *name);
 int cmd_add(int argc, char **argv, const struct cli *cli);
 int cmd_sources(int argc, char **argv, const struct cli *cli);
 int cmd_rm(int argc, char **argv, const struct cli *cli);

@@ -75,7 +75,20 @@ int cmd_add(int argc, char **argv, const struct cli *cli)
 		case 'K': cfg->keep_counters = 1; break;
 		case 'h':
 			printf("usage: %s\n\nAdds (or changes) a source the archive watches; its settings are\n"
-			       "kept in the archive's git config as [source \"NAME\"].\n", add_usage);
+			       "kept in the archive's git config as [source \"NAME\"].\n\n"
+			       "   NAME                a name for the source: letters, digits, '.', '_', '-'\n"
+			       "   URL                 the page or feed to fetch (http, https; file for a file)\n"
+			       "   --format F          auto (default: sniffed), text, html, rss or atom\n"
+			       "   --every INTERVAL    how often to fetch it: 30s, 10m, 1h, 1d (default 10m)\n"
+			       "   --timeout INTERVAL  give up on a fetch after this long (default 30s)\n"
+			       "   --follow            also fetch each story's own page (feeds of links)\n"
+			       "   --select-item XPATH    an HTML page's stories (one node each)\n"
+			       "   --select-title XPATH   a story's title, within its node\n"
+			       "   --select-link XPATH    a story's link, within its node\n"
+			       "   --select-body XPATH    a story's body, within its node\n"
+			       "   --ignore REGEX      text to leave out before comparing (repeatable)\n"
+			       "   --header 'Name: value'  an HTTP header to send (repeatable)\n"
+			       "   --user-agent UA     the User-Agent to send\n", add_usage);
 			goto done;
 		default: status = cli_usage_error(add_usage, "unknown option"); goto done;
 		}

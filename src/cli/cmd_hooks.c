@@ -52,8 +52,8 @@ int cmd_hooks(int argc, char **argv, const struct cli *cli)
 			retry = 1;
 		} else if (c == 'h') {
 			printf("usage: %s\n\nLists the hook payloads not yet delivered (a hook failed, or\n"
-			       "redline stopped before running it), oldest first; --retry runs the\n"
-			       "hooks for them now, in order.\n", usage);
+			       "redline stopped before running it), oldest first.\n\n"
+			       "   --retry   run the hooks for them now, in order\n", usage);
 			return CLI_OK;
 		} else {
 			return cli_usage_error(usage, "unknown option");

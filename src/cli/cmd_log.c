@@ -5,27 +5,45 @@
 #include "cli.h"
 #include "output.h"
 #include "redline/error.h"
+#include "redline/edits.h"
 #include "redline/history.h"
 
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
-static const char usage[] = "redline log [SOURCE|ITEM] [-n N] [--json]";
+static const char usage[] = "redline log [SOURCE|ITEM] [-n N] [--kind KINDS] [--json]";
 
 static void help(void)
 {
 	printf("usage: %s\n\n"
-	       "Lists the snapshots that changed the archive, newest first.\n\n"
+	       "Lists the snapshots that changed the archive, newest first (in git log's\n"
+	       "order), each story they changed with the kinds of its edit.\n\n"
 	       "   SOURCE          only the snapshots of that source\n"
-	       "   ITEM            only the revisions of one story (id, id prefix, path or\n"
-	       "                   part of its title), each with what changed in it\n"
-	       "   -n, --max-count N  show at most N revisions\n"
+	       "   ITEM            only the revisions of one story (id, id prefix, SOURCE/ID,\n"
+	       "                   path or part of its title), each with what changed in it\n"
+	       "   -n, --max-count N  show at most N entries\n"
+	       "   --kind KINDS    only revisions with one of these kinds of edit, comma-\n"
+	       "                   separated: new, headline, added, removed, edited, moved,\n"
+	       "                   figures, quotes, correction, minor, revert\n"
 	       "   --json          one JSON array on stdout\n",
 	       usage);
 }
 
-static json_t *entry_json(const rl_history_entry *e)
+json_t *out_class_json(json_t *o, const rl_edit_class *c);
+
+static char *describe(const rl_edit_class *c, const char *change)
+{
+	rl_buf b = RL_BUF_INIT(64 * 1024);
+
+	if (change && strcmp(change, "new") != 0 && !(c->kinds & (RL_EDIT_NEW | RL_EDIT_REVERT)))
+		rl_buf_printf(&b, "%s: ", change);
+	rl_edit_class_describe(&b, c);
+	return rl_buf_detach(&b);
+}
+
+static json_t *entry_json(const rl_history_entry *e, const rl_commit_edits *ed,
+			  const rl_revision *rev)
 {
 	char when[OUT_TIME_SIZE];
 	json_t *o = json_object(), *changes = json_array();
@@ -39,19 +57,29 @@ static json_t *entry_json(const rl_history_entry *e)
 	json_object_set_new(o, "commit", json_string(e->commit));
 	json_object_set_new(o, "time", json_string(when));
 	json_object_set_new(o, "subject", out_json_str(e->subject));
-	json_object_set_new(o, "summary", out_json_str(e->summary ? e->summary : e->subject));
+	/* an item log says what changed in the story; a snapshot's subject
+	 * already sums up the snapshot, so its summary is not repeated */
+	json_object_set_new(o, "summary", out_json_str(e->summary));
+	if (rev)
+		out_class_json(o, &rev->cls);
 	for (size_t i = 0; i < e->n_changes; i++) {
 		json_t *c = json_object();
+		const rl_commit_edit *ce = ed ? rl_commit_edits_find(ed, e->changes[i].id) : NULL;
 		json_object_set_new(c, "kind", json_string(e->changes[i].kind));
 		json_object_set_new(c, "id", json_string(e->changes[i].id));
 		json_object_set_new(c, "title", out_json_str(e->changes[i].title));
+		if (ce) {
+			json_t *k = json_object();
+			out_class_json(k, &ce->cls);
+			json_object_set_new(c, "edit", k);
+		}
 		json_array_append_new(changes, c);
 	}
 	json_object_set_new(o, "changes", changes);
 	return o;
 }
 
-static void print_entry(const rl_history_entry *e, int color)
+static void print_entry(const rl_history_entry *e, const rl_commit_edits *ed, int color)
 {
 	char when[OUT_TIME_SIZE];
 
@@ -62,6 +90,25 @@ static void print_entry(const rl_history_entry *e, int color)
 	       when, e->subject);
 	if (e->summary)
 		printf("    %s\n", e->summary);
+	for (size_t i = 0; ed && i < e->n_changes; i++) {
+		const rl_commit_edit *ce = rl_commit_edits_find(ed, e->changes[i].id);
+		char *d;
+		if (ce == NULL || (ce->cls.kinds & RL_EDIT_NEW))
+			continue;
+		if ((d = describe(&ce->cls, NULL)) != NULL)
+			printf("    %s%s%s %s\n", out_c(color, OUT_YELLOW), e->changes[i].id,
+			       out_c(color, OUT_RESET), d);
+		free(d);
+	}
+}
+
+/* The revision of `revs` made by `commit`, or NULL. */
+static rl_revision *revision_of(rl_revisions *revs, const char *commit)
+{
+	for (size_t i = 0; i < revs->n; i++)
+		if (strcmp(revs->v[i].commit, commit) == 0)
+			return &revs->v[i];
+	return NULL;
 }
 
 int cmd_log(int argc, char **argv, const struct cli *cli)
@@ -69,25 +116,34 @@ int cmd_log(int argc, char **argv, const struct cli *cli)
 	static const struct option longopts[] = {
 		{ "max-count", required_argument, NULL, 'n' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "kind", required_argument, NULL, 'k' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	rl_history_log_options opts = { 0 };
+	rl_revisions revs = RL_REVISIONS_INIT;
+	unsigned want = 0;
+	size_t max = 0, shown = 0;
 	rl_history_log log = RL_HISTORY_LOG_INIT;
 	rl_history_item item = { 0 };
 	rl_archive *archive = NULL;
 	int c, json = 0, status = CLI_OK;
 	char *end;
-	long max;
+	long n;
+	json_t *arr = NULL;
 
 	opterr = 0; /* our own messages, in git's form */
 	while ((c = getopt_long(argc, argv, "n:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'n':
-			max = strtol(optarg, &end, 10);
-			if (*optarg == '\0' || *end != '\0' || max < 1)
+			n = strtol(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' || n < 1)
 				return cli_usage_error(usage, "-n wants a positive number, not '%s'", optarg);
-			opts.max = (size_t)max;
+			max = (size_t)n;
+			break;
+		case 'k':
+			if (rl_edit_kinds_parse(&want, optarg) < 0)
+				return cli_usage_error(usage, "%s", rl_error_last());
 			break;
 		case 'j':
 			json = 1;
@@ -103,31 +159,77 @@ int cmd_log(int argc, char **argv, const struct cli *cli)
 		return cli_usage_error(usage, "too many arguments");
 	if (cli_open_archive(&archive, cli) != 0)
 		return CLI_ERROR;
+	
 
 	if (optind < argc) {
 		if (rl_history_is_source(archive, argv[optind])) {
 			opts.source = argv[optind];
-		} else if (rl_history_resolve(&item, archive, argv[optind]) < 0) {
-			status = cli_fail();
+		} else if (cli_resolve_item(&item, archive, argv[optind]) != CLI_OK) {
+			status = CLI_ERROR;
 			goto done;
 		} else {
 			opts.item_path = item.path;
 		}
 	}
+	/* with a filter, entries are counted after filtering */
+	opts.max = want ? 0 : max;
 	if (rl_history_log_read(&log, archive, &opts) < 0) {
 		status = cli_fail();
 		goto done;
 	}
+	if (opts.item_path && (rl_edits_revisions(&revs, archive, opts.item_path, NULL) < 0 ||
+			       rl_edits_classify_all(&revs, archive) < 0)) {
+		status = cli_fail();
+		goto done;
+	}
+	if (json && (arr = json_array()) == NULL) {
+		status = cli_error("out of memory");
+		goto done;
+	}
+	for (size_t i = 0; i < log.n && (max == 0 || shown < max); i++) {
+		rl_history_entry *e = &log.v[i];
+		rl_revision *rev = opts.item_path ? revision_of(&revs, e->commit) : NULL;
+		rl_commit_edits ed = RL_COMMIT_EDITS_INIT;
+		unsigned kinds = 0;
+		git_oid oid;
+
+		if (rev) {
+			const char *kind = NULL;
+			char *d;
+			for (size_t k = 0; k < e->n_changes; k++)
+				if (strcmp(e->changes[k].id, item.id) == 0)
+					kind = e->changes[k].kind;
+			if ((d = describe(&rev->cls, kind ? kind : "edited")) == NULL) {
+				status = cli_error("out of memory");
+				goto done;
+			}
+			free(e->summary);
+			e->summary = d;
+			kinds = rev->cls.kinds;
+		} else if (!opts.item_path) {
+			if (git_oid_fromstr(&oid, e->commit) < 0 ||
+			    rl_edits_of_commit(&ed, archive, &oid, opts.source) < 0) {
+				status = cli_fail();
+				goto done;
+			}
+			kinds = ed.kinds;
+		}
+		if (!want || (kinds & want)) {
+			shown++;
+			if (json)
+				json_array_append_new(arr, entry_json(e, opts.item_path ? NULL : &ed, rev));
+			else
+				print_entry(e, opts.item_path ? NULL : &ed, cli->color);
+		}
+		rl_commit_edits_release(&ed);
+	}
 	if (json) {
-		json_t *arr = json_array();
-		for (size_t i = 0; arr && i < log.n; i++)
-			json_array_append_new(arr, entry_json(&log.v[i]));
 		status = out_json(arr);
-	} else {
-		for (size_t i = 0; i < log.n; i++)
-			print_entry(&log.v[i], cli->color);
+		arr = NULL;
 	}
 done:
+	json_decref(arr);
+	rl_revisions_release(&revs);
 	rl_history_log_release(&log);
 	rl_history_item_clear(&item);
 	rl_archive_free(archive);

@@ -94,9 +94,10 @@ int cmd_merge(int argc, char **argv, const struct cli *cli)
 			printf("usage: %s\n\nMerges every shard branch (refs/heads/shards/*) that main does\n"
 			       "not contain yet into main, by a union of their source directories.\n"
 			       "Two shards writing one source is an error and merges nothing.\n"
-			       "--remote: fetch the branches from REMOTE and push main back to it.\n"
-			       "--into-worker: in a worker's archive, merge REMOTE's main into its\n"
-			       "main instead (before changing N: docs/sharding.md).\n",
+			       "\n"
+			       "   --remote REMOTE  fetch the branches from REMOTE and push main back to it\n"
+			       "   --into-worker    in a worker's archive, merge REMOTE's main into its\n"
+			       "                    main instead (before changing N: docs/sharding.md)\n",
 			       usage);
 			return CLI_OK;
 		} else {

@@ -88,7 +88,9 @@ int cmd_push(int argc, char **argv, const struct cli *cli)
 		} else if (c == 'h') {
 			printf("usage: %s\n\nPushes main to the remote (default: redline.pushRemote), to\n"
 			       "refs/heads/shards/K-of-N for --shard K/N, or as remote.REMOTE.push\n"
-			       "says.  --if-due: only when main moved and no backoff is running.\n",
+			       "says.\n\n"
+			       "   --shard K/N  push to refs/heads/shards/K-of-N\n"
+			       "   --if-due     only when main moved and no backoff is running\n",
 			       usage);
 			return CLI_OK;
 		} else {

@@ -2,21 +2,66 @@
  * cmd_run.c - redline run: one cycle over the due (or named) sources, then exit.
  */
 #include "cli.h"
+#include "output.h"
 #include "run_view.h"
 #include "run_worker.h"
+#include "redline/config.h"
 #include "redline/error.h"
 #include "redline/run.h"
+#include "redline/schedule.h"
 
 #include <getopt.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 #include <unistd.h>
 
 static int parse_names(const char ***names, int argc, char **argv)
 {
 	*names = (const char **)(argv + optind);
 	return argc - optind;
+}
+
+/* A cycle with nothing due says so, and when the next source is due
+ * ("nothing due; next: anp in 7m"); -v lists every source's next fetch. */
+static void say_nothing_due(rl_archive *archive, int64_t now, int verbose)
+{
+	rl_strvec names = RL_STRVEC_INIT;
+	int64_t best = INT64_MAX;
+	char in[32], best_name[128] = "";
+
+	if (now == 0)
+		now = (int64_t)time(NULL);
+	if (rl_config_source_list(&names, archive) < 0 || names.n == 0) {
+		rl_error_clear();
+		printf("nothing due: no sources (add one with 'redline add NAME URL')\n");
+		rl_strvec_release(&names);
+		return;
+	}
+	for (size_t i = 0; i < names.n; i++) {
+		rl_schedule_state *fs = NULL;
+		if (rl_schedule_load(&fs, archive, names.v[i]) < 0) {
+			rl_error_clear();
+			continue;
+		}
+		if (verbose) {
+			out_duration(in, sizeof(in), fs->next_due - now);
+			printf("%s: next fetch in %s\n", names.v[i], in);
+		}
+		if (fs->next_due < best) {
+			best = fs->next_due;
+			snprintf(best_name, sizeof(best_name), "%s", names.v[i]);
+		}
+		rl_schedule_free(fs);
+	}
+	if (best_name[0]) {
+		out_duration(in, sizeof(in), best - now);
+		printf("nothing due; next: %s in %s\n", best_name, in);
+	} else {
+		printf("nothing due\n");
+	}
+	rl_strvec_release(&names);
 }
 
 /* For cron: 0 when every source that ran is fine (or none was due), 3 when
@@ -58,9 +103,12 @@ int cmd_run(int argc, char **argv, const struct cli *cli)
 			opts.force = 1;
 		} else if (c == 'h') {
 			printf("usage: %s\n\nOne cycle: fetches every due source (or the named ones, due or\n"
-			       "not) concurrently, commits what changed, records failures, exits.\n"
-			       "--force NAME... accepts what the mass-removal guard refused for those\n"
-			       "sources (`redline status` says why a source is held).\n"
+			       "not) concurrently, commits what changed, records failures, exits.  With\n"
+			       "nothing due it says which source is due next (-v: every source).\n\n"
+			       "   NAME            fetch these sources now, due or not\n"
+			       "   --no-hooks      do not run the archive's hooks\n"
+			       "   --force NAME... accept what the mass-removal guard refused for those\n"
+			       "                   sources (`redline status` says why a source is held)\n\n"
 			       "Exit status: 0 all fine, 3 some sources failed, 4 every one failed,\n"
 			       "1 the cycle could not run.  --shard K/N: only the sources of shard K\n"
 			       "(0-based) of N.  Then pushes main to --push REMOTE (default:\n"
@@ -104,7 +152,9 @@ int cmd_run(int argc, char **argv, const struct cli *cli)
 		run_view_clear_progress(&view);
 		if (summary.changed)
 			cli_timestamp_batch(archive);
-		if (isatty(STDOUT_FILENO))
+		if (summary.sources == 0 && n == 0)
+			say_nothing_due(archive, opts.now, cli->verbose);
+		else if (isatty(STDOUT_FILENO))
 			printf("%zu sources: %zu changed, %zu unchanged, %zu failed\n", summary.sources,
 			       summary.changed, summary.unchanged, summary.failed);
 		if (summary.failed)

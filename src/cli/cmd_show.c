@@ -4,6 +4,7 @@
 #include "cli.h"
 #include "output.h"
 #include "redline/error.h"
+#include "redline/edits.h"
 #include "redline/history.h"
 
 #include <getopt.h>
@@ -16,13 +17,17 @@ static void help(void)
 {
 	printf("usage: %s\n\n"
 	       "Prints a story's file as of revision REV (default HEAD).\n\n"
-	       "   ITEM            id, id prefix, path or part of the title\n"
+	       "   ITEM            id, id prefix, SOURCE/ID, path or part of the title\n"
 	       "   REV             anything git rev-parse understands (HEAD~2, a commit id)\n"
-	       "   --json          one JSON object on stdout\n",
+	       "   --json          one JSON object on stdout: headers, body, the story's\n"
+	       "                   revision shown and the kinds of edit that made it\n",
 	       usage);
 }
 
-static json_t *story_json(const rl_history_item *item, const rl_history_story *s)
+json_t *out_class_json(json_t *o, const rl_edit_class *c);
+
+static json_t *story_json(const rl_history_item *item, const rl_history_story *s,
+			  const rl_edit_class *cls, const char *revision)
 {
 	json_t *o = json_object(), *headers = json_object(), *body = json_array();
 
@@ -41,6 +46,9 @@ static json_t *story_json(const rl_history_item *item, const rl_history_story *s
 	for (size_t i = 0; i < s->body.n; i++)
 		json_array_append_new(body, out_json_str(s->body.v[i]));
 	json_object_set_new(o, "body", body);
+	/* the story's revision shown here, and what kind of edit made it */
+	json_object_set_new(o, "revision", json_string(revision));
+	out_class_json(o, cls);
 	return o;
 }
 
@@ -74,15 +82,27 @@ int cmd_show(int argc, char **argv, const struct cli *cli)
 		return cli_usage_error(usage, argc == optind ? "which story?" : "too many arguments");
 	if (cli_open_archive(&archive, cli) != 0)
 		return CLI_ERROR;
+	
 
-	if (rl_history_split_rev(&spec, &rev, archive, argv[optind]) < 0 ||
-	    rl_history_resolve(&item, archive, spec) < 0 ||
-	    rl_history_show(&story, archive, item.path, rev) < 0) {
+	if (cli_split_rev(&spec, &rev, archive, argv[optind]) != CLI_OK ||
+	    cli_resolve_item(&item, archive, spec) != CLI_OK) {
+		status = CLI_ERROR;
+		goto done;
+	}
+	if (rl_history_show(&story, archive, item.path, rev) < 0) {
 		status = cli_fail();
 		goto done;
 	}
-	if (json)
-		status = out_json(story_json(&item, &story));
+	if (json) {
+		rl_edit_class cls;
+		char revision[GIT_OID_HEXSZ + 1];
+		if (rl_edits_classify_at(&cls, revision, archive, item.path, rev) < 0) {
+			status = cli_fail();
+			goto done;
+		}
+		status = out_json(story_json(&item, &story, &cls, revision));
+		rl_edit_class_release(&cls);
+	}
 	else if (fputs(story.text, stdout) == EOF || fflush(stdout) == EOF)
 		status = cli_error("cannot write to stdout");
 done:

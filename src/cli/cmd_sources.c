@@ -30,7 +30,9 @@ int cmd_sources(int argc, char **argv, const struct cli *cli)
 		if (c == 'j') {
 			json = 1;
 		} else if (c == 'h') {
-			printf("usage: redline sources [--json]\n\nLists the sources the archive watches.\n");
+			printf("usage: redline sources [--json]\n\nLists the sources the archive watches: name,\n"
+			       "format, interval, whether stories are followed, URL.\n\n"
+			       "   --json      one JSON array on stdout (intervals in seconds)\n");
 			return CLI_OK;
 		} else {
 			return cli_usage_error("redline sources [--json]", "unknown option");
@@ -61,8 +63,10 @@ int cmd_sources(int argc, char **argv, const struct cli *cli)
 			json_object_set_new(o, "error", cfg->error ? json_string(cfg->error) : json_null());
 			json_array_append_new(list, o);
 		} else {
-			printf("%-16s %-5s every %-6d%s %s\n", cfg->name, rl_format_name(cfg->format),
-			       cfg->every_seconds, cfg->follow ? " follow" : "       ",
+			char every[32];
+			out_duration(every, sizeof(every), cfg->every_seconds);
+			printf("%-16s %-5s every %-6s%s %s\n", cfg->name, rl_format_name(cfg->format),
+			       every, cfg->follow ? " follow" : "       ",
 			       cfg->url ? out_url(shown, sizeof(shown), cfg->url) : "(ingest only)");
 			if (cfg->error)
 				cli_warn("source '%s' is not usable: %s", cfg->name, cfg->error);

@@ -278,9 +278,11 @@ int cmd_status(int argc, char **argv, const struct cli *cli)
 			printf("usage: %s\n\nA table: source, last fetch, HTTP status, stories on the page,\n"
 			       "last change, next due, consecutive errors and the last error; then\n"
 			       "each remote: the branch pushed to, commits not pushed yet (AHEAD),\n"
-			       "the last push and its errors.  --remotes: only the remotes.\n"
-			       "--history SOURCE lists every fetch of SOURCE from its fetch log, and\n"
-			       "when each version of the page was first and last seen.\n", usage);
+			       "the last push and its errors.\n\n"
+			       "   --json             one JSON array on stdout\n"
+			       "   --remotes          only the remotes\n"
+			       "   --history SOURCE   every fetch of SOURCE from its fetch log, and when\n"
+			       "                      each version of the page was first and last seen\n", usage);
 			return CLI_OK;
 		} else {
 			return cli_usage_error(usage, "unknown option");

@@ -65,10 +65,13 @@ int cmd_watch(int argc, char **argv, const struct cli *cli)
 		} else if (c == 'h') {
 			printf("usage: %s\n\nRuns forever: each source on its own interval (with jitter),\n"
 			       "followed stories on their schedule.  SIGINT/SIGTERM finish the commit in\n"
-			       "progress and exit 0; SIGHUP reloads the sources.  --shard K/N: only\n"
-			       "the sources of shard K (0-based) of N; after each cycle, main is pushed\n"
-			       "to --push REMOTE (default: redline.pushRemote) by a child process.\n",
-			       usage);
+			       "progress and exit 0; SIGHUP reloads the sources.\n\n"
+			       "   --no-hooks           do not run the archive's hooks\n"
+			       "   --max-sleep SECONDS  wake at least this often to look for work\n"
+			       "   --shard K/N          only the sources of shard K (0-based) of N\n"
+			       "   --push REMOTE        after each cycle, push main to REMOTE (default:\n"
+			       "                        redline.pushRemote) from a child process\n"
+			       "   --no-push            do not push\n", usage);
 			return CLI_OK;
 		} else {
 			return cli_usage_error(usage, "unknown option");

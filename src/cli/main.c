@@ -33,23 +33,35 @@ static const struct cli_command commands[] = {
 	{ "push", cmd_push, "send main to this worker's shard branch on a remote" },
 	{ "merge", cmd_merge, "merge the shard branches into main (tree union)" },
 	{ "log", cmd_log, "list the snapshots of the archive, a source or a story" },
-	{ "diff", cmd_diff, "word diff of two versions of a story, with changed figures" },
+	{ "diff", cmd_diff, "what changed in a story (sentences matched, then word by word)" },
 	{ "show", cmd_show, "print a story as of a revision" },
 	{ "capture", cmd_capture, "write out the raw capture (WARC) behind a commit" },
 	{ "verify", cmd_verify, "check captures, stories, signatures and timestamps" },
 	{ "reextract", cmd_reextract, "apply today's extraction to the newest captures" },
 	{ "timestamp", cmd_timestamp, "get an RFC 3161 timestamp for a commit" },
+	{ "feed", cmd_feed, "an Atom feed of the edits" },
+	{ "site", cmd_site, "a static web site of the archive's edits" },
+	{ "help", cmd_help, "show the man page of redline or of a command" },
 	{ "version", cmd_version, "print the version" },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+int cli_command_exists(const char *name)
+{
+	for (size_t i = 0; i < N_COMMANDS; i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return 1;
+	return 0;
+}
 
 static void print_usage(FILE *out)
 {
 	fprintf(out, "usage: redline [-C DIR] [-v] <command> [<args>]\n\ncommands:\n");
 	for (size_t i = 0; i < N_COMMANDS; i++)
 		fprintf(out, "   %-9s %s\n", commands[i].name, commands[i].summary);
-	fprintf(out, "\n'redline <command> --help' describes one command.\n");
+	fprintf(out, "\n'redline <command> --help' describes one command; 'redline help <command>'\n"
+		     "shows its man page.\n");
 }
 
 int cli_fail(void)

@@ -117,3 +117,19 @@ const char *out_url(char *buf, size_t size, const char *url)
 	free(plain);
 	return buf;
 }
+
+void out_duration(char *out, size_t size, int64_t s)
+{
+	if (s < 0)
+		s = 0;
+	if (s < 60)
+		snprintf(out, size, "%llds", (long long)s);
+	else if (s < 3600)
+		snprintf(out, size, "%lldm", (long long)((s + 30) / 60));
+	else if (s < 86400 && s % 3600 >= 60)
+		snprintf(out, size, "%lldh%lldm", (long long)(s / 3600), (long long)(s % 3600 / 60));
+	else if (s < 86400)
+		snprintf(out, size, "%lldh", (long long)(s / 3600));
+	else
+		snprintf(out, size, "%lldd", (long long)(s / 86400));
+}

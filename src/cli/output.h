@@ -23,6 +23,9 @@
  *  *color, with "auto" meaning cli->color.  -1 for anything else. */
 int out_color_option(int *color, const char *arg, const struct cli *cli);
 
+/** A duration with its unit, for people: "45s", "7m", "1h30m", "2d". */
+void out_duration(char *out, size_t size, int64_t seconds);
+
 /** Unix seconds as "YYYY-MM-DDTHH:MM:SSZ" (UTC). */
 void out_time_iso(char out[OUT_TIME_SIZE], int64_t when);
 

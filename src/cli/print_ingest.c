@@ -16,7 +16,7 @@ void cli_print_ingest_result(const char *source, const char *file, const rl_inge
 	char hex[GIT_OID_HEXSZ + 1];
 
 	if (!r->committed) {
-		printf("%s: no change (%zu stories%s)\n", source, r->n_items,
+		printf("%s: no change (%zu stor%s%s)\n", source, r->n_items, r->n_items == 1 ? "y" : "ies",
 		       r->same_snapshot ? ", identical snapshot" : "");
 		return;
 	}

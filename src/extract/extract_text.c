@@ -162,10 +162,13 @@ static int upper_or_quote(const char *s, size_t n)
 	       cp == 0x201C || cp == 0x2018 || cp == 0x201E || cp == 0xAB;
 }
 
-/* The first sentence of `s`, cut at a word boundary past TITLE_MAX bytes. */
+/* The first sentence of `s`, cut at a word boundary past TITLE_MAX bytes
+ * and then ending in "…", so that a reader sees the title was cut. */
 static char *first_sentence(const char *s, size_t n)
 {
 	size_t end = n;
+	int cut_short = 0;
+	char *out;
 
 	for (size_t i = 0; i + 2 < n; i++) {
 		if ((s[i] == '.' || s[i] == '!' || s[i] == '?') && s[i + 1] == ' ' &&
@@ -175,17 +178,27 @@ static char *first_sentence(const char *s, size_t n)
 		}
 	}
 	if (end > TITLE_MAX) {
-		size_t cut = TITLE_MAX;
+		/* room for the "…" (3 bytes): the title stays within TITLE_MAX */
+		size_t cut = TITLE_MAX - 3;
 		while (cut > 0 && s[cut] != ' ')
 			cut--;
 		if (cut == 0) /* one huge word: cut on a character boundary */
-			for (cut = TITLE_MAX; cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80; cut--)
+			for (cut = TITLE_MAX - 3; cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80; cut--)
 				;
 		end = cut;
+		cut_short = 1;
 	}
-	while (end > 0 && s[end - 1] == ' ')
+	while (end > 0 && (s[end - 1] == ' ' || (cut_short && (s[end - 1] == ',' || s[end - 1] == ';'))))
 		end--;
-	return rl_strndup(s, end);
+	if (!cut_short)
+		return rl_strndup(s, end);
+	if ((out = malloc(end + sizeof("\u2026"))) == NULL) {
+		rl_error_set(RL_ENOMEM, "out of memory");
+		return NULL;
+	}
+	memcpy(out, s, end);
+	memcpy(out + end, "\u2026", sizeof("\u2026"));
+	return out;
 }
 
 /* The item being built. */

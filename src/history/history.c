@@ -116,7 +116,8 @@ int hist_walk_head(git_revwalk **walk, rl_archive *archive)
 		return rl_error_set(RL_ENOTFOUND, "the archive has no snapshots yet");
 	if ((error = git_revwalk_new(walk, repo)) < 0)
 		return rl_error_set_git(error, "cannot walk the history");
-	git_revwalk_sorting(*walk, GIT_SORT_TIME);
+	/* git log's order: a child before its parents even when their times are equal */
+	git_revwalk_sorting(*walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME);
 	if ((error = git_revwalk_push_head(*walk)) < 0) {
 		git_revwalk_free(*walk);
 		*walk = NULL;

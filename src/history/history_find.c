@@ -207,6 +207,26 @@ static int take(rl_history_item *out, const struct story *st)
 	return 0;
 }
 
+/* At most `max` bytes of `t`, cut at a word boundary, with "…" when cut. */
+static void put_cut(rl_buf *out, const char *t, size_t max)
+{
+	size_t len = strlen(t), cut = max;
+
+	if (len <= max) {
+		rl_buf_puts(out, t);
+		return;
+	}
+	while (cut > 0 && t[cut] != ' ')
+		cut--;
+	if (cut == 0) /* one long word: a character boundary */
+		for (cut = max; cut > 0 && ((unsigned char)t[cut] & 0xc0) == 0x80; cut--)
+			;
+	while (cut > 0 && (t[cut - 1] == ' ' || t[cut - 1] == ','))
+		cut--;
+	rl_buf_put(out, t, cut);
+	rl_buf_puts(out, "\u2026");
+}
+
 static int ambiguous(const char *spec, struct story **cand, size_t n)
 {
 	rl_buf msg = RL_BUF_INIT(4096);
@@ -214,35 +234,44 @@ static int ambiguous(const char *spec, struct story **cand, size_t n)
 
 	rl_buf_printf(&msg, "'%s' matches %zu stories:", spec, n);
 	for (size_t i = 0; i < n && i < RL_HISTORY_CANDIDATES; i++) {
-		const char *t = cand[i]->title ? cand[i]->title : "";
-		int cut = 50;
-		/* cut titles on a character boundary */
-		while ((size_t)cut < strlen(t) && cut > 0 && ((unsigned char)t[cut] & 0xc0) == 0x80)
-			cut--;
-		rl_buf_printf(&msg, "%s %.12s \"%.*s%s\"", i ? "," : "", cand[i]->id, cut, t,
-			      strlen(t) > (size_t)cut ? "..." : "");
+		rl_buf_printf(&msg, "\n  %s/%.12s \"", cand[i]->source, cand[i]->id);
+		put_cut(&msg, cand[i]->title ? cand[i]->title : "", 60);
+		rl_buf_printf(&msg, "\"  (%s)", cand[i]->path);
 	}
 	if (n > RL_HISTORY_CANDIDATES)
-		rl_buf_printf(&msg, " and %zu more", n - RL_HISTORY_CANDIDATES);
+		rl_buf_printf(&msg, "\n  and %zu more", n - RL_HISTORY_CANDIDATES);
+	rl_buf_puts(&msg, "\npick one by SOURCE/ID or by its path");
 	error = rl_error_set(RL_EAMBIGUOUS, "%s", msg.ptr ? msg.ptr : spec);
 	rl_buf_release(&msg);
 	return error;
 }
 
 /* Candidates whose id starts with `spec` (4 to 12 hex digits, any case). */
+/* Candidates whose id starts with `spec`, a hex prefix, or "SOURCE/PREFIX"
+ * for an id that two sources share. */
 static int match_id_prefix(struct story **cand, size_t *n, struct stories *all, const char *spec)
 {
+	const char *slash = strchr(spec, '/'), *hex = spec;
+	size_t src_len = 0;
 	char *lower;
 
 	*n = 0;
-	if (!is_hex_prefix(spec))
+	if (slash && strchr(slash + 1, '/') == NULL && is_hex_prefix(slash + 1)) {
+		hex = slash + 1;
+		src_len = (size_t)(slash - spec);
+	}
+	if (!is_hex_prefix(hex))
 		return 0;
-	if ((lower = fold(spec)) == NULL)
+	if ((lower = fold(hex)) == NULL)
 		return RL_ENOMEM;
 	for (size_t i = 0; i < all->n; i++)
-		if (strncmp(all->v[i].id, lower, strlen(lower)) == 0)
+		if (strncmp(all->v[i].id, lower, strlen(lower)) == 0 &&
+		    (src_len == 0 ||
+		     (strlen(all->v[i].source) == src_len && strncmp(all->v[i].source, spec, src_len) == 0)))
 			cand[(*n)++] = &all->v[i];
 	free(lower);
+	if (src_len && *n == 0)
+		return rl_error_set(RL_ENOTFOUND, "no story '%s' in source '%.*s'", hex, (int)src_len, spec);
 	return 0;
 }
 

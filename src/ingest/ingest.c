@@ -42,6 +42,7 @@ static void change_clear(rl_change *c)
 	free(c->title);
 	free(c->url);
 	rl_figure_changes_release(&c->figures);
+	rl_edit_class_release(&c->edit);
 }
 
 void rl_ingest_result_free(rl_ingest_result *result)
@@ -82,8 +83,23 @@ static int add_change(rl_change **out, rl_ingest_result *r, rl_change_kind kind,
 
 int ingest_figures(rl_change *c, const char *old_text, const char *new_text)
 {
-	return rl_figures_diff(&c->figures, rl_story_body(old_text ? old_text : ""),
-			       rl_story_body(new_text ? new_text : ""));
+	rl_story_header ho, hn;
+	int error;
+
+	old_text = old_text ? old_text : "";
+	new_text = new_text ? new_text : "";
+	if ((error = rl_figures_diff(&c->figures, rl_story_body(old_text), rl_story_body(new_text))) < 0)
+		return error;
+	/* the kinds of edit, for the commit message and the hooks */
+	memset(&ho, 0, sizeof(ho));
+	memset(&hn, 0, sizeof(hn));
+	if ((error = rl_story_parse_header(&ho, old_text, strlen(old_text))) == 0 &&
+	    (error = rl_story_parse_header(&hn, new_text, strlen(new_text))) == 0)
+		error = rl_classify_edit(&c->edit, ho.title ? ho.title : "", rl_story_body(old_text),
+					 hn.title ? hn.title : "", rl_story_body(new_text));
+	rl_story_header_clear(&ho);
+	rl_story_header_clear(&hn);
+	return error;
 }
 
 int ingest_read_story(struct ingest *in, rl_buf *out, const char *path)

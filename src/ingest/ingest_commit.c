@@ -78,6 +78,11 @@ static int render_message(rl_buf *msg, const struct ingest *in)
 		if ((error = rl_buf_printf(msg, "%s %s %s\n", rl_change_kind_name(c->kind), c->id,
 					   c->title ? c->title : "")) < 0)
 			return error;
+		/* the kinds of edit on an indented line, which item-line readers skip */
+		if (c->edit.kinds && ((error = rl_buf_puts(msg, "    ")) < 0 ||
+				      (error = rl_edit_class_describe(msg, &c->edit)) < 0 ||
+				      (error = rl_buf_putc(msg, '\n')) < 0))
+			return error;
 	}
 	rl_time_format_iso8601(when, in->opts.time);
 	rl_hash128_hex(hex, in->snapshot_hash);

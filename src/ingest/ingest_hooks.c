@@ -74,6 +74,17 @@ static char *build_payload(const struct ingest *in, const char *commit_hex, cons
 			json_array_append_new(figures, fig);
 		}
 		json_object_set_new(o, "figures", figures);
+		if (c->edit.kinds) {
+			json_t *kinds = json_array();
+			rl_buf d = RL_BUF_INIT(64 * 1024);
+			for (unsigned b = 0; b < RL_EDIT_KINDS; b++)
+				if (c->edit.kinds & (1u << b))
+					json_array_append_new(kinds, json_string(rl_edit_kind_name(1u << b)));
+			json_object_set_new(o, "kinds", kinds);
+			rl_edit_class_describe(&d, &c->edit);
+			json_object_set_new(o, "edit", string_or_null(d.ptr));
+			rl_buf_release(&d);
+		}
 	}
 	json_object_set(root, "items", items);
 	text = json_dumps(root, JSON_INDENT(2));

@@ -114,6 +114,161 @@ static int same_value(const char *a, const char *b)
 	return strcmp(va, vb) == 0;
 }
 
+/* ---- what is not a figure: dates, years, times, page furniture -------- */
+
+static const char *const months[] = {
+	"january", "february", "march", "april", "may", "june", "july", "august", "september",
+	"october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
+	"sept", "oct", "nov", "dec", "januari", "februari", "maart", "mei", "juni", "juli",
+	"augustus", "oktober", "okt", "januar", "februar", "m\u00e4rz", "mai", "dezember", "dez",
+	"janvier", "f\u00e9vrier", "mars", "avril", "juin", "juillet", "ao\u00fbt", "septembre",
+	"octobre", "novembre", "d\u00e9cembre",
+};
+/* Words before a year ("in 2024", "sinds 1998") or a time. */
+static const char *const year_words[] = {
+	"in", "since", "from", "until", "till", "year", "sinds", "tot", "jaar", "sind", "seit", "im",
+	"jahr", "bis", "depuis", "ann\u00e9e", "jusqu", "begin", "eind", "end", "after", "before",
+	"vor", "nach", "avant", "apr\u00e8s",
+};
+/* Words that make a number page furniture: "page 2", "12 comments". */
+static const char *const furniture_before[] = {
+	"page", "pagina", "seite", "p", "pag", "blz", "nr", "no", "issue", "vol", "foto", "photo",
+	"bild", "episode", "aflevering", "deel", "part", "teil", "chapter", "hoofdstuk", "leestijd",
+	"lesezeit",
+};
+static const char *const furniture_after[] = {
+	"comments", "comment", "reacties", "reactie", "kommentare", "kommentar", "commentaires",
+	"shares", "likes", "views", "weergaven", "read", "leestijd", "lesezeit",
+};
+static const char *const time_after[] = { "uur", "u", "h", "uhr", "am", "pm", "heures" };
+
+static int is_word_byte(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80;
+}
+
+/* The word (ASCII lower-cased) that ends right before `pos`, across
+ * whitespace and one '.' or ','; "" when there is none. */
+static void word_before(char *out, size_t size, const char *text, size_t pos)
+{
+	size_t end = pos, start;
+
+	while (end > 0 && (text[end - 1] == ' ' || text[end - 1] == '\t'))
+		end--;
+	while (end > 0 && (text[end - 1] == '.' || text[end - 1] == '\''))
+		end--;
+	start = end;
+	while (start > 0 && is_word_byte((unsigned char)text[start - 1]))
+		start--;
+	if (end - start >= size)
+		start = end = 0;
+	for (size_t i = start; i < end; i++)
+		out[i - start] = (char)((text[i] >= 'A' && text[i] <= 'Z') ? text[i] + 32 : text[i]);
+	out[end - start] = '\0';
+}
+
+/* The word right after `pos`, across whitespace, a '.', ',' or '%'. */
+static void word_after(char *out, size_t size, const char *text, size_t pos)
+{
+	size_t start = pos, end;
+
+	while (text[start] == '.' || text[start] == ',')
+		start++;
+	while (text[start] == ' ' || text[start] == '\t')
+		start++;
+	end = start;
+	while (is_word_byte((unsigned char)text[end]))
+		end++;
+	if (end - start >= size)
+		end = start;
+	for (size_t i = start; i < end; i++)
+		out[i - start] = (char)((text[i] >= 'A' && text[i] <= 'Z') ? text[i] + 32 : text[i]);
+	out[end - start] = '\0';
+}
+
+static int in_words(const char *const *list, size_t n, const char *w)
+{
+	for (size_t i = 0; *w && i < n; i++)
+		if (strcmp(list[i], w) == 0)
+			return 1;
+	return 0;
+}
+#define IN(list, w) in_words(list, sizeof(list) / sizeof(list[0]), w)
+
+/* A run of digits and one kind of '-', '/' or '.' holding two separators:
+ * 29-11-2026, 2026-11-29, 11/29/26, 29.11.2026. */
+static int in_numeric_date(const char *text, size_t pos, size_t len)
+{
+	size_t start = pos, end = pos + len, seps = 0;
+	char sep = 0;
+
+	while (start > 0 && ((text[start - 1] >= '0' && text[start - 1] <= '9') ||
+			     text[start - 1] == '-' || text[start - 1] == '/' || text[start - 1] == '.'))
+		start--;
+	while ((text[end] >= '0' && text[end] <= '9') ||
+	       ((text[end] == '-' || text[end] == '/' || text[end] == '.') && text[end + 1] >= '0' &&
+		text[end + 1] <= '9'))
+		end++;
+	size_t g[3] = { 0, 0, 0 };
+	for (size_t i = start; i < end; i++) {
+		if (text[i] >= '0' && text[i] <= '9') {
+			if (seps < 3)
+				g[seps]++;
+			continue;
+		}
+		if (sep && text[i] != sep)
+			return 0;
+		sep = text[i];
+		seps++;
+	}
+	if (seps != 2)
+		return 0;
+	/* d-m-y and m/d/y (1-2, 1-2, 2 or 4 digits) or y-m-d (4, 1-2, 1-2):
+	 * never 1.200.000, whose groups have three digits */
+	if (g[0] >= 1 && g[0] <= 2 && g[1] >= 1 && g[1] <= 2 && (g[2] == 2 || g[2] == 4))
+		return 1;
+	return g[0] == 4 && g[1] >= 1 && g[1] <= 2 && g[2] >= 1 && g[2] <= 2;
+}
+
+/* 1 when the number token text[pos, pos+len) is a date, a year, a time of
+ * day or page furniture rather than a figure of the news. */
+static int is_furniture(const char *text, size_t pos, size_t len)
+{
+	char before[32], after[32];
+	const char *t = text + pos;
+	int plain = 1;
+	long v = 0;
+
+	for (size_t i = 0; i < len; i++)
+		if (t[i] < '0' || t[i] > '9')
+			plain = 0;
+	if (plain && len <= 4)
+		v = strtol(t, NULL, 10);
+	word_before(before, sizeof(before), text, pos);
+	word_after(after, sizeof(after), text, pos + len);
+	/* 10:30, 10.30 uur, 9 uur */
+	if (t[len] == ':' && t[len + 1] >= '0' && t[len + 1] <= '9')
+		return 1;
+	if (pos > 0 && text[pos - 1] == ':' && pos > 1 && text[pos - 2] >= '0' && text[pos - 2] <= '9')
+		return 1;
+	if (IN(time_after, after) && (plain ? v <= 24 : len <= 5))
+		return 1;
+	if (in_numeric_date(text, pos, len))
+		return 1;
+	/* 29 november, November 29, 29. Oktober, mei 2024 */
+	if ((IN(months, after) && plain && v >= 1 && v <= 31) || (IN(months, before) && plain))
+		return 1;
+	/* years: 1900-2100 after "in", "sinds", ... or ending a clause */
+	if (plain && len == 4 && v >= 1900 && v <= 2100 &&
+	    (IN(year_words, before) || after[0] == '\0' || IN(months, after)))
+		return 1;
+	if (IN(furniture_before, before) || IN(furniture_after, after))
+		return 1;
+	if (strcmp(after, "min") == 0 && strncmp(t + len, " min read", 9) == 0)
+		return 1;
+	return 0;
+}
+
 /* Pairs the region's figures in order; equal values are no change. */
 static int close_region(rl_figure_changes *out, struct region *r)
 {
@@ -152,16 +307,19 @@ static int breaks_region(const char *text)
 	return 0;
 }
 
-static int collect(rl_strvec *into, const rl_worddiff *d, size_t i, rl_worddiff_kind skip)
+/* Appends the figures of segment `i`, which starts at byte `base` of
+ * `full` (the side it belongs to), leaving out what is not a figure. */
+static int collect(rl_strvec *into, const rl_worddiff *d, size_t i, rl_worddiff_kind skip,
+		   const char *full, size_t base)
 {
-	const char *text = d->v[i].text;
+	const char *seg = d->v[i].text, *text = seg;
 	rl_worddiff_token_kind kind;
 	size_t len;
 	int error;
 
 	for (; (len = rl_worddiff_token_next(text, &kind)) > 0; text += len) {
 		char follow;
-		if (kind != RL_WORDDIFF_TOKEN_NUMBER)
+		if (kind != RL_WORDDIFF_TOKEN_NUMBER || is_furniture(full, base + (size_t)(text - seg), len))
 			continue;
 		follow = text[len] ? text[len] : next_char(d, i, skip);
 		if ((error = rl_strvec_pushn(into, text, len + (follow == '%'))) < 0)
@@ -235,21 +393,29 @@ int rl_figures_diff(rl_figure_changes *out, const char *old_text, const char *ne
 {
 	rl_worddiff diff = RL_WORDDIFF_INIT;
 	struct region r = { RL_STRVEC_INIT, RL_STRVEC_INIT };
+	size_t old_off = 0, new_off = 0;
 	int error;
 
+	old_text = old_text ? old_text : "";
+	new_text = new_text ? new_text : "";
 	if ((error = rl_worddiff_compute(&diff, old_text, new_text)) < 0)
 		return error;
 	for (size_t i = 0; i < diff.n && !error; i++) {
+		size_t len = strlen(diff.v[i].text);
 		switch (diff.v[i].kind) {
 		case RL_WORDDIFF_SAME:
 			if (breaks_region(diff.v[i].text))
 				error = close_region(out, &r);
+			old_off += len;
+			new_off += len;
 			break;
 		case RL_WORDDIFF_REMOVED:
-			error = collect(&r.removed, &diff, i, RL_WORDDIFF_ADDED);
+			error = collect(&r.removed, &diff, i, RL_WORDDIFF_ADDED, old_text, old_off);
+			old_off += len;
 			break;
 		case RL_WORDDIFF_ADDED:
-			error = collect(&r.added, &diff, i, RL_WORDDIFF_REMOVED);
+			error = collect(&r.added, &diff, i, RL_WORDDIFF_REMOVED, new_text, new_off);
+			new_off += len;
 			break;
 		}
 	}

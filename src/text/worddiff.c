@@ -326,3 +326,70 @@ int rl_worddiff_render(rl_buf *out, const rl_worddiff *diff, unsigned flags)
 	rl_buf_release(&r.line);
 	return error;
 }
+
+static int only_space(const char *s)
+{
+	for (; *s; s++)
+		if (!is_space((unsigned char)*s) || *s == '\n')
+			return 0;
+	return 1;
+}
+
+static int seg_push(rl_worddiff *d, rl_worddiff_kind kind, rl_buf *text)
+{
+	rl_worddiff_segment *v;
+
+	if (text->len == 0)
+		return 0;
+	if (d->n == d->cap) {
+		size_t cap = d->cap ? d->cap * 2 : 16;
+		if ((v = realloc(d->v, cap * sizeof(*v))) == NULL)
+			return rl_error_set(RL_ENOMEM, "out of memory");
+		d->v = v;
+		d->cap = cap;
+	}
+	d->v[d->n].kind = kind;
+	if ((d->v[d->n].text = rl_buf_detach(text)) == NULL)
+		return RL_ENOMEM;
+	d->n++;
+	return 0;
+}
+
+int rl_worddiff_coalesce(rl_worddiff *diff)
+{
+	rl_worddiff out = RL_WORDDIFF_INIT;
+	rl_buf rem = RL_BUF_INIT(RL_WORDDIFF_MAX_BYTES), add = RL_BUF_INIT(RL_WORDDIFF_MAX_BYTES),
+	       same = RL_BUF_INIT(RL_WORDDIFF_MAX_BYTES);
+	int error = 0;
+
+	for (size_t i = 0; i < diff->n && !error; i++) {
+		const rl_worddiff_segment *s = &diff->v[i];
+		if (s->kind == RL_WORDDIFF_REMOVED)
+			error = rl_buf_puts(&rem, s->text);
+		else if (s->kind == RL_WORDDIFF_ADDED)
+			error = rl_buf_puts(&add, s->text);
+		else if ((rem.len || add.len) && i + 1 < diff->n && diff->v[i + 1].kind != RL_WORDDIFF_SAME &&
+			 only_space(s->text)) {
+			/* between two changes: the space belongs to both sides */
+			if ((error = rl_buf_puts(&rem, s->text)) == 0)
+				error = rl_buf_puts(&add, s->text);
+		} else {
+			if ((error = seg_push(&out, RL_WORDDIFF_REMOVED, &rem)) == 0 &&
+			    (error = seg_push(&out, RL_WORDDIFF_ADDED, &add)) == 0 &&
+			    (error = rl_buf_puts(&same, s->text)) == 0)
+				error = seg_push(&out, RL_WORDDIFF_SAME, &same);
+		}
+	}
+	if (!error && (error = seg_push(&out, RL_WORDDIFF_REMOVED, &rem)) == 0)
+		error = seg_push(&out, RL_WORDDIFF_ADDED, &add);
+	rl_buf_release(&rem);
+	rl_buf_release(&add);
+	rl_buf_release(&same);
+	if (error) {
+		rl_worddiff_release(&out);
+		return error;
+	}
+	rl_worddiff_release(diff);
+	*diff = out;
+	return 0;
+}

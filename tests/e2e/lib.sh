@@ -62,3 +62,17 @@ start_server() {
 	[ -s "$T/port" ] || fail "test server did not start"
 	B="http://127.0.0.1:$(head -n1 "$T/port")"
 }
+
+# rss_feed FILE ITEM...: a small RSS snapshot; ITEM = "guid|title|description"
+# (guid and link become https://example.nl/<guid>).  Bash only.
+rss_feed() {
+	local f=$1; shift
+	{
+		echo '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>t</title>'
+		for it in "$@"; do
+			IFS='|' read -r g ti de <<<"$it"
+			printf '<item><guid>https://example.nl/%s</guid><link>https://example.nl/%s</link><title>%s</title><description>%s</description></item>\n' "$g" "$g" "$ti" "$de"
+		done
+		echo '</channel></rss>'
+	} >"$f"
+}

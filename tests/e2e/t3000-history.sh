@@ -77,7 +77,7 @@ R() { "$REDLINE" -C "$tmp/archive" "$@"; }
 json_ok() { python3 -c "import json,sys; d=json.load(sys.stdin); sys.exit(0 if ($1) else 1)"; }
 
 # --- log
-out=$(R log)
+out=$(R log | grep -v '^ ')
 check "log lists every snapshot, newest first" \
 	test "$(printf '%s\n' "$out" | cut -d' ' -f4-)" = "anp: 1 gone from page
 anp: 1 edited, 1 new
@@ -86,7 +86,7 @@ out=$(R log -n 1)
 check "log -n 1 shows one snapshot" test "$(printf '%s\n' "$out" | wc -l)" = 1
 out=$(R log 3fa2)
 check "log of a story says what changed" \
-	grep -qF "edited: title changed; 1 sentence changed; figures 3000 → 10.000" <<<"$out"
+	grep -qF "edited: headline changed; 1 sentence edited; figures 3000 → 10.000" <<<"$out"
 check "log of a story lists only its revisions" test "$(grep -c '^[0-9a-f]\{12\} ' <<<"$out")" = 2
 out=$(R log justitie)
 check "log of a story gone from the page" grep -q "^    gone from page$" <<<"$out"
@@ -103,7 +103,8 @@ out=$(R diff 3fa2)
 check "diff shows the last change word by word" \
 	grep -qF "op [-3000-]{+10.000+}" <<<"$out"
 check "diff prints the changed figures" grep -qxF "figures: 3000 → 10.000" <<<"$out"
-check "diff leaves out unchanged sentences" bash -c '! grep -q Pentagon <<<"$1"' _ "$out"
+out0=$(R diff 3fa2 -U 0)
+check "diff -U 0 leaves out unchanged sentences" bash -c '! grep -q Pentagon <<<"$1"' _ "$out0"
 out=$(R diff "$S1" HEAD~2 HEAD~1)
 check "diff between two revisions" grep -qF "{+10.000+}" <<<"$out"
 out=$(R diff 3fa2 HEAD~1)
@@ -130,9 +131,9 @@ check "show --json" json_ok \
 
 # --- errors
 expect_status 1 R show nothing-like-this
-check "unknown story: message" grep -qxF "redline: no story matches 'nothing-like-this'" "$T/err"
+check "unknown story: message" grep -qxF "redline: no source or story named 'nothing-like-this' (sources: anp, nos)" "$T/err"
 expect_status 1 R diff rusland
-check "ambiguous story: candidates listed" grep -qF "redline: 'rusland' matches 2 stories: " "$T/err"
+check "ambiguous story: candidates listed" grep -qF "redline: 'rusland' matches 2 stories:" "$T/err"
 expect_status 1 R diff 3fa2 no-such-rev
 check "unknown revision: message" grep -qxF "redline: unknown revision 'no-such-rev'" "$T/err"
 expect_status 1 R show 51c9@HEAD~2

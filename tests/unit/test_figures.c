@@ -64,9 +64,9 @@ static void test_reformatted_figure_is_no_change(void **state)
 static void test_added_sentence_with_number(void **state)
 {
 	rl_figure_changes c = diff("Een zin.\n", "Een zin.\nIn 2024 kwamen er 12% meer.\n");
-	assert_int_equal(c.n, 2);
-	assert_change(&c.v[0], NULL, "2024");
-	assert_change(&c.v[1], NULL, "12%");
+	/* "In 2024" is a year, not a figure */
+	assert_int_equal(c.n, 1);
+	assert_change(&c.v[0], NULL, "12%");
 	rl_figure_changes_release(&c);
 }
 
@@ -181,6 +181,47 @@ static void test_null_texts(void **state)
 	rl_figure_changes_release(NULL);
 }
 
+/* Issue 11: a figures line picked up dates and years ("29 -> (none), (none) -> 50"). */
+static void test_dates_years_times_are_not_figures(void **state)
+{
+	static const char *const pairs[][2] = {
+		{ "Op 29 november zei hij het.\n", "Op 30 november zei hij het.\n" },
+		{ "On November 29 he said it.\n", "On November 30 he said it.\n" },
+		{ "Am 29. Oktober sagte er es.\n", "Am 3. Oktober sagte er es.\n" },
+		{ "Bijgewerkt 29-11-2026 om 10:30.\n", "Bijgewerkt 30-11-2026 om 11:45.\n" },
+		{ "Updated 2026-11-29.\n", "Updated 2026-11-30.\n" },
+		{ "Gemeld op 29.11.2026.\n", "Gemeld op 30.11.2026.\n" },
+		{ "Sinds 2019 is dat zo.\n", "Sinds 2020 is dat zo.\n" },
+		{ "Het gebeurde in mei 2024.\n", "Het gebeurde in juni 2023.\n" },
+		{ "Om 9 uur begon het.\n", "Om 10 uur begon het.\n" },
+		{ "Pagina 2 van de krant.\n", "Pagina 3 van de krant.\n" },
+		{ "Er zijn 12 reacties.\n", "Er zijn 50 reacties.\n" },
+		{ "5 min read\n", "6 min read\n" },
+	};
+	for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
+		rl_figure_changes c = diff(pairs[i][0], pairs[i][1]);
+		if (c.n != 0)
+			fail_msg("pair %zu: %s -> %s counted as a figure", i, c.v[0].old ? c.v[0].old : "-",
+				 c.v[0].new ? c.v[0].new : "-");
+		rl_figure_changes_release(&c);
+	}
+}
+
+/* ...while real figures next to them still count. */
+static void test_figures_next_to_dates_still_count(void **state)
+{
+	rl_figure_changes c = diff("Op 29 november waren er 3000 doden en 2000 gewonden.\n",
+				   "Op 30 november waren er 3500 doden en 2100 gewonden.\n");
+	assert_int_equal(c.n, 2);
+	assert_change(&c.v[0], "3000", "3500");
+	assert_change(&c.v[1], "2000", "2100");
+	rl_figure_changes_release(&c);
+	c = diff("De groei was 1.200.000 euro.\n", "De groei was 1.300.000 euro.\n");
+	assert_int_equal(c.n, 1);
+	assert_change(&c.v[0], "1.200.000", "1.300.000");
+	rl_figure_changes_release(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -196,6 +237,8 @@ int main(void)
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_restated_old_figure_is_no_change),
 		cmocka_unit_test(test_null_texts),
+		cmocka_unit_test(test_dates_years_times_are_not_figures),
+		cmocka_unit_test(test_figures_next_to_dates_still_count),
 	};
 	return tu_run_group_tests(tests, NULL, NULL);
 }

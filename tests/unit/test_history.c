@@ -158,7 +158,8 @@ static void test_resolve_unknown_and_ambiguous(void **state)
 	assert_string_equal(rl_error_last(), "no story matches 'nothing like this'");
 	assert_null(it.path);
 	assert_int_equal(rl_history_resolve(&it, f->a, "rusland"), RL_EAMBIGUOUS);
-	assert_non_null(strstr(rl_error_last(), "'rusland' matches 2 stories: "));
+	assert_non_null(strstr(rl_error_last(), "'rusland' matches 2 stories:"));
+	assert_non_null(strstr(rl_error_last(), "pick one by SOURCE/ID or by its path"));
 	assert_non_null(strstr(rl_error_last(), "3fa2c1d0e9ab"));
 	assert_non_null(strstr(rl_error_last(), "0a1b2c3d4e5f"));
 	assert_int_equal(rl_history_resolve(&it, f->a, ""), RL_EINVAL);

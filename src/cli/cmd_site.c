@@ -1,0 +1,69 @@
+/*
+ * cmd_site.c - `redline site DIR [--full]`: a static web site of the
+ * archive, rewritten incrementally.
+ */
+#include "cli.h"
+#include "redline/error.h"
+#include "redline/site.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage[] = "redline site DIR [--full]";
+
+static void help(void)
+{
+	printf("usage: %s\n\n"
+	       "Builds a static web site of the archive in DIR (plain HTML and CSS,\n"
+	       "relative links: open DIR/index.html from disk or serve DIR as it is):\n"
+	       "the sources, each source's recent edits and Atom feed, each story's\n"
+	       "history with every revision, its kinds of edit as badges and its diff\n"
+	       "inline and side by side (changed figures highlighted), and a list of\n"
+	       "every story by title to search.  Only what changed since the last build\n"
+	       "in DIR is rewritten (DIR/.redline-site records it).\n\n"
+	       "   DIR             where the site goes (created when missing)\n"
+	       "   --full          rebuild every page\n",
+	       usage);
+}
+
+int cmd_site(int argc, char **argv, const struct cli *cli)
+{
+	static const struct option longopts[] = {
+		{ "full", no_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	rl_archive *archive = NULL;
+	rl_site_stats st;
+	int c, full = 0, status = CLI_OK;
+
+	opterr = 0; /* our own messages, in git's form */
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			full = 1;
+			break;
+		case 'h':
+			help();
+			return CLI_OK;
+		default:
+			return cli_usage_error(usage, "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (argc - optind != 1)
+		return cli_usage_error(usage, argc == optind ? "where should the site go?" : "too many arguments");
+	if (cli_open_archive(&archive, cli) != 0)
+		return CLI_ERROR;
+	if (rl_site_build(&st, archive, argv[optind], full) < 0)
+		status = cli_fail();
+	else if (st.up_to_date)
+		printf("%s: up to date, nothing written\n", argv[optind]);
+	else
+		printf("%s: %s build, %zu story page%s, %zu source page%s, %zu files (%.1f MB) written\n",
+		       argv[optind], st.full ? "full" : "incremental", st.story_pages,
+		       st.story_pages == 1 ? "" : "s", st.source_pages, st.source_pages == 1 ? "" : "s",
+		       st.files, (double)st.bytes / 1e6);
+	rl_archive_free(archive);
+	return status;
+}

@@ -1,0 +1,58 @@
+#!/bin/bash
+# The rough edges a new user hits (issue 11): options explained, redline help,
+# man pages installed, run with nothing due, intervals with units.
+. "$(dirname "$0")/lib.sh"
+export LC_ALL=C.UTF-8
+
+# every long option of every command is explained in its --help (on a line
+# of its own, not only in the usage line)
+missing=""
+for f in "$REDLINE_SOURCE_DIR"/src/cli/cmd_*.c; do
+	c=$(basename "$f" .c); c=${c#cmd_}
+	[ "$c" = version ] && continue
+	help=$(rl "$c" --help | grep '^ ' || true)
+	for o in $(grep -o '{ "[a-z-]*", \(no\|required\|optional\)_argument' "$f" | grep -o '"[a-z-]*"' | tr -d '"'); do
+		[ "$o" = help ] && continue
+		grep -q -- "--$o" <<<"$help" || missing="$missing $c:--$o"
+	done
+done
+[ -z "$missing" ] || fail "options not explained in --help:$missing"
+ok "every option of every command is explained in its --help"
+
+rl help diff >"$T/out" 2>"$T/err" || { cat "$T/err"; fail "redline help diff"; }
+assert_contains "$T/out" "REDLINE-DIFF(1)"
+assert_contains "$T/out" "Sentences are matched across the two versions first"
+rl help >"$T/out"
+assert_contains "$T/out" "REDLINE(1)"
+expect_status 2 rl help nosuch
+assert_contains "$T/err" "'nosuch' is not a redline command"
+ok "redline help [COMMAND] shows the man page"
+
+BUILD=$(dirname "$REDLINE")
+if [ -f "$BUILD/cmake_install.cmake" ]; then
+	cmake --install "$BUILD" --prefix "$T/prefix" >"$T/install.log" 2>&1 || { cat "$T/install.log"; fail "cmake --install"; }
+	[ -x "$T/prefix/bin/redline" ] || fail "redline not installed in bin/"
+	for p in redline redline-diff redline-log redline-feed redline-site redline-help; do
+		[ -f "$T/prefix/share/man/man1/$p.1" ] || fail "$p.1 not installed"
+	done
+	MANPATH="$T/prefix/share/man" man -w redline-site >/dev/null 2>&1 || fail "man does not find the installed page"
+	"$T/prefix/bin/redline" version | grep -q "^redline " || fail "installed redline does not run"
+	ok "cmake --install puts redline in bin/ and the roff pages in share/man/man1"
+else
+	fail "no cmake_install.cmake next to $REDLINE"
+fi
+
+A="$T/a.git"
+rl init "$A" >/dev/null
+printf 'Kop\nEen bericht over iets.\n' >"$T/page.txt"
+rl -C "$A" add pagina "file://$T/page.txt" --every 10m >/dev/null
+rl -C "$A" sources >"$T/out"
+assert_contains "$T/out" "every 10m"
+ok "sources prints intervals with their unit"
+rl -C "$A" run >/dev/null 2>&1 || true
+rl -C "$A" run >"$T/out"
+grep -Eq '^nothing due; next: pagina in (9|10|11)m$' "$T/out" || { cat "$T/out"; fail "run with nothing due"; }
+rl -C "$A" -v run >"$T/out"
+grep -Eq '^pagina: next fetch in (9|10|11)m$' "$T/out" || { cat "$T/out"; fail "run -v with nothing due"; }
+ok "run with nothing due says which source is next and when (-v: each source)"
+done_testing
