@@ -298,7 +298,12 @@ const char *rl_archive_state_dir(const rl_archive *archive)
 
 int rl_archive_head(git_oid *out, rl_archive *archive)
 {
-	int error = git_reference_name_to_id(out, archive->repo, "HEAD");
+	int error;
+
+	/* Inside a batch, what the pipeline builds on is the batch's last commit. */
+	if (archive->batch && rl_archive_batch_tip(out, archive->batch) == 0)
+		return 0;
+	error = git_reference_name_to_id(out, archive->repo, "HEAD");
 
 	if (error == GIT_ENOTFOUND || error == GIT_EUNBORNBRANCH)
 		return rl_error_set(RL_ENOTFOUND, "archive '%s' has no commits yet", archive->path);

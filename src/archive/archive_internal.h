@@ -16,6 +16,11 @@ struct rl_archive {
 	char *state_dir;             /* <path>/redline */
 	int lock_fd;                 /* -1 unless we hold the writer lock */
 	int git_initialised;         /* we called git_libgit2_init() */
+	rl_archive_batch *batch;     /* the open batch, if any: HEAD reads its tip */
 };
+
+/** The jittered sleep before retry `attempt` of a ref move, in ms (5-25 ms
+ *  and growing), from a seed drawn once per process. */
+unsigned archive_retry_delay_ms(int attempt);
 
 #endif
