@@ -179,7 +179,7 @@ static int classify_item(struct ingest *in, rl_item *it, rl_buf *old)
 		if (it->keep && ((error = ingest_read_story(in, old, it->path)) < 0 ||
 				 (error = apply_keep(it, old->ptr, old->len)) < 0))
 			return error;
-	} else if ((error = rl_state_lookup_known(&known_path, in->archive, in->source, it->id)) == 0) {
+	} else if ((error = ingest_lookup_known(&known_path, in, it->id)) == 0) {
 		it->path = known_path;
 		if ((error = ingest_read_story(in, old, it->path)) < 0 ||
 		    (error = rl_state_parse_story_header(NULL, NULL, NULL, &first_seen, old->ptr,
@@ -430,15 +430,17 @@ static int items_from_state(struct ingest *in, const struct story_update *upd)
 	return error;
 }
 
-/* The pipeline under the lock.  With `data`, a snapshot identical to the
- * last one stops before parsing, and the items are extracted here; without,
+/* The pipeline, inside a group commit: `opts->batch`, or one of its own
+ * for this snapshot alone.  With `data`, a snapshot identical to the last
+ * one stops before parsing, and the items are extracted here; without,
  * `items` are taken (the list is left empty). */
 static int ingest_locked(rl_ingest_result **out, rl_archive *archive, const char *source,
 			 const char *data, size_t len, rl_item_list *items,
 			 const struct story_update *upd, const rl_ingest_opts *opts)
 {
 	struct ingest in;
-	int error, locked = 0;
+	rl_ingest_batch *own = NULL;
+	int error;
 
 	*out = NULL;
 	memset(&in, 0, sizeof(in));
@@ -462,10 +464,18 @@ static int ingest_locked(rl_ingest_result **out, rl_archive *archive, const char
 				     source, len, RL_EXTRACT_MAX_INPUT);
 		goto done;
 	}
-	if ((error = rl_archive_lock(archive, opts->lock_wait_ms ? opts->lock_wait_ms : 10000)) < 0)
+	if ((in.batch = opts->batch) == NULL) {
+		rl_ingest_batch_opts bo = { 0 };
+		bo.lock_wait_ms = opts->lock_wait_ms;
+		if ((error = rl_ingest_batch_new(&own, archive, &bo)) < 0)
+			goto done;
+		in.batch = own;
+	}
+	if ((error = ingest_batch_begin(in.batch, opts->lock_wait_ms)) < 0)
 		goto done;
-	locked = 1;
-	if ((error = rl_state_load(&in.state, archive, source)) < 0)
+	if ((in.state = ingest_batch_state(in.batch, source)) != NULL)
+		in.state_lent = 1;
+	else if ((error = rl_state_load(&in.state, archive, source)) < 0)
 		goto done;
 	if (opts->snapshot_hash) {
 		in.snapshot_hash = *opts->snapshot_hash;
@@ -491,16 +501,15 @@ static int ingest_locked(rl_ingest_result **out, rl_archive *archive, const char
 	in.result->n_items = in.items.n;
 	if ((error = guard(&in)) < 0 || (error = ingest_commit(&in)) < 0)
 		goto done;
-	/* Hooks run unlocked: a slow alert must not hold up the next writer. */
-	rl_archive_unlock(archive);
-	locked = 0;
-	if (in.result->committed && !opts->no_hooks)
-		error = ingest_run_hooks(&in);
+	if (own)
+		error = rl_ingest_batch_commit(own);
+	else
+		error = ingest_batch_maybe_commit(in.batch);
 done:
-	if (locked)
-		rl_archive_unlock(archive);
+	rl_ingest_batch_free(own); /* drops the lock if still held */
 	rl_item_list_release(&in.items);
-	rl_state_free(in.state);
+	if (!in.state_lent)
+		rl_state_free(in.state);
 	rl_source_config_free(in.owned_config);
 	*out = in.result;
 	return error;

@@ -81,18 +81,36 @@ done:
 	return text;
 }
 
-int ingest_run_hooks(struct ingest *in)
+/* Replaces every `from` (40 hex digits) in `*text` by `to` (same length). */
+static void replace_hex(char *text, const char *from, const char *to)
+{
+	size_t len = strlen(from);
+	char *p = text;
+
+	if (len == 0 || strcmp(from, to) == 0)
+		return;
+	while ((p = strstr(p, from)) != NULL) {
+		memcpy(p, to, len);
+		p += len;
+	}
+}
+
+void ingest_hook_call_clear(struct hook_call *call)
+{
+	free(call->source);
+	free(call->payload);
+	memset(call, 0, sizeof(*call));
+}
+
+int ingest_hooks_prepare(struct hook_call *call, struct ingest *in)
 {
 	rl_ingest_result *r = in->result;
 	git_repository *repo = rl_archive_repo(in->archive);
 	git_commit *commit = NULL;
-	char commit_hex[GIT_OID_HEXSZ + 1], parent_hex[GIT_OID_HEXSZ + 1] = "";
-	char when[RL_TIME_ISO_SIZE], *payload = NULL;
-	char env[8][600];
-	const char *envp[9];
+	char when[RL_TIME_ISO_SIZE];
 	int timeout = in->opts.hook_timeout_ms;
-	int error = 0;
 
+	memset(call, 0, sizeof(*call));
 	if (timeout <= 0) {
 		/* git config redline.hook-timeout 10s (default 30 s) */
 		char *text = NULL;
@@ -104,33 +122,52 @@ int ingest_run_hooks(struct ingest *in)
 		rl_error_clear();
 		free(text);
 	}
-
-	git_oid_tostr(commit_hex, sizeof(commit_hex), &r->commit);
+	call->timeout_ms = timeout;
+	git_oid_tostr(call->commit_hex, sizeof(call->commit_hex), &r->commit);
 	if (git_commit_lookup(&commit, repo, &r->commit) == 0 && git_commit_parentcount(commit) > 0)
-		git_oid_tostr(parent_hex, sizeof(parent_hex), git_commit_parent_id(commit, 0));
+		git_oid_tostr(call->parent_hex, sizeof(call->parent_hex),
+			      git_commit_parent_id(commit, 0));
 	git_commit_free(commit);
 	rl_time_format_iso8601(when, in->opts.time);
-	if ((payload = build_payload(in, commit_hex, *parent_hex ? parent_hex : NULL, when)) == NULL)
+	if ((call->source = strdup(in->source)) == NULL ||
+	    (call->payload = build_payload(in, call->commit_hex,
+					   *call->parent_hex ? call->parent_hex : NULL, when)) == NULL) {
+		ingest_hook_call_clear(call);
 		return rl_error_set(RL_ENOMEM, "out of memory");
+	}
+	snprintf(call->env[0], sizeof(call->env[0]), "REDLINE_ARCHIVE=%s", rl_archive_path(in->archive));
+	snprintf(call->env[1], sizeof(call->env[1]), "REDLINE_SOURCE=%s", in->source);
+	snprintf(call->env[2], sizeof(call->env[2]), "REDLINE_COMMIT=%s", call->commit_hex);
+	snprintf(call->env[3], sizeof(call->env[3]), "REDLINE_SNAPSHOT_TIME=%s", when);
+	snprintf(call->env[4], sizeof(call->env[4]), "REDLINE_EDITED=%zu", r->counts[RL_CHANGE_EDITED]);
+	snprintf(call->env[5], sizeof(call->env[5]), "REDLINE_NEW=%zu", r->counts[RL_CHANGE_NEW]);
+	snprintf(call->env[6], sizeof(call->env[6]), "REDLINE_GONE=%zu", r->counts[RL_CHANGE_GONE]);
+	snprintf(call->env[7], sizeof(call->env[7]), "REDLINE_REMOVED=%zu", r->counts[RL_CHANGE_REMOVED]);
+	return 0;
+}
 
-	snprintf(env[0], sizeof(env[0]), "REDLINE_ARCHIVE=%s", rl_archive_path(in->archive));
-	snprintf(env[1], sizeof(env[1]), "REDLINE_SOURCE=%s", in->source);
-	snprintf(env[2], sizeof(env[2]), "REDLINE_COMMIT=%s", commit_hex);
-	snprintf(env[3], sizeof(env[3]), "REDLINE_SNAPSHOT_TIME=%s", when);
-	snprintf(env[4], sizeof(env[4]), "REDLINE_EDITED=%zu", r->counts[RL_CHANGE_EDITED]);
-	snprintf(env[5], sizeof(env[5]), "REDLINE_NEW=%zu", r->counts[RL_CHANGE_NEW]);
-	snprintf(env[6], sizeof(env[6]), "REDLINE_GONE=%zu", r->counts[RL_CHANGE_GONE]);
-	snprintf(env[7], sizeof(env[7]), "REDLINE_REMOVED=%zu", r->counts[RL_CHANGE_REMOVED]);
+int ingest_hooks_run(rl_hook_result results[2], struct hook_call *call, rl_archive *archive,
+		     const git_oid *commit, const git_oid *parent)
+{
+	char commit_hex[GIT_OID_HEXSZ + 1], parent_hex[GIT_OID_HEXSZ + 1] = "";
+	const char *envp[9];
+	int error;
+
+	/* The ids as published: different from those built only when a writer
+	 * without the lock moved the ref and the batch was rebuilt on it. */
+	git_oid_tostr(commit_hex, sizeof(commit_hex), commit);
+	if (parent)
+		git_oid_tostr(parent_hex, sizeof(parent_hex), parent);
+	replace_hex(call->payload, call->commit_hex, commit_hex);
+	replace_hex(call->env[2], call->commit_hex, commit_hex);
+	if (*call->parent_hex && *parent_hex)
+		replace_hex(call->payload, call->parent_hex, parent_hex);
 	for (int i = 0; i < 8; i++)
-		envp[i] = env[i];
+		envp[i] = call->env[i];
 	envp[8] = NULL;
-
-	if ((error = rl_hook_run(&r->hooks[0], rl_archive_path(in->archive), "post-snapshot",
-				 payload, strlen(payload), envp, timeout)) < 0)
-		goto done;
-	error = rl_hook_run(&r->hooks[1], rl_archive_path(in->archive), "post-commit", NULL, 0,
-			    envp, timeout);
-done:
-	free(payload);
-	return error;
+	if ((error = rl_hook_run(&results[0], rl_archive_path(archive), "post-snapshot",
+				 call->payload, strlen(call->payload), envp, call->timeout_ms)) < 0)
+		return error;
+	return rl_hook_run(&results[1], rl_archive_path(archive), "post-commit", NULL, 0, envp,
+			   call->timeout_ms);
 }

@@ -12,11 +12,13 @@
 
 struct ingest {
 	rl_archive *archive;
+	struct rl_ingest_batch *batch; /* the group commit this snapshot joins */
 	const char *source;
 	rl_ingest_opts opts;
 	const rl_source_config *config; /* opts.config, or owned_config */
 	rl_source_config *owned_config;
 	rl_state *state;           /* the page before this snapshot */
+	int state_lent;            /* in->state belongs to the batch */
 	rl_item_list items;        /* the page now, in order */
 	rl_hash128 snapshot_hash;
 	int have_snapshot_hash;    /* known: raw bytes given, or opts.snapshot_hash */
@@ -39,7 +41,54 @@ int ingest_commit(struct ingest *in);
 /** Fills c->figures with the figures that changed between two story files. */
 int ingest_figures(rl_change *c, const char *old_text, const char *new_text);
 
-/** Runs post-snapshot (with the JSON payload) and post-commit. */
-int ingest_run_hooks(struct ingest *in);
+/* A hook run waiting for its commit to be published. */
+struct hook_call {
+	char *source;
+	char *payload;               /* the post-snapshot JSON */
+	char env[8][600];
+	int timeout_ms;
+	char commit_hex[41];         /* the ids as built when queued */
+	char parent_hex[41];         /* "" for a root commit */
+	size_t index;                /* the commit's place in the archive batch */
+	rl_ingest_result *result;    /* where the results go (no batch), or NULL */
+};
+
+/** Builds the payload and environment of the hooks of in->result->commit. */
+int ingest_hooks_prepare(struct hook_call *call, struct ingest *in);
+
+/** Runs post-snapshot (with the payload) and post-commit for the published
+ *  `commit` (whose parent is `parent`, NULL for a root). */
+int ingest_hooks_run(rl_hook_result results[2], struct hook_call *call, rl_archive *archive,
+		     const git_oid *commit, const git_oid *parent);
+
+void ingest_hook_call_clear(struct hook_call *call);
+
+/* --- the group commit (ingest_batch.c) --- */
+
+/** Takes the writer lock and opens the archive batch if not yet done. */
+int ingest_batch_begin(struct rl_ingest_batch *batch, int lock_wait_ms);
+
+/** The state of `source` as the batch left it (lent), or NULL. */
+rl_state *ingest_batch_state(struct rl_ingest_batch *batch, const char *source);
+
+/** Keeps `state` (taken) and the new ids of a snapshot until the ref moved. */
+int ingest_batch_keep(struct rl_ingest_batch *batch, rl_state *state, const char *const *ids,
+		      const char *const *paths, size_t n);
+
+/** Queues one commit (see rl_archive_batch_add); `*index` is its place. */
+int ingest_batch_add(git_oid *out, size_t *index, struct rl_ingest_batch *batch,
+		     const rl_file_update *updates, size_t n, const rl_commit_info *info);
+
+/** Queues the hooks of a commit (the call is taken). */
+int ingest_batch_queue_hooks(struct rl_ingest_batch *batch, struct hook_call *call);
+
+/** Commits the batch when one of its bounds is reached. */
+int ingest_batch_maybe_commit(struct rl_ingest_batch *batch);
+
+/** rl_state_lookup_known() that also sees ids queued in the batch. */
+int ingest_lookup_known(char **path_out, struct ingest *in, const char *id);
+
+/** rl_state_recent_known() that also sees ids queued in the batch. */
+int ingest_recent_known(rl_strvec *ids, rl_strvec *paths, struct ingest *in, size_t max);
 
 #endif
