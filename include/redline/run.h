@@ -2,7 +2,11 @@
  * redline/run.h - one cycle over the sources: fetch, ingest, follow.
  *
  * Every fetch of a cycle goes through one libcurl multi handle on this
- * thread, concurrently, capped per host.  One source failing never delays
+ * thread, concurrently, capped per host.  The snapshots of a cycle are one
+ * group commit (ingest.h): one pack, one fsync, one ref move at the end of
+ * the cycle (or every commit_every_seconds), and the fetch state of a
+ * source is saved only once its commit is in the archive.  RL_RUN_CHANGED
+ * events come when a snapshot is queued, before that ref move.  One source failing never delays
  * or stops another: each failure is recorded in the source's fetch state
  * (schedule.h) with backoff, and never produces a commit that drops stories.
  */
@@ -44,8 +48,10 @@ typedef struct rl_run_opts {
 	long max_total_connections; /* 0: 16 */
 	long max_host_connections;  /* 0: 2 */
 	int no_hooks;
+	int commit_every_seconds;   /* group-commit at least this often; 0: 60 */
 	rl_run_event_cb on_event;
-	void *userdata;
+	rl_ingest_hooks_cb on_hooks; /* hook results, after each group commit */
+	void *userdata;              /* for on_event and on_hooks */
 	volatile sig_atomic_t *stop; /* set by a signal handler: start nothing new */
 } rl_run_opts;
 

@@ -122,46 +122,35 @@ static int add_path_trees(oid_list *l, git_tree *root, const char *path)
 	return 0;
 }
 
-/* Writes the listed objects (read from the mempack) as one pack, fsynced by
- * the indexer when GIT_OPT_ENABLE_FSYNC_GITDIR is on, and empties the
- * mempack. */
+/* Writes the listed objects that are new (in the mempack) as one pack,
+ * fsynced, and empties the mempack. */
 static int write_pack(rl_archive *a, const oid_list *objects)
 {
 	git_packbuilder *pb = NULL;
-	git_buf pack = GIT_BUF_INIT;
-	git_odb_writepack *wp = NULL;
-	git_indexer_progress stats = { 0 };
+	char name[GIT_OID_HEXSZ + 1];
 	int error;
 
-	if ((error = git_packbuilder_new(&pb, a->repo)) < 0)
+	if ((error = git_packbuilder_new(&pb, a->repo)) < 0) {
+		error = rl_error_set_git(error, "cannot write objects to '%s'", a->path);
 		goto done;
+	}
 	git_packbuilder_set_threads(pb, 1);
 	for (size_t i = 0; i < objects->n; i++) {
 		/* Only what is new: an object found on disk was not written again
 		 * (git_odb_write freshens it instead) and needs no second copy. */
 		if (!a->mempack->exists(a->mempack, &objects->ids[i]))
 			continue;
-		if ((error = git_packbuilder_insert(pb, &objects->ids[i], NULL)) < 0)
+		if ((error = git_packbuilder_insert(pb, &objects->ids[i], NULL)) < 0) {
+			error = rl_error_set_git(error, "cannot write objects to '%s'", a->path);
 			goto done;
+		}
 	}
-	if (git_packbuilder_object_count(pb) == 0)
-		goto done;
-	if ((error = git_packbuilder_write_buf(&pack, pb)) < 0)
-		goto done;
-	if ((error = git_odb_write_pack(&wp, a->odb, NULL, NULL)) < 0)
-		goto done;
-	if ((error = wp->append(wp, pack.ptr, pack.size, &stats)) < 0)
-		goto done;
-	error = wp->commit(wp, &stats);
+	if (git_packbuilder_object_count(pb) > 0)
+		error = archive_write_pack(name, a, pb);
 done:
-	if (wp)
-		wp->free(wp);
-	git_buf_dispose(&pack);
 	git_packbuilder_free(pb);
 	git_mempack_reset(a->mempack);
-	if (error < 0)
-		return rl_error_set_git(error, "cannot write objects to '%s'", a->path);
-	return 0;
+	return error;
 }
 
 /* --- the batch: commits built in memory, written as one pack ------------ */

@@ -19,6 +19,10 @@ struct rl_archive {
 	rl_archive_batch *batch;     /* the open batch, if any: HEAD reads its tip */
 };
 
+/** Streams `pb` into a new pack in <gitdir>/objects/pack (fsynced), refreshes
+ *  the odb; `name` gets the pack's hash (its file is pack-<name>.pack). */
+int archive_write_pack(char name[GIT_OID_HEXSZ + 1], rl_archive *a, git_packbuilder *pb);
+
 /** The jittered sleep before retry `attempt` of a ref move, in ms (5-25 ms
  *  and growing), from a seed drawn once per process. */
 unsigned archive_retry_delay_ms(int attempt);

@@ -67,10 +67,10 @@ void cli_print_ingest_result(const char *source, const char *file, const rl_inge
 	(void)file;
 }
 
-void cli_print_hook_results(const rl_ingest_result *r)
+void cli_print_hooks(const rl_hook_result *hooks)
 {
 	for (int i = 0; i < 2; i++) {
-		const rl_hook_result *h = &r->hooks[i];
+		const rl_hook_result *h = &hooks[i];
 		rl_buf line = RL_BUF_INIT(4096);
 
 		fflush(stdout);
@@ -81,6 +81,15 @@ void cli_print_hook_results(const rl_ingest_result *r)
 			cli_warn("%s; the commit stands", line.ptr);
 		rl_buf_release(&line);
 	}
+}
+
+static void on_hooks(const char *source, const git_oid *commit, const rl_hook_result hooks[2],
+		     void *userdata)
+{
+	(void)source;
+	(void)commit;
+	(void)userdata;
+	cli_print_hooks(hooks);
 }
 
 int cmd_ingest(int argc, char **argv, const struct cli *cli)
@@ -98,6 +107,8 @@ int cmd_ingest(int argc, char **argv, const struct cli *cli)
 	};
 	rl_ingest_opts opts = { 0 };
 	rl_archive *archive = NULL;
+	rl_ingest_batch *batch = NULL;
+	rl_ingest_batch_opts bo = { 0 };
 	int64_t *times = NULL;
 	size_t n_times = 0;
 	const char *source;
@@ -148,6 +159,14 @@ int cmd_ingest(int argc, char **argv, const struct cli *cli)
 	source = argv[optind];
 	if ((status = cli_open_archive(&archive, cli)) != CLI_OK)
 		goto done;
+	/* All the files in one group commit: one pack, one ref move. */
+	bo.lock_wait_ms = opts.lock_wait_ms;
+	bo.on_hooks = on_hooks;
+	if (rl_ingest_batch_new(&batch, archive, &bo) < 0) {
+		status = cli_error("%s", rl_error_last());
+		goto done;
+	}
+	opts.batch = batch;
 	for (int i = 0; i < n_files; i++) {
 		const char *file = argv[optind + 1 + i];
 		rl_buf data = RL_BUF_INIT(RL_EXTRACT_MAX_INPUT);
@@ -172,7 +191,6 @@ int cmd_ingest(int argc, char **argv, const struct cli *cli)
 			status = CLI_ERROR;
 		} else {
 			cli_print_ingest_result(source, file, result);
-			cli_print_hook_results(result);
 			if (result->warning[0])
 				cli_warn("%s", result->warning);
 		}
@@ -180,7 +198,14 @@ int cmd_ingest(int argc, char **argv, const struct cli *cli)
 		rl_buf_release(&data);
 		free(origin);
 	}
+	if (rl_ingest_batch_commit(batch) < 0) {
+		fprintf(stderr, "redline: %s\n", rl_error_last());
+		status = CLI_ERROR;
+	} else {
+		cli_maintain(archive);
+	}
 done:
+	rl_ingest_batch_free(batch);
 	rl_archive_free(archive);
 	free(times);
 	return status;

@@ -99,7 +99,6 @@ static void on_event(const rl_run_event *ev, void *userdata)
 				log_prefix_to(stdout, v); /* the result goes to stdout */
 			cli_print_ingest_result(ev->source, NULL, ev->ingest);
 			fflush(stdout);
-			cli_print_hook_results(ev->ingest);
 		}
 		break;
 	case RL_RUN_UNCHANGED:
@@ -113,6 +112,16 @@ static void on_event(const rl_run_event *ev, void *userdata)
 		break;
 	}
 	show_progress(v);
+}
+
+/* After the cycle's group commit, in commit order. */
+static void on_hooks(const char *source, const git_oid *commit, const rl_hook_result hooks[2],
+		     void *userdata)
+{
+	(void)source;
+	(void)commit;
+	(void)userdata;
+	cli_print_hooks(hooks);
 }
 
 static int parse_names(const char ***names, int argc, char **argv)
@@ -181,6 +190,7 @@ int cmd_run(int argc, char **argv, const struct cli *cli)
 	opts.n_names = (size_t)n;
 	opts.now = test_now();
 	opts.on_event = on_event;
+	opts.on_hooks = on_hooks;
 	opts.userdata = &view;
 	opts.stop = &stop_requested;
 	catch_stop_signals();
@@ -188,6 +198,7 @@ int cmd_run(int argc, char **argv, const struct cli *cli)
 		clear_progress(&view);
 		status = cli_fail();
 	} else {
+		cli_maintain(archive);
 		clear_progress(&view);
 		if (isatty(STDOUT_FILENO))
 			printf("%zu sources: %zu changed, %zu unchanged, %zu failed\n", summary.sources,
@@ -247,6 +258,7 @@ int cmd_watch(int argc, char **argv, const struct cli *cli)
 	sa.sa_handler = on_hup;
 	sigaction(SIGHUP, &sa, NULL);
 	opts.on_event = on_event;
+	opts.on_hooks = on_hooks;
 	opts.userdata = &view;
 	opts.stop = &stop_requested;
 	log_prefix(&view);
@@ -270,6 +282,9 @@ int cmd_watch(int argc, char **argv, const struct cli *cli)
 		if (rl_run_next_due(&wait, archive, (int64_t)time(NULL)) < 0 || wait < 0 ||
 		    wait > max_sleep)
 			wait = max_sleep;
+		/* Idle until the next source is due: time for pack maintenance. */
+		if (wait > 0 && !stop_requested)
+			cli_maintain(archive);
 		rl_archive_free(archive);
 		archive = NULL;
 		if (!stop_requested)

@@ -32,6 +32,7 @@ static const struct cli_command commands[] = {
 	{ "log", cmd_log, "list the snapshots of the archive, a source or a story" },
 	{ "diff", cmd_diff, "word diff of two versions of a story, with changed figures" },
 	{ "show", cmd_show, "print a story as of a revision" },
+	{ "gc", cmd_gc, "roll the archive's packs up (run/watch do it between cycles)" },
 	{ "version", cmd_version, "print the version" },
 };
 

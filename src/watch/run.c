@@ -126,6 +126,7 @@ static void ingest_done(struct job *job, int error, const rl_ingest_result *resu
 	}
 	job->fs->has_body_hash = 1;
 	job->fs->body_hash = job->listing_hash;
+	job->unpublished |= result->committed;
 	for (size_t i = 0; i < job->n_articles; i++)
 		run_follow_keep(job, &job->articles[i]);
 	run_succeed(job, job->listing_status, result->committed ? RL_RUN_CHANGED : RL_RUN_UNCHANGED,
@@ -144,6 +145,7 @@ void run_ingest_items(struct job *job)
 	opts.source_url = job->listing_url;
 	opts.no_hooks = cy->opts->no_hooks;
 	opts.config = job->cfg;
+	opts.batch = cy->batch;
 	opts.snapshot_hash = &job->listing_hash;
 	error = rl_ingest_items(&result, cy->archive, job->cfg->name, &job->items, &opts);
 	ingest_done(job, error, result);
@@ -164,6 +166,7 @@ static void ingest_body(struct job *job, const rl_fetch_response *r)
 	opts.charset = r->charset;
 	opts.no_hooks = cy->opts->no_hooks;
 	opts.config = job->cfg;
+	opts.batch = cy->batch;
 	error = rl_ingest(&result, cy->archive, job->cfg->name, r->body, r->body_len, &opts);
 	ingest_done(job, error, result);
 	rl_ingest_result_free(result);
@@ -262,6 +265,27 @@ static void job_free(struct job *job)
 	run_follow_free(job);
 }
 
+/* The group commit moved the ref: every queued commit is in the archive. */
+static void on_published(rl_archive *archive, const git_oid *commits, size_t n, void *userdata)
+{
+	struct cycle *cy = userdata;
+
+	(void)archive;
+	(void)commits;
+	(void)n;
+	for (size_t i = 0; i < cy->n_jobs; i++)
+		cy->jobs[i].unpublished = 0;
+}
+
+static void cycle_hooks(const char *source, const git_oid *commit, const rl_hook_result hooks[2],
+			void *userdata)
+{
+	struct cycle *cy = userdata;
+
+	if (cy->opts->on_hooks)
+		cy->opts->on_hooks(source, commit, hooks, cy->opts->userdata);
+}
+
 static int job_is_named(const rl_run_opts *opts, const char *name)
 {
 	for (size_t i = 0; i < opts->n_names; i++)
@@ -285,12 +309,133 @@ static int default_user_agent(char **out, rl_archive *archive)
 	return *out ? 0 : rl_error_set(RL_ENOMEM, "out of memory");
 }
 
+/* Step 1: the sources, the user agent, the fetcher and the group commit. */
+static int cycle_prepare(struct cycle *cy, rl_source_config ***configs, size_t *n_configs)
+{
+	const rl_run_opts *opts = cy->opts;
+	rl_fetcher_opts fo = { 0 };
+	rl_ingest_batch_opts bo = { 0 };
+	int error;
+
+	if ((error = rl_config_source_load_all(configs, n_configs, cy->archive)) < 0 ||
+	    (error = default_user_agent(&cy->user_agent, cy->archive)) < 0)
+		return error;
+	for (size_t i = 0; i < opts->n_names; i++) {
+		int known = 0;
+		for (size_t k = 0; k < *n_configs; k++)
+			known |= strcmp((*configs)[k]->name, opts->names[i]) == 0;
+		if (!known)
+			return rl_error_set(RL_ENOTFOUND, "no source named '%s' (see 'redline sources')",
+					    opts->names[i]);
+	}
+	if ((cy->jobs = calloc(*n_configs + 1, sizeof(*cy->jobs))) == NULL)
+		return rl_error_set(RL_ENOMEM, "out of memory");
+	fo.max_total_connections = opts->max_total_connections;
+	fo.max_host_connections = opts->max_host_connections;
+	fo.user_agent = cy->user_agent;
+	if ((error = rl_fetcher_new(&cy->fetcher, &fo)) < 0)
+		return error;
+	bo.max_seconds = opts->commit_every_seconds;
+	bo.on_flush = on_published;
+	bo.on_hooks = cycle_hooks;
+	bo.userdata = cy;
+	return rl_ingest_batch_new(&cy->batch, cy->archive, &bo);
+}
+
+/* Step 2: one job per source; the due ones have their listing queued. */
+static int cycle_queue(struct cycle *cy, rl_source_config **configs, size_t n_configs)
+{
+	const rl_run_opts *opts = cy->opts;
+	int error;
+
+	for (size_t i = 0; i < n_configs; i++) {
+		struct job *job = &cy->jobs[cy->n_jobs];
+		rl_fetch_request req;
+		int due;
+
+		if (opts->n_names && !job_is_named(opts, configs[i]->name))
+			continue;
+		job->cycle = cy;
+		job->cfg = configs[i]; /* the job owns it now */
+		configs[i] = NULL;
+		if ((error = rl_schedule_load(&job->fs, cy->archive, job->cfg->name)) < 0) {
+			job_free(job);
+			return error;
+		}
+		cy->n_jobs++;
+		if (job->cfg->error) {
+			/* A broken setting stops this source only; `status` shows why. */
+			job->active = 1;
+			cy->summary.sources++;
+			run_fail(job, 0, 0, job->cfg->error);
+			continue;
+		}
+		if (job->cfg->url == NULL) {
+			/* Fed by `ingest` only: nothing to fetch; say so when asked by name. */
+			if (opts->n_names)
+				run_emit(cy, job->cfg->name, RL_RUN_FAILED, NULL, 0,
+					 "has no URL: it is fed by 'redline ingest', not fetched", NULL);
+			continue;
+		}
+		/* A followed story that is due brings the listing forward, but
+		 * never past the backoff of a failing source. */
+		due = opts->n_names > 0 || job->fs->next_due <= cy->now ||
+		      (job->cfg->follow && job->fs->failures == 0 && run_follow_any_due(job, cy->now));
+		if (!due)
+			continue;
+		job->active = 1;
+		cy->summary.sources++;
+		run_request_from_config(&req, job, job->cfg->url);
+		if (!cy->unconditional) {
+			req.etag = job->fs->etag;
+			req.last_modified = job->fs->last_modified;
+		}
+		if (rl_fetcher_add(cy->fetcher, &req, on_listing, job) < 0) {
+			run_fail(job, 0, 0, rl_error_last());
+			continue;
+		}
+		job->pending++;
+	}
+	return 0;
+}
+
+/* Step 3: the transfers, each finished one parsed and queued for commit.
+ * A stop request ends the cycle between callbacks; unfinished jobs are
+ * dropped unrecorded (their state is not saved, so they are due again). */
+static int cycle_fetch(struct cycle *cy)
+{
+	int error;
+
+	while (rl_fetcher_pending(cy->fetcher) > 0 && !(cy->opts->stop && *cy->opts->stop)) {
+		if ((error = rl_fetcher_run(cy->fetcher, 1000)) < 0)
+			return error;
+	}
+	return 0;
+}
+
+/* Step 4: the group commit - one pack, one fsync, one ref move - and then
+ * the fetch states of the jobs whose snapshots are in the archive (or had
+ * nothing to commit).  A job whose commit was lost stays unrecorded: its
+ * validators must not turn the next fetch into a 304 that hides the change. */
+static int cycle_commit(struct cycle *cy)
+{
+	int error = rl_ingest_batch_commit(cy->batch), save_error = 0;
+
+	for (size_t i = 0; i < cy->n_jobs; i++) {
+		struct job *job = &cy->jobs[i];
+		if (!job->finished || job->unpublished)
+			continue;
+		if ((save_error = rl_schedule_save(job->fs, cy->archive)) < 0)
+			break;
+	}
+	return error < 0 ? error : save_error;
+}
+
 int rl_run_cycle(rl_run_summary *out, rl_archive *archive, const rl_run_opts *opts)
 {
 	struct cycle cy;
 	rl_source_config **configs = NULL;
 	size_t n_configs = 0;
-	rl_fetcher_opts fo = { 0 };
 	int error;
 
 	memset(&cy, 0, sizeof(cy));
@@ -300,91 +445,19 @@ int rl_run_cycle(rl_run_summary *out, rl_archive *archive, const rl_run_opts *op
 	cy.now = opts->now ? opts->now : (int64_t)time(NULL);
 	/* For benchmarks: measure full GETs of unchanged pages. */
 	cy.unconditional = getenv("REDLINE_NO_CONDITIONAL") != NULL;
-	if ((error = rl_config_source_load_all(&configs, &n_configs, archive)) < 0 ||
-	    (error = default_user_agent(&cy.user_agent, archive)) < 0)
+	if ((error = cycle_prepare(&cy, &configs, &n_configs)) < 0 ||
+	    (error = cycle_queue(&cy, configs, n_configs)) < 0)
 		goto done;
-	for (size_t i = 0; i < opts->n_names; i++) {
-		int known = 0;
-		for (size_t k = 0; k < n_configs; k++)
-			known |= strcmp(configs[k]->name, opts->names[i]) == 0;
-		if (!known) {
-			error = rl_error_set(RL_ENOTFOUND, "no source named '%s' (see 'redline sources')",
-					     opts->names[i]);
-			goto done;
-		}
-	}
-	if ((cy.jobs = calloc(n_configs + 1, sizeof(*cy.jobs))) == NULL) {
-		error = rl_error_set(RL_ENOMEM, "out of memory");
-		goto done;
-	}
-	fo.max_total_connections = opts->max_total_connections;
-	fo.max_host_connections = opts->max_host_connections;
-	fo.user_agent = cy.user_agent;
-	if ((error = rl_fetcher_new(&cy.fetcher, &fo)) < 0)
-		goto done;
-	for (size_t i = 0; i < n_configs; i++) {
-		struct job *job = &cy.jobs[cy.n_jobs];
-		rl_fetch_request req;
-		int due;
-
-		if (opts->n_names && !job_is_named(opts, configs[i]->name))
-			continue;
-		job->cycle = &cy;
-		job->cfg = configs[i]; /* the job owns it now */
-		configs[i] = NULL;
-		if ((error = rl_schedule_load(&job->fs, archive, job->cfg->name)) < 0) {
-			job_free(job);
-			goto done;
-		}
-		cy.n_jobs++;
-		if (job->cfg->error) {
-			/* A broken setting stops this source only; `status` shows why. */
-			job->active = 1;
-			cy.summary.sources++;
-			run_fail(job, 0, 0, job->cfg->error);
-			continue;
-		}
-		if (job->cfg->url == NULL) {
-			/* Fed by `ingest` only: nothing to fetch; say so when asked by name. */
-			if (opts->n_names)
-				run_emit(&cy, job->cfg->name, RL_RUN_FAILED, NULL, 0,
-					 "has no URL: it is fed by 'redline ingest', not fetched", NULL);
-			continue;
-		}
-		/* A followed story that is due brings the listing forward, but
-		 * never past the backoff of a failing source. */
-		due = opts->n_names > 0 || job->fs->next_due <= cy.now ||
-		      (job->cfg->follow && job->fs->failures == 0 && run_follow_any_due(job, cy.now));
-		if (!due)
-			continue;
-		job->active = 1;
-		cy.summary.sources++;
-		run_request_from_config(&req, job, job->cfg->url);
-		if (!cy.unconditional) {
-			req.etag = job->fs->etag;
-			req.last_modified = job->fs->last_modified;
-		}
-		if ((error = rl_fetcher_add(cy.fetcher, &req, on_listing, job)) < 0) {
-			run_fail(job, 0, 0, rl_error_last());
-			error = 0;
-			continue;
-		}
-		job->pending++;
-	}
-	/* A stop request ends the cycle between callbacks: a commit in progress
-	 * has finished by then; unfinished jobs are dropped unrecorded (their
-	 * state is not saved, so they are due again at once). */
-	while (rl_fetcher_pending(cy.fetcher) > 0 && !(opts->stop && *opts->stop)) {
-		if ((error = rl_fetcher_run(cy.fetcher, 1000)) < 0)
-			goto done;
-	}
-	for (size_t i = 0; i < cy.n_jobs; i++) {
-		struct job *job = &cy.jobs[i];
-		if (job->finished && (error = rl_schedule_save(job->fs, archive)) < 0)
-			goto done;
+	error = cycle_fetch(&cy);
+	/* Even after a fetch error: what was fetched and parsed gets published. */
+	{
+		int commit_error = cycle_commit(&cy);
+		if (error == 0)
+			error = commit_error;
 	}
 done:
 	*out = cy.summary;
+	rl_ingest_batch_free(cy.batch); /* drops the lock if a commit failed */
 	rl_fetcher_free(cy.fetcher);
 	for (size_t i = 0; cy.jobs && i < cy.n_jobs; i++)
 		job_free(&cy.jobs[i]);

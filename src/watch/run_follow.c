@@ -265,6 +265,7 @@ static void commit_due_articles(struct job *job)
 	opts.source_url = job->cfg->url;
 	opts.no_hooks = cy->opts->no_hooks;
 	opts.config = job->cfg;
+	opts.batch = cy->batch;
 	for (size_t i = 0; i < job->n_articles; i++) {
 		struct article *a = &job->articles[i];
 		rl_ingest_result *r = NULL;
@@ -284,6 +285,7 @@ static void commit_due_articles(struct job *job)
 			run_follow_keep(job, a);
 			if (r->committed) {
 				committed = 1;
+				job->unpublished = 1;
 				job->fs->last_change = cy->now;
 				cy->summary.changes += r->n_changes;
 				run_emit(cy, job->cfg->name, RL_RUN_CHANGED, job->cfg->url,

@@ -34,6 +34,7 @@ struct job {
 	rl_schedule_state *fs;
 	int active;           /* fetched in this cycle */
 	int finished;         /* recorded as success or failure: its state is saved */
+	int unpublished;      /* has commits in the cycle's batch whose ref move is to come */
 	int have_validators;  /* etag/last_modified below replace the state's on success */
 	char *etag;
 	char *last_modified;
@@ -52,6 +53,7 @@ struct cycle {
 	const rl_run_opts *opts;
 	int64_t now;
 	rl_fetcher *fetcher;
+	rl_ingest_batch *batch; /* the group commit of the cycle */
 	struct job *jobs;
 	size_t n_jobs;
 	rl_run_summary summary;
