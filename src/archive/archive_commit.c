@@ -464,18 +464,19 @@ static void reflog_message(char *out, size_t size, const rl_archive_batch *b)
 		snprintf(out, size, "redline: %zu commits, the last: %.*s", b->n, (int)len, message);
 }
 
-/* Jitter from a per-process seed, so that two writers started in the same
- * second do not sleep in step and collide again. */
+/* Jitter from a per-process seed (drawn again in a forked child), so that
+ * two writers started in the same second do not sleep in step and collide
+ * again. */
 unsigned archive_retry_delay_ms(int attempt)
 {
 	static unsigned seed;
-	static int seeded;
+	static pid_t seeded_by;
 	struct timespec now;
 
-	if (!seeded) {
+	if (seeded_by != getpid()) {
 		clock_gettime(CLOCK_MONOTONIC, &now);
-		seed = (unsigned)getpid() * 2654435761u ^ (unsigned)now.tv_nsec;
-		seeded = 1;
+		seeded_by = getpid();
+		seed = (unsigned)seeded_by * 2654435761u ^ (unsigned)now.tv_nsec;
 	}
 	return 5u * (unsigned)(attempt + 1) + (unsigned)(rand_r(&seed) % 10);
 }
