@@ -124,6 +124,14 @@ static void on_hooks(const char *source, const git_oid *commit, const rl_hook_re
 	cli_print_hooks(hooks);
 }
 
+/* --threads N: parsing threads, 1-64 (default: one per core). */
+static int parse_threads(const char *text)
+{
+	char *end;
+	long n = strtol(text, &end, 10);
+	return *end == '\0' && n >= 1 && n <= 64 ? (int)n : -1;
+}
+
 static int parse_names(const char ***names, int argc, char **argv)
 {
 	*names = (const char **)(argv + optind);
@@ -159,9 +167,10 @@ static void catch_stop_signals(void)
 
 int cmd_run(int argc, char **argv, const struct cli *cli)
 {
-	static const char usage[] = "redline run [NAME...] [--no-hooks]";
+	static const char usage[] = "redline run [NAME...] [--no-hooks] [--threads N]";
 	static const struct option options[] = {
 		{ "no-hooks", no_argument, NULL, 'N' },
+		{ "threads", required_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -175,6 +184,9 @@ int cmd_run(int argc, char **argv, const struct cli *cli)
 	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
 		if (c == 'N') {
 			opts.no_hooks = 1;
+		} else if (c == 'j') {
+			if ((opts.parse_threads = parse_threads(optarg)) < 0)
+				return cli_usage_error(usage, "bad --threads '%s'", optarg);
 		} else if (c == 'h') {
 			printf("usage: %s\n\nOne cycle: fetches every due source (or the named ones, due or\n"
 			       "not) concurrently, commits what changed, records failures, exits.\n", usage);
@@ -221,9 +233,10 @@ static void nap(int64_t seconds)
 
 int cmd_watch(int argc, char **argv, const struct cli *cli)
 {
-	static const char usage[] = "redline watch [--no-hooks] [--max-sleep SECONDS]";
+	static const char usage[] = "redline watch [--no-hooks] [--max-sleep SECONDS] [--threads N]";
 	static const struct option options[] = {
 		{ "no-hooks", no_argument, NULL, 'N' },
+		{ "threads", required_argument, NULL, 'j' },
 		{ "max-sleep", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -238,6 +251,9 @@ int cmd_watch(int argc, char **argv, const struct cli *cli)
 	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
 		if (c == 'N') {
 			opts.no_hooks = 1;
+		} else if (c == 'j') {
+			if ((opts.parse_threads = parse_threads(optarg)) < 0)
+				return cli_usage_error(usage, "bad --threads '%s'", optarg);
 		} else if (c == 's') {
 			max_sleep = atoi(optarg) > 0 ? atoi(optarg) : 1;
 		} else if (c == 'h') {

@@ -152,24 +152,74 @@ void run_ingest_items(struct job *job)
 	rl_ingest_result_free(result);
 }
 
-/* A source that does not follow: the body goes through the whole pipeline,
- * which also gives the commit its Snapshot-XXH3 of the bytes fetched. */
-static void ingest_body(struct job *job, const rl_fetch_response *r)
-{
-	struct cycle *cy = job->cycle;
-	rl_ingest_opts opts = { 0 };
-	rl_ingest_result *result = NULL;
+/* A finished listing to parse on a worker: only the job's settings and
+ * URL (not changed while it is out) and the response are read there. */
+struct parse_task {
+	struct job *job;
+	rl_fetch_response *r;
+	rl_item_list items;
 	int error;
+	char message[1024];
+};
 
-	opts.time = cy->now;
-	opts.source_url = job->listing_url;
-	opts.charset = r->charset;
-	opts.no_hooks = cy->opts->no_hooks;
-	opts.config = job->cfg;
-	opts.batch = cy->batch;
-	error = rl_ingest(&result, cy->archive, job->cfg->name, r->body, r->body_len, &opts);
-	ingest_done(job, error, result);
-	rl_ingest_result_free(result);
+static void parse_work(void *arg)
+{
+	struct parse_task *t = arg;
+	rl_ingest_opts opts = { 0 };
+
+	opts.time = t->job->cycle->now;
+	opts.source_url = t->job->listing_url;
+	opts.charset = t->r->charset;
+	if ((t->error = rl_ingest_extract(&t->items, t->job->cfg, t->r->body, t->r->body_len,
+					  &opts)) < 0)
+		snprintf(t->message, sizeof(t->message), "%s", rl_error_last());
+	rl_error_clear();
+}
+
+/* Back on the cycle's thread: the job goes on with its items. */
+static void parsed(struct parse_task *t)
+{
+	struct job *job = t->job;
+
+	if (t->error < 0) {
+		run_fail(job, t->r->status, 0, t->message);
+	} else {
+		job->items = t->items;
+		memset(&t->items, 0, sizeof(t->items));
+		/* Followed articles first; the snapshot waits for them. */
+		if (!job->cfg->follow || run_follow_listing(job) == 0)
+			run_job_ready(job, RUN_READY_ITEMS);
+	}
+	rl_item_list_release(&t->items);
+	rl_fetch_response_free(t->r);
+	free(t);
+}
+
+/* Commits, in the order of the jobs, every job whose turn has come; with
+ * `final`, jobs that will never be ready (the cycle was stopped) are passed. */
+static void drain(struct cycle *cy, int final)
+{
+	while (cy->next_commit < cy->n_jobs) {
+		struct job *job = &cy->jobs[cy->next_commit];
+		enum run_ready what = job->ready;
+
+		if (what != RUN_READY_NONE) {
+			job->ready = RUN_READY_NONE;
+			if (what == RUN_READY_ITEMS)
+				run_ingest_items(job);
+			else
+				run_follow_commit_due(job);
+		} else if (job->active && !job->finished && !final) {
+			break;
+		}
+		cy->next_commit++;
+	}
+}
+
+void run_job_ready(struct job *job, enum run_ready what)
+{
+	job->ready = what;
+	drain(job->cycle, 0);
 }
 
 static int dup_or_null(char **out, const char *value)
@@ -202,9 +252,7 @@ static void on_listing(rl_fetch_response *r, void *userdata)
 {
 	struct job *job = userdata;
 	struct cycle *cy = job->cycle;
-	rl_ingest_opts opts = { 0 };
 	rl_hash128 hash;
-	int error;
 
 	job->pending--;
 	if (r == NULL) {
@@ -235,20 +283,21 @@ static void on_listing(rl_fetch_response *r, void *userdata)
 		run_fail(job, r->status, 0, "out of memory");
 		goto done;
 	}
-	if (!job->cfg->follow) {
-		ingest_body(job, r);
-		goto done;
+	{
+		struct parse_task *t = calloc(1, sizeof(*t));
+		if (t == NULL) {
+			run_fail(job, r->status, 0, "out of memory");
+			goto done;
+		}
+		t->job = job;
+		t->r = r;
+		if (rl_pool_submit(cy->pool, parse_work, t) < 0) {
+			free(t);
+			run_fail(job, r->status, 0, rl_error_last());
+			goto done;
+		}
+		return; /* the task has the response now */
 	}
-	opts.time = cy->now;
-	opts.source_url = job->listing_url;
-	opts.charset = r->charset;
-	if ((error = rl_ingest_extract(&job->items, job->cfg, r->body, r->body_len, &opts)) < 0) {
-		run_fail(job, r->status, 0, rl_error_last());
-		goto done;
-	}
-	if (run_follow_listing(job) > 0)
-		goto done; /* ingested when the articles are back */
-	run_ingest_items(job);
 done:
 	rl_fetch_response_free(r);
 }
@@ -333,7 +382,8 @@ static int cycle_prepare(struct cycle *cy, rl_source_config ***configs, size_t *
 	fo.max_total_connections = opts->max_total_connections;
 	fo.max_host_connections = opts->max_host_connections;
 	fo.user_agent = cy->user_agent;
-	if ((error = rl_fetcher_new(&cy->fetcher, &fo)) < 0)
+	if ((error = rl_fetcher_new(&cy->fetcher, &fo)) < 0 ||
+	    (error = rl_pool_new(&cy->pool, opts->parse_threads)) < 0)
 		return error;
 	bo.max_seconds = opts->commit_every_seconds;
 	bo.on_flush = on_published;
@@ -404,13 +454,30 @@ static int cycle_queue(struct cycle *cy, rl_source_config **configs, size_t n_co
  * dropped unrecorded (their state is not saved, so they are due again). */
 static int cycle_fetch(struct cycle *cy)
 {
-	int error;
+	void *arg;
+	int error = 0;
 
-	while (rl_fetcher_pending(cy->fetcher) > 0 && !(cy->opts->stop && *cy->opts->stop)) {
-		if ((error = rl_fetcher_run(cy->fetcher, 1000)) < 0)
-			return error;
+	while ((rl_fetcher_pending(cy->fetcher) > 0 || rl_pool_pending(cy->pool) > 0) &&
+	       !(cy->opts->stop && *cy->opts->stop)) {
+		int parsing = rl_pool_pending(cy->pool) > 0;
+		if (rl_fetcher_pending(cy->fetcher) > 0 &&
+		    (error = rl_fetcher_run(cy->fetcher, parsing ? 5 : 1000)) < 0)
+			break;
+		/* Parsed listings, as they come; wait for them when nothing is in flight. */
+		while (rl_pool_take(&arg, cy->pool,
+				    rl_fetcher_pending(cy->fetcher) > 0 ? 0 : 50) == 0)
+			parsed(arg);
 	}
-	return 0;
+	/* Stopped (or failed): what is still being parsed is dropped unrecorded. */
+	while (rl_pool_pending(cy->pool) > 0 && rl_pool_take(&arg, cy->pool, 1000) == 0) {
+		struct parse_task *t = arg;
+		rl_item_list_release(&t->items);
+		rl_fetch_response_free(t->r);
+		free(t);
+	}
+	if (error == 0)
+		drain(cy, 1);
+	return error;
 }
 
 /* Step 4: the group commit - one pack, one fsync, one ref move - and then
@@ -459,6 +526,7 @@ done:
 	*out = cy.summary;
 	rl_ingest_batch_free(cy.batch); /* drops the lock if a commit failed */
 	rl_fetcher_free(cy.fetcher);
+	rl_pool_free(cy.pool);
 	for (size_t i = 0; cy.jobs && i < cy.n_jobs; i++)
 		job_free(&cy.jobs[i]);
 	free(cy.jobs);

@@ -254,7 +254,7 @@ size_t run_follow_due(struct job *job)
 
 /* The listing did not change: each changed article is its own commit, so
  * that `git log` shows the edit (or the removal) of exactly that story. */
-static void commit_due_articles(struct job *job)
+void run_follow_commit_due(struct job *job)
 {
 	struct cycle *cy = job->cycle;
 	rl_ingest_opts opts = { 0 };
@@ -309,8 +309,7 @@ static void commit_due_articles(struct job *job)
 
 static void job_articles_done(struct job *job)
 {
-	if (job->due_only)
-		commit_due_articles(job);
-	else
-		run_ingest_items(job);
+	/* Committed in the cycle's order of sources, not in the order the
+	 * articles came back. */
+	run_job_ready(job, job->due_only ? RUN_READY_DUE : RUN_READY_ITEMS);
 }
