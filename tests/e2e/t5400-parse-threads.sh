@@ -4,7 +4,7 @@
 # sources whatever the order of the responses: one thread and four give the
 # very same commits (ids), over a first cycle and one where pages changed.
 . "$(dirname "$0")/lib.sh"
-start_server 120
+start_server 280
 setpage() { curl -sf -X POST --data-binary @- "$B/admin/set?path=$1" >/dev/null || fail "cannot set $1"; }
 page() { # page SOURCE ROUND: a listing whose size differs per source
 	s=$1 r=$2
@@ -24,6 +24,7 @@ for j in 1 4; do
 done
 for j in 1 4; do
 	REDLINE_NOW=1795856400 expect_status 0 rl -C "$T/a$j" run --no-hooks --threads $j
+	assert_not_contains "$T/err" "failed"
 done
 git -C "$T/a1" log --format='%H %s' main >"$T/log1"
 git -C "$T/a4" log --format='%H %s' main >"$T/log4"
@@ -36,6 +37,7 @@ ok "first cycle: 1 and 4 threads give the same $S commits, in the order of the s
 for s in $(seq 1 $S); do page "$s" 1 | setpage "/p$s"; done
 for j in 1 4; do
 	REDLINE_NOW=1795860000 expect_status 0 rl -C "$T/a$j" run --no-hooks --threads $j
+	assert_not_contains "$T/err" "failed"
 done
 git -C "$T/a1" log --format='%H' main >"$T/log1"
 git -C "$T/a4" log --format='%H' main >"$T/log4"
