@@ -135,13 +135,22 @@ void rl_archive_batch_free(rl_archive_batch *batch);
  *  RL_ENOTFOUND in an archive without commits. */
 int rl_archive_head(git_oid *out, rl_archive *archive);
 
-/** Resolves a revision (as git rev-parse does) to a commit id. */
+/** Resolves a revision (as git rev-parse does) to a commit id: the one
+ *  resolver of the library.  RL_ENOTFOUND "unknown revision 'x'" when git
+ *  knows no such revision (or it names no commit), RL_EAMBIGUOUS when a short
+ *  id matches several objects, RL_EINVAL for an empty one. */
 int rl_archive_resolve(git_oid *out, rl_archive *archive, const char *rev);
 
 /** Reads the file `path` as of `commit` (NULL: HEAD) into `out`, replacing
  *  its contents (bounded by out->max: RL_ETOOBIG); RL_ENOTFOUND if absent or
  *  not a file. */
 int rl_archive_read(rl_buf *out, rl_archive *archive, const git_oid *commit, const char *path);
+
+/** Reads the file `path` of `tree` (a tree of this archive, lent; NULL: an
+ *  empty tree) into `out`, replacing its contents (bounded by out->max:
+ *  RL_ETOOBIG); RL_ENOTFOUND "'path' does not exist" if absent or not a file.
+ *  The one path read of the library: rl_archive_read() and history use it. */
+int rl_archive_read_tree(rl_buf *out, rl_archive *archive, git_tree *tree, const char *path);
 
 /** Rolls the smallest packs into one when there are more than `max_packs`
  *  (geometrically, so each object is repacked O(log n) times); `*repacked`

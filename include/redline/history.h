@@ -3,8 +3,9 @@
  * means, the log of a source or a story, word diffs between two versions,
  * and a story as of any revision.
  *
- * Every function takes the archive's repository lent (rl_archive_repo())
- * and only reads.  A story is found at HEAD (its path never changes, see
+ * Every function takes the archive (lent) and only reads; revisions are
+ * resolved by rl_archive_resolve() (RL_ENOTFOUND unknown, RL_EAMBIGUOUS
+ * ambiguous) and story files parsed by story.h.  A story is found at HEAD (its path never changes, see
  * docs/archive-format.md), then followed back through the commits.
  */
 #ifndef REDLINE_HISTORY_H
@@ -14,8 +15,10 @@
 #include <stdint.h>
 #include <git2.h>
 
+#include "redline/archive.h"
 #include "redline/buf.h"
 #include "redline/figures.h"
+#include "redline/story.h"
 #include "redline/worddiff.h"
 
 /** The largest story file read from the archive; more is RL_ETOOBIG. */
@@ -37,18 +40,18 @@ typedef struct rl_history_item {
  *  come from the INDEX files and, for stories gone from the page, from the
  *  Title: header.  RL_ENOTFOUND "no story matches 'x'"; RL_EAMBIGUOUS
  *  "'x' matches 3 stories: ..." listing up to RL_HISTORY_CANDIDATES. */
-int rl_history_resolve(rl_history_item *out, git_repository *repo, const char *spec);
+int rl_history_resolve(rl_history_item *out, rl_archive *archive, const char *spec);
 
 /** Frees an item's strings. */
 void rl_history_item_clear(rl_history_item *item);
 
 /** 1 when `name` is a source (a directory at the top of HEAD's tree), else 0. */
-int rl_history_is_source(git_repository *repo, const char *name);
+int rl_history_is_source(rl_archive *archive, const char *name);
 
 /** Splits "ITEM@REV": when `spec` holds an '@' whose right side is a revision
- *  git rev-parse understands, *item gets the left side and *rev the right;
+ *  rl_archive_resolve() understands, *item gets the left side and *rev the right;
  *  otherwise *item is all of `spec` and *rev is NULL.  Caller frees both. */
-int rl_history_split_rev(char **item, char **rev, git_repository *repo, const char *spec);
+int rl_history_split_rev(char **item, char **rev, rl_archive *archive, const char *spec);
 
 /** One item line of a commit message: "<kind> <id> <title>". */
 typedef struct rl_history_change {
@@ -84,7 +87,7 @@ typedef struct rl_history_log_options {
  *  all).  For an item log each entry has a summary ("new", "edited: 1
  *  sentence changed; figures 3000 → 10.000", "gone from page", ...).
  *  RL_ENOTFOUND "the archive has no snapshots yet" without commits. */
-int rl_history_log_read(rl_history_log *out, git_repository *repo,
+int rl_history_log_read(rl_history_log *out, rl_archive *archive,
 			const rl_history_log_options *opts);
 
 void rl_history_log_release(rl_history_log *log);
@@ -115,7 +118,7 @@ typedef struct rl_history_diff {
  *  `rev_from`: that revision against HEAD.  Both: `rev_from` against
  *  `rev_to`.  RL_ENOTFOUND when a revision is unknown or the story is in
  *  neither. */
-int rl_history_diff_compute(rl_history_diff *out, git_repository *repo, const char *path,
+int rl_history_diff_compute(rl_history_diff *out, rl_archive *archive, const char *path,
 			    const char *rev_from, const char *rev_to);
 
 void rl_history_diff_release(rl_history_diff *diff);
@@ -136,7 +139,7 @@ int rl_history_parse_story(rl_history_story *out, const char *text);
 
 /** The story at `path` as of `rev` (NULL: HEAD); RL_ENOTFOUND "'path' did not
  *  exist at 'rev'" when it was not there. */
-int rl_history_show(rl_history_story *out, git_repository *repo, const char *path,
+int rl_history_show(rl_history_story *out, rl_archive *archive, const char *path,
 		    const char *rev);
 
 void rl_history_story_release(rl_history_story *story);

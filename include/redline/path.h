@@ -17,11 +17,6 @@
  *  possible; "story" when nothing is left.  `out` holds RL_SLUG_MAX + 1. */
 void rl_path_slug(char out[RL_SLUG_MAX + 1], const char *title);
 
-/** "<source>/<YYYY-MM>/<slug>-<id>.txt" for an item first seen at `first_seen`
- *  (Unix time, UTC month).  `source` must be a valid source name. */
-int rl_path_item(char **out, const char *source, int64_t first_seen, const char *title,
-		 const char *id);
-
 /** Source names become directory names: 1-64 chars of [a-z0-9._-], starting
  *  with [a-z0-9], not "." / "..", not ending in ".lock", not ".git".
  *  Returns 0 or RL_EINVAL with a message. */

@@ -54,6 +54,8 @@ typedef struct rl_run_opts {
 	int no_hooks;
 	int commit_every_seconds;   /* group-commit at least this often; 0: 60 */
 	int parse_threads;          /* threads parsing listings; 0: one per core */
+	int unconditional;          /* full GETs: no If-None-Match / If-Modified-Since
+	                             * (for benchmarks of unchanged pages) */
 	rl_run_event_cb on_event;
 	rl_ingest_hooks_cb on_hooks; /* hook results, after each group commit */
 	void *userdata;              /* for on_event and on_hooks */

@@ -19,8 +19,9 @@
 #include "redline/archive.h"
 #include "redline/buf.h"
 #include "redline/hash.h"
+#include "redline/story.h"
 
-#define RL_ID_SIZE 13 /* 12 hex chars and the NUL */
+#define RL_ID_SIZE (RL_STORY_ID_LEN + 1) /* the id and the NUL */
 
 typedef struct rl_state_item {
 	char id[RL_ID_SIZE];
@@ -75,10 +76,5 @@ int rl_state_source_tree(git_oid *out, rl_archive *archive, const char *source);
 
 void rl_state_item_clear(rl_state_item *item);
 void rl_state_free(rl_state *state);
-
-/** Parses the header of a story file: Title, URL, GUID, First-Seen, Id.
- *  Any out-parameter may be NULL; strings are the caller's. */
-int rl_state_parse_story_header(char **title, char **url, char **guid, int64_t *first_seen,
-				const char *text, size_t len);
 
 #endif

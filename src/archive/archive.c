@@ -331,9 +331,10 @@ int rl_archive_resolve(git_oid *out, rl_archive *archive, const char *rev)
 	if (rev == NULL || rev[0] == '\0')
 		return rl_error_set(RL_EINVAL, "empty revision");
 	if ((error = git_revparse_single(&obj, archive->repo, rev)) < 0) {
-		if (error == GIT_ENOTFOUND || error == GIT_EINVALIDSPEC || error == GIT_EAMBIGUOUS)
-			return rl_error_set(error == GIT_EAMBIGUOUS ? RL_EAMBIGUOUS : RL_ENOTFOUND,
-					    "unknown revision '%s'", rev);
+		if (error == GIT_EAMBIGUOUS)
+			return rl_error_set(RL_EAMBIGUOUS, "ambiguous revision '%s'", rev);
+		if (error == GIT_ENOTFOUND || error == GIT_EINVALIDSPEC)
+			return rl_error_set(RL_ENOTFOUND, "unknown revision '%s'", rev);
 		return rl_error_set_git(error, "cannot resolve '%s'", rev);
 	}
 	if ((error = git_object_peel(&commit, obj, GIT_OBJECT_COMMIT)) < 0) {
@@ -346,36 +347,22 @@ int rl_archive_resolve(git_oid *out, rl_archive *archive, const char *rev)
 	return 0;
 }
 
-int rl_archive_read(rl_buf *out, rl_archive *archive, const git_oid *commit, const char *path)
+int rl_archive_read_tree(rl_buf *out, rl_archive *archive, git_tree *tree, const char *path)
 {
-	git_oid head;
-	git_commit *c = NULL;
-	git_tree *tree = NULL;
 	git_tree_entry *entry = NULL;
 	git_blob *blob = NULL;
 	int rc = 0, error;
 
 	if (path == NULL || path[0] == '\0')
 		return rl_error_set(RL_EINVAL, "empty path");
-	if (commit == NULL) {
-		if ((rc = rl_archive_head(&head, archive)) < 0)
-			return rc;
-		commit = &head;
-	}
-	if ((error = git_commit_lookup(&c, archive->repo, commit)) < 0 ||
-	    (error = git_commit_tree(&tree, c)) < 0) {
-		rc = rl_error_set_git(error, "cannot read commit %s",
-				      git_oid_tostr_s(commit));
-		goto done;
-	}
+	if (tree == NULL)
+		return rl_error_set(RL_ENOTFOUND, "'%s' does not exist", path);
 	if ((error = git_tree_entry_bypath(&entry, tree, path)) < 0 ||
 	    git_tree_entry_type(entry) != GIT_OBJECT_BLOB) {
-		if (error < 0 && error != GIT_ENOTFOUND) {
+		if (error < 0 && error != GIT_ENOTFOUND)
 			rc = rl_error_set_git(error, "cannot read '%s'", path);
-			goto done;
-		}
-		rc = rl_error_set(RL_ENOTFOUND, "'%s' does not exist in %.12s", path,
-				  git_oid_tostr_s(commit));
+		else
+			rc = rl_error_set(RL_ENOTFOUND, "'%s' does not exist", path);
 		goto done;
 	}
 	if ((error = git_blob_lookup(&blob, archive->repo, git_tree_entry_id(entry))) < 0) {
@@ -394,6 +381,31 @@ int rl_archive_read(rl_buf *out, rl_archive *archive, const git_oid *commit, con
 done:
 	git_blob_free(blob);
 	git_tree_entry_free(entry);
+	return rc;
+}
+
+int rl_archive_read(rl_buf *out, rl_archive *archive, const git_oid *commit, const char *path)
+{
+	git_oid head;
+	git_commit *c = NULL;
+	git_tree *tree = NULL;
+	int rc = 0, error;
+
+	if (path == NULL || path[0] == '\0')
+		return rl_error_set(RL_EINVAL, "empty path");
+	if (commit == NULL) {
+		if ((rc = rl_archive_head(&head, archive)) < 0)
+			return rc;
+		commit = &head;
+	}
+	if ((error = git_commit_lookup(&c, archive->repo, commit)) < 0 ||
+	    (error = git_commit_tree(&tree, c)) < 0) {
+		rc = rl_error_set_git(error, "cannot read commit %s", git_oid_tostr_s(commit));
+		goto done;
+	}
+	if ((rc = rl_archive_read_tree(out, archive, tree, path)) == RL_ENOTFOUND)
+		rl_error_set(rc, "'%s' does not exist in %.12s", path, git_oid_tostr_s(commit));
+done:
 	git_tree_free(tree);
 	git_commit_free(c);
 	return rc;

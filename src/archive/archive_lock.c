@@ -9,6 +9,7 @@
  * one is reported (never removed: a slow git might still be running).
  */
 #include "archive_internal.h"
+#include "redline/timeutil.h"
 #include "redline/error.h"
 
 #include <errno.h>
@@ -23,13 +24,6 @@
 
 #define STALE_GIT_LOCK_SECONDS (10 * 60)
 #define LOCK_POLL_MS 10
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void sleep_ms(long ms)
 {
@@ -84,7 +78,7 @@ int rl_archive_lock(rl_archive *archive, int wait_ms)
 {
 	const char *dir = rl_archive_state_dir(archive);
 	char path[4096];
-	long long deadline = now_ms() + (wait_ms > 0 ? wait_ms : 0);
+	long long deadline = rl_time_now_ms() + (wait_ms > 0 ? wait_ms : 0);
 	int fd, rc;
 
 	if (archive->lock_fd >= 0)
@@ -101,7 +95,7 @@ int rl_archive_lock(rl_archive *archive, int wait_ms)
 			close(fd);
 			return rc;
 		}
-		if (now_ms() >= deadline) {
+		if (rl_time_now_ms() >= deadline) {
 			long pid = holder_pid(fd);
 			close(fd);
 			if (pid > 0)

@@ -2,17 +2,15 @@
  * snapshot.c - normalising extracted items and rendering story files.
  */
 #include "redline/snapshot.h"
+#include "redline/story.h"
 #include "redline/url.h"
 #include "redline/buf.h"
 #include "redline/error.h"
 #include "redline/sentence.h"
-#include "redline/timeutil.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define STORY_MAX (RL_NORMALISE_MAX + 64 * 1024)
 
 /* Header values are one line: any newline becomes a space. */
 static void one_line(char *s)
@@ -161,45 +159,25 @@ int rl_snapshot_prepare(rl_item_list *items, const rl_normaliser *normaliser, co
 
 int rl_snapshot_render(rl_item *item, const char *source, int64_t first_seen, const char *status)
 {
-	rl_buf out = RL_BUF_INIT(STORY_MAX);
-	rl_strvec sentences = RL_STRVEC_INIT;
-	char when[RL_TIME_ISO_SIZE];
-	int error = 0;
+	rl_buf out = RL_BUF_INIT(SIZE_MAX / 2);
+	rl_story_header h = { 0 };
+	int error;
 
-	rl_time_format_iso8601(when, first_seen);
-	if ((error = rl_buf_printf(&out, "Title: %s\n", item->title ? item->title : "")) < 0 ||
-	    (item->url && (error = rl_buf_printf(&out, "URL: %s\n", item->url)) < 0) ||
-	    (item->guid && (!item->url || strcmp(item->guid, item->url) != 0) &&
-	     (error = rl_buf_printf(&out, "GUID: %s\n", item->guid)) < 0) ||
-	    (error = rl_buf_printf(&out, "Source: %s\nFirst-Seen: %s\nId: %s\n", source, when,
-				   item->id)) < 0 ||
-	    (status && (error = rl_buf_printf(&out, "Status: %s\n", status)) < 0))
+	/* The header only reads these: the casts drop no promise. */
+	h.title = item->title;
+	h.url = item->url;
+	h.guid = item->guid;
+	h.source = (char *)source;
+	h.first_seen = first_seen;
+	h.has_first_seen = 1;
+	snprintf(h.id, sizeof(h.id), "%s", item->id ? item->id : "");
+	h.status = (char *)status;
+	if ((error = rl_story_render(&out, &h, item->body)) < 0)
 		goto done;
-	for (const char *p = item->body; p && *p;) {
-		size_t len = strcspn(p, "\n");
-		char *para = rl_strndup(p, len);
-
-		if (para == NULL) {
-			error = RL_ENOMEM;
-			goto done;
-		}
-		error = rl_sentence_split(&sentences, para);
-		free(para);
-		if (error < 0 || (error = rl_buf_putc(&out, '\n')) < 0)
-			goto done;
-		for (size_t i = 0; i < sentences.n; i++)
-			if ((error = rl_buf_printf(&out, "%s\n", sentences.v[i])) < 0)
-				goto done;
-		rl_strvec_release(&sentences);
-		p += len;
-		while (*p == '\n')
-			p++;
-	}
 	item->hash = rl_hash128_bytes(out.ptr, out.len);
 	free(item->text);
 	item->text = rl_buf_detach(&out);
 done:
-	rl_strvec_release(&sentences);
 	rl_buf_release(&out);
 	return error;
 }

@@ -7,6 +7,7 @@
  * save can never make redline miss or invent a change.
  */
 #include "redline/state.h"
+#include "redline/story.h"
 #include "redline/buf.h"
 #include "redline/error.h"
 #include "redline/file.h"
@@ -23,7 +24,6 @@
 
 #define STATE_VERSION 1
 #define STATE_FILE_MAX (64u * 1024 * 1024)
-#define STORY_FILE_MAX (16u * 1024 * 1024)
 #define INDEX_FILE_MAX (8u * 1024 * 1024)
 
 static int state_path(char *out, size_t size, rl_archive *archive, const char *source,
@@ -143,46 +143,6 @@ done:
 	return error;
 }
 
-/* --- story file headers ------------------------------------------------ */
-
-static char *header_value(const char *text, size_t len, const char *name)
-{
-	size_t nlen = strlen(name);
-	const char *p = text, *end = text + len;
-
-	while (p < end && *p != '\n') {
-		const char *eol = memchr(p, '\n', (size_t)(end - p));
-		if (eol == NULL)
-			eol = end;
-		if ((size_t)(eol - p) > nlen + 1 && memcmp(p, name, nlen) == 0 && p[nlen] == ':' &&
-		    p[nlen + 1] == ' ')
-			return strndup(p + nlen + 2, (size_t)(eol - p - nlen - 2));
-		p = eol + 1;
-	}
-	return NULL;
-}
-
-int rl_state_parse_story_header(char **title, char **url, char **guid, int64_t *first_seen,
-				const char *text, size_t len)
-{
-	char *seen = header_value(text, len, "First-Seen");
-	int error = 0;
-
-	if (title)
-		*title = header_value(text, len, "Title");
-	if (url)
-		*url = header_value(text, len, "URL");
-	if (guid)
-		*guid = header_value(text, len, "GUID");
-	if (first_seen) {
-		*first_seen = 0;
-		if (seen == NULL || rl_time_parse_iso8601(first_seen, seen) < 0)
-			error = rl_error_set(RL_EPARSE, "story file has no valid First-Seen header");
-	}
-	free(seen);
-	return error;
-}
-
 /* --- rebuild from HEAD ------------------------------------------------- */
 
 struct walk_ctx {
@@ -195,12 +155,11 @@ static int collect_story(const char *root, const git_tree_entry *entry, void *pa
 {
 	struct walk_ctx *ctx = payload;
 	const char *name = git_tree_entry_name(entry);
-	size_t len = strlen(name);
+	const char *id = rl_story_id_in_name(name, strlen(name));
 
-	if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB || len < 17 ||
-	    strcmp(name + len - 4, ".txt") != 0 || name[len - 17] != '-')
+	if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB || id == NULL)
 		return 0;
-	if ((ctx->error = rl_buf_printf(&ctx->ids, "%.12s\t%s/%s%s\n", name + len - 16,
+	if ((ctx->error = rl_buf_printf(&ctx->ids, "%.*s\t%s/%s%s\n", RL_STORY_ID_LEN, id,
 					ctx->source, root, name)) < 0)
 		return -1;
 	return 0;
@@ -211,7 +170,7 @@ static int load_story(rl_state_item *item, git_repository *repo, git_tree *tree,
 {
 	git_tree_entry *entry = NULL;
 	git_blob *blob = NULL;
-	char *url = NULL, *guid = NULL;
+	rl_story_header h = { 0 };
 	const char *text;
 	size_t len;
 	int error = 0, gerr;
@@ -228,16 +187,25 @@ static int load_story(rl_state_item *item, git_repository *repo, git_tree *tree,
 		error = rl_error_set(RL_ENOMEM, "out of memory");
 		goto done;
 	}
-	if ((error = rl_state_parse_story_header(&item->title, &url, &guid, &item->first_seen,
-						 text, len)) < 0) {
-		rl_error_set(RL_EPARSE, "'%s' has no valid First-Seen header", path);
+	if ((error = rl_story_parse_header(&h, text, len)) < 0)
+		goto done;
+	if (!h.has_first_seen) {
+		error = rl_error_set(RL_EPARSE, "'%s' has no valid First-Seen header", path);
 		goto done;
 	}
-	item->key = guid ? guid : url;
-	guid == NULL ? (url = NULL) : (guid = NULL);
+	item->first_seen = h.first_seen;
+	item->title = h.title;
+	h.title = NULL;
+	/* the identity key: the GUID, else the URL */
+	if (h.guid) {
+		item->key = h.guid;
+		h.guid = NULL;
+	} else {
+		item->key = h.url;
+		h.url = NULL;
+	}
 done:
-	free(url);
-	free(guid);
+	rl_story_header_clear(&h);
 	git_blob_free(blob);
 	git_tree_entry_free(entry);
 	return error;
@@ -249,12 +217,12 @@ static const char *find_known(const char *ids, size_t len, const char *id)
 	const char *p = ids;
 
 	snprintf(needle, sizeof(needle), "%s\t", id);
-	if (len >= 13 && strncmp(ids, needle, 13) == 0)
-		return ids + 13;
+	if (len >= RL_STORY_ID_LEN + 1 && strncmp(ids, needle, RL_STORY_ID_LEN + 1) == 0)
+		return ids + RL_STORY_ID_LEN + 1;
 	snprintf(needle, sizeof(needle), "\n%s", id);
-	while ((p = memmem(p, len - (size_t)(p - ids), needle, 13)) != NULL) {
-		if (p + 13 < ids + len && p[13] == '\t')
-			return p + 14;
+	while ((p = memmem(p, len - (size_t)(p - ids), needle, RL_STORY_ID_LEN + 1)) != NULL) {
+		if (p + RL_STORY_ID_LEN + 1 < ids + len && p[RL_STORY_ID_LEN + 1] == '\t')
+			return p + RL_STORY_ID_LEN + 2;
 		p++;
 	}
 	return NULL;
@@ -313,8 +281,9 @@ int rl_state_rebuild(rl_state **out, rl_archive *archive, const char *source)
 
 		if (eol)
 			*eol = '\0';
-		if (strlen(line) >= 12 && (line[12] == ' ' || line[12] == '\0')) {
-			memcpy(item.id, line, 12);
+		if (strlen(line) >= RL_STORY_ID_LEN &&
+		    (line[RL_STORY_ID_LEN] == ' ' || line[RL_STORY_ID_LEN] == '\0')) {
+			memcpy(item.id, line, RL_STORY_ID_LEN);
 			path = find_known(ctx.ids.ptr ? ctx.ids.ptr : "", ctx.ids.len, item.id);
 			if (path == NULL) {
 				error = rl_error_set(RL_EPARSE, "%s lists '%s' but no story file has that id",
@@ -379,11 +348,11 @@ static int parse_state(rl_state *s, json_t *root)
 		const char *hash = json_string_value(json_object_get(v, "hash"));
 		int error;
 
-		if (id == NULL || strlen(id) != 12 || hash == NULL ||
+		if (id == NULL || strlen(id) != RL_STORY_ID_LEN || hash == NULL ||
 		    rl_hash128_parse(&item.hash, hash) < 0 ||
 		    json_string_value(json_object_get(v, "path")) == NULL)
 			return RL_EPARSE;
-		memcpy(item.id, id, 12);
+		memcpy(item.id, id, RL_STORY_ID_LEN);
 		item.path = (char *)json_string_value(json_object_get(v, "path"));
 		item.key = (char *)json_string_value(json_object_get(v, "key"));
 		item.title = (char *)json_string_value(json_object_get(v, "title"));
@@ -555,8 +524,8 @@ int rl_state_recent_known(rl_strvec *ids, rl_strvec *paths, rl_archive *archive,
 		if (line == tail && from > 0)
 			break;
 		*(end[-1] == '\n' ? end - 1 : end) = '\0';
-		if ((tab = strchr(line, '\t')) != NULL && tab - line == 12) {
-			if ((error = rl_strvec_pushn(ids, line, 12)) < 0 ||
+		if ((tab = strchr(line, '\t')) != NULL && tab - line == RL_STORY_ID_LEN) {
+			if ((error = rl_strvec_pushn(ids, line, RL_STORY_ID_LEN)) < 0 ||
 			    (error = rl_strvec_push(paths, tab + 1)) < 0)
 				goto done;
 		}

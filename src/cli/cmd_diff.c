@@ -93,7 +93,6 @@ int cmd_diff(int argc, char **argv, const struct cli *cli)
 	rl_history_item item = { 0 };
 	rl_history_diff diff = { 0 };
 	rl_archive *archive = NULL;
-	git_repository *repo;
 	int c, json = 0, color = cli->color, status = CLI_OK;
 
 	opterr = 0; /* our own messages, in git's form */
@@ -120,10 +119,9 @@ int cmd_diff(int argc, char **argv, const struct cli *cli)
 		return cli_usage_error(usage, "too many arguments");
 	if (cli_open_archive(&archive, cli) != 0)
 		return CLI_ERROR;
-	repo = rl_archive_repo(archive);
 
-	if (rl_history_resolve(&item, repo, argv[optind]) < 0 ||
-	    rl_history_diff_compute(&diff, repo, item.path,
+	if (rl_history_resolve(&item, archive, argv[optind]) < 0 ||
+	    rl_history_diff_compute(&diff, archive, item.path,
 				    argc - optind > 1 ? argv[optind + 1] : NULL,
 				    argc - optind > 2 ? argv[optind + 2] : NULL) < 0) {
 		status = cli_fail();

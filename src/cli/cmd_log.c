@@ -76,7 +76,6 @@ int cmd_log(int argc, char **argv, const struct cli *cli)
 	rl_history_log log = RL_HISTORY_LOG_INIT;
 	rl_history_item item = { 0 };
 	rl_archive *archive = NULL;
-	git_repository *repo;
 	int c, json = 0, status = CLI_OK;
 	char *end;
 	long max;
@@ -104,19 +103,18 @@ int cmd_log(int argc, char **argv, const struct cli *cli)
 		return cli_usage_error(usage, "too many arguments");
 	if (cli_open_archive(&archive, cli) != 0)
 		return CLI_ERROR;
-	repo = rl_archive_repo(archive);
 
 	if (optind < argc) {
-		if (rl_history_is_source(repo, argv[optind])) {
+		if (rl_history_is_source(archive, argv[optind])) {
 			opts.source = argv[optind];
-		} else if (rl_history_resolve(&item, repo, argv[optind]) < 0) {
+		} else if (rl_history_resolve(&item, archive, argv[optind]) < 0) {
 			status = cli_fail();
 			goto done;
 		} else {
 			opts.item_path = item.path;
 		}
 	}
-	if (rl_history_log_read(&log, repo, &opts) < 0) {
+	if (rl_history_log_read(&log, archive, &opts) < 0) {
 		status = cli_fail();
 		goto done;
 	}

@@ -54,7 +54,6 @@ int cmd_show(int argc, char **argv, const struct cli *cli)
 	rl_history_item item = { 0 };
 	rl_history_story story = { 0 };
 	rl_archive *archive = NULL;
-	git_repository *repo;
 	char *spec = NULL, *rev = NULL;
 	int c, json = 0, status = CLI_OK;
 
@@ -75,11 +74,10 @@ int cmd_show(int argc, char **argv, const struct cli *cli)
 		return cli_usage_error(usage, argc == optind ? "which story?" : "too many arguments");
 	if (cli_open_archive(&archive, cli) != 0)
 		return CLI_ERROR;
-	repo = rl_archive_repo(archive);
 
-	if (rl_history_split_rev(&spec, &rev, repo, argv[optind]) < 0 ||
-	    rl_history_resolve(&item, repo, spec) < 0 ||
-	    rl_history_show(&story, repo, item.path, rev) < 0) {
+	if (rl_history_split_rev(&spec, &rev, archive, argv[optind]) < 0 ||
+	    rl_history_resolve(&item, archive, spec) < 0 ||
+	    rl_history_show(&story, archive, item.path, rev) < 0) {
 		status = cli_fail();
 		goto done;
 	}

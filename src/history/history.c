@@ -11,7 +11,6 @@
 #include "redline/error.h"
 #include "history_internal.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,73 +47,45 @@ int hist_path_changed(git_tree *a, git_tree *b, const char *path)
 	return ia && !git_oid_equal(&oa, &ob);
 }
 
-/* The file at `path` in `tree` as a C string; RL_ENOTFOUND when absent. */
-int hist_read_path(char **out, git_repository *repo, git_tree *tree, const char *path)
+int hist_read_text(char **out, rl_archive *archive, git_tree *tree, const char *path)
 {
-	git_tree_entry *e = NULL;
-	git_blob *blob = NULL;
+	rl_buf text = RL_BUF_INIT(RL_HISTORY_STORY_MAX);
 	int error;
-	size_t size;
 
 	*out = NULL;
-	if (tree == NULL)
-		return RL_ENOTFOUND;
-	if ((error = git_tree_entry_bypath(&e, tree, path)) < 0) {
-		if (error == GIT_ENOTFOUND)
-			return RL_ENOTFOUND;
-		return rl_error_set_git(error, "cannot look up '%s'", path);
-	}
-	if (git_tree_entry_type(e) != GIT_OBJECT_BLOB) {
-		error = rl_error_set(RL_EINVAL, "'%s' is not a file", path);
-		goto done;
-	}
-	if ((error = git_blob_lookup(&blob, repo, git_tree_entry_id(e))) < 0) {
-		error = rl_error_set_git(error, "cannot read '%s'", path);
-		goto done;
-	}
-	size = (size_t)git_blob_rawsize(blob);
-	if (size > RL_HISTORY_STORY_MAX) {
-		error = rl_error_set(RL_ETOOBIG, "'%s' is larger than %u bytes", path,
-				     RL_HISTORY_STORY_MAX);
-		goto done;
-	}
-	if ((*out = rl_strndup(git_blob_rawcontent(blob), size)) == NULL)
-		error = RL_ENOMEM;
-done:
-	git_blob_free(blob);
-	git_tree_entry_free(e);
+	if ((error = rl_archive_read_tree(&text, archive, tree, path)) == 0)
+		*out = rl_buf_detach(&text);
+	else if (error == RL_ENOTFOUND)
+		rl_error_clear(); /* absent is an answer here, not a failure */
+	rl_buf_release(&text);
 	return error;
 }
 
-int hist_resolve_commit(git_commit **out, git_repository *repo, const char *rev)
+int hist_commit(git_commit **out, rl_archive *archive, const char *rev)
 {
-	git_object *obj = NULL, *peeled = NULL;
+	git_oid oid;
 	int error;
 
-	if ((error = git_revparse_single(&obj, repo, rev)) < 0) {
-		if (error == GIT_ENOTFOUND || error == GIT_EAMBIGUOUS || error == GIT_EINVALIDSPEC)
-			return rl_error_set(RL_ENOTFOUND, "unknown revision '%s'", rev);
-		return rl_error_set_git(error, "cannot resolve '%s'", rev);
-	}
-	if ((error = git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT)) < 0)
-		error = rl_error_set(RL_ENOTFOUND, "'%s' is not a commit", rev);
-	else
-		*out = (git_commit *)peeled;
-	git_object_free(obj);
-	return error;
+	*out = NULL;
+	if ((error = rl_archive_resolve(&oid, archive, rev)) < 0)
+		return error;
+	if ((error = git_commit_lookup(out, rl_archive_repo(archive), &oid)) < 0)
+		return rl_error_set_git(error, "cannot read commit %s", git_oid_tostr_s(&oid));
+	return 0;
 }
 
-int hist_head_tree(git_tree **out, git_repository *repo)
+int hist_head_tree(git_tree **out, rl_archive *archive)
 {
 	git_commit *head = NULL;
-	git_object *obj = NULL;
-	int error = git_revparse_single(&obj, repo, "HEAD^{commit}");
+	git_oid oid;
+	int error = rl_archive_head(&oid, archive);
 
-	if (error == GIT_ENOTFOUND || error == GIT_EUNBORNBRANCH)
+	if (error == RL_ENOTFOUND)
 		return rl_error_set(RL_ENOTFOUND, "the archive has no snapshots yet");
 	if (error < 0)
+		return error;
+	if ((error = git_commit_lookup(&head, rl_archive_repo(archive), &oid)) < 0)
 		return rl_error_set_git(error, "cannot read HEAD");
-	head = (git_commit *)obj;
 	if ((error = git_commit_tree(out, head)) < 0)
 		error = rl_error_set_git(error, "cannot read HEAD's tree");
 	git_commit_free(head);
@@ -123,96 +94,21 @@ int hist_head_tree(git_tree **out, git_repository *repo)
 
 /* ---- story files ---------------------------------------------------- */
 
-/* 12 lowercase hex digits? */
-int hist_is_id(const char *s)
-{
-	for (size_t i = 0; i < ID_LEN; i++)
-		if (!isxdigit((unsigned char)s[i]) || isupper((unsigned char)s[i]))
-			return 0;
-	return 1;
-}
-
-/* The id in ".../<slug>-<id>.txt", or NULL. */
-const char *hist_id_in_name(const char *name, size_t len)
-{
-	if (len < ID_LEN + 5 || strcmp(name + len - 4, ".txt") != 0 || name[len - ID_LEN - 5] != '-')
-		return NULL;
-	return hist_is_id(name + len - ID_LEN - 4) ? name + len - ID_LEN - 4 : NULL;
-}
-
 int rl_history_parse_story(rl_history_story *out, const char *text)
 {
-	const char *p = text, *nl, *colon;
-	int in_header = 1, error = 0;
-
-	while (*p && !error) {
-		size_t len;
-		nl = strchr(p, '\n');
-		len = nl ? (size_t)(nl - p) : strlen(p);
-		if (in_header && len == 0) {
-			in_header = 0;
-		} else if (in_header &&
-			   ((colon = memchr(p, ':', len)) == NULL || colon == p ||
-			    (size_t)(colon - p) + 1 >= len || colon[1] != ' ' ||
-			    memchr(p, ' ', (size_t)(colon - p)) != NULL)) {
-			/* not "Name: value": a file without headers is all body */
-			in_header = 0;
-			continue;
-		} else if (in_header) {
-			if ((error = rl_strvec_pushn(&out->header_names, p, (size_t)(colon - p))) == 0)
-				error = rl_strvec_pushn(&out->header_values, colon + 2,
-							len - (size_t)(colon - p) - 2);
-		} else if (len > 0) {
-			error = rl_strvec_pushn(&out->body, p, len);
-		}
-		p = nl ? nl + 1 : p + len;
-	}
-	return error;
+	return rl_story_parse_lines(&out->header_names, &out->header_values, &out->body, text);
 }
 
-const char *hist_header(const rl_history_story *s, const char *name)
-{
-	for (size_t i = 0; i < s->header_names.n; i++)
-		if (strcmp(s->header_names.v[i], name) == 0)
-			return s->header_values.v[i];
-	return NULL;
-}
-
-void hist_story_clear_parts(rl_history_story *s)
+static void story_clear_parts(rl_history_story *s)
 {
 	rl_strvec_release(&s->header_names);
 	rl_strvec_release(&s->header_values);
 	rl_strvec_release(&s->body);
 }
 
-/* Title and body without the other headers: where figures are looked for. */
-int hist_story_content(rl_buf *out, const char *text)
+int hist_walk_head(git_revwalk **walk, rl_archive *archive)
 {
-	const char *body = text ? strstr(text, "\n\n") : NULL;
-	const char *t = text;
-	int error = 0;
-
-	if (text == NULL)
-		return 0;
-	if (body == NULL)
-		return rl_buf_puts(out, text);
-	while (t && t < body && !error) {
-		const char *nl = strchr(t, '\n');
-		if (strncmp(t, "Title: ", 7) == 0)
-			error = rl_buf_put(out, t + 7, (size_t)(nl - t) - 7 + 1);
-		t = nl ? nl + 1 : NULL;
-	}
-	return error ? error : rl_buf_puts(out, body + 1);
-}
-
-const char *hist_story_body(const char *text)
-{
-	const char *body = text ? strstr(text, "\n\n") : NULL;
-	return body ? body + 2 : "";
-}
-
-int hist_walk_head(git_revwalk **walk, git_repository *repo)
-{
+	git_repository *repo = rl_archive_repo(archive);
 	int error;
 
 	*walk = NULL;
@@ -232,9 +128,10 @@ int hist_walk_head(git_revwalk **walk, git_repository *repo)
 }
 
 /* The commit and its tree, and its first parent's tree (NULL for a root). */
-int hist_load_trees(git_commit **c, git_tree **tree, git_tree **ptree, git_repository *repo,
-		      const git_oid *oid)
+int hist_load_trees(git_commit **c, git_tree **tree, git_tree **ptree, rl_archive *archive,
+		    const git_oid *oid)
 {
+	git_repository *repo = rl_archive_repo(archive);
 	git_commit *parent = NULL;
 	int error;
 
@@ -255,21 +152,21 @@ int hist_load_trees(git_commit **c, git_tree **tree, git_tree **ptree, git_repos
 /* ---- diff and show -------------------------------------------------- */
 
 /* The newest commit that changed `path`, and its first parent (or NULL). */
-static int last_change(git_commit **to, git_commit **from, git_repository *repo, const char *path)
+static int last_change(git_commit **to, git_commit **from, rl_archive *archive, const char *path)
 {
 	git_revwalk *walk = NULL;
 	git_oid oid;
 	int error;
 
 	*to = *from = NULL;
-	if ((error = hist_walk_head(&walk, repo)) < 0)
+	if ((error = hist_walk_head(&walk, archive)) < 0)
 		return error;
 	while ((error = git_revwalk_next(&oid, walk)) == 0) {
 		git_commit *c = NULL;
 		git_tree *tree = NULL, *ptree = NULL;
 		int changed;
 
-		if ((error = hist_load_trees(&c, &tree, &ptree, repo, &oid)) == 0 &&
+		if ((error = hist_load_trees(&c, &tree, &ptree, archive, &oid)) == 0 &&
 		    (changed = hist_path_changed(tree, ptree, path)) != 0) {
 			if (changed < 0)
 				error = changed;
@@ -294,7 +191,7 @@ static int last_change(git_commit **to, git_commit **from, git_repository *repo,
 	return error;
 }
 
-static int text_at(char **out, git_repository *repo, git_commit *c, const char *path)
+static int text_at(char **out, rl_archive *archive, git_commit *c, const char *path)
 {
 	git_tree *tree = NULL;
 	int error;
@@ -304,12 +201,12 @@ static int text_at(char **out, git_repository *repo, git_commit *c, const char *
 		return RL_ENOTFOUND;
 	if ((error = git_commit_tree(&tree, c)) < 0)
 		return rl_error_set_git(error, "cannot read commit %s", git_oid_tostr_s(git_commit_id(c)));
-	error = hist_read_path(out, repo, tree, path);
+	error = hist_read_text(out, archive, tree, path);
 	git_tree_free(tree);
 	return error;
 }
 
-int rl_history_diff_compute(rl_history_diff *out, git_repository *repo, const char *path,
+int rl_history_diff_compute(rl_history_diff *out, rl_archive *archive, const char *path,
 			    const char *rev_from, const char *rev_to)
 {
 	git_commit *from = NULL, *to = NULL;
@@ -318,16 +215,16 @@ int rl_history_diff_compute(rl_history_diff *out, git_repository *repo, const ch
 
 	memset(out, 0, sizeof(*out));
 	if (rev_from == NULL)
-		error = last_change(&to, &from, repo, path);
-	else if ((error = hist_resolve_commit(&from, repo, rev_from)) == 0)
-		error = hist_resolve_commit(&to, repo, rev_to ? rev_to : "HEAD");
+		error = last_change(&to, &from, archive, path);
+	else if ((error = hist_commit(&from, archive, rev_from)) == 0)
+		error = hist_commit(&to, archive, rev_to ? rev_to : "HEAD");
 	if (error < 0)
 		goto done;
 
-	if ((error = text_at(&out->old_text, repo, from, path)) < 0 && error != RL_ENOTFOUND)
+	if ((error = text_at(&out->old_text, archive, from, path)) < 0 && error != RL_ENOTFOUND)
 		goto done;
 	have_old = error == 0;
-	if ((error = text_at(&out->new_text, repo, to, path)) < 0 && error != RL_ENOTFOUND)
+	if ((error = text_at(&out->new_text, archive, to, path)) < 0 && error != RL_ENOTFOUND)
 		goto done;
 	have_new = error == 0;
 	if (!have_old && !have_new) {
@@ -345,8 +242,8 @@ int rl_history_diff_compute(rl_history_diff *out, git_repository *repo, const ch
 		git_oid_tostr(out->from, sizeof(out->from), git_commit_id(from));
 	git_oid_tostr(out->to, sizeof(out->to), git_commit_id(to));
 	if ((error = rl_worddiff_compute(&out->words, out->old_text, out->new_text)) < 0 ||
-	    (error = hist_story_content(&ca, out->old_text)) < 0 ||
-	    (error = hist_story_content(&cb, out->new_text)) < 0)
+	    (error = rl_story_content(&ca, out->old_text)) < 0 ||
+	    (error = rl_story_content(&cb, out->new_text)) < 0)
 		goto done;
 	error = rl_figures_diff(&out->figures, ca.ptr, cb.ptr);
 done:
@@ -371,16 +268,16 @@ void rl_history_diff_release(rl_history_diff *diff)
 	memset(diff, 0, sizeof(*diff));
 }
 
-int rl_history_show(rl_history_story *out, git_repository *repo, const char *path,
+int rl_history_show(rl_history_story *out, rl_archive *archive, const char *path,
 		    const char *rev)
 {
 	git_commit *c = NULL;
 	int error;
 
 	memset(out, 0, sizeof(*out));
-	if ((error = hist_resolve_commit(&c, repo, rev ? rev : "HEAD")) < 0)
+	if ((error = hist_commit(&c, archive, rev ? rev : "HEAD")) < 0)
 		goto done;
-	if ((error = text_at(&out->text, repo, c, path)) == RL_ENOTFOUND)
+	if ((error = text_at(&out->text, archive, c, path)) == RL_ENOTFOUND)
 		error = rl_error_set(RL_ENOTFOUND, "'%s' did not exist at '%s'", path,
 				     rev ? rev : "HEAD");
 	if (error < 0)
@@ -403,6 +300,6 @@ void rl_history_story_release(rl_history_story *story)
 		return;
 	free(story->path);
 	free(story->text);
-	hist_story_clear_parts(story);
+	story_clear_parts(story);
 	memset(story, 0, sizeof(*story));
 }

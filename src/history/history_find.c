@@ -62,13 +62,13 @@ static int stories_add(struct stories *s, const char *source, const char *month,
 		free(st->path);
 		return rl_error_set(RL_ENOMEM, "out of memory");
 	}
-	st->id = st->path + strlen(st->path) - len + (size_t)(hist_id_in_name(name, len) - name);
+	st->id = st->path + strlen(st->path) - len + (size_t)(rl_story_id_in_name(name, len) - name);
 	s->n++;
 	return 0;
 }
 
 /* Titles of the stories on the page, from <source>/INDEX. */
-static int index_titles(struct stories *s, size_t first, git_repository *repo, git_tree *tree,
+static int index_titles(struct stories *s, size_t first, rl_archive *archive, git_tree *tree,
 			const char *source)
 {
 	char *path = NULL, *index = NULL, *line, *save = NULL;
@@ -76,18 +76,18 @@ static int index_titles(struct stories *s, size_t first, git_repository *repo, g
 
 	if (asprintf(&path, "%s/INDEX", source) < 0)
 		return rl_error_set(RL_ENOMEM, "out of memory");
-	error = hist_read_path(&index, repo, tree, path);
+	error = hist_read_text(&index, archive, tree, path);
 	free(path);
 	if (error == RL_ENOTFOUND)
 		return 0;
 	if (error < 0)
 		return error;
 	for (line = strtok_r(index, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		if (strlen(line) < ID_LEN + 1 || line[ID_LEN] != ' ')
+		if (strlen(line) < RL_STORY_ID_LEN + 1 || line[RL_STORY_ID_LEN] != ' ')
 			continue;
 		for (size_t i = first; i < s->n; i++) {
-			if (s->v[i].title == NULL && strncmp(s->v[i].id, line, ID_LEN) == 0) {
-				if ((s->v[i].title = rl_strdup(line + ID_LEN + 1)) == NULL) {
+			if (s->v[i].title == NULL && strncmp(s->v[i].id, line, RL_STORY_ID_LEN) == 0) {
+				if ((s->v[i].title = rl_strdup(line + RL_STORY_ID_LEN + 1)) == NULL) {
 					free(index);
 					return RL_ENOMEM;
 				}
@@ -99,8 +99,9 @@ static int index_titles(struct stories *s, size_t first, git_repository *repo, g
 }
 
 /* Every story file at HEAD: <source>/<month>/<slug>-<id>.txt. */
-static int list_stories(struct stories *out, git_repository *repo, git_tree *tree)
+static int list_stories(struct stories *out, rl_archive *archive, git_tree *tree)
 {
+	git_repository *repo = rl_archive_repo(archive);
 	int error = 0;
 
 	for (size_t i = 0; i < git_tree_entrycount(tree) && !error; i++) {
@@ -127,7 +128,7 @@ static int list_stories(struct stories *out, git_repository *repo, git_tree *tre
 				const git_tree_entry *f = git_tree_entry_byindex(mtree, k);
 				const char *name = git_tree_entry_name(f);
 				if (git_tree_entry_type(f) == GIT_OBJECT_BLOB &&
-				    hist_id_in_name(name, strlen(name)))
+				    rl_story_id_in_name(name, strlen(name)))
 					error = stories_add(out, git_tree_entry_name(src),
 							    git_tree_entry_name(month), name);
 			}
@@ -135,7 +136,7 @@ static int list_stories(struct stories *out, git_repository *repo, git_tree *tre
 		}
 		git_tree_free(stree);
 		if (!error)
-			error = index_titles(out, first, repo, tree, git_tree_entry_name(src));
+			error = index_titles(out, first, archive, tree, git_tree_entry_name(src));
 	}
 	return error;
 }
@@ -157,25 +158,26 @@ static char *fold(const char *s)
 	return copy;
 }
 
-static int load_title(struct story *st, git_repository *repo, git_tree *tree)
+static int load_title(struct story *st, rl_archive *archive, git_tree *tree)
 {
-	rl_history_story parsed = { 0 };
+	rl_story_header h;
 	char *text = NULL;
-	const char *t;
 	int error;
 
 	if (st->title)
 		return 0;
-	if ((error = hist_read_path(&text, repo, tree, st->path)) < 0)
+	if ((error = hist_read_text(&text, archive, tree, st->path)) < 0)
 		return error == RL_ENOTFOUND ? rl_error_set(error, "cannot read '%s'", st->path)
 					     : error;
 	/* a file we cannot parse keeps no title rather than failing the search */
-	if (rl_history_parse_story(&parsed, text) == 0 && (t = hist_header(&parsed, "Title")) != NULL)
-		st->title = rl_strdup(t);
-	else
+	if (rl_story_parse_header(&h, text, strlen(text)) == 0 && h.title != NULL) {
+		st->title = h.title;
+		h.title = NULL;
+	} else {
 		st->title = rl_strdup("");
+	}
 	error = st->title ? 0 : RL_ENOMEM;
-	hist_story_clear_parts(&parsed);
+	rl_story_header_clear(&h);
 	free(text);
 	return error;
 }
@@ -184,7 +186,7 @@ static int is_hex_prefix(const char *s)
 {
 	size_t n = strlen(s);
 
-	if (n < 4 || n > ID_LEN)
+	if (n < 4 || n > RL_STORY_ID_LEN)
 		return 0;
 	for (; *s; s++)
 		if (!isxdigit((unsigned char)*s))
@@ -195,7 +197,7 @@ static int is_hex_prefix(const char *s)
 static int take(rl_history_item *out, const struct story *st)
 {
 	out->path = rl_strdup(st->path);
-	out->id = rl_strndup(st->id, ID_LEN);
+	out->id = rl_strndup(st->id, RL_STORY_ID_LEN);
 	out->source = rl_strdup(st->source);
 	out->title = rl_strdup(st->title ? st->title : "");
 	if (!out->path || !out->id || !out->source || !out->title) {
@@ -227,7 +229,7 @@ static int ambiguous(const char *spec, struct story **cand, size_t n)
 	return error;
 }
 
-int rl_history_resolve(rl_history_item *out, git_repository *repo, const char *spec)
+int rl_history_resolve(rl_history_item *out, rl_archive *archive, const char *spec)
 {
 	struct stories all = { 0 };
 	struct story **cand = NULL;
@@ -239,7 +241,8 @@ int rl_history_resolve(rl_history_item *out, git_repository *repo, const char *s
 	memset(out, 0, sizeof(*out));
 	if (spec == NULL || *spec == '\0')
 		return rl_error_set(RL_EINVAL, "empty story name");
-	if ((error = hist_head_tree(&tree, repo)) < 0 || (error = list_stories(&all, repo, tree)) < 0)
+	if ((error = hist_head_tree(&tree, archive)) < 0 ||
+	    (error = list_stories(&all, archive, tree)) < 0)
 		goto done;
 	if ((cand = calloc(all.n + 1, sizeof(*cand))) == NULL) {
 		error = rl_error_set(RL_ENOMEM, "out of memory");
@@ -248,7 +251,7 @@ int rl_history_resolve(rl_history_item *out, git_repository *repo, const char *s
 
 	for (size_t i = 0; i < all.n; i++)
 		if (strcmp(all.v[i].path, spec) == 0) {
-			error = load_title(&all.v[i], repo, tree);
+			error = load_title(&all.v[i], archive, tree);
 			if (!error)
 				error = take(out, &all.v[i]);
 			goto done;
@@ -271,7 +274,7 @@ int rl_history_resolve(rl_history_item *out, git_repository *repo, const char *s
 		}
 		for (size_t i = 0; i < all.n; i++) {
 			char *t;
-			if ((error = load_title(&all.v[i], repo, tree)) < 0)
+			if ((error = load_title(&all.v[i], archive, tree)) < 0)
 				goto done;
 			if ((t = fold(all.v[i].title)) == NULL) {
 				error = RL_ENOMEM;
@@ -297,9 +300,9 @@ int rl_history_resolve(rl_history_item *out, git_repository *repo, const char *s
 		error = rl_error_set(RL_ENOTFOUND, "no story matches '%s'", spec);
 	else if (n > 1) {
 		for (size_t i = 0; i < n && i < RL_HISTORY_CANDIDATES; i++)
-			load_title(cand[i], repo, tree);
+			load_title(cand[i], archive, tree);
 		error = ambiguous(spec, cand, n);
-	} else if ((error = load_title(cand[0], repo, tree)) == 0)
+	} else if ((error = load_title(cand[0], archive, tree)) == 0)
 		error = take(out, cand[0]);
 
 done:
@@ -322,13 +325,13 @@ void rl_history_item_clear(rl_history_item *item)
 	memset(item, 0, sizeof(*item));
 }
 
-int rl_history_is_source(git_repository *repo, const char *name)
+int rl_history_is_source(rl_archive *archive, const char *name)
 {
 	git_tree *tree = NULL;
 	const git_tree_entry *e;
 	int yes = 0;
 
-	if (strchr(name, '/') || hist_head_tree(&tree, repo) < 0) {
+	if (strchr(name, '/') || hist_head_tree(&tree, archive) < 0) {
 		rl_error_clear();
 		return 0;
 	}
@@ -338,18 +341,19 @@ int rl_history_is_source(git_repository *repo, const char *name)
 	return yes;
 }
 
-int rl_history_split_rev(char **item, char **rev, git_repository *repo, const char *spec)
+int rl_history_split_rev(char **item, char **rev, rl_archive *archive, const char *spec)
 {
 	const char *at;
 
 	*item = *rev = NULL;
 	/* the first '@' that leaves a valid revision: "x@HEAD@{1}" works too */
 	for (at = strchr(spec, '@'); at; at = strchr(at + 1, '@')) {
-		git_object *obj = NULL;
+		git_oid oid;
 		if (at == spec || at[1] == '\0')
 			continue;
-		if (git_revparse_single(&obj, repo, at + 1) == 0) {
-			git_object_free(obj);
+		if (rl_archive_resolve(&oid, archive, at + 1) < 0) {
+			rl_error_clear(); /* not a revision: part of the name */
+		} else {
 			*item = rl_strndup(spec, (size_t)(at - spec));
 			*rev = rl_strdup(at + 1);
 			goto done;

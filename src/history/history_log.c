@@ -72,7 +72,7 @@ static const char *kind_phrase(const char *kind)
 int rl_history_summarize(char **out, const char *old_text, const char *new_text,
 			 const char *kind)
 {
-	rl_history_story a = { 0 }, b = { 0 };
+	rl_story_header a, b;
 	rl_figure_changes figs = RL_FIGURE_CHANGES_INIT;
 	rl_buf s = RL_BUF_INIT(64 * 1024), ca = RL_BUF_INIT(2 * RL_HISTORY_STORY_MAX),
 	       cb = RL_BUF_INIT(2 * RL_HISTORY_STORY_MAX);
@@ -96,24 +96,24 @@ int rl_history_summarize(char **out, const char *old_text, const char *new_text,
 	}
 
 	/* a file that does not parse is still compared, only less precisely */
-	rl_history_parse_story(&a, old_text);
-	rl_history_parse_story(&b, new_text);
+	rl_story_parse_header(&a, old_text, strlen(old_text));
+	rl_story_parse_header(&b, new_text, strlen(new_text));
 	rl_error_clear();
 	rl_buf_puts(&s, kind && strcmp(kind, "new") != 0 ? kind : "edited");
 	mark = s.len;
-	ta = hist_header(&a, "Title");
-	tb = hist_header(&b, "Title");
+	ta = a.title;
+	tb = b.title;
 	if ((ta || tb) && (!ta || !tb || strcmp(ta, tb) != 0)) {
 		rl_buf_printf(&s, "%stitle changed", sep);
 		sep = "; ";
 	}
-	sa = hist_header(&a, "Status");
-	sb = hist_header(&b, "Status");
+	sa = a.status;
+	sb = b.status;
 	if (sb && (!sa || strcmp(sa, sb) != 0)) {
 		rl_buf_printf(&s, "%sstatus %s", sep, sb);
 		sep = "; ";
 	}
-	if ((error = count_sentences(&n, hist_story_body(old_text), hist_story_body(new_text))) < 0)
+	if ((error = count_sentences(&n, rl_story_body(old_text), rl_story_body(new_text))) < 0)
 		goto done;
 	if (n.changed || n.added || n.removed) {
 		const char *j = "";
@@ -129,7 +129,7 @@ int rl_history_summarize(char **out, const char *old_text, const char *new_text,
 				      *j ? "" : n.removed == 1 ? " sentence" : " sentences");
 		sep = "; ";
 	}
-	if ((error = hist_story_content(&ca, old_text)) < 0 || (error = hist_story_content(&cb, new_text)) < 0 ||
+	if ((error = rl_story_content(&ca, old_text)) < 0 || (error = rl_story_content(&cb, new_text)) < 0 ||
 	    (error = rl_figures_diff(&figs, ca.ptr, cb.ptr)) < 0)
 		goto done;
 	if (figs.n) {
@@ -141,8 +141,8 @@ int rl_history_summarize(char **out, const char *old_text, const char *new_text,
 	if ((*out = rl_buf_detach(&s)) == NULL)
 		error = RL_ENOMEM;
 done:
-	hist_story_clear_parts(&a);
-	hist_story_clear_parts(&b);
+	rl_story_header_clear(&a);
+	rl_story_header_clear(&b);
 	rl_figure_changes_release(&figs);
 	rl_buf_release(&s);
 	rl_buf_release(&ca);
@@ -164,8 +164,8 @@ int rl_history_parse_changes(rl_history_entry *entry, const char *message)
 		p = nl;
 		if (len == 0 || (sp = memchr(line, ' ', len)) == NULL)
 			continue;
-		sp2 = sp + 1 + ID_LEN;
-		if (sp2 > line + len || (sp2 < line + len && *sp2 != ' ') || !hist_is_id(sp + 1))
+		sp2 = sp + 1 + RL_STORY_ID_LEN;
+		if (sp2 > line + len || (sp2 < line + len && *sp2 != ' ') || !rl_story_is_id(sp + 1))
 			continue;
 		for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
 			rl_history_change *c, *v;
@@ -177,7 +177,7 @@ int rl_history_parse_changes(rl_history_entry *entry, const char *message)
 			entry->changes = v;
 			c = &v[entry->n_changes];
 			c->kind = rl_strdup(kinds[k]);
-			c->id = rl_strndup(sp + 1, ID_LEN);
+			c->id = rl_strndup(sp + 1, RL_STORY_ID_LEN);
 			c->title = sp2 < line + len ? rl_strndup(sp2 + 1, (size_t)(line + len - sp2 - 1))
 						    : rl_strdup("");
 			entry->n_changes++;
@@ -215,21 +215,21 @@ void rl_history_log_release(rl_history_log *log)
 static const char *kind_for(const rl_history_entry *e, const char *id)
 {
 	for (size_t i = 0; id && i < e->n_changes; i++)
-		if (strncmp(e->changes[i].id, id, ID_LEN) == 0)
+		if (strncmp(e->changes[i].id, id, RL_STORY_ID_LEN) == 0)
 			return e->changes[i].kind;
 	return NULL;
 }
 
 /* Describes what the commit did to the item at `path`. */
-static int item_summary(char **out, git_repository *repo, git_tree *tree, git_tree *parent,
+static int item_summary(char **out, rl_archive *archive, git_tree *tree, git_tree *parent,
 			const char *path, const char *kind)
 {
 	char *old_text = NULL, *new_text = NULL;
 	int error;
 
-	if ((error = hist_read_path(&old_text, repo, parent, path)) < 0 && error != RL_ENOTFOUND)
+	if ((error = hist_read_text(&old_text, archive, parent, path)) < 0 && error != RL_ENOTFOUND)
 		return error;
-	if ((error = hist_read_path(&new_text, repo, tree, path)) < 0 && error != RL_ENOTFOUND) {
+	if ((error = hist_read_text(&new_text, archive, tree, path)) < 0 && error != RL_ENOTFOUND) {
 		free(old_text);
 		return error;
 	}
@@ -239,7 +239,7 @@ static int item_summary(char **out, git_repository *repo, git_tree *tree, git_tr
 	return error;
 }
 
-int rl_history_log_read(rl_history_log *out, git_repository *repo,
+int rl_history_log_read(rl_history_log *out, rl_archive *archive,
 			const rl_history_log_options *opts)
 {
 	rl_history_log_options none = { 0 };
@@ -251,8 +251,8 @@ int rl_history_log_read(rl_history_log *out, git_repository *repo,
 	if (opts == NULL)
 		opts = &none;
 	if (opts->item_path && (item_id = strrchr(opts->item_path, '/')) != NULL)
-		item_id = hist_id_in_name(item_id + 1, strlen(item_id + 1));
-	if ((error = hist_walk_head(&walk, repo)) < 0)
+		item_id = rl_story_id_in_name(item_id + 1, strlen(item_id + 1));
+	if ((error = hist_walk_head(&walk, archive)) < 0)
 		return error;
 
 	while ((opts->max == 0 || out->n < opts->max) && (error = git_revwalk_next(&oid, walk)) == 0) {
@@ -261,7 +261,7 @@ int rl_history_log_read(rl_history_log *out, git_repository *repo,
 		rl_history_entry e = { 0 };
 		int changed = 0, keep = 1;
 
-		if ((error = hist_load_trees(&c, &tree, &ptree, repo, &oid)) < 0)
+		if ((error = hist_load_trees(&c, &tree, &ptree, archive, &oid)) < 0)
 			goto next;
 		if ((error = rl_history_parse_changes(&e, git_commit_message(c))) < 0)
 			goto next;
@@ -273,7 +273,7 @@ int rl_history_log_read(rl_history_log *out, git_repository *repo,
 			else if (!changed && !kind_for(&e, item_id))
 				keep = 0;
 			else
-				error = item_summary(&e.summary, repo, tree, ptree, opts->item_path,
+				error = item_summary(&e.summary, archive, tree, ptree, opts->item_path,
 						     kind_for(&e, item_id));
 		}
 		if (error < 0 || !keep || changed < 0) {

@@ -18,6 +18,7 @@
  *    we take the output already in the pipe and return, even if a background
  *    child still holds the pipe open.
  */
+#include "redline/timeutil.h"
 #include "redline/hook.h"
 #include "redline/error.h"
 
@@ -47,13 +48,6 @@ extern char **environ;
 /* Inherited variables that would point a git command run by the hook at
  * something other than the archive. */
 static const char *const dropped_env[] = { "GIT_WORK_TREE", "GIT_INDEX_FILE", NULL };
-
-static long now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static int valid_name(const char *name)
 {
@@ -338,7 +332,7 @@ static int open_pipes(struct run *r, int want_stdin)
 static int supervise(rl_hook_result *out, struct run *r, pid_t pid, const char *data,
 		     size_t len, rl_buf *output)
 {
-	long start = now_ms(), deadline = start + out->timeout_ms;
+	long start = rl_time_now_ms(), deadline = start + out->timeout_ms;
 	int phase = 0;  /* 0 running, 1 sent SIGTERM, 2 sent SIGKILL */
 	int wstatus = 0;
 
@@ -351,7 +345,7 @@ static int supervise(rl_hook_result *out, struct run *r, pid_t pid, const char *
 	for (;;) {
 		struct pollfd pfd[3];
 		int n = 0, i_in = -1, i_out = -1, wait_ms;
-		long left = deadline - now_ms();
+		long left = deadline - rl_time_now_ms();
 		pid_t w;
 
 		if (r->in_fd >= 0)
@@ -377,18 +371,18 @@ static int supervise(rl_hook_result *out, struct run *r, pid_t pid, const char *
 		w = waitpid(pid, &wstatus, WNOHANG);
 		if (w == pid || (w < 0 && errno != EINTR))
 			break;
-		if (phase < 2 && now_ms() >= deadline) {
+		if (phase < 2 && rl_time_now_ms() >= deadline) {
 			if (phase == 0) {
 				out->timed_out = 1;
 				kill(-pid, SIGTERM);
-				deadline = now_ms() + RL_HOOK_KILL_GRACE_MS;
+				deadline = rl_time_now_ms() + RL_HOOK_KILL_GRACE_MS;
 			} else {
 				kill(-pid, SIGKILL);
 			}
 			phase++;
 		}
 	}
-	out->duration_ms = now_ms() - start;
+	out->duration_ms = rl_time_now_ms() - start;
 	close_fd(&r->in_fd);
 	if (r->out_fd >= 0)
 		read_output(r->out_fd, output, &out->output_truncated);

@@ -23,7 +23,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define STORY_READ_MAX (16u * 1024 * 1024)
 
 /* The guard: a snapshot that loses more than half of a page of at least this
  * many stories at once is far likelier a broken page than real news. */
@@ -79,16 +78,10 @@ static int add_change(rl_change **out, rl_ingest_result *r, rl_change_kind kind,
 	return 0;
 }
 
-const char *ingest_story_body(const char *text)
-{
-	const char *p = strstr(text, "\n\n");
-	return p ? p + 2 : "";
-}
-
 int ingest_figures(rl_change *c, const char *old_text, const char *new_text)
 {
-	return rl_figures_diff(&c->figures, ingest_story_body(old_text ? old_text : ""),
-			       ingest_story_body(new_text ? new_text : ""));
+	return rl_figures_diff(&c->figures, rl_story_body(old_text ? old_text : ""),
+			       rl_story_body(new_text ? new_text : ""));
 }
 
 int ingest_read_story(struct ingest *in, rl_buf *out, const char *path)
@@ -98,39 +91,6 @@ int ingest_read_story(struct ingest *in, rl_buf *out, const char *path)
 }
 
 /* --- classification ---------------------------------------------------- */
-
-/* The body of a story file as paragraphs of one line each: the inverse of
- * rendering, so that rendering it again gives the same sentences. */
-static int body_from_story(char **out, const char *text)
-{
-	rl_buf body = RL_BUF_INIT(STORY_READ_MAX);
-	const char *p = ingest_story_body(text);
-	int error = 0, start = 1;
-
-	while (*p && error == 0) {
-		size_t len = strcspn(p, "\n");
-		if (len == 0) {
-			if (!start)
-				error = rl_buf_putc(&body, '\n');
-			start = 1;
-		} else {
-			if (!start)
-				error = rl_buf_putc(&body, ' ');
-			if (error == 0)
-				error = rl_buf_put(&body, p, len);
-			start = 0;
-		}
-		p += len;
-		if (*p == '\n')
-			p++;
-	}
-	if (error == 0) {
-		free(*out);
-		*out = rl_buf_detach(&body);
-	}
-	rl_buf_release(&body);
-	return error;
-}
 
 static int replace_field(char **field, char *value)
 {
@@ -142,22 +102,38 @@ static int replace_field(char **field, char *value)
 /* Takes the parts a caller asked to keep from the story's last version. */
 static int apply_keep(rl_item *it, const char *old_text, size_t old_len)
 {
-	char *title = NULL, *url = NULL, *guid = NULL;
+	rl_story_header h;
 	int error;
 
 	if (it->keep & RL_KEEP_HEADER) {
-		if ((error = rl_state_parse_story_header(&title, &url, &guid, NULL, old_text,
-							 old_len)) < 0)
+		if ((error = rl_story_parse_header(&h, old_text, old_len)) < 0)
 			return error;
-		replace_field(&it->title, title);
-		replace_field(&it->url, url);
-		replace_field(&it->guid, guid);
+		replace_field(&it->title, h.title);
+		replace_field(&it->url, h.url);
+		replace_field(&it->guid, h.guid);
+		h.title = h.url = h.guid = NULL;
+		rl_story_header_clear(&h);
 	}
 	if (it->keep & RL_KEEP_BODY)
-		return body_from_story(&it->body, old_text);
+		return rl_story_body_paragraphs(&it->body, old_text);
 	return 0;
 }
 
+
+/* The First-Seen of a story's last version: a story keeps its first sighting. */
+static int story_first_seen(int64_t *out, const rl_buf *text, const char *path)
+{
+	rl_story_header h;
+	int error;
+
+	if ((error = rl_story_parse_header(&h, text->ptr, text->len)) < 0)
+		return error;
+	if (!h.has_first_seen)
+		error = rl_error_set(RL_EPARSE, "'%s' has no valid First-Seen header", path);
+	*out = h.first_seen;
+	rl_story_header_clear(&h);
+	return error;
+}
 
 static int classify_item(struct ingest *in, rl_item *it, rl_buf *old)
 {
@@ -182,8 +158,7 @@ static int classify_item(struct ingest *in, rl_item *it, rl_buf *old)
 	} else if ((error = ingest_lookup_known(&known_path, in, it->id)) == 0) {
 		it->path = known_path;
 		if ((error = ingest_read_story(in, old, it->path)) < 0 ||
-		    (error = rl_state_parse_story_header(NULL, NULL, NULL, &first_seen, old->ptr,
-							 old->len)) < 0)
+		    (error = story_first_seen(&first_seen, old, it->path)) < 0)
 			return error;
 		old_hash = rl_hash128_bytes(old->ptr, old->len);
 		has_old = 1;
@@ -192,7 +167,7 @@ static int classify_item(struct ingest *in, rl_item *it, rl_buf *old)
 			return error;
 	} else if (error == RL_ENOTFOUND) {
 		rl_error_clear();
-		if ((error = rl_path_item(&it->path, in->source, in->opts.time, it->title, it->id)) < 0)
+		if ((error = rl_story_path(&it->path, in->source, in->opts.time, it->title, it->id)) < 0)
 			return error;
 		kind = RL_CHANGE_NEW;
 	} else {
@@ -284,7 +259,7 @@ done:
 
 static int classify(struct ingest *in)
 {
-	rl_buf old = RL_BUF_INIT(STORY_READ_MAX);
+	rl_buf old = RL_BUF_INIT(RL_STORY_MAX);
 	int error = 0;
 
 	for (size_t i = 0; i < in->items.n; i++)
@@ -292,7 +267,7 @@ static int classify(struct ingest *in)
 			goto done;
 	for (size_t i = 0; i < in->state->n; i++) {
 		const rl_state_item *st = &in->state->items[i];
-		char *url = NULL;
+		rl_story_header h;
 		rl_change *c = NULL;
 		int present = 0;
 		for (size_t j = 0; j < in->items.n && !present; j++)
@@ -301,10 +276,10 @@ static int classify(struct ingest *in)
 			continue;
 		/* The payload wants the story's link, which only its file has. */
 		if ((error = ingest_read_story(in, &old, st->path)) < 0 ||
-		    (error = rl_state_parse_story_header(NULL, &url, NULL, NULL, old.ptr, old.len)) < 0)
+		    (error = rl_story_parse_header(&h, old.ptr, old.len)) < 0)
 			goto done;
-		error = add_change(&c, in->result, RL_CHANGE_GONE, st->id, st->path, st->title, url);
-		free(url);
+		error = add_change(&c, in->result, RL_CHANGE_GONE, st->id, st->path, st->title, h.url);
+		rl_story_header_clear(&h);
 		if (error < 0)
 			goto done;
 		c->has_old = 1;

@@ -16,21 +16,18 @@
 #define INDEX_MAX (8u * 1024 * 1024)
 #define MESSAGE_MAX (4u * 1024 * 1024)
 
-static int render_index(rl_buf *out, const rl_item_list *items)
+/* INDEX is "<id> <title>\n" for each story on the page, in page order: of
+ * the snapshot (`items`), or of the state for the INDEX it replaces. */
+static int render_index(rl_buf *out, const rl_item_list *items, const rl_state *state)
 {
+	size_t n = items ? items->n : state->n;
 	int error = 0;
-	for (size_t i = 0; i < items->n && error == 0; i++)
-		error = rl_buf_printf(out, "%s %s\n", items->v[i].id,
-				      items->v[i].title ? items->v[i].title : "");
-	return error ? error : rl_buf_put(out, "", 0);
-}
 
-static int render_old_index(rl_buf *out, const rl_state *state)
-{
-	int error = 0;
-	for (size_t i = 0; i < state->n && error == 0; i++)
-		error = rl_buf_printf(out, "%s %s\n", state->items[i].id,
-				      state->items[i].title ? state->items[i].title : "");
+	for (size_t i = 0; i < n && error == 0; i++) {
+		const char *id = items ? items->v[i].id : state->items[i].id;
+		const char *title = items ? items->v[i].title : state->items[i].title;
+		error = rl_buf_printf(out, "%s %s\n", id, title ? title : "");
+	}
 	return error ? error : rl_buf_put(out, "", 0);
 }
 
@@ -170,8 +167,8 @@ int ingest_commit(struct ingest *in)
 	size_t n = 0, queued = 0;
 	int error, index_changed, with_attributes = 0;
 
-	if ((error = render_index(&index, &in->items)) < 0 ||
-	    (error = render_old_index(&old_index, in->state)) < 0)
+	if ((error = render_index(&index, &in->items, NULL)) < 0 ||
+	    (error = render_index(&old_index, NULL, in->state)) < 0)
 		goto done;
 	index_changed = strcmp(index.ptr, old_index.ptr) != 0;
 	if (r->n_changes == 0 && !index_changed) {

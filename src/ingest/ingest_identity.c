@@ -18,7 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define STORY_READ_MAX (16u * 1024 * 1024)
 
 static int id_taken(const struct ingest *in, const char *id, size_t upto)
 {
@@ -41,7 +40,7 @@ static int match_unkeyed(struct ingest *in, ptrdiff_t *match)
 {
 	rl_fingerprint **prev = NULL, **cur = NULL;
 	size_t *prev_index = NULL, n_prev = 0;
-	rl_buf story = RL_BUF_INIT(STORY_READ_MAX);
+	rl_buf story = RL_BUF_INIT(RL_STORY_MAX);
 	int error = 0;
 
 	for (size_t i = 0; i < in->items.n; i++)
@@ -60,13 +59,13 @@ static int match_unkeyed(struct ingest *in, ptrdiff_t *match)
 		rl_buf_clear(&story);
 		if ((error = rl_archive_read(&story, in->archive, NULL, st->path)) < 0)
 			goto done;
-		if ((error = rl_fingerprint_new(&prev[n_prev], ingest_story_body(story.ptr))) < 0)
+		if ((error = rl_fingerprint_new(&prev[n_prev], rl_story_body(story.ptr))) < 0)
 			goto done;
 		prev_index[n_prev++] = i;
 	}
 	for (size_t i = 0; i < in->items.n; i++) {
 		const rl_item *it = &in->items.v[i];
-		rl_buf text = RL_BUF_INIT(STORY_READ_MAX);
+		rl_buf text = RL_BUF_INIT(RL_STORY_MAX);
 		if (it->key || it->id)
 			continue;
 		if ((error = rl_buf_printf(&text, "%s\n%s", it->title ? it->title : "",
@@ -118,7 +117,7 @@ done:
 
 static int item_fingerprint(rl_fingerprint **out, const rl_item *it)
 {
-	rl_buf text = RL_BUF_INIT(STORY_READ_MAX);
+	rl_buf text = RL_BUF_INIT(RL_STORY_MAX);
 	int error = rl_buf_printf(&text, "%s\n%s", it->title ? it->title : "", it->body ? it->body : "");
 
 	if (error == 0)
@@ -136,7 +135,7 @@ static int match_returning(struct ingest *in, const ptrdiff_t *match, char (*bac
 	rl_fingerprint **cand = NULL, **cur = NULL;
 	size_t *cand_index = NULL, *cur_index = NULL, n_cand = 0, n_cur = 0;
 	ptrdiff_t *m = NULL;
-	rl_buf story = RL_BUF_INIT(STORY_READ_MAX);
+	rl_buf story = RL_BUF_INIT(RL_STORY_MAX);
 	int error = 0;
 
 	for (size_t i = 0; i < in->items.n; i++)
@@ -155,7 +154,8 @@ static int match_returning(struct ingest *in, const ptrdiff_t *match, char (*bac
 		goto done;
 	}
 	for (size_t k = 0; k < ids.n; k++) {
-		char *url = NULL, *guid = NULL;
+		rl_story_header h;
+		int keyed;
 		if (rl_state_find(in->state, ids.v[k]))
 			continue;
 		if ((error = ingest_read_story(in, &story, paths.v[k])) == RL_ENOTFOUND) {
@@ -163,15 +163,13 @@ static int match_returning(struct ingest *in, const ptrdiff_t *match, char (*bac
 			error = 0;
 			continue;
 		}
-		if (error < 0 ||
-		    (error = rl_state_parse_story_header(NULL, &url, &guid, NULL, story.ptr,
-							 story.len)) < 0)
+		if (error < 0 || (error = rl_story_parse_header(&h, story.ptr, story.len)) < 0)
 			goto done;
-		free(url);
-		free(guid);
-		if (url || guid)
+		keyed = h.url || h.guid;
+		rl_story_header_clear(&h);
+		if (keyed)
 			continue; /* a story with a key comes back by its key */
-		if ((error = rl_fingerprint_new(&cand[n_cand], ingest_story_body(story.ptr))) < 0)
+		if ((error = rl_fingerprint_new(&cand[n_cand], rl_story_body(story.ptr))) < 0)
 			goto done;
 		cand_index[n_cand++] = k;
 	}

@@ -9,6 +9,7 @@
 #include "redline/ingest.h"
 #include "redline/item.h"
 #include "redline/state.h"
+#include "redline/story.h"
 
 struct ingest {
 	rl_archive *archive;
@@ -31,9 +32,6 @@ int ingest_assign_ids(struct ingest *in);
 
 /** Reads a story file as of HEAD into `out` (replacing its contents). */
 int ingest_read_story(struct ingest *in, rl_buf *out, const char *path);
-
-/** The text a story is recognised by: its file without the header. */
-const char *ingest_story_body(const char *text);
 
 /** Commits the changes in in->result (if any) and saves the new state. */
 int ingest_commit(struct ingest *in);

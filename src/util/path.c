@@ -147,41 +147,6 @@ void rl_path_slug(char out[RL_SLUG_MAX + 1], const char *title)
 	out[len] = '\0';
 }
 
-static int is_lower_hex(const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
-			return 0;
-	return s[n] == '\0';
-}
-
-int rl_path_item(char **out, const char *source, int64_t first_seen, const char *title,
-		 const char *id)
-{
-	char slug[RL_SLUG_MAX + 1];
-	struct tm tm;
-	time_t t = (time_t)first_seen;
-	int rc;
-
-	*out = NULL;
-	if ((rc = rl_path_source_name_check(source)) < 0)
-		return rc;
-	if (id == NULL || !is_lower_hex(id, 12))
-		return rl_error_set(RL_EINVAL, "bad story id '%.40s': want 12 lowercase hex digits",
-				    id ? id : "(null)");
-	if ((int64_t)t != first_seen || gmtime_r(&t, &tm) == NULL ||
-	    tm.tm_year + 1900 < 1970 || tm.tm_year + 1900 > 9999)
-		return rl_error_set(RL_EINVAL, "first-seen time %lld is out of range",
-				    (long long)first_seen);
-	rl_path_slug(slug, title);
-	if (asprintf(out, "%s/%04d-%02d/%s-%s.txt", source, tm.tm_year + 1900, tm.tm_mon + 1,
-		     slug, id) < 0) {
-		*out = NULL;
-		return rl_error_set(RL_ENOMEM, "out of memory");
-	}
-	return 0;
-}
-
 int rl_path_source_name_check(const char *name)
 {
 	size_t len;

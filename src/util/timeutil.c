@@ -82,3 +82,11 @@ void rl_time_format_iso8601(char out[RL_TIME_ISO_SIZE], int64_t when)
 		memset(&tm, 0, sizeof(tm));
 	strftime(out, RL_TIME_ISO_SIZE, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
+
+int64_t rl_time_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}

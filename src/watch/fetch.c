@@ -14,6 +14,7 @@
  *   rl_fetcher_add(): CURLOPT_TIMEOUT_MS would count time spent queued
  *   behind the per-host connection cap.
  */
+#include "redline/timeutil.h"
 #include "redline/fetch.h"
 #include "redline/buf.h"
 #include "redline/error.h"
@@ -68,13 +69,6 @@ int rl_fetch_global_init(void)
 void rl_fetch_global_cleanup(void)
 {
 	curl_global_cleanup();
-}
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 static long or_default(long value, long def)
@@ -169,7 +163,7 @@ static int on_progress(void *userdata, curl_off_t dltotal, curl_off_t dlnow,
 		       curl_off_t ultotal, curl_off_t ulnow)
 {
 	transfer *t = userdata;
-	long long now = now_ms();
+	long long now = rl_time_now_ms();
 
 	if (t->started_ms == 0)
 		t->started_ms = now;
@@ -649,7 +643,7 @@ static void finish_done(rl_fetcher *f)
 
 int rl_fetcher_run(rl_fetcher *f, long timeout_ms)
 {
-	long long deadline = timeout_ms > 0 ? now_ms() + timeout_ms : 0;
+	long long deadline = timeout_ms > 0 ? rl_time_now_ms() + timeout_ms : 0;
 	int running = 0, wait;
 	CURLMcode mc;
 
@@ -663,7 +657,7 @@ int rl_fetcher_run(rl_fetcher *f, long timeout_ms)
 		/* Transfers added by callbacks make curl_multi_poll() return at once. */
 		wait = 1000;
 		if (deadline) {
-			long long left = deadline - now_ms();
+			long long left = deadline - rl_time_now_ms();
 			if (left <= 0)
 				return 0;
 			if (left < wait)

@@ -510,8 +510,7 @@ int rl_run_cycle(rl_run_summary *out, rl_archive *archive, const rl_run_opts *op
 	cy.archive = archive;
 	cy.opts = opts;
 	cy.now = opts->now ? opts->now : (int64_t)time(NULL);
-	/* For benchmarks: measure full GETs of unchanged pages. */
-	cy.unconditional = getenv("REDLINE_NO_CONDITIONAL") != NULL;
+	cy.unconditional = opts->unconditional;
 	if ((error = cycle_prepare(&cy, &configs, &n_configs)) < 0 ||
 	    (error = cycle_queue(&cy, configs, n_configs)) < 0)
 		goto done;

@@ -70,7 +70,7 @@ struct cycle {
 	size_t n_jobs;
 	rl_run_summary summary;
 	char *user_agent;
-	int unconditional;    /* REDLINE_NO_CONDITIONAL: no If-None-Match / If-Modified-Since */
+	int unconditional;    /* opts->unconditional: no If-None-Match / If-Modified-Since */
 };
 
 void run_emit(struct cycle *cy, const char *source, rl_run_outcome outcome, const char *url,

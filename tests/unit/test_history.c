@@ -19,7 +19,7 @@ struct fixture {
 	char *dir;
 	char archive[512];
 	char wt[512];
-	git_repository *repo;
+	rl_archive *a;
 };
 
 static void put(struct fixture *f, const char *path, const char *text)
@@ -104,7 +104,7 @@ static int setup(void **state)
 	       "nos: 1 new\n\nnew 0a1b2c3d4e5f " T4 "\n\nSource-URL: https://nos.nl/\n");
 
 	git_libgit2_init();
-	assert_int_equal(git_repository_open_bare(&f->repo, f->archive), 0);
+	assert_int_equal(rl_archive_open(&f->a, f->archive), 0);
 	*state = f;
 	return 0;
 }
@@ -112,7 +112,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	git_repository_free(f->repo);
+	rl_archive_free(f->a);
 	git_libgit2_shutdown();
 	tu_rmtree(f->dir);
 	free(f->dir);
@@ -120,10 +120,10 @@ static int teardown(void **state)
 	return 0;
 }
 
-static void assert_resolves(git_repository *repo, const char *spec, const char *path)
+static void assert_resolves(rl_archive *a, const char *spec, const char *path)
 {
 	rl_history_item it;
-	assert_int_equal(rl_history_resolve(&it, repo, spec), 0);
+	assert_int_equal(rl_history_resolve(&it, a, spec), 0);
 	assert_string_equal(it.path, path);
 	rl_history_item_clear(&it);
 }
@@ -133,20 +133,20 @@ static void test_resolve_by_id_path_and_title(void **state)
 	struct fixture *f = *state;
 	rl_history_item it;
 
-	assert_int_equal(rl_history_resolve(&it, f->repo, "3fa2c1d0e9ab"), 0);
+	assert_int_equal(rl_history_resolve(&it, f->a, "3fa2c1d0e9ab"), 0);
 	assert_string_equal(it.path, S1);
 	assert_string_equal(it.id, "3fa2c1d0e9ab");
 	assert_string_equal(it.source, "anp");
 	assert_string_equal(it.title, T1_NEW);
 	rl_history_item_clear(&it);
-	assert_resolves(f->repo, "3FA2", S1);
-	assert_resolves(f->repo, S2, S2);
-	assert_resolves(f->repo, "noord-KOREAANSE", S1);
-	assert_resolves(f->repo, "OEKRAÏENSE", S2);
+	assert_resolves(f->a, "3FA2", S1);
+	assert_resolves(f->a, S2, S2);
+	assert_resolves(f->a, "noord-KOREAANSE", S1);
+	assert_resolves(f->a, "OEKRAÏENSE", S2);
 	/* gone from the page: its title comes from the file's Title: header */
-	assert_resolves(f->repo, "justitie waarschuwt", S3);
+	assert_resolves(f->a, "justitie waarschuwt", S3);
 	/* an exact title wins over a title that contains it */
-	assert_resolves(f->repo, T4, S4);
+	assert_resolves(f->a, T4, S4);
 }
 
 static void test_resolve_unknown_and_ambiguous(void **state)
@@ -154,16 +154,16 @@ static void test_resolve_unknown_and_ambiguous(void **state)
 	struct fixture *f = *state;
 	rl_history_item it;
 
-	assert_int_equal(rl_history_resolve(&it, f->repo, "nothing like this"), RL_ENOTFOUND);
+	assert_int_equal(rl_history_resolve(&it, f->a, "nothing like this"), RL_ENOTFOUND);
 	assert_string_equal(rl_error_last(), "no story matches 'nothing like this'");
 	assert_null(it.path);
-	assert_int_equal(rl_history_resolve(&it, f->repo, "rusland"), RL_EAMBIGUOUS);
+	assert_int_equal(rl_history_resolve(&it, f->a, "rusland"), RL_EAMBIGUOUS);
 	assert_non_null(strstr(rl_error_last(), "'rusland' matches 2 stories: "));
 	assert_non_null(strstr(rl_error_last(), "3fa2c1d0e9ab"));
 	assert_non_null(strstr(rl_error_last(), "0a1b2c3d4e5f"));
-	assert_int_equal(rl_history_resolve(&it, f->repo, ""), RL_EINVAL);
+	assert_int_equal(rl_history_resolve(&it, f->a, ""), RL_EINVAL);
 	/* INDEX is a file in the tree, but no story */
-	assert_int_equal(rl_history_resolve(&it, f->repo, "anp/INDEX"), RL_ENOTFOUND);
+	assert_int_equal(rl_history_resolve(&it, f->a, "anp/INDEX"), RL_ENOTFOUND);
 }
 
 static void test_is_source_and_split_rev(void **state)
@@ -171,17 +171,17 @@ static void test_is_source_and_split_rev(void **state)
 	struct fixture *f = *state;
 	char *item, *rev;
 
-	assert_true(rl_history_is_source(f->repo, "anp"));
-	assert_true(rl_history_is_source(f->repo, "nos"));
-	assert_false(rl_history_is_source(f->repo, "3fa2"));
-	assert_false(rl_history_is_source(f->repo, "anp/2026-11"));
+	assert_true(rl_history_is_source(f->a, "anp"));
+	assert_true(rl_history_is_source(f->a, "nos"));
+	assert_false(rl_history_is_source(f->a, "3fa2"));
+	assert_false(rl_history_is_source(f->a, "anp/2026-11"));
 
-	assert_int_equal(rl_history_split_rev(&item, &rev, f->repo, "3fa2@HEAD~1"), 0);
+	assert_int_equal(rl_history_split_rev(&item, &rev, f->a, "3fa2@HEAD~1"), 0);
 	assert_string_equal(item, "3fa2");
 	assert_string_equal(rev, "HEAD~1");
 	free(item);
 	free(rev);
-	assert_int_equal(rl_history_split_rev(&item, &rev, f->repo, "mail@nowhere"), 0);
+	assert_int_equal(rl_history_split_rev(&item, &rev, f->a, "mail@nowhere"), 0);
 	assert_string_equal(item, "mail@nowhere");
 	assert_null(rev);
 	free(item);
@@ -192,7 +192,7 @@ static void test_log_all_newest_first(void **state)
 	struct fixture *f = *state;
 	rl_history_log log = RL_HISTORY_LOG_INIT;
 
-	assert_int_equal(rl_history_log_read(&log, f->repo, NULL), 0);
+	assert_int_equal(rl_history_log_read(&log, f->a, NULL), 0);
 	assert_int_equal(log.n, 4);
 	assert_string_equal(log.v[0].subject, "nos: 1 new");
 	assert_string_equal(log.v[3].subject, "anp: 2 new");
@@ -212,13 +212,13 @@ static void test_log_of_a_source_and_limit(void **state)
 	rl_history_log log = RL_HISTORY_LOG_INIT;
 	rl_history_log_options o = { .source = "anp" };
 
-	assert_int_equal(rl_history_log_read(&log, f->repo, &o), 0);
+	assert_int_equal(rl_history_log_read(&log, f->a, &o), 0);
 	assert_int_equal(log.n, 3);
 	for (size_t i = 0; i < log.n; i++)
 		assert_true(strncmp(log.v[i].subject, "anp:", 4) == 0);
 	rl_history_log_release(&log);
 	o.max = 1;
-	assert_int_equal(rl_history_log_read(&log, f->repo, &o), 0);
+	assert_int_equal(rl_history_log_read(&log, f->a, &o), 0);
 	assert_int_equal(log.n, 1);
 	assert_string_equal(log.v[0].subject, "anp: 1 edited, 1 gone from page");
 	rl_history_log_release(&log);
@@ -230,7 +230,7 @@ static void test_log_of_a_story_says_what_changed(void **state)
 	rl_history_log log = RL_HISTORY_LOG_INIT;
 	rl_history_log_options o = { .item_path = S1 };
 
-	assert_int_equal(rl_history_log_read(&log, f->repo, &o), 0);
+	assert_int_equal(rl_history_log_read(&log, f->a, &o), 0);
 	assert_int_equal(log.n, 2);
 	assert_string_equal(log.v[0].summary,
 			    "edited: title changed; 1 sentence changed; figures 3000 \u2192 10.000");
@@ -238,14 +238,14 @@ static void test_log_of_a_story_says_what_changed(void **state)
 	rl_history_log_release(&log);
 
 	o.item_path = S3;
-	assert_int_equal(rl_history_log_read(&log, f->repo, &o), 0);
+	assert_int_equal(rl_history_log_read(&log, f->a, &o), 0);
 	assert_int_equal(log.n, 2);
 	assert_string_equal(log.v[0].summary, "gone from page");
 	assert_string_equal(log.v[1].summary, "new");
 	rl_history_log_release(&log);
 
 	o.item_path = S2;
-	assert_int_equal(rl_history_log_read(&log, f->repo, &o), 0);
+	assert_int_equal(rl_history_log_read(&log, f->a, &o), 0);
 	assert_int_equal(log.n, 2);
 	assert_string_equal(log.v[0].summary, "edited: 1 sentence added; figures \u2205 \u2192 3");
 	rl_history_log_release(&log);
@@ -258,8 +258,8 @@ static void test_diff_last_change_and_revisions(void **state)
 	rl_history_log log = RL_HISTORY_LOG_INIT;
 	rl_buf b = RL_BUF_INIT(1 << 16);
 
-	assert_int_equal(rl_history_log_read(&log, f->repo, NULL), 0);
-	assert_int_equal(rl_history_diff_compute(&d, f->repo, S1, NULL, NULL), 0);
+	assert_int_equal(rl_history_log_read(&log, f->a, NULL), 0);
+	assert_int_equal(rl_history_diff_compute(&d, f->a, S1, NULL, NULL), 0);
 	assert_string_equal(d.to, log.v[2].commit);
 	assert_string_equal(d.from, log.v[3].commit);
 	assert_int_equal(d.figures.n, 2);
@@ -271,26 +271,26 @@ static void test_diff_last_change_and_revisions(void **state)
 	rl_history_diff_release(&d);
 
 	/* one revision: against HEAD; two: between them */
-	assert_int_equal(rl_history_diff_compute(&d, f->repo, S1, "HEAD~3", NULL), 0);
+	assert_int_equal(rl_history_diff_compute(&d, f->a, S1, "HEAD~3", NULL), 0);
 	assert_string_equal(d.to, log.v[0].commit);
 	assert_int_equal(d.figures.n, 2);
 	rl_history_diff_release(&d);
-	assert_int_equal(rl_history_diff_compute(&d, f->repo, S1, "HEAD~1", "HEAD"), 0);
+	assert_int_equal(rl_history_diff_compute(&d, f->a, S1, "HEAD~1", "HEAD"), 0);
 	assert_int_equal(d.figures.n, 0);
 	for (size_t i = 0; i < d.words.n; i++)
 		assert_int_equal(d.words.v[i].kind, RL_WD_SAME);
 	rl_history_diff_release(&d);
 
 	/* a story not there yet reads as empty */
-	assert_int_equal(rl_history_diff_compute(&d, f->repo, S3, "HEAD~3", "HEAD~2"), 0);
+	assert_int_equal(rl_history_diff_compute(&d, f->a, S3, "HEAD~3", "HEAD~2"), 0);
 	assert_string_equal(d.old_text, "");
 	assert_int_equal(d.words.n, 1);
 	assert_int_equal(d.words.v[0].kind, RL_WD_ADDED);
 	rl_history_diff_release(&d);
 
-	assert_int_equal(rl_history_diff_compute(&d, f->repo, S1, "no-such-rev", NULL), RL_ENOTFOUND);
+	assert_int_equal(rl_history_diff_compute(&d, f->a, S1, "no-such-rev", NULL), RL_ENOTFOUND);
 	assert_string_equal(rl_error_last(), "unknown revision 'no-such-rev'");
-	assert_int_equal(rl_history_diff_compute(&d, f->repo, S4, "HEAD~3", "HEAD~2"), RL_ENOTFOUND);
+	assert_int_equal(rl_history_diff_compute(&d, f->a, S4, "HEAD~3", "HEAD~2"), RL_ENOTFOUND);
 	rl_buf_release(&b);
 	rl_history_log_release(&log);
 }
@@ -300,7 +300,7 @@ static void test_show_as_of_a_revision(void **state)
 	struct fixture *f = *state;
 	rl_history_story s;
 
-	assert_int_equal(rl_history_show(&s, f->repo, S1, "HEAD~3"), 0);
+	assert_int_equal(rl_history_show(&s, f->a, S1, "HEAD~3"), 0);
 	assert_string_equal(s.header_names.v[0], "Title");
 	assert_string_equal(s.header_values.v[0], T1_OLD);
 	assert_int_equal(s.header_names.n, 5);
@@ -309,11 +309,11 @@ static void test_show_as_of_a_revision(void **state)
 	assert_non_null(strstr(s.text, "\n\nWASHINGTON"));
 	rl_history_story_release(&s);
 
-	assert_int_equal(rl_history_show(&s, f->repo, S1, NULL), 0);
+	assert_int_equal(rl_history_show(&s, f->a, S1, NULL), 0);
 	assert_string_equal(s.header_values.v[0], T1_NEW);
 	rl_history_story_release(&s);
 
-	assert_int_equal(rl_history_show(&s, f->repo, S3, "HEAD~3"), RL_ENOTFOUND);
+	assert_int_equal(rl_history_show(&s, f->a, S3, "HEAD~3"), RL_ENOTFOUND);
 	assert_non_null(strstr(rl_error_last(), "did not exist at 'HEAD~3'"));
 	rl_history_story_release(NULL);
 }
@@ -356,27 +356,68 @@ static void test_empty_archive_and_huge_story(void **state)
 {
 	char *dir = tu_tmpdir();
 	char path[600];
-	git_repository *repo = NULL;
+	rl_archive *a = NULL;
 	rl_history_log log = RL_HISTORY_LOG_INIT;
 	rl_history_story s;
 
 	snprintf(path, sizeof(path), "%s/empty", dir);
 	assert_int_equal(tu_sh(NULL, "git init -q --bare -b main '%s'", path), 0);
-	assert_int_equal(git_repository_open_bare(&repo, path), 0);
-	assert_int_equal(rl_history_log_read(&log, repo, NULL), RL_ENOTFOUND);
+	assert_int_equal(rl_archive_open(&a, path), 0);
+	assert_int_equal(rl_history_log_read(&log, a, NULL), RL_ENOTFOUND);
 	assert_string_equal(rl_error_last(), "the archive has no snapshots yet");
-	git_repository_free(repo);
+	rl_archive_free(a);
 
 	/* a story file over the cap is refused, not read */
 	snprintf(path, sizeof(path), "%s/big", dir);
 	assert_int_equal(tu_sh(NULL,
 			       "git init -q -b main '%s' && cd '%s' && mkdir -p a/2026-11 && "
 			       "head -c %u /dev/zero | tr '\\0' x > a/2026-11/x-0123456789ab.txt && "
-			       "git add -A && git -c user.name=r -c user.email=r@l commit -q -m big",
-			       path, path, RL_HISTORY_STORY_MAX + 1), 0);
-	assert_int_equal(git_repository_open(&repo, path), 0);
-	assert_int_equal(rl_history_show(&s, repo, "a/2026-11/x-0123456789ab.txt", NULL), RL_ETOOBIG);
+			       "git add -A && git -c user.name=r -c user.email=r@l commit -q -m big && "
+			       "git clone -q --bare '%s' '%s.git'",
+			       path, path, RL_HISTORY_STORY_MAX + 1, path, path), 0);
+	strcat(path, ".git");
+	assert_int_equal(rl_archive_open(&a, path), 0);
+	assert_int_equal(rl_history_show(&s, a, "a/2026-11/x-0123456789ab.txt", NULL), RL_ETOOBIG);
+	rl_archive_free(a);
+	tu_rmtree(dir);
+	free(dir);
+}
+
+/* One resolver, one code each: an unknown revision is RL_ENOTFOUND, a short
+ * id that names two objects is RL_EAMBIGUOUS, in history as in the archive. */
+static void test_ambiguous_revision(void **state)
+{
+	char *dir = tu_tmpdir();
+	char path[600], prefix[5];
+	rl_archive *a = NULL;
+	git_repository *repo = NULL;
+	rl_history_story s;
+	git_oid oid;
+	unsigned short first[512];
+	int found = 0;
+	(void)state;
+
+	snprintf(path, sizeof(path), "%s/amb", dir);
+	assert_int_equal(tu_sh(NULL, "git init -q --bare -b main '%s'", path), 0);
+	assert_int_equal(git_repository_open_bare(&repo, path), 0);
+	/* blobs until two share their first 4 hex digits (birthday: ~300 of 65536) */
+	for (int i = 0; i < 512 && !found; i++) {
+		char text[32];
+		int n = snprintf(text, sizeof(text), "blob %d\n", i);
+		assert_int_equal(git_blob_create_from_buffer(&oid, repo, text, (size_t)n), 0);
+		first[i] = (unsigned short)(oid.id[0] << 8 | oid.id[1]);
+		for (int j = 0; j < i && !found; j++)
+			found = first[j] == first[i];
+	}
+	assert_true(found);
 	git_repository_free(repo);
+	assert_int_equal(rl_archive_open(&a, path), 0);
+	git_oid_tostr(prefix, sizeof(prefix), &oid);
+	assert_int_equal(rl_archive_resolve(&oid, a, prefix), RL_EAMBIGUOUS);
+	assert_int_equal(rl_history_show(&s, a, "x/2026-11/x-0123456789ab.txt", prefix), RL_EAMBIGUOUS);
+	assert_non_null(strstr(rl_error_last(), "ambiguous revision"));
+	assert_int_equal(rl_history_show(&s, a, "x/2026-11/x-0123456789ab.txt", "zzzz"), RL_ENOTFOUND);
+	rl_archive_free(a);
 	tu_rmtree(dir);
 	free(dir);
 }
@@ -395,6 +436,7 @@ int main(void)
 		cmocka_unit_test(test_story_parsing_is_lenient),
 		cmocka_unit_test(test_commit_message_lines),
 		cmocka_unit_test(test_empty_archive_and_huge_story),
+		cmocka_unit_test(test_ambiguous_revision),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

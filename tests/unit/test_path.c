@@ -82,45 +82,6 @@ static void test_slug_long_titles_are_bounded(void **state)
 	free(title);
 }
 
-static void test_item_path(void **state)
-{
-	char *path = NULL;
-
-	/* 2026-11-28T09:00:00Z */
-	assert_int_equal(rl_path_item(&path, "anp", 1795856400, "Oekraïne: 3,5 miljard", "3fa2c1d0e9ab"), 0);
-	assert_string_equal(path, "anp/2026-11/oekraine-3-5-miljard-3fa2c1d0e9ab.txt");
-	assert_true(rl_path_is_safe(path));
-	free(path);
-
-	/* The month is UTC: 23:30 on 31 Jan at UTC-? is still January in UTC. */
-	assert_int_equal(rl_path_item(&path, "nos.nl", 1769902200 /* 2026-01-31T23:30Z */, "x",
-				      "000000000000"), 0);
-	assert_string_equal(path, "nos.nl/2026-01/x-000000000000.txt");
-	free(path);
-
-	assert_int_equal(rl_path_item(&path, "anp", 0, "../../.git/config", "abcdefabcdef"), 0);
-	assert_string_equal(path, "anp/1970-01/git-config-abcdefabcdef.txt");
-	assert_true(rl_path_is_safe(path));
-	free(path);
-}
-
-static void test_item_path_refuses_bad_input(void **state)
-{
-	char *path = (char *)"untouched";
-
-	assert_int_equal(rl_path_item(&path, "anp", 0, "t", "3FA2C1D0E9AB"), RL_EINVAL);
-	assert_null(path);
-	assert_non_null(strstr(rl_error_last(), "12 lowercase hex"));
-	assert_int_equal(rl_path_item(&path, "anp", 0, "t", "3fa2c1d0e9a"), RL_EINVAL);
-	assert_int_equal(rl_path_item(&path, "anp", 0, "t", "3fa2c1d0e9abc"), RL_EINVAL);
-	assert_int_equal(rl_path_item(&path, "anp", 0, "t", "../../../../"), RL_EINVAL);
-	assert_int_equal(rl_path_item(&path, "anp", 0, "t", NULL), RL_EINVAL);
-	assert_int_equal(rl_path_item(&path, "../x", 0, "t", "3fa2c1d0e9ab"), RL_EINVAL);
-	assert_int_equal(rl_path_item(&path, "anp", -100000000000LL, "t", "3fa2c1d0e9ab"), RL_EINVAL);
-	assert_int_equal(rl_path_item(&path, "anp", INT64_MAX, "t", "3fa2c1d0e9ab"), RL_EINVAL);
-	assert_null(path);
-}
-
 static void test_source_names(void **state)
 {
 	char long_name[80];
@@ -176,8 +137,6 @@ int main(void)
 		cmocka_unit_test(test_slug_examples),
 		cmocka_unit_test(test_slug_hostile_titles),
 		cmocka_unit_test(test_slug_long_titles_are_bounded),
-		cmocka_unit_test(test_item_path),
-		cmocka_unit_test(test_item_path_refuses_bad_input),
 		cmocka_unit_test(test_source_names),
 		cmocka_unit_test(test_is_safe),
 	};

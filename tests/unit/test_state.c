@@ -317,26 +317,6 @@ static void test_append_known_then_lookup(void **state)
 	free(dir);
 }
 
-static void test_parse_story_header(void **state)
-{
-	const char *text = "Title: Een titel: met dubbele punt\nURL: https://ex.nl/1\n"
-			   "GUID: tag:x\nSource: src\nFirst-Seen: 2026-11-28T09:00:00Z\nId: 0123456789ab\n"
-			   "\nTitle: geen header maar tekst.\n";
-	char *title = NULL, *url = NULL, *guid = NULL;
-	int64_t seen = 0;
-	(void)state;
-	assert_int_equal(rl_state_parse_story_header(&title, &url, &guid, &seen, text, strlen(text)), 0);
-	assert_string_equal(title, "Een titel: met dubbele punt");
-	assert_string_equal(url, "https://ex.nl/1");
-	assert_string_equal(guid, "tag:x");
-	assert_true(seen == T0);
-	free(title);
-	free(url);
-	free(guid);
-	assert_int_equal(rl_state_parse_story_header(NULL, NULL, NULL, &seen, "Title: x\n\n", 10),
-			 RL_EPARSE);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -349,7 +329,6 @@ int main(void)
 		cmocka_unit_test(test_commit_by_plain_git_is_seen),
 		cmocka_unit_test(test_lookup_known_finds_stories_that_dropped_off),
 		cmocka_unit_test(test_append_known_then_lookup),
-		cmocka_unit_test(test_parse_story_header),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,104 @@
+/*
+ * cmd_add.c - redline add: a source to watch, or new settings for one; they
+ * are kept in the archive's git config as [source "NAME"].
+ */
+#include "cli.h"
+#include "redline/config.h"
+#include "redline/error.h"
+#include "redline/source.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char add_usage[] =
+	"redline add NAME URL [--format F] [--every INTERVAL] [--timeout INTERVAL] [--follow]\n"
+	"           [--select-item XPATH] [--select-title XPATH] [--select-link XPATH]\n"
+	"           [--select-body XPATH] [--ignore REGEX]... [--header 'Name: value']...\n"
+	"           [--user-agent UA]";
+
+static int replace(char **field, const char *value)
+{
+	char *copy = strdup(value);
+	if (copy == NULL)
+		return rl_error_set(RL_ENOMEM, "out of memory");
+	free(*field);
+	*field = copy;
+	return 0;
+}
+
+int cmd_add(int argc, char **argv, const struct cli *cli)
+{
+	static const struct option options[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "every", required_argument, NULL, 'e' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "follow", no_argument, NULL, 'F' },
+		{ "select-item", required_argument, NULL, 'I' },
+		{ "select-title", required_argument, NULL, 'T' },
+		{ "select-link", required_argument, NULL, 'L' },
+		{ "select-body", required_argument, NULL, 'B' },
+		{ "ignore", required_argument, NULL, 'x' },
+		{ "header", required_argument, NULL, 'H' },
+		{ "user-agent", required_argument, NULL, 'A' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	rl_source_config *cfg = NULL, *existing = NULL;
+	rl_archive *archive = NULL;
+	int c, status = CLI_OK, error = 0;
+
+	if (argc >= 2 && strcmp(argv[1], "--help") != 0 && argv[1][0] != '-' &&
+	    rl_source_config_new(&cfg, argv[1]) < 0)
+		return cli_fail();
+	if (cfg == NULL && rl_source_config_new(&cfg, "help") < 0)
+		return cli_fail();
+	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+		switch (c) {
+		case 'f': error = rl_format_parse(&cfg->format, optarg); break;
+		case 'e': error = rl_config_parse_interval(&cfg->every_seconds, optarg); break;
+		case 't': error = rl_config_parse_interval(&cfg->timeout_seconds, optarg); break;
+		case 'F': cfg->follow = 1; break;
+		case 'I': error = replace(&cfg->select_item, optarg); break;
+		case 'T': error = replace(&cfg->select_title, optarg); break;
+		case 'L': error = replace(&cfg->select_link, optarg); break;
+		case 'B': error = replace(&cfg->select_body, optarg); break;
+		case 'x': error = rl_strvec_push(&cfg->ignore, optarg); break;
+		case 'H': error = rl_strvec_push(&cfg->headers, optarg); break;
+		case 'A': error = replace(&cfg->user_agent, optarg); break;
+		case 'h':
+			printf("usage: %s\n\nAdds (or changes) a source the archive watches; its settings are\n"
+			       "kept in the archive's git config as [source \"NAME\"].\n", add_usage);
+			goto done;
+		default: status = cli_usage_error(add_usage, "unknown option"); goto done;
+		}
+		if (error < 0) {
+			status = cli_usage_error(add_usage, "%s", rl_error_last());
+			goto done;
+		}
+	}
+	if (argc - optind != 2) {
+		status = cli_usage_error(add_usage, "need a NAME and a URL");
+		goto done;
+	}
+	if (replace(&cfg->url, argv[optind + 1]) < 0 || rl_source_check(cfg) < 0) {
+		status = cli_fail();
+		goto done;
+	}
+	if ((status = cli_open_archive(&archive, cli)) != CLI_OK)
+		goto done;
+	error = rl_config_source_load(&existing, archive, cfg->name);
+	if ((error < 0 && error != RL_ENOTFOUND) || rl_config_source_save(archive, cfg) < 0) {
+		status = cli_fail();
+		goto done;
+	}
+	printf("%s source '%s': %s (%s, every %ds%s)\n", error == 0 ? "Changed" : "Added", cfg->name,
+	       cfg->url, rl_format_name(cfg->format), cfg->every_seconds,
+	       cfg->follow ? ", following stories" : "");
+done:
+	rl_source_config_free(existing);
+	rl_source_config_free(cfg);
+	rl_archive_free(archive);
+	return status;
+}

@@ -1,0 +1,127 @@
+/*
+ * run_view.c - the event printer, stop signals and benchmark switch that
+ * `redline run` and `redline watch` share.
+ */
+#include "run_view.h"
+#include "redline/error.h"
+#include "redline/ingest.h"
+#include "redline/timeutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+volatile sig_atomic_t run_view_stop_requested;
+
+static void on_stop_signal(int sig)
+{
+	(void)sig;
+	run_view_stop_requested = 1;
+}
+
+static void log_prefix_to(FILE *out, const struct run_view *v)
+{
+	if (v->timestamps) {
+		char when[RL_TIME_ISO_SIZE];
+		rl_time_format_iso8601(when, (int64_t)time(NULL));
+		fprintf(out, "%s ", when);
+	}
+}
+
+void run_view_log_prefix(const struct run_view *v)
+{
+	log_prefix_to(stderr, v);
+}
+
+static void show_progress(const struct run_view *v)
+{
+	if (!v->progress)
+		return;
+	fprintf(stderr, "\r\033[K%zu sources done, %.1f MB, %zu changes, %zu errors", v->done,
+		(double)v->bytes / 1e6, v->changes, v->failed);
+	fflush(stderr);
+}
+
+void run_view_clear_progress(const struct run_view *v)
+{
+	if (v->progress)
+		fprintf(stderr, "\r\033[K");
+}
+
+void run_view_on_event(const rl_run_event *ev, void *userdata)
+{
+	struct run_view *v = userdata;
+
+	switch (ev->outcome) {
+	case RL_RUN_REQUEST:
+		v->bytes += ev->bytes;
+		if (v->cli->verbose) {
+			run_view_clear_progress(v);
+			run_view_log_prefix(v);
+			fprintf(stderr, "%s: GET %s -> %ld, %llu bytes, %.2f s%s%s\n", ev->source, ev->url,
+				ev->http_status, (unsigned long long)ev->bytes, ev->seconds,
+				ev->message ? ": " : "", ev->message ? ev->message : "");
+		}
+		break;
+	case RL_RUN_FAILED:
+		v->done++;
+		v->failed++;
+		run_view_clear_progress(v);
+		run_view_log_prefix(v);
+		fprintf(stderr, "redline: %s: %s\n", ev->source, ev->message ? ev->message : "failed");
+		break;
+	case RL_RUN_CHANGED:
+		v->done++;
+		run_view_clear_progress(v);
+		if (ev->ingest) {
+			v->changes += ev->ingest->n_changes;
+			if (v->log_lines)
+				log_prefix_to(stdout, v); /* the result goes to stdout */
+			cli_print_ingest_result(ev->source, NULL, ev->ingest);
+			fflush(stdout);
+		}
+		break;
+	case RL_RUN_UNCHANGED:
+	case RL_RUN_NOT_MODIFIED:
+		v->done++;
+		if (v->log_lines && v->cli->verbose) {
+			run_view_log_prefix(v);
+			fprintf(stderr, "%s: %s\n", ev->source,
+				ev->outcome == RL_RUN_NOT_MODIFIED ? "not modified" : "no change");
+		}
+		break;
+	}
+	show_progress(v);
+}
+
+void run_view_catch_stop_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+int run_view_unconditional(void)
+{
+	return getenv("REDLINE_NO_CONDITIONAL") != NULL;
+}
+
+void run_view_on_hooks(const char *source, const git_oid *commit, const rl_hook_result hooks[2],
+		       void *userdata)
+{
+	(void)source;
+	(void)commit;
+	(void)userdata;
+	cli_print_hooks(hooks);
+}
+
+int run_view_parse_threads(const char *text)
+{
+	char *end;
+	long n = strtol(text, &end, 10);
+	return *end == '\0' && n >= 1 && n <= 64 ? (int)n : -1;
+}
