@@ -16,7 +16,7 @@ page() { # page SOURCE ROUND: a listing whose size differs per source
 	done
 	printf '</body></html>\n'
 }
-S=12
+S=8
 for s in $(seq 1 $S); do page "$s" 0 | setpage "/p$s"; done
 for j in 1 4; do
 	rl init "$T/a$j" >/dev/null
