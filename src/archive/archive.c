@@ -190,13 +190,15 @@ done:
  * chain, and is read for every story file a snapshot touches.  Cache trees
  * and commits of any size, in a cache of at most 32 MiB (libgit2's default,
  * 256 MiB, would let a long `watch` grow that far).  Pack files are read
- * through mmap windows: at most 256 MiB of them mapped and 128 packs open at
- * once (libgit2's defaults, 8 GiB and unlimited, let the mapped part grow
- * with the archive). */
+ * through mmap windows of 32 MiB: at most 512 MiB of them mapped and 128
+ * packs open at once (libgit2's defaults, 1 GiB windows, 8 GiB and no file
+ * limit, let the mapped part grow with the archive; a limit below the
+ * window size would unmap and map again on every read). */
 static void set_library_options(void)
 {
 	git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, (ssize_t)32 << 20);
-	git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, (size_t)256 << 20);
+	git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, (size_t)32 << 20);
+	git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, (size_t)512 << 20);
 	git_libgit2_opts(GIT_OPT_SET_MWINDOW_FILE_LIMIT, (size_t)128);
 	git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1);
 	git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE, (size_t)16 << 20);
