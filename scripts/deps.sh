@@ -6,7 +6,8 @@ set -eu
 PACKAGES="build-essential cmake pkg-config git ca-certificates
 libgit2-dev libcurl4-openssl-dev libxxhash-dev libxml2-dev libpcre2-dev
 libutf8proc-dev libjansson-dev libcmocka-dev
-xxhash jq curl python3 python3-brotli"
+xxhash jq curl python3 python3-brotli
+nginx tinyproxy openssl"
 
 missing=""
 for p in $PACKAGES; do

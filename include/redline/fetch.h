@@ -12,7 +12,12 @@
  * low-speed abort, total time, decoded body size (checked as bytes arrive,
  * so gzip bombs and endless bodies stop at the cap), redirect count.
  * Redirects may only lead to http and https; file:// is allowed only for a
- * source configured with a file:// URL.  TLS is always verified.
+ * source configured with a file:// URL.  TLS is verified unless a request
+ * turns it off (rl_fetch_net.insecure).
+ *
+ * Nothing here reads the environment, and libcurl is not let to either: a
+ * proxy or CA bundle from http_proxy or SSL_CERT_FILE is honoured only when
+ * the caller passes it in a request (the command line does).
  */
 #ifndef REDLINE_FETCH_H
 #define REDLINE_FETCH_H
@@ -38,6 +43,11 @@
 /* The fetcher must never hand the pipeline more than it accepts. */
 #define RL_FETCH_DEFAULT_MAX_BODY ((size_t)RL_EXTRACT_MAX_INPUT)
 #define RL_FETCH_DEFAULT_MAX_REDIRECTS 5L
+/* HTTP/2 streams at once on one connection: with 2 connections a host, at
+ * most 20 requests in flight to one site, where HTTP/1.1 has 2. */
+#define RL_FETCH_DEFAULT_MAX_STREAMS 10L
+/* A key's passphrase file: only its first line is read. */
+#define RL_FETCH_MAX_PASSPHRASE 1024
 
 /* Bounds on the strings copied out of response headers. */
 #define RL_FETCH_MAX_ETAG 512
@@ -64,6 +74,7 @@ typedef enum rl_fetch_result {
 	RL_FETCH_TOO_MANY_REDIRECTS,
 	RL_FETCH_PROTOCOL_REFUSED,  /* the URL's own scheme is not allowed */
 	RL_FETCH_NETWORK,           /* connection reset or closed without an answer */
+	RL_FETCH_PROXY,             /* the proxy could not be reached or refused us */
 	RL_FETCH_OTHER
 } rl_fetch_result;
 
@@ -72,9 +83,34 @@ const char *rl_fetch_result_name(rl_fetch_result result);
 
 typedef struct rl_fetcher_opts {
 	long max_total_connections; /* 0: 16 */
-	long max_host_connections;  /* 0: 2 */
+	long max_host_connections;  /* 0: 2; connections, whatever the streams on them */
+	long max_concurrent_streams; /* 0: 10; HTTP/2 streams on one connection */
 	const char *user_agent;     /* NULL: RL_FETCH_DEFAULT_USER_AGENT */
 } rl_fetcher_opts;
+
+typedef enum rl_fetch_http_version {
+	RL_FETCH_HTTP_DEFAULT = 0, /* HTTP/2 over TLS when the server offers it (ALPN), else 1.1 */
+	RL_FETCH_HTTP_1_1,         /* HTTP/1.1 only */
+	RL_FETCH_HTTP_2,           /* HTTP/2, also asked for over plain http (Upgrade: h2c) */
+} rl_fetch_http_version;
+
+/** TLS, proxy and protocol settings of a request, git's http.* name in
+ *  brackets.  NULL or "" means none (libcurl's default CA bundle, no client
+ *  certificate, a direct connection).  Strings are copied or read by
+ *  rl_fetcher_add(); the passphrase file is read then and the passphrase
+ *  kept no longer than libcurl needs it. */
+typedef struct rl_fetch_net {
+	const char *ca_info;           /* [sslCAInfo] CA bundle instead of the system's */
+	const char *ca_path;           /* [sslCAPath] directory of hashed CA certificates */
+	int insecure;                  /* [sslVerify = false] no certificate or host check */
+	const char *cert;              /* [sslCert] client certificate, PEM */
+	const char *key;               /* [sslKey] its private key, PEM (NULL: in `cert`) */
+	const char *key_password_file; /* [sslKeyPasswordFile] first line: the passphrase */
+	const char *proxy;             /* [proxy] [scheme://][user:password@]host[:port];
+	                                  http (default), https, socks4, socks4a, socks5, socks5h */
+	const char *no_proxy;          /* hosts not to proxy, as in no_proxy: "a.example,.corp" */
+	rl_fetch_http_version version; /* [version] */
+} rl_fetch_net;
 
 /** One request.  Zero numeric fields take the defaults above; strings are
  *  copied by rl_fetcher_add(), so they need not outlive the call. */
@@ -92,6 +128,7 @@ typedef struct rl_fetch_request {
 	size_t max_body;            /* decoded bytes */
 	long max_redirects;         /* 0: 5; negative: follow none */
 	int allow_file;             /* allow file:// when `url` itself is one */
+	rl_fetch_net net;           /* zero: verified TLS, system CAs, no proxy */
 } rl_fetch_request;
 
 /** The outcome of one transfer.  Strings are owned and NUL-terminated. */
@@ -112,6 +149,7 @@ typedef struct rl_fetch_response {
 	long retry_after;         /* seconds from Retry-After, 0 when none */
 	long redirects;
 	uint64_t bytes_received;  /* on the wire (before content decoding) */
+	int http_version;         /* 10, 11, 20 (HTTP/2); 0 when no HTTP answer */
 	double total_seconds;
 } rl_fetch_response;
 
@@ -135,8 +173,9 @@ int rl_fetcher_new(rl_fetcher **out, const rl_fetcher_opts *opts);
  *  not called).  NULL is fine. */
 void rl_fetcher_free(rl_fetcher *fetcher);
 
-/** Queues a transfer.  RL_EINVAL for a missing URL or for header values
- *  with control characters (no header injection from a config file).  Once
+/** Queues a transfer.  RL_EINVAL for a missing URL, for header values
+ *  with control characters (no header injection from a config file), for a
+ *  proxy of an unknown scheme and for an unreadable passphrase file.  Once
  *  this returns 0, `cb` is called exactly once (or the fetcher is freed). */
 int rl_fetcher_add(rl_fetcher *fetcher, const rl_fetch_request *request,
 		   rl_fetch_cb cb, void *userdata);
@@ -155,6 +194,10 @@ size_t rl_fetcher_pending(const rl_fetcher *fetcher);
 int rl_fetch_one(rl_fetch_response **out, const rl_fetch_request *request);
 
 void rl_fetch_response_free(rl_fetch_response *response);
+
+/** `proxy` fit to be shown: its password replaced by "***", bounded.
+ *  Caller frees; NULL for NULL or out of memory. */
+char *rl_fetch_proxy_shown(const char *proxy);
 
 /** The charset parameter of a Content-Type value, lower-cased and
  *  unquoted; NULL when absent, empty, over RL_FETCH_MAX_CHARSET or not a

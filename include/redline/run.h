@@ -30,6 +30,7 @@ typedef enum rl_run_outcome {
 	RL_RUN_NOT_MODIFIED, /* 304, or the same body as last time: not parsed */
 	RL_RUN_FAILED,       /* fetch or parse failed, or the guard refused it */
 	RL_RUN_REQUEST,      /* (verbose) one HTTP request finished */
+	RL_RUN_WARNING,      /* a source is fetched unsafely (TLS verification off) */
 } rl_run_outcome;
 
 typedef struct rl_run_event {
@@ -45,12 +46,26 @@ typedef struct rl_run_event {
 
 typedef void (*rl_run_event_cb)(const rl_run_event *event, void *userdata);
 
+/* What the environment says about proxies and CA certificates.  The
+ * command line reads it (the library never does) with libcurl's and
+ * OpenSSL's names; settings in the git config win over it. */
+typedef struct rl_run_env {
+	const char *http_proxy;  /* http_proxy (lower case only, as libcurl and git) */
+	const char *https_proxy; /* https_proxy, HTTPS_PROXY */
+	const char *all_proxy;   /* all_proxy, ALL_PROXY: when the one above is unset */
+	const char *no_proxy;    /* no_proxy, NO_PROXY: hosts never proxied */
+	const char *ca_file;     /* CURL_CA_BUNDLE, SSL_CERT_FILE: instead of the system CAs */
+	const char *ca_dir;      /* SSL_CERT_DIR */
+} rl_run_env;
+
 typedef struct rl_run_opts {
 	const char *const *names;   /* run these (due or not); NULL: every due source */
 	size_t n_names;
 	int64_t now;                /* 0: time(NULL) */
 	long max_total_connections; /* 0: 16 */
 	long max_host_connections;  /* 0: 2 */
+	long max_concurrent_streams; /* 0: 10 HTTP/2 streams on a connection */
+	const rl_run_env *env;      /* NULL: nothing from the environment */
 	int no_hooks;
 	int commit_every_seconds;   /* group-commit at least this often; 0: 60 */
 	int parse_threads;          /* threads parsing listings; 0: one per core */

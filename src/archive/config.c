@@ -7,6 +7,7 @@
  * must not leak into every archive) and only it is written.  git lowercases
  * variable names, hence the lowercase-with-dashes keys.
  */
+#include "config_internal.h"
 #include "redline/config.h"
 #include "redline/error.h"
 #include "redline/path.h"
@@ -34,6 +35,7 @@ int rl_source_config_new(rl_source_config **out, const char *name)
 	c->format = RL_FORMAT_AUTO;
 	c->every_seconds = DEFAULT_EVERY;
 	c->timeout_seconds = DEFAULT_TIMEOUT;
+	rl_http_config_init(&c->http);
 	*out = c;
 	return 0;
 }
@@ -51,6 +53,7 @@ void rl_source_config_free(rl_source_config *c)
 	rl_strvec_release(&c->ignore);
 	rl_strvec_release(&c->headers);
 	free(c->user_agent);
+	rl_http_config_release(&c->http);
 	free(c->error);
 	free(c);
 }
@@ -163,6 +166,15 @@ static int replace_str(char **field, const char *value)
 	return 0;
 }
 
+/* source.NAME.sslCAInfo and the other http settings (config_http.c). */
+static int apply_http_entry(rl_source_config *c, const char *key, const char *value)
+{
+	char section[96]; /* names are at most 64 characters */
+
+	snprintf(section, sizeof(section), "source.%s", c->name);
+	return config_http_apply(&c->http, section, key, value);
+}
+
 /* One `source.NAME.KEY = value` entry into the source's settings.  Unknown
  * keys are left alone (a newer redline may have written them). */
 static int apply_entry(rl_source_config *c, const char *key, const char *value)
@@ -181,6 +193,8 @@ static int apply_entry(rl_source_config *c, const char *key, const char *value)
 		{ "user-agent", offsetof(rl_source_config, user_agent) },
 	};
 
+	if ((error = apply_http_entry(c, key, value)) != 0)
+		return error < 0 ? error : 0;
 	if (value == NULL)
 		value = "";
 	for (size_t i = 0; i < sizeof(strings) / sizeof(strings[0]); i++)
@@ -229,6 +243,78 @@ static int cmp_config_name(const void *a, const void *b)
 	return strcmp((*x)->name, (*y)->name);
 }
 
+/* The sources met so far in one pass over the config, in the order met. */
+struct source_list {
+	rl_source_config **v;
+	size_t n, cap;
+};
+
+static void source_list_release(struct source_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		rl_source_config_free(l->v[i]);
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+static int same_name(const rl_source_config *c, const char *name, size_t len)
+{
+	return strlen(c->name) == len && strncmp(c->name, name, len) == 0;
+}
+
+/* The source an entry belongs to.  Entries of a section come together, so
+ * the search runs only when the name changes; a new name gets a new source.
+ * `*cur` is NULL (and 0 returned) for a section git accepts but redline
+ * cannot use: its entries are skipped. */
+static int source_for_entry(rl_source_config **cur, struct source_list *l, const char *name,
+			    size_t len)
+{
+	char *copy;
+	int rc;
+
+	if (*cur && same_name(*cur, name, len))
+		return 0;
+	*cur = NULL;
+	for (size_t i = l->n; i-- > 0;)
+		if (same_name(l->v[i], name, len)) {
+			*cur = l->v[i];
+			return 0;
+		}
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 16;
+		rl_source_config **nv = realloc(l->v, cap * sizeof(*nv));
+		if (nv == NULL)
+			return rl_error_set(RL_ENOMEM, "out of memory");
+		l->v = nv;
+		l->cap = cap;
+	}
+	if ((copy = strndup(name, len)) == NULL)
+		return rl_error_set(RL_ENOMEM, "out of memory");
+	if ((rc = rl_path_source_name_check(copy)) == 0 &&
+	    (rc = rl_source_config_new(&l->v[l->n], copy)) == 0)
+		*cur = l->v[l->n++];
+	free(copy);
+	if (rc == RL_EINVAL) {
+		rl_error_clear();
+		rc = 0;
+	}
+	return rc;
+}
+
+/* A bad value is remembered on its source (the first one only), so that one
+ * broken source never stops the others. */
+static int apply_or_remember(rl_source_config *c, const char *key, const char *value)
+{
+	int rc = apply_entry(c, key, value);
+
+	if (rc != RL_EINVAL)
+		return rc;
+	if (c->error == NULL && (c->error = strdup(rl_error_last())) == NULL)
+		return rl_error_set(RL_ENOMEM, "out of memory");
+	rl_error_clear();
+	return 0;
+}
+
 /* One pass over the archive's config: every source (only `only` if given). */
 static int load_sources(rl_source_config ***out, size_t *n_out, rl_archive *archive,
 			const char *only)
@@ -236,8 +322,8 @@ static int load_sources(rl_source_config ***out, size_t *n_out, rl_archive *arch
 	git_config *local = NULL;
 	git_config_iterator *it = NULL;
 	git_config_entry *e;
-	rl_source_config **v = NULL, *cur = NULL;
-	size_t n = 0, cap = 0;
+	struct source_list list = { 0 };
+	rl_source_config *cur = NULL;
 	int rc = 0, error;
 
 	*out = NULL;
@@ -254,66 +340,21 @@ static int load_sources(rl_source_config ***out, size_t *n_out, rl_archive *arch
 		if (!split_entry(e->name, &name, &len, &key) ||
 		    (only && (strlen(only) != len || strncmp(only, name, len) != 0)))
 			continue;
-		/* Entries of a section come together: look further only on a change. */
-		if (cur == NULL || strlen(cur->name) != len || strncmp(cur->name, name, len) != 0) {
-			cur = NULL;
-			for (size_t i = n; i-- > 0 && cur == NULL;)
-				if (strlen(v[i]->name) == len && strncmp(v[i]->name, name, len) == 0)
-					cur = v[i];
-		}
-		if (cur == NULL) {
-			char *copy = strndup(name, len);
-			if (n == cap) {
-				rl_source_config **nv = realloc(v, (cap = cap ? 2 * cap : 16) * sizeof(*v));
-				if (nv == NULL) {
-					free(copy);
-					rc = rl_error_set(RL_ENOMEM, "out of memory");
-					goto done;
-				}
-				v = nv;
-			}
-			if (copy == NULL || (rc = rl_path_source_name_check(copy)) < 0 ||
-			    (rc = rl_source_config_new(&v[n], copy)) < 0) {
-				if (copy == NULL)
-					rc = rl_error_set(RL_ENOMEM, "out of memory");
-				free(copy);
-				if (rc == RL_EINVAL) {
-					/* A section git accepts but redline cannot use: skip it. */
-					rl_error_clear();
-					rc = 0;
-					continue;
-				}
-				goto done;
-			}
-			free(copy);
-			cur = v[n++];
-		}
-		if ((rc = apply_entry(cur, key, e->value)) == RL_EINVAL) {
-			/* Remembered on the source, not fatal for the others. */
-			if (cur->error == NULL && (cur->error = strdup(rl_error_last())) == NULL) {
-				rc = rl_error_set(RL_ENOMEM, "out of memory");
-				goto done;
-			}
-			rl_error_clear();
-			rc = 0;
-		} else if (rc < 0) {
+		if ((rc = source_for_entry(&cur, &list, name, len)) < 0 ||
+		    (cur && (rc = apply_or_remember(cur, key, e->value)) < 0))
 			goto done;
-		}
 	}
 	if (error != GIT_ITEROVER) {
 		rc = rl_error_set_git(error, "cannot read the config");
 		goto done;
 	}
-	if (n > 1)
-		qsort(v, n, sizeof(*v), cmp_config_name);
-	*out = v;
-	*n_out = n;
-	v = NULL;
-	n = 0;
+	if (list.n > 1)
+		qsort(list.v, list.n, sizeof(*list.v), cmp_config_name);
+	*out = list.v;
+	*n_out = list.n;
+	memset(&list, 0, sizeof(list));
 done:
-	for (size_t i = 0; i < n; i++)
-		rl_source_config_free(v[i]);
-	free(v);
+	source_list_release(&list);
 	git_config_iterator_free(it);
 	git_config_free(local);
 	return rc;
@@ -510,7 +551,8 @@ int rl_config_source_save(rl_archive *archive, const rl_source_config *c)
 	    (rc = set_multi(local, c->name, "header", &c->headers)) < 0 ||
 	    (rc = set_string(local, c->name, "every", every)) < 0 ||
 	    (rc = set_string(local, c->name, "timeout", timeout)) < 0 ||
-	    (rc = set_string(local, c->name, "user-agent", c->user_agent)) < 0)
+	    (rc = set_string(local, c->name, "user-agent", c->user_agent)) < 0 ||
+	    (rc = config_http_save(local, c->name, &c->http)) < 0)
 		goto done;
 	key_of(full, sizeof(full), c->name, "follow");
 	if ((error = git_config_set_bool(local, full, c->follow ? 1 : 0)) < 0)

@@ -14,6 +14,8 @@
 #define CLI_OK 0
 #define CLI_ERROR 1
 #define CLI_USAGE 2
+#define CLI_SOME_FAILED 3 /* run: some of the sources failed */
+#define CLI_ALL_FAILED 4  /* run: every source that was due failed */
 
 struct cli {
 	const char *archive_dir; /* -C DIR, or "." */

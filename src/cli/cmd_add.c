@@ -89,6 +89,12 @@ int cmd_add(int argc, char **argv, const struct cli *cli)
 	if ((status = cli_open_archive(&archive, cli)) != CLI_OK)
 		goto done;
 	error = rl_config_source_load(&existing, archive, cfg->name);
+	if (error == 0) {
+		/* TLS and proxy settings (sslCAInfo, proxy...) have no options
+		 * here: changing a source keeps them. */
+		cfg->http = existing->http;
+		rl_http_config_init(&existing->http);
+	}
 	if ((error < 0 && error != RL_ENOTFOUND) || rl_config_source_save(archive, cfg) < 0) {
 		status = cli_fail();
 		goto done;

@@ -33,6 +33,15 @@ static int64_t test_now(void)
 	return *end == '\0' && t > 0 ? (int64_t)t : 0;
 }
 
+/* For cron: 0 when every source that ran is fine (or none was due), 3 when
+ * some failed, 4 when every one failed (docs/man/redline-run.md). */
+static int run_exit_status(const rl_run_summary *s)
+{
+	if (s->failed == 0)
+		return CLI_OK;
+	return s->failed >= s->sources ? CLI_ALL_FAILED : CLI_SOME_FAILED;
+}
+
 int cmd_run(int argc, char **argv, const struct cli *cli)
 {
 	static const char usage[] = "redline run [NAME...] [--no-hooks] [--threads N]";
@@ -44,6 +53,7 @@ int cmd_run(int argc, char **argv, const struct cli *cli)
 	};
 	struct run_view view = { cli, isatty(STDERR_FILENO), 0, 0, 0, 0, 0, 0 };
 	rl_run_opts opts = { 0 };
+	rl_run_env env;
 	rl_run_summary summary;
 	rl_archive *archive = NULL;
 	const char **names;
@@ -57,7 +67,9 @@ int cmd_run(int argc, char **argv, const struct cli *cli)
 				return cli_usage_error(usage, "bad --threads '%s'", optarg);
 		} else if (c == 'h') {
 			printf("usage: %s\n\nOne cycle: fetches every due source (or the named ones, due or\n"
-			       "not) concurrently, commits what changed, records failures, exits.\n", usage);
+			       "not) concurrently, commits what changed, records failures, exits.\n"
+			       "Exit status: 0 all fine, 3 some sources failed, 4 every one failed,\n"
+			       "1 the cycle could not run.\n", usage);
 			return CLI_OK;
 		} else {
 			return cli_usage_error(usage, "unknown option");
@@ -70,6 +82,8 @@ int cmd_run(int argc, char **argv, const struct cli *cli)
 	opts.n_names = (size_t)n;
 	opts.now = test_now();
 	opts.unconditional = run_view_unconditional();
+	run_view_read_env(&env);
+	opts.env = &env;
 	opts.on_event = run_view_on_event;
 	opts.on_hooks = run_view_on_hooks;
 	opts.userdata = &view;
@@ -87,6 +101,7 @@ int cmd_run(int argc, char **argv, const struct cli *cli)
 		if (summary.failed)
 			fprintf(stderr, "redline: %zu of %zu sources failed (see 'redline status')\n",
 				summary.failed, summary.sources);
+		status = run_exit_status(&summary);
 	}
 	rl_archive_free(archive);
 	return status;

@@ -46,6 +46,7 @@ int cmd_watch(int argc, char **argv, const struct cli *cli)
 	struct run_view view = { cli, 0, 1, 0, 0, 0, 0, 0 };
 	struct sigaction sa;
 	rl_run_opts opts = { 0 };
+	rl_run_env env;
 	rl_archive *archive = NULL;
 	int c, status = CLI_OK;
 	int64_t max_sleep = 60;
@@ -76,6 +77,8 @@ int cmd_watch(int argc, char **argv, const struct cli *cli)
 	sa.sa_handler = on_hup;
 	sigaction(SIGHUP, &sa, NULL);
 	opts.unconditional = run_view_unconditional();
+	run_view_read_env(&env);
+	opts.env = &env;
 	opts.on_event = run_view_on_event;
 	opts.on_hooks = run_view_on_hooks;
 	opts.userdata = &view;

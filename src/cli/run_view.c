@@ -82,6 +82,12 @@ void run_view_on_event(const rl_run_event *ev, void *userdata)
 			fflush(stdout);
 		}
 		break;
+	case RL_RUN_WARNING:
+		/* Every cycle, on purpose: an unsafe setting must not be forgotten. */
+		run_view_clear_progress(v);
+		run_view_log_prefix(v);
+		fprintf(stderr, "warning: %s: %s\n", ev->source, ev->message);
+		break;
 	case RL_RUN_UNCHANGED:
 	case RL_RUN_NOT_MODIFIED:
 		v->done++;
@@ -124,4 +130,25 @@ int run_view_parse_threads(const char *text)
 	char *end;
 	long n = strtol(text, &end, 10);
 	return *end == '\0' && n >= 1 && n <= 64 ? (int)n : -1;
+}
+
+/* The first of two environment variables that is set and not empty. */
+static const char *env2(const char *a, const char *b)
+{
+	const char *v = getenv(a);
+
+	if (v && *v)
+		return v;
+	v = b ? getenv(b) : NULL;
+	return v && *v ? v : NULL;
+}
+
+void run_view_read_env(rl_run_env *env)
+{
+	env->http_proxy = env2("http_proxy", NULL);
+	env->https_proxy = env2("https_proxy", "HTTPS_PROXY");
+	env->all_proxy = env2("all_proxy", "ALL_PROXY");
+	env->no_proxy = env2("no_proxy", "NO_PROXY");
+	env->ca_file = env2("CURL_CA_BUNDLE", "SSL_CERT_FILE");
+	env->ca_dir = env2("SSL_CERT_DIR", NULL);
 }

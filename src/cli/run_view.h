@@ -50,4 +50,9 @@ void run_view_on_hooks(const char *source, const git_oid *commit, const rl_hook_
 /** --threads N: 1-64 parsing threads; -1 when `text` is not that. */
 int run_view_parse_threads(const char *text);
 
+/** Proxies and CA certificates from the environment, with the names and
+ *  precedence libcurl and OpenSSL users know (docs/fetching.md).  Upper-case
+ *  HTTP_PROXY is not read: a CGI program gets it from a request header. */
+void run_view_read_env(rl_run_env *env);
+
 #endif

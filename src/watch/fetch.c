@@ -14,6 +14,7 @@
  *   rl_fetcher_add(): CURLOPT_TIMEOUT_MS would count time spent queued
  *   behind the per-host connection cap.
  */
+#include "fetch_internal.h"
 #include "redline/timeutil.h"
 #include "redline/fetch.h"
 #include "redline/buf.h"
@@ -48,6 +49,7 @@ typedef struct transfer {
 	long timeout_ms, connect_timeout_ms, low_speed_limit, low_speed_time_s,
 		max_redirects;
 	long long started_ms;   /* first progress call; 0 before */
+	struct fetch_net_info net; /* the proxy as shown in messages, its secret */
 } transfer;
 
 struct rl_fetcher {
@@ -176,177 +178,257 @@ static int on_progress(void *userdata, curl_off_t dltotal, curl_off_t dlnow,
 
 /* ---- classification -------------------------------------------------- */
 
-static void seconds_text(char *out, size_t size, long ms)
+/* Each classify_* step below handles one family of endings: it sets
+ * r->result and writes the reason into `why` (size WHY_SIZE). */
+#define WHY_SIZE (CURL_ERROR_SIZE + 256)
+
+static const char *curl_detail(const transfer *t, CURLcode rc)
 {
-	if (ms % 1000 == 0)
-		snprintf(out, size, "%ld s", ms / 1000);
+	return t->errbuf[0] ? t->errbuf : curl_easy_strerror(rc);
+}
+
+/* The server answered: an error status, an empty body, or a snapshot. */
+static void classify_answer(rl_fetch_response *r, transfer *t, char *why)
+{
+	char *title;
+
+	if (r->not_modified) {
+		r->result = RL_FETCH_OK;
+	} else if (r->status >= 300) {
+		/* A 407 on a plain-http request comes from the proxy, not the site. */
+		r->result = r->status == 407 && t->net.proxy_shown ? RL_FETCH_PROXY
+								   : RL_FETCH_HTTP_ERROR;
+		/* The error page's title says what nginx's "400" means (e.g. "No
+		 * required SSL certificate was sent"). */
+		title = fetch_error_page_title(r->body, r->body_len);
+		snprintf(why, WHY_SIZE, "HTTP %ld%s%s%s%s%s", r->status,
+			 r->result == RL_FETCH_PROXY ? " from proxy " : "",
+			 r->result == RL_FETCH_PROXY ? t->net.proxy_shown : "",
+			 title ? " (" : "", title ? title : "", title ? ")" : "");
+		free(title);
+	} else if (r->body_len == 0) {
+		r->result = RL_FETCH_EMPTY_BODY;
+		if (r->status)
+			snprintf(why, WHY_SIZE, "empty body (HTTP %ld)", r->status);
+		else
+			snprintf(why, WHY_SIZE, "empty body");
+	} else {
+		r->result = RL_FETCH_OK;
+	}
+}
+
+/* The write or header callback refused: a cap, or memory. */
+static void classify_write(rl_fetch_response *r, transfer *t, CURLcode rc, char *why)
+{
+	r->result = t->too_big || t->headers_too_big ? RL_FETCH_TOO_BIG : RL_FETCH_OTHER;
+	if (t->too_big)
+		snprintf(why, WHY_SIZE, "body larger than %zu bytes", t->body.max);
+	else if (t->headers_too_big)
+		snprintf(why, WHY_SIZE, "headers larger than %d bytes", RL_FETCH_MAX_HEADER_BYTES);
+	else if (t->no_memory)
+		snprintf(why, WHY_SIZE, "out of memory");
 	else
-		snprintf(out, size, "%.1f s", (double)ms / 1000.0);
+		snprintf(why, WHY_SIZE, "%s", curl_detail(t, rc));
 }
 
-/* An errno reported by the socket, as git would print it: lower-case. */
-static void os_error_text(char *out, size_t size, long os_errno)
+static void classify_timeout(rl_fetch_response *r, transfer *t, CURLcode rc, char *why)
 {
-	size_t i;
-	snprintf(out, size, "%s", strerror((int)os_errno));
-	for (i = 0; out[i]; i++)
-		out[i] = (char)tolower((unsigned char)out[i]);
+	const char *detail = curl_detail(t, rc);
+	char secs[32];
+
+	r->result = RL_FETCH_TIMEOUT;
+	if (rc == CURLE_ABORTED_BY_CALLBACK) {
+		r->result = t->timed_out ? RL_FETCH_TIMEOUT : RL_FETCH_OTHER;
+		fetch_seconds_text(secs, sizeof(secs), t->timeout_ms);
+		snprintf(why, WHY_SIZE, "timeout after %s", secs);
+	} else if (strstr(detail, "Resolving")) {
+		r->result = RL_FETCH_DNS;
+		snprintf(why, WHY_SIZE, "cannot resolve host (%s)", detail);
+	} else if (strstr(detail, "too slow") && r->status > 0) {
+		r->result = RL_FETCH_TOO_SLOW;
+		snprintf(why, WHY_SIZE, "too slow: less than %ld bytes/s for %ld s",
+			 t->low_speed_limit, t->low_speed_time_s);
+	} else if (strstr(detail, "too slow")) {
+		/* Connected but no answer at all: a hung server, not a slow one. */
+		snprintf(why, WHY_SIZE, "no response within %ld s", t->low_speed_time_s);
+	} else {
+		fetch_seconds_text(secs, sizeof(secs), t->connect_timeout_ms);
+		snprintf(why, WHY_SIZE, "connect timeout after %s", secs);
+	}
 }
 
-static void classify(rl_fetch_response *r, transfer *t, CURLcode rc)
+/* With a proxy, a refused connection may be the proxy's: libcurl says
+ * "Failed to connect to HOST port N" with the host it tried. */
+static int proxy_refused(const transfer *t)
 {
-	char shown[SHOW_URL_MAX + 8], why[CURL_ERROR_SIZE + 128], secs[32];
-	const char *detail = t->errbuf[0] ? t->errbuf : curl_easy_strerror(rc);
-	char *redirect = NULL;
+	char needle[300];
+
+	if (t->net.proxy_host == NULL)
+		return 0;
+	snprintf(needle, sizeof(needle), "to %s port %ld ", t->net.proxy_host, t->net.proxy_port);
+	return strstr(t->errbuf, needle) != NULL;
+}
+
+static void classify_connect(rl_fetch_response *r, transfer *t, CURLcode rc, char *why)
+{
+	const char *detail = curl_detail(t, rc);
+	long os_errno = 0, connect_code = 0;
+	char os[128] = "";
+
+	curl_easy_getinfo(t->easy, CURLINFO_OS_ERRNO, &os_errno);
+	curl_easy_getinfo(t->easy, CURLINFO_HTTP_CONNECTCODE, &connect_code);
+	if (os_errno)
+		fetch_os_error_text(os, sizeof(os), os_errno);
+	if (rc == CURLE_COULDNT_RESOLVE_PROXY) {
+		r->result = RL_FETCH_PROXY;
+		snprintf(why, WHY_SIZE, "cannot resolve proxy '%s'", t->net.proxy_shown);
+	} else if (t->net.proxy_shown && connect_code >= 300) {
+		r->result = RL_FETCH_PROXY;
+		snprintf(why, WHY_SIZE, "proxy '%s' answered CONNECT with HTTP %ld%s",
+			 t->net.proxy_shown, connect_code,
+			 connect_code == 407 ? " (proxy authentication required)" : "");
+	} else if (rc == CURLE_PROXY || (rc == CURLE_COULDNT_CONNECT && proxy_refused(t))) {
+		r->result = RL_FETCH_PROXY;
+		snprintf(why, WHY_SIZE, "proxy '%s': %s", t->net.proxy_shown ? t->net.proxy_shown : "?",
+			 os[0] ? os : detail);
+	} else if (rc == CURLE_COULDNT_RESOLVE_HOST) {
+		r->result = RL_FETCH_DNS;
+		snprintf(why, WHY_SIZE, "cannot resolve host (%s)", detail);
+	} else {
+		r->result = RL_FETCH_CONNECT;
+		if (os[0])
+			snprintf(why, WHY_SIZE, "%s", os);
+		else
+			snprintf(why, WHY_SIZE, "cannot connect (%s)", detail);
+	}
+}
+
+static void classify_tls(rl_fetch_response *r, transfer *t, CURLcode rc, char *why)
+{
+	const char *detail = curl_detail(t, rc);
+	/* An unknown issuer is what a private CA looks like: say where it goes. */
+	int unknown_ca = rc == CURLE_PEER_FAILED_VERIFICATION &&
+			 (strstr(detail, "local issuer") || strstr(detail, "self-signed") ||
+			  strstr(detail, "self signed"));
+
+	r->result = RL_FETCH_TLS;
+	snprintf(why, WHY_SIZE, "TLS error (%s)%s", detail,
+		 unknown_ca ? "; if you trust its CA, name it in http.sslCAInfo" : "");
+}
+
+static void classify_protocol(rl_fetch_response *r, transfer *t, CURLcode rc, char *why)
+{
+	char *redirect;
+
+	if (rc == CURLE_TOO_MANY_REDIRECTS) {
+		r->result = RL_FETCH_TOO_MANY_REDIRECTS;
+		snprintf(why, WHY_SIZE, "more than %ld redirects", t->max_redirects);
+	} else if (t->url_scheme_allowed) {
+		r->result = RL_FETCH_REDIRECT_REFUSED;
+		redirect = header_copy(t->easy, "Location",
+				       r->redirects > 0 ? (int)r->redirects - 1 : -1, 1024);
+		snprintf(why, WHY_SIZE, "redirect to '%s' refused",
+			 redirect ? redirect : "another protocol");
+		free(redirect);
+	} else {
+		r->result = RL_FETCH_PROTOCOL_REFUSED;
+		snprintf(why, WHY_SIZE, "protocol '%.*s' not allowed",
+			 (int)strcspn(r->url, ":"), r->url);
+	}
+}
+
+/* The connection broke during the exchange. */
+static void classify_transfer(rl_fetch_response *r, transfer *t, CURLcode rc, char *why)
+{
 	long os_errno = 0;
 
-	show_url(shown, sizeof(shown), r->url);
 	curl_easy_getinfo(t->easy, CURLINFO_OS_ERRNO, &os_errno);
-	r->error = RL_EFETCH;
-	why[0] = '\0';
-
-	switch (rc) {
-	case CURLE_OK:
-		if (r->not_modified) {
-			r->result = RL_FETCH_OK;
-		} else if (r->status >= 300) {
-			r->result = RL_FETCH_HTTP_ERROR;
-			snprintf(why, sizeof(why), "HTTP %ld", r->status);
-		} else if (r->body_len == 0) {
-			r->result = RL_FETCH_EMPTY_BODY;
-			if (r->status)
-				snprintf(why, sizeof(why), "empty body (HTTP %ld)", r->status);
-			else
-				snprintf(why, sizeof(why), "empty body");
-		} else {
-			r->result = RL_FETCH_OK;
-		}
-		break;
-	case CURLE_WRITE_ERROR:
-		if (t->too_big) {
-			r->result = RL_FETCH_TOO_BIG;
-			r->error = RL_ETOOBIG;
-			if (asprintf(&r->message, "body of '%s' larger than %zu bytes",
-				     shown, t->body.max) < 0)
-				r->message = NULL;
-			return;
-		}
-		if (t->headers_too_big) {
-			r->result = RL_FETCH_TOO_BIG;
-			r->error = RL_ETOOBIG;
-			if (asprintf(&r->message, "headers of '%s' larger than %d bytes",
-				     shown, RL_FETCH_MAX_HEADER_BYTES) < 0)
-				r->message = NULL;
-			return;
-		}
-		r->result = RL_FETCH_OTHER;
-		if (t->no_memory) {
-			r->error = RL_ENOMEM;
-			snprintf(why, sizeof(why), "out of memory");
-		} else {
-			snprintf(why, sizeof(why), "%s", detail);
-		}
-		break;
-	case CURLE_ABORTED_BY_CALLBACK:
-		r->result = t->timed_out ? RL_FETCH_TIMEOUT : RL_FETCH_OTHER;
-		seconds_text(secs, sizeof(secs), t->timeout_ms);
-		snprintf(why, sizeof(why), "timeout after %s", secs);
-		break;
-	case CURLE_OPERATION_TIMEDOUT:
-		r->result = RL_FETCH_TIMEOUT;
-		if (strstr(detail, "Resolving")) {
-			r->result = RL_FETCH_DNS;
-			snprintf(why, sizeof(why), "cannot resolve host (%s)", detail);
-		} else if (strstr(detail, "too slow") && r->status > 0) {
-			r->result = RL_FETCH_TOO_SLOW;
-			snprintf(why, sizeof(why), "too slow: less than %ld bytes/s for %ld s",
-				 t->low_speed_limit, t->low_speed_time_s);
-		} else if (strstr(detail, "too slow")) {
-			/* Connected but no answer at all: a hung server, not a slow one. */
-			snprintf(why, sizeof(why), "no response within %ld s", t->low_speed_time_s);
-		} else {
-			seconds_text(secs, sizeof(secs), t->connect_timeout_ms);
-			snprintf(why, sizeof(why), "connect timeout after %s", secs);
-		}
-		break;
-	case CURLE_COULDNT_RESOLVE_HOST:
-	case CURLE_COULDNT_RESOLVE_PROXY:
-		r->result = RL_FETCH_DNS;
-		snprintf(why, sizeof(why), "cannot resolve host (%s)", detail);
-		break;
-	case CURLE_COULDNT_CONNECT:
-		r->result = RL_FETCH_CONNECT;
-		if (os_errno) {
-			os_error_text(why, sizeof(why), os_errno);
-		} else {
-			snprintf(why, sizeof(why), "cannot connect (%s)", detail);
-		}
-		break;
-	case CURLE_SSL_CONNECT_ERROR:
-	case CURLE_PEER_FAILED_VERIFICATION:
-	case CURLE_SSL_CERTPROBLEM:
-	case CURLE_SSL_CIPHER:
-	case CURLE_SSL_CACERT_BADFILE:
-	case CURLE_SSL_ISSUER_ERROR:
-	case CURLE_SSL_CRL_BADFILE:
-	case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
-	case CURLE_SSL_INVALIDCERTSTATUS:
-	case CURLE_SSL_ENGINE_NOTFOUND:
-	case CURLE_SSL_ENGINE_SETFAILED:
-	case CURLE_SSL_ENGINE_INITFAILED:
-	case CURLE_SSL_SHUTDOWN_FAILED:
-	case CURLE_USE_SSL_FAILED:
-		r->result = RL_FETCH_TLS;
-		snprintf(why, sizeof(why), "TLS error (%s)", detail);
-		break;
-	case CURLE_UNSUPPORTED_PROTOCOL:
-		if (t->url_scheme_allowed) {
-			r->result = RL_FETCH_REDIRECT_REFUSED;
-			redirect = header_copy(t->easy, "Location",
-					       r->redirects > 0 ? (int)r->redirects - 1 : -1, 1024);
-			snprintf(why, sizeof(why), "redirect to '%s' refused",
-				 redirect ? redirect : "another protocol");
-			free(redirect);
-		} else {
-			r->result = RL_FETCH_PROTOCOL_REFUSED;
-			snprintf(why, sizeof(why), "protocol '%.*s' not allowed",
-				 (int)strcspn(r->url, ":"), r->url);
-		}
-		break;
-	case CURLE_TOO_MANY_REDIRECTS:
-		r->result = RL_FETCH_TOO_MANY_REDIRECTS;
-		snprintf(why, sizeof(why), "more than %ld redirects", t->max_redirects);
-		break;
-	case CURLE_PARTIAL_FILE:
+	r->result = RL_FETCH_NETWORK;
+	if (rc == CURLE_PARTIAL_FILE) {
 		r->result = RL_FETCH_TRUNCATED;
-		snprintf(why, sizeof(why), "body truncated after %zu bytes", r->body_len);
-		break;
-	case CURLE_GOT_NOTHING:
-		r->result = RL_FETCH_NETWORK;
-		snprintf(why, sizeof(why), "server closed the connection without answering");
-		break;
-	case CURLE_RECV_ERROR:
-	case CURLE_SEND_ERROR:
-		r->result = RL_FETCH_NETWORK;
-		if (os_errno)
-			os_error_text(why, sizeof(why), os_errno);
-		else
-			snprintf(why, sizeof(why), "%s", detail);
-		break;
-	default:
-		r->result = RL_FETCH_OTHER;
-		snprintf(why, sizeof(why), "%s", detail);
-		break;
+		snprintf(why, WHY_SIZE, "body truncated after %zu bytes", r->body_len);
+	} else if (rc == CURLE_GOT_NOTHING) {
+		snprintf(why, WHY_SIZE, "server closed the connection without answering");
+	} else if (os_errno && (rc == CURLE_RECV_ERROR || rc == CURLE_SEND_ERROR)) {
+		fetch_os_error_text(why, WHY_SIZE, os_errno);
+	} else {
+		if (rc != CURLE_RECV_ERROR && rc != CURLE_SEND_ERROR)
+			r->result = RL_FETCH_OTHER;
+		snprintf(why, WHY_SIZE, "%s", curl_detail(t, rc));
 	}
+}
 
-	if (r->result == RL_FETCH_OK) {
-		r->error = 0;
+static int is_tls_code(CURLcode rc)
+{
+	static const CURLcode tls[] = {
+		CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM,
+		CURLE_SSL_CIPHER, CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ISSUER_ERROR,
+		CURLE_SSL_CRL_BADFILE, CURLE_SSL_PINNEDPUBKEYNOTMATCH, CURLE_SSL_INVALIDCERTSTATUS,
+		CURLE_SSL_ENGINE_NOTFOUND, CURLE_SSL_ENGINE_SETFAILED, CURLE_SSL_ENGINE_INITFAILED,
+		CURLE_SSL_SHUTDOWN_FAILED, CURLE_USE_SSL_FAILED,
+	};
+	for (size_t i = 0; i < sizeof(tls) / sizeof(*tls); i++)
+		if (rc == tls[i])
+			return 1;
+	return 0;
+}
+
+/* Sets result, error and message of a finished transfer. */
+static void classify(rl_fetch_response *r, transfer *t, CURLcode rc)
+{
+	char shown[SHOW_URL_MAX + 8], why[WHY_SIZE];
+	long connect_code = 0;
+
+	why[0] = '\0';
+	curl_easy_getinfo(t->easy, CURLINFO_HTTP_CONNECTCODE, &connect_code);
+	if (rc == CURLE_OK)
+		classify_answer(r, t, why);
+	else if (rc == CURLE_WRITE_ERROR)
+		classify_write(r, t, rc, why);
+	else if (rc == CURLE_OPERATION_TIMEDOUT || rc == CURLE_ABORTED_BY_CALLBACK)
+		classify_timeout(r, t, rc, why);
+	else if (rc == CURLE_COULDNT_RESOLVE_HOST || rc == CURLE_COULDNT_RESOLVE_PROXY ||
+		 rc == CURLE_COULDNT_CONNECT || rc == CURLE_PROXY ||
+		 (t->net.proxy_shown && connect_code >= 300))
+		classify_connect(r, t, rc, why);
+	else if (is_tls_code(rc))
+		classify_tls(r, t, rc, why);
+	else if (rc == CURLE_UNSUPPORTED_PROTOCOL || rc == CURLE_TOO_MANY_REDIRECTS)
+		classify_protocol(r, t, rc, why);
+	else
+		classify_transfer(r, t, rc, why);
+
+	r->error = r->result == RL_FETCH_OK ? 0
+		 : r->result == RL_FETCH_TIMEOUT || r->result == RL_FETCH_TOO_SLOW ? RL_ETIMEOUT
+		 : r->result == RL_FETCH_TOO_BIG ? RL_ETOOBIG
+		 : t->no_memory ? RL_ENOMEM : RL_EFETCH;
+	if (r->result == RL_FETCH_OK)
 		return;
-	}
-	if (r->result == RL_FETCH_TIMEOUT || r->result == RL_FETCH_TOO_SLOW)
-		r->error = RL_ETIMEOUT;
-	if (asprintf(&r->message, "cannot fetch '%s': %s", shown, why) < 0)
+	show_url(shown, sizeof(shown), r->url);
+	if (r->result == RL_FETCH_TOO_BIG) {
+		/* "body of 'URL' larger than N bytes": the cap, not the fetch, failed. */
+		if (asprintf(&r->message, "%.*s of '%s'%s", (int)strcspn(why, " "), why, shown,
+			     why + strcspn(why, " ")) < 0)
+			r->message = NULL;
+	} else if (asprintf(&r->message, "cannot fetch '%s': %s", shown, why) < 0) {
 		r->message = NULL;
+	}
+	/* Defence in depth: no message ever carries the proxy's password. */
+	fetch_scrub(r->message, t->net.proxy_secret);
+}
+
+static int http_version_number(CURL *easy)
+{
+	long v = 0;
+
+	curl_easy_getinfo(easy, CURLINFO_HTTP_VERSION, &v);
+	switch (v) {
+	case CURL_HTTP_VERSION_1_0: return 10;
+	case CURL_HTTP_VERSION_1_1: return 11;
+	case CURL_HTTP_VERSION_2_0: return 20;
+	case CURL_HTTP_VERSION_3: return 30;
+	default: return 0;
+	}
 }
 
 /* Copies everything out of curl into a response that owns it. */
@@ -380,6 +462,7 @@ static rl_fetch_response *make_response(transfer *t, CURLcode rc)
 		r->bytes_received = (uint64_t)size;
 	curl_easy_getinfo(t->easy, CURLINFO_TOTAL_TIME, &total);
 	r->total_seconds = total;
+	r->http_version = http_version_number(t->easy);
 
 	if (r->not_modified)
 		rl_buf_clear(&t->body);
@@ -442,7 +525,11 @@ int rl_fetcher_new(rl_fetcher **out, const rl_fetcher_opts *opts)
 	curl_multi_setopt(f->multi, CURLMOPT_MAX_HOST_CONNECTIONS,
 			  or_default(opts->max_host_connections,
 				     RL_FETCH_DEFAULT_MAX_HOST_CONNECTIONS));
+	/* HTTP/2: many streams on one connection when the server offers it;
+	 * the host cap above still counts connections. */
 	curl_multi_setopt(f->multi, CURLMOPT_PIPELINING, (long)CURLPIPE_MULTIPLEX);
+	curl_multi_setopt(f->multi, CURLMOPT_MAX_CONCURRENT_STREAMS,
+			  or_default(opts->max_concurrent_streams, RL_FETCH_DEFAULT_MAX_STREAMS));
 	*out = f;
 	return 0;
 done:
@@ -457,6 +544,7 @@ static void transfer_free(transfer *t)
 	if (t->easy)
 		curl_easy_cleanup(t->easy);
 	curl_slist_free_all(t->headers);
+	fetch_net_info_release(&t->net);
 	rl_buf_release(&t->body);
 	free(t->url);
 	free(t);
@@ -566,7 +654,7 @@ static int set_options(transfer *t, const rl_fetch_request *req, const char *use
 	curl_easy_setopt(e, CURLOPT_NOPROGRESS, 0L);
 	curl_easy_setopt(e, CURLOPT_XFERINFOFUNCTION, on_progress);
 	curl_easy_setopt(e, CURLOPT_XFERINFODATA, t);
-	return 0;
+	return fetch_net_apply(&t->net, e, &req->net);
 }
 
 int rl_fetcher_add(rl_fetcher *f, const rl_fetch_request *req, rl_fetch_cb cb, void *userdata)

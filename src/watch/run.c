@@ -68,6 +68,7 @@ void run_request_from_config(rl_fetch_request *req, const struct job *job, const
 	}
 	/* file:// only for a source configured so, and only for its own URL. */
 	req->allow_file = strncmp(url, "file://", 7) == 0 && cfg->url && strcmp(cfg->url, url) == 0;
+	run_http_request(req, job);
 }
 
 /* Records a failure of the whole source: backoff, no commit, and the
@@ -367,6 +368,7 @@ static int cycle_prepare(struct cycle *cy, rl_source_config ***configs, size_t *
 	int error;
 
 	if ((error = rl_config_source_load_all(configs, n_configs, cy->archive)) < 0 ||
+	    (error = rl_config_http_load(&cy->http, cy->archive)) < 0 ||
 	    (error = default_user_agent(&cy->user_agent, cy->archive)) < 0)
 		return error;
 	for (size_t i = 0; i < opts->n_names; i++) {
@@ -381,6 +383,7 @@ static int cycle_prepare(struct cycle *cy, rl_source_config ***configs, size_t *
 		return rl_error_set(RL_ENOMEM, "out of memory");
 	fo.max_total_connections = opts->max_total_connections;
 	fo.max_host_connections = opts->max_host_connections;
+	fo.max_concurrent_streams = opts->max_concurrent_streams;
 	fo.user_agent = cy->user_agent;
 	if ((error = rl_fetcher_new(&cy->fetcher, &fo)) < 0 ||
 	    (error = rl_pool_new(&cy->pool, opts->parse_threads)) < 0)
@@ -435,6 +438,7 @@ static int cycle_queue(struct cycle *cy, rl_source_config **configs, size_t n_co
 			continue;
 		job->active = 1;
 		cy->summary.sources++;
+		run_http_warn(job);
 		run_request_from_config(&req, job, job->cfg->url);
 		if (!cy->unconditional) {
 			req.etag = job->fs->etag;
@@ -530,6 +534,7 @@ done:
 		job_free(&cy.jobs[i]);
 	free(cy.jobs);
 	free(cy.user_agent);
+	rl_http_config_release(&cy.http);
 	rl_config_source_list_free(configs, n_configs);
 	return error;
 }

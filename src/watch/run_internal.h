@@ -71,6 +71,7 @@ struct cycle {
 	rl_run_summary summary;
 	char *user_agent;
 	int unconditional;    /* opts->unconditional: no If-None-Match / If-Modified-Since */
+	rl_http_config http;  /* git's http.* of the archive, system and user */
 };
 
 void run_emit(struct cycle *cy, const char *source, rl_run_outcome outcome, const char *url,
@@ -82,6 +83,10 @@ void run_succeed(struct job *job, long status, rl_run_outcome outcome, const rl_
 void run_record_success(struct job *job, long status, rl_run_outcome outcome,
 			const rl_ingest_result *r);
 void run_ingest_items(struct job *job);
+/** Sets the TLS, proxy and HTTP settings of a source's request (run_http.c). */
+void run_http_request(rl_fetch_request *req, const struct job *job);
+/** Emits RL_RUN_WARNING when the job fetches without TLS verification. */
+void run_http_warn(struct job *job);
 void run_count_request(struct cycle *cy, const char *source, const rl_fetch_response *r);
 
 /** Marks the job ready to commit; commits every job whose turn has come. */

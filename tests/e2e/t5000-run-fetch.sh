@@ -67,7 +67,7 @@ ok "gzip and br bodies decode to the same stories"
 rl -C "$A" add hop "$B/redirect/3" >/dev/null
 rl -C "$A" add tofile "$B/to-file" >/dev/null
 before=$(git -C "$A" rev-parse HEAD)
-expect_status 0 rl -C "$A" run hop tofile
+expect_status 3 rl -C "$A" run hop tofile
 assert_contains "$T/out" "hop: 0 edited, 1 new"
 git -C "$A" log -1 --format=%B -- hop >"$T/msg"
 assert_contains "$T/msg" "Source-URL: $B/page"
@@ -97,7 +97,7 @@ ok "per-host cap: at most 2 concurrent requests ($(jq .max_concurrent "$T/stats"
 # Output: not a terminal -> results and errors only; -v -> a line per request;
 # a terminal -> a progress line and a summary.
 setpage /news "$(page "Storm hits coast" "Budget approved" "Bridge reopens" "Mayor resigns")"
-expect_status 0 rl -C "$A" run news tofile
+expect_status 3 rl -C "$A" run news tofile
 assert_contains "$T/out" "news: 0 edited, 1 new"
 assert_not_contains "$T/out" "sources:"
 grep -q $'\r' "$T/err" && fail "no progress display when stderr is not a terminal"
