@@ -2,15 +2,15 @@
 # A group commit killed (SIGKILL) at random points: the archive stays
 # `git fsck --strict` clean, no lock is left behind (the next ingest does not
 # wait for one, and removes a ref lock the kill left), and running the same ingest again converges to the tree an
-# uninterrupted run gives; a killed run leaves all of its commits or none.  Bounded: KILLS runs (default 8).
+# uninterrupted run gives; a killed run leaves all of its commits or none.  Bounded: KILLS runs (default 6).
 . "$(dirname "$0")/lib.sh"
-KILLS=${KILLS:-8}
+KILLS=${KILLS:-6}
 
-feed() { # feed I: the page at step I (40 stories, a few edited each step)
+feed() { # feed I: the page at step I (30 stories, a few edited each step)
 	i=$1
 	echo '<?xml version="1.0" encoding="UTF-8"?>'
 	echo '<rss version="2.0"><channel><title>Crash</title><link>https://example.nl/</link>'
-	for s in $(seq 1 40); do
+	for s in $(seq 1 30); do
 		[ $(((i + s) % 7)) = 0 ] && continue
 		v=$(((i + s) / 4))
 		echo "<item><guid isPermaLink=\"false\">tag:example.nl,2026:$s</guid>"
@@ -19,7 +19,7 @@ feed() { # feed I: the page at step I (40 stories, a few edited each step)
 	done
 	echo '</channel></rss>'
 }
-N=30
+N=16
 set --
 for i in $(seq 1 $N); do
 	feed "$i" >"$T/f$i.xml"
