@@ -26,8 +26,11 @@ void rl_buf_init(rl_buf *buf, size_t max);
 
 /** Appends `len` bytes; RL_ETOOBIG past the maximum, RL_ENOMEM. */
 int rl_buf_put(rl_buf *buf, const void *data, size_t len);
+/** Appends a C string (without its NUL). */
 int rl_buf_puts(rl_buf *buf, const char *str);
+/** Appends one byte. */
 int rl_buf_putc(rl_buf *buf, char c);
+/** Appends printf-formatted text; RL_ETOOBIG past the maximum. */
 int rl_buf_printf(rl_buf *buf, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
@@ -44,6 +47,12 @@ void rl_buf_release(rl_buf *buf);
  *  Never NULL for a buffer that was written to; "" (allocated) otherwise. */
 char *rl_buf_detach(rl_buf *buf);
 
+/** Room for one more element in a growable array `*(T **)array` of `n`
+ *  elements of `elem_size` bytes: when n == *cap, doubles *cap (the first
+ *  time to `first`) and reallocates.  RL_ENOMEM with a message; the array
+ *  is untouched then. */
+int rl_array_grow(void *array, size_t *cap, size_t n, size_t elem_size, size_t first);
+
 /** A vector of owned strings. */
 typedef struct rl_strvec {
 	char **v;
@@ -59,10 +68,12 @@ int rl_strvec_push(rl_strvec *vec, const char *str);
 int rl_strvec_pushn(rl_strvec *vec, const char *str, size_t len);
 /** Appends `str` itself, taking ownership (freed even on failure). */
 int rl_strvec_push_owned(rl_strvec *vec, char *str);
+/** Frees every string and the vector; it is empty and reusable after it. */
 void rl_strvec_release(rl_strvec *vec);
 
 /** strdup() that sets an error on failure; NULL in gives NULL out. */
 char *rl_strdup(const char *str);
+/** strndup() that sets an error on failure. */
 char *rl_strndup(const char *str, size_t len);
 
 #endif

@@ -91,6 +91,7 @@ int rl_config_source_load(rl_source_config **out, rl_archive *archive, const cha
  *  use are skipped; a source with a bad value is returned with `error` set,
  *  so that one broken source never stops the others. */
 int rl_config_source_load_all(rl_source_config ***out, size_t *n, rl_archive *archive);
+/** Frees what rl_config_source_load_all() returned; NULL is fine. */
 void rl_config_source_list_free(rl_source_config **list, size_t n);
 
 /** Writes every setting of `config` (replacing the section's old values). */
@@ -102,7 +103,9 @@ int rl_config_source_remove(rl_archive *archive, const char *name);
 /** Appends the names of all configured sources, sorted. */
 int rl_config_source_list(rl_strvec *names, rl_archive *archive);
 
+/** A source config with the defaults, named `name` (checked: RL_EINVAL). */
 int rl_source_config_new(rl_source_config **out, const char *name);
+/** Frees a source config; NULL is fine. */
 void rl_source_config_free(rl_source_config *config);
 
 /** Parses "90", "90s", "10m", "2h", "1d" into seconds; RL_EINVAL otherwise. */
@@ -110,6 +113,7 @@ int rl_config_parse_interval(int *seconds, const char *text);
 
 /** A single archive-wide string setting such as "redline.contact"; `*out` NULL when unset. */
 int rl_config_get_string(char **out, rl_archive *archive, const char *key);
+/** Sets an archive-wide string setting such as "redline.contact". */
 int rl_config_set_string(rl_archive *archive, const char *key, const char *value);
 
 #endif

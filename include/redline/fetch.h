@@ -193,6 +193,7 @@ size_t rl_fetcher_pending(const rl_fetcher *fetcher);
  *  check (*out)->result.  An error only when no transfer could be made. */
 int rl_fetch_one(rl_fetch_response **out, const rl_fetch_request *request);
 
+/** Frees a response; NULL is fine. */
 void rl_fetch_response_free(rl_fetch_response *response);
 
 /** `proxy` fit to be shown: its password replaced by "***", bounded.

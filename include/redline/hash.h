@@ -17,9 +17,13 @@ typedef struct rl_hash128 {
 
 #define RL_HASH_HEX_SIZE 33 /* 32 hex chars and the NUL */
 
+/** XXH3-128 of `len` bytes: whether a story or a page changed. */
 rl_hash128 rl_hash128_bytes(const void *data, size_t len);
+/** XXH3-64 of `len` bytes: where story ids come from. */
 uint64_t rl_hash64_bytes(const void *data, size_t len);
+/** 1 when the two hashes are equal, else 0. */
 int rl_hash128_equal(rl_hash128 a, rl_hash128 b);
+/** 32 lowercase hex chars and a NUL, high half first. */
 void rl_hash128_hex(char out[RL_HASH_HEX_SIZE], rl_hash128 hash);
 /** Parses 32 hex chars; RL_EINVAL otherwise. */
 int rl_hash128_parse(rl_hash128 *out, const char *hex);

@@ -90,6 +90,7 @@ typedef struct rl_history_log_options {
 int rl_history_log_read(rl_history_log *out, rl_archive *archive,
 			const rl_history_log_options *opts);
 
+/** Frees the entries; the log is empty and reusable after it. */
 void rl_history_log_release(rl_history_log *log);
 
 /** Parses the item lines of a commit message (after the subject, before the
@@ -121,6 +122,7 @@ typedef struct rl_history_diff {
 int rl_history_diff_compute(rl_history_diff *out, rl_archive *archive, const char *path,
 			    const char *rev_from, const char *rev_to);
 
+/** Frees a diff's texts and vectors and zeroes it; NULL is fine. */
 void rl_history_diff_release(rl_history_diff *diff);
 
 typedef struct rl_history_story {
@@ -142,6 +144,7 @@ int rl_history_parse_story(rl_history_story *out, const char *text);
 int rl_history_show(rl_history_story *out, rl_archive *archive, const char *path,
 		    const char *rev);
 
+/** Frees a story's text and vectors and zeroes it; NULL is fine. */
 void rl_history_story_release(rl_history_story *story);
 
 #endif

@@ -130,6 +130,7 @@ typedef struct rl_ingest_result {
 int rl_ingest(rl_ingest_result **out, rl_archive *archive, const char *source,
 	      const char *data, size_t len, const rl_ingest_opts *opts);
 
+/** Frees a result with its changes and hook results; NULL is fine. */
 void rl_ingest_result_free(rl_ingest_result *result);
 
 

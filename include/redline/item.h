@@ -20,7 +20,7 @@ typedef struct rl_item {
 	char *body;   /* paragraphs separated by "\n", each paragraph one line */
 
 	/* From a caller that follows articles (run.c); zero otherwise. */
-	unsigned keep;  /* RL_KEEP_*: take these parts from the story's last version */
+	unsigned keep;  /* RL_ITEM_KEEP_*: take these parts from the story's last version */
 	char *status;   /* "removed (HTTP 404, <time>)": the Status header; NULL normally */
 
 	/* From the pipeline (id may be preset by the caller). */
@@ -33,8 +33,8 @@ typedef struct rl_item {
 	rl_hash128 hash; /* XXH3-128 of `text` */
 } rl_item;
 
-#define RL_KEEP_HEADER 1u /* title, URL and GUID as the archive has them */
-#define RL_KEEP_BODY 2u   /* the body as the archive has it */
+#define RL_ITEM_KEEP_HEADER 1u /* title, URL and GUID as the archive has them */
+#define RL_ITEM_KEEP_BODY 2u   /* the body as the archive has it */
 
 typedef struct rl_item_list {
 	rl_item *v;

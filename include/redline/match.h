@@ -17,19 +17,20 @@
  * two different stories from one wire (same language, same style) well below. */
 #define RL_MATCH_THRESHOLD 0.5
 
-typedef struct rl_fingerprint rl_fingerprint;
+typedef struct rl_match_fingerprint rl_match_fingerprint;
 
 /** The set of word bigrams of `text` (case-folded for ASCII, digits kept). */
-int rl_fingerprint_new(rl_fingerprint **out, const char *text);
-void rl_fingerprint_free(rl_fingerprint *fingerprint);
+int rl_match_fingerprint_new(rl_match_fingerprint **out, const char *text);
+/** Frees a fingerprint; NULL is fine. */
+void rl_match_fingerprint_free(rl_match_fingerprint *fingerprint);
 
 /** Dice similarity in [0, 1]; two empty texts are 0. */
-double rl_fingerprint_similarity(const rl_fingerprint *a, const rl_fingerprint *b);
+double rl_match_fingerprint_similarity(const rl_match_fingerprint *a, const rl_match_fingerprint *b);
 
 /** For each current text i, sets match[i] to the index of the previous text it
  *  continues, or -1.  One-to-one, greedy on the best similarity first, ties
  *  broken by page order; pairs below `threshold` never match. */
-int rl_match_pairs(ptrdiff_t *match, const rl_fingerprint *const *previous, size_t n_previous,
-		   const rl_fingerprint *const *current, size_t n_current, double threshold);
+int rl_match_pairs(ptrdiff_t *match, const rl_match_fingerprint *const *previous, size_t n_previous,
+		   const rl_match_fingerprint *const *current, size_t n_current, double threshold);
 
 #endif

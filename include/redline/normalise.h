@@ -29,6 +29,7 @@ typedef struct rl_normaliser rl_normaliser;
  *  multi-line: ^ and $ match at each line); a bad pattern is RL_EINVAL
  *  naming the pattern and the offset. */
 int rl_normaliser_new(rl_normaliser **out, const char *const *ignore_patterns, size_t n);
+/** Frees a normaliser and its compiled rules; NULL is fine. */
 void rl_normaliser_free(rl_normaliser *normaliser);
 
 /** Applies every rule to `len` bytes of `in`; `*out` is the caller's (free()). */

@@ -10,12 +10,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define RL_SLUG_MAX 60 /* bytes, without the NUL */
+#define RL_PATH_SLUG_MAX 60 /* bytes, without the NUL */
 
 /** ASCII slug of a title: accents stripped (utf8proc), lower case, runs of
- *  anything else become one '-', trimmed to RL_SLUG_MAX at a '-' where
- *  possible; "story" when nothing is left.  `out` holds RL_SLUG_MAX + 1. */
-void rl_path_slug(char out[RL_SLUG_MAX + 1], const char *title);
+ *  anything else become one '-', trimmed to RL_PATH_SLUG_MAX at a '-' where
+ *  possible; "story" when nothing is left.  `out` holds RL_PATH_SLUG_MAX + 1. */
+void rl_path_slug(char out[RL_PATH_SLUG_MAX + 1], const char *title);
 
 /** Source names become directory names: 1-64 chars of [a-z0-9._-], starting
  *  with [a-z0-9], not "." / "..", not ending in ".lock", not ".git".

@@ -50,14 +50,16 @@ typedef struct rl_schedule_state {
 /* Backoff never waits longer than this, whatever the failures or Retry-After. */
 #define RL_SCHEDULE_MAX_BACKOFF (24 * 3600)
 /* A follow entry off the listing this long after its first sighting is forgotten. */
-#define RL_FOLLOW_FORGET_AFTER (8 * 24 * 3600)
+#define RL_SCHEDULE_FOLLOW_FORGET_AFTER (8 * 24 * 3600)
 
 /** Loads the state of `source`; a missing, unreadable or corrupted file gives
  *  a fresh one (the cache is rebuilt by the next fetch). */
 int rl_schedule_load(rl_schedule_state **out, rl_archive *archive, const char *source);
+/** Writes the state of its source (a cache: temporary file and rename, no fsync). */
 int rl_schedule_save(const rl_schedule_state *state, rl_archive *archive);
 /** Removes the file (for `redline rm`); absent is fine. */
 int rl_schedule_remove(rl_archive *archive, const char *source);
+/** Frees a schedule state; NULL is fine. */
 void rl_schedule_free(rl_schedule_state *state);
 
 /** Records a failure: counts it and sets next_due with exponential backoff
@@ -77,7 +79,7 @@ int rl_schedule_follow_add(rl_schedule_follow **out, rl_schedule_state *state, c
 			      const char *url, int64_t first_seen);
 
 /** Forgets follow entries that are off the listing and older than
- *  RL_FOLLOW_FORGET_AFTER (the list would otherwise grow by every story the
+ *  RL_SCHEDULE_FOLLOW_FORGET_AFTER (the list would otherwise grow by every story the
  *  source ever had).  Returns how many were dropped. */
 size_t rl_schedule_follow_prune(rl_schedule_state *state, int64_t now);
 

@@ -14,7 +14,7 @@
 #include "redline/normalise.h"
 
 /** The longest title kept (bytes); longer ones are cut at a word. */
-#define RL_TITLE_MAX 300
+#define RL_SNAPSHOT_TITLE_MAX 300
 
 /** Normalises every item in place: title and body through `normaliser`,
  *  link canonicalised against `base_url` (unusable links dropped), key set

@@ -21,10 +21,10 @@
 #include "redline/hash.h"
 #include "redline/story.h"
 
-#define RL_ID_SIZE (RL_STORY_ID_LEN + 1) /* the id and the NUL */
+#define RL_STATE_ID_SIZE (RL_STORY_ID_LEN + 1) /* the id and the NUL */
 
 typedef struct rl_state_item {
-	char id[RL_ID_SIZE];
+	char id[RL_STATE_ID_SIZE];
 	char *path;
 	char *key;          /* NULL for a story without URL or GUID */
 	char *title;
@@ -74,7 +74,9 @@ int rl_state_append_known(rl_archive *archive, const char *source, const char *c
 /** The id of HEAD's <source>/ subtree (zero when absent). */
 int rl_state_source_tree(git_oid *out, rl_archive *archive, const char *source);
 
+/** Frees an item's strings and zeroes it. */
 void rl_state_item_clear(rl_state_item *item);
+/** Frees a state and its items; NULL is fine. */
 void rl_state_free(rl_state *state);
 
 #endif

@@ -16,26 +16,26 @@
 /** The largest text (each side) a word diff accepts; more is RL_ETOOBIG. */
 #define RL_WORDDIFF_MAX_BYTES (4u * 1024 * 1024)
 
-typedef enum rl_wd_kind {
-	RL_WD_SAME = 0,
-	RL_WD_REMOVED,
-	RL_WD_ADDED,
-} rl_wd_kind;
+typedef enum rl_worddiff_kind {
+	RL_WORDDIFF_SAME = 0,
+	RL_WORDDIFF_REMOVED,
+	RL_WORDDIFF_ADDED,
+} rl_worddiff_kind;
 
 typedef enum rl_worddiff_token_kind {
-	RL_TOKEN_SPACE = 0,
-	RL_TOKEN_WORD,
-	RL_TOKEN_NUMBER,
-	RL_TOKEN_PUNCT,
+	RL_WORDDIFF_TOKEN_SPACE = 0,
+	RL_WORDDIFF_TOKEN_WORD,
+	RL_WORDDIFF_TOKEN_NUMBER,
+	RL_WORDDIFF_TOKEN_PUNCT,
 } rl_worddiff_token_kind;
 
-typedef struct rl_wd_segment {
-	rl_wd_kind kind;
+typedef struct rl_worddiff_segment {
+	rl_worddiff_kind kind;
 	char *text; /* owned, never empty */
-} rl_wd_segment;
+} rl_worddiff_segment;
 
 typedef struct rl_worddiff {
-	rl_wd_segment *v;
+	rl_worddiff_segment *v;
 	size_t n;
 	size_t cap;
 } rl_worddiff;
@@ -59,16 +59,16 @@ int rl_worddiff_compute(rl_worddiff *out, const char *old_text, const char *new_
 void rl_worddiff_release(rl_worddiff *diff);
 
 /** "same", "removed" or "added". */
-const char *rl_worddiff_kind_name(rl_wd_kind kind);
+const char *rl_worddiff_kind_name(rl_worddiff_kind kind);
 
 /** Options of rl_worddiff_render(). */
 enum {
-	RL_WD_RENDER_COLOR = 1 << 0,   /* red/green ANSI instead of [- -] {+ +} */
-	RL_WD_RENDER_CHANGED = 1 << 1, /* only the lines that hold a change */
+	RL_WORDDIFF_RENDER_COLOR = 1 << 0,   /* red/green ANSI instead of [- -] {+ +} */
+	RL_WORDDIFF_RENDER_CHANGED = 1 << 1, /* only the lines that hold a change */
 };
 
 /** Appends the diff as text: "[-old-]{+new+}" like `git diff --word-diff`, or
- *  with ANSI colours (removed red, added green).  With RL_WD_RENDER_CHANGED,
+ *  with ANSI colours (removed red, added green).  With RL_WORDDIFF_RENDER_CHANGED,
  *  lines without a change are left out. */
 int rl_worddiff_render(rl_buf *out, const rl_worddiff *diff, unsigned flags);
 

@@ -115,11 +115,11 @@ static int prepare_one(rl_item *item, const rl_normaliser *normaliser, const cha
 		if (rl_url_normalise(&item->url, item->guid, NULL) < 0)
 			rl_error_clear();
 	}
-	if (item->title == NULL && item->body && !(item->keep & RL_KEEP_HEADER) &&
+	if (item->title == NULL && item->body && !(item->keep & RL_ITEM_KEEP_HEADER) &&
 	    (error = title_from_body(item)) < 0)
 		return error;
 	if (item->title)
-		cut_at_word(item->title, RL_TITLE_MAX);
+		cut_at_word(item->title, RL_SNAPSHOT_TITLE_MAX);
 	if (item->guid && *item->guid)
 		item->key = rl_strdup(item->guid);
 	else if (item->url)

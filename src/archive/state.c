@@ -76,19 +76,14 @@ void rl_state_free(rl_state *state)
 int rl_state_push(rl_state *state, const rl_state_item *item)
 {
 	rl_state_item *dst;
+	int error;
 
-	if (state->n == state->cap) {
-		size_t cap = state->cap ? state->cap * 2 : 32;
-		rl_state_item *v = realloc(state->items, cap * sizeof(*v));
-		if (v == NULL)
-			return rl_error_set(RL_ENOMEM, "out of memory");
-		state->items = v;
-		state->cap = cap;
-	}
+	if ((error = rl_array_grow(&state->items, &state->cap, state->n, sizeof(*dst), 32)) < 0)
+		return error;
 	dst = &state->items[state->n];
 	memset(dst, 0, sizeof(*dst));
-	memcpy(dst->id, item->id, RL_ID_SIZE);
-	dst->id[RL_ID_SIZE - 1] = '\0';
+	memcpy(dst->id, item->id, RL_STATE_ID_SIZE);
+	dst->id[RL_STATE_ID_SIZE - 1] = '\0';
 	dst->first_seen = item->first_seen;
 	dst->hash = item->hash;
 	if ((item->path && !(dst->path = strdup(item->path))) ||
@@ -213,7 +208,7 @@ done:
 
 static const char *find_known(const char *ids, size_t len, const char *id)
 {
-	char needle[RL_ID_SIZE + 2];
+	char needle[RL_STATE_ID_SIZE + 2];
 	const char *p = ids;
 
 	snprintf(needle, sizeof(needle), "%s\t", id);
@@ -228,15 +223,82 @@ static const char *find_known(const char *ids, size_t len, const char *id)
 	return NULL;
 }
 
+/* Every story file under the <source>/ tree `subtree`, as "id<TAB>path\n"
+ * lines in ctx->ids. */
+static int collect_ids(struct walk_ctx *ctx, git_repository *repo, const git_oid *subtree)
+{
+	git_tree *tree = NULL;
+	int error = 0, gerr;
+
+	if ((gerr = git_tree_lookup(&tree, repo, subtree)) < 0 ||
+	    (gerr = git_tree_walk(tree, GIT_TREEWALK_PRE, collect_story, ctx)) < 0)
+		error = ctx->error ? ctx->error
+				   : rl_error_set_git(gerr, "cannot walk '%s'", ctx->source);
+	git_tree_free(tree);
+	return error;
+}
+
+/* The story an INDEX line names, loaded from its file (found through
+ * `ids`) and pushed onto `s`.  Lines that are not "<id> <title>" are skipped. */
+static int load_index_line(rl_state *s, git_repository *repo, git_tree *tree, const rl_buf *ids,
+			   const char *line, const char *index_path)
+{
+	rl_state_item item = { { 0 }, NULL, NULL, NULL, 0, { 0, 0 } };
+	const char *path;
+	char *p;
+	int error;
+
+	if (strlen(line) < RL_STORY_ID_LEN ||
+	    (line[RL_STORY_ID_LEN] != ' ' && line[RL_STORY_ID_LEN] != '\0'))
+		return 0;
+	memcpy(item.id, line, RL_STORY_ID_LEN);
+	if ((path = find_known(ids->ptr ? ids->ptr : "", ids->len, item.id)) == NULL)
+		return rl_error_set(RL_EPARSE, "%s lists '%s' but no story file has that id",
+				    index_path, item.id);
+	if ((p = strndup(path, strcspn(path, "\n"))) == NULL)
+		return rl_error_set(RL_ENOMEM, "out of memory");
+	error = load_story(&item, repo, tree, p);
+	free(p);
+	if (error == 0)
+		error = rl_state_push(s, &item);
+	rl_state_item_clear(&item);
+	return error;
+}
+
+/* The stories <source>/INDEX at `head` lists, in its order. */
+static int load_index(rl_state *s, rl_archive *archive, git_tree *tree, const git_oid *head,
+		      const rl_buf *ids)
+{
+	rl_buf index = RL_BUF_INIT(INDEX_FILE_MAX);
+	char index_path[1024];
+	int error;
+
+	snprintf(index_path, sizeof(index_path), "%s/INDEX", s->source);
+	error = rl_archive_read(&index, archive, head, index_path);
+	if (error == RL_ENOTFOUND) {
+		rl_error_clear();
+		error = 0;
+	}
+	for (char *line = index.ptr; error == 0 && line && *line;) {
+		char *eol = strchr(line, '\n');
+
+		if (eol)
+			*eol = '\0';
+		error = load_index_line(s, rl_archive_repo(archive), tree, ids, line, index_path);
+		line = eol ? eol + 1 : NULL;
+	}
+	rl_buf_release(&index);
+	return error;
+}
+
 int rl_state_rebuild(rl_state **out, rl_archive *archive, const char *source)
 {
 	git_repository *repo = rl_archive_repo(archive);
 	git_commit *commit = NULL;
-	git_tree *tree = NULL, *subtree = NULL;
+	git_tree *tree = NULL;
 	rl_state *s = NULL;
-	rl_buf index = RL_BUF_INIT(INDEX_FILE_MAX);
 	struct walk_ctx ctx = { source, RL_BUF_INIT(1u << 30), 0 };
-	char ids_path[4096], index_path[1024];
+	char ids_path[4096];
 	git_oid head;
 	int error, gerr;
 
@@ -260,54 +322,9 @@ int rl_state_rebuild(rl_state **out, rl_archive *archive, const char *source)
 		goto done;
 	if (git_oid_is_zero(&s->tree))
 		goto save_ids;
-	if ((gerr = git_tree_lookup(&subtree, repo, &s->tree)) < 0 ||
-	    (gerr = git_tree_walk(subtree, GIT_TREEWALK_PRE, collect_story, &ctx)) < 0) {
-		error = ctx.error ? ctx.error : rl_error_set_git(gerr, "cannot walk '%s'", source);
+	if ((error = collect_ids(&ctx, repo, &s->tree)) < 0 ||
+	    (error = load_index(s, archive, tree, &head, &ctx.ids)) < 0)
 		goto done;
-	}
-	snprintf(index_path, sizeof(index_path), "%s/INDEX", source);
-	error = rl_archive_read(&index, archive, &head, index_path);
-	if (error == RL_ENOTFOUND) {
-		rl_error_clear();
-		error = 0;
-	}
-	if (error < 0)
-		goto done;
-	for (char *line = index.ptr; line && *line;) {
-		char *eol = strchr(line, '\n');
-		rl_state_item item = { { 0 }, NULL, NULL, NULL, 0, { 0, 0 } };
-		const char *path;
-		size_t path_len;
-
-		if (eol)
-			*eol = '\0';
-		if (strlen(line) >= RL_STORY_ID_LEN &&
-		    (line[RL_STORY_ID_LEN] == ' ' || line[RL_STORY_ID_LEN] == '\0')) {
-			memcpy(item.id, line, RL_STORY_ID_LEN);
-			path = find_known(ctx.ids.ptr ? ctx.ids.ptr : "", ctx.ids.len, item.id);
-			if (path == NULL) {
-				error = rl_error_set(RL_EPARSE, "%s lists '%s' but no story file has that id",
-						     index_path, item.id);
-				goto done;
-			}
-			path_len = strcspn(path, "\n");
-			{
-				char *p = strndup(path, path_len);
-				if (p == NULL) {
-					error = rl_error_set(RL_ENOMEM, "out of memory");
-					goto done;
-				}
-				error = load_story(&item, repo, tree, p);
-				free(p);
-			}
-			if (error == 0)
-				error = rl_state_push(s, &item);
-			rl_state_item_clear(&item);
-			if (error < 0)
-				goto done;
-		}
-		line = eol ? eol + 1 : NULL;
-	}
 save_ids:
 	if ((error = state_path(ids_path, sizeof(ids_path), archive, source, "ids")) < 0 ||
 	    (error = rl_file_write_cache(ids_path, ctx.ids.ptr ? ctx.ids.ptr : "", ctx.ids.len)) < 0)
@@ -316,9 +333,7 @@ save_ids:
 	s = NULL;
 done:
 	rl_state_free(s);
-	rl_buf_release(&index);
 	rl_buf_release(&ctx.ids);
-	git_tree_free(subtree);
 	git_tree_free(tree);
 	git_commit_free(commit);
 	return error;

@@ -303,7 +303,7 @@ const char *rl_story_id_in_name(const char *name, size_t len)
 int rl_story_path(char **out, const char *source, int64_t first_seen, const char *title,
 		  const char *id)
 {
-	char slug[RL_SLUG_MAX + 1];
+	char slug[RL_PATH_SLUG_MAX + 1];
 	struct tm tm;
 	time_t t = (time_t)first_seen;
 	int rc;

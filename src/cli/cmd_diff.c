@@ -63,7 +63,7 @@ static json_t *diff_json(const rl_history_item *item, const rl_history_diff *d)
 static int print_diff(const rl_history_diff *d, int color)
 {
 	rl_buf text = RL_BUF_INIT(4 * (size_t)RL_HISTORY_STORY_MAX + 4096);
-	unsigned flags = RL_WD_RENDER_CHANGED | (color ? RL_WD_RENDER_COLOR : 0);
+	unsigned flags = RL_WORDDIFF_RENDER_CHANGED | (color ? RL_WORDDIFF_RENDER_COLOR : 0);
 
 	printf("%sdiff %s %.12s..%.12s%s\n", out_c(color, OUT_BOLD), d->path,
 	       d->from[0] ? d->from : "(none)", d->to, out_c(color, OUT_RESET));

@@ -232,9 +232,9 @@ static int page_title(char **out, const xmlNode *doc, const xmlNode *content)
 			return error;
 		if (v && *v) {
 			rl_buf b = RL_BUF_INIT(RL_EXTRACT_MAX_INPUT);
-			rl_para p;
-			rl_para_init(&p, &b, 1);
-			error = rl_para_text(&p, v, strlen(v));
+			rl_xml_para p;
+			rl_xml_para_init(&p, &b, 1);
+			error = rl_xml_para_text(&p, v, strlen(v));
 			free(v);
 			if (error == 0 && b.len)
 				*out = rl_buf_detach(&b);

@@ -72,16 +72,16 @@ static int trimmed_copy(char **out, const char *s)
 /* Plain text: blank lines separate paragraphs. */
 static int plain_paras(rl_buf *out, const char *s)
 {
-	rl_para p;
+	rl_xml_para p;
 	int error, newlines = 0;
 
-	rl_para_init(&p, out, 0);
+	rl_xml_para_init(&p, out, 0);
 	for (; *s; s++) {
 		if (*s == '\n' && ++newlines >= 2)
-			rl_para_break(&p);
+			rl_xml_para_break(&p);
 		if (*s != '\n' && !strchr(" \t\r", *s))
 			newlines = 0;
-		if ((error = rl_para_text(&p, s, 1)) < 0)
+		if ((error = rl_xml_para_text(&p, s, 1)) < 0)
 			return error;
 	}
 	return 0;
@@ -94,9 +94,9 @@ static int html_paras(rl_buf *out, const char *s, int oneline)
 	int error;
 
 	if (!strchr(s, '<') && !strchr(s, '&')) {
-		rl_para p;
-		rl_para_init(&p, out, oneline);
-		return rl_para_text(&p, s, strlen(s));
+		rl_xml_para p;
+		rl_xml_para_init(&p, out, oneline);
+		return rl_xml_para_text(&p, s, strlen(s));
 	}
 	if ((error = rl_xml_html_fragment(&frag, s, strlen(s))) < 0 || frag == NULL)
 		return error;
@@ -133,9 +133,9 @@ static int element_text(rl_buf *out, const xmlNode *n, int oneline)
 	if (type && strcasecmp((const char *)type, "text") == 0 && !oneline)
 		error = plain_paras(out, raw.ptr);
 	else if (type && strcasecmp((const char *)type, "text") == 0) {
-		rl_para p;
-		rl_para_init(&p, out, 1);
-		error = rl_para_text(&p, raw.ptr, raw.len);
+		rl_xml_para p;
+		rl_xml_para_init(&p, out, 1);
+		error = rl_xml_para_text(&p, raw.ptr, raw.len);
 	} else
 		error = html_paras(out, raw.ptr, oneline);
 done:

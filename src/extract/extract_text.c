@@ -225,12 +225,12 @@ static int story_open(story *st, char *title)
 
 static int story_para(story *st, const line *l)
 {
-	rl_para p;
+	rl_xml_para p;
 	int error;
 
-	rl_para_init(&p, &st->body, 0);
+	rl_xml_para_init(&p, &st->body, 0);
 	p.open = 0;
-	if ((error = rl_para_text(&p, l->s, l->n)) < 0)
+	if ((error = rl_xml_para_text(&p, l->s, l->n)) < 0)
 		return error;
 	st->paras++;
 	return 0;

@@ -72,15 +72,15 @@ int rl_xml_resolve(char **out, const char *href, const char *base);
 xmlXPathObjectPtr rl_xml_eval(xmlXPathCompExprPtr expr, xmlDocPtr doc, xmlNodePtr node);
 
 /* Paragraph builder: collapses whitespace, drops empty paragraphs. */
-typedef struct rl_para {
+typedef struct rl_xml_para {
 	rl_buf *out;
 	int open;     /* current paragraph has text */
 	int space;    /* a space is pending before the next text */
 	int oneline;  /* breaks become spaces */
-} rl_para;
-void rl_para_init(rl_para *p, rl_buf *out, int oneline);
-int rl_para_text(rl_para *p, const char *s, size_t n);
-void rl_para_break(rl_para *p);
+} rl_xml_para;
+void rl_xml_para_init(rl_xml_para *p, rl_buf *out, int oneline);
+int rl_xml_para_text(rl_xml_para *p, const char *s, size_t n);
+void rl_xml_para_break(rl_xml_para *p);
 
 /** Undoes a failed extraction: clears the items past the first `n0`. */
 void rl_extract_rollback(rl_item_list *out, size_t n0);

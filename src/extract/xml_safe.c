@@ -94,7 +94,7 @@ const xmlNode *rl_xml_next_in(const xmlNode *cur, const xmlNode *root, int desce
 
 /* ---- paragraphs ---- */
 
-void rl_para_init(rl_para *p, rl_buf *out, int oneline)
+void rl_xml_para_init(rl_xml_para *p, rl_buf *out, int oneline)
 {
 	p->out = out;
 	p->open = 0;
@@ -102,7 +102,7 @@ void rl_para_init(rl_para *p, rl_buf *out, int oneline)
 	p->oneline = oneline;
 }
 
-int rl_para_text(rl_para *p, const char *s, size_t n)
+int rl_xml_para_text(rl_xml_para *p, const char *s, size_t n)
 {
 	size_t i = 0, run;
 	int error;
@@ -132,7 +132,7 @@ int rl_para_text(rl_para *p, const char *s, size_t n)
 	return 0;
 }
 
-void rl_para_break(rl_para *p)
+void rl_xml_para_break(rl_xml_para *p)
 {
 	p->open = 0;
 	p->space = 0;
@@ -178,13 +178,13 @@ static int is_block(const xmlNode *node)
 	return name_in(node, block);
 }
 
-static int walk(rl_para *p, const xmlNode *root, rl_xml_skip_fn skip, void *ctx)
+static int walk(rl_xml_para *p, const xmlNode *root, rl_xml_skip_fn skip, void *ctx)
 {
 	const xmlNode *cur;
 	int error;
 
 	if (root->type == XML_TEXT_NODE || root->type == XML_CDATA_SECTION_NODE)
-		return root->content ? rl_para_text(p, (const char *)root->content,
+		return root->content ? rl_xml_para_text(p, (const char *)root->content,
 						    strlen((const char *)root->content)) : 0;
 	if (root->type == XML_ATTRIBUTE_NODE)
 		return walk(p, root->children ? root->children : root, skip, ctx);
@@ -194,17 +194,17 @@ static int walk(rl_para *p, const xmlNode *root, rl_xml_skip_fn skip, void *ctx)
 		if (cur->type == XML_ELEMENT_NODE) {
 			if (rl_xml_is_noise(cur) || (skip && skip(cur, ctx))) {
 				if (is_block(cur)) /* words on either side stay apart */
-					rl_para_break(p);
+					rl_xml_para_break(p);
 			} else {
 				if (is_block(cur))
-					rl_para_break(p);
+					rl_xml_para_break(p);
 				descend = cur->children != NULL;
 				if (!descend && is_block(cur))
-					rl_para_break(p);
+					rl_xml_para_break(p);
 			}
 		} else if ((cur->type == XML_TEXT_NODE || cur->type == XML_CDATA_SECTION_NODE) &&
 			   cur->content) {
-			if ((error = rl_para_text(p, (const char *)cur->content,
+			if ((error = rl_xml_para_text(p, (const char *)cur->content,
 						  strlen((const char *)cur->content))) < 0)
 				return error;
 		}
@@ -224,7 +224,7 @@ static int walk(rl_para *p, const xmlNode *root, rl_xml_skip_fn skip, void *ctx)
 				break;
 			}
 			if (is_block(cur))
-				rl_para_break(p);
+				rl_xml_para_break(p);
 		}
 	}
 	return 0;
@@ -232,10 +232,10 @@ static int walk(rl_para *p, const xmlNode *root, rl_xml_skip_fn skip, void *ctx)
 
 int rl_xml_paras(rl_buf *out, const xmlNode *node, rl_xml_skip_fn skip, void *ctx)
 {
-	rl_para p;
+	rl_xml_para p;
 	int error;
 
-	rl_para_init(&p, out, 0);
+	rl_xml_para_init(&p, out, 0);
 	p.open = 0;
 	if ((error = walk(&p, node, skip, ctx)) < 0)
 		return error;
@@ -245,11 +245,11 @@ int rl_xml_paras(rl_buf *out, const xmlNode *node, rl_xml_skip_fn skip, void *ct
 int rl_xml_line(char **out, const xmlNode *node)
 {
 	rl_buf b = RL_BUF_INIT(RL_EXTRACT_MAX_INPUT);
-	rl_para p;
+	rl_xml_para p;
 	int error;
 
 	*out = NULL;
-	rl_para_init(&p, &b, 1);
+	rl_xml_para_init(&p, &b, 1);
 	if ((error = walk(&p, node, NULL, NULL)) < 0) {
 		rl_buf_release(&b);
 		return error;

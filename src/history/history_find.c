@@ -229,13 +229,64 @@ static int ambiguous(const char *spec, struct story **cand, size_t n)
 	return error;
 }
 
+/* Candidates whose id starts with `spec` (4 to 12 hex digits, any case). */
+static int match_id_prefix(struct story **cand, size_t *n, struct stories *all, const char *spec)
+{
+	char *lower;
+
+	*n = 0;
+	if (!is_hex_prefix(spec))
+		return 0;
+	if ((lower = fold(spec)) == NULL)
+		return RL_ENOMEM;
+	for (size_t i = 0; i < all->n; i++)
+		if (strncmp(all->v[i].id, lower, strlen(lower)) == 0)
+			cand[(*n)++] = &all->v[i];
+	free(lower);
+	return 0;
+}
+
+/* Candidates whose title holds `spec` (case-folded); exact titles first,
+ * and one exact title alone wins. */
+static int match_title(struct story **cand, size_t *n, struct stories *all, rl_archive *archive,
+		       git_tree *tree, const char *spec)
+{
+	char *want = fold(spec);
+	size_t exact = 0;
+	int error = 0;
+
+	*n = 0;
+	if (want == NULL)
+		return RL_ENOMEM;
+	for (size_t i = 0; i < all->n && error == 0; i++) {
+		char *t;
+		if ((error = load_title(&all->v[i], archive, tree)) < 0)
+			break;
+		if ((t = fold(all->v[i].title)) == NULL) {
+			error = RL_ENOMEM;
+			break;
+		}
+		if (strcmp(t, want) == 0) {
+			memmove(cand + exact + 1, cand + exact, (*n - exact) * sizeof(*cand));
+			cand[exact++] = &all->v[i];
+			(*n)++;
+		} else if (strstr(t, want)) {
+			cand[(*n)++] = &all->v[i];
+		}
+		free(t);
+	}
+	if (exact >= 1)
+		*n = exact;
+	free(want);
+	return error;
+}
+
 int rl_history_resolve(rl_history_item *out, rl_archive *archive, const char *spec)
 {
 	struct stories all = { 0 };
 	struct story **cand = NULL;
 	git_tree *tree = NULL;
-	char *want = NULL, *lower = NULL;
-	size_t n = 0, exact = 0;
+	size_t n = 0;
 	int error;
 
 	memset(out, 0, sizeof(*out));
@@ -248,53 +299,17 @@ int rl_history_resolve(rl_history_item *out, rl_archive *archive, const char *sp
 		error = rl_error_set(RL_ENOMEM, "out of memory");
 		goto done;
 	}
-
+	/* a path in the tree names its story exactly */
 	for (size_t i = 0; i < all.n; i++)
 		if (strcmp(all.v[i].path, spec) == 0) {
-			error = load_title(&all.v[i], archive, tree);
-			if (!error)
-				error = take(out, &all.v[i]);
-			goto done;
-		}
-
-	if (is_hex_prefix(spec)) {
-		if ((lower = fold(spec)) == NULL) {
-			error = RL_ENOMEM;
-			goto done;
-		}
-		for (size_t i = 0; i < all.n; i++)
-			if (strncmp(all.v[i].id, lower, strlen(lower)) == 0)
-				cand[n++] = &all.v[i];
-	}
-
-	if (n == 0) {
-		if ((want = fold(spec)) == NULL) {
-			error = RL_ENOMEM;
-			goto done;
-		}
-		for (size_t i = 0; i < all.n; i++) {
-			char *t;
-			if ((error = load_title(&all.v[i], archive, tree)) < 0)
-				goto done;
-			if ((t = fold(all.v[i].title)) == NULL) {
-				error = RL_ENOMEM;
-				goto done;
-			}
-			if (strcmp(t, want) == 0) {
-				/* exact titles go first: one of them alone wins */
-				memmove(cand + exact + 1, cand + exact, (n - exact) * sizeof(*cand));
-				cand[exact++] = &all.v[i];
-				n++;
-			} else if (strstr(t, want)) {
-				cand[n++] = &all.v[i];
-			}
-			free(t);
-		}
-		if (exact == 1)
+			cand[0] = &all.v[i];
 			n = 1;
-		else if (exact > 1)
-			n = exact;
-	}
+			break;
+		}
+	if (n == 0 && (error = match_id_prefix(cand, &n, &all, spec)) < 0)
+		goto done;
+	if (n == 0 && (error = match_title(cand, &n, &all, archive, tree, spec)) < 0)
+		goto done;
 
 	if (n == 0)
 		error = rl_error_set(RL_ENOTFOUND, "no story matches '%s'", spec);
@@ -304,10 +319,7 @@ int rl_history_resolve(rl_history_item *out, rl_archive *archive, const char *sp
 		error = ambiguous(spec, cand, n);
 	} else if ((error = load_title(cand[0], archive, tree)) == 0)
 		error = take(out, cand[0]);
-
 done:
-	free(want);
-	free(lower);
 	free(cand);
 	stories_release(&all);
 	git_tree_free(tree);

@@ -69,84 +69,105 @@ static const char *kind_phrase(const char *kind)
 	return kind;
 }
 
-int rl_history_summarize(char **out, const char *old_text, const char *new_text,
-			 const char *kind)
+/* "; title changed", "; status removed (...)": what the headers say changed. */
+static void describe_headers(rl_buf *s, const char **sep, const char *old_text,
+			     const char *new_text)
 {
 	rl_story_header a, b;
-	rl_figure_changes figs = RL_FIGURE_CHANGES_INIT;
-	rl_buf s = RL_BUF_INIT(64 * 1024), ca = RL_BUF_INIT(2 * RL_HISTORY_STORY_MAX),
-	       cb = RL_BUF_INIT(2 * RL_HISTORY_STORY_MAX);
-	struct counts n;
-	const char *ta, *tb, *sa, *sb, *sep = ": ";
-	size_t mark;
-	int error = 0;
-
-	*out = NULL;
-	if (old_text == NULL && new_text != NULL) {
-		*out = rl_strdup("new");
-		return *out ? 0 : RL_ENOMEM;
-	}
-	if (old_text != NULL && new_text == NULL) {
-		*out = rl_strdup("deleted from the archive");
-		return *out ? 0 : RL_ENOMEM;
-	}
-	if (old_text == NULL || strcmp(old_text, new_text) == 0) {
-		*out = rl_strdup(kind_phrase(kind));
-		return *out ? 0 : RL_ENOMEM;
-	}
 
 	/* a file that does not parse is still compared, only less precisely */
 	rl_story_parse_header(&a, old_text, strlen(old_text));
 	rl_story_parse_header(&b, new_text, strlen(new_text));
 	rl_error_clear();
+	if ((a.title || b.title) && (!a.title || !b.title || strcmp(a.title, b.title) != 0)) {
+		rl_buf_printf(s, "%stitle changed", *sep);
+		*sep = "; ";
+	}
+	if (b.status && (!a.status || strcmp(a.status, b.status) != 0)) {
+		rl_buf_printf(s, "%sstatus %s", *sep, b.status);
+		*sep = "; ";
+	}
+	rl_story_header_clear(&a);
+	rl_story_header_clear(&b);
+}
+
+/* "; 1 sentence changed, 2 added": the line diff of the bodies. */
+static int describe_sentences(rl_buf *s, const char **sep, const char *old_text,
+			      const char *new_text)
+{
+	struct counts n;
+	const char *j = "";
+	int error;
+
+	if ((error = count_sentences(&n, rl_story_body(old_text), rl_story_body(new_text))) < 0)
+		return error;
+	if (!n.changed && !n.added && !n.removed)
+		return 0;
+	rl_buf_puts(s, *sep);
+	if (n.changed)
+		rl_buf_printf(s, "%zu sentence%s changed", n.changed, n.changed == 1 ? "" : "s"),
+			j = ", ";
+	if (n.added)
+		rl_buf_printf(s, "%s%zu%s added", j, n.added,
+			      *j ? "" : n.added == 1 ? " sentence" : " sentences"), j = ", ";
+	if (n.removed)
+		rl_buf_printf(s, "%s%zu%s removed", j, n.removed,
+			      *j ? "" : n.removed == 1 ? " sentence" : " sentences");
+	*sep = "; ";
+	return 0;
+}
+
+/* "; figures 3000 → 10.000": the figures of title and body. */
+static int describe_figures(rl_buf *s, const char *sep, const char *old_text,
+			    const char *new_text)
+{
+	rl_figure_changes figs = RL_FIGURE_CHANGES_INIT;
+	rl_buf ca = RL_BUF_INIT(2 * RL_HISTORY_STORY_MAX), cb = RL_BUF_INIT(2 * RL_HISTORY_STORY_MAX);
+	int error;
+
+	if ((error = rl_story_content(&ca, old_text)) == 0 &&
+	    (error = rl_story_content(&cb, new_text)) == 0 &&
+	    (error = rl_figures_diff(&figs, ca.ptr, cb.ptr)) == 0 && figs.n) {
+		rl_buf_printf(s, "%sfigures ", sep);
+		rl_figures_format(s, &figs);
+	}
+	rl_figure_changes_release(&figs);
+	rl_buf_release(&ca);
+	rl_buf_release(&cb);
+	return error;
+}
+
+int rl_history_summarize(char **out, const char *old_text, const char *new_text,
+			 const char *kind)
+{
+	rl_buf s = RL_BUF_INIT(64 * 1024);
+	const char *sep = ": ", *fixed = NULL;
+	size_t mark;
+	int error = 0;
+
+	*out = NULL;
+	if (old_text == NULL && new_text != NULL)
+		fixed = "new";
+	else if (old_text != NULL && new_text == NULL)
+		fixed = "deleted from the archive";
+	else if (old_text == NULL || strcmp(old_text, new_text) == 0)
+		fixed = kind_phrase(kind);
+	if (fixed) {
+		*out = rl_strdup(fixed);
+		return *out ? 0 : RL_ENOMEM;
+	}
 	rl_buf_puts(&s, kind && strcmp(kind, "new") != 0 ? kind : "edited");
 	mark = s.len;
-	ta = a.title;
-	tb = b.title;
-	if ((ta || tb) && (!ta || !tb || strcmp(ta, tb) != 0)) {
-		rl_buf_printf(&s, "%stitle changed", sep);
-		sep = "; ";
-	}
-	sa = a.status;
-	sb = b.status;
-	if (sb && (!sa || strcmp(sa, sb) != 0)) {
-		rl_buf_printf(&s, "%sstatus %s", sep, sb);
-		sep = "; ";
-	}
-	if ((error = count_sentences(&n, rl_story_body(old_text), rl_story_body(new_text))) < 0)
+	describe_headers(&s, &sep, old_text, new_text);
+	if ((error = describe_sentences(&s, &sep, old_text, new_text)) < 0 ||
+	    (error = describe_figures(&s, sep, old_text, new_text)) < 0)
 		goto done;
-	if (n.changed || n.added || n.removed) {
-		const char *j = "";
-		rl_buf_puts(&s, sep);
-		if (n.changed)
-			rl_buf_printf(&s, "%zu sentence%s changed", n.changed,
-				      n.changed == 1 ? "" : "s"), j = ", ";
-		if (n.added)
-			rl_buf_printf(&s, "%s%zu%s added", j, n.added,
-				      *j ? "" : n.added == 1 ? " sentence" : " sentences"), j = ", ";
-		if (n.removed)
-			rl_buf_printf(&s, "%s%zu%s removed", j, n.removed,
-				      *j ? "" : n.removed == 1 ? " sentence" : " sentences");
-		sep = "; ";
-	}
-	if ((error = rl_story_content(&ca, old_text)) < 0 || (error = rl_story_content(&cb, new_text)) < 0 ||
-	    (error = rl_figures_diff(&figs, ca.ptr, cb.ptr)) < 0)
-		goto done;
-	if (figs.n) {
-		rl_buf_printf(&s, "%sfigures ", sep);
-		rl_figures_format(&s, &figs);
-	}
 	if (s.len == mark)
 		rl_buf_puts(&s, ": headers changed");
 	if ((*out = rl_buf_detach(&s)) == NULL)
 		error = RL_ENOMEM;
 done:
-	rl_story_header_clear(&a);
-	rl_story_header_clear(&b);
-	rl_figure_changes_release(&figs);
 	rl_buf_release(&s);
-	rl_buf_release(&ca);
-	rl_buf_release(&cb);
 	return error;
 }
 
@@ -239,6 +260,60 @@ static int item_summary(char **out, rl_archive *archive, git_tree *tree, git_tre
 	return error;
 }
 
+/* Moves `e` to the end of the log. */
+static int log_push(rl_history_log *log, rl_history_entry *e)
+{
+	int error;
+
+	if ((error = rl_array_grow(&log->v, &log->cap, log->n, sizeof(*log->v), 32)) < 0)
+		return error;
+	log->v[log->n++] = *e;
+	memset(e, 0, sizeof(*e));
+	return 0;
+}
+
+/* The log entry of commit `oid` in `e`, and whether `opts` keep it: the
+ * commit changed <source>/, or changed the story or names its id. */
+static int read_entry(rl_history_entry *e, int *keep, rl_archive *archive, const git_oid *oid,
+		      const rl_history_log_options *opts, const char *item_id)
+{
+	git_commit *c = NULL;
+	git_tree *tree = NULL, *ptree = NULL;
+	int changed = 0, error;
+
+	*keep = 1;
+	if ((error = hist_load_trees(&c, &tree, &ptree, archive, oid)) < 0 ||
+	    (error = rl_history_parse_changes(e, git_commit_message(c))) < 0)
+		goto done;
+	if (opts->source && (changed = hist_path_changed(tree, ptree, opts->source)) <= 0) {
+		*keep = 0;
+		error = changed < 0 ? changed : 0;
+		goto done;
+	}
+	if (opts->item_path) {
+		if ((changed = hist_path_changed(tree, ptree, opts->item_path)) < 0) {
+			error = changed;
+			goto done;
+		}
+		if (!changed && !kind_for(e, item_id)) {
+			*keep = 0;
+			goto done;
+		}
+		if ((error = item_summary(&e->summary, archive, tree, ptree, opts->item_path,
+					  kind_for(e, item_id))) < 0)
+			goto done;
+	}
+	git_oid_tostr(e->commit, sizeof(e->commit), oid);
+	e->time = (int64_t)git_commit_time(c);
+	if ((e->subject = rl_strdup(git_commit_summary(c) ? git_commit_summary(c) : "")) == NULL)
+		error = RL_ENOMEM;
+done:
+	git_tree_free(tree);
+	git_tree_free(ptree);
+	git_commit_free(c);
+	return error;
+}
+
 int rl_history_log_read(rl_history_log *out, rl_archive *archive,
 			const rl_history_log_options *opts)
 {
@@ -256,59 +331,16 @@ int rl_history_log_read(rl_history_log *out, rl_archive *archive,
 		return error;
 
 	while ((opts->max == 0 || out->n < opts->max) && (error = git_revwalk_next(&oid, walk)) == 0) {
-		git_commit *c = NULL;
-		git_tree *tree = NULL, *ptree = NULL;
 		rl_history_entry e = { 0 };
-		int changed = 0, keep = 1;
+		int keep;
 
-		if ((error = hist_load_trees(&c, &tree, &ptree, archive, &oid)) < 0)
-			goto next;
-		if ((error = rl_history_parse_changes(&e, git_commit_message(c))) < 0)
-			goto next;
-		if (opts->source && (changed = hist_path_changed(tree, ptree, opts->source)) <= 0)
-			keep = 0;
-		if (keep && opts->item_path) {
-			if ((changed = hist_path_changed(tree, ptree, opts->item_path)) < 0)
-				error = changed;
-			else if (!changed && !kind_for(&e, item_id))
-				keep = 0;
-			else
-				error = item_summary(&e.summary, archive, tree, ptree, opts->item_path,
-						     kind_for(&e, item_id));
-		}
-		if (error < 0 || !keep || changed < 0) {
-			error = changed < 0 ? changed : error;
-			goto next;
-		}
-		git_oid_tostr(e.commit, sizeof(e.commit), &oid);
-		e.time = (int64_t)git_commit_time(c);
-		if ((e.subject = rl_strdup(git_commit_summary(c) ? git_commit_summary(c) : "")) == NULL) {
-			error = RL_ENOMEM;
-			goto next;
-		}
-		if (out->n == out->cap) {
-			size_t cap = out->cap ? out->cap * 2 : 32;
-			rl_history_entry *v = realloc(out->v, cap * sizeof(*v));
-			if (v == NULL) {
-				error = rl_error_set(RL_ENOMEM, "out of memory");
-				goto next;
-			}
-			out->v = v;
-			out->cap = cap;
-		}
-		out->v[out->n++] = e;
-		memset(&e, 0, sizeof(e));
-next:
+		if ((error = read_entry(&e, &keep, archive, &oid, opts, item_id)) == 0 && keep)
+			error = log_push(out, &e);
 		entry_clear(&e);
-		git_tree_free(tree);
-		git_tree_free(ptree);
-		git_commit_free(c);
 		if (error < 0)
 			break;
 	}
-	if (error == GIT_ITEROVER)
-		error = 0;
-	else if (error > 0)
+	if (error == GIT_ITEROVER || error > 0)
 		error = 0;
 	else if (error < 0 && error != RL_ENOMEM && rl_error_last_code() == RL_OK)
 		error = rl_error_set_git(error, "cannot walk the history");
@@ -317,4 +349,3 @@ next:
 		rl_history_log_release(out);
 	return error;
 }
-

@@ -105,7 +105,7 @@ static int apply_keep(rl_item *it, const char *old_text, size_t old_len)
 	rl_story_header h;
 	int error;
 
-	if (it->keep & RL_KEEP_HEADER) {
+	if (it->keep & RL_ITEM_KEEP_HEADER) {
 		if ((error = rl_story_parse_header(&h, old_text, old_len)) < 0)
 			return error;
 		replace_field(&it->title, h.title);
@@ -114,7 +114,7 @@ static int apply_keep(rl_item *it, const char *old_text, size_t old_len)
 		h.title = h.url = h.guid = NULL;
 		rl_story_header_clear(&h);
 	}
-	if (it->keep & RL_KEEP_BODY)
+	if (it->keep & RL_ITEM_KEEP_BODY)
 		return rl_story_body_paragraphs(&it->body, old_text);
 	return 0;
 }
@@ -385,14 +385,14 @@ static int items_from_state(struct ingest *in, const struct story_update *upd)
 		rl_item *it;
 		if ((error = rl_item_list_add(&it, &in->items)) < 0)
 			break;
-		it->keep = RL_KEEP_HEADER | RL_KEEP_BODY;
+		it->keep = RL_ITEM_KEEP_HEADER | RL_ITEM_KEEP_BODY;
 		if ((it->id = rl_strdup(st->id)) == NULL)
 			error = RL_ENOMEM;
 		if (strcmp(st->id, upd->id) != 0)
 			continue;
 		found = 1;
 		if (upd->body) {
-			it->keep = RL_KEEP_HEADER;
+			it->keep = RL_ITEM_KEEP_HEADER;
 			if ((it->body = rl_strdup(upd->body)) == NULL)
 				error = RL_ENOMEM;
 		}

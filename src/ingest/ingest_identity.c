@@ -38,7 +38,7 @@ static int id_taken(const struct ingest *in, const char *id, size_t upto)
 /* Matches stories without a key to the previous page's by text similarity. */
 static int match_unkeyed(struct ingest *in, ptrdiff_t *match)
 {
-	rl_fingerprint **prev = NULL, **cur = NULL;
+	rl_match_fingerprint **prev = NULL, **cur = NULL;
 	size_t *prev_index = NULL, n_prev = 0;
 	rl_buf story = RL_BUF_INIT(RL_STORY_MAX);
 	int error = 0;
@@ -59,7 +59,7 @@ static int match_unkeyed(struct ingest *in, ptrdiff_t *match)
 		rl_buf_clear(&story);
 		if ((error = rl_archive_read(&story, in->archive, NULL, st->path)) < 0)
 			goto done;
-		if ((error = rl_fingerprint_new(&prev[n_prev], rl_story_body(story.ptr))) < 0)
+		if ((error = rl_match_fingerprint_new(&prev[n_prev], rl_story_body(story.ptr))) < 0)
 			goto done;
 		prev_index[n_prev++] = i;
 	}
@@ -70,7 +70,7 @@ static int match_unkeyed(struct ingest *in, ptrdiff_t *match)
 			continue;
 		if ((error = rl_buf_printf(&text, "%s\n%s", it->title ? it->title : "",
 					   it->body ? it->body : "")) == 0)
-			error = rl_fingerprint_new(&cur[i], text.ptr);
+			error = rl_match_fingerprint_new(&cur[i], text.ptr);
 		rl_buf_release(&text);
 		if (error < 0)
 			goto done;
@@ -78,7 +78,7 @@ static int match_unkeyed(struct ingest *in, ptrdiff_t *match)
 	{
 		/* rl_match_pairs wants dense arrays: pack the unkeyed current items. */
 		size_t n_cur = 0, *cur_index = calloc(in->items.n + 1, sizeof(size_t));
-		rl_fingerprint **dense = calloc(in->items.n + 1, sizeof(*dense));
+		rl_match_fingerprint **dense = calloc(in->items.n + 1, sizeof(*dense));
 		ptrdiff_t *m = calloc(in->items.n + 1, sizeof(*m));
 		if (!cur_index || !dense || !m) {
 			error = rl_error_set(RL_ENOMEM, "out of memory");
@@ -88,8 +88,8 @@ static int match_unkeyed(struct ingest *in, ptrdiff_t *match)
 					cur_index[n_cur] = i;
 					dense[n_cur++] = cur[i];
 				}
-			error = rl_match_pairs(m, (const rl_fingerprint *const *)prev, n_prev,
-					       (const rl_fingerprint *const *)dense, n_cur,
+			error = rl_match_pairs(m, (const rl_match_fingerprint *const *)prev, n_prev,
+					       (const rl_match_fingerprint *const *)dense, n_cur,
 					       RL_MATCH_THRESHOLD);
 			for (size_t k = 0; error == 0 && k < n_cur; k++)
 				if (m[k] >= 0)
@@ -101,9 +101,9 @@ static int match_unkeyed(struct ingest *in, ptrdiff_t *match)
 	}
 done:
 	for (size_t i = 0; prev && i < n_prev; i++)
-		rl_fingerprint_free(prev[i]);
+		rl_match_fingerprint_free(prev[i]);
 	for (size_t i = 0; cur && i < in->items.n; i++)
-		rl_fingerprint_free(cur[i]);
+		rl_match_fingerprint_free(cur[i]);
 	free(prev);
 	free(cur);
 	free(prev_index);
@@ -115,13 +115,13 @@ done:
  * key is looked for among: a wire item that dropped off and came back. */
 #define RETURNING_WINDOW 200
 
-static int item_fingerprint(rl_fingerprint **out, const rl_item *it)
+static int item_fingerprint(rl_match_fingerprint **out, const rl_item *it)
 {
 	rl_buf text = RL_BUF_INIT(RL_STORY_MAX);
 	int error = rl_buf_printf(&text, "%s\n%s", it->title ? it->title : "", it->body ? it->body : "");
 
 	if (error == 0)
-		error = rl_fingerprint_new(out, text.ptr);
+		error = rl_match_fingerprint_new(out, text.ptr);
 	rl_buf_release(&text);
 	return error;
 }
@@ -132,7 +132,7 @@ static int item_fingerprint(rl_fingerprint **out, const rl_item *it)
 static int match_returning(struct ingest *in, const ptrdiff_t *match, char (*back)[13])
 {
 	rl_strvec ids = RL_STRVEC_INIT, paths = RL_STRVEC_INIT;
-	rl_fingerprint **cand = NULL, **cur = NULL;
+	rl_match_fingerprint **cand = NULL, **cur = NULL;
 	size_t *cand_index = NULL, *cur_index = NULL, n_cand = 0, n_cur = 0;
 	ptrdiff_t *m = NULL;
 	rl_buf story = RL_BUF_INIT(RL_STORY_MAX);
@@ -169,7 +169,7 @@ static int match_returning(struct ingest *in, const ptrdiff_t *match, char (*bac
 		rl_story_header_clear(&h);
 		if (keyed)
 			continue; /* a story with a key comes back by its key */
-		if ((error = rl_fingerprint_new(&cand[n_cand], rl_story_body(story.ptr))) < 0)
+		if ((error = rl_match_fingerprint_new(&cand[n_cand], rl_story_body(story.ptr))) < 0)
 			goto done;
 		cand_index[n_cand++] = k;
 	}
@@ -182,17 +182,17 @@ static int match_returning(struct ingest *in, const ptrdiff_t *match, char (*bac
 			goto done;
 		cur_index[n_cur++] = i;
 	}
-	if ((error = rl_match_pairs(m, (const rl_fingerprint *const *)cand, n_cand,
-				    (const rl_fingerprint *const *)cur, n_cur, RL_MATCH_THRESHOLD)) < 0)
+	if ((error = rl_match_pairs(m, (const rl_match_fingerprint *const *)cand, n_cand,
+				    (const rl_match_fingerprint *const *)cur, n_cur, RL_MATCH_THRESHOLD)) < 0)
 		goto done;
 	for (size_t k = 0; k < n_cur; k++)
 		if (m[k] >= 0)
 			snprintf(back[cur_index[k]], 13, "%s", ids.v[cand_index[m[k]]]);
 done:
 	for (size_t k = 0; cand && k < n_cand; k++)
-		rl_fingerprint_free(cand[k]);
+		rl_match_fingerprint_free(cand[k]);
 	for (size_t k = 0; cur && k < n_cur; k++)
-		rl_fingerprint_free(cur[k]);
+		rl_match_fingerprint_free(cur[k]);
 	free(cand);
 	free(cur);
 	free(cand_index);

@@ -26,15 +26,10 @@ struct region {
 static int push_change(rl_figure_changes *out, const char *old, const char *new)
 {
 	rl_figure_change *c;
+	int error;
 
-	if (out->n == out->cap) {
-		size_t cap = out->cap ? out->cap * 2 : 8;
-		rl_figure_change *v = realloc(out->v, cap * sizeof(*v));
-		if (v == NULL)
-			return rl_error_set(RL_ENOMEM, "out of memory");
-		out->v = v;
-		out->cap = cap;
-	}
+	if ((error = rl_array_grow(&out->v, &out->cap, out->n, sizeof(*c), 8)) < 0)
+		return error;
 	c = &out->v[out->n];
 	c->old = old ? rl_strdup(old) : NULL;
 	c->new = new ? rl_strdup(new) : NULL;
@@ -138,7 +133,7 @@ static int close_region(rl_figure_changes *out, struct region *r)
 }
 
 /* The first character after segment `i` in the old (or new) text. */
-static char next_char(const rl_worddiff *d, size_t i, rl_wd_kind skip)
+static char next_char(const rl_worddiff *d, size_t i, rl_worddiff_kind skip)
 {
 	for (size_t j = i + 1; j < d->n; j++)
 		if (d->v[j].kind != skip)
@@ -152,12 +147,12 @@ static int breaks_region(const char *text)
 	size_t len;
 
 	for (; (len = rl_worddiff_token_next(text, &kind)) > 0; text += len)
-		if (kind == RL_TOKEN_WORD || kind == RL_TOKEN_NUMBER || memchr(text, '\n', len))
+		if (kind == RL_WORDDIFF_TOKEN_WORD || kind == RL_WORDDIFF_TOKEN_NUMBER || memchr(text, '\n', len))
 			return 1;
 	return 0;
 }
 
-static int collect(rl_strvec *into, const rl_worddiff *d, size_t i, rl_wd_kind skip)
+static int collect(rl_strvec *into, const rl_worddiff *d, size_t i, rl_worddiff_kind skip)
 {
 	const char *text = d->v[i].text;
 	rl_worddiff_token_kind kind;
@@ -166,7 +161,7 @@ static int collect(rl_strvec *into, const rl_worddiff *d, size_t i, rl_wd_kind s
 
 	for (; (len = rl_worddiff_token_next(text, &kind)) > 0; text += len) {
 		char follow;
-		if (kind != RL_TOKEN_NUMBER)
+		if (kind != RL_WORDDIFF_TOKEN_NUMBER)
 			continue;
 		follow = text[len] ? text[len] : next_char(d, i, skip);
 		if ((error = rl_strvec_pushn(into, text, len + (follow == '%'))) < 0)
@@ -212,7 +207,7 @@ static int text_has_value(const char *text, const char *figure)
 
 	rl_figure_value(want, sizeof(want), figure);
 	for (const char *p = text ? text : ""; (len = rl_worddiff_token_next(p, &kind)) > 0; p += len) {
-		if (kind != RL_TOKEN_NUMBER || len >= sizeof(token))
+		if (kind != RL_WORDDIFF_TOKEN_NUMBER || len >= sizeof(token))
 			continue;
 		memcpy(token, p, len);
 		token[len] = '\0';
@@ -246,15 +241,15 @@ int rl_figures_diff(rl_figure_changes *out, const char *old_text, const char *ne
 		return error;
 	for (size_t i = 0; i < diff.n && !error; i++) {
 		switch (diff.v[i].kind) {
-		case RL_WD_SAME:
+		case RL_WORDDIFF_SAME:
 			if (breaks_region(diff.v[i].text))
 				error = close_region(out, &r);
 			break;
-		case RL_WD_REMOVED:
-			error = collect(&r.removed, &diff, i, RL_WD_ADDED);
+		case RL_WORDDIFF_REMOVED:
+			error = collect(&r.removed, &diff, i, RL_WORDDIFF_ADDED);
 			break;
-		case RL_WD_ADDED:
-			error = collect(&r.added, &diff, i, RL_WD_REMOVED);
+		case RL_WORDDIFF_ADDED:
+			error = collect(&r.added, &diff, i, RL_WORDDIFF_REMOVED);
 			break;
 		}
 	}

@@ -2,6 +2,7 @@
  * item.c - lists of extracted stories.
  */
 #include "redline/item.h"
+#include "redline/buf.h"
 #include "redline/error.h"
 
 #include <stdlib.h>
@@ -9,16 +10,12 @@
 
 int rl_item_list_add(rl_item **out, rl_item_list *list)
 {
+	int error;
+
 	if (list->n >= RL_ITEMS_MAX)
 		return rl_error_set(RL_ETOOBIG, "snapshot has more than %d items", RL_ITEMS_MAX);
-	if (list->n == list->cap) {
-		size_t cap = list->cap ? list->cap * 2 : 16;
-		rl_item *v = realloc(list->v, cap * sizeof(*v));
-		if (v == NULL)
-			return rl_error_set(RL_ENOMEM, "out of memory");
-		list->v = v;
-		list->cap = cap;
-	}
+	if ((error = rl_array_grow(&list->v, &list->cap, list->n, sizeof(*list->v), 16)) < 0)
+		return error;
 	*out = &list->v[list->n++];
 	memset(*out, 0, sizeof(**out));
 	return 0;

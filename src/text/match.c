@@ -15,7 +15,7 @@
 #define MAX_WORD 64
 #define MAX_SHINGLES 100000
 
-struct rl_fingerprint {
+struct rl_match_fingerprint {
 	uint64_t *v;
 	size_t n;
 };
@@ -49,9 +49,9 @@ static size_t next_word(const char **p, char word[MAX_WORD])
 	return len;
 }
 
-int rl_fingerprint_new(rl_fingerprint **out, const char *text)
+int rl_match_fingerprint_new(rl_match_fingerprint **out, const char *text)
 {
-	rl_fingerprint *fp = NULL;
+	rl_match_fingerprint *fp = NULL;
 	char prev[MAX_WORD], cur[MAX_WORD], pair[2 * MAX_WORD + 1];
 	size_t prev_len = 0, cur_len, cap = 64, words = 0;
 	const char *p = text;
@@ -96,11 +96,11 @@ int rl_fingerprint_new(rl_fingerprint **out, const char *text)
 	*out = fp;
 	return 0;
 oom:
-	rl_fingerprint_free(fp);
+	rl_match_fingerprint_free(fp);
 	return rl_error_set(RL_ENOMEM, "out of memory");
 }
 
-void rl_fingerprint_free(rl_fingerprint *fp)
+void rl_match_fingerprint_free(rl_match_fingerprint *fp)
 {
 	if (fp == NULL)
 		return;
@@ -108,7 +108,7 @@ void rl_fingerprint_free(rl_fingerprint *fp)
 	free(fp);
 }
 
-double rl_fingerprint_similarity(const rl_fingerprint *a, const rl_fingerprint *b)
+double rl_match_fingerprint_similarity(const rl_match_fingerprint *a, const rl_match_fingerprint *b)
 {
 	size_t i = 0, j = 0, common = 0;
 
@@ -143,8 +143,8 @@ static int cmp_pair(const void *x, const void *y)
 	return a->prev < b->prev ? -1 : a->prev > b->prev;
 }
 
-int rl_match_pairs(ptrdiff_t *match, const rl_fingerprint *const *previous, size_t n_previous,
-		   const rl_fingerprint *const *current, size_t n_current, double threshold)
+int rl_match_pairs(ptrdiff_t *match, const rl_match_fingerprint *const *previous, size_t n_previous,
+		   const rl_match_fingerprint *const *current, size_t n_current, double threshold)
 {
 	struct pair *pairs = NULL;
 	char *taken = NULL;
@@ -157,7 +157,7 @@ int rl_match_pairs(ptrdiff_t *match, const rl_fingerprint *const *previous, size
 		return 0;
 	for (size_t c = 0; c < n_current; c++) {
 		for (size_t p = 0; p < n_previous; p++) {
-			double s = rl_fingerprint_similarity(previous[p], current[c]);
+			double s = rl_match_fingerprint_similarity(previous[p], current[c]);
 			if (s < threshold)
 				continue;
 			if (n_pairs == cap) {

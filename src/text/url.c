@@ -1,42 +1,30 @@
 /*
  * url.c - canonical URLs, so that one story has one identity.
  *
- * RFC 3986 reference resolution (5.2) plus the normalisations that do not
- * change what a server returns: lower-case scheme and host, no default
- * port, no dot segments, upper-case percent escapes with unreserved
- * characters decoded, no fragment; and one that does not change the story:
- * tracking parameters removed.  Only http and https come out: javascript:,
- * data:, mailto:, file: and friends are RL_EINVAL.
+ * libcurl's URL API (curl_url) parses, resolves a reference against its base
+ * and normalises (lower-case scheme, no default port, no dot segments, IPv4
+ * in dotted form), so that redline and its fetcher read every URL the same
+ * way.  What is ours: the input cleanup browsers do (surrounding space,
+ * tabs and line breaks, '\' as '/'), percent escapes made canonical (curl
+ * leaves "%7e" and "%2f" as they come), the host lower-cased (curl 7.88
+ * keeps its case), no fragment, tracking parameters removed, and only http
+ * and https come out: javascript:, data:, mailto:, file: and friends are
+ * RL_EINVAL.
  * Invariant: every string here is at most RL_URL_MAX (+ escapes) long.
  */
-#include "redline/normalise.h"
 #include "redline/url.h"
 #include "redline/buf.h"
 #include "redline/error.h"
 
 #include <ctype.h>
+#include <curl/curl.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 /* escapes may triple the length of non-ASCII bytes */
 #define WORK_MAX (3 * RL_URL_MAX + 16)
-
-struct url {
-	char *scheme;    /* lower case, NULL when relative */
-	char *authority; /* NULL when absent ("//" not given) */
-	char *path;      /* never NULL, may be "" */
-	char *query;     /* NULL when absent, without '?' */
-};
-
-static void url_release(struct url *u)
-{
-	free(u->scheme);
-	free(u->authority);
-	free(u->path);
-	free(u->query);
-	memset(u, 0, sizeof(*u));
-}
 
 /* Parameters that identify a campaign or a click, never a story. */
 static bool is_tracking_param(const char *name, size_t len)
@@ -110,197 +98,6 @@ static int put_escaped(rl_buf *out, const char *s, size_t len)
 	return error;
 }
 
-static char *escaped_copy(const char *s, size_t len)
-{
-	rl_buf b = RL_BUF_INIT(WORK_MAX);
-
-	if (put_escaped(&b, s, len) < 0 || rl_buf_put(&b, "", 0) < 0) {
-		rl_buf_release(&b);
-		return NULL;
-	}
-	return rl_buf_detach(&b);
-}
-
-/* RFC 3986, appendix B, on a string without surrounding space. */
-static int parse(struct url *u, const char *s)
-{
-	size_t n = strcspn(s, ":/?#"), i;
-
-	memset(u, 0, sizeof(*u));
-	if (s[n] == ':' && n > 0 && isalpha((unsigned char)s[0])) {
-		for (i = 1; i < n; i++)
-			if (!isalnum((unsigned char)s[i]) && s[i] != '+' && s[i] != '-' && s[i] != '.')
-				break;
-		if (i == n) {
-			if ((u->scheme = rl_strndup(s, n)) == NULL)
-				goto nomem;
-			for (i = 0; i < n; i++)
-				u->scheme[i] = (char)tolower((unsigned char)u->scheme[i]);
-			s += n + 1;
-		}
-	}
-	if (s[0] == '/' && s[1] == '/') {
-		n = strcspn(s + 2, "/?#");
-		if ((u->authority = rl_strndup(s + 2, n)) == NULL)
-			goto nomem;
-		s += 2 + n;
-	}
-	n = strcspn(s, "?#");
-	if ((u->path = escaped_copy(s, n)) == NULL)
-		goto nomem;
-	s += n;
-	if (*s == '?') {
-		n = strcspn(s + 1, "#");
-		if ((u->query = rl_strndup(s + 1, n)) == NULL)
-			goto nomem;
-	}
-	return 0;
-nomem:
-	url_release(u);
-	return rl_error_set(RL_ENOMEM, "out of memory");
-}
-
-/* RFC 3986, 5.2.4, in place: the output never outgrows the input, and
- * `out` never passes `in`, so rewriting a byte of the input is safe. */
-static void remove_dot_segments(char *path)
-{
-	char *in = path, *out = path;
-
-	while (*in) {
-		if (strncmp(in, "../", 3) == 0) {
-			in += 3;
-		} else if (strncmp(in, "./", 2) == 0) {
-			in += 2;
-		} else if (strncmp(in, "/./", 3) == 0) {
-			in += 2;
-		} else if (strcmp(in, "/.") == 0) {
-			in += 1;
-			*in = '/';
-		} else if (strncmp(in, "/../", 4) == 0 || strcmp(in, "/..") == 0) {
-			if (in[3] == '/') {
-				in += 3;
-			} else {
-				in += 2;
-				*in = '/';
-			}
-			while (out > path && *--out != '/')
-				;
-		} else if (strcmp(in, ".") == 0 || strcmp(in, "..") == 0) {
-			in += strlen(in);
-		} else {
-			do
-				*out++ = *in++;
-			while (*in && *in != '/');
-		}
-	}
-	*out = '\0';
-}
-
-/* RFC 3986, 5.2.2 (strict: a reference with a scheme is absolute).  `r` is
- * consumed: its strings move into `t`. */
-static int resolve(struct url *t, struct url *r, const struct url *b)
-{
-	rl_buf merged = RL_BUF_INIT(WORK_MAX);
-	int error = 0;
-
-	memset(t, 0, sizeof(*t));
-	if (r->scheme || r->authority) {
-		*t = *r;
-		memset(r, 0, sizeof(*r));
-		if (t->scheme == NULL && (t->scheme = rl_strdup(b->scheme)) == NULL)
-			error = RL_ENOMEM;
-		goto done;
-	}
-	if ((t->scheme = rl_strdup(b->scheme)) == NULL ||
-	    (b->authority && (t->authority = rl_strdup(b->authority)) == NULL)) {
-		error = RL_ENOMEM;
-		goto done;
-	}
-	if (r->path[0] == '\0') {
-		if ((t->path = rl_strdup(b->path)) == NULL) {
-			error = RL_ENOMEM;
-			goto done;
-		}
-		if (r->query) {
-			t->query = r->query;
-			r->query = NULL;
-		} else if (b->query && (t->query = rl_strdup(b->query)) == NULL) {
-			error = RL_ENOMEM;
-		}
-		goto done;
-	}
-	if (r->path[0] == '/') {
-		t->path = r->path;
-		r->path = NULL;
-	} else {
-		const char *slash = strrchr(b->path, '/');
-		if (b->authority && b->path[0] == '\0')
-			error = rl_buf_putc(&merged, '/');
-		else if (slash)
-			error = rl_buf_put(&merged, b->path, (size_t)(slash - b->path) + 1);
-		if (error == 0)
-			error = rl_buf_puts(&merged, r->path);
-		if (error < 0)
-			goto done;
-		t->path = rl_buf_detach(&merged);
-	}
-	t->query = r->query;
-	r->query = NULL;
-done:
-	rl_buf_release(&merged);
-	if (error == RL_ENOMEM)
-		rl_error_set(RL_ENOMEM, "out of memory");
-	if (error == 0)
-		remove_dot_segments(t->path);
-	return error;
-}
-
-/* [userinfo@]host[:port] with the host lowercased and a default port dropped. */
-static int put_authority(rl_buf *out, const char *auth, const char *scheme, const char *url)
-{
-	const char *at = strrchr(auth, '@'), *host = at ? at + 1 : auth, *colon, *p;
-	size_t hostlen;
-	unsigned long port = 0;
-	int error = 0;
-
-	if (host[0] == '[') {
-		const char *close = strchr(host, ']');
-		if (close == NULL)
-			return rl_error_set(RL_EINVAL, "bad ipv6 host in url '%s'", url);
-		colon = close[1] == ':' ? close + 1 : NULL;
-		if (close[1] != '\0' && close[1] != ':')
-			return rl_error_set(RL_EINVAL, "bad host in url '%s'", url);
-	} else {
-		colon = strchr(host, ':');
-	}
-	hostlen = colon ? (size_t)(colon - host) : strlen(host);
-	if (hostlen == 0)
-		return rl_error_set(RL_EINVAL, "no host in url '%s'", url);
-	for (size_t i = 0; i < hostlen; i++) {
-		unsigned char c = (unsigned char)host[i];
-		if (c <= 0x20 || c == 0x7F || strchr("<>\"{}|\\^`%/?#@", c))
-			return rl_error_set(RL_EINVAL, "bad host in url '%s'", url);
-	}
-	if (colon) {
-		for (p = colon + 1; *p; p++) {
-			if (!isdigit((unsigned char)*p) || port > 65535)
-				return rl_error_set(RL_EINVAL, "bad port in url '%s'", url);
-			port = port * 10 + (unsigned long)(*p - '0');
-		}
-		if (port > 65535 || (colon[1] && port == 0))
-			return rl_error_set(RL_EINVAL, "bad port in url '%s'", url);
-	}
-	if (at)
-		error = rl_buf_put(out, auth, (size_t)(at - auth) + 1);
-	for (size_t i = 0; i < hostlen && error == 0; i++)
-		error = rl_buf_putc(out, (char)tolower((unsigned char)host[i]));
-	if (error == 0 && port != 0 &&
-	    !(port == 80 && strcmp(scheme, "http") == 0) &&
-	    !(port == 443 && strcmp(scheme, "https") == 0))
-		error = rl_buf_printf(out, ":%lu", port);
-	return error;
-}
-
 /* The query without tracking and empty parameters; no '?' when none is left. */
 static int put_query(rl_buf *out, const char *query)
 {
@@ -346,76 +143,180 @@ static char *clean_input(const char *s)
 	return c;
 }
 
-static int parse_clean(struct url *u, const char *s, const char *what)
+/* The cleaned input: RL_ETOOBIG past RL_URL_MAX, RL_EINVAL with a control
+ * character left after the cleanup. */
+static int clean(char **out, const char *s, const char *what)
 {
-	char *c;
-	int error;
-
+	*out = NULL;
 	if (strlen(s) > RL_URL_MAX)
 		return rl_error_set(RL_ETOOBIG, "%s longer than %u bytes", what, RL_URL_MAX);
-	if ((c = clean_input(s)) == NULL)
+	if ((*out = clean_input(s)) == NULL)
 		return rl_error_set(RL_ENOMEM, "out of memory");
-	for (const char *p = c; *p; p++)
+	for (const char *p = *out; *p; p++)
 		if ((unsigned char)*p < 0x20 || *p == 0x7F) {
-			free(c);
+			free(*out);
+			*out = NULL;
 			return rl_error_set(RL_EINVAL, "control character in %s", what);
 		}
-	error = parse(u, c);
-	free(c);
-	return error;
+	return 0;
+}
+
+/* "scheme:///..." or "///...": an empty authority, which RFC 3986 reads as
+ * no host and curl would skip over to take the path as the host. */
+static bool empty_authority(const char *s)
+{
+	size_t n = 0;
+
+	if (isalpha((unsigned char)s[0])) {
+		n = 1;
+		while (isalnum((unsigned char)s[n]) || s[n] == '+' || s[n] == '-' || s[n] == '.')
+			n++;
+		n = s[n] == ':' ? n + 1 : 0;
+	}
+	return strncmp(s + n, "///", 3) == 0;
 }
 
 static bool is_http(const char *scheme)
 {
-	return scheme && (strcmp(scheme, "http") == 0 || strcmp(scheme, "https") == 0);
+	return scheme && (strcasecmp(scheme, "http") == 0 || strcasecmp(scheme, "https") == 0);
+}
+
+/* A CURLUcode as one of ours, with a message naming `url`. */
+static int curl_error(CURLUcode rc, const char *what, const char *url)
+{
+	if (rc == CURLUE_OUT_OF_MEMORY)
+		return rl_error_set(RL_ENOMEM, "out of memory");
+	if (rc == CURLUE_UNSUPPORTED_SCHEME)
+		return rl_error_set(RL_EINVAL, "not an http(s) %s: '%.200s'", what, url);
+	return rl_error_set(RL_EINVAL, "bad %s '%.200s': %s", what, url, curl_url_strerror(rc));
+}
+
+/* Parses `url` into `h`; with `base`, resolves it against the base first
+ * set into `h`.  Both must come out http(s) with a host. */
+static int parse_into(CURLU *h, const char *url, const char *base)
+{
+	const unsigned flags = CURLU_ALLOW_SPACE; /* spaces and UTF-8 are escaped later */
+	char *u = NULL, *b = NULL, *scheme = NULL;
+	CURLUcode rc;
+	int error;
+
+	if ((error = clean(&u, url, "url")) < 0)
+		goto done;
+	if (base && (error = clean(&b, base, "base url")) < 0)
+		goto done;
+	if (empty_authority(u)) {
+		error = rl_error_set(RL_EINVAL, "no host in url '%.200s'", url);
+		goto done;
+	}
+	if (b) {
+		if ((rc = curl_url_set(h, CURLUPART_URL, b, flags)) != CURLUE_OK ||
+		    curl_url_get(h, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK || !is_http(scheme)) {
+			error = rc == CURLUE_OUT_OF_MEMORY
+					? rl_error_set(RL_ENOMEM, "out of memory")
+					: rl_error_set(RL_EINVAL, "base is not an http(s) url: '%.200s'", base);
+			goto done;
+		}
+		curl_free(scheme);
+		scheme = NULL;
+	}
+	/* RFC 3986 5.2.2: an empty or fragment-only reference is the base itself
+	 * (curl 7.88 drops the base's last segment and query instead). */
+	if (b && (u[0] == '\0' || u[0] == '#'))
+		goto done;
+	if ((rc = curl_url_set(h, CURLUPART_URL, u, flags)) != CURLUE_OK) {
+		if (b == NULL && (rc == CURLUE_BAD_SCHEME || rc == CURLUE_MALFORMED_INPUT))
+			error = rl_error_set(RL_EINVAL, "relative url '%.200s' without a base", url);
+		else
+			error = curl_error(rc, "url", url);
+		goto done;
+	}
+	if (curl_url_get(h, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK || !is_http(scheme))
+		error = rl_error_set(RL_EINVAL, "not an http(s) url: '%.200s'", url);
+done:
+	curl_free(scheme);
+	free(u);
+	free(b);
+	return error;
+}
+
+/* The host in lower case: curl keeps the case it was given. */
+static int lower_host(CURLU *h, const char *url)
+{
+	char *host = NULL;
+	CURLUcode rc;
+	int error = 0;
+
+	if ((rc = curl_url_get(h, CURLUPART_HOST, &host, 0)) != CURLUE_OK || host[0] == '\0') {
+		curl_free(host);
+		return rc == CURLUE_OUT_OF_MEMORY ? rl_error_set(RL_ENOMEM, "out of memory")
+						  : rl_error_set(RL_EINVAL, "no host in url '%.200s'", url);
+	}
+	for (char *p = host; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	if ((rc = curl_url_set(h, CURLUPART_HOST, host, 0)) != CURLUE_OK)
+		error = curl_error(rc, "url", url);
+	curl_free(host);
+	return error;
+}
+
+/* Curl's reading of the URL ("scheme://authority/path[?query]", the path
+ * never empty) with the path's escapes made canonical and the query
+ * filtered.  Done on the string: curl_url_set() of a part lower-cases its
+ * escapes. */
+static int canonical_escapes(rl_buf *out, const char *curl_form)
+{
+	const char *path = strstr(curl_form, "://"), *query;
+	int error;
+
+	path = path ? path + 3 + strcspn(path + 3, "/") : curl_form + strlen(curl_form);
+	query = path + strcspn(path, "?");
+	if ((error = rl_buf_put(out, curl_form, (size_t)(path - curl_form))) < 0 ||
+	    (error = put_escaped(out, path, (size_t)(query - path))) < 0 ||
+	    (*query && (error = put_query(out, query + 1)) < 0) ||
+	    (error = rl_buf_put(out, "", 0)) < 0)
+		return error;
+	return 0;
 }
 
 int rl_url_normalise(char **out, const char *url, const char *base)
 {
-	struct url r = { 0 }, b = { 0 }, t = { 0 };
-	rl_buf buf = RL_BUF_INIT(WORK_MAX);
+	CURLU *h = curl_url(), *again = curl_url();
+	rl_buf canonical = RL_BUF_INIT(WORK_MAX);
+	char *first = NULL, *final = NULL;
+	CURLUcode rc;
 	int error;
 
 	*out = NULL;
-	if ((error = parse_clean(&r, url, "url")) < 0)
-		goto done;
-	if (r.scheme) {
-		if (!is_http(r.scheme)) {
-			error = rl_error_set(RL_EINVAL, "not an http(s) url: '%.200s'", url);
-			goto done;
-		}
-		error = resolve(&t, &r, &r);
-	} else {
-		if (base == NULL) {
-			error = rl_error_set(RL_EINVAL, "relative url '%.200s' without a base", url);
-			goto done;
-		}
-		if ((error = parse_clean(&b, base, "base url")) < 0)
-			goto done;
-		if (!is_http(b.scheme) || b.authority == NULL) {
-			error = rl_error_set(RL_EINVAL, "base is not an http(s) url: '%.200s'", base);
-			goto done;
-		}
-		error = resolve(&t, &r, &b);
-	}
-	if (error < 0)
-		goto done;
-	if (t.authority == NULL) {
-		error = rl_error_set(RL_EINVAL, "no host in url '%.200s'", url);
+	if (h == NULL || again == NULL) {
+		error = rl_error_set(RL_ENOMEM, "out of memory");
 		goto done;
 	}
-	if ((error = rl_buf_printf(&buf, "%s://", t.scheme)) < 0 ||
-	    (error = put_authority(&buf, t.authority, t.scheme, url)) < 0 ||
-	    (error = rl_buf_puts(&buf, t.path[0] ? t.path : "/")) < 0 ||
-	    (t.query && (error = put_query(&buf, t.query)) < 0))
+	if ((error = parse_into(h, url, base)) < 0 || (error = lower_host(h, url)) < 0)
 		goto done;
-	*out = rl_buf_detach(&buf);
+	if ((rc = curl_url_set(h, CURLUPART_FRAGMENT, NULL, 0)) != CURLUE_OK ||
+	    (rc = curl_url_get(h, CURLUPART_URL, &first, CURLU_NO_DEFAULT_PORT)) != CURLUE_OK) {
+		error = curl_error(rc, "url", url);
+		goto done;
+	}
+	if ((error = canonical_escapes(&canonical, first)) < 0) {
+		if (error == RL_ETOOBIG)
+			rl_error_set(error, "canonical url longer than %u bytes", WORK_MAX);
+		goto done;
+	}
+	/* Once more through curl: an escape decoded above ("%2e%2e") may have
+	 * made a dot segment, which a second reading removes. */
+	if ((rc = curl_url_set(again, CURLUPART_URL, canonical.ptr, 0)) != CURLUE_OK ||
+	    (rc = curl_url_get(again, CURLUPART_URL, &final, CURLU_NO_DEFAULT_PORT)) != CURLUE_OK) {
+		error = curl_error(rc, "url", url);
+		goto done;
+	}
+	if ((*out = rl_strdup(final)) == NULL)
+		error = rl_error_set(RL_ENOMEM, "out of memory");
 done:
-	if (error == RL_ETOOBIG && *out == NULL && buf.len)
-		rl_error_set(RL_ETOOBIG, "canonical url longer than %u bytes", WORK_MAX);
-	rl_buf_release(&buf);
-	url_release(&r);
-	url_release(&b);
-	url_release(&t);
+	rl_buf_release(&canonical);
+	curl_free(first);
+	curl_free(final);
+	curl_url_cleanup(h);
+	curl_url_cleanup(again);
 	return error;
 }

@@ -38,11 +38,11 @@ size_t rl_worddiff_token_next(const char *text, rl_worddiff_token_kind *kind)
 	rl_worddiff_token_kind k;
 
 	if (s[0] == '\0') {
-		k = RL_TOKEN_SPACE;
+		k = RL_WORDDIFF_TOKEN_SPACE;
 	} else if (is_space(s[0])) {
 		while (is_space(s[i]))
 			i++;
-		k = RL_TOKEN_SPACE;
+		k = RL_WORDDIFF_TOKEN_SPACE;
 	} else if (is_digit(s[0])) {
 		/* 10.000, 3,5, 1.200.000: a separator stays in only between digits */
 		for (;;) {
@@ -53,17 +53,17 @@ size_t rl_worddiff_token_next(const char *text, rl_worddiff_token_kind *kind)
 			else
 				break;
 		}
-		k = RL_TOKEN_NUMBER;
+		k = RL_WORDDIFF_TOKEN_NUMBER;
 	} else if (is_letter(s[0])) {
 		/* "G20" stays one word (no figure in it), but "€4,5" is the sign
 		 * and a figure: digits continue only a word begun by an ASCII letter */
 		int ascii = s[0] < 0x80;
 		while (is_letter(s[i]) || (ascii && is_digit(s[i])))
 			i++;
-		k = RL_TOKEN_WORD;
+		k = RL_WORDDIFF_TOKEN_WORD;
 	} else {
 		i = 1;
-		k = RL_TOKEN_PUNCT;
+		k = RL_WORDDIFF_TOKEN_PUNCT;
 	}
 	if (kind)
 		*kind = k;
@@ -103,7 +103,7 @@ static int token_lines(rl_buf *out, const rl_strvec *tokens)
 	return error;
 }
 
-static int push_segment(rl_worddiff *diff, rl_wd_kind kind, const rl_strvec *tokens,
+static int push_segment(rl_worddiff *diff, rl_worddiff_kind kind, const rl_strvec *tokens,
 			size_t from, size_t to)
 {
 	rl_buf text = RL_BUF_INIT(RL_WORDDIFF_MAX_BYTES);
@@ -117,7 +117,7 @@ static int push_segment(rl_worddiff *diff, rl_wd_kind kind, const rl_strvec *tok
 		goto done;
 	if (diff->n > 0 && diff->v[diff->n - 1].kind == kind) {
 		/* hunks split by nothing: keep one segment per run */
-		rl_wd_segment *last = &diff->v[diff->n - 1];
+		rl_worddiff_segment *last = &diff->v[diff->n - 1];
 		size_t old = strlen(last->text);
 		char *p = realloc(last->text, old + text.len + 1);
 		if (p == NULL) {
@@ -130,7 +130,7 @@ static int push_segment(rl_worddiff *diff, rl_wd_kind kind, const rl_strvec *tok
 	}
 	if (diff->n == diff->cap) {
 		size_t cap = diff->cap ? diff->cap * 2 : 16;
-		rl_wd_segment *v = realloc(diff->v, cap * sizeof(*v));
+		rl_worddiff_segment *v = realloc(diff->v, cap * sizeof(*v));
 		if (v == NULL) {
 			error = rl_error_set(RL_ENOMEM, "out of memory");
 			goto done;
@@ -204,19 +204,19 @@ int rl_worddiff_compute(rl_worddiff *out, const char *old_text, const char *new_
 			error = rl_error_set(RL_ERROR, "word diff hunks out of order");
 			goto done;
 		}
-		if ((error = push_segment(out, RL_WD_SAME, &old_tok, old_at, old_start)) < 0)
+		if ((error = push_segment(out, RL_WORDDIFF_SAME, &old_tok, old_at, old_start)) < 0)
 			goto done;
 		new_at = new_start;
 		old_at = old_start;
-		if ((error = push_segment(out, RL_WD_REMOVED, &old_tok, old_at,
+		if ((error = push_segment(out, RL_WORDDIFF_REMOVED, &old_tok, old_at,
 					  old_at + (size_t)hunk->old_lines)) < 0 ||
-		    (error = push_segment(out, RL_WD_ADDED, &new_tok, new_at,
+		    (error = push_segment(out, RL_WORDDIFF_ADDED, &new_tok, new_at,
 					  new_at + (size_t)hunk->new_lines)) < 0)
 			goto done;
 		old_at += (size_t)hunk->old_lines;
 		new_at += (size_t)hunk->new_lines;
 	}
-	error = push_segment(out, RL_WD_SAME, &old_tok, old_at, old_tok.n);
+	error = push_segment(out, RL_WORDDIFF_SAME, &old_tok, old_at, old_tok.n);
 
 done:
 	if (error < 0)
@@ -242,12 +242,12 @@ void rl_worddiff_release(rl_worddiff *diff)
 	diff->n = diff->cap = 0;
 }
 
-const char *rl_worddiff_kind_name(rl_wd_kind kind)
+const char *rl_worddiff_kind_name(rl_worddiff_kind kind)
 {
 	switch (kind) {
-	case RL_WD_SAME: return "same";
-	case RL_WD_REMOVED: return "removed";
-	case RL_WD_ADDED: return "added";
+	case RL_WORDDIFF_SAME: return "same";
+	case RL_WORDDIFF_REMOVED: return "removed";
+	case RL_WORDDIFF_ADDED: return "added";
 	}
 	return "unknown";
 }
@@ -256,7 +256,7 @@ const char *rl_worddiff_kind_name(rl_wd_kind kind)
 #define GREEN "\033[32m"
 #define RESET "\033[m"
 
-/* A line is built whole, then kept or dropped (RL_WD_RENDER_CHANGED). */
+/* A line is built whole, then kept or dropped (RL_WORDDIFF_RENDER_CHANGED). */
 struct render {
 	rl_buf *out;
 	rl_buf line;
@@ -268,7 +268,7 @@ static int flush_line(struct render *r, int newline)
 {
 	int error = 0;
 
-	if (r->changed || !(r->flags & RL_WD_RENDER_CHANGED)) {
+	if (r->changed || !(r->flags & RL_WORDDIFF_RENDER_CHANGED)) {
 		if ((error = rl_buf_put(r->out, r->line.ptr ? r->line.ptr : "", r->line.len)) == 0 &&
 		    newline)
 			error = rl_buf_putc(r->out, '\n');
@@ -278,22 +278,22 @@ static int flush_line(struct render *r, int newline)
 	return error;
 }
 
-static int put_piece(struct render *r, rl_wd_kind kind, const char *text, size_t len)
+static int put_piece(struct render *r, rl_worddiff_kind kind, const char *text, size_t len)
 {
-	int color = r->flags & RL_WD_RENDER_COLOR;
+	int color = r->flags & RL_WORDDIFF_RENDER_COLOR;
 	const char *open = "", *close = "";
 	int error;
 
 	if (len == 0)
 		return 0;
-	if (kind == RL_WD_REMOVED) {
+	if (kind == RL_WORDDIFF_REMOVED) {
 		open = color ? RED : "[-";
 		close = color ? RESET : "-]";
-	} else if (kind == RL_WD_ADDED) {
+	} else if (kind == RL_WORDDIFF_ADDED) {
 		open = color ? GREEN : "{+";
 		close = color ? RESET : "+}";
 	}
-	if (kind != RL_WD_SAME)
+	if (kind != RL_WORDDIFF_SAME)
 		r->changed = 1;
 	if ((error = rl_buf_puts(&r->line, open)) < 0 ||
 	    (error = rl_buf_put(&r->line, text, len)) < 0)
@@ -312,7 +312,7 @@ int rl_worddiff_render(rl_buf *out, const rl_worddiff *diff, unsigned flags)
 		/* markers close before each line end, as git's word diff does */
 		while (!error && (nl = strchr(p, '\n')) != NULL) {
 			if ((error = put_piece(&r, diff->v[i].kind, p, (size_t)(nl - p))) == 0) {
-				if (diff->v[i].kind != RL_WD_SAME)
+				if (diff->v[i].kind != RL_WORDDIFF_SAME)
 					r.changed = 1;
 				error = flush_line(&r, 1);
 			}

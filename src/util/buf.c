@@ -164,3 +164,22 @@ char *rl_strndup(const char *str, size_t len)
 		rl_error_set(RL_ENOMEM, "out of memory");
 	return p;
 }
+
+int rl_array_grow(void *array, size_t *cap, size_t n, size_t elem_size, size_t first)
+{
+	void *v, *grown;
+	size_t want;
+
+	if (n < *cap)
+		return 0;
+	want = *cap ? *cap * 2 : first;
+	if (want <= *cap || want > SIZE_MAX / elem_size)
+		return rl_error_set(RL_ENOMEM, "out of memory");
+	/* through memcpy: `array` points to a T *, not a void * */
+	memcpy(&v, array, sizeof(v));
+	if ((grown = realloc(v, want * elem_size)) == NULL)
+		return rl_error_set(RL_ENOMEM, "out of memory");
+	memcpy(array, &grown, sizeof(grown));
+	*cap = want;
+	return 0;
+}

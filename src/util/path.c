@@ -65,10 +65,10 @@ static int slug_char(char *out, size_t *len, size_t cap, utf8proc_int32_t c)
 	return 0;
 }
 
-void rl_path_slug(char out[RL_SLUG_MAX + 1], const char *title)
+void rl_path_slug(char out[RL_PATH_SLUG_MAX + 1], const char *title)
 {
 	/* Room for a little more than the maximum, so a cut can go back to a '-'. */
-	char work[RL_SLUG_MAX * 2 + 8];
+	char work[RL_PATH_SLUG_MAX * 2 + 8];
 	size_t len = 0, in_len, cap = sizeof(work) - 1;
 	utf8proc_uint8_t *mapped = NULL;
 	utf8proc_ssize_t mapped_len;
@@ -125,12 +125,12 @@ void rl_path_slug(char out[RL_SLUG_MAX + 1], const char *title)
 
 	while (len > 0 && work[len - 1] == '-')
 		len--;
-	if (len > RL_SLUG_MAX) {
+	if (len > RL_PATH_SLUG_MAX) {
 		/* Prefer a cut at a word boundary unless it throws away too much. */
-		size_t cut = RL_SLUG_MAX;
+		size_t cut = RL_PATH_SLUG_MAX;
 		if (work[cut] != '-') {
 			size_t i = cut;
-			while (i > RL_SLUG_MAX / 2 && work[i] != '-')
+			while (i > RL_PATH_SLUG_MAX / 2 && work[i] != '-')
 				i--;
 			if (work[i] == '-')
 				cut = i;

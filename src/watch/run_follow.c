@@ -57,7 +57,7 @@ static void on_article(rl_fetch_response *r, void *userdata)
 
 	job->pending--;
 	if (it)
-		it->keep |= RL_KEEP_BODY; /* until a fresh article says otherwise */
+		it->keep |= RL_ITEM_KEEP_BODY; /* until a fresh article says otherwise */
 	if (r == NULL || f == NULL)
 		goto done;
 	run_count_request(cy, job->cfg->name, r);
@@ -87,7 +87,7 @@ static void on_article(rl_fetch_response *r, void *userdata)
 				free(it->body);
 				it->body = article.body;
 				article.body = NULL;
-				it->keep &= ~RL_KEEP_BODY;
+				it->keep &= ~RL_ITEM_KEEP_BODY;
 				if (it->title == NULL && article.title) {
 					it->title = article.title;
 					article.title = NULL;
@@ -222,7 +222,7 @@ size_t run_follow_listing(struct job *job)
 		f->on_page = 1;
 		if (f->removed) {
 			/* Its article is gone: the story stays as it was, marked so. */
-			it->keep |= RL_KEEP_HEADER | RL_KEEP_BODY;
+			it->keep |= RL_ITEM_KEEP_HEADER | RL_ITEM_KEEP_BODY;
 			free(it->status);
 			it->status = strdup(f->status ? f->status : "removed");
 			continue;
@@ -230,7 +230,7 @@ size_t run_follow_listing(struct job *job)
 		if (is_due(f, cy->now))
 			queued += (size_t)queue_article(job, i, id, f);
 		else
-			it->keep |= RL_KEEP_BODY;
+			it->keep |= RL_ITEM_KEEP_BODY;
 	}
 	rl_schedule_follow_prune(job->fs, cy->now);
 	return queued;

@@ -299,7 +299,7 @@ size_t rl_schedule_follow_prune(rl_schedule_state *s, int64_t now)
 
 	for (size_t i = 0; i < n; i++) {
 		rl_schedule_follow *f = &s->follow[i];
-		if (!f->on_page && now - f->first_seen > RL_FOLLOW_FORGET_AFTER) {
+		if (!f->on_page && now - f->first_seen > RL_SCHEDULE_FOLLOW_FORGET_AFTER) {
 			follow_clear(f);
 			continue;
 		}

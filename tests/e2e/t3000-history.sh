@@ -2,25 +2,9 @@
 # redline log / diff / show against a small archive built here with plain
 # git, in the documented format (docs/archive-format.md): three snapshots of
 # source "anp", one of "nos".
-set -u
-: "${REDLINE:?REDLINE must name the redline binary}"
+. "$(dirname "$0")/lib.sh"
 export LC_ALL=C.UTF-8
-
-tmp=$(mktemp -d /tmp/redline-t3000-XXXXXX)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-ok() { echo "ok - $1"; }
-not_ok() { echo "not ok - $1"; fails=$((fails + 1)); }
-check() { # check DESCRIPTION COMMAND...
-	local what=$1; shift
-	if "$@"; then ok "$what"; else not_ok "$what"; fi
-}
-
-# The commands must exist: this test fails (it never skips) until they do.
-if ! "$REDLINE" log --help >/dev/null 2>&1; then
-	echo "not ok - 'redline log' is not a registered command (see the history branch's report)"
-	exit 1
-fi
+tmp=$T
 
 S1=anp/2026-11/vs-schatten-aantal-noord-koreaanse-soldaten-3fa2c1d0e9ab.txt
 S2=anp/2026-11/kyiv-anp-de-oekraiense-president-8d1e0a77c2f4.txt
@@ -49,8 +33,8 @@ snapshot() { # snapshot TIME MESSAGE
 }
 
 git init -q --bare -b main "$tmp/archive" && git init -q -b main "$tmp/wt" &&
-git -C "$tmp/wt" remote add origin "$tmp/archive" || { echo "not ok - git init"; exit 1; }
-cd "$tmp/wt" || exit 1
+git -C "$tmp/wt" remote add origin "$tmp/archive" || fail "git init"
+cd "$tmp/wt"
 mkdir -p anp nos
 printf '3fa2c1d0e9ab %s\n8d1e0a77c2f4 %s\n' "$T1_OLD" "$T2" >anp/INDEX
 story "$S1" "$T1_OLD" 3fa2c1d0e9ab anp \
@@ -63,7 +47,7 @@ new 3fa2c1d0e9ab $T1_OLD
 new 8d1e0a77c2f4 $T2
 
 Source-URL: https://example.nl/buitenland
-Snapshot-Time: 2026-11-28T09:00:00Z" || exit 1
+Snapshot-Time: 2026-11-28T09:00:00Z" || fail "snapshot 1"
 
 printf '3fa2c1d0e9ab %s\n51c9e2d0a3b7 %s\n8d1e0a77c2f4 %s\n' "$T1_NEW" "$T3" "$T2" >anp/INDEX
 story "$S1" "$T1_NEW" 3fa2c1d0e9ab anp \
@@ -76,7 +60,7 @@ edited 3fa2c1d0e9ab $T1_NEW
 new 51c9e2d0a3b7 $T3
 
 Source-URL: https://example.nl/buitenland
-Snapshot-Time: 2026-11-28T10:00:00Z" || exit 1
+Snapshot-Time: 2026-11-28T10:00:00Z" || fail "snapshot 2"
 
 printf '3fa2c1d0e9ab %s\n8d1e0a77c2f4 %s\n' "$T1_NEW" "$T2" >anp/INDEX
 printf '0a1b2c3d4e5f %s\n' "$T4" >nos/INDEX
@@ -86,80 +70,85 @@ snapshot 2026-11-28T11:00:00Z "anp: 1 gone from page
 gone 51c9e2d0a3b7 $T3
 
 Source-URL: https://example.nl/buitenland
-Snapshot-Time: 2026-11-28T11:00:00Z" || exit 1
-cd "$tmp" || exit 1
+Snapshot-Time: 2026-11-28T11:00:00Z" || fail "snapshot 3"
+cd "$tmp"
 
 R() { "$REDLINE" -C "$tmp/archive" "$@"; }
 json_ok() { python3 -c "import json,sys; d=json.load(sys.stdin); sys.exit(0 if ($1) else 1)"; }
 
 # --- log
-out=$(R log) && check "log lists every snapshot, newest first" \
+out=$(R log)
+check "log lists every snapshot, newest first" \
 	test "$(printf '%s\n' "$out" | cut -d' ' -f4-)" = "anp: 1 gone from page
 anp: 1 edited, 1 new
 anp: 2 new"
-out=$(R log -n 1) && check "log -n 1 shows one snapshot" test "$(printf '%s\n' "$out" | wc -l)" = 1
-out=$(R log 3fa2) && check "log of a story says what changed" \
+out=$(R log -n 1)
+check "log -n 1 shows one snapshot" test "$(printf '%s\n' "$out" | wc -l)" = 1
+out=$(R log 3fa2)
+check "log of a story says what changed" \
 	grep -qF "edited: title changed; 1 sentence changed; figures 3000 → 10.000" <<<"$out"
 check "log of a story lists only its revisions" test "$(grep -c '^[0-9a-f]\{12\} ' <<<"$out")" = 2
-out=$(R log justitie) && check "log of a story gone from the page" grep -q "^    gone from page$" <<<"$out"
+out=$(R log justitie)
+check "log of a story gone from the page" grep -q "^    gone from page$" <<<"$out"
 hash=$(git -C "$tmp/archive" rev-parse HEAD)
-R log anp --json >log.json && check "log --json of a source" json_ok \
+R log anp --json >log.json
+check "log --json of a source" json_ok \
 	'd[0]["commit"]=="'"$hash"'" and len(d)==3 and d[0]["changes"][0]=={"kind":"gone","id":"51c9e2d0a3b7","title":"'"$T3"'"} and d[0]["time"]=="2026-11-28T11:00:00Z" and len(d[0]["commit"])==40' <log.json
-R log 3fa2c1d0e9ab --json >log.json && check "log --json of a story has summaries" json_ok \
+R log 3fa2c1d0e9ab --json >log.json
+check "log --json of a story has summaries" json_ok \
 	'[e["summary"] for e in d][1]=="new" and "figures 3000" in d[0]["summary"]' <log.json
 
 # --- diff
-out=$(R diff 3fa2) && check "diff shows the last change word by word" \
+out=$(R diff 3fa2)
+check "diff shows the last change word by word" \
 	grep -qF "op [-3000-]{+10.000+}" <<<"$out"
 check "diff prints the changed figures" grep -qxF "figures: 3000 → 10.000" <<<"$out"
 check "diff leaves out unchanged sentences" bash -c '! grep -q Pentagon <<<"$1"' _ "$out"
-out=$(R diff "$S1" HEAD~2 HEAD~1) && check "diff between two revisions" grep -qF "{+10.000+}" <<<"$out"
-out=$(R diff 3fa2 HEAD~1) && check "diff of one revision against HEAD: nothing changed" \
+out=$(R diff "$S1" HEAD~2 HEAD~1)
+check "diff between two revisions" grep -qF "{+10.000+}" <<<"$out"
+out=$(R diff 3fa2 HEAD~1)
+check "diff of one revision against HEAD: nothing changed" \
 	bash -c '! grep -qF "figures:" <<<"$1"' _ "$out"
-out=$(R diff 3fa2 --color=always) && check "diff --color=always colours" grep -qF $'\033[32m10.000' <<<"$out"
-out=$(R diff 3fa2) && check "no colour when stdout is no terminal" bash -c '! grep -qF $'"'"'\033'"'"' <<<"$1"' _ "$out"
-R diff 3fa2 --json >diff.json && check "diff --json" json_ok \
+out=$(R diff 3fa2 --color=always)
+check "diff --color=always colours" grep -qF $'\033[32m10.000' <<<"$out"
+out=$(R diff 3fa2)
+check "no colour when stdout is no terminal" bash -c '! grep -qF $'"'"'\033'"'"' <<<"$1"' _ "$out"
+R diff 3fa2 --json >diff.json
+check "diff --json" json_ok \
 	'd["item"]=="3fa2c1d0e9ab" and d["path"]=="'"$S1"'" and d["figures"]==[{"old":"3000","new":"10.000"}]*2 and {"kind":"removed","text":"3000"} in d["segments"] and d["to"]!=d["from"]' <diff.json
 
 # --- show
-R show 3fa2@HEAD~2 >show.txt && check "show ITEM@REV prints the file as it was" \
+R show 3fa2@HEAD~2 >show.txt
+check "show ITEM@REV prints the file as it was" \
 	cmp -s show.txt <(git -C "$tmp/archive" show "HEAD~2:$S1")
-R show 3fa2 >show.txt && check "show ITEM prints the file at HEAD" \
+R show 3fa2 >show.txt
+check "show ITEM prints the file at HEAD" \
 	cmp -s show.txt <(git -C "$tmp/archive" show "HEAD:$S1")
-R show oekraïense --json >show.json && check "show --json" json_ok \
+R show oekraïense --json >show.json
+check "show --json" json_ok \
 	'd["item"]=="8d1e0a77c2f4" and d["headers"]["Title"]=="'"$T2"'" and d["body"]==["KYIV (ANP) - Er zijn conceptdocumenten."] and d["commit"]=="'"$hash"'"' <show.json
 
 # --- errors
-R show nothing-like-this >out.txt 2>err.txt; st=$?
-check "unknown story: exit 1" test $st = 1
-check "unknown story: message" grep -qxF "redline: no story matches 'nothing-like-this'" err.txt
-R diff rusland >out.txt 2>err.txt; st=$?
-check "ambiguous story: exit 1" test $st = 1
-check "ambiguous story: candidates listed" grep -qF "redline: 'rusland' matches 2 stories: " err.txt
-R diff 3fa2 no-such-rev >/dev/null 2>err.txt; st=$?
-check "unknown revision: exit 1" test $st = 1
-check "unknown revision: message" grep -qxF "redline: unknown revision 'no-such-rev'" err.txt
-R show 51c9@HEAD~2 >/dev/null 2>err.txt; st=$?
-check "story not there yet: exit 1" test $st = 1
-R log --bogus >/dev/null 2>err.txt; st=$?
-check "unknown option: exit 2" test $st = 2
-check "unknown option: usage line" grep -q "^usage: redline log" err.txt
-R diff >/dev/null 2>&1; check "diff without a story: exit 2" test $? = 2
-R show a b >/dev/null 2>&1; check "show with two stories: exit 2" test $? = 2
-R log -n zero >/dev/null 2>&1; check "log -n zero: exit 2" test $? = 2
-R diff 3fa2 --color=sometimes >/dev/null 2>&1; check "bad --color: exit 2" test $? = 2
+expect_status 1 R show nothing-like-this
+check "unknown story: message" grep -qxF "redline: no story matches 'nothing-like-this'" "$T/err"
+expect_status 1 R diff rusland
+check "ambiguous story: candidates listed" grep -qF "redline: 'rusland' matches 2 stories: " "$T/err"
+expect_status 1 R diff 3fa2 no-such-rev
+check "unknown revision: message" grep -qxF "redline: unknown revision 'no-such-rev'" "$T/err"
+expect_status 1 R show 51c9@HEAD~2
+ok "story not there yet: exit 1"
+expect_status 2 R log --bogus
+check "unknown option: usage line" grep -q "^usage: redline log" "$T/err"
+expect_status 2 R diff
+expect_status 2 R show a b
+expect_status 2 R log -n zero
+expect_status 2 R diff 3fa2 --color=sometimes
+ok "usage errors exit 2: diff without a story, show with two, log -n zero, --color=sometimes"
 for c in log diff show; do
-	R $c --help >help.txt; st=$?
-	check "$c --help exits 0" test $st = 0
-	check "$c --help prints usage" grep -q "^usage: redline $c" help.txt
+	expect_status 0 R $c --help
+	check "$c --help prints usage" grep -q "^usage: redline $c" "$T/out"
 done
 git init -q --bare -b main "$tmp/empty"
-"$REDLINE" -C "$tmp/empty" log >/dev/null 2>err.txt; st=$?
-check "empty archive: exit 1 with a message" \
-	bash -c 'test "$1" = 1 && grep -qF "no snapshots yet" "$2"' _ "$st" err.txt
-
-if [ $fails -gt 0 ]; then
-	echo "$fails check(s) failed"
-	exit 1
-fi
-echo "all checks passed"
+expect_status 1 "$REDLINE" -C "$tmp/empty" log
+check "empty archive: exit 1 with a message" grep -qF "no snapshots yet" "$T/err"
+done_testing

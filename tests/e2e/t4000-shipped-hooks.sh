@@ -3,33 +3,15 @@
 # alert-figures prints one alert line per story whose figures changed and
 # nothing otherwise; webhook POSTs the payload byte for byte to a real HTTP
 # server on 127.0.0.1 (started here) and fails when the POST fails.
-set -eu
+. "$(dirname "$0")/lib.sh"
 
-SRC=${REDLINE_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
+SRC=$REDLINE_SOURCE_DIR
 ALERT="$SRC/hooks/alert-figures"
 WEBHOOK="$SRC/hooks/webhook"
-TMP=$(mktemp -d /tmp/redline-t4000-XXXXXX)
-SINK_PID=
+TMP=$T
 
-cleanup() {
-	if [ -n "$SINK_PID" ]; then
-		kill "$SINK_PID" 2>/dev/null || true
-		wait "$SINK_PID" 2>/dev/null || true
-	fi
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
-
-failures=0
-ok() { echo "ok - $1"; }
-not_ok() { echo "not ok - $1"; failures=$((failures + 1)); }
-check() { # check NAME COMMAND...
-	local name=$1; shift
-	if "$@"; then ok "$name"; else not_ok "$name"; fi
-}
-
-command -v jq >/dev/null || { echo "jq is required for this test (apt-get install jq)" >&2; exit 1; }
-command -v curl >/dev/null || { echo "curl is required for this test" >&2; exit 1; }
+command -v jq >/dev/null || fail "jq is required for this test (apt-get install jq)"
+command -v curl >/dev/null || fail "curl is required for this test"
 
 ARROW=$(printf '\342\206\222')
 ESC=$(printf '\033')
@@ -89,13 +71,14 @@ check "alert-figures says jq is missing" grep -q "jq is required" "$TMP/err"
 mkdir "$TMP/sink"
 timeout 120 python3 "$SRC/tests/server/webhook_sink.py" --port-file "$TMP/port" \
 	--out-dir "$TMP/sink" --max-requests 10 --timeout 100 &
+EXTRA_PIDS="$EXTRA_PIDS $!"
 SINK_PID=$!
 for _ in $(seq 1 200); do
 	[ -s "$TMP/port" ] && break
 	kill -0 "$SINK_PID" 2>/dev/null || break
 	sleep 0.05
 done
-[ -s "$TMP/port" ] || { echo "webhook_sink.py did not start" >&2; exit 1; }
+[ -s "$TMP/port" ] || fail "webhook_sink.py did not start"
 PORT=$(cat "$TMP/port")
 BASE="http://127.0.0.1:$PORT"
 requests() { find "$TMP/sink" -name '*.body' | wc -l; }
@@ -151,8 +134,4 @@ check "the dispatcher passes the same payload to webhook" cmp -s "$TMP/figures.j
 check "the dispatcher fails when one of its hooks fails" test "$rc" -ne 0
 check "the dispatcher still ran the other hook" grep -q "^ALERT anp:" "$TMP/out"
 
-if [ "$failures" -ne 0 ]; then
-	echo "$failures check(s) failed"
-	exit 1
-fi
-echo "all checks passed"
+done_testing

@@ -88,3 +88,24 @@ char *tu_read_file(const char *path, size_t *len)
 		*len = (size_t)size;
 	return buf;
 }
+
+static int skipped;
+
+int tu_skip_note(const char *file, int line)
+{
+	const char *all = getenv("REDLINE_REQUIRE_ALL");
+
+	skipped++;
+	fprintf(stderr, "SKIP: %s:%d cannot run here\n", file, line);
+	return all != NULL && strcmp(all, "1") == 0;
+}
+
+int tu_exit(int failed)
+{
+	if (failed == 0 && skipped > 0) {
+		fprintf(stderr, "%d test(s) skipped: exit %d (ctest: Skipped)\n", skipped,
+			TU_EXIT_SKIPPED);
+		return TU_EXIT_SKIPPED;
+	}
+	return failed;
+}

@@ -241,5 +241,5 @@ int main(void)
 		cmocka_unit_test(test_read_head_resolve),
 		cmocka_unit_test(test_word_diff_keeps_figures_whole),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return tu_run_group_tests(tests, NULL, NULL);
 }

@@ -338,5 +338,5 @@ int main(void)
 		cmocka_unit_test(test_two_handles_interleaved),
 		cmocka_unit_test(test_three_writers_lose_nothing),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return tu_run_group_tests(tests, NULL, NULL);
 }

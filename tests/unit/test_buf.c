@@ -54,6 +54,28 @@ static void test_hash_hex_matches_xxhsum(void **state)
 	assert_int_equal(rl_hash128_parse(&back, "zz"), RL_EINVAL);
 }
 
+/* A growable array keeps its elements, doubles from `first`, and leaves
+ * room for exactly the next element. */
+static void test_array_grow(void **state)
+{
+	struct pair { int a; long b; } *v = NULL;
+	size_t n = 0, cap = 0;
+	(void)state;
+	for (int i = 0; i < 100; i++) {
+		assert_int_equal(rl_array_grow(&v, &cap, n, sizeof(*v), 4), 0);
+		assert_true(cap > n);
+		v[n].a = i;
+		v[n++].b = -i;
+	}
+	assert_int_equal(cap, 128); /* 4, 8, ..., 128 */
+	for (int i = 0; i < 100; i++)
+		assert_true(v[i].a == i && v[i].b == -i);
+	/* no room for the size: refused, array untouched */
+	assert_int_equal(rl_array_grow(&v, &cap, cap, SIZE_MAX / 2, 4), RL_ENOMEM);
+	assert_int_equal(v[99].a, 99);
+	free(v);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -61,6 +83,7 @@ int main(void)
 		cmocka_unit_test(test_buf_refuses_past_max),
 		cmocka_unit_test(test_strvec),
 		cmocka_unit_test(test_hash_hex_matches_xxhsum),
+		cmocka_unit_test(test_array_grow),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return tu_run_group_tests(tests, NULL, NULL);
 }

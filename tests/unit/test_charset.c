@@ -136,11 +136,11 @@ static void test_corpus_utf8_page_kept_byte_for_byte(void **state)
 	size_t len, n;
 
 	if (path == NULL)
-		skip();
+		tu_skip();
 	if (tu_sh(&file, "ls %s/*zeit* 2>/dev/null | head -1", path) != 0 || file[0] == '\0') {
 		free(file);
 		free(path);
-		skip();
+		tu_skip();
 	}
 	file[strcspn(file, "\n")] = '\0';
 	assert_non_null(raw = tu_read_file(file, &len));
@@ -169,5 +169,5 @@ int main(void)
 		cmocka_unit_test(test_random_bytes_never_crash),
 		cmocka_unit_test(test_corpus_utf8_page_kept_byte_for_byte),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return tu_run_group_tests(tests, NULL, NULL);
 }

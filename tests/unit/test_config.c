@@ -316,5 +316,5 @@ int main(void)
 		cmocka_unit_test(test_parse_interval),
 		cmocka_unit_test(test_archive_wide_strings),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return tu_run_group_tests(tests, NULL, NULL);
 }

@@ -93,7 +93,7 @@ static void test_nyt_old_format(void **state)
 	rl_item item;
 
 	if (!corpus_article(&item, "corpus/newsdiffs/parsers/test_nyt_data/HTML_OLD_FORMAT.html"))
-		skip();
+		tu_skip();
 	assert_non_null(strstr(item.body, "SANTA FE, Tex."));
 	assert_null(strstr(item.title, "New York Times"));
 	rl_item_clear(&item);
@@ -104,7 +104,7 @@ static void test_nyt_new_format(void **state)
 	rl_item item;
 
 	if (!corpus_article(&item, "corpus/newsdiffs/parsers/test_nyt_data/HTML_NEW_FORMAT.html"))
-		skip();
+		tu_skip();
 	assert_string_equal(item.title, "Mueller Won\xE2\x80\x99t Indict Trump if He Finds Wrongdoing, Giuliani Says");
 	assert_non_null(strstr(item.body, "WASHINGTON \xE2\x80\x94 The special counsel, Robert S. Mueller III"));
 	rl_item_clear(&item);
@@ -115,7 +115,7 @@ static void test_nyt_with_correction(void **state)
 	rl_item item;
 
 	if (!corpus_article(&item, "corpus/newsdiffs/parsers/test_nyt_data/HTML_WITH_CORRECTION.html"))
-		skip();
+		tu_skip();
 	assert_non_null(strstr(item.body, "Correction:"));
 	rl_item_clear(&item);
 }
@@ -135,7 +135,7 @@ static void test_news_pages_keep_story_and_drop_scripts(void **state)
 		rl_item item;
 		snprintf(rel, sizeof(rel), "corpus/trafilatura/tests/cache/%s", pages[i].file);
 		if (!corpus_article(&item, rel))
-			skip();
+			tu_skip();
 		assert_non_null(strstr(item.body, pages[i].sentence));
 		assert_null(strstr(item.body, "function("));
 		assert_null(strstr(item.body, "window."));
@@ -155,5 +155,5 @@ int main(void)
 		cmocka_unit_test(test_nyt_with_correction),
 		cmocka_unit_test(test_news_pages_keep_story_and_drop_scripts),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return tu_run_group_tests(tests, NULL, NULL);
 }

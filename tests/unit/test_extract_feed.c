@@ -110,7 +110,7 @@ static void check_corpus_feed(const char *rel, size_t expected)
 		data = tu_read_file(path, &len);
 	free(path);
 	if (data == NULL)
-		skip();
+		tu_skip();
 	assert_int_equal(rl_extract_sniff(data, len), RL_FORMAT_RSS);
 	assert_int_equal(rl_extract(&list, data, len, RL_FORMAT_AUTO, NULL), 0);
 	assert_int_equal(list.n, expected);
@@ -147,5 +147,5 @@ int main(void)
 		cmocka_unit_test(test_diffengine_feed1_has_20_items),
 		cmocka_unit_test(test_diffengine_feed2_has_24_items),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return tu_run_group_tests(tests, NULL, NULL);
 }

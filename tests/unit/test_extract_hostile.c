@@ -272,5 +272,5 @@ int main(void)
 		cmocka_unit_test(test_path_like_and_control_characters_in_titles),
 		cmocka_unit_test(test_too_many_items_is_an_error_and_leaves_nothing),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return tu_run_group_tests(tests, NULL, NULL);
 }

@@ -130,7 +130,7 @@ static void test_nyt_article_page_is_one_story(void **state)
 	char *html = read_shared("corpus/newsdiffs/parsers/test_nyt_data/HTML_NEW_FORMAT.html", &len);
 
 	if (html == NULL)
-		skip();
+		tu_skip();
 	assert_int_equal(rl_extract(&list, html, len, RL_FORMAT_AUTO, NULL), 0);
 	assert_int_equal(list.n, 1);
 	assert_string_equal(list.v[0].title, "Mueller Won\u2019t Indict Trump if He Finds Wrongdoing, Giuliani Says");
@@ -232,7 +232,7 @@ static void test_energy_gov_listing_items_removed_and_added(void **state)
 	if (da == NULL || db == NULL) {
 		free(da);
 		free(db);
-		skip();
+		tu_skip();
 	}
 	assert_int_equal(rl_extract(&a, da, la, RL_FORMAT_AUTO, &opts), 0);
 	assert_int_equal(rl_extract(&b, db, lb, RL_FORMAT_AUTO, &opts), 0);
@@ -288,7 +288,7 @@ static void test_example_data_pairs_differ_where_they_should(void **state)
 		if (da == NULL || db == NULL) {
 			free(da);
 			free(db);
-			skip();
+			tu_skip();
 		}
 		assert_int_equal(rl_extract(&a, da, la, RL_FORMAT_AUTO, NULL), 0);
 		assert_int_equal(rl_extract(&b, db, lb, RL_FORMAT_AUTO, NULL), 0);
@@ -319,5 +319,5 @@ int main(void)
 		cmocka_unit_test(test_energy_gov_listing_items_removed_and_added),
 		cmocka_unit_test(test_example_data_pairs_differ_where_they_should),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return tu_run_group_tests(tests, NULL, NULL);
 }

@@ -30,7 +30,7 @@ static void test_seed_page_gives_main_story_and_seven_wire_items(void **state)
 
 	if (path == NULL || (text = tu_read_file(path, &len)) == NULL) {
 		free(path);
-		skip();
+		tu_skip();
 	}
 	assert_int_equal(rl_extract(&list, text, len, RL_FORMAT_AUTO, NULL), 0);
 	assert_int_equal(list.n, 8);
@@ -250,5 +250,5 @@ int main(void)
 		cmocka_unit_test(test_sniff),
 		cmocka_unit_test(test_failure_leaves_list_untouched),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return tu_run_group_tests(tests, NULL, NULL);
 }

@@ -22,7 +22,7 @@
 static tu_httpserver *server;
 
 #define URL(path) tu_httpserver_url(server, (path))
-#define NEED_SERVER() do { if (server == NULL) skip(); } while (0)
+#define NEED_SERVER() do { if (server == NULL) tu_skip(); } while (0)
 
 static int start_server(void **state)
 {
@@ -626,7 +626,7 @@ static void test_unverifiable_certificate_is_refused(void **state)
 	rl_fetch_response *r;
 
 	if (server->tls_port == 0)
-		skip(); /* no openssl command to make a certificate */
+		tu_skip(); /* no openssl command to make a certificate */
 	snprintf(url, sizeof(url), "%s/page", server->tls_base_url);
 	r = fetch((rl_fetch_request){ 0 }, url);
 	assert_failed(r, RL_FETCH_TLS);
@@ -684,5 +684,5 @@ int main(void)
 		cmocka_unit_test(test_unverifiable_certificate_is_refused),
 		cmocka_unit_test(test_credentials_hidden_in_messages),
 	};
-	return cmocka_run_group_tests(tests, start_server, stop_server);
+	return tu_run_group_tests(tests, start_server, stop_server);
 }

@@ -111,7 +111,7 @@ static void test_seed_page(void **state)
 	rl_buf b = RL_BUF_INIT(1024);
 
 	if (path == NULL)
-		skip();
+		tu_skip();
 	assert_non_null(now = tu_read_file(path, NULL));
 	assert_non_null(then = malloc(strlen(now) + 1));
 	/* "10.000" -> "3000": the text shrinks, so rewrite in place */
@@ -197,5 +197,5 @@ int main(void)
 		cmocka_unit_test(test_restated_old_figure_is_no_change),
 		cmocka_unit_test(test_null_texts),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return tu_run_group_tests(tests, NULL, NULL);
 }

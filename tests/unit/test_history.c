@@ -265,7 +265,7 @@ static void test_diff_last_change_and_revisions(void **state)
 	assert_int_equal(d.figures.n, 2);
 	assert_string_equal(d.figures.v[0].old, "3000");
 	assert_string_equal(d.figures.v[0].new, "10.000");
-	assert_int_equal(rl_worddiff_render(&b, &d.words, RL_WD_RENDER_CHANGED), 0);
+	assert_int_equal(rl_worddiff_render(&b, &d.words, RL_WORDDIFF_RENDER_CHANGED), 0);
 	assert_non_null(strstr(b.ptr, "op [-3000-]{+10.000+}\n"));
 	assert_null(strstr(b.ptr, "Pentagon"));
 	rl_history_diff_release(&d);
@@ -278,14 +278,14 @@ static void test_diff_last_change_and_revisions(void **state)
 	assert_int_equal(rl_history_diff_compute(&d, f->a, S1, "HEAD~1", "HEAD"), 0);
 	assert_int_equal(d.figures.n, 0);
 	for (size_t i = 0; i < d.words.n; i++)
-		assert_int_equal(d.words.v[i].kind, RL_WD_SAME);
+		assert_int_equal(d.words.v[i].kind, RL_WORDDIFF_SAME);
 	rl_history_diff_release(&d);
 
 	/* a story not there yet reads as empty */
 	assert_int_equal(rl_history_diff_compute(&d, f->a, S3, "HEAD~3", "HEAD~2"), 0);
 	assert_string_equal(d.old_text, "");
 	assert_int_equal(d.words.n, 1);
-	assert_int_equal(d.words.v[0].kind, RL_WD_ADDED);
+	assert_int_equal(d.words.v[0].kind, RL_WORDDIFF_ADDED);
 	rl_history_diff_release(&d);
 
 	assert_int_equal(rl_history_diff_compute(&d, f->a, S1, "no-such-rev", NULL), RL_ENOTFOUND);
@@ -438,5 +438,5 @@ int main(void)
 		cmocka_unit_test(test_empty_archive_and_huge_story),
 		cmocka_unit_test(test_ambiguous_revision),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return tu_run_group_tests(tests, setup, teardown);
 }

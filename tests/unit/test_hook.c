@@ -535,7 +535,7 @@ static void test_shipped_alert_hook_runs_as_post_snapshot(void **state)
 	char path[PATH_MAX], hook[PATH_MAX];
 
 	if (src == NULL || tu_sh(NULL, "command -v jq >/dev/null") != 0)
-		skip();
+		tu_skip();
 	snprintf(hook, sizeof(hook), "%s/hooks/alert-figures", src);
 	snprintf(path, sizeof(path), "%s/hooks/post-snapshot", f->dir);
 	assert_int_equal(symlink(hook, path), 0);
@@ -566,5 +566,5 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_bad_arguments_are_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_shipped_alert_hook_runs_as_post_snapshot, setup, teardown),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return tu_run_group_tests(tests, NULL, NULL);
 }

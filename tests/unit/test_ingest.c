@@ -533,5 +533,5 @@ int main(void)
 		cmocka_unit_test(test_hostile_titles_give_safe_paths),
 		cmocka_unit_test(test_gone_change_has_url_and_old_hash),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return tu_run_group_tests(tests, NULL, NULL);
 }

@@ -166,5 +166,5 @@ int main(void)
 		cmocka_unit_test(test_waiting_writer_gets_it_after_release),
 		cmocka_unit_test(test_stale_git_ref_lock_is_reported_not_removed),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return tu_run_group_tests(tests, NULL, NULL);
 }

@@ -36,13 +36,13 @@ static const char *wire_c =
 
 static double sim(const char *a, const char *b)
 {
-	rl_fingerprint *fa, *fb;
+	rl_match_fingerprint *fa, *fb;
 	double s;
-	assert_int_equal(rl_fingerprint_new(&fa, a), 0);
-	assert_int_equal(rl_fingerprint_new(&fb, b), 0);
-	s = rl_fingerprint_similarity(fa, fb);
-	rl_fingerprint_free(fa);
-	rl_fingerprint_free(fb);
+	assert_int_equal(rl_match_fingerprint_new(&fa, a), 0);
+	assert_int_equal(rl_match_fingerprint_new(&fb, b), 0);
+	s = rl_match_fingerprint_similarity(fa, fb);
+	rl_match_fingerprint_free(fa);
+	rl_match_fingerprint_free(fb);
 	return s;
 }
 
@@ -79,24 +79,24 @@ static void test_pairs_are_one_to_one_best_first(void **state)
 {
 	const char *prev[] = { wire_a, main_old, wire_b };
 	const char *cur[] = { main_new, wire_c, wire_b, main_old };
-	rl_fingerprint *fp[3], *fc[4];
+	rl_match_fingerprint *fp[3], *fc[4];
 	ptrdiff_t match[4];
 
 	for (int i = 0; i < 3; i++)
-		assert_int_equal(rl_fingerprint_new(&fp[i], prev[i]), 0);
+		assert_int_equal(rl_match_fingerprint_new(&fp[i], prev[i]), 0);
 	for (int i = 0; i < 4; i++)
-		assert_int_equal(rl_fingerprint_new(&fc[i], cur[i]), 0);
-	assert_int_equal(rl_match_pairs(match, (const rl_fingerprint *const *)fp, 3,
-					(const rl_fingerprint *const *)fc, 4, RL_MATCH_THRESHOLD), 0);
+		assert_int_equal(rl_match_fingerprint_new(&fc[i], cur[i]), 0);
+	assert_int_equal(rl_match_pairs(match, (const rl_match_fingerprint *const *)fp, 3,
+					(const rl_match_fingerprint *const *)fc, 4, RL_MATCH_THRESHOLD), 0);
 	/* main_old continues as itself (score 1) rather than as the edited main_new */
 	assert_int_equal(match[3], 1);
 	assert_int_equal(match[0], -1);
 	assert_int_equal(match[1], -1);
 	assert_int_equal(match[2], 2);
 	for (int i = 0; i < 3; i++)
-		rl_fingerprint_free(fp[i]);
+		rl_match_fingerprint_free(fp[i]);
 	for (int i = 0; i < 4; i++)
-		rl_fingerprint_free(fc[i]);
+		rl_match_fingerprint_free(fc[i]);
 }
 
 int main(void)
@@ -109,5 +109,5 @@ int main(void)
 		cmocka_unit_test(test_empty_texts_never_match),
 		cmocka_unit_test(test_pairs_are_one_to_one_best_first),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return tu_run_group_tests(tests, NULL, NULL);
 }

@@ -175,7 +175,7 @@ static void test_pipeline_is_idempotent_on_seed(void **state)
 	size_t len;
 
 	if (path == NULL)
-		skip();
+		tu_skip();
 	assert_non_null(raw = tu_read_file(path, &len));
 	assert_int_equal(rl_normaliser_new(&nz, NULL, 0), 0);
 	assert_int_equal(rl_normalise_text(&once, nz, raw, len), 0);
@@ -211,5 +211,5 @@ int main(void)
 		cmocka_unit_test(test_pipeline_order),
 		cmocka_unit_test(test_pipeline_is_idempotent_on_seed),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return tu_run_group_tests(tests, NULL, NULL);
 }

@@ -11,7 +11,7 @@
 static void assert_slug_shape(const char *slug)
 {
 	size_t len = strlen(slug);
-	assert_true(len >= 1 && len <= RL_SLUG_MAX);
+	assert_true(len >= 1 && len <= RL_PATH_SLUG_MAX);
 	assert_true(slug[0] != '-' && slug[len - 1] != '-');
 	assert_null(strstr(slug, "--"));
 	for (size_t i = 0; i < len; i++)
@@ -21,7 +21,7 @@ static void assert_slug_shape(const char *slug)
 
 static void check_slug(const char *title, const char *want)
 {
-	char slug[RL_SLUG_MAX + 1];
+	char slug[RL_PATH_SLUG_MAX + 1];
 	rl_path_slug(slug, title);
 	assert_slug_shape(slug);
 	assert_string_equal(slug, want);
@@ -55,7 +55,7 @@ static void test_slug_hostile_titles(void **state)
 
 static void test_slug_long_titles_are_bounded(void **state)
 {
-	char slug[RL_SLUG_MAX + 1];
+	char slug[RL_PATH_SLUG_MAX + 1];
 	char *title = malloc(100001);
 
 	/* One endless word: a hard cut at the maximum. */
@@ -63,14 +63,14 @@ static void test_slug_long_titles_are_bounded(void **state)
 	title[100000] = '\0';
 	rl_path_slug(slug, title);
 	assert_slug_shape(slug);
-	assert_int_equal(strlen(slug), RL_SLUG_MAX);
+	assert_int_equal(strlen(slug), RL_PATH_SLUG_MAX);
 
 	/* Words: the cut falls on a boundary, never a trailing '-'. */
 	for (size_t i = 0; i < 100000; i++)
 		title[i] = (i % 7 == 6) ? ' ' : (char)('a' + i % 7);
 	rl_path_slug(slug, title);
 	assert_slug_shape(slug);
-	assert_true(strlen(slug) > RL_SLUG_MAX - 7);
+	assert_true(strlen(slug) > RL_PATH_SLUG_MAX - 7);
 	assert_int_equal(strlen(slug) % 7, 6); /* whole words only */
 
 	/* Multi-byte letters up to the input bound, cut never mid-character. */
@@ -78,7 +78,7 @@ static void test_slug_long_titles_are_bounded(void **state)
 		memcpy(title + i, "\xC3\xA9", 2); /* é */
 	rl_path_slug(slug, title);
 	assert_slug_shape(slug);
-	assert_int_equal(strlen(slug), RL_SLUG_MAX);
+	assert_int_equal(strlen(slug), RL_PATH_SLUG_MAX);
 	free(title);
 }
 
@@ -140,5 +140,5 @@ int main(void)
 		cmocka_unit_test(test_source_names),
 		cmocka_unit_test(test_is_safe),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return tu_run_group_tests(tests, NULL, NULL);
 }

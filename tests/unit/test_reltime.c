@@ -169,5 +169,5 @@ int main(void)
 		cmocka_unit_test(test_only_the_label_line_of_a_paragraph_goes),
 		cmocka_unit_test(test_rules_are_listed_and_each_compiles),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return tu_run_group_tests(tests, setup, teardown);
 }

@@ -169,5 +169,5 @@ int main(void)
 		cmocka_unit_test(test_rollup_goes_on_until_bounded),
 		cmocka_unit_test(test_rollup_named_like_an_old_pack_is_kept),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return tu_run_group_tests(tests, NULL, NULL);
 }

@@ -60,7 +60,7 @@ static void many_cycles_keep_memory_flat(void **state)
 	if (server == NULL) {
 		tu_rmtree(dir);
 		free(dir);
-		skip();
+		tu_skip();
 	}
 	snprintf(path, sizeof(path), "%s/a", dir);
 	assert_int_equal(rl_archive_init(&archive, path), 0);
@@ -109,7 +109,7 @@ int main(void)
 	int rc;
 
 	rl_fetch_global_init();
-	rc = cmocka_run_group_tests(tests, NULL, NULL);
+	rc = tu_run_group_tests(tests, NULL, NULL);
 	rl_fetch_global_cleanup();
 	return rc;
 }

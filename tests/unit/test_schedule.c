@@ -102,7 +102,7 @@ static void prune_forgets_old_entries_off_the_page(void **state)
 	f->on_page = 1;
 	assert_int_equal(rl_schedule_follow_add(&f, s, "bbbbbbbbbbbb", "http://x/b", T0), 0);
 	assert_int_equal(rl_schedule_follow_add(&f, s, "cccccccccccc", "http://x/c", T0 + 86400), 0);
-	assert_int_equal(rl_schedule_follow_prune(s, T0 + RL_FOLLOW_FORGET_AFTER + 1), 1);
+	assert_int_equal(rl_schedule_follow_prune(s, T0 + RL_SCHEDULE_FOLLOW_FORGET_AFTER + 1), 1);
 	assert_int_equal(s->n_follow, 2);
 	assert_non_null(rl_schedule_follow_find(s, "aaaaaaaaaaaa")); /* on the page */
 	assert_null(rl_schedule_follow_find(s, "bbbbbbbbbbbb"));     /* old, off the page */
@@ -248,5 +248,5 @@ int main(void)
 		cmocka_unit_test_setup_teardown(save_load_round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(damaged_file_is_a_fresh_start, setup, teardown),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return tu_run_group_tests(tests, NULL, NULL);
 }

@@ -183,7 +183,7 @@ static void test_seed_page(void **state)
 	size_t len;
 
 	if (path == NULL)
-		skip();
+		tu_skip();
 	assert_non_null(raw = tu_read_file(path, &len));
 	assert_int_equal(rl_normaliser_new(&nz, NULL, 0), 0);
 	assert_int_equal(rl_normalise_text(&text, nz, raw, len), 0);
@@ -247,5 +247,5 @@ int main(void)
 		cmocka_unit_test(test_invalid_utf8_does_not_crash),
 		cmocka_unit_test(test_seed_page),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return tu_run_group_tests(tests, NULL, NULL);
 }

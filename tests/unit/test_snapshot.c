@@ -151,7 +151,7 @@ static void test_prepare_title_is_one_line(void **state)
 static void assert_cut_title(const char *orig, const char *cut)
 {
 	size_t n = strlen(cut);
-	assert_true(n <= RL_TITLE_MAX);
+	assert_true(n <= RL_SNAPSHOT_TITLE_MAX);
 	assert_true(n > 0);
 	assert_true(rl_charset_is_utf8(cut, n));
 	assert_memory_equal(orig, cut, n); /* a prefix of the title */
@@ -172,7 +172,7 @@ static void test_prepare_long_title_cut_at_a_word_within_the_max(void **state)
 	assert_cut_title(orig, cut);
 	/* cut at a word: the next byte of the original is the space after it */
 	assert_int_equal(orig[strlen(cut)], ' ');
-	assert_true(strlen(cut) > RL_TITLE_MAX / 2);
+	assert_true(strlen(cut) > RL_SNAPSHOT_TITLE_MAX / 2);
 	rl_item_list_release(&list);
 }
 
@@ -186,7 +186,7 @@ static void test_prepare_long_title_without_spaces_never_splits_utf8(void **stat
 	add(&list, NULL, "https://example.nl/1", orig, "Tekst.");
 	prepare(&list, NULL);
 	assert_cut_title(orig, list.v[0].title);
-	assert_true(strlen(list.v[0].title) >= RL_TITLE_MAX - 3);
+	assert_true(strlen(list.v[0].title) >= RL_SNAPSHOT_TITLE_MAX - 3);
 	rl_item_list_release(&list);
 }
 
@@ -374,5 +374,5 @@ int main(void)
 		cmocka_unit_test(test_id_for_key_differs_between_keys),
 		cmocka_unit_test(test_id_for_new_is_12_hex_and_salted),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return tu_run_group_tests(tests, NULL, NULL);
 }

@@ -250,13 +250,13 @@ static void test_commit_by_plain_git_is_seen(void **state)
 
 static void test_lookup_known_finds_stories_that_dropped_off(void **state)
 {
-	char *dir, *gone_path = NULL, *found = NULL, gone_id[RL_ID_SIZE];
+	char *dir, *gone_path = NULL, *found = NULL, gone_id[RL_STATE_ID_SIZE];
 	rl_archive *a = archive_with_stories(&dir, 3);
 	rl_state *s = NULL;
 	char *fewer = feed(1, 2, NULL);
 	(void)state;
 	assert_int_equal(rl_state_load(&s, a, "src"), 0);
-	memcpy(gone_id, s->items[2].id, RL_ID_SIZE);
+	memcpy(gone_id, s->items[2].id, RL_STATE_ID_SIZE);
 	gone_path = strdup(s->items[2].path);
 	rl_state_free(s);
 	ingest(a, fewer, T0 + 3600);
@@ -330,5 +330,5 @@ int main(void)
 		cmocka_unit_test(test_lookup_known_finds_stories_that_dropped_off),
 		cmocka_unit_test(test_append_known_then_lookup),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return tu_run_group_tests(tests, NULL, NULL);
 }

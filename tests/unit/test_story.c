@@ -268,5 +268,5 @@ int main(void)
 		cmocka_unit_test(test_item_path),
 		cmocka_unit_test(test_item_path_refuses_bad_input),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return tu_run_group_tests(tests, NULL, NULL);
 }

@@ -139,6 +139,22 @@ static void test_too_long(void **state)
 	free(long_url);
 }
 
+/* Where libcurl (which fetches) and the old hand-written parser read a URL
+ * differently, the canonical form is now what the fetcher connects to. */
+static void test_read_as_curl_reads_it(void **state)
+{
+	/* IPv4 in other notations is the dotted address curl connects to */
+	expect("http://0x7f.1/a", NULL, "http://127.0.0.1/a");
+	expect("http://2130706433/", NULL, "http://127.0.0.1/");
+	/* an escaped host is decoded (the old parser refused any '%' in a host) */
+	expect("http://a%41.nl/x", NULL, "http://aa.nl/x");
+	/* escaped dots are dot segments once decoded, as before */
+	expect("http://x.nl/a/%2e%2e/b", NULL, "http://x.nl/b");
+	/* a reference with an unsupported scheme is never resolved against the base */
+	expect_error("ftp://x.nl/a", "https://nos.nl/", RL_EINVAL);
+	expect_error("///a", "https://nos.nl/", RL_EINVAL);
+}
+
 static void test_idempotent(void **state)
 {
 	const char *urls[] = { "HTTP://X.nl:80/a/../b/%7e?utm_x=1&q=%20#f", "https://x.nl/caf\xC3\xA9?a=1&b" };
@@ -169,7 +185,8 @@ int main(void)
 		cmocka_unit_test(test_bad_hosts_and_ports_rejected),
 		cmocka_unit_test(test_ipv6_and_userinfo),
 		cmocka_unit_test(test_too_long),
+		cmocka_unit_test(test_read_as_curl_reads_it),
 		cmocka_unit_test(test_idempotent),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return tu_run_group_tests(tests, NULL, NULL);
 }

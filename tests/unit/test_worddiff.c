@@ -33,7 +33,7 @@ static void test_utf8_letters_stay_in_words(void **state)
 	assert_tokens("Oekra\xc3\xafners \n\npriv\xc3\xa9jet-x", a, sizeof(a) / sizeof(a[0]));
 }
 
-static char *side(const rl_worddiff *d, rl_wd_kind skip)
+static char *side(const rl_worddiff *d, rl_worddiff_kind skip)
 {
 	rl_buf b = RL_BUF_INIT(1 << 20);
 	for (size_t i = 0; i < d->n; i++) {
@@ -50,8 +50,8 @@ static void check_roundtrip(const char *old, const char *new)
 	char *o, *n;
 
 	assert_int_equal(rl_worddiff_compute(&d, old, new), 0);
-	o = side(&d, RL_WD_ADDED);
-	n = side(&d, RL_WD_REMOVED);
+	o = side(&d, RL_WORDDIFF_ADDED);
+	n = side(&d, RL_WORDDIFF_REMOVED);
 	assert_string_equal(o, old);
 	assert_string_equal(n, new);
 	for (size_t i = 1; i < d.n; i++)
@@ -77,11 +77,11 @@ static void test_changed_figure_is_one_segment(void **state)
 	assert_int_equal(rl_worddiff_compute(&d, "soldaten in Rusland op 3000\n",
 					     "soldaten in Rusland op 10.000\n"), 0);
 	assert_int_equal(d.n, 4);
-	assert_int_equal(d.v[0].kind, RL_WD_SAME);
+	assert_int_equal(d.v[0].kind, RL_WORDDIFF_SAME);
 	assert_string_equal(d.v[0].text, "soldaten in Rusland op ");
-	assert_int_equal(d.v[1].kind, RL_WD_REMOVED);
+	assert_int_equal(d.v[1].kind, RL_WORDDIFF_REMOVED);
 	assert_string_equal(d.v[1].text, "3000");
-	assert_int_equal(d.v[2].kind, RL_WD_ADDED);
+	assert_int_equal(d.v[2].kind, RL_WORDDIFF_ADDED);
 	assert_string_equal(d.v[2].text, "10.000");
 	assert_string_equal(d.v[3].text, "\n");
 	rl_worddiff_release(&d);
@@ -97,10 +97,10 @@ static void test_render_plain_and_color(void **state)
 	assert_int_equal(rl_worddiff_render(&b, &d, 0), 0);
 	assert_string_equal(b.ptr, "Titel\nop [-3000-]{+10.000+} man.\nrest\n");
 	rl_buf_clear(&b);
-	assert_int_equal(rl_worddiff_render(&b, &d, RL_WD_RENDER_CHANGED), 0);
+	assert_int_equal(rl_worddiff_render(&b, &d, RL_WORDDIFF_RENDER_CHANGED), 0);
 	assert_string_equal(b.ptr, "op [-3000-]{+10.000+} man.\n");
 	rl_buf_clear(&b);
-	assert_int_equal(rl_worddiff_render(&b, &d, RL_WD_RENDER_CHANGED | RL_WD_RENDER_COLOR), 0);
+	assert_int_equal(rl_worddiff_render(&b, &d, RL_WORDDIFF_RENDER_CHANGED | RL_WORDDIFF_RENDER_COLOR), 0);
 	assert_string_equal(b.ptr, "op \033[31m3000\033[m\033[32m10.000\033[m man.\n");
 	rl_buf_release(&b);
 	rl_worddiff_release(&d);
@@ -112,7 +112,7 @@ static void test_removed_sentence_line_is_marked(void **state)
 	rl_buf b = RL_BUF_INIT(1 << 16);
 
 	assert_int_equal(rl_worddiff_compute(&d, "Een.\nTwee weg.\nDrie.\n", "Een.\nDrie.\n"), 0);
-	assert_int_equal(rl_worddiff_render(&b, &d, RL_WD_RENDER_CHANGED), 0);
+	assert_int_equal(rl_worddiff_render(&b, &d, RL_WORDDIFF_RENDER_CHANGED), 0);
 	assert_non_null(strstr(b.ptr, "[-"));
 	assert_non_null(strstr(b.ptr, "Twee weg."));
 	assert_null(strstr(b.ptr, "Drie"));
@@ -143,5 +143,5 @@ int main(void)
 		cmocka_unit_test(test_removed_sentence_line_is_marked),
 		cmocka_unit_test(test_huge_input_is_refused),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return tu_run_group_tests(tests, NULL, NULL);
 }
