@@ -33,7 +33,7 @@ run_ctest() {
 echo "== tests (release build)"
 run_ctest build
 echo "== tests (ASan + UBSan build)"
-ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	run_ctest build-asan
 echo "== fuzzing (each harness a few seconds; scripts/fuzz.sh for long runs)"
 sh scripts/fuzz.sh --ci
