@@ -53,9 +53,6 @@ static int render_message(rl_buf *msg, const struct ingest *in)
 	const char *url = ingest_source_url(in);
 	int error;
 
-	if (url == NULL)
-		url = in->opts.origin;
-
 	if (in->opts.reextract_of && (error = rl_buf_puts(msg, "re-extraction of ")) < 0)
 		return error;
 	if ((error = rl_buf_printf(msg, "%s: %zu edited, %zu new, %zu gone from page", in->source,
