@@ -1,5 +1,8 @@
 /*
- * ingest_commit.c - turning a classified snapshot into one commit.
+ * ingest_commit.c - turning a classified snapshot into one commit of the
+ * group commit it belongs to (ingest_batch.c): the commit, the state after
+ * it and its hook calls are queued; nothing reaches the disk before the
+ * batch's ref move.
  */
 #include "ingest_internal.h"
 #include "redline/buf.h"
@@ -106,6 +109,9 @@ static int needs_gitattributes(rl_archive *archive, int *needed)
 	return error;
 }
 
+/* Hands the state as of this snapshot to the batch, which writes it once
+ * the ref moved.  The state tree is taken from the commit just made (HEAD
+ * reads the batch's last commit), never from whatever the ref says later. */
 static int save_state(struct ingest *in, int committed)
 {
 	rl_state *next = NULL;
@@ -117,7 +123,11 @@ static int save_state(struct ingest *in, int committed)
 		/* Nothing to commit: remember the snapshot so identical bytes skip parsing. */
 		in->state->snapshot = in->snapshot_hash;
 		in->state->has_snapshot = in->from_raw;
-		return rl_state_save(in->state, in->archive);
+		next = in->state;
+		if (!in->state_lent)
+			in->state = NULL; /* the batch has it now */
+		in->state_lent = 0;
+		return ingest_batch_keep(in->batch, next, NULL, NULL, 0);
 	}
 	if ((next = calloc(1, sizeof(*next))) == NULL || (next->source = strdup(in->source)) == NULL) {
 		error = rl_error_set(RL_ENOMEM, "out of memory");
@@ -154,11 +164,13 @@ static int save_state(struct ingest *in, int committed)
 		ids[n_new] = in->result->changes[c].id;
 		paths[n_new++] = in->result->changes[c].path;
 	}
-	/* New ids first, the state last: a crash in between leaves a state that
-	 * does not describe HEAD yet, which the next load rebuilds. */
-	if ((error = rl_state_append_known(in->archive, in->source, ids, paths, n_new)) < 0)
-		goto done;
-	error = rl_state_save(next, in->archive);
+	if (in->state_lent) {
+		/* The batch frees the state it lent us when it takes the next. */
+		in->state = NULL;
+		in->state_lent = 0;
+	}
+	error = ingest_batch_keep(in->batch, next, ids, paths, n_new);
+	next = NULL;
 done:
 	free(ids);
 	free(paths);
@@ -174,7 +186,7 @@ int ingest_commit(struct ingest *in)
 	rl_file_update *updates = NULL;
 	rl_commit_info info = { 0 };
 	char index_path[512];
-	size_t n = 0;
+	size_t n = 0, queued = 0;
 	int error, index_changed, with_attributes = 0;
 
 	if ((error = render_index(&index, &in->items, NULL)) < 0 ||
@@ -216,18 +228,21 @@ int ingest_commit(struct ingest *in)
 		goto done;
 	info.message = message.ptr;
 	info.time = in->opts.time;
-	if ((error = rl_archive_commit(&r->commit, in->archive, updates, n, &info)) < 0)
+	if ((error = ingest_batch_add(&r->commit, &queued, in->batch, updates, n, &info)) < 0)
 		goto done;
 	r->committed = 1;
 	if ((error = save_state(in, 1)) < 0)
 		goto done;
 	{
-		/* Housekeeping after the commit: a failure here loses nothing. */
-		int rolled;
-		if (rl_archive_maintain(&rolled, in->archive, RL_ARCHIVE_MAX_PACKS) < 0) {
-			snprintf(r->warning, sizeof(r->warning), "%s", rl_error_last());
-			rl_error_clear();
-		}
+		/* Every commit gets its call, hooks or not: the outbox must move
+		 * past it (outbox.h), or the next writer would rebuild an alert. */
+		struct hook_call call;
+		if ((error = ingest_hooks_prepare(&call, in)) < 0)
+			goto done;
+		call.index = queued;
+		/* Without a batch of the caller's, the caller's result gets them. */
+		call.result = in->opts.batch ? NULL : r;
+		error = ingest_batch_queue_hooks(in->batch, &call);
 	}
 done:
 	free(updates);
