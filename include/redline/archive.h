@@ -63,19 +63,19 @@ int rl_archive_lock(rl_archive *archive, int wait_ms);
 void rl_archive_unlock(rl_archive *archive);
 
 /** One file to write (data != NULL) or remove (data == NULL). */
-typedef struct rl_file_update {
+typedef struct rl_archive_file_update {
 	const char *path;
 	const char *data;
 	size_t len;
-} rl_file_update;
+} rl_archive_file_update;
 
-typedef struct rl_commit_info {
+typedef struct rl_archive_commit_info {
 	const char *message;   /* stored verbatim; should end in '\n' */
 	int64_t time;          /* author and committer time (Unix seconds) */
 	int tz_offset_minutes;
 	const char *name;      /* NULL: "redline" */
 	const char *email;     /* NULL: "redline@localhost" */
-} rl_commit_info;
+} rl_archive_commit_info;
 
 /** A batch of one: commits `n` updates on top of refs/heads/main (the first commit when none)
  *  and moves refs/heads/main last (compare-and-swap).  Cost is proportional
@@ -84,8 +84,8 @@ typedef struct rl_commit_info {
  *  `n` must be > 0: RL_EINVAL otherwise, with nothing written.  Retries a
  *  few times on GIT_ELOCKED / GIT_EMODIFIED, then RL_ELOCKED.  The caller
  *  should hold the writer lock. */
-int rl_archive_commit(git_oid *out, rl_archive *archive, const rl_file_update *updates,
-		      size_t n, const rl_commit_info *info);
+int rl_archive_commit(git_oid *out, rl_archive *archive, const rl_archive_file_update *updates,
+		      size_t n, const rl_archive_commit_info *info);
 
 /*
  * A batch: many commits, each with its own files, message and time, written
@@ -108,8 +108,8 @@ int rl_archive_batch_new(rl_archive_batch **out, rl_archive *archive);
  *  batch's last one; `*out` is its id as built now (it changes only if a
  *  writer without the lock moves the ref before the batch is committed:
  *  read the final ids with rl_archive_batch_commit_id()). */
-int rl_archive_batch_add(git_oid *out, rl_archive_batch *batch, const rl_file_update *updates,
-			 size_t n, const rl_commit_info *info);
+int rl_archive_batch_add(git_oid *out, rl_archive_batch *batch, const rl_archive_file_update *updates,
+			 size_t n, const rl_archive_commit_info *info);
 
 /** The last commit of the batch, else the base; RL_ENOTFOUND (no message)
  *  in an archive without commits. */

@@ -37,14 +37,14 @@
 
 static int cmp_update_path(const void *a, const void *b)
 {
-	const rl_file_update *const *x = a, *const *y = b;
+	const rl_archive_file_update *const *x = a, *const *y = b;
 	return strcmp((*x)->path, (*y)->path);
 }
 
 /* Every path safe, none twice: checked before anything is written. */
-static int check_updates(const rl_file_update *updates, size_t n)
+static int check_updates(const rl_archive_file_update *updates, size_t n)
 {
-	const rl_file_update **sorted;
+	const rl_archive_file_update **sorted;
 	int rc = 0;
 
 	if (n == 0)
@@ -369,8 +369,8 @@ int rl_archive_batch_tip(git_oid *out, const rl_archive_batch *batch)
 	return 0;
 }
 
-int rl_archive_batch_add(git_oid *out, rl_archive_batch *b, const rl_file_update *updates,
-			 size_t n, const rl_commit_info *info)
+int rl_archive_batch_add(git_oid *out, rl_archive_batch *b, const rl_archive_file_update *updates,
+			 size_t n, const rl_archive_commit_info *info)
 {
 	struct batch_commit *c;
 	git_oid parent;
@@ -569,8 +569,8 @@ void rl_archive_batch_free(rl_archive_batch *b)
 	free(b);
 }
 
-int rl_archive_commit(git_oid *out, rl_archive *archive, const rl_file_update *updates,
-		      size_t n, const rl_commit_info *info)
+int rl_archive_commit(git_oid *out, rl_archive *archive, const rl_archive_file_update *updates,
+		      size_t n, const rl_archive_commit_info *info)
 {
 	rl_archive_batch *b = NULL;
 	int rc;

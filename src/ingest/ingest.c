@@ -30,12 +30,6 @@
  * many stories at once is far likelier a broken page than real news. */
 #define GUARD_MIN_STORIES 4
 
-const char *rl_change_kind_name(rl_change_kind kind)
-{
-	static const char *const names[] = { "edited", "new", "gone", "back", "moved", "removed" };
-	return (unsigned)kind < 6 ? names[kind] : "unknown";
-}
-
 static void change_clear(rl_change *c)
 {
 	free(c->path);

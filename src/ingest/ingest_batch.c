@@ -173,7 +173,7 @@ void ingest_batch_note_time(rl_ingest_batch *b, const char *source, int64_t time
 }
 
 int ingest_batch_add(git_oid *out, size_t *index, rl_ingest_batch *b,
-		     const rl_file_update *updates, size_t n, const rl_commit_info *info)
+		     const rl_archive_file_update *updates, size_t n, const rl_archive_commit_info *info)
 {
 	*index = rl_archive_batch_count(b->ab);
 	return rl_archive_batch_add(out, b->ab, updates, n, info);

@@ -17,8 +17,8 @@
 #define INDEX_MAX (8u * 1024 * 1024)
 #define MESSAGE_MAX (4u * 1024 * 1024)
 
-/* INDEX is "<id> <title>\n" for each story on the page, in page order: of
- * the snapshot (`items`), or of the state for the INDEX it replaces. */
+/* The INDEX (story.h) of the snapshot (`items`), or of the state for the
+ * INDEX it replaces. */
 static int render_index(rl_buf *out, const rl_item_list *items, const rl_state *state)
 {
 	size_t n = items ? items->n : state->n;
@@ -27,7 +27,7 @@ static int render_index(rl_buf *out, const rl_item_list *items, const rl_state *
 	for (size_t i = 0; i < n && error == 0; i++) {
 		const char *id = items ? items->v[i].id : state->items[i].id;
 		const char *title = items ? items->v[i].title : state->items[i].title;
-		error = rl_buf_printf(out, "%s %s\n", id, title ? title : "");
+		error = rl_story_index_line_render(out, id, title);
 	}
 	return error ? error : rl_buf_put(out, "", 0);
 }
@@ -183,8 +183,8 @@ int ingest_commit(struct ingest *in)
 	rl_ingest_result *r = in->result;
 	rl_buf index = RL_BUF_INIT(INDEX_MAX), old_index = RL_BUF_INIT(INDEX_MAX);
 	rl_buf message = RL_BUF_INIT(MESSAGE_MAX);
-	rl_file_update *updates = NULL;
-	rl_commit_info info = { 0 };
+	rl_archive_file_update *updates = NULL;
+	rl_archive_commit_info info = { 0 };
 	char index_path[512];
 	size_t n = 0, queued = 0;
 	int error, index_changed, with_attributes = 0;
@@ -210,19 +210,20 @@ int ingest_commit(struct ingest *in)
 			if (strcmp(ch->id, it->id) != 0 || ch->kind == RL_CHANGE_MOVED ||
 			    (ch->kind == RL_CHANGE_BACK && rl_hash128_equal(ch->old_hash, ch->new_hash)))
 				continue;
-			updates[n++] = (rl_file_update){ it->path, it->text, strlen(it->text) };
+			updates[n++] = (rl_archive_file_update){ it->path, it->text, strlen(it->text) };
 			break;
 		}
 	}
-	snprintf(index_path, sizeof(index_path), "%s/INDEX", in->source);
-	updates[n++] = (rl_file_update){ index_path, index.ptr, index.len };
+	if ((error = rl_story_index_path(index_path, sizeof(index_path), in->source)) < 0)
+		goto done;
+	updates[n++] = (rl_archive_file_update){ index_path, index.ptr, index.len };
 	for (size_t i = 0; i < in->opts.n_captures; i++) {
 		const rl_capture *c = in->opts.captures[i];
-		updates[n++] = (rl_file_update){ c->path, c->bytes.ptr, c->bytes.len };
+		updates[n++] = (rl_archive_file_update){ c->path, c->bytes.ptr, c->bytes.len };
 	}
 	if (with_attributes) {
 		const char *attrs = rl_archive_gitattributes();
-		updates[n++] = (rl_file_update){ ".gitattributes", attrs, strlen(attrs) };
+		updates[n++] = (rl_archive_file_update){ ".gitattributes", attrs, strlen(attrs) };
 	}
 	if ((error = render_message(&message, in)) < 0)
 		goto done;

@@ -98,7 +98,7 @@ int ingest_batch_keep(struct rl_ingest_batch *batch, rl_state *state, const char
 
 /** Queues one commit (see rl_archive_batch_add); `*index` is its place. */
 int ingest_batch_add(git_oid *out, size_t *index, struct rl_ingest_batch *batch,
-		     const rl_file_update *updates, size_t n, const rl_commit_info *info);
+		     const rl_archive_file_update *updates, size_t n, const rl_archive_commit_info *info);
 
 /** Queues the hooks of a commit (the call is taken). */
 int ingest_batch_queue_hooks(struct rl_ingest_batch *batch, struct hook_call *call);

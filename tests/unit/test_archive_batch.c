@@ -56,17 +56,17 @@ static int take_count(void)
 #define N_STEPS 4
 /* Four snapshots: new files, an edit, a removal that empties a folder, an
  * edit of a nested file; each with its own message and time. */
-static void step(size_t i, const rl_file_update **u, size_t *n, rl_commit_info *info)
+static void step(size_t i, const rl_archive_file_update **u, size_t *n, rl_archive_commit_info *info)
 {
-	static const rl_file_update s0[] = { { "anp/INDEX", "a\n", 2 },
+	static const rl_archive_file_update s0[] = { { "anp/INDEX", "a\n", 2 },
 					     { "anp/2026/a.txt", "first\n", 6 },
 					     { "bbc/x/y/z.txt", "deep\n", 5 } };
-	static const rl_file_update s1[] = { { "anp/2026/a.txt", "second\n", 7 } };
-	static const rl_file_update s2[] = { { "bbc/x/y/z.txt", NULL, 0 },
+	static const rl_archive_file_update s1[] = { { "anp/2026/a.txt", "second\n", 7 } };
+	static const rl_archive_file_update s2[] = { { "bbc/x/y/z.txt", NULL, 0 },
 					     { "bbc/INDEX", "gone\n", 5 } };
-	static const rl_file_update s3[] = { { "anp/2026/b.txt", "third\n", 6 },
+	static const rl_archive_file_update s3[] = { { "anp/2026/b.txt", "third\n", 6 },
 					     { "anp/INDEX", "a\nb\n", 4 } };
-	static const rl_file_update *const all[] = { s0, s1, s2, s3 };
+	static const rl_archive_file_update *const all[] = { s0, s1, s2, s3 };
 	static const size_t sizes[] = { 3, 1, 2, 2 };
 	static const char *const messages[] = { "anp: 1 new\n\nSource-URL: x\n", "anp: 1 edited\n",
 						 "bbc: 1 gone\n", "anp: 1 new\n\nSnapshot-Time: t\n" };
@@ -86,17 +86,17 @@ static void test_batch_gives_the_commits_of_one_at_a_time(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < N_STEPS; i++) {
-		const rl_file_update *u;
+		const rl_archive_file_update *u;
 		size_t n;
-		rl_commit_info info;
+		rl_archive_commit_info info;
 		step(i, &u, &n, &info);
 		assert_int_equal(rl_archive_commit(NULL, one, u, n, &info), 0);
 	}
 	assert_int_equal(rl_archive_batch_new(&batch, b), 0);
 	for (size_t i = 0; i < N_STEPS; i++) {
-		const rl_file_update *u;
+		const rl_archive_file_update *u;
 		size_t n;
-		rl_commit_info info;
+		rl_archive_commit_info info;
 		step(i, &u, &n, &info);
 		assert_int_equal(rl_archive_batch_add(NULL, batch, u, n, &info), 0);
 	}
@@ -132,8 +132,8 @@ static void test_batch_reads_its_own_commits_and_drops_cleanly(void **state)
 	char *dir, *before;
 	rl_archive *a = new_archive(&dir);
 	rl_archive_batch *batch = NULL;
-	rl_file_update u = { "anp/INDEX", "1\n", 2 };
-	rl_commit_info info = { "one\n", T0, 0, NULL, NULL };
+	rl_archive_file_update u = { "anp/INDEX", "1\n", 2 };
+	rl_archive_commit_info info = { "one\n", T0, 0, NULL, NULL };
 	rl_buf text = RL_BUF_INIT(1024);
 	git_oid head, built;
 
@@ -177,8 +177,8 @@ static void test_locked_ref_retry_writes_one_pack(void **state)
 	char *dir, *lock;
 	rl_archive *a = new_archive(&dir);
 	rl_archive_batch *batch = NULL;
-	rl_file_update u = { "anp/INDEX", "1\n", 2 };
-	rl_commit_info info = { "one\n", T0, 0, NULL, NULL };
+	rl_archive_file_update u = { "anp/INDEX", "1\n", 2 };
+	rl_archive_commit_info info = { "one\n", T0, 0, NULL, NULL };
 	pid_t pid;
 
 	(void)state;
@@ -196,7 +196,7 @@ static void test_locked_ref_retry_writes_one_pack(void **state)
 	assert_int_equal(rl_archive_batch_new(&batch, a), 0);
 	for (int i = 0; i < 3; i++) {
 		char data[16];
-		rl_file_update v = { "anp/INDEX", data, 0 };
+		rl_archive_file_update v = { "anp/INDEX", data, 0 };
 		v.len = (size_t)snprintf(data, sizeof(data), "%d\n", i + 2);
 		assert_int_equal(rl_archive_batch_add(NULL, batch, &v, 1, &info), 0);
 	}
@@ -219,8 +219,8 @@ static void test_ref_moved_under_the_batch(void **state)
 	char *dir, *foreign, *out = NULL;
 	rl_archive *a = new_archive(&dir);
 	rl_archive_batch *batch = NULL;
-	rl_file_update u = { "anp/INDEX", "1\n", 2 };
-	rl_commit_info info = { "one\n", T0, 0, NULL, NULL };
+	rl_archive_file_update u = { "anp/INDEX", "1\n", 2 };
+	rl_archive_commit_info info = { "one\n", T0, 0, NULL, NULL };
 	git_oid built, final;
 
 	(void)state;

@@ -27,13 +27,13 @@ static void test_rollup_keeps_every_object(void **state)
 	assert_true(asprintf(&archive_dir, "%s/a", dir) > 0);
 	assert_int_equal(rl_archive_init(&a, archive_dir), 0);
 	for (int i = 0; i < 60; i++) {
-		rl_file_update u[2];
-		rl_commit_info info = { 0 };
+		rl_archive_file_update u[2];
+		rl_archive_commit_info info = { 0 };
 		git_oid id;
 		snprintf(path, sizeof(path), "src/2026-11/story-%02d.txt", i);
 		snprintf(data, sizeof(data), "Title: %d\n\nversion %d of story %d.\n", i, i, i);
-		u[0] = (rl_file_update){ path, data, strlen(data) };
-		u[1] = (rl_file_update){ "src/INDEX", data, strlen(data) };
+		u[0] = (rl_archive_file_update){ path, data, strlen(data) };
+		u[1] = (rl_archive_file_update){ "src/INDEX", data, strlen(data) };
 		info.message = "test\n";
 		info.time = 1700000000 + i;
 		assert_int_equal(rl_archive_commit(&id, a, u, 2, &info), 0);
@@ -64,8 +64,8 @@ static void test_few_packs_are_left_alone(void **state)
 {
 	char *dir = tu_tmpdir(), *archive_dir;
 	rl_archive *a = NULL;
-	rl_file_update u = { "x/INDEX", "a\n", 2 };
-	rl_commit_info info = { "one\n", 1700000000, 0, NULL, NULL };
+	rl_archive_file_update u = { "x/INDEX", "a\n", 2 };
+	rl_archive_commit_info info = { "one\n", 1700000000, 0, NULL, NULL };
 	git_oid id;
 	int rolled = -1;
 
@@ -85,12 +85,12 @@ static void commit_n(rl_archive *a, int from, int n)
 {
 	char path[64], data[128];
 	for (int i = from; i < from + n; i++) {
-		rl_file_update u[2];
-		rl_commit_info info = { 0 };
+		rl_archive_file_update u[2];
+		rl_archive_commit_info info = { 0 };
 		snprintf(path, sizeof(path), "src/story-%02d.txt", i);
 		snprintf(data, sizeof(data), "Title: %d\n\nversion %d.\n", i, i);
-		u[0] = (rl_file_update){ path, data, strlen(data) };
-		u[1] = (rl_file_update){ "src/INDEX", data, strlen(data) };
+		u[0] = (rl_archive_file_update){ path, data, strlen(data) };
+		u[1] = (rl_archive_file_update){ "src/INDEX", data, strlen(data) };
 		info.message = "test\n";
 		info.time = 1700000000 + i;
 		assert_int_equal(rl_archive_commit(NULL, a, u, 2, &info), 0);
