@@ -31,12 +31,12 @@
 #define RL_CAPTURE_MAX (48u * 1024 * 1024)
 
 typedef enum rl_capture_mode {
-	RL_CAPTURE_OFF = 0,     /* the default */
-	RL_CAPTURE_COMMITS,     /* the fetches and files that produced a commit */
+	RL_CAPTURE_OFF = 0,     /* none */
+	RL_CAPTURE_COMMITS,     /* the fetches and files that produced a commit (default) */
 	RL_CAPTURE_ALL,         /* every fetch: the others go to redline/warc/ */
 } rl_capture_mode;
 
-/** The archive's `redline.capture` setting: off (default), commits, all. */
+/** The archive's `redline.capture` setting: commits (default), all, off. */
 int rl_capture_mode_get(rl_capture_mode *out, rl_archive *archive);
 
 /** One capture, ready to be committed. */

@@ -30,10 +30,10 @@ int rl_capture_mode_get(rl_capture_mode *out, rl_archive *archive)
 	char *value = NULL;
 	int error = rl_config_get_string(&value, archive, "redline.capture");
 
-	/* Off unless asked for: captures change what the tree holds (raw bytes,
-	 * NULs and all, under .captures/), which an archive made for reading
-	 * stories alone may not want. */
-	*out = RL_CAPTURE_OFF;
+	/* On unless switched off: every commit keeps the bytes it was made
+	 * from, so the archive is evidence by default (docs/evidence.md).  An
+	 * archive made for reading stories alone can say `off`. */
+	*out = RL_CAPTURE_COMMITS;
 	if (error < 0 || value == NULL)
 		return error;
 	if (strcmp(value, "all") == 0)
