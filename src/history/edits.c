@@ -393,7 +393,8 @@ int rl_edits_list_sources(rl_strvec *out, rl_archive *archive)
 		return error;
 	for (size_t i = 0; i < git_tree_entrycount(tree) && !error; i++) {
 		const git_tree_entry *e = git_tree_entry_byindex(tree, i);
-		if (git_tree_entry_type(e) == GIT_OBJECT_TREE)
+		/* .captures/ (raw captures) is no source: sources never start with '.' */
+		if (git_tree_entry_type(e) == GIT_OBJECT_TREE && git_tree_entry_name(e)[0] != '.')
 			error = rl_strvec_push(out, git_tree_entry_name(e));
 	}
 	git_tree_free(tree);

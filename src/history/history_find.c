@@ -109,8 +109,8 @@ static int list_stories(struct stories *out, rl_archive *archive, git_tree *tree
 		git_tree *stree = NULL;
 		size_t first = out->n;
 
-		if (git_tree_entry_type(src) != GIT_OBJECT_TREE)
-			continue;
+		if (git_tree_entry_type(src) != GIT_OBJECT_TREE || git_tree_entry_name(src)[0] == '.')
+			continue; /* .captures/ holds raw captures, not stories */
 		if ((error = git_tree_lookup(&stree, repo, git_tree_entry_id(src))) < 0)
 			return rl_error_set_git(error, "cannot read '%s'", git_tree_entry_name(src));
 		for (size_t j = 0; j < git_tree_entrycount(stree) && !error; j++) {
@@ -372,7 +372,7 @@ int rl_history_is_source(rl_archive *archive, const char *name)
 	const git_tree_entry *e;
 	int yes = 0;
 
-	if (strchr(name, '/') || hist_head_tree(&tree, archive) < 0) {
+	if (strchr(name, '/') || name[0] == '.' || hist_head_tree(&tree, archive) < 0) {
 		rl_error_clear();
 		return 0;
 	}

@@ -222,8 +222,8 @@ static int on_delta(const git_diff_delta *delta, float progress, void *payload)
 	const char *path = delta->new_file.path, *slash = strchr(path, '/'), *base = strrchr(path, '/');
 
 	(void)progress;
-	if (slash == NULL)
-		return 0; /* .gitattributes */
+	if (slash == NULL || path[0] == '.')
+		return 0; /* .gitattributes, .captures/ */
 	if (push_unique(&c->sources, path, (size_t)(slash - path)) < 0)
 		return -1;
 	if (delta->status != GIT_DELTA_DELETED && rl_story_id_in_name(base + 1, strlen(base + 1)) &&
@@ -238,6 +238,8 @@ static int walk_all(const char *root, const git_tree_entry *e, void *payload)
 	struct changed *c = payload;
 	const char *name = git_tree_entry_name(e);
 
+	if (*root == '\0' && name[0] == '.')
+		return 1; /* .captures/: raw captures, not a source (1 skips the subtree) */
 	if (*root == '\0' && git_tree_entry_type(e) == GIT_OBJECT_TREE)
 		return push_unique(&c->sources, name, strlen(name)) < 0 ? -1 : 0;
 	if (git_tree_entry_type(e) == GIT_OBJECT_BLOB && strchr(root, '/') != strrchr(root, '/') &&

@@ -19,6 +19,8 @@
 /* A message lists at most this many entries of a tip by name. */
 #define NAMES_IN_MESSAGE 8
 #define MESSAGE_MAX 65536
+/* Where captures live (RL_CAPTURE_DIR of capture.h, a layer this one does not see). */
+#define CAPTURES_DIR ".captures"
 
 struct tip {
 	char *ref;        /* full ref name */
@@ -96,6 +98,82 @@ static int add_change(struct merge *m, size_t tip, const char *name, const git_t
 	return 0;
 }
 
+/* .captures/ is written by every shard, but each capture file has a name of
+ * its own (a uuid): the merged folder is main's plus what each tip added.
+ * A tip that changes or removes a capture is refused: captures are only
+ * ever added. */
+static int take_captures(struct merge *m, size_t t, const git_tree_entry *tip_e,
+			 const git_tree_entry *base_e, const git_tree_entry *main_e)
+{
+	struct change *c = find_change(m, CAPTURES_DIR);
+	git_tree *tip_tree = NULL, *base_tree = NULL, *cur = NULL;
+	git_treebuilder *empty = NULL;
+	git_tree_update *upd = NULL;
+	git_diff *diff = NULL;
+	git_oid cur_id, merged_id;
+	size_t n = 0;
+	int error;
+
+	if (tip_e == NULL || git_tree_entry_filemode(tip_e) != GIT_FILEMODE_TREE)
+		return rl_error_set(RL_EINVAL, "%s removes %s/; nothing merged (captures are only "
+				    "ever added)", m->tips[t].name, CAPTURES_DIR);
+	if (c)
+		git_oid_cpy(&cur_id, &c->id);
+	else if (main_e)
+		git_oid_cpy(&cur_id, git_tree_entry_id(main_e));
+	else if ((error = git_treebuilder_new(&empty, m->repo, NULL)) < 0 ||
+		 (error = git_treebuilder_write(&cur_id, empty)) < 0)
+		goto git_failed;
+	if ((error = git_tree_lookup(&tip_tree, m->repo, git_tree_entry_id(tip_e))) < 0 ||
+	    (base_e && git_tree_entry_filemode(base_e) == GIT_FILEMODE_TREE &&
+	     (error = git_tree_lookup(&base_tree, m->repo, git_tree_entry_id(base_e))) < 0) ||
+	    (error = git_tree_lookup(&cur, m->repo, &cur_id)) < 0 ||
+	    (error = git_diff_tree_to_tree(&diff, m->repo, base_tree, tip_tree, NULL)) < 0)
+		goto git_failed;
+	if ((upd = calloc(git_diff_num_deltas(diff) + 1, sizeof(*upd))) == NULL) {
+		error = rl_error_set(RL_ENOMEM, "out of memory");
+		goto done;
+	}
+	for (size_t i = 0; i < git_diff_num_deltas(diff); i++) {
+		const git_diff_delta *d = git_diff_get_delta(diff, i);
+		if (d->status != GIT_DELTA_ADDED || !rl_path_is_safe(d->new_file.path)) {
+			error = rl_error_set(RL_EINVAL, "%s changes '%s/%.100s'; nothing merged "
+					     "(captures are only ever added)", m->tips[t].name,
+					     CAPTURES_DIR, d->new_file.path);
+			goto done;
+		}
+		upd[n].action = GIT_TREE_UPDATE_UPSERT;
+		upd[n].filemode = GIT_FILEMODE_BLOB;
+		git_oid_cpy(&upd[n].id, &d->new_file.id);
+		upd[n++].path = d->new_file.path;
+	}
+	if (n == 0) {
+		error = 0;
+		goto done;
+	}
+	if ((error = git_tree_create_updated(&merged_id, m->repo, cur, n, upd)) < 0)
+		goto git_failed;
+	if (c == NULL) {
+		if ((error = add_change(m, t, CAPTURES_DIR, NULL)) < 0)
+			goto done;
+		c = &m->changes[m->n_changes - 1];
+	}
+	c->removed = 0;
+	c->mode = GIT_FILEMODE_TREE;
+	git_oid_cpy(&c->id, &merged_id);
+	goto done;
+git_failed:
+	error = rl_error_set_git(error, "cannot merge the captures of %s", m->tips[t].name);
+done:
+	free(upd);
+	git_diff_free(diff);
+	git_tree_free(cur);
+	git_tree_free(base_tree);
+	git_tree_free(tip_tree);
+	git_treebuilder_free(empty);
+	return error;
+}
+
 /* One top-level entry that tip `t` changed since `base`. */
 static int take_entry(struct merge *m, size_t t, const char *name, const git_tree_entry *tip_e,
 		      const git_tree_entry *base_e)
@@ -103,6 +181,8 @@ static int take_entry(struct merge *m, size_t t, const char *name, const git_tre
 	const git_tree_entry *main_e = m->main_tree ? git_tree_entry_byname(m->main_tree, name) : NULL;
 	struct change *other = find_change(m, name);
 
+	if (strcmp(name, CAPTURES_DIR) == 0)
+		return take_captures(m, t, tip_e, base_e, main_e);
 	/* A tip comes from a worker, maybe a broken or hostile one: only what
 	 * redline itself writes at the top (directories and files with safe
 	 * names) may reach main. */
