@@ -68,7 +68,15 @@ for s in $SOURCES; do
 done
 rl -C "$C" merge >"$T/out" || fail "merge"
 assert_contains "$T/out" "merged 4 shards"
-ok "4 workers on disjoint shards push over git://; merge unites them"
+# Every shard writes .captures/ (one file per commit, a uuid each): main has
+# the union, and each capture its commit's trailer names is in main's tree.
+want=0
+for k in 0 1 2 3; do
+	want=$((want + $(git -C "$C" ls-tree -r --name-only "shards/$k-of-4" -- .captures | wc -l)))
+done
+got=$(git -C "$C" ls-tree -r --name-only main -- .captures | wc -l)
+[ "$want" -gt 0 ] && [ "$got" = "$want" ] || fail "main has $got captures, the shards $want"
+ok "4 workers on disjoint shards push over git://; merge unites them (and their $got captures)"
 
 # Pushes and merges interleaved: merges run while the workers commit and push.
 NOW=$((NOW + 3600)); round 2 &
