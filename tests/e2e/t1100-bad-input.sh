@@ -40,7 +40,10 @@ B="$T/b"; rl init "$B" >/dev/null
 expect_status 0 rl -C "$B" ingest nul "$T/nul.txt"
 expect_status 0 rl -C "$B" ingest badutf8 "$T/bad-utf8.txt"
 expect_status 0 rl -C "$B" ingest cp1252 "$T/cp1252.txt"
-git -C "$B" grep -qP '\x00' HEAD && fail "a NUL byte reached the archive"
+git -C "$B" grep -qP '\x00' HEAD -- ':!.captures' && fail "a NUL byte reached a story file"
+# The raw capture is evidence: it keeps the file's bytes as they were, NUL and all.
+rl -C "$B" capture HEAD~2 -o "$T/nul.warc.gz" >/dev/null || fail "capture of the NUL page"
+gzip -dc "$T/nul.warc.gz" | grep -qaP 'Tekst met een \x00 NUL' || fail "the capture lost the NUL byte"
 git -C "$B" show HEAD:badutf8/INDEX | iconv -f UTF-8 -t UTF-8 >/dev/null || fail "invalid UTF-8 reached the archive"
 git -C "$B" show HEAD:badutf8/INDEX | grep -q "Oekraïne �" || fail "invalid bytes should become U+FFFD"
 git -C "$B" show HEAD:cp1252/INDEX | grep -q "Café in Liège" || fail "windows-1252 text should be decoded"

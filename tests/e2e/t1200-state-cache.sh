@@ -52,8 +52,10 @@ ok "a commit made with plain git is the truth: the page that matches it makes no
 sed 's/dinsdag tegen persbureau/woensdag tegen persbureau/' "$T/p3.txt" >"$T/p4.txt"
 expect_status 0 rl -C "$A" ingest anp "$T/p4.txt" --at 2026-11-28T12:00:00Z
 assert_contains "$T/out" "1 edited, 0 new, 0 gone from page"
-git -C "$A" diff --name-only HEAD~1 HEAD >"$T/names"
+git -C "$A" diff --name-only HEAD~1 HEAD -- ':!.captures' >"$T/names"
 [ "$(cat "$T/names")" = "$f" ] || { cat "$T/names"; fail "only the Polen story should change"; }
+[ "$(git -C "$A" diff --name-only HEAD~1 HEAD -- .captures | wc -l)" = 1 ] || fail "the edit should add one capture"
+
 git -C "$A" diff HEAD~1 HEAD -- "$f" >"$T/diff"
 assert_contains "$T/diff" "-Dat zei minister van Financiën Andrzej Domański dinsdag tegen"
 assert_contains "$T/diff" "+Dat zei minister van Financiën Andrzej Domański woensdag tegen"

@@ -52,8 +52,9 @@ ok "entities decoded, NBSP folded, URL without utm_, GUID kept, one sentence per
 expect_status 0 rl -C "$A" ingest feed "$T/rss2.xml" --at 2026-11-28T10:00:00Z
 assert_contains "$T/out" "1 edited, 0 new, 0 gone from page"
 [ "$(commits "$A")" = 2 ] || fail "an edited description makes one commit"
-git -C "$A" diff --name-only HEAD~1 HEAD >"$T/names"
+git -C "$A" diff --name-only HEAD~1 HEAD -- ':!.captures' >"$T/names"
 [ "$(wc -l <"$T/names")" = 1 ] || { cat "$T/names"; fail "only the edited story file should change"; }
+[ "$(git -C "$A" diff --name-only HEAD~1 HEAD -- .captures | wc -l)" = 1 ] || fail "the edit should add one capture"
 git -C "$A" diff HEAD~1 HEAD >"$T/diff"
 assert_contains "$T/diff" "+De brug is na 5 weken werk weer open."
 assert_contains "$T/diff" "-De brug is na 3 weken werk weer open."
