@@ -22,6 +22,17 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 ok() { n_ok=$((n_ok + 1)); echo "ok $n_ok - $*"; }
 rl() { "$REDLINE" "$@"; }
 commits() { git -C "$1" rev-list --count HEAD 2>/dev/null || echo 0; }
+# story_log ARCHIVE [REV]: the history as its stories see it, to compare two
+# archives made apart: each commit's dates, message and story files (blob
+# ids), without the raw captures (each has a record id and a WARC-Date of its
+# own, so commit and top tree ids differ from run to run); the number of
+# Capture trailers of each commit stays in.
+story_log() {
+	git -C "$1" log --format='%at %ct%n%B' --raw "${2:-HEAD}" -- ':!.captures' |
+		sed 's/^Capture: <urn:uuid:[0-9a-f-]*>$/Capture: …/'
+}
+# story_tree ARCHIVE [REV]: the top-level tree, less .captures/.
+story_tree() { git -C "$1" ls-tree "${2:-HEAD}" | grep -v "	\.captures\$"; }
 # expect_status N CMD...: runs CMD, fails unless it exits with N; output in $T/out, $T/err
 expect_status() {
 	want=$1; shift

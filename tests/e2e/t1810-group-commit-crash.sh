@@ -31,7 +31,7 @@ start=$(date +%s%N)
 rl -C "$T/ref" ingest --no-hooks feed "$@" >/dev/null
 took_ms=$((($(date +%s%N) - start) / 1000000))
 ref_commits=$(git -C "$T/ref" rev-list --count main)
-ref_tree=$(git -C "$T/ref" rev-parse 'main^{tree}')
+ref_tree=$(story_tree "$T/ref" main)
 
 for k in $(seq 1 "$KILLS"); do
 	A="$T/a$k"
@@ -56,8 +56,10 @@ for k in $(seq 1 "$KILLS"); do
 	# writer removes it under the flock (archive_lock.c).
 	# The same ingest again, not waiting for any lock: converges.
 	expect_status 0 rl -C "$A" ingest --no-hooks --wait 1 feed "$@"
-	got=$(git -C "$A" rev-parse 'main^{tree}')
+	got=$(story_tree "$A" main)
 	[ "$got" = "$ref_tree" ] || fail "kill $k at ${delay} ms of ${took_ms}: tree $got, expected $ref_tree"
+	[ "$(git -C "$A" ls-tree -r --name-only main -- .captures | wc -l)" = "$ref_commits" ] ||
+		fail "kill $k: the rerun's commits should hold one capture each"
 	git -C "$A" fsck --strict 2>&1 || fail "fsck after the rerun $k"
 	[ ! -e "$A/refs/heads/main.lock" ] || fail "rerun $k left refs/heads/main.lock"
 done
