@@ -55,8 +55,9 @@ REDLINE_NOW=$((t0 + 16 * 60)) expect_status 0 rl -C "$A" run
 [ "$(fetches /a/Vote-delayed 304)" = 1 ] || fail "the unchanged article is checked conditionally (304)"
 [ "$(fetches /list 304)" -ge 1 ] || fail "the listing itself is unchanged (304)"
 [ "$(commits "$A")" = 2 ] || fail "exactly one commit for the edited article"
-git -C "$A" show --name-only --format= HEAD >"$T/files"
+git -C "$A" show --name-only --format= HEAD -- ':!.captures' >"$T/files"
 [ "$(wc -l <"$T/files")" = 1 ] && grep -q -- "-$dam.txt" "$T/files" || { cat "$T/files"; fail "the commit must touch only the edited story"; }
+[ "$(git -C "$A" show --name-only --format= HEAD -- .captures | wc -l)" = 1 ] || fail "the edit keeps the article's capture"
 git -C "$A" log -1 --format=%B >"$T/msg"
 assert_contains "$T/msg" "site: 1 edited, 0 new, 0 gone from page"
 assert_contains "$T/msg" "edited $dam Dam breaks"
