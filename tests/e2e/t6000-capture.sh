@@ -9,7 +9,7 @@
 . "$(dirname "$0")/warcio.sh"
 A="$T/archive"
 rl init "$A" >/dev/null
-git -C "$A" config redline.capture commits
+# No setting: captures are on by default (redline.capture = commits).
 
 expect_status 0 rl -C "$A" ingest anp "$EXAMPLES/anp-buitenland-1.txt" --at 2026-11-28T09:00:00Z --no-hooks
 id=$(git -C "$A" log -1 --format=%B | sed -n 's/^Capture: //p')
@@ -70,4 +70,27 @@ git -C "$A" config redline.capture off
 expect_status 0 rl -C "$A" ingest anp "$EXAMPLES/anp-buitenland-2.txt" --at 2026-11-28T10:00:00Z --no-hooks
 git -C "$A" log -1 --format=%B | grep -q '^Capture:' && fail "capture = off keeps nothing"
 ok "capture = off: no trailer, no capture"
+
+# Captures are not story changes: plain git shows them as binary files (the
+# gzip header always has NUL bytes), never as text; redline's readers skip them.
+D="$T/d"; rl init "$D" >/dev/null
+rl -C "$D" ingest anp "$EXAMPLES/anp-buitenland-1.txt" --at 2026-11-28T09:00:00Z >/dev/null
+rl -C "$D" ingest anp "$EXAMPLES/anp-buitenland-2.txt" --at 2026-11-28T10:00:00Z >/dev/null
+[ "$(git -C "$D" ls-tree -r --name-only HEAD -- .captures | wc -l)" = 2 ] || fail "default: one capture a commit"
+git -C "$D" log -p >"$T/logp"
+grep -q '^Binary files /dev/null and b/.captures/' "$T/logp" || fail "git log -p: a capture should show as a binary file"
+grep -q '^+WARC/1.1' "$T/logp" && fail "git log -p shows a capture's text"
+for cmd in "log" "log anp" "log --json" "diff Noord-Koreaanse" "show Noord-Koreaanse" "sources" "status"; do
+	# shellcheck disable=SC2086
+	rl -C "$D" $cmd >"$T/view" 2>&1 || fail "redline $cmd"
+	assert_not_contains "$T/view" ".captures"
+	assert_not_contains "$T/view" "warc"
+done
+rl -C "$D" feed >"$T/feed.xml" 2>&1 || fail "redline feed"
+assert_not_contains "$T/feed.xml" ".captures"
+rl -C "$D" site "$T/site" >"$T/site.out" 2>&1 || fail "redline site"
+assert_contains "$T/site.out" "1 source page"
+[ -z "$(find "$T/site" -iname '*captures*' -o -iname '*warc*')" ] || fail "the site has pages for captures"
+grep -rl 'captures' "$T/site" && fail "the site mentions .captures"
+ok "captures on by default; git log -p shows them as binary, redline log/diff/show/feed/site never as stories"
 done_testing
