@@ -126,14 +126,15 @@ int fetch_scope_allows(const transfer *t, int is_private)
 }
 
 /* Every socket curl opens: refused before connecting when its address is
- * not allowed.  (A reused connection opens none: on_prereq checks those.) */
+ * not allowed.  (A reused connection opens none: on_prereq checks those.)
+ * A proxy's socket is not judged: its target was (fetch_target.c). */
 static curl_socket_t on_opensocket(void *userdata, curlsocktype purpose,
 				   struct curl_sockaddr *addr)
 {
 	transfer *t = userdata;
 
 	(void)purpose;
-	if (!fetch_scope_allows(t, fetch_sockaddr_is_private(&addr->addr))) {
+	if (!t->check_target && !fetch_scope_allows(t, fetch_sockaddr_is_private(&addr->addr))) {
 		if (addr->addr.sa_family == AF_INET)
 			inet_ntop(AF_INET, &((struct sockaddr_in *)&addr->addr)->sin_addr,
 				  t->refused_ip, sizeof(t->refused_ip));
