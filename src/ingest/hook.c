@@ -375,6 +375,20 @@ static int open_pipes(struct run *r, int want_stdin)
 	return 0;
 }
 
+/* The deadline passed: SIGTERM to the group first, SIGKILL after the grace
+ * time.  Returns the next phase (1 sent SIGTERM, 2 sent SIGKILL). */
+static int escalate(rl_hook_result *out, pid_t pid, int phase, long *deadline)
+{
+	if (phase == 0) {
+		out->timed_out = 1;
+		kill(-pid, SIGTERM);
+		*deadline = rl_time_now_ms() + RL_HOOK_KILL_GRACE_MS;
+	} else {
+		kill(-pid, SIGKILL);
+	}
+	return phase + 1;
+}
+
 /*
  * Feeds the payload, collects output and waits for `pid`, killing its
  * process group when the deadline passes.  Returns the wait status.
@@ -421,16 +435,8 @@ static int supervise(rl_hook_result *out, struct run *r, pid_t pid, const char *
 		w = waitpid(pid, &wstatus, WNOHANG);
 		if (w == pid || (w < 0 && errno != EINTR))
 			break;
-		if (phase < 2 && rl_time_now_ms() >= deadline) {
-			if (phase == 0) {
-				out->timed_out = 1;
-				kill(-pid, SIGTERM);
-				deadline = rl_time_now_ms() + RL_HOOK_KILL_GRACE_MS;
-			} else {
-				kill(-pid, SIGKILL);
-			}
-			phase++;
-		}
+		if (phase < 2 && rl_time_now_ms() >= deadline)
+			phase = escalate(out, pid, phase, &deadline);
 	}
 	out->duration_ms = rl_time_now_ms() - start;
 	close_fd(&r->in_fd);
