@@ -183,7 +183,8 @@ int fetch_scope_setup(transfer *t, const rl_fetch_request *req)
 	/* Through a proxy the connected address is the proxy's (which may well
 	 * be on loopback): the target's own addresses are looked up instead,
 	 * before every hop, so curl must leave the redirects to us. */
-	t->check_target = t->net.proxy_shown != NULL && t->addresses != RL_FETCH_ADDRESSES_ANY;
+	t->check_target = t->net.proxy_shown != NULL && t->addresses != RL_FETCH_ADDRESSES_ANY &&
+			  (fetch_scheme_is(req->url, "http") || fetch_scheme_is(req->url, "https"));
 	if (t->check_target && t->max_redirects > 0) {
 		t->manual_follow = 1;
 		curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);

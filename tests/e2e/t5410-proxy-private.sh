@@ -16,13 +16,8 @@ export HOME="$T/home" XDG_CONFIG_HOME="$T/home/.config"
 mkdir -p "$HOME"
 unset http_proxy https_proxy HTTPS_PROXY all_proxy ALL_PROXY no_proxy NO_PROXY
 start_server 90
-"${PY:-python3}" "$REDLINE_SOURCE_DIR/tests/server/testserver.py" --host 127.0.0.2 \
-	--port-file "$T/port2" --lifetime 90 --verbose 2>"$T/server2.log" &
-EXTRA_PIDS=$!
-for _ in $(seq 100); do [ -s "$T/port2" ] && break; sleep 0.1; done
-[ -s "$T/port2" ] || fail "second server did not start"
+start_elsewhere 90
 PA=$(head -n1 "$T/port")
-B2="http://127.0.0.2:$(head -n1 "$T/port2")"
 PUB="http://203.0.113.10"
 start_tinyproxy proxy "Upstream http 127.0.0.1:$PA \"203.0.113.10\""
 setpage() { curl -sf -X POST --data-binary "$3" "$1/admin/set?path=$2" >/dev/null || fail "cannot set $2"; }

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static tu_httpserver *server;
 static const char *const secrets[] = { "X-Api-Key: k-123", "Authorization: Bearer t-456",
@@ -231,6 +232,27 @@ static void test_private_targets_refused_through_a_proxy(void **state)
 	r = fetch_via_proxy("http://127.0.0.2/page", RL_FETCH_ADDRESSES_ANY);
 	assert_int_equal(r->result, RL_FETCH_OK);
 	rl_fetch_response_free(r);
+	/* a local file has no host to look up: the proxy plays no part */
+	{
+		char path[] = "/tmp/redline-scope-XXXXXX", url[64], proxy[64];
+		rl_fetch_request req = { 0 };
+		int fd = mkstemp(path);
+
+		assert_true(fd >= 0);
+		assert_int_equal(write(fd, "local\n", 6), 6);
+		close(fd);
+		snprintf(url, sizeof(url), "file://%s", path);
+		snprintf(proxy, sizeof(proxy), "http://127.0.0.1:%d", server->port);
+		req.url = url;
+		req.allow_file = 1;
+		req.addresses = RL_FETCH_ADDRESSES_LIKE_FIRST;
+		req.net.proxy = proxy;
+		assert_int_equal(rl_fetch_one(&r, &req), 0);
+		unlink(path);
+		assert_int_equal(r->result, RL_FETCH_OK);
+		assert_string_equal(r->body, "local\n");
+		rl_fetch_response_free(r);
+	}
 	/* what does not resolve cannot be judged: a DNS failure, not a request */
 	r = fetch_via_proxy("http://no-such-host.invalid/page", RL_FETCH_ADDRESSES_PUBLIC);
 	assert_int_equal(r->result, RL_FETCH_DNS);
