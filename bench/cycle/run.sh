@@ -193,7 +193,7 @@ for N in $NS; do
 	for tool in $TOOLS; do
 		fresh_pages "$N"
 		case $tool in
-		redline|redline-capture)
+		redline|redline-capture|redline-nocapture)
 			if [ "$HAVE_RUN" != 1 ]; then
 				for run in first 304 full-GET 10%; do
 					printf '%s\tredline\t%s\tpending\t\t\t\t\t\t\n' "$N" "$run" >>"$RESULTS"
@@ -203,8 +203,11 @@ for N in $NS; do
 			fi
 			A=$TMP/$tool-$N
 			"$REDLINE" init "$A" >/dev/null
-			# redline-capture: every fetch kept as WARC (docs/evidence.md)
+			# redline: the default, captures of the fetches that commit (WARC
+			# in the commit); redline-capture: every fetch kept (capture = all);
+			# redline-nocapture: none (capture = off).  docs/evidence.md
 			[ "$tool" = redline-capture ] && git -C "$A" config redline.capture all
+			[ "$tool" = redline-nocapture ] && git -C "$A" config redline.capture off
 			for p in $NAMES; do
 				"$REDLINE" -C "$A" add "$p" "$BASE/$p.html" --format html --every 1m >/dev/null
 			done

@@ -35,7 +35,17 @@
 
 #define STORY_MAX (16u * 1024 * 1024)
 
+/* A decoded page of a followed source, kept until the commit's captures
+ * have all been read: its stories are derived from all of them at once. */
+struct fpage {
+	char *source, *target, *extractor;
+	rl_buf data;
+	int in_trailer;       /* its hash is a Snapshot-XXH3 of the commit */
+};
+
 struct verify {
+	struct fpage *fpages;
+	size_t n_fpages;
 	rl_archive *archive;
 	git_repository *repo;
 	rl_verify_cb cb;
@@ -232,9 +242,6 @@ static void check_rederive(struct verify *v, git_diff *diff, const char *source,
 		say(v, RL_VERIFY_NOTE, "%s: extractor changed since (captured with '%s', today '%s'): "
 		    "story files not re-derived; 'redline reextract' applies today's", source,
 		    recorded ? recorded : "unknown", today);
-	} else if (cfg->follow) {
-		say(v, RL_VERIFY_NOTE, "%s: bodies come from followed articles, which are not "
-		    "captured: story files not re-derived", source);
 	} else if (evidence_rederive(&contents, cfg, source, data, len, target) < 0) {
 		say(v, RL_VERIFY_FAIL, "%s: the capture cannot be extracted again: %s", source,
 		    rl_error_last());
@@ -297,11 +304,29 @@ static int check_capture(struct verify *v, const git_oid *commit, const char *id
 		goto done;
 	}
 	rl_hash128_hex(hex, rl_hash128_bytes(snap.ptr, snap.len));
+	if (follows(v, source)) {
+		/* Listing and article pages: derived together once all are read. */
+		struct fpage *p = realloc(v->fpages, (v->n_fpages + 1) * sizeof(*p));
+		if (p == NULL) {
+			say(v, RL_VERIFY_FAIL, "out of memory");
+			goto done;
+		}
+		v->fpages = p;
+		p = &p[v->n_fpages++];
+		memset(p, 0, sizeof(*p));
+		p->source = source;
+		p->target = target;
+		p->extractor = reextract_extractor ? strdup(reextract_extractor) : extractor;
+		if (reextract_extractor)
+			free(extractor);
+		p->data = snap;
+		p->in_trailer = has_snapshot_hash(message, hex);
+		source = target = extractor = NULL;
+		snap = (rl_buf)RL_BUF_INIT(RL_CAPTURE_MAX);
+		goto done;
+	}
 	if (!has_snapshot_hash(message, hex)) {
-		if (follows(v, source)) {
-			/* An article page merged into a listing's commit has no trailer of its own. */
-			v->s->articles++;
-		} else {
+		{
 			say(v, RL_VERIFY_FAIL, "capture %s decodes to XXH3 %s, which no Snapshot-XXH3 "
 			    "of the commit names", id, hex);
 		}
@@ -317,6 +342,177 @@ done:
 	rl_buf_release(&warc);
 	rl_buf_release(&snap);
 	return 0;
+}
+
+/* "title\n\nbody": the title's length. */
+static size_t title_len(const char *content)
+{
+	const char *sep = strstr(content, "\n\n");
+	return sep ? (size_t)(sep - content) : strlen(content);
+}
+
+static int same_title(const char *a, const char *b)
+{
+	size_t n = title_len(a);
+	return n == title_len(b) && strncmp(a, b, n) == 0;
+}
+
+static int same_body(const char *a, const char *b)
+{
+	return strcmp(a + title_len(a), b + title_len(b)) == 0;
+}
+
+/* One story file of a followed source against the captures of its commit. */
+static int follow_story_ok(struct verify *v, const rl_source_config *cfg,
+			   const evidence_story_set *set, const evidence_page *pages, size_t n,
+			   int have_listing, const char *id, const char *content, const char *parent)
+{
+	rl_buf want = RL_BUF_INIT(STORY_MAX);
+	int ok = 0;
+
+	(void)v;
+	if (have_listing) {
+		for (size_t k = 0; k < set->ids.n && !ok; k++) {
+			if (strcmp(set->ids.v[k], id) != 0)
+				continue;
+			ok = strcmp(set->contents.v[k], content) == 0 ||
+			     /* its article was not read in this commit: the body is the
+			      * archive's (and the header too, for a removed story) */
+			     (!set->from_article.v[k][0] && parent &&
+			      (strcmp(parent, content) == 0 ||
+			       (same_title(set->contents.v[k], content) && same_body(parent, content))));
+		}
+	} else {
+		/* A due article of an unchanged listing: the header stays the
+		 * archive's; an article gone (404) gives no text and keeps it all. */
+		char *title = parent ? strndup(parent, title_len(parent)) : NULL;
+		for (size_t k = 0; k < n && !ok && title; k++) {
+			int rc = evidence_rederive_article(&want, cfg, title, &pages[k]);
+			ok = rc == 0 ? strcmp(want.ptr, content) == 0
+				     : rc == RL_ENOTFOUND && strcmp(parent, content) == 0;
+		}
+		free(title);
+		rl_error_clear();
+	}
+	rl_buf_release(&want);
+	return ok;
+}
+
+/* The story files a commit wrote for a followed source, derived again from
+ * the listing and article pages captured in it. */
+static void check_follow(struct verify *v, git_commit *c, git_diff *diff, const char *source)
+{
+	rl_source_config *cfg = NULL;
+	evidence_story_set set = EVIDENCE_STORY_SET_INIT;
+	evidence_page *pages = NULL;
+	rl_buf text = RL_BUF_INIT(STORY_MAX), content = RL_BUF_INIT(STORY_MAX),
+	       ptext = RL_BUF_INIT(STORY_MAX), pcontent = RL_BUF_INIT(STORY_MAX);
+	const char *recorded = NULL;
+	size_t n = 0, sl = strlen(source), in_trailer = 0;
+	int have_listing = 0;
+	char today[96];
+
+	if (evidence_config(&cfg, v->archive, source) < 0) {
+		say(v, RL_VERIFY_FAIL, "cannot load the settings of '%s': %s", source, rl_error_last());
+		goto done;
+	}
+	if ((pages = calloc(v->n_fpages + 1, sizeof(*pages))) == NULL)
+		goto done;
+	for (size_t i = 0; i < v->n_fpages; i++) {
+		struct fpage *f = &v->fpages[i];
+		if (strcmp(f->source, source) != 0)
+			continue;
+		pages[n].target = f->target;
+		pages[n].data = f->data.ptr ? f->data.ptr : "";
+		pages[n].len = f->data.len;
+		pages[n].listing = f->in_trailer;
+		in_trailer += (size_t)f->in_trailer;
+		if (f->in_trailer || recorded == NULL)
+			recorded = f->extractor;
+		n++;
+	}
+	/* Alone and not at the source's URL, the page with the commit's hash is
+	 * a due article of an unchanged listing (its own commit, run_follow.c). */
+	for (size_t i = 0; i < n; i++)
+		if (pages[i].listing && n == 1 && cfg->url && pages[i].target &&
+		    strcmp(pages[i].target, cfg->url) != 0)
+			pages[i].listing = 0;
+	for (size_t i = 0; i < n; i++)
+		have_listing |= pages[i].listing;
+	rl_capture_extractor_version(today, sizeof(today), cfg);
+	if (recorded == NULL || strcmp(recorded, today) != 0) {
+		v->s->extractor_changed++;
+		say(v, RL_VERIFY_NOTE, "%s: extractor changed since (captured with '%s', today '%s'): "
+		    "story files not re-derived; 'redline reextract' applies today's", source,
+		    recorded ? recorded : "unknown", today);
+		goto done;
+	}
+	if (have_listing && evidence_rederive_follow(&set, cfg, source, pages, n) < 0) {
+		say(v, RL_VERIFY_FAIL, "%s: the captures cannot be extracted again: %s", source,
+		    rl_error_last());
+		goto done;
+	}
+	v->s->articles += n - (size_t)have_listing;
+	for (size_t i = 0; diff && i < git_diff_num_deltas(diff); i++) {
+		const git_diff_delta *d = git_diff_get_delta(diff, i);
+		const char *path = d->new_file.path, *base = strrchr(path, '/'), *id;
+		int have_parent;
+		if (d->status == GIT_DELTA_DELETED || strncmp(path, source, sl) != 0 ||
+		    path[sl] != '/' || base == NULL ||
+		    (id = rl_story_id_in_name(base + 1, strlen(base + 1))) == NULL)
+			continue;
+		v->s->stories++;
+		have_parent = git_commit_parentcount(c) > 0 &&
+			      rl_archive_read(&ptext, v->archive, git_commit_parent_id(c, 0), path) == 0 &&
+			      evidence_story_content(&pcontent, ptext.ptr) == 0;
+		rl_error_clear();
+		if (rl_archive_read(&text, v->archive, git_commit_id(c), path) < 0 ||
+		    evidence_story_content(&content, text.ptr) < 0) {
+			say(v, RL_VERIFY_FAIL, "cannot read '%s': %s", path, rl_error_last());
+			rl_error_clear();
+			continue;
+		}
+		char sid[13];
+		snprintf(sid, sizeof(sid), "%.12s", id);
+		if (follow_story_ok(v, cfg, &set, pages, n, have_listing, sid,
+				    content.ptr ? content.ptr : "", have_parent ? pcontent.ptr : NULL))
+			v->s->rederived++;
+		else
+			say(v, RL_VERIFY_FAIL, "'%s' is not what the captured listing and article "
+			    "pages give with the recorded extractor: changed after extraction", path);
+		rl_buf_clear(&ptext);
+		rl_buf_clear(&pcontent);
+	}
+	(void)in_trailer;
+done:
+	rl_buf_release(&text);
+	rl_buf_release(&content);
+	rl_buf_release(&ptext);
+	rl_buf_release(&pcontent);
+	free(pages);
+	evidence_story_set_release(&set);
+	rl_source_config_free(cfg);
+}
+
+/* Every followed source among the commit's captures, then forget them. */
+static void check_follows(struct verify *v, git_commit *c, git_diff *diff)
+{
+	for (size_t i = 0; i < v->n_fpages; i++) {
+		int seen = 0;
+		for (size_t k = 0; k < i; k++)
+			seen |= strcmp(v->fpages[k].source, v->fpages[i].source) == 0;
+		if (!seen)
+			check_follow(v, c, diff, v->fpages[i].source);
+	}
+	for (size_t i = 0; i < v->n_fpages; i++) {
+		free(v->fpages[i].source);
+		free(v->fpages[i].target);
+		free(v->fpages[i].extractor);
+		rl_buf_release(&v->fpages[i].data);
+	}
+	free(v->fpages);
+	v->fpages = NULL;
+	v->n_fpages = 0;
 }
 
 static void check_commit(struct verify *v, const git_oid *id)
@@ -355,6 +551,7 @@ static void check_commit(struct verify *v, const git_oid *id)
 		for (size_t i = 0; i < ids.n; i++)
 			check_capture(v, &capture_commit, ids.v[i], git_commit_message(orig), diff,
 				      extractor);
+		check_follows(v, c, diff);
 		git_commit_free(orig);
 		goto done;
 	}
@@ -362,6 +559,7 @@ static void check_commit(struct verify *v, const git_oid *id)
 		goto done;
 	for (size_t i = 0; i < ids.n; i++)
 		check_capture(v, id, ids.v[i], message, diff, NULL);
+	check_follows(v, c, diff);
 done:
 	rl_strvec_release(&ids);
 	git_diff_free(diff);

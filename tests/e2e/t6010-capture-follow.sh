@@ -31,9 +31,25 @@ assert_contains "$T/msg" "1 edited"
 expect_status 0 rl -C "$A" capture HEAD
 zcat "$T/out" | grep -q "Two people were hurt" || fail "the capture holds the edited article"
 expect_status 0 rl -C "$A" verify
-assert_not_contains "$T/out" "FAILED"
-assert_contains "$T/out" "bodies come from followed articles"
+assert_not_contains "$T/out" "FAIL"
+assert_not_contains "$T/out" "not re-derived"
+assert_contains "$T/out" "3 of 3 story files re-derived"
 expect_status 0 rl -C "$A" reextract site
 assert_contains "$T/out" "site: skipped: it follows article pages"
-ok "an edited article: one commit with its capture; verify checks the digests; reextract skips it"
+ok "an edited article: one commit with its capture; verify re-derives the listing+article stories; reextract skips it"
+
+# The edited article's story rewritten after extraction (same message, same
+# capture): verify re-derives it from the captured article page and fails.
+X="$T/tampered"; cp -r "$A" "$X"
+f=$(git -C "$X" show --name-only --format= HEAD -- site/ | grep "\.txt$")
+git -C "$X" show "HEAD:$f" | sed "s/Two people were hurt/Three people were hurt/" >"$T/story"
+blob=$(git -C "$X" hash-object -w "$T/story")
+export GIT_INDEX_FILE="$T/index"
+git -C "$X" read-tree HEAD && git -C "$X" update-index --cacheinfo "100644,$blob,$f"
+tree=$(git -C "$X" write-tree); unset GIT_INDEX_FILE
+new=$(git -C "$X" log -1 --format=%B HEAD | git -C "$X" commit-tree "$tree" -p HEAD~1)
+git -C "$X" update-ref refs/heads/main "$new"
+expect_status 1 rl -C "$X" verify
+assert_contains "$T/out" "is not what the captured listing and article pages give"
+ok "a followed story edited after extraction is caught by verify"
 done_testing
