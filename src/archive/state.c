@@ -36,9 +36,7 @@ static int state_path(char *out, size_t size, rl_archive *archive, const char *s
 		return rl_error_last_code() ? rl_error_last_code() : RL_EIO;
 	if ((size_t)snprintf(out, size, "%s/state", dir) >= size)
 		return rl_error_set(RL_EINVAL, "state path too long for source '%s'", source);
-	/* This runs for every story looked up: one mkdir when the directory
-	 * is there (mkdir -p each time was 35 x 5 calls a page). */
-	if (mkdir(out, 0777) < 0 && errno != EEXIST && (error = rl_file_mkdir_p(out)) < 0)
+	if ((error = rl_file_mkdir_p(out)) < 0)
 		return error;
 	if ((size_t)snprintf(out, size, "%s/state/%s.%s", dir, source, ext) >= size)
 		return rl_error_set(RL_EINVAL, "state path too long for source '%s'", source);
