@@ -179,7 +179,7 @@ void archive_sign_forget(rl_archive *a)
 }
 
 /* The settings, read once per batch: a config snapshot per commit was a
- * fifth of the CPU of a first run of 1,000 pages.  Outside a batch (never
+ * fifth of the CPU of a first run of 300 pages.  Outside a batch (never
  * the case today) they are read for this commit alone into `own`. */
 static int sign_settings(const sign_config **out, sign_config *own, rl_archive *a)
 {
