@@ -408,8 +408,6 @@ done:
 static int one_dominant_block(const rl_main_block *b, size_t articles_in_block)
 {
 	size_t own = b->text - b->link_text;
-	if (getenv("RL_DEBUG"))
-		fprintf(stderr, "block n %zu text %zu link %zu page %zu paras %zu heads %zu arts %zu\n", b->n, b->text, b->link_text, b->page_text, b->paragraphs, b->headlines, articles_in_block);
 
 	return b->n > 0 && (b->headlines < 2 || b->paragraphs >= 4 * b->headlines) &&
 	       articles_in_block < 2 && b->paragraphs >= 3 &&

@@ -197,6 +197,49 @@ int rl_xml_in_boilerplate(const xmlNode *n, const xmlNode *stop)
 	return 0;
 }
 
+/* ---- how much text ---- */
+
+/* The length of a text in Latin-letter equivalents, spaces left out: a Han
+ * or kana character carries about what three Latin letters do, a Hangul
+ * syllable two, so that a Chinese, Japanese or Korean paragraph meets the
+ * same thresholds as its translation would.  *commas counts ',' and the
+ * CJK commas (U+FF0C, U+3001). */
+static size_t text_measure(const unsigned char *s, size_t *commas)
+{
+	size_t n = 0;
+
+	*commas = 0;
+	while (*s) {
+		unsigned cp = *s;
+		size_t len = 1;
+		if (cp >= 0xE0 && cp < 0xF0 && (s[1] & 0xC0) == 0x80 && (s[2] & 0xC0) == 0x80) {
+			cp = ((cp & 0x0Fu) << 12) | ((s[1] & 0x3Fu) << 6) | (s[2] & 0x3Fu);
+			len = 3;
+		} else if (cp >= 0x80) {
+			/* other multi-byte characters count once, at their lead byte */
+			n += (cp & 0xC0) != 0x80;
+			s++;
+			continue;
+		}
+		if (len == 1) {
+			n += !isspace((int)cp);
+			*commas += cp == ',';
+		} else if (cp == 0xFF0C || cp == 0x3001) {
+			n++;
+			(*commas)++;
+		} else if ((cp >= 0x3040 && cp <= 0x30FF) || (cp >= 0x3400 && cp <= 0x9FFF) ||
+			   (cp >= 0xF900 && cp <= 0xFAFF)) {
+			n += 3; /* kana, Han */
+		} else if (cp >= 0xAC00 && cp <= 0xD7AF) {
+			n += 2; /* Hangul syllables */
+		} else {
+			n++;
+		}
+		s += len;
+	}
+	return n;
+}
+
 /* ---- per-node figures ---- */
 
 static stat *st(const scorer *s, const xmlNode *n)
@@ -287,9 +330,7 @@ static void count_text(scorer *s, const xmlNode *root)
 						x->headlines++;
 			}
 		} else if (cur->type == XML_TEXT_NODE && cur->content) {
-			size_t len = 0, in_link = 0;
-			for (const unsigned char *p = cur->content; *p; p++)
-				len += !isspace(*p) && (*p & 0xC0) != 0x80;
+			size_t commas, len = text_measure(cur->content, &commas), in_link = 0;
 			for (const xmlNode *a = cur->parent; a && a->type == XML_ELEMENT_NODE; a = a->parent)
 				if (rl_xml_is(a, "a")) {
 					in_link = 1;
@@ -337,25 +378,36 @@ static int has_unit_inside(const xmlNode *n)
 }
 
 /* Characters and commas of the text a unit shows: all of it for a unit
- * tag, the loose (direct and inline) text for any other element. */
-static void unit_text(const scorer *s, const xmlNode *n, int loose, size_t *chars, size_t *commas)
+ * tag, the loose (direct and inline) text for any other element.  *longs
+ * counts its runs of PARA_LONG+ characters between <br>s: <br>-separated
+ * text is several paragraphs, not one. */
+static void unit_text(const scorer *s, const xmlNode *n, int loose, size_t *chars, size_t *commas,
+		      size_t *longs)
 {
 	const xmlNode *cur = n->children;
+	size_t run = 0;
 
-	*chars = *commas = 0;
+	*chars = *commas = *longs = 0;
 	while (cur) {
 		int descend = 0;
 		if (cur->type == XML_TEXT_NODE && cur->content) {
-			for (const unsigned char *p = cur->content; *p; p++) {
-				*chars += !isspace(*p) && (*p & 0xC0) != 0x80;
-				*commas += *p == ',';
-			}
+			size_t c, len = text_measure(cur->content, &c);
+			*chars += len;
+			*commas += c;
+			run += len;
 		} else if (cur->type == XML_ELEMENT_NODE) {
 			stat *x = st(s, cur);
 			descend = !(x && x->excluded) && (!loose || is_inline(cur));
+			if (rl_xml_is(cur, "br")) {
+				*longs += run >= PARA_LONG;
+				run = 0;
+			}
 		}
 		cur = rl_xml_next_in(cur, n, descend);
 	}
+	*longs += run >= PARA_LONG;
+	if (*longs == 0 && *chars >= PARA_LONG)
+		*longs = 1;
 }
 
 static double tag_weight(const xmlNode *n)
@@ -395,12 +447,12 @@ static void score_units(scorer *s, const xmlNode *root)
 		if (cur->type == XML_ELEMENT_NODE) {
 			stat *x = st(s, cur);
 			int tag = is_unit_tag(cur) && !has_unit_inside(cur);
-			size_t chars, commas;
+			size_t chars, commas, longs;
 			if (x == NULL || x->excluded) {
 				cur = rl_xml_next_in(cur, root, 0);
 				continue;
 			}
-			unit_text(s, cur, !tag, &chars, &commas);
+			unit_text(s, cur, !tag, &chars, &commas, &longs);
 			if (chars >= UNIT_MIN) {
 				double sc = 1.0 + (double)commas + (chars / 100 < 3 ? chars / 100 : 3);
 				/* a unit tag scores its container; loose text its own element */
@@ -408,10 +460,9 @@ static void score_units(scorer *s, const xmlNode *root)
 				for (int level = 0; to && to->type == XML_ELEMENT_NODE && level < 5;
 				     to = to->parent, level++)
 					give(s, to, sc, level);
-				if (chars >= PARA_LONG)
-					for (const xmlNode *a = cur; a && a->type == XML_ELEMENT_NODE; a = a->parent)
-						if ((x = st(s, a)) != NULL)
-							x->paragraphs++;
+				for (const xmlNode *a = cur; longs && a && a->type == XML_ELEMENT_NODE; a = a->parent)
+					if ((x = st(s, a)) != NULL)
+						x->paragraphs += longs;
 			}
 			descend = !tag;
 		}
@@ -489,11 +540,6 @@ static int run(rl_main_block *out, scorer *s, const xmlNode *body)
 	score_units(s, body);
 	if ((top = best(s)) == NULL)
 		return 0;
-	if (getenv("RL_DEBUG")) {
-		xmlChar *c = xmlGetProp(top->node, (const xmlChar *)"class");
-		fprintf(stderr, "top %s.%s score %.1f text %zu link %zu\n", top->node->name, c ? (char *)c : "", top->score, top->text, top->link);
-		xmlFree(c);
-	}
 	if ((error = join_siblings(out, s, top)) < 0)
 		return error;
 	root = st(s, body);

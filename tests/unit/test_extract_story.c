@@ -1,0 +1,71 @@
+/* What counts as the story's text: how much text a script carries (CJK),
+ * <br>-separated paragraphs, captions and alt text of content images,
+ * link lists that are the page's content, promo lines inside the body.
+ * Each case is a small page built to show one rule. */
+#include "testutil.h"
+#include "redline/error.h"
+#include "redline/extract.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void extract(rl_item_list *list, const char *html, const char *base)
+{
+	rl_extract_opts opts = { .base_url = base };
+	assert_int_equal(rl_extract_html(list, html, strlen(html), &opts), 0);
+}
+
+/* Two linked headings in a sidebar next to it. */
+#define SIDEBAR "<div class=side><h3><a href=/v/1>全民微信时代，用语音功能发60秒是种怎样的体验</a></h3>" \
+		"<h3><a href=/v/2>更多评论更多评论更多评论更多评论</a></h3></div>"
+
+/* A Chinese article: paragraphs of 35-60 characters, each as much text as
+ * 100-180 Latin letters.  Measured in bytes or characters alone it is too
+ * short to be an article, and the two headings made it a list of two
+ * empty stories. */
+static void test_cjk_paragraphs_are_an_article(void **state)
+{
+	rl_item_list l = RL_ITEM_LIST_INIT;
+	const char *html =
+		"<html><head><title>人工智能迈上新台阶</title></head><body>" SIDEBAR
+		"<div id=main><p>谷歌在2014年收购的人工智能公司开发出一款能够用自己的记忆学习新知识并利用这些知识来回答问题的计算机。</p>"
+		"<p>这款产品具有极其重要的意义，因为这意味着未来的人工智能技术可能不需要人类来教它就能回答人类提出的问题。</p>"
+		"<p>这款名为可微神经计算机的模型可以接受家谱和伦敦地铁网络地图这样的信息，还可以回答与那些数据结构有关的问题。</p>"
+		"<p>同样，它还可以理解和回答某个大家族中的成员之间的关系这样的复杂问题，比如张三的大舅是谁。</p>"
+		"</div></body></html>";
+
+	extract(&l, html, "https://tech.example/a/1.htm");
+	assert_int_equal(l.n, 1);
+	assert_non_null(strstr(l.v[0].body, "可微神经计算机"));
+	assert_null(strstr(l.v[0].body, "更多评论"));
+	rl_item_list_release(&l);
+}
+
+#define RUN "This paragraph of the story is written between line breaks, as older " \
+	    "publishing systems do, and it is long enough to count as one paragraph.<br><br>"
+
+/* <br>-separated text is several paragraphs, not one long unit. */
+static void test_br_separated_paragraphs(void **state)
+{
+	rl_item_list l = RL_ITEM_LIST_INIT;
+	const char *html = "<html><head><title>Story</title></head><body>"
+			   "<div class=side><h3><a href=/x>Another story of the day</a></h3>"
+			   "<h3><a href=/y>Yet another story of the day</a></h3></div>"
+			   "<div id=art>" RUN RUN RUN RUN "</div></body></html>";
+
+	extract(&l, html, "https://n.example/s");
+	assert_int_equal(l.n, 1);
+	assert_non_null(strstr(l.v[0].body, "older publishing systems"));
+	assert_null(strstr(l.v[0].body, "Another story"));
+	rl_item_list_release(&l);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_cjk_paragraphs_are_an_article),
+		cmocka_unit_test(test_br_separated_paragraphs),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
