@@ -187,6 +187,20 @@ static int add_item(page *pg, char **title, char **link, rl_buf *body)
 	return 0;
 }
 
+/* The end of one item of a scan (from_articles, from_headlines): added
+ * unless an earlier step failed, its parts freed either way, so that the
+ * scan has nothing left to free when it stops. */
+static int emit(page *pg, char **title, char **link, rl_buf *body, int error)
+{
+	if (error == 0)
+		error = add_item(pg, title, link, body);
+	free(*title);
+	free(*link);
+	*title = *link = NULL;
+	rl_buf_release(body);
+	return error;
+}
+
 static int from_selectors(page *pg, const sel *s)
 {
 	rl_buf body = RL_BUF_INIT(RL_EXTRACT_MAX_INPUT);
@@ -276,17 +290,12 @@ static int from_articles(page *pg, int *found)
 				error = first_link(&link, cur, pg->base);
 			if (error == 0)
 				error = default_body(&body, cur, tnode);
-			if (error == 0)
-				error = add_item(pg, &title, &link, &body);
-			rl_buf_clear(&body);
+			error = emit(pg, &title, &link, &body, error);
 			cur = rl_xml_next_in(cur, root, 0);
 			continue;
 		}
 		cur = rl_xml_next_in(cur, root, !noise);
 	}
-	free(title);
-	free(link);
-	rl_buf_release(&body);
 	return error;
 }
 
@@ -327,21 +336,15 @@ static int from_headlines(page *pg, int *found)
 			for (const xmlNode *sib = cur->next; sib && error == 0; sib = sib->next) {
 				if (is_heading(sib) || find_first(sib, is_heading))
 					break;
-				if (rl_xml_is(sib, "p")) {
+				if (rl_xml_is(sib, "p"))
 					error = rl_xml_paras(&body, sib, NULL, NULL);
-				}
 			}
-			if (error == 0)
-				error = add_item(pg, &title, &link, &body);
-			rl_buf_clear(&body);
+			error = emit(pg, &title, &link, &body, error);
 			cur = rl_xml_next_in(cur, root, 0);
 			continue;
 		}
 		cur = rl_xml_next_in(cur, root, !noise);
 	}
-	free(title);
-	free(link);
-	rl_buf_release(&body);
 	return error;
 }
 
