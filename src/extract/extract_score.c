@@ -32,6 +32,7 @@
 
 #define UNIT_MIN 25
 #define PARA_LONG 80
+#define FIGURE_TEXT_MAX 400 /* a caption, not a story */
 
 typedef struct stat {
 	const xmlNode *node;
@@ -501,6 +502,65 @@ static int add_node(rl_main_block *b, const xmlNode *n)
 	return 0;
 }
 
+/* Whether a subtree is a content image with at most a caption: an <img>
+ * that is not a link, little text and few links, no boilerplate name. */
+static int is_figure_block(const scorer *s, const xmlNode *n)
+{
+	const stat *x = st(s, n);
+	int img = 0;
+
+	if (x == NULL || is_hidden(n) || rl_xml_is_noise(n) || class_weight(n) < 0)
+		return 0;
+	for (const xmlNode *c = n; c && !img; c = rl_xml_next_in(c, n, 1)) {
+		if (!rl_xml_is(c, "img") || !xmlHasProp(c, (const xmlChar *)"src"))
+			continue;
+		img = 1;
+		for (const xmlNode *a = c->parent; a && a != n->parent; a = a->parent)
+			img &= !rl_xml_is(a, "a");
+	}
+	return img && x->text <= FIGURE_TEXT_MAX && x->link * 2 <= x->text;
+}
+
+/* Whether every child of `parent` but `keep` is empty or a content image:
+ * the main text's own picture and caption (a page's hero image above its
+ * body field), part of the story.  *figures counts the images. */
+static int only_figures_beside(const scorer *s, const xmlNode *parent, const xmlNode *keep,
+			       int *figures)
+{
+	*figures = 0;
+	for (const xmlNode *c = parent->children; c; c = c->next) {
+		const stat *x;
+		if (c == keep || c->type != XML_ELEMENT_NODE || (x = st(s, c)) == NULL)
+			continue;
+		if (is_figure_block(s, c))
+			(*figures)++;
+		else if (!x->excluded && x->text > 0)
+			return 0;
+	}
+	return 1;
+}
+
+/* The winner, widened to the ancestor that holds nothing else but its
+ * pictures (a few levels up at most, and never to <body>). */
+static const stat *with_figures(const scorer *s, const stat *top)
+{
+	const xmlNode *n = top->node;
+	const stat *wide = top;
+
+	for (int level = 0; level < 4 && n->parent && n->parent->type == XML_ELEMENT_NODE; level++) {
+		const xmlNode *p = n->parent;
+		const stat *px = st(s, p);
+		int figures;
+		if (px == NULL || px->excluded || rl_xml_is(p, "body") || rl_xml_is(p, "html") ||
+		    !only_figures_beside(s, p, n, &figures))
+			break;
+		if (figures > 0)
+			wide = px;
+		n = p;
+	}
+	return wide;
+}
+
 /* The winner and the siblings that belong with it, in page order. */
 static int join_siblings(rl_main_block *b, scorer *s, const stat *top)
 {
@@ -540,6 +600,7 @@ static int run(rl_main_block *out, scorer *s, const xmlNode *body)
 	score_units(s, body);
 	if ((top = best(s)) == NULL)
 		return 0;
+	top = with_figures(s, top);
 	if ((error = join_siblings(out, s, top)) < 0)
 		return error;
 	root = st(s, body);

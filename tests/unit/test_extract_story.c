@@ -61,11 +61,60 @@ static void test_br_separated_paragraphs(void **state)
 	rl_item_list_release(&l);
 }
 
+#define PARA "<p>This is a real paragraph of the story, long enough to count, with commas, " \
+	     "clauses and a full stop at its end, as news paragraphs are.</p>"
+
+/* The page's own picture above its body field (a hero image with its
+ * caption) is part of the story: removing it is a change. */
+static void test_hero_caption_is_story_text(void **state)
+{
+	rl_item_list l = RL_ITEM_LIST_INIT;
+	const char *html = "<html><head><title>Collaboration</title></head><body>"
+			   "<div id=nav><a href=/a>Home</a> <a href=/b>About</a></div>"
+			   "<div class=content><div class=field-hero><div class=hero>"
+			   "<img src=/p.jpg alt=\"Two presidents\"><p>In 2009 two presidents announced "
+			   "the research centre.</p></div></div>"
+			   "<div class=field-body><div class=item>" PARA PARA PARA "</div></div></div>"
+			   "</body></html>";
+
+	extract(&l, html, "https://gov.example/c");
+	assert_int_equal(l.n, 1);
+	assert_non_null(strstr(l.v[0].body, "two presidents announced"));
+	assert_non_null(strstr(l.v[0].body, "real paragraph"));
+	assert_null(strstr(l.v[0].body, "About"));
+	rl_item_list_release(&l);
+}
+
+/* A card whose heading sits outside its <article> (header, article, an
+ * action link): one story per card, titled by its heading, and the link
+ * line ("View this Dataset") is part of it. */
+#define CARD(h, t, extra) "<div class=highlight><header><h2>" h "</h2></header>" \
+	"<article><p>" t " is described here in one long sentence of the card.</p></article>" extra "</div>"
+static void test_card_heading_and_link_lines(void **state)
+{
+	rl_item_list l = RL_ITEM_LIST_INIT;
+	const char *html = "<html><body>"
+			   CARD("Rural housing data", "The rural housing data", "")
+			   CARD("Weather service data", "The weather radar mosaic",
+				"<div class=dataset-link><a href=/dataset/radar>View this Dataset</a></div>")
+			   "</body></html>";
+
+	extract(&l, html, "https://data.example/");
+	assert_int_equal(l.n, 2);
+	assert_string_equal(l.v[0].title, "Rural housing data");
+	assert_string_equal(l.v[1].title, "Weather service data");
+	assert_non_null(strstr(l.v[1].body, "View this Dataset"));
+	assert_null(strstr(l.v[0].body, "View this Dataset"));
+	rl_item_list_release(&l);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cjk_paragraphs_are_an_article),
 		cmocka_unit_test(test_br_separated_paragraphs),
+		cmocka_unit_test(test_hero_caption_is_story_text),
+		cmocka_unit_test(test_card_heading_and_link_lines),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
