@@ -4,7 +4,8 @@
  * Metadata first (extract_meta.c): the title is the JSON-LD headline or
  * og:title (the <h1> when it agrees), the link the canonical URL.  The body
  * is the scored main block (extract_score.c) without the boilerplate inside
- * it (comments, related links, sharing, captions, credits, hidden nodes);
+ * it (comments, related links, sharing, credits, hidden nodes; a picture's
+ * caption stays);
  * when the page declares an articleBody that is much longer than that
  * block, the declared body is taken instead.  Furniture lines
  * ("Advertisement", "Lees ook") are dropped wherever they stand.

@@ -153,14 +153,40 @@ static int is_hidden(const xmlNode *n)
 	return hidden;
 }
 
+/* A <figure> that is a picture of the story (an image and its caption,
+ * few links), not a teaser of another page. */
+static int is_content_figure(const xmlNode *n)
+{
+	size_t text = 0, link = 0;
+	int img = 0;
+
+	for (const xmlNode *c = n->children; c; c = rl_xml_next_in(c, n, 1)) {
+		if (c->type == XML_ELEMENT_NODE)
+			img |= rl_xml_is(c, "img") || rl_xml_is(c, "picture") || rl_xml_is(c, "video");
+		if (c->type != XML_TEXT_NODE || c->content == NULL)
+			continue;
+		size_t len = strlen((const char *)c->content);
+		int in_link = 0;
+		for (const xmlNode *a = c->parent; a && a != n; a = a->parent)
+			in_link |= rl_xml_is(a, "a");
+		text += len;
+		link += in_link ? len : 0;
+	}
+	return img && link * 2 <= text;
+}
+
 int rl_xml_is_boilerplate(const xmlNode *n, void *ctx)
 {
-	static const char *const names[] = { "header", "figure", "figcaption", "h1", "menu",
+	static const char *const names[] = { "header", "h1", "menu",
 					     "dialog", "caption", "label", "input", "time", NULL };
 	(void)ctx;
 	for (const char *const *name = names; *name; name++)
 		if (rl_xml_is(n, *name))
 			return 1;
+	/* a picture's caption is part of the story (its removal is a change);
+	 * credits stay out by their class */
+	if (rl_xml_is(n, "figure") && !is_content_figure(n))
+		return 1;
 	if (is_hidden(n) || rl_xml_attr_is(n, "role", "navigation") ||
 	    rl_xml_attr_is(n, "role", "complementary") || rl_xml_attr_is(n, "role", "contentinfo") ||
 	    rl_xml_attr_is(n, "role", "banner"))

@@ -108,12 +108,34 @@ static void test_card_heading_and_link_lines(void **state)
 	rl_item_list_release(&l);
 }
 
+/* A picture's caption inside the article is story text; a teaser figure
+ * (a link to another page) and a credit line are not. */
+static void test_figure_caption_in_body(void **state)
+{
+	rl_item_list l = RL_ITEM_LIST_INIT;
+	const char *html = "<html><head><meta property=og:type content=article>"
+			   "<meta property=og:title content=\"Flood\"></head><body>"
+			   "<div class=article-body>" PARA
+			   "<figure><img src=/f.jpg alt=\"The river\"><figcaption>The river broke its "
+			   "banks at dawn.<span class=credit>Photo: Agency</span></figcaption></figure>"
+			   PARA "<figure><a href=/other><img src=/o.jpg><figcaption>Another story "
+			   "elsewhere</figcaption></a></figure>" PARA "</div></body></html>";
+
+	extract(&l, html, "https://n.example/flood");
+	assert_int_equal(l.n, 1);
+	assert_non_null(strstr(l.v[0].body, "The river broke its banks at dawn."));
+	assert_null(strstr(l.v[0].body, "Photo: Agency"));
+	assert_null(strstr(l.v[0].body, "Another story"));
+	rl_item_list_release(&l);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cjk_paragraphs_are_an_article),
 		cmocka_unit_test(test_br_separated_paragraphs),
 		cmocka_unit_test(test_hero_caption_is_story_text),
+		cmocka_unit_test(test_figure_caption_in_body),
 		cmocka_unit_test(test_card_heading_and_link_lines),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
