@@ -129,6 +129,33 @@ static void test_figure_caption_in_body(void **state)
 	rl_item_list_release(&l);
 }
 
+/* Promo lines inside the article body go by structure, whatever their
+ * words: a short line that is all link, a row of share links, a sign-up
+ * block with a form control; a paragraph with a link in it stays. */
+static void test_promo_lines_by_structure(void **state)
+{
+	rl_item_list l = RL_ITEM_LIST_INIT;
+	const char *html =
+		"<html><head><meta property=og:type content=article>"
+		"<meta property=og:title content=\"Budget\"></head><body>"
+		"<div class=article-body>" PARA
+		"<p>Ook interessant: <a href=/x>Kabinet valt over stikstof</a></p>"
+		"<div class=row><a href=/fb>Facebook</a> <a href=/tw>X</a> <a href=/m>E-mail</a></div>" PARA
+		"<div class=box><p>Get our morning briefing in your inbox.</p><input type=email>"
+		"<button>Go</button></div>"
+		"<p>The minister, who <a href=/bio>spoke to reporters</a> on Tuesday, said the budget "
+		"would be balanced by the end of the next parliamentary term.</p>" PARA
+		"</div></body></html>";
+
+	extract(&l, html, "https://n.example/budget");
+	assert_int_equal(l.n, 1);
+	assert_null(strstr(l.v[0].body, "Kabinet valt"));
+	assert_null(strstr(l.v[0].body, "Facebook"));
+	assert_null(strstr(l.v[0].body, "morning briefing"));
+	assert_non_null(strstr(l.v[0].body, "spoke to reporters"));
+	rl_item_list_release(&l);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -136,6 +163,7 @@ int main(void)
 		cmocka_unit_test(test_br_separated_paragraphs),
 		cmocka_unit_test(test_hero_caption_is_story_text),
 		cmocka_unit_test(test_figure_caption_in_body),
+		cmocka_unit_test(test_promo_lines_by_structure),
 		cmocka_unit_test(test_card_heading_and_link_lines),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
