@@ -75,7 +75,7 @@ static const char *const negative[] = {
 	"comment", "related", "share", "sharing", "social", "newsletter", "promo", "sponsor",
 	"recommend", "subscribe", "cookie", "consent", "gdpr", "breadcrumb", "outbrain",
 	"taboola", "popup", "modal", "advert", "sidebar", "trending", "mostread", "most-read",
-	"most_read", "popular", "footer", "masthead", "navbar", "navigation", "menu", "paywall",
+	"most_read", "popular", "footer", "masthead", "navbar", "navigation", "menu",
 	"signup", "sign-up", "widget", "byline", "caption", "credit", "disqus",
 	"reaction", "rating", "pagination", "pager", "skip", "banner", "toolbar", "tooltip",
 	"meistgelesen", "lees-ook", "leesook", "a-lire", "weitere", NULL,

@@ -156,6 +156,23 @@ static void test_promo_lines_by_structure(void **state)
 	rl_item_list_release(&l);
 }
 
+/* Publishers wrap the locked part of a story in class="paywall" and serve
+ * it whole to crawlers: that is the story's continuation, not a prompt. */
+static void test_paywall_wrapper_is_story(void **state)
+{
+	rl_item_list l = RL_ITEM_LIST_INIT;
+	const char *html = "<html><head><meta property=og:type content=article>"
+			   "<meta property=og:title content=\"Earnings\"></head><body>"
+			   "<div class=article-body>" PARA PARA PARA "<div class=paywall>" PARA
+			   "<p>The locked half of the story says the shares fell five per cent, "
+			   "which analysts had not expected at all.</p></div></div></body></html>";
+
+	extract(&l, html, "https://n.example/earnings");
+	assert_int_equal(l.n, 1);
+	assert_non_null(strstr(l.v[0].body, "locked half of the story"));
+	rl_item_list_release(&l);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -164,6 +181,7 @@ int main(void)
 		cmocka_unit_test(test_hero_caption_is_story_text),
 		cmocka_unit_test(test_figure_caption_in_body),
 		cmocka_unit_test(test_promo_lines_by_structure),
+		cmocka_unit_test(test_paywall_wrapper_is_story),
 		cmocka_unit_test(test_card_heading_and_link_lines),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
