@@ -11,8 +11,7 @@ usage: aeb.py RL_EXTRACT_DUMP AEB_DIR [--worst N]
 """
 import collections, gzip, json, os, re, shutil, subprocess, sys, tempfile
 
-import lxml.html
-from readability import Document
+from common import peer, redline
 
 WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -30,34 +29,6 @@ def page_f1(got, want):
     p = tp / sum(g.values()) if g else 0.0
     r = tp / sum(w.values())
     return 2 * p * r / (p + r) if p + r else 0.0
-
-
-def html_text(html):
-    if not html or not html.strip():
-        return ""
-    doc = lxml.html.fromstring(html)
-    for bad in doc.xpath("//script|//style"):
-        bad.drop_tree()
-    # block ends as line ends, like html_text.extract_text in the benchmark
-    for el in doc.iter():
-        if isinstance(el.tag, str) and el.tag in ("p", "div", "br", "li", "h1", "h2", "h3", "h4", "tr", "blockquote"):
-            el.tail = "\n" + (el.tail or "")
-    return doc.text_content()
-
-
-def redline(tool, path, url):
-    out = subprocess.run([tool, path, url], capture_output=True, timeout=60)
-    if out.returncode != 0:
-        return "", 0
-    items = json.loads(out.stdout.decode("utf-8", "replace"))
-    return "\n".join(i.get("body") or "" for i in items), len(items)
-
-
-def peer(html):
-    try:
-        return html_text(Document(html).summary(html_partial=True))
-    except Exception:
-        return ""
 
 
 def main():
@@ -78,7 +49,7 @@ def main():
             with open(page, "wb") as f:
                 f.write(raw)
             text, n = redline(tool, page, truth[key].get("url") or "https://example.org/page")
-            ptext = peer(raw.decode("utf-8", "replace"))
+            ptext = peer(raw.decode("utf-8", "replace"), block_lines=True)
             rl_out[key] = {"articleBody": text}
             peer_out[key] = {"articleBody": ptext}
             want = truth[key].get("articleBody", "")
