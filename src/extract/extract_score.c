@@ -11,7 +11,11 @@
  * entry, post; -25 for comments, related, share, promo ...), and its score
  * is multiplied by 1 - its link density at the end.  The best container
  * wins; its siblings join when they score at least a fifth of it or are
- * plain paragraphs with few links.  Subtrees whose class/id names
+ * plain paragraphs with few links; it is widened to an ancestor that holds
+ * nothing else but its pictures (a hero image and caption).  Characters
+ * are counted in Latin-letter equivalents (Han and kana 3, Hangul 2), and
+ * <br>-separated runs of loose text as paragraphs.  Subtrees whose class/id
+ * names
  * boilerplate, hidden ones and noise elements count for nothing; if that
  * leaves almost nothing, the page is scored again without the class rule
  * (pages whose <body> says "has-sidebar").
