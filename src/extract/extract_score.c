@@ -15,8 +15,7 @@
  * nothing else but its pictures (a hero image and caption).  Characters
  * are counted in Latin-letter equivalents (Han and kana 3, Hangul 2), and
  * <br>-separated runs of loose text as paragraphs.  Subtrees whose class/id
- * names
- * boilerplate, hidden ones and noise elements count for nothing; if that
+ * names boilerplate, hidden ones and noise elements count for nothing; if that
  * leaves almost nothing, the page is scored again without the class rule
  * (pages whose <body> says "has-sidebar").
  *
