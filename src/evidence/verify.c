@@ -224,24 +224,35 @@ static void check_stories(struct verify *v, git_diff *diff, const char *source,
 	rl_buf_release(&content);
 }
 
+/* 1 when the capture was extracted with today's extractor; else noted. */
+static int same_extractor(struct verify *v, const rl_source_config *cfg, const char *source,
+			  const char *recorded)
+{
+	char today[96];
+
+	rl_capture_extractor_version(today, sizeof(today), cfg);
+	if (recorded && strcmp(recorded, today) == 0)
+		return 1;
+	v->s->extractor_changed++;
+	say(v, RL_VERIFY_NOTE, "%s: extractor changed since (captured with '%s', today '%s'): "
+	    "story files not re-derived; 'redline reextract' applies today's", source,
+	    recorded ? recorded : "unknown", today);
+	return 0;
+}
+
 static void check_rederive(struct verify *v, git_diff *diff, const char *source,
 			   const char *recorded, const char *data, size_t len, const char *target)
 {
 	rl_source_config *cfg = NULL;
 	rl_strvec contents = RL_STRVEC_INIT;
-	char today[96];
 
 	if (evidence_config(&cfg, v->archive, source) < 0) {
 		say(v, RL_VERIFY_FAIL, "cannot load the settings of '%s': %s", source,
 		    rl_error_last());
 		return;
 	}
-	rl_capture_extractor_version(today, sizeof(today), cfg);
-	if (recorded == NULL || strcmp(recorded, today) != 0) {
-		v->s->extractor_changed++;
-		say(v, RL_VERIFY_NOTE, "%s: extractor changed since (captured with '%s', today '%s'): "
-		    "story files not re-derived; 'redline reextract' applies today's", source,
-		    recorded ? recorded : "unknown", today);
+	if (!same_extractor(v, cfg, source, recorded)) {
+		/* noted */
 	} else if (evidence_rederive(&contents, cfg, source, data, len, target) < 0) {
 		say(v, RL_VERIFY_FAIL, "%s: the capture cannot be extracted again: %s", source,
 		    rl_error_last());
@@ -363,14 +374,13 @@ static int same_body(const char *a, const char *b)
 }
 
 /* One story file of a followed source against the captures of its commit. */
-static int follow_story_ok(struct verify *v, const rl_source_config *cfg,
+static int follow_story_ok(const rl_source_config *cfg,
 			   const evidence_story_set *set, const evidence_page *pages, size_t n,
 			   int have_listing, const char *id, const char *content, const char *parent)
 {
 	rl_buf want = RL_BUF_INIT(STORY_MAX);
 	int ok = 0;
 
-	(void)v;
 	if (have_listing) {
 		for (size_t k = 0; k < set->ids.n && !ok; k++) {
 			if (strcmp(set->ids.v[k], id) != 0)
@@ -408,9 +418,8 @@ static void check_follow(struct verify *v, git_commit *c, git_diff *diff, const 
 	rl_buf text = RL_BUF_INIT(STORY_MAX), content = RL_BUF_INIT(STORY_MAX),
 	       ptext = RL_BUF_INIT(STORY_MAX), pcontent = RL_BUF_INIT(STORY_MAX);
 	const char *recorded = NULL;
-	size_t n = 0, sl = strlen(source), in_trailer = 0;
+	size_t n = 0, sl = strlen(source);
 	int have_listing = 0;
-	char today[96];
 
 	if (evidence_config(&cfg, v->archive, source) < 0) {
 		say(v, RL_VERIFY_FAIL, "cannot load the settings of '%s': %s", source, rl_error_last());
@@ -426,7 +435,6 @@ static void check_follow(struct verify *v, git_commit *c, git_diff *diff, const 
 		pages[n].data = f->data.ptr ? f->data.ptr : "";
 		pages[n].len = f->data.len;
 		pages[n].listing = f->in_trailer;
-		in_trailer += (size_t)f->in_trailer;
 		if (f->in_trailer || recorded == NULL)
 			recorded = f->extractor;
 		n++;
@@ -439,14 +447,8 @@ static void check_follow(struct verify *v, git_commit *c, git_diff *diff, const 
 			pages[i].listing = 0;
 	for (size_t i = 0; i < n; i++)
 		have_listing |= pages[i].listing;
-	rl_capture_extractor_version(today, sizeof(today), cfg);
-	if (recorded == NULL || strcmp(recorded, today) != 0) {
-		v->s->extractor_changed++;
-		say(v, RL_VERIFY_NOTE, "%s: extractor changed since (captured with '%s', today '%s'): "
-		    "story files not re-derived; 'redline reextract' applies today's", source,
-		    recorded ? recorded : "unknown", today);
+	if (!same_extractor(v, cfg, source, recorded))
 		goto done;
-	}
 	if (have_listing && evidence_rederive_follow(&set, cfg, source, pages, n) < 0) {
 		say(v, RL_VERIFY_FAIL, "%s: the captures cannot be extracted again: %s", source,
 		    rl_error_last());
@@ -474,7 +476,7 @@ static void check_follow(struct verify *v, git_commit *c, git_diff *diff, const 
 		}
 		char sid[13];
 		snprintf(sid, sizeof(sid), "%.12s", id);
-		if (follow_story_ok(v, cfg, &set, pages, n, have_listing, sid,
+		if (follow_story_ok(cfg, &set, pages, n, have_listing, sid,
 				    content.ptr ? content.ptr : "", have_parent ? pcontent.ptr : NULL))
 			v->s->rederived++;
 		else
@@ -483,7 +485,6 @@ static void check_follow(struct verify *v, git_commit *c, git_diff *diff, const 
 		rl_buf_clear(&ptext);
 		rl_buf_clear(&pcontent);
 	}
-	(void)in_trailer;
 done:
 	rl_buf_release(&text);
 	rl_buf_release(&content);

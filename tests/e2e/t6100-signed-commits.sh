@@ -26,6 +26,24 @@ assert_contains "$T/err" "could not sign the commit"
 [ "$(commits "$A")" = 1 ] || fail "a failed signature must not leave an unsigned commit"
 ok "a signer that fails: no commit, a clear error"
 
+# A group commit (several snapshots, one pack, one ref move): each of its
+# commits is signed, and git verify-commit accepts every one.
+G="$T/group"; rl init "$G" >/dev/null
+for k in commit.gpgSign gpg.format user.signingKey gpg.ssh.allowedSignersFile; do
+	git -C "$G" config "$k" "$(git -C "$A" config "$k")"
+done
+git -C "$G" config user.signingKey "$T/key"
+expect_status 0 rl -C "$G" ingest anp "$EXAMPLES/anp-buitenland-1.txt" "$EXAMPLES/anp-buitenland-2.txt" \
+	--at 2026-11-28T09:00:00Z --at 2026-11-28T10:00:00Z --no-hooks
+[ "$(commits "$G")" = 2 ] || fail "the batch should make two commits"
+[ "$(git -C "$G" reflog show main | wc -l)" = 1 ] || fail "a group commit moves the ref once"
+for c in $(git -C "$G" rev-list main); do
+	git -C "$G" verify-commit "$c" 2>"$T/v" || { cat "$T/v"; fail "commit $c of the batch is not signed"; }
+done
+expect_status 0 rl -C "$G" verify
+assert_contains "$T/out" "2 signed commits good"
+ok "a group commit: every commit of the batch signed, git verify-commit and redline verify accept them"
+
 if command -v gpg >/dev/null; then
 	export GNUPGHOME="$T/gnupg"
 	mkdir -m 700 "$GNUPGHOME"

@@ -24,6 +24,20 @@ openssl ts -verify -data "$T/id" -in "$T/reply.tsr" -CAfile "$TSA_CA" >"$T/ossl"
 assert_contains "$T/ossl" "Verification: OK"
 ok "each batch: an RFC 3161 token over the tip in refs/notes/timestamps that openssl ts -verify accepts"
 
+# A group commit (two snapshots, one ref move) is one batch: one token, over
+# its tip, which vouches for both commits.
+G="$T/group"; rl init "$G" >/dev/null
+git -C "$G" config redline.tsaUrl "$TSA_URL"
+git -C "$G" config redline.tsaCAFile "$TSA_CA"
+expect_status 0 rl -C "$G" ingest anp "$EXAMPLES/anp-buitenland-1.txt" "$EXAMPLES/anp-buitenland-2.txt" \
+	--at 2026-11-28T09:00:00Z --at 2026-11-28T10:00:00Z --no-hooks
+[ "$(commits "$G")" = 2 ] || fail "the batch should make two commits"
+git -C "$G" notes --ref=timestamps show main >/dev/null || fail "the batch's tip has no token"
+git -C "$G" notes --ref=timestamps show main~1 >/dev/null 2>&1 && fail "one token a batch, on its tip"
+expect_status 0 rl -C "$G" verify
+assert_contains "$T/out" "1 timestamps good"
+ok "a group commit: one token over the batch's tip, verified"
+
 expect_status 0 rl -C "$A" verify
 assert_contains "$T/out" "timestamped by the TSA at"
 assert_contains "$T/out" "10 of 10 story files re-derived"
