@@ -20,7 +20,7 @@ ing src "$T/2.xml" --at 2026-11-28T10:00:00Z
 rl -C "$A" diff Governor >"$T/d"
 assert_contains "$T/d" "headline: Governor elected in Puerto Rico{+, officials say+}"
 assert_contains "$T/d" "kinds: headline, added, edited, moved, figures"
-assert_contains "$T/d" "figures: 3000 → 10.000"
+assert_contains "$T/d" "figures: ballots: 3000 → 10.000"
 assert_contains "$T/d" "+ {+A short new introduction opens the story now.+}"
 assert_contains "$T/d" "~ The New York Times reported {+extensively +}on the election in 1948."
 assert_contains "$T/d" "> (moved from sentence 1) Luis Muñoz Marín was the first elected governor of [-Puerto Rico-]{+the island+}."
@@ -60,7 +60,7 @@ chmod +x "$D/hooks/post-snapshot"
 rl -C "$D" ingest src "$T/1.xml" --at 2026-11-28T09:00:00Z >/dev/null
 rl -C "$D" ingest src "$T/2.xml" --at 2026-11-28T10:00:00Z >/dev/null
 git -C "$D" log -1 --format=%B >"$T/msg"
-assert_contains "$T/msg" "    headline changed; 2 sentences edited, 1 added, 1 moved; figures 3000 → 10.000"
+assert_contains "$T/msg" "    headline changed; 2 sentences edited, 1 added, 1 moved; figures ballots: 3000 → 10.000"
 python3 - "$T/payload.json" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
