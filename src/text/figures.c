@@ -181,6 +181,16 @@ static const char *const furniture_after[] = {
 	"shares", "likes", "views", "weergaven", "read", "leestijd", "lesezeit",
 };
 static const char *const time_after[] = { "uur", "u", "h", "uhr", "am", "pm", "heures" };
+/* "2 uur geleden", "5 minutes ago", "vor 5 Minuten", "il y a 5 minutes":
+ * how long ago a page was updated, when normalisation left it in. */
+static const char *const span_units[] = {
+	"seconden", "seconde", "seconds", "second", "sekunden", "secondes", "minuten", "minuut",
+	"minutes", "minute", "min", "uur", "hours", "hour", "stunden", "stunde", "heures", "heure",
+	"dagen", "dag", "days", "day", "tage", "tagen", "jours", "jour", "weken", "weeks", "wochen",
+	"semaines",
+};
+static const char *const ago_after[] = { "geleden", "ago" };
+static const char *const ago_before[] = { "vor", "a" };
 
 static int is_word_byte(unsigned char c)
 {
@@ -304,6 +314,17 @@ static int is_furniture(const char *text, size_t pos, size_t len)
 		return 1;
 	if (IN(furniture_before, before) || IN(furniture_after, after))
 		return 1;
+	if (IN(span_units, after)) {
+		char after2[32];
+		size_t q = pos + len;
+		while (text[q] == ' ')
+			q++;
+		while (is_word_byte((unsigned char)text[q]))
+			q++;
+		word_after(after2, sizeof(after2), text, q);
+		if (IN(ago_after, after2) || IN(ago_before, before))
+			return 1;
+	}
 	if (strcmp(after, "min") == 0 && strncmp(t + len, " min read", 9) == 0)
 		return 1;
 	return 0;

@@ -71,6 +71,9 @@ static const char *const little[] = {
 	"bei", "nach", "aus", "um", "etwa", "rund", "fast", "mehr", "als", "le", "la", "les", "un",
 	"une", "des", "du", "et", "est", "sont", "\u00e0", "au", "aux", "en", "sur", "pour", "par",
 	"avec", "dans", "que", "qui", "plus", "moins", "environ", "pr\u00e8s", "d", "l", "s", "x",
+	/* "£120m last year", "5 mln per jaar": when, not what */
+	"last", "next", "per", "each", "a", "vorig", "vorige", "vorigen", "dit", "deze", "elk",
+	"letzten", "pro", "dernier", "derni\u00e8re", "par",
 };
 
 /* ASCII-lowercase copy of a token (UTF-8 bytes pass through); "" if too long. */
@@ -162,12 +165,22 @@ static size_t unit_start(const char *text, const struct tok *v, size_t at)
 	return i;
 }
 
-/* Up to two unit words after the figure ("mln euro", "%"): the index past them. */
-static size_t unit_end(const char *text, const struct tok *v, size_t n, size_t at)
+static int is_magnitude(const char *canon)
+{
+	return strcmp(canon, "mln") == 0 || strcmp(canon, "mrd") == 0 || strcmp(canon, "k") == 0;
+}
+
+/* Up to two unit words after the figure ("mln euro", "%", "milliards
+ * d'euros"): the index past them.  `*counts` is set when the unit is at
+ * most a magnitude, so that the word after it can still be what it counts
+ * ("5 miljoen mensen"), unlike "7,5 % selon". */
+static size_t unit_end(const char *text, const struct tok *v, size_t n, size_t at, int *counts)
 {
 	size_t end = at + 1;
 	char w[24];
+	const char *canon;
 
+	*counts = 1;
 	for (int k = 0; k < 2; k++) {
 		size_t i = end;
 		if (i < n && is_space_tok(&v[i]) && v[i].len == 1)
@@ -184,9 +197,21 @@ static size_t unit_end(const char *text, const struct tok *v, size_t n, size_t a
 				continue;
 			}
 		}
-		if (unit_canon_of(w) == NULL)
+		/* "d'euros", "d’euros" */
+		if (strcmp(w, "d") == 0 && i + 2 < n && (text[v[i + 1].off] == '\'' ||
+							 strncmp(text + v[i + 1].off, "\u2019", 3) == 0)) {
+			char w2[16];
+			lower_tok(w2, sizeof(w2), text, &v[i + 2]);
+			if ((canon = unit_canon_of(w2)) != NULL) {
+				end = i + 3;
+				*counts = 0;
+				continue;
+			}
+		}
+		if ((canon = unit_canon_of(w)) == NULL)
 			break;
-		/* "%" and "°" are units only right after the number or one space */
+		if (!is_magnitude(canon))
+			*counts = 0;
 		end = i + 1;
 	}
 	return end;
@@ -215,7 +240,7 @@ static int wordish(const struct tok *t)
 }
 
 static void context_of(char *out, const char *text, const struct tok *v, size_t n, size_t first,
-		       size_t past)
+		       size_t past, int counts)
 {
 	char w[48];
 	size_t i = past, starts[3], nw = 0, hi = 0;
@@ -224,7 +249,7 @@ static void context_of(char *out, const char *text, const struct tok *v, size_t 
 	/* what it counts: the word after the unit ("10.000 militairen") */
 	if (i < n && is_space_tok(&v[i]))
 		i++;
-	if (i < n && wordish(&v[i])) {
+	if (counts && i < n && wordish(&v[i])) {
 		lower_tok(w, sizeof(w), text, &v[i]);
 		if (*w && !is_little(w) && v[i].len >= 3) {
 			append(out, FIG_CONTEXT_MAX, text, &v[i]);
@@ -275,6 +300,7 @@ void fig_describe(char spelled[FIG_SPELLED_MAX], char context[FIG_CONTEXT_MAX], 
 {
 	struct tok v[TOKENS_MAX];
 	size_t at, n = cut(v, &at, text, pos), first, past;
+	int counts;
 
 	spelled[0] = context[0] = '\0';
 	if (at == (size_t)-1 || v[at].len != len) {
@@ -283,10 +309,10 @@ void fig_describe(char spelled[FIG_SPELLED_MAX], char context[FIG_CONTEXT_MAX], 
 		return;
 	}
 	first = unit_start(text, v, at);
-	past = unit_end(text, v, n, at);
+	past = unit_end(text, v, n, at, &counts);
 	for (size_t i = first; i < past; i++)
 		append(spelled, FIG_SPELLED_MAX, text, &v[i]);
-	context_of(context, text, v, n, first, past);
+	context_of(context, text, v, n, first, past, counts);
 }
 
 void fig_unit_canon(char *out, size_t size, const char *spelled)
