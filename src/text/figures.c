@@ -168,7 +168,7 @@ static const char *const months[] = {
 static const char *const year_words[] = {
 	"in", "since", "from", "until", "till", "year", "sinds", "tot", "jaar", "sind", "seit", "im",
 	"jahr", "bis", "depuis", "ann\u00e9e", "jusqu", "begin", "eind", "end", "after", "before",
-	"vor", "nach", "avant", "apr\u00e8s",
+	"vor", "nach", "avant", "apr\u00e8s", "by", "tegen", "vers", "um", "anno", "anfang", "ende", "mitte", "medio", "early", "late", "mid", "d\u00e9but", "fin", "\u00a9",
 };
 /* Words that make a number page furniture: "page 2", "12 comments". */
 static const char *const furniture_before[] = {
@@ -308,10 +308,31 @@ static int is_furniture(const char *text, size_t pos, size_t len)
 	/* 29 november, November 29, 29. Oktober, mei 2024 */
 	if ((IN(months, after) && plain && v >= 1 && v <= 31) || (IN(months, before) && plain))
 		return 1;
-	/* years: 1900-2100 after "in", "sinds", ... or ending a clause */
-	if (plain && len == 4 && v >= 1900 && v <= 2100 &&
+	/* years: after "in", "sinds", ... (1000-2100), or 1800-2100 read as a
+	 * year unless a word of its own follows ("2000 mensen" counts, "kam
+	 * 2001 zur" and "© 2020" do not) */
+	if (plain && len == 4 && v >= 1000 && v <= 2100 &&
 	    (IN(year_words, before) || after[0] == '\0' || IN(months, after)))
 		return 1;
+	if (plain && len == 4 && v >= 1800 && v <= 2100 &&
+	    (fig_is_little(after) || pos == 0 || text[pos - 1] == '\n'))
+		return 1;
+	/* ordinals (10th, 3rd, 2e, 3de, 1er), part of a name (SARS-CoV-2,
+	 * G-7), issues and scores (52/2018, 24/7) */
+	{
+		const char *e = t + len;
+		static const char *const ordinal[] = { "th", "st", "nd", "rd", "e", "de", "ste", "er",
+						       "\u00e8me", "eme", "te" };
+		for (size_t i = 0; i < sizeof(ordinal) / sizeof(ordinal[0]); i++) {
+			size_t ol = strlen(ordinal[i]);
+			if (strncmp(e, ordinal[i], ol) == 0 && !is_word_byte((unsigned char)e[ol]))
+				return 1;
+		}
+		if (*e == '/' || (pos > 0 && text[pos - 1] == '/'))
+			return 1;
+		if (pos > 1 && text[pos - 1] == '-' && is_word_byte((unsigned char)text[pos - 2]))
+			return 1;
+	}
 	if (IN(furniture_before, before) || IN(furniture_after, after))
 		return 1;
 	if (IN(span_units, after)) {

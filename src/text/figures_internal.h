@@ -23,4 +23,8 @@ void fig_describe(char spelled[FIG_SPELLED_MAX], char context[FIG_CONTEXT_MAX], 
  *  "miljoen" and "million", "%" for "procent"), into `out`. */
 void fig_unit_canon(char *out, size_t size, const char *spelled);
 
+/** 1 when `w` (ASCII lower case) is a little word ("de", "the", "zur"):
+ *  never a context alone, and after a year it says the number is one. */
+int fig_is_little(const char *w);
+
 #endif

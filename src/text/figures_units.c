@@ -73,7 +73,8 @@ static const char *const little[] = {
 	"avec", "dans", "que", "qui", "plus", "moins", "environ", "pr\u00e8s", "d", "l", "s", "x",
 	/* "£120m last year", "5 mln per jaar": when, not what */
 	"last", "next", "per", "each", "a", "vorig", "vorige", "vorigen", "dit", "deze", "elk",
-	"letzten", "pro", "dernier", "derni\u00e8re", "par",
+	"letzten", "pro", "dernier", "derni\u00e8re", "par", "zur", "zum", "war", "wurde", "kam",
+	"werd", "werden", "waren", "hat", "had", "heeft", "ont", "a", "across", "toen", "als", "when",
 };
 
 /* ASCII-lowercase copy of a token (UTF-8 bytes pass through); "" if too long. */
@@ -107,6 +108,11 @@ static const char *unit_canon_of(const char *w)
 static int is_little(const char *w)
 {
 	return in_list(little, sizeof(little) / sizeof(little[0]), w);
+}
+
+int fig_is_little(const char *w)
+{
+	return is_little(w);
 }
 
 /* The tokens of the figure's line around `pos`; `*at` gets the figure's. */
