@@ -32,14 +32,14 @@ static int wanted_source(const rl_feed_opts *o, const char *path)
 	return 0;
 }
 
-static int put_entry(rl_buf *out, rl_archive *archive, const rl_feed_opts *o, const char *commit,
-		     int64_t when, const rl_commit_edit *e)
+static int put_entry(rl_buf *out, rl_archive *archive, const rl_feed_opts *o, const rl_feed_entry *e)
 {
-	char *ot = NULL, *nt = NULL, iso[RL_TIME_ISO_SIZE];
+	char *ot = NULL, *nt = NULL, iso[RL_TIME_ISO_SIZE], id[RL_STORY_ID_LEN + 1] = "";
 	rl_rdiff d;
 	rl_story_header h;
 	rl_buf html = RL_BUF_INIT(ENTRY_HTML_MAX), summary = RL_BUF_INIT(64 * 1024);
-	const char *source_end = strchr(e->path, '/');
+	const char *source_end = strchr(e->path, '/'), *base = strrchr(e->path, '/');
+	const char *sid = base ? rl_story_id_in_name(base + 1, strlen(base + 1)) : NULL;
 	int error;
 
 	memset(&d, 0, sizeof(d));
@@ -49,14 +49,16 @@ static int put_entry(rl_buf *out, rl_archive *archive, const rl_feed_opts *o, co
 	    (error = rl_rdiff_compute(&d, ot, nt, 0)) < 0 ||
 	    (error = rl_story_parse_header(&h, nt ? nt : "", nt ? strlen(nt) : 0)) < 0)
 		goto done;
-	rl_edit_class_describe(&summary, &e->cls);
+	if (sid)
+		memcpy(id, sid, RL_STORY_ID_LEN);
+	rl_edit_class_describe(&summary, e->cls);
 	if ((error = rl_rdiff_render_html(&html, &d, 1, 0)) < 0)
 		goto done;
-	rl_time_format_iso8601(iso, when);
+	rl_time_format_iso8601(iso, e->time);
 	rl_buf_puts(out, "<entry>\n<title>");
 	rl_html_escape(out, h.title && *h.title ? h.title : e->path);
 	rl_buf_printf(out, "</title>\n<id>tag:redline,2026:%.*s/%s/%s</id>\n<updated>%s</updated>\n",
-		      (int)(source_end ? source_end - e->path : 0), e->path, e->id, commit, iso);
+		      (int)(source_end ? source_end - e->path : 0), e->path, id, e->commit, iso);
 	if (h.url) {
 		rl_buf_puts(out, "<link rel=\"alternate\" href=\"");
 		rl_html_escape(out, h.url);
@@ -68,12 +70,12 @@ static int put_entry(rl_buf *out, rl_archive *archive, const rl_feed_opts *o, co
 		rl_buf_puts(out, "\"/>\n");
 	}
 	for (unsigned b = 0; b < RL_EDIT_KINDS; b++)
-		if (e->cls.kinds & (1u << b))
+		if (e->cls->kinds & (1u << b))
 			rl_buf_printf(out, "<category term=\"%s\" scheme=\"%s/kinds\"/>\n",
 				      rl_edit_kind_name(1u << b), RL_FEED_NS);
 	rl_buf_puts(out, "<summary>");
 	rl_html_escape(out, summary.ptr ? summary.ptr : "");
-	rl_buf_printf(out, " (commit %.12s)</summary>\n<rl:commit>%s</rl:commit>\n<rl:path>", commit, commit);
+	rl_buf_printf(out, " (commit %.12s)</summary>\n<rl:commit>%s</rl:commit>\n<rl:path>", e->commit, e->commit);
 	rl_html_escape(out, e->path);
 	rl_buf_puts(out, "</rl:path>\n<content type=\"html\">");
 	rl_html_escape(out, html.ptr ? html.ptr : "");
@@ -88,18 +90,9 @@ done:
 	return error;
 }
 
-int rl_feed_write(rl_buf *out, rl_archive *archive, const rl_feed_opts *opts)
+/* Everything before the first entry but <updated>. */
+static void put_head(rl_buf *out, const rl_feed_opts *opts)
 {
-	rl_feed_opts none = { 0 };
-	git_revwalk *walk = NULL;
-	git_oid oid;
-	size_t max, n = 0, seen = 0;
-	int error, head = 1;
-	char iso[RL_TIME_ISO_SIZE];
-
-	if (opts == NULL)
-		opts = &none;
-	max = opts->max ? opts->max : RL_FEED_DEFAULT_MAX;
 	rl_buf_printf(out, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
 			   "<feed xmlns=\"http://www.w3.org/2005/Atom\" xmlns:rl=\"%s\">\n<title>",
 		      RL_FEED_NS);
@@ -125,6 +118,38 @@ int rl_feed_write(rl_buf *out, rl_archive *archive, const rl_feed_opts *opts)
 		rl_html_escape(out, opts->self_url);
 		rl_buf_puts(out, "\"/>\n");
 	}
+}
+
+int rl_feed_write_entries(rl_buf *out, rl_archive *archive, const rl_feed_opts *opts,
+			  int64_t updated, const rl_feed_entry *v, size_t n)
+{
+	rl_feed_opts none = { 0 };
+	char iso[RL_TIME_ISO_SIZE];
+	int error = 0;
+
+	if (opts == NULL)
+		opts = &none;
+	put_head(out, opts);
+	rl_time_format_iso8601(iso, updated);
+	rl_buf_printf(out, "<updated>%s</updated>\n", iso);
+	for (size_t i = 0; i < n && !error; i++)
+		error = put_entry(out, archive, opts, &v[i]);
+	return error ? error : rl_buf_puts(out, "</feed>\n");
+}
+
+int rl_feed_write(rl_buf *out, rl_archive *archive, const rl_feed_opts *opts)
+{
+	rl_feed_opts none = { 0 };
+	git_revwalk *walk = NULL;
+	git_oid oid;
+	size_t max, n = 0, seen = 0;
+	int error, head = 1;
+	char iso[RL_TIME_ISO_SIZE];
+
+	if (opts == NULL)
+		opts = &none;
+	max = opts->max ? opts->max : RL_FEED_DEFAULT_MAX;
+	put_head(out, opts);
 	if ((error = hist_walk_head(&walk, archive)) == RL_ENOTFOUND) {
 		/* an empty archive is an empty feed, still valid */
 		rl_error_clear();
@@ -166,9 +191,11 @@ int rl_feed_write(rl_buf *out, rl_archive *archive, const rl_feed_opts *opts)
 			break;
 		git_oid_tostr(hex, sizeof(hex), &oid);
 		for (size_t i = 0; i < ed.n && n < max && !error; i++) {
-			if (!wanted_source(opts, ed.v[i].path) || (opts->kinds && !(ed.v[i].cls.kinds & opts->kinds)))
+			const rl_commit_edit *ce = &ed.v[i];
+			rl_feed_entry e = { hex, when, ce->path, &ce->cls, ce->old_blob, ce->new_blob };
+			if (!wanted_source(opts, ce->path) || (opts->kinds && !(ce->cls.kinds & opts->kinds)))
 				continue;
-			error = put_entry(out, archive, opts, hex, when, &ed.v[i]);
+			error = put_entry(out, archive, opts, &e);
 			n++;
 		}
 		rl_commit_edits_release(&ed);

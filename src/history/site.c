@@ -249,27 +249,17 @@ static int walk_all(const char *root, const git_tree_entry *e, void *payload)
 	return 0;
 }
 
-/* ---- one pass over the history (full builds) ---------------------------- */
+/* ---- one pass over the history ------------------------------------------ */
 
 /* Every revision of every story, from one walk that diffs each commit with
- * its parent once, instead of one walk of the whole history per story. */
-struct pass_rev {
-	char *path;
-	size_t seq; /* walk order: newest first */
-	rl_revision r;
-};
-
-struct pass {
-	struct pass_rev *v;
-	size_t n, cap, seq;
-	char commit[GIT_OID_HEXSZ + 1];
-	int64_t time;
-};
+ * its parent once; every page and feed of the build reads from it, instead
+ * of walking the history again per story or per source. */
 
 static int on_pass_delta(const git_diff_delta *delta, float progress, void *payload)
 {
 	struct pass *p = payload;
-	const char *path = delta->new_file.path, *base = strrchr(path, '/');
+	const char *path = delta->new_file.path ? delta->new_file.path : delta->old_file.path;
+	const char *base = strrchr(path, '/');
 	struct pass_rev *e;
 
 	(void)progress;
@@ -291,7 +281,10 @@ static int on_pass_delta(const git_diff_delta *delta, float progress, void *payl
 	memcpy(e->r.commit, p->commit, sizeof(e->r.commit));
 	e->r.time = p->time;
 	e->r.gone = delta->status == GIT_DELTA_DELETED;
-	git_oid_cpy(&e->r.blob, &delta->new_file.id);
+	if (!e->r.gone)
+		git_oid_cpy(&e->r.blob, &delta->new_file.id);
+	if (delta->status != GIT_DELTA_ADDED)
+		git_oid_cpy(&e->old_blob, &delta->old_file.id);
 	p->n++;
 	return 0;
 }
@@ -307,7 +300,7 @@ static int pass_run(struct pass *p, rl_archive *archive)
 {
 	git_revwalk *walk = NULL;
 	git_oid oid;
-	int error;
+	int error, first = 1;
 
 	if ((error = hist_walk_head(&walk, archive)) < 0)
 		return error;
@@ -318,8 +311,13 @@ static int pass_run(struct pass *p, rl_archive *archive)
 		if ((error = hist_load_trees(&c, &tree, &ptree, archive, &oid)) == 0) {
 			git_oid_tostr(p->commit, sizeof(p->commit), &oid);
 			p->time = (int64_t)git_commit_time(c);
-			if ((error = git_diff_tree_to_tree(&diff, rl_archive_repo(archive), ptree, tree, NULL)) < 0 ||
-			    (error = git_diff_foreach(diff, on_pass_delta, NULL, NULL, NULL, p)) < 0)
+			if (first)
+				p->head_time = p->time, first = 0;
+			/* a merge of shard branches is no revision: the shard's own
+			 * commit, reached through it, is (as edits.c counts them) */
+			if (git_commit_parentcount(c) < 2 &&
+			    ((error = git_diff_tree_to_tree(&diff, rl_archive_repo(archive), ptree, tree, NULL)) < 0 ||
+			     (error = git_diff_foreach(diff, on_pass_delta, NULL, NULL, NULL, p)) < 0))
 				error = rl_error_set_git(error, "cannot compare %s with its parent", p->commit);
 		}
 		git_diff_free(diff);
@@ -334,15 +332,21 @@ static int pass_run(struct pass *p, rl_archive *archive)
 		error = 0;
 	if (error == 0 && p->n > 1)
 		qsort(p->v, p->n, sizeof(*p->v), cmp_pass);
+	if (error == 0 && (p->by_seq = calloc(p->n + 1, sizeof(*p->by_seq))) == NULL)
+		error = rl_error_set(RL_ENOMEM, "out of memory");
+	for (size_t i = 0; error == 0 && i < p->n; i++) {
+		p->by_seq[p->v[i].seq] = i;
+		if (i + 1 < p->n && strcmp(p->v[i].path, p->v[i + 1].path) == 0)
+			memcpy(p->v[i].r.prev, p->v[i + 1].r.commit, sizeof(p->v[i].r.prev));
+	}
 	return error;
 }
 
-/* The revisions of `path` found by the pass (n 0 when none). */
-static int pass_revisions(rl_revisions *out, const struct pass *p, const char *path)
+/* The revisions of `path`: entries [*first, *first + n). */
+static size_t pass_find(const struct pass *p, const char *path, size_t *first)
 {
-	size_t lo = 0, hi = p->n, first, n = 0;
+	size_t lo = 0, hi = p->n, n = 0;
 
-	memset(out, 0, sizeof(*out));
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
 		if (strcmp(p->v[mid].path, path) < 0)
@@ -350,28 +354,93 @@ static int pass_revisions(rl_revisions *out, const struct pass *p, const char *p
 		else
 			hi = mid;
 	}
-	first = lo;
-	while (first + n < p->n && strcmp(p->v[first + n].path, path) == 0)
+	*first = lo;
+	while (lo + n < p->n && strcmp(p->v[lo + n].path, path) == 0)
 		n++;
-	if (n == 0)
-		return 0;
-	if ((out->v = calloc(n, sizeof(*out->v))) == NULL)
-		return rl_error_set(RL_ENOMEM, "out of memory");
-	for (size_t i = 0; i < n; i++) {
-		out->v[i] = p->v[first + i].r;
-		if (i > 0)
-			memcpy(out->v[i - 1].prev, out->v[i].commit, sizeof(out->v[i].prev));
-	}
-	out->n = out->cap = n;
-	return 0;
+	return n;
 }
 
 static void pass_release(struct pass *p)
 {
-	for (size_t i = 0; i < p->n; i++)
+	for (size_t i = 0; i < p->n; i++) {
 		free(p->v[i].path);
+		rl_edit_class_release(&p->v[i].r.cls);
+		free(p->v[i].r.title);
+	}
 	free(p->v);
+	free(p->by_seq);
 	memset(p, 0, sizeof(*p));
+}
+
+static char *title_of(const char *text)
+{
+	rl_story_header h;
+	char *out;
+
+	memset(&h, 0, sizeof(h));
+	if (rl_story_parse_header(&h, text ? text : "", text ? strlen(text) : 0) < 0)
+		rl_error_clear();
+	out = rl_strdup(h.title ? h.title : "");
+	rl_story_header_clear(&h);
+	return out;
+}
+
+int site_pass_classify(struct site *s, size_t i, rl_rdiff *d)
+{
+	struct pass *p = s->pass;
+	struct pass_rev *e = &p->v[i];
+	char *ot = NULL, *nt = NULL;
+	int error = 0;
+
+	if (e->classified)
+		return 0;
+	/* a revert: the text of a revision older than the one before */
+	for (size_t j = i + 2; !e->r.gone && j < p->n && strcmp(p->v[j].path, e->path) == 0; j++)
+		if (!p->v[j].r.gone && git_oid_equal(&p->v[j].r.blob, &e->r.blob)) {
+			e->r.cls.kinds = RL_EDIT_REVERT;
+			memcpy(e->r.cls.reverted_to, p->v[j].r.commit, sizeof(e->r.cls.reverted_to));
+			break;
+		}
+	if ((!git_oid_is_zero(&e->old_blob) && (error = rl_edits_read_blob(&ot, s->archive, &e->old_blob)) < 0) ||
+	    (!e->r.gone && (error = rl_edits_read_blob(&nt, s->archive, &e->r.blob)) < 0))
+		goto done;
+	if (e->r.cls.kinds != RL_EDIT_REVERT) {
+		if (d) {
+			/* the diff classified the same two texts already */
+			e->r.cls = d->cls;
+			memset(&d->cls, 0, sizeof(d->cls));
+		} else if ((error = rl_edits_classify_texts(&e->r.cls, ot, nt ? nt : "")) < 0) {
+			goto done;
+		}
+	}
+	if ((e->r.title = title_of(nt ? nt : ot)) == NULL) {
+		error = rl_error_set(RL_ENOMEM, "out of memory");
+		goto done;
+	}
+	e->classified = 1;
+done:
+	free(ot);
+	free(nt);
+	return error;
+}
+
+int site_feed(rl_buf *out, struct site *s, const rl_feed_opts *opts, const size_t *idx, size_t n)
+{
+	rl_feed_entry *v = calloc(n + 1, sizeof(*v));
+	int error = 0;
+
+	if (v == NULL)
+		return rl_error_set(RL_ENOMEM, "out of memory");
+	for (size_t k = 0; k < n && !error; k++) {
+		struct pass_rev *e = &s->pass->v[idx[k]];
+		if ((error = site_pass_classify(s, idx[k], NULL)) < 0)
+			break;
+		v[k] = (rl_feed_entry){ e->r.commit, e->r.time, e->path, &e->r.cls, e->old_blob, e->r.blob };
+	}
+	if (error == 0)
+		error = rl_feed_write_entries(out, s->archive, opts, s->pass->head_time, v, n);
+	free(v);
+	return error;
 }
 
 /* ---- the top pages ------------------------------------------------------ */
@@ -428,7 +497,8 @@ static int top_pages(struct site *s, const struct changed *all, struct titles *t
 			rl_buf_clear(&b);
 			if ((error = rl_buf_puts(&b, js)) == 0 && (error = site_write(s, "search.js", &b)) == 0) {
 				rl_buf_clear(&b);
-				if ((error = rl_feed_write(&b, s->archive, &fo)) == 0)
+				size_t n = s->pass->n < RL_SITE_RECENT ? s->pass->n : RL_SITE_RECENT;
+				if ((error = site_feed(&b, s, &fo, s->pass->by_seq, n)) == 0)
 					error = site_write(s, "all.xml", &b);
 			}
 		}
@@ -443,7 +513,8 @@ static int top_pages(struct site *s, const struct changed *all, struct titles *t
 
 int rl_site_build(rl_site_stats *stats, rl_archive *archive, const char *dir, int full)
 {
-	struct site s = { archive, dir, stats };
+	struct pass pass = { 0 };
+	struct site s = { archive, dir, stats, &pass };
 	struct titles old = { 0 }, fresh = { 0 }, now = { 0 };
 	struct changed todo = { RL_STRVEC_INIT, RL_STRVEC_INIT }, all = { RL_STRVEC_INIT, RL_STRVEC_INIT };
 	git_oid last, head;
@@ -479,26 +550,21 @@ int rl_site_build(rl_site_stats *stats, rl_archive *archive, const char *dir, in
 		      git_diff_foreach(diff, on_delta, NULL, NULL, NULL, &todo) < 0;
 	rl_error_clear();
 	const struct changed *work = stats->full ? &all : &todo;
-	struct pass pass = { 0 };
 
-	/* many stories changed: one pass over the history finds their revisions */
-	if (work->stories.n > 32 && (error = pass_run(&pass, archive)) < 0) {
-		pass_release(&pass);
+	/* one walk over the history feeds every page and feed below */
+	if ((error = pass_run(&pass, archive)) < 0)
 		goto done;
-	}
 	for (size_t i = 0; i < work->stories.n && !error; i++) {
 		char *title = NULL;
-		rl_revisions known = RL_REVISIONS_INIT;
-		if (pass.n && (error = pass_revisions(&known, &pass, work->stories.v[i])) < 0)
-			break;
-		error = site_story_page(&s, work->stories.v[i], known.n ? &known : NULL, &title);
-		free(known.v);
+		size_t first, n = pass_find(&pass, work->stories.v[i], &first);
+		if (n == 0)
+			continue; /* no revision outside merges: its title is read below */
+		error = site_story_page(&s, first, n, &title);
 		if (error == 0)
 			error = titles_add(&fresh, work->stories.v[i], strlen(work->stories.v[i]), title,
 					   strlen(title));
 		free(title);
 	}
-	pass_release(&pass);
 	if (error < 0)
 		goto done;
 	if (fresh.n > 1)
@@ -536,6 +602,7 @@ int rl_site_build(rl_site_stats *stats, rl_archive *archive, const char *dir, in
 	if (error == 0)
 		error = site_write(&s, STATE_NAME, &state);
 done:
+	pass_release(&pass);
 	titles_release(&old);
 	titles_release(&fresh);
 	titles_release(&now);
