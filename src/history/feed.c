@@ -19,6 +19,30 @@
 
 #define ENTRY_HTML_MAX (8u * 1024 * 1024)
 
+/* Escaped text that XML 1.0 can hold: control characters other than tab,
+ * line feed and carriage return are dropped (an archive from someone's
+ * remote may hold anything, and one such byte makes the feed unreadable). */
+static int xml_text(rl_buf *out, const char *s)
+{
+	char chunk[256];
+	size_t n = 0;
+	int error = 0;
+
+	for (; *s && !error; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
+			continue;
+		chunk[n++] = (char)c;
+		if (n == sizeof(chunk) - 1) {
+			chunk[n] = '\0';
+			error = rl_html_escape(out, chunk);
+			n = 0;
+		}
+	}
+	chunk[n] = '\0';
+	return error ? error : rl_html_escape(out, chunk);
+}
+
 static int wanted_source(const rl_feed_opts *o, const char *path)
 {
 	const char *slash = strchr(path, '/');
@@ -56,17 +80,17 @@ static int put_entry(rl_buf *out, rl_archive *archive, const rl_feed_opts *o, co
 		goto done;
 	rl_time_format_iso8601(iso, e->time);
 	rl_buf_puts(out, "<entry>\n<title>");
-	rl_html_escape(out, h.title && *h.title ? h.title : e->path);
+	xml_text(out, h.title && *h.title ? h.title : e->path);
 	rl_buf_printf(out, "</title>\n<id>tag:redline,2026:%.*s/%s/%s</id>\n<updated>%s</updated>\n",
 		      (int)(source_end ? source_end - e->path : 0), e->path, id, e->commit, iso);
 	if (h.url) {
 		rl_buf_puts(out, "<link rel=\"alternate\" href=\"");
-		rl_html_escape(out, h.url);
+		xml_text(out, h.url);
 		rl_buf_puts(out, "\"/>\n");
 	} else if (o->story_base) {
 		rl_buf_puts(out, "<link rel=\"alternate\" href=\"");
-		rl_html_escape(out, o->story_base);
-		rl_html_escape(out, e->path);
+		xml_text(out, o->story_base);
+		xml_text(out, e->path);
 		rl_buf_puts(out, "\"/>\n");
 	}
 	for (unsigned b = 0; b < RL_EDIT_KINDS; b++)
@@ -74,11 +98,11 @@ static int put_entry(rl_buf *out, rl_archive *archive, const rl_feed_opts *o, co
 			rl_buf_printf(out, "<category term=\"%s\" scheme=\"%s/kinds\"/>\n",
 				      rl_edit_kind_name(1u << b), RL_FEED_NS);
 	rl_buf_puts(out, "<summary>");
-	rl_html_escape(out, summary.ptr ? summary.ptr : "");
+	xml_text(out, summary.ptr ? summary.ptr : "");
 	rl_buf_printf(out, " (commit %.12s)</summary>\n<rl:commit>%s</rl:commit>\n<rl:path>", e->commit, e->commit);
-	rl_html_escape(out, e->path);
+	xml_text(out, e->path);
 	rl_buf_puts(out, "</rl:path>\n<content type=\"html\">");
-	rl_html_escape(out, html.ptr ? html.ptr : "");
+	xml_text(out, html.ptr ? html.ptr : "");
 	error = rl_buf_puts(out, "</content>\n</entry>\n");
 done:
 	rl_rdiff_release(&d);
@@ -97,12 +121,12 @@ static void put_head(rl_buf *out, const rl_feed_opts *opts)
 			   "<feed xmlns=\"http://www.w3.org/2005/Atom\" xmlns:rl=\"%s\">\n<title>",
 		      RL_FEED_NS);
 	if (opts->title) {
-		rl_html_escape(out, opts->title);
+		xml_text(out, opts->title);
 	} else {
 		rl_buf_puts(out, "redline: ");
 		for (size_t i = 0; i < opts->n_sources; i++) {
 			rl_buf_puts(out, i ? ", " : "");
-			rl_html_escape(out, opts->sources[i]);
+			xml_text(out, opts->sources[i]);
 		}
 		if (opts->n_sources == 0)
 			rl_buf_puts(out, "all sources");
@@ -110,12 +134,12 @@ static void put_head(rl_buf *out, const rl_feed_opts *opts)
 	rl_buf_puts(out, "</title>\n<id>tag:redline,2026:feed");
 	for (size_t i = 0; i < opts->n_sources; i++) {
 		rl_buf_putc(out, i ? ',' : ':');
-		rl_html_escape(out, opts->sources[i]);
+		xml_text(out, opts->sources[i]);
 	}
 	rl_buf_puts(out, "</id>\n<author><name>redline</name></author>\n<generator>redline</generator>\n");
 	if (opts->self_url) {
 		rl_buf_puts(out, "<link rel=\"self\" href=\"");
-		rl_html_escape(out, opts->self_url);
+		xml_text(out, opts->self_url);
 		rl_buf_puts(out, "\"/>\n");
 	}
 }

@@ -10,6 +10,7 @@
 #include "site_internal.h"
 #include "redline/feed.h"
 #include "redline/file.h"
+#include "redline/path.h"
 #include "redline/readdiff.h"
 #include "redline/story.h"
 #include "redline/error.h"
@@ -90,6 +91,9 @@ int site_write(struct site *s, const char *rel, const rl_buf *page)
 	char *path = NULL, *slash;
 	int error;
 
+	/* names come from the archive, which may come from anyone's remote */
+	if (!rl_path_is_safe(rel))
+		return rl_error_set(RL_EINVAL, "refusing to write '%s' outside the site", rel);
 	if (asprintf(&path, "%s/%s", s->dir, rel) < 0)
 		return rl_error_set(RL_ENOMEM, "out of memory");
 	slash = strrchr(path, '/');
@@ -216,14 +220,29 @@ static int push_unique(rl_strvec *v, const char *s, size_t len)
 	return rl_strvec_pushn(v, s, len);
 }
 
+/* Only what `redline add` accepts is a source: never "..", ".git" or '/'. */
+static int source_ok(const char *name, size_t len)
+{
+	char buf[80];
+	int ok;
+
+	if (len >= sizeof(buf))
+		return 0;
+	memcpy(buf, name, len);
+	buf[len] = '\0';
+	ok = rl_path_source_name_check(buf) == 0;
+	rl_error_clear();
+	return ok;
+}
+
 static int on_delta(const git_diff_delta *delta, float progress, void *payload)
 {
 	struct changed *c = payload;
 	const char *path = delta->new_file.path, *slash = strchr(path, '/'), *base = strrchr(path, '/');
 
 	(void)progress;
-	if (slash == NULL)
-		return 0; /* .gitattributes */
+	if (slash == NULL || !source_ok(path, (size_t)(slash - path)))
+		return 0; /* .gitattributes, or a directory no source could make */
 	if (push_unique(&c->sources, path, (size_t)(slash - path)) < 0)
 		return -1;
 	if (delta->status != GIT_DELTA_DELETED && rl_story_id_in_name(base + 1, strlen(base + 1)) &&
@@ -238,8 +257,11 @@ static int walk_all(const char *root, const git_tree_entry *e, void *payload)
 	struct changed *c = payload;
 	const char *name = git_tree_entry_name(e);
 
-	if (*root == '\0' && git_tree_entry_type(e) == GIT_OBJECT_TREE)
+	if (*root == '\0' && git_tree_entry_type(e) == GIT_OBJECT_TREE) {
+		if (!source_ok(name, strlen(name)))
+			return 1; /* not a source: skip it and what is under it */
 		return push_unique(&c->sources, name, strlen(name)) < 0 ? -1 : 0;
+	}
 	if (git_tree_entry_type(e) == GIT_OBJECT_BLOB && strchr(root, '/') != strrchr(root, '/') &&
 	    rl_story_id_in_name(name, strlen(name))) {
 		char *path = NULL;
