@@ -54,5 +54,9 @@ rl -C "$A" run >"$T/out"
 grep -Eq '^nothing due; next: pagina in (9|10|11)m$' "$T/out" || { cat "$T/out"; fail "run with nothing due"; }
 rl -C "$A" -v run >"$T/out"
 grep -Eq '^pagina: next fetch in (9|10|11)m$' "$T/out" || { cat "$T/out"; fail "run -v with nothing due"; }
+rl -C "$A" run -v >"$T/out"
+grep -Eq '^pagina: next fetch in (9|10|11)m$' "$T/out" || { cat "$T/out"; fail "run -v (after the command) with nothing due"; }
+expect_status 2 rl -C "$A" run -x
+assert_contains "$T/err" "unknown option '-x'"
 ok "run with nothing due says which source is next and when (-v: each source)"
 done_testing
