@@ -116,7 +116,7 @@ out=$(R diff 3fa2)
 check "no colour when stdout is no terminal" bash -c '! grep -qF $'"'"'\033'"'"' <<<"$1"' _ "$out"
 R diff 3fa2 --json >diff.json
 check "diff --json" json_ok \
-	'd["item"]=="3fa2c1d0e9ab" and d["path"]=="'"$S1"'" and d["figures"]==[{"old":"3000","new":"10.000"}]*2 and {"kind":"removed","text":"3000"} in d["segments"] and d["to"]!=d["from"]' <diff.json
+	'd["item"]=="3fa2c1d0e9ab" and d["path"]=="'"$S1"'" and d["figures"]==[{"old":"3000","new":"10.000","context":"soldaten in Rusland"},{"old":"3000","new":"10.000","context":"militairen"}] and {"kind":"removed","text":"3000"} in d["segments"] and d["to"]!=d["from"]' <diff.json
 
 # --- show
 R show 3fa2@HEAD~2 >show.txt

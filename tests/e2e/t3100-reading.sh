@@ -47,7 +47,7 @@ assert d["headline"]["old"] == "Governor elected in Puerto Rico", d["headline"]
 ops = [s["op"] for s in d["sentences"]]
 assert ops == ["added", "edited", "same", "edited", "moved"], ops
 assert d["sentences"][4]["old_no"] == 1 and d["sentences"][4]["new_no"] == 5
-assert {"old": "3000", "new": "10.000"} in d["figures"]
+assert {"old": "3000", "new": "10.000", "context": "ballots"} in d["figures"], d["figures"]
 assert d["sentences_moved"] == 1 and d["reverted_to"] is None
 PY
 ok "diff --json has the same structure: headline, kinds, sentences with ops, figures"
