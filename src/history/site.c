@@ -2,7 +2,8 @@
  * site.c - building the static site, incrementally.
  *
  * `.redline-site` in the site's directory records the commit the last build
- * saw and every story's title.  A new build diffs that commit's tree with
+ * saw and every story's title; `.redline-pass` the revisions its one walk
+ * over the history found (site_pass.c), so the next walk starts there.  A new build diffs that commit's tree with
  * HEAD's: the story pages of the files that changed and the pages of the
  * sources they are in are rewritten; the top pages and feeds always are
  * (they list everything).  Without a record (or with `full`), all is built.
@@ -271,200 +272,6 @@ static int walk_all(const char *root, const git_tree_entry *e, void *payload)
 	return 0;
 }
 
-/* ---- one pass over the history ------------------------------------------ */
-
-/* Every revision of every story, from one walk that diffs each commit with
- * its parent once; every page and feed of the build reads from it, instead
- * of walking the history again per story or per source. */
-
-static int on_pass_delta(const git_diff_delta *delta, float progress, void *payload)
-{
-	struct pass *p = payload;
-	const char *path = delta->new_file.path ? delta->new_file.path : delta->old_file.path;
-	const char *base = strrchr(path, '/');
-	struct pass_rev *e;
-
-	(void)progress;
-	if (base == NULL || rl_story_id_in_name(base + 1, strlen(base + 1)) == NULL)
-		return 0;
-	if (p->n == p->cap) {
-		size_t cap = p->cap ? p->cap * 2 : 1024;
-		struct pass_rev *v = realloc(p->v, cap * sizeof(*v));
-		if (v == NULL)
-			return -1;
-		p->v = v;
-		p->cap = cap;
-	}
-	e = &p->v[p->n];
-	memset(e, 0, sizeof(*e));
-	if ((e->path = rl_strdup(path)) == NULL)
-		return -1;
-	e->seq = p->seq++;
-	memcpy(e->r.commit, p->commit, sizeof(e->r.commit));
-	e->r.time = p->time;
-	e->r.gone = delta->status == GIT_DELTA_DELETED;
-	if (!e->r.gone)
-		git_oid_cpy(&e->r.blob, &delta->new_file.id);
-	if (delta->status != GIT_DELTA_ADDED)
-		git_oid_cpy(&e->old_blob, &delta->old_file.id);
-	p->n++;
-	return 0;
-}
-
-static int cmp_pass(const void *a, const void *b)
-{
-	const struct pass_rev *x = a, *y = b;
-	int c = strcmp(x->path, y->path);
-	return c ? c : (x->seq < y->seq ? -1 : x->seq > y->seq);
-}
-
-static int pass_run(struct pass *p, rl_archive *archive)
-{
-	git_revwalk *walk = NULL;
-	git_oid oid;
-	int error, first = 1;
-
-	if ((error = hist_walk_head(&walk, archive)) < 0)
-		return error;
-	while ((error = git_revwalk_next(&oid, walk)) == 0) {
-		git_commit *c = NULL;
-		git_tree *tree = NULL, *ptree = NULL;
-		git_diff *diff = NULL;
-		if ((error = hist_load_trees(&c, &tree, &ptree, archive, &oid)) == 0) {
-			git_oid_tostr(p->commit, sizeof(p->commit), &oid);
-			p->time = (int64_t)git_commit_time(c);
-			if (first)
-				p->head_time = p->time, first = 0;
-			/* a merge of shard branches is no revision: the shard's own
-			 * commit, reached through it, is (as edits.c counts them) */
-			if (git_commit_parentcount(c) < 2 &&
-			    ((error = git_diff_tree_to_tree(&diff, rl_archive_repo(archive), ptree, tree, NULL)) < 0 ||
-			     (error = git_diff_foreach(diff, on_pass_delta, NULL, NULL, NULL, p)) < 0))
-				error = rl_error_set_git(error, "cannot compare %s with its parent", p->commit);
-		}
-		git_diff_free(diff);
-		git_tree_free(tree);
-		git_tree_free(ptree);
-		git_commit_free(c);
-		if (error < 0)
-			break;
-	}
-	git_revwalk_free(walk);
-	if (error == GIT_ITEROVER)
-		error = 0;
-	if (error == 0 && p->n > 1)
-		qsort(p->v, p->n, sizeof(*p->v), cmp_pass);
-	if (error == 0 && (p->by_seq = calloc(p->n + 1, sizeof(*p->by_seq))) == NULL)
-		error = rl_error_set(RL_ENOMEM, "out of memory");
-	for (size_t i = 0; error == 0 && i < p->n; i++) {
-		p->by_seq[p->v[i].seq] = i;
-		if (i + 1 < p->n && strcmp(p->v[i].path, p->v[i + 1].path) == 0)
-			memcpy(p->v[i].r.prev, p->v[i + 1].r.commit, sizeof(p->v[i].r.prev));
-	}
-	return error;
-}
-
-/* The revisions of `path`: entries [*first, *first + n). */
-static size_t pass_find(const struct pass *p, const char *path, size_t *first)
-{
-	size_t lo = 0, hi = p->n, n = 0;
-
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		if (strcmp(p->v[mid].path, path) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	*first = lo;
-	while (lo + n < p->n && strcmp(p->v[lo + n].path, path) == 0)
-		n++;
-	return n;
-}
-
-static void pass_release(struct pass *p)
-{
-	for (size_t i = 0; i < p->n; i++) {
-		free(p->v[i].path);
-		rl_edit_class_release(&p->v[i].r.cls);
-		free(p->v[i].r.title);
-	}
-	free(p->v);
-	free(p->by_seq);
-	memset(p, 0, sizeof(*p));
-}
-
-static char *title_of(const char *text)
-{
-	rl_story_header h;
-	char *out;
-
-	memset(&h, 0, sizeof(h));
-	if (rl_story_parse_header(&h, text ? text : "", text ? strlen(text) : 0) < 0)
-		rl_error_clear();
-	out = rl_strdup(h.title ? h.title : "");
-	rl_story_header_clear(&h);
-	return out;
-}
-
-int site_pass_classify(struct site *s, size_t i, rl_rdiff *d)
-{
-	struct pass *p = s->pass;
-	struct pass_rev *e = &p->v[i];
-	char *ot = NULL, *nt = NULL;
-	int error = 0;
-
-	if (e->classified)
-		return 0;
-	/* a revert: the text of a revision older than the one before */
-	for (size_t j = i + 2; !e->r.gone && j < p->n && strcmp(p->v[j].path, e->path) == 0; j++)
-		if (!p->v[j].r.gone && git_oid_equal(&p->v[j].r.blob, &e->r.blob)) {
-			e->r.cls.kinds = RL_EDIT_REVERT;
-			memcpy(e->r.cls.reverted_to, p->v[j].r.commit, sizeof(e->r.cls.reverted_to));
-			break;
-		}
-	if ((!git_oid_is_zero(&e->old_blob) && (error = rl_edits_read_blob(&ot, s->archive, &e->old_blob)) < 0) ||
-	    (!e->r.gone && (error = rl_edits_read_blob(&nt, s->archive, &e->r.blob)) < 0))
-		goto done;
-	if (e->r.cls.kinds != RL_EDIT_REVERT) {
-		if (d) {
-			/* the diff classified the same two texts already */
-			e->r.cls = d->cls;
-			memset(&d->cls, 0, sizeof(d->cls));
-		} else if ((error = rl_edits_classify_texts(&e->r.cls, ot, nt ? nt : "")) < 0) {
-			goto done;
-		}
-	}
-	if ((e->r.title = title_of(nt ? nt : ot)) == NULL) {
-		error = rl_error_set(RL_ENOMEM, "out of memory");
-		goto done;
-	}
-	e->classified = 1;
-done:
-	free(ot);
-	free(nt);
-	return error;
-}
-
-int site_feed(rl_buf *out, struct site *s, const rl_feed_opts *opts, const size_t *idx, size_t n)
-{
-	rl_feed_entry *v = calloc(n + 1, sizeof(*v));
-	int error = 0;
-
-	if (v == NULL)
-		return rl_error_set(RL_ENOMEM, "out of memory");
-	for (size_t k = 0; k < n && !error; k++) {
-		struct pass_rev *e = &s->pass->v[idx[k]];
-		if ((error = site_pass_classify(s, idx[k], NULL)) < 0)
-			break;
-		v[k] = (rl_feed_entry){ e->r.commit, e->r.time, e->path, &e->r.cls, e->old_blob, e->r.blob };
-	}
-	if (error == 0)
-		error = rl_feed_write_entries(out, s->archive, opts, s->pass->head_time, v, n);
-	free(v);
-	return error;
-}
-
 /* ---- the top pages ------------------------------------------------------ */
 
 static int top_pages(struct site *s, const struct changed *all, struct titles *titles)
@@ -574,11 +381,12 @@ int rl_site_build(rl_site_stats *stats, rl_archive *archive, const char *dir, in
 	const struct changed *work = stats->full ? &all : &todo;
 
 	/* one walk over the history feeds every page and feed below */
-	if ((error = pass_run(&pass, archive)) < 0)
+	if ((error = site_pass_run(&pass, archive, stats->full ? NULL : &last, dir)) < 0)
 		goto done;
+	stats->commits = pass.commits;
 	for (size_t i = 0; i < work->stories.n && !error; i++) {
 		char *title = NULL;
-		size_t first, n = pass_find(&pass, work->stories.v[i], &first);
+		size_t first, n = site_pass_find(&pass, work->stories.v[i], &first);
 		if (n == 0)
 			continue; /* no revision outside merges: its title is read below */
 		error = site_story_page(&s, first, n, &title);
@@ -615,7 +423,7 @@ int rl_site_build(rl_site_stats *stats, rl_archive *archive, const char *dir, in
 		goto done;
 	if (now.n > 1)
 		qsort(now.v, now.n, sizeof(*now.v), cmp_titled);
-	if ((error = top_pages(&s, &all, &now)) < 0)
+	if ((error = top_pages(&s, &all, &now)) < 0 || (error = site_pass_save(&s, &head)) < 0)
 		goto done;
 	/* the record last: a build cut short is redone */
 	rl_buf_printf(&state, "redline-site 1\n%s\n", git_oid_tostr_s(&head));
@@ -624,7 +432,7 @@ int rl_site_build(rl_site_stats *stats, rl_archive *archive, const char *dir, in
 	if (error == 0)
 		error = site_write(&s, STATE_NAME, &state);
 done:
-	pass_release(&pass);
+	site_pass_release(&pass);
 	titles_release(&old);
 	titles_release(&fresh);
 	titles_release(&now);

@@ -30,6 +30,8 @@ struct pass {
 	size_t *by_seq;     /* indexes into v, newest first over all paths */
 	char commit[GIT_OID_HEXSZ + 1];
 	int64_t time, head_time;
+	int walked_all;     /* the whole history walked (no record of the last build used) */
+	size_t commits;     /* commits walked */
 };
 
 struct site {
@@ -47,6 +49,16 @@ int site_page_end(rl_buf *out);
 int site_badges(rl_buf *out, unsigned kinds);
 /** Writes `page` to dir/rel (directories made), counting it. */
 int site_write(struct site *s, const char *rel, const rl_buf *page);
+
+/** Walks the history once into `p`.  With `since` (the last build's
+ *  commit) and a record of that build's walk in `dir`, only the commits
+ *  after it are walked and the rest is read from the record. */
+int site_pass_run(struct pass *p, rl_archive *archive, const git_oid *since, const char *dir);
+/** The revisions of `path`: pass entries [*first, *first + n); n returned. */
+size_t site_pass_find(const struct pass *p, const char *path, size_t *first);
+/** Writes the record of the walk for the next build (last, after the pages). */
+int site_pass_save(struct site *s, const git_oid *head);
+void site_pass_release(struct pass *p);
 
 /** Classifies revision `i` of the pass (once): a revert when its text is an
  *  older revision's than the one before, else against the parent's file;

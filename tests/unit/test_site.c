@@ -131,16 +131,35 @@ static void test_incremental_build_rewrites_only_what_changed(void **state)
 	assert_false(st.full);
 	assert_int_equal(st.story_pages, 1);
 	assert_int_equal(st.source_pages, 1);
-	/* the unchanged story's page was not rewritten */
+	/* the unchanged story's page was not rewritten; one commit was read */
 	assert_false(exists(dir, "nos/0a1b2c3d4e5f.html"));
-	char *page = site_file(dir, "anp/3fa2c1d0e9ab.html");
+	assert_int_equal(st.commits, 1);
+	char *page = site_file(dir, "anp/3fa2c1d0e9ab.html"), *feed = site_file(dir, "all.xml");
 	assert_non_null(strstr(page, "2 revisions"));
-	free(page);
-	/* --full rewrites everything */
+	/* --full rewrites everything, reading every commit, to the same pages */
 	assert_int_equal(rl_site_build(&st, r->a, dir, 1), 0);
 	assert_true(st.full);
 	assert_int_equal(st.story_pages, 2);
+	assert_int_equal(st.commits, 2);
 	assert_true(exists(dir, "nos/0a1b2c3d4e5f.html"));
+	char *page2 = site_file(dir, "anp/3fa2c1d0e9ab.html"), *feed2 = site_file(dir, "all.xml");
+	assert_string_equal(page, page2);
+	assert_string_equal(feed, feed2);
+	free(page);
+	free(page2);
+	free(feed);
+	free(feed2);
+	/* a damaged record of the walk: the whole history again, same pages */
+	sr_put(r, P, sr_story("Storm", "3fa2c1d0e9ab", "anp", "Er vielen 7 doden.\n"));
+	sr_commit(r, "2026-11-28T11:00:00Z", "anp: 1 edited\n");
+	sr_open(r);
+	assert_int_equal(tu_sh(NULL, "printf 'redline-pass 1 %%s\\ngarbage\\n' $(git -C '%s' rev-parse HEAD~1) >'%s/.redline-pass'",
+			       r->archive, dir), 0);
+	assert_int_equal(rl_site_build(&st, r->a, dir, 0), 0);
+	assert_int_equal(st.commits, 3);
+	page = site_file(dir, "anp/3fa2c1d0e9ab.html");
+	assert_non_null(strstr(page, "3 revisions"));
+	free(page);
 	sr_free(r);
 }
 
