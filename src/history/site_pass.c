@@ -79,8 +79,8 @@ static int cmp_pass(const void *a, const void *b)
 	return c ? c : (x->seq < y->seq ? -1 : x->seq > y->seq);
 }
 
-/* Appends the record's revisions (older than the walked ones) to `p`; 0
- * and nothing appended when there is no usable record of `since`. */
+/* Appends the record's revisions (older than the walked ones) to `p`: 0;
+ * 1 and nothing appended when there is no usable record of `since`. */
 static int pass_load(struct pass *p, const char *dir, const git_oid *since)
 {
 	rl_buf b = RL_BUF_INIT(PASS_MAX);
@@ -94,9 +94,10 @@ static int pass_load(struct pass *p, const char *dir, const git_oid *since)
 	error = rl_file_read(&b, path);
 	free(path);
 	if (error < 0) {
+		/* no record (an older build, or removed): walk everything */
 		rl_error_clear();
 		rl_buf_release(&b);
-		return 0;
+		return 1;
 	}
 	git_oid_tostr(want, sizeof(want), since);
 	q = b.ptr ? b.ptr : "";

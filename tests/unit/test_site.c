@@ -160,6 +160,16 @@ static void test_incremental_build_rewrites_only_what_changed(void **state)
 	page = site_file(dir, "anp/3fa2c1d0e9ab.html");
 	assert_non_null(strstr(page, "3 revisions"));
 	free(page);
+	/* no record at all (a site built by an older redline): the same */
+	sr_put(r, P, sr_story("Storm", "3fa2c1d0e9ab", "anp", "Er vielen 9 doden.\n"));
+	sr_commit(r, "2026-11-28T12:00:00Z", "anp: 1 edited\n");
+	sr_open(r);
+	assert_int_equal(tu_sh(NULL, "rm '%s/.redline-pass'", dir), 0);
+	assert_int_equal(rl_site_build(&st, r->a, dir, 0), 0);
+	assert_int_equal(st.commits, 4);
+	page = site_file(dir, "anp/3fa2c1d0e9ab.html");
+	assert_non_null(strstr(page, "4 revisions"));
+	free(page);
 	sr_free(r);
 }
 
