@@ -8,6 +8,7 @@
 #include "redline/error.h"
 #include "redline/ingest.h"
 #include "redline/revindex.h"
+#include "redline/story.h"
 #include "../../src/archive/hashfile_internal.h"
 
 #include <stdio.h>
@@ -55,11 +56,12 @@ static void assert_matches_git(rl_archive *a, const char *dir)
 
 	assert_int_equal(tu_sh(&list, "git -C '%s' ls-tree -r --name-only HEAD src/ | grep '\\.txt$'", dir), 0);
 	for (char *p = strtok_r(list, "\n", &save); p; p = strtok_r(NULL, "\n", &save)) {
-		const char *id = p + strlen(p) - 4 - 12;
-		char *want = NULL, got[8192] = "";
+		char id[RL_STORY_ID_LEN + 1], *want = NULL, got[8192] = "";
 		git_oid *v = NULL;
 		size_t n = 0, len = 0;
 
+		memcpy(id, p + strlen(p) - 4 - RL_STORY_ID_LEN, RL_STORY_ID_LEN);
+		id[RL_STORY_ID_LEN] = '\0';
 		assert_int_equal(rl_revindex_commits(&v, &n, a, id), 0);
 		for (size_t i = 0; i < n; i++)
 			len += (size_t)snprintf(got + len, sizeof(got) - len, "%s\n", git_oid_tostr_s(&v[i]));
@@ -72,7 +74,8 @@ static void assert_matches_git(rl_archive *a, const char *dir)
 		/* and nothing more: as many commits as git's union */
 		assert_int_equal(tu_sh(&want, "{ git -C '%s' log --format=%%H -E --grep='^(edited|new|gone|back|moved|removed) %s' ; "
 				      "git -C '%s' log --format=%%H -- '%s'; } | sort -u | wc -l", dir, id, dir, p), 0);
-		assert_int_equal(n, strtoul(want, NULL, 10));
+		if (n != strtoul(want, NULL, 10))
+			fail_msg("%s: %zu commits, git %s", p, n, want);
 		assert_true(n > 0);
 		free(want);
 		free(v);
