@@ -10,6 +10,7 @@
 #include "redline/revindex.h"
 #include "redline/story.h"
 #include "../../src/archive/hashfile_internal.h"
+#include "../../src/archive/state_known_internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -270,6 +271,79 @@ static void test_bad_files_are_rebuilt_never_trusted(void **state)
 	free(dir);
 }
 
+/* The known-id table: every id of a 20,000-line list found by probes, new
+ * lines caught up, a rewritten list or a table pointing at wrong lines
+ * rebuilt, never believed. */
+static void test_known_ids_table(void **state)
+{
+	char *dir = tu_tmpdir(), ids[4096], tab[4200], id[13], *path = NULL;
+	FILE *f;
+	(void)state;
+	snprintf(ids, sizeof(ids), "%s/src.ids", dir);
+	snprintf(tab, sizeof(tab), "%s.tab", ids);
+	assert_int_equal(state_known_find(&path, ids, "0123456789ab"), RL_ENOTFOUND);
+	assert_non_null(f = fopen(ids, "w"));
+	for (unsigned i = 0; i < 20000; i++)
+		fprintf(f, "%012x\tsrc/2026-11/story-%012x.txt\n", i * 2654435761u, i * 2654435761u);
+	fprintf(f, "%012x\tsrc/2026-12/a-second-line-is-not-the-answer.txt\n", 5 * 2654435761u);
+	fclose(f);
+	for (unsigned i = 0; i < 20000; i += 997) {
+		char want[128];
+		snprintf(id, sizeof(id), "%012x", i * 2654435761u);
+		snprintf(want, sizeof(want), "src/2026-11/story-%s.txt", id);
+		assert_int_equal(state_known_find(&path, ids, id), 0);
+		assert_string_equal(path, want);
+		free(path);
+	}
+	snprintf(id, sizeof(id), "%012x", 5 * 2654435761u); /* the first line wins, as a scan's would */
+	assert_int_equal(state_known_find(&path, ids, id), 0);
+	assert_non_null(strstr(path, "story-"));
+	free(path);
+	assert_int_equal(state_known_find(&path, ids, "fffffffffff0"), RL_ENOTFOUND);
+	/* appended lines are caught up; a line without its newline yet is not read */
+	assert_non_null(f = fopen(ids, "a"));
+	fprintf(f, "fffffffffff0\tsrc/2026-12/new-fffffffffff0.txt\nfffffffffff1\tsrc/2026-12/half");
+	fclose(f);
+	assert_int_equal(state_known_find(&path, ids, "fffffffffff0"), 0);
+	assert_string_equal(path, "src/2026-12/new-fffffffffff0.txt");
+	free(path);
+	assert_int_equal(state_known_find(&path, ids, "fffffffffff1"), RL_ENOTFOUND);
+	/* every slot's value shifted by one byte: each hit is checked, the table rebuilt */
+	{
+		rl_hashfile *hf = NULL;
+		uint64_t v;
+		snprintf(id, sizeof(id), "%012x", 7 * 2654435761u);
+		assert_int_equal(rl_hashfile_open(&hf, tab, 0), 0);
+		for (unsigned i = 0; i < 20000; i++) {
+			char k[13];
+			uint64_t key = 0;
+			snprintf(k, sizeof(k), "%012x", i * 2654435761u);
+			key = strtoull(k, NULL, 16) | 1ull << 63;
+			if (rl_hashfile_get(&v, hf, key) == 1)
+				rl_hashfile_put(hf, key, v + 1);
+		}
+		rl_hashfile_close(hf);
+		assert_int_equal(state_known_find(&path, ids, id), 0);
+		assert_non_null(strstr(path, id));
+		free(path);
+	}
+	/* the list rewritten whole (a state rebuild): a new inode, a new table */
+	assert_non_null(f = fopen(ids, "w"));
+	fprintf(f, "aaaaaaaaaaaa\tsrc/2026-11/only-aaaaaaaaaaaa.txt\n");
+	fclose(f);
+	{
+		char tmp[4300];
+		snprintf(tmp, sizeof(tmp), "%s.new", ids);
+		assert_int_equal(tu_sh(NULL, "cp '%s' '%s' && mv '%s' '%s'", ids, tmp, tmp, ids), 0);
+	}
+	assert_int_equal(state_known_find(&path, ids, id), RL_ENOTFOUND);
+	assert_int_equal(state_known_find(&path, ids, "aaaaaaaaaaaa"), 0);
+	free(path);
+	rl_error_clear();
+	tu_rmtree(dir);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -277,6 +351,7 @@ int main(void)
 		cmocka_unit_test(test_lookup_matches_git_and_catches_up),
 		cmocka_unit_test(test_rewritten_history_is_rebuilt),
 		cmocka_unit_test(test_bad_files_are_rebuilt_never_trusted),
+		cmocka_unit_test(test_known_ids_table),
 	};
 	return tu_run_group_tests(tests, NULL, NULL);
 }
