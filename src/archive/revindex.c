@@ -306,33 +306,46 @@ static int take_lock(rl_revindex *x)
 /* ---- indexing commits ----------------------------------------------- */
 
 struct keys {
-	uint64_t *v;
-	uint32_t *flags;
+	struct key_flag {
+		uint64_t key;
+		uint32_t flags;
+	} *v;
 	size_t n, cap;
 };
 
+/* Appended as found; keys_unique() merges the duplicates (a story both
+ * changed and named) once the commit is read, in O(n log n). */
 static int keys_add(struct keys *k, uint64_t key, uint32_t flag)
 {
-	for (size_t i = 0; i < k->n; i++)
-		if (k->v[i] == key) {
-			k->flags[i] |= flag;
-			return 0;
-		}
-	if (k->n == k->cap) {
-		size_t cap = k->cap ? k->cap * 2 : 16;
-		uint64_t *v = realloc(k->v, cap * sizeof(*v));
-		uint32_t *f;
-		if (v == NULL)
-			return rl_error_set(RL_ENOMEM, "out of memory");
-		k->v = v;
-		if ((f = realloc(k->flags, cap * sizeof(*f))) == NULL)
-			return rl_error_set(RL_ENOMEM, "out of memory");
-		k->flags = f;
-		k->cap = cap;
-	}
-	k->v[k->n] = key;
-	k->flags[k->n++] = flag;
+	int error;
+
+	if ((error = rl_array_grow(&k->v, &k->cap, k->n, sizeof(*k->v), 16)) < 0)
+		return error;
+	k->v[k->n].key = key;
+	k->v[k->n++].flags = flag;
 	return 0;
+}
+
+static int key_cmp(const void *a, const void *b)
+{
+	uint64_t x = ((const struct key_flag *)a)->key, y = ((const struct key_flag *)b)->key;
+	return x < y ? -1 : x > y;
+}
+
+static void keys_unique(struct keys *k)
+{
+	size_t out = 0;
+
+	if (k->n < 2)
+		return;
+	qsort(k->v, k->n, sizeof(*k->v), key_cmp);
+	for (size_t i = 1; i < k->n; i++) {
+		if (k->v[i].key == k->v[out].key)
+			k->v[out].flags |= k->v[i].flags;
+		else
+			k->v[++out] = k->v[i];
+	}
+	k->n = out + 1;
 }
 
 /* One side of a changed entry: a story file at depth 2 gives its key. */
@@ -458,11 +471,11 @@ static int index_commit(rl_revindex *x, const git_oid *oid)
 	if ((error = diff_trees(&k, repo, ptree, tree, 0)) < 0 ||
 	    (error = named_ids(&k, git_commit_message(c))) < 0)
 		goto done;
+	keys_unique(&k);
 	for (size_t i = 0; i < k.n && error == 0; i++)
-		error = add_record(x, k.v[i], oid, k.flags[i]);
+		error = add_record(x, k.v[i].key, oid, k.v[i].flags);
 done:
 	free(k.v);
-	free(k.flags);
 	git_tree_free(tree);
 	git_tree_free(ptree);
 	git_commit_free(parent);
