@@ -39,9 +39,10 @@ expected() { # expected PATH
 compare_all() { # compare_all WHAT
 	local p got want count=0
 	for p in $(paths); do
-		got=$(rl -C "$A" log "$p" --json | python3 -c 'import json,sys; [print(e["commit"]) for e in json.load(sys.stdin)]' | sort) ||
+		got=$(rl -C "$A" log "$p" --json | python3 -c 'import json,sys; [print(e["commit"]) for e in json.load(sys.stdin)]') ||
 			fail "$1: log $p"
-		want=$(expected "$p")
+		# the same commits in git log's order, newest first
+		want=$(git -C "$A" log --format=%H | grep -Fx -f <(expected "$p"))
 		[ -n "$want" ] || fail "$1: git finds no commit for $p"
 		[ "$got" = "$want" ] || { echo "got: $got"; echo "want: $want"; fail "$1: $p"; }
 		count=$((count + 1))
@@ -51,20 +52,9 @@ compare_all() { # compare_all WHAT
 	# records file's header holds HEAD's id at byte 16
 	[ "$(python3 -c 'import sys; print(open(sys.argv[1],"rb").read()[16:36].hex())' "$A/redline/revindex/records")" = \
 	  "$(git -C "$A" rev-parse HEAD)" ] || fail "$1: the index is not complete up to HEAD"
-	ok "$1: log of each of $count stories = git's commits"
+	ok "$1: log of each of $count stories = git's commits, in git log's order"
 }
-newest_first() { # the order too: git log's, for a linear history
-	local p got want
-	for p in $(paths); do
-		got=$(rl -C "$A" log "$p" --json | python3 -c 'import json,sys; [print(e["commit"]) for e in json.load(sys.stdin)]')
-		want=$(git -C "$A" log --format=%H | grep -Fx -f <(expected "$p"))
-		[ "$got" = "$want" ] || { echo "got: $got"; echo "want: $want"; fail "order of $p"; }
-	done
-	ok "each story's log is in git log's order, newest first"
-}
-
 compare_all "fresh index"
-newest_first
 
 rm -rf "$A/redline/revindex"
 compare_all "index deleted"
@@ -85,11 +75,6 @@ truncate -s 100 "$A/redline/revindex/records"
 compare_all "truncated records file"
 head -c 4096 /dev/urandom >"$A/redline/revindex/table"
 compare_all "table of garbage"
-# records cut in the middle while the header still counts them all
-size=$(stat -c %s "$A/redline/revindex/records")
-truncate -s $((size - 40 * 3)) "$A/redline/revindex/records"
-compare_all "records shorter than the header says"
-
 # a rewritten history: main back three commits, then other snapshots
 git -C "$A" update-ref refs/heads/main HEAD~3 || fail "rewind"
 for n in 11 12; do
