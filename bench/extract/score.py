@@ -8,25 +8,15 @@ story (redline only: readability always gives one block).
 
 usage: score.py RL_EXTRACT_DUMP PAGES_DIR [--worst N]
 """
-import collections, json, os, re, subprocess, sys
+import collections, os, re, sys
 
-import lxml.html
-from readability import Document
+from common import html_text, peer, redline
 
 WORD = re.compile(r"\w+", re.UNICODE)
 
 
 def tokens(text):
     return collections.Counter(w.lower() for w in WORD.findall(text or ""))
-
-
-def html_text(html):
-    if not html or not html.strip():
-        return ""
-    doc = lxml.html.fromstring(html)
-    for bad in doc.xpath("//script|//style"):
-        bad.drop_tree()
-    return doc.text_content()
 
 
 def prf(got, want):
@@ -37,21 +27,6 @@ def prf(got, want):
     r = common / sum(want.values())
     f = 2 * p * r / (p + r) if p + r else 0.0
     return p, r, f
-
-
-def redline(tool, path):
-    out = subprocess.run([tool, path, "https://example.org/page"], capture_output=True, timeout=60)
-    if out.returncode != 0:
-        return "", 0
-    items = json.loads(out.stdout.decode("utf-8", "replace"))
-    return "\n".join(i.get("body") or "" for i in items), len(items)
-
-
-def peer(html):
-    try:
-        return html_text(Document(html).summary(html_partial=True))
-    except Exception:
-        return ""
 
 
 def main():
@@ -69,7 +44,7 @@ def main():
             continue
         with open(src, encoding="utf-8", errors="replace") as f:
             html = f.read()
-        rl_text, n = redline(tool, src)
+        rl_text, n = redline(tool, src, "https://example.org/page")
         rows.append((name, prf(tokens(rl_text), want), n, prf(tokens(peer(html)), want)))
     print(f"pages: {len(rows)} (Mozilla Readability test pages with a non-empty expected text)")
     print(f"{'extractor':<22}{'precision':>10}{'recall':>8}{'F1':>8}{'empty':>7}{'multi':>7}")

@@ -14,6 +14,7 @@
 #include "article_internal.h"
 
 #include <libxml/xpathInternals.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -187,6 +188,20 @@ static int add_item(page *pg, char **title, char **link, rl_buf *body)
 	return 0;
 }
 
+/* The end of one item of a scan (from_articles, from_headlines): added
+ * unless an earlier step failed, its parts freed either way, so that the
+ * scan has nothing left to free when it stops. */
+static int emit(page *pg, char **title, char **link, rl_buf *body, int error)
+{
+	if (error == 0)
+		error = add_item(pg, title, link, body);
+	free(*title);
+	free(*link);
+	*title = *link = NULL;
+	rl_buf_release(body);
+	return error;
+}
+
 static int from_selectors(page *pg, const sel *s)
 {
 	rl_buf body = RL_BUF_INIT(RL_EXTRACT_MAX_INPUT);
@@ -257,6 +272,71 @@ static int is_outer_article(const xmlNode *n)
 	return 1;
 }
 
+/* An <article> without a heading of its own whose parent holds its
+ * heading and no other <article> (a card: header, article, action links):
+ * the card is the story.  Returns the card (`art` when there is none) and
+ * its heading in *tnode. */
+static const xmlNode *heading_card(const xmlNode *art, const xmlNode **tnode)
+{
+	const xmlNode *p = art->parent;
+
+	*tnode = NULL;
+	if (p == NULL || p->type != XML_ELEMENT_NODE || rl_xml_is(p, "body") || rl_xml_is(p, "html"))
+		return art;
+	for (const xmlNode *c = p->children; c; c = c->next) {
+		if (c == art)
+			break;
+		if (c->type != XML_ELEMENT_NODE || rl_xml_is_noise(c))
+			continue;
+		if (rl_xml_is(c, "article") || find_first(c, is_outer_article))
+			return art;
+		if (*tnode == NULL)
+			*tnode = is_early_heading(c) ? c : find_first(c, is_early_heading);
+	}
+	for (const xmlNode *c = art->next; c; c = c->next)
+		if (rl_xml_is(c, "article") || (c->type == XML_ELEMENT_NODE && find_first(c, is_outer_article)))
+			return art;
+	return *tnode ? p : art;
+}
+
+/* Whether a block's whole text is one link (a card's "View this Dataset"). */
+static int is_link_block(const xmlNode *n)
+{
+	const xmlNode *a = NULL;
+
+	for (const xmlNode *c = n->children; c; c = c->next) {
+		if (c->type == XML_TEXT_NODE && c->content) {
+			for (const xmlChar *p = c->content; *p; p++)
+				if (!isspace(*p))
+					return 0;
+		} else if (c->type == XML_ELEMENT_NODE) {
+			if (a || !rl_xml_is(c, "a") || !xmlHasProp(c, (const xmlChar *)"href"))
+				return 0;
+			a = c;
+		}
+	}
+	return a != NULL;
+}
+
+/* The lines of a card outside its <article> that are links of their own
+ * (a download, a dataset, a document): part of what the card offers, so
+ * their coming and going is a change of the story. */
+static int link_lines(rl_buf *body, const xmlNode *card, const xmlNode *art)
+{
+	int error = 0;
+
+	for (const xmlNode *c = card->children; c && error == 0; c = rl_xml_next_in(c, card, 1)) {
+		if (c == art) {
+			if ((c = rl_xml_next_in(c, card, 0)) == NULL)
+				break;
+		}
+		if (c->type == XML_ELEMENT_NODE && !rl_xml_is_noise(c) && !rl_xml_is(c, "a") &&
+		    is_link_block(c) && !rl_xml_in_boilerplate(c, card))
+			error = rl_xml_paras(body, c, NULL, NULL);
+	}
+	return error;
+}
+
 static int from_articles(page *pg, int *found)
 {
 	rl_buf body = RL_BUF_INIT(RL_EXTRACT_MAX_INPUT);
@@ -269,6 +349,7 @@ static int from_articles(page *pg, int *found)
 		int noise = cur->type == XML_ELEMENT_NODE && rl_xml_is_noise(cur);
 		if (!noise && is_outer_article(cur) && !rl_xml_in_boilerplate(cur, NULL)) {
 			const xmlNode *tnode = find_first(cur, is_early_heading);
+			const xmlNode *card = tnode ? cur : heading_card(cur, &tnode);
 			*found = 1;
 			if (tnode && (error = rl_xml_line(&title, tnode)) == 0)
 				error = first_link(&link, tnode, pg->base);
@@ -276,17 +357,14 @@ static int from_articles(page *pg, int *found)
 				error = first_link(&link, cur, pg->base);
 			if (error == 0)
 				error = default_body(&body, cur, tnode);
-			if (error == 0)
-				error = add_item(pg, &title, &link, &body);
-			rl_buf_clear(&body);
+			if (error == 0 && card != cur)
+				error = link_lines(&body, card, cur);
+			error = emit(pg, &title, &link, &body, error);
 			cur = rl_xml_next_in(cur, root, 0);
 			continue;
 		}
 		cur = rl_xml_next_in(cur, root, !noise);
 	}
-	free(title);
-	free(link);
-	rl_buf_release(&body);
 	return error;
 }
 
@@ -327,21 +405,15 @@ static int from_headlines(page *pg, int *found)
 			for (const xmlNode *sib = cur->next; sib && error == 0; sib = sib->next) {
 				if (is_heading(sib) || find_first(sib, is_heading))
 					break;
-				if (rl_xml_is(sib, "p")) {
+				if (rl_xml_is(sib, "p"))
 					error = rl_xml_paras(&body, sib, NULL, NULL);
-				}
 			}
-			if (error == 0)
-				error = add_item(pg, &title, &link, &body);
-			rl_buf_clear(&body);
+			error = emit(pg, &title, &link, &body, error);
 			cur = rl_xml_next_in(cur, root, 0);
 			continue;
 		}
 		cur = rl_xml_next_in(cur, root, !noise);
 	}
-	free(title);
-	free(link);
-	rl_buf_release(&body);
 	return error;
 }
 
@@ -408,8 +480,6 @@ done:
 static int one_dominant_block(const rl_main_block *b, size_t articles_in_block)
 {
 	size_t own = b->text - b->link_text;
-	if (getenv("RL_DEBUG"))
-		fprintf(stderr, "block n %zu text %zu link %zu page %zu paras %zu heads %zu arts %zu\n", b->n, b->text, b->link_text, b->page_text, b->paragraphs, b->headlines, articles_in_block);
 
 	return b->n > 0 && (b->headlines < 2 || b->paragraphs >= 4 * b->headlines) &&
 	       articles_in_block < 2 && b->paragraphs >= 3 &&

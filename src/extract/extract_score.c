@@ -11,8 +11,11 @@
  * entry, post; -25 for comments, related, share, promo ...), and its score
  * is multiplied by 1 - its link density at the end.  The best container
  * wins; its siblings join when they score at least a fifth of it or are
- * plain paragraphs with few links.  Subtrees whose class/id names
- * boilerplate, hidden ones and noise elements count for nothing; if that
+ * plain paragraphs with few links; it is widened to an ancestor that holds
+ * nothing else but its pictures (a hero image and caption).  Characters
+ * are counted in Latin-letter equivalents (Han and kana 3, Hangul 2), and
+ * <br>-separated runs of loose text as paragraphs.  Subtrees whose class/id
+ * names boilerplate, hidden ones and noise elements count for nothing; if that
  * leaves almost nothing, the page is scored again without the class rule
  * (pages whose <body> says "has-sidebar").
  *
@@ -32,6 +35,7 @@
 
 #define UNIT_MIN 25
 #define PARA_LONG 80
+#define FIGURE_TEXT_MAX 400 /* a caption, not a story */
 
 typedef struct stat {
 	const xmlNode *node;
@@ -74,7 +78,7 @@ static const char *const negative[] = {
 	"comment", "related", "share", "sharing", "social", "newsletter", "promo", "sponsor",
 	"recommend", "subscribe", "cookie", "consent", "gdpr", "breadcrumb", "outbrain",
 	"taboola", "popup", "modal", "advert", "sidebar", "trending", "mostread", "most-read",
-	"most_read", "popular", "footer", "masthead", "navbar", "navigation", "menu", "paywall",
+	"most_read", "popular", "footer", "masthead", "navbar", "navigation", "menu",
 	"signup", "sign-up", "widget", "byline", "caption", "credit", "disqus",
 	"reaction", "rating", "pagination", "pager", "skip", "banner", "toolbar", "tooltip",
 	"meistgelesen", "lees-ook", "leesook", "a-lire", "weitere", NULL,
@@ -152,14 +156,40 @@ static int is_hidden(const xmlNode *n)
 	return hidden;
 }
 
+/* A <figure> that is a picture of the story (an image and its caption,
+ * few links), not a teaser of another page. */
+static int is_content_figure(const xmlNode *n)
+{
+	size_t text = 0, link = 0;
+	int img = 0;
+
+	for (const xmlNode *c = n->children; c; c = rl_xml_next_in(c, n, 1)) {
+		if (c->type == XML_ELEMENT_NODE)
+			img |= rl_xml_is(c, "img") || rl_xml_is(c, "picture") || rl_xml_is(c, "video");
+		if (c->type != XML_TEXT_NODE || c->content == NULL)
+			continue;
+		size_t len = strlen((const char *)c->content);
+		int in_link = 0;
+		for (const xmlNode *a = c->parent; a && a != n; a = a->parent)
+			in_link |= rl_xml_is(a, "a");
+		text += len;
+		link += in_link ? len : 0;
+	}
+	return img && link * 2 <= text;
+}
+
 int rl_xml_is_boilerplate(const xmlNode *n, void *ctx)
 {
-	static const char *const names[] = { "header", "figure", "figcaption", "h1", "menu",
+	static const char *const names[] = { "header", "h1", "menu",
 					     "dialog", "caption", "label", "input", "time", NULL };
 	(void)ctx;
 	for (const char *const *name = names; *name; name++)
 		if (rl_xml_is(n, *name))
 			return 1;
+	/* a picture's caption is part of the story (its removal is a change);
+	 * credits stay out by their class */
+	if (rl_xml_is(n, "figure") && !is_content_figure(n))
+		return 1;
 	if (is_hidden(n) || rl_xml_attr_is(n, "role", "navigation") ||
 	    rl_xml_attr_is(n, "role", "complementary") || rl_xml_attr_is(n, "role", "contentinfo") ||
 	    rl_xml_attr_is(n, "role", "banner"))
@@ -195,6 +225,49 @@ int rl_xml_in_boilerplate(const xmlNode *n, const xmlNode *stop)
 		if (is_region_boilerplate(n))
 			return 1;
 	return 0;
+}
+
+/* ---- how much text ---- */
+
+/* The length of a text in Latin-letter equivalents, spaces left out: a Han
+ * or kana character carries about what three Latin letters do, a Hangul
+ * syllable two, so that a Chinese, Japanese or Korean paragraph meets the
+ * same thresholds as its translation would.  *commas counts ',' and the
+ * CJK commas (U+FF0C, U+3001). */
+static size_t text_measure(const unsigned char *s, size_t *commas)
+{
+	size_t n = 0;
+
+	*commas = 0;
+	while (*s) {
+		unsigned cp = *s;
+		size_t len = 1;
+		if (cp >= 0xE0 && cp < 0xF0 && (s[1] & 0xC0) == 0x80 && (s[2] & 0xC0) == 0x80) {
+			cp = ((cp & 0x0Fu) << 12) | ((s[1] & 0x3Fu) << 6) | (s[2] & 0x3Fu);
+			len = 3;
+		} else if (cp >= 0x80) {
+			/* other multi-byte characters count once, at their lead byte */
+			n += (cp & 0xC0) != 0x80;
+			s++;
+			continue;
+		}
+		if (len == 1) {
+			n += !isspace((int)cp);
+			*commas += cp == ',';
+		} else if (cp == 0xFF0C || cp == 0x3001) {
+			n++;
+			(*commas)++;
+		} else if ((cp >= 0x3040 && cp <= 0x30FF) || (cp >= 0x3400 && cp <= 0x9FFF) ||
+			   (cp >= 0xF900 && cp <= 0xFAFF)) {
+			n += 3; /* kana, Han */
+		} else if (cp >= 0xAC00 && cp <= 0xD7AF) {
+			n += 2; /* Hangul syllables */
+		} else {
+			n++;
+		}
+		s += len;
+	}
+	return n;
 }
 
 /* ---- per-node figures ---- */
@@ -287,9 +360,7 @@ static void count_text(scorer *s, const xmlNode *root)
 						x->headlines++;
 			}
 		} else if (cur->type == XML_TEXT_NODE && cur->content) {
-			size_t len = 0, in_link = 0;
-			for (const unsigned char *p = cur->content; *p; p++)
-				len += !isspace(*p) && (*p & 0xC0) != 0x80;
+			size_t commas, len = text_measure(cur->content, &commas), in_link = 0;
 			for (const xmlNode *a = cur->parent; a && a->type == XML_ELEMENT_NODE; a = a->parent)
 				if (rl_xml_is(a, "a")) {
 					in_link = 1;
@@ -337,25 +408,36 @@ static int has_unit_inside(const xmlNode *n)
 }
 
 /* Characters and commas of the text a unit shows: all of it for a unit
- * tag, the loose (direct and inline) text for any other element. */
-static void unit_text(const scorer *s, const xmlNode *n, int loose, size_t *chars, size_t *commas)
+ * tag, the loose (direct and inline) text for any other element.  *longs
+ * counts its runs of PARA_LONG+ characters between <br>s: <br>-separated
+ * text is several paragraphs, not one. */
+static void unit_text(const scorer *s, const xmlNode *n, int loose, size_t *chars, size_t *commas,
+		      size_t *longs)
 {
 	const xmlNode *cur = n->children;
+	size_t run = 0;
 
-	*chars = *commas = 0;
+	*chars = *commas = *longs = 0;
 	while (cur) {
 		int descend = 0;
 		if (cur->type == XML_TEXT_NODE && cur->content) {
-			for (const unsigned char *p = cur->content; *p; p++) {
-				*chars += !isspace(*p) && (*p & 0xC0) != 0x80;
-				*commas += *p == ',';
-			}
+			size_t c, len = text_measure(cur->content, &c);
+			*chars += len;
+			*commas += c;
+			run += len;
 		} else if (cur->type == XML_ELEMENT_NODE) {
 			stat *x = st(s, cur);
 			descend = !(x && x->excluded) && (!loose || is_inline(cur));
+			if (rl_xml_is(cur, "br")) {
+				*longs += run >= PARA_LONG;
+				run = 0;
+			}
 		}
 		cur = rl_xml_next_in(cur, n, descend);
 	}
+	*longs += run >= PARA_LONG;
+	if (*longs == 0 && *chars >= PARA_LONG)
+		*longs = 1;
 }
 
 static double tag_weight(const xmlNode *n)
@@ -395,12 +477,12 @@ static void score_units(scorer *s, const xmlNode *root)
 		if (cur->type == XML_ELEMENT_NODE) {
 			stat *x = st(s, cur);
 			int tag = is_unit_tag(cur) && !has_unit_inside(cur);
-			size_t chars, commas;
+			size_t chars, commas, longs;
 			if (x == NULL || x->excluded) {
 				cur = rl_xml_next_in(cur, root, 0);
 				continue;
 			}
-			unit_text(s, cur, !tag, &chars, &commas);
+			unit_text(s, cur, !tag, &chars, &commas, &longs);
 			if (chars >= UNIT_MIN) {
 				double sc = 1.0 + (double)commas + (chars / 100 < 3 ? chars / 100 : 3);
 				/* a unit tag scores its container; loose text its own element */
@@ -408,10 +490,9 @@ static void score_units(scorer *s, const xmlNode *root)
 				for (int level = 0; to && to->type == XML_ELEMENT_NODE && level < 5;
 				     to = to->parent, level++)
 					give(s, to, sc, level);
-				if (chars >= PARA_LONG)
-					for (const xmlNode *a = cur; a && a->type == XML_ELEMENT_NODE; a = a->parent)
-						if ((x = st(s, a)) != NULL)
-							x->paragraphs++;
+				for (const xmlNode *a = cur; longs && a && a->type == XML_ELEMENT_NODE; a = a->parent)
+					if ((x = st(s, a)) != NULL)
+						x->paragraphs += longs;
 			}
 			descend = !tag;
 		}
@@ -448,6 +529,65 @@ static int add_node(rl_main_block *b, const xmlNode *n)
 	b->nodes = nv;
 	b->nodes[b->n++] = n;
 	return 0;
+}
+
+/* Whether a subtree is a content image with at most a caption: an <img>
+ * that is not a link, little text and few links, no boilerplate name. */
+static int is_figure_block(const scorer *s, const xmlNode *n)
+{
+	const stat *x = st(s, n);
+	int img = 0;
+
+	if (x == NULL || is_hidden(n) || rl_xml_is_noise(n) || class_weight(n) < 0)
+		return 0;
+	for (const xmlNode *c = n; c && !img; c = rl_xml_next_in(c, n, 1)) {
+		if (!rl_xml_is(c, "img") || !xmlHasProp(c, (const xmlChar *)"src"))
+			continue;
+		img = 1;
+		for (const xmlNode *a = c->parent; a && a != n->parent; a = a->parent)
+			img &= !rl_xml_is(a, "a");
+	}
+	return img && x->text <= FIGURE_TEXT_MAX && x->link * 2 <= x->text;
+}
+
+/* Whether every child of `parent` but `keep` is empty or a content image:
+ * the main text's own picture and caption (a page's hero image above its
+ * body field), part of the story.  *figures counts the images. */
+static int only_figures_beside(const scorer *s, const xmlNode *parent, const xmlNode *keep,
+			       int *figures)
+{
+	*figures = 0;
+	for (const xmlNode *c = parent->children; c; c = c->next) {
+		const stat *x;
+		if (c == keep || c->type != XML_ELEMENT_NODE || (x = st(s, c)) == NULL)
+			continue;
+		if (is_figure_block(s, c))
+			(*figures)++;
+		else if (!x->excluded && x->text > 0)
+			return 0;
+	}
+	return 1;
+}
+
+/* The winner, widened to the ancestor that holds nothing else but its
+ * pictures (a few levels up at most, and never to <body>). */
+static const stat *with_figures(const scorer *s, const stat *top)
+{
+	const xmlNode *n = top->node;
+	const stat *wide = top;
+
+	for (int level = 0; level < 4 && n->parent && n->parent->type == XML_ELEMENT_NODE; level++) {
+		const xmlNode *p = n->parent;
+		const stat *px = st(s, p);
+		int figures;
+		if (px == NULL || px->excluded || rl_xml_is(p, "body") || rl_xml_is(p, "html") ||
+		    !only_figures_beside(s, p, n, &figures))
+			break;
+		if (figures > 0)
+			wide = px;
+		n = p;
+	}
+	return wide;
 }
 
 /* The winner and the siblings that belong with it, in page order. */
@@ -489,11 +629,7 @@ static int run(rl_main_block *out, scorer *s, const xmlNode *body)
 	score_units(s, body);
 	if ((top = best(s)) == NULL)
 		return 0;
-	if (getenv("RL_DEBUG")) {
-		xmlChar *c = xmlGetProp(top->node, (const xmlChar *)"class");
-		fprintf(stderr, "top %s.%s score %.1f text %zu link %zu\n", top->node->name, c ? (char *)c : "", top->score, top->text, top->link);
-		xmlFree(c);
-	}
+	top = with_figures(s, top);
 	if ((error = join_siblings(out, s, top)) < 0)
 		return error;
 	root = st(s, body);

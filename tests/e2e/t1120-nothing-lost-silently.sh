@@ -36,6 +36,15 @@ assert_not_contains "$T/err" "empty body"
 python3 -c 'import json,sys; p=json.load(open(sys.argv[1])); assert p["empty_bodies"] == 0, p' "$T/hookout/payload.json" ||
 	fail "payload should say empty_bodies = 0"
 ok "a page with text: no warning, empty_bodies 0"
+
+# the same page later built by script only (its text no longer in the HTML):
+# refused, not committed as "its story deleted"
+head1=$(git -C "$A" rev-parse HEAD)
+expect_status 1 rl -C "$A" ingest page "$T/empty.html"
+assert_contains "$T/err" "no main text found"
+[ "$(git -C "$A" rev-parse HEAD)" = "$head1" ] || fail "an empty snapshot after a full one was committed"
+[ "$(git -C "$A" show HEAD:page/INDEX | wc -l)" = 1 ] || fail "the story should still be there"
+ok "a page whose text is gone is refused, its story kept, nothing written"
 rm "$A/hooks/post-snapshot"
 
 # the guard: a live listing that suddenly drops most of its stories
