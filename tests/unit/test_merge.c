@@ -265,7 +265,7 @@ static void test_push_failure_backs_off_and_success_resets(void **state)
 {
 	struct world *w = *state;
 	rl_archive *a = worker(w, "a");
-	rl_remote_opts ro = { NULL, T0 };
+	rl_remote_opts ro = { .now = T0 };
 	rl_push_state *ps = NULL;
 	size_t ahead, behind;
 	int due;
@@ -386,32 +386,53 @@ static void test_host_key_known(void **state)
 	key = tu_read_file(path, &key_len);
 	snprintf(path, sizeof(path), "%s/other.raw", w->dir);
 	other = tu_read_file(path, &other_len);
-	snprintf(path, sizeof(path), "%s/home", w->dir);
+
+	snprintf(path, sizeof(path), "%s/home/.ssh/known_hosts", w->dir);
 
 	/* No known_hosts at all: unknown, not an error. */
-	assert_int_equal(rl_remote_host_key_known(&known, path, "git.example.test",
+	assert_int_equal(rl_remote_host_key_known(&known, path, "git.example.test", 22,
 						  (unsigned char *)key, key_len), 0);
 	assert_int_equal(known, 0);
 	assert_int_equal(tu_sh(NULL, "cd '%s' && printf 'git.example.test %%s\\n' \"$(cut -d' ' -f1,2 hk.pub)\" "
-			       ">home/.ssh/known_hosts", w->dir), 0);
-	assert_int_equal(rl_remote_host_key_known(&known, path, "git.example.test",
+			       ">home/.ssh/known_hosts && "
+			       "printf '[git.example.test]:2222 %%s\\n' \"$(cut -d' ' -f1,2 other.pub)\" "
+			       ">>home/.ssh/known_hosts", w->dir), 0);
+	assert_int_equal(rl_remote_host_key_known(&known, path, "git.example.test", 22,
 						  (unsigned char *)key, key_len), 0);
 	assert_int_equal(known, 1);
-	/* Another key for that host (a man in the middle), or another host. */
-	assert_int_equal(rl_remote_host_key_known(&known, path, "git.example.test",
+	/* Port 0 is 22. */
+	assert_int_equal(rl_remote_host_key_known(&known, path, "git.example.test", 0,
+						  (unsigned char *)key, key_len), 0);
+	assert_int_equal(known, 1);
+	/* Another key for that host (changed, or a man in the middle): -1. */
+	assert_int_equal(rl_remote_host_key_known(&known, path, "git.example.test", 22,
 						  (unsigned char *)other, other_len), 0);
+	assert_int_equal(known, -1);
+	/* Another host: not listed. */
+	assert_int_equal(rl_remote_host_key_known(&known, path, "evil.example.test", 22,
+						  (unsigned char *)key, key_len), 0);
 	assert_int_equal(known, 0);
-	assert_int_equal(rl_remote_host_key_known(&known, path, "evil.example.test",
+	/* Another port is another entry, "[host]:port", as OpenSSH files it. */
+	assert_int_equal(rl_remote_host_key_known(&known, path, "git.example.test", 2222,
+						  (unsigned char *)other, other_len), 0);
+	assert_int_equal(known, 1);
+	assert_int_equal(rl_remote_host_key_known(&known, path, "git.example.test", 2222,
+						  (unsigned char *)key, key_len), 0);
+	assert_int_equal(known, -1);
+	assert_int_equal(rl_remote_host_key_known(&known, path, "git.example.test", 2200,
 						  (unsigned char *)key, key_len), 0);
 	assert_int_equal(known, 0);
 	/* Hashed entries (HashKnownHosts yes) are found too. */
 	assert_int_equal(tu_sh(NULL, "ssh-keygen -q -H -f '%s/home/.ssh/known_hosts' >/dev/null 2>&1 && "
 			       "! grep -q example '%s/home/.ssh/known_hosts'", w->dir, w->dir), 0);
-	assert_int_equal(rl_remote_host_key_known(&known, path, "git.example.test",
+	assert_int_equal(rl_remote_host_key_known(&known, path, "git.example.test", 22,
 						  (unsigned char *)key, key_len), 0);
 	assert_int_equal(known, 1);
+	assert_int_equal(rl_remote_host_key_known(&known, path, "git.example.test", 2222,
+						  (unsigned char *)other, other_len), 0);
+	assert_int_equal(known, 1);
 	/* A host name that would be an option to ssh-keygen is never looked up. */
-	assert_int_equal(rl_remote_host_key_known(&known, path, "-f/etc/passwd",
+	assert_int_equal(rl_remote_host_key_known(&known, path, "-f/etc/passwd", 22,
 						  (unsigned char *)key, key_len), 0);
 	assert_int_equal(known, 0);
 	free(key);
