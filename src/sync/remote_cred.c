@@ -239,7 +239,7 @@ static int key_needs_passphrase(const char *path)
 	if (strncmp(text, begin, sizeof(begin) - 1) != 0)
 		return 0;
 	/* "openssh-key-v1\0", then the cipher's name as a length-prefixed string. */
-	for (const char *p = text + sizeof(begin) - 1; *p && n < sizeof(b64) - 1; p++)
+	for (const char *p = text + sizeof(begin) - 1; *p && n < 160; p++) /* 120 bytes */
 		if (b64_value(*p) >= 0)
 			b64[n++] = *p;
 	n -= n % 4;
