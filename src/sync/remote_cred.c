@@ -11,6 +11,7 @@
 #include "remote_internal.h"
 #include "redline/error.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -307,7 +308,8 @@ int remote_credentials(git_credential **out, const char *url, const char *userna
 		offer(cb, username_from_url ? username_from_url : "", "the password in the URL");
 	if ((allowed_types & GIT_CREDENTIAL_USERPASS_PLAINTEXT) && !cb->tried_helper) {
 		cb->tried_helper = 1;
-		if (from_helpers(out, url, username_from_url, cb) == 0)
+		/* The URL without its password: the helpers answer for that user. */
+		if (from_helpers(out, cb->url[0] ? cb->url : url, username_from_url, cb) == 0)
 			return 0;
 	}
 	return GIT_PASSTHROUGH;
@@ -418,6 +420,14 @@ static int check_host_key(struct remote_cb *cb, git_cert_hostkey *hk, int valid,
 	return GIT_ECERTIFICATE;
 }
 
+/* 1 for an IPv4 or IPv6 address literal. */
+static int is_ip_address(const char *host)
+{
+	unsigned char addr[16];
+	return inet_pton(AF_INET, host, addr) == 1 || inet_pton(AF_INET6, host, addr) == 1 ||
+	       host[0] == '[';
+}
+
 int remote_check_certificate(git_cert *cert, int valid, const char *host, void *payload)
 {
 	struct remote_cb *cb = payload;
@@ -430,6 +440,8 @@ int remote_check_certificate(git_cert *cert, int valid, const char *host, void *
 		return 0;
 	snprintf(cb->host_error, sizeof(cb->host_error),
 		 "the TLS certificate of '%.200s' is not trusted (not signed by a CA of the system "
-		 "or of http.sslCAInfo / http.sslCAPath, or not for that name)", host);
+		 "or of http.sslCAInfo / http.sslCAPath, or not for that name)%s", host,
+		 is_ip_address(host) ? "; libgit2 (mbedTLS) never matches an IP address in a "
+				       "certificate: use the server's host name in the URL" : "");
 	return GIT_ECERTIFICATE;
 }

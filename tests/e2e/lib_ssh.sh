@@ -13,8 +13,6 @@ SSH_USER=$(id -un)
 SSHD_PID=""
 mkdir -p "$SSHD_DIR"
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-
 # make_key FILE [PASSPHRASE]: an ed25519 key pair FILE and FILE.pub.
 make_key() {
 	ssh-keygen -q -t ed25519 -N "${2:-}" -C "redline-test-$(basename "$1")" -f "$1" ||

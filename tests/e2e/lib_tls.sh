@@ -12,8 +12,6 @@ PKI="$T/pki"
 mkdir -p "$PKI"
 chmod 755 "$T" # nginx's workers and tinyproxy run as nobody when we are root
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-
 # make_ca: $PKI/ca.pem and ca.key, a CA that exists only for this test.
 make_ca() {
 	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
