@@ -317,13 +317,11 @@ static int parse_command(struct ssh_settings *s, const char *cmd, const char *wh
 		for (const char *f = w + 1; *f && rc == 0; f++) {
 			if (strchr(with_arg, *f) == NULL)
 				continue; /* a flag: -v, -T, -4 ... */
-			if (f[1])
-				arg = f + 1;
-			else if (i + 1 < n)
-				arg = words[++i];
-			else
-				return free_words(words, n),
-				       rl_error_set(RL_EINVAL, "%s: -%c without a value", where, *f);
+			if (f[1] == '\0' && i + 1 >= n) {
+				rc = rl_error_set(RL_EINVAL, "%s: -%c without a value", where, *f);
+				break;
+			}
+			arg = f[1] ? f + 1 : words[++i];
 			if (*f == 'i')
 				rc = apply(s, "IdentityFile", (char *const[]){ (char *)arg }, 1, x, where);
 			else if (*f == 'l')
