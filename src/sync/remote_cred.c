@@ -1,12 +1,19 @@
 /*
- * remote_cred.c - credentials and host keys, the way git users set them up.
+ * remote_cred.c - credentials, host keys and certificates, the way git
+ * users set them up (docs/sharding.md has the table).
  *
- * SSH: the agent first, then the usual key files without a passphrase.
- * The host key is looked up with `ssh-keygen -F HOST -f ~/.ssh/known_hosts`
- * (which also matches hashed entries) and compared byte for byte: libgit2
- * 1.5 checks nothing itself.  HTTPS: libgit2 uses a user:password in the
- * URL by itself; otherwise we ask `git credential fill`, i.e. the helpers
- * the user configured for git.  Child processes get no shell: argv only.
+ * SSH: the agent first (when its socket is there), then the IdentityFile
+ * keys of git's ssh settings (remote_ssh.c) or ssh's default key files;
+ * a key with a passphrase is skipped, never prompted for.  Host keys:
+ * libgit2 1.5 (libssh2) checks ~/.ssh/known_hosts itself and passes its
+ * verdict; when that is "no", ssh-keygen -F looks in the known_hosts files
+ * under OpenSSH's "[host]:port" name and tells an unknown host from a
+ * changed key.  HTTPS: libgit2 uses a user:password in the URL by itself;
+ * otherwise we ask `git credential fill`, i.e. the helpers the user
+ * configured for git.  TLS certificates: libgit2's verdict (its CAs come
+ * from http.sslCAInfo), unless http.sslVerify is false.  Every refusal
+ * leaves a message in the payload that says what was offered, never a
+ * secret.  Child processes get no shell: argv only.
  */
 #include "remote_internal.h"
 #include "redline/error.h"
