@@ -521,10 +521,11 @@ static int transport_open(git_remote **r, git_remote_callbacks *cbs, git_proxy_o
 	callbacks_init(cbs, cb, opts);
 	if ((rc = open_remote(r, archive, remote, for_push, cb)) < 0)
 		return rc;
+	/* Proxy credentials come from http.proxy's own user:password, as in
+	 * git; the remote's helpers are not asked for them. */
 	if (cb->proxy[0]) {
 		proxy->type = GIT_PROXY_SPECIFIED;
 		proxy->url = cb->proxy;
-		proxy->credentials = remote_credentials;
 		proxy->certificate_check = remote_check_certificate;
 		proxy->payload = cb;
 	}

@@ -313,7 +313,9 @@ int remote_credentials(git_credential **out, const char *url, const char *userna
 		return 0;
 	if ((allowed_types & GIT_CREDENTIAL_USERPASS_PLAINTEXT) && cb->url_password && !cb->offered[0])
 		offer(cb, username_from_url ? username_from_url : "", "the password in the URL");
-	if ((allowed_types & GIT_CREDENTIAL_USERPASS_PLAINTEXT) && !cb->tried_helper) {
+	/* Helpers answer for http(s), as in git; never for an ssh password. */
+	if ((allowed_types & GIT_CREDENTIAL_USERPASS_PLAINTEXT) && !cb->tried_helper &&
+	    strncmp(cb->url, "http", 4) == 0) {
 		cb->tried_helper = 1;
 		/* The URL without its password: the helpers answer for that user. */
 		if (from_helpers(out, cb->url[0] ? cb->url : url, username_from_url, cb) == 0)

@@ -54,9 +54,26 @@ void remote_ssh_url_release(struct ssh_url *u)
 	memset(u, 0, sizeof(*u));
 }
 
+/* host or [host] (an IPv6 address, brackets dropped) from p up to `end`;
+ * `*after` is what follows it. */
+static char *take_host(const char *p, const char *end, const char **after)
+{
+	if (*p == '[') {
+		const char *close = memchr(p, ']', (size_t)(end - p));
+		if (close == NULL)
+			return NULL;
+		*after = close + 1;
+		return strndup(p + 1, (size_t)(close - p - 1));
+	}
+	*after = p + strcspn(p, ":");
+	if (*after > end)
+		*after = end;
+	return strndup(p, (size_t)(*after - p));
+}
+
 int remote_ssh_url_parse(struct ssh_url *u, const char *url)
 {
-	const char *p = NULL, *at, *end, *colon;
+	const char *p = NULL, *at, *end, *after = NULL;
 
 	memset(u, 0, sizeof(*u));
 	for (size_t i = 0; i < sizeof(ssh_schemes) / sizeof(ssh_schemes[0]); i++)
@@ -65,45 +82,59 @@ int remote_ssh_url_parse(struct ssh_url *u, const char *url)
 	if (p) {
 		/* ssh://[user@]host[:port]/path */
 		end = p + strcspn(p, "/");
-		at = memchr(p, '@', (size_t)(end - p));
-		if (at) {
-			u->user = strndup(p, (size_t)(at - p));
+		if ((at = memchr(p, '@', (size_t)(end - p))) != NULL) {
+			if ((u->user = strndup(p, (size_t)(at - p))) == NULL)
+				goto oom;
 			p = at + 1;
 		}
-		colon = memchr(p, ':', (size_t)(end - p));
-		u->host = strndup(p, (size_t)((colon ? colon : end) - p));
-		if (colon) {
+		if ((u->host = take_host(p, end, &after)) == NULL)
+			goto bad;
+		if (after < end) {
 			char *stop;
-			long port = strtol(colon + 1, &stop, 10);
-			if (stop != end || port < 1 || port > 65535)
+			long port = after[0] == ':' ? strtol(after + 1, &stop, 10) : 0;
+			if (after[0] != ':' || stop != end || port < 1 || port > 65535)
 				goto bad;
 			u->port = (int)port;
 		}
-		u->path = strdup(*end ? end : "/");
+		if ((u->path = strdup(*end ? end : "/")) == NULL)
+			goto oom;
 	} else {
-		/* git's scp-like syntax: [user@]host:path, no "://", no '/' before ':'. */
-		colon = strchr(url, ':');
-		if (colon == NULL || strstr(url, "://") || memchr(url, '/', (size_t)(colon - url)) ||
-		    colon == url)
-			return 0; /* not SSH */
-		at = memchr(url, '@', (size_t)(colon - url));
+		/* git's scp-like syntax: [user@]host:path or [user@][v6]:path, no
+		 * "://", no '/' before the host's ':'. */
+		const char *colon;
+		if (strstr(url, "://"))
+			return 0;
 		p = url;
-		if (at) {
-			u->user = strndup(url, (size_t)(at - url));
+		at = strchr(url, '@');
+		colon = strchr(url, ':');
+		if (at && colon && at < colon)
 			p = at + 1;
+		else
+			at = NULL;
+		end = p + strlen(p);
+		/* As git: a '/' before the host's ':' makes it a local path. */
+		if (*p == '[' ? memchr(p, ']', (size_t)(end - p)) == NULL || memchr(url, '/', (size_t)(p - url))
+			      : (colon == NULL || colon == p || memchr(url, '/', (size_t)(colon - url))))
+			return 0;
+		if (at && (u->user = strndup(url, (size_t)(at - url))) == NULL)
+			goto oom;
+		if ((u->host = take_host(p, end, &after)) == NULL)
+			goto oom;
+		if (*after != ':') {
+			remote_ssh_url_release(u);
+			return 0;
 		}
-		u->host = strndup(p, (size_t)(colon - p));
-		u->path = strdup(colon + 1);
+		if ((u->path = strdup(after + 1)) == NULL)
+			goto oom;
 		u->scp_like = 1;
 	}
-	if (u->host == NULL || u->path == NULL || (at && u->user == NULL)) {
-		remote_ssh_url_release(u);
-		return rl_error_set(RL_ENOMEM, "out of memory");
-	}
-	if (u->host[0] == '\0' || u->host[0] == '-' || strpbrk(u->host, " \t\n'\"\\"))
+	if (u->host[0] == '\0' || u->host[0] == '-' || strpbrk(u->host, " \t\n'\"\\[]/@"))
 		goto bad;
 	u->is_ssh = 1;
 	return 0;
+oom:
+	remote_ssh_url_release(u);
+	return rl_error_set(RL_ENOMEM, "out of memory");
 bad:
 	remote_ssh_url_release(u);
 	return rl_error_set(RL_EINVAL, "not a usable ssh URL (host or port): '%.200s'", url);
@@ -466,15 +497,19 @@ int remote_ssh_url(char **out, const struct ssh_url *u, const struct ssh_setting
 	*out = NULL;
 	if (s->hostname == NULL && (u->user || s->user == NULL) && (u->port || s->port == 0))
 		return 0; /* nothing to change */
-	if (strpbrk(host, "/@ \t\n:") || (user && strpbrk(user, "/@:\n")))
+	int v6 = strchr(host, ':') != NULL;
+
+	if (strpbrk(host, "/@ \t\n[]'\"\\") || host[0] == '-' || (user && strpbrk(user, "/@:\n")))
 		return rl_error_set(RL_EINVAL, "ssh config: unusable HostName '%.200s' or User", host);
 	if (u->scp_like && (port == 0 || port == 22))
-		n = asprintf(out, "%s%s%s:%s", user ? user : "", user ? "@" : "", host, u->path);
+		n = asprintf(out, "%s%s%s%s%s:%s", user ? user : "", user ? "@" : "", v6 ? "[" : "", host,
+			     v6 ? "]" : "", u->path);
 	else
 		/* ssh:// carries a port; a relative scp-like path becomes /~/path,
 		 * which libgit2 sends as ~/path (git's receive-pack expands it). */
-		n = asprintf(out, "ssh://%s%s%s:%d%s%s", user ? user : "", user ? "@" : "", host,
-			     port ? port : 22, u->path[0] == '/' ? "" : "/~/", u->path);
+		n = asprintf(out, "ssh://%s%s%s%s%s:%d%s%s", user ? user : "", user ? "@" : "",
+			     v6 ? "[" : "", host, v6 ? "]" : "", port ? port : 22,
+			     u->path[0] == '/' ? "" : "/~/", u->path);
 	if (n < 0) {
 		*out = NULL;
 		return rl_error_set(RL_ENOMEM, "out of memory");

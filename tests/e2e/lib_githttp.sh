@@ -5,7 +5,7 @@
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 FCGIWRAP=$(command -v fcgiwrap || echo /usr/sbin/fcgiwrap)
 [ -x "$NGINX" ] && [ -x "$FCGIWRAP" ] && command -v openssl >/dev/null ||
-	{ echo "skip: needs nginx, fcgiwrap and openssl (sh scripts/deps.sh)"; exit 0; }
+	{ skip "needs nginx, fcgiwrap and openssl (sh scripts/deps.sh)"; done_testing; }
 GH="$T/githttp"
 GIT_HTTP_PID=""
 

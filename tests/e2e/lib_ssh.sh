@@ -6,7 +6,7 @@
 SSHD=$(command -v sshd || echo /usr/sbin/sshd)
 for tool in "$SSHD" ssh-keygen ssh-agent ssh-add; do
 	command -v "$tool" >/dev/null 2>&1 ||
-		{ echo "skip: $tool is not installed (sh scripts/deps.sh: openssh-server)"; exit 0; }
+		{ skip "$tool is not installed (sh scripts/deps.sh: openssh-server)"; done_testing; }
 done
 SSHD_DIR="$T/sshd"
 SSH_USER=$(id -un)

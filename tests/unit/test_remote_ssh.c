@@ -189,6 +189,20 @@ static void test_bad_ssh_urls(void **state)
 	push_fails_with(w, "not a usable ssh URL");
 	set_url(w, "ssh://git@host:99999/news.git");
 	push_fails_with(w, "not a usable ssh URL");
+	set_url(w, "ssh://git@[::1/news.git");
+	push_fails_with(w, "not a usable ssh URL");
+	set_url(w, "git@-oProxyCommand=x:news.git");
+	push_fails_with(w, "not a usable ssh URL");
+	/* IPv6 in brackets is a host (nothing listens on ::1 port 1). */
+	set_url(w, "ssh://git@[::1]:1/news.git");
+	assert_true(rl_remote_push_once(w->a, "origin", SPEC, &w->ro) < 0);
+	assert_null(strstr(rl_error_last(), "not a usable"));
+	/* ... and an alias may lead to one. */
+	ssh_config(w, "Host central\n\tHostName ::1\n\tPort 1\n");
+	set_url(w, "central:news.git");
+	assert_true(rl_remote_push_once(w->a, "origin", SPEC, &w->ro) < 0);
+	assert_null(strstr(rl_error_last(), "not a usable"));
+	assert_null(strstr(rl_error_last(), "unusable HostName"));
 }
 
 int main(void)
