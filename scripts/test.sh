@@ -1,7 +1,9 @@
 #!/bin/sh
 # The whole test suite: installs missing packages, builds normally and with
 # AddressSanitizer + UndefinedBehaviorSanitizer, runs every unit suite and
-# end-to-end script in both builds.  Exits non-zero on any failure, when
+# end-to-end script in both builds, and the concurrency tests (the worker
+# pool, run cycles that parse on it) in a ThreadSanitizer build.  Exits
+# non-zero on any failure, when
 # ctest finds no tests, and when any test was skipped: REDLINE_REQUIRE_ALL=1
 # turns every skip-point (tu_skip() in the unit suites, skip in
 # tests/e2e/lib.sh: no test server, no ../shared corpus) into a failure, and
@@ -35,5 +37,12 @@ run_ctest build
 echo "== tests (ASan + UBSan build)"
 LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	run_ctest build-asan
+echo "== concurrency tests (ThreadSanitizer build)"
+cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=Debug -DREDLINE_TSAN=ON >/dev/null
+cmake --build build-tsan -j "$jobs" --target redline test_pool test_run
+TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+	ctest --test-dir build-tsan --output-on-failure --no-tests=error -j "$jobs" \
+	-R 'test_pool|test_run|t5400-parse-threads'
+
 echo "== fuzzing (each harness a few seconds; scripts/fuzz.sh for long runs)"
 sh scripts/fuzz.sh --ci

@@ -161,7 +161,7 @@ static void build_archive(const char *path, long n)
 }
 
 /* The 6 updates of commit number c: 5 stories and one source's INDEX. */
-static void make_updates(rl_file_update u[6], char paths[6][160], char texts[6][512], long n,
+static void make_updates(rl_archive_file_update u[6], char paths[6][160], char texts[6][512], long n,
 			 int c)
 {
 	int months = (int)(n / SOURCES / PER_MONTH);
@@ -190,7 +190,7 @@ static void make_updates(rl_file_update u[6], char paths[6][160], char texts[6][
 static double time_redline(const char *path, long n, int commits)
 {
 	rl_archive *a = NULL;
-	rl_file_update u[6];
+	rl_archive_file_update u[6];
 	char paths[6][160], texts[6][512];
 	double t0;
 
@@ -200,7 +200,7 @@ static double time_redline(const char *path, long n, int commits)
 	}
 	t0 = now_ms();
 	for (int c = 0; c < commits; c++) {
-		rl_commit_info info = { "bench: 5 edited\n", 1795856400 + c, 0, NULL, NULL };
+		rl_archive_commit_info info = { "bench: 5 edited\n", 1795856400 + c, 0, NULL, NULL };
 		make_updates(u, paths, texts, n, c);
 		if (rl_archive_lock(a, 1000) < 0 || rl_archive_commit(NULL, a, u, 6, &info) < 0) {
 			fprintf(stderr, "bench_commit: %s\n", rl_error_last());
@@ -217,7 +217,7 @@ static double time_redline(const char *path, long n, int commits)
 static double time_git(const char *archive, const char *checkout, long n, int commits)
 {
 	char cmd[8192];
-	rl_file_update u[6];
+	rl_archive_file_update u[6];
 	char paths[6][160], texts[6][512];
 	double total = 0;
 

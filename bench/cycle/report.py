@@ -2,7 +2,8 @@
 """report.py - bench/cycle's table from the runner's results.tsv.
 
 Rows of results.tsv: N, tool, run, wall s, peak RSS KiB, objects written
-(or na), store growth KiB, HTTP 200s, HTTP 304s, exit code; a wall time of
+(or na), store growth KiB, HTTP 200s, HTTP 304s, exit code, packs in the
+repository after the run (or na); a wall time of
 "pending" marks a tool that could not run yet. Ratios are redline / peer:
 below 1 means redline took less time, memory or space.
 """
@@ -23,6 +24,7 @@ METRICS = [("wall time (s)", 0, lambda v: float(v)),
            ("peak RSS (MiB)", 1, lambda v: int(v) / 1024),
            ("objects written", 2, lambda v: int(v)),
            ("store growth (KiB)", 3, lambda v: int(v)),
+           ("packs after the run", 7, lambda v: int(v)),
            ("HTTP 200 / 304", None, None)]
 
 
@@ -34,7 +36,7 @@ def cell(n, tool, run, idx, conv):
         return None, "pending"
     if idx is None:
         return None, f"{r[4]} / {r[5]}"
-    if r[idx] in ("na", ""):
+    if idx >= len(r) or r[idx] in ("na", ""):
         return None, "n/a"
     v = conv(r[idx])
     return v, (f"{v:,.2f}" if isinstance(v, float) else f"{v:,}")
@@ -58,6 +60,6 @@ for n in order_n:
             print(f"| {run} | {name} | {vals['redline'][1]} | {vals['urlwatch'][1]} | "
                   f"{vals['git'][1]} | {ratio(vals['redline'][0], vals['urlwatch'][0])} | "
                   f"{ratio(vals['redline'][0], vals['git'][0])} |")
-bad = [k for k, r in rows.items() if r[0] != "pending" and r[-1] not in ("0", "1" if k[1] == "urlwatch" else "0")]
+bad = [k for k, r in rows.items() if r[0] != "pending" and r[6] not in ("0", "1" if k[1] == "urlwatch" else "0")]
 if bad:
-    print("\nnon-zero exit: " + ", ".join("/".join(k) + f" rc={rows[k][-1]}" for k in bad))
+    print("\nnon-zero exit: " + ", ".join("/".join(k) + f" rc={rows[k][6]}" for k in bad))

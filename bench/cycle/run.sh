@@ -119,6 +119,7 @@ RESULTS=$TMP/results.tsv
 now() { date +%s.%N; }
 objects() { # loose + packed objects in git repository $1
 	git -C "$1" count-objects -v | awk '/^count:|^in-pack:/ { n += $2 } END { print n + 0 }'; }
+packs() { ls "$1"/objects/pack/*.pack 2>/dev/null | wc -l; }
 log_lines() { wc -l <"$TMP/nginx/access.log"; }
 
 # measure N TOOL RUN STORE REPO COMMAND... : time one run and append a result row
@@ -140,9 +141,9 @@ measure() {
 	rss=$(sed -n 's/^[[:space:]]*Maximum resident set size (kbytes): //p' "$TMP/time.txt")
 	read -r ok200 ok304 < <(tail -n +"$((l0 + 1))" "$TMP/nginx/access.log" |
 		awk '$1 == 200 { a++ } $1 == 304 { b++ } END { print a + 0, b + 0 }')
-	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$tool" "$run" \
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$tool" "$run" \
 		"$(echo "$t1 - $t0" | bc)" "${rss:-0}" "$([ -n "$repo" ] && echo $((obj1 - obj0)) || echo na)" \
-		"$((kib1 - kib0))" "$ok200" "$ok304" "$rc" >>"$RESULTS"
+		"$((kib1 - kib0))" "$ok200" "$ok304" "$rc" "$([ -n "$repo" ] && packs "$repo" || echo na)" >>"$RESULTS"
 	echo "#   $tool $run: $(tail -1 "$RESULTS" | cut -f4)s" >&2
 }
 

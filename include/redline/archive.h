@@ -63,31 +63,79 @@ int rl_archive_lock(rl_archive *archive, int wait_ms);
 void rl_archive_unlock(rl_archive *archive);
 
 /** One file to write (data != NULL) or remove (data == NULL). */
-typedef struct rl_file_update {
+typedef struct rl_archive_file_update {
 	const char *path;
 	const char *data;
 	size_t len;
-} rl_file_update;
+} rl_archive_file_update;
 
-typedef struct rl_commit_info {
+typedef struct rl_archive_commit_info {
 	const char *message;   /* stored verbatim; should end in '\n' */
 	int64_t time;          /* author and committer time (Unix seconds) */
 	int tz_offset_minutes;
 	const char *name;      /* NULL: "redline" */
 	const char *email;     /* NULL: "redline@localhost" */
-} rl_commit_info;
+} rl_archive_commit_info;
 
-/** Commits `n` updates on top of refs/heads/main (the first commit when none)
+/** A batch of one: commits `n` updates on top of refs/heads/main (the first commit when none)
  *  and moves refs/heads/main last (compare-and-swap).  Cost is proportional
  *  to the updates, not the tree.  Removing a path that does not exist is not
  *  an error.  Every path must pass rl_path_is_safe() and appear once, and
  *  `n` must be > 0: RL_EINVAL otherwise, with nothing written.  Retries a
  *  few times on GIT_ELOCKED / GIT_EMODIFIED, then RL_ELOCKED.  The caller
  *  should hold the writer lock. */
-int rl_archive_commit(git_oid *out, rl_archive *archive, const rl_file_update *updates,
-		      size_t n, const rl_commit_info *info);
+int rl_archive_commit(git_oid *out, rl_archive *archive, const rl_archive_file_update *updates,
+		      size_t n, const rl_archive_commit_info *info);
 
-/** The commit HEAD points to; RL_ENOTFOUND in an archive without commits. */
+/*
+ * A batch: many commits, each with its own files, message and time, written
+ * as ONE pack (one fsync) and published by ONE move of refs/heads/main
+ * (compare-and-swap from the value read when the batch began), the ref
+ * last.  Until rl_archive_batch_commit() the commits live only in memory: a
+ * crash loses the batch and nothing else.  While a batch is open on an
+ * archive, rl_archive_head() (and so rl_archive_read(NULL)) answer with the
+ * batch's last commit, so that each snapshot is classified against the one
+ * before it.  One batch at a time per handle; free it before the archive.
+ */
+typedef struct rl_archive_batch rl_archive_batch;
+
+/** Opens a batch on top of the current refs/heads/main.  RL_EINVAL when the
+ *  handle has a batch open already.  The caller should hold the writer lock
+ *  until the batch is committed or freed. */
+int rl_archive_batch_new(rl_archive_batch **out, rl_archive *archive);
+
+/** Queues one commit (the same rules as rl_archive_commit) on top of the
+ *  batch's last one; `*out` is its id as built now (it changes only if a
+ *  writer without the lock moves the ref before the batch is committed:
+ *  read the final ids with rl_archive_batch_commit_id()). */
+int rl_archive_batch_add(git_oid *out, rl_archive_batch *batch, const rl_archive_file_update *updates,
+			 size_t n, const rl_archive_commit_info *info);
+
+/** The last commit of the batch, else the base; RL_ENOTFOUND (no message)
+ *  in an archive without commits. */
+int rl_archive_batch_tip(git_oid *out, const rl_archive_batch *batch);
+
+/** Commits queued so far. */
+size_t rl_archive_batch_count(const rl_archive_batch *batch);
+
+/** Bytes of file contents queued so far (what the batch holds in memory). */
+size_t rl_archive_batch_bytes(const rl_archive_batch *batch);
+
+/** Writes the batch: one pack of the new objects, fsynced, then the ref
+ *  moved once.  A ref lock held for a moment by someone else is waited for
+ *  without writing anything again; a ref moved by a writer without the lock
+ *  makes the commits be rebuilt on its tip (then the new trees and commits
+ *  go in a second pack).  An empty batch is fine and writes nothing. */
+int rl_archive_batch_commit(rl_archive_batch *batch);
+
+/** The final id of the `i`-th commit of the batch (0-based, in order). */
+int rl_archive_batch_commit_id(git_oid *out, const rl_archive_batch *batch, size_t i);
+
+/** Frees the batch; what was not committed is dropped.  NULL is fine. */
+void rl_archive_batch_free(rl_archive_batch *batch);
+
+/** The commit HEAD points to (inside a batch: the batch's last commit);
+ *  RL_ENOTFOUND in an archive without commits. */
 int rl_archive_head(git_oid *out, rl_archive *archive);
 
 /** Resolves a revision (as git rev-parse does) to a commit id: the one

@@ -15,6 +15,7 @@
 #include <git2.h>
 
 #include "redline/archive.h"
+#include "redline/change.h"
 #include "redline/classify.h"
 #include "redline/figures.h"
 #include "redline/format.h"
@@ -22,31 +23,58 @@
 #include "redline/hook.h"
 #include "redline/item.h"
 
-typedef enum rl_change_kind {
-	RL_CHANGE_EDITED,
-	RL_CHANGE_NEW,
-	RL_CHANGE_GONE,    /* dropped off the page; the file stays */
-	RL_CHANGE_BACK,    /* on the page again */
-	RL_CHANGE_MOVED,   /* only its place on the page changed */
-	RL_CHANGE_REMOVED, /* its article answered 404/410 */
-} rl_change_kind;
-
-/** "edited", "new", "gone", "back", "moved", "removed". */
-const char *rl_change_kind_name(rl_change_kind kind);
-
-typedef struct rl_change {
-	rl_change_kind kind;
-	char id[13];
-	char *path;
-	char *title;
-	char *url;
-	int has_old, has_new;
-	rl_hash128 old_hash, new_hash;
-	rl_figure_changes figures; /* figures whose value changed (edited stories) */
-	rl_edit_class edit;        /* the kinds of edit (classify.h; edited stories) */
-} rl_change;
-
 struct rl_source_config;
+
+/*
+ * A group commit: the snapshots ingested with the same batch become their
+ * commits (one per snapshot that changed something, each with its own
+ * message, trailers and time) but are written as ONE pack with ONE fsync and
+ * published by ONE move of refs/heads/main at rl_ingest_batch_commit(), or
+ * earlier when a bound (commits, bytes, seconds) is reached.  The writer
+ * lock is taken by the first snapshot and held until the ref moved.  State
+ * caches are written only after the ref moved; hooks run after that,
+ * unlocked, one payload per commit, in order.  A crash before the ref move
+ * loses the batch's commits and nothing else: the next cycle fetches them
+ * again.  Without a batch, each rl_ingest*() call is a batch of its own.
+ */
+typedef struct rl_ingest_batch rl_ingest_batch;
+
+/** Told the hook results of each outbox entry delivered or tried after a
+ *  batch, in commit order: the batch's commits (`source` set) after any
+ *  earlier ones still pending (`source` NULL). */
+typedef void (*rl_ingest_hooks_cb)(const char *source, const git_oid *commit,
+				   const rl_hook_result hooks[2], void *userdata);
+
+/** Told the commits of each group commit once the ref moved (and the state
+ *  caches are saved), before their hooks run: e.g. to push them. */
+typedef void (*rl_ingest_flush_cb)(rl_archive *archive, const git_oid *commits, size_t n,
+				   void *userdata);
+
+typedef struct rl_ingest_batch_opts {
+	size_t max_commits;       /* group-commit at this many commits; 0: 1,000 */
+	size_t max_bytes;         /* ... or this many bytes of new files; 0: 64 MiB */
+	int max_seconds;          /* ... or when the batch is this old; 0: 60 s */
+	int lock_wait_ms;         /* 0: 10 s */
+	rl_ingest_hooks_cb on_hooks;
+	rl_ingest_flush_cb on_flush;
+	void *userdata;
+} rl_ingest_batch_opts;
+
+/** Starts a group commit on `archive` (nothing is locked or written yet).
+ *  `opts` may be NULL. */
+int rl_ingest_batch_new(rl_ingest_batch **out, rl_archive *archive,
+			const rl_ingest_batch_opts *opts);
+
+/** Writes what the batch holds (one pack, one fsync, one ref move), saves the
+ *  state caches, drops the lock, runs the hooks.  The batch can then take
+ *  more snapshots.  Nothing queued: nothing written. */
+int rl_ingest_batch_commit(rl_ingest_batch *batch);
+
+/** Commits queued and not yet written. */
+size_t rl_ingest_batch_pending(const rl_ingest_batch *batch);
+
+/** Frees the batch; commits not yet written are dropped (as a crash would). */
+void rl_ingest_batch_free(rl_ingest_batch *batch);
 
 typedef struct rl_ingest_opts {
 	const struct rl_source_config *config; /* the source's settings; NULL: load them */
@@ -69,11 +97,13 @@ typedef struct rl_ingest_opts {
 	const char *reextract_of; /* a re-extraction of this commit's capture: a
 	                            distinct summary, a Reextract-Of trailer, no
 	                            hooks, and no "same bytes" short cut */
+	rl_ingest_batch *batch;  /* join this group commit; NULL: commit at once */
 } rl_ingest_opts;
 
 typedef struct rl_ingest_result {
 	int committed;           /* 1 when a commit was made */
-	git_oid commit;
+	git_oid commit;          /* with a batch: as built, final unless a writer
+	                            without the lock moved the ref meanwhile */
 	int same_snapshot;       /* the raw bytes equal the last snapshot's */
 	size_t n_items;          /* stories on the page */
 	size_t counts[6];        /* per rl_change_kind */
@@ -83,7 +113,7 @@ typedef struct rl_ingest_result {
 	                            allow_empty or force, else refused */
 	rl_change *changes;
 	size_t n_changes;
-	rl_hook_result hooks[2]; /* post-snapshot, post-commit */
+	rl_hook_result hooks[2]; /* post-snapshot, post-commit (without a batch) */
 	char warning[512];       /* something after the commit went wrong; "" if not */
 } rl_ingest_result;
 

@@ -42,18 +42,30 @@ int rl_outbox_list(rl_strvec *out, rl_archive *archive);
 /** Reads one pending entry's payload into `out` (replacing its contents). */
 int rl_outbox_read(rl_buf *out, rl_archive *archive, const char *name);
 
+/** Told each entry tried: its commit and both hooks' results (which the
+ *  callback may take, leaving RL_HOOK_RESULT_INIT behind). */
+typedef void (*rl_outbox_entry_cb)(const git_oid *commit, rl_hook_result results[2],
+				   void *userdata);
+
+typedef struct rl_outbox_deliver_opts {
+	int timeout_ms;                 /* each hook's limit; <= 0: the default */
+	rl_outbox_entry_cb on_entry;    /* may be NULL */
+	void *userdata;
+} rl_outbox_deliver_opts;
+
 /**
  * Delivers the pending payloads in order: post-snapshot with the payload,
  * then post-commit, each with REDLINE_* variables from the payload (no
  * length cap).  An entry goes when both hooks succeeded or are absent; the
  * first that fails stops the delivery (later ones stay pending, in order).
- * `last` (may be NULL) gets the results of the last entry tried;
- * `*delivered` and `*pending` (may be NULL) the counts.  Deliveries of
- * several processes are serialised by a lock of their own; none holds the
- * writer lock.  Returns 0 whatever the hooks did, an error only when the
- * outbox cannot be read or a hook cannot be started.
+ * `last` (may be NULL) gets the results of the last entry tried (unless
+ * on_entry took them); `*delivered` and `*pending` (may be NULL) the
+ * counts; `opts` may be NULL.  Deliveries of several processes are
+ * serialised by a lock of their own; none holds the writer lock.  Returns 0
+ * whatever the hooks did, an error only when the outbox cannot be read or
+ * a hook cannot be started.
  */
 int rl_outbox_deliver(size_t *delivered, size_t *pending, rl_hook_result last[2],
-		      rl_archive *archive, int timeout_ms);
+		      rl_archive *archive, const rl_outbox_deliver_opts *opts);
 
 #endif

@@ -2,7 +2,15 @@
  * redline/run.h - one cycle over the sources: fetch, ingest, follow.
  *
  * Every fetch of a cycle goes through one libcurl multi handle on this
- * thread, concurrently, capped per host.  One source failing never delays
+ * thread, concurrently, capped per host.  The snapshots of a cycle are one
+ * group commit (ingest.h): one pack, one fsync, one ref move at the end of
+ * the cycle (or every commit_every_seconds), and the fetch state of a
+ * source is saved only once its commit is in the archive.  Finished
+ * listings are parsed on a pool of parse_threads threads while fetching goes
+ * on; the snapshots are committed in the order of the sources in the config,
+ * whatever the order of the responses and the number of threads, so the
+ * same pages give the same commits.  RL_RUN_CHANGED
+ * events come when a snapshot is queued, before that ref move.  One source failing never delays
  * or stops another: each failure is recorded in the source's fetch state
  * (schedule.h) with backoff, and never produces a commit that drops stories.
  */
@@ -62,10 +70,13 @@ typedef struct rl_run_opts {
 	int no_hooks;
 	int force;                  /* accept what the mass-removal guard would refuse
 	                             * (with names: release those sources) */
+	int commit_every_seconds;   /* group-commit at least this often; 0: 60 */
+	int parse_threads;          /* threads parsing listings; 0: one per core */
 	int unconditional;          /* full GETs: no If-None-Match / If-Modified-Since
 	                             * (for benchmarks of unchanged pages) */
 	rl_run_event_cb on_event;
-	void *userdata;
+	rl_ingest_hooks_cb on_hooks; /* hook results, after each group commit */
+	void *userdata;              /* for on_event and on_hooks */
 	volatile sig_atomic_t *stop; /* set by a signal handler: start nothing new */
 	const rl_shard *shard;      /* NULL: every source; else only those of this shard */
 } rl_run_opts;

@@ -91,4 +91,20 @@ const char *rl_story_id_in_name(const char *name, size_t len);
 /** 1 when `s` starts with RL_STORY_ID_LEN lowercase hex digits, else 0. */
 int rl_story_is_id(const char *s);
 
+/*
+ * <source>/INDEX: the stories on the page, in page order, one line each:
+ * "<id> <title>\n" (the title may be empty).  Readers skip other lines.
+ */
+
+/** "<source>/INDEX" into `out`; RL_EINVAL when it does not fit. */
+int rl_story_index_path(char *out, size_t size, const char *source);
+
+/** Appends the INDEX line of story `id` (`title` NULL: none). */
+int rl_story_index_line_render(rl_buf *out, const char *id, const char *title);
+
+/** The title of an INDEX line (lent, up to the line's end: '\n' or NUL)
+ *  when `line` is one (its id is the RL_STORY_ID_LEN bytes at `line`);
+ *  NULL for anything else. */
+const char *rl_story_index_line_title(const char *line);
+
 #endif

@@ -149,6 +149,12 @@ static int configure(git_repository *repo, const char *path)
 	if ((error = git_repository_config(&cfg, repo)) < 0 ||
 	    (error = git_config_open_level(&local, cfg, GIT_CONFIG_LEVEL_LOCAL)) < 0 ||
 	    (error = git_config_set_bool(local, "core.logAllRefUpdates", 1)) < 0 ||
+	    /* Limits libgit2's packbuilder reads: a roll-up's delta window and
+	     * delta cache stay bounded however large the packs are (git uses
+	     * the same keys). */
+	    (error = git_config_set_string(local, "pack.windowMemory", "64m")) < 0 ||
+	    (error = git_config_set_string(local, "pack.deltaCacheSize", "32m")) < 0 ||
+	    (error = git_config_set_string(local, "pack.bigFileThreshold", "16m")) < 0 ||
 	    (error = git_config_set_string(local, "diff.redline.wordRegex", word_regex)) < 0) {
 		rc = rl_error_set_git(error, "cannot configure archive '%s'", path);
 		goto done;
@@ -183,10 +189,17 @@ done:
  * archive with hundreds of sources is larger, sits at the end of a delta
  * chain, and is read for every story file a snapshot touches.  Cache trees
  * and commits of any size, in a cache of at most 32 MiB (libgit2's default,
- * 256 MiB, would let a long `watch` grow that far). */
+ * 256 MiB, would let a long `watch` grow that far).  Pack files are read
+ * through mmap windows of 32 MiB: at most 512 MiB of them mapped and 128
+ * packs open at once (libgit2's defaults, 1 GiB windows, 8 GiB and no file
+ * limit, let the mapped part grow with the archive; a limit below the
+ * window size would unmap and map again on every read). */
 static void set_library_options(void)
 {
 	git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, (ssize_t)32 << 20);
+	git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, (size_t)32 << 20);
+	git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, (size_t)512 << 20);
+	git_libgit2_opts(GIT_OPT_SET_MWINDOW_FILE_LIMIT, (size_t)128);
 	git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1);
 	git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE, (size_t)16 << 20);
 	git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_COMMIT, (size_t)1 << 20);
@@ -298,7 +311,12 @@ const char *rl_archive_state_dir(const rl_archive *archive)
 
 int rl_archive_head(git_oid *out, rl_archive *archive)
 {
-	int error = git_reference_name_to_id(out, archive->repo, "HEAD");
+	int error;
+
+	/* Inside a batch, what the pipeline builds on is the batch's last commit. */
+	if (archive->batch && rl_archive_batch_tip(out, archive->batch) == 0)
+		return 0;
+	error = git_reference_name_to_id(out, archive->repo, "HEAD");
 
 	if (error == GIT_ENOTFOUND || error == GIT_EUNBORNBRANCH)
 		return rl_error_set(RL_ENOTFOUND, "archive '%s' has no commits yet", archive->path);

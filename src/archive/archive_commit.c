@@ -1,21 +1,22 @@
 /*
  * archive_commit.c - the crash-safe writer.
  *
- * One commit = blobs, the changed trees and the commit object built in the
- * mempack (memory), packed as one pack that is written and fsynced, and only
- * then refs/heads/main moved with a compare-and-swap on the old tip.
+ * A batch of commits = blobs, the changed trees and the commit objects built
+ * in the mempack (memory), packed as ONE pack that is written and fsynced,
+ * and only then refs/heads/main moved ONCE with a compare-and-swap on the
+ * value it had when the batch began.  rl_archive_commit() is a batch of one.
  *
  * Not git_mempack_dump(): in libgit2 1.5 it inserts each commit with
  * git_packbuilder_insert_commit(), which walks the commit's whole tree, so
  * every commit would repack the entire archive (measured: 580 ms a commit at
- * 10,000 files).  Instead we pack exactly the objects this commit made: the
- * new blobs, the trees on the changed paths and the commit.  A crash
- * at any point before the ref move leaves at most an unreferenced pack; the
+ * 10,000 files).  Instead we pack exactly the objects the batch made: the
+ * new blobs, the trees on the changed paths and the commits.  A crash at
+ * any point before the ref move leaves at most an unreferenced pack; the
  * ref never points at a missing object.  git_tree_create_updated() touches
  * only the trees on the changed paths, so the cost follows the number of
  * updates, not the size of the archive.
  *
- * Invariant: the mempack is empty whenever this file returns.
+ * Invariant: the mempack is empty whenever no batch is open.
  */
 #include "archive_internal.h"
 #include "redline/error.h"
@@ -25,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <git2/sys/mempack.h>
 #include <git2/sys/odb_backend.h>
@@ -35,14 +37,14 @@
 
 static int cmp_update_path(const void *a, const void *b)
 {
-	const rl_file_update *const *x = a, *const *y = b;
+	const rl_archive_file_update *const *x = a, *const *y = b;
 	return strcmp((*x)->path, (*y)->path);
 }
 
 /* Every path safe, none twice: checked before anything is written. */
-static int check_updates(const rl_file_update *updates, size_t n)
+static int check_updates(const rl_archive_file_update *updates, size_t n)
 {
-	const rl_file_update **sorted;
+	const rl_archive_file_update **sorted;
 	int rc = 0;
 
 	if (n == 0)
@@ -120,51 +122,109 @@ static int add_path_trees(oid_list *l, git_tree *root, const char *path)
 	return 0;
 }
 
-/* Writes the listed objects (read from the mempack) as one pack, fsynced by
- * the indexer when GIT_OPT_ENABLE_FSYNC_GITDIR is on, and empties the
- * mempack. */
+/* Writes the listed objects that are new (in the mempack) as one pack,
+ * fsynced, and empties the mempack. */
 static int write_pack(rl_archive *a, const oid_list *objects)
 {
 	git_packbuilder *pb = NULL;
-	git_buf pack = GIT_BUF_INIT;
-	git_odb_writepack *wp = NULL;
-	git_indexer_progress stats = { 0 };
+	char name[GIT_OID_HEXSZ + 1];
 	int error;
 
-	if ((error = git_packbuilder_new(&pb, a->repo)) < 0)
+	if ((error = git_packbuilder_new(&pb, a->repo)) < 0) {
+		error = rl_error_set_git(error, "cannot write objects to '%s'", a->path);
 		goto done;
+	}
 	git_packbuilder_set_threads(pb, 1);
-	for (size_t i = 0; i < objects->n; i++)
-		if ((error = git_packbuilder_insert(pb, &objects->ids[i], NULL)) < 0)
+	for (size_t i = 0; i < objects->n; i++) {
+		/* Only what is new: an object found on disk was not written again
+		 * (git_odb_write freshens it instead) and needs no second copy. */
+		if (!a->mempack->exists(a->mempack, &objects->ids[i]))
+			continue;
+		if ((error = git_packbuilder_insert(pb, &objects->ids[i], NULL)) < 0) {
+			error = rl_error_set_git(error, "cannot write objects to '%s'", a->path);
 			goto done;
-	if ((error = git_packbuilder_write_buf(&pack, pb)) < 0)
-		goto done;
-	if ((error = git_odb_write_pack(&wp, a->odb, NULL, NULL)) < 0)
-		goto done;
-	if ((error = wp->append(wp, pack.ptr, pack.size, &stats)) < 0)
-		goto done;
-	error = wp->commit(wp, &stats);
+		}
+	}
+	if (git_packbuilder_object_count(pb) > 0)
+		error = archive_write_pack(name, a, pb);
 done:
-	if (wp)
-		wp->free(wp);
-	git_buf_dispose(&pack);
 	git_packbuilder_free(pb);
 	git_mempack_reset(a->mempack);
-	if (error < 0)
-		return rl_error_set_git(error, "cannot write objects to '%s'", a->path);
-	return 0;
+	return error;
 }
 
-static int build_commit(git_oid *commit_id, rl_archive *a, const git_oid *parent_id,
-			const rl_file_update *updates, size_t n, const rl_commit_info *info)
+/* --- the batch: commits built in memory, written as one pack ------------ */
+
+/* One file of one queued commit: what it became (a blob id) or its removal. */
+struct batch_update {
+	char *path;
+	git_oid blob;
+	int remove;
+};
+
+/* A queued commit: kept as updates and metadata rather than only as the
+ * objects built, so that it can be built again on another parent when a
+ * foreign writer moved the ref in between. */
+struct batch_commit {
+	struct batch_update *u;
+	size_t n;
+	char *message, *name, *email;
+	int64_t time;
+	int tz_offset_minutes;
+	git_oid id;   /* the commit as last built */
+};
+
+struct rl_archive_batch {
+	rl_archive *a;
+	int has_base;
+	git_oid base;    /* the value of refs/heads/main the batch builds on */
+	struct batch_commit *c;
+	size_t n, cap;
+	size_t bytes;    /* bytes of file contents added */
+	int done;        /* committed: nothing more may be added */
+};
+
+static void batch_commit_clear(struct batch_commit *c)
+{
+	for (size_t i = 0; i < c->n; i++)
+		free(c->u[i].path);
+	free(c->u);
+	free(c->message);
+	free(c->name);
+	free(c->email);
+	memset(c, 0, sizeof(*c));
+}
+
+/* The one place where a commit object is made and stored (in the mempack):
+ * archive_commit_create() signs it when commit.gpgSign is set. */
+static int write_commit_object(git_oid *out, rl_archive *a, const git_tree *tree,
+			       const git_commit *parent, const struct batch_commit *c)
+{
+	git_signature *sig = NULL;
+	int error;
+
+	if ((error = git_signature_new(&sig, c->name ? c->name : "redline",
+				       c->email ? c->email : "redline@localhost",
+				       (git_time_t)c->time, c->tz_offset_minutes)) < 0) {
+		error = rl_error_set_git(error, "cannot create the commit");
+		goto done;
+	}
+	error = archive_commit_create(out, a, sig, c->message, tree, parent ? 1 : 0,
+				      (const git_commit **)(parent ? &parent : NULL));
+done:
+	git_signature_free(sig);
+	return error;
+}
+
+/* Builds commit `c` on `parent_id` (NULL: a root commit): the trees along
+ * its paths and the commit object, into the mempack. */
+static int build_commit(rl_archive *a, struct batch_commit *c, const git_oid *parent_id)
 {
 	git_commit *parent = NULL;
 	git_tree *base = NULL, *tree = NULL;
 	git_tree_update *tu = NULL;
-	git_signature *sig = NULL;
 	git_treebuilder *tb = NULL;
 	git_oid tree_id;
-	oid_list made = { NULL, 0, 0 };
 	size_t k = 0;
 	int error = 0, rc = 0;
 
@@ -175,13 +235,13 @@ static int build_commit(git_oid *commit_id, rl_archive *a, const git_oid *parent
 			goto done;
 		}
 	}
-	if ((tu = calloc(n, sizeof(*tu))) == NULL) {
+	if ((tu = calloc(c->n + 1, sizeof(*tu))) == NULL) {
 		rc = rl_error_set(RL_ENOMEM, "out of memory");
 		goto done;
 	}
-	for (size_t i = 0; i < n; i++) {
-		const rl_file_update *u = &updates[i];
-		if (u->data == NULL) {
+	for (size_t i = 0; i < c->n; i++) {
+		const struct batch_update *u = &c->u[i];
+		if (u->remove) {
 			git_tree_entry *e = NULL;
 			/* libgit2 fails on removing an absent path; for us it is a no-op. */
 			if (base == NULL || git_tree_entry_bypath(&e, base, u->path) < 0)
@@ -189,18 +249,11 @@ static int build_commit(git_oid *commit_id, rl_archive *a, const git_oid *parent
 			git_tree_entry_free(e);
 			tu[k].action = GIT_TREE_UPDATE_REMOVE;
 		} else {
-			if ((error = git_blob_create_from_buffer(&tu[k].id, a->repo, u->data,
-								 u->len)) < 0) {
-				rc = rl_error_set_git(error, "cannot store '%s'", u->path);
-				goto done;
-			}
 			tu[k].action = GIT_TREE_UPDATE_UPSERT;
 			tu[k].filemode = GIT_FILEMODE_BLOB;
-			if ((rc = oid_list_add(&made, &tu[k].id)) < 0)
-				goto done;
+			git_oid_cpy(&tu[k].id, &u->blob);
 		}
-		tu[k].path = u->path;
-		k++;
+		tu[k++].path = u->path;
 	}
 	if (k == 0 && base != NULL) {
 		git_oid_cpy(&tree_id, git_tree_id(base));
@@ -214,31 +267,14 @@ static int build_commit(git_oid *commit_id, rl_archive *a, const git_oid *parent
 		rc = rl_error_set_git(error, "cannot build the tree");
 		goto done;
 	}
-	if ((error = git_tree_lookup(&tree, a->repo, &tree_id)) < 0 ||
-	    (error = git_signature_new(&sig, info->name ? info->name : "redline",
-				       info->email ? info->email : "redline@localhost",
-				       (git_time_t)info->time, info->tz_offset_minutes)) < 0) {
-		rc = rl_error_set_git(error, "cannot prepare the commit");
+	if ((error = git_tree_lookup(&tree, a->repo, &tree_id)) < 0) {
+		rc = rl_error_set_git(error, "cannot build the tree");
 		goto done;
 	}
-	/* No update_ref: the ref moves only after the pack is on disk. */
-	if ((rc = archive_commit_create(commit_id, a, sig, info->message, tree, parent ? 1 : 0,
-					(const git_commit **)(parent ? &parent : NULL))) < 0)
-		goto done;
-	if ((rc = oid_list_add(&made, commit_id)) < 0)
-		goto done;
-	for (size_t i = 0; i < k; i++)
-		if ((rc = add_path_trees(&made, tree, tu[i].path)) < 0)
-			goto done;
-	if (k == 0 && (rc = oid_list_add(&made, &tree_id)) < 0)
-		goto done;
-	rc = write_pack(a, &made);
+	/* No ref update here: the ref moves only after the pack is on disk. */
+	rc = write_commit_object(&c->id, a, tree, parent, c);
 done:
-	free(made.ids);
-	if (rc < 0)
-		git_mempack_reset(a->mempack);
 	git_treebuilder_free(tb);
-	git_signature_free(sig);
 	git_tree_free(tree);
 	git_tree_free(base);
 	git_commit_free(parent);
@@ -246,66 +282,304 @@ done:
 	return rc;
 }
 
-static void reflog_message(char *out, size_t size, const char *message)
+/* The objects the batch's commits need beyond what is already referenced:
+ * every blob, the trees on every changed path, every commit (some may
+ * already exist elsewhere, e.g. a tree reverted to an old state: packing
+ * one again is harmless, leaving one out is not). */
+static int list_batch_objects(oid_list *out, rl_archive_batch *b)
 {
-	size_t len = strcspn(message, "\n");
-	if (len > REFLOG_SUBJECT_MAX)
-		len = REFLOG_SUBJECT_MAX;
-	snprintf(out, size, "redline: %.*s", (int)len, message);
+	int rc = 0;
+
+	for (size_t i = 0; i < b->n && rc == 0; i++) {
+		const struct batch_commit *c = &b->c[i];
+		git_commit *commit = NULL;
+		git_tree *tree = NULL;
+		int error;
+
+		if ((error = git_commit_lookup(&commit, b->a->repo, &c->id)) < 0 ||
+		    (error = git_commit_tree(&tree, commit)) < 0) {
+			git_commit_free(commit);
+			return rl_error_set_git(error, "cannot read a new commit");
+		}
+		rc = oid_list_add(out, &c->id);
+		if (rc == 0)
+			rc = oid_list_add(out, git_tree_id(tree));
+		for (size_t k = 0; k < c->n && rc == 0; k++) {
+			if (!c->u[k].remove)
+				rc = oid_list_add(out, &c->u[k].blob);
+			if (rc == 0)
+				rc = add_path_trees(out, tree, c->u[k].path);
+		}
+		git_tree_free(tree);
+		git_commit_free(commit);
+	}
+	return rc;
 }
 
-static void short_sleep(int attempt)
+/* (Re)builds every queued commit on the batch's base, in order. */
+static int build_all(rl_archive_batch *b)
 {
-	/* 5-25 ms and growing, jittered so that rivals do not collide again. */
-	long ms = 5L * (attempt + 1) + (long)(rand() % 10);
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-	nanosleep(&ts, NULL);
+	for (size_t i = 0; i < b->n; i++) {
+		const git_oid *parent = i > 0 ? &b->c[i - 1].id : b->has_base ? &b->base : NULL;
+		int rc = build_commit(b->a, &b->c[i], parent);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
 }
 
-int rl_archive_commit(git_oid *out, rl_archive *archive, const rl_file_update *updates,
-		      size_t n, const rl_commit_info *info)
+static int read_main(int *has, git_oid *out, rl_archive *a)
 {
-	char logmsg[REFLOG_SUBJECT_MAX + 32];
-	int rc, error = 0;
+	int error = git_reference_name_to_id(out, a->repo, MAIN_REF);
 
+	*has = error == 0;
+	if (error < 0 && error != GIT_ENOTFOUND)
+		return rl_error_set_git(error, "cannot read '%s' in '%s'", MAIN_REF, a->path);
+	return 0;
+}
+
+int rl_archive_batch_new(rl_archive_batch **out, rl_archive *archive)
+{
+	rl_archive_batch *b;
+	int rc;
+
+	*out = NULL;
+	if (archive->batch)
+		return rl_error_set(RL_EINVAL, "archive '%s' already has a batch open", archive->path);
+	if ((b = calloc(1, sizeof(*b))) == NULL)
+		return rl_error_set(RL_ENOMEM, "out of memory");
+	b->a = archive;
+	if ((rc = read_main(&b->has_base, &b->base, archive)) < 0) {
+		free(b);
+		return rc;
+	}
+	archive->batch = b;
+	*out = b;
+	return 0;
+}
+
+int rl_archive_batch_tip(git_oid *out, const rl_archive_batch *batch)
+{
+	if (batch->n > 0)
+		git_oid_cpy(out, &batch->c[batch->n - 1].id);
+	else if (batch->has_base)
+		git_oid_cpy(out, &batch->base);
+	else
+		return RL_ENOTFOUND;
+	return 0;
+}
+
+int rl_archive_batch_add(git_oid *out, rl_archive_batch *b, const rl_archive_file_update *updates,
+			 size_t n, const rl_archive_commit_info *info)
+{
+	struct batch_commit *c;
+	git_oid parent;
+	int rc, has_parent;
+
+	if (b->done)
+		return rl_error_set(RL_EINVAL, "the batch is already committed");
 	if (info == NULL || info->message == NULL || info->message[0] == '\0')
 		return rl_error_set(RL_EINVAL, "a commit needs a message");
 	if ((rc = check_updates(updates, n)) < 0)
 		return rc;
-	reflog_message(logmsg, sizeof(logmsg), info->message);
-
-	for (int attempt = 0; attempt < COMMIT_ATTEMPTS; attempt++) {
-		git_oid tip, commit_id;
-		git_reference *ref = NULL;
-		int have_tip;
-
-		error = git_reference_name_to_id(&tip, archive->repo, MAIN_REF);
-		if (error < 0 && error != GIT_ENOTFOUND)
-			return rl_error_set_git(error, "cannot read '%s' in '%s'", MAIN_REF,
-						archive->path);
-		have_tip = error == 0;
-		if ((rc = build_commit(&commit_id, archive, have_tip ? &tip : NULL, updates, n,
-				       info)) < 0)
-			return rc;
-		/* The last step: compare-and-swap, or create when there is no tip yet. */
-		if (have_tip)
-			error = git_reference_create_matching(&ref, archive->repo, MAIN_REF,
-							      &commit_id, 1, &tip, logmsg);
-		else
-			error = git_reference_create(&ref, archive->repo, MAIN_REF, &commit_id, 0,
-						     logmsg);
-		git_reference_free(ref);
-		if (error == 0) {
-			if (out)
-				git_oid_cpy(out, &commit_id);
-			return 0;
+	if (b->n == b->cap) {
+		size_t cap = b->cap ? b->cap * 2 : 16;
+		struct batch_commit *v = realloc(b->c, cap * sizeof(*v));
+		if (v == NULL)
+			return rl_error_set(RL_ENOMEM, "out of memory");
+		b->c = v;
+		b->cap = cap;
+	}
+	c = &b->c[b->n];
+	memset(c, 0, sizeof(*c));
+	has_parent = rl_archive_batch_tip(&parent, b) == 0;
+	if ((c->u = calloc(n, sizeof(*c->u))) == NULL ||
+	    (c->message = strdup(info->message)) == NULL ||
+	    (info->name && (c->name = strdup(info->name)) == NULL) ||
+	    (info->email && (c->email = strdup(info->email)) == NULL)) {
+		rc = rl_error_set(RL_ENOMEM, "out of memory");
+		goto fail;
+	}
+	c->time = info->time;
+	c->tz_offset_minutes = info->tz_offset_minutes;
+	for (size_t i = 0; i < n; i++) {
+		struct batch_update *u = &c->u[c->n];
+		if ((u->path = strdup(updates[i].path)) == NULL) {
+			rc = rl_error_set(RL_ENOMEM, "out of memory");
+			goto fail;
 		}
-		if (error != GIT_ELOCKED && error != GIT_EMODIFIED && error != GIT_EEXISTS)
-			return rl_error_set_git(error, "cannot move '%s' in '%s'", MAIN_REF,
-						archive->path);
+		c->n++;
+		u->remove = updates[i].data == NULL;
+		if (!u->remove) {
+			int error = git_blob_create_from_buffer(&u->blob, b->a->repo,
+								updates[i].data, updates[i].len);
+			if (error < 0) {
+				rc = rl_error_set_git(error, "cannot store '%s'", u->path);
+				goto fail;
+			}
+			b->bytes += updates[i].len;
+		}
+	}
+	if ((rc = build_commit(b->a, c, has_parent ? &parent : NULL)) < 0)
+		goto fail;
+	b->n++;
+	if (out)
+		git_oid_cpy(out, &c->id);
+	return 0;
+fail:
+	/* What was built stays in the mempack, unreferenced; never packed. */
+	batch_commit_clear(c);
+	return rc;
+}
+
+size_t rl_archive_batch_count(const rl_archive_batch *batch)
+{
+	return batch->n;
+}
+
+size_t rl_archive_batch_bytes(const rl_archive_batch *batch)
+{
+	return batch->bytes;
+}
+
+int rl_archive_batch_commit_id(git_oid *out, const rl_archive_batch *batch, size_t i)
+{
+	if (i >= batch->n)
+		return rl_error_set(RL_EINVAL, "no commit %zu in the batch", i);
+	git_oid_cpy(out, &batch->c[i].id);
+	return 0;
+}
+
+static void reflog_message(char *out, size_t size, const rl_archive_batch *b)
+{
+	const char *message = b->c[b->n - 1].message;
+	size_t len = strcspn(message, "\n");
+
+	if (len > REFLOG_SUBJECT_MAX)
+		len = REFLOG_SUBJECT_MAX;
+	if (b->n == 1)
+		snprintf(out, size, "redline: %.*s", (int)len, message);
+	else
+		snprintf(out, size, "redline: %zu commits, the last: %.*s", b->n, (int)len, message);
+}
+
+/* Jitter from a per-process seed (drawn again in a forked child), so that
+ * two writers started in the same second do not sleep in step and collide
+ * again. */
+unsigned archive_retry_delay_ms(int attempt)
+{
+	static unsigned seed;
+	static pid_t seeded_by;
+	struct timespec now;
+
+	if (seeded_by != getpid()) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		seeded_by = getpid();
+		seed = (unsigned)seeded_by * 2654435761u ^ (unsigned)now.tv_nsec;
+	}
+	return 5u * (unsigned)(attempt + 1) + (unsigned)(rand_r(&seed) % 10);
+}
+
+static void short_sleep(int attempt)
+{
+	long ms = (long)archive_retry_delay_ms(attempt);
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+	nanosleep(&ts, NULL);
+}
+
+/* The last step: compare-and-swap from the base (or create when there is
+ * none).  0, or the git error (GIT_ELOCKED, GIT_EMODIFIED, GIT_EEXISTS...). */
+static int move_main(rl_archive_batch *b, const git_oid *target, const char *logmsg)
+{
+	git_reference *ref = NULL;
+	int error;
+
+	if (b->has_base)
+		error = git_reference_create_matching(&ref, b->a->repo, MAIN_REF, target, 1,
+						      &b->base, logmsg);
+	else
+		error = git_reference_create(&ref, b->a->repo, MAIN_REF, target, 0, logmsg);
+	git_reference_free(ref);
+	return error;
+}
+
+int rl_archive_batch_commit(rl_archive_batch *b)
+{
+	char logmsg[REFLOG_SUBJECT_MAX + 64];
+	oid_list objects = { NULL, 0, 0 };
+	int rc = 0, error = 0, packed = 0;
+
+	if (b->done)
+		return rl_error_set(RL_EINVAL, "the batch is already committed");
+	if (b->n == 0) {
+		b->done = 1;
+		return 0;
+	}
+	reflog_message(logmsg, sizeof(logmsg), b);
+	for (int attempt = 0; attempt < COMMIT_ATTEMPTS; attempt++) {
+		git_oid tip;
+		if (!packed) {
+			objects.n = 0;
+			if ((rc = list_batch_objects(&objects, b)) < 0 ||
+			    (rc = write_pack(b->a, &objects)) < 0)
+				goto done;
+			packed = 1;
+		}
+		tip = b->c[b->n - 1].id;
+		if ((error = move_main(b, &tip, logmsg)) == 0) {
+			b->done = 1;
+			goto done;
+		}
+		if (error == GIT_ELOCKED) {
+			/* Someone holds the ref lock for a moment: the same pack will
+			 * do once it is free. */
+			short_sleep(attempt);
+			continue;
+		}
+		if (error != GIT_EMODIFIED && error != GIT_EEXISTS) {
+			rc = rl_error_set_git(error, "cannot move '%s' in '%s'", MAIN_REF, b->a->path);
+			goto done;
+		}
+		/* A writer without our lock moved the ref: the commits must be
+		 * built again on its tip, and only those new objects packed. */
+		if ((rc = read_main(&b->has_base, &b->base, b->a)) < 0 || (rc = build_all(b)) < 0)
+			goto done;
+		packed = 0;
 		short_sleep(attempt);
 	}
-	return rl_error_set(RL_ELOCKED,
-			    "cannot move '%s' in '%s': another writer kept changing it "
-			    "(is a redline running without the lock?)", MAIN_REF, archive->path);
+	rc = rl_error_set(RL_ELOCKED,
+			  "cannot move '%s' in '%s': another writer kept changing it "
+			  "(is a redline running without the lock?)", MAIN_REF, b->a->path);
+done:
+	free(objects.ids);
+	return rc;
+}
+
+void rl_archive_batch_free(rl_archive_batch *b)
+{
+	if (b == NULL)
+		return;
+	for (size_t i = 0; i < b->n; i++)
+		batch_commit_clear(&b->c[i]);
+	free(b->c);
+	if (b->a->batch == b)
+		b->a->batch = NULL;
+	/* Objects of a batch never committed are dropped with it. */
+	git_mempack_reset(b->a->mempack);
+	free(b);
+}
+
+int rl_archive_commit(git_oid *out, rl_archive *archive, const rl_archive_file_update *updates,
+		      size_t n, const rl_archive_commit_info *info)
+{
+	rl_archive_batch *b = NULL;
+	int rc;
+
+	if ((rc = rl_archive_batch_new(&b, archive)) < 0)
+		return rc;
+	if ((rc = rl_archive_batch_add(out, b, updates, n, info)) == 0 &&
+	    (rc = rl_archive_batch_commit(b)) == 0 && out)
+		rc = rl_archive_batch_commit_id(out, b, 0);
+	rl_archive_batch_free(b);
+	return rc;
 }

@@ -17,6 +17,7 @@ struct rl_archive {
 	int lock_fd;                 /* -1 unless we hold the writer lock */
 	int git_initialised;         /* we called git_libgit2_init() */
 	int swept;                   /* crash leftovers removed once by this handle */
+	rl_archive_batch *batch;     /* the open batch, if any: HEAD reads its tip */
 };
 
 /** Creates a commit object (no ref moved): signed when commit.gpgSign is
@@ -29,5 +30,13 @@ int archive_commit_create(git_oid *out, rl_archive *archive, const git_signature
  * temporary packs and pack index locks, and the caches' "*.tmp.PID" files
  * of dead processes.  Called by rl_archive_lock() with the flock held. */
 void archive_sweep(rl_archive *a);
+
+/** Streams `pb` into a new pack in <gitdir>/objects/pack (fsynced), refreshes
+ *  the odb; `name` gets the pack's hash (its file is pack-<name>.pack). */
+int archive_write_pack(char name[GIT_OID_HEXSZ + 1], rl_archive *a, git_packbuilder *pb);
+
+/** The jittered sleep before retry `attempt` of a ref move, in ms (5-25 ms
+ *  and growing), from a seed drawn once per process. */
+unsigned archive_retry_delay_ms(int attempt);
 
 #endif

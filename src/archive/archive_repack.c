@@ -10,16 +10,21 @@
  * Each object is thus re-packed O(log n) times in its life, and one
  * maintenance run costs what the small packs hold, not the archive's size.
  *
- * Objects are listed from the packs' .idx files (version 2), inserted one by
- * one (no tree walk), written as one new pack; only then are the old packs
- * removed.  A crash in between leaves duplicates, never a missing object.
+ * Objects are listed through libgit2's pack reader (git_odb_backend_one_pack),
+ * inserted one by one (no tree walk), streamed as one new pack into the
+ * indexer; only then are the old packs removed, never the new one even when
+ * it took an old one's name.  A crash in between leaves duplicates, never a
+ * missing object.  Roll-ups go on until the count is bounded again.  This
+ * runs between cycles (run, watch when idle, `redline gc`), never inside a
+ * group commit.
  */
 #include "archive_internal.h"
 #include "redline/buf.h"
 #include "redline/error.h"
 #include "redline/file.h"
 
-#include <arpa/inet.h>
+#include <git2/sys/odb_backend.h>
+
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
@@ -28,7 +33,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define IDX_MAX (512u * 1024 * 1024)
 #define PACK_NAME_MAX 128
 #define PATH_BUF (4096 + PACK_NAME_MAX + 16)
 
@@ -86,47 +90,72 @@ static int list_packs(struct pack **out, size_t *n_out, const char *dir)
 	return 0;
 }
 
-/* Inserts every object listed in a version-2 pack index. */
-static int insert_idx_objects(git_packbuilder *pb, const char *idx_path)
-{
-	rl_buf idx = RL_BUF_INIT(IDX_MAX);
-	const unsigned char *p;
-	uint32_t count, word;
-	int error;
+/* --- writing a pack: streamed into the indexer, its name known --------- */
 
-	if ((error = rl_file_read(&idx, idx_path)) < 0)
-		goto done;
-	p = (const unsigned char *)idx.ptr;
-	if (idx.len < 8 + 256 * 4 || memcmp(p, "\377tOc", 4) != 0 ||
-	    (memcpy(&word, p + 4, 4), ntohl(word)) != 2) {
-		error = rl_error_set(RL_EPARSE, "'%s' is not a version 2 pack index", idx_path);
-		goto done;
-	}
-	memcpy(&word, p + 8 + 255 * 4, 4);
-	count = ntohl(word);
-	if (idx.len < 8 + 256 * 4 + (size_t)count * GIT_OID_RAWSZ) {
-		error = rl_error_set(RL_EPARSE, "pack index '%s' is truncated", idx_path);
-		goto done;
-	}
-	for (uint32_t i = 0; i < count; i++) {
-		git_oid id;
-		git_oid_fromraw(&id, p + 8 + 256 * 4 + (size_t)i * GIT_OID_RAWSZ);
-		if ((error = git_packbuilder_insert(pb, &id, NULL)) < 0) {
-			error = rl_error_set_git(error, "cannot repack '%s'", idx_path);
-			goto done;
-		}
-	}
-done:
-	rl_buf_release(&idx);
-	return error;
+static int append_to_indexer(void *buf, size_t size, void *payload)
+{
+	struct { git_indexer *idx; git_indexer_progress *stats; } *w = payload;
+	return git_indexer_append(w->idx, buf, size, w->stats);
 }
 
-static int write_rolled_pack(rl_archive *a, const char *dir, const struct pack *packs, size_t n)
+int archive_write_pack(char name[GIT_OID_HEXSZ + 1], rl_archive *a, git_packbuilder *pb)
+{
+	git_indexer *idx = NULL;
+	git_indexer_progress stats = { 0 };
+	git_indexer_options io;
+	struct { git_indexer *idx; git_indexer_progress *stats; } w;
+	char dir[4096];
+	int error;
+
+	name[0] = '\0';
+	git_indexer_options_init(&io, GIT_INDEXER_OPTIONS_VERSION);
+	snprintf(dir, sizeof(dir), "%s/objects/pack", a->path);
+	/* The pack goes to the indexer piece by piece (never whole in memory);
+	 * it fsyncs pack and index when GIT_OPT_ENABLE_FSYNC_GITDIR is on. */
+	if ((error = git_indexer_new(&idx, dir, 0, a->odb, &io)) < 0)
+		goto done;
+	w.idx = idx;
+	w.stats = &stats;
+	if ((error = git_packbuilder_foreach(pb, append_to_indexer, &w)) < 0 ||
+	    (error = git_indexer_commit(idx, &stats)) < 0)
+		goto done;
+	snprintf(name, GIT_OID_HEXSZ + 1, "%s", git_indexer_name(idx));
+	/* The odb learns of the new pack now, not at its next miss. */
+	error = git_odb_refresh(a->odb);
+done:
+	git_indexer_free(idx);
+	if (error < 0)
+		return rl_error_set_git(error, "cannot write a pack in '%s'", a->path);
+	return 0;
+}
+
+/* --- rolling packs up -------------------------------------------------- */
+
+static int insert_object(const git_oid *id, void *payload)
+{
+	return git_packbuilder_insert(payload, id, NULL);
+}
+
+/* Inserts every object of one pack, listed by libgit2's own pack reader
+ * (any index version it knows, checksums checked), without a tree walk. */
+static int insert_pack_objects(git_packbuilder *pb, const char *idx_path)
+{
+	git_odb_backend *one = NULL;
+	int error;
+
+	if ((error = git_odb_backend_one_pack(&one, idx_path)) < 0)
+		return rl_error_set_git(error, "cannot read pack index '%s'", idx_path);
+	error = one->foreach(one, insert_object, pb);
+	one->free(one);
+	if (error < 0)
+		return rl_error_set_git(error, "cannot repack '%s'", idx_path);
+	return 0;
+}
+
+static int write_rolled_pack(char name[GIT_OID_HEXSZ + 1], rl_archive *a, const char *dir,
+			     const struct pack *packs, size_t n)
 {
 	git_packbuilder *pb = NULL;
-	git_buf pack = GIT_BUF_INIT;
-	git_odb_writepack *wp = NULL;
-	git_indexer_progress stats = { 0 };
 	char path[PATH_BUF];
 	int error = 0, gerr;
 
@@ -134,75 +163,86 @@ static int write_rolled_pack(rl_archive *a, const char *dir, const struct pack *
 		error = rl_error_set_git(gerr, "cannot start a repack");
 		goto done;
 	}
+	/* One thread, and a memory cap on the delta window: a roll-up's peak
+	 * memory follows the largest objects, not the archive. */
 	git_packbuilder_set_threads(pb, 1);
 	for (size_t i = 0; i < n; i++) {
 		snprintf(path, sizeof(path), "%s/%s.idx", dir, packs[i].name);
-		if ((error = insert_idx_objects(pb, path)) < 0)
+		if ((error = insert_pack_objects(pb, path)) < 0)
 			goto done;
 	}
-	if ((gerr = git_packbuilder_write_buf(&pack, pb)) < 0 ||
-	    (gerr = git_odb_write_pack(&wp, a->odb, NULL, NULL)) < 0 ||
-	    (gerr = wp->append(wp, pack.ptr, pack.size, &stats)) < 0 ||
-	    (gerr = wp->commit(wp, &stats)) < 0)
-		error = rl_error_set_git(gerr, "cannot write the rolled-up pack in '%s'", a->path);
+	error = archive_write_pack(name, a, pb);
 done:
-	if (wp)
-		wp->free(wp);
-	git_buf_dispose(&pack);
 	git_packbuilder_free(pb);
 	return error;
 }
 
-static int is_listed(const struct pack *packs, size_t n, const char *name)
+/* How many of the smallest packs to roll: the geometric prefix (each pack
+ * at most twice the sum of those before it), and at least enough to bring
+ * the count down to `max_packs` in one go. */
+static size_t roll_count(const struct pack *packs, size_t n, size_t max_packs)
 {
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(packs[i].name, name) == 0)
-			return 1;
+	size_t roll = 1;
+	off_t sum = packs[0].size;
+
+	for (; roll < n && packs[roll].size < 2 * sum; roll++)
+		sum += packs[roll].size;
+	if (n - roll + 1 > max_packs)
+		roll = n - max_packs + 1;
+	return roll < 2 ? 2 : roll;
+}
+
+/* Removes a rolled-up pack, unless its name is the new pack's: a roll-up of
+ * packs whose objects one of them already held all of gets that pack's
+ * name, and its files are the new pack now.  Only names listed before the
+ * roll-up are ever removed, so a pack another process added meanwhile is
+ * never touched. */
+static int remove_rolled(const char *dir, const struct pack *p, const char *new_name)
+{
+	static const char *const exts[] = { ".keep", ".pack", ".idx", ".rev" };
+	char path[PATH_BUF];
+
+	if (strncmp(p->name, "pack-", 5) == 0 && strcmp(p->name + 5, new_name) == 0)
+		return 0;
+	/* .idx last but one: a reader never finds an index without its pack. */
+	for (size_t e = 1; e < 4; e++) {
+		snprintf(path, sizeof(path), "%s/%s%s", dir, p->name, exts[e]);
+		if (unlink(path) < 0 && errno != ENOENT)
+			return rl_error_set_errno(RL_EIO, "cannot remove '%s'", path);
+	}
 	return 0;
 }
 
 int rl_archive_maintain(int *repacked, rl_archive *a, size_t max_packs)
 {
-	struct pack *before = NULL, *after = NULL;
-	size_t n_before = 0, n_after = 0, roll = 1;
-	off_t sum;
-	char dir[4096], path[PATH_BUF];
-	int error, fresh = 0;
+	struct pack *packs = NULL;
+	size_t n = 0;
+	char dir[4096], name[GIT_OID_HEXSZ + 1];
+	int error = 0;
 
 	*repacked = 0;
+	if (max_packs < 1)
+		max_packs = 1;
 	snprintf(dir, sizeof(dir), "%s/objects/pack", a->path);
-	if ((error = list_packs(&before, &n_before, dir)) < 0 || n_before <= max_packs)
-		goto done;
-	qsort(before, n_before, sizeof(*before), cmp_pack_size);
-	for (sum = before[0].size; roll < n_before && before[roll].size < 2 * sum; roll++)
-		sum += before[roll].size;
-	if (roll < 2)
-		roll = 2;
-	if ((error = write_rolled_pack(a, dir, before, roll)) < 0 ||
-	    (error = list_packs(&after, &n_after, dir)) < 0)
-		goto done;
-	for (size_t i = 0; i < n_after; i++)
-		fresh |= !is_listed(before, n_before, after[i].name);
-	/* Remove the rolled packs only once the new one is there; if its name
-	 * equals an old one's (same objects), that file is the new pack. */
-	for (size_t i = 0; i < roll; i++) {
-		if (!fresh)
+	/* Until the count is bounded again (one round normally does it; another
+	 * writer adding packs meanwhile may need one more). */
+	for (int round = 0; round < 8; round++) {
+		size_t roll;
+		free(packs);
+		packs = NULL;
+		if ((error = list_packs(&packs, &n, dir)) < 0 || n <= max_packs)
 			break;
-		static const char *const exts[] = { ".pack", ".idx", ".rev" };
-		for (size_t e = 0; e < 3; e++) {
-			snprintf(path, sizeof(path), "%s/%s%s", dir, before[i].name, exts[e]);
-			if (unlink(path) < 0 && errno != ENOENT) {
-				error = rl_error_set_errno(RL_EIO, "cannot remove '%s'", path);
-				goto done;
-			}
-		}
-	}
-	if (fresh) {
+		qsort(packs, n, sizeof(*packs), cmp_pack_size);
+		roll = roll_count(packs, n, max_packs);
+		if ((error = write_rolled_pack(name, a, dir, packs, roll)) < 0)
+			break;
+		for (size_t i = 0; i < roll && error == 0; i++)
+			error = remove_rolled(dir, &packs[i], name);
+		if (error < 0)
+			break;
 		git_odb_refresh(a->odb);
-		*repacked = (int)roll;
+		*repacked += (int)roll;
 	}
-done:
-	free(before);
-	free(after);
+	free(packs);
 	return error;
 }

@@ -239,7 +239,7 @@ static int collect_ids(struct walk_ctx *ctx, git_repository *repo, const git_oid
 }
 
 /* The story an INDEX line names, loaded from its file (found through
- * `ids`) and pushed onto `s`.  Lines that are not "<id> <title>" are skipped. */
+ * `ids`) and pushed onto `s`.  Lines that are no INDEX line are skipped. */
 static int load_index_line(rl_state *s, git_repository *repo, git_tree *tree, const rl_buf *ids,
 			   const char *line, const char *index_path)
 {
@@ -248,8 +248,7 @@ static int load_index_line(rl_state *s, git_repository *repo, git_tree *tree, co
 	char *p;
 	int error;
 
-	if (strlen(line) < RL_STORY_ID_LEN ||
-	    (line[RL_STORY_ID_LEN] != ' ' && line[RL_STORY_ID_LEN] != '\0'))
+	if (rl_story_index_line_title(line) == NULL)
 		return 0;
 	memcpy(item.id, line, RL_STORY_ID_LEN);
 	if ((path = find_known(ids->ptr ? ids->ptr : "", ids->len, item.id)) == NULL)
@@ -273,8 +272,8 @@ static int load_index(rl_state *s, rl_archive *archive, git_tree *tree, const gi
 	char index_path[1024];
 	int error;
 
-	snprintf(index_path, sizeof(index_path), "%s/INDEX", s->source);
-	error = rl_archive_read(&index, archive, head, index_path);
+	if ((error = rl_story_index_path(index_path, sizeof(index_path), s->source)) == 0)
+		error = rl_archive_read(&index, archive, head, index_path);
 	if (error == RL_ENOTFOUND) {
 		rl_error_clear();
 		error = 0;

@@ -288,6 +288,25 @@ int rl_story_is_id(const char *s)
 	return 1;
 }
 
+int rl_story_index_path(char *out, size_t size, const char *source)
+{
+	if ((size_t)snprintf(out, size, "%s/INDEX", source) >= size)
+		return rl_error_set(RL_EINVAL, "source name too long");
+	return 0;
+}
+
+int rl_story_index_line_render(rl_buf *out, const char *id, const char *title)
+{
+	return rl_buf_printf(out, "%s %s\n", id, title ? title : "");
+}
+
+const char *rl_story_index_line_title(const char *line)
+{
+	if (!rl_story_is_id(line) || line[RL_STORY_ID_LEN] != ' ')
+		return NULL;
+	return line + RL_STORY_ID_LEN + 1;
+}
+
 const char *rl_story_id_in_name(const char *name, size_t len)
 {
 	size_t ext = strlen(STORY_EXT);

@@ -53,8 +53,13 @@ struct rl_ingest_result;
 /** Prints what one ingested snapshot changed, as the commit message says it. */
 void cli_print_ingest_result(const char *source, const char *file,
 			     const struct rl_ingest_result *result);
-/** Prints the hooks' output and warns about hooks that failed. */
-void cli_print_hook_results(const struct rl_ingest_result *result);
+struct rl_hook_result;
+/** Prints the output of a commit's two hooks and warns about those that failed. */
+void cli_print_hooks(const struct rl_hook_result *hooks);
+
+/** Rolls packs up when there are too many (between cycles, never inside
+ *  one); warns on failure, which loses nothing. */
+void cli_maintain(rl_archive *archive);
 
 struct rl_history_item;
 /** rl_history_resolve() with messages that help: an unknown name that could
@@ -65,6 +70,7 @@ int cli_resolve_item(struct rl_history_item *item, rl_archive *archive, const ch
 int cli_split_rev(char **name, char **rev, rl_archive *archive, const char *spec);
 
 /* Commands, one cmd_<name>.c each. */
+int cmd_gc(int argc, char **argv, const struct cli *cli);
 int cmd_init(int argc, char **argv, const struct cli *cli);
 int cmd_ingest(int argc, char **argv, const struct cli *cli);
 int cmd_log(int argc, char **argv, const struct cli *cli);

@@ -64,7 +64,7 @@ int cmd_hooks(int argc, char **argv, const struct cli *cli)
 	if ((status = cli_open_archive(&archive, cli)) != CLI_OK)
 		return status;
 	if (retry) {
-		if (rl_outbox_deliver(&delivered, &pending, last, archive, 0) < 0) {
+		if (rl_outbox_deliver(&delivered, &pending, last, archive, NULL) < 0) {
 			status = cli_fail();
 			goto done;
 		}

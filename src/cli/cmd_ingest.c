@@ -132,7 +132,6 @@ static int ingest_file(int *committed, rl_archive *archive, const char *source,
 	} else {
 		*committed |= result->committed;
 		cli_print_ingest_result(source, file, result);
-		cli_print_hook_results(result);
 		if (result->warning[0])
 			cli_warn("%s", result->warning);
 		if (result->n_empty)
@@ -147,10 +146,22 @@ static int ingest_file(int *committed, rl_archive *archive, const char *source,
 	return status;
 }
 
+/* Hook output after the group commit, in commit order. */
+static void on_hooks(const char *source, const git_oid *commit, const rl_hook_result hooks[2],
+		     void *userdata)
+{
+	(void)source;
+	(void)commit;
+	(void)userdata;
+	cli_print_hooks(hooks);
+}
+
 int cmd_ingest(int argc, char **argv, const struct cli *cli)
 {
 	struct ingest_args args = { 0 };
 	rl_archive *archive = NULL;
+	rl_ingest_batch *batch = NULL;
+	rl_ingest_batch_opts bo = { 0 };
 	const char *source;
 	int status, n_files, committed = 0;
 
@@ -174,6 +185,14 @@ int cmd_ingest(int argc, char **argv, const struct cli *cli)
 	source = argv[optind];
 	if ((status = cli_open_archive(&archive, cli)) != CLI_OK)
 		goto done;
+	/* All the files in one group commit: one pack, one ref move. */
+	bo.lock_wait_ms = args.opts.lock_wait_ms;
+	bo.on_hooks = on_hooks;
+	if (rl_ingest_batch_new(&batch, archive, &bo) < 0) {
+		status = cli_fail();
+		goto done;
+	}
+	args.opts.batch = batch;
 	for (int i = 0; i < n_files; i++) {
 		int64_t now = (int64_t)time(NULL);
 
@@ -183,9 +202,16 @@ int cmd_ingest(int argc, char **argv, const struct cli *cli)
 		    CLI_OK)
 			status = CLI_ERROR;
 	}
-	if (committed)
-		cli_timestamp_batch(archive);
+	if (rl_ingest_batch_commit(batch) < 0) {
+		fprintf(stderr, "redline: %s\n", rl_error_last());
+		status = CLI_ERROR;
+	} else {
+		if (committed)
+			cli_timestamp_batch(archive);
+		cli_maintain(archive);
+	}
 done:
+	rl_ingest_batch_free(batch);
 	rl_archive_free(archive);
 	free(args.times);
 	return status;

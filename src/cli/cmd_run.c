@@ -76,10 +76,11 @@ static int run_exit_status(const rl_run_summary *s)
 int cmd_run(int argc, char **argv, const struct cli *cli)
 {
 	static const char usage[] =
-		"redline run [NAME...] [--no-hooks] [--force NAME...] [--shard K/N] [--push REMOTE | --no-push]";
+		"redline run [NAME...] [--no-hooks] [--force NAME...] [--threads N] [--shard K/N] [--push REMOTE | --no-push]";
 	static const struct option options[] = {
 		{ "no-hooks", no_argument, NULL, 'N' },
 		{ "force", no_argument, NULL, 'F' },
+		{ "threads", required_argument, NULL, 'j' },
 		RUN_WORKER_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -101,12 +102,16 @@ int cmd_run(int argc, char **argv, const struct cli *cli)
 			opts.no_hooks = 1;
 		} else if (c == 'F') {
 			opts.force = 1;
+		} else if (c == 'j') {
+			if ((opts.parse_threads = run_view_parse_threads(optarg)) < 0)
+				return cli_usage_error(usage, "bad --threads '%s'", optarg);
 		} else if (c == 'h') {
 			printf("usage: %s\n\nOne cycle: fetches every due source (or the named ones, due or\n"
 			       "not) concurrently, commits what changed, records failures, exits.  With\n"
 			       "nothing due it says which source is due next (-v: every source).\n\n"
 			       "   NAME            fetch these sources now, due or not\n"
 			       "   --no-hooks      do not run the archive's hooks\n"
+			       "   --threads N     parse responses on N threads (default: one per core)\n"
 			       "   --force NAME... accept what the mass-removal guard refused for those\n"
 			       "                   sources (`redline status` says why a source is held)\n\n"
 			       "Exit status: 0 all fine, 3 some sources failed, 4 every one failed,\n"
@@ -142,6 +147,7 @@ int cmd_run(int argc, char **argv, const struct cli *cli)
 	run_view_read_env(&env);
 	opts.env = &env;
 	opts.on_event = run_view_on_event;
+	opts.on_hooks = run_view_on_hooks;
 	opts.userdata = &view;
 	opts.stop = &run_view_stop_requested;
 	run_view_catch_stop_signals();
@@ -152,6 +158,7 @@ int cmd_run(int argc, char **argv, const struct cli *cli)
 		run_view_clear_progress(&view);
 		if (summary.changed)
 			cli_timestamp_batch(archive);
+		cli_maintain(archive); /* between cycles: never inside the group commit */
 		if (summary.sources == 0 && n == 0)
 			say_nothing_due(archive, opts.now, cli->verbose);
 		else if (isatty(STDOUT_FILENO))

@@ -36,10 +36,11 @@ static void nap(int64_t seconds)
 
 int cmd_watch(int argc, char **argv, const struct cli *cli)
 {
-	static const char usage[] = "redline watch [--no-hooks] [--max-sleep SECONDS] [--shard K/N] "
+	static const char usage[] = "redline watch [--no-hooks] [--max-sleep SECONDS] [--threads N] [--shard K/N] "
 				    "[--push REMOTE | --no-push]";
 	static const struct option options[] = {
 		{ "no-hooks", no_argument, NULL, 'N' },
+		{ "threads", required_argument, NULL, 'j' },
 		RUN_WORKER_OPTIONS,
 		{ "max-sleep", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
@@ -60,6 +61,9 @@ int cmd_watch(int argc, char **argv, const struct cli *cli)
 				return status;
 		} else if (c == 'N') {
 			opts.no_hooks = 1;
+		} else if (c == 'j') {
+			if ((opts.parse_threads = run_view_parse_threads(optarg)) < 0)
+				return cli_usage_error(usage, "bad --threads '%s'", optarg);
 		} else if (c == 's') {
 			max_sleep = atoi(optarg) > 0 ? atoi(optarg) : 1;
 		} else if (c == 'h') {
@@ -68,6 +72,7 @@ int cmd_watch(int argc, char **argv, const struct cli *cli)
 			       "progress and exit 0; SIGHUP reloads the sources.\n\n"
 			       "   --no-hooks           do not run the archive's hooks\n"
 			       "   --max-sleep SECONDS  wake at least this often to look for work\n"
+			       "   --threads N          parse responses on N threads (default: one per core)\n"
 			       "   --shard K/N          only the sources of shard K (0-based) of N\n"
 			       "   --push REMOTE        after each cycle, push main to REMOTE (default:\n"
 			       "                        redline.pushRemote) from a child process\n"
@@ -89,6 +94,7 @@ int cmd_watch(int argc, char **argv, const struct cli *cli)
 	run_view_read_env(&env);
 	opts.env = &env;
 	opts.on_event = run_view_on_event;
+	opts.on_hooks = run_view_on_hooks;
 	opts.userdata = &view;
 	opts.stop = &run_view_stop_requested;
 	opts.shard = &worker.shard;
@@ -117,6 +123,9 @@ int cmd_watch(int argc, char **argv, const struct cli *cli)
 		if (rl_run_next_due_in(&wait, archive, (int64_t)time(NULL), &worker.shard) < 0 ||
 		    wait < 0 || wait > max_sleep)
 			wait = max_sleep;
+		/* Idle until the next source is due: time for pack maintenance. */
+		if (wait > 0 && !run_view_stop_requested)
+			cli_maintain(archive);
 		rl_archive_free(archive);
 		archive = NULL;
 		if (!run_view_stop_requested)

@@ -42,6 +42,7 @@ static const struct cli_command commands[] = {
 	{ "feed", cmd_feed, "an Atom feed of the edits" },
 	{ "site", cmd_site, "a static web site of the archive's edits" },
 	{ "help", cmd_help, "show the man page of redline or of a command" },
+	{ "gc", cmd_gc, "roll the archive's packs up (run/watch do it between cycles)" },
 	{ "version", cmd_version, "print the version" },
 };
 

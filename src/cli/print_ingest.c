@@ -41,10 +41,10 @@ void cli_print_ingest_result(const char *source, const char *file, const rl_inge
 	(void)file;
 }
 
-void cli_print_hook_results(const rl_ingest_result *r)
+void cli_print_hooks(const rl_hook_result *hooks)
 {
 	for (int i = 0; i < 2; i++) {
-		const rl_hook_result *h = &r->hooks[i];
+		const rl_hook_result *h = &hooks[i];
 		rl_buf line = RL_BUF_INIT(4096);
 
 		fflush(stdout);

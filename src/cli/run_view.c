@@ -83,7 +83,6 @@ void run_view_on_event(const rl_run_event *ev, void *userdata)
 				log_prefix_to(stdout, v); /* the result goes to stdout */
 			cli_print_ingest_result(ev->source, NULL, ev->ingest);
 			fflush(stdout);
-			cli_print_hook_results(ev->ingest);
 		}
 		break;
 	case RL_RUN_WARNING:
@@ -118,6 +117,22 @@ void run_view_catch_stop_signals(void)
 int run_view_unconditional(void)
 {
 	return getenv("REDLINE_NO_CONDITIONAL") != NULL;
+}
+
+void run_view_on_hooks(const char *source, const git_oid *commit, const rl_hook_result hooks[2],
+		       void *userdata)
+{
+	(void)source;
+	(void)commit;
+	(void)userdata;
+	cli_print_hooks(hooks);
+}
+
+int run_view_parse_threads(const char *text)
+{
+	char *end;
+	long n = strtol(text, &end, 10);
+	return *end == '\0' && n >= 1 && n <= 64 ? (int)n : -1;
 }
 
 /* The first of two environment variables that is set and not empty. */

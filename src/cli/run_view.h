@@ -42,6 +42,14 @@ void run_view_catch_stop_signals(void);
  *  bench/cycle; the library never reads the environment. */
 int run_view_unconditional(void);
 
+/** The rl_ingest_hooks_cb of both commands: the hooks' output after each
+ *  group commit, in commit order. */
+void run_view_on_hooks(const char *source, const git_oid *commit, const rl_hook_result hooks[2],
+		       void *userdata);
+
+/** --threads N: 1-64 parsing threads; -1 when `text` is not that. */
+int run_view_parse_threads(const char *text);
+
 /** Proxies and CA certificates from the environment, with the names and
  *  precedence libcurl and OpenSSL users know (docs/fetching.md).  Upper-case
  *  HTTP_PROXY is not read: a CGI program gets it from a request header. */

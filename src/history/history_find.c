@@ -71,23 +71,23 @@ static int stories_add(struct stories *s, const char *source, const char *month,
 static int index_titles(struct stories *s, size_t first, rl_archive *archive, git_tree *tree,
 			const char *source)
 {
-	char *path = NULL, *index = NULL, *line, *save = NULL;
+	char path[4200], *index = NULL, *line, *save = NULL;
+	const char *title;
 	int error;
 
-	if (asprintf(&path, "%s/INDEX", source) < 0)
-		return rl_error_set(RL_ENOMEM, "out of memory");
+	if ((error = rl_story_index_path(path, sizeof(path), source)) < 0)
+		return error;
 	error = hist_read_text(&index, archive, tree, path);
-	free(path);
 	if (error == RL_ENOTFOUND)
 		return 0;
 	if (error < 0)
 		return error;
 	for (line = strtok_r(index, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		if (strlen(line) < RL_STORY_ID_LEN + 1 || line[RL_STORY_ID_LEN] != ' ')
+		if ((title = rl_story_index_line_title(line)) == NULL)
 			continue;
 		for (size_t i = first; i < s->n; i++) {
 			if (s->v[i].title == NULL && strncmp(s->v[i].id, line, RL_STORY_ID_LEN) == 0) {
-				if ((s->v[i].title = rl_strdup(line + RL_STORY_ID_LEN + 1)) == NULL) {
+				if ((s->v[i].title = rl_strdup(title)) == NULL) {
 					free(index);
 					return RL_ENOMEM;
 				}

@@ -30,12 +30,6 @@
  * many stories at once is far likelier a broken page than real news. */
 #define GUARD_MIN_STORIES 4
 
-const char *rl_change_kind_name(rl_change_kind kind)
-{
-	static const char *const names[] = { "edited", "new", "gone", "back", "moved", "removed" };
-	return (unsigned)kind < 6 ? names[kind] : "unknown";
-}
-
 static void change_clear(rl_change *c)
 {
 	free(c->path);
@@ -173,7 +167,7 @@ static int classify_item(struct ingest *in, rl_item *it, rl_buf *old)
 		if (it->keep && ((error = ingest_read_story(in, old, it->path)) < 0 ||
 				 (error = apply_keep(it, old->ptr, old->len)) < 0))
 			return error;
-	} else if ((error = rl_state_lookup_known(&known_path, in->archive, in->source, it->id)) == 0) {
+	} else if ((error = ingest_lookup_known(&known_path, in, it->id)) == 0) {
 		it->path = known_path;
 		if ((error = ingest_read_story(in, old, it->path)) < 0 ||
 		    (error = story_first_seen(&first_seen, old, it->path)) < 0)
@@ -459,15 +453,17 @@ static int items_from_state(struct ingest *in, const struct story_update *upd)
 	return error;
 }
 
-/* The pipeline under the lock.  With `data`, a snapshot identical to the
- * last one stops before parsing, and the items are extracted here; without,
+/* The pipeline, inside a group commit: `opts->batch`, or one of its own
+ * for this snapshot alone.  With `data`, a snapshot identical to the last
+ * one stops before parsing, and the items are extracted here; without,
  * `items` are taken (the list is left empty). */
 static int ingest_locked(rl_ingest_result **out, rl_archive *archive, const char *source,
 			 const char *data, size_t len, rl_item_list *items,
 			 const struct story_update *upd, const rl_ingest_opts *opts)
 {
 	struct ingest in;
-	int error, locked = 0, already = 0;
+	rl_ingest_batch *own = NULL;
+	int error, already = 0, locked_now = 0;
 
 	*out = NULL;
 	memset(&in, 0, sizeof(in));
@@ -493,13 +489,21 @@ static int ingest_locked(rl_ingest_result **out, rl_archive *archive, const char
 				     source, len, RL_EXTRACT_MAX_INPUT);
 		goto done;
 	}
-	if ((error = rl_archive_lock(archive, opts->lock_wait_ms ? opts->lock_wait_ms : 10000)) < 0)
+	if ((in.batch = opts->batch) == NULL) {
+		rl_ingest_batch_opts bo = { 0 };
+		bo.lock_wait_ms = opts->lock_wait_ms;
+		if ((error = rl_ingest_batch_new(&own, archive, &bo)) < 0)
+			goto done;
+		in.batch = own;
+	}
+	if ((error = ingest_batch_begin(in.batch, opts->lock_wait_ms, &locked_now)) < 0)
 		goto done;
-	locked = 1;
 	/* Alerts of commits a crash kept out of the outbox (outbox.h). */
-	if (rl_outbox_recover(archive) < 0)
+	if (locked_now && rl_outbox_recover(archive) < 0)
 		ingest_warn(&in);
-	if ((error = rl_state_load(&in.state, archive, source)) < 0)
+	if ((in.state = ingest_batch_state(in.batch, source)) != NULL)
+		in.state_lent = 1;
+	else if ((error = rl_state_load(&in.state, archive, source)) < 0)
 		goto done;
 	if (opts->snapshot_hash) {
 		in.snapshot_hash = *opts->snapshot_hash;
@@ -537,30 +541,19 @@ static int ingest_locked(rl_ingest_result **out, rl_archive *archive, const char
 				      (in.items.v[i].body == NULL || in.items.v[i].body[0] == '\0');
 	if ((error = guard(&in)) < 0)
 		goto done;
-	error = ingest_commit(&in);
-	/* Recorded even when saving the state failed after the commit: the
-	 * alert is not lost (and if this fails, the next writer rebuilds it). */
-	if (in.result->committed && !opts->reextract_of && ingest_record_hooks(&in) < 0)
-		ingest_warn(&in);
+	if ((error = ingest_commit(&in)) < 0)
+		goto done;
 	if (in.result->committed)
-		ingest_note_time(&in);
+		ingest_batch_note_time(in.batch, source, in.opts.time);
+	if (own)
+		error = rl_ingest_batch_commit(own);
+	else
+		error = ingest_batch_maybe_commit(in.batch);
 done:
-	if (locked)
-		rl_archive_unlock(archive);
-	/* Hooks run unlocked: a slow alert must not hold up the next writer.
-	 * Pending ones go first, in order; a failing hook keeps its payload. */
-	if (in.result && !opts->no_hooks) {
-		char *why = error < 0 ? strdup(rl_error_last()) : NULL;
-		int delivery = rl_outbox_deliver(NULL, NULL, in.result->hooks, archive,
-						 ingest_hook_timeout(&in));
-		if (error == 0)
-			error = delivery;
-		else /* the message is the ingest's, not the delivery's */
-			rl_error_set(error, "%s", why ? why : "out of memory");
-		free(why);
-	}
+	rl_ingest_batch_free(own); /* drops the lock if still held */
 	rl_item_list_release(&in.items);
-	rl_state_free(in.state);
+	if (!in.state_lent)
+		rl_state_free(in.state);
 	rl_source_config_free(in.owned_config);
 	free(in.shown_url);
 	*out = in.result;

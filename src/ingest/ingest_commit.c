@@ -1,5 +1,8 @@
 /*
- * ingest_commit.c - turning a classified snapshot into one commit.
+ * ingest_commit.c - turning a classified snapshot into one commit of the
+ * group commit it belongs to (ingest_batch.c): the commit, the state after
+ * it and its hook calls are queued; nothing reaches the disk before the
+ * batch's ref move.
  */
 #include "ingest_internal.h"
 #include "redline/buf.h"
@@ -14,8 +17,8 @@
 #define INDEX_MAX (8u * 1024 * 1024)
 #define MESSAGE_MAX (4u * 1024 * 1024)
 
-/* INDEX is "<id> <title>\n" for each story on the page, in page order: of
- * the snapshot (`items`), or of the state for the INDEX it replaces. */
+/* The INDEX (story.h) of the snapshot (`items`), or of the state for the
+ * INDEX it replaces. */
 static int render_index(rl_buf *out, const rl_item_list *items, const rl_state *state)
 {
 	size_t n = items ? items->n : state->n;
@@ -24,7 +27,7 @@ static int render_index(rl_buf *out, const rl_item_list *items, const rl_state *
 	for (size_t i = 0; i < n && error == 0; i++) {
 		const char *id = items ? items->v[i].id : state->items[i].id;
 		const char *title = items ? items->v[i].title : state->items[i].title;
-		error = rl_buf_printf(out, "%s %s\n", id, title ? title : "");
+		error = rl_story_index_line_render(out, id, title);
 	}
 	return error ? error : rl_buf_put(out, "", 0);
 }
@@ -106,6 +109,9 @@ static int needs_gitattributes(rl_archive *archive, int *needed)
 	return error;
 }
 
+/* Hands the state as of this snapshot to the batch, which writes it once
+ * the ref moved.  The state tree is taken from the commit just made (HEAD
+ * reads the batch's last commit), never from whatever the ref says later. */
 static int save_state(struct ingest *in, int committed)
 {
 	rl_state *next = NULL;
@@ -117,7 +123,11 @@ static int save_state(struct ingest *in, int committed)
 		/* Nothing to commit: remember the snapshot so identical bytes skip parsing. */
 		in->state->snapshot = in->snapshot_hash;
 		in->state->has_snapshot = in->from_raw;
-		return rl_state_save(in->state, in->archive);
+		next = in->state;
+		if (!in->state_lent)
+			in->state = NULL; /* the batch has it now */
+		in->state_lent = 0;
+		return ingest_batch_keep(in->batch, next, NULL, NULL, 0);
 	}
 	if ((next = calloc(1, sizeof(*next))) == NULL || (next->source = strdup(in->source)) == NULL) {
 		error = rl_error_set(RL_ENOMEM, "out of memory");
@@ -154,11 +164,13 @@ static int save_state(struct ingest *in, int committed)
 		ids[n_new] = in->result->changes[c].id;
 		paths[n_new++] = in->result->changes[c].path;
 	}
-	/* New ids first, the state last: a crash in between leaves a state that
-	 * does not describe HEAD yet, which the next load rebuilds. */
-	if ((error = rl_state_append_known(in->archive, in->source, ids, paths, n_new)) < 0)
-		goto done;
-	error = rl_state_save(next, in->archive);
+	if (in->state_lent) {
+		/* The batch frees the state it lent us when it takes the next. */
+		in->state = NULL;
+		in->state_lent = 0;
+	}
+	error = ingest_batch_keep(in->batch, next, ids, paths, n_new);
+	next = NULL;
 done:
 	free(ids);
 	free(paths);
@@ -171,10 +183,10 @@ int ingest_commit(struct ingest *in)
 	rl_ingest_result *r = in->result;
 	rl_buf index = RL_BUF_INIT(INDEX_MAX), old_index = RL_BUF_INIT(INDEX_MAX);
 	rl_buf message = RL_BUF_INIT(MESSAGE_MAX);
-	rl_file_update *updates = NULL;
-	rl_commit_info info = { 0 };
+	rl_archive_file_update *updates = NULL;
+	rl_archive_commit_info info = { 0 };
 	char index_path[512];
-	size_t n = 0;
+	size_t n = 0, queued = 0;
 	int error, index_changed, with_attributes = 0;
 
 	if ((error = render_index(&index, &in->items, NULL)) < 0 ||
@@ -198,36 +210,40 @@ int ingest_commit(struct ingest *in)
 			if (strcmp(ch->id, it->id) != 0 || ch->kind == RL_CHANGE_MOVED ||
 			    (ch->kind == RL_CHANGE_BACK && rl_hash128_equal(ch->old_hash, ch->new_hash)))
 				continue;
-			updates[n++] = (rl_file_update){ it->path, it->text, strlen(it->text) };
+			updates[n++] = (rl_archive_file_update){ it->path, it->text, strlen(it->text) };
 			break;
 		}
 	}
-	snprintf(index_path, sizeof(index_path), "%s/INDEX", in->source);
-	updates[n++] = (rl_file_update){ index_path, index.ptr, index.len };
+	if ((error = rl_story_index_path(index_path, sizeof(index_path), in->source)) < 0)
+		goto done;
+	updates[n++] = (rl_archive_file_update){ index_path, index.ptr, index.len };
 	for (size_t i = 0; i < in->opts.n_captures; i++) {
 		const rl_capture *c = in->opts.captures[i];
-		updates[n++] = (rl_file_update){ c->path, c->bytes.ptr, c->bytes.len };
+		updates[n++] = (rl_archive_file_update){ c->path, c->bytes.ptr, c->bytes.len };
 	}
 	if (with_attributes) {
 		const char *attrs = rl_archive_gitattributes();
-		updates[n++] = (rl_file_update){ ".gitattributes", attrs, strlen(attrs) };
+		updates[n++] = (rl_archive_file_update){ ".gitattributes", attrs, strlen(attrs) };
 	}
 	if ((error = render_message(&message, in)) < 0)
 		goto done;
 	info.message = message.ptr;
 	info.time = in->opts.time;
-	if ((error = rl_archive_commit(&r->commit, in->archive, updates, n, &info)) < 0)
+	if ((error = ingest_batch_add(&r->commit, &queued, in->batch, updates, n, &info)) < 0)
 		goto done;
 	r->committed = 1;
 	if ((error = save_state(in, 1)) < 0)
 		goto done;
 	{
-		/* Housekeeping after the commit: a failure here loses nothing. */
-		int rolled;
-		if (rl_archive_maintain(&rolled, in->archive, RL_ARCHIVE_MAX_PACKS) < 0) {
-			snprintf(r->warning, sizeof(r->warning), "%s", rl_error_last());
-			rl_error_clear();
-		}
+		/* Every commit gets its call, hooks or not: the outbox must move
+		 * past it (outbox.h), or the next writer would rebuild an alert. */
+		struct hook_call call;
+		if ((error = ingest_hooks_prepare(&call, in)) < 0)
+			goto done;
+		call.index = queued;
+		/* Without a batch of the caller's, the caller's result gets them. */
+		call.result = in->opts.batch ? NULL : r;
+		error = ingest_batch_queue_hooks(in->batch, &call);
 	}
 done:
 	free(updates);

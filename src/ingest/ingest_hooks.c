@@ -111,25 +111,68 @@ int ingest_hook_timeout(const struct ingest *in)
 	return timeout;
 }
 
-int ingest_record_hooks(struct ingest *in)
+void ingest_hook_call_clear(struct hook_call *call)
+{
+	free(call->source);
+	free(call->payload);
+	memset(call, 0, sizeof(*call));
+}
+
+int ingest_hooks_prepare(struct hook_call *call, struct ingest *in)
 {
 	rl_ingest_result *r = in->result;
 	git_commit *commit = NULL;
-	char commit_hex[GIT_OID_HEXSZ + 1], parent_hex[GIT_OID_HEXSZ + 1] = "";
-	char when[RL_TIME_ISO_SIZE], *payload = NULL;
-	int error;
+	char when[RL_TIME_ISO_SIZE];
 
-	if (in->opts.no_hooks) /* nothing to deliver, but the outbox moves on */
-		return rl_outbox_record(in->archive, &r->commit, NULL);
-	git_oid_tostr(commit_hex, sizeof(commit_hex), &r->commit);
+	memset(call, 0, sizeof(*call));
+	call->timeout_ms = ingest_hook_timeout(in);
+	git_oid_tostr(call->commit_hex, sizeof(call->commit_hex), &r->commit);
 	if (git_commit_lookup(&commit, rl_archive_repo(in->archive), &r->commit) == 0 &&
 	    git_commit_parentcount(commit) > 0)
-		git_oid_tostr(parent_hex, sizeof(parent_hex), git_commit_parent_id(commit, 0));
+		git_oid_tostr(call->parent_hex, sizeof(call->parent_hex),
+			      git_commit_parent_id(commit, 0));
 	git_commit_free(commit);
-	rl_time_format_iso8601(when, in->opts.time);
-	if ((payload = build_payload(in, commit_hex, *parent_hex ? parent_hex : NULL, when)) == NULL)
+	if ((call->source = strdup(in->source)) == NULL)
 		return rl_error_set(RL_ENOMEM, "out of memory");
-	error = rl_outbox_record(in->archive, &r->commit, payload);
-	free(payload);
-	return error;
+	/* Nothing to deliver, but the outbox moves on past the commit. */
+	if (in->opts.no_hooks || in->opts.reextract_of)
+		return 0;
+	rl_time_format_iso8601(when, in->opts.time);
+	if ((call->payload = build_payload(in, call->commit_hex,
+					   *call->parent_hex ? call->parent_hex : NULL, when)) == NULL) {
+		ingest_hook_call_clear(call);
+		return rl_error_set(RL_ENOMEM, "out of memory");
+	}
+	return 0;
+}
+
+/* Replaces every `from` (40 hex digits) in `text` by `to` (same length). */
+static void replace_hex(char *text, const char *from, const char *to)
+{
+	size_t len = strlen(from);
+	char *p = text;
+
+	if (text == NULL || len == 0 || strcmp(from, to) == 0)
+		return;
+	while ((p = strstr(p, from)) != NULL) {
+		memcpy(p, to, len);
+		p += len;
+	}
+}
+
+void ingest_hook_call_publish(struct hook_call *call, const git_oid *commit,
+			      const git_oid *parent)
+{
+	char commit_hex[GIT_OID_HEXSZ + 1], parent_hex[GIT_OID_HEXSZ + 1] = "";
+
+	/* Different from the ids built only when a writer without the lock
+	 * moved the ref and the batch was rebuilt on top of it. */
+	git_oid_tostr(commit_hex, sizeof(commit_hex), commit);
+	if (parent)
+		git_oid_tostr(parent_hex, sizeof(parent_hex), parent);
+	replace_hex(call->payload, call->commit_hex, commit_hex);
+	if (*call->parent_hex && *parent_hex)
+		replace_hex(call->payload, call->parent_hex, parent_hex);
+	memcpy(call->commit_hex, commit_hex, sizeof(commit_hex));
+	memcpy(call->parent_hex, parent_hex, sizeof(parent_hex));
 }

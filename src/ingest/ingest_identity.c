@@ -31,7 +31,7 @@ static int id_taken(const struct ingest *in, const char *id, size_t upto)
 	for (size_t i = 0; i < upto; i++)
 		if (in->items.v[i].id && strcmp(in->items.v[i].id, id) == 0)
 			return 1;
-	error = rl_state_lookup_known(&path, in->archive, in->source, id);
+	error = ingest_lookup_known(&path, (struct ingest *)in, id);
 	free(path);
 	rl_error_clear();
 	return error == 0;
@@ -144,8 +144,7 @@ static int match_returning(struct ingest *in, const ptrdiff_t *match, char (*bac
 		n_cur += !in->items.v[i].key && !in->items.v[i].id && match[i] < 0;
 	if (n_cur == 0)
 		return 0;
-	if ((error = rl_state_recent_known(&ids, &paths, in->archive, in->source,
-					   RETURNING_WINDOW)) < 0)
+	if ((error = ingest_recent_known(&ids, &paths, in, RETURNING_WINDOW)) < 0)
 		goto done;
 	cand = calloc(ids.n + 1, sizeof(*cand));
 	cand_index = calloc(ids.n + 1, sizeof(*cand_index));

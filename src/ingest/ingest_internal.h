@@ -13,11 +13,13 @@
 
 struct ingest {
 	rl_archive *archive;
+	struct rl_ingest_batch *batch; /* the group commit this snapshot joins */
 	const char *source;
 	rl_ingest_opts opts;
 	const rl_source_config *config; /* opts.config, or owned_config */
 	rl_source_config *owned_config;
 	rl_state *state;           /* the page before this snapshot */
+	int state_lent;            /* in->state belongs to the batch */
 	rl_item_list items;        /* the page now, in order */
 	rl_hash128 snapshot_hash;
 	int have_snapshot_hash;    /* known: raw bytes given, or opts.snapshot_hash */
@@ -34,8 +36,9 @@ const char *ingest_source_url(const struct ingest *in);
  *  it is already in the history: then *already (a re-run, a no-op). */
 int ingest_check_order(struct ingest *in, int *already);
 
-/** Caches the source's last snapshot time after a commit. */
-void ingest_note_time(struct ingest *in);
+/** Caches the source's last snapshot time once its commit is published
+ *  (keyed by the source's tree as of HEAD: a stale entry is never used). */
+void ingest_order_note(rl_archive *archive, const char *source, int64_t time);
 
 /** Gives every item its id (ingest_identity.c). */
 int ingest_assign_ids(struct ingest *in);
@@ -49,11 +52,64 @@ int ingest_commit(struct ingest *in);
 /** Fills c->figures with the figures that changed between two story files. */
 int ingest_figures(rl_change *c, const char *old_text, const char *new_text);
 
-/** Records the commit's post-snapshot payload in the outbox (with
- *  --no-hooks: only that the commit needs none); under the writer lock. */
-int ingest_record_hooks(struct ingest *in);
+/* A commit's hook payload, held until the batch's ref move: it is recorded
+ * in the outbox (outbox.h) then, with the ids as published, and delivered
+ * after the lock is dropped. */
+struct hook_call {
+	char *source;
+	char *payload;               /* the post-snapshot JSON; NULL: no hooks */
+	char commit_hex[41];         /* the ids as built when queued */
+	char parent_hex[41];         /* "" for a root commit */
+	size_t index;                /* the commit's place in the archive batch */
+	int timeout_ms;
+	rl_ingest_result *result;    /* where the results go (own batch), or NULL */
+};
+
+/** Builds the payload of in->result->commit's hooks (none with --no-hooks
+ *  or for a re-extraction: the outbox only moves past the commit). */
+int ingest_hooks_prepare(struct hook_call *call, struct ingest *in);
+
+void ingest_hook_call_clear(struct hook_call *call);
+
+/** Replaces the ids as built by those published (`commit`, `parent` NULL
+ *  for a root) in the call's payload. */
+void ingest_hook_call_publish(struct hook_call *call, const git_oid *commit,
+			      const git_oid *parent);
 
 /** The time limit of each hook: the option, redline.hook-timeout, or 30 s. */
 int ingest_hook_timeout(const struct ingest *in);
+
+/* --- the group commit (ingest_batch.c) --- */
+
+/** Takes the writer lock and opens the archive batch if not yet done;
+ *  `*locked_now` when this call took the lock. */
+int ingest_batch_begin(struct rl_ingest_batch *batch, int lock_wait_ms, int *locked_now);
+
+/** The state of `source` as the batch left it (lent), or NULL. */
+rl_state *ingest_batch_state(struct rl_ingest_batch *batch, const char *source);
+
+/** Keeps the time of the source's snapshot just queued, for
+ *  ingest_order_note() once the ref moved. */
+void ingest_batch_note_time(struct rl_ingest_batch *batch, const char *source, int64_t time);
+
+/** Keeps `state` (taken) and the new ids of a snapshot until the ref moved. */
+int ingest_batch_keep(struct rl_ingest_batch *batch, rl_state *state, const char *const *ids,
+		      const char *const *paths, size_t n);
+
+/** Queues one commit (see rl_archive_batch_add); `*index` is its place. */
+int ingest_batch_add(git_oid *out, size_t *index, struct rl_ingest_batch *batch,
+		     const rl_archive_file_update *updates, size_t n, const rl_archive_commit_info *info);
+
+/** Queues the hooks of a commit (the call is taken). */
+int ingest_batch_queue_hooks(struct rl_ingest_batch *batch, struct hook_call *call);
+
+/** Commits the batch when one of its bounds is reached. */
+int ingest_batch_maybe_commit(struct rl_ingest_batch *batch);
+
+/** rl_state_lookup_known() that also sees ids queued in the batch. */
+int ingest_lookup_known(char **path_out, struct ingest *in, const char *id);
+
+/** rl_state_recent_known() that also sees ids queued in the batch. */
+int ingest_recent_known(rl_strvec *ids, rl_strvec *paths, struct ingest *in, size_t max);
 
 #endif

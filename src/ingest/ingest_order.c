@@ -26,13 +26,13 @@
 
 #define WALK_MAX 200000
 
-static int cache_path(char *out, size_t size, const struct ingest *in)
+static int cache_path(char *out, size_t size, rl_archive *archive, const char *source)
 {
-	const char *dir = rl_archive_state_dir(in->archive);
+	const char *dir = rl_archive_state_dir(archive);
 
 	if (dir == NULL)
 		return RL_EIO;
-	if ((size_t)snprintf(out, size, "%s/state/%s.time", dir, in->source) >= size)
+	if ((size_t)snprintf(out, size, "%s/state/%s.time", dir, source) >= size)
 		return rl_error_set(RL_EINVAL, "source name too long");
 	return 0;
 }
@@ -110,7 +110,7 @@ static int last_time(int64_t *out, const struct ingest *in)
 	int error;
 
 	*out = -1;
-	if ((error = cache_path(path, sizeof(path), in)) < 0 ||
+	if ((error = cache_path(path, sizeof(path), in->archive, in->source)) < 0 ||
 	    (error = rl_state_source_tree(&tree, in->archive, in->source)) < 0)
 		return error;
 	git_oid_tostr(hex, sizeof(hex), &tree);
@@ -171,18 +171,18 @@ int ingest_check_order(struct ingest *in, int *already)
 			    in->source, when, last_iso);
 }
 
-void ingest_note_time(struct ingest *in)
+void ingest_order_note(rl_archive *archive, const char *source, int64_t time)
 {
 	char path[4200], hex[GIT_OID_HEXSZ + 1], text[80];
 	git_oid tree;
 
-	if (cache_path(path, sizeof(path), in) < 0 ||
-	    rl_state_source_tree(&tree, in->archive, in->source) < 0) {
+	if (cache_path(path, sizeof(path), archive, source) < 0 ||
+	    rl_state_source_tree(&tree, archive, source) < 0) {
 		rl_error_clear(); /* only a cache: the next ingest walks instead */
 		return;
 	}
 	git_oid_tostr(hex, sizeof(hex), &tree);
-	snprintf(text, sizeof(text), "%" PRId64 " %s\n", in->opts.time, hex);
+	snprintf(text, sizeof(text), "%" PRId64 " %s\n", time, hex);
 	if (rl_file_write_cache(path, text, strlen(text)) < 0)
 		rl_error_clear();
 }

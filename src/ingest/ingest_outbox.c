@@ -320,9 +320,21 @@ out:
 	return error;
 }
 
-int rl_outbox_deliver(size_t *delivered, size_t *pending, rl_hook_result last[2],
-		      rl_archive *archive, int timeout_ms)
+/* The commit of an entry named "<ns>-<commit>.json". */
+static int entry_commit(git_oid *out, const char *name)
 {
+	const char *dash = strchr(name, '-');
+
+	return dash && strlen(dash + 1) >= GIT_OID_HEXSZ &&
+			       git_oid_fromstrn(out, dash + 1, GIT_OID_HEXSZ) == 0
+		       ? 0
+		       : -1;
+}
+
+int rl_outbox_deliver(size_t *delivered, size_t *pending, rl_hook_result last[2],
+		      rl_archive *archive, const rl_outbox_deliver_opts *opts)
+{
+	int timeout_ms = opts ? opts->timeout_ms : 0;
 	rl_hook_result scratch[2] = { RL_HOOK_RESULT_INIT, RL_HOOK_RESULT_INIT };
 	rl_strvec names = RL_STRVEC_INIT;
 	char path[4400];
@@ -349,8 +361,11 @@ int rl_outbox_deliver(size_t *delivered, size_t *pending, rl_hook_result last[2]
 			break;
 		for (size_t i = 0; i < names.n && error == 0; i++) {
 			int done = 0;
+			git_oid commit;
 			if ((error = deliver_one(&done, last, archive, names.v[i], timeout_ms)) < 0)
 				break;
+			if (opts && opts->on_entry && entry_commit(&commit, names.v[i]) == 0)
+				opts->on_entry(&commit, last, opts->userdata);
 			if (!done) {
 				stopped = 1; /* in order: later ones wait for this one */
 				break;

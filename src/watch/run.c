@@ -156,6 +156,7 @@ static void ingest_done(struct job *job, int error, const rl_ingest_result *resu
 	}
 	job->fs->has_body_hash = 1;
 	job->fs->body_hash = job->listing_hash;
+	job->unpublished |= result->committed;
 	for (size_t i = 0; i < job->n_articles; i++)
 		run_follow_keep(job, &job->articles[i]);
 	run_succeed(job, job->listing_status, result->committed ? RL_RUN_CHANGED : RL_RUN_UNCHANGED,
@@ -177,6 +178,7 @@ void run_ingest_items(struct job *job)
 	opts.no_hooks = cy->opts->no_hooks;
 	opts.force = cy->opts->force;
 	opts.config = job->cfg;
+	opts.batch = cy->batch;
 	opts.snapshot_hash = &job->listing_hash;
 	/* The listing's capture and those of the articles merged into it. */
 	if ((captures = calloc(job->n_articles + 1, sizeof(*captures))) != NULL) {
@@ -194,26 +196,74 @@ void run_ingest_items(struct job *job)
 	free(captures);
 }
 
-/* A source that does not follow: the body goes through the whole pipeline,
- * which also gives the commit its Snapshot-XXH3 of the bytes fetched. */
-static void ingest_body(struct job *job, const rl_fetch_response *r)
-{
-	struct cycle *cy = job->cycle;
-	rl_ingest_opts opts = { 0 };
-	rl_ingest_result *result = NULL;
+/* A finished listing to parse on a worker: only the job's settings and
+ * URL (not changed while it is out) and the response are read there. */
+struct parse_task {
+	struct job *job;
+	rl_fetch_response *r;
+	rl_item_list items;
 	int error;
+	char message[1024];
+};
 
-	opts.time = cy->now;
-	opts.source_url = job->listing_url;
-	opts.charset = r->charset;
-	opts.no_hooks = cy->opts->no_hooks;
-	opts.force = cy->opts->force;
-	opts.config = job->cfg;
-	opts.captures = (const rl_capture *const *)&job->capture;
-	opts.n_captures = job->capture ? 1 : 0;
-	error = rl_ingest(&result, cy->archive, job->cfg->name, r->body, r->body_len, &opts);
-	ingest_done(job, error, result);
-	rl_ingest_result_free(result);
+static void parse_work(void *arg)
+{
+	struct parse_task *t = arg;
+	rl_ingest_opts opts = { 0 };
+
+	opts.time = t->job->cycle->now;
+	opts.source_url = t->job->listing_url;
+	opts.charset = t->r->charset;
+	if ((t->error = rl_ingest_extract(&t->items, t->job->cfg, t->r->body, t->r->body_len,
+					  &opts)) < 0)
+		snprintf(t->message, sizeof(t->message), "%s", rl_error_last());
+	rl_error_clear();
+}
+
+/* Back on the cycle's thread: the job goes on with its items. */
+static void parsed(struct parse_task *t)
+{
+	struct job *job = t->job;
+
+	if (t->error < 0) {
+		run_fail(job, t->r->status, 0, t->message);
+	} else {
+		job->items = t->items;
+		memset(&t->items, 0, sizeof(t->items));
+		/* Followed articles first; the snapshot waits for them. */
+		if (!job->cfg->follow || run_follow_listing(job) == 0)
+			run_job_ready(job, RUN_READY_ITEMS);
+	}
+	rl_item_list_release(&t->items);
+	rl_fetch_response_free(t->r);
+	free(t);
+}
+
+/* Commits, in the order of the jobs, every job whose turn has come; with
+ * `final`, jobs that will never be ready (the cycle was stopped) are passed. */
+static void drain(struct cycle *cy, int final)
+{
+	while (cy->next_commit < cy->n_jobs) {
+		struct job *job = &cy->jobs[cy->next_commit];
+		enum run_ready what = job->ready;
+
+		if (what != RUN_READY_NONE) {
+			job->ready = RUN_READY_NONE;
+			if (what == RUN_READY_ITEMS)
+				run_ingest_items(job);
+			else
+				run_follow_commit_due(job);
+		} else if (job->active && !job->finished && !final) {
+			break;
+		}
+		cy->next_commit++;
+	}
+}
+
+void run_job_ready(struct job *job, enum run_ready what)
+{
+	job->ready = what;
+	drain(job->cycle, 0);
 }
 
 static int dup_or_null(char **out, const char *value)
@@ -246,9 +296,7 @@ static void on_listing(rl_fetch_response *r, void *userdata)
 {
 	struct job *job = userdata;
 	struct cycle *cy = job->cycle;
-	rl_ingest_opts opts = { 0 };
 	rl_hash128 hash;
-	int error;
 
 	job->pending--;
 	if (r == NULL) {
@@ -288,20 +336,21 @@ static void on_listing(rl_fetch_response *r, void *userdata)
 		run_fail(job, r->status, 0, "out of memory");
 		goto done;
 	}
-	if (!job->cfg->follow) {
-		ingest_body(job, r);
-		goto done;
+	{
+		struct parse_task *t = calloc(1, sizeof(*t));
+		if (t == NULL) {
+			run_fail(job, r->status, 0, "out of memory");
+			goto done;
+		}
+		t->job = job;
+		t->r = r;
+		if (rl_pool_submit(cy->pool, parse_work, t) < 0) {
+			free(t);
+			run_fail(job, r->status, 0, rl_error_last());
+			goto done;
+		}
+		return; /* the task has the response now */
 	}
-	opts.time = cy->now;
-	opts.source_url = job->listing_url;
-	opts.charset = r->charset;
-	if ((error = rl_ingest_extract(&job->items, job->cfg, r->body, r->body_len, &opts)) < 0) {
-		run_fail(job, r->status, 0, rl_error_last());
-		goto done;
-	}
-	if (run_follow_listing(job) > 0)
-		goto done; /* ingested when the articles are back */
-	run_ingest_items(job);
 done:
 	rl_fetch_response_free(r);
 }
@@ -317,6 +366,27 @@ static void job_free(struct job *job)
 	free(job->last_modified);
 	rl_capture_free(job->capture);
 	run_follow_free(job);
+}
+
+/* The group commit moved the ref: every queued commit is in the archive. */
+static void on_published(rl_archive *archive, const git_oid *commits, size_t n, void *userdata)
+{
+	struct cycle *cy = userdata;
+
+	(void)archive;
+	(void)commits;
+	(void)n;
+	for (size_t i = 0; i < cy->n_jobs; i++)
+		cy->jobs[i].unpublished = 0;
+}
+
+static void cycle_hooks(const char *source, const git_oid *commit, const rl_hook_result hooks[2],
+			void *userdata)
+{
+	struct cycle *cy = userdata;
+
+	if (cy->opts->on_hooks)
+		cy->opts->on_hooks(source, commit, hooks, cy->opts->userdata);
 }
 
 static int job_is_named(const rl_run_opts *opts, const char *name)
@@ -357,12 +427,158 @@ static int default_user_agent(char **out, rl_archive *archive)
 	return *out ? 0 : rl_error_set(RL_ENOMEM, "out of memory");
 }
 
+/* Step 1: the sources, the user agent, the fetcher and the group commit. */
+static int cycle_prepare(struct cycle *cy, rl_source_config ***configs, size_t *n_configs)
+{
+	const rl_run_opts *opts = cy->opts;
+	rl_fetcher_opts fo = { 0 };
+	rl_ingest_batch_opts bo = { 0 };
+	int error;
+
+	cy->allow_private = allow_private_addresses(cy->archive);
+	if ((error = rl_config_source_load_all(configs, n_configs, cy->archive)) < 0 ||
+	    (error = rl_config_http_load(&cy->http, cy->archive)) < 0 ||
+	    (error = default_user_agent(&cy->user_agent, cy->archive)) < 0 ||
+	    (error = rl_capture_mode_get(&cy->capture_mode, cy->archive)) < 0)
+		return error;
+	for (size_t i = 0; i < opts->n_names; i++) {
+		int known = 0;
+		for (size_t k = 0; k < *n_configs; k++)
+			known |= strcmp((*configs)[k]->name, opts->names[i]) == 0;
+		if (!known)
+			return rl_error_set(RL_ENOTFOUND, "no source named '%s' (see 'redline sources')",
+					    opts->names[i]);
+	}
+	if ((cy->jobs = calloc(*n_configs + 1, sizeof(*cy->jobs))) == NULL)
+		return rl_error_set(RL_ENOMEM, "out of memory");
+	fo.max_total_connections = opts->max_total_connections;
+	fo.max_host_connections = opts->max_host_connections;
+	fo.max_concurrent_streams = opts->max_concurrent_streams;
+	fo.user_agent = cy->user_agent;
+	if ((error = rl_fetcher_new(&cy->fetcher, &fo)) < 0 ||
+	    (error = rl_pool_new(&cy->pool, opts->parse_threads)) < 0)
+		return error;
+	bo.max_seconds = opts->commit_every_seconds;
+	bo.on_flush = on_published;
+	bo.on_hooks = cycle_hooks;
+	bo.userdata = cy;
+	return rl_ingest_batch_new(&cy->batch, cy->archive, &bo);
+}
+
+/* Step 2: one job per source; the due ones have their listing queued. */
+static int cycle_queue(struct cycle *cy, rl_source_config **configs, size_t n_configs)
+{
+	const rl_run_opts *opts = cy->opts;
+	int error;
+
+	for (size_t i = 0; i < n_configs; i++) {
+		struct job *job = &cy->jobs[cy->n_jobs];
+		rl_fetch_request req;
+		int due;
+
+		if ((opts->n_names && !job_is_named(opts, configs[i]->name)) ||
+		    !rl_shard_takes(opts->shard, configs[i]->name))
+			continue;
+		job->cycle = cy;
+		job->cfg = configs[i]; /* the job owns it now */
+		configs[i] = NULL;
+		if ((error = rl_schedule_load(&job->fs, cy->archive, job->cfg->name)) < 0) {
+			job_free(job);
+			return error;
+		}
+		cy->n_jobs++;
+		if (job->cfg->error) {
+			/* A broken setting stops this source only; `status` shows why. */
+			job->active = 1;
+			cy->summary.sources++;
+			run_fail(job, 0, 0, job->cfg->error);
+			continue;
+		}
+		if (job->cfg->url == NULL) {
+			/* Fed by `ingest` only: nothing to fetch; say so when asked by name. */
+			if (opts->n_names)
+				run_emit(cy, job->cfg->name, RL_RUN_FAILED, NULL, 0,
+					 "has no URL: it is fed by 'redline ingest', not fetched", NULL);
+			continue;
+		}
+		/* A followed story that is due brings the listing forward, but
+		 * never past the backoff of a failing source. */
+		due = opts->n_names > 0 || job->fs->next_due <= cy->now ||
+		      (job->cfg->follow && job->fs->failures == 0 && run_follow_any_due(job, cy->now));
+		if (!due)
+			continue;
+		job->active = 1;
+		cy->summary.sources++;
+		run_http_warn(job);
+		run_request_from_config(&req, job, job->cfg->url);
+		req.capture = cy->capture_mode != RL_CAPTURE_OFF;
+		if (!cy->unconditional) {
+			req.etag = job->fs->etag;
+			req.last_modified = job->fs->last_modified;
+		}
+		if (rl_fetcher_add(cy->fetcher, &req, on_listing, job) < 0) {
+			run_fail(job, 0, 0, rl_error_last());
+			continue;
+		}
+		job->pending++;
+	}
+	return 0;
+}
+
+/* Step 3: the transfers, each finished one parsed and queued for commit.
+ * A stop request ends the cycle between callbacks; unfinished jobs are
+ * dropped unrecorded (their state is not saved, so they are due again). */
+static int cycle_fetch(struct cycle *cy)
+{
+	void *arg;
+	int error = 0;
+
+	while ((rl_fetcher_pending(cy->fetcher) > 0 || rl_pool_pending(cy->pool) > 0) &&
+	       !(cy->opts->stop && *cy->opts->stop)) {
+		int parsing = rl_pool_pending(cy->pool) > 0;
+		if (rl_fetcher_pending(cy->fetcher) > 0 &&
+		    (error = rl_fetcher_run(cy->fetcher, parsing ? 5 : 1000)) < 0)
+			break;
+		/* Parsed listings, as they come; wait for them when nothing is in flight. */
+		while (rl_pool_take(&arg, cy->pool,
+				    rl_fetcher_pending(cy->fetcher) > 0 ? 0 : 50) == 0)
+			parsed(arg);
+	}
+	/* Stopped (or failed): what is still being parsed is dropped unrecorded. */
+	while (rl_pool_pending(cy->pool) > 0 && rl_pool_take(&arg, cy->pool, 1000) == 0) {
+		struct parse_task *t = arg;
+		rl_item_list_release(&t->items);
+		rl_fetch_response_free(t->r);
+		free(t);
+	}
+	if (error == 0)
+		drain(cy, 1);
+	return error;
+}
+
+/* Step 4: the group commit - one pack, one fsync, one ref move - and then
+ * the fetch states of the jobs whose snapshots are in the archive (or had
+ * nothing to commit).  A job whose commit was lost stays unrecorded: its
+ * validators must not turn the next fetch into a 304 that hides the change. */
+static int cycle_commit(struct cycle *cy)
+{
+	int error = rl_ingest_batch_commit(cy->batch), save_error = 0;
+
+	for (size_t i = 0; i < cy->n_jobs; i++) {
+		struct job *job = &cy->jobs[i];
+		if (!job->finished || job->unpublished)
+			continue;
+		if ((save_error = rl_schedule_save(job->fs, cy->archive)) < 0)
+			break;
+	}
+	return error < 0 ? error : save_error;
+}
+
 int rl_run_cycle(rl_run_summary *out, rl_archive *archive, const rl_run_opts *opts)
 {
 	struct cycle cy;
 	rl_source_config **configs = NULL;
 	size_t n_configs = 0;
-	rl_fetcher_opts fo = { 0 };
 	int error;
 
 	memset(&cy, 0, sizeof(cy));
@@ -371,95 +587,15 @@ int rl_run_cycle(rl_run_summary *out, rl_archive *archive, const rl_run_opts *op
 	cy.opts = opts;
 	cy.now = opts->now ? opts->now : (int64_t)time(NULL);
 	cy.unconditional = opts->unconditional;
-	cy.allow_private = allow_private_addresses(archive);
-	if ((error = rl_config_source_load_all(&configs, &n_configs, archive)) < 0 ||
-	    (error = rl_config_http_load(&cy.http, archive)) < 0 ||
-	    (error = default_user_agent(&cy.user_agent, archive)) < 0 ||
-	    (error = rl_capture_mode_get(&cy.capture_mode, archive)) < 0)
+	if ((error = cycle_prepare(&cy, &configs, &n_configs)) < 0 ||
+	    (error = cycle_queue(&cy, configs, n_configs)) < 0)
 		goto done;
-	for (size_t i = 0; i < opts->n_names; i++) {
-		int known = 0;
-		for (size_t k = 0; k < n_configs; k++)
-			known |= strcmp(configs[k]->name, opts->names[i]) == 0;
-		if (!known) {
-			error = rl_error_set(RL_ENOTFOUND, "no source named '%s' (see 'redline sources')",
-					     opts->names[i]);
-			goto done;
-		}
-	}
-	if ((cy.jobs = calloc(n_configs + 1, sizeof(*cy.jobs))) == NULL) {
-		error = rl_error_set(RL_ENOMEM, "out of memory");
-		goto done;
-	}
-	fo.max_total_connections = opts->max_total_connections;
-	fo.max_host_connections = opts->max_host_connections;
-	fo.max_concurrent_streams = opts->max_concurrent_streams;
-	fo.user_agent = cy.user_agent;
-	if ((error = rl_fetcher_new(&cy.fetcher, &fo)) < 0)
-		goto done;
-	for (size_t i = 0; i < n_configs; i++) {
-		struct job *job = &cy.jobs[cy.n_jobs];
-		rl_fetch_request req;
-		int due;
-
-		if ((opts->n_names && !job_is_named(opts, configs[i]->name)) ||
-		    !rl_shard_takes(opts->shard, configs[i]->name))
-			continue;
-		job->cycle = &cy;
-		job->cfg = configs[i]; /* the job owns it now */
-		configs[i] = NULL;
-		if ((error = rl_schedule_load(&job->fs, archive, job->cfg->name)) < 0) {
-			job_free(job);
-			goto done;
-		}
-		cy.n_jobs++;
-		if (job->cfg->error) {
-			/* A broken setting stops this source only; `status` shows why. */
-			job->active = 1;
-			cy.summary.sources++;
-			run_fail(job, 0, 0, job->cfg->error);
-			continue;
-		}
-		if (job->cfg->url == NULL) {
-			/* Fed by `ingest` only: nothing to fetch; say so when asked by name. */
-			if (opts->n_names)
-				run_emit(&cy, job->cfg->name, RL_RUN_FAILED, NULL, 0,
-					 "has no URL: it is fed by 'redline ingest', not fetched", NULL);
-			continue;
-		}
-		/* A followed story that is due brings the listing forward, but
-		 * never past the backoff of a failing source. */
-		due = opts->n_names > 0 || job->fs->next_due <= cy.now ||
-		      (job->cfg->follow && job->fs->failures == 0 && run_follow_any_due(job, cy.now));
-		if (!due)
-			continue;
-		job->active = 1;
-		cy.summary.sources++;
-		run_http_warn(job);
-		run_request_from_config(&req, job, job->cfg->url);
-		req.capture = cy.capture_mode != RL_CAPTURE_OFF;
-		if (!cy.unconditional) {
-			req.etag = job->fs->etag;
-			req.last_modified = job->fs->last_modified;
-		}
-		if ((error = rl_fetcher_add(cy.fetcher, &req, on_listing, job)) < 0) {
-			run_fail(job, 0, 0, rl_error_last());
-			error = 0;
-			continue;
-		}
-		job->pending++;
-	}
-	/* A stop request ends the cycle between callbacks: a commit in progress
-	 * has finished by then; unfinished jobs are dropped unrecorded (their
-	 * state is not saved, so they are due again at once). */
-	while (rl_fetcher_pending(cy.fetcher) > 0 && !(opts->stop && *opts->stop)) {
-		if ((error = rl_fetcher_run(cy.fetcher, 1000)) < 0)
-			goto done;
-	}
-	for (size_t i = 0; i < cy.n_jobs; i++) {
-		struct job *job = &cy.jobs[i];
-		if (job->finished && (error = rl_schedule_save(job->fs, archive)) < 0)
-			goto done;
+	error = cycle_fetch(&cy);
+	/* Even after a fetch error: what was fetched and parsed gets published. */
+	{
+		int commit_error = cycle_commit(&cy);
+		if (error == 0)
+			error = commit_error;
 	}
 	if (cy.fetchlog_dirty && rl_fetchlog_sync(archive) < 0)
 		rl_error_clear(); /* the archive is safe; only the log's last lines are at risk */
@@ -467,7 +603,9 @@ int rl_run_cycle(rl_run_summary *out, rl_archive *archive, const rl_run_opts *op
 		error = rl_error_set(cy.archive_error, "%s", cy.archive_message);
 done:
 	*out = cy.summary;
+	rl_ingest_batch_free(cy.batch); /* drops the lock if a commit failed */
 	rl_fetcher_free(cy.fetcher);
+	rl_pool_free(cy.pool);
 	for (size_t i = 0; cy.jobs && i < cy.n_jobs; i++)
 		job_free(&cy.jobs[i]);
 	free(cy.jobs);

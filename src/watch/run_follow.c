@@ -278,7 +278,7 @@ size_t run_follow_due(struct job *job)
 
 /* The listing did not change: each changed article is its own commit, so
  * that `git log` shows the edit (or the removal) of exactly that story. */
-static void commit_due_articles(struct job *job)
+void run_follow_commit_due(struct job *job)
 {
 	struct cycle *cy = job->cycle;
 	rl_ingest_opts opts = { 0 };
@@ -289,6 +289,7 @@ static void commit_due_articles(struct job *job)
 	opts.source_url = job->cfg->url;
 	opts.no_hooks = cy->opts->no_hooks;
 	opts.config = job->cfg;
+	opts.batch = cy->batch;
 	for (size_t i = 0; i < job->n_articles; i++) {
 		struct article *a = &job->articles[i];
 		rl_ingest_result *r = NULL;
@@ -310,6 +311,7 @@ static void commit_due_articles(struct job *job)
 			run_follow_keep(job, a);
 			if (r->committed) {
 				committed = 1;
+				job->unpublished = 1;
 				job->fs->last_change = cy->now;
 				cy->summary.changes += r->n_changes;
 				run_emit(cy, job->cfg->name, RL_RUN_CHANGED, job->cfg->url,
@@ -333,8 +335,7 @@ static void commit_due_articles(struct job *job)
 
 static void job_articles_done(struct job *job)
 {
-	if (job->due_only)
-		commit_due_articles(job);
-	else
-		run_ingest_items(job);
+	/* Committed in the cycle's order of sources, not in the order the
+	 * articles came back. */
+	run_job_ready(job, job->due_only ? RUN_READY_DUE : RUN_READY_ITEMS);
 }

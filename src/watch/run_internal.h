@@ -11,7 +11,16 @@
 #include "redline/run.h"
 #include "redline/schedule.h"
 
+#include "redline/pool.h"
+
 struct cycle;
+
+/* What a job waits to do once its turn comes (jobs commit in their order). */
+enum run_ready {
+	RUN_READY_NONE,
+	RUN_READY_ITEMS,   /* run_ingest_items() */
+	RUN_READY_DUE,     /* run_follow_commit_due() */
+};
 
 /* A followed article in flight.  What it taught us (validators, removal)
  * reaches the follow entry only once the story is committed: a failed
@@ -36,6 +45,8 @@ struct job {
 	rl_schedule_state *fs;
 	int active;           /* fetched in this cycle */
 	int finished;         /* recorded as success or failure: its state is saved */
+	int unpublished;      /* has commits in the cycle's batch whose ref move is to come */
+	enum run_ready ready; /* parsed (and its articles back): to commit at its turn */
 	int have_validators;  /* etag/last_modified below replace the state's on success */
 	char *etag;
 	char *last_modified;
@@ -56,6 +67,9 @@ struct cycle {
 	const rl_run_opts *opts;
 	int64_t now;
 	rl_fetcher *fetcher;
+	rl_ingest_batch *batch; /* the group commit of the cycle */
+	rl_pool *pool;        /* parses finished listings off this thread */
+	size_t next_commit;   /* jobs before this one are committed or done */
 	struct job *jobs;
 	size_t n_jobs;
 	rl_run_summary summary;
@@ -83,6 +97,12 @@ void run_http_request(rl_fetch_request *req, const struct job *job);
 /** Emits RL_RUN_WARNING when the job fetches without TLS verification. */
 void run_http_warn(struct job *job);
 void run_count_request(struct cycle *cy, const char *source, const rl_fetch_response *r);
+
+/** Marks the job ready to commit; commits every job whose turn has come. */
+void run_job_ready(struct job *job, enum run_ready what);
+
+/** Commits the changed articles of an unchanged listing, each its own commit. */
+void run_follow_commit_due(struct job *job);
 
 /** Queues the article pages of new and due stories of a changed listing;
  *  returns how many are in flight (0: ingest the listing now). */

@@ -55,4 +55,14 @@ ok "reextract again: no difference; log shows the re-extraction; verify re-deriv
 expect_status 1 rl -C "$A" reextract nosuch
 assert_contains "$T/err" "no source named 'nosuch'"
 ok "an unknown source"
+
+# The outbox moved past the re-extraction: the next writer rebuilds no
+# alert for it (a commit missing from the outbox would get one).
+reextracted=$(git -C "$A" rev-parse HEAD)
+printf '#!/bin/sh\necho "$REDLINE_COMMIT" >>"%s/hook-commits"\n' "$T" >"$A/hooks/post-snapshot"
+printf 'Los\n\nEen los verhaal.\n' >"$T/extra.txt"
+expect_status 0 rl -C "$A" ingest extra "$T/extra.txt"
+grep -q "$reextracted" "$T/hook-commits" && fail "an alert was rebuilt for the re-extraction"
+[ "$(cat "$T/hook-commits")" = "$(git -C "$A" rev-parse HEAD)" ] || fail "only the new commit alerts: $(cat "$T/hook-commits")"
+ok "the next writer's hooks see only its own commit, not the re-extraction"
 done_testing

@@ -12,11 +12,11 @@
 static int commit_one(rl_archive *a, git_oid *out, const char *path, const char *text,
 		      const char *message, int64_t time)
 {
-	rl_file_update u[2] = {
+	rl_archive_file_update u[2] = {
 		{ path, text, strlen(text) },
 		{ ".gitattributes", rl_archive_gitattributes(), strlen(rl_archive_gitattributes()) },
 	};
-	rl_commit_info info = { message, time, 0, NULL, NULL };
+	rl_archive_commit_info info = { message, time, 0, NULL, NULL };
 	return rl_archive_commit(out, a, u, 2, &info);
 }
 

@@ -49,12 +49,12 @@ static void test_commit_writes_one_pack_and_no_loose_objects(void **state)
 {
 	char *dir, *out = NULL;
 	rl_archive *a = new_archive(&dir);
-	rl_file_update u[] = {
+	rl_archive_file_update u[] = {
 		{ "anp/INDEX", "3fa2c1d0e9ab VS schatten\n", 25 },
 		{ "anp/2026-11/vs-3fa2c1d0e9ab.txt", "Title: VS\n\nTekst.\n", 18 },
 		{ "nos/INDEX", "", 0 },
 	};
-	rl_commit_info info = { "anp: 1 new\n\nnew 3fa2c1d0e9ab VS\n", T0, 60, NULL, NULL };
+	rl_archive_commit_info info = { "anp: 1 new\n\nnew 3fa2c1d0e9ab VS\n", T0, 60, NULL, NULL };
 	git_oid id;
 
 	assert_int_equal(rl_archive_commit(&id, a, u, 3, &info), 0);
@@ -72,8 +72,8 @@ static void test_commit_writes_one_pack_and_no_loose_objects(void **state)
 	free(out);
 
 	/* Given author. */
-	rl_file_update u2 = { "anp/INDEX", "x\n", 2 };
-	rl_commit_info info2 = { "second\n", T0 + 60, 0, "Ann Archivist", "ann@example.nl" };
+	rl_archive_file_update u2 = { "anp/INDEX", "x\n", 2 };
+	rl_archive_commit_info info2 = { "second\n", T0 + 60, 0, "Ann Archivist", "ann@example.nl" };
 	assert_int_equal(rl_archive_commit(&id, a, &u2, 1, &info2), 0);
 	assert_int_equal(tu_sh(&out, "git -C '%s' log -1 --format='%%an <%%ae> %%cn'", dir), 0);
 	assert_string_equal(out, "Ann Archivist <ann@example.nl> Ann Archivist\n");
@@ -89,20 +89,20 @@ static void test_removal(void **state)
 {
 	char *dir, *out = NULL;
 	rl_archive *a = new_archive(&dir);
-	rl_file_update add[] = {
+	rl_archive_file_update add[] = {
 		{ "anp/2026-11/a-000000000001.txt", "a\n", 2 },
 		{ "anp/2026-12/b-000000000002.txt", "b\n", 2 },
 		{ "nos/INDEX", "n\n", 2 },
 	};
-	rl_commit_info info = { "add\n", T0, 0, NULL, NULL };
+	rl_archive_commit_info info = { "add\n", T0, 0, NULL, NULL };
 	git_oid c1, c2;
 
 	/* Removing what does not exist, in an empty archive too, is no error. */
-	rl_file_update ghost = { "anp/2026-11/ghost-00000000000f.txt", NULL, 0 };
+	rl_archive_file_update ghost = { "anp/2026-11/ghost-00000000000f.txt", NULL, 0 };
 	assert_int_equal(rl_archive_commit(&c1, a, &ghost, 1, &info), 0);
 	assert_int_equal(rl_archive_commit(&c1, a, add, 3, &info), 0);
 
-	rl_file_update rm[] = {
+	rl_archive_file_update rm[] = {
 		{ "anp/2026-12/b-000000000002.txt", NULL, 0 },
 		{ "anp/2026-12/never-000000000003.txt", NULL, 0 },
 		{ "zzz/INDEX", NULL, 0 },
@@ -126,9 +126,9 @@ static void test_pack_holds_only_what_the_commit_made(void **state)
 {
 	char *dir;
 	rl_archive *a = new_archive(&dir);
-	rl_file_update *many = calloc(300, sizeof(*many));
+	rl_archive_file_update *many = calloc(300, sizeof(*many));
 	char (*paths)[64] = calloc(300, 64);
-	rl_commit_info info = { "bulk\n", T0, 0, NULL, NULL };
+	rl_archive_commit_info info = { "bulk\n", T0, 0, NULL, NULL };
 
 	for (int i = 0; i < 300; i++) {
 		snprintf(paths[i], 64, "anp/2026-%02d/s-%012x.txt", 1 + i % 3, i);
@@ -139,7 +139,7 @@ static void test_pack_holds_only_what_the_commit_made(void **state)
 	assert_int_equal(rl_archive_commit(NULL, a, many, 300, &info), 0);
 
 	assert_int_equal(tu_sh(NULL, "ls '%s'/objects/pack/*.idx > '%s/packs-before'", dir, dir), 0);
-	rl_file_update one = { "anp/2026-02/s-000000000001.txt", "edited\n", 7 };
+	rl_archive_file_update one = { "anp/2026-02/s-000000000001.txt", "edited\n", 7 };
 	info.message = "one\n";
 	assert_int_equal(rl_archive_commit(NULL, a, &one, 1, &info), 0);
 	/* blob + anp/2026-02 + anp + root + commit */
@@ -159,8 +159,8 @@ static void test_refused_commit_changes_nothing(void **state)
 {
 	char *dir, *head_before = NULL, *head_after = NULL;
 	rl_archive *a = new_archive(&dir);
-	rl_file_update ok = { "anp/INDEX", "x\n", 2 };
-	rl_commit_info info = { "ok\n", T0, 0, NULL, NULL };
+	rl_archive_file_update ok = { "anp/INDEX", "x\n", 2 };
+	rl_archive_commit_info info = { "ok\n", T0, 0, NULL, NULL };
 	const char *unsafe[] = { "../escape.txt", ".git/config", "anp/../../x", "/abs", "a//b",
 				 "anp/.GIT/hooks/post-commit", "a\\b", "anp/\x1b[31m.txt", "" };
 
@@ -170,20 +170,20 @@ static void test_refused_commit_changes_nothing(void **state)
 
 	for (size_t i = 0; i < sizeof(unsafe) / sizeof(*unsafe); i++) {
 		/* A good update first: it must not be half-written either. */
-		rl_file_update u[] = { { "anp/INDEX", "changed\n", 8 }, { unsafe[i], "evil\n", 5 } };
+		rl_archive_file_update u[] = { { "anp/INDEX", "changed\n", 8 }, { unsafe[i], "evil\n", 5 } };
 		assert_int_equal(rl_archive_commit(NULL, a, u, 2, &info), RL_EINVAL);
 		assert_non_null(strstr(rl_error_last(), "unsafe path"));
 	}
-	rl_file_update nullpath = { NULL, "x", 1 };
+	rl_archive_file_update nullpath = { NULL, "x", 1 };
 	assert_int_equal(rl_archive_commit(NULL, a, &nullpath, 1, &info), RL_EINVAL);
 
 	/* Nothing to commit is refused, so is a path twice, so is no message. */
 	assert_int_equal(rl_archive_commit(NULL, a, &ok, 0, &info), RL_EINVAL);
 	assert_non_null(strstr(rl_error_last(), "nothing to commit"));
-	rl_file_update twice[] = { { "anp/INDEX", "a\n", 2 }, { "nos/x", "b\n", 2 }, { "anp/INDEX", NULL, 0 } };
+	rl_archive_file_update twice[] = { { "anp/INDEX", "a\n", 2 }, { "nos/x", "b\n", 2 }, { "anp/INDEX", NULL, 0 } };
 	assert_int_equal(rl_archive_commit(NULL, a, twice, 3, &info), RL_EINVAL);
 	assert_non_null(strstr(rl_error_last(), "twice"));
-	rl_commit_info nomsg = { NULL, T0, 0, NULL, NULL };
+	rl_archive_commit_info nomsg = { NULL, T0, 0, NULL, NULL };
 	assert_int_equal(rl_archive_commit(NULL, a, &ok, 1, &nomsg), RL_EINVAL);
 
 	assert_int_equal(tu_sh(&head_after, "git -C '%s' rev-parse HEAD", dir), 0);
@@ -193,7 +193,7 @@ static void test_refused_commit_changes_nothing(void **state)
 	assert_fsck_clean(dir);
 
 	/* And the archive still works. */
-	rl_file_update next = { "anp/INDEX", "y\n", 2 };
+	rl_archive_file_update next = { "anp/INDEX", "y\n", 2 };
 	assert_int_equal(rl_archive_commit(NULL, a, &next, 1, &info), 0);
 	assert_fsck_clean(dir);
 	free(head_before);
@@ -208,8 +208,8 @@ static void test_retries_a_briefly_locked_ref(void **state)
 {
 	char *dir, *lock;
 	rl_archive *a = new_archive(&dir);
-	rl_file_update u = { "anp/INDEX", "1\n", 2 };
-	rl_commit_info info = { "one\n", T0, 0, NULL, NULL };
+	rl_archive_file_update u = { "anp/INDEX", "1\n", 2 };
+	rl_archive_commit_info info = { "one\n", T0, 0, NULL, NULL };
 	git_oid first, second;
 	pid_t pid;
 
@@ -250,14 +250,14 @@ static void test_two_handles_interleaved(void **state)
 {
 	char *dir;
 	rl_archive *a = new_archive(&dir), *b = NULL;
-	rl_commit_info info = { "x\n", T0, 0, NULL, NULL };
+	rl_archive_commit_info info = { "x\n", T0, 0, NULL, NULL };
 
 	assert_int_equal(rl_archive_open(&b, dir), 0);
 	for (int i = 0; i < 20; i++) {
 		char pa[64], pb[64];
 		snprintf(pa, sizeof(pa), "a/%02d", i);
 		snprintf(pb, sizeof(pb), "b/%02d", i);
-		rl_file_update ua = { pa, "a\n", 2 }, ub = { pb, "b\n", 2 };
+		rl_archive_file_update ua = { pa, "a\n", 2 }, ub = { pb, "b\n", 2 };
 		assert_int_equal(rl_archive_commit(NULL, a, &ua, 1, &info), 0);
 		assert_int_equal(rl_archive_commit(NULL, b, &ub, 1, &info), 0);
 	}
@@ -283,8 +283,8 @@ static int writer(const char *dir, int w)
 		snprintf(path, sizeof(path), "w%d/%03d.txt", w, i);
 		snprintf(data, sizeof(data), "writer %d commit %d\n", w, i);
 		snprintf(msg, sizeof(msg), "w%d: %d\n", w, i);
-		rl_file_update u[] = { { path, data, strlen(data) }, { "INDEX", data, strlen(data) } };
-		rl_commit_info info = { msg, T0 + i, 0, NULL, NULL };
+		rl_archive_file_update u[] = { { path, data, strlen(data) }, { "INDEX", data, strlen(data) } };
+		rl_archive_commit_info info = { msg, T0 + i, 0, NULL, NULL };
 		if (rl_archive_lock(a, 30000) < 0 || rl_archive_commit(NULL, a, u, 2, &info) < 0)
 			return 2;
 		rl_archive_unlock(a);

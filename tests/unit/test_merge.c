@@ -54,16 +54,16 @@ static rl_archive *worker(struct world *w, const char *name)
 static void commit(rl_archive *a, const char *source, const char *text, int64_t t)
 {
 	char index[64], story[64], msg[64];
-	rl_file_update u[3];
-	rl_commit_info info = { msg, t, 0, NULL, NULL };
+	rl_archive_file_update u[3];
+	rl_archive_commit_info info = { msg, t, 0, NULL, NULL };
 	git_oid id;
 
 	snprintf(index, sizeof(index), "%s/INDEX", source);
 	snprintf(story, sizeof(story), "%s/2026-11/s-0123456789ab.txt", source);
 	snprintf(msg, sizeof(msg), "%s: 1 edited\n", source);
-	u[0] = (rl_file_update){ index, "0123456789ab S\n", 15 };
-	u[1] = (rl_file_update){ story, text, strlen(text) };
-	u[2] = (rl_file_update){ ".gitattributes", rl_archive_gitattributes(),
+	u[0] = (rl_archive_file_update){ index, "0123456789ab S\n", 15 };
+	u[1] = (rl_archive_file_update){ story, text, strlen(text) };
+	u[2] = (rl_archive_file_update){ ".gitattributes", rl_archive_gitattributes(),
 				 strlen(rl_archive_gitattributes()) };
 	assert_int_equal(rl_archive_commit(&id, a, u, 3, &info), 0);
 }
@@ -226,8 +226,8 @@ static void test_shared_file_must_agree(void **state)
 {
 	struct world *w = *state;
 	rl_archive *a = worker(w, "a"), *b = worker(w, "b");
-	rl_file_update u = { "README", "mine\n", 5 };
-	rl_commit_info info = { "readme\n", T0 + 3, 0, NULL, NULL };
+	rl_archive_file_update u = { "README", "mine\n", 5 };
+	rl_archive_commit_info info = { "readme\n", T0 + 3, 0, NULL, NULL };
 	rl_merge_result r;
 	git_oid id;
 

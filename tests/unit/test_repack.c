@@ -27,13 +27,13 @@ static void test_rollup_keeps_every_object(void **state)
 	assert_true(asprintf(&archive_dir, "%s/a", dir) > 0);
 	assert_int_equal(rl_archive_init(&a, archive_dir), 0);
 	for (int i = 0; i < 60; i++) {
-		rl_file_update u[2];
-		rl_commit_info info = { 0 };
+		rl_archive_file_update u[2];
+		rl_archive_commit_info info = { 0 };
 		git_oid id;
 		snprintf(path, sizeof(path), "src/2026-11/story-%02d.txt", i);
 		snprintf(data, sizeof(data), "Title: %d\n\nversion %d of story %d.\n", i, i, i);
-		u[0] = (rl_file_update){ path, data, strlen(data) };
-		u[1] = (rl_file_update){ "src/INDEX", data, strlen(data) };
+		u[0] = (rl_archive_file_update){ path, data, strlen(data) };
+		u[1] = (rl_archive_file_update){ "src/INDEX", data, strlen(data) };
 		info.message = "test\n";
 		info.time = 1700000000 + i;
 		assert_int_equal(rl_archive_commit(&id, a, u, 2, &info), 0);
@@ -64,8 +64,8 @@ static void test_few_packs_are_left_alone(void **state)
 {
 	char *dir = tu_tmpdir(), *archive_dir;
 	rl_archive *a = NULL;
-	rl_file_update u = { "x/INDEX", "a\n", 2 };
-	rl_commit_info info = { "one\n", 1700000000, 0, NULL, NULL };
+	rl_archive_file_update u = { "x/INDEX", "a\n", 2 };
+	rl_archive_commit_info info = { "one\n", 1700000000, 0, NULL, NULL };
 	git_oid id;
 	int rolled = -1;
 
@@ -81,11 +81,93 @@ static void test_few_packs_are_left_alone(void **state)
 	free(dir);
 }
 
+static void commit_n(rl_archive *a, int from, int n)
+{
+	char path[64], data[128];
+	for (int i = from; i < from + n; i++) {
+		rl_archive_file_update u[2];
+		rl_archive_commit_info info = { 0 };
+		snprintf(path, sizeof(path), "src/story-%02d.txt", i);
+		snprintf(data, sizeof(data), "Title: %d\n\nversion %d.\n", i, i);
+		u[0] = (rl_archive_file_update){ path, data, strlen(data) };
+		u[1] = (rl_archive_file_update){ "src/INDEX", data, strlen(data) };
+		info.message = "test\n";
+		info.time = 1700000000 + i;
+		assert_int_equal(rl_archive_commit(NULL, a, u, 2, &info), 0);
+	}
+}
+
+/* One maintenance run brings any number of packs down to the bound. */
+static void test_rollup_goes_on_until_bounded(void **state)
+{
+	char *dir = tu_tmpdir(), *archive_dir;
+	rl_archive *a = NULL;
+	int rolled = 0;
+
+	(void)state;
+	assert_true(asprintf(&archive_dir, "%s/a", dir) > 0);
+	assert_int_equal(rl_archive_init(&a, archive_dir), 0);
+	commit_n(a, 0, 30);
+	assert_int_equal(count_packs(archive_dir), 30);
+	assert_int_equal(rl_archive_maintain(&rolled, a, 4), 0);
+	assert_true(rolled >= 27);
+	assert_true(count_packs(archive_dir) <= 4);
+	assert_int_equal(rl_archive_maintain(&rolled, a, 1), 0);
+	assert_int_equal(count_packs(archive_dir), 1);
+	assert_int_equal(tu_sh(NULL, "git -C '%s' fsck --strict --no-dangling 2>&1", archive_dir), 0);
+	rl_archive_free(a);
+	tu_rmtree(dir);
+	free(archive_dir);
+	free(dir);
+}
+
+/* A roll-up interrupted before the old packs were removed: the next one
+ * writes the same pack again, under the same name.  That file is the new
+ * pack: it must stay while every other rolled pack goes. */
+static void test_rollup_named_like_an_old_pack_is_kept(void **state)
+{
+	char *dir = tu_tmpdir(), *archive_dir, *out = NULL;
+	rl_archive *a = NULL;
+	int rolled = 0;
+
+	(void)state;
+	assert_true(asprintf(&archive_dir, "%s/a", dir) > 0);
+	assert_int_equal(rl_archive_init(&a, archive_dir), 0);
+	commit_n(a, 0, 3);
+	/* Keep copies of the three packs, roll them up, put the copies back. */
+	assert_int_equal(tu_sh(NULL, "mkdir '%s/old' && cp '%s'/objects/pack/pack-* '%s/old/'", dir,
+			       archive_dir, dir), 0);
+	assert_int_equal(rl_archive_maintain(&rolled, a, 1), 0);
+	assert_int_equal(count_packs(archive_dir), 1);
+	assert_int_equal(tu_sh(NULL, "cd '%s'/objects/pack && ls pack-*.pack > '%s/rolled'",
+			       archive_dir, dir), 0);
+	assert_int_equal(tu_sh(NULL, "cp '%s'/old/* '%s'/objects/pack/", dir, archive_dir), 0);
+	assert_int_equal(count_packs(archive_dir), 4);
+	assert_int_equal(rl_archive_maintain(&rolled, a, 1), 0);
+	assert_int_equal(count_packs(archive_dir), 1);
+	/* Same objects, same bytes: the roll-up is the very pack it was before. */
+	assert_int_equal(tu_sh(&out, "cd '%s'/objects/pack && ls pack-*.pack | cmp - '%s/rolled' "
+				     "&& echo same", archive_dir, dir), 0);
+	assert_string_equal(out, "same\n");
+	free(out);
+	assert_int_equal(tu_sh(NULL, "git -C '%s' fsck --strict --no-dangling 2>&1", archive_dir), 0);
+	assert_int_equal(tu_sh(&out, "git -C '%s' cat-file --batch-all-objects --batch-check | wc -l",
+			       archive_dir), 0);
+	assert_int_equal(atoi(out), 3 + 3 * 2 + 3); /* blobs (INDEX = story), trees, commits */
+	free(out);
+	rl_archive_free(a);
+	tu_rmtree(dir);
+	free(archive_dir);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rollup_keeps_every_object),
 		cmocka_unit_test(test_few_packs_are_left_alone),
+		cmocka_unit_test(test_rollup_goes_on_until_bounded),
+		cmocka_unit_test(test_rollup_named_like_an_old_pack_is_kept),
 	};
 	return tu_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,86 @@
+#!/bin/bash
+# bench/scale/run.sh - a NewsEdits-sized stream ingested end to end, in stages.
+#
+#   bench/scale/run.sh                         # STAGES="10000 100000 1000000 1280000"
+#   STAGES=10000 LAT_SAMPLES=100 bench/scale/run.sh    # a quick look (minutes)
+#
+# gen.py makes the stream chunk by chunk (CHUNK snapshots of every source at
+# a time; 22 sources, pages of 40 stories, 2 new stories a source a
+# snapshot, 3.6 versions a story); each source's snapshots of a chunk go in
+# one `redline ingest` (one group commit), and the chunk is deleted.  Each
+# time the number of stories passes a stage, it prints: versions/s of
+# ingest (wall time of the ingest processes only, generation excluded), the
+# total ingest time, the archive's size on disk against the raw text of the
+# versions, the peak RSS of any ingest process so far, the pack count, and
+# the latency (median, p99) of `redline log STORY`, `show` and `diff` over
+# LAT_SAMPLES random stories (process start included).
+#
+# Environment: STAGES, CHUNK (50), LAT_SAMPLES (1000), REDLINE, KEEP=1.
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+REDLINE=${REDLINE:-$ROOT/build/redline}
+STAGES=${STAGES:-"10000 100000 1000000 1280000"}
+CHUNK=${CHUNK:-50}
+LAT_SAMPLES=${LAT_SAMPLES:-1000}
+SOURCES=22
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/redline-bench-scale-XXXXXX")
+cleanup() { [ "${KEEP:-0}" = 1 ] && echo "# kept $TMP" >&2 || rm -rf "$TMP"; }
+trap cleanup EXIT
+A=$TMP/archive
+"$REDLINE" init "$A" >/dev/null
+
+stories=0 versions=0 raw=0 ingest_s=0 peak_kib=0 snap=0
+last=${STAGES##* }
+
+latency() { # latency: prints "log_med log_p99 show_med show_p99 diff_med diff_p99" in ms
+	git -C "$A" ls-tree -r --name-only main | grep '\.txt$' | shuf -n "$LAT_SAMPLES" --random-source=<(yes) >"$TMP/sample"
+	python3 - "$REDLINE" "$A" "$TMP/sample" <<'PY'
+import subprocess, sys, time
+redline, archive, sample = sys.argv[1:4]
+paths = [l.strip() for l in open(sample) if l.strip()]
+out = []
+for cmd in ("log", "show", "diff"):
+    ts = []
+    for p in paths:
+        t = time.monotonic()
+        subprocess.run([redline, "-C", archive, cmd, p], stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
+        ts.append((time.monotonic() - t) * 1000)
+    ts.sort()
+    out += [ts[len(ts) // 2], ts[min(len(ts) - 1, int(len(ts) * 0.99))]]
+print(" ".join(f"{x:.1f}" for x in out))
+PY
+}
+
+printf '%-10s %-10s %-12s %-10s %-12s %-12s %-10s %-6s %-12s %-12s %-12s\n' stories versions versions/s ingest_s "archive_MiB" "raw_MiB" peak_MiB packs "log ms" "show ms" "diff ms"
+for stage in $STAGES; do
+	while [ "$stories" -lt "$stage" ]; do
+		rm -rf "$TMP/chunk"
+		read -r s v r < <(python3 "$HERE/gen.py" --out "$TMP/chunk" --sources $SOURCES \
+			--from-snapshot "$snap" --to-snapshot $((snap + CHUNK)))
+		stories=$((stories + s)); versions=$((versions + v)); raw=$((raw + r))
+		snap=$((snap + CHUNK))
+		for d in "$TMP/chunk"/s*; do
+			src=$(basename "$d")
+			set --
+			while read -r t; do set -- "$@" --at "$t"; done <"$TMP/chunk/times.txt"
+			t0=$(date +%s%N)
+			/usr/bin/time -f %M -o "$TMP/rss" "$REDLINE" -C "$A" ingest --no-hooks --format rss \
+				"$src" "$d"/snap_*.xml "$@" >/dev/null
+			t1=$(date +%s%N)
+			ingest_s=$(echo "$ingest_s + ($t1 - $t0) / 1000000000" | bc -l)
+			kib=$(cat "$TMP/rss"); [ "$kib" -gt "$peak_kib" ] && peak_kib=$kib
+		done
+	done
+	arc_kib=$(du -sk "$A" | cut -f1)
+	packs=$(ls "$A"/objects/pack/*.pack | wc -l)
+	read -r lm lp sm sp dm dp < <(latency)
+	printf '%-10s %-10s %-12.1f %-10.1f %-12.1f %-12.1f %-10.1f %-6s %-12s %-12s %-12s\n' \
+		"$stories" "$versions" "$(echo "$versions / $ingest_s" | bc -l)" "$ingest_s" \
+		"$(echo "$arc_kib / 1024" | bc -l)" "$(echo "$raw / 1048576" | bc -l)" \
+		"$(echo "$peak_kib / 1024" | bc -l)" "$packs" "$lm/$lp" "$sm/$sp" "$dm/$dp"
+done
+git -C "$A" fsck --strict --no-progress >/dev/null 2>&1 && echo "# git fsck --strict: ok" ||
+	echo "# git fsck --strict: FAILED"
+echo "# $(git -C "$A" rev-list --count main) commits; latency columns are median/p99 over $LAT_SAMPLES stories"

@@ -1,0 +1,71 @@
+/*
+ * cmd_gc.c - `redline gc`: pack maintenance outside the write path.
+ *
+ * Each group commit writes one pack; rolling packs up is done between
+ * cycles (run, watch when idle) and here, never inside a cycle, so that a
+ * cycle's cost and memory do not depend on the archive's size.
+ */
+#include "cli.h"
+#include "redline/archive.h"
+#include "redline/error.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+void cli_maintain(rl_archive *archive)
+{
+	int rolled = 0;
+
+	if (rl_archive_lock(archive, 0) < 0) {
+		/* Someone else is writing: they or the next cycle will do it. */
+		rl_error_clear();
+		return;
+	}
+	if (rl_archive_maintain(&rolled, archive, RL_ARCHIVE_MAX_PACKS) < 0) {
+		cli_warn("pack maintenance: %s", rl_error_last());
+		rl_error_clear();
+	}
+	rl_archive_unlock(archive);
+}
+
+int cmd_gc(int argc, char **argv, const struct cli *cli)
+{
+	static const char usage[] = "redline gc [--max-packs N]";
+	static const struct option options[] = {
+		{ "max-packs", required_argument, NULL, 'm' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	rl_archive *archive = NULL;
+	long max_packs = 1;
+	int c, rolled = 0, status;
+
+	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+		if (c == 'm') {
+			char *end;
+			max_packs = strtol(optarg, &end, 10);
+			if (*end || max_packs < 1)
+				return cli_usage_error(usage, "bad --max-packs '%s'", optarg);
+		} else if (c == 'h') {
+			printf("usage: %s\n\nRolls the archive's packs up, small packs first.  `run`, "
+			       "`watch` and\n`ingest` do it between cycles with N = %d.\n\n"
+			       "   --max-packs N   leave at most N packs (default 1: one pack)\n",
+			       usage, RL_ARCHIVE_MAX_PACKS);
+			return CLI_OK;
+		} else {
+			return cli_usage_error(usage, "unknown option");
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error(usage, "too many arguments");
+	if ((status = cli_open_archive(&archive, cli)) != CLI_OK)
+		return status;
+	if (rl_archive_lock(archive, 10000) < 0 ||
+	    rl_archive_maintain(&rolled, archive, (size_t)max_packs) < 0)
+		status = cli_fail();
+	else if (rolled)
+		printf("rolled %d packs up\n", rolled);
+	rl_archive_free(archive);
+	return status;
+}

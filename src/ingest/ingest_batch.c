@@ -1,0 +1,378 @@
+/*
+ * ingest_batch.c - the group commit: many snapshots, one pack, one ref move.
+ *
+ * The snapshots of a batch are classified one after another against the
+ * batch's last commit (rl_archive_head() answers with it while the archive
+ * batch is open), so the commits are exactly those one-at-a-time ingests
+ * would make.  What must not reach the disk before the ref moved is held
+ * here: the state of each source the batch touched (lent to the next
+ * snapshot of that source), the ids the source saw for the first time, and
+ * the hook calls.  Order at commit: pack + fsync + ref move (archive), then
+ * the hooks' payloads into the outbox, the ids and state caches, unlock,
+ * and then delivery of the outbox in commit order.
+ */
+#include "ingest_internal.h"
+#include "redline/error.h"
+#include "redline/outbox.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define DEFAULT_MAX_COMMITS 1000
+#define DEFAULT_MAX_BYTES (64u * 1024 * 1024)
+#define DEFAULT_MAX_SECONDS 60
+#define DEFAULT_LOCK_WAIT_MS 10000
+
+/* A source the batch touched: its state as of the batch's last commit. */
+struct pending_source {
+	rl_state *state;
+	rl_strvec ids, paths; /* first seen in this batch, in order */
+	int64_t time;         /* of its last snapshot committed in the batch */
+	int have_time;
+};
+
+struct rl_ingest_batch {
+	rl_archive *archive;
+	rl_ingest_batch_opts opts;
+	rl_archive_batch *ab;  /* open from the first snapshot to the commit */
+	int locked;
+	time_t started;
+	struct pending_source *src;
+	size_t n_src;
+	struct hook_call *calls;
+	size_t n_calls;
+};
+
+int rl_ingest_batch_new(rl_ingest_batch **out, rl_archive *archive,
+			const rl_ingest_batch_opts *opts)
+{
+	rl_ingest_batch *b = calloc(1, sizeof(*b));
+
+	*out = NULL;
+	if (b == NULL)
+		return rl_error_set(RL_ENOMEM, "out of memory");
+	b->archive = archive;
+	if (opts)
+		b->opts = *opts;
+	if (b->opts.max_commits == 0)
+		b->opts.max_commits = DEFAULT_MAX_COMMITS;
+	if (b->opts.max_bytes == 0)
+		b->opts.max_bytes = DEFAULT_MAX_BYTES;
+	if (b->opts.max_seconds <= 0)
+		b->opts.max_seconds = DEFAULT_MAX_SECONDS;
+	*out = b;
+	return 0;
+}
+
+size_t rl_ingest_batch_pending(const rl_ingest_batch *b)
+{
+	return b->ab ? rl_archive_batch_count(b->ab) : 0;
+}
+
+/* Forgets what the batch held (after a commit, or when dropping it). */
+static void batch_reset(rl_ingest_batch *b)
+{
+	for (size_t i = 0; i < b->n_src; i++) {
+		rl_state_free(b->src[i].state);
+		rl_strvec_release(&b->src[i].ids);
+		rl_strvec_release(&b->src[i].paths);
+	}
+	free(b->src);
+	b->src = NULL;
+	b->n_src = 0;
+	for (size_t i = 0; i < b->n_calls; i++)
+		ingest_hook_call_clear(&b->calls[i]);
+	free(b->calls);
+	b->calls = NULL;
+	b->n_calls = 0;
+	rl_archive_batch_free(b->ab);
+	b->ab = NULL;
+	if (b->locked)
+		rl_archive_unlock(b->archive);
+	b->locked = 0;
+}
+
+void rl_ingest_batch_free(rl_ingest_batch *b)
+{
+	if (b == NULL)
+		return;
+	batch_reset(b);
+	free(b);
+}
+
+int ingest_batch_begin(rl_ingest_batch *b, int lock_wait_ms, int *locked_now)
+{
+	int error;
+
+	*locked_now = 0;
+	if (!b->locked) {
+		int wait = lock_wait_ms ? lock_wait_ms
+					: b->opts.lock_wait_ms ? b->opts.lock_wait_ms
+							       : DEFAULT_LOCK_WAIT_MS;
+		if ((error = rl_archive_lock(b->archive, wait)) < 0)
+			return error;
+		b->locked = 1;
+		*locked_now = 1;
+	}
+	if (b->ab == NULL) {
+		if ((error = rl_archive_batch_new(&b->ab, b->archive)) < 0)
+			return error;
+		b->started = time(NULL);
+	}
+	return 0;
+}
+
+static struct pending_source *find_source(rl_ingest_batch *b, const char *source)
+{
+	for (size_t i = 0; b && i < b->n_src; i++)
+		if (strcmp(b->src[i].state->source, source) == 0)
+			return &b->src[i];
+	return NULL;
+}
+
+rl_state *ingest_batch_state(rl_ingest_batch *b, const char *source)
+{
+	struct pending_source *p = find_source(b, source);
+	return p ? p->state : NULL;
+}
+
+int ingest_batch_keep(rl_ingest_batch *b, rl_state *state, const char *const *ids,
+		      const char *const *paths, size_t n)
+{
+	struct pending_source *p = find_source(b, state->source);
+	int error = 0;
+
+	if (p == NULL) {
+		struct pending_source *v = realloc(b->src, (b->n_src + 1) * sizeof(*v));
+		if (v == NULL) {
+			rl_state_free(state);
+			return rl_error_set(RL_ENOMEM, "out of memory");
+		}
+		b->src = v;
+		p = &v[b->n_src++];
+		memset(p, 0, sizeof(*p));
+	} else if (p->state != state) {
+		rl_state_free(p->state);
+	}
+	p->state = state;
+	for (size_t i = 0; i < n && error == 0; i++)
+		if ((error = rl_strvec_push(&p->ids, ids[i])) == 0)
+			error = rl_strvec_push(&p->paths, paths[i]);
+	return error;
+}
+
+void ingest_batch_note_time(rl_ingest_batch *b, const char *source, int64_t time)
+{
+	struct pending_source *p = find_source(b, source);
+
+	if (p) {
+		p->time = time;
+		p->have_time = 1;
+	}
+}
+
+int ingest_batch_add(git_oid *out, size_t *index, rl_ingest_batch *b,
+		     const rl_archive_file_update *updates, size_t n, const rl_archive_commit_info *info)
+{
+	*index = rl_archive_batch_count(b->ab);
+	return rl_archive_batch_add(out, b->ab, updates, n, info);
+}
+
+int ingest_batch_queue_hooks(rl_ingest_batch *b, struct hook_call *call)
+{
+	struct hook_call *v = realloc(b->calls, (b->n_calls + 1) * sizeof(*v));
+
+	if (v == NULL) {
+		ingest_hook_call_clear(call);
+		return rl_error_set(RL_ENOMEM, "out of memory");
+	}
+	b->calls = v;
+	b->calls[b->n_calls++] = *call;
+	memset(call, 0, sizeof(*call));
+	return 0;
+}
+
+int ingest_lookup_known(char **path_out, struct ingest *in, const char *id)
+{
+	struct pending_source *p = find_source(in->batch, in->source);
+
+	for (size_t i = p ? p->ids.n : 0; i-- > 0;) {
+		if (strcmp(p->ids.v[i], id) == 0) {
+			if ((*path_out = strdup(p->paths.v[i])) == NULL)
+				return rl_error_set(RL_ENOMEM, "out of memory");
+			return 0;
+		}
+	}
+	return rl_state_lookup_known(path_out, in->archive, in->source, id);
+}
+
+int ingest_recent_known(rl_strvec *ids, rl_strvec *paths, struct ingest *in, size_t max)
+{
+	struct pending_source *p = find_source(in->batch, in->source);
+	int error = 0;
+
+	/* Newest first: this batch's ids, then the file's tail. */
+	for (size_t i = p ? p->ids.n : 0; i-- > 0 && ids->n < max && error == 0;)
+		if ((error = rl_strvec_push(ids, p->ids.v[i])) == 0)
+			error = rl_strvec_push(paths, p->paths.v[i]);
+	if (error == 0 && ids->n < max) {
+		rl_strvec more_ids = RL_STRVEC_INIT, more_paths = RL_STRVEC_INIT;
+		error = rl_state_recent_known(&more_ids, &more_paths, in->archive, in->source,
+					      max - ids->n);
+		for (size_t i = 0; i < more_ids.n && error == 0; i++)
+			if ((error = rl_strvec_push(ids, more_ids.v[i])) == 0)
+				error = rl_strvec_push(paths, more_paths.v[i]);
+		rl_strvec_release(&more_ids);
+		rl_strvec_release(&more_paths);
+	}
+	return error;
+}
+
+/* The caches, once the ref moved: new ids first, the state last (a crash in
+ * between leaves a state that does not describe HEAD, which the next load
+ * rebuilds). */
+static int save_caches(rl_ingest_batch *b)
+{
+	int error = 0;
+
+	for (size_t i = 0; i < b->n_src && error == 0; i++) {
+		struct pending_source *p = &b->src[i];
+		if ((error = rl_state_append_known(b->archive, p->state->source,
+						   (const char *const *)p->ids.v,
+						   (const char *const *)p->paths.v, p->ids.n)) == 0)
+			error = rl_state_save(p->state, b->archive);
+		if (error == 0 && p->have_time)
+			ingest_order_note(b->archive, p->state->source, p->time);
+	}
+	return error;
+}
+
+/* Under the lock, right after the ref moved: each commit's payload (or,
+ * without hooks, only the fact that it needs none) into the outbox, in
+ * order.  A failure here loses no alert: the next writer rebuilds the
+ * payloads of the commits after the outbox's last record (outbox.h). */
+static void record_hooks(rl_ingest_batch *b, const git_oid *ids, size_t n, const git_oid *base)
+{
+	for (size_t i = 0; i < b->n_calls; i++) {
+		struct hook_call *call = &b->calls[i];
+		if (call->index >= n)
+			continue;
+		ingest_hook_call_publish(call, &ids[call->index],
+					 call->index > 0 ? &ids[call->index - 1] : base);
+		if (rl_outbox_record(b->archive, &ids[call->index], call->payload) < 0) {
+			rl_error_clear();
+			return;
+		}
+	}
+}
+
+/* The results of each entry tried, to the caller's callback (with the
+ * source for the commits of this batch, NULL for earlier ones still
+ * pending) and, for a batch of one, to the snapshot's own result: the last
+ * entry tried, which is its own unless an earlier one is stuck. */
+static void on_delivered(const git_oid *commit, rl_hook_result results[2], void *userdata)
+{
+	rl_ingest_batch *b = userdata;
+	const char *source = NULL;
+
+	for (size_t i = 0; i < b->n_calls && source == NULL; i++) {
+		git_oid id;
+		if (git_oid_fromstr(&id, b->calls[i].commit_hex) == 0 && git_oid_equal(&id, commit))
+			source = b->calls[i].source;
+	}
+	if (b->opts.on_hooks)
+		b->opts.on_hooks(source, commit, results, b->opts.userdata);
+	for (size_t i = 0; i < b->n_calls; i++) {
+		rl_ingest_result *r = b->calls[i].result;
+		if (r == NULL)
+			continue;
+		for (int k = 0; k < 2; k++) {
+			rl_hook_result_clear(&r->hooks[k]);
+			r->hooks[k] = results[k];
+			results[k] = (rl_hook_result)RL_HOOK_RESULT_INIT;
+		}
+		break;
+	}
+}
+
+/* Unlocked: a slow alert must not hold up the next writer.  Pending
+ * entries of earlier commits go first, in order. */
+static int deliver_hooks(rl_ingest_batch *b)
+{
+	rl_outbox_deliver_opts o = { 0 };
+	int wanted = 0;
+
+	for (size_t i = 0; i < b->n_calls; i++) {
+		wanted |= b->calls[i].payload != NULL;
+		if (b->calls[i].timeout_ms > o.timeout_ms)
+			o.timeout_ms = b->calls[i].timeout_ms;
+	}
+	if (!wanted)
+		return 0;
+	o.on_entry = on_delivered;
+	o.userdata = b;
+	return rl_outbox_deliver(NULL, NULL, NULL, b->archive, &o);
+}
+
+int rl_ingest_batch_commit(rl_ingest_batch *b)
+{
+	git_oid *ids = NULL, base, *basep = NULL;
+	size_t n = rl_ingest_batch_pending(b);
+	int error = 0;
+
+	if (b->ab == NULL)
+		goto done;
+	if ((error = rl_archive_batch_commit(b->ab)) < 0)
+		goto done;
+	if (n > 0 && (ids = calloc(n, sizeof(*ids))) == NULL) {
+		error = rl_error_set(RL_ENOMEM, "out of memory");
+		goto done;
+	}
+	for (size_t i = 0; i < n; i++)
+		rl_archive_batch_commit_id(&ids[i], b->ab, i);
+	if (n > 0) {
+		git_commit *first = NULL;
+		if (git_commit_lookup(&first, rl_archive_repo(b->archive), &ids[0]) == 0 &&
+		    git_commit_parentcount(first) > 0) {
+			git_oid_cpy(&base, git_commit_parent_id(first, 0));
+			basep = &base;
+		}
+		git_commit_free(first);
+	}
+	/* The archive batch is over: HEAD reads the ref again. */
+	rl_archive_batch_free(b->ab);
+	b->ab = NULL;
+	record_hooks(b, ids, n, basep);
+	/* The commits stand whatever happens next: a cache that cannot be
+	 * saved is rebuilt from HEAD by the next load, and the alerts go out. */
+	error = save_caches(b);
+	if (b->locked)
+		rl_archive_unlock(b->archive);
+	b->locked = 0;
+	if (n > 0 && b->opts.on_flush)
+		b->opts.on_flush(b->archive, ids, n, b->opts.userdata);
+	if (error < 0) {
+		char *why = strdup(rl_error_last());
+		deliver_hooks(b);
+		rl_error_set(error, "%s", why ? why : "out of memory");
+		free(why);
+	} else {
+		error = deliver_hooks(b);
+	}
+done:
+	free(ids);
+	batch_reset(b);
+	return error;
+}
+
+int ingest_batch_maybe_commit(rl_ingest_batch *b)
+{
+	if (b->ab == NULL)
+		return 0;
+	if (rl_archive_batch_count(b->ab) >= b->opts.max_commits ||
+	    rl_archive_batch_bytes(b->ab) >= b->opts.max_bytes ||
+	    time(NULL) - b->started >= b->opts.max_seconds)
+		return rl_ingest_batch_commit(b);
+	return 0;
+}
