@@ -27,8 +27,8 @@ static int setup(void **state)
 	struct world *w = calloc(1, sizeof(*w));
 	char path[700];
 	git_oid id;
-	rl_file_update u = { "a1/INDEX", "0123456789ab S\n", 15 };
-	rl_commit_info info = { "a1: 1 new\n", 1795856400, 0, NULL, NULL };
+	rl_archive_file_update u = { "a1/INDEX", "0123456789ab S\n", 15 };
+	rl_archive_commit_info info = { "a1: 1 new\n", 1795856400, 0, NULL, NULL };
 
 	w->dir = tu_tmpdir();
 	snprintf(w->home, sizeof(w->home), "%s/home", w->dir);
