@@ -131,7 +131,11 @@ status_is '.[0].errors == 1 and .[0].ahead == 2' "the backoff"
 ok "server down: cycles commit, the push fails once and then backs off"
 
 start_git_http "$T/srv" "$PASS" "$PKI/server.pem" "$PKI/server.key"
+pushes() { grep -c 'POST /central.git/git-receive-pack HTTP/1.1" 200' "$GH/access.log" || true; }
+p0=$(pushes)
 cycle 5
+# One group commit, one push.
+[ "$(pushes)" = $((p0 + 1)) ] || fail "cycle 5 made $(( $(pushes) - p0 )) pushes, not 1"
 status_is '.[0].errors == 0 and .[0].ahead == 0' "after the server came back"
 on_server || fail "the server does not have the worker's main"
 rl -C "$T/merger.git" merge --remote origin </dev/null >/dev/null || fail "second merge"
@@ -139,5 +143,10 @@ git -C "$C" fsck --strict >"$T/fsck" 2>&1 || { cat "$T/fsck"; fail "fsck --stric
 git -C "$W" rev-list main | sort >"$T/w.commits"
 git -C "$C" rev-list main | sort >"$T/c.commits"
 [ -z "$(comm -23 "$T/w.commits" "$T/c.commits")" ] || fail "main lacks snapshots of the worker"
-ok "the server back: the next cycle's push goes through; main has every snapshot; fsck clean"
+# A cycle that commits nothing pushes nothing.
+p1=$(pushes)
+NOW=$((NOW + 3600))
+REDLINE_NOW=$NOW rl -C "$W" run </dev/null >/dev/null 2>&1 || fail "run, unchanged"
+[ "$(pushes)" = "$p1" ] || fail "a cycle without a commit pushed"
+ok "the server back: the next cycle pushes once; main has every snapshot; fsck clean; no commit, no push"
 done_testing
