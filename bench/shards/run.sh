@@ -42,7 +42,7 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+. "$ROOT/tests/e2e/lib_net.sh" # free_port, wait_port
 
 # ---- pages and nginx (as bench/cycle) ------------------------------------------
 WWW=$TMP/www

@@ -49,8 +49,7 @@ done_testing() {
 	[ "$n_skip" = 0 ] || exit 77
 }
 
-# free_port: a TCP port free on 127.0.0.1 right now.
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+. "$REDLINE_SOURCE_DIR/tests/e2e/lib_net.sh"
 
 # start_server [LIFETIME] [testserver options...]: the test HTTP server on
 # 127.0.0.1 (tests/server/testserver.py), killed on exit; sets $B to its base

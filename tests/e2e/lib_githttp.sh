@@ -64,11 +64,7 @@ EOF
 	"$NGINX" -p "$GH" -e "$GH/error.log" -c "$GH/nginx.conf" &
 	GIT_HTTP_PID=$!
 	EXTRA_PIDS="$EXTRA_PIDS $GIT_HTTP_PID"
-	for _ in $(seq 50); do
-		python3 -c "import socket; socket.create_connection(('127.0.0.1', $GIT_HTTP_PORT), 1)" 2>/dev/null &&
-			return 0
-		sleep 0.1
-	done
+	wait_port "$GIT_HTTP_PORT" && return 0
 	cat "$GH/error.log" >&2
 	fail "nginx did not start"
 }

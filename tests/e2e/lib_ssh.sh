@@ -60,11 +60,7 @@ EOF
 	"$SSHD" -D -e -f "$SSHD_DIR/sshd_config" 2>>"$SSHD_DIR/log" &
 	SSHD_PID=$!
 	EXTRA_PIDS="$EXTRA_PIDS $SSHD_PID"
-	for _ in $(seq 50); do
-		python3 -c "import socket; socket.create_connection(('127.0.0.1', $SSH_PORT), 1)" 2>/dev/null &&
-			return 0
-		sleep 0.1
-	done
+	wait_port "$SSH_PORT" && return 0
 	cat "$SSHD_DIR/log" >&2
 	fail "sshd did not start"
 }

@@ -94,11 +94,7 @@ start_tinyproxy() {
 	} >"$T/$1.conf"
 	"$TINYPROXY" -d -c "$T/$1.conf" >>"$T/$1.out" 2>&1 &
 	EXTRA_PIDS="$EXTRA_PIDS $!"
-	for _ in $(seq 50); do
-		python3 -c "import socket; socket.create_connection(('127.0.0.1', $PROXY_PORT), 1)" 2>/dev/null &&
-			return 0
-		sleep 0.1
-	done
+	wait_port "$PROXY_PORT" && return 0
 	cat "$T/$1.out" "$T/$1.log" >&2
 	fail "tinyproxy did not start"
 }

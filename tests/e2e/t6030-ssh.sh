@@ -11,6 +11,7 @@
 # test's own: the real ~/.ssh is never read or written.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_ssh.sh"
+. "$(dirname "$0")/lib_push.sh"
 mkdir -p "$T/www" "$T/srv" "$T/home/.ssh" "$T/keys"
 # libgit2 1.5.1 (Debian 12) leaks on every SSH connection: two strings in
 # load_known_hosts() (git_str_clear() where git_str_dispose() was meant;
@@ -44,28 +45,13 @@ pushed_with() {
 	before=$(accepted "$1")
 	rl -C "$W" push </dev/null >"$T/out" 2>"$T/err" || { cat "$T/err"; fail "push with $2"; }
 	[ "$(accepted "$1")" -gt "$before" ] || { tail -5 "$SSHD_DIR/log"; fail "sshd did not see $2 log in"; }
-	[ "$(git -C "$C" rev-parse -q --verify refs/heads/shards/0-of-1)" = "$(git -C "$W" rev-parse main)" ] ||
-		fail "the shard branch is not on the server after a push with $2"
+	on_server || fail "the shard branch is not on the server after a push with $2"
 }
 
-page() { printf '%s' "<article><h2><a href=\"/x/1\">Story</a></h2><p>Version $1 of the text.</p></article>" >"$T/www/a.html"; }
-W="$T/w0.git"
-rl init "$W" >/dev/null
-rl -C "$W" add a1 "$B/files/a.html" >/dev/null
-git -C "$W" remote add origin "$URL"
-git -C "$W" config redline.shard 0/1
-git -C "$W" config redline.pushRemote origin
-NOW=1796000000
-cycle() { # cycle VERSION: the page changes, an hour passes, one run
-	page "$1"
-	NOW=$((NOW + 3600))
-	REDLINE_NOW=$NOW rl -C "$W" run </dev/null >>"$T/run.out" 2>"$T/run.err" ||
-		{ cat "$T/run.err"; fail "run $1"; }
-}
-status_is() { rl -C "$W" status --remotes --json | jq -e "$1" >/dev/null || { rl -C "$W" status --remotes; fail "status: $2"; }; }
+push_worker "$URL"
 
 # Unknown host: nothing in known_hosts.  The cycle commits; the push fails.
-cycle 1
+cycle
 [ "$(commits "$W")" = 1 ] || fail "the cycle did not commit"
 assert_contains "$T/run.err" "the host key of '[127.0.0.1]:$SSH_PORT' is unknown"
 assert_contains "$T/run.err" "ssh-keyscan -p $SSH_PORT 127.0.0.1"
@@ -136,39 +122,10 @@ git -C "$W" remote set-url origin "$URL"
 ok "~/.ssh/config: Host alias with HostName, Port, User, IdentityFile, IdentitiesOnly"
 
 # merge --remote over SSH, from anywhere.
-rl init "$T/merger.git" >/dev/null
-git -C "$T/merger.git" remote add origin "$URL"
-rl -C "$T/merger.git" merge --remote origin </dev/null >"$T/out" || fail "merge --remote over ssh"
-assert_contains "$T/out" "merged 1 shard"
-[ "$(git -C "$C" rev-parse main)" = "$(git -C "$T/merger.git" rev-parse main)" ] || fail "merge did not push main"
+merge_remote
 ok "merge --remote fetches the shard branches and pushes main over ssh"
 
-# The server goes away: cycles fetch and commit, pushes fail and back off.
-stop_sshd
-before=$(commits "$W")
-cycle 2
-[ "$(commits "$W")" -gt "$before" ] || fail "no commit while the server was down"
-assert_contains "$T/run.err" "cannot push to 'origin'"
-status_is '.[0].errors == 1 and .[0].ahead == 1 and .[0].next_try != null' "the failed push"
-# 10 s later (test clock): still backing off (30 s), so no push is tried,
-# and the cycle goes on committing.
-page 3
-REDLINE_NOW=$((NOW + 10)) rl -C "$W" run a1 </dev/null >>"$T/run.out" 2>"$T/run.err" || fail "run during the backoff"
-[ "$(commits "$W")" -gt "$((before + 1))" ] || fail "no commit during the backoff"
-assert_not_contains "$T/run.err" "cannot push"
-status_is '.[0].errors == 1 and .[0].ahead == 2' "the backoff"
-ok "server down: cycles commit, the push fails once and then backs off"
-
-start_sshd
-cycle 4
-status_is '.[0].errors == 0 and .[0].ahead == 0' "after the server came back"
-[ "$(git -C "$C" rev-parse refs/heads/shards/0-of-1)" = "$(git -C "$W" rev-parse main)" ] ||
-	fail "the server does not have the worker's main"
-rl -C "$T/merger.git" merge --remote origin </dev/null >/dev/null || fail "second merge"
-git -C "$C" fsck --strict >"$T/fsck" 2>&1 || { cat "$T/fsck"; fail "fsck --strict on the server"; }
-git -C "$W" rev-list main | sort >"$T/w.commits"
-git -C "$C" rev-list main | sort >"$T/c.commits"
-[ -z "$(comm -23 "$T/w.commits" "$T/c.commits")" ] || fail "main lacks snapshots of the worker"
-[ "$(git -C "$C" log --format=%s main | grep -c '^a1:')" = "$(commits "$W")" ] || fail "a snapshot twice in main"
-ok "the server back: the next cycle's push goes through; main has every snapshot; fsck clean"
+server_down stop_sshd
+server_back start_sshd
+ok "the server back: the next cycle's push goes through; main has every snapshot once; fsck clean"
 done_testing

@@ -119,25 +119,25 @@ static void test_host_alias_leads_to_hostname_and_port(void **state)
 
 static void test_ssh_command_is_read_not_run(void **state)
 {
+	static const struct {
+		const char *command, *want;
+	} cases[] = {
+		{ "plink -batch", "core.sshCommand: 'plink -batch' is not ssh" },
+		{ "ssh -i key; rm -rf /", "needs a shell" },
+		{ "ssh -i 'unbalanced", "unbalanced quote" },
+		{ "ssh -i", "-i without a value" },
+		{ "ssh -J jump.example.org", "cannot push through a jump host" },
+		{ "ssh -o ProxyCommand=nc\\ %h\\ %p", "ProxyCommand is set" },
+		{ "ssh -p 0", "bad Port '0'" },
+		{ "ssh -i %x/key", "cannot expand '%x'" },
+	};
 	struct world *w = *state;
 
 	set_url(w, "git@127.0.0.1:news.git");
-	set_config(w, "core.sshCommand", "plink -batch");
-	push_fails_with(w, "core.sshCommand: 'plink -batch' is not ssh");
-	set_config(w, "core.sshCommand", "ssh -i key; rm -rf /");
-	push_fails_with(w, "needs a shell");
-	set_config(w, "core.sshCommand", "ssh -i 'unbalanced");
-	push_fails_with(w, "unbalanced quote");
-	set_config(w, "core.sshCommand", "ssh -i");
-	push_fails_with(w, "-i without a value");
-	set_config(w, "core.sshCommand", "ssh -J jump.example.org");
-	push_fails_with(w, "cannot push through a jump host");
-	set_config(w, "core.sshCommand", "ssh -o ProxyCommand=nc\\ %h\\ %p");
-	push_fails_with(w, "ProxyCommand is set");
-	set_config(w, "core.sshCommand", "ssh -p 0");
-	push_fails_with(w, "bad Port '0'");
-	set_config(w, "core.sshCommand", "ssh -i %x/key");
-	push_fails_with(w, "cannot expand '%x'");
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		set_config(w, "core.sshCommand", cases[i].command);
+		push_fails_with(w, cases[i].want);
+	}
 	/* GIT_SSH_COMMAND goes first, as in git. */
 	w->ro.ssh_command = "/usr/bin/putty";
 	push_fails_with(w, "GIT_SSH_COMMAND: '/usr/bin/putty' is not ssh");
@@ -151,21 +151,24 @@ static void test_ssh_command_is_read_not_run(void **state)
 
 static void test_hostile_ssh_config(void **state)
 {
+	static const struct {
+		const char *config, *want;
+	} cases[] = {
+		{ "Host central\n\tProxyJump bastion\n", "ProxyJump is set" },
+		{ "Host central\n\tPort 99999\n", "bad Port '99999'" },
+		{ "Host central\n\tIdentityFile \"~/unbalanced\n", "unbalanced quote" },
+		{ "Host central\n\tHostName\n", "'HostName' without a value" },
+		/* A HostName that would smuggle a user or a path into the URL. */
+		{ "Host central\n\tHostName evil@127.0.0.1\n", "unusable HostName" },
+	};
 	struct world *w = *state;
 	char *big;
 
 	set_url(w, "ssh://git@central/news.git");
-	ssh_config(w, "Host central\n\tProxyJump bastion\n");
-	push_fails_with(w, "ProxyJump is set");
-	ssh_config(w, "Host central\n\tPort 99999\n");
-	push_fails_with(w, "bad Port '99999'");
-	ssh_config(w, "Host central\n\tIdentityFile \"~/unbalanced\n");
-	push_fails_with(w, "unbalanced quote");
-	ssh_config(w, "Host central\n\tHostName\n");
-	push_fails_with(w, "'HostName' without a value");
-	/* A HostName that would smuggle a user or a path into the URL. */
-	ssh_config(w, "Host central\n\tHostName evil@127.0.0.1\n");
-	push_fails_with(w, "unusable HostName");
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		ssh_config(w, cases[i].config);
+		push_fails_with(w, cases[i].want);
+	}
 	/* Over 256 KiB: refused, not read. */
 	big = malloc(300 * 1024 + 1);
 	memset(big, '#', 300 * 1024);
