@@ -25,6 +25,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 REDLINE=${REDLINE:-$ROOT/build/redline}
 NGINX=${NGINX:-$(command -v nginx || echo /usr/sbin/nginx)}
+. "$ROOT/bench/lib.sh"
 for tool in python3 curl openssl /usr/bin/time "$NGINX" "$REDLINE"; do
 	command -v "$tool" >/dev/null || { echo "bench/cycle/http2: needs $tool" >&2; exit 2; }
 done
@@ -32,16 +33,13 @@ done
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/redline-bench-h2-XXXXXX")
 NGINX_PID=
 cleanup() {
-	[ -z "$NGINX_PID" ] || { kill "$NGINX_PID" 2>/dev/null || true; wait "$NGINX_PID" 2>/dev/null || true; }
+	bench_nginx_stop
 	if [ "${KEEP:-0}" = 1 ]; then echo "kept $TMP" >&2; else rm -rf "$TMP"; fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-chmod 755 "$TMP"
-
-port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-TLS_PORT=$(port); PLAIN_PORT=$(port)
-PKI=$TMP/pki; mkdir -p "$PKI" "$TMP/www" "$TMP/nginx/tmp"
+TLS_PORT=$(bench_free_port); PLAIN_PORT=$(bench_free_port)
+PKI=$TMP/pki; mkdir -p "$PKI" "$TMP/www"
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj "/CN=bench CA" \
 	-keyout "$PKI/ca.key" -out "$PKI/ca.pem" 2>/dev/null
 printf 'subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' >"$PKI/ext"
@@ -50,39 +48,14 @@ openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=127.0.
 openssl x509 -req -in "$PKI/server.csr" -CA "$PKI/ca.pem" -CAkey "$PKI/ca.key" -CAcreateserial \
 	-days 2 -extfile "$PKI/ext" -out "$PKI/server.pem" 2>/dev/null
 
-USER_LINE=""; [ "$(id -u)" = 0 ] && USER_LINE="user nobody nogroup;"
-cat >"$TMP/nginx/nginx.conf" <<CONF
-$USER_LINE
-worker_processes 1;
-daemon off;
-pid $TMP/nginx/nginx.pid;
-error_log $TMP/nginx/error.log warn;
-events { worker_connections 1024; }
-http {
-	log_format bench '\$status \$server_protocol \$connection';
-	access_log $TMP/nginx/access.log bench;
-	client_body_temp_path $TMP/nginx/tmp/body;
-	proxy_temp_path $TMP/nginx/tmp/proxy;
-	fastcgi_temp_path $TMP/nginx/tmp/fastcgi;
-	uwsgi_temp_path $TMP/nginx/tmp/uwsgi;
-	scgi_temp_path $TMP/nginx/tmp/scgi;
-	types { text/html html; }
-	keepalive_requests 100000;
+bench_nginx_start "$TMP" '$status $server_protocol $connection' '' "
 	server {
 		listen 127.0.0.1:$TLS_PORT ssl http2;
 		ssl_certificate $PKI/server.pem;
 		ssl_certificate_key $PKI/server.key;
 		root $TMP/www;
 	}
-	server {
-		listen 127.0.0.1:$PLAIN_PORT;
-		root $TMP/www;
-	}
-}
-CONF
-"$NGINX" -p "$TMP/nginx" -e "$TMP/nginx/error.log" -c "$TMP/nginx/nginx.conf" &
-NGINX_PID=$!
-for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$PLAIN_PORT/" && break; sleep 0.1; done
+	server { listen 127.0.0.1:$PLAIN_PORT; root $TMP/www; }" "http://127.0.0.1:$PLAIN_PORT/"
 
 echo "# generating $N pages ..." >&2
 python3 "$HERE/gen_pages.py" --out "$TMP/www" -n "$N" 2>/dev/null
@@ -114,10 +87,8 @@ for proto in "HTTP/2 TLS" "HTTP/1.1 TLS" "HTTP/1.1 plain"; do
 	"HTTP/1.1 TLS") git config -f "$A/config" http.version HTTP/1.1; base=https://127.0.0.1:$TLS_PORT ;;
 	*) base=http://127.0.0.1:$PLAIN_PORT ;;
 	esac
-	# What `redline add P URL --format html` writes, without 500 processes.
-	for p in $NAMES; do
-		printf '[source "%s"]\n\turl = %s/%s.html\n\tformat = html\n' "$p" "$base" "$p"
-	done >>"$A/config"
+	# shellcheck disable=SC2086
+	bench_sources "$base" $NAMES >>"$A/config"
 	# shellcheck disable=SC2086
 	row "$proto" first "$REDLINE" -C "$A" run $NAMES
 	for _ in $(seq "$REPEAT"); do

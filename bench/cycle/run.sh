@@ -43,6 +43,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 REDLINE=${REDLINE:-$ROOT/build/redline}
 NGINX=${NGINX:-$(command -v nginx || echo /usr/sbin/nginx)}
+. "$ROOT/bench/lib.sh"
 
 for tool in python3 curl git /usr/bin/time timeout "$NGINX"; do
 	command -v "$tool" >/dev/null || {
@@ -55,61 +56,23 @@ if [ -x "$REDLINE" ] && "$REDLINE" run --help >/dev/null 2>&1; then HAVE_RUN=1; 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/redline-bench-cycle-XXXXXX")
 NGINX_PID=
 cleanup() {
-	if [ -n "$NGINX_PID" ]; then
-		kill "$NGINX_PID" 2>/dev/null || true
-		wait "$NGINX_PID" 2>/dev/null || true
-	fi
+	bench_nginx_stop
 	if [ "${KEEP:-0}" = 1 ]; then echo "kept $TMP" >&2; else rm -rf "$TMP"; fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # ---- nginx --------------------------------------------------------------------
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+
+PORT=$(bench_free_port)
 WWW=$TMP/www
-mkdir -p "$WWW" "$TMP/nginx/tmp"
-NGINX_USER=
-if [ "$(id -u)" = 0 ]; then
-	# A root master hands requests to workers running as nobody.
-	NGINX_USER="user nobody nogroup;"
-	chmod 755 "$TMP"
-fi
-cat >"$TMP/nginx/nginx.conf" <<EOF
-$NGINX_USER
-worker_processes 1;
-daemon off;
-pid $TMP/nginx/nginx.pid;
-error_log $TMP/nginx/error.log warn;
-events { worker_connections 2048; }
-http {
-	log_format bench '\$status \$body_bytes_sent';
-	access_log $TMP/nginx/access.log bench;
-	client_body_temp_path $TMP/nginx/tmp/body;
-	proxy_temp_path $TMP/nginx/tmp/proxy;
-	fastcgi_temp_path $TMP/nginx/tmp/fastcgi;
-	uwsgi_temp_path $TMP/nginx/tmp/uwsgi;
-	scgi_temp_path $TMP/nginx/tmp/scgi;
-	types { text/html html; }
-	default_type application/octet-stream;
-	keepalive_requests 100000;
-	# urlwatch sends the time of its last check as If-Modified-Since; with
-	# nginx's default "exact" that never matches Last-Modified, and nginx
-	# 1.22 does not let a matching If-None-Match win, so urlwatch would
-	# never see a 304. "before" is the usual (Apache-like) reading.
-	if_modified_since before;
-	server {
-		listen 127.0.0.1:$PORT;
-		root $WWW;
-	}
-}
-EOF
-"$NGINX" -p "$TMP/nginx" -e "$TMP/nginx/error.log" -c "$TMP/nginx/nginx.conf" &
-NGINX_PID=$!
-for _ in $(seq 50); do
-	curl -s -o /dev/null "http://127.0.0.1:$PORT/" && break
-	kill -0 "$NGINX_PID" 2>/dev/null || { cat "$TMP/nginx/error.log" >&2; exit 1; }
-	sleep 0.1
-done
+mkdir -p "$WWW"
+# urlwatch sends the time of its last check as If-Modified-Since; with
+# nginx's default "exact" that never matches Last-Modified, and nginx 1.22
+# does not let a matching If-None-Match win, so urlwatch would never see a
+# 304. "before" is the usual (Apache-like) reading.
+bench_nginx_start "$TMP" '$status $body_bytes_sent' 'if_modified_since before;' \
+	"server { listen 127.0.0.1:$PORT; root $WWW; }" "http://127.0.0.1:$PORT/"
 BASE=http://127.0.0.1:$PORT
 echo "# nginx $("$NGINX" -v 2>&1 | sed 's/.*\///') on $BASE (pid $NGINX_PID)" >&2
 
@@ -205,9 +168,10 @@ for N in $NS; do
 			"$REDLINE" init "$A" >/dev/null
 			# redline-capture: every fetch kept as WARC (docs/evidence.md)
 			[ "$tool" = redline-capture ] && git -C "$A" config redline.capture all
-			for p in $NAMES; do
-				"$REDLINE" -C "$A" add "$p" "$BASE/$p.html" --format html --every 1m >/dev/null
-			done
+			# What `redline add pNNNN URL --format html --every 1m` writes,
+			# without one process per page (untimed either way).
+			# shellcheck disable=SC2086
+			BENCH_EVERY=1m bench_sources "$BASE" $NAMES >>"$A/config"
 			# shellcheck disable=SC2086
 			measure "$N" "$tool" first "$A" "$A" "$REDLINE" -C "$A" run
 			measure "$N" "$tool" 304 "$A" "$A" "$REDLINE" -C "$A" run $NAMES

@@ -29,54 +29,35 @@ ROOT=$(cd "$HERE/../.." && pwd)
 REDLINE=${REDLINE:-$ROOT/build/redline}
 NGINX=${NGINX:-$(command -v nginx || echo /usr/sbin/nginx)}
 GIT_DAEMON="$(git --exec-path)/git-daemon"
+. "$ROOT/bench/lib.sh"
 for tool in python3 curl git bc "$NGINX" "$GIT_DAEMON"; do
 	command -v "$tool" >/dev/null || { echo "bench/shards: needs $tool" >&2; exit 2; }
 done
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/redline-bench-shards-XXXXXX")
 PIDS=""
+NGINX_PID=
 EXTRA_PIDS=""
 cleanup() {
+	bench_nginx_stop
 	for p in $PIDS $EXTRA_PIDS; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
 	if [ "${KEEP:-0}" = 1 ]; then echo "kept $TMP" >&2; else rm -rf "$TMP"; fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-. "$ROOT/tests/e2e/lib_net.sh" # free_port, wait_port
 
 # ---- pages and nginx (as bench/cycle) ------------------------------------------
 WWW=$TMP/www
-mkdir -p "$WWW" "$TMP/nginx/tmp" "$TMP/r0" "$TMP/r1"
+mkdir -p "$WWW" "$TMP/r0" "$TMP/r1"
 python3 "$ROOT/bench/cycle/gen_pages.py" --out "$TMP/r0" -n "$N" 2>/dev/null
 touch -d '2026-03-02 06:00:00Z' "$TMP/r0/"*
 python3 "$ROOT/bench/cycle/gen_pages.py" --out "$TMP/r1" -n "$N" --change 0.10 --round 1 2>/dev/null
 touch -d '2026-03-02 07:00:00Z' "$TMP/r1/"*
-PORT=$(free_port)
-NGINX_USER=
-if [ "$(id -u)" = 0 ]; then NGINX_USER="user nobody nogroup;"; chmod 755 "$TMP"; fi
-cat >"$TMP/nginx/nginx.conf" <<EOF
-$NGINX_USER
-worker_processes 1;
-daemon off;
-pid $TMP/nginx/nginx.pid;
-error_log $TMP/nginx/error.log warn;
-events { worker_connections 2048; }
-http {
-	access_log off;
-	client_body_temp_path $TMP/nginx/tmp/body;
-	proxy_temp_path $TMP/nginx/tmp/proxy;
-	fastcgi_temp_path $TMP/nginx/tmp/fastcgi;
-	uwsgi_temp_path $TMP/nginx/tmp/uwsgi;
-	scgi_temp_path $TMP/nginx/tmp/scgi;
-	types { text/html html; }
-	keepalive_requests 100000;
-	server { listen 127.0.0.1:$PORT; root $WWW; }
-}
-EOF
-"$NGINX" -p "$TMP/nginx" -e "$TMP/nginx/error.log" -c "$TMP/nginx/nginx.conf" &
-PIDS="$PIDS $!"
-for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$PORT/" && break; sleep 0.1; done
+PORT=$(bench_free_port)
+bench_nginx_start "$TMP" off '' "server { listen 127.0.0.1:$PORT; root $WWW; }" "http://127.0.0.1:$PORT/"
 BASE=http://127.0.0.1:$PORT
+# shellcheck disable=SC2046
+bench_sources "$BASE" $(cd "$TMP/r0" && ls | sed 's/\.html$//') >"$TMP/sources.conf"
 
 # ---- the central repositories' server, for ssh and https ------------------------
 if [ "$TRANSPORT" != git ]; then
@@ -85,6 +66,7 @@ if [ "$TRANSPORT" != git ]; then
 	fail() { echo "bench/shards: $*" >&2; exit 2; }
 	skip() { fail "$*"; }
 	done_testing() { exit 2; }
+	. "$ROOT/tests/e2e/lib_net.sh" # free_port, wait_port
 	export HOME=$TMP/home GIT_CONFIG_NOSYSTEM=1
 	mkdir -p "$HOME/.ssh"
 	chmod 700 "$HOME/.ssh"
@@ -110,10 +92,6 @@ https)
 	;;
 *) echo "bench/shards: TRANSPORT is git, ssh or https" >&2; exit 2 ;;
 esac
-for f in "$TMP/r0/"*.html; do
-	p=$(basename "$f" .html)
-	printf '[source "%s"]\n\turl = %s/%s.html\n\tformat = html\n' "$p" "$BASE" "$p"
-done >"$TMP/sources.conf"
 
 now() { date +%s.%N; }
 elapsed() { echo "$(now) - $1" | bc; }
@@ -135,7 +113,7 @@ for W in $WORKERS; do
 	DPID=""
 	case $TRANSPORT in
 	git)
-		GPORT=$(free_port)
+		GPORT=$(bench_free_port)
 		"$GIT_DAEMON" --reuseaddr --listen=127.0.0.1 --port="$GPORT" --base-path="$DIR" --export-all \
 			--enable=receive-pack "$DIR" 2>"$DIR/daemon.log" &
 		DPID=$!

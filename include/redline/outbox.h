@@ -31,6 +31,12 @@
 /** Records `payload` for `commit`; the caller holds the writer lock. */
 int rl_outbox_record(rl_archive *archive, const git_oid *commit, const char *payload);
 
+/** Records the payloads of `n` commits in commit order (a NULL payload:
+ *  that commit needs none) and moves the recovery point once, to the last;
+ *  the caller holds the writer lock. */
+int rl_outbox_record_batch(rl_archive *archive, const git_oid *commits,
+			   const char *const *payloads, size_t n);
+
 /** Records rebuilt payloads for the commits on main after the last recorded
  *  one (none on an outbox never used: it starts at the current HEAD); the
  *  caller holds the writer lock. */

@@ -27,10 +27,17 @@ int rl_url_strip_userinfo(char **out, const char *url);
  *  brackets, into `out`; RL_EINVAL when there is none or it does not fit. */
 int rl_url_host(char *out, size_t size, const char *url);
 
-/** 1 when the two URLs are on the same site: the same IP address, or host
- *  names that share their registrable part (the last two labels, three
- *  under a two-letter country code with a short second level such as
- *  co.uk or com.au; a heuristic, not the public suffix list). */
+/** The host of an absolute URL as DNS sees it, into `out`: lower-case, a
+ *  Unicode name as its IDNA 2008 A-label ("xn--..."), IPv6 without
+ *  brackets, one trailing dot dropped.  RL_EINVAL when there is none, it
+ *  has an empty label ("a..b", ".a"), cannot be converted, or does not fit. */
+int rl_url_host_ascii(char *out, size_t size, const char *url);
+
+/** 1 when the two URLs are on the same site: the same IP literal, or host
+ *  names with the same registrable domain by the Public Suffix List
+ *  (a.example.co.uk and b.example.co.uk; not a.github.io and b.github.io,
+ *  github.io being a public suffix).  A host that is itself a public suffix
+ *  is its own site.  0 when either host is missing or malformed. */
 int rl_url_same_site(const char *a, const char *b);
 
 /** 1 when the URL's host is `host` or a subdomain of it. */

@@ -281,6 +281,7 @@ void rl_archive_free(rl_archive *archive)
 	if (archive == NULL)
 		return;
 	rl_archive_unlock(archive);
+	archive_sign_forget(archive);
 	git_odb_free(archive->odb);      /* frees the mempack backend too */
 	git_repository_free(archive->repo);
 	free(archive->path);

@@ -18,6 +18,7 @@ struct rl_archive {
 	int git_initialised;         /* we called git_libgit2_init() */
 	int swept;                   /* crash leftovers removed once by this handle */
 	rl_archive_batch *batch;     /* the open batch, if any: HEAD reads its tip */
+	struct sign_config *sign;    /* read once per batch (archive_sign.c) */
 };
 
 /** Creates a commit object (no ref moved): signed when commit.gpgSign is
@@ -25,6 +26,15 @@ struct rl_archive {
 int archive_commit_create(git_oid *out, rl_archive *archive, const git_signature *sig,
 			  const char *message, const git_tree *tree, size_t n_parents,
 			  const git_commit **parents);
+
+/** Stores an object (blob, commit...) in the mempack unless the odb has it,
+ *  without git_odb_write()'s pack rescan on a miss (archive_commit.c). */
+int archive_write_object(git_oid *out, rl_archive *archive, const void *data, size_t len,
+			 git_object_t type);
+
+/** Forgets the signing settings read for the batch that ends: the next
+ *  batch reads the config again. */
+void archive_sign_forget(rl_archive *archive);
 
 /* Removes what a crashed writer can leave (archive_sweep.c): libgit2's
  * temporary packs and pack index locks, and the caches' "*.tmp.PID" files

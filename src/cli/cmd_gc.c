@@ -7,22 +7,45 @@
  */
 #include "cli.h"
 #include "redline/archive.h"
+#include "redline/config.h"
 #include "redline/error.h"
 
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 
+/* git's own gc.autoPackLimit (0: no roll-ups), else RL_ARCHIVE_MAX_PACKS. */
+static long auto_pack_limit(rl_archive *archive)
+{
+	char *text = NULL, *end;
+	long limit = RL_ARCHIVE_MAX_PACKS;
+
+	if (rl_config_get_string(&text, archive, "gc.autoPackLimit") == 0 && text) {
+		long v = strtol(text, &end, 10);
+		if (*end == '\0' && v >= 0)
+			limit = v;
+		else
+			cli_warn("gc.autoPackLimit '%s' is not a number; using %d", text,
+				 RL_ARCHIVE_MAX_PACKS);
+	}
+	rl_error_clear();
+	free(text);
+	return limit;
+}
+
 void cli_maintain(rl_archive *archive)
 {
+	long limit = auto_pack_limit(archive);
 	int rolled = 0;
 
+	if (limit == 0)
+		return;
 	if (rl_archive_lock(archive, 0) < 0) {
 		/* Someone else is writing: they or the next cycle will do it. */
 		rl_error_clear();
 		return;
 	}
-	if (rl_archive_maintain(&rolled, archive, RL_ARCHIVE_MAX_PACKS) < 0) {
+	if (rl_archive_maintain(&rolled, archive, (size_t)limit) < 0) {
 		cli_warn("pack maintenance: %s", rl_error_last());
 		rl_error_clear();
 	}
@@ -49,7 +72,8 @@ int cmd_gc(int argc, char **argv, const struct cli *cli)
 				return cli_usage_error(usage, "bad --max-packs '%s'", optarg);
 		} else if (c == 'h') {
 			printf("usage: %s\n\nRolls the archive's packs up, small packs first.  `run`, "
-			       "`watch` and\n`ingest` do it between cycles with N = %d.\n\n"
+			       "`watch` and\n`ingest` do it between cycles once there are more than git's\n"
+			       "gc.autoPackLimit packs (default here %d; 0: never).\n\n"
 			       "   --max-packs N   leave at most N packs (default 1: one pack)\n",
 			       usage, RL_ARCHIVE_MAX_PACKS);
 			return CLI_OK;

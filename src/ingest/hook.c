@@ -280,6 +280,7 @@ static int check_hook_file(rl_hook_result *out, int *error)
 
 /* Everything one run needs; torn down by run_release(). */
 struct run {
+	char *archive;         /* realpath of the archive: the hook's cwd and GIT_DIR */
 	char *argv[2];
 	char **envp;
 	rl_strvec vars;
@@ -287,7 +288,53 @@ struct run {
 	int out_child, out_fd; /* its stdout+stderr */
 	int err_child, err_fd; /* execve()'s errno, CLOEXEC: EOF means exec succeeded */
 	int pid_fd;
+	pid_t pid;
+	rl_buf output;
+	/* SIGPIPE blocked in the calling thread while we talk to the hook */
+	sigset_t pipe_set, old_mask, child_mask;
+	int masked, pipe_was_pending;
 };
+
+static void run_init(struct run *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->in_child = r->in_fd = r->out_child = r->out_fd = -1;
+	r->err_child = r->err_fd = r->pid_fd = -1;
+	r->pid = -1;
+	rl_buf_init(&r->output, RL_HOOK_OUTPUT_MAX);
+}
+
+/* Blocks SIGPIPE in this thread (the hook may close its stdin early); the
+ * child gets the caller's mask back before execve(). */
+static void block_sigpipe(struct run *r)
+{
+	sigset_t pending;
+
+	sigemptyset(&r->pipe_set);
+	sigaddset(&r->pipe_set, SIGPIPE);
+	sigpending(&pending);
+	r->pipe_was_pending = sigismember(&pending, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &r->pipe_set, &r->old_mask);
+	r->masked = 1;
+	r->child_mask = r->old_mask;
+	sigdelset(&r->child_mask, SIGPIPE);
+}
+
+/* Consumes a SIGPIPE our own write raised, then restores the caller's mask. */
+static void restore_sigpipe(struct run *r)
+{
+	struct timespec zero = { 0, 0 };
+	sigset_t pending;
+
+	if (!r->masked)
+		return;
+	sigpending(&pending);
+	if (!r->pipe_was_pending && sigismember(&pending, SIGPIPE))
+		while (sigtimedwait(&r->pipe_set, NULL, &zero) < 0 && errno == EINTR)
+			;
+	pthread_sigmask(SIG_SETMASK, &r->old_mask, NULL);
+	r->masked = 0;
+}
 
 static void run_release(struct run *r)
 {
@@ -300,6 +347,9 @@ static void run_release(struct run *r)
 	close_fd(&r->err_child);
 	close_fd(&r->err_fd);
 	close_fd(&r->pid_fd);
+	restore_sigpipe(r);
+	rl_buf_release(&r->output);
+	free(r->archive);
 }
 
 static int open_pipes(struct run *r, int want_stdin)
@@ -323,6 +373,20 @@ static int open_pipes(struct run *r, int want_stdin)
 	r->err_fd = p[0];
 	r->err_child = p[1];
 	return 0;
+}
+
+/* The deadline passed: SIGTERM to the group first, SIGKILL after the grace
+ * time.  Returns the next phase (1 sent SIGTERM, 2 sent SIGKILL). */
+static int escalate(rl_hook_result *out, pid_t pid, int phase, long *deadline)
+{
+	if (phase == 0) {
+		out->timed_out = 1;
+		kill(-pid, SIGTERM);
+		*deadline = rl_time_now_ms() + RL_HOOK_KILL_GRACE_MS;
+	} else {
+		kill(-pid, SIGKILL);
+	}
+	return phase + 1;
 }
 
 /*
@@ -371,16 +435,8 @@ static int supervise(rl_hook_result *out, struct run *r, pid_t pid, const char *
 		w = waitpid(pid, &wstatus, WNOHANG);
 		if (w == pid || (w < 0 && errno != EINTR))
 			break;
-		if (phase < 2 && rl_time_now_ms() >= deadline) {
-			if (phase == 0) {
-				out->timed_out = 1;
-				kill(-pid, SIGTERM);
-				deadline = rl_time_now_ms() + RL_HOOK_KILL_GRACE_MS;
-			} else {
-				kill(-pid, SIGKILL);
-			}
-			phase++;
-		}
+		if (phase < 2 && rl_time_now_ms() >= deadline)
+			phase = escalate(out, pid, phase, &deadline);
 	}
 	out->duration_ms = rl_time_now_ms() - start;
 	close_fd(&r->in_fd);
@@ -405,21 +461,9 @@ static void fill_status(rl_hook_result *out, int wstatus)
 		out->status = RL_HOOK_TIMED_OUT;
 }
 
-int rl_hook_run(rl_hook_result *out, const char *archive_dir, const char *name,
-		const char *stdin_data, size_t stdin_len,
-		const char *const *extra_env, int timeout_ms)
+static int check_args(const char *archive_dir, const char *name,
+		      const char *const *extra_env)
 {
-	struct run r = { { NULL, NULL }, NULL, RL_STRVEC_INIT, -1, -1, -1, -1, -1, -1, -1 };
-	rl_buf output = RL_BUF_INIT(RL_HOOK_OUTPUT_MAX);
-	char *archive = NULL;
-	sigset_t pipe_set, old_mask, child_mask, pending;
-	int error = 0, masked = 0, pipe_was_pending = 0, exec_errno = 0, wstatus;
-	long maxfd;
-	ssize_t n;
-	pid_t pid;
-
-	rl_hook_result_clear(out);
-	out->timeout_ms = timeout_ms > 0 ? timeout_ms : RL_HOOK_TIMEOUT_DEFAULT_MS;
 	if (!valid_name(name))
 		return rl_error_set(RL_EINVAL, "invalid hook name '%s'", name ? name : "(null)");
 	if (archive_dir == NULL)
@@ -430,84 +474,114 @@ int rl_hook_run(rl_hook_result *out, const char *archive_dir, const char *name,
 			return rl_error_set(RL_EINVAL, "invalid hook environment entry '%s'",
 					    extra_env[i]);
 	}
+	return 0;
+}
+
+/* Finds the hook file; *runnable when it can be run (absent and skipped
+ * hooks are results, not errors). */
+static int locate(int *runnable, rl_hook_result *out, struct run *r, const char *archive_dir,
+		  const char *name)
+{
+	int error = 0;
+
+	*runnable = 0;
 	if ((out->name = rl_strdup(name)) == NULL)
 		return RL_ENOMEM;
-	if ((archive = realpath(archive_dir, NULL)) == NULL)
+	if ((r->archive = realpath(archive_dir, NULL)) == NULL)
 		return rl_error_set_errno(errno == ENOENT ? RL_ENOTFOUND : RL_EIO,
 					  "cannot open archive '%s'", archive_dir);
-	if (asprintf(&out->path, "%s/hooks/%s", archive, name) < 0) {
+	if (asprintf(&out->path, "%s/hooks/%s", r->archive, name) < 0) {
 		out->path = NULL;
-		error = rl_error_set(RL_ENOMEM, "out of memory");
-		goto done;
+		return rl_error_set(RL_ENOMEM, "out of memory");
 	}
-	if (!check_hook_file(out, &error))
-		goto done;
+	*runnable = check_hook_file(out, &error);
+	r->argv[0] = out->path;
+	return error;
+}
 
-	r.argv[0] = out->path;
-	if ((error = build_env(&r.envp, &r.vars, name, archive, extra_env)) < 0 ||
-	    (error = open_pipes(&r, stdin_data != NULL)) < 0)
-		goto done;
-	maxfd = sysconf(_SC_OPEN_MAX);
+/* fork() and execve() of the prepared run; the parent keeps its ends only. */
+static int spawn(struct run *r, const char *name)
+{
+	long maxfd = sysconf(_SC_OPEN_MAX);
+
 	if (maxfd < 0 || maxfd > 65536)
 		maxfd = 65536;
-
-	sigemptyset(&pipe_set);
-	sigaddset(&pipe_set, SIGPIPE);
-	sigpending(&pending);
-	pipe_was_pending = sigismember(&pending, SIGPIPE);
-	pthread_sigmask(SIG_BLOCK, &pipe_set, &old_mask);
-	masked = 1;
-	child_mask = old_mask;
-	sigdelset(&child_mask, SIGPIPE);
-
-	if ((pid = fork()) < 0) {
-		error = rl_error_set_errno(RL_EIO, "cannot run hook '%s'", name);
-		goto done;
-	}
-	if (pid == 0)
-		child_exec(r.argv, r.envp, archive, r.in_child, r.out_child, r.err_child,
-			   &child_mask, maxfd);
+	block_sigpipe(r);
+	if ((r->pid = fork()) < 0)
+		return rl_error_set_errno(RL_EIO, "cannot run hook '%s'", name);
+	if (r->pid == 0)
+		child_exec(r->argv, r->envp, r->archive, r->in_child, r->out_child, r->err_child,
+			   &r->child_mask, maxfd);
 	/* Also here: a timeout must never signal a group that does not exist yet. */
-	setpgid(pid, pid);
-	close_fd(&r.in_child);
-	close_fd(&r.out_child);
-	close_fd(&r.err_child);
+	setpgid(r->pid, r->pid);
+	close_fd(&r->in_child);
+	close_fd(&r->out_child);
+	close_fd(&r->err_child);
+	return 0;
+}
 
-	while ((n = read(r.err_fd, &exec_errno, sizeof(exec_errno))) < 0 && errno == EINTR)
+/* Whether execve() failed in the child (its errno comes through err_fd;
+ * EOF means it succeeded); 1 when it failed, the child then reaped. */
+static int exec_failed(rl_hook_result *out, struct run *r, int *error)
+{
+	int exec_errno = 0, wstatus;
+	ssize_t n;
+
+	while ((n = read(r->err_fd, &exec_errno, sizeof(exec_errno))) < 0 && errno == EINTR)
 		;
-	if (n == (ssize_t)sizeof(exec_errno)) {
-		while (waitpid(pid, &wstatus, 0) < 0 && errno == EINTR)
-			;
-		out->status = RL_HOOK_EXEC_FAILED;
-		if (asprintf(&out->skipped_reason, "%s%s", strerror(exec_errno),
-			     exec_errno == ENOEXEC ? " (does it start with '#!'?)" : "") < 0) {
-			out->skipped_reason = NULL;
-			error = rl_error_set(RL_ENOMEM, "out of memory");
-		}
-		goto done;
+	if (n != (ssize_t)sizeof(exec_errno))
+		return 0;
+	while (waitpid(r->pid, &wstatus, 0) < 0 && errno == EINTR)
+		;
+	out->status = RL_HOOK_EXEC_FAILED;
+	if (asprintf(&out->skipped_reason, "%s%s", strerror(exec_errno),
+		     exec_errno == ENOEXEC ? " (does it start with '#!'?)" : "") < 0) {
+		out->skipped_reason = NULL;
+		*error = rl_error_set(RL_ENOMEM, "out of memory");
 	}
+	return 1;
+}
+
+/* Feeds, watches and reaps the running hook; fills in what it did. */
+static int wait_for_hook(rl_hook_result *out, struct run *r, const char *data, size_t len)
+{
+	int wstatus;
+
 	out->ran = 1;
 #ifdef SYS_pidfd_open
-	r.pid_fd = (int)syscall(SYS_pidfd_open, pid, 0);
+	r->pid_fd = (int)syscall(SYS_pidfd_open, r->pid, 0);
 #endif
-	wstatus = supervise(out, &r, pid, stdin_data, stdin_len, &output);
+	wstatus = supervise(out, r, r->pid, data, len, &r->output);
 	fill_status(out, wstatus);
-	out->output_len = output.len;
-	if ((out->output = rl_buf_detach(&output)) == NULL)
-		error = rl_error_set(RL_ENOMEM, "out of memory");
+	out->output_len = r->output.len;
+	if ((out->output = rl_buf_detach(&r->output)) == NULL)
+		return rl_error_set(RL_ENOMEM, "out of memory");
+	return 0;
+}
 
+int rl_hook_run(rl_hook_result *out, const char *archive_dir, const char *name,
+		const char *stdin_data, size_t stdin_len,
+		const char *const *extra_env, int timeout_ms)
+{
+	struct run r;
+	int error, runnable = 0;
+
+	run_init(&r);
+	rl_hook_result_clear(out);
+	out->timeout_ms = timeout_ms > 0 ? timeout_ms : RL_HOOK_TIMEOUT_DEFAULT_MS;
+	if ((error = check_args(archive_dir, name, extra_env)) < 0)
+		return error;
+	if ((error = locate(&runnable, out, &r, archive_dir, name)) < 0 || !runnable)
+		goto done;
+	if ((error = build_env(&r.envp, &r.vars, name, r.archive, extra_env)) < 0 ||
+	    (error = open_pipes(&r, stdin_data != NULL)) < 0 ||
+	    (error = spawn(&r, name)) < 0)
+		goto done;
+	if (exec_failed(out, &r, &error))
+		goto done;
+	error = wait_for_hook(out, &r, stdin_data, stdin_len);
 done:
 	run_release(&r);
-	if (masked) {
-		struct timespec zero = { 0, 0 };
-		sigpending(&pending);
-		if (!pipe_was_pending && sigismember(&pending, SIGPIPE))
-			while (sigtimedwait(&pipe_set, NULL, &zero) < 0 && errno == EINTR)
-				;
-		pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
-	}
-	rl_buf_release(&output);
-	free(archive);
 	return error;
 }
 

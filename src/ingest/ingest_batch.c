@@ -254,17 +254,27 @@ static int save_caches(rl_ingest_batch *b)
  * payloads of the commits after the outbox's last record (outbox.h). */
 static void record_hooks(rl_ingest_batch *b, const git_oid *ids, size_t n, const git_oid *base)
 {
+	git_oid *commits = calloc(b->n_calls + 1, sizeof(*commits));
+	const char **payloads = calloc(b->n_calls + 1, sizeof(*payloads));
+	size_t k = 0;
+
+	if (commits == NULL || payloads == NULL)
+		goto done; /* the next writer's recovery rebuilds them */
 	for (size_t i = 0; i < b->n_calls; i++) {
 		struct hook_call *call = &b->calls[i];
 		if (call->index >= n)
 			continue;
 		ingest_hook_call_publish(call, &ids[call->index],
 					 call->index > 0 ? &ids[call->index - 1] : base);
-		if (rl_outbox_record(b->archive, &ids[call->index], call->payload) < 0) {
-			rl_error_clear();
-			return;
-		}
+		git_oid_cpy(&commits[k], &ids[call->index]);
+		payloads[k++] = call->payload;
 	}
+	/* One marker write for the batch, not an fsync for every commit. */
+	if (rl_outbox_record_batch(b->archive, commits, payloads, k) < 0)
+		rl_error_clear();
+done:
+	free(commits);
+	free(payloads);
 }
 
 /* The results of each entry tried, to the caller's callback (with the

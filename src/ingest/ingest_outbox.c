@@ -51,24 +51,41 @@ static int write_marker(rl_archive *archive, const git_oid *commit)
 	return rl_file_write_atomic(path, hex, strlen(hex));
 }
 
+static int write_payload(const char *dir, const git_oid *commit, const char *payload)
+{
+	char path[4400], hex[GIT_OID_HEXSZ + 1];
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	git_oid_tostr(hex, sizeof(hex), commit);
+	snprintf(path, sizeof(path), "%s/%010lld%09ld-%s.json", dir, (long long)ts.tv_sec,
+		 ts.tv_nsec, hex);
+	return rl_file_write_atomic(path, payload, strlen(payload));
+}
+
 int rl_outbox_record(rl_archive *archive, const git_oid *commit, const char *payload)
 {
-	char dir[4200], path[4400], hex[GIT_OID_HEXSZ + 1];
-	struct timespec ts;
+	return rl_outbox_record_batch(archive, commit, &payload, 1);
+}
+
+int rl_outbox_record_batch(rl_archive *archive, const git_oid *commits,
+			   const char *const *payloads, size_t n)
+{
+	char dir[4200];
 	int error;
 
+	if (n == 0)
+		return 0;
 	if ((error = outbox_path(dir, sizeof(dir), archive, NULL)) < 0 ||
 	    (error = rl_file_mkdir_p(dir)) < 0)
 		return error;
-	if (payload) {
-		clock_gettime(CLOCK_REALTIME, &ts);
-		git_oid_tostr(hex, sizeof(hex), commit);
-		snprintf(path, sizeof(path), "%s/%010lld%09ld-%s.json", dir, (long long)ts.tv_sec,
-			 ts.tv_nsec, hex);
-		if ((error = rl_file_write_atomic(path, payload, strlen(payload))) < 0)
+	for (size_t i = 0; i < n; i++)
+		if (payloads[i] && (error = write_payload(dir, &commits[i], payloads[i])) < 0)
 			return error;
-	}
-	return write_marker(archive, commit);
+	/* The recovery point moves once a batch (it was once a commit: an
+	 * fsync each); after a crash before it, recovery skips the commits
+	 * whose payloads made it (rl_outbox_recover). */
+	return write_marker(archive, &commits[n - 1]);
 }
 
 /* --- recovery: commits that a crash kept out of the outbox -------------- */
@@ -151,9 +168,26 @@ static int read_marker(git_oid *out, int *have, rl_archive *archive)
 	return error;
 }
 
+/* Is there a pending entry for `commit` ("<ns>-<commit>.json")? */
+static int has_entry(const rl_strvec *names, const git_oid *commit)
+{
+	char suffix[GIT_OID_HEXSZ + 8];
+
+	suffix[0] = '-';
+	git_oid_tostr(suffix + 1, GIT_OID_HEXSZ + 1, commit);
+	strcat(suffix, ".json");
+	for (size_t i = 0; i < names->n; i++) {
+		size_t len = strlen(names->v[i]);
+		if (len >= strlen(suffix) && strcmp(names->v[i] + len - strlen(suffix), suffix) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 int rl_outbox_recover(rl_archive *archive)
 {
 	git_repository *repo = rl_archive_repo(archive);
+	rl_strvec pending = RL_STRVEC_INIT;
 	git_oid head, marker, *missed = NULL;
 	size_t n = 0;
 	int have, error;
@@ -181,9 +215,16 @@ int rl_outbox_recover(rl_archive *archive)
 		git_oid_cpy(&at, git_commit_parent_id(c, 0));
 		git_commit_free(c);
 	}
+	if ((error = rl_outbox_list(&pending, archive)) < 0)
+		goto done;
 	for (size_t i = n; i-- > 0 && error == 0;) {
 		git_commit *c = NULL;
 		char *payload = NULL;
+		if (has_entry(&pending, &missed[i])) {
+			/* Recorded before the crash, the marker not yet moved. */
+			error = rl_outbox_record(archive, &missed[i], NULL);
+			continue;
+		}
 		if (git_commit_lookup(&c, repo, &missed[i]) < 0) {
 			error = rl_error_set_git(-1, "cannot read a commit to recover its hooks");
 			break;
@@ -194,6 +235,8 @@ int rl_outbox_recover(rl_archive *archive)
 		error = rl_outbox_record(archive, &missed[i], payload);
 		free(payload);
 	}
+done:
+	rl_strvec_release(&pending);
 	free(missed);
 	return error;
 }

@@ -1,6 +1,8 @@
 /*
  * url_parts.c - the parts of a URL that decide where it may be sent and
- * what of it may be shown: userinfo, host, site.
+ * what of it may be shown: userinfo, host, site.  Sites come from the
+ * Public Suffix List (libpsl), so that a.example.co.uk and b.example.co.uk
+ * are one site while a.github.io and b.github.io are two.
  */
 #include "redline/url.h"
 #include "redline/error.h"
@@ -9,6 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+#include <curl/curl.h>
+#include <idn2.h>
+#include <libpsl.h>
 
 /* Where the authority of "scheme://authority/..." starts and its length;
  * NULL when the URL has none. */
@@ -74,53 +80,88 @@ int rl_url_host(char *out, size_t size, const char *url)
 	return out[0] ? 0 : rl_error_set(RL_EINVAL, "no host in URL");
 }
 
+/* Strips one trailing dot ("example.com." is example.com) and refuses an
+ * empty label anywhere else (".a.com", "a..com", "a.com.."). */
+static int labels_ok(char *host)
+{
+	size_t n = strlen(host);
+
+	if (n > 0 && host[n - 1] == '.')
+		host[--n] = '\0';
+	return n > 0 && host[0] != '.' && strstr(host, "..") == NULL && host[n - 1] != '.';
+}
+
+/* An IP literal, in any spelling curl accepts: IPv6 (it has a colon), or a
+ * last label that starts with a digit -- no top-level domain does, and
+ * "127.1" or "0x7f.0.0.1" must never be read as names. */
 static int is_ip(const char *host)
 {
-	return strchr(host, ':') != NULL || strspn(host, "0123456789.") == strlen(host);
+	const char *last = strrchr(host, '.');
+
+	last = last ? last + 1 : host;
+	return strchr(host, ':') != NULL || (*last >= '0' && *last <= '9');
 }
 
-/* Second levels under which a country's domains are registered (co.uk,
- * com.au, ac.jp...): a heuristic stand-in for the public suffix list. */
-static int is_shared_second_level(const char *label, size_t len)
+int rl_url_host_ascii(char *out, size_t size, const char *url)
 {
-	static const char *const known[] = { "co", "com", "net", "org", "gov", "edu", "ac",
-					     "ne", "or", "go", "mil", "ltd", "plc", "sch" };
+	CURLU *u = curl_url();
+	char *host = NULL, *ascii = NULL, *h;
+	int error = RL_EINVAL, ascii_only = 1;
+	size_t n;
 
-	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
-		if (strlen(known[i]) == len && strncmp(known[i], label, len) == 0)
-			return 1;
-	return 0;
-}
-
-/* The last dot before `end` in `host`, or NULL. */
-static const char *dot_before(const char *host, const char *end)
-{
-	while (end > host) {
-		end--;
-		if (*end == '.')
-			return end;
+	if (u == NULL)
+		return rl_error_set(RL_ENOMEM, "out of memory");
+	if (url == NULL ||
+	    curl_url_set(u, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK || host == NULL)
+		goto done;
+	h = host;
+	n = strlen(h);
+	if (n >= 2 && h[0] == '[' && h[n - 1] == ']') { /* IPv6: as is, no brackets */
+		h[n - 1] = '\0';
+		h++;
 	}
-	return NULL;
+	for (const char *p = h; *p; p++)
+		ascii_only &= (unsigned char)*p < 0x80;
+	/* A name in Unicode becomes the A-label DNS knows (münchen.de is
+	 * xn--mnchen-3ya.de); case is folded on the way. */
+	if (!ascii_only &&
+	    idn2_to_ascii_8z(h, &ascii, IDN2_NONTRANSITIONAL | IDN2_NFC_INPUT) != IDN2_OK)
+		goto done;
+	if (snprintf(out, size, "%s", ascii ? ascii : h) >= (int)size)
+		goto done;
+	for (char *p = out; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	if (strchr(out, ':') == NULL && !labels_ok(out))
+		goto done;
+	error = 0;
+done:
+	curl_free(host);
+	idn2_free(ascii);
+	curl_url_cleanup(u);
+	return error ? rl_error_set(error, "no usable host in URL") : 0;
 }
 
-/* The registrable part of a host name (see rl_url_same_site). */
+/* The site of a host: its registrable domain by the Public Suffix List
+ * (libpsl's built-in copy), or the host itself when it is an IP literal,
+ * a public suffix (github.io, co.uk) or unknown to the list. */
 static const char *site_of(const char *host)
 {
-	const char *d1, *d2, *d3;
+	const psl_ctx_t *psl = psl_builtin();
+	const char *site;
 
-	if (is_ip(host) || (d1 = strrchr(host, '.')) == NULL ||
-	    (d2 = dot_before(host, d1)) == NULL)
+	if (is_ip(host) || psl == NULL)
 		return host;
-	if (strlen(d1 + 1) == 2 && is_shared_second_level(d2 + 1, (size_t)(d1 - d2 - 1)))
-		return (d3 = dot_before(host, d2)) != NULL ? d3 + 1 : host;
-	return d2 + 1;
+	site = psl_registrable_domain(psl, host);
+	return site ? site : host;
 }
 
 int rl_url_same_site(const char *a, const char *b)
 {
 	char ha[256], hb[256];
 
-	if (rl_url_host(ha, sizeof(ha), a) < 0 || rl_url_host(hb, sizeof(hb), b) < 0) {
+	if (rl_url_host_ascii(ha, sizeof(ha), a) < 0 || rl_url_host_ascii(hb, sizeof(hb), b) < 0) {
 		rl_error_clear();
 		return 0;
 	}

@@ -97,6 +97,10 @@ int rl_file_mkdir_p(const char *path)
 
 	if (len == 0 || len >= sizeof(tmp))
 		return rl_error_set(RL_EINVAL, "bad directory name '%s'", path);
+	/* Nearly always there already: one call, not one per component (the
+	 * caches' writers ask for their directory for every file they write). */
+	if (mkdir(path, 0777) == 0 || errno == EEXIST)
+		return 0;
 	memcpy(tmp, path, len + 1);
 	for (char *p = tmp + 1; *p; p++) {
 		if (*p != '/')

@@ -1,78 +1,31 @@
 /*
- * fetch.c - HTTP(S) fetching on one curl multi handle.
+ * fetch.c - HTTP(S) fetching on one curl multi handle: the fetcher, its
+ * transfers' lives, and the loop that runs them.
  *
  * Invariants:
  * - every added transfer ends in exactly one callback, unless the fetcher is
  *   freed first; the response handed over owns all its memory (curl's
- *   strings are copied here, at the edge);
- * - the decoded body never grows past max_body: the write callback refuses
- *   the first byte over it, which aborts the transfer (CURLE_WRITE_ERROR),
- *   because CURLOPT_MAXFILESIZE only sees a declared Content-Length;
- * - redirects only ever reach http or https; file:// only for a request
- *   whose own URL is file:// and that asked for it;
- * - the total timeout runs from the transfer's first progress call, not from
- *   rl_fetcher_add(): CURLOPT_TIMEOUT_MS would count time spent queued
- *   behind the per-host connection cap.
+ *   strings are copied at the edge, fetch_response.c);
+ * - a transfer is in the multi handle, or waiting for its target's
+ *   addresses (fetch_target.c), or finished: never two of these;
+ * - the caps, protocols and timeouts are set per transfer
+ *   (fetch_request.c), where it may go and what it carries by its scope
+ *   (fetch_scope.c).
  */
-#include "fetch_internal.h"
-#include "redline/timeutil.h"
-#include "redline/fetch.h"
+#include "fetch_transfer_internal.h"
+#include "fetch_raw_internal.h"
 #include "redline/buf.h"
 #include "redline/error.h"
-#include "fetch_raw_internal.h"
-#include "fetch_scope_internal.h"
+#include "redline/fetch.h"
+#include "redline/timeutil.h"
 
-#include <ctype.h>
-#include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <strings.h>
-#include <time.h>
 
-#include <arpa/inet.h>
 #include <curl/curl.h>
 
-/* Longest URL shown in a message: an error must stay readable. */
-#define SHOW_URL_MAX 200
-
-typedef struct transfer {
-	struct transfer *prev, *next;
-	rl_fetcher *fetcher;
-	CURL *easy;
-	struct curl_slist *headers;
-	rl_fetch_cb cb;
-	void *userdata;
-	char *url;
-	rl_buf body;
-	char errbuf[CURL_ERROR_SIZE];
-	int url_scheme_allowed; /* so an unsupported protocol means a redirect */
-	size_t header_bytes;    /* all response headers, redirects included */
-	int too_big, headers_too_big, no_memory, timed_out;
-	long timeout_ms, connect_timeout_ms, low_speed_limit, low_speed_time_s,
-		max_redirects;
-	long long started_ms;   /* first progress call; 0 before */
-	struct fetch_net_info net; /* the proxy as shown in messages, its secret */
-	rl_fetch_raw *raw;      /* the request asked for a capture */
-	/* Scope (fetch_scope.c): custom headers only to their origin, addresses
-	 * by policy.  With custom headers, redirects are followed here. */
-	struct curl_slist *plain_headers; /* t->headers without the custom ones */
-	char *headers_origin;
-	rl_fetch_addresses addresses;
-	int manual_follow;      /* custom headers: curl must not follow redirects */
-	long manual_hops;
-	CURLcode manual_result; /* a redirect refused here, as curl would say it */
-	long requests;          /* requests sent (prereq calls) */
-	int first_private;      /* the first request's address was private */
-	char refused_ip[64];    /* the address refused, for the message */
-} transfer;
-
-struct rl_fetcher {
-	CURLM *multi;
-	transfer *transfers;
-	size_t pending;
-	char *user_agent;
-};
+/* Longest wait of the loop while a look-up is under way: its thread wakes
+ * the loop, this only bounds a missed wake-up. */
+#define LOOKUP_POLL_MS 100
 
 int rl_fetch_global_init(void)
 {
@@ -93,434 +46,6 @@ static long or_default(long value, long def)
 	return value > 0 ? value : def;
 }
 
-/* A URL fit for a message: credentials hidden, length bounded. */
-static void show_url(char *out, size_t size, const char *url)
-{
-	const char *scheme_end = strstr(url, "://"), *at, *host;
-	size_t host_len;
-
-	if (scheme_end && (host = scheme_end + 3) &&
-	    (host_len = strcspn(host, "/?#")) > 0 &&
-	    (at = memchr(host, '@', host_len)) != NULL)
-		snprintf(out, size, "%.*s://***@%s", (int)(scheme_end - url), url, at + 1);
-	else
-		snprintf(out, size, "%s", url);
-	if (strlen(out) > SHOW_URL_MAX && size > SHOW_URL_MAX)
-		strcpy(out + SHOW_URL_MAX - 3, "...");
-}
-
-static int scheme_is(const char *url, const char *scheme)
-{
-	size_t n = strlen(scheme);
-	return strncasecmp(url, scheme, n) == 0 && strncmp(url + n, "://", 3) == 0;
-}
-
-/* Header values come from config files: a CR or LF would smuggle headers. */
-static int has_control(const char *s)
-{
-	for (; *s; s++)
-		if ((unsigned char)*s < 0x20 && *s != '\t')
-			return 1;
-	return 0;
-}
-
-/* ---- response strings ------------------------------------------------ */
-
-static char *copy_bounded(const char *s, size_t max)
-{
-	if (s == NULL || *s == '\0' || strlen(s) > max || has_control(s))
-		return NULL;
-	return rl_strdup(s);
-}
-
-/* `request` -1 is the last response; after a refused redirect curl has
- * already counted the next request, so its Location is in an earlier one. */
-static char *header_copy(CURL *easy, const char *name, int request, size_t max)
-{
-	struct curl_header *h = NULL;
-	if (curl_easy_header(easy, name, 0, CURLH_HEADER, request, &h) != CURLHE_OK || h == NULL)
-		return NULL;
-	return copy_bounded(h->value, max);
-}
-
-/* ---- curl callbacks -------------------------------------------------- */
-
-static size_t on_write(char *data, size_t size, size_t nmemb, void *userdata)
-{
-	transfer *t = userdata;
-	size_t len = size * nmemb;
-
-	/* Refusing here (return 0) is what stops decoded bombs and endless bodies. */
-	if (len > t->body.max - t->body.len) {
-		t->too_big = 1;
-		return 0;
-	}
-	if (rl_buf_put(&t->body, data, len) < 0) {
-		t->no_memory = 1;
-		return 0;
-	}
-	return len;
-}
-
-/* curl bounds each header line, not their number: bound the sum. */
-static size_t on_header(char *data, size_t size, size_t nitems, void *userdata)
-{
-	transfer *t = userdata;
-	size_t len = size * nitems;
-
-	if (len > RL_FETCH_MAX_HEADER_BYTES - t->header_bytes) {
-		t->headers_too_big = 1;
-		return 0;
-	}
-	t->header_bytes += len;
-	return len;
-}
-
-static int on_progress(void *userdata, curl_off_t dltotal, curl_off_t dlnow,
-		       curl_off_t ultotal, curl_off_t ulnow)
-{
-	transfer *t = userdata;
-	long long now = rl_time_now_ms();
-
-	if (t->started_ms == 0)
-		t->started_ms = now;
-	else if (now - t->started_ms >= t->timeout_ms) {
-		t->timed_out = 1;
-		return 1;
-	}
-	return 0;
-}
-
-/* ---- classification -------------------------------------------------- */
-
-/* Each classify_* step below handles one family of endings: it sets
- * r->result and writes the reason into `why` (size WHY_SIZE). */
-#define WHY_SIZE (CURL_ERROR_SIZE + 256)
-
-static const char *curl_detail(const transfer *t, CURLcode rc)
-{
-	return t->errbuf[0] ? t->errbuf : curl_easy_strerror(rc);
-}
-
-/* The server answered: an error status, an empty body, or a snapshot. */
-static void classify_answer(rl_fetch_response *r, transfer *t, char *why)
-{
-	char *title;
-
-	if (r->not_modified) {
-		r->result = RL_FETCH_OK;
-	} else if (r->status >= 300) {
-		/* A 407 on a plain-http request comes from the proxy, not the site. */
-		r->result = r->status == 407 && t->net.proxy_shown ? RL_FETCH_PROXY
-								   : RL_FETCH_HTTP_ERROR;
-		/* The error page's title says what nginx's "400" means (e.g. "No
-		 * required SSL certificate was sent"). */
-		title = fetch_error_page_title(r->body, r->body_len);
-		snprintf(why, WHY_SIZE, "HTTP %ld%s%s%s%s%s", r->status,
-			 r->result == RL_FETCH_PROXY ? " from proxy " : "",
-			 r->result == RL_FETCH_PROXY ? t->net.proxy_shown : "",
-			 title ? " (" : "", title ? title : "", title ? ")" : "");
-		free(title);
-	} else if (r->body_len == 0) {
-		r->result = RL_FETCH_EMPTY_BODY;
-		if (r->status)
-			snprintf(why, WHY_SIZE, "empty body (HTTP %ld)", r->status);
-		else
-			snprintf(why, WHY_SIZE, "empty body");
-	} else {
-		r->result = RL_FETCH_OK;
-	}
-}
-
-/* The write or header callback refused: a cap, or memory. */
-static void classify_write(rl_fetch_response *r, transfer *t, CURLcode rc, char *why)
-{
-	r->result = t->too_big || t->headers_too_big ? RL_FETCH_TOO_BIG : RL_FETCH_OTHER;
-	if (t->too_big)
-		snprintf(why, WHY_SIZE, "body larger than %zu bytes", t->body.max);
-	else if (t->headers_too_big)
-		snprintf(why, WHY_SIZE, "headers larger than %d bytes", RL_FETCH_MAX_HEADER_BYTES);
-	else if (t->no_memory)
-		snprintf(why, WHY_SIZE, "out of memory");
-	else
-		snprintf(why, WHY_SIZE, "%s", curl_detail(t, rc));
-}
-
-static void classify_timeout(rl_fetch_response *r, transfer *t, CURLcode rc, char *why)
-{
-	const char *detail = curl_detail(t, rc);
-	char secs[32];
-
-	r->result = RL_FETCH_TIMEOUT;
-	if (rc == CURLE_ABORTED_BY_CALLBACK) {
-		r->result = t->timed_out ? RL_FETCH_TIMEOUT : RL_FETCH_OTHER;
-		fetch_seconds_text(secs, sizeof(secs), t->timeout_ms);
-		snprintf(why, WHY_SIZE, "timeout after %s", secs);
-	} else if (strstr(detail, "Resolving")) {
-		r->result = RL_FETCH_DNS;
-		snprintf(why, WHY_SIZE, "cannot resolve host (%s)", detail);
-	} else if (strstr(detail, "too slow") && r->status > 0) {
-		r->result = RL_FETCH_TOO_SLOW;
-		snprintf(why, WHY_SIZE, "too slow: less than %ld bytes/s for %ld s",
-			 t->low_speed_limit, t->low_speed_time_s);
-	} else if (strstr(detail, "too slow")) {
-		/* Connected but no answer at all: a hung server, not a slow one. */
-		snprintf(why, WHY_SIZE, "no response within %ld s", t->low_speed_time_s);
-	} else {
-		fetch_seconds_text(secs, sizeof(secs), t->connect_timeout_ms);
-		snprintf(why, WHY_SIZE, "connect timeout after %s", secs);
-	}
-}
-
-/* With a proxy, a refused connection may be the proxy's: libcurl says
- * "Failed to connect to HOST port N" with the host it tried. */
-static int proxy_refused(const transfer *t)
-{
-	char needle[300];
-
-	if (t->net.proxy_host == NULL)
-		return 0;
-	snprintf(needle, sizeof(needle), "to %s port %ld ", t->net.proxy_host, t->net.proxy_port);
-	return strstr(t->errbuf, needle) != NULL;
-}
-
-static void classify_connect(rl_fetch_response *r, transfer *t, CURLcode rc, char *why)
-{
-	const char *detail = curl_detail(t, rc);
-	long os_errno = 0, connect_code = 0;
-	char os[128] = "";
-
-	curl_easy_getinfo(t->easy, CURLINFO_OS_ERRNO, &os_errno);
-	curl_easy_getinfo(t->easy, CURLINFO_HTTP_CONNECTCODE, &connect_code);
-	if (os_errno)
-		fetch_os_error_text(os, sizeof(os), os_errno);
-	if (rc == CURLE_COULDNT_RESOLVE_PROXY) {
-		r->result = RL_FETCH_PROXY;
-		snprintf(why, WHY_SIZE, "cannot resolve proxy '%s'", t->net.proxy_shown);
-	} else if (t->net.proxy_shown && connect_code >= 300) {
-		r->result = RL_FETCH_PROXY;
-		snprintf(why, WHY_SIZE, "proxy '%s' answered CONNECT with HTTP %ld%s",
-			 t->net.proxy_shown, connect_code,
-			 connect_code == 407 ? " (proxy authentication required)" : "");
-	} else if (rc == CURLE_PROXY || (rc == CURLE_COULDNT_CONNECT && proxy_refused(t))) {
-		r->result = RL_FETCH_PROXY;
-		snprintf(why, WHY_SIZE, "proxy '%s': %s", t->net.proxy_shown ? t->net.proxy_shown : "?",
-			 os[0] ? os : detail);
-	} else if (rc == CURLE_COULDNT_RESOLVE_HOST) {
-		r->result = RL_FETCH_DNS;
-		snprintf(why, WHY_SIZE, "cannot resolve host (%s)", detail);
-	} else {
-		r->result = RL_FETCH_CONNECT;
-		if (os[0])
-			snprintf(why, WHY_SIZE, "%s", os);
-		else
-			snprintf(why, WHY_SIZE, "cannot connect (%s)", detail);
-	}
-}
-
-static void classify_tls(rl_fetch_response *r, transfer *t, CURLcode rc, char *why)
-{
-	const char *detail = curl_detail(t, rc);
-	/* An unknown issuer is what a private CA looks like: say where it goes. */
-	int unknown_ca = rc == CURLE_PEER_FAILED_VERIFICATION &&
-			 (strstr(detail, "local issuer") || strstr(detail, "self-signed") ||
-			  strstr(detail, "self signed"));
-
-	r->result = RL_FETCH_TLS;
-	snprintf(why, WHY_SIZE, "TLS error (%s)%s", detail,
-		 unknown_ca ? "; if you trust its CA, name it in http.sslCAInfo" : "");
-}
-
-static void classify_protocol(rl_fetch_response *r, transfer *t, CURLcode rc, char *why)
-{
-	char *redirect;
-
-	if (rc == CURLE_TOO_MANY_REDIRECTS) {
-		r->result = RL_FETCH_TOO_MANY_REDIRECTS;
-		snprintf(why, WHY_SIZE, "more than %ld redirects", t->max_redirects);
-	} else if (t->url_scheme_allowed) {
-		r->result = RL_FETCH_REDIRECT_REFUSED;
-		redirect = header_copy(t->easy, "Location",
-				       r->redirects > 0 ? (int)r->redirects - 1 : -1, 1024);
-		snprintf(why, WHY_SIZE, "redirect to '%s' refused",
-			 redirect ? redirect : "another protocol");
-		free(redirect);
-	} else {
-		r->result = RL_FETCH_PROTOCOL_REFUSED;
-		snprintf(why, WHY_SIZE, "protocol '%.*s' not allowed",
-			 (int)strcspn(r->url, ":"), r->url);
-	}
-}
-
-/* The connection broke during the exchange. */
-static void classify_transfer(rl_fetch_response *r, transfer *t, CURLcode rc, char *why)
-{
-	long os_errno = 0;
-
-	curl_easy_getinfo(t->easy, CURLINFO_OS_ERRNO, &os_errno);
-	r->result = RL_FETCH_NETWORK;
-	if (rc == CURLE_PARTIAL_FILE) {
-		r->result = RL_FETCH_TRUNCATED;
-		snprintf(why, WHY_SIZE, "body truncated after %zu bytes", r->body_len);
-	} else if (rc == CURLE_GOT_NOTHING) {
-		snprintf(why, WHY_SIZE, "server closed the connection without answering");
-	} else if (os_errno && (rc == CURLE_RECV_ERROR || rc == CURLE_SEND_ERROR)) {
-		fetch_os_error_text(why, WHY_SIZE, os_errno);
-	} else {
-		if (rc != CURLE_RECV_ERROR && rc != CURLE_SEND_ERROR)
-			r->result = RL_FETCH_OTHER;
-		snprintf(why, WHY_SIZE, "%s", curl_detail(t, rc));
-	}
-}
-
-static int is_tls_code(CURLcode rc)
-{
-	static const CURLcode tls[] = {
-		CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM,
-		CURLE_SSL_CIPHER, CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ISSUER_ERROR,
-		CURLE_SSL_CRL_BADFILE, CURLE_SSL_PINNEDPUBKEYNOTMATCH, CURLE_SSL_INVALIDCERTSTATUS,
-		CURLE_SSL_ENGINE_NOTFOUND, CURLE_SSL_ENGINE_SETFAILED, CURLE_SSL_ENGINE_INITFAILED,
-		CURLE_SSL_SHUTDOWN_FAILED, CURLE_USE_SSL_FAILED,
-	};
-	for (size_t i = 0; i < sizeof(tls) / sizeof(*tls); i++)
-		if (rc == tls[i])
-			return 1;
-	return 0;
-}
-
-/* Sets result, error and message of a finished transfer. */
-static void classify(rl_fetch_response *r, transfer *t, CURLcode rc)
-{
-	char shown[SHOW_URL_MAX + 8], why[WHY_SIZE];
-	long connect_code = 0;
-
-	why[0] = '\0';
-	curl_easy_getinfo(t->easy, CURLINFO_HTTP_CONNECTCODE, &connect_code);
-	if (t->refused_ip[0] && rc != CURLE_OK) {
-		r->result = RL_FETCH_ADDRESS_REFUSED;
-		snprintf(why, WHY_SIZE,
-			 "refused to connect to private address %s (a link or redirect from a "
-			 "public source; see redline.allow-private-addresses)", t->refused_ip);
-	} else if (rc == CURLE_OK)
-		classify_answer(r, t, why);
-	else if (rc == CURLE_WRITE_ERROR)
-		classify_write(r, t, rc, why);
-	else if (rc == CURLE_OPERATION_TIMEDOUT || rc == CURLE_ABORTED_BY_CALLBACK)
-		classify_timeout(r, t, rc, why);
-	else if (rc == CURLE_COULDNT_RESOLVE_HOST || rc == CURLE_COULDNT_RESOLVE_PROXY ||
-		 rc == CURLE_COULDNT_CONNECT || rc == CURLE_PROXY ||
-		 (t->net.proxy_shown && connect_code >= 300))
-		classify_connect(r, t, rc, why);
-	else if (is_tls_code(rc))
-		classify_tls(r, t, rc, why);
-	else if (rc == CURLE_UNSUPPORTED_PROTOCOL || rc == CURLE_TOO_MANY_REDIRECTS)
-		classify_protocol(r, t, rc, why);
-	else
-		classify_transfer(r, t, rc, why);
-
-	r->error = r->result == RL_FETCH_OK ? 0
-		 : r->result == RL_FETCH_TIMEOUT || r->result == RL_FETCH_TOO_SLOW ? RL_ETIMEOUT
-		 : r->result == RL_FETCH_TOO_BIG ? RL_ETOOBIG
-		 : t->no_memory ? RL_ENOMEM : RL_EFETCH;
-	if (r->result == RL_FETCH_OK)
-		return;
-	show_url(shown, sizeof(shown), r->url);
-	if (r->result == RL_FETCH_TOO_BIG) {
-		/* "body of 'URL' larger than N bytes": the cap, not the fetch, failed. */
-		if (asprintf(&r->message, "%.*s of '%s'%s", (int)strcspn(why, " "), why, shown,
-			     why + strcspn(why, " ")) < 0)
-			r->message = NULL;
-	} else if (asprintf(&r->message, "cannot fetch '%s': %s", shown, why) < 0) {
-		r->message = NULL;
-	}
-	/* Defence in depth: no message ever carries the proxy's password. */
-	fetch_scrub(r->message, t->net.proxy_secret);
-}
-
-static int http_version_number(CURL *easy)
-{
-	long v = 0;
-
-	curl_easy_getinfo(easy, CURLINFO_HTTP_VERSION, &v);
-	switch (v) {
-	case CURL_HTTP_VERSION_1_0: return 10;
-	case CURL_HTTP_VERSION_1_1: return 11;
-	case CURL_HTTP_VERSION_2_0: return 20;
-	case CURL_HTTP_VERSION_3: return 30;
-	default: return 0;
-	}
-}
-
-/* Copies everything out of curl into a response that owns it. */
-static rl_fetch_response *make_response(transfer *t, CURLcode rc)
-{
-	rl_fetch_response *r = calloc(1, sizeof(*r));
-	char *s = NULL;
-	curl_off_t retry = 0, size = 0;
-	double total = 0;
-
-	if (r == NULL)
-		return NULL;
-	r->url = t->url;
-	t->url = NULL;
-	curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &r->status);
-	if (curl_easy_getinfo(t->easy, CURLINFO_EFFECTIVE_URL, &s) == CURLE_OK && s)
-		r->effective_url = rl_strdup(s);
-	s = NULL;
-	if (curl_easy_getinfo(t->easy, CURLINFO_CONTENT_TYPE, &s) == CURLE_OK && s) {
-		r->content_type = copy_bounded(s, RL_FETCH_MAX_CONTENT_TYPE);
-		r->charset = rl_fetch_parse_charset(r->content_type);
-	}
-	r->etag = header_copy(t->easy, "ETag", -1, RL_FETCH_MAX_ETAG);
-	r->last_modified = header_copy(t->easy, "Last-Modified", -1, RL_FETCH_MAX_DATE);
-	/* Only the server says "not modified": never a guess from dates. */
-	r->not_modified = rc == CURLE_OK && r->status == 304;
-	if (curl_easy_getinfo(t->easy, CURLINFO_RETRY_AFTER, &retry) == CURLE_OK && retry > 0)
-		r->retry_after = (long)retry;
-	curl_easy_getinfo(t->easy, CURLINFO_REDIRECT_COUNT, &r->redirects);
-	r->redirects += t->manual_hops;
-	r->private_address = t->first_private;
-	if (curl_easy_getinfo(t->easy, CURLINFO_SIZE_DOWNLOAD_T, &size) == CURLE_OK && size > 0)
-		r->bytes_received = (uint64_t)size;
-	curl_easy_getinfo(t->easy, CURLINFO_TOTAL_TIME, &total);
-	r->total_seconds = total;
-	r->http_version = http_version_number(t->easy);
-
-	if (r->not_modified)
-		rl_buf_clear(&t->body);
-	r->body_len = t->body.len;
-	r->body = rl_buf_detach(&t->body);
-	fetch_raw_finish(t->raw, t->easy);
-	r->raw = t->raw;
-	t->raw = NULL;
-	if (r->body == NULL) {
-		r->body = calloc(1, 1);
-		r->body_len = 0;
-	}
-	classify(r, t, rc);
-	if (r->body == NULL || (r->result != RL_FETCH_OK && r->message == NULL)) {
-		rl_fetch_response_free(r);
-		return NULL;
-	}
-	return r;
-}
-
-void rl_fetch_response_free(rl_fetch_response *r)
-{
-	if (r == NULL)
-		return;
-	free(r->url);
-	free(r->message);
-	free(r->body);
-	free(r->effective_url);
-	free(r->content_type);
-	free(r->charset);
-	free(r->etag);
-	free(r->last_modified);
-	rl_fetch_raw_free(r->raw);
-	free(r);
-}
-
 /* ---- the fetcher ----------------------------------------------------- */
 
 int rl_fetcher_new(rl_fetcher **out, const rl_fetcher_opts *opts)
@@ -537,7 +62,7 @@ int rl_fetcher_new(rl_fetcher **out, const rl_fetcher_opts *opts)
 	if ((f->user_agent = rl_strdup(opts->user_agent ? opts->user_agent
 				       : RL_FETCH_DEFAULT_USER_AGENT)) == NULL)
 		goto done;
-	if (has_control(f->user_agent)) {
+	if (fetch_has_control(f->user_agent)) {
 		error = rl_error_set(RL_EINVAL, "invalid user agent '%s'", f->user_agent);
 		goto done;
 	}
@@ -567,6 +92,7 @@ static void transfer_free(transfer *t)
 {
 	if (t == NULL)
 		return;
+	fetch_target_abandon(t);
 	if (t->easy)
 		curl_easy_cleanup(t->easy);
 	curl_slist_free_all(t->headers);
@@ -598,7 +124,8 @@ void rl_fetcher_free(rl_fetcher *f)
 		return;
 	for (t = f->transfers; t; t = next) {
 		next = t->next;
-		curl_multi_remove_handle(f->multi, t->easy);
+		if (t->in_multi)
+			curl_multi_remove_handle(f->multi, t->easy);
 		transfer_free(t);
 	}
 	if (f->multi)
@@ -607,206 +134,49 @@ void rl_fetcher_free(rl_fetcher *f)
 	free(f);
 }
 
-static int add_header(struct curl_slist **list, const char *line)
+/* The request's limits, defaults filled in. */
+static void set_limits(transfer *t, const rl_fetch_request *req)
 {
-	struct curl_slist *n = curl_slist_append(*list, line);
-	if (n == NULL)
-		return rl_error_set(RL_ENOMEM, "out of memory");
-	*list = n;
-	return 0;
+	rl_buf_init(&t->body, req->max_body ? req->max_body : RL_FETCH_DEFAULT_MAX_BODY);
+	t->timeout_ms = or_default(req->timeout_ms, RL_FETCH_DEFAULT_TIMEOUT_MS);
+	t->connect_timeout_ms = or_default(req->connect_timeout_ms,
+					   RL_FETCH_DEFAULT_CONNECT_TIMEOUT_MS);
+	t->low_speed_limit = or_default(req->low_speed_limit, RL_FETCH_DEFAULT_LOW_SPEED_LIMIT);
+	t->low_speed_time_s = or_default(req->low_speed_time_s, RL_FETCH_DEFAULT_LOW_SPEED_TIME);
+	t->max_redirects = req->max_redirects < 0 ? 0
+		: or_default(req->max_redirects, RL_FETCH_DEFAULT_MAX_REDIRECTS);
 }
 
-/* ---- scope: where a request may go, what it may carry there ---------- */
-
-/* May a request (the first, or a redirect) go to an address of this kind? */
-static int address_allowed(transfer *t, int is_private)
+/* Sends a transfer (or its next hop, to `url`) on its way: into the multi
+ * handle, or first to the look-up of its target when a proxy connects. */
+static int launch(rl_fetcher *f, transfer *t, const char *url)
 {
-	switch (t->addresses) {
-	case RL_FETCH_ADDRESSES_PUBLIC:
-		return !is_private;
-	case RL_FETCH_ADDRESSES_LIKE_FIRST:
-		return t->requests == 0 || t->first_private || !is_private;
-	default:
-		return 1;
-	}
-}
-
-/* Every socket curl opens: refused before connecting when its address is
- * not allowed.  (A reused connection opens none: on_prereq checks those.) */
-static curl_socket_t on_opensocket(void *userdata, curlsocktype purpose,
-				   struct curl_sockaddr *addr)
-{
-	transfer *t = userdata;
-
-	(void)purpose;
-	if (!address_allowed(t, fetch_sockaddr_is_private(&addr->addr))) {
-		if (addr->addr.sa_family == AF_INET)
-			inet_ntop(AF_INET, &((struct sockaddr_in *)&addr->addr)->sin_addr,
-				  t->refused_ip, sizeof(t->refused_ip));
-		else if (addr->addr.sa_family == AF_INET6)
-			inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&addr->addr)->sin6_addr,
-				  t->refused_ip, sizeof(t->refused_ip));
-		else
-			snprintf(t->refused_ip, sizeof(t->refused_ip), "(not an IP address)");
-		return CURL_SOCKET_BAD;
-	}
-	return socket(addr->family, addr->socktype, addr->protocol);
-}
-
-/* Before each request (redirects included) on its connection, new or
- * reused: the address it is connected to decides. */
-static int on_prereq(void *userdata, char *primary_ip, char *local_ip, int primary_port,
-		     int local_port)
-{
-	transfer *t = userdata;
-	int is_private = rl_fetch_address_is_private(primary_ip);
-
-	(void)local_ip;
-	(void)primary_port;
-	(void)local_port;
-	if (t->requests == 0)
-		t->first_private = is_private;
-	if (!address_allowed(t, is_private)) {
-		snprintf(t->refused_ip, sizeof(t->refused_ip), "%s", primary_ip ? primary_ip : "?");
-		return CURL_PREREQFUNC_ABORT;
-	}
-	t->requests++;
-	return CURL_PREREQFUNC_OK;
-}
-
-/* Custom headers go to their origin only.  When there are any, curl does not
- * follow redirects itself: follow_redirect() does, choosing the header list
- * by the origin of each hop. */
-static int set_scope(transfer *t, const rl_fetch_request *req)
-{
-	CURL *e = t->easy;
-	const char *origin = req->headers_origin ? req->headers_origin : req->url;
-
-	/* Through a proxy the connected address is the proxy's, not the
-	 * target's: the proxy decides where requests may go. */
-	t->addresses = req->net.proxy && *req->net.proxy ? RL_FETCH_ADDRESSES_ANY : req->addresses;
-	/* Credentials: the URL's userinfo, a header, or ~/.netrc (per host). */
-	curl_easy_setopt(e, CURLOPT_NETRC, (long)CURL_NETRC_OPTIONAL);
-	curl_easy_setopt(e, CURLOPT_UNRESTRICTED_AUTH, 0L);
-	curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, on_opensocket);
-	curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, t);
-	curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, on_prereq);
-	curl_easy_setopt(e, CURLOPT_PREREQDATA, t);
-	if (req->headers_count == 0)
-		return 0;
-	if ((t->headers_origin = rl_strdup(origin)) == NULL)
-		return rl_error_set(RL_ENOMEM, "out of memory");
-	t->manual_follow = 1;
-	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
-	if (!fetch_same_origin(req->url, origin))
-		curl_easy_setopt(e, CURLOPT_HTTPHEADER, t->plain_headers);
-	return 0;
-}
-
-/* A redirect of a transfer with custom headers, followed here as curl would
- * (same limits, http and https only); 1 when the transfer was sent on. */
-static int follow_redirect(rl_fetcher *f, transfer *t, CURLcode rc)
-{
-	long status = 0;
-	char *location = NULL;
-
-	if (!t->manual_follow || rc != CURLE_OK)
-		return 0;
-	curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &status);
-	if (status < 300 || status > 399 || status == 304 ||
-	    curl_easy_getinfo(t->easy, CURLINFO_REDIRECT_URL, &location) != CURLE_OK ||
-	    location == NULL)
-		return 0;
-	if (t->manual_hops >= t->max_redirects) {
-		t->manual_result = CURLE_TOO_MANY_REDIRECTS;
-		return 0;
-	}
-	if (!scheme_is(location, "http") && !scheme_is(location, "https")) {
-		t->manual_result = CURLE_UNSUPPORTED_PROTOCOL;
-		return 0;
-	}
-	if (curl_easy_setopt(t->easy, CURLOPT_URL, location) != CURLE_OK)
-		return 0;
-	curl_easy_setopt(t->easy, CURLOPT_HTTPHEADER,
-			 fetch_same_origin(location, t->headers_origin) ? t->headers
-									 : t->plain_headers);
-	rl_buf_clear(&t->body);
-	t->manual_hops++;
-	return curl_multi_add_handle(f->multi, t->easy) == CURLM_OK;
-}
-
-static int set_options(transfer *t, const rl_fetch_request *req, const char *user_agent)
-{
-	CURL *e = t->easy;
-	char line[RL_FETCH_MAX_ETAG + 32];
-	int allow_file = req->allow_file && scheme_is(req->url, "file");
-	time_t since;
-	size_t i;
 	int error;
 
-	t->url_scheme_allowed = scheme_is(req->url, "http") || scheme_is(req->url, "https") ||
-		allow_file;
-
-	if (req->etag && *req->etag) {
-		if (has_control(req->etag) || strlen(req->etag) > RL_FETCH_MAX_ETAG)
-			return rl_error_set(RL_EINVAL, "invalid etag for '%s'", req->url);
-		snprintf(line, sizeof(line), "If-None-Match: %s", req->etag);
-		if ((error = add_header(&t->headers, line)) < 0 ||
-		    (error = add_header(&t->plain_headers, line)) < 0)
+	if (t->check_target) {
+		if ((error = fetch_target_start(t, url)) < 0)
 			return error;
+		f->looking_up++;
+		return 0;
 	}
-	if (req->last_modified && *req->last_modified) {
-		/* The server's own Last-Modified, echoed as is (RFC 9110 13.1.3), as a
-		 * plain header: with CURLOPT_TIMECONDITION libcurl itself drops a 200
-		 * whose Last-Modified did not move, even when the body changed within
-		 * the same second.  An unreadable date is ignored: the fetch is just
-		 * unconditional. */
-		if (has_control(req->last_modified) || strlen(req->last_modified) > RL_FETCH_MAX_DATE)
-			return rl_error_set(RL_EINVAL, "invalid last-modified date for '%s'", req->url);
-		if ((since = curl_getdate(req->last_modified, NULL)) > 0) {
-			snprintf(line, sizeof(line), "If-Modified-Since: %s", req->last_modified);
-			if ((error = add_header(&t->headers, line)) < 0 ||
-			    (error = add_header(&t->plain_headers, line)) < 0)
-				return error;
-		}
-	}
-	for (i = 0; i < req->headers_count; i++) {
-		const char *h = req->headers[i];
-		if (h == NULL || has_control(h) || strchr(h, ':') == NULL || *h == ':')
-			return rl_error_set(RL_EINVAL, "invalid header '%s' for '%s'",
-					    h ? h : "(null)", req->url);
-		if ((error = add_header(&t->headers, h)) < 0)
-			return error;
-	}
-	if (req->user_agent && has_control(req->user_agent))
-		return rl_error_set(RL_EINVAL, "invalid user agent for '%s'", req->url);
+	if (curl_multi_add_handle(f->multi, t->easy) != CURLM_OK)
+		return rl_error_set(RL_EFETCH, "cannot queue '%s'", url);
+	t->in_multi = 1;
+	return 0;
+}
 
-	if (curl_easy_setopt(e, CURLOPT_URL, req->url) != CURLE_OK)
-		return rl_error_set(RL_EINVAL, "invalid URL '%s'", req->url);
-	curl_easy_setopt(e, CURLOPT_PRIVATE, t);
-	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t->errbuf);
-	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, allow_file ? "http,https,file" : "http,https");
-	curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, t->max_redirects > 0 ? 1L : 0L);
-	curl_easy_setopt(e, CURLOPT_MAXREDIRS, t->max_redirects);
-	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
-	curl_easy_setopt(e, CURLOPT_USERAGENT, req->user_agent ? req->user_agent : user_agent);
-	curl_easy_setopt(e, CURLOPT_HTTPHEADER, t->headers);
-	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, t->connect_timeout_ms);
-	curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, t->low_speed_limit);
-	curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, t->low_speed_time_s);
-	curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
-	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_write);
-	curl_easy_setopt(e, CURLOPT_WRITEDATA, t);
-	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
-	curl_easy_setopt(e, CURLOPT_HEADERDATA, t);
-	curl_easy_setopt(e, CURLOPT_NOPROGRESS, 0L);
-	curl_easy_setopt(e, CURLOPT_XFERINFOFUNCTION, on_progress);
-	curl_easy_setopt(e, CURLOPT_XFERINFODATA, t);
-	if ((error = set_scope(t, req)) < 0)
-		return error;
-	return fetch_net_apply(&t->net, e, &req->net);
+/* Ends a transfer: its response to its callback, then it is freed. */
+static void finish(rl_fetcher *f, transfer *t, CURLcode rc)
+{
+	rl_fetch_response *r;
+
+	if (t->manual_result)
+		rc = t->manual_result;
+	unlink_transfer(f, t);
+	f->pending--;
+	r = fetch_response_make(t, rc);
+	t->cb(r, t->userdata);
+	transfer_free(t);
 }
 
 int rl_fetcher_add(rl_fetcher *f, const rl_fetch_request *req, rl_fetch_cb cb, void *userdata)
@@ -816,21 +186,14 @@ int rl_fetcher_add(rl_fetcher *f, const rl_fetch_request *req, rl_fetch_cb cb, v
 
 	if (f == NULL || req == NULL || req->url == NULL || *req->url == '\0' || cb == NULL)
 		return rl_error_set(RL_EINVAL, "nothing to fetch: no URL");
-	if (has_control(req->url))
+	if (fetch_has_control(req->url))
 		return rl_error_set(RL_EINVAL, "invalid URL '%s'", req->url);
 	if ((t = calloc(1, sizeof(*t))) == NULL)
 		return rl_error_set(RL_ENOMEM, "out of memory");
 	t->fetcher = f;
 	t->cb = cb;
 	t->userdata = userdata;
-	rl_buf_init(&t->body, req->max_body ? req->max_body : RL_FETCH_DEFAULT_MAX_BODY);
-	t->timeout_ms = or_default(req->timeout_ms, RL_FETCH_DEFAULT_TIMEOUT_MS);
-	t->connect_timeout_ms = or_default(req->connect_timeout_ms,
-					   RL_FETCH_DEFAULT_CONNECT_TIMEOUT_MS);
-	t->low_speed_limit = or_default(req->low_speed_limit, RL_FETCH_DEFAULT_LOW_SPEED_LIMIT);
-	t->low_speed_time_s = or_default(req->low_speed_time_s, RL_FETCH_DEFAULT_LOW_SPEED_TIME);
-	t->max_redirects = req->max_redirects < 0 ? 0
-		: or_default(req->max_redirects, RL_FETCH_DEFAULT_MAX_REDIRECTS);
+	set_limits(t, req);
 	if ((t->url = rl_strdup(req->url)) == NULL) {
 		error = RL_ENOMEM;
 		goto done;
@@ -839,13 +202,10 @@ int rl_fetcher_add(rl_fetcher *f, const rl_fetch_request *req, rl_fetch_cb cb, v
 		error = rl_error_set(RL_EFETCH, "cannot create a curl handle");
 		goto done;
 	}
-	if ((error = set_options(t, req, f->user_agent)) < 0 ||
-	    (req->capture && (error = fetch_raw_attach(&t->raw, t->easy, t->body.max)) < 0))
+	if ((error = fetch_request_setup(t, req, f->user_agent)) < 0 ||
+	    (req->capture && (error = fetch_raw_attach(&t->raw, t->easy, t->body.max)) < 0) ||
+	    (error = launch(f, t, req->url)) < 0)
 		goto done;
-	if (curl_multi_add_handle(f->multi, t->easy) != CURLM_OK) {
-		error = rl_error_set(RL_EFETCH, "cannot queue '%s'", req->url);
-		goto done;
-	}
 	t->next = f->transfers;
 	if (t->next)
 		t->next->prev = t;
@@ -857,7 +217,8 @@ done:
 	return error;
 }
 
-/* Hands every finished transfer to its callback. */
+/* Hands every finished transfer to its callback, or sends it on to the
+ * next hop of a redirect followed here. */
 static void finish_done(rl_fetcher *f)
 {
 	CURLMsg *msg;
@@ -866,23 +227,42 @@ static void finish_done(rl_fetcher *f)
 	while ((msg = curl_multi_info_read(f->multi, &left)) != NULL) {
 		CURL *easy = msg->easy_handle;
 		CURLcode rc = msg->data.result;
+		const char *next_url = NULL;
 		transfer *t = NULL;
-		rl_fetch_response *r;
 
 		if (msg->msg != CURLMSG_DONE)
 			continue;
 		curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&t);
 		/* msg is invalid after this; everything needed was copied above. */
 		curl_multi_remove_handle(f->multi, easy);
-		if (follow_redirect(f, t, rc))
+		t->in_multi = 0;
+		if (fetch_scope_next_hop(t, rc, &next_url)) {
+			if (launch(f, t, next_url) == 0)
+				continue;
+			rl_error_clear();
+			rc = CURLE_OUT_OF_MEMORY;
+		}
+		finish(f, t, rc);
+	}
+}
+
+/* Transfers whose target's look-up is over: into the multi handle, or
+ * ended (refused, unresolved, out of time). */
+static void finish_lookups(rl_fetcher *f)
+{
+	transfer *t, *next;
+	CURLcode rc = CURLE_OK;
+	int verdict;
+
+	for (t = f->transfers; t && f->looking_up > 0; t = next) {
+		next = t->next;
+		if (t->target == NULL || (verdict = fetch_target_poll(t, &rc)) == 0)
 			continue;
-		if (t->manual_result)
-			rc = t->manual_result;
-		unlink_transfer(f, t);
-		f->pending--;
-		r = make_response(t, rc);
-		t->cb(r, t->userdata);
-		transfer_free(t);
+		f->looking_up--;
+		if (verdict > 0 && curl_multi_add_handle(f->multi, t->easy) == CURLM_OK)
+			t->in_multi = 1;
+		else
+			finish(f, t, verdict > 0 ? CURLE_OUT_OF_MEMORY : rc);
 	}
 }
 
@@ -897,10 +277,11 @@ int rl_fetcher_run(rl_fetcher *f, long timeout_ms)
 			return rl_error_set(RL_EFETCH, "cannot run transfers: %s",
 					    curl_multi_strerror(mc));
 		finish_done(f);
+		finish_lookups(f);
 		if (f->pending == 0 || timeout_ms == 0)
 			return 0;
 		/* Transfers added by callbacks make curl_multi_poll() return at once. */
-		wait = 1000;
+		wait = f->looking_up ? LOOKUP_POLL_MS : 1000;
 		if (deadline) {
 			long long left = deadline - rl_time_now_ms();
 			if (left <= 0)

@@ -2,17 +2,24 @@
  * fetch_scope.c - where a request may go and what it may carry there.
  *
  * Custom headers (`add --header`: API keys, cookies, tokens) belong to the
- * source's own origin: fetch.c sends them only to a URL of the same scheme,
- * host and port.  Addresses are judged as connected (the socket's address,
- * not a name), so that a name resolving to 169.254.169.254 or 127.0.0.1 --
- * DNS rebinding included -- is seen for what it is.
+ * source's own origin: they go only to a URL of the same scheme, host and
+ * port; with any, redirects are followed here, hop by hop, so that each
+ * hop gets the header list its origin deserves.  Addresses are judged as
+ * connected (the socket's address, not a name), so that a name resolving
+ * to 169.254.169.254 or 127.0.0.1 -- DNS rebinding included -- is seen for
+ * what it is.  Through a proxy the socket is the proxy's: the target's own
+ * addresses are then looked up before each hop (fetch_target.c), and
+ * redirects are followed here too so that every hop is looked up.
  */
 #include "fetch_scope_internal.h"
+#include "fetch_transfer_internal.h"
+#include "redline/error.h"
 #include "redline/fetch.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -101,4 +108,137 @@ int fetch_same_origin(const char *a, const char *b)
 	    origin_of(y, sizeof(y), b) < 0)
 		return 0;
 	return strcmp(x, y) == 0;
+}
+
+/* ---- where a request may go, what it may carry there ----------------- */
+
+/* May a request (the first, or a redirect) go to an address of this kind? */
+int fetch_scope_allows(const transfer *t, int is_private)
+{
+	switch (t->addresses) {
+	case RL_FETCH_ADDRESSES_PUBLIC:
+		return !is_private;
+	case RL_FETCH_ADDRESSES_LIKE_FIRST:
+		return t->requests == 0 || t->first_private || !is_private;
+	default:
+		return 1;
+	}
+}
+
+/* Every socket curl opens: refused before connecting when its address is
+ * not allowed.  (A reused connection opens none: on_prereq checks those.)
+ * A proxy's socket is not judged: its target was (fetch_target.c). */
+static curl_socket_t on_opensocket(void *userdata, curlsocktype purpose,
+				   struct curl_sockaddr *addr)
+{
+	transfer *t = userdata;
+
+	(void)purpose;
+	if (!t->check_target && !fetch_scope_allows(t, fetch_sockaddr_is_private(&addr->addr))) {
+		if (addr->addr.sa_family == AF_INET)
+			inet_ntop(AF_INET, &((struct sockaddr_in *)&addr->addr)->sin_addr,
+				  t->refused_ip, sizeof(t->refused_ip));
+		else if (addr->addr.sa_family == AF_INET6)
+			inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&addr->addr)->sin6_addr,
+				  t->refused_ip, sizeof(t->refused_ip));
+		else
+			snprintf(t->refused_ip, sizeof(t->refused_ip), "(not an IP address)");
+		return CURL_SOCKET_BAD;
+	}
+	return socket(addr->family, addr->socktype, addr->protocol);
+}
+
+/* Before each request (redirects included) on its connection, new or
+ * reused: the address it is connected to decides -- unless that is a
+ * proxy's, whose target was looked up instead (fetch_target.c). */
+static int on_prereq(void *userdata, char *primary_ip, char *local_ip, int primary_port,
+		     int local_port)
+{
+	transfer *t = userdata;
+	int is_private = rl_fetch_address_is_private(primary_ip);
+
+	(void)local_ip;
+	(void)primary_port;
+	(void)local_port;
+	if (t->check_target) {
+		t->requests++;
+		return CURL_PREREQFUNC_OK;
+	}
+	if (t->requests == 0)
+		t->first_private = is_private;
+	if (!fetch_scope_allows(t, is_private)) {
+		snprintf(t->refused_ip, sizeof(t->refused_ip), "%s", primary_ip ? primary_ip : "?");
+		return CURL_PREREQFUNC_ABORT;
+	}
+	t->requests++;
+	return CURL_PREREQFUNC_OK;
+}
+
+int fetch_scope_setup(transfer *t, const rl_fetch_request *req)
+{
+	CURL *e = t->easy;
+	const char *origin = req->headers_origin ? req->headers_origin : req->url;
+
+	t->addresses = req->addresses;
+	/* Through a proxy the connected address is the proxy's (which may well
+	 * be on loopback): the target's own addresses are looked up instead,
+	 * before every hop, so curl must leave the redirects to us. */
+	t->check_target = t->net.proxy_shown != NULL && t->addresses != RL_FETCH_ADDRESSES_ANY &&
+			  (fetch_scheme_is(req->url, "http") || fetch_scheme_is(req->url, "https"));
+	if (t->check_target && t->max_redirects > 0) {
+		t->manual_follow = 1;
+		curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
+	}
+	/* Credentials: the URL's userinfo, a header, or ~/.netrc (per host). */
+	curl_easy_setopt(e, CURLOPT_NETRC, (long)CURL_NETRC_OPTIONAL);
+	curl_easy_setopt(e, CURLOPT_UNRESTRICTED_AUTH, 0L);
+	curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, on_opensocket);
+	curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, t);
+	curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, on_prereq);
+	curl_easy_setopt(e, CURLOPT_PREREQDATA, t);
+	if (req->headers_count == 0)
+		return 0;
+	/* Custom headers go to their origin only: each hop of a redirect gets
+	 * the header list of its own origin (fetch_scope_next_hop). */
+	if ((t->headers_origin = rl_strdup(origin)) == NULL)
+		return rl_error_set(RL_ENOMEM, "out of memory");
+	t->manual_follow = 1;
+	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
+	if (!fetch_same_origin(req->url, origin))
+		curl_easy_setopt(e, CURLOPT_HTTPHEADER, t->plain_headers);
+	return 0;
+}
+
+/* A redirect that curl was told not to follow, followed here as curl would
+ * (same limits, http and https only). */
+int fetch_scope_next_hop(transfer *t, CURLcode rc, const char **next_url)
+{
+	long status = 0;
+	char *location = NULL;
+
+	*next_url = NULL;
+	if (!t->manual_follow || rc != CURLE_OK)
+		return 0;
+	curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &status);
+	if (status < 300 || status > 399 || status == 304 ||
+	    curl_easy_getinfo(t->easy, CURLINFO_REDIRECT_URL, &location) != CURLE_OK ||
+	    location == NULL)
+		return 0;
+	if (t->manual_hops >= t->max_redirects) {
+		t->manual_result = CURLE_TOO_MANY_REDIRECTS;
+		return 0;
+	}
+	if (!fetch_scheme_is(location, "http") && !fetch_scheme_is(location, "https")) {
+		t->manual_result = CURLE_UNSUPPORTED_PROTOCOL;
+		return 0;
+	}
+	if (curl_easy_setopt(t->easy, CURLOPT_URL, location) != CURLE_OK)
+		return 0;
+	curl_easy_setopt(t->easy, CURLOPT_HTTPHEADER,
+			 fetch_same_origin(location, t->headers_origin) ? t->headers
+									 : t->plain_headers);
+	rl_buf_clear(&t->body);
+	t->manual_hops++;
+	*next_url = location;
+	return 1;
 }

@@ -65,6 +65,17 @@ start_server() {
 	B="http://127.0.0.1:$(head -n1 "$T/port")"
 }
 
+# start_elsewhere [LIFETIME]: a second test server on 127.0.0.2 ("another
+# host" on loopback), killed on exit; sets $B2, logs to $T/server2.log.
+start_elsewhere() {
+	"${PY:-python3}" "$REDLINE_SOURCE_DIR/tests/server/testserver.py" --host 127.0.0.2 \
+		--port-file "$T/port2" --lifetime "${1:-90}" --verbose 2>"$T/server2.log" &
+	EXTRA_PIDS="$EXTRA_PIDS $!"
+	for _ in $(seq 100); do [ -s "$T/port2" ] && break; sleep 0.1; done
+	[ -s "$T/port2" ] || fail "second server did not start"
+	B2="http://127.0.0.2:$(head -n1 "$T/port2")"
+}
+
 # rss_feed FILE ITEM...: a small RSS snapshot; ITEM = "guid|title|description"
 # (guid and link become https://example.nl/<guid>).  Bash only.
 rss_feed() {

@@ -73,4 +73,23 @@ expect_status 0 rl -C "$A" hooks --retry
 assert_contains "$T/out" "2 delivered, 0 pending"
 [ "$(delivered)" = "$c4 $c5 " ] || fail "replayed in order: $(delivered)"
 ok "hooks --retry replays them in order"
+
+# A crash after a batch's payloads were written but before the recovery
+# point moved (it moves once a batch): the next writer rebuilds no second
+# payload for a commit whose own is already there.
+sethook 1
+page one two three four five six seven
+expect_status 0 ingest 2026-11-28T14:00:00Z
+c6=$(git --git-dir "$A" rev-parse HEAD)
+git --git-dir "$A" rev-parse HEAD~1 >"$A/redline/outbox/recorded"
+page one two three four five six seven eight
+expect_status 0 ingest 2026-11-28T15:00:00Z
+c7=$(git --git-dir "$A" rev-parse HEAD)
+rl -C "$A" hooks >"$T/pending"
+[ "$(wc -l <"$T/pending")" = 2 ] || { cat "$T/pending"; fail "one entry each for the two commits"; }
+grep -q "(rebuilt)" "$T/pending" && fail "a recorded payload was rebuilt: $(cat "$T/pending")"
+head -n1 "$T/pending" | grep -q "${c6:0:12} src" || fail "the recorded commit first"
+tail -n1 "$T/pending" | grep -q "${c7:0:12} src" || fail "then the new one"
+[ "$(cat "$A/redline/outbox/recorded")" = "$c7" ] || fail "the recovery point is the last commit"
+ok "a payload recorded before a crash is not rebuilt twice"
 done_testing

@@ -8,13 +8,8 @@
 . "$(dirname "$0")/lib.sh"
 A="$T/archive"
 start_server 90
-"${PY:-python3}" "$REDLINE_SOURCE_DIR/tests/server/testserver.py" --host 127.0.0.2 \
-	--port-file "$T/port2" --lifetime 90 --verbose 2>"$T/server2.log" &
-EXTRA_PIDS=$!
-for _ in $(seq 100); do [ -s "$T/port2" ] && break; sleep 0.1; done
-[ -s "$T/port2" ] || fail "second server did not start"
+start_elsewhere 90
 PA=$(head -n1 "$T/port")
-B2="http://127.0.0.2:$(head -n1 "$T/port2")"
 setpage() { curl -sf -X POST --data-binary "$3" "$1/admin/set?path=$2" >/dev/null || fail "cannot set $2"; }
 article() { printf '<html><body><article><h1>%s</h1><p>%s is the whole story, told at length here.</p></article></body></html>\n' "$1" "$1"; }
 # requests SERVERLOG PATH: its log lines ("... secrets=X-Api-Key,Cookie" when sent)

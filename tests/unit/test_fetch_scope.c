@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static tu_httpserver *server;
 static const char *const secrets[] = { "X-Api-Key: k-123", "Authorization: Bearer t-456",
@@ -175,6 +176,89 @@ static void test_private_addresses_by_policy(void **state)
 	free(redirect);
 }
 
+/* Through a proxy (the test server, which serves an absolute-form request
+ * by its path) curl connects to the proxy only: the target's own addresses
+ * are looked up and judged instead, at every hop. */
+static rl_fetch_response *fetch_via_proxy(const char *url, rl_fetch_addresses addresses)
+{
+	rl_fetch_request req = { 0 };
+	rl_fetch_response *r = NULL;
+	char proxy[64];
+
+	snprintf(proxy, sizeof(proxy), "http://127.0.0.1:%d", server->port);
+	req.url = url;
+	req.addresses = addresses;
+	req.net.proxy = proxy;
+	req.connect_timeout_ms = 5000;
+	assert_int_equal(rl_fetch_one(&r, &req), 0);
+	assert_non_null(r);
+	return r;
+}
+
+static void test_private_targets_refused_through_a_proxy(void **state)
+{
+	NEED_SERVER();
+	rl_fetch_response *r;
+
+	/* The proxy is on loopback: that alone is no reason to refuse. */
+	r = fetch_via_proxy("http://203.0.113.10/page", RL_FETCH_ADDRESSES_PUBLIC);
+	assert_int_equal(r->result, RL_FETCH_OK);
+	assert_int_equal(r->private_address, 0);
+	rl_fetch_response_free(r);
+	r = fetch_via_proxy("http://127.0.0.2/page", RL_FETCH_ADDRESSES_PUBLIC);
+	assert_int_equal(r->result, RL_FETCH_ADDRESS_REFUSED);
+	assert_non_null(strstr(r->message, "private address 127.0.0.2"));
+	rl_fetch_response_free(r);
+	r = fetch_via_proxy("http://169.254.169.254/latest/meta-data/", RL_FETCH_ADDRESSES_PUBLIC);
+	assert_int_equal(r->result, RL_FETCH_ADDRESS_REFUSED);
+	assert_non_null(strstr(r->message, "private address 169.254.169.254"));
+	rl_fetch_response_free(r);
+	/* a name is judged by what it resolves to */
+	r = fetch_via_proxy("http://localhost/page", RL_FETCH_ADDRESSES_PUBLIC);
+	assert_int_equal(r->result, RL_FETCH_ADDRESS_REFUSED);
+	rl_fetch_response_free(r);
+	/* a public source's redirect to a private address: refused at its hop */
+	r = fetch_via_proxy("http://203.0.113.10/go?to=http://169.254.169.254/x",
+			    RL_FETCH_ADDRESSES_LIKE_FIRST);
+	assert_int_equal(r->result, RL_FETCH_ADDRESS_REFUSED);
+	assert_non_null(strstr(r->message, "169.254.169.254"));
+	rl_fetch_response_free(r);
+	/* a source on a private address may redirect to one */
+	r = fetch_via_proxy("http://127.0.0.2/redirect/2", RL_FETCH_ADDRESSES_LIKE_FIRST);
+	assert_int_equal(r->result, RL_FETCH_OK);
+	assert_int_equal(r->private_address, 1);
+	assert_int_equal(r->redirects, 2);
+	rl_fetch_response_free(r);
+	r = fetch_via_proxy("http://127.0.0.2/page", RL_FETCH_ADDRESSES_ANY);
+	assert_int_equal(r->result, RL_FETCH_OK);
+	rl_fetch_response_free(r);
+	/* a local file has no host to look up: the proxy plays no part */
+	{
+		char path[] = "/tmp/redline-scope-XXXXXX", url[64], proxy[64];
+		rl_fetch_request req = { 0 };
+		int fd = mkstemp(path);
+
+		assert_true(fd >= 0);
+		assert_int_equal(write(fd, "local\n", 6), 6);
+		close(fd);
+		snprintf(url, sizeof(url), "file://%s", path);
+		snprintf(proxy, sizeof(proxy), "http://127.0.0.1:%d", server->port);
+		req.url = url;
+		req.allow_file = 1;
+		req.addresses = RL_FETCH_ADDRESSES_LIKE_FIRST;
+		req.net.proxy = proxy;
+		assert_int_equal(rl_fetch_one(&r, &req), 0);
+		unlink(path);
+		assert_int_equal(r->result, RL_FETCH_OK);
+		assert_string_equal(r->body, "local\n");
+		rl_fetch_response_free(r);
+	}
+	/* what does not resolve cannot be judged: a DNS failure, not a request */
+	r = fetch_via_proxy("http://no-such-host.invalid/page", RL_FETCH_ADDRESSES_PUBLIC);
+	assert_int_equal(r->result, RL_FETCH_DNS);
+	rl_fetch_response_free(r);
+}
+
 static void test_address_classes(void **state)
 {
 	const char *private_ips[] = { "127.0.0.1", "127.0.0.2", "10.1.2.3", "172.16.0.1",
@@ -231,6 +315,7 @@ int main(void)
 		cmocka_unit_test(test_headers_never_cross_a_redirect_to_another_origin),
 		cmocka_unit_test(test_redirects_with_headers_keep_their_limits),
 		cmocka_unit_test(test_private_addresses_by_policy),
+		cmocka_unit_test(test_private_targets_refused_through_a_proxy),
 		cmocka_unit_test(test_address_classes),
 		cmocka_unit_test(test_sites_and_userinfo),
 	};

@@ -171,6 +171,75 @@ static void test_idempotent(void **state)
 	}
 }
 
+/* Sites by the Public Suffix List: one registrable domain, one site. */
+static void test_same_site_by_public_suffix_list(void **state)
+{
+	(void)state;
+	assert_true(rl_url_same_site("https://a.example.co.uk/x", "https://b.example.co.uk/"));
+	assert_true(rl_url_same_site("https://example.co.uk/x", "https://www.example.co.uk/"));
+	assert_false(rl_url_same_site("https://a.github.io/x", "https://b.github.io/"));
+	assert_true(rl_url_same_site("https://a.github.io/x", "https://a.github.io/y"));
+	assert_false(rl_url_same_site("https://github.io/x", "https://a.github.io/"));
+	assert_false(rl_url_same_site("https://example.co.uk/", "https://other.co.uk/"));
+	/* a public suffix is its own site, never everybody's */
+	assert_false(rl_url_same_site("https://co.uk/", "https://example.co.uk/"));
+	assert_true(rl_url_same_site("https://news.example.com.au/", "https://example.com.au/"));
+	assert_false(rl_url_same_site("https://a.blogspot.com/", "https://b.blogspot.com/"));
+	assert_true(rl_url_same_site("https://WWW.Example.COM/", "https://cdn.example.com/"));
+	assert_true(rl_url_same_site("http://user:pw@www.example.com:8080/", "https://example.com/"));
+}
+
+static void test_same_site_hostile_hosts(void **state)
+{
+	(void)state;
+	/* IP literals are their own site, in every spelling curl reads */
+	assert_true(rl_url_same_site("http://127.0.0.1:81/x", "http://127.0.0.1/"));
+	assert_false(rl_url_same_site("http://127.0.0.2/", "http://127.0.0.1/"));
+	assert_false(rl_url_same_site("http://10.0.0.1/", "http://20.0.0.1/"));
+	assert_false(rl_url_same_site("http://1.0.0.1/", "http://2.0.0.1/"));
+	assert_true(rl_url_same_site("http://0x7f.1/", "http://127.0.0.1/"));
+	assert_true(rl_url_same_site("http://2130706433/", "http://127.0.0.1/"));
+	assert_false(rl_url_same_site("http://[::1]/", "http://[::2]/"));
+	assert_true(rl_url_same_site("http://[::1]:8080/", "http://[::1]/"));
+	assert_false(rl_url_same_site("http://169.254.169.254/", "https://example.com/"));
+	assert_false(rl_url_same_site("http://localhost/", "http://127.0.0.1/"));
+	/* one trailing dot is the same name; empty labels are no name */
+	assert_true(rl_url_same_site("https://www.example.com./", "https://example.com/"));
+	assert_false(rl_url_same_site("https://example.com../", "https://example.com/"));
+	assert_false(rl_url_same_site("https://a..example.com/", "https://example.com/"));
+	assert_false(rl_url_same_site("https://.example.com/", "https://example.com/"));
+	assert_false(rl_url_same_site("https://", "https://"));
+	assert_false(rl_url_same_site("not a url", "not a url"));
+	assert_false(rl_url_same_site(NULL, "https://example.com/"));
+	/* Unicode and its A-label are one name; a suffix in either form holds */
+	assert_true(rl_url_same_site("https://www.m\xc3\xbcnchen.de/", "https://xn--mnchen-3ya.de/"));
+	assert_true(rl_url_same_site("https://a.xn--mnchen-3ya.de/", "https://b.m\xc3\xbcnchen.de/"));
+	assert_false(rl_url_same_site("https://a.\xe5\x85\xac\xe5\x8f\xb8.cn/",
+				      "https://b.\xe5\x85\xac\xe5\x8f\xb8.cn/"));
+	assert_false(rl_url_same_site("https://a.xn--55qx5d.cn/", "https://b.xn--55qx5d.cn/"));
+	assert_false(rl_url_same_site("https://ab\xff.com/", "https://ab\xff.com/"));
+	/* a look-alike is another site */
+	assert_false(rl_url_same_site("https://examp1e.com/", "https://example.com/"));
+}
+
+static void test_host_ascii(void **state)
+{
+	char h[256], small[8];
+
+	(void)state;
+	assert_int_equal(rl_url_host_ascii(h, sizeof(h), "https://u:p@WWW.M\xc3\xbcnchen.DE.:8/x"), 0);
+	assert_string_equal(h, "www.xn--mnchen-3ya.de");
+	assert_int_equal(rl_url_host_ascii(h, sizeof(h), "http://[fe80::1]:80/"), 0);
+	assert_string_equal(h, "fe80::1");
+	assert_int_equal(rl_url_host_ascii(h, sizeof(h), "http://0x7f.1/"), 0);
+	assert_string_equal(h, "127.0.0.1");
+	assert_int_equal(rl_url_host_ascii(h, sizeof(h), "http://a..b/"), RL_EINVAL);
+	assert_int_equal(rl_url_host_ascii(h, sizeof(h), "http://xn--zz.com/"), 0);
+	assert_int_equal(rl_url_host_ascii(small, sizeof(small), "http://example.com/"), RL_EINVAL);
+	assert_int_equal(rl_url_host_ascii(h, sizeof(h), "/relative"), RL_EINVAL);
+	rl_error_clear();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -190,6 +259,9 @@ int main(void)
 		cmocka_unit_test(test_too_long),
 		cmocka_unit_test(test_read_as_curl_reads_it),
 		cmocka_unit_test(test_idempotent),
+		cmocka_unit_test(test_same_site_by_public_suffix_list),
+		cmocka_unit_test(test_same_site_hostile_hosts),
+		cmocka_unit_test(test_host_ascii),
 	};
 	return tu_run_group_tests(tests, NULL, NULL);
 }
