@@ -15,10 +15,13 @@
  *
  *   bench_commit [N:COMMITS ...]    default: 10000:200 1000000:100
  *
- * Prints ms per commit for each N, then the git comparison and the ratio.
+ * Prints ms per commit for each N, then the git comparison and the ratio;
+ * beside it the per-story revision index (revindex.h): its first build over
+ * the N-file archive and its catch-up after each commit, timed apart.
  */
 #include "redline/archive.h"
 #include "redline/error.h"
+#include "redline/revindex.h"
 
 #include <git2.h>
 #include <git2/sys/mempack.h>
@@ -187,28 +190,44 @@ static void make_updates(rl_archive_file_update u[6], char paths[6][160], char t
 	}
 }
 
-static double time_redline(const char *path, long n, int commits)
+/* ms per commit; *index_ms: the revision index's catch-up after each one
+ * (what ingest's save_caches adds), *build_ms: its first build. */
+static double time_redline(double *index_ms, double *build_ms, const char *path, long n, int commits)
 {
 	rl_archive *a = NULL;
 	rl_archive_file_update u[6];
 	char paths[6][160], texts[6][512];
-	double t0;
+	double t0, spent = 0;
 
 	if (rl_archive_open(&a, path) < 0) {
 		fprintf(stderr, "bench_commit: %s\n", rl_error_last());
 		exit(1);
 	}
+	*build_ms = now_ms();
+	if (rl_revindex_update(a) < 0) {
+		fprintf(stderr, "bench_commit: %s\n", rl_error_last());
+		exit(1);
+	}
+	*build_ms = now_ms() - *build_ms;
 	t0 = now_ms();
 	for (int c = 0; c < commits; c++) {
 		rl_archive_commit_info info = { "bench: 5 edited\n", 1795856400 + c, 0, NULL, NULL };
+		double t1;
 		make_updates(u, paths, texts, n, c);
 		if (rl_archive_lock(a, 1000) < 0 || rl_archive_commit(NULL, a, u, 6, &info) < 0) {
 			fprintf(stderr, "bench_commit: %s\n", rl_error_last());
 			exit(1);
 		}
+		t1 = now_ms();
+		if (rl_revindex_update(a) < 0) {
+			fprintf(stderr, "bench_commit: %s\n", rl_error_last());
+			exit(1);
+		}
+		spent += now_ms() - t1;
 		rl_archive_unlock(a);
 	}
-	t0 = (now_ms() - t0) / commits;
+	t0 = (now_ms() - t0 - spent) / commits;
+	*index_ms = spent / commits;
 	rl_archive_free(a);
 	return t0;
 }
@@ -260,19 +279,20 @@ int main(int argc, char **argv)
 	if (dir == NULL)
 		return 1;
 	git_libgit2_init();
-	printf("%-10s %-8s %-10s %-14s %-10s\n", "files", "commits", "build s", "ms/commit", "packs");
+	printf("%-10s %-8s %-10s %-14s %-10s %-18s %-14s\n", "files", "commits", "build s", "ms/commit", "packs",
+	       "revindex ms/commit", "revindex build s");
 	for (int i = 0; i < nspecs; i++) {
 		long n = atol(specs[i]);
 		const char *colon = strchr(specs[i], ':');
 		int commits = colon ? atoi(colon + 1) : 200;
-		double t0 = now_ms(), build_s, ms;
+		double t0 = now_ms(), build_s, ms, index_ms, index_build;
 		char cmd[512], packs[32] = "?";
 		FILE *p;
 
 		snprintf(path, sizeof(path), "%s/a%ld.git", dir, n);
 		build_archive(path, n);
 		build_s = (now_ms() - t0) / 1e3;
-		ms = time_redline(path, n, commits);
+		ms = time_redline(&index_ms, &index_build, path, n, commits);
 		snprintf(cmd, sizeof(cmd), "ls '%s'/objects/pack/*.pack | wc -l", path);
 		if ((p = popen(cmd, "r")) != NULL) {
 			if (fgets(packs, sizeof(packs), p) == NULL)
@@ -280,7 +300,8 @@ int main(int argc, char **argv)
 			packs[strcspn(packs, "\n")] = '\0';
 			pclose(p);
 		}
-		printf("%-10ld %-8d %-10.1f %-14.3f %-10s\n", n, commits, build_s, ms, packs);
+		printf("%-10ld %-8d %-10.1f %-14.3f %-10s %-18.3f %-14.1f\n", n, commits, build_s, ms, packs,
+		       index_ms, index_build / 1e3);
 		fflush(stdout);
 		if (n == 10000)
 			redline_10k = ms;

@@ -13,9 +13,12 @@
 # total ingest time, the archive's size on disk against the raw text of the
 # versions, the peak RSS of any ingest process so far, the pack count, and
 # the latency (median, p99) of `redline log STORY`, `show` and `diff` over
-# LAT_SAMPLES random stories (process start included).
+# LAT_SAMPLES random stories (process start included), beside `git log
+# --format=%H -- <path>` of the same stories on the same archive and the
+# ratio of the medians (git ÷ redline log: above 1, redline is faster).
 #
-# Environment: STAGES, CHUNK (50), LAT_SAMPLES (1000), REDLINE, KEEP=1.
+# Environment: STAGES, CHUNK (50), LAT_SAMPLES (1000), REDLINE, KEEP=1;
+# ARCHIVE=DIR measures the latencies of an existing (kept) archive only.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
@@ -28,32 +31,42 @@ TMP=$(mktemp -d "${TMPDIR:-/tmp}/redline-bench-scale-XXXXXX")
 cleanup() { [ "${KEEP:-0}" = 1 ] && echo "# kept $TMP" >&2 || rm -rf "$TMP"; }
 trap cleanup EXIT
 A=$TMP/archive
-"$REDLINE" init "$A" >/dev/null
+if [ -n "${ARCHIVE:-}" ]; then A=$ARCHIVE; STAGES=0; else "$REDLINE" init "$A" >/dev/null; fi
 
 stories=0 versions=0 raw=0 ingest_s=0 peak_kib=0 snap=0
 last=${STAGES##* }
 
-latency() { # latency: prints "log_med log_p99 show_med show_p99 diff_med diff_p99" in ms
+latency() { # latency: prints "log_med log_p99 show_med show_p99 diff_med diff_p99 git_med git_p99" in ms
 	git -C "$A" ls-tree -r --name-only main | grep '\.txt$' | shuf -n "$LAT_SAMPLES" --random-source=<(yes) >"$TMP/sample"
 	python3 - "$REDLINE" "$A" "$TMP/sample" <<'PY'
-import subprocess, sys, time
+import resource, subprocess, sys, time
 redline, archive, sample = sys.argv[1:4]
 paths = [l.strip() for l in open(sample) if l.strip()]
-out = []
-for cmd in ("log", "show", "diff"):
+out, cpu = [], {}
+# redline's three commands, then the comparison: plain git's log of the same
+# file on the same archive (a walk of the whole history with a path filter)
+for argv in (["log"], ["show"], ["diff"], None):
     ts = []
     for p in paths:
+        cmd = ([redline, "-C", archive] + argv + [p] if argv else
+               ["git", "-C", archive, "log", "--format=%H", "--", p])
         t = time.monotonic()
-        subprocess.run([redline, "-C", archive, cmd, p], stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL)
+        c0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        c1 = resource.getrusage(resource.RUSAGE_CHILDREN)
         ts.append((time.monotonic() - t) * 1000)
+        cpu.setdefault(len(out), []).append(
+            (c1.ru_utime - c0.ru_utime + c1.ru_stime - c0.ru_stime) * 1000)
     ts.sort()
     out += [ts[len(ts) // 2], ts[min(len(ts) - 1, int(len(ts) * 0.99))]]
-print(" ".join(f"{x:.1f}" for x in out))
+# CPU time (user + sys) medians of the same runs: on a loaded machine the
+# wall time mostly measures the scheduler
+med = [sorted(v)[len(v) // 2] for _, v in sorted(cpu.items())]
+print(" ".join(f"{x:.1f}" for x in out + med))
 PY
 }
 
-printf '%-10s %-10s %-12s %-10s %-12s %-12s %-10s %-6s %-12s %-12s %-12s\n' stories versions versions/s ingest_s "archive_MiB" "raw_MiB" peak_MiB packs "log ms" "show ms" "diff ms"
+printf '%-10s %-10s %-12s %-10s %-12s %-12s %-10s %-6s %-12s %-12s %-12s %-14s %-8s\n' stories versions versions/s ingest_s "archive_MiB" "raw_MiB" peak_MiB packs "log ms" "show ms" "diff ms" "git-log ms" "git/log"
 for stage in $STAGES; do
 	while [ "$stories" -lt "$stage" ]; do
 		rm -rf "$TMP/chunk"
@@ -75,11 +88,13 @@ for stage in $STAGES; do
 	done
 	arc_kib=$(du -sk "$A" | cut -f1)
 	packs=$(ls "$A"/objects/pack/*.pack | wc -l)
-	read -r lm lp sm sp dm dp < <(latency)
-	printf '%-10s %-10s %-12.1f %-10.1f %-12.1f %-12.1f %-10.1f %-6s %-12s %-12s %-12s\n' \
-		"$stories" "$versions" "$(echo "$versions / $ingest_s" | bc -l)" "$ingest_s" \
+	read -r lm lp sm sp dm dp gm gp lc sc dc gc < <(latency)
+	printf '%-10s %-10s %-12.1f %-10.1f %-12.1f %-12.1f %-10.1f %-6s %-12s %-12s %-12s %-14s %-8.2f\n' \
+		"$stories" "$versions" "$(echo "if ($ingest_s > 0) $versions / $ingest_s else 0" | bc -l)" "$ingest_s" \
 		"$(echo "$arc_kib / 1024" | bc -l)" "$(echo "$raw / 1048576" | bc -l)" \
-		"$(echo "$peak_kib / 1024" | bc -l)" "$packs" "$lm/$lp" "$sm/$sp" "$dm/$dp"
+		"$(echo "$peak_kib / 1024" | bc -l)" "$packs" "$lm/$lp" "$sm/$sp" "$dm/$dp" "$gm/$gp" \
+		"$(echo "$gm / $lm" | bc -l)"
+	echo "#   CPU ms (user+sys, median): log $lc, show $sc, diff $dc, git log -- path $gc; git/log $(echo "$gc / $lc" | bc -l | cut -c1-5)"
 done
 git -C "$A" fsck --strict --no-progress >/dev/null 2>&1 && echo "# git fsck --strict: ok" ||
 	echo "# git fsck --strict: FAILED"

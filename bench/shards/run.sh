@@ -5,6 +5,7 @@
 #
 #   bench/shards/run.sh                 # N=200 WORKERS="1 2 4"
 #   N=1000 bench/shards/run.sh
+#   TRANSPORT=ssh WORKERS=4 bench/shards/run.sh    # git (default) | ssh | https
 #
 # Pages: bench/cycle/gen_pages.py (~25 KB, 30 <article>s each), served by
 # nginx on 127.0.0.1 as in bench/cycle.  For each worker count W: W empty
@@ -15,10 +16,14 @@
 #   push    the W workers' `redline push` in parallel (wall time)
 #   merge   `redline merge` in the central repository
 # and the central repository's size after the round (du -sk, objects).
+# TRANSPORT=ssh pushes to OpenSSH's sshd (key file, known_hosts), https to
+# nginx with TLS + git http-backend (http.sslCAInfo, credential.helper
+# store), both set up by the end-to-end tests' own helpers in a HOME of the
+# bench's own (tests/e2e/lib_ssh.sh, lib_tls.sh, lib_githttp.sh).
 # Binds only 127.0.0.1; kills its servers and removes its files on exit.
 set -euo pipefail
 
-N=${N:-200}; WORKERS=${WORKERS:-"1 2 4"}
+N=${N:-200}; WORKERS=${WORKERS:-"1 2 4"}; TRANSPORT=${TRANSPORT:-git}
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 REDLINE=${REDLINE:-$ROOT/build/redline}
@@ -32,9 +37,10 @@ done
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/redline-bench-shards-XXXXXX")
 PIDS=""
 NGINX_PID=
+EXTRA_PIDS=""
 cleanup() {
 	bench_nginx_stop
-	for p in $PIDS; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
+	for p in $PIDS $EXTRA_PIDS; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
 	if [ "${KEEP:-0}" = 1 ]; then echo "kept $TMP" >&2; else rm -rf "$TMP"; fi
 }
 trap cleanup EXIT
@@ -53,6 +59,40 @@ BASE=http://127.0.0.1:$PORT
 # shellcheck disable=SC2046
 bench_sources "$BASE" $(cd "$TMP/r0" && ls | sed 's/\.html$//') >"$TMP/sources.conf"
 
+# ---- the central repositories' server, for ssh and https ------------------------
+if [ "$TRANSPORT" != git ]; then
+	# What the end-to-end helpers expect from tests/e2e/lib.sh.
+	T=$TMP
+	fail() { echo "bench/shards: $*" >&2; exit 2; }
+	skip() { fail "$*"; }
+	done_testing() { exit 2; }
+	. "$ROOT/tests/e2e/lib_net.sh" # free_port, wait_port
+	export HOME=$TMP/home GIT_CONFIG_NOSYSTEM=1
+	mkdir -p "$HOME/.ssh"
+	chmod 700 "$HOME/.ssh"
+fi
+case $TRANSPORT in
+git) ;;
+ssh)
+	. "$ROOT/tests/e2e/lib_ssh.sh"
+	start_sshd
+	make_key "$HOME/.ssh/id_ed25519"
+	authorize "$HOME/.ssh/id_ed25519.pub"
+	printf '[127.0.0.1]:%s %s\n' "$SSH_PORT" "$SSH_HOST_PUB" >"$HOME/.ssh/known_hosts"
+	;;
+https)
+	. "$ROOT/tests/e2e/lib_tls.sh"
+	. "$ROOT/tests/e2e/lib_githttp.sh"
+	make_ca
+	make_cert server 2 "DNS:localhost" serverAuth
+	start_git_http "$TMP" bench-pw "$PKI/server.pem" "$PKI/server.key"
+	git config --global http.sslCAInfo "$PKI/ca.pem"
+	git config --global credential.helper "store --file $HOME/creds"
+	printf 'https://worker:bench-pw@localhost:%s\n' "$GIT_HTTP_PORT" >"$HOME/creds"
+	;;
+*) echo "bench/shards: TRANSPORT is git, ssh or https" >&2; exit 2 ;;
+esac
+
 now() { date +%s.%N; }
 elapsed() { echo "$(now) - $1" | bc; }
 parallel() { # parallel FUNCTION: runs FUNCTION K for every worker K at once; fails if one fails
@@ -70,17 +110,28 @@ for W in $WORKERS; do
 	DIR=$TMP/w$W
 	mkdir -p "$DIR"
 	git init -q --bare -b main "$DIR/central.git"
-	GPORT=$(bench_free_port)
-	"$GIT_DAEMON" --reuseaddr --listen=127.0.0.1 --port="$GPORT" --base-path="$DIR" --export-all \
-		--enable=receive-pack "$DIR" 2>"$DIR/daemon.log" &
-	DPID=$!
-	PIDS="$PIDS $DPID"
+	DPID=""
+	case $TRANSPORT in
+	git)
+		GPORT=$(bench_free_port)
+		"$GIT_DAEMON" --reuseaddr --listen=127.0.0.1 --port="$GPORT" --base-path="$DIR" --export-all \
+			--enable=receive-pack "$DIR" 2>"$DIR/daemon.log" &
+		DPID=$!
+		PIDS="$PIDS $DPID"
+		URL="git://127.0.0.1:$GPORT/central.git"
+		for _ in $(seq 50); do git ls-remote "$URL" >/dev/null 2>&1 && break; sleep 0.1; done
+		;;
+	ssh) URL="ssh://$SSH_USER@127.0.0.1:$SSH_PORT$DIR/central.git" ;;
+	https)
+		git -C "$DIR/central.git" config http.receivepack true
+		URL="https://localhost:$GIT_HTTP_PORT/w$W/central.git"
+		;;
+	esac
 	for ((k = 0; k < W; k++)); do
 		"$REDLINE" init "$DIR/w$k.git" >/dev/null
 		git -C "$DIR/w$k.git" config include.path "$TMP/sources.conf"
-		git -C "$DIR/w$k.git" remote add origin "git://127.0.0.1:$GPORT/central.git"
+		git -C "$DIR/w$k.git" remote add origin "$URL"
 	done
-	for _ in $(seq 50); do git ls-remote "git://127.0.0.1:$GPORT/central.git" >/dev/null 2>&1 && break; sleep 0.1; done
 	CLOCK=1796000000
 	for round in first 10%; do
 		rm -f "$WWW"/*
@@ -97,7 +148,7 @@ for W in $WORKERS; do
 		echo "# W=$W $round: cycle ${tc}s push ${tp}s merge ${tm}s" >&2
 	done
 	git -C "$DIR/central.git" fsck --strict >/dev/null 2>&1 || echo "bench/shards: fsck failed for W=$W" >&2
-	kill "$DPID"; wait "$DPID" 2>/dev/null || true
+	[ -z "$DPID" ] || { kill "$DPID"; wait "$DPID" 2>/dev/null || true; }
 done
-echo "# N=$N pages, $(nproc) cores, $(date -u +%Y-%m-%d)"
+echo "# N=$N pages, $(nproc) cores, $(date -u +%Y-%m-%d), pushed over $TRANSPORT"
 column -t -s "$(printf '\t')" "$TMP/results.tsv"

@@ -9,9 +9,12 @@
 #define REDLINE_FEED_H
 
 #include <stddef.h>
+#include <stdint.h>
+#include <git2.h>
 
 #include "redline/archive.h"
 #include "redline/buf.h"
+#include "redline/classify.h"
 
 /** The namespace of redline's own Atom elements (<rl:commit>). */
 #define RL_FEED_NS "https://redline.example/ns/1"
@@ -34,5 +37,20 @@ typedef struct rl_feed_opts {
 
 /** Writes the feed into `out` (appended). */
 int rl_feed_write(rl_buf *out, rl_archive *archive, const rl_feed_opts *opts);
+
+/** One story revision of a feed, found by the caller (site.c walks the
+ *  history once for every page and feed). */
+typedef struct rl_feed_entry {
+	const char *commit;         /* 40 hex digits */
+	int64_t time;               /* committer time, Unix seconds */
+	const char *path;           /* the story file */
+	const rl_edit_class *cls;   /* its kinds of edit */
+	git_oid old_blob, new_blob; /* zero when absent */
+} rl_feed_entry;
+
+/** Writes a feed of the given entries (newest first; opts->kinds and
+ *  opts->max are the caller's to apply), `updated` its <updated> time. */
+int rl_feed_write_entries(rl_buf *out, rl_archive *archive, const rl_feed_opts *opts,
+			  int64_t updated, const rl_feed_entry *v, size_t n);
 
 #endif

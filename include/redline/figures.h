@@ -3,7 +3,10 @@
  *
  * "op 3000" becoming "op 10.000" is the change a fact-checker looks for
  * first.  Figures are the number tokens of the word diff (3000, 10.000,
- * 1.200.000, 3,5, 2024; a '%' right after one stays with it).  Within each
+ * 10,000, 10 000, 1.200.000, 3,5, 3.5), each spelled with its unit (a
+ * currency before it, up to two unit words after it: "€ 5 mln", "12%",
+ * "3,5 km") and told with a few words of context: the word it counts
+ * ("10.000 militairen") or else up to three words before it.  Within each
  * changed region, removed figures pair with added ones in order of
  * appearance.  A pair of equal value (10000 -> 10.000) is no change, and a
  * figure that only moved (removed here, the same value added there) is none
@@ -19,8 +22,9 @@
 #include "redline/buf.h"
 
 typedef struct rl_figure_change {
-	char *old; /* NULL: a figure only added */
-	char *new; /* NULL: a figure only removed */
+	char *old;     /* with its unit ("€ 5 mln", "12%"); NULL: a figure only added */
+	char *new;     /* likewise; NULL: a figure only removed */
+	char *context; /* a few words saying what it counts ("militairen"), or NULL */
 } rl_figure_change;
 
 typedef struct rl_figure_changes {
@@ -38,15 +42,18 @@ int rl_figures_diff(rl_figure_changes *out, const char *old_text, const char *ne
 /** Frees the list; it is empty and reusable after it. */
 void rl_figure_changes_release(rl_figure_changes *changes);
 
-/** The value of a figure as a canonical string ("10.000" and "10000" give
- *  "10000"; "3,5" and "3.5" give "3.5"), into `out` of `size` bytes.  A
+/** The value of a figure's number as a canonical string ("10.000", "10 000"
+ *  and "10000" give "10000"; "3,5" and "3.5" give "3.5"; "12%" gives "12%";
+ *  a unit around it is skipped: "€ 5 mln" gives "5"), into `out` of `size`
+ *  bytes.  A
  *  separator followed by exactly three digits groups thousands, unless the
  *  figure starts with "0"; the last separator of two kinds is the decimal one. */
 void rl_figure_value(char *out, size_t size, const char *figure);
 
-/** Appends the changes as "3000 → 10.000, ∅ → 12%": "old → new" pairs
- *  joined by ", ", with "∅" for a missing side; a pair that repeats an
- *  earlier one (headline and body) is said once. */
+/** Appends the changes as "militairen: 3000 → 10.000, ∅ → 12%": "context:
+ *  old → new" pairs joined by ", ", with "∅" for a missing side; a pair
+ *  that repeats an earlier one (headline and body) is said once, with the
+ *  first one's context. */
 int rl_figures_format(rl_buf *out, const rl_figure_changes *changes);
 
 #endif

@@ -7,13 +7,15 @@
  * them.  A worker pushes its `main` to a branch of its own
  * (refs/heads/shards/K-of-N), so that workers never race on one ref.
  *
- * Credentials, as git users already have them: for SSH the ssh-agent
- * (SSH_AUTH_SOCK, read by libssh2), then ~/.ssh/id_ed25519, id_ecdsa and
- * id_rsa without a passphrase; the server's host key must be in
- * ~/.ssh/known_hosts (checked with ssh-keygen -F, so hashed entries work).
- * For HTTPS a user:password in the URL, else `git credential fill` (the
- * credential helpers of the user's git config).  git:// and file paths need
- * none.
+ * Credentials, as git users already have them (docs/sharding.md has the
+ * table): for SSH the ssh-agent, then the IdentityFile keys of
+ * GIT_SSH_COMMAND / core.sshCommand (-i, -o) and ~/.ssh/config (Host
+ * sections: HostName, Port, User, IdentityFile, IdentitiesOnly,
+ * UserKnownHostsFile), else ~/.ssh/id_ed25519, id_ecdsa and id_rsa without
+ * a passphrase; the server's host key must be in known_hosts.  For HTTPS a
+ * user:password in the URL, else `git credential fill` (the credential
+ * helpers of the user's git config); CAs from http.sslCAInfo/sslCAPath.
+ * git:// and file paths need none.
  *
  * A push's outcome is kept in <archive>/redline/push/<remote>.json: the
  * commit last pushed, failures in a row, and when to try again (backoff:
@@ -33,8 +35,11 @@
 #define RL_REMOTE_NAME_MAX 64
 
 typedef struct rl_remote_opts {
-	const char *home;   /* for ~/.ssh keys and known_hosts; NULL: agent only */
-	int64_t now;        /* 0: time(NULL) */
+	const char *home;        /* for ~/.ssh (keys, config, known_hosts); NULL: agent only */
+	int64_t now;             /* 0: time(NULL) */
+	const char *ssh_command; /* GIT_SSH_COMMAND (over core.sshCommand); NULL: none */
+	const char *ssh_program; /* GIT_SSH (under core.sshCommand); NULL: none */
+	const char *ssh_auth_sock; /* SSH_AUTH_SOCK: the ssh-agent; NULL: none */
 } rl_remote_opts;
 
 typedef struct rl_push_state {
@@ -92,11 +97,13 @@ int rl_remote_fetch(rl_archive *archive, const char *remote, const char *const *
 int rl_remote_push_once(rl_archive *archive, const char *remote, const char *refspec,
 			const rl_remote_opts *opts);
 
-/** 1 in `*known` when `key` (the raw SSH host key, as the server sent it)
- *  is listed for `host` in <home>/.ssh/known_hosts, as `ssh-keygen -F host`
- *  finds it (plain or hashed entries).  0 when it is not (or there is no
- *  file); an error only when ssh-keygen cannot be run. */
-int rl_remote_host_key_known(int *known, const char *home, const char *host,
+/** Looks `key` (the raw SSH host key, as the server sent it) up in the
+ *  known_hosts `file` with `ssh-keygen -F` (plain or hashed entries), under
+ *  "[host]:port" for a port other than 22 (0: 22), as OpenSSH files it.
+ *  `*known`: 1 listed with this key, 0 not listed (or no file), -1 listed
+ *  with other keys only (a changed key, or someone in between).  An error
+ *  only when ssh-keygen cannot be run. */
+int rl_remote_host_key_known(int *known, const char *file, const char *host, int port,
 			     const unsigned char *key, size_t len);
 
 /** The names of the remotes configured in the archive (remote.NAME.url), in config order. */

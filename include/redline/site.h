@@ -11,9 +11,12 @@
  *   <source>/<id>.html    a story's history: every revision with its kinds as
  *                         badges and its diff inline and side by side
  *   .redline-site         what the last build saw (commit, titles)
+ *   .redline-pass         the revisions of every story its walk found
  *
- * Incremental: only the pages of stories and sources changed since the
- * commit of the last build are rewritten (plus the index pages and feeds).
+ * One walk over the history feeds every page and feed.  Incremental: only
+ * the commits since the last build are walked, and only the pages of the
+ * stories and sources they changed are rewritten (plus the index pages and
+ * feeds).
  */
 #ifndef REDLINE_SITE_H
 #define REDLINE_SITE_H
@@ -31,6 +34,7 @@ typedef struct rl_site_stats {
 	size_t story_pages;  /* story pages written */
 	size_t source_pages; /* source pages written */
 	size_t files;        /* files written in all */
+	size_t commits;      /* commits walked: all of them, or those since the last build */
 	size_t bytes;
 } rl_site_stats;
 

@@ -44,7 +44,8 @@ typedef struct rl_worddiff {
 
 /** Length of the token that starts at `text` (0 only at the NUL), and its kind
  *  through `kind` (may be NULL).  Numbers keep their separators: a '.' or ','
- *  between digits stays inside.  Bytes >= 0x80 count as letters. */
+ *  between digits stays inside, and so does a space that groups thousands
+ *  ("10 000": a first group of one to three digits, then groups of three).  Bytes >= 0x80 count as letters. */
 size_t rl_worddiff_token_next(const char *text, rl_worddiff_token_kind *kind);
 
 /** Appends the tokens of `text` to `out`. */

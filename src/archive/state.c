@@ -12,6 +12,7 @@
 #include "redline/error.h"
 #include "redline/file.h"
 #include "redline/timeutil.h"
+#include "state_known_internal.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -467,6 +468,12 @@ int rl_state_lookup_known(char **path_out, rl_archive *archive, const char *sour
 	*path_out = NULL;
 	if ((error = state_path(path, sizeof(path), archive, source, "ids")) < 0)
 		return error;
+	/* through the table beside the list; a table that cannot be used
+	 * (a read-only directory, say) leaves the scan below */
+	if ((error = state_known_find(path_out, path, id)) == 0 || error == RL_ENOTFOUND)
+		return error;
+	rl_error_clear();
+	error = 0;
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
 		if (errno == ENOENT)
 			return RL_ENOTFOUND;

@@ -104,6 +104,10 @@ struct rl_shard;
 /** The remote to push to: `option` if given, else redline.pushRemote, else
  *  NULL in `*out` (no push).  Returns 0 or a negative RL_E*. */
 int cli_push_remote(char **out, rl_archive *archive, const char *option);
+/* What a push or fetch takes from the environment, as git does: HOME,
+ * GIT_SSH_COMMAND, GIT_SSH, SSH_AUTH_SOCK (the library reads no environment). */
+struct rl_remote_opts;
+void cli_remote_opts(struct rl_remote_opts *ro);
 /** REDLINE_NOW as Unix seconds (tests only), 0 when unset. */
 int64_t cli_test_now(void);
 /** The shard from redline.shard ("K/N") unless `shard` is set already. */

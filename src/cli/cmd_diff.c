@@ -72,6 +72,7 @@ json_t *out_class_json(json_t *o, const rl_edit_class *c)
 		json_t *f = json_object();
 		json_object_set_new(f, "old", out_json_str(c->figures.v[i].old));
 		json_object_set_new(f, "new", out_json_str(c->figures.v[i].new));
+		json_object_set_new(f, "context", out_json_str(c->figures.v[i].context));
 		json_array_append_new(figs, f);
 	}
 	json_object_set_new(o, "figures", figs);

@@ -77,7 +77,7 @@ int cmd_merge(int argc, char **argv, const struct cli *cli)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	rl_remote_opts ro = { getenv("HOME"), 0 };
+	rl_remote_opts ro;
 	rl_merge_opts mo = { 0 };
 	rl_merge_result result;
 	rl_archive *archive = NULL;
@@ -85,6 +85,7 @@ int cmd_merge(int argc, char **argv, const struct cli *cli)
 	char prefix[160], base[160], *specs[2] = { NULL, NULL };
 	int c, status = CLI_OK, worker = 0;
 
+	cli_remote_opts(&ro);
 	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
 		if (c == 'r') {
 			remote = optarg;

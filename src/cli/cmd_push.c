@@ -36,6 +36,16 @@ int64_t cli_test_now(void)
 	return *end == '\0' && t > 0 ? (int64_t)t : 0;
 }
 
+void cli_remote_opts(struct rl_remote_opts *ro)
+{
+	memset(ro, 0, sizeof(*ro));
+	ro->home = getenv("HOME");
+	ro->now = cli_test_now();
+	ro->ssh_command = getenv("GIT_SSH_COMMAND");
+	ro->ssh_program = getenv("GIT_SSH");
+	ro->ssh_auth_sock = getenv("SSH_AUTH_SOCK");
+}
+
 int cli_push_remote(char **out, rl_archive *archive, const char *option)
 {
 	*out = NULL;
@@ -73,12 +83,13 @@ int cmd_push(int argc, char **argv, const struct cli *cli)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	rl_remote_opts ro = { getenv("HOME"), cli_test_now() };
+	rl_remote_opts ro;
 	rl_shard shard = { 0, 0 };
 	rl_archive *archive = NULL;
 	char *remote = NULL, *refspec = NULL;
 	int c, if_due = 0, status = CLI_OK;
 
+	cli_remote_opts(&ro);
 	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
 		if (c == 's') {
 			if (rl_shard_parse(&shard, optarg) < 0)

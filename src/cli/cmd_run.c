@@ -80,6 +80,7 @@ int cmd_run(int argc, char **argv, const struct cli *cli)
 	static const struct option options[] = {
 		{ "no-hooks", no_argument, NULL, 'N' },
 		{ "force", no_argument, NULL, 'F' },
+		{ "verbose", no_argument, NULL, 'v' },
 		{ "threads", required_argument, NULL, 'j' },
 		RUN_WORKER_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
@@ -94,7 +95,11 @@ int cmd_run(int argc, char **argv, const struct cli *cli)
 	const char **names;
 	int c, n, status = CLI_OK, mine;
 
-	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+	struct cli local = *cli; /* `run -v` means what `redline -v run` does */
+
+	cli = &local;
+	opterr = 0; /* our own messages, in git's form */
+	while ((c = getopt_long(argc, argv, "hv", options, NULL)) != -1) {
 		if ((mine = run_worker_option(&worker, c, usage, &status)) != 0) {
 			if (mine < 0)
 				return status;
@@ -102,6 +107,8 @@ int cmd_run(int argc, char **argv, const struct cli *cli)
 			opts.no_hooks = 1;
 		} else if (c == 'F') {
 			opts.force = 1;
+		} else if (c == 'v') {
+			local.verbose = 1;
 		} else if (c == 'j') {
 			if ((opts.parse_threads = run_view_parse_threads(optarg)) < 0)
 				return cli_usage_error(usage, "bad --threads '%s'", optarg);
@@ -111,6 +118,7 @@ int cmd_run(int argc, char **argv, const struct cli *cli)
 			       "nothing due it says which source is due next (-v: every source).\n\n"
 			       "   NAME            fetch these sources now, due or not\n"
 			       "   --no-hooks      do not run the archive's hooks\n"
+			       "   -v, --verbose   say what happens to every source (as 'redline -v run')\n"
 			       "   --threads N     parse responses on N threads (default: one per core)\n"
 			       "   --force NAME... accept what the mass-removal guard refused for those\n"
 			       "                   sources (`redline status` says why a source is held)\n\n"
@@ -120,9 +128,10 @@ int cmd_run(int argc, char **argv, const struct cli *cli)
 			       "redline.pushRemote), if one is set.\n", usage);
 			return CLI_OK;
 		} else {
-			return cli_usage_error(usage, "unknown option");
+			return cli_usage_error(usage, "unknown option '%s'", argv[optind - 1]);
 		}
 	}
+	view.cli = cli;
 	n = parse_names(&names, argc, argv);
 	if (opts.force && n == 0)
 		return cli_usage_error(usage, "--force needs the NAME of each source to release");

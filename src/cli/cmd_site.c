@@ -21,7 +21,8 @@ static void help(void)
 	       "history with every revision, its kinds of edit as badges and its diff\n"
 	       "inline and side by side (changed figures highlighted), and a list of\n"
 	       "every story by title to search.  Only what changed since the last build\n"
-	       "in DIR is rewritten (DIR/.redline-site records it).\n\n"
+	       "in DIR is rewritten, and only the commits since then are read\n"
+	       "(DIR/.redline-site and DIR/.redline-pass record it).\n\n"
 	       "   DIR             where the site goes (created when missing)\n"
 	       "   --full          rebuild every page\n",
 	       usage);
@@ -60,10 +61,11 @@ int cmd_site(int argc, char **argv, const struct cli *cli)
 	else if (st.up_to_date)
 		printf("%s: up to date, nothing written\n", argv[optind]);
 	else
-		printf("%s: %s build, %zu story page%s, %zu source page%s, %zu files (%.1f MB) written\n",
+		printf("%s: %s build, %zu story page%s, %zu source page%s, %zu files (%.1f MB) written, "
+		       "%zu commit%s read\n",
 		       argv[optind], st.full ? "full" : "incremental", st.story_pages,
 		       st.story_pages == 1 ? "" : "s", st.source_pages, st.source_pages == 1 ? "" : "s",
-		       st.files, (double)st.bytes / 1e6);
+		       st.files, (double)st.bytes / 1e6, st.commits, st.commits == 1 ? "" : "s");
 	rl_archive_free(archive);
 	return status;
 }

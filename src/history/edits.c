@@ -63,12 +63,15 @@ int rl_edits_revisions(rl_revisions *out, rl_archive *archive, const char *path,
 {
 	git_revwalk *walk = NULL;
 	git_commit *start = NULL;
-	git_oid oid;
+	git_oid oid, *cand = NULL;
+	size_t n = 0, next = 0;
 	int error;
 
 	memset(out, 0, sizeof(*out));
 	if (from_rev == NULL) {
-		if ((error = hist_walk_head(&walk, archive)) < 0)
+		/* from HEAD: only the commits the revision index holds for the story */
+		if (hist_story_commits(&cand, &n, archive, path) == 0 &&
+		    (error = hist_walk_head(&walk, archive)) < 0)
 			return error;
 	} else {
 		if ((error = hist_commit(&start, archive, from_rev)) < 0)
@@ -80,7 +83,7 @@ int rl_edits_revisions(rl_revisions *out, rl_archive *archive, const char *path,
 		}
 		git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME);
 	}
-	while ((error = git_revwalk_next(&oid, walk)) == 0) {
+	while ((error = hist_next_commit(&oid, walk, cand, n, &next)) == 0) {
 		git_commit *c = NULL;
 		git_tree *tree = NULL, *ptree = NULL;
 		git_oid now;
@@ -113,6 +116,7 @@ done:
 		rl_revisions_release(out);
 	git_revwalk_free(walk);
 	git_commit_free(start);
+	free(cand);
 	return error;
 }
 

@@ -19,6 +19,30 @@
 
 #define ENTRY_HTML_MAX (8u * 1024 * 1024)
 
+/* Escaped text that XML 1.0 can hold: control characters other than tab,
+ * line feed and carriage return are dropped (an archive from someone's
+ * remote may hold anything, and one such byte makes the feed unreadable). */
+static int xml_text(rl_buf *out, const char *s)
+{
+	char chunk[256];
+	size_t n = 0;
+	int error = 0;
+
+	for (; *s && !error; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
+			continue;
+		chunk[n++] = (char)c;
+		if (n == sizeof(chunk) - 1) {
+			chunk[n] = '\0';
+			error = rl_html_escape(out, chunk);
+			n = 0;
+		}
+	}
+	chunk[n] = '\0';
+	return error ? error : rl_html_escape(out, chunk);
+}
+
 static int wanted_source(const rl_feed_opts *o, const char *path)
 {
 	const char *slash = strchr(path, '/');
@@ -32,14 +56,14 @@ static int wanted_source(const rl_feed_opts *o, const char *path)
 	return 0;
 }
 
-static int put_entry(rl_buf *out, rl_archive *archive, const rl_feed_opts *o, const char *commit,
-		     int64_t when, const rl_commit_edit *e)
+static int put_entry(rl_buf *out, rl_archive *archive, const rl_feed_opts *o, const rl_feed_entry *e)
 {
-	char *ot = NULL, *nt = NULL, iso[RL_TIME_ISO_SIZE];
+	char *ot = NULL, *nt = NULL, iso[RL_TIME_ISO_SIZE], id[RL_STORY_ID_LEN + 1] = "";
 	rl_rdiff d;
 	rl_story_header h;
 	rl_buf html = RL_BUF_INIT(ENTRY_HTML_MAX), summary = RL_BUF_INIT(64 * 1024);
-	const char *source_end = strchr(e->path, '/');
+	const char *source_end = strchr(e->path, '/'), *base = strrchr(e->path, '/');
+	const char *sid = base ? rl_story_id_in_name(base + 1, strlen(base + 1)) : NULL;
 	int error;
 
 	memset(&d, 0, sizeof(d));
@@ -49,34 +73,36 @@ static int put_entry(rl_buf *out, rl_archive *archive, const rl_feed_opts *o, co
 	    (error = rl_rdiff_compute(&d, ot, nt, 0)) < 0 ||
 	    (error = rl_story_parse_header(&h, nt ? nt : "", nt ? strlen(nt) : 0)) < 0)
 		goto done;
-	rl_edit_class_describe(&summary, &e->cls);
+	if (sid)
+		memcpy(id, sid, RL_STORY_ID_LEN);
+	rl_edit_class_describe(&summary, e->cls);
 	if ((error = rl_rdiff_render_html(&html, &d, 1, 0)) < 0)
 		goto done;
-	rl_time_format_iso8601(iso, when);
+	rl_time_format_iso8601(iso, e->time);
 	rl_buf_puts(out, "<entry>\n<title>");
-	rl_html_escape(out, h.title && *h.title ? h.title : e->path);
+	xml_text(out, h.title && *h.title ? h.title : e->path);
 	rl_buf_printf(out, "</title>\n<id>tag:redline,2026:%.*s/%s/%s</id>\n<updated>%s</updated>\n",
-		      (int)(source_end ? source_end - e->path : 0), e->path, e->id, commit, iso);
+		      (int)(source_end ? source_end - e->path : 0), e->path, id, e->commit, iso);
 	if (h.url) {
 		rl_buf_puts(out, "<link rel=\"alternate\" href=\"");
-		rl_html_escape(out, h.url);
+		xml_text(out, h.url);
 		rl_buf_puts(out, "\"/>\n");
 	} else if (o->story_base) {
 		rl_buf_puts(out, "<link rel=\"alternate\" href=\"");
-		rl_html_escape(out, o->story_base);
-		rl_html_escape(out, e->path);
+		xml_text(out, o->story_base);
+		xml_text(out, e->path);
 		rl_buf_puts(out, "\"/>\n");
 	}
 	for (unsigned b = 0; b < RL_EDIT_KINDS; b++)
-		if (e->cls.kinds & (1u << b))
+		if (e->cls->kinds & (1u << b))
 			rl_buf_printf(out, "<category term=\"%s\" scheme=\"%s/kinds\"/>\n",
 				      rl_edit_kind_name(1u << b), RL_FEED_NS);
 	rl_buf_puts(out, "<summary>");
-	rl_html_escape(out, summary.ptr ? summary.ptr : "");
-	rl_buf_printf(out, " (commit %.12s)</summary>\n<rl:commit>%s</rl:commit>\n<rl:path>", commit, commit);
-	rl_html_escape(out, e->path);
+	xml_text(out, summary.ptr ? summary.ptr : "");
+	rl_buf_printf(out, " (commit %.12s)</summary>\n<rl:commit>%s</rl:commit>\n<rl:path>", e->commit, e->commit);
+	xml_text(out, e->path);
 	rl_buf_puts(out, "</rl:path>\n<content type=\"html\">");
-	rl_html_escape(out, html.ptr ? html.ptr : "");
+	xml_text(out, html.ptr ? html.ptr : "");
 	error = rl_buf_puts(out, "</content>\n</entry>\n");
 done:
 	rl_rdiff_release(&d);
@@ -86,6 +112,53 @@ done:
 	free(ot);
 	free(nt);
 	return error;
+}
+
+/* Everything before the first entry but <updated>. */
+static void put_head(rl_buf *out, const rl_feed_opts *opts)
+{
+	rl_buf_printf(out, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+			   "<feed xmlns=\"http://www.w3.org/2005/Atom\" xmlns:rl=\"%s\">\n<title>",
+		      RL_FEED_NS);
+	if (opts->title) {
+		xml_text(out, opts->title);
+	} else {
+		rl_buf_puts(out, "redline: ");
+		for (size_t i = 0; i < opts->n_sources; i++) {
+			rl_buf_puts(out, i ? ", " : "");
+			xml_text(out, opts->sources[i]);
+		}
+		if (opts->n_sources == 0)
+			rl_buf_puts(out, "all sources");
+	}
+	rl_buf_puts(out, "</title>\n<id>tag:redline,2026:feed");
+	for (size_t i = 0; i < opts->n_sources; i++) {
+		rl_buf_putc(out, i ? ',' : ':');
+		xml_text(out, opts->sources[i]);
+	}
+	rl_buf_puts(out, "</id>\n<author><name>redline</name></author>\n<generator>redline</generator>\n");
+	if (opts->self_url) {
+		rl_buf_puts(out, "<link rel=\"self\" href=\"");
+		xml_text(out, opts->self_url);
+		rl_buf_puts(out, "\"/>\n");
+	}
+}
+
+int rl_feed_write_entries(rl_buf *out, rl_archive *archive, const rl_feed_opts *opts,
+			  int64_t updated, const rl_feed_entry *v, size_t n)
+{
+	rl_feed_opts none = { 0 };
+	char iso[RL_TIME_ISO_SIZE];
+	int error = 0;
+
+	if (opts == NULL)
+		opts = &none;
+	put_head(out, opts);
+	rl_time_format_iso8601(iso, updated);
+	rl_buf_printf(out, "<updated>%s</updated>\n", iso);
+	for (size_t i = 0; i < n && !error; i++)
+		error = put_entry(out, archive, opts, &v[i]);
+	return error ? error : rl_buf_puts(out, "</feed>\n");
 }
 
 int rl_feed_write(rl_buf *out, rl_archive *archive, const rl_feed_opts *opts)
@@ -100,31 +173,7 @@ int rl_feed_write(rl_buf *out, rl_archive *archive, const rl_feed_opts *opts)
 	if (opts == NULL)
 		opts = &none;
 	max = opts->max ? opts->max : RL_FEED_DEFAULT_MAX;
-	rl_buf_printf(out, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
-			   "<feed xmlns=\"http://www.w3.org/2005/Atom\" xmlns:rl=\"%s\">\n<title>",
-		      RL_FEED_NS);
-	if (opts->title) {
-		rl_html_escape(out, opts->title);
-	} else {
-		rl_buf_puts(out, "redline: ");
-		for (size_t i = 0; i < opts->n_sources; i++) {
-			rl_buf_puts(out, i ? ", " : "");
-			rl_html_escape(out, opts->sources[i]);
-		}
-		if (opts->n_sources == 0)
-			rl_buf_puts(out, "all sources");
-	}
-	rl_buf_puts(out, "</title>\n<id>tag:redline,2026:feed");
-	for (size_t i = 0; i < opts->n_sources; i++) {
-		rl_buf_putc(out, i ? ',' : ':');
-		rl_html_escape(out, opts->sources[i]);
-	}
-	rl_buf_puts(out, "</id>\n<author><name>redline</name></author>\n<generator>redline</generator>\n");
-	if (opts->self_url) {
-		rl_buf_puts(out, "<link rel=\"self\" href=\"");
-		rl_html_escape(out, opts->self_url);
-		rl_buf_puts(out, "\"/>\n");
-	}
+	put_head(out, opts);
 	if ((error = hist_walk_head(&walk, archive)) == RL_ENOTFOUND) {
 		/* an empty archive is an empty feed, still valid */
 		rl_error_clear();
@@ -166,9 +215,11 @@ int rl_feed_write(rl_buf *out, rl_archive *archive, const rl_feed_opts *opts)
 			break;
 		git_oid_tostr(hex, sizeof(hex), &oid);
 		for (size_t i = 0; i < ed.n && n < max && !error; i++) {
-			if (!wanted_source(opts, ed.v[i].path) || (opts->kinds && !(ed.v[i].cls.kinds & opts->kinds)))
+			const rl_commit_edit *ce = &ed.v[i];
+			rl_feed_entry e = { hex, when, ce->path, &ce->cls, ce->old_blob, ce->new_blob };
+			if (!wanted_source(opts, ce->path) || (opts->kinds && !(ce->cls.kinds & opts->kinds)))
 				continue;
-			error = put_entry(out, archive, opts, hex, when, &ed.v[i]);
+			error = put_entry(out, archive, opts, &e);
 			n++;
 		}
 		rl_commit_edits_release(&ed);

@@ -9,6 +9,7 @@
  */
 #include "redline/history.h"
 #include "redline/error.h"
+#include "redline/revindex.h"
 #include "history_internal.h"
 
 #include <stdio.h>
@@ -128,6 +129,23 @@ int hist_walk_head(git_revwalk **walk, rl_archive *archive)
 	return 0;
 }
 
+int hist_story_commits(git_oid **out, size_t *n, rl_archive *archive, const char *path)
+{
+	const char *slash = strchr(path, '/'), *name = strrchr(path, '/'), *id;
+
+	*out = NULL;
+	*n = 0;
+	/* <source>/<month>/<file>: the only files the index knows */
+	if (slash == NULL || name == slash || strchr(slash + 1, '/') != name ||
+	    (id = rl_story_id_in_name(name + 1, strlen(name + 1))) == NULL)
+		return 0;
+	if (rl_revindex_commits(out, n, archive, id) < 0) {
+		rl_error_clear(); /* a cache that cannot be used: the walk is the truth */
+		return 0;
+	}
+	return 1;
+}
+
 /* The commit and its tree, and its first parent's tree (NULL for a root). */
 int hist_load_trees(git_commit **c, git_tree **tree, git_tree **ptree, rl_archive *archive,
 		    const git_oid *oid)
@@ -152,17 +170,29 @@ int hist_load_trees(git_commit **c, git_tree **tree, git_tree **ptree, rl_archiv
 
 /* ---- diff and show -------------------------------------------------- */
 
+int hist_next_commit(git_oid *oid, git_revwalk *walk, const git_oid *v, size_t n, size_t *i)
+{
+	if (walk)
+		return git_revwalk_next(oid, walk);
+	if (*i >= n)
+		return GIT_ITEROVER;
+	git_oid_cpy(oid, &v[(*i)++]);
+	return 0;
+}
+
 /* The newest commit that changed `path`, and its first parent (or NULL). */
 static int last_change(git_commit **to, git_commit **from, rl_archive *archive, const char *path)
 {
 	git_revwalk *walk = NULL;
-	git_oid oid;
+	git_oid oid, *cand = NULL;
+	size_t n = 0, i = 0;
 	int error;
 
 	*to = *from = NULL;
-	if ((error = hist_walk_head(&walk, archive)) < 0)
+	if (hist_story_commits(&cand, &n, archive, path) == 0 &&
+	    (error = hist_walk_head(&walk, archive)) < 0)
 		return error;
-	while ((error = git_revwalk_next(&oid, walk)) == 0) {
+	while ((error = hist_next_commit(&oid, walk, cand, n, &i)) == 0) {
 		git_commit *c = NULL;
 		git_tree *tree = NULL, *ptree = NULL;
 		int changed;
@@ -189,6 +219,7 @@ static int last_change(git_commit **to, git_commit **from, rl_archive *archive, 
 			break;
 	}
 	git_revwalk_free(walk);
+	free(cand);
 	if (error == GIT_ITEROVER)
 		return rl_error_set(RL_ENOTFOUND, "no commit changed '%s'", path);
 	return error;

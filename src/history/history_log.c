@@ -327,17 +327,22 @@ int rl_history_log_read(rl_history_log *out, rl_archive *archive,
 	rl_history_log_options none = { 0 };
 	git_revwalk *walk = NULL;
 	const char *item_id = NULL;
-	git_oid oid;
-	int error;
+	git_oid oid, *cand = NULL;
+	size_t n = 0, i = 0;
+	int error = 0;
 
 	if (opts == NULL)
 		opts = &none;
 	if (opts->item_path && (item_id = strrchr(opts->item_path, '/')) != NULL)
 		item_id = rl_story_id_in_name(item_id + 1, strlen(item_id + 1));
-	if ((error = hist_walk_head(&walk, archive)) < 0)
+	/* a story's log reads only the commits the revision index holds for it */
+	if ((opts->item_path == NULL || opts->source != NULL ||
+	     hist_story_commits(&cand, &n, archive, opts->item_path) == 0) &&
+	    (error = hist_walk_head(&walk, archive)) < 0)
 		return error;
 
-	while ((opts->max == 0 || out->n < opts->max) && (error = git_revwalk_next(&oid, walk)) == 0) {
+	while ((opts->max == 0 || out->n < opts->max) &&
+	       (error = hist_next_commit(&oid, walk, cand, n, &i)) == 0) {
 		rl_history_entry e = { 0 };
 		int keep;
 
@@ -352,6 +357,7 @@ int rl_history_log_read(rl_history_log *out, rl_archive *archive,
 	else if (error < 0 && error != RL_ENOMEM && rl_error_last_code() == RL_OK)
 		error = rl_error_set_git(error, "cannot walk the history");
 	git_revwalk_free(walk);
+	free(cand);
 	if (error < 0)
 		rl_history_log_release(out);
 	return error;

@@ -2,7 +2,8 @@
  * site.c - building the static site, incrementally.
  *
  * `.redline-site` in the site's directory records the commit the last build
- * saw and every story's title.  A new build diffs that commit's tree with
+ * saw and every story's title; `.redline-pass` the revisions its one walk
+ * over the history found (site_pass.c), so the next walk starts there.  A new build diffs that commit's tree with
  * HEAD's: the story pages of the files that changed and the pages of the
  * sources they are in are rewritten; the top pages and feeds always are
  * (they list everything).  Without a record (or with `full`), all is built.
@@ -10,6 +11,7 @@
 #include "site_internal.h"
 #include "redline/feed.h"
 #include "redline/file.h"
+#include "redline/path.h"
 #include "redline/readdiff.h"
 #include "redline/story.h"
 #include "redline/error.h"
@@ -90,6 +92,9 @@ int site_write(struct site *s, const char *rel, const rl_buf *page)
 	char *path = NULL, *slash;
 	int error;
 
+	/* names come from the archive, which may come from anyone's remote */
+	if (!rl_path_is_safe(rel))
+		return rl_error_set(RL_EINVAL, "refusing to write '%s' outside the site", rel);
 	if (asprintf(&path, "%s/%s", s->dir, rel) < 0)
 		return rl_error_set(RL_ENOMEM, "out of memory");
 	slash = strrchr(path, '/');
@@ -216,14 +221,29 @@ static int push_unique(rl_strvec *v, const char *s, size_t len)
 	return rl_strvec_pushn(v, s, len);
 }
 
+/* Only what `redline add` accepts is a source: never "..", ".git" or '/'. */
+static int source_ok(const char *name, size_t len)
+{
+	char buf[80];
+	int ok;
+
+	if (len >= sizeof(buf))
+		return 0;
+	memcpy(buf, name, len);
+	buf[len] = '\0';
+	ok = rl_path_source_name_check(buf) == 0;
+	rl_error_clear();
+	return ok;
+}
+
 static int on_delta(const git_diff_delta *delta, float progress, void *payload)
 {
 	struct changed *c = payload;
 	const char *path = delta->new_file.path, *slash = strchr(path, '/'), *base = strrchr(path, '/');
 
 	(void)progress;
-	if (slash == NULL || path[0] == '.')
-		return 0; /* .gitattributes, .captures/ */
+	if (slash == NULL || !source_ok(path, (size_t)(slash - path)))
+		return 0; /* .gitattributes, or a directory no source could make */
 	if (push_unique(&c->sources, path, (size_t)(slash - path)) < 0)
 		return -1;
 	if (delta->status != GIT_DELTA_DELETED && rl_story_id_in_name(base + 1, strlen(base + 1)) &&
@@ -238,10 +258,11 @@ static int walk_all(const char *root, const git_tree_entry *e, void *payload)
 	struct changed *c = payload;
 	const char *name = git_tree_entry_name(e);
 
-	if (*root == '\0' && name[0] == '.')
-		return 1; /* .captures/: raw captures, not a source (1 skips the subtree) */
-	if (*root == '\0' && git_tree_entry_type(e) == GIT_OBJECT_TREE)
+	if (*root == '\0' && git_tree_entry_type(e) == GIT_OBJECT_TREE) {
+		if (!source_ok(name, strlen(name)))
+			return 1; /* not a source: skip it and what is under it */
 		return push_unique(&c->sources, name, strlen(name)) < 0 ? -1 : 0;
+	}
 	if (git_tree_entry_type(e) == GIT_OBJECT_BLOB && strchr(root, '/') != strrchr(root, '/') &&
 	    rl_story_id_in_name(name, strlen(name))) {
 		char *path = NULL;
@@ -249,131 +270,6 @@ static int walk_all(const char *root, const git_tree_entry *e, void *payload)
 			return -1;
 	}
 	return 0;
-}
-
-/* ---- one pass over the history (full builds) ---------------------------- */
-
-/* Every revision of every story, from one walk that diffs each commit with
- * its parent once, instead of one walk of the whole history per story. */
-struct pass_rev {
-	char *path;
-	size_t seq; /* walk order: newest first */
-	rl_revision r;
-};
-
-struct pass {
-	struct pass_rev *v;
-	size_t n, cap, seq;
-	char commit[GIT_OID_HEXSZ + 1];
-	int64_t time;
-};
-
-static int on_pass_delta(const git_diff_delta *delta, float progress, void *payload)
-{
-	struct pass *p = payload;
-	const char *path = delta->new_file.path, *base = strrchr(path, '/');
-	struct pass_rev *e;
-
-	(void)progress;
-	if (base == NULL || rl_story_id_in_name(base + 1, strlen(base + 1)) == NULL)
-		return 0;
-	if (p->n == p->cap) {
-		size_t cap = p->cap ? p->cap * 2 : 1024;
-		struct pass_rev *v = realloc(p->v, cap * sizeof(*v));
-		if (v == NULL)
-			return -1;
-		p->v = v;
-		p->cap = cap;
-	}
-	e = &p->v[p->n];
-	memset(e, 0, sizeof(*e));
-	if ((e->path = rl_strdup(path)) == NULL)
-		return -1;
-	e->seq = p->seq++;
-	memcpy(e->r.commit, p->commit, sizeof(e->r.commit));
-	e->r.time = p->time;
-	e->r.gone = delta->status == GIT_DELTA_DELETED;
-	git_oid_cpy(&e->r.blob, &delta->new_file.id);
-	p->n++;
-	return 0;
-}
-
-static int cmp_pass(const void *a, const void *b)
-{
-	const struct pass_rev *x = a, *y = b;
-	int c = strcmp(x->path, y->path);
-	return c ? c : (x->seq < y->seq ? -1 : x->seq > y->seq);
-}
-
-static int pass_run(struct pass *p, rl_archive *archive)
-{
-	git_revwalk *walk = NULL;
-	git_oid oid;
-	int error;
-
-	if ((error = hist_walk_head(&walk, archive)) < 0)
-		return error;
-	while ((error = git_revwalk_next(&oid, walk)) == 0) {
-		git_commit *c = NULL;
-		git_tree *tree = NULL, *ptree = NULL;
-		git_diff *diff = NULL;
-		if ((error = hist_load_trees(&c, &tree, &ptree, archive, &oid)) == 0) {
-			git_oid_tostr(p->commit, sizeof(p->commit), &oid);
-			p->time = (int64_t)git_commit_time(c);
-			if ((error = git_diff_tree_to_tree(&diff, rl_archive_repo(archive), ptree, tree, NULL)) < 0 ||
-			    (error = git_diff_foreach(diff, on_pass_delta, NULL, NULL, NULL, p)) < 0)
-				error = rl_error_set_git(error, "cannot compare %s with its parent", p->commit);
-		}
-		git_diff_free(diff);
-		git_tree_free(tree);
-		git_tree_free(ptree);
-		git_commit_free(c);
-		if (error < 0)
-			break;
-	}
-	git_revwalk_free(walk);
-	if (error == GIT_ITEROVER)
-		error = 0;
-	if (error == 0 && p->n > 1)
-		qsort(p->v, p->n, sizeof(*p->v), cmp_pass);
-	return error;
-}
-
-/* The revisions of `path` found by the pass (n 0 when none). */
-static int pass_revisions(rl_revisions *out, const struct pass *p, const char *path)
-{
-	size_t lo = 0, hi = p->n, first, n = 0;
-
-	memset(out, 0, sizeof(*out));
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		if (strcmp(p->v[mid].path, path) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	first = lo;
-	while (first + n < p->n && strcmp(p->v[first + n].path, path) == 0)
-		n++;
-	if (n == 0)
-		return 0;
-	if ((out->v = calloc(n, sizeof(*out->v))) == NULL)
-		return rl_error_set(RL_ENOMEM, "out of memory");
-	for (size_t i = 0; i < n; i++) {
-		out->v[i] = p->v[first + i].r;
-		if (i > 0)
-			memcpy(out->v[i - 1].prev, out->v[i].commit, sizeof(out->v[i].prev));
-	}
-	out->n = out->cap = n;
-	return 0;
-}
-
-static void pass_release(struct pass *p)
-{
-	for (size_t i = 0; i < p->n; i++)
-		free(p->v[i].path);
-	free(p->v);
-	memset(p, 0, sizeof(*p));
 }
 
 /* ---- the top pages ------------------------------------------------------ */
@@ -430,7 +326,8 @@ static int top_pages(struct site *s, const struct changed *all, struct titles *t
 			rl_buf_clear(&b);
 			if ((error = rl_buf_puts(&b, js)) == 0 && (error = site_write(s, "search.js", &b)) == 0) {
 				rl_buf_clear(&b);
-				if ((error = rl_feed_write(&b, s->archive, &fo)) == 0)
+				size_t n = s->pass->n < RL_SITE_RECENT ? s->pass->n : RL_SITE_RECENT;
+				if ((error = site_feed(&b, s, &fo, s->pass->by_seq, n)) == 0)
 					error = site_write(s, "all.xml", &b);
 			}
 		}
@@ -445,7 +342,8 @@ static int top_pages(struct site *s, const struct changed *all, struct titles *t
 
 int rl_site_build(rl_site_stats *stats, rl_archive *archive, const char *dir, int full)
 {
-	struct site s = { archive, dir, stats };
+	struct pass pass = { 0 };
+	struct site s = { archive, dir, stats, &pass };
 	struct titles old = { 0 }, fresh = { 0 }, now = { 0 };
 	struct changed todo = { RL_STRVEC_INIT, RL_STRVEC_INIT }, all = { RL_STRVEC_INIT, RL_STRVEC_INIT };
 	git_oid last, head;
@@ -481,26 +379,22 @@ int rl_site_build(rl_site_stats *stats, rl_archive *archive, const char *dir, in
 		      git_diff_foreach(diff, on_delta, NULL, NULL, NULL, &todo) < 0;
 	rl_error_clear();
 	const struct changed *work = stats->full ? &all : &todo;
-	struct pass pass = { 0 };
 
-	/* many stories changed: one pass over the history finds their revisions */
-	if (work->stories.n > 32 && (error = pass_run(&pass, archive)) < 0) {
-		pass_release(&pass);
+	/* one walk over the history feeds every page and feed below */
+	if ((error = site_pass_run(&pass, archive, stats->full ? NULL : &last, dir)) < 0)
 		goto done;
-	}
+	stats->commits = pass.commits;
 	for (size_t i = 0; i < work->stories.n && !error; i++) {
 		char *title = NULL;
-		rl_revisions known = RL_REVISIONS_INIT;
-		if (pass.n && (error = pass_revisions(&known, &pass, work->stories.v[i])) < 0)
-			break;
-		error = site_story_page(&s, work->stories.v[i], known.n ? &known : NULL, &title);
-		free(known.v);
+		size_t first, n = site_pass_find(&pass, work->stories.v[i], &first);
+		if (n == 0)
+			continue; /* no revision outside merges: its title is read below */
+		error = site_story_page(&s, first, n, &title);
 		if (error == 0)
 			error = titles_add(&fresh, work->stories.v[i], strlen(work->stories.v[i]), title,
 					   strlen(title));
 		free(title);
 	}
-	pass_release(&pass);
 	if (error < 0)
 		goto done;
 	if (fresh.n > 1)
@@ -529,7 +423,7 @@ int rl_site_build(rl_site_stats *stats, rl_archive *archive, const char *dir, in
 		goto done;
 	if (now.n > 1)
 		qsort(now.v, now.n, sizeof(*now.v), cmp_titled);
-	if ((error = top_pages(&s, &all, &now)) < 0)
+	if ((error = top_pages(&s, &all, &now)) < 0 || (error = site_pass_save(&s, &head)) < 0)
 		goto done;
 	/* the record last: a build cut short is redone */
 	rl_buf_printf(&state, "redline-site 1\n%s\n", git_oid_tostr_s(&head));
@@ -538,6 +432,7 @@ int rl_site_build(rl_site_stats *stats, rl_archive *archive, const char *dir, in
 	if (error == 0)
 		error = site_write(&s, STATE_NAME, &state);
 done:
+	site_pass_release(&pass);
 	titles_release(&old);
 	titles_release(&fresh);
 	titles_release(&now);

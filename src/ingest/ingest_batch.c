@@ -13,6 +13,7 @@
  */
 #include "ingest_internal.h"
 #include "redline/error.h"
+#include "redline/revindex.h"
 #include "redline/outbox.h"
 
 #include <stdlib.h>
@@ -245,6 +246,10 @@ static int save_caches(rl_ingest_batch *b)
 		if (error == 0 && p->have_time)
 			ingest_order_note(b->archive, p->state->source, p->time);
 	}
+	/* the revision index catches up with the commits just referenced; a
+	 * failure costs only a catch-up at the next read (it is a cache) */
+	if (error == 0 && rl_revindex_update(b->archive) < 0)
+		rl_error_clear();
 	return error;
 }
 

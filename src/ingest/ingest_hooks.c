@@ -71,6 +71,7 @@ static char *build_payload(const struct ingest *in, const char *commit_hex, cons
 			json_t *fig = json_object();
 			json_object_set_new(fig, "old", string_or_null(c->figures.v[f].old));
 			json_object_set_new(fig, "new", string_or_null(c->figures.v[f].new));
+			json_object_set_new(fig, "context", string_or_null(c->figures.v[f].context));
 			json_array_append_new(figures, fig);
 		}
 		json_object_set_new(o, "figures", figures);

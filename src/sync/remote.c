@@ -10,6 +10,7 @@
  */
 #include "redline/remote.h"
 #include "redline/error.h"
+#include "redline/config.h"
 #include "redline/file.h"
 #include "remote_internal.h"
 
@@ -342,7 +343,77 @@ static int rewrite_url(char **out, git_config *cfg, const char *url, const char 
 	return rc;
 }
 
-static int open_remote(git_remote **out, rl_archive *archive, const char *remote, int for_push)
+/* `url` for messages: a password in its userinfo is left out (the user
+ * name stays, it says which credential was used). */
+static void url_for_messages(char *out, size_t size, const char *url)
+{
+	const char *auth = strstr(url, "://"), *end, *at, *colon;
+
+	if (auth == NULL) {
+		snprintf(out, size, "%s", url);
+		return;
+	}
+	auth += 3;
+	end = auth + strcspn(auth, "/?#");
+	at = NULL;
+	for (const char *p = auth; p < end; p++)
+		if (*p == '@')
+			at = p;
+	colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
+	if (colon == NULL)
+		snprintf(out, size, "%s", url);
+	else
+		snprintf(out, size, "%.*s%s", (int)(colon - url), url, at);
+}
+
+/* git's http.* settings that libgit2 can follow: the CAs to trust
+ * (http.sslCAInfo, http.sslCAPath: a process-wide setting of libgit2's,
+ * fine in a push child or a merge), http.sslVerify and http.proxy. */
+static int apply_http_settings(rl_archive *archive, struct remote_cb *cb)
+{
+	rl_http_config http;
+	int error, rc;
+
+	rl_http_config_init(&http);
+	if ((rc = rl_config_http_load(&http, archive)) < 0)
+		return rc;
+	cb->ssl_verify = http.ssl_verify != 0;
+	if ((http.ssl_ca_info || http.ssl_ca_path) &&
+	    (error = git_libgit2_opts(GIT_OPT_SET_SSL_CERT_LOCATIONS, http.ssl_ca_info,
+				      http.ssl_ca_path)) < 0)
+		rc = rl_error_set_git(error, "cannot use http.sslCAInfo '%.200s' / http.sslCAPath '%.200s'",
+				      http.ssl_ca_info ? http.ssl_ca_info : "",
+				      http.ssl_ca_path ? http.ssl_ca_path : "");
+	if (rc == 0 && http.proxy && http.proxy[0])
+		snprintf(cb->proxy, sizeof(cb->proxy), "%s", http.proxy);
+	rl_http_config_release(&http);
+	return rc;
+}
+
+/* For ssh: git's ssh settings (remote_ssh.c) into `cb`, and the URL they
+ * lead to (HostName, Port, User) in `*url`. */
+static int apply_ssh_settings(char **url, git_config *cfg, struct remote_cb *cb)
+{
+	struct ssh_url u;
+	char *rewritten = NULL;
+	int rc;
+
+	if ((rc = remote_ssh_url_parse(&u, *url)) < 0 || !u.is_ssh)
+		return rc;
+	if ((rc = remote_ssh_settings(&cb->ssh, cfg, &u, cb->opts)) == 0 &&
+	    (rc = remote_ssh_url(&rewritten, &u, &cb->ssh)) == 0) {
+		cb->port = u.port ? u.port : cb->ssh.port ? cb->ssh.port : 22;
+		if (rewritten) {
+			free(*url);
+			*url = rewritten;
+		}
+	}
+	remote_ssh_url_release(&u);
+	return rc;
+}
+
+static int open_remote(git_remote **out, rl_archive *archive, const char *remote, int for_push,
+		       struct remote_cb *cb)
 {
 	git_config *cfg = NULL;
 	git_remote_create_options co;
@@ -374,11 +445,16 @@ static int open_remote(git_remote **out, rl_archive *archive, const char *remote
 		rc = rl_error_set(RL_ENOMEM, "out of memory");
 		goto done;
 	}
+	if ((rc = apply_ssh_settings(&resolved, cfg, cb)) < 0 ||
+	    (rc = apply_http_settings(archive, cb)) < 0)
+		goto done;
+	url_for_messages(cb->url, sizeof(cb->url), resolved);
+	cb->url_password = strcmp(cb->url, resolved) != 0;
 	git_remote_create_options_init(&co, GIT_REMOTE_CREATE_OPTIONS_VERSION);
 	co.repository = rl_archive_repo(archive);
 	co.flags = GIT_REMOTE_CREATE_SKIP_INSTEADOF | GIT_REMOTE_CREATE_SKIP_DEFAULT_FETCHSPEC;
 	if ((error = git_remote_create_with_opts(out, resolved, &co)) < 0)
-		rc = rl_error_set_git(error, "cannot use remote '%s' (%s)", remote, resolved);
+		rc = rl_error_set_git(error, "cannot use remote '%s' (%s)", remote, cb->url);
 done:
 	free(resolved);
 	git_config_free(cfg);
@@ -408,18 +484,52 @@ static void callbacks_init(git_remote_callbacks *cbs, struct remote_cb *cb,
 	cbs->payload = cb;
 }
 
-/* libgit2's message, or ours when a callback refused (clearer). */
+/* libgit2's message, or ours when a callback refused or a credential was
+ * turned down (clearer: what was offered, for whom; never a password). */
 static int transport_error(int error, const struct remote_cb *cb, const char *what,
 			   const char *remote)
 {
+	const git_error *e = git_error_last();
+	int auth = error == GIT_EAUTH || (e && e->message && strstr(e->message, "uthenticat"));
+	char msg[1024];
+
 	if (cb->host_error[0])
 		return rl_error_set(RL_EFETCH, "cannot %s '%s': %s", what, remote, cb->host_error);
 	if (cb->rejected[0])
 		return rl_error_set(RL_EFETCH, "cannot %s '%s': %s", what, remote, cb->rejected);
-	char msg[1024];
+	if (auth && cb->offered[0])
+		return rl_error_set(RL_EFETCH, "cannot %s '%s': %s refused the credentials of '%s' (%s)",
+				    what, remote, cb->url, cb->user, cb->offered);
+	if (auth)
+		return rl_error_set(RL_EFETCH, "cannot %s '%s': %s wants credentials and none were found "
+				    "(%s)", what, remote, cb->url,
+				    cb->ssh_tried ? "no ssh-agent key and no key file (docs/sharding.md)"
+						  : "none in the URL, no git credential helper answered");
 	rl_error_set_git(error, "cannot %s '%s'", what, remote);
 	snprintf(msg, sizeof(msg), "%s", rl_error_last()); /* not its own source */
 	return rl_error_set(RL_EFETCH, "%s", msg);
+}
+
+/* The callbacks, then the remote (which fills the settings into `cb`),
+ * then the proxy those settings name. */
+static int transport_open(git_remote **r, git_remote_callbacks *cbs, git_proxy_options *proxy,
+			  struct remote_cb *cb, rl_archive *archive, const char *remote,
+			  int for_push, const rl_remote_opts *opts)
+{
+	int rc;
+
+	callbacks_init(cbs, cb, opts);
+	if ((rc = open_remote(r, archive, remote, for_push, cb)) < 0)
+		return rc;
+	/* Proxy credentials come from http.proxy's own user:password, as in
+	 * git; the remote's helpers are not asked for them. */
+	if (cb->proxy[0]) {
+		proxy->type = GIT_PROXY_SPECIFIED;
+		proxy->url = cb->proxy;
+		proxy->certificate_check = remote_check_certificate;
+		proxy->payload = cb;
+	}
+	return 0;
 }
 
 static int push_spec(rl_archive *archive, const char *remote, const char *refspec,
@@ -434,13 +544,14 @@ static int push_spec(rl_archive *archive, const char *remote, const char *refspe
 
 	if (spec == NULL)
 		return rl_error_set(RL_ENOMEM, "out of memory");
-	if ((rc = open_remote(&r, archive, remote, 1)) < 0)
-		goto done;
 	git_push_options_init(&po, GIT_PUSH_OPTIONS_VERSION);
-	callbacks_init(&po.callbacks, &cb, opts);
+	if ((rc = transport_open(&r, &po.callbacks, &po.proxy_opts, &cb, archive, remote, 1,
+				 opts)) < 0)
+		goto done;
 	if ((error = git_remote_push(r, &specs, &po)) < 0 || cb.rejected[0])
 		rc = transport_error(error, &cb, "push to", remote);
 done:
+	remote_ssh_release(&cb.ssh);
 	git_remote_free(r);
 	free(spec);
 	return rc;
@@ -533,15 +644,17 @@ int rl_remote_fetch(rl_archive *archive, const char *remote, const char *const *
 
 	if ((rc = rl_remote_check_name(remote)) < 0)
 		return rc;
-	if ((rc = open_remote(&r, archive, remote, 0)) < 0)
-		return rc;
 	git_fetch_options_init(&fo, GIT_FETCH_OPTIONS_VERSION);
-	callbacks_init(&fo.callbacks, &cb, opts);
+	if ((rc = transport_open(&r, &fo.callbacks, &fo.proxy_opts, &cb, archive, remote, 0,
+				 opts)) < 0)
+		goto done;
 	/* A shard branch deleted on the remote (after N changed) goes here too. */
 	fo.prune = GIT_FETCH_PRUNE;
 	fo.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
 	if ((error = git_remote_fetch(r, &specs, &fo, "redline merge: fetch")) < 0)
 		rc = transport_error(error, &cb, "fetch from", remote);
+done:
+	remote_ssh_release(&cb.ssh);
 	git_remote_free(r);
 	return rc;
 }

@@ -1,16 +1,24 @@
 /*
- * remote_cred.c - credentials and host keys, the way git users set them up.
+ * remote_cred.c - credentials, host keys and certificates, the way git
+ * users set them up (docs/sharding.md has the table).
  *
- * SSH: the agent first, then the usual key files without a passphrase.
- * The host key is looked up with `ssh-keygen -F HOST -f ~/.ssh/known_hosts`
- * (which also matches hashed entries) and compared byte for byte: libgit2
- * 1.5 checks nothing itself.  HTTPS: libgit2 uses a user:password in the
- * URL by itself; otherwise we ask `git credential fill`, i.e. the helpers
- * the user configured for git.  Child processes get no shell: argv only.
+ * SSH: the agent first (when its socket is there), then the IdentityFile
+ * keys of git's ssh settings (remote_ssh.c) or ssh's default key files;
+ * a key with a passphrase is skipped, never prompted for.  Host keys:
+ * libgit2 1.5 (libssh2) checks ~/.ssh/known_hosts itself and passes its
+ * verdict; when that is "no", ssh-keygen -F looks in the known_hosts files
+ * under OpenSSH's "[host]:port" name and tells an unknown host from a
+ * changed key.  HTTPS: libgit2 uses a user:password in the URL by itself;
+ * otherwise we ask `git credential fill`, i.e. the helpers the user
+ * configured for git.  TLS certificates: libgit2's verdict (its CAs come
+ * from http.sslCAInfo), unless http.sslVerify is false.  Every refusal
+ * leaves a message in the payload that says what was offered, never a
+ * secret.  Child processes get no shell: argv only.
  */
 #include "remote_internal.h"
 #include "redline/error.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -123,6 +131,17 @@ done:
 	return status;
 }
 
+/* Notes what is offered, so that a refusal can say it (never the secret). */
+static void offer(struct remote_cb *cb, const char *user, const char *what)
+{
+	size_t len = strlen(cb->offered);
+
+	snprintf(cb->user, sizeof(cb->user), "%s", user);
+	if (strstr(cb->offered, what))
+		return;
+	snprintf(cb->offered + len, sizeof(cb->offered) - len, "%s%s", len ? ", " : "", what);
+}
+
 /* The value of "key=" in git credential's output (copied), or NULL. */
 static char *credential_field(const char *text, const char *key)
 {
@@ -137,7 +156,8 @@ static char *credential_field(const char *text, const char *key)
 }
 
 /* `git credential fill` for an http(s) URL: the user's helpers answer. */
-static int from_helpers(git_credential **out, const char *url, const char *user)
+static int from_helpers(git_credential **out, const char *url, const char *user,
+			struct remote_cb *cb)
 {
 	char *argv[] = { "git", "credential", "fill", NULL };
 	char *input = NULL, *output = NULL, *name = NULL, *pass = NULL;
@@ -148,8 +168,10 @@ static int from_helpers(git_credential **out, const char *url, const char *user)
 		     user ? "\n" : "") < 0)
 		return -1;
 	if (run_child(&output, argv, input) == 0 && (name = credential_field(output, "username")) &&
-	    (pass = credential_field(output, "password")))
+	    (pass = credential_field(output, "password"))) {
+		offer(cb, name, "from git's credential helpers");
 		rc = git_credential_userpass_plaintext_new(out, name, pass);
+	}
 	free(input);
 	free(output);
 	free(name);
@@ -158,41 +180,6 @@ static int from_helpers(git_credential **out, const char *url, const char *user)
 		free(pass);
 	}
 	return rc;
-}
-
-int remote_credentials(git_credential **out, const char *url, const char *username_from_url,
-		       unsigned int allowed_types, void *payload)
-{
-	struct remote_cb *cb = payload;
-	const char *user = username_from_url ? username_from_url : "git";
-
-	if (++cb->attempts > REMOTE_CRED_ATTEMPTS)
-		return GIT_EUSER;
-	if (allowed_types & GIT_CREDENTIAL_USERNAME)
-		return git_credential_username_new(out, user);
-	if (allowed_types & GIT_CREDENTIAL_SSH_KEY) {
-		if (!cb->tried_agent) {
-			cb->tried_agent = 1;
-			return git_credential_ssh_key_from_agent(out, user);
-		}
-		while (cb->opts && cb->opts->home &&
-		       cb->next_key < (int)(sizeof(key_files) / sizeof(key_files[0]))) {
-			char priv[1024], pub[1100];
-			struct stat st;
-			snprintf(priv, sizeof(priv), "%s/.ssh/%s", cb->opts->home,
-				 key_files[cb->next_key++]);
-			snprintf(pub, sizeof(pub), "%s.pub", priv);
-			if (stat(priv, &st) == 0)
-				return git_credential_ssh_key_new(out, user, stat(pub, &st) == 0 ? pub : NULL,
-								  priv, NULL);
-		}
-	}
-	if ((allowed_types & GIT_CREDENTIAL_USERPASS_PLAINTEXT) && !cb->tried_helper) {
-		cb->tried_helper = 1;
-		if (from_helpers(out, url, username_from_url) == 0)
-			return 0;
-	}
-	return GIT_PASSTHROUGH;
 }
 
 static int b64_value(char c)
@@ -229,6 +216,114 @@ static size_t b64_decode(unsigned char *out, size_t cap, const char *in, size_t 
 	return n;
 }
 
+/* 1 when the agent named by SSH_AUTH_SOCK (as the command line passed it)
+ * is a socket: libgit2 gives up the whole connection when the agent cannot
+ * be reached, instead of going on to the key files. */
+static int agent_reachable(const struct remote_cb *cb)
+{
+	struct stat st;
+	const char *sock = cb->opts ? cb->opts->ssh_auth_sock : NULL;
+	return sock && sock[0] && stat(sock, &st) == 0 && S_ISSOCK(st.st_mode);
+}
+
+/* 1 when a private key file needs a passphrase (OpenSSH's own format, or
+ * PEM).  libssh2 would fail on it without trying the next key; workers
+ * have nobody to type it, so such a key belongs in the agent. */
+static int key_needs_passphrase(const char *path)
+{
+	static const char begin[] = "-----BEGIN OPENSSH PRIVATE KEY-----";
+	unsigned char raw[128];
+	char text[4096], b64[200];
+	size_t n = 0, len;
+	FILE *f = fopen(path, "re");
+
+	if (f == NULL)
+		return 0;
+	len = fread(text, 1, sizeof(text) - 1, f);
+	fclose(f);
+	text[len] = '\0';
+	if (strstr(text, "ENCRYPTED"))
+		return 1; /* PEM: "Proc-Type: 4,ENCRYPTED" or "BEGIN ENCRYPTED PRIVATE KEY" */
+	if (strncmp(text, begin, sizeof(begin) - 1) != 0)
+		return 0;
+	/* "openssh-key-v1\0", then the cipher's name as a length-prefixed string. */
+	for (const char *p = text + sizeof(begin) - 1; *p && n < 160; p++) /* 120 bytes */
+		if (b64_value(*p) >= 0)
+			b64[n++] = *p;
+	n -= n % 4;
+	len = b64_decode(raw, sizeof(raw), b64, n);
+	if (len < 19 || memcmp(raw, "openssh-key-v1", 15) != 0)
+		return 0;
+	return !(raw[15] == 0 && raw[16] == 0 && raw[17] == 0 && raw[18] == 4 && len >= 23 &&
+		 memcmp(raw + 19, "none", 4) == 0);
+}
+
+/* ssh: the agent (unless IdentitiesOnly), then the IdentityFile keys of
+ * git's ssh settings, else ssh's default key files; a key file without
+ * its .pub is fine (libssh2 derives it). */
+static int ssh_key(git_credential **out, struct remote_cb *cb, const char *user)
+{
+	const struct ssh_settings *s = &cb->ssh;
+	const char *home = cb->opts ? cb->opts->home : NULL;
+	size_t n_files = s->n_identity ? s->n_identity : home ? sizeof(key_files) / sizeof(key_files[0]) : 0;
+
+	cb->ssh_tried = 1;
+	if (!cb->tried_agent) {
+		cb->tried_agent = 1;
+		if (s->identities_only != 1 && agent_reachable(cb)) {
+			offer(cb, user, "keys of the ssh-agent");
+			return git_credential_ssh_key_from_agent(out, user);
+		}
+	}
+	while (cb->next_key < (int)n_files) {
+		char priv[1024], pub[1100];
+		struct stat st;
+		int i = cb->next_key++;
+		if (s->n_identity)
+			snprintf(priv, sizeof(priv), "%s", s->identity[i]);
+		else
+			snprintf(priv, sizeof(priv), "%s/.ssh/%s", home, key_files[i]);
+		if (stat(priv, &st) != 0)
+			continue;
+		snprintf(pub, sizeof(pub), "%s.pub", priv);
+		if (key_needs_passphrase(priv)) {
+			char note[1100];
+			snprintf(note, sizeof(note), "%s skipped: it has a passphrase (put it in the ssh-agent)",
+				 priv);
+			offer(cb, user, note);
+			continue;
+		}
+		offer(cb, user, priv);
+		return git_credential_ssh_key_new(out, user, stat(pub, &st) == 0 ? pub : NULL, priv, NULL);
+	}
+	return GIT_PASSTHROUGH;
+}
+
+int remote_credentials(git_credential **out, const char *url, const char *username_from_url,
+		       unsigned int allowed_types, void *payload)
+{
+	struct remote_cb *cb = payload;
+	const char *user = username_from_url ? username_from_url : cb->ssh.user ? cb->ssh.user : "git";
+
+	if (++cb->attempts > REMOTE_CRED_ATTEMPTS)
+		return GIT_EUSER;
+	if (allowed_types & GIT_CREDENTIAL_USERNAME)
+		return git_credential_username_new(out, user);
+	if ((allowed_types & GIT_CREDENTIAL_SSH_KEY) && ssh_key(out, cb, user) != GIT_PASSTHROUGH)
+		return 0;
+	if ((allowed_types & GIT_CREDENTIAL_USERPASS_PLAINTEXT) && cb->url_password && !cb->offered[0])
+		offer(cb, username_from_url ? username_from_url : "", "the password in the URL");
+	/* Helpers answer for http(s), as in git; never for an ssh password. */
+	if ((allowed_types & GIT_CREDENTIAL_USERPASS_PLAINTEXT) && !cb->tried_helper &&
+	    strncmp(cb->url, "http", 4) == 0) {
+		cb->tried_helper = 1;
+		/* The URL without its password: the helpers answer for that user. */
+		if (from_helpers(out, cb->url[0] ? cb->url : url, username_from_url, cb) == 0)
+			return 0;
+	}
+	return GIT_PASSTHROUGH;
+}
+
 /* 1 when a line of `ssh-keygen -F` output ("host type base64") holds `key`. */
 static int line_has_key(const char *line, size_t len, const unsigned char *key, size_t key_len)
 {
@@ -248,55 +343,114 @@ static int line_has_key(const char *line, size_t len, const unsigned char *key, 
 	return n == key_len && memcmp(decoded, key, n) == 0;
 }
 
-int rl_remote_host_key_known(int *known, const char *home, const char *host,
+int rl_remote_host_key_known(int *known, const char *file, const char *host, int port,
 			     const unsigned char *key, size_t len)
 {
-	char file[1024], *output = NULL;
-	char *argv[] = { "ssh-keygen", "-F", (char *)host, "-f", file, NULL };
-	int status;
+	char name[300], *output = NULL;
+	char *argv[] = { "ssh-keygen", "-F", name, "-f", (char *)file, NULL };
+	int status, listed = 0;
 
 	*known = 0;
-	if (home == NULL || host == NULL || host[0] == '-' || strchr(host, '\n'))
+	if (file == NULL || host == NULL || host[0] == '-' || strpbrk(host, "\n[]") ||
+	    strlen(host) > 255)
 		return 0;
-	if (snprintf(file, sizeof(file), "%s/.ssh/known_hosts", home) >= (int)sizeof(file))
-		return rl_error_set(RL_EINVAL, "home directory path too long");
+	/* OpenSSH files a server on another port than 22 as "[host]:port". */
+	if (port > 0 && port != 22)
+		snprintf(name, sizeof(name), "[%s]:%d", host, port);
+	else
+		snprintf(name, sizeof(name), "%s", host);
 	/* ssh-keygen -F exits 1 when the host is not listed (or no file). */
 	if ((status = run_child(&output, argv, NULL)) < 0)
 		return rl_error_set(RL_EIO, "cannot run ssh-keygen to check the host key of '%s'",
-				    host);
-	for (const char *p = output; status == 0 && p && *p && !*known;) {
+				    name);
+	for (const char *p = output; status == 0 && p && *p && *known != 1;) {
 		const char *nl = strchr(p, '\n');
 		size_t n = nl ? (size_t)(nl - p) : strlen(p);
-		*known = line_has_key(p, n, key, len);
+		if (n && p[0] != '#') {
+			listed = 1;
+			*known = line_has_key(p, n, key, len);
+		}
 		p = nl ? nl + 1 : NULL;
 	}
+	if (*known != 1 && listed)
+		*known = -1;
 	free(output);
 	return 0;
+}
+
+/* An SSH host key: libgit2 (libssh2) already looked in ~/.ssh/known_hosts
+ * (`valid`); else the UserKnownHostsFile of git's ssh settings (or
+ * ~/.ssh/known_hosts) and the system's file are asked through ssh-keygen,
+ * which also says whether the host is listed with another key. */
+static int check_host_key(struct remote_cb *cb, git_cert_hostkey *hk, int valid, const char *host)
+{
+	const char *home = cb->opts ? cb->opts->home : NULL;
+	char files[SSH_KNOWN_HOSTS_MAX + 2][1024], name[300];
+	size_t n = 0;
+	int known = 0, changed = -1;
+
+	if (valid)
+		return 0;
+	for (size_t i = 0; i < cb->ssh.n_known_hosts; i++)
+		snprintf(files[n++], sizeof(files[0]), "%s", cb->ssh.known_hosts[i]);
+	if (n == 0 && home)
+		snprintf(files[n++], sizeof(files[0]), "%s/.ssh/known_hosts", home);
+	snprintf(files[n++], sizeof(files[0]), "/etc/ssh/ssh_known_hosts");
+	if (cb->port > 0 && cb->port != 22)
+		snprintf(name, sizeof(name), "[%.200s]:%d", host, cb->port);
+	else
+		snprintf(name, sizeof(name), "%.200s", host);
+	if (!(hk->type & GIT_CERT_SSH_RAW)) {
+		snprintf(cb->host_error, sizeof(cb->host_error),
+			 "cannot check the host key of '%s' (libgit2 gave no key)", name);
+		return GIT_ECERTIFICATE;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (rl_remote_host_key_known(&known, files[i], host, cb->port,
+					     (const unsigned char *)hk->hostkey, hk->hostkey_len) < 0) {
+			snprintf(cb->host_error, sizeof(cb->host_error), "%s", rl_error_last());
+			return GIT_ECERTIFICATE;
+		}
+		if (known == 1)
+			return 0;
+		if (known == -1 && changed < 0)
+			changed = (int)i;
+	}
+	if (changed >= 0)
+		snprintf(cb->host_error, sizeof(cb->host_error),
+			 "the host key of '%s' is NOT the one in %.800s: refusing to connect (someone "
+			 "may be in between; if the server's key really changed: ssh-keygen -R '%s')",
+			 name, files[changed], name);
+	else
+		snprintf(cb->host_error, sizeof(cb->host_error),
+			 "the host key of '%s' is unknown: it is not in %.800s (check it, then add it "
+			 "with: ssh-keyscan -p %d %.200s >> ~/.ssh/known_hosts)",
+			 name, files[0], cb->port > 0 ? cb->port : 22, host);
+	return GIT_ECERTIFICATE;
+}
+
+/* 1 for an IPv4 or IPv6 address literal. */
+static int is_ip_address(const char *host)
+{
+	unsigned char addr[16];
+	return inet_pton(AF_INET, host, addr) == 1 || inet_pton(AF_INET6, host, addr) == 1 ||
+	       host[0] == '[';
 }
 
 int remote_check_certificate(git_cert *cert, int valid, const char *host, void *payload)
 {
 	struct remote_cb *cb = payload;
-	git_cert_hostkey *hk = (git_cert_hostkey *)cert;
-	const char *home = cb->opts ? cb->opts->home : NULL;
-	int known = 0;
 
-	if (cert->cert_type != GIT_CERT_HOSTKEY_LIBSSH2)
-		return valid ? 0 : GIT_ECERTIFICATE; /* TLS: libgit2's own verdict */
-	if (!(hk->type & GIT_CERT_SSH_RAW) || home == NULL) {
-		snprintf(cb->host_error, sizeof(cb->host_error),
-			 "cannot check the host key of '%.200s' (no known_hosts)", host);
-		return GIT_ECERTIFICATE;
-	}
-	if (rl_remote_host_key_known(&known, home, host, (const unsigned char *)hk->hostkey,
-				     hk->hostkey_len) < 0) {
-		snprintf(cb->host_error, sizeof(cb->host_error), "%s", rl_error_last());
-		return GIT_ECERTIFICATE;
-	}
-	if (known)
+	if (cert->cert_type == GIT_CERT_HOSTKEY_LIBSSH2)
+		return check_host_key(cb, (git_cert_hostkey *)cert, valid, host);
+	/* TLS: libgit2 verified the chain and the name against the system's
+	 * CAs, or http.sslCAInfo / sslCAPath; http.sslVerify=false takes any. */
+	if (valid || !cb->ssl_verify)
 		return 0;
 	snprintf(cb->host_error, sizeof(cb->host_error),
-		 "the host key of '%.200s' is not in %.800s/.ssh/known_hosts (add it with: "
-		 "ssh-keyscan %.200s >> ~/.ssh/known_hosts)", host, home, host);
+		 "the TLS certificate of '%.200s' is not trusted (not signed by a CA of the system "
+		 "or of http.sslCAInfo / http.sslCAPath, or not for that name)%s", host,
+		 is_ip_address(host) ? "; libgit2 (mbedTLS) never matches an IP address in a "
+				       "certificate: use the server's host name in the URL" : "");
 	return GIT_ECERTIFICATE;
 }

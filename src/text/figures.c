@@ -9,6 +9,7 @@
  */
 #include "redline/figures.h"
 #include "redline/worddiff.h"
+#include "figures_internal.h"
 #include "redline/error.h"
 
 #include <stdio.h>
@@ -19,11 +20,11 @@
 
 /* Where each side's figures of the current region wait to be paired. */
 struct region {
-	rl_strvec removed;
-	rl_strvec added;
+	rl_strvec removed, removed_ctx;
+	rl_strvec added, added_ctx;
 };
 
-static int push_change(rl_figure_changes *out, const char *old, const char *new)
+static int push_change(rl_figure_changes *out, const char *old, const char *new, const char *context)
 {
 	rl_figure_change *c;
 	int error;
@@ -33,9 +34,11 @@ static int push_change(rl_figure_changes *out, const char *old, const char *new)
 	c = &out->v[out->n];
 	c->old = old ? rl_strdup(old) : NULL;
 	c->new = new ? rl_strdup(new) : NULL;
-	if ((old && !c->old) || (new && !c->new)) {
+	c->context = context && *context ? rl_strdup(context) : NULL;
+	if ((old && !c->old) || (new && !c->new) || (context && *context && !c->context)) {
 		free(c->old);
 		free(c->new);
+		free(c->context);
 		return rl_error_set(RL_ENOMEM, "out of memory");
 	}
 	out->n++;
@@ -46,17 +49,45 @@ static void drop_change(rl_figure_changes *out, size_t i)
 {
 	free(out->v[i].old);
 	free(out->v[i].new);
+	free(out->v[i].context);
 	memmove(&out->v[i], &out->v[i + 1], (out->n - i - 1) * sizeof(out->v[0]));
 	out->n--;
 }
 
-void rl_figure_value(char *out, size_t size, const char *figure)
+/* Length of a group separator at `p` inside a number: '.', ',', a space or
+ * a no-break space (U+00A0, U+202F) followed by a digit; 0 when none. */
+static size_t group_sep(const char *p)
 {
-	char digits[VALUE_MAX], frac[VALUE_MAX];
-	size_t nd = 0, nf = 0, len = strlen(figure);
-	const char *last_sep = NULL, *p;
-	int kinds = 0, decimal = 0;
+	size_t n = (*p == '.' || *p == ',' || *p == ' ') ? 1
+		   : strncmp(p, "\u00a0", 2) == 0		 ? 2
+		   : strncmp(p, "\u202f", 3) == 0		 ? 3
+								 : 0;
+	return n && p[n] >= '0' && p[n] <= '9' ? n : 0;
+}
+
+void rl_figure_value(char *out, size_t size, const char *spelled)
+{
+	char digits[VALUE_MAX], frac[VALUE_MAX], figure[VALUE_MAX];
+	size_t nd = 0, nf = 0, len = 0, sep;
+	const char *last_sep = NULL, *p, *n;
+	int kinds = 0, decimal = 0, percent = strchr(spelled, '%') != NULL;
 	char first_kind = 0;
+
+	/* the number alone: "€ 5 mln" is 5, "10 000" is 10000 (units are
+	 * compared apart, figures_units.c) */
+	for (n = spelled; *n && !(*n >= '0' && *n <= '9'); n++)
+		;
+	while (len < sizeof(figure) - 2 && *n) {
+		if (*n >= '0' && *n <= '9')
+			figure[len++] = *n++;
+		else if ((sep = group_sep(n)) > 0)
+			figure[len++] = *n == ',' ? ',' : '.', n += sep;
+		else
+			break;
+	}
+	if (percent)
+		figure[len++] = '%';
+	figure[len] = '\0';
 
 	for (p = figure; *p; p++) {
 		if (*p == '.' || *p == ',') {
@@ -105,12 +136,21 @@ void rl_figure_value(char *out, size_t size, const char *figure)
 		 len && figure[len - 1] == '%' ? "%" : "");
 }
 
+/* Same number and same unit: "10000" = "10.000", "5 mln" = "5 miljoen",
+ * "5 mln" != "5 mrd". */
 static int same_value(const char *a, const char *b)
 {
 	char va[VALUE_MAX], vb[VALUE_MAX];
 
 	rl_figure_value(va, sizeof(va), a);
 	rl_figure_value(vb, sizeof(vb), b);
+	/* the '%' is part of the unit: "12%" = "12 procent" */
+	va[strcspn(va, "%")] = '\0';
+	vb[strcspn(vb, "%")] = '\0';
+	if (strcmp(va, vb) != 0)
+		return 0;
+	fig_unit_canon(va, sizeof(va), a);
+	fig_unit_canon(vb, sizeof(vb), b);
 	return strcmp(va, vb) == 0;
 }
 
@@ -128,7 +168,7 @@ static const char *const months[] = {
 static const char *const year_words[] = {
 	"in", "since", "from", "until", "till", "year", "sinds", "tot", "jaar", "sind", "seit", "im",
 	"jahr", "bis", "depuis", "ann\u00e9e", "jusqu", "begin", "eind", "end", "after", "before",
-	"vor", "nach", "avant", "apr\u00e8s",
+	"vor", "nach", "avant", "apr\u00e8s", "by", "tegen", "vers", "um", "anno", "anfang", "ende", "mitte", "medio", "early", "late", "mid", "d\u00e9but", "fin", "\u00a9",
 };
 /* Words that make a number page furniture: "page 2", "12 comments". */
 static const char *const furniture_before[] = {
@@ -141,6 +181,16 @@ static const char *const furniture_after[] = {
 	"shares", "likes", "views", "weergaven", "read", "leestijd", "lesezeit",
 };
 static const char *const time_after[] = { "uur", "u", "h", "uhr", "am", "pm", "heures" };
+/* "2 uur geleden", "5 minutes ago", "vor 5 Minuten", "il y a 5 minutes":
+ * how long ago a page was updated, when normalisation left it in. */
+static const char *const span_units[] = {
+	"seconden", "seconde", "seconds", "second", "sekunden", "secondes", "minuten", "minuut",
+	"minutes", "minute", "min", "uur", "hours", "hour", "stunden", "stunde", "heures", "heure",
+	"dagen", "dag", "days", "day", "tage", "tagen", "jours", "jour", "weken", "weeks", "wochen",
+	"semaines",
+};
+static const char *const ago_after[] = { "geleden", "ago" };
+static const char *const ago_before[] = { "vor", "a" };
 
 static int is_word_byte(unsigned char c)
 {
@@ -258,15 +308,55 @@ static int is_furniture(const char *text, size_t pos, size_t len)
 	/* 29 november, November 29, 29. Oktober, mei 2024 */
 	if ((IN(months, after) && plain && v >= 1 && v <= 31) || (IN(months, before) && plain))
 		return 1;
-	/* years: 1900-2100 after "in", "sinds", ... or ending a clause */
-	if (plain && len == 4 && v >= 1900 && v <= 2100 &&
+	/* years: after "in", "sinds", ... (1000-2100), or 1800-2100 read as a
+	 * year unless a word of its own follows ("2000 mensen" counts, "kam
+	 * 2001 zur" and "© 2020" do not) */
+	if (plain && len == 4 && v >= 1000 && v <= 2100 &&
 	    (IN(year_words, before) || after[0] == '\0' || IN(months, after)))
 		return 1;
+	if (plain && len == 4 && v >= 1800 && v <= 2100 &&
+	    (fig_is_little(after) || pos == 0 || text[pos - 1] == '\n'))
+		return 1;
+	/* ordinals (10th, 3rd, 2e, 3de, 1er), part of a name (SARS-CoV-2,
+	 * G-7), issues and scores (52/2018, 24/7) */
+	{
+		const char *e = t + len;
+		static const char *const ordinal[] = { "th", "st", "nd", "rd", "e", "de", "ste", "er",
+						       "\u00e8me", "eme", "te" };
+		for (size_t i = 0; i < sizeof(ordinal) / sizeof(ordinal[0]); i++) {
+			size_t ol = strlen(ordinal[i]);
+			if (strncmp(e, ordinal[i], ol) == 0 && !is_word_byte((unsigned char)e[ol]))
+				return 1;
+		}
+		if (*e == '/' || (pos > 0 && text[pos - 1] == '/'))
+			return 1;
+		if (pos > 1 && text[pos - 1] == '-' && is_word_byte((unsigned char)text[pos - 2]))
+			return 1;
+	}
 	if (IN(furniture_before, before) || IN(furniture_after, after))
 		return 1;
+	if (IN(span_units, after)) {
+		char after2[32];
+		size_t q = pos + len;
+		while (text[q] == ' ')
+			q++;
+		while (is_word_byte((unsigned char)text[q]))
+			q++;
+		word_after(after2, sizeof(after2), text, q);
+		if (IN(ago_after, after2) || IN(ago_before, before))
+			return 1;
+	}
 	if (strcmp(after, "min") == 0 && strncmp(t + len, " min read", 9) == 0)
 		return 1;
 	return 0;
+}
+
+static void region_clear(struct region *r)
+{
+	rl_strvec_release(&r->removed);
+	rl_strvec_release(&r->removed_ctx);
+	rl_strvec_release(&r->added);
+	rl_strvec_release(&r->added_ctx);
 }
 
 /* Pairs the region's figures in order; equal values are no change. */
@@ -278,22 +368,16 @@ static int close_region(rl_figure_changes *out, struct region *r)
 	for (size_t i = 0; i < n && !error; i++) {
 		const char *old = i < r->removed.n ? r->removed.v[i] : NULL;
 		const char *new = i < r->added.n ? r->added.v[i] : NULL;
+		/* the new text says what the figure is now; a removed one, the old */
+		const char *ctx = new ? r->added_ctx.v[i] : r->removed_ctx.v[i];
 		if (old && new && same_value(old, new))
 			continue;
-		error = push_change(out, old, new);
+		if (new && !*ctx && old)
+			ctx = r->removed_ctx.v[i];
+		error = push_change(out, old, new, ctx);
 	}
-	rl_strvec_release(&r->removed);
-	rl_strvec_release(&r->added);
+	region_clear(r);
 	return error;
-}
-
-/* The first character after segment `i` in the old (or new) text. */
-static char next_char(const rl_worddiff *d, size_t i, rl_worddiff_kind skip)
-{
-	for (size_t j = i + 1; j < d->n; j++)
-		if (d->v[j].kind != skip)
-			return d->v[j].text[0];
-	return '\0';
 }
 
 static int breaks_region(const char *text)
@@ -307,34 +391,24 @@ static int breaks_region(const char *text)
 	return 0;
 }
 
-/* Appends the figures of segment `i`, which starts at byte `base` of
- * `full` (the side it belongs to), leaving out what is not a figure. */
-static int collect(rl_strvec *into, const rl_worddiff *d, size_t i, rl_worddiff_kind skip,
-		   const char *full, size_t base)
+/* Appends the figures of segment `seg`, which starts at byte `base` of
+ * `full` (the side it belongs to), each spelled with its unit and with its
+ * context, leaving out what is not a figure. */
+static int collect(rl_strvec *into, rl_strvec *ctx, const char *seg, const char *full, size_t base)
 {
-	const char *seg = d->v[i].text, *text = seg;
+	const char *text = seg;
 	rl_worddiff_token_kind kind;
 	size_t len;
 	int error;
 
 	for (; (len = rl_worddiff_token_next(text, &kind)) > 0; text += len) {
-		char follow;
-		if (kind != RL_WORDDIFF_TOKEN_NUMBER || is_furniture(full, base + (size_t)(text - seg), len))
+		char spelled[FIG_SPELLED_MAX], context[FIG_CONTEXT_MAX];
+		size_t at = base + (size_t)(text - seg);
+		if (kind != RL_WORDDIFF_TOKEN_NUMBER || is_furniture(full, at, len))
 			continue;
-		follow = text[len] ? text[len] : next_char(d, i, skip);
-		if ((error = rl_strvec_pushn(into, text, len + (follow == '%'))) < 0)
+		fig_describe(spelled, context, full, at, len);
+		if ((error = rl_strvec_push(into, spelled)) < 0 || (error = rl_strvec_push(ctx, context)) < 0)
 			return error;
-		if (follow == '%' && text[len] == '\0') {
-			/* the '%' sits in the next segment: spell it here */
-			char *f = into->v[into->n - 1];
-			size_t fl = strlen(f);
-			char *g = realloc(f, fl + 2);
-			if (g == NULL)
-				return rl_error_set(RL_ENOMEM, "out of memory");
-			g[fl] = '%';
-			g[fl + 1] = '\0';
-			into->v[into->n - 1] = g;
-		}
 	}
 	return 0;
 }
@@ -392,7 +466,7 @@ static void drop_restated(rl_figure_changes *out, const char *old_text, const ch
 int rl_figures_diff(rl_figure_changes *out, const char *old_text, const char *new_text)
 {
 	rl_worddiff diff = RL_WORDDIFF_INIT;
-	struct region r = { RL_STRVEC_INIT, RL_STRVEC_INIT };
+	struct region r = { RL_STRVEC_INIT, RL_STRVEC_INIT, RL_STRVEC_INIT, RL_STRVEC_INIT };
 	size_t old_off = 0, new_off = 0;
 	int error;
 
@@ -410,11 +484,11 @@ int rl_figures_diff(rl_figure_changes *out, const char *old_text, const char *ne
 			new_off += len;
 			break;
 		case RL_WORDDIFF_REMOVED:
-			error = collect(&r.removed, &diff, i, RL_WORDDIFF_ADDED, old_text, old_off);
+			error = collect(&r.removed, &r.removed_ctx, diff.v[i].text, old_text, old_off);
 			old_off += len;
 			break;
 		case RL_WORDDIFF_ADDED:
-			error = collect(&r.added, &diff, i, RL_WORDDIFF_REMOVED, new_text, new_off);
+			error = collect(&r.added, &r.added_ctx, diff.v[i].text, new_text, new_off);
 			new_off += len;
 			break;
 		}
@@ -425,8 +499,7 @@ int rl_figures_diff(rl_figure_changes *out, const char *old_text, const char *ne
 		cancel_moves(out);
 		drop_restated(out, old_text, new_text);
 	}
-	rl_strvec_release(&r.removed);
-	rl_strvec_release(&r.added);
+	region_clear(&r);
 	rl_worddiff_release(&diff);
 	return error;
 }
@@ -438,6 +511,7 @@ void rl_figure_changes_release(rl_figure_changes *changes)
 	for (size_t i = 0; i < changes->n; i++) {
 		free(changes->v[i].old);
 		free(changes->v[i].new);
+		free(changes->v[i].context);
 	}
 	free(changes->v);
 	changes->v = NULL;
@@ -463,7 +537,8 @@ int rl_figures_format(rl_buf *out, const rl_figure_changes *changes)
 				break;
 		if (j < i)
 			continue;
-		error = rl_buf_printf(out, "%s%s \u2192 %s", shown++ ? ", " : "",
+		error = rl_buf_printf(out, "%s%s%s%s \u2192 %s", shown++ ? ", " : "",
+				      c->context ? c->context : "", c->context ? ": " : "",
 				      c->old ? c->old : "\u2205", c->new ? c->new : "\u2205");
 	}
 	return error;

@@ -44,11 +44,21 @@ size_t rl_worddiff_token_next(const char *text, rl_worddiff_token_kind *kind)
 			i++;
 		k = RL_WORDDIFF_TOKEN_SPACE;
 	} else if (is_digit(s[0])) {
-		/* 10.000, 3,5, 1.200.000: a separator stays in only between digits */
+		/* 10.000, 3,5, 1.200.000: a separator stays in only between digits;
+		 * a space only in French and German grouping, "10 000", "1 200 000":
+		 * groups of three after a first group of one to three digits */
+		size_t first = 0;
+		int punct = 0;
 		for (;;) {
+			size_t from = i;
 			while (is_digit(s[i]))
 				i++;
+			if (first == 0)
+				first = i - from;
 			if ((s[i] == '.' || s[i] == ',') && is_digit(s[i + 1]))
+				i++, punct = 1;
+			else if (s[i] == ' ' && first <= 3 && !punct && is_digit(s[i + 1]) && is_digit(s[i + 2]) &&
+				 is_digit(s[i + 3]) && !is_digit(s[i + 4]))
 				i++;
 			else
 				break;

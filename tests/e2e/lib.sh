@@ -60,6 +60,8 @@ done_testing() {
 	[ "$n_skip" = 0 ] || exit 77
 }
 
+. "$REDLINE_SOURCE_DIR/tests/e2e/lib_net.sh"
+
 # start_server [LIFETIME] [testserver options...]: the test HTTP server on
 # 127.0.0.1 (tests/server/testserver.py), killed on exit; sets $B to its base
 # URL and logs requests to $T/server.log.

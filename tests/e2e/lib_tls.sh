@@ -12,8 +12,6 @@ PKI="$T/pki"
 mkdir -p "$PKI"
 chmod 755 "$T" # nginx's workers and tinyproxy run as nobody when we are root
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-
 # make_ca: $PKI/ca.pem and ca.key, a CA that exists only for this test.
 make_ca() {
 	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
@@ -96,11 +94,7 @@ start_tinyproxy() {
 	} >"$T/$1.conf"
 	"$TINYPROXY" -d -c "$T/$1.conf" >>"$T/$1.out" 2>&1 &
 	EXTRA_PIDS="$EXTRA_PIDS $!"
-	for _ in $(seq 50); do
-		python3 -c "import socket; socket.create_connection(('127.0.0.1', $PROXY_PORT), 1)" 2>/dev/null &&
-			return 0
-		sleep 0.1
-	done
+	wait_port "$PROXY_PORT" && return 0
 	cat "$T/$1.out" "$T/$1.log" >&2
 	fail "tinyproxy did not start"
 }

@@ -80,7 +80,7 @@ expect_status 0 rl -C "$A" ingest atom "$T/atom1.xml" --url https://example.org/
 assert_contains "$T/out" "no change"
 expect_status 0 rl -C "$A" ingest atom "$T/atom2.xml" --url https://example.org/feed --at 2026-11-28T10:00:00Z
 assert_contains "$T/out" "1 edited, 0 new, 0 gone from page"
-assert_contains "$T/out" "figures: 12 → 14"
+assert_contains "$T/out" "figures: gewonden: 12 → 14"
 git -C "$A" grep -h "^URL:" HEAD -- atom >"$T/urls"
 grep -qx "URL: https://example.org/a/1" "$T/urls" || { cat "$T/urls"; fail "relative Atom link not resolved/cleaned"; }
 git -C "$A" grep -q "Een vette zin met é accent." HEAD -- atom || fail "escaped HTML summary not decoded"

@@ -73,7 +73,7 @@ kinds = [it["change"] for it in p["items"]]
 assert sorted(kinds) == ["edited","gone","new"], kinds
 ed = next(it for it in p["items"] if it["change"] == "edited")
 assert ed["title"] == "VS schatten aantal Noord-Koreaanse soldaten in Rusland op 10.000", ed["title"]
-assert ed["figures"] == [{"old": "3000", "new": "10.000"}], ed["figures"]
+assert ed["figures"] == [{"old": "3000", "new": "10.000", "context": "militairen"}], ed["figures"]
 assert ed["old_hash"] == before[ed["path"]] and ed["new_hash"] == now[ed["path"]], ed
 assert ed["old_hash"] != ed["new_hash"]
 assert ed["id"] in [it["id"] for it in p1["items"]]

@@ -86,7 +86,7 @@ out=$(R log -n 1)
 check "log -n 1 shows one snapshot" test "$(printf '%s\n' "$out" | wc -l)" = 1
 out=$(R log 3fa2)
 check "log of a story says what changed" \
-	grep -qF "edited: headline changed; 1 sentence edited; figures 3000 → 10.000" <<<"$out"
+	grep -qF "edited: headline changed; 1 sentence edited; figures soldaten in Rusland: 3000 → 10.000" <<<"$out"
 check "log of a story lists only its revisions" test "$(grep -c '^[0-9a-f]\{12\} ' <<<"$out")" = 2
 out=$(R log justitie)
 check "log of a story gone from the page" grep -q "^    gone from page$" <<<"$out"
@@ -96,13 +96,13 @@ check "log --json of a source" json_ok \
 	'd[0]["commit"]=="'"$hash"'" and len(d)==3 and d[0]["changes"][0]=={"kind":"gone","id":"51c9e2d0a3b7","title":"'"$T3"'"} and d[0]["time"]=="2026-11-28T11:00:00Z" and len(d[0]["commit"])==40' <log.json
 R log 3fa2c1d0e9ab --json >log.json
 check "log --json of a story has summaries" json_ok \
-	'[e["summary"] for e in d][1]=="new" and "figures 3000" in d[0]["summary"]' <log.json
+	'[e["summary"] for e in d][1]=="new" and "figures soldaten in Rusland: 3000" in d[0]["summary"]' <log.json
 
 # --- diff
 out=$(R diff 3fa2)
 check "diff shows the last change word by word" \
 	grep -qF "op [-3000-]{+10.000+}" <<<"$out"
-check "diff prints the changed figures" grep -qxF "figures: 3000 → 10.000" <<<"$out"
+check "diff prints the changed figures with their context" grep -qxF "figures: soldaten in Rusland: 3000 → 10.000" <<<"$out"
 out0=$(R diff 3fa2 -U 0)
 check "diff -U 0 leaves out unchanged sentences" bash -c '! grep -q Pentagon <<<"$1"' _ "$out0"
 out=$(R diff "$S1" HEAD~2 HEAD~1)
@@ -116,7 +116,7 @@ out=$(R diff 3fa2)
 check "no colour when stdout is no terminal" bash -c '! grep -qF $'"'"'\033'"'"' <<<"$1"' _ "$out"
 R diff 3fa2 --json >diff.json
 check "diff --json" json_ok \
-	'd["item"]=="3fa2c1d0e9ab" and d["path"]=="'"$S1"'" and d["figures"]==[{"old":"3000","new":"10.000"}]*2 and {"kind":"removed","text":"3000"} in d["segments"] and d["to"]!=d["from"]' <diff.json
+	'd["item"]=="3fa2c1d0e9ab" and d["path"]=="'"$S1"'" and d["figures"]==[{"old":"3000","new":"10.000","context":"soldaten in Rusland"},{"old":"3000","new":"10.000","context":"militairen"}] and {"kind":"removed","text":"3000"} in d["segments"] and d["to"]!=d["from"]' <diff.json
 
 # --- show
 R show 3fa2@HEAD~2 >show.txt

@@ -20,7 +20,7 @@ ing src "$T/2.xml" --at 2026-11-28T10:00:00Z
 rl -C "$A" diff Governor >"$T/d"
 assert_contains "$T/d" "headline: Governor elected in Puerto Rico{+, officials say+}"
 assert_contains "$T/d" "kinds: headline, added, edited, moved, figures"
-assert_contains "$T/d" "figures: 3000 → 10.000"
+assert_contains "$T/d" "figures: ballots: 3000 → 10.000"
 assert_contains "$T/d" "+ {+A short new introduction opens the story now.+}"
 assert_contains "$T/d" "~ The New York Times reported {+extensively +}on the election in 1948."
 assert_contains "$T/d" "> (moved from sentence 1) Luis Muñoz Marín was the first elected governor of [-Puerto Rico-]{+the island+}."
@@ -47,7 +47,7 @@ assert d["headline"]["old"] == "Governor elected in Puerto Rico", d["headline"]
 ops = [s["op"] for s in d["sentences"]]
 assert ops == ["added", "edited", "same", "edited", "moved"], ops
 assert d["sentences"][4]["old_no"] == 1 and d["sentences"][4]["new_no"] == 5
-assert {"old": "3000", "new": "10.000"} in d["figures"]
+assert {"old": "3000", "new": "10.000", "context": "ballots"} in d["figures"], d["figures"]
 assert d["sentences_moved"] == 1 and d["reverted_to"] is None
 PY
 ok "diff --json has the same structure: headline, kinds, sentences with ops, figures"
@@ -60,7 +60,7 @@ chmod +x "$D/hooks/post-snapshot"
 rl -C "$D" ingest src "$T/1.xml" --at 2026-11-28T09:00:00Z >/dev/null
 rl -C "$D" ingest src "$T/2.xml" --at 2026-11-28T10:00:00Z >/dev/null
 git -C "$D" log -1 --format=%B >"$T/msg"
-assert_contains "$T/msg" "    headline changed; 2 sentences edited, 1 added, 1 moved; figures 3000 → 10.000"
+assert_contains "$T/msg" "    headline changed; 2 sentences edited, 1 added, 1 moved; figures ballots: 3000 → 10.000"
 python3 - "$T/payload.json" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))

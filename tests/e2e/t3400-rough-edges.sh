@@ -21,7 +21,8 @@ ok "every option of every command is explained in its --help"
 
 rl help diff >"$T/out" 2>"$T/err" || { cat "$T/err"; fail "redline help diff"; }
 assert_contains "$T/out" "REDLINE-DIFF(1)"
-assert_contains "$T/out" "Sentences are matched across the two versions first"
+tr -s ' \n' '  ' <"$T/out" >"$T/flat"  # the pager's line breaks move as the page changes
+assert_contains "$T/flat" "Sentences are matched across the two versions first"
 rl help >"$T/out"
 assert_contains "$T/out" "REDLINE(1)"
 expect_status 2 rl help nosuch
@@ -54,5 +55,9 @@ rl -C "$A" run >"$T/out"
 grep -Eq '^nothing due; next: pagina in (9|10|11)m$' "$T/out" || { cat "$T/out"; fail "run with nothing due"; }
 rl -C "$A" -v run >"$T/out"
 grep -Eq '^pagina: next fetch in (9|10|11)m$' "$T/out" || { cat "$T/out"; fail "run -v with nothing due"; }
+rl -C "$A" run -v >"$T/out"
+grep -Eq '^pagina: next fetch in (9|10|11)m$' "$T/out" || { cat "$T/out"; fail "run -v (after the command) with nothing due"; }
+expect_status 2 rl -C "$A" run -x
+assert_contains "$T/err" "unknown option '-x'"
 ok "run with nothing due says which source is next and when (-v: each source)"
 done_testing

@@ -14,7 +14,6 @@ mkdir -p "$T/www"
 start_server 280 --root "$T/www"
 C="$T/central.git"
 DAEMON=""
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 PORT=$(free_port)
 start_daemon() {
 	# The daemon itself, not the `git` wrapper (which would run it as a

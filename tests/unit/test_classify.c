@@ -30,7 +30,7 @@ static void test_seed_story(void **state)
 		"Noord-Korea heeft 10.000 militairen gestuurd, schat het Pentagon.\nDe troepen vechten mee.\n");
 	assert_int_equal(c.kinds, RL_EDIT_HEADLINE | RL_EDIT_EDITED | RL_EDIT_FIGURES);
 	assert_int_equal(c.edited, 1);
-	assert_describes(&c, "headline changed; 1 sentence edited; figures 3000 \u2192 10.000");
+	assert_describes(&c, "headline changed; 1 sentence edited; figures schatten aantal soldaten: 3000 \u2192 10.000");
 	rl_edit_class_release(&c);
 }
 

@@ -234,7 +234,7 @@ static void test_log_of_a_story_says_what_changed(void **state)
 	assert_int_equal(rl_history_log_read(&log, f->a, &o), 0);
 	assert_int_equal(log.n, 2);
 	assert_string_equal(log.v[0].summary,
-			    "edited: title changed; 1 sentence changed; figures 3000 \u2192 10.000");
+			    "edited: title changed; 1 sentence changed; figures soldaten in Rusland: 3000 \u2192 10.000");
 	assert_string_equal(log.v[1].summary, "new");
 	rl_history_log_release(&log);
 
@@ -248,7 +248,7 @@ static void test_log_of_a_story_says_what_changed(void **state)
 	o.item_path = S2;
 	assert_int_equal(rl_history_log_read(&log, f->a, &o), 0);
 	assert_int_equal(log.n, 2);
-	assert_string_equal(log.v[0].summary, "edited: 1 sentence added; figures \u2205 \u2192 3");
+	assert_string_equal(log.v[0].summary, "edited: 1 sentence added; figures documenten: \u2205 \u2192 3");
 	rl_history_log_release(&log);
 }
 

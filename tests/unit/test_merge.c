@@ -265,7 +265,7 @@ static void test_push_failure_backs_off_and_success_resets(void **state)
 {
 	struct world *w = *state;
 	rl_archive *a = worker(w, "a");
-	rl_remote_opts ro = { NULL, T0 };
+	rl_remote_opts ro = { .now = T0 };
 	rl_push_state *ps = NULL;
 	size_t ahead, behind;
 	int due;
@@ -367,14 +367,48 @@ static void test_push_refused_by_remote_is_a_failure(void **state)
 	rl_archive_free(b);
 }
 
+/* The answer for a key (0: hk, 1: other) looked up under host and port. */
+struct host_case {
+	const char *host;
+	int port, key, want;
+};
+
+static void host_cases(const char *path, const struct host_case *c, size_t n, char *const keys[2],
+		       const size_t lens[2])
+{
+	for (size_t i = 0; i < n; i++) {
+		int known = 2;
+		assert_int_equal(rl_remote_host_key_known(&known, path, c[i].host, c[i].port,
+							  (unsigned char *)keys[c[i].key], lens[c[i].key]), 0);
+		if (known != c[i].want)
+			fail_msg("%s port %d key %d: %d, want %d", c[i].host, c[i].port, c[i].key, known,
+				 c[i].want);
+	}
+}
+
 /* SSH host keys against known_hosts, plain and hashed, with the real
  * ssh-keygen; the key is what a server sends (the raw blob). */
 static void test_host_key_known(void **state)
 {
+	static const struct host_case plain[] = {
+		{ "git.example.test", 22, 0, 1 },
+		{ "git.example.test", 0, 0, 1 },     /* port 0 is 22 */
+		{ "git.example.test", 22, 1, -1 },   /* another key: changed, or someone in between */
+		{ "evil.example.test", 22, 0, 0 },   /* another host: not listed */
+		{ "git.example.test", 2222, 1, 1 },  /* another port is another entry, */
+		{ "git.example.test", 2222, 0, -1 }, /* "[host]:port", as OpenSSH files it */
+		{ "git.example.test", 2200, 0, 0 },
+		{ "-f/etc/passwd", 22, 0, 0 },       /* an option to ssh-keygen is never looked up */
+	};
+	static const struct host_case none[] = { { "git.example.test", 22, 0, 0 } };
+	static const struct host_case hashed[] = {
+		{ "git.example.test", 22, 0, 1 },
+		{ "git.example.test", 2222, 1, 1 },
+		{ "git.example.test", 22, 1, -1 },
+	};
 	struct world *w = *state;
-	char path[700], *key = NULL, *other = NULL;
-	size_t key_len = 0, other_len = 0;
-	int known = -1;
+	char path[700], *keys[2];
+	size_t lens[2];
 
 	if (tu_sh(NULL, "command -v ssh-keygen >/dev/null") != 0)
 		skip();
@@ -383,39 +417,24 @@ static void test_host_key_known(void **state)
 			       "cut -d' ' -f2 hk.pub | base64 -d >hk.raw && cut -d' ' -f2 other.pub | base64 -d >other.raw",
 			       w->dir), 0);
 	snprintf(path, sizeof(path), "%s/hk.raw", w->dir);
-	key = tu_read_file(path, &key_len);
+	keys[0] = tu_read_file(path, &lens[0]);
 	snprintf(path, sizeof(path), "%s/other.raw", w->dir);
-	other = tu_read_file(path, &other_len);
-	snprintf(path, sizeof(path), "%s/home", w->dir);
+	keys[1] = tu_read_file(path, &lens[1]);
+	snprintf(path, sizeof(path), "%s/home/.ssh/known_hosts", w->dir);
 
 	/* No known_hosts at all: unknown, not an error. */
-	assert_int_equal(rl_remote_host_key_known(&known, path, "git.example.test",
-						  (unsigned char *)key, key_len), 0);
-	assert_int_equal(known, 0);
+	host_cases(path, none, 1, keys, lens);
 	assert_int_equal(tu_sh(NULL, "cd '%s' && printf 'git.example.test %%s\\n' \"$(cut -d' ' -f1,2 hk.pub)\" "
-			       ">home/.ssh/known_hosts", w->dir), 0);
-	assert_int_equal(rl_remote_host_key_known(&known, path, "git.example.test",
-						  (unsigned char *)key, key_len), 0);
-	assert_int_equal(known, 1);
-	/* Another key for that host (a man in the middle), or another host. */
-	assert_int_equal(rl_remote_host_key_known(&known, path, "git.example.test",
-						  (unsigned char *)other, other_len), 0);
-	assert_int_equal(known, 0);
-	assert_int_equal(rl_remote_host_key_known(&known, path, "evil.example.test",
-						  (unsigned char *)key, key_len), 0);
-	assert_int_equal(known, 0);
+			       ">home/.ssh/known_hosts && "
+			       "printf '[git.example.test]:2222 %%s\\n' \"$(cut -d' ' -f1,2 other.pub)\" "
+			       ">>home/.ssh/known_hosts", w->dir), 0);
+	host_cases(path, plain, sizeof(plain) / sizeof(plain[0]), keys, lens);
 	/* Hashed entries (HashKnownHosts yes) are found too. */
 	assert_int_equal(tu_sh(NULL, "ssh-keygen -q -H -f '%s/home/.ssh/known_hosts' >/dev/null 2>&1 && "
 			       "! grep -q example '%s/home/.ssh/known_hosts'", w->dir, w->dir), 0);
-	assert_int_equal(rl_remote_host_key_known(&known, path, "git.example.test",
-						  (unsigned char *)key, key_len), 0);
-	assert_int_equal(known, 1);
-	/* A host name that would be an option to ssh-keygen is never looked up. */
-	assert_int_equal(rl_remote_host_key_known(&known, path, "-f/etc/passwd",
-						  (unsigned char *)key, key_len), 0);
-	assert_int_equal(known, 0);
-	free(key);
-	free(other);
+	host_cases(path, hashed, sizeof(hashed) / sizeof(hashed[0]), keys, lens);
+	free(keys[0]);
+	free(keys[1]);
 }
 
 static void test_refspec_and_names(void **state)

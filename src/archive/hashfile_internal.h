@@ -1,0 +1,48 @@
+/*
+ * hashfile_internal.h - a persistent open-addressing hash table of 64-bit
+ * keys to 64-bit values, one mapped file: the machinery under the revision
+ * index (revindex.c) and the known-id table of a source (state_known.c).
+ *
+ * The file is a cache: its size, magic and capacity are checked when it is
+ * opened, and the callers check every value they get back against the data
+ * it points into, so a corrupt table gives an error (then a rebuild), never
+ * a wrong answer.  Key 0 is reserved (an empty slot).
+ */
+#ifndef REDLINE_HASHFILE_INTERNAL_H
+#define REDLINE_HASHFILE_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/** The largest table: 2^28 slots (4 GiB); more is RL_ETOOBIG. */
+#define RL_HASHFILE_MAX_CAP (1ull << 28)
+
+typedef struct rl_hashfile rl_hashfile;
+
+/** Opens the table at `path`; with `create`, a missing or unreadable one is
+ *  (re)made empty.  RL_ENOTFOUND when missing without `create`; RL_EPARSE
+ *  when its header or size is wrong. */
+int rl_hashfile_open(rl_hashfile **out, const char *path, int create);
+
+/** Empties the table (a fresh file of the smallest size). */
+int rl_hashfile_reset(rl_hashfile *hf);
+
+/** 1 and `*value` when `key` is in the table, 0 when not. */
+int rl_hashfile_get(uint64_t *value, const rl_hashfile *hf, uint64_t key);
+
+/** Sets `key` to `value`, doubling the table (a new file, renamed over the
+ *  old) when it is 70 % full. */
+int rl_hashfile_put(rl_hashfile *hf, uint64_t key, uint64_t value);
+
+/** The caller's two header words (what the table is complete up to). */
+void rl_hashfile_tags(const rl_hashfile *hf, uint64_t *tag0, uint64_t *tag1);
+void rl_hashfile_set_tags(rl_hashfile *hf, uint64_t tag0, uint64_t tag1);
+
+/** How many keys the table holds. */
+uint64_t rl_hashfile_count(const rl_hashfile *hf);
+
+/** Unmaps and closes; NULL is fine.  Changes are in the file already (a
+ *  shared mapping); they reach the disk without fsync, as caches do. */
+void rl_hashfile_close(rl_hashfile *hf);
+
+#endif

@@ -1,0 +1,144 @@
+/*
+ * state_known.c - the known-id table of a source (state_known_internal.h).
+ *
+ * <source>.ids is an append-only list of "id<TAB>path\n" lines, rewritten
+ * whole (a new inode) when the state is rebuilt from HEAD.  The table maps
+ * an id to the offset of its first line + 1; its tags hold how many bytes
+ * of the list it covers and the list's inode.  A lookup costs a few probes
+ * and one read of the line, whatever the length of the list.
+ */
+#include "state_known_internal.h"
+#include "hashfile_internal.h"
+#include "redline/error.h"
+#include "redline/story.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define CHUNK (1u << 20)
+#define LINE_MAX_BYTES 4096 /* an id, a tab and a safe path */
+
+static uint64_t key_of(const char *id)
+{
+	uint64_t k = 0;
+
+	for (int i = 0; i < RL_STORY_ID_LEN; i++)
+		k = k << 4 | (uint64_t)(id[i] <= '9' ? id[i] - '0' : id[i] - 'a' + 10);
+	return k | 1ull << 63;
+}
+
+/* Adds the lines of the list from the covered offset to its end. */
+static int catch_up(rl_hashfile *hf, int fd, const char *path, uint64_t size, uint64_t inode)
+{
+	uint64_t covered, tag_inode, v;
+	char *buf;
+	int error = 0;
+
+	rl_hashfile_tags(hf, &covered, &tag_inode);
+	if (tag_inode != inode || covered > size) {
+		if ((error = rl_hashfile_reset(hf)) < 0)
+			return error;
+		covered = 0;
+	}
+	if (covered == size)
+		return 0;
+	if ((buf = malloc(CHUNK)) == NULL)
+		return rl_error_set(RL_ENOMEM, "out of memory");
+	while (covered < size && error == 0) {
+		size_t want = size - covered < CHUNK ? (size_t)(size - covered) : CHUNK, at = 0;
+		ssize_t got = pread(fd, buf, want, (off_t)covered);
+		if (got <= 0) {
+			error = rl_error_set_errno(RL_EIO, "cannot read '%s'", path);
+			break;
+		}
+		for (char *nl; (nl = memchr(buf + at, '\n', (size_t)got - at)) != NULL; at = (size_t)(nl - buf) + 1) {
+			const char *line = buf + at;
+			if (nl - line > RL_STORY_ID_LEN && line[RL_STORY_ID_LEN] == '\t' && rl_story_is_id(line) &&
+			    (error = rl_hashfile_get(&v, hf, key_of(line))) == 0)
+				error = rl_hashfile_put(hf, key_of(line), covered + at + 1);
+			if (error < 0)
+				break;
+			error = 0;
+		}
+		if (at == 0 && (size_t)got == CHUNK) { /* a line longer than a chunk: no id line */
+			error = rl_error_set(RL_EPARSE, "'%s' has a line over %u bytes", path, CHUNK);
+			break;
+		}
+		if (at == 0)
+			break; /* a last line without its newline: a write under way */
+		covered += at;
+	}
+	free(buf);
+	if (error == 0)
+		rl_hashfile_set_tags(hf, covered, inode);
+	return error;
+}
+
+/* 1 and the path when the line at `offset` is `id`'s, 0 when it is not. */
+static int line_at(char **path_out, int fd, const char *path, uint64_t offset, const char *id)
+{
+	char line[LINE_MAX_BYTES + 1], *nl;
+	ssize_t got = pread(fd, line, LINE_MAX_BYTES, (off_t)offset);
+
+	if (got < 0)
+		return rl_error_set_errno(RL_EIO, "cannot read '%s'", path);
+	line[got] = '\0';
+	if (got <= RL_STORY_ID_LEN || memcmp(line, id, RL_STORY_ID_LEN) != 0 ||
+	    line[RL_STORY_ID_LEN] != '\t' || (nl = strchr(line, '\n')) == NULL)
+		return 0;
+	if ((*path_out = strndup(line + RL_STORY_ID_LEN + 1, (size_t)(nl - line) - RL_STORY_ID_LEN - 1)) == NULL)
+		return rl_error_set(RL_ENOMEM, "out of memory");
+	return 1;
+}
+
+int state_known_find(char **path_out, const char *ids_path, const char *id)
+{
+	char tab[4200];
+	rl_hashfile *hf = NULL;
+	struct stat st;
+	uint64_t v = 0;
+	int fd, error = 0, found;
+
+	*path_out = NULL;
+	if (!rl_story_is_id(id))
+		return RL_ENOTFOUND;
+	if ((size_t)snprintf(tab, sizeof(tab), "%s.tab", ids_path) >= sizeof(tab))
+		return rl_error_set(RL_EINVAL, "path too long: '%s'", ids_path);
+	if ((fd = open(ids_path, O_RDONLY | O_CLOEXEC)) < 0)
+		return errno == ENOENT ? RL_ENOTFOUND : rl_error_set_errno(RL_EIO, "cannot open '%s'", ids_path);
+	if (fstat(fd, &st) < 0) {
+		error = rl_error_set_errno(RL_EIO, "cannot stat '%s'", ids_path);
+		goto done;
+	}
+	if ((error = rl_hashfile_open(&hf, tab, 1)) < 0)
+		goto done;
+	for (int attempt = 0; attempt < 2; attempt++) {
+		if ((error = catch_up(hf, fd, ids_path, (uint64_t)st.st_size, (uint64_t)st.st_ino)) < 0 ||
+		    (found = rl_hashfile_get(&v, hf, key_of(id))) < 0) {
+			error = error < 0 ? error : found;
+			goto done;
+		}
+		if (!found) {
+			error = RL_ENOTFOUND;
+			goto done;
+		}
+		if ((found = line_at(path_out, fd, ids_path, v - 1, id)) != 0) {
+			error = found < 0 ? found : 0;
+			goto done;
+		}
+		/* the table points at another line: it is not to be trusted */
+		if ((error = rl_hashfile_reset(hf)) < 0)
+			goto done;
+	}
+	error = rl_error_set(RL_EPARSE, "'%s' cannot be indexed", ids_path);
+done:
+	rl_hashfile_close(hf);
+	close(fd);
+	return error;
+}

@@ -1,0 +1,30 @@
+/*
+ * figures_internal.h - what figures.c (which figures changed) and
+ * figures_units.c (what each figure is: its unit and a few words of
+ * context) share.
+ */
+#ifndef REDLINE_FIGURES_INTERNAL_H
+#define REDLINE_FIGURES_INTERNAL_H
+
+#include <stddef.h>
+
+/** The longest figure spelled with its unit, and the longest context. */
+#define FIG_SPELLED_MAX 96
+#define FIG_CONTEXT_MAX 96
+
+/** Reads the number token text[pos, pos+len) in its sentence: `spelled` gets
+ *  the figure with its unit as written ("€ 5 mln", "12%", "3,5 km", spaces
+ *  folded), `context` a few words saying what it counts ("militairen",
+ *  "soldaten in Rusland"; "" when there is none). */
+void fig_describe(char spelled[FIG_SPELLED_MAX], char context[FIG_CONTEXT_MAX], const char *text,
+		  size_t pos, size_t len);
+
+/** The unit of a spelled figure in one spelling for synonyms ("mln" for
+ *  "miljoen" and "million", "%" for "procent"), into `out`. */
+void fig_unit_canon(char *out, size_t size, const char *spelled);
+
+/** 1 when `w` (ASCII lower case) is a little word ("de", "the", "zur"):
+ *  never a context alone, and after a year it says the number is one. */
+int fig_is_little(const char *w);
+
+#endif
