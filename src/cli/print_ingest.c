@@ -37,6 +37,8 @@ void cli_print_ingest_result(const char *source, const char *file, const rl_inge
 				printf("          figures: %s\n", line.ptr);
 			rl_buf_release(&line);
 		}
+		if (c->edit.kinds & RL_EDIT_REVERT)
+			printf("          reverted to %.12s\n", c->edit.reverted_to);
 	}
 	(void)file;
 }

@@ -204,6 +204,8 @@ static int classify_item(struct ingest *in, rl_item *it, rl_buf *old)
 		if (kind != RL_CHANGE_BACK && (error = ingest_read_story(in, old, it->path)) < 0)
 			return error;
 		error = ingest_figures(c, old->ptr, it->text);
+		if (error == 0 && kind == RL_CHANGE_EDITED)
+			ingest_find_revert(in, c, it->text);
 	}
 	return error;
 }

@@ -49,6 +49,10 @@ int ingest_read_story(struct ingest *in, rl_buf *out, const char *path);
 /** Commits the changes in in->result (if any) and saves the new state. */
 int ingest_commit(struct ingest *in);
 
+/** Marks an edited story whose new text is one of its earlier versions as a
+ *  revert ("reverted to <rev>", no figures): never fails (ingest_revert.c). */
+void ingest_find_revert(struct ingest *in, rl_change *c, const char *new_text);
+
 /** Fills c->figures with the figures that changed between two story files. */
 int ingest_figures(rl_change *c, const char *old_text, const char *new_text);
 

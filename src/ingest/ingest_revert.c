@@ -1,0 +1,68 @@
+/*
+ * ingest_revert.c - is an edited story's new text one of its earlier
+ * versions?  Then the commit message and the hook payload say "reverted to
+ * <rev>" (kind "revert", classify.h) instead of describing the edit again,
+ * so that a flip-flop is told as such and a receiver can stay quiet.
+ *
+ * The story's commits come from the revision index (revindex.h), newest
+ * first, so the cost follows the story's revisions, not the archive's
+ * history.  A revert is only a label: anything failing here leaves the
+ * edit described as usual and never fails the ingest.
+ */
+#include "ingest_internal.h"
+#include "redline/error.h"
+#include "redline/revindex.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Versions looked at, newest first: a text older than this is told as an
+ * ordinary edit. */
+#define REVERT_MAX_REVISIONS 1000
+
+/* 1 when `commit` holds `blob` at `path`. */
+static int holds(git_repository *repo, const git_oid *commit, const char *path,
+		 const git_oid *blob)
+{
+	git_commit *c = NULL;
+	git_tree *tree = NULL;
+	git_tree_entry *e = NULL;
+	int yes = 0;
+
+	if (git_commit_lookup(&c, repo, commit) == 0 && git_commit_tree(&tree, c) == 0 &&
+	    git_tree_entry_bypath(&e, tree, path) == 0)
+		yes = git_oid_equal(git_tree_entry_id(e), blob);
+	git_tree_entry_free(e);
+	git_tree_free(tree);
+	git_commit_free(c);
+	return yes;
+}
+
+void ingest_find_revert(struct ingest *in, rl_change *c, const char *new_text)
+{
+	git_repository *repo = rl_archive_repo(in->archive);
+	git_oid blob, *commits = NULL;
+	size_t n = 0;
+
+	if (c->path == NULL || new_text == NULL ||
+	    git_odb_hash(&blob, new_text, strlen(new_text), GIT_OBJECT_BLOB) < 0 ||
+	    rl_revindex_commits(&commits, &n, in->archive, c->id) < 0) {
+		rl_error_clear();
+		free(commits);
+		return;
+	}
+	/* The text it replaces differs from the new one (it is an edit), so a
+	 * commit holding the new text holds an older version. */
+	for (size_t i = 0; i < n && i < REVERT_MAX_REVISIONS; i++) {
+		if (!holds(repo, &commits[i], c->path, &blob))
+			continue;
+		rl_edit_class_release(&c->edit);
+		memset(&c->edit, 0, sizeof(c->edit));
+		c->edit.kinds = RL_EDIT_REVERT;
+		git_oid_tostr(c->edit.reverted_to, sizeof(c->edit.reverted_to), &commits[i]);
+		/* the figures moved back: told by the revert, not as news */
+		rl_figure_changes_release(&c->figures);
+		break;
+	}
+	free(commits);
+}
