@@ -26,10 +26,13 @@ commits() { git -C "$1" rev-list --count HEAD 2>/dev/null || echo 0; }
 # archives made apart: each commit's dates, message and story files (blob
 # ids), without the raw captures (each has a record id and a WARC-Date of its
 # own, so commit and top tree ids differ from run to run); the number of
-# Capture trailers of each commit stays in.
+# Capture trailers of each commit stays in.  A revert names the commit it
+# returns to ("reverted to <id>"), an id that differs for the same reason:
+# the line stays, the id goes (t1460 checks which commit it names).
 story_log() {
 	git -C "$1" log --format='%at %ct%n%B' --raw "${2:-HEAD}" -- ':!.captures' |
-		sed 's/^Capture: <urn:uuid:[0-9a-f-]*>$/Capture: …/'
+		sed -e 's/^Capture: <urn:uuid:[0-9a-f-]*>$/Capture: …/' \
+		    -e 's/^    reverted to [0-9a-f]\{12\}$/    reverted to …/'
 }
 # story_tree ARCHIVE [REV]: the top-level tree, less .captures/.
 story_tree() { git -C "$1" ls-tree "${2:-HEAD}" | grep -v "	\.captures\$"; }
