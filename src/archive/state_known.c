@@ -46,8 +46,12 @@ static int catch_up(rl_hashfile *hf, int fd, const char *path, uint64_t size, ui
 			return error;
 		covered = 0;
 	}
-	if (covered == size)
+	if (covered == size) {
+		/* Recorded even when nothing was added: an empty list's table
+		 * would otherwise be reset (a new file) at every lookup. */
+		rl_hashfile_set_tags(hf, covered, inode);
 		return 0;
+	}
 	if ((buf = malloc(CHUNK)) == NULL)
 		return rl_error_set(RL_ENOMEM, "out of memory");
 	while (covered < size && error == 0) {
@@ -114,6 +118,10 @@ int state_known_find(char **path_out, const char *ids_path, const char *id)
 		return errno == ENOENT ? RL_ENOTFOUND : rl_error_set_errno(RL_EIO, "cannot open '%s'", ids_path);
 	if (fstat(fd, &st) < 0) {
 		error = rl_error_set_errno(RL_EIO, "cannot stat '%s'", ids_path);
+		goto done;
+	}
+	if (st.st_size == 0) { /* a new source: no table to open or make */
+		error = RL_ENOTFOUND;
 		goto done;
 	}
 	if ((error = rl_hashfile_open(&hf, tab, 1)) < 0)
