@@ -6,12 +6,12 @@
  * added, removed and moved.
  */
 #include "cli.h"
+#include "options.h"
 #include "output.h"
 #include "redline/error.h"
 #include "redline/history.h"
 #include "redline/readdiff.h"
 
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -189,53 +189,23 @@ static int diff_source(rl_archive *archive, const char *source, size_t context, 
 
 int cmd_diff(int argc, char **argv, const struct cli *cli)
 {
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "color", optional_argument, NULL, 'c' },
-		{ "unified", required_argument, NULL, 'U' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
+	static const struct cli_args args = { usage, help, 1, 3, "which story?" };
 	rl_history_item item = { 0 };
 	rl_rdiff diff = { 0 };
 	rl_archive *archive = NULL;
-	int c, json = 0, color = cli->color, status = CLI_OK;
+	int json = 0, color = cli->color, status = CLI_OK;
 	size_t context = 1;
-	char *end;
-	long v;
+	const struct cli_opt opts[] = {
+		CLI_FLAG("json", 0, &json),
+		CLI_COLOR(&color),
+		CLI_SIZE("unified", 'U', &context, 0, 100000, "-U wants a number of sentences, not"),
+		CLI_OPT_END,
+	};
 
-	opterr = 0; /* our own messages, in git's form */
-	while ((c = getopt_long(argc, argv, "hU:", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			json = 1;
-			break;
-		case 'c':
-			if (out_color_option(&color, optarg, cli) < 0)
-				return cli_usage_error(usage, "--color wants auto, always or never, not '%s'",
-						       optarg);
-			break;
-		case 'U':
-			v = strtol(optarg, &end, 10);
-			if (*optarg == '\0' || *end != '\0' || v < 0 || v > 100000)
-				return cli_usage_error(usage, "-U wants a number of sentences, not '%s'", optarg);
-			context = (size_t)v;
-			break;
-		case 'h':
-			help();
-			return CLI_OK;
-		default:
-			return cli_usage_error(usage, "unknown option '%s'", argv[optind - 1]);
-		}
-	}
-	if (argc - optind < 1)
-		return cli_usage_error(usage, "which story?");
-	if (argc - optind > 3)
-		return cli_usage_error(usage, "too many arguments");
+	if (cli_parse_options(&status, argc, argv, opts, &args, cli))
+		return status;
 	if (cli_open_archive(&archive, cli) != 0)
 		return CLI_ERROR;
-	
-
 	if (argc - optind == 1 && rl_history_is_source(archive, argv[optind])) {
 		status = diff_source(archive, argv[optind], context, json, color);
 		goto done;
