@@ -189,7 +189,7 @@ static int diff_source(rl_archive *archive, const char *source, size_t context, 
 
 int cmd_diff(int argc, char **argv, const struct cli *cli)
 {
-	static const struct cli_args args = { usage, help, 1, 3, "which story?" };
+	static const struct cli_args args = { usage, help, 1, 3, "which story?", NULL };
 	rl_history_item item = { 0 };
 	rl_rdiff diff = { 0 };
 	rl_archive *archive = NULL;

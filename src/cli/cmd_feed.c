@@ -36,7 +36,7 @@ static void help(void)
 
 int cmd_feed(int argc, char **argv, const struct cli *cli)
 {
-	static const struct cli_args args = { usage, help, 0, -1, NULL };
+	static const struct cli_args args = { usage, help, 0, -1, NULL, NULL };
 	rl_feed_opts opts = { 0 };
 	rl_archive *archive = NULL;
 	rl_buf out = RL_BUF_INIT(256u * 1024 * 1024);

@@ -66,7 +66,7 @@ static void help(void)
 
 int cmd_gc(int argc, char **argv, const struct cli *cli)
 {
-	static const struct cli_args args = { usage, help, 0, 0, NULL };
+	static const struct cli_args args = { usage, help, 0, 0, NULL, NULL };
 	rl_archive *archive = NULL;
 	size_t max_packs = 1;
 	int rolled = 0, status;

@@ -145,7 +145,7 @@ static int entry_kinds(unsigned *kinds, rl_commit_edits *ed, rl_history_entry *e
 
 int cmd_log(int argc, char **argv, const struct cli *cli)
 {
-	static const struct cli_args args = { usage, help, 0, 1, NULL };
+	static const struct cli_args args = { usage, help, 0, 1, NULL, NULL };
 	rl_history_log_options opts = { 0 };
 	rl_revisions revs = RL_REVISIONS_INIT;
 	unsigned want = 0;

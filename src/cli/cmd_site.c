@@ -30,7 +30,7 @@ static void help(void)
 
 int cmd_site(int argc, char **argv, const struct cli *cli)
 {
-	static const struct cli_args args = { usage, help, 1, 1, "where should the site go?" };
+	static const struct cli_args args = { usage, help, 1, 1, "where should the site go?", NULL };
 	rl_archive *archive = NULL;
 	rl_site_stats st;
 	int full = 0, status = CLI_OK;

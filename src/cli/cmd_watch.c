@@ -59,7 +59,7 @@ static int parse_max_sleep(void *seconds, const char *text)
 
 int cmd_watch(int argc, char **argv, const struct cli *cli)
 {
-	static const struct cli_args args = { usage, help, 0, 0, NULL };
+	static const struct cli_args args = { usage, help, 0, 0, NULL, NULL };
 	struct run_view view = { cli, 0, 1, 0, 0, 0, 0, 0 };
 	struct sigaction sa;
 	struct run_worker worker = { 0 };

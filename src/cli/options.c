@@ -8,11 +8,16 @@
  */
 #include "options.h"
 #include "output.h"
+#include "redline/buf.h"
+#include "redline/config.h"
 #include "redline/edits.h"
 #include "redline/error.h"
+#include "redline/format.h"
+#include "redline/shard.h"
 
 #include <getopt.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define CLI_MAX_OPTS 32
 #define CLI_LONG_ONLY 256
@@ -116,7 +121,8 @@ static int parse(int argc, char **argv, const struct cli_opt *opts, const struct
 	if (argc - optind < args->min)
 		return cli_usage_error(args->usage, "%s", args->missing);
 	if (args->max >= 0 && argc - optind > args->max)
-		return cli_usage_error(args->usage, "too many arguments");
+		return cli_usage_error(args->usage, "%s",
+				       args->too_many ? args->too_many : "too many arguments");
 	return -1;
 }
 
@@ -129,4 +135,35 @@ int cli_parse_options(int *status, int argc, char **argv, const struct cli_opt *
 		return 0;
 	*status = rc;
 	return 1;
+}
+
+int cli_opt_format(void *format, const char *arg)
+{
+	return rl_format_parse(format, arg);
+}
+
+int cli_opt_interval(void *seconds, const char *arg)
+{
+	return rl_config_parse_interval(seconds, arg);
+}
+
+int cli_opt_copy(void *field, const char *arg)
+{
+	char *copy = rl_strdup(arg);
+
+	if (copy == NULL)
+		return RL_ENOMEM;
+	free(*(char **)field);
+	*(char **)field = copy;
+	return 0;
+}
+
+int cli_opt_shard(void *shard, const char *arg)
+{
+	return rl_shard_parse(shard, arg);
+}
+
+int cli_opt_append(void *vec, const char *arg)
+{
+	return rl_strvec_push(vec, arg);
 }

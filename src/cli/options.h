@@ -45,12 +45,26 @@ struct cli_opt {
 	{ name, letter, CLI_OPT_CALL, to, 0, 0, parse, bad }
 #define CLI_OPT_END { NULL, 0, CLI_OPT_FLAG, NULL, 0, 0, NULL, NULL }
 
+/* Parsers for CLI_CALL that several commands use; each returns 0 or a
+ * negative RL_E* with a message. */
+/** rl_format: auto, text, html, rss, atom. */
+int cli_opt_format(void *format, const char *arg);
+/** int seconds: "30s", "10m", "1h", "1d". */
+int cli_opt_interval(void *seconds, const char *arg);
+/** char *: a copy of the argument, replacing (and freeing) the one before. */
+int cli_opt_copy(void *field, const char *arg);
+/** rl_shard: "K/N", shard K (0-based) of N. */
+int cli_opt_shard(void *shard, const char *arg);
+/** rl_strvec: the argument appended (an option given again adds one more). */
+int cli_opt_append(void *vec, const char *arg);
+
 /* What a command says about itself besides its options. */
 struct cli_args {
 	const char *usage;  /* the usage line (after "usage: ") */
 	void (*help)(void); /* prints -h/--help's text on stdout */
 	int min, max;       /* how many operands it takes; max < 0: any number */
 	const char *missing; /* the usage error when there are fewer than min */
+	const char *too_many; /* ... when there are more than max; NULL: "too many arguments" */
 };
 
 /** Parses the options of argv (which starts at the command's name) by

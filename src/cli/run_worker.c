@@ -14,11 +14,6 @@
 
 #define PUSH_TIMEOUT_DEFAULT 300
 
-int run_worker_parse_shard(void *shard, const char *text)
-{
-	return rl_shard_parse(shard, text);
-}
-
 int run_worker_setup(struct run_worker *w, rl_archive *archive)
 {
 	char *timeout = NULL;

@@ -30,12 +30,9 @@ struct run_worker {
 #define RUN_WORKER_OPTIONS(w, ro)                                                        \
 	CLI_FLAG("no-hooks", 0, &(ro)->no_hooks),                                        \
 	CLI_CALL("threads", 0, &(ro)->parse_threads, run_view_parse_threads, "bad --threads"), \
-	CLI_CALL("shard", 0, &(w)->shard, run_worker_parse_shard, NULL),                 \
+	CLI_CALL("shard", 0, &(w)->shard, cli_opt_shard, NULL),                          \
 	CLI_STRING("push", 0, &(w)->push),                                               \
 	CLI_FLAG("no-push", 0, &(w)->no_push)
-
-/** --shard K/N into the rl_shard `shard`; a negative RL_E* when it is not that. */
-int run_worker_parse_shard(void *shard, const char *text);
 
 /** After the archive is opened: the shard (redline.shard by default), the
  *  remote to push to and the push timeout.  Returns CLI_OK or prints. */
