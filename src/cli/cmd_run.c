@@ -104,11 +104,13 @@ static void help(void)
 	       "   -v, --verbose   say what happens to every source (as 'redline -v run')\n"
 	       "   --threads N     parse responses on N threads (default: one per core)\n"
 	       "   --force NAME... accept what the mass-removal guard refused for those\n"
-	       "                   sources (`redline status` says why a source is held)\n\n"
+	       "                   sources (`redline status` says why a source is held)\n"
+	       "   --shard K/N     only the sources of shard K (0-based) of N\n"
+	       "   --push REMOTE   after the cycle, push main to REMOTE (default:\n"
+	       "                   redline.pushRemote), if one is set\n"
+	       "   --no-push       do not push\n\n"
 	       "Exit status: 0 all fine, 3 some sources failed, 4 every one failed,\n"
-	       "1 the cycle could not run.  --shard K/N: only the sources of shard K\n"
-	       "(0-based) of N.  Then pushes main to --push REMOTE (default:\n"
-	       "redline.pushRemote), if one is set.\n", usage);
+	       "1 the cycle could not run.\n", usage);
 }
 
 int cmd_run(int argc, char **argv, const struct cli *cli)
