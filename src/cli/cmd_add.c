@@ -38,12 +38,13 @@ static void help(void)
 	       "   --user-agent UA     the User-Agent to send\n", add_usage);
 }
 
+static const struct cli_args args = { add_usage, help, 2, 2, "need a NAME and a URL",
+				      "need a NAME and a URL" };
+
 /* The options into `cfg`, as cli_parse_options() does. */
 static int parse_options(int *status, rl_source_config *cfg, int argc, char **argv,
 			 const struct cli *cli)
 {
-	static const struct cli_args args = { add_usage, help, 2, 2, "need a NAME and a URL",
-					      "need a NAME and a URL" };
 	const struct cli_opt options[] = {
 		CLI_CALL("format", 0, &cfg->format, cli_opt_format, NULL),
 		CLI_CALL("every", 0, &cfg->every_seconds, cli_opt_interval, NULL),

@@ -41,6 +41,8 @@ static void help(void)
 	       usage);
 }
 
+static const struct cli_args args = { usage, help, 1, 3, "which story?", NULL };
+
 /* ---- JSON ----------------------------------------------------------- */
 
 static json_t *segments_json(json_t *arr, const rl_worddiff *w)
@@ -189,7 +191,6 @@ static int diff_source(rl_archive *archive, const char *source, size_t context, 
 
 int cmd_diff(int argc, char **argv, const struct cli *cli)
 {
-	static const struct cli_args args = { usage, help, 1, 3, "which story?", NULL };
 	rl_history_item item = { 0 };
 	rl_rdiff diff = { 0 };
 	rl_archive *archive = NULL;

@@ -34,9 +34,10 @@ static void help(void)
 	       usage, RL_FEED_DEFAULT_MAX);
 }
 
+static const struct cli_args args = { usage, help, 0, -1, NULL, NULL };
+
 int cmd_feed(int argc, char **argv, const struct cli *cli)
 {
-	static const struct cli_args args = { usage, help, 0, -1, NULL, NULL };
 	rl_feed_opts opts = { 0 };
 	rl_archive *archive = NULL;
 	rl_buf out = RL_BUF_INIT(256u * 1024 * 1024);

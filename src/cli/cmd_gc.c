@@ -64,9 +64,10 @@ static void help(void)
 	       usage, RL_ARCHIVE_MAX_PACKS);
 }
 
+static const struct cli_args args = { usage, help, 0, 0, NULL, NULL };
+
 int cmd_gc(int argc, char **argv, const struct cli *cli)
 {
-	static const struct cli_args args = { usage, help, 0, 0, NULL, NULL };
 	rl_archive *archive = NULL;
 	size_t max_packs = 1;
 	int rolled = 0, status;

@@ -42,9 +42,10 @@ static void help(void)
 	       "   --retry   run the hooks for them now, in order\n", usage);
 }
 
+static const struct cli_args args = { usage, help, 0, 0, NULL, NULL };
+
 int cmd_hooks(int argc, char **argv, const struct cli *cli)
 {
-	static const struct cli_args args = { usage, help, 0, 0, NULL, NULL };
 	rl_hook_result last[2] = { RL_HOOK_RESULT_INIT, RL_HOOK_RESULT_INIT };
 	rl_strvec names = RL_STRVEC_INIT;
 	rl_archive *archive = NULL;

@@ -39,6 +39,9 @@ static void print_help(void)
 	       "  --wait S     wait at most S seconds for another writer (default 10)\n", usage);
 }
 
+static const struct cli_args spec = { usage, print_help, 2, -1,
+				      "need a SOURCE and at least one FILE", NULL };
+
 /* What the command line asked for, besides the files. */
 struct ingest_args {
 	rl_ingest_opts opts;
@@ -75,8 +78,6 @@ static int parse_wait(void *ms, const char *text)
 static int parse_options(int *status, struct ingest_args *args, int argc, char **argv,
 			 const struct cli *cli)
 {
-	static const struct cli_args spec = { usage, print_help, 2, -1,
-					      "need a SOURCE and at least one FILE", NULL };
 	rl_ingest_opts *opts = &args->opts;
 	const struct cli_opt options[] = {
 		CLI_CALL("format", 0, &opts->format, cli_opt_format, NULL),

@@ -16,9 +16,10 @@ static void help(void)
 	       "(default: -C DIR, or the current directory).\n", usage);
 }
 
+static const struct cli_args args = { usage, help, 0, 1, NULL, NULL };
+
 int cmd_init(int argc, char **argv, const struct cli *cli)
 {
-	static const struct cli_args args = { usage, help, 0, 1, NULL, NULL };
 	static const struct cli_opt options[] = { CLI_OPT_END };
 	rl_archive *archive = NULL;
 	const char *dir;

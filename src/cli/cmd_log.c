@@ -31,6 +31,8 @@ static void help(void)
 	       usage);
 }
 
+static const struct cli_args args = { usage, help, 0, 1, NULL, NULL };
+
 json_t *out_class_json(json_t *o, const rl_edit_class *c);
 
 static char *describe(const rl_edit_class *c, const char *change)
@@ -145,7 +147,6 @@ static int entry_kinds(unsigned *kinds, rl_commit_edits *ed, rl_history_entry *e
 
 int cmd_log(int argc, char **argv, const struct cli *cli)
 {
-	static const struct cli_args args = { usage, help, 0, 1, NULL, NULL };
 	rl_history_log_options opts = { 0 };
 	rl_revisions revs = RL_REVISIONS_INIT;
 	unsigned want = 0;

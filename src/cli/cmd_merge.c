@@ -82,9 +82,10 @@ static void help(void)
 	       usage);
 }
 
+static const struct cli_args args = { usage, help, 0, 0, NULL, NULL };
+
 int cmd_merge(int argc, char **argv, const struct cli *cli)
 {
-	static const struct cli_args args = { usage, help, 0, 0, NULL, NULL };
 	rl_remote_opts ro;
 	rl_merge_opts mo = { 0 };
 	rl_merge_result result;

@@ -86,9 +86,10 @@ static void help(void)
 	       usage);
 }
 
+static const struct cli_args args = { usage, help, 0, 1, NULL, NULL };
+
 int cmd_push(int argc, char **argv, const struct cli *cli)
 {
-	static const struct cli_args args = { usage, help, 0, 1, NULL, NULL };
 	rl_remote_opts ro;
 	rl_shard shard = { 0, 0 };
 	rl_archive *archive = NULL;

@@ -113,9 +113,10 @@ static void help(void)
 	       "1 the cycle could not run.\n", usage);
 }
 
+static const struct cli_args args = { usage, help, 0, -1, NULL, NULL };
+
 int cmd_run(int argc, char **argv, const struct cli *cli)
 {
-	static const struct cli_args args = { usage, help, 0, -1, NULL, NULL };
 	struct run_view view = { cli, isatty(STDERR_FILENO), 0, 0, 0, 0, 0, 0 };
 	struct run_worker worker = { 0 };
 	rl_run_opts opts = { 0 };

@@ -24,6 +24,8 @@ static void help(void)
 	       usage);
 }
 
+static const struct cli_args args = { usage, help, 1, 1, "which story?", NULL };
+
 json_t *out_class_json(json_t *o, const rl_edit_class *c);
 
 static json_t *story_json(const rl_history_item *item, const rl_history_story *s,
@@ -54,7 +56,6 @@ static json_t *story_json(const rl_history_item *item, const rl_history_story *s
 
 int cmd_show(int argc, char **argv, const struct cli *cli)
 {
-	static const struct cli_args args = { usage, help, 1, 1, "which story?", NULL };
 	rl_history_item item = { 0 };
 	rl_history_story story = { 0 };
 	rl_archive *archive = NULL;

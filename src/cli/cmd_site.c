@@ -28,9 +28,10 @@ static void help(void)
 	       usage);
 }
 
+static const struct cli_args args = { usage, help, 1, 1, "where should the site go?", NULL };
+
 int cmd_site(int argc, char **argv, const struct cli *cli)
 {
-	static const struct cli_args args = { usage, help, 1, 1, "where should the site go?", NULL };
 	rl_archive *archive = NULL;
 	rl_site_stats st;
 	int full = 0, status = CLI_OK;

@@ -19,9 +19,10 @@ static void help(void)
 	       "   --json      one JSON array on stdout (intervals in seconds)\n");
 }
 
+static const struct cli_args args = { "redline sources [--json]", help, 0, 0, NULL, NULL };
+
 int cmd_sources(int argc, char **argv, const struct cli *cli)
 {
-	static const struct cli_args args = { "redline sources [--json]", help, 0, 0, NULL, NULL };
 	rl_archive *archive = NULL;
 	rl_source_config **configs = NULL;
 	size_t n_configs = 0;

@@ -298,9 +298,10 @@ static void help(void)
 	       "                      each version of the page was first and last seen\n", usage);
 }
 
+static const struct cli_args args = { usage, help, 0, 0, NULL, NULL };
+
 int cmd_status(int argc, char **argv, const struct cli *cli)
 {
-	static const struct cli_args args = { usage, help, 0, 0, NULL, NULL };
 	rl_archive *archive = NULL;
 	rl_strvec names = RL_STRVEC_INIT;
 	rl_shard shard = { 0, 0 };

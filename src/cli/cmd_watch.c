@@ -50,6 +50,8 @@ static void help(void)
 	       "   --no-push            do not push\n", usage);
 }
 
+static const struct cli_args args = { usage, help, 0, 0, NULL, NULL };
+
 /* --max-sleep SECONDS: anything but a positive number is 1 second. */
 static int parse_max_sleep(void *seconds, const char *text)
 {
@@ -59,7 +61,6 @@ static int parse_max_sleep(void *seconds, const char *text)
 
 int cmd_watch(int argc, char **argv, const struct cli *cli)
 {
-	static const struct cli_args args = { usage, help, 0, 0, NULL, NULL };
 	struct run_view view = { cli, 0, 1, 0, 0, 0, 0, 0 };
 	struct sigaction sa;
 	struct run_worker worker = { 0 };
