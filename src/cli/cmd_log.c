@@ -33,8 +33,6 @@ static void help(void)
 
 static const struct cli_args args = { usage, help, 0, 1, NULL, NULL };
 
-json_t *out_class_json(json_t *o, const rl_edit_class *c);
-
 static char *describe(const rl_edit_class *c, const char *change)
 {
 	rl_buf b = RL_BUF_INIT(64 * 1024);

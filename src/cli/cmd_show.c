@@ -26,8 +26,6 @@ static void help(void)
 
 static const struct cli_args args = { usage, help, 1, 1, "which story?", NULL };
 
-json_t *out_class_json(json_t *o, const rl_edit_class *c);
-
 static json_t *story_json(const rl_history_item *item, const rl_history_story *s,
 			  const rl_edit_class *cls, const char *revision)
 {
