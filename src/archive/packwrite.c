@@ -132,10 +132,13 @@ void pw_cache_put(archive_pw *pw, uint32_t i, const void *data, size_t len)
 		return;
 	memcpy(copy, data, len);
 	slot = pw->cache_next;
-	cache_evict(pw, slot);
-	/* First in, first out: the oldest go until the new one fits. */
-	for (size_t k = 1; pw->cache_bytes + len > PW_CACHE_BYTES && k < PW_CACHE_SLOTS; k++)
+	/* Slots from cache_next on, around the ring, are oldest first: evict
+	 * the one written into, then the oldest until the new one fits. */
+	for (size_t k = 0; k < PW_CACHE_SLOTS; k++) {
+		if (k > 0 && pw->cache_bytes + len <= PW_CACHE_BYTES)
+			break;
 		cache_evict(pw, (slot + k) % PW_CACHE_SLOTS);
+	}
 	pw->cache[slot] = (struct pw_cached){ i, len, copy };
 	pw->e[i].cslot = (uint16_t)(slot + 1);
 	pw->cache_bytes += len;
