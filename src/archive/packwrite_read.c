@@ -1,13 +1,14 @@
 /*
  * packwrite_read.c - serving the batch's objects back while its pack is
- * being written (packwrite.c), and the two delta routines.
+ * being written (packwrite.c).
  *
  * A commit reads what the previous one wrote at once (its trees, to build
  * on; the story files classification compares), so the objects written
  * last sit whole in a small cache; anything older is read back from the
  * file (or the write buffer), inflated, and its delta chain (at most
- * PW_MAX_DEPTH) applied.  Every callback holds the writer's lock and never
- * calls back into the odb, whose own lock is held around it.
+ * PW_MAX_DEPTH) applied (packwrite_delta.c).  Every callback holds the
+ * writer's lock and never calls back into the odb, whose own lock is held
+ * around it.
  */
 #include "packwrite_internal.h"
 #include "redline/error.h"
@@ -16,163 +17,6 @@
 #include <string.h>
 
 #define OBJ_OFS_DELTA 6
-/* git's limit on one copy instruction of a version 2 pack. */
-#define COPY_MAX 0x10000u
-/* A delta must be at most this fraction of the object to be worth it. */
-#define DELTA_WORTH_DIVISOR 2
-
-/* --- deltas -------------------------------------------------------------- */
-
-static size_t put_varint(unsigned char *out, uint64_t v)
-{
-	size_t n = 0;
-	do {
-		unsigned char c = v & 0x7f;
-		v >>= 7;
-		out[n++] = (unsigned char)(c | (v ? 0x80 : 0));
-	} while (v);
-	return n;
-}
-
-static size_t put_copy(unsigned char *out, uint64_t off, size_t size)
-{
-	size_t n = 1;
-	unsigned char op = 0x80;
-
-	for (int b = 0; b < 4; b++) {
-		if ((off >> (8 * b)) & 0xff) {
-			out[n++] = (unsigned char)(off >> (8 * b));
-			op |= (unsigned char)(1 << b);
-		}
-	}
-	if (size != COPY_MAX) {
-		for (int b = 0; b < 3; b++) {
-			if ((size >> (8 * b)) & 0xff) {
-				out[n++] = (unsigned char)(size >> (8 * b));
-				op |= (unsigned char)(0x10 << b);
-			}
-		}
-	}
-	out[0] = op;
-	return n;
-}
-
-static size_t put_copies(unsigned char *out, uint64_t off, size_t len)
-{
-	size_t n = 0;
-	while (len > 0) {
-		size_t k = len > COPY_MAX ? COPY_MAX : len;
-		n += put_copy(out + n, off, k);
-		off += k;
-		len -= k;
-	}
-	return n;
-}
-
-int pw_delta_create(unsigned char **out, size_t *out_len, const unsigned char *base,
-		    size_t base_len, const unsigned char *target, size_t target_len)
-{
-	size_t pre = 0, suf = 0, mid, cap, n = 0;
-	unsigned char *d;
-
-	*out = NULL;
-	*out_len = 0;
-	/* Copy offsets are 32-bit. */
-	if (base_len > UINT32_MAX)
-		return 0;
-	while (pre < base_len && pre < target_len && base[pre] == target[pre])
-		pre++;
-	while (suf < base_len - pre && suf < target_len - pre &&
-	       base[base_len - 1 - suf] == target[target_len - 1 - suf])
-		suf++;
-	mid = target_len - pre - suf;
-	cap = 2 * 10 + (pre / COPY_MAX + 1) * 8 + (suf / COPY_MAX + 1) * 8 + mid + mid / 127 + 1;
-	if (cap >= target_len / DELTA_WORTH_DIVISOR)
-		return 0;
-	if ((d = malloc(cap)) == NULL)
-		return rl_error_set(RL_ENOMEM, "out of memory");
-	n += put_varint(d + n, base_len);
-	n += put_varint(d + n, target_len);
-	n += put_copies(d + n, 0, pre);
-	for (size_t at = pre; at < pre + mid;) {
-		size_t k = pre + mid - at > 127 ? 127 : pre + mid - at;
-		d[n++] = (unsigned char)k;
-		memcpy(d + n, target + at, k);
-		n += k;
-		at += k;
-	}
-	n += put_copies(d + n, base_len - suf, suf);
-	*out = d;
-	*out_len = n;
-	return 0;
-}
-
-static int get_varint(uint64_t *v, const unsigned char **p, const unsigned char *end)
-{
-	int shift = 0;
-	*v = 0;
-	do {
-		if (*p >= end || shift > 63)
-			return -1;
-		*v |= (uint64_t)(**p & 0x7f) << shift;
-		shift += 7;
-	} while (*(*p)++ & 0x80);
-	return 0;
-}
-
-int pw_delta_apply(unsigned char **out, size_t *out_len, const unsigned char *base,
-		   size_t base_len, const unsigned char *delta, size_t delta_len)
-{
-	const unsigned char *p = delta, *end = delta + delta_len;
-	uint64_t src, dst;
-	unsigned char *o = NULL;
-	size_t n = 0;
-
-	*out = NULL;
-	if (get_varint(&src, &p, end) < 0 || get_varint(&dst, &p, end) < 0 || src != base_len ||
-	    dst > SIZE_MAX - 1 || (o = malloc(dst ? dst : 1)) == NULL)
-		goto bad;
-	while (p < end) {
-		unsigned char op = *p++;
-		if (op & 0x80) {
-			uint64_t off = 0, size = 0;
-			for (int b = 0; b < 4; b++)
-				if (op & (1 << b)) {
-					if (p >= end)
-						goto bad;
-					off |= (uint64_t)*p++ << (8 * b);
-				}
-			for (int b = 0; b < 3; b++)
-				if (op & (0x10 << b)) {
-					if (p >= end)
-						goto bad;
-					size |= (uint64_t)*p++ << (8 * b);
-				}
-			if (size == 0)
-				size = COPY_MAX;
-			if (off + size > base_len || size > dst - n)
-				goto bad;
-			memcpy(o + n, base + off, size);
-			n += size;
-		} else if (op) {
-			if (op > (size_t)(end - p) || op > dst - n)
-				goto bad;
-			memcpy(o + n, p, op);
-			n += op;
-			p += op;
-		} else {
-			goto bad;
-		}
-	}
-	if (n != dst)
-		goto bad;
-	*out = o;
-	*out_len = n;
-	return 0;
-bad:
-	free(o);
-	return rl_error_set(RL_EIO, "a corrupt delta in the pack being written");
-}
 
 /* --- reading an entry back ---------------------------------------------- */
 

@@ -300,6 +300,41 @@ static void test_delta_copy_insert_copy(void **state)
 	free(target);
 }
 
+/* Appends a tree entry "40000 NAME\0" + a 20-byte id of `fill`. */
+static size_t tree_entry(unsigned char *p, const char *name, unsigned char fill)
+{
+	size_t n = (size_t)sprintf((char *)p, "40000 %s", name) + 1;
+	memset(p + n, fill, 20);
+	return n + 20;
+}
+
+/* Two entries apart, at the two ends (a root tree whose .captures folder
+ * changed and a source added): copies and inserts, not a rewrite. */
+static void test_tree_delta_by_entries(void **state)
+{
+	unsigned char base[100 * 32], target[101 * 32], *d = NULL, *back = NULL;
+	size_t bl = 0, tl = 0, dl, backl;
+	char name[16];
+
+	(void)state;
+	bl += tree_entry(base + bl, ".captures", 1);
+	tl += tree_entry(target + tl, ".captures", 2);
+	for (int i = 0; i < 99; i++) {
+		snprintf(name, sizeof(name), "p%04d", i);
+		bl += tree_entry(base + bl, name, (unsigned char)i);
+		tl += tree_entry(target + tl, name, (unsigned char)i);
+	}
+	tl += tree_entry(target + tl, "p0099", 9);
+	assert_int_equal(pw_delta_create(&d, &dl, base, bl, target, tl), 0);
+	assert_non_null(d);
+	assert_true(dl < 2 * 32 + 24);
+	assert_int_equal(pw_delta_apply(&back, &backl, base, bl, d, dl), 0);
+	assert_int_equal(backl, tl);
+	assert_memory_equal(back, target, tl);
+	free(back);
+	free(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -309,6 +344,7 @@ int main(void)
 		cmocka_unit_test(test_batch_reads_its_own_objects),
 		cmocka_unit_test(test_dropped_batch_leaves_no_file),
 		cmocka_unit_test(test_delta_copy_insert_copy),
+		cmocka_unit_test(test_tree_delta_by_entries),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	free(sh_out);
