@@ -9,12 +9,13 @@
  * it had when the batch began.  rl_archive_commit() is a batch of one.
  *
  * Memory does not grow with the batch's contents: the pack is on disk as
- * it grows, and what stays in memory is a 48-byte record per object, a
- * 1 MiB write buffer and an 8 MiB cache of recent objects (the trees the
- * next commit builds on).  Before each commit is built the writer is told
- * the old trees on the paths it changes, so that the new root tree and
- * directory trees become deltas against their previous versions (a copy,
- * an insert and a copy) without a delta search.
+ * it grows, and what stays in memory is a 48-byte record per object (and
+ * 8 bytes of its hash slots), a 256 KiB write buffer and a 4 MiB cache of
+ * recent objects (the trees the next commit builds on).  Before each
+ * commit is built the writer is told the old trees on the paths it
+ * changes, so that the new root tree and directory trees become deltas
+ * against their previous versions (copies of the unchanged entries,
+ * inserts of the others) without a delta search.
  *
  * A crash at any point before the ref move leaves at most a temporary or
  * unreferenced pack; the ref never points at a missing object.

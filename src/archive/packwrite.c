@@ -3,10 +3,10 @@
  * fast-import does), instead of a mempack handed to libgit2's packbuilder
  * and then to its indexer.
  *
- * Each object is deflated straight into a 1 MiB write buffer and on into a
+ * Each object is deflated straight into a 256 KiB write buffer and on into a
  * temporary file objects/pack/pack_git2_rl_XXXXXX (the prefix the sweep
  * removes after a crash); memory holds a 48-byte record per object, the
- * buffer and a bounded cache of recent objects (8 MiB).  A tree whose old
+ * buffer and a bounded cache of recent objects (4 MiB).  A tree whose old
  * version (offered by archive_pw_hint(): the trees on the paths the commit
  * changes) is in this pack is written as an OFS_DELTA against it, the delta
  * taken from the two buffers' common prefix and suffix: a commit's root
@@ -33,7 +33,7 @@
 
 #include <openssl/evp.h>
 
-#define WBUF_SIZE (1u << 20)
+#define WBUF_SIZE (256u << 10)
 /* zlib level for whole objects: 1 measured as fast as "no" compression
  * with most of level 6's size gain on story files (docs/benchmarks.md). */
 #define PW_ZLIB_LEVEL 1

@@ -50,7 +50,7 @@ struct pw_cached {
 };
 
 #define PW_CACHE_SLOTS 256
-#define PW_CACHE_BYTES (8u << 20)
+#define PW_CACHE_BYTES (4u << 20)
 
 typedef struct archive_pw {
 	git_odb_backend parent;

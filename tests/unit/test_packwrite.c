@@ -189,10 +189,10 @@ static void test_idx_writer_64bit_table(void **state)
 }
 
 /* Later commits of the batch read earlier ones: the last from the cache,
- * the first from the file once 8 MiB of newer objects pushed it out. */
+ * the first from the file once 4 MiB of newer objects pushed it out. */
 static void test_batch_reads_its_own_objects(void **state)
 {
-	char *dir, *big = malloc(1536 * 1024), short_id[12];
+	char *dir, *big = malloc(700 * 1024), short_id[12];
 	rl_archive *a = new_archive(&dir);
 	rl_archive_batch *b = NULL;
 	rl_buf out = RL_BUF_INIT(4 << 20);
@@ -204,10 +204,10 @@ static void test_batch_reads_its_own_objects(void **state)
 	assert_int_equal(rl_archive_batch_new(&b, a), 0);
 	add_commit(b, 0, "The first story\n");
 	for (int i = 1; i < 12; i++) {
-		/* Hardly compressible, 1.5 MiB each: the cache cannot hold them all. */
-		for (size_t k = 0; k < 1536 * 1024 - 1; k++)
+		/* Hardly compressible, 700 KiB each: the cache cannot hold them all. */
+		for (size_t k = 0; k < 700 * 1024 - 1; k++)
 			big[k] = (char)('a' + rand_r(&seed) % 26);
-		big[1536 * 1024 - 1] = '\0';
+		big[700 * 1024 - 1] = '\0';
 		add_commit(b, i, big);
 	}
 	assert_int_equal(rl_archive_batch_commit_id(&first, b, 0), 0);
