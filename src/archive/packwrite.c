@@ -302,6 +302,7 @@ static void reset(archive_pw *pw)
 	pw->wlen = 0;
 	pw->n_hints = 0;
 	pw->open = 0;
+	pw->failed = 0;
 }
 
 /* --- writing an object -------------------------------------------------- */
@@ -378,6 +379,8 @@ static int write_object(archive_pw *pw, const git_oid *id, const void *data, siz
 
 	if (pw_find(pw, id))
 		return 0;
+	if (pw->failed)
+		return rl_error_set(RL_EIO, "an earlier write to a pack in '%s' failed", pw->dir);
 	if (pw->fd < 0 && (rc = open_file(pw)) < 0)
 		return rc;
 	if ((rc = grow(pw)) < 0)
@@ -427,6 +430,10 @@ static int backend_write(git_odb_backend *backend, const git_oid *id, const void
 		return GIT_PASSTHROUGH;
 	}
 	rc = write_object(pw, id, data, len, type);
+	/* Bytes of a half-written object may be in the file: nothing more may
+	 * be added, and the batch cannot commit. */
+	if (rc < 0)
+		pw->failed = 1;
 	pthread_mutex_unlock(&pw->lock);
 	if (rc < 0) {
 		git_error_set_str(GIT_ERROR_ODB, rl_error_last());
@@ -630,7 +637,9 @@ int archive_pw_finish(char name[GIT_OID_HEXSZ + 1], archive_pw *pw)
 
 	name[0] = '\0';
 	pthread_mutex_lock(&pw->lock);
-	if (pw->open && pw->fd >= 0 && (rc = finish_locked(name, pw)) < 0)
+	if (pw->failed)
+		rc = rl_error_set(RL_EIO, "cannot finish a pack in '%s': a write to it failed", pw->dir);
+	else if (pw->open && pw->fd >= 0 && (rc = finish_locked(name, pw)) < 0)
 		name[0] = '\0';
 	/* On failure the temporary pack goes; on success it was renamed. */
 	if (rc < 0 && pw->tmp_path)

@@ -57,6 +57,7 @@ typedef struct archive_pw {
 	pthread_mutex_t lock;      /* writes may come outside the odb's lock */
 	char *dir;                 /* <gitdir>/objects/pack */
 	int open;                  /* a batch is open */
+	int failed;                /* a write failed midway: the pack is unusable */
 	int fd;                    /* the temporary pack, -1 until the first object */
 	char *tmp_path;
 	uint64_t pos;              /* bytes in the pack, header included */

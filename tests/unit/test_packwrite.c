@@ -11,6 +11,7 @@
 #include "../../src/archive/archive_internal.h"
 #include "../../src/archive/packwrite_internal.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -250,6 +251,41 @@ static void test_dropped_batch_leaves_no_file(void **state)
 	free(dir);
 }
 
+/* A write that fails midway (the disk full) fails the batch: nothing is
+ * committed, no pack is left, and the archive is as it was. */
+static void test_failed_write_fails_the_batch(void **state)
+{
+	char *dir, *big = malloc(600 * 1024);
+	rl_archive *a = new_archive(&dir);
+	rl_archive_batch *b = NULL;
+	rl_archive_file_update u = { "s/big.txt", big, 600 * 1024 - 1 };
+	rl_archive_commit_info info = { "big\n", T0, 0, NULL, NULL };
+	unsigned seed = 5;
+	int full;
+
+	(void)state;
+	assert_non_null(big);
+	for (size_t k = 0; k < 600 * 1024 - 1; k++)
+		big[k] = (char)('a' + rand_r(&seed) % 26);
+	big[600 * 1024 - 1] = '\0';
+	assert_int_equal(rl_archive_batch_new(&b, a), 0);
+	add_commit(b, 0, "fits\n");
+	full = open("/dev/full", O_WRONLY);
+	assert_true(full >= 0);
+	assert_true(dup2(full, a->pw->fd) >= 0);
+	close(full);
+	assert_int_not_equal(rl_archive_batch_add(NULL, b, &u, 1, &info), 0);
+	assert_int_not_equal(rl_archive_batch_commit(b), 0);
+	rl_archive_batch_free(b);
+	assert_int_equal(rl_archive_head(&(git_oid){ { 0 } }, a), RL_ENOTFOUND);
+	assert_string_equal(sh("ls -A '%s'/objects/pack", dir), "");
+	sh("git -C '%s' fsck --strict 2>&1", dir);
+	free(big);
+	rl_archive_free(a);
+	tu_rmtree(dir);
+	free(dir);
+}
+
 static void round_trip(const unsigned char *base, size_t bl, const unsigned char *target, size_t tl,
 		       int expect_delta)
 {
@@ -343,6 +379,7 @@ int main(void)
 		cmocka_unit_test(test_idx_writer_64bit_table),
 		cmocka_unit_test(test_batch_reads_its_own_objects),
 		cmocka_unit_test(test_dropped_batch_leaves_no_file),
+		cmocka_unit_test(test_failed_write_fails_the_batch),
 		cmocka_unit_test(test_delta_copy_insert_copy),
 		cmocka_unit_test(test_tree_delta_by_entries),
 	};
