@@ -500,9 +500,13 @@ void archive_pw_hint(archive_pw *pw, const git_oid *ids, size_t n)
 	pthread_mutex_unlock(&pw->lock);
 }
 
-uint64_t archive_pw_bytes(const archive_pw *pw)
+uint64_t archive_pw_bytes(archive_pw *pw)
 {
-	return pw->open ? pw->pos : 0;
+	uint64_t n;
+	pthread_mutex_lock(&pw->lock);
+	n = pw->open ? pw->pos : 0;
+	pthread_mutex_unlock(&pw->lock);
+	return n;
 }
 
 void archive_pw_abort(archive_pw *pw)

@@ -100,7 +100,7 @@ int archive_pw_finish(char name[GIT_OID_HEXSZ + 1], archive_pw *pw);
 void archive_pw_abort(archive_pw *pw);
 
 /** Bytes of the open batch's pack so far (0 when dormant). */
-uint64_t archive_pw_bytes(const archive_pw *pw);
+uint64_t archive_pw_bytes(archive_pw *pw);
 
 /** Whether `id` is in the open batch's pack. */
 int archive_pw_has(archive_pw *pw, const git_oid *id);
