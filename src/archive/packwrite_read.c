@@ -200,8 +200,10 @@ static int find_prefix(uint32_t *out, archive_pw *pw, const git_oid *short_id, s
 	for (size_t i = 0; i < pw->n; i++) {
 		if (git_oid_ncmp(&pw->e[i].id, short_id, len) != 0)
 			continue;
-		if (found)
+		if (found) {
+			git_error_set_str(GIT_ERROR_ODB, "multiple matches for prefix");
 			return GIT_EAMBIGUOUS;
+		}
 		*out = (uint32_t)i;
 		found = 1;
 	}
