@@ -348,7 +348,7 @@ static size_t tree_entry(unsigned char *p, const char *name, unsigned char fill)
  * changed and a source added): copies and inserts, not a rewrite. */
 static void test_tree_delta_by_entries(void **state)
 {
-	unsigned char base[100 * 32], target[101 * 32], *d = NULL, *back = NULL;
+	unsigned char base[100 * 40], target[101 * 40], *d = NULL, *back = NULL;
 	size_t bl = 0, tl = 0, dl, backl;
 	char name[16];
 
