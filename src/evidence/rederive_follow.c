@@ -49,6 +49,27 @@ static char *followed_url(const rl_item *it, const char *listing_url)
 	return url;
 }
 
+int evidence_followed_id(char id[13], const rl_item *it, const char *listing_url)
+{
+	char *url = followed_url(it, listing_url), *guid = NULL;
+	size_t n;
+
+	if (url == NULL)
+		return 0;
+	/* The identity run_follow.c gives it: its GUID (ends trimmed), else the link. */
+	if (it->guid) {
+		const char *g = it->guid + strspn(it->guid, " \t\r\n");
+		for (n = strlen(g); n > 0 && strchr(" \t\r\n", g[n - 1]); n--)
+			;
+		if (n)
+			guid = strndup(g, n);
+	}
+	rl_snapshot_id_for_key(id, guid ? guid : url);
+	free(guid);
+	free(url);
+	return 1;
+}
+
 static const evidence_page *page_for(const evidence_page *pages, size_t n, const char *url)
 {
 	for (size_t i = 0; url && i < n; i++)
@@ -119,37 +140,49 @@ done:
 	return error;
 }
 
-int evidence_rederive_follow(evidence_story_set *out, const rl_source_config *config,
-			     const char *source, const evidence_page *pages, size_t n_pages)
+int evidence_follow_items(rl_item_list *items, unsigned char **from_article,
+			  const rl_source_config *config, const char *source,
+			  const evidence_page *pages, size_t n_pages)
 {
-	rl_item_list items = RL_ITEM_LIST_INIT;
 	const evidence_page *listing = NULL;
-	unsigned char *from_article = NULL;
 	rl_ingest_opts opts = { 0 };
 	int error;
 
+	*from_article = NULL;
 	for (size_t i = 0; i < n_pages && !listing; i++)
 		if (pages[i].listing)
 			listing = &pages[i];
 	if (listing == NULL)
 		return rl_error_set(RL_ENOTFOUND, "no capture of the listing of '%s'", source);
 	opts.source_url = listing->target;
-	if ((error = rl_ingest_extract(&items, config, listing->data, listing->len, &opts)) < 0)
-		goto done;
-	if ((from_article = calloc(items.n + 1, 1)) == NULL) {
-		error = rl_error_set(RL_ENOMEM, "out of memory");
-		goto done;
-	}
-	for (size_t i = 0; i < items.n; i++) {
-		char *url = followed_url(&items.v[i], listing->target);
+	if ((error = rl_ingest_extract(items, config, listing->data, listing->len, &opts)) < 0)
+		return error;
+	if ((*from_article = calloc(items->n + 1, 1)) == NULL)
+		return rl_error_set(RL_ENOMEM, "out of memory");
+	for (size_t i = 0; i < items->n; i++) {
+		char *url = followed_url(&items->v[i], listing->target);
 		const evidence_page *p = page_for(pages, n_pages, url);
 		if (p)
-			from_article[i] = (unsigned char)merge_article(&items.v[i], p);
+			(*from_article)[i] = (unsigned char)merge_article(&items->v[i], p);
 		free(url);
 	}
-	error = render_all(out, &items, config, source,
-			   listing->target ? listing->target : config->url, from_article);
-done:
+	return 0;
+}
+
+int evidence_rederive_follow(evidence_story_set *out, const rl_source_config *config,
+			     const char *source, const evidence_page *pages, size_t n_pages)
+{
+	rl_item_list items = RL_ITEM_LIST_INIT;
+	unsigned char *from_article = NULL;
+	const char *base = config->url;
+	int error;
+
+	for (size_t i = 0; i < n_pages; i++)
+		if (pages[i].listing && pages[i].target)
+			base = pages[i].target;
+	if ((error = evidence_follow_items(&items, &from_article, config, source, pages,
+					   n_pages)) == 0)
+		error = render_all(out, &items, config, source, base, from_article);
 	free(from_article);
 	rl_item_list_release(&items);
 	return error;

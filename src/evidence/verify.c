@@ -40,7 +40,7 @@
 struct fpage {
 	char *source, *target, *extractor;
 	rl_buf data;
-	int in_trailer;       /* its hash is a Snapshot-XXH3 of the commit */
+	int listing;          /* the commit's listing (evidence_is_listing) */
 };
 
 struct verify {
@@ -331,7 +331,7 @@ static int check_capture(struct verify *v, const git_oid *commit, const char *id
 		if (reextract_extractor)
 			free(extractor);
 		p->data = snap;
-		p->in_trailer = has_snapshot_hash(message, hex);
+		p->listing = evidence_is_listing(message, target, hex);
 		source = target = extractor = NULL;
 		snap = (rl_buf)RL_BUF_INIT(RL_CAPTURE_MAX);
 		goto done;
@@ -408,43 +408,17 @@ static int follow_story_ok(const rl_source_config *cfg,
 	return ok;
 }
 
-/* The story files a commit wrote for a followed source, derived again from
- * the listing and article pages captured in it. */
-static void check_follow(struct verify *v, git_commit *c, git_diff *diff, const char *source)
+/* The story files a commit wrote for a followed source against `pages`. */
+static void check_follow_pages(struct verify *v, git_commit *c, git_diff *diff, const char *source,
+			       const rl_source_config *cfg, const evidence_page *pages, size_t n,
+			       const char *recorded)
 {
-	rl_source_config *cfg = NULL;
 	evidence_story_set set = EVIDENCE_STORY_SET_INIT;
-	evidence_page *pages = NULL;
 	rl_buf text = RL_BUF_INIT(STORY_MAX), content = RL_BUF_INIT(STORY_MAX),
 	       ptext = RL_BUF_INIT(STORY_MAX), pcontent = RL_BUF_INIT(STORY_MAX);
-	const char *recorded = NULL;
-	size_t n = 0, sl = strlen(source);
+	size_t sl = strlen(source);
 	int have_listing = 0;
 
-	if (evidence_config(&cfg, v->archive, source) < 0) {
-		say(v, RL_VERIFY_FAIL, "cannot load the settings of '%s': %s", source, rl_error_last());
-		goto done;
-	}
-	if ((pages = calloc(v->n_fpages + 1, sizeof(*pages))) == NULL)
-		goto done;
-	for (size_t i = 0; i < v->n_fpages; i++) {
-		struct fpage *f = &v->fpages[i];
-		if (strcmp(f->source, source) != 0)
-			continue;
-		pages[n].target = f->target;
-		pages[n].data = f->data.ptr ? f->data.ptr : "";
-		pages[n].len = f->data.len;
-		pages[n].listing = f->in_trailer;
-		if (f->in_trailer || recorded == NULL)
-			recorded = f->extractor;
-		n++;
-	}
-	/* Alone and not at the source's URL, the page with the commit's hash is
-	 * a due article of an unchanged listing (its own commit, run_follow.c). */
-	for (size_t i = 0; i < n; i++)
-		if (pages[i].listing && n == 1 && cfg->url && pages[i].target &&
-		    strcmp(pages[i].target, cfg->url) != 0)
-			pages[i].listing = 0;
 	for (size_t i = 0; i < n; i++)
 		have_listing |= pages[i].listing;
 	if (!same_extractor(v, cfg, source, recorded))
@@ -490,10 +464,79 @@ done:
 	rl_buf_release(&content);
 	rl_buf_release(&ptext);
 	rl_buf_release(&pcontent);
-	free(pages);
 	evidence_story_set_release(&set);
+}
+
+/* The story files a commit wrote for a followed source, derived again from
+ * the listing and article pages captured in it. */
+static void check_follow(struct verify *v, git_commit *c, git_diff *diff, const char *source)
+{
+	rl_source_config *cfg = NULL;
+	evidence_page *pages = NULL;
+	const char *recorded = NULL;
+	size_t n = 0;
+
+	if (evidence_config(&cfg, v->archive, source) < 0) {
+		say(v, RL_VERIFY_FAIL, "cannot load the settings of '%s': %s", source, rl_error_last());
+		goto done;
+	}
+	if ((pages = calloc(v->n_fpages + 1, sizeof(*pages))) == NULL)
+		goto done;
+	for (size_t i = 0; i < v->n_fpages; i++) {
+		struct fpage *f = &v->fpages[i];
+		if (strcmp(f->source, source) != 0)
+			continue;
+		pages[n].target = f->target;
+		pages[n].data = f->data.ptr ? f->data.ptr : "";
+		pages[n].len = f->data.len;
+		pages[n].listing = f->listing;
+		if (f->listing || recorded == NULL)
+			recorded = f->extractor;
+		n++;
+	}
+	check_follow_pages(v, c, diff, source, cfg, pages, n, recorded);
+done:
+	free(pages);
 	rl_source_config_free(cfg);
 }
+
+/* A re-extraction of a followed source: its stories come from the pages
+ * reextract read, the newest listing and article captures as of its parent
+ * (follow_pages.c), whose listing must be the one Reextract-Of names. */
+static void check_follow_reextract(struct verify *v, git_commit *c, git_diff *diff,
+				   const char *source, const git_oid *listing_commit,
+				   const char *extractor)
+{
+	rl_source_config *cfg = NULL;
+	evidence_pageset pages;
+	const char *why = NULL;
+	int rc;
+
+	memset(&pages, 0, sizeof(pages));
+	if (evidence_config(&cfg, v->archive, source) < 0) {
+		say(v, RL_VERIFY_FAIL, "cannot load the settings of '%s': %s", source, rl_error_last());
+		goto done;
+	}
+	rc = git_commit_parentcount(c) == 0 ? 0
+		: evidence_follow_pages(&pages, &why, v->archive, git_commit_parent_id(c, 0), NULL,
+					source);
+	if (rc <= 0) {
+		say(v, RL_VERIFY_FAIL, "%s: the captures this re-extraction read are not in its "
+		    "history: %s", source, rc < 0 ? rl_error_last() : why ? why : "no parent");
+	} else if (!git_oid_equal(&pages.listing_commit, listing_commit)) {
+		say(v, RL_VERIFY_FAIL, "%s: Reextract-Of names %.12s, but the newest listing "
+		    "capture before it is in %.12s", source, git_oid_tostr_s(listing_commit),
+		    git_oid_tostr_s(&pages.listing_commit));
+	} else {
+		check_follow_pages(v, c, diff, source, cfg, pages.v, pages.n, extractor);
+	}
+done:
+	rl_error_clear();
+	evidence_pageset_release(&pages);
+	rl_source_config_free(cfg);
+}
+
+static void forget_fpages(struct verify *v);
 
 /* Every followed source among the commit's captures, then forget them. */
 static void check_follows(struct verify *v, git_commit *c, git_diff *diff)
@@ -505,6 +548,11 @@ static void check_follows(struct verify *v, git_commit *c, git_diff *diff)
 		if (!seen)
 			check_follow(v, c, diff, v->fpages[i].source);
 	}
+	forget_fpages(v);
+}
+
+static void forget_fpages(struct verify *v)
+{
 	for (size_t i = 0; i < v->n_fpages; i++) {
 		free(v->fpages[i].source);
 		free(v->fpages[i].target);
@@ -552,7 +600,14 @@ static void check_commit(struct verify *v, const git_oid *id)
 		for (size_t i = 0; i < ids.n; i++)
 			check_capture(v, &capture_commit, ids.v[i], git_commit_message(orig), diff,
 				      extractor);
-		check_follows(v, c, diff);
+		if (v->n_fpages) {
+			/* A followed source: the listing named, with the articles it read. */
+			char *source = strdup(v->fpages[0].source);
+			forget_fpages(v);
+			if (source)
+				check_follow_reextract(v, c, diff, source, &capture_commit, extractor);
+			free(source);
+		}
 		git_commit_free(orig);
 		goto done;
 	}

@@ -35,8 +35,9 @@ assert_not_contains "$T/out" "FAIL"
 assert_not_contains "$T/out" "not re-derived"
 assert_contains "$T/out" "3 of 3 story files re-derived"
 expect_status 0 rl -C "$A" reextract site
-assert_contains "$T/out" "site: skipped: it follows article pages"
-ok "an edited article: one commit with its capture; verify re-derives the listing+article stories; reextract skips it"
+assert_contains "$T/out" "site: re-extracted from "
+assert_contains "$T/out" ": no difference"
+ok "an edited article: one commit with its capture; verify re-derives the listing+article stories; reextract finds nothing to change"
 
 # The edited article's story rewritten after extraction (same message, same
 # capture): verify re-derives it from the captured article page and fails.
@@ -52,4 +53,34 @@ git -C "$X" update-ref refs/heads/main "$new"
 expect_status 1 rl -C "$X" verify
 assert_contains "$T/out" "is not what the captured listing and article pages give"
 ok "a followed story edited after extraction is caught by verify"
+
+# A listing reached through a redirect (its capture's URL is not the
+# source's), captured alone (no article due): still the listing, not a due
+# article; a story of that commit edited afterwards is still caught.
+R="$T/redirected"
+rl init "$R" >/dev/null
+setpage /a/1 "$(article "Dam breaks" "The dam broke at noon. Nobody was hurt.")"
+rl -C "$R" add site "$B/go?to=/list" --follow >/dev/null
+REDLINE_NOW=$t0 expect_status 0 rl -C "$R" run
+setpage /list "${listing/Vote delayed/Vote delayed again}"
+REDLINE_NOW=$((t0 + 660)) expect_status 0 rl -C "$R" run
+git -C "$R" log -1 --format=%B >"$T/msg"
+[ "$(grep -c '^Capture:' "$T/msg")" = 1 ] || fail "the listing's capture alone"
+assert_contains "$T/msg" "Source-URL: $B/list"
+expect_status 0 rl -C "$R" capture HEAD
+zcat "$T/out" | tr -d '\r' | grep -qx "WARC-Target-URI: $B/list" || fail "the capture names the URL after the redirect"
+expect_status 0 rl -C "$R" verify
+assert_not_contains "$T/out" "FAIL"
+assert_contains "$T/out" "3 of 3 story files re-derived"
+f=$(git -C "$R" show --name-only --format= HEAD -- site/ | grep "\.txt$")
+git -C "$R" show "HEAD:$f" | sed "s/^Title: Vote delayed again/Title: Vote cancelled/" >"$T/story"
+blob=$(git -C "$R" hash-object -w "$T/story")
+export GIT_INDEX_FILE="$T/index2"
+git -C "$R" read-tree HEAD && git -C "$R" update-index --cacheinfo "100644,$blob,$f"
+tree=$(git -C "$R" write-tree); unset GIT_INDEX_FILE
+new=$(git -C "$R" log -1 --format=%B HEAD | git -C "$R" commit-tree "$tree" -p HEAD~1)
+git -C "$R" update-ref refs/heads/main "$new"
+expect_status 1 rl -C "$R" verify
+assert_contains "$T/out" "is not what the captured listing and article pages give"
+ok "a redirected listing captured alone is judged as the listing: verify passes, and catches an edit"
 done_testing
