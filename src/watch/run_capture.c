@@ -88,6 +88,10 @@ void run_log_fetch(struct job *job, long status, rl_run_outcome outcome, const r
 	memset(&e, 0, sizeof(e));
 	e.time = cy->now;
 	e.status = status;
+	/* A 200 with the body the archive has is reported as not modified, but
+	 * the server did send it: the log says what happened on the wire. */
+	if (outcome == RL_RUN_NOT_MODIFIED && status != 304)
+		outcome = RL_RUN_UNCHANGED;
 	snprintf(e.outcome, sizeof(e.outcome), "%s",
 		 (unsigned)outcome < 4 ? names[outcome] : "failed");
 	if (job->fs->has_body_hash)
