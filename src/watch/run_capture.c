@@ -79,6 +79,18 @@ void run_capture_keep_local(struct job *job, const rl_fetch_response *r, int rev
 	rl_capture_free(c);
 }
 
+void run_capture_keep_uncommitted(struct job *job, const rl_capture *c)
+{
+	struct cycle *cy = job->cycle;
+
+	if (c == NULL || cy->capture_mode != RL_CAPTURE_ALL)
+		return;
+	if (rl_capture_append_local(cy->archive, c, cy->now) < 0)
+		rl_error_clear(); /* evidence of a fetch that changed nothing: best effort */
+	else
+		cy->fetchlog_dirty = 1;
+}
+
 void run_log_fetch(struct job *job, long status, rl_run_outcome outcome, const rl_ingest_result *r)
 {
 	static const char *const names[] = { "changed", "unchanged", "not-modified", "failed" };

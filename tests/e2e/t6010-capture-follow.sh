@@ -39,6 +39,20 @@ assert_contains "$T/out" "site: re-extracted from "
 assert_contains "$T/out" ": no difference"
 ok "an edited article: one commit with its capture; verify re-derives the listing+article stories; reextract finds nothing to change"
 
+# capture = all: the fetches that commit nothing, article pages included,
+# are kept outside git (a 304 as a revisit).
+git -C "$A" config redline.capture all
+before=$(commits "$A")
+REDLINE_NOW=$((t0 + 2000)) expect_status 0 rl -C "$A" run
+[ "$(commits "$A")" = "$before" ] || fail "nothing changed"
+zcat "$A"/redline/warc/*.warc.gz | tr -d '\r' >"$T/w.txt"
+for p in /list /a/1 /a/2; do
+	grep -qx "WARC-Target-URI: $B$p" "$T/w.txt" || { cat "$T/w.txt"; fail "capture = all keeps the fetch of $p"; }
+done
+[ "$(grep -c '^WARC-Type: revisit' "$T/w.txt")" = 3 ] || fail "three 304s, three revisit records"
+git -C "$A" config redline.capture commits
+ok "capture = all: the listing's and the articles' unchanged fetches are kept as revisits"
+
 # The edited article's story rewritten after extraction (same message, same
 # capture): verify re-derives it from the captured article page and fails.
 X="$T/tampered"; cp -r "$A" "$X"
