@@ -112,6 +112,10 @@ int rl_capture_read(rl_buf *out, rl_archive *archive, const git_oid *commit, con
 int rl_capture_snapshot(rl_buf *out, char **source, char **extractor, char **target,
 			const char *warc, size_t len);
 
+/** The HTTP status of a capture's response record (`*status` 0 for a
+ *  resource: a file).  RL_ENOTFOUND when it holds neither. */
+int rl_capture_http_status(long *status, const char *warc, size_t len);
+
 /** Appends a capture that made no commit (capture = all) to
  *  <gitdir>/redline/warc/YYYY-MM-DD.warc.gz in one write; the caller
  *  flushes (a cycle ends with rl_fetchlog_sync, one syncfs). */

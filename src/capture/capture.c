@@ -436,6 +436,35 @@ fail:
 	return error < 0 ? error : RL_EPARSE;
 }
 
+int rl_capture_http_status(long *status, const char *warc, size_t len)
+{
+	rl_warc_record r;
+	size_t off = 0;
+	int error;
+
+	*status = 0;
+	while ((error = rl_warc_read(&r, warc, len, &off)) == 0) {
+		int response = strcmp(r.type, "response") == 0, found = response;
+		if (response) {
+			/* "HTTP/1.1 404 Not Found": the digits after the first space */
+			const char *sp = memchr(r.block, ' ', r.block_len < 16 ? r.block_len : 16);
+			if (sp == NULL || (size_t)(sp - r.block) + 4 > r.block_len ||
+			    !isdigit((unsigned char)sp[1]) || !isdigit((unsigned char)sp[2]) ||
+			    !isdigit((unsigned char)sp[3]))
+				error = rl_error_set(RL_EPARSE, "capture: no HTTP status line");
+			else
+				*status = (sp[1] - '0') * 100 + (sp[2] - '0') * 10 + (sp[3] - '0');
+		}
+		found |= strcmp(r.type, "resource") == 0;
+		rl_warc_record_clear(&r);
+		if (error < 0 || found)
+			return error;
+	}
+	return error == RL_ENOTFOUND
+		? rl_error_set(RL_ENOTFOUND, "the capture holds no response or resource record")
+		: error;
+}
+
 int rl_capture_append_local(rl_archive *archive, const rl_capture *c, int64_t time)
 {
 	char dir[4096], path[4200], day[RL_TIME_ISO_SIZE];

@@ -29,6 +29,8 @@ typedef struct evidence_page {
 	const char *data;
 	size_t len;
 	int listing;          /* the source's listing (its hash is a Snapshot-XXH3) */
+	long status;          /* HTTP status; an article page counts only with 2xx
+	                         (0: not HTTP) - a 404's error page is no article */
 } evidence_page;
 
 /** Stories derived again, by story id (12 hex): `contents` as

@@ -74,7 +74,8 @@ static const evidence_page *page_for(const evidence_page *pages, size_t n, const
 {
 	for (size_t i = 0; url && i < n; i++)
 		if (!pages[i].listing && pages[i].target && strcmp(pages[i].target, url) == 0)
-			return &pages[i];
+			return pages[i].status == 0 || (pages[i].status >= 200 && pages[i].status < 300)
+				? &pages[i] : NULL;
 	return NULL;
 }
 
@@ -196,6 +197,8 @@ int evidence_rederive_article(rl_buf *out, const rl_source_config *config, const
 	rl_item *it = NULL;
 	int error;
 
+	if (page->status && (page->status < 200 || page->status >= 300))
+		return rl_error_set(RL_ENOTFOUND, "the article page answered %ld", page->status);
 	if ((error = rl_item_list_add(&it, &items)) < 0)
 		goto done;
 	/* A due article of an unchanged listing: the story keeps its header. */

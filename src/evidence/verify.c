@@ -41,6 +41,7 @@ struct fpage {
 	char *source, *target, *extractor;
 	rl_buf data;
 	int listing;          /* the commit's listing (evidence_is_listing) */
+	long status;          /* its HTTP status */
 };
 
 struct verify {
@@ -332,6 +333,8 @@ static int check_capture(struct verify *v, const git_oid *commit, const char *id
 			free(extractor);
 		p->data = snap;
 		p->listing = evidence_is_listing(message, target, hex);
+		if (rl_capture_http_status(&p->status, warc.ptr, warc.len) < 0)
+			rl_error_clear();
 		source = target = extractor = NULL;
 		snap = (rl_buf)RL_BUF_INIT(RL_CAPTURE_MAX);
 		goto done;
@@ -490,6 +493,7 @@ static void check_follow(struct verify *v, git_commit *c, git_diff *diff, const 
 		pages[n].data = f->data.ptr ? f->data.ptr : "";
 		pages[n].len = f->data.len;
 		pages[n].listing = f->listing;
+		pages[n].status = f->status;
 		if (f->listing || recorded == NULL)
 			recorded = f->extractor;
 		n++;
