@@ -130,6 +130,9 @@ static int append_facts(rl_capture *c, const char *uri, int64_t time,
 	     (error = rl_buf_printf(&block, "snapshot-xxh3: %s\r\n", facts->snapshot_xxh3)) < 0) ||
 	    (facts->outcome && (error = rl_buf_printf(&block, "outcome: %s\r\n", facts->outcome)) < 0) ||
 	    (facts->incomplete && (error = rl_buf_puts(&block, "incomplete: yes\r\n")) < 0) ||
+	    /* a URL never holds a line break (rl_url_normalise); never write one */
+	    (facts->requested_uri && !strpbrk(facts->requested_uri, "\r\n") &&
+	     (error = rl_buf_printf(&block, "requested-uri: %s\r\n", facts->requested_uri)) < 0) ||
 	    (error = rl_buf_printf(&block, "software: redline/%s\r\n", REDLINE_VERSION)) < 0)
 		goto done;
 	f.type = "metadata";
@@ -434,6 +437,31 @@ fail:
 	free(*target);
 	*source = *extractor = *target = NULL;
 	return error < 0 ? error : RL_EPARSE;
+}
+
+int rl_capture_fact(char **out, const char *warc, size_t len, const char *name)
+{
+	rl_warc_record r;
+	size_t off = 0;
+	int error;
+
+	*out = NULL;
+	while ((error = rl_warc_read(&r, warc, len, &off)) == 0) {
+		if (strcmp(r.type, "metadata") == 0)
+			error = fact(out, &r, name);
+		rl_warc_record_clear(&r);
+		if (error < 0 || *out)
+			break;
+	}
+	if (error == RL_ENOTFOUND) {
+		rl_error_clear();
+		error = 0;
+	}
+	if (error < 0) {
+		free(*out);
+		*out = NULL;
+	}
+	return error;
 }
 
 int rl_capture_http_status(long *status, const char *warc, size_t len)

@@ -26,6 +26,7 @@ int evidence_rederive(rl_strvec *contents, const rl_source_config *config, const
 /** One captured page of a commit, decoded (rl_capture_snapshot): lent. */
 typedef struct evidence_page {
 	const char *target;   /* WARC-Target-URI: the URL fetched (after redirects) */
+	const char *requested; /* the URL asked for, when it redirected; NULL */
 	const char *data;
 	size_t len;
 	int listing;          /* the source's listing (its hash is a Snapshot-XXH3) */

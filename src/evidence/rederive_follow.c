@@ -73,7 +73,8 @@ int evidence_followed_id(char id[13], const rl_item *it, const char *listing_url
 static const evidence_page *page_for(const evidence_page *pages, size_t n, const char *url)
 {
 	for (size_t i = 0; url && i < n; i++)
-		if (!pages[i].listing && pages[i].target && strcmp(pages[i].target, url) == 0)
+		if (!pages[i].listing && ((pages[i].target && strcmp(pages[i].target, url) == 0) ||
+					  (pages[i].requested && strcmp(pages[i].requested, url) == 0)))
 			return pages[i].status == 0 || (pages[i].status >= 200 && pages[i].status < 300)
 				? &pages[i] : NULL;
 	return NULL;

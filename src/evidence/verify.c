@@ -42,6 +42,7 @@ struct fpage {
 	rl_buf data;
 	int listing;          /* the commit's listing (evidence_is_listing) */
 	long status;          /* its HTTP status */
+	char *requested;      /* the URL asked for, when it redirected */
 };
 
 struct verify {
@@ -333,7 +334,8 @@ static int check_capture(struct verify *v, const git_oid *commit, const char *id
 			free(extractor);
 		p->data = snap;
 		p->listing = evidence_is_listing(message, target, hex);
-		if (rl_capture_http_status(&p->status, warc.ptr, warc.len) < 0)
+		if (rl_capture_http_status(&p->status, warc.ptr, warc.len) < 0 ||
+		    rl_capture_fact(&p->requested, warc.ptr, warc.len, "requested-uri") < 0)
 			rl_error_clear();
 		source = target = extractor = NULL;
 		snap = (rl_buf)RL_BUF_INIT(RL_CAPTURE_MAX);
@@ -494,6 +496,7 @@ static void check_follow(struct verify *v, git_commit *c, git_diff *diff, const 
 		pages[n].len = f->data.len;
 		pages[n].listing = f->listing;
 		pages[n].status = f->status;
+		pages[n].requested = f->requested;
 		if (f->listing || recorded == NULL)
 			recorded = f->extractor;
 		n++;
@@ -560,6 +563,7 @@ static void forget_fpages(struct verify *v)
 	for (size_t i = 0; i < v->n_fpages; i++) {
 		free(v->fpages[i].source);
 		free(v->fpages[i].target);
+		free(v->fpages[i].requested);
 		free(v->fpages[i].extractor);
 		rl_buf_release(&v->fpages[i].data);
 	}

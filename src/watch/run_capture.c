@@ -42,6 +42,9 @@ int run_capture_build(rl_capture **out, const struct job *job, const rl_fetch_re
 	facts.snapshot_xxh3 = r->not_modified ? NULL : xxh;
 	facts.outcome = outcome;
 	facts.incomplete = raw->incomplete;
+	/* A followed link that redirects: the link is how the page is found again. */
+	if (r->effective_url && r->url && strcmp(r->effective_url, r->url) != 0)
+		facts.requested_uri = r->url;
 	h.target_uri = r->effective_url ? r->effective_url : r->url;
 	h.time = raw->time;
 	h.ip = raw->remote_ip;

@@ -96,14 +96,21 @@ ok "an article gone (404) with a listing change, and one due alone: verify re-de
 
 # A listing reached through a redirect (its capture's URL is not the
 # source's), captured alone (no article due): still the listing, not a due
-# article; a story of that commit edited afterwards is still caught.
+# article; a story of that commit edited afterwards is still caught.  One
+# article link redirects too: its capture names the link it was asked for.
 R="$T/redirected"
 rl init "$R" >/dev/null
+listing=${listing/\/a\/2/\/go?to=\/a\/2}
 setpage /list "$listing"
 setpage /a/1 "$(article "Dam breaks" "The dam broke at noon. Nobody was hurt.")"
 setpage /a/2 "$(article "Vote delayed" "The vote was delayed by a week.")"
 rl -C "$R" add site "$B/go?to=/list" --follow >/dev/null
 REDLINE_NOW=$t0 expect_status 0 rl -C "$R" run
+expect_status 0 rl -C "$R" capture HEAD
+zcat "$T/out" | tr -d '\r' | grep -qx "requested-uri: $B/go?to=/a/2" || fail "the redirected article's capture names its link"
+expect_status 0 rl -C "$R" verify
+assert_not_contains "$T/out" "FAIL"
+assert_contains "$T/out" "2 of 2 story files re-derived"
 setpage /list "${listing/Vote delayed/Vote delayed again}"
 REDLINE_NOW=$((t0 + 660)) expect_status 0 rl -C "$R" run
 git -C "$R" log -1 --format=%B >"$T/msg"
@@ -124,5 +131,5 @@ new=$(git -C "$R" log -1 --format=%B HEAD | git -C "$R" commit-tree "$tree" -p H
 git -C "$R" update-ref refs/heads/main "$new"
 expect_status 1 rl -C "$R" verify
 assert_contains "$T/out" "is not what the captured listing and article pages give"
-ok "a redirected listing captured alone is judged as the listing: verify passes, and catches an edit"
+ok "a redirected article link and a redirected listing captured alone: verify passes, and catches an edit"
 done_testing

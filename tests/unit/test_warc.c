@@ -234,6 +234,35 @@ static void test_capture_http_status(void **state)
 	rl_error_clear();
 }
 
+/* A metadata field read back; a value with a line break is never written. */
+static void test_capture_fact(void **state)
+{
+	rl_capture_facts facts = { 0 };
+	rl_capture *c = NULL;
+	char *v = NULL;
+
+	(void)state;
+	facts.source = "news";
+	facts.requested_uri = "http://127.0.0.1/go?to=/a/1";
+	assert_int_equal(rl_capture_new_resource(&c, "http://127.0.0.1/a/1", 1795856400, "text/html",
+						 "x", 1, &facts), 0);
+	assert_int_equal(rl_capture_fact(&v, c->bytes.ptr, c->bytes.len, "requested-uri"), 0);
+	assert_string_equal(v, "http://127.0.0.1/go?to=/a/1");
+	free(v);
+	assert_int_equal(rl_capture_fact(&v, c->bytes.ptr, c->bytes.len, "no-such-field"), 0);
+	assert_null(v);
+	rl_capture_free(c);
+	facts.requested_uri = "http://127.0.0.1/\r\nsource: forged";
+	assert_int_equal(rl_capture_new_resource(&c, "http://127.0.0.1/a/1", 1795856400, "text/html",
+						 "x", 1, &facts), 0);
+	assert_int_equal(rl_capture_fact(&v, c->bytes.ptr, c->bytes.len, "requested-uri"), 0);
+	assert_null(v);
+	assert_int_equal(rl_capture_fact(&v, c->bytes.ptr, c->bytes.len, "source"), 0);
+	assert_string_equal(v, "news");
+	free(v);
+	rl_capture_free(c);
+}
+
 static void test_capture_trailers(void **state)
 {
 	rl_strvec ids = RL_STRVEC_INIT;
@@ -257,6 +286,7 @@ int main(void)
 		cmocka_unit_test(test_chunked_gzip_response_decodes),
 		cmocka_unit_test(test_capture_trailers),
 		cmocka_unit_test(test_capture_http_status),
+		cmocka_unit_test(test_capture_fact),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
