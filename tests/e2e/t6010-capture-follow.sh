@@ -44,12 +44,7 @@ ok "an edited article: one commit with its capture; verify re-derives the listin
 X="$T/tampered"; cp -r "$A" "$X"
 f=$(git -C "$X" show --name-only --format= HEAD -- site/ | grep "\.txt$")
 git -C "$X" show "HEAD:$f" | sed "s/Two people were hurt/Three people were hurt/" >"$T/story"
-blob=$(git -C "$X" hash-object -w "$T/story")
-export GIT_INDEX_FILE="$T/index"
-git -C "$X" read-tree HEAD && git -C "$X" update-index --cacheinfo "100644,$blob,$f"
-tree=$(git -C "$X" write-tree); unset GIT_INDEX_FILE
-new=$(git -C "$X" log -1 --format=%B HEAD | git -C "$X" commit-tree "$tree" -p HEAD~1)
-git -C "$X" update-ref refs/heads/main "$new"
+rewrite_head "$X" "$f" "$T/story"
 expect_status 1 rl -C "$X" verify
 assert_contains "$T/out" "is not what the captured listing and article pages give"
 ok "a followed story edited after extraction is caught by verify"
@@ -123,12 +118,7 @@ assert_not_contains "$T/out" "FAIL"
 assert_contains "$T/out" "3 of 3 story files re-derived"
 f=$(git -C "$R" show --name-only --format= HEAD -- site/ | grep "\.txt$")
 git -C "$R" show "HEAD:$f" | sed "s/^Title: Vote delayed again/Title: Vote cancelled/" >"$T/story"
-blob=$(git -C "$R" hash-object -w "$T/story")
-export GIT_INDEX_FILE="$T/index2"
-git -C "$R" read-tree HEAD && git -C "$R" update-index --cacheinfo "100644,$blob,$f"
-tree=$(git -C "$R" write-tree); unset GIT_INDEX_FILE
-new=$(git -C "$R" log -1 --format=%B HEAD | git -C "$R" commit-tree "$tree" -p HEAD~1)
-git -C "$R" update-ref refs/heads/main "$new"
+rewrite_head "$R" "$f" "$T/story"
 expect_status 1 rl -C "$R" verify
 assert_contains "$T/out" "is not what the captured listing and article pages give"
 ok "a redirected article link and a redirected listing captured alone: verify passes, and catches an edit"

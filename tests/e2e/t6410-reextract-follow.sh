@@ -86,12 +86,7 @@ ok "reextract again: no difference; verify re-derives the re-extraction from the
 X="$T/tampered"; cp -r "$A" "$X"
 f=$(git -C "$X" ls-tree -r --name-only HEAD site/ | grep 'vote-delayed')
 git -C "$X" show "HEAD:$f" | sed "s/two weeks/three weeks/" >"$T/story"
-blob=$(git -C "$X" hash-object -w "$T/story")
-export GIT_INDEX_FILE="$T/index"
-git -C "$X" read-tree HEAD && git -C "$X" update-index --cacheinfo "100644,$blob,$f"
-tree=$(git -C "$X" write-tree); unset GIT_INDEX_FILE
-new=$(git -C "$X" log -1 --format=%B HEAD | git -C "$X" commit-tree "$tree" -p HEAD~1)
-git -C "$X" update-ref refs/heads/main "$new"
+rewrite_head "$X" "$f" "$T/story"
 expect_status 1 rl -C "$X" verify
 assert_contains "$T/out" "is not what the captured listing and article pages give"
 ok "a story of a followed re-extraction edited afterwards is caught by verify"
