@@ -42,6 +42,7 @@ typedef struct rl_verify_summary {
 	size_t commits, objects, captures, records, stories, rederived, extractor_changed;
 	size_t signed_ok, unsigned_commits, timestamps;
 	size_t articles;   /* captures of followed article pages (digests checked only) */
+	size_t uncaptured; /* story files written by commits that hold no capture */
 	size_t failures;
 } rl_verify_summary;
 

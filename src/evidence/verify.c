@@ -572,6 +572,31 @@ static void forget_fpages(struct verify *v)
 	v->n_fpages = 0;
 }
 
+/* Story files a commit with no capture wrote: nothing to re-derive them
+ * from (captures off, or made before them), which the report must say
+ * rather than pass over - a commit rewritten without its captures looks
+ * the same. */
+static void note_uncaptured(struct verify *v, git_commit *c, git_diff *diff)
+{
+	size_t n = 0;
+
+	if (git_commit_parentcount(c) > 1)
+		return; /* a merge of shards: their own commits hold the captures */
+	for (size_t i = 0; diff && i < git_diff_num_deltas(diff); i++) {
+		const git_diff_delta *d = git_diff_get_delta(diff, i);
+		const char *path = d->new_file.path, *base = strrchr(path, '/');
+		if (d->status != GIT_DELTA_DELETED && path[0] != '.' && base &&
+		    rl_story_id_in_name(base + 1, strlen(base + 1)))
+			n++;
+	}
+	if (n == 0)
+		return;
+	v->s->uncaptured += n;
+	say(v, RL_VERIFY_NOTE, "%zu story file%s with no capture to re-derive %s from "
+	    "(redline.capture was off, or the commit predates captures)", n, n == 1 ? "" : "s",
+	    n == 1 ? "it" : "them");
+}
+
 static void check_commit(struct verify *v, const git_oid *id)
 {
 	git_commit *c = NULL;
@@ -621,6 +646,8 @@ static void check_commit(struct verify *v, const git_oid *id)
 	}
 	if (rl_capture_ids(&ids, message) < 0)
 		goto done;
+	if (ids.n == 0)
+		note_uncaptured(v, c, diff);
 	for (size_t i = 0; i < ids.n; i++)
 		check_capture(v, id, ids.v[i], message, diff, NULL);
 	check_follows(v, c, diff);
