@@ -63,7 +63,7 @@ if have_warcio; then
 	grep -q "^revisit .* block=ok" "$T/check" || fail "the revisit record checks out in warcio"
 	ok "warcio reads every record and every digest holds"
 else
-	echo "# SKIP warcio check: node or npm missing" >&2
+	skip "warcio check: node or npm missing"
 fi
 
 git -C "$A" config redline.capture off

@@ -52,7 +52,7 @@ if have_warcio; then
 	warc_check "$A"/redline/warc/*.warc.gz >"$T/check" || { cat "$T/check"; fail "warcio or the digests disagree"; }
 	grep -q "^revisit .* block=ok" "$T/check" || { cat "$T/check"; fail "warcio reads the revisit record"; }
 else
-	echo "# SKIP warcio check: node or npm missing" >&2
+	skip "warcio check: node or npm missing"
 fi
 ok "capture = all: the same fetch is also a revisit record repeating the commit's payload digest"
 done_testing
