@@ -53,8 +53,10 @@ int evidence_follow_items(rl_item_list *items, unsigned char **from_article,
 			  const rl_source_config *config, const char *source,
 			  const evidence_page *pages, size_t n_pages);
 
-/** The story id run_follow.c gives an item it follows; 0 when it follows none. */
-int evidence_followed_id(char id[13], const rl_item *it, const char *listing_url);
+/** The story id run_follow.c gives an item it follows; 0 when it would not
+ *  follow it (no http link, or one off the source's site and follow-hosts). */
+int evidence_followed_id(char id[13], const rl_item *it, const char *listing_url,
+			 const rl_source_config *config);
 
 /** A followed source's stories from the listing among `pages` merged with
  *  the article pages among them, as run_follow.c merges them. */

@@ -49,13 +49,29 @@ static char *followed_url(const rl_item *it, const char *listing_url)
 	return url;
 }
 
-int evidence_followed_id(char id[13], const rl_item *it, const char *listing_url)
+/* run_follow.c's may_follow(): the source's own site, or a follow-host. */
+static int may_follow(const rl_source_config *config, const char *url)
+{
+	if (!is_http(url))
+		return 0;
+	if (config->url && rl_url_same_site(url, config->url))
+		return 1;
+	for (size_t i = 0; i < config->follow_hosts.n; i++)
+		if (rl_url_host_within(url, config->follow_hosts.v[i]))
+			return 1;
+	return 0;
+}
+
+int evidence_followed_id(char id[13], const rl_item *it, const char *listing_url,
+			 const rl_source_config *config)
 {
 	char *url = followed_url(it, listing_url), *guid = NULL;
 	size_t n;
 
-	if (url == NULL)
+	if (url == NULL || !may_follow(config, url)) {
+		free(url);
 		return 0;
+	}
 	/* The identity run_follow.c gives it: its GUID (ends trimmed), else the link. */
 	if (it->guid) {
 		const char *g = it->guid + strspn(it->guid, " \t\r\n");

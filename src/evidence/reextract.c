@@ -166,10 +166,11 @@ static int reextract_follow(size_t *changed, rl_archive *archive, const rl_reext
 	for (size_t i = 0; i < items.n; i++) {
 		rl_item *it = &items.v[i];
 		char id[13];
+		/* A story run does not follow has the listing's body. */
+		if (!evidence_followed_id(id, it, listing_url, cfg))
+			continue;
 		if (!from_article[i])
 			it->keep |= RL_ITEM_KEEP_BODY; /* not fetched, or unreadable: as run keeps it */
-		if (!evidence_followed_id(id, it, listing_url))
-			continue;
 		for (size_t k = 0; k < gone_ids.n; k++) {
 			if (strcmp(gone_ids.v[k], id) != 0)
 				continue;

@@ -12,7 +12,8 @@
 . "$(dirname "$0")/lib.sh"
 start_server 90
 setpage() { curl -sf -X POST --data-binary "$2" "$B/admin/set?path=$1" >/dev/null || fail "cannot set $1"; }
-listing() { printf '<html><body><article><h2><a href="/a/1">%s</a></h2><p>Lead.</p></article><article><h2><a href="/a/2">Vote delayed</a></h2><p>Lead.</p></article></body></html>' "$1"; }
+# The third story links off-site: it is not followed, its body is the listing's.
+listing() { printf '<html><body><article><h2><a href="/a/1">%s</a></h2><p>Lead.</p></article><article><h2><a href="/a/2">Vote delayed</a></h2><p>Lead.</p></article><article><h2><a href="https://elsewhere.example/x">Storm warning</a></h2><p>Winds tonight. (video) Stay inside.</p></article></body></html>' "$1"; }
 article() { printf '<html><head><title>%s</title></head><body><article><h1>%s</h1><p>%s</p></article></body></html>' "$1" "$1" "$2"; }
 t0=$(date +%s)
 
@@ -52,15 +53,15 @@ cp "$A/hooks/post-commit" "$A/hooks/post-snapshot"
 expect_status 0 rl -C "$A" verify
 assert_contains "$T/out" "site: extractor changed since"
 expect_status 0 rl -C "$A" reextract site
-assert_contains "$T/out" "site: re-extracted from ${listing_commit:0:12}: 2 edited, 0 new, 0 gone"
+assert_contains "$T/out" "site: re-extracted from ${listing_commit:0:12}: 3 edited, 0 new, 0 gone"
 git -C "$A" log -1 --format=%B >"$T/msg"
-head -1 "$T/msg" | grep -qx "re-extraction of site: 2 edited, 0 new, 0 gone from page" || fail "the summary says re-extraction: $(head -1 "$T/msg")"
+head -1 "$T/msg" | grep -qx "re-extraction of site: 3 edited, 0 new, 0 gone from page" || fail "the summary says re-extraction: $(head -1 "$T/msg")"
 assert_contains "$T/msg" "Reextract-Of: $listing_commit"
 assert_contains "$T/msg" "Extractor: redline/"
 [ ! -e "$T/hook-ran" ] || fail "a re-extraction runs no hooks"
 git -C "$A" diff HEAD~1 HEAD -- site/ | grep '^[-+][^-+]' | sort >"$T/diff"
-printf '%s\n' '+Nobody was hurt.' '+Talks resume Monday.' | sort >"$T/want"
-diff "$T/want" "$T/diff" || fail "the two bodies get their text back from the article captures, nothing else changes"
+printf '%s\n' '+Nobody was hurt.' '+Talks resume Monday.' '+Stay inside.' | sort >"$T/want"
+diff "$T/want" "$T/diff" || fail "the bodies get their text back from the article captures (and the listing's), nothing else changes"
 ok "the fix is applied from the listing and both article captures, marked as re-extraction, no hooks"
 
 # What a run with the rule from the start commits: the same story files.
@@ -79,7 +80,7 @@ assert_contains "$T/out" "site: re-extracted from ${listing_commit:0:12}: no dif
 [ "$(commits "$A")" = 4 ] || fail "a second reextract commits nothing"
 expect_status 0 rl -C "$A" verify
 assert_not_contains "$T/out" "FAIL"
-assert_contains "$T/out" "2 of 2 story files re-derived"
+assert_contains "$T/out" "3 of 3 story files re-derived"
 ok "reextract again: no difference; verify re-derives the re-extraction from the pages it read"
 
 # A story of the re-extraction edited afterwards (same message): caught.
