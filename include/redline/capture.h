@@ -118,6 +118,11 @@ int rl_capture_snapshot(rl_buf *out, char **source, char **extractor, char **tar
  *  NULL when it has none. */
 int rl_capture_fact(char **out, const char *warc, size_t len, const char *name);
 
+/** The charset its response's Content-Type header declares, as a fetch
+ *  reads it (rl_charset_from_content_type): `*out` NULL when none, or for a
+ *  resource.  Re-extraction decodes the page as the fetch did. */
+int rl_capture_http_charset(char **out, const char *warc, size_t len);
+
 /** The HTTP status of a capture's response record (`*status` 0 for a
  *  resource: a file).  RL_ENOTFOUND when it holds neither. */
 int rl_capture_http_status(long *status, const char *warc, size_t len);

@@ -97,8 +97,9 @@ int rl_reextract(size_t *changed, rl_archive *archive, const rl_reextract_opts *
 		 rl_reextract_cb cb, void *userdata);
 
 /** The raw snapshot of `source` held by the captures of `commit` (the one
- *  whose metadata names the source), its target URI and extractor version. */
-int rl_evidence_snapshot(rl_buf *out, char **target, char **extractor, rl_archive *archive,
-			 const git_oid *commit, const char *source);
+ *  whose metadata names the source), its target URI, extractor version and
+ *  the charset its HTTP headers declared (NULL: none). */
+int rl_evidence_snapshot(rl_buf *out, char **target, char **extractor, char **charset,
+			 rl_archive *archive, const git_oid *commit, const char *source);
 
 #endif

@@ -6,6 +6,7 @@
  * it, and nothing of the network reaches a path.
  */
 #include "redline/capture.h"
+#include "redline/charset.h"
 #include "redline/error.h"
 #include "redline/file.h"
 #include "redline/format.h"
@@ -460,6 +461,33 @@ int rl_capture_fact(char **out, const char *warc, size_t len, const char *name)
 	if (error < 0) {
 		free(*out);
 		*out = NULL;
+	}
+	return error;
+}
+
+int rl_capture_http_charset(char **out, const char *warc, size_t len)
+{
+	rl_warc_record r;
+	size_t off = 0;
+	int error;
+
+	*out = NULL;
+	while ((error = rl_warc_read(&r, warc, len, &off)) == 0) {
+		int response = strcmp(r.type, "response") == 0;
+		char ctype[256];
+		const char *body;
+		size_t blen;
+		if (response && rl_warc_payload(&body, &blen, &r) == 0 &&
+		    http_header(ctype, sizeof(ctype), r.block, (size_t)(body - r.block),
+				"Content-Type"))
+			*out = rl_charset_from_content_type(ctype);
+		rl_warc_record_clear(&r);
+		if (response)
+			return 0;
+	}
+	if (error == RL_ENOTFOUND) {
+		rl_error_clear();
+		error = 0;
 	}
 	return error;
 }

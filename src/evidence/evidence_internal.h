@@ -21,12 +21,13 @@ int evidence_story_content(rl_buf *out, const char *text);
 /** The story contents (evidence_story_content) that
  *  today's extraction of `data` gives for `source`, one per story. */
 int evidence_rederive(rl_strvec *contents, const rl_source_config *config, const char *source,
-		      const char *data, size_t len, const char *base_url);
+		      const char *data, size_t len, const char *base_url, const char *charset);
 
 /** One captured page of a commit, decoded (rl_capture_snapshot): lent. */
 typedef struct evidence_page {
 	const char *target;   /* WARC-Target-URI: the URL fetched (after redirects) */
 	const char *requested; /* the URL asked for, when it redirected; NULL */
+	const char *charset;  /* its Content-Type's charset, as the fetch read it; NULL */
 	const char *data;
 	size_t len;
 	int listing;          /* the source's listing (its hash is a Snapshot-XXH3) */

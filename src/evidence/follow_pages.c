@@ -48,6 +48,7 @@ void evidence_pageset_release(evidence_pageset *set)
 	for (size_t i = 0; i < set->n; i++) {
 		free((char *)set->v[i].target);
 		free((char *)set->v[i].requested);
+		free((char *)set->v[i].charset);
 		free((char *)set->v[i].data);
 	}
 	free(set->v);
@@ -65,7 +66,7 @@ static int has_target(const evidence_pageset *set, const char *target)
 
 /* Takes `data`'s bytes and `target` into the set. */
 static int add_page(evidence_pageset *set, rl_buf *data, char **target, char **requested,
-		    int listing, long status)
+		    char **charset, int listing, long status)
 {
 	evidence_page *v, *p;
 
@@ -78,7 +79,8 @@ static int add_page(evidence_pageset *set, rl_buf *data, char **target, char **r
 	memset(p, 0, sizeof(*p));
 	p->target = *target;
 	p->requested = *requested;
-	*requested = NULL;
+	p->charset = *charset;
+	*requested = *charset = NULL;
 	p->listing = listing;
 	p->status = status;
 	p->len = data->len;
@@ -97,7 +99,7 @@ static int take_commit(evidence_pageset *set, rl_archive *archive, git_commit *c
 	int error = 0;
 
 	for (size_t i = 0; i < ids->n && error == 0; i++) {
-		char *src = NULL, *extractor = NULL, *target = NULL, *requested = NULL;
+		char *src = NULL, *extractor = NULL, *target = NULL, *requested = NULL, *charset = NULL;
 		char hex[RL_HASH_HEX_SIZE];
 		long status = 0;
 		int listing;
@@ -106,7 +108,8 @@ static int take_commit(evidence_pageset *set, rl_archive *archive, git_commit *c
 		    rl_capture_snapshot(&data, &src, &extractor, &target, warc.ptr, warc.len) < 0 ||
 		    src == NULL || strcmp(src, source) != 0 || target == NULL ||
 		    rl_capture_http_status(&status, warc.ptr, warc.len) < 0 ||
-		    rl_capture_fact(&requested, warc.ptr, warc.len, "requested-uri") < 0) {
+		    rl_capture_fact(&requested, warc.ptr, warc.len, "requested-uri") < 0 ||
+		    rl_capture_http_charset(&charset, warc.ptr, warc.len) < 0) {
 			rl_error_clear();
 			goto next;
 		}
@@ -117,16 +120,17 @@ static int take_commit(evidence_pageset *set, rl_archive *archive, git_commit *c
 			extractor = NULL;
 			git_oid_cpy(&set->listing_commit, git_commit_id(c));
 			set->listing_hash = rl_hash128_bytes(data.ptr ? data.ptr : "", data.len);
-			error = add_page(set, &data, &target, &requested, 1, status);
+			error = add_page(set, &data, &target, &requested, &charset, 1, status);
 		} else if (!listing && !has_target(set, target)) {
 			/* newer pages were met first: the first of a URL is its newest */
-			error = add_page(set, &data, &target, &requested, 0, status);
+			error = add_page(set, &data, &target, &requested, &charset, 0, status);
 		}
 next:
 		free(src);
 		free(extractor);
 		free(target);
 		free(requested);
+		free(charset);
 	}
 	rl_buf_release(&warc);
 	rl_buf_release(&data);

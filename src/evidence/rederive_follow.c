@@ -105,6 +105,7 @@ static int merge_article(rl_item *it, const evidence_page *p)
 	int used = 0;
 
 	xo.base_url = p->target;
+	xo.charset = p->charset;
 	if (rl_extract_article(&article, p->data, p->len, &xo) == 0 && article.body &&
 	    *article.body) {
 		free(it->body);
@@ -173,6 +174,7 @@ int evidence_follow_items(rl_item_list *items, unsigned char **from_article,
 	if (listing == NULL)
 		return rl_error_set(RL_ENOTFOUND, "no capture of the listing of '%s'", source);
 	opts.source_url = listing->target;
+	opts.charset = listing->charset;
 	if ((error = rl_ingest_extract(items, config, listing->data, listing->len, &opts)) < 0)
 		return error;
 	if ((*from_article = calloc(items->n + 1, 1)) == NULL)

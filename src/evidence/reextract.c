@@ -240,7 +240,7 @@ int rl_reextract(size_t *changed, rl_archive *archive, const rl_reextract_opts *
 		rl_buf data = RL_BUF_INIT(RL_CAPTURE_MAX);
 		rl_ingest_result *result = NULL;
 		rl_ingest_opts io = { 0 };
-		char *target = NULL, *extractor = NULL, hex[GIT_OID_HEXSZ + 1];
+		char *target = NULL, *extractor = NULL, *charset = NULL, hex[GIT_OID_HEXSZ + 1];
 		git_oid capture_commit;
 		int found;
 
@@ -277,9 +277,10 @@ int rl_reextract(size_t *changed, rl_archive *archive, const rl_reextract_opts *
 		io.time = opts->time;
 		io.reextract_of = hex;
 		io.no_hooks = 1;
-		if ((error = rl_evidence_snapshot(&data, &target, &extractor, archive,
+		if ((error = rl_evidence_snapshot(&data, &target, &extractor, &charset, archive,
 						  &capture_commit, source)) == 0) {
 			io.source_url = target;
+			io.charset = charset;
 			error = rl_ingest(&result, archive, source, data.ptr, data.len, &io);
 		}
 		cb(source, hex, error < 0 ? NULL : result, error < 0 ? rl_error_last() : NULL,
@@ -290,6 +291,7 @@ int rl_reextract(size_t *changed, rl_archive *archive, const rl_reextract_opts *
 		rl_buf_release(&data);
 		free(target);
 		free(extractor);
+		free(charset);
 		if (error < 0 && error != RL_EGUARD)
 			goto done;
 		rl_error_clear();

@@ -43,6 +43,7 @@ struct fpage {
 	int listing;          /* the commit's listing (evidence_is_listing) */
 	long status;          /* its HTTP status */
 	char *requested;      /* the URL asked for, when it redirected */
+	char *charset;        /* its Content-Type's charset */
 };
 
 struct verify {
@@ -243,7 +244,8 @@ static int same_extractor(struct verify *v, const rl_source_config *cfg, const c
 }
 
 static void check_rederive(struct verify *v, git_diff *diff, const char *source,
-			   const char *recorded, const char *data, size_t len, const char *target)
+			   const char *recorded, const char *data, size_t len, const char *target,
+			   const char *charset)
 {
 	rl_source_config *cfg = NULL;
 	rl_strvec contents = RL_STRVEC_INIT;
@@ -255,7 +257,7 @@ static void check_rederive(struct verify *v, git_diff *diff, const char *source,
 	}
 	if (!same_extractor(v, cfg, source, recorded)) {
 		/* noted */
-	} else if (evidence_rederive(&contents, cfg, source, data, len, target) < 0) {
+	} else if (evidence_rederive(&contents, cfg, source, data, len, target, charset) < 0) {
 		say(v, RL_VERIFY_FAIL, "%s: the capture cannot be extracted again: %s", source,
 		    rl_error_last());
 	} else {
@@ -281,7 +283,8 @@ static int check_capture(struct verify *v, const git_oid *commit, const char *id
 {
 	rl_buf warc = RL_BUF_INIT(RL_CAPTURE_MAX), snap = RL_BUF_INIT(RL_CAPTURE_MAX);
 	rl_warc_record r;
-	char *source = NULL, *extractor = NULL, *target = NULL, hex[RL_HASH_HEX_SIZE];
+	char *source = NULL, *extractor = NULL, *target = NULL, *charset = NULL;
+	char hex[RL_HASH_HEX_SIZE];
 	size_t off = 0;
 	int error, named = 0, bad = 0;
 
@@ -317,6 +320,8 @@ static int check_capture(struct verify *v, const git_oid *commit, const char *id
 		goto done;
 	}
 	rl_hash128_hex(hex, rl_hash128_bytes(snap.ptr, snap.len));
+	if (rl_capture_http_charset(&charset, warc.ptr, warc.len) < 0)
+		rl_error_clear(); /* then decoded as a document without one */
 	if (follows(v, source)) {
 		/* Listing and article pages: derived together once all are read. */
 		struct fpage *p = realloc(v->fpages, (v->n_fpages + 1) * sizeof(*p));
@@ -333,6 +338,8 @@ static int check_capture(struct verify *v, const git_oid *commit, const char *id
 		if (reextract_extractor)
 			free(extractor);
 		p->data = snap;
+		p->charset = charset;
+		charset = NULL;
 		p->listing = evidence_is_listing(message, target, hex);
 		if (rl_capture_http_status(&p->status, warc.ptr, warc.len) < 0 ||
 		    rl_capture_fact(&p->requested, warc.ptr, warc.len, "requested-uri") < 0)
@@ -349,12 +356,13 @@ static int check_capture(struct verify *v, const git_oid *commit, const char *id
 		goto done;
 	}
 	check_rederive(v, diff, source, reextract_extractor ? reextract_extractor : extractor,
-		       snap.ptr, snap.len, target);
+		       snap.ptr, snap.len, target, charset);
 done:
 	rl_error_clear();
 	free(source);
 	free(extractor);
 	free(target);
+	free(charset);
 	rl_buf_release(&warc);
 	rl_buf_release(&snap);
 	return 0;
@@ -497,6 +505,7 @@ static void check_follow(struct verify *v, git_commit *c, git_diff *diff, const 
 		pages[n].listing = f->listing;
 		pages[n].status = f->status;
 		pages[n].requested = f->requested;
+		pages[n].charset = f->charset;
 		if (f->listing || recorded == NULL)
 			recorded = f->extractor;
 		n++;
@@ -564,6 +573,7 @@ static void forget_fpages(struct verify *v)
 		free(v->fpages[i].source);
 		free(v->fpages[i].target);
 		free(v->fpages[i].requested);
+		free(v->fpages[i].charset);
 		free(v->fpages[i].extractor);
 		rl_buf_release(&v->fpages[i].data);
 	}

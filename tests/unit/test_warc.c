@@ -234,6 +234,42 @@ static void test_capture_http_status(void **state)
 	rl_error_clear();
 }
 
+/* The charset a capture's response declared, read as a fetch reads it. */
+static void test_capture_http_charset(void **state)
+{
+	static const struct { const char *head; const char *charset; } cases[] = {
+		{ "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=\"KOI8-R\"\r\n\r\n", "koi8-r" },
+		{ "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n", NULL },
+		{ "HTTP/1.1 200 OK\r\nX: y\r\n\r\n", NULL },
+		{ "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=ut<f>8\r\n\r\n", NULL },
+	};
+	rl_capture_facts facts = { 0 };
+	rl_capture *c = NULL;
+	char *cs = NULL;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		rl_capture_http h = { 0 };
+		h.target_uri = "http://127.0.0.1/p";
+		h.response_head = cases[i].head;
+		h.response_head_len = strlen(cases[i].head);
+		h.response_body = "<p>x</p>";
+		h.response_body_len = 8;
+		assert_int_equal(rl_capture_new_http(&c, &h, &facts), 0);
+		assert_int_equal(rl_capture_http_charset(&cs, c->bytes.ptr, c->bytes.len), 0);
+		if (cases[i].charset)
+			assert_string_equal(cs, cases[i].charset);
+		else
+			assert_null(cs);
+		free(cs);
+		rl_capture_free(c);
+	}
+	assert_int_equal(rl_capture_new_resource(&c, "file:///x", 0, "text/plain", "x", 1, &facts), 0);
+	assert_int_equal(rl_capture_http_charset(&cs, c->bytes.ptr, c->bytes.len), 0);
+	assert_null(cs);
+	rl_capture_free(c);
+}
+
 /* A metadata field read back; a value with a line break is never written. */
 static void test_capture_fact(void **state)
 {
@@ -287,6 +323,7 @@ int main(void)
 		cmocka_unit_test(test_capture_trailers),
 		cmocka_unit_test(test_capture_http_status),
 		cmocka_unit_test(test_capture_fact),
+		cmocka_unit_test(test_capture_http_charset),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
