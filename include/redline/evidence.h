@@ -88,8 +88,10 @@ typedef void (*rl_reextract_cb)(const char *source, const char *capture_commit,
 				const rl_ingest_result *result, const char *message,
 				void *userdata);
 
-/** Reads each source's newest capture again with today's extraction and
- *  normalisation rules and commits the differences as a re-extraction
+/** Reads each source's newest capture again (for a followed source, its
+ *  newest listing capture with each article page's newest capture) with
+ *  today's extraction and normalisation rules and commits the differences
+ *  as a re-extraction
  *  (rl_ingest_opts.reextract_of: distinct summary, Reextract-Of trailer, no
  *  hooks).  A source whose newest snapshot has no capture is reported and
  *  skipped.  `*changed` counts the commits made. */

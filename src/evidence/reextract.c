@@ -7,7 +7,9 @@
  * rewrite) through the ordinary pipeline with opts.reextract_of set, so the
  * commit says "re-extraction of <source>", names the commit whose capture
  * it read and the extractor it used, and runs no alert hooks: a better
- * extractor never looks like an edit by the newsroom.
+ * extractor never looks like an edit by the newsroom.  A source that
+ * follows its article pages is its newest listing capture merged with each
+ * article's newest capture (follow_pages.c), as run_follow.c merges them.
  */
 #include "evidence_internal.h"
 #include "redline/capture.h"
