@@ -343,7 +343,7 @@ static int top_pages(struct site *s, const struct changed *all, struct titles *t
 int rl_site_build(rl_site_stats *stats, rl_archive *archive, const char *dir, int full)
 {
 	struct pass pass = { 0 };
-	struct site s = { archive, dir, stats, &pass };
+	struct site s = { archive, dir, stats, &pass, NULL };
 	struct titles old = { 0 }, fresh = { 0 }, now = { 0 };
 	struct changed todo = { RL_STRVEC_INIT, RL_STRVEC_INIT }, all = { RL_STRVEC_INIT, RL_STRVEC_INIT };
 	git_oid last, head;
@@ -432,6 +432,7 @@ int rl_site_build(rl_site_stats *stats, rl_archive *archive, const char *dir, in
 	if (error == 0)
 		error = site_write(&s, STATE_NAME, &state);
 done:
+	site_capture_release(&s);
 	site_pass_release(&pass);
 	titles_release(&old);
 	titles_release(&fresh);

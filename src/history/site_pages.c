@@ -81,6 +81,8 @@ int site_story_page(struct site *s, size_t first, size_t n, char **title_out)
 		rl_buf_puts(&body, "</h2>\n<p class=\"summary\">");
 		rl_html_escape(&body, r->gone ? "deleted from the archive" : sum.ptr ? sum.ptr : "");
 		rl_buf_puts(&body, "</p>\n");
+		if (error == 0)
+			error = site_capture_links(&body, s, r->commit);
 		if (!r->gone && !(r->cls.kinds & RL_EDIT_REVERT)) {
 			/* a first version is all text: no context to cut */
 			size_t ctx = ot ? 2 : (size_t)-1 / 4;
