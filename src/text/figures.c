@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define VALUE_MAX 128
 
@@ -181,11 +182,12 @@ static const char *const year_words[] = {
 static const char *const furniture_before[] = {
 	"page", "pagina", "seite", "p", "pag", "blz", "nr", "no", "issue", "vol", "foto", "photo",
 	"bild", "episode", "aflevering", "deel", "part", "teil", "chapter", "hoofdstuk", "leestijd",
-	"lesezeit",
+	"lesezeit", "top", "platz", "rang", "rank", "nummer",
 };
 static const char *const furniture_after[] = {
 	"comments", "comment", "reacties", "reactie", "kommentare", "kommentar", "commentaires",
-	"shares", "likes", "views", "weergaven", "read", "leestijd", "lesezeit",
+	"shares", "likes", "views", "weergaven", "read", "leestijd", "lesezeit", "bewertungen",
+	"ratings", "reviews", "beoordelingen",
 };
 static const char *const time_after[] = { "uur", "u", "h", "uhr", "am", "pm", "heures" };
 /* "2 uur geleden", "5 minutes ago", "vor 5 Minuten", "il y a 5 minutes":
@@ -353,9 +355,9 @@ static int is_furniture(const char *text, size_t pos, size_t len)
 		if (IN(ago_after, after2) || IN(ago_before, before))
 			return 1;
 	}
-	if (strcmp(after, "min") == 0 && strncmp(t + len, " min read", 9) == 0)
+	if (strcmp(after, "min") == 0 && strncasecmp(t + len, " min read", 9) == 0)
 		return 1;
-	return 0;
+	return fig_is_code(text, pos, len);
 }
 
 static void region_clear(struct region *r)
