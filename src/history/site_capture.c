@@ -63,32 +63,37 @@ static int exists(const struct site *s, const char *rel)
 }
 
 /* Exports capture `id` of `commit` (when missing, or on a full build) and
- * appends its links to `html`. */
+ * appends its links to `html`.  The archive may come from anyone's remote:
+ * a trailer that names no capture id is no capture, one that names a file
+ * the commit does not hold is said on the page, and an unreadable capture
+ * is exported as it is, without a body; none of them stops the build. */
 static int export_one(rl_buf *html, struct site *s, const git_oid *commit, const char *id)
 {
 	rl_buf warc = RL_BUF_INIT(RL_CAPTURE_MAX), body = RL_BUF_INIT(RL_CAPTURE_MAX);
 	char path[RL_CAPTURE_PATH_SIZE], uuid[40], *source = NULL, *extractor = NULL, *target = NULL;
 	char wrel[sizeof(SITE_CAPTURE_DIR) + 48], trel[sizeof(SITE_CAPTURE_DIR) + 48];
-	int error, has_body;
+	int error, has_body = 0;
 
-	if ((error = rl_capture_path(path, id)) < 0)
-		return error;
+	if (rl_capture_path(path, id) < 0) {
+		rl_error_clear();
+		return 0;
+	}
 	/* ".captures/ab/<36-char uuid>.warc.gz" */
 	snprintf(uuid, sizeof(uuid), "%.36s", strrchr(path, '/') + 1);
 	snprintf(wrel, sizeof(wrel), SITE_CAPTURE_DIR "/%s.warc.gz", uuid);
 	snprintf(trel, sizeof(trel), SITE_CAPTURE_DIR "/%s.txt", uuid);
-	if ((error = rl_capture_read(&warc, s->archive, commit, id)) < 0)
+	if ((error = rl_capture_read(&warc, s->archive, commit, id)) == RL_ENOTFOUND) {
+		rl_error_clear();
+		error = rl_buf_printf(html, "<p class=\"capture\">raw capture <code title=\"%s\">%.8s</code> "
+					    "is missing from its commit</p>\n",
+				      uuid, uuid);
 		goto done;
-	error = rl_capture_snapshot(&body, &source, &extractor, &target, warc.ptr, warc.len);
-	if (error == RL_ENOTFOUND) {
-		rl_error_clear(); /* a revisit: headers only, nothing to read */
-		error = 0;
-		has_body = 0;
-	} else if (error < 0) {
-		goto done;
-	} else {
-		has_body = 1;
 	}
+	if (error < 0)
+		goto done;
+	/* a revisit holds no body (RL_ENOTFOUND); a damaged capture none either */
+	has_body = rl_capture_snapshot(&body, &source, &extractor, &target, warc.ptr, warc.len) == 0;
+	rl_error_clear();
 	if (s->stats->full || !exists(s, wrel)) {
 		if ((error = site_write(s, wrel, &warc)) < 0)
 			goto done;
