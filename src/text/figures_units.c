@@ -351,14 +351,19 @@ void fig_unit_canon(char *out, size_t size, const char *spelled)
 
 int fig_unit_owner(size_t *num_pos, size_t *num_len, const char *text, size_t pos, size_t len)
 {
-	struct tok v[TOKENS_MAX];
-	size_t at, n = cut(v, &at, text, pos), i;
+	struct tok v[TOKENS_MAX], self = { pos, len, RL_WORDDIFF_TOKEN_WORD };
+	size_t at, n, i;
 	char w[24];
 
+	/* most changed words are no unit: say so before cutting the line */
+	lower_tok(w, sizeof(w), text, &self);
+	if (unit_canon_of(w) == NULL &&
+	    !in_list(currency_before, sizeof(currency_before) / sizeof(currency_before[0]), w))
+		return 0;
+	n = cut(v, &at, text, pos);
 	if (at == (size_t)-1 || v[at].len != len || v[at].kind == RL_WORDDIFF_TOKEN_SPACE ||
 	    v[at].kind == RL_WORDDIFF_TOKEN_NUMBER)
 		return 0;
-	lower_tok(w, sizeof(w), text, &v[at]);
 	/* a currency before the number: "$5" -> "€5" */
 	if (in_list(currency_before, sizeof(currency_before) / sizeof(currency_before[0]), w)) {
 		i = at + 1;
