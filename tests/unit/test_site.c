@@ -183,7 +183,7 @@ static void test_captures_are_linked_and_exported_once(void **state)
 {
 	struct storyrepo *r = sr_new();
 	rl_capture *cap = NULL;
-	rl_capture_facts facts = { "anp", "redline/test rules/0", 18, "0", "200", 0 };
+	rl_capture_facts facts = { "anp", "redline/test rules/0", 18, "0", "200", 0, NULL };
 	rl_site_stats st;
 	char dir[600], path[1200], rel[128], msg[512], *page, *body, *warc;
 	size_t warc_len = 0;
