@@ -232,10 +232,13 @@ static char *unescape(const char *s)
 
 /* The hand-labelled set: the label is the formatted line; each "a → b" in
  * it is one expected change (context before ": "). */
-static void hand_set(struct score *s, const char *path, int verbose)
+/* The pairs of figures.tsv written by hand (`real` 0) or its real corpus
+ * sentences, from the "# --- real corpus sentences" line on (`real` 1). */
+static void hand_set(struct score *s, const char *path, int verbose, int real)
 {
 	FILE *f = fopen(path, "r");
 	char line[8192];
+	int in_real = 0;
 
 	if (f == NULL) {
 		fprintf(stderr, "figures_eval: cannot read %s\n", path);
@@ -245,7 +248,9 @@ static void hand_set(struct score *s, const char *path, int verbose)
 		char *fld[4], *p = line;
 		int k;
 		line[strcspn(line, "\n")] = '\0';
-		if (*line == '#' || *line == '\0')
+		if (strncmp(line, "# --- real corpus sentences", 27) == 0)
+			in_real = 1;
+		if (*line == '#' || *line == '\0' || in_real != real)
 			continue;
 		for (k = 0; k < 4 && p; k++) {
 			fld[k] = p;
@@ -416,8 +421,11 @@ int main(int argc, char **argv)
 	}
 	memset(&hand, 0, sizeof(hand));
 	memset(&syn, 0, sizeof(syn));
-	hand_set(&hand, argv[1], verbose);
+	hand_set(&hand, argv[1], verbose, 0);
 	report("hand-labelled (tests/corpus/figures.tsv)", &hand);
+	memset(&hand, 0, sizeof(hand));
+	hand_set(&hand, argv[1], verbose, 1);
+	report("real corpus sentences labelled by hand (tests/corpus/figures.tsv)", &hand);
 	if (argc > 2) {
 		FILE *f = fopen(argv[2], "r");
 		char line[65536];

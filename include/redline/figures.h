@@ -12,8 +12,12 @@
  * figure that only moved (removed here, the same value added there) is none
  * either.  Numbers that are not figures of the news are left out: dates
  * (29 november, 2026-11-29, 29.11.2026), years after "in"/"sinds"/... or
- * closing a clause, times of day (10:30, 9 uur), and page furniture
- * ("page 2", "12 comments", "5 min read").
+ * closing a clause, times of day (10:30, 9 uur), page furniture ("page 2",
+ * "12 comments", "5 min read"), and numbers that are part of something else
+ * (phone numbers, postcodes, ids, ages, addresses, "Windows 10", "the 2016
+ * election").  A unit changed next to an unchanged number ("5 mln" ->
+ * "5 mrd", "km" -> "mi") changes the figure: a figure is its number and
+ * its unit.
  */
 #ifndef REDLINE_FIGURES_H
 #define REDLINE_FIGURES_H

@@ -9,7 +9,10 @@
  *   <source>/index.html   a source's recent edits and the stories on its page
  *   <source>/feed.xml     Atom feed of that source
  *   <source>/<id>.html    a story's history: every revision with its kinds as
- *                         badges and its diff inline and side by side
+ *                         badges, its diff inline and side by side, and
+ *                         links to the raw captures it was read from
+ *   _captures/<uuid>.warc.gz  a capture (WARC) exactly as committed
+ *   _captures/<uuid>.txt  the body it holds, as text/plain (never run)
  *   .redline-site         what the last build saw (commit, titles)
  *   .redline-pass         the revisions of every story its walk found
  *
@@ -35,6 +38,7 @@ typedef struct rl_site_stats {
 	size_t source_pages; /* source pages written */
 	size_t files;        /* files written in all */
 	size_t commits;      /* commits walked: all of them, or those since the last build */
+	size_t captures;     /* raw captures exported (_captures/) */
 	size_t bytes;
 } rl_site_stats;
 

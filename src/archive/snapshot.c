@@ -20,13 +20,16 @@ static void one_line(char *s)
 			*s = ' ';
 }
 
-/* Cuts `s` to at most `max` bytes at a space, never inside a UTF-8 sequence. */
+/* Cuts `s` to at most `max` bytes at a space, never inside a UTF-8
+ * sequence, and ends it in "…" so that a reader sees it was cut (as the
+ * first-sentence titles of extract_text.c are). */
 static void cut_at_word(char *s, size_t max)
 {
 	size_t len = strlen(s), cut;
 
 	if (len <= max)
 		return;
+	max -= sizeof("\u2026") - 1; /* room for the "…" */
 	cut = max;
 	while (cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80)
 		cut--;
@@ -39,6 +42,7 @@ static void cut_at_word(char *s, size_t max)
 	s[cut] = '\0';
 	while (cut > 0 && s[cut - 1] == ' ')
 		s[--cut] = '\0';
+	memcpy(s + cut, "\u2026", sizeof("\u2026"));
 }
 
 static int normalise_field(char **field, const rl_normaliser *normaliser)

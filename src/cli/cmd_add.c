@@ -69,7 +69,7 @@ int cmd_add(int argc, char **argv, const struct cli *cli)
 {
 	rl_source_config *cfg = NULL, *existing = NULL;
 	rl_archive *archive = NULL;
-	char shown[2048];
+	char shown[2048], every[32];
 	int status = CLI_OK, error = 0;
 
 	/* the defaults, for the options to change; named once NAME is known
@@ -96,8 +96,9 @@ int cmd_add(int argc, char **argv, const struct cli *cli)
 		status = cli_fail();
 		goto done;
 	}
-	printf("%s source '%s': %s (%s, every %ds%s)\n", error == 0 ? "Changed" : "Added", cfg->name,
-	       out_url(shown, sizeof(shown), cfg->url), rl_format_name(cfg->format), cfg->every_seconds,
+	out_duration(every, sizeof(every), cfg->every_seconds); /* as `sources` says it */
+	printf("%s source '%s': %s (%s, every %s%s)\n", error == 0 ? "Changed" : "Added", cfg->name,
+	       out_url(shown, sizeof(shown), cfg->url), rl_format_name(cfg->format), every,
 	       cfg->follow ? ", following stories" : "");
 done:
 	rl_source_config_free(existing);

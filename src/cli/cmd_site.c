@@ -46,11 +46,12 @@ int cmd_site(int argc, char **argv, const struct cli *cli)
 	else if (st.up_to_date)
 		printf("%s: up to date, nothing written\n", argv[optind]);
 	else
-		printf("%s: %s build, %zu story page%s, %zu source page%s, %zu files (%.1f MB) written, "
-		       "%zu commit%s read\n",
+		printf("%s: %s build, %zu story page%s, %zu source page%s, %zu capture%s, %zu files (%.1f MB) "
+		       "written, %zu commit%s read\n",
 		       argv[optind], st.full ? "full" : "incremental", st.story_pages,
 		       st.story_pages == 1 ? "" : "s", st.source_pages, st.source_pages == 1 ? "" : "s",
-		       st.files, (double)st.bytes / 1e6, st.commits, st.commits == 1 ? "" : "s");
+		       st.captures, st.captures == 1 ? "" : "s", st.files, (double)st.bytes / 1e6, st.commits,
+		       st.commits == 1 ? "" : "s");
 	rl_archive_free(archive);
 	return status;
 }

@@ -340,17 +340,114 @@ static int top_pages(struct site *s, const struct changed *all, struct titles *t
 
 /* ---- the build ---------------------------------------------------------- */
 
-int rl_site_build(rl_site_stats *stats, rl_archive *archive, const char *dir, int full)
+/* What to build: every story and source of HEAD's tree into `all`, and,
+ * when `last` (the last build's commit) is an earlier commit still in the
+ * repository, the ones changed since into `todo`; `*full` is set when all
+ * must be rebuilt. */
+static int list_work(struct changed *all, struct changed *todo, int *full, rl_archive *archive,
+		     const git_oid *head, const git_oid *last)
 {
-	struct pass pass = { 0 };
-	struct site s = { archive, dir, stats, &pass };
-	struct titles old = { 0 }, fresh = { 0 }, now = { 0 };
-	struct changed todo = { RL_STRVEC_INIT, RL_STRVEC_INIT }, all = { RL_STRVEC_INIT, RL_STRVEC_INIT };
-	git_oid last, head;
+	git_repository *repo = rl_archive_repo(archive);
 	git_commit *hc = NULL, *lc = NULL;
 	git_tree *htree = NULL, *ltree = NULL;
 	git_diff *diff = NULL;
+	int error;
+
+	if ((error = git_commit_lookup(&hc, repo, head)) < 0 || (error = git_commit_tree(&htree, hc)) < 0) {
+		error = rl_error_set_git(error, "cannot read HEAD");
+		goto done;
+	}
+	if ((error = git_tree_walk(htree, GIT_TREEWALK_PRE, walk_all, all)) < 0) {
+		error = rl_error_set_git(error, "cannot list the archive's stories");
+		goto done;
+	}
+	/* an earlier build of an ancestor: only what changed since */
+	*full = *full || git_oid_is_zero(last) || git_commit_lookup(&lc, repo, last) < 0 ||
+		git_commit_tree(&ltree, lc) < 0 || git_diff_tree_to_tree(&diff, repo, ltree, htree, NULL) < 0 ||
+		git_diff_foreach(diff, on_delta, NULL, NULL, NULL, todo) < 0;
+	rl_error_clear();
+done:
+	git_diff_free(diff);
+	git_tree_free(htree);
+	git_tree_free(ltree);
+	git_commit_free(hc);
+	git_commit_free(lc);
+	return error;
+}
+
+/* The pages of the stories in `work`; each one's title into `fresh`. */
+static int story_pages(struct site *s, const struct changed *work, struct titles *fresh)
+{
+	int error = 0;
+
+	for (size_t i = 0; i < work->stories.n && !error; i++) {
+		char *title = NULL;
+		size_t first, n = site_pass_find(s->pass, work->stories.v[i], &first);
+		if (n == 0)
+			continue; /* no revision outside merges: its title is read later */
+		error = site_story_page(s, first, n, &title);
+		if (error == 0)
+			error = titles_add(fresh, work->stories.v[i], strlen(work->stories.v[i]), title,
+					   strlen(title));
+		free(title);
+	}
+	if (error == 0 && fresh->n > 1)
+		qsort(fresh->v, fresh->n, sizeof(*fresh->v), cmp_titled);
+	return error;
+}
+
+/* Every story's title into `now`: this build's, the last build's, or read
+ * from HEAD. */
+static int every_title(struct titles *now, rl_archive *archive, const git_oid *head, const struct changed *all,
+		       const struct titles *fresh, const struct titles *old)
+{
+	int error = 0;
+
+	for (size_t j = 0; j < all->stories.n && !error; j++) {
+		const char *p = all->stories.v[j], *t = titles_find(fresh, p);
+		rl_buf text = RL_BUF_INIT(RL_STORY_MAX);
+		rl_story_header h;
+		if (t == NULL)
+			t = titles_find(old, p);
+		if (t) {
+			error = titles_add(now, p, strlen(p), t, strlen(t));
+			continue;
+		}
+		memset(&h, 0, sizeof(h));
+		if ((error = rl_archive_read(&text, archive, head, p)) == 0 &&
+		    (error = rl_story_parse_header(&h, text.ptr, text.len)) == 0)
+			error = titles_add(now, p, strlen(p), h.title ? h.title : "", h.title ? strlen(h.title) : 0);
+		rl_story_header_clear(&h);
+		rl_buf_release(&text);
+	}
+	if (error == 0 && now->n > 1)
+		qsort(now->v, now->n, sizeof(*now->v), cmp_titled);
+	return error;
+}
+
+/* The record of this build, written last: a build cut short is redone. */
+static int state_save(struct site *s, const git_oid *head, const struct titles *now)
+{
 	rl_buf state = RL_BUF_INIT(STATE_MAX);
+	int error;
+
+	error = rl_buf_printf(&state, "redline-site 1\n%s\n", git_oid_tostr_s(head));
+	for (size_t i = 0; i < now->n && !error; i++)
+		error = rl_buf_printf(&state, "%s\t%s\n", now->v[i].path, now->v[i].title);
+	if (error == 0)
+		error = site_write(s, STATE_NAME, &state);
+	rl_buf_release(&state);
+	return error;
+}
+
+int rl_site_build(rl_site_stats *stats, rl_archive *archive, const char *dir, int full)
+{
+	struct pass pass = { 0 };
+	struct site s = { archive, dir, stats, &pass, NULL };
+	struct titles old = { 0 }, fresh = { 0 }, now = { 0 };
+	struct changed todo = { RL_STRVEC_INIT, RL_STRVEC_INIT }, all = { RL_STRVEC_INIT, RL_STRVEC_INIT };
+	const struct changed *work;
+	git_oid last, head;
 	int error;
 
 	memset(stats, 0, sizeof(*stats));
@@ -362,76 +459,24 @@ int rl_site_build(rl_site_stats *stats, rl_archive *archive, const char *dir, in
 		stats->up_to_date = 1;
 		goto done;
 	}
-	if ((error = git_commit_lookup(&hc, rl_archive_repo(archive), &head)) < 0 ||
-	    (error = git_commit_tree(&htree, hc)) < 0) {
-		error = rl_error_set_git(error, "cannot read HEAD");
+	stats->full = full;
+	if ((error = list_work(&all, &todo, &stats->full, archive, &head, &last)) < 0)
 		goto done;
-	}
-	if ((error = git_tree_walk(htree, GIT_TREEWALK_PRE, walk_all, &all)) < 0) {
-		error = rl_error_set_git(error, "cannot list the archive's stories");
-		goto done;
-	}
-	/* an earlier build of an ancestor: only what changed since */
-	stats->full = full || git_oid_is_zero(&last) ||
-		      git_commit_lookup(&lc, rl_archive_repo(archive), &last) < 0 ||
-		      git_commit_tree(&ltree, lc) < 0 ||
-		      git_diff_tree_to_tree(&diff, rl_archive_repo(archive), ltree, htree, NULL) < 0 ||
-		      git_diff_foreach(diff, on_delta, NULL, NULL, NULL, &todo) < 0;
-	rl_error_clear();
-	const struct changed *work = stats->full ? &all : &todo;
-
 	/* one walk over the history feeds every page and feed below */
 	if ((error = site_pass_run(&pass, archive, stats->full ? NULL : &last, dir)) < 0)
 		goto done;
 	stats->commits = pass.commits;
-	for (size_t i = 0; i < work->stories.n && !error; i++) {
-		char *title = NULL;
-		size_t first, n = site_pass_find(&pass, work->stories.v[i], &first);
-		if (n == 0)
-			continue; /* no revision outside merges: its title is read below */
-		error = site_story_page(&s, first, n, &title);
-		if (error == 0)
-			error = titles_add(&fresh, work->stories.v[i], strlen(work->stories.v[i]), title,
-					   strlen(title));
-		free(title);
-	}
-	if (error < 0)
+	work = stats->full ? &all : &todo;
+	if ((error = story_pages(&s, work, &fresh)) < 0)
 		goto done;
-	if (fresh.n > 1)
-		qsort(fresh.v, fresh.n, sizeof(*fresh.v), cmp_titled);
 	for (size_t i = 0; i < work->sources.n && !error; i++)
 		error = site_source_page(&s, work->sources.v[i]);
-	/* every story's title: this build's, the record's, or read */
-	for (size_t j = 0; j < all.stories.n && !error; j++) {
-		const char *p = all.stories.v[j], *t = titles_find(&fresh, p);
-		rl_buf text = RL_BUF_INIT(RL_STORY_MAX);
-		rl_story_header h;
-		if (t == NULL)
-			t = titles_find(&old, p);
-		if (t) {
-			error = titles_add(&now, p, strlen(p), t, strlen(t));
-			continue;
-		}
-		memset(&h, 0, sizeof(h));
-		if ((error = rl_archive_read(&text, archive, &head, p)) == 0 &&
-		    (error = rl_story_parse_header(&h, text.ptr, text.len)) == 0)
-			error = titles_add(&now, p, strlen(p), h.title ? h.title : "", h.title ? strlen(h.title) : 0);
-		rl_story_header_clear(&h);
-		rl_buf_release(&text);
-	}
-	if (error < 0)
+	if (error < 0 || (error = every_title(&now, archive, &head, &all, &fresh, &old)) < 0 ||
+	    (error = top_pages(&s, &all, &now)) < 0 || (error = site_pass_save(&s, &head)) < 0)
 		goto done;
-	if (now.n > 1)
-		qsort(now.v, now.n, sizeof(*now.v), cmp_titled);
-	if ((error = top_pages(&s, &all, &now)) < 0 || (error = site_pass_save(&s, &head)) < 0)
-		goto done;
-	/* the record last: a build cut short is redone */
-	rl_buf_printf(&state, "redline-site 1\n%s\n", git_oid_tostr_s(&head));
-	for (size_t i = 0; i < now.n && !error; i++)
-		error = rl_buf_printf(&state, "%s\t%s\n", now.v[i].path, now.v[i].title);
-	if (error == 0)
-		error = site_write(&s, STATE_NAME, &state);
+	error = state_save(&s, &head, &now);
 done:
+	site_capture_release(&s);
 	site_pass_release(&pass);
 	titles_release(&old);
 	titles_release(&fresh);
@@ -440,11 +485,5 @@ done:
 	rl_strvec_release(&todo.sources);
 	rl_strvec_release(&all.stories);
 	rl_strvec_release(&all.sources);
-	rl_buf_release(&state);
-	git_diff_free(diff);
-	git_tree_free(htree);
-	git_tree_free(ltree);
-	git_commit_free(hc);
-	git_commit_free(lc);
 	return error;
 }

@@ -39,6 +39,7 @@ struct site {
 	const char *dir;
 	rl_site_stats *stats;
 	struct pass *pass;
+	struct site_caps *caps; /* site_capture.c: each commit's captures, once */
 };
 
 /** The page's head up to <main>; `root` is the way back to the site's top
@@ -71,6 +72,12 @@ int site_feed(rl_buf *out, struct site *s, const rl_feed_opts *opts, const size_
 /** The history page of the story whose revisions are pass entries
  *  [first, first+n) (<source>/<id>.html); its title into *title_out. */
 int site_story_page(struct site *s, size_t first, size_t n, char **title_out);
+/** Appends the links to the raw captures of `commit` (hex): its WARC file
+ *  and the body it holds, exported into DIR/_captures/ when missing (or on
+ *  a full build); nothing when the commit names none. */
+int site_capture_links(rl_buf *out, struct site *s, const char *commit);
+void site_capture_release(struct site *s);
+
 /** A source's page and feed. */
 int site_source_page(struct site *s, const char *source);
 

@@ -33,75 +33,107 @@ static const char *path_id(const char *path)
 	return id ? id : "";
 }
 
+/* The diff of a revision, inline and (when there was a previous version)
+ * side by side; `r`'s classification is lent to the renderer for the
+ * figure marks. */
+static void revision_diff(rl_buf *body, rl_rdiff *d, const rl_revision *r, int has_old)
+{
+	/* a first version is all text: no context to cut */
+	size_t ctx = has_old ? 2 : (size_t)-1 / 4;
+
+	d->cls = r->cls; /* lent for the marks, taken back below */
+	rl_buf_puts(body, "<div class=\"inline\">\n");
+	rl_rdiff_render_html(body, d, ctx, 0);
+	rl_buf_puts(body, "</div>\n");
+	if (has_old) {
+		rl_buf_puts(body, "<details class=\"sbs\"><summary>side by side</summary>\n");
+		rl_rdiff_render_html(body, d, ctx, 1);
+		rl_buf_puts(body, "</details>\n");
+	}
+	memset(&d->cls, 0, sizeof(d->cls));
+}
+
+/* One revision's section of a story page: its time, commit, kinds, summary,
+ * captures and diff against the file in its commit's parent (the story's
+ * previous revision).  `*newest` gets the first text seen (newest first). */
+static int revision_section(rl_buf *body, struct site *s, size_t i, char **newest)
+{
+	struct pass_rev *e = &s->pass->v[i];
+	const rl_revision *r = &e->r;
+	char *ot = NULL, *nt = NULL, when[32];
+	rl_rdiff d;
+	rl_buf sum = RL_BUF_INIT(64 * 1024);
+	int error;
+
+	memset(&d, 0, sizeof(d));
+	when_text(when, r->time);
+	if ((!git_oid_is_zero(&e->old_blob) && (error = rl_edits_read_blob(&ot, s->archive, &e->old_blob)) < 0) ||
+	    (!r->gone && (error = rl_edits_read_blob(&nt, s->archive, &r->blob)) < 0) ||
+	    (error = rl_rdiff_compute(&d, ot, nt, 0)) < 0 || (error = site_pass_classify(s, i, &d)) < 0)
+		goto done;
+	if (*newest == NULL && nt && (*newest = rl_strdup(nt)) == NULL) {
+		error = rl_error_set(RL_ENOMEM, "out of memory");
+		goto done;
+	}
+	/* the diff's own classification was taken (or was a revert's) */
+	rl_edit_class_release(&d.cls);
+	rl_edit_class_describe(&sum, &r->cls);
+	rl_buf_printf(body, "<section class=\"rev\" id=\"r-%.12s\">\n<h2><a href=\"#r-%.12s\">%s</a> "
+			    "<code title=\"%s\">%.12s</code> ",
+		      r->commit, r->commit, when, r->commit, r->commit);
+	site_badges(body, r->cls.kinds);
+	rl_buf_puts(body, "</h2>\n<p class=\"summary\">");
+	rl_html_escape(body, r->gone ? "deleted from the archive" : sum.ptr ? sum.ptr : "");
+	rl_buf_puts(body, "</p>\n");
+	if ((error = site_capture_links(body, s, r->commit)) < 0)
+		goto done;
+	if (!r->gone && !(r->cls.kinds & RL_EDIT_REVERT))
+		revision_diff(body, &d, r, ot != NULL);
+	error = rl_buf_puts(body, "</section>\n");
+done:
+	rl_rdiff_release(&d);
+	rl_buf_release(&sum);
+	free(ot);
+	free(nt);
+	return error;
+}
+
+/* The page's head: breadcrumbs, title, the story's URL, how many revisions. */
+static void story_head(rl_buf *page, const char *source, const char *title, const char *url, size_t n,
+		       const char *path)
+{
+	site_page_begin(page, title, "../");
+	rl_buf_puts(page, "<nav><a href=\"../index.html\">sources</a> › <a href=\"index.html\">");
+	rl_html_escape(page, source);
+	rl_buf_puts(page, "</a> › story</nav>\n<h1>");
+	rl_html_escape(page, title);
+	rl_buf_puts(page, "</h1>\n<p class=\"meta\">");
+	if (url) {
+		rl_buf_puts(page, "<a class=\"url\" href=\"");
+		rl_html_escape(page, url);
+		rl_buf_puts(page, "\">");
+		rl_html_escape(page, url);
+		rl_buf_puts(page, "</a> · ");
+	}
+	rl_buf_printf(page, "%zu revision%s · <code>", n, n == 1 ? "" : "s");
+	rl_html_escape(page, path);
+	rl_buf_puts(page, "</code></p>\n");
+}
+
 int site_story_page(struct site *s, size_t first, size_t n, char **title_out)
 {
-	struct pass_rev *revs = &s->pass->v[first];
 	rl_buf page = RL_BUF_INIT(SITE_PAGE_MAX), body = RL_BUF_INIT(SITE_PAGE_MAX);
 	rl_story_header h;
 	char *newest = NULL, *rel = NULL, source[128];
-	const char *path = revs[0].path, *slash = strchr(path, '/');
+	const char *path = s->pass->v[first].path, *slash = strchr(path, '/');
 	int error = 0;
 
 	memset(&h, 0, sizeof(h));
 	*title_out = NULL;
 	snprintf(source, sizeof(source), "%.*s", (int)(slash ? slash - path : 0), path);
-
-	/* newest first; each against the file in its commit's parent, which is
-	 * the story's previous revision */
-	for (size_t i = 0; i < n && !error; i++) {
-		struct pass_rev *e = &revs[i];
-		const rl_revision *r = &e->r;
-		char *ot = NULL, *nt = NULL, when[32];
-		rl_rdiff d;
-		rl_buf sum = RL_BUF_INIT(64 * 1024);
-
-		memset(&d, 0, sizeof(d));
-		when_text(when, r->time);
-		if ((!git_oid_is_zero(&e->old_blob) &&
-		     (error = rl_edits_read_blob(&ot, s->archive, &e->old_blob)) < 0) ||
-		    (!r->gone && (error = rl_edits_read_blob(&nt, s->archive, &r->blob)) < 0) ||
-		    (error = rl_rdiff_compute(&d, ot, nt, 0)) < 0 ||
-		    (error = site_pass_classify(s, first + i, &d)) < 0) {
-			free(ot);
-			free(nt);
-			rl_rdiff_release(&d);
-			rl_buf_release(&sum);
-			break;
-		}
-		if (newest == NULL && nt && (newest = rl_strdup(nt)) == NULL)
-			error = rl_error_set(RL_ENOMEM, "out of memory");
-		/* the diff's own classification was taken (or was a revert's): the
-		 * revision's is lent to the renderer below for the figure marks */
-		rl_edit_class_release(&d.cls);
-		rl_edit_class_describe(&sum, &r->cls);
-		rl_buf_printf(&body, "<section class=\"rev\" id=\"r-%.12s\">\n<h2><a href=\"#r-%.12s\">%s</a> "
-				     "<code title=\"%s\">%.12s</code> ",
-			      r->commit, r->commit, when, r->commit, r->commit);
-		site_badges(&body, r->cls.kinds);
-		rl_buf_puts(&body, "</h2>\n<p class=\"summary\">");
-		rl_html_escape(&body, r->gone ? "deleted from the archive" : sum.ptr ? sum.ptr : "");
-		rl_buf_puts(&body, "</p>\n");
-		if (!r->gone && !(r->cls.kinds & RL_EDIT_REVERT)) {
-			/* a first version is all text: no context to cut */
-			size_t ctx = ot ? 2 : (size_t)-1 / 4;
-			d.cls = r->cls; /* lent for the marks, taken back below */
-			rl_buf_puts(&body, "<div class=\"inline\">\n");
-			rl_rdiff_render_html(&body, &d, ctx, 0);
-			rl_buf_puts(&body, "</div>\n");
-			if (ot) {
-				rl_buf_puts(&body, "<details class=\"sbs\"><summary>side by side</summary>\n");
-				rl_rdiff_render_html(&body, &d, ctx, 1);
-				rl_buf_puts(&body, "</details>\n");
-			}
-			memset(&d.cls, 0, sizeof(d.cls));
-		}
-		if (error == 0)
-			error = rl_buf_puts(&body, "</section>\n");
-		rl_rdiff_release(&d);
-		rl_buf_release(&sum);
-		free(ot);
-		free(nt);
-	}
+	/* newest first */
+	for (size_t i = 0; i < n && !error; i++)
+		error = revision_section(&body, s, first + i, &newest);
 	if (error < 0)
 		goto done;
 	if ((error = rl_story_parse_header(&h, newest ? newest : "", newest ? strlen(newest) : 0)) < 0)
@@ -110,22 +142,7 @@ int site_story_page(struct site *s, size_t first, size_t n, char **title_out)
 		error = RL_ENOMEM;
 		goto done;
 	}
-	site_page_begin(&page, *title_out, "../");
-	rl_buf_puts(&page, "<nav><a href=\"../index.html\">sources</a> › <a href=\"index.html\">");
-	rl_html_escape(&page, source);
-	rl_buf_puts(&page, "</a> › story</nav>\n<h1>");
-	rl_html_escape(&page, *title_out);
-	rl_buf_puts(&page, "</h1>\n<p class=\"meta\">");
-	if (h.url) {
-		rl_buf_puts(&page, "<a class=\"url\" href=\"");
-		rl_html_escape(&page, h.url);
-		rl_buf_puts(&page, "\">");
-		rl_html_escape(&page, h.url);
-		rl_buf_puts(&page, "</a> · ");
-	}
-	rl_buf_printf(&page, "%zu revision%s · <code>", n, n == 1 ? "" : "s");
-	rl_html_escape(&page, path);
-	rl_buf_puts(&page, "</code></p>\n");
+	story_head(&page, source, *title_out, h.url, n, path);
 	if ((error = rl_buf_put(&page, body.ptr ? body.ptr : "", body.len)) < 0)
 		goto done;
 	site_page_end(&page);

@@ -15,13 +15,21 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define VALUE_MAX 128
+
+/* The places of the figures one side of a region holds already. */
+struct places {
+	size_t *v;
+	size_t n, cap;
+};
 
 /* Where each side's figures of the current region wait to be paired. */
 struct region {
 	rl_strvec removed, removed_ctx;
 	rl_strvec added, added_ctx;
+	struct places removed_at, added_at;
 };
 
 static int push_change(rl_figure_changes *out, const char *old, const char *new, const char *context)
@@ -174,11 +182,12 @@ static const char *const year_words[] = {
 static const char *const furniture_before[] = {
 	"page", "pagina", "seite", "p", "pag", "blz", "nr", "no", "issue", "vol", "foto", "photo",
 	"bild", "episode", "aflevering", "deel", "part", "teil", "chapter", "hoofdstuk", "leestijd",
-	"lesezeit",
+	"lesezeit", "top", "platz", "rang", "rank", "nummer",
 };
 static const char *const furniture_after[] = {
 	"comments", "comment", "reacties", "reactie", "kommentare", "kommentar", "commentaires",
-	"shares", "likes", "views", "weergaven", "read", "leestijd", "lesezeit",
+	"shares", "likes", "views", "weergaven", "read", "leestijd", "lesezeit", "bewertungen",
+	"ratings", "reviews", "beoordelingen",
 };
 static const char *const time_after[] = { "uur", "u", "h", "uhr", "am", "pm", "heures" };
 /* "2 uur geleden", "5 minutes ago", "vor 5 Minuten", "il y a 5 minutes":
@@ -346,9 +355,9 @@ static int is_furniture(const char *text, size_t pos, size_t len)
 		if (IN(ago_after, after2) || IN(ago_before, before))
 			return 1;
 	}
-	if (strcmp(after, "min") == 0 && strncmp(t + len, " min read", 9) == 0)
+	if (strcmp(after, "min") == 0 && strncasecmp(t + len, " min read", 9) == 0)
 		return 1;
-	return 0;
+	return fig_is_code(text, pos, len);
 }
 
 static void region_clear(struct region *r)
@@ -357,6 +366,10 @@ static void region_clear(struct region *r)
 	rl_strvec_release(&r->removed_ctx);
 	rl_strvec_release(&r->added);
 	rl_strvec_release(&r->added_ctx);
+	free(r->removed_at.v);
+	free(r->added_at.v);
+	memset(&r->removed_at, 0, sizeof(r->removed_at));
+	memset(&r->added_at, 0, sizeof(r->added_at));
 }
 
 /* Pairs the region's figures in order; equal values are no change. */
@@ -391,26 +404,49 @@ static int breaks_region(const char *text)
 	return 0;
 }
 
+/* Appends the figure whose number is full[at, at+len) unless this side of
+ * the region has it already (its unit and its number may change apart). */
+static int collect_one(rl_strvec *into, rl_strvec *ctx, struct places *seen, const char *full, size_t at,
+		       size_t len)
+{
+	char spelled[FIG_SPELLED_MAX], context[FIG_CONTEXT_MAX];
+	int error;
+
+	for (size_t i = 0; i < seen->n; i++)
+		if (seen->v[i] == at)
+			return 0;
+	if (is_furniture(full, at, len))
+		return 0;
+	if ((error = rl_array_grow(&seen->v, &seen->cap, seen->n, sizeof(*seen->v), 8)) < 0)
+		return error;
+	seen->v[seen->n++] = at;
+	fig_describe(spelled, context, full, at, len);
+	if ((error = rl_strvec_push(into, spelled)) < 0 || (error = rl_strvec_push(ctx, context)) < 0)
+		return error;
+	return 0;
+}
+
 /* Appends the figures of segment `seg`, which starts at byte `base` of
  * `full` (the side it belongs to), each spelled with its unit and with its
- * context, leaving out what is not a figure. */
-static int collect(rl_strvec *into, rl_strvec *ctx, const char *seg, const char *full, size_t base)
+ * context, leaving out what is not a figure.  A unit changed next to an
+ * unchanged number ("5 mln" -> "5 mrd", "$" -> "€", "km" -> "mi") brings
+ * its number in: a figure is its number and its unit. */
+static int collect(rl_strvec *into, rl_strvec *ctx, struct places *seen, const char *seg, const char *full,
+		   size_t base)
 {
 	const char *text = seg;
 	rl_worddiff_token_kind kind;
-	size_t len;
-	int error;
+	size_t len, num_at, num_len;
+	int error = 0;
 
-	for (; (len = rl_worddiff_token_next(text, &kind)) > 0; text += len) {
-		char spelled[FIG_SPELLED_MAX], context[FIG_CONTEXT_MAX];
+	for (; (len = rl_worddiff_token_next(text, &kind)) > 0 && !error; text += len) {
 		size_t at = base + (size_t)(text - seg);
-		if (kind != RL_WORDDIFF_TOKEN_NUMBER || is_furniture(full, at, len))
-			continue;
-		fig_describe(spelled, context, full, at, len);
-		if ((error = rl_strvec_push(into, spelled)) < 0 || (error = rl_strvec_push(ctx, context)) < 0)
-			return error;
+		if (kind == RL_WORDDIFF_TOKEN_NUMBER)
+			error = collect_one(into, ctx, seen, full, at, len);
+		else if (kind != RL_WORDDIFF_TOKEN_SPACE && fig_unit_owner(&num_at, &num_len, full, at, len))
+			error = collect_one(into, ctx, seen, full, num_at, num_len);
 	}
-	return 0;
+	return error;
 }
 
 /* A figure removed here and the same value added elsewhere only moved. */
@@ -466,7 +502,7 @@ static void drop_restated(rl_figure_changes *out, const char *old_text, const ch
 int rl_figures_diff(rl_figure_changes *out, const char *old_text, const char *new_text)
 {
 	rl_worddiff diff = RL_WORDDIFF_INIT;
-	struct region r = { RL_STRVEC_INIT, RL_STRVEC_INIT, RL_STRVEC_INIT, RL_STRVEC_INIT };
+	struct region r = { RL_STRVEC_INIT, RL_STRVEC_INIT, RL_STRVEC_INIT, RL_STRVEC_INIT, { 0 }, { 0 } };
 	size_t old_off = 0, new_off = 0;
 	int error;
 
@@ -484,11 +520,12 @@ int rl_figures_diff(rl_figure_changes *out, const char *old_text, const char *ne
 			new_off += len;
 			break;
 		case RL_WORDDIFF_REMOVED:
-			error = collect(&r.removed, &r.removed_ctx, diff.v[i].text, old_text, old_off);
+			error = collect(&r.removed, &r.removed_ctx, &r.removed_at, diff.v[i].text, old_text,
+					old_off);
 			old_off += len;
 			break;
 		case RL_WORDDIFF_ADDED:
-			error = collect(&r.added, &r.added_ctx, diff.v[i].text, new_text, new_off);
+			error = collect(&r.added, &r.added_ctx, &r.added_at, diff.v[i].text, new_text, new_off);
 			new_off += len;
 			break;
 		}

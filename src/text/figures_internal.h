@@ -23,6 +23,18 @@ void fig_describe(char spelled[FIG_SPELLED_MAX], char context[FIG_CONTEXT_MAX], 
  *  "miljoen" and "million", "%" for "procent"), into `out`. */
 void fig_unit_canon(char *out, size_t size, const char *spelled);
 
+/** 1 when the token text[pos, pos+len) is the unit of a number next to it
+ *  (a currency before it, one of the unit words after it: "€", "mln",
+ *  "euro" in "€ 5 mln euro"), with that number's place in `*num_pos` and
+ *  `*num_len`: a unit changed alone ("5 mln" -> "5 mrd") changes the figure. */
+int fig_unit_owner(size_t *num_pos, size_t *num_len, const char *text, size_t pos, size_t len);
+
+/** 1 when the number token text[pos, pos+len) is part of something else
+ *  than a figure: an identifier (phone, postcode, ISBN, "#4", a hex id), an
+ *  age, a street address, a name ("Windows 10"), a year used as an
+ *  adjective ("the 2016 election"), a count of the page ("(16)"). */
+int fig_is_code(const char *text, size_t pos, size_t len);
+
 /** 1 when `w` (ASCII lower case) is a little word ("de", "the", "zur"):
  *  never a context alone, and after a year it says the number is one. */
 int fig_is_little(const char *w);

@@ -55,7 +55,8 @@ static const struct unit units_after[] = {
 	{ "ton", "t" }, { "tons", "t" }, { "tonnes", "t" }, { "tonnen", "t" }, { "liter", "l" },
 	{ "litres", "l" }, { "liters", "l" }, { "graden", "deg" }, { "degrees", "deg" },
 	{ "grad", "deg" }, { "degr\u00e9s", "deg" }, { "\u00b0", "deg" }, { "\u00b0c", "deg" },
-	{ "mph", "mph" }, { "jaar", "y" }, { "jaren", "y" }, { "years", "y" }, { "jahre", "y" },
+	{ "mph", "mph" }, { "mi", "mi" }, { "mile", "mi" }, { "miles", "mi" }, { "mijl", "mi" },
+	{ "meilen", "mi" }, { "ha", "ha" }, { "hectare", "ha" }, { "jaar", "y" }, { "jaren", "y" }, { "years", "y" }, { "jahre", "y" },
 	{ "jahren", "y" }, { "ans", "y" },
 };
 
@@ -346,4 +347,56 @@ void fig_unit_canon(char *out, size_t size, const char *spelled)
 		}
 		p += len;
 	}
+}
+
+int fig_unit_owner(size_t *num_pos, size_t *num_len, const char *text, size_t pos, size_t len)
+{
+	struct tok v[TOKENS_MAX], self = { pos, len, RL_WORDDIFF_TOKEN_WORD };
+	size_t at, n, i;
+	char w[24];
+
+	/* most changed words are no unit: say so before cutting the line */
+	lower_tok(w, sizeof(w), text, &self);
+	if (unit_canon_of(w) == NULL &&
+	    !in_list(currency_before, sizeof(currency_before) / sizeof(currency_before[0]), w))
+		return 0;
+	n = cut(v, &at, text, pos);
+	if (at == (size_t)-1 || v[at].len != len || v[at].kind == RL_WORDDIFF_TOKEN_SPACE ||
+	    v[at].kind == RL_WORDDIFF_TOKEN_NUMBER)
+		return 0;
+	/* a currency before the number: "$5" -> "€5" */
+	if (in_list(currency_before, sizeof(currency_before) / sizeof(currency_before[0]), w)) {
+		i = at + 1;
+		if (i < n && is_space_tok(&v[i]) && v[i].len == 1)
+			i++;
+		if (i < n && v[i].kind == RL_WORDDIFF_TOKEN_NUMBER) {
+			*num_pos = v[i].off;
+			*num_len = v[i].len;
+			return 1;
+		}
+	}
+	if (unit_canon_of(w) == NULL)
+		return 0;
+	/* one of the (up to two) unit words after the number: "5 mln euro" */
+	i = at;
+	for (int k = 0; k < 2 && i > 0; k++) {
+		i--;
+		if (is_space_tok(&v[i]) && v[i].len == 1 && i > 0)
+			i--;
+		if (v[i].kind == RL_WORDDIFF_TOKEN_NUMBER) {
+			size_t past;
+			int counts;
+			/* the word must really be part of the number's unit */
+			past = unit_end(text, v, n, i, &counts);
+			if (past <= at)
+				return 0;
+			*num_pos = v[i].off;
+			*num_len = v[i].len;
+			return 1;
+		}
+		lower_tok(w, sizeof(w), text, &v[i]);
+		if (unit_canon_of(w) == NULL)
+			return 0;
+	}
+	return 0;
 }

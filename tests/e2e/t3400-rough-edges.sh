@@ -44,7 +44,13 @@ rl help >"$T/out"
 assert_contains "$T/out" "REDLINE(1)"
 expect_status 2 rl help nosuch
 assert_contains "$T/err" "'nosuch' is not a redline command"
-ok "redline help [COMMAND] shows the man page"
+# redline(1) names every command of the dispatch table, and each has a page
+rl help | tr -s ' \n' '  ' >"$T/flat"
+for c in $(rl --help | sed -n 's/^   \([a-z]*\) .*/\1/p'); do
+	grep -q "[ ,]$c[,.]" "$T/flat" || fail "redline(1) does not name the command $c"
+	[ "$c" = version ] || rl help "$c" >/dev/null 2>&1 || fail "no man page for $c"
+done
+ok "redline help [COMMAND] shows the man page; redline(1) names every command"
 
 BUILD=$(dirname "$REDLINE")
 if [ -f "$BUILD/cmake_install.cmake" ]; then
@@ -63,10 +69,11 @@ fi
 A="$T/a.git"
 rl init "$A" >/dev/null
 printf 'Kop\nEen bericht over iets.\n' >"$T/page.txt"
-rl -C "$A" add pagina "file://$T/page.txt" --every 10m >/dev/null
+rl -C "$A" add pagina "file://$T/page.txt" --every 10m >"$T/out"
+assert_contains "$T/out" "every 10m)"
 rl -C "$A" sources >"$T/out"
 assert_contains "$T/out" "every 10m"
-ok "sources prints intervals with their unit"
+ok "add and sources print intervals with their unit"
 rl -C "$A" run >/dev/null 2>&1 || true
 rl -C "$A" run >"$T/out"
 grep -Eq '^nothing due; next: pagina in (9|10|11)m$' "$T/out" || { cat "$T/out"; fail "run with nothing due"; }

@@ -34,6 +34,36 @@ static void test_seed_story(void **state)
 	rl_edit_class_release(&c);
 }
 
+/* A figure is its number with its unit: the same digits with another unit
+ * ("5 mln" -> "5 mrd", "km" -> "mi", "%" -> "procentpunt") changed it; a
+ * synonym of the unit ("mln" -> "miljoen", "%" -> "procent") did not. */
+static void test_unit_only_figure_changes(void **state)
+{
+	static const struct {
+		const char *old, *new, *want;
+	} cases[] = {
+		{ "Het kost 5 mln euro.\n", "Het kost 5 mrd euro.\n", "1 sentence edited; figures kost: 5 mln euro \u2192 5 mrd euro" },
+		{ "Er kwamen 3 million mensen.\n", "Er kwamen 3 billion mensen.\n", "1 sentence edited; figures mensen: 3 million \u2192 3 billion" },
+		{ "De steun steeg met 20 %.\n", "De steun steeg met 20 procentpunt.\n",
+		  "1 sentence edited; figures steun steeg: 20 % \u2192 20 procentpunt" },
+		{ "The storm travelled 120 km inland.\n", "The storm travelled 120 mi inland.\n",
+		  "1 sentence edited; figures storm travelled: 120 km \u2192 120 mi" },
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		rl_edit_class c = classify("Kop", cases[i].old, "Kop", cases[i].new);
+		assert_true(c.kinds & RL_EDIT_FIGURES);
+		assert_describes(&c, cases[i].want);
+		rl_edit_class_release(&c);
+	}
+	rl_edit_class c = classify("Kop", "Het kost 5 mln euro.\n", "Kop", "Het kost 5 miljoen euro.\n");
+	assert_false(c.kinds & RL_EDIT_FIGURES);
+	rl_edit_class_release(&c);
+	c = classify("Kop", "De werkloosheid is 12%.\n", "Kop", "De werkloosheid is 12 procent.\n");
+	assert_false(c.kinds & RL_EDIT_FIGURES);
+	rl_edit_class_release(&c);
+}
+
 static void test_added_removed_moved(void **state)
 {
 	rl_edit_class c = classify("T", "Een twee drie vier.\nVijf zes zeven acht.\nNegen tien elf.\n", "T",
@@ -118,6 +148,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_seed_story),
+		cmocka_unit_test(test_unit_only_figure_changes),
 		cmocka_unit_test(test_added_removed_moved),
 		cmocka_unit_test(test_punctuation_only_is_minor),
 		cmocka_unit_test(test_quotes_changed),

@@ -226,6 +226,49 @@ static void test_figures_next_to_dates_still_count(void **state)
 	rl_figure_changes_release(&c);
 }
 
+/* Numbers that are part of something else: one pair per shape, each with
+ * a real figure beside it that must still count. */
+static void test_codes_ages_addresses_names_are_not_figures(void **state)
+{
+	static const char *const shapes[][2] = {
+		{ "Call 202-586-5000 today.", "Call 202-586-5001 today." },
+		{ "ISBN 978-3-16-148410-0", "ISBN 978-3-16-148411-0" },
+		{ "Washington, DC 20585", "Washington, DC 20586" },
+		{ "04435 Schkeuditz", "04436 Schkeuditz" },
+		{ "Kole Dixon, 16, a sophomore, said it.", "Kole Dixon, 17, a sophomore, said it." },
+		{ "the 75-year-old mayor", "the 76-year-old mayor" },
+		{ "Was heute 18- bis 30-J\u00e4hrige erwarten.", "Was heute 19- bis 30-J\u00e4hrige erwarten." },
+		{ "350 Carlos Chard\u00f3n Street", "351 Carlos Chard\u00f3n Street" },
+		{ "Het adres is Kalverstraat 12.", "Het adres is Kalverstraat 14." },
+		{ "Optimiert f\u00fcr Windows 8, Android.", "Optimiert f\u00fcr Windows 10, Android." },
+		{ "NDR 1 Niedersachsen", "NDR 2 Niedersachsen" },
+		{ "the 2016 election outcome", "the 2017 election outcome" },
+		{ "Altenahr's 2009 Goldkapsel", "Altenahr's 2010 Goldkapsel" },
+		{ "Antwort auf #4", "Antwort auf #5" },
+		{ "3d995d0e-d2d0-11e6", "4d995d0e-d2d0-11e6" },
+		{ "Comments (0)", "Comments (3)" },
+		{ "Top 10 Things", "Top 12 Things" },
+		{ "IT-Job-Summit am 11. in M\u00fcnchen", "IT-Job-Summit am 12. in M\u00fcnchen" },
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(shapes) / sizeof(shapes[0]); i++) {
+		rl_figure_changes c = diff(shapes[i][0], shapes[i][1]);
+		if (c.n != 0)
+			fail_msg("'%s' -> '%s' reported %s -> %s", shapes[i][0], shapes[i][1],
+				 c.v[0].old ? c.v[0].old : "-", c.v[0].new ? c.v[0].new : "-");
+		rl_figure_changes_release(&c);
+	}
+	/* the counts beside them still are figures */
+	rl_figure_changes c = diff("Kole Dixon, 16, saw 40 people run.", "Kole Dixon, 16, saw 52 people run.");
+	assert_int_equal(c.n, 1);
+	assert_change(&c.v[0], "40", "52");
+	rl_figure_changes_release(&c);
+	c = diff("The 2016 budget was $4 billion.", "The 2016 budget was $5 billion.");
+	assert_int_equal(c.n, 1);
+	assert_change(&c.v[0], "$4 billion", "$5 billion");
+	rl_figure_changes_release(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -243,6 +286,7 @@ int main(void)
 		cmocka_unit_test(test_null_texts),
 		cmocka_unit_test(test_dates_years_times_are_not_figures),
 		cmocka_unit_test(test_figures_next_to_dates_still_count),
+		cmocka_unit_test(test_codes_ages_addresses_names_are_not_figures),
 	};
 	return tu_run_group_tests(tests, NULL, NULL);
 }

@@ -4,6 +4,8 @@
  * what changed, recorded in the site's directory. */
 #include "testutil.h"
 #include "storyrepo.h"
+#include "redline/capture.h"
+#include "redline/file.h"
 #include "redline/site.h"
 #include "redline/error.h"
 
@@ -173,12 +175,76 @@ static void test_incremental_build_rewrites_only_what_changed(void **state)
 	sr_free(r);
 }
 
+/* Each revision links the raw captures its commit names: the WARC file
+ * exported byte for byte, its body as text; a trailer that names no
+ * capture id is ignored and a capture missing from the commit is said, and
+ * neither stops the build or writes outside the site. */
+static void test_captures_are_linked_and_exported_once(void **state)
+{
+	struct storyrepo *r = sr_new();
+	rl_capture *cap = NULL;
+	rl_capture_facts facts = { "anp", "redline/test rules/0", 18, "0", "200", 0, NULL };
+	rl_site_stats st;
+	char dir[600], path[1200], rel[128], msg[512], *page, *body, *warc;
+	size_t warc_len = 0;
+	FILE *f;
+
+	(void)state;
+	assert_int_equal(rl_capture_new_resource(&cap, "https://www.example.nl/", 1795856400, "text/html",
+						 "<p>3 doden</p>\n<x>", 18, &facts),
+			 0);
+	snprintf(path, sizeof(path), "%s/%s", r->wt, cap->path);
+	*strrchr(path, '/') = '\0';
+	assert_int_equal(rl_file_mkdir_p(path), 0);
+	snprintf(path, sizeof(path), "%s/%s", r->wt, cap->path);
+	assert_non_null(f = fopen(path, "wb"));
+	assert_int_equal(fwrite(cap->bytes.ptr, 1, cap->bytes.len, f), cap->bytes.len);
+	fclose(f);
+	sr_put(r, P, sr_story("Storm", "3fa2c1d0e9ab", "anp", "Er vielen 3 doden.\n"));
+	snprintf(msg, sizeof(msg), "anp: 1 new\n\nCapture: %s\nCapture: <urn:uuid:../../../etc/passwd>\n", cap->id);
+	sr_commit(r, "2026-11-28T09:00:00Z", msg);
+	sr_put(r, P, sr_story("Storm", "3fa2c1d0e9ab", "anp", "Er vielen 5 doden.\n"));
+	sr_commit(r, "2026-11-28T10:00:00Z",
+		  "anp: 1 edited\n\nCapture: <urn:uuid:00000000-0000-4000-8000-000000000000>\n");
+	sr_open(r);
+	snprintf(dir, sizeof(dir), "%s/site", r->dir);
+	assert_int_equal(rl_site_build(&st, r->a, dir, 0), 0);
+	assert_int_equal(st.captures, 1);
+	/* the WARC as committed, the body as sent */
+	snprintf(rel, sizeof(rel), "_captures/%.36s.warc.gz", cap->id + 10);
+	assert_non_null(warc = tu_read_file((snprintf(path, sizeof(path), "%s/%s", dir, rel), path), &warc_len));
+	assert_int_equal(warc_len, cap->bytes.len);
+	assert_memory_equal(warc, cap->bytes.ptr, warc_len);
+	snprintf(rel, sizeof(rel), "_captures/%.36s.txt", cap->id + 10);
+	assert_non_null(body = site_file(dir, rel));
+	assert_string_equal(body, "<p>3 doden</p>\n<x>");
+	assert_non_null(page = site_file(dir, "anp/3fa2c1d0e9ab.html"));
+	assert_non_null(strstr(page, rel));
+	assert_non_null(strstr(page, "https://www.example.nl/"));
+	assert_non_null(strstr(page, "missing from its commit"));
+	assert_null(strstr(page, "passwd"));
+	free(page);
+	free(body);
+	free(warc);
+	/* written once: a full build rewrites it, an incremental one does not */
+	sr_put(r, P, sr_story("Storm", "3fa2c1d0e9ab", "anp", "Er vielen 6 doden.\n"));
+	sr_commit(r, "2026-11-28T11:00:00Z", "anp: 1 edited\n");
+	sr_open(r);
+	assert_int_equal(rl_site_build(&st, r->a, dir, 0), 0);
+	assert_int_equal(st.captures, 0);
+	assert_int_equal(rl_site_build(&st, r->a, dir, 1), 0);
+	assert_int_equal(st.captures, 1);
+	rl_capture_free(cap);
+	sr_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_hostile_story_text_is_escaped_on_every_page),
 		cmocka_unit_test(test_page_paths_stay_inside_the_site),
 		cmocka_unit_test(test_incremental_build_rewrites_only_what_changed),
+		cmocka_unit_test(test_captures_are_linked_and_exported_once),
 	};
 	return tu_run_group_tests(tests, NULL, NULL);
 }

@@ -148,13 +148,15 @@ static void test_prepare_title_is_one_line(void **state)
 	rl_item_list_release(&list);
 }
 
+/* A cut title is a prefix of the title and "…", within the maximum. */
 static void assert_cut_title(const char *orig, const char *cut)
 {
-	size_t n = strlen(cut);
+	size_t n = strlen(cut), e = sizeof("\u2026") - 1;
 	assert_true(n <= RL_SNAPSHOT_TITLE_MAX);
-	assert_true(n > 0);
+	assert_true(n > e);
 	assert_true(rl_charset_is_utf8(cut, n));
-	assert_memory_equal(orig, cut, n); /* a prefix of the title */
+	assert_string_equal(cut + n - e, "\u2026");
+	assert_memory_equal(orig, cut, n - e); /* a prefix of the title */
 }
 
 static void test_prepare_long_title_cut_at_a_word_within_the_max(void **state)
@@ -171,7 +173,7 @@ static void test_prepare_long_title_cut_at_a_word_within_the_max(void **state)
 	cut = list.v[0].title;
 	assert_cut_title(orig, cut);
 	/* cut at a word: the next byte of the original is the space after it */
-	assert_int_equal(orig[strlen(cut)], ' ');
+	assert_int_equal(orig[strlen(cut) - strlen("\u2026")], ' ');
 	assert_true(strlen(cut) > RL_SNAPSHOT_TITLE_MAX / 2);
 	rl_item_list_release(&list);
 }
@@ -186,7 +188,7 @@ static void test_prepare_long_title_without_spaces_never_splits_utf8(void **stat
 	add(&list, NULL, "https://example.nl/1", orig, "Tekst.");
 	prepare(&list, NULL);
 	assert_cut_title(orig, list.v[0].title);
-	assert_true(strlen(list.v[0].title) >= RL_SNAPSHOT_TITLE_MAX - 3);
+	assert_true(strlen(list.v[0].title) >= RL_SNAPSHOT_TITLE_MAX - 6);
 	rl_item_list_release(&list);
 }
 
