@@ -545,8 +545,6 @@ static int ingest_locked(rl_ingest_result **out, rl_archive *archive, const char
 		goto done;
 	if ((error = ingest_commit(&in)) < 0)
 		goto done;
-	if (in.result->committed)
-		ingest_batch_note_time(in.batch, source, in.opts.time);
 	if (own)
 		error = rl_ingest_batch_commit(own);
 	else
