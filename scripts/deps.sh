@@ -14,6 +14,9 @@ for p in $PACKAGES; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
 		missing="$missing $p"
 done
+# The tests read WARC files with warcio from the npm registry: Debian's
+# nodejs ships npm as a package of its own, some images' nodejs bundles it.
+command -v npm >/dev/null 2>&1 || missing="$missing npm"
 [ -z "$missing" ] && exit 0
 
 echo "redline: installing Debian packages:$missing" >&2

@@ -3,9 +3,11 @@
  *
  * An archive is a bare git repository (HEAD -> refs/heads/main,
  * core.logAllRefUpdates=true), readable with plain git.  Commits are written
- * through libgit2 only, the crash-safe way: objects built in a mempack, one
- * pack written and fsynced, the ref moved last (compare-and-swap on the
- * parent).  redline's own files live in <gitdir>/redline/.
+ * through libgit2's object model, the crash-safe way: a batch's objects
+ * streamed into one new pack (written by redline itself, with its own
+ * .idx), fsynced and renamed into place, the ref moved last
+ * (compare-and-swap on the parent).  redline's own files live in
+ * <gitdir>/redline/.
  */
 #ifndef REDLINE_ARCHIVE_H
 #define REDLINE_ARCHIVE_H

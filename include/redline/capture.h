@@ -54,6 +54,8 @@ typedef struct rl_capture_facts {
 	const char *snapshot_xxh3; /* XXH3-128 of the decoded body (Snapshot-XXH3) */
 	const char *outcome;       /* "200", "304 not modified", "200 same body", ... */
 	int incomplete;            /* the raw exchange hit a cap */
+	const char *requested_uri; /* the URL asked for, when redirects led elsewhere
+	                              (WARC-Target-URI is the final one); NULL: none */
 } rl_capture_facts;
 
 /** One HTTP exchange as exchanged. */
@@ -111,6 +113,19 @@ int rl_capture_read(rl_buf *out, rl_archive *archive, const git_oid *commit, con
  *  revisit). */
 int rl_capture_snapshot(rl_buf *out, char **source, char **extractor, char **target,
 			const char *warc, size_t len);
+
+/** The value of field `name` of a capture's metadata record (malloc'd), or
+ *  NULL when it has none. */
+int rl_capture_fact(char **out, const char *warc, size_t len, const char *name);
+
+/** The charset its response's Content-Type header declares, as a fetch
+ *  reads it (rl_charset_from_content_type): `*out` NULL when none, or for a
+ *  resource.  Re-extraction decodes the page as the fetch did. */
+int rl_capture_http_charset(char **out, const char *warc, size_t len);
+
+/** The HTTP status of a capture's response record (`*status` 0 for a
+ *  resource: a file).  RL_ENOTFOUND when it holds neither. */
+int rl_capture_http_status(long *status, const char *warc, size_t len);
 
 /** Appends a capture that made no commit (capture = all) to
  *  <gitdir>/redline/warc/YYYY-MM-DD.warc.gz in one write; the caller

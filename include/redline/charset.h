@@ -10,6 +10,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/** The longest charset name taken from a Content-Type header. */
+#define RL_CHARSET_NAME_MAX 40
+
 /** rl_charset_to_utf8() output may be at most this long (bytes). */
 #define RL_CHARSET_MAX (32u * 1024 * 1024)
 
@@ -34,5 +37,10 @@ size_t rl_charset_utf8_seq(const unsigned char *s, size_t n);
  *  BOM is recognisably one of them (NUL bytes at fixed positions), NULL
  *  otherwise.  rl_charset_to_utf8() uses it when no charset is declared. */
 const char *rl_charset_detect_wide(const char *in, size_t len);
+
+/** The charset parameter of a Content-Type value, lower-cased and
+ *  unquoted; NULL when absent, empty, over RL_CHARSET_NAME_MAX or not a
+ *  plausible charset name.  Caller frees. */
+char *rl_charset_from_content_type(const char *content_type);
 
 #endif

@@ -42,6 +42,7 @@ typedef struct rl_verify_summary {
 	size_t commits, objects, captures, records, stories, rederived, extractor_changed;
 	size_t signed_ok, unsigned_commits, timestamps;
 	size_t articles;   /* captures of followed article pages (digests checked only) */
+	size_t uncaptured; /* story files written by commits that hold no capture */
 	size_t failures;
 } rl_verify_summary;
 
@@ -87,8 +88,10 @@ typedef void (*rl_reextract_cb)(const char *source, const char *capture_commit,
 				const rl_ingest_result *result, const char *message,
 				void *userdata);
 
-/** Reads each source's newest capture again with today's extraction and
- *  normalisation rules and commits the differences as a re-extraction
+/** Reads each source's newest capture again (for a followed source, its
+ *  newest listing capture with each article page's newest capture) with
+ *  today's extraction and normalisation rules and commits the differences
+ *  as a re-extraction
  *  (rl_ingest_opts.reextract_of: distinct summary, Reextract-Of trailer, no
  *  hooks).  A source whose newest snapshot has no capture is reported and
  *  skipped.  `*changed` counts the commits made. */
@@ -96,8 +99,9 @@ int rl_reextract(size_t *changed, rl_archive *archive, const rl_reextract_opts *
 		 rl_reextract_cb cb, void *userdata);
 
 /** The raw snapshot of `source` held by the captures of `commit` (the one
- *  whose metadata names the source), its target URI and extractor version. */
-int rl_evidence_snapshot(rl_buf *out, char **target, char **extractor, rl_archive *archive,
-			 const git_oid *commit, const char *source);
+ *  whose metadata names the source), its target URI, extractor version and
+ *  the charset its HTTP headers declared (NULL: none). */
+int rl_evidence_snapshot(rl_buf *out, char **target, char **extractor, char **charset,
+			 rl_archive *archive, const git_oid *commit, const char *source);
 
 #endif

@@ -26,6 +26,7 @@
 #include <stdint.h>
 
 #include "redline/buf.h"
+#include "redline/charset.h"
 #include "redline/extract.h"
 
 #define RL_FETCH_DEFAULT_USER_AGENT "redline/" REDLINE_FETCH_VERSION
@@ -54,7 +55,7 @@
 #define RL_FETCH_MAX_ETAG 512
 #define RL_FETCH_MAX_DATE 128
 #define RL_FETCH_MAX_CONTENT_TYPE 256
-#define RL_FETCH_MAX_CHARSET 40
+#define RL_FETCH_MAX_CHARSET RL_CHARSET_NAME_MAX
 /* All response headers of a transfer together (redirects included). */
 #define RL_FETCH_MAX_HEADER_BYTES (256 * 1024)
 

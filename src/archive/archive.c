@@ -4,10 +4,12 @@
  * An archive is a bare git repository that plain git reads: HEAD ->
  * refs/heads/main, a reflog for every ref update, and a diff driver
  * ("redline") whose wordRegex keeps figures like 10.000 one word.  The
- * handle carries a mempack backend added to the odb at open time; it is
- * empty except during rl_archive_commit() (archive_commit.c).
+ * handle carries the batch's pack writer (packwrite.c), a backend added to
+ * the odb at open time; it is dormant except while a batch is open
+ * (archive_commit.c).
  */
 #include "archive_internal.h"
+#include "packwrite_internal.h"
 #include "redline/error.h"
 
 #include <dirent.h>
@@ -18,7 +20,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <git2/sys/mempack.h>
 #include <git2/sys/odb_backend.h>
 
 /* Figures with thousands or decimal separators stay one word; runs of
@@ -60,6 +61,7 @@ static char *strip_trailing_slashes(const char *path)
 static int wrap(rl_archive **out, git_repository *repo, const char *path)
 {
 	rl_archive *a = calloc(1, sizeof(*a));
+	char *packdir = NULL;
 	int rc = 0, error;
 
 	*out = NULL;
@@ -77,19 +79,26 @@ static int wrap(rl_archive **out, git_repository *repo, const char *path)
 		rc = rl_error_set(RL_ENOMEM, "out of memory");
 		goto done;
 	}
-	if ((error = git_repository_odb(&a->odb, repo)) < 0 ||
-	    (error = git_mempack_new(&a->mempack)) < 0) {
+	if ((error = git_repository_odb(&a->odb, repo)) < 0) {
 		rc = rl_error_set_git(error, "cannot prepare the object store of '%s'", a->path);
 		goto done;
 	}
-	/* Highest priority: new objects go to memory first, one pack a commit. */
-	if ((error = git_odb_add_backend(a->odb, a->mempack, 999)) < 0) {
-		a->mempack->free(a->mempack);
-		a->mempack = NULL;
+	if (asprintf(&packdir, "%s/objects/pack", a->path) < 0) {
+		packdir = NULL;
+		rc = rl_error_set(RL_ENOMEM, "out of memory");
+		goto done;
+	}
+	if ((rc = archive_pw_new(&a->pw, packdir)) < 0)
+		goto done;
+	/* Highest priority: a batch's new objects go to its pack first. */
+	if ((error = git_odb_add_backend(a->odb, &a->pw->parent, 999)) < 0) {
+		a->pw->parent.free(&a->pw->parent);
+		a->pw = NULL;
 		rc = rl_error_set_git(error, "cannot prepare the object store of '%s'", a->path);
 		goto done;
 	}
 done:
+	free(packdir);
 	if (rc < 0)
 		rl_archive_free(a);
 	else
@@ -282,7 +291,7 @@ void rl_archive_free(rl_archive *archive)
 		return;
 	rl_archive_unlock(archive);
 	archive_sign_forget(archive);
-	git_odb_free(archive->odb);      /* frees the mempack backend too */
+	git_odb_free(archive->odb);      /* frees the pack writer too */
 	git_repository_free(archive->repo);
 	free(archive->path);
 	free(archive->state_dir);

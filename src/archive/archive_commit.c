@@ -1,24 +1,33 @@
 /*
  * archive_commit.c - the crash-safe writer.
  *
- * A batch of commits = blobs, the changed trees and the commit objects built
- * in the mempack (memory), packed as ONE pack that is written and fsynced,
- * and only then refs/heads/main moved ONCE with a compare-and-swap on the
- * value it had when the batch began.  rl_archive_commit() is a batch of one.
+ * A batch of commits = blobs, the changed trees and the commit objects,
+ * streamed as they are made into ONE new pack (packwrite.c: a backend on
+ * the odb, at the highest priority while the batch is open), which is
+ * finished (trailer, our own .idx), fsynced and renamed into place, and
+ * only then refs/heads/main moved ONCE with a compare-and-swap on the value
+ * it had when the batch began.  rl_archive_commit() is a batch of one.
  *
- * Not git_mempack_dump(): in libgit2 1.5 it inserts each commit with
- * git_packbuilder_insert_commit(), which walks the commit's whole tree, so
- * every commit would repack the entire archive (measured: 580 ms a commit at
- * 10,000 files).  Instead we pack exactly the objects the batch made: the
- * new blobs, the trees on the changed paths and the commits.  A crash at
- * any point before the ref move leaves at most an unreferenced pack; the
- * ref never points at a missing object.  git_tree_create_updated() touches
- * only the trees on the changed paths, so the cost follows the number of
- * updates, not the size of the archive.
+ * Memory does not grow with the batch's contents: the pack is on disk as
+ * it grows, and what stays in memory is a 48-byte record per object (and
+ * 8 bytes of its hash slots), a 256 KiB write buffer and a 4 MiB cache of
+ * recent objects (the trees the next commit builds on).  Before each
+ * commit is built the writer is told the old trees on the paths it
+ * changes, so that the new root tree and directory trees become deltas
+ * against their previous versions (copies of the unchanged entries,
+ * inserts of the others) without a delta search.
  *
- * Invariant: the mempack is empty whenever no batch is open.
+ * A crash at any point before the ref move leaves at most a temporary or
+ * unreferenced pack; the ref never points at a missing object.
+ * git_tree_create_updated() touches only the trees on the changed paths,
+ * so the cost follows the number of updates, not the size of the archive.
+ * (Not a mempack and git_packbuilder: that held the whole batch in memory
+ * twice and spent its time in a delta search and an indexer pass.)
+ *
+ * Invariant: the pack writer is dormant whenever no batch is open.
  */
 #include "archive_internal.h"
+#include "packwrite_internal.h"
 #include "redline/error.h"
 #include "redline/path.h"
 
@@ -28,12 +37,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <git2/sys/mempack.h>
 #include <git2/sys/odb_backend.h>
 
 #define MAIN_REF "refs/heads/main"
 #define COMMIT_ATTEMPTS 8
 #define REFLOG_SUBJECT_MAX 200
+/* Directory prefixes of one commit's paths offered as delta bases. */
+#define PATH_DIR_MAX 1100
 
 static int cmp_update_path(const void *a, const void *b)
 {
@@ -70,90 +80,21 @@ static int check_updates(const rl_archive_file_update *updates, size_t n)
 	return rc;
 }
 
-/* The ids to pack: the objects this commit created (some may already exist
- * elsewhere, e.g. a tree reverted to an old state: packing one again is
- * harmless, leaving one out is not). */
-typedef struct oid_list {
-	git_oid *ids;
-	size_t n, cap;
-} oid_list;
-
-static int oid_list_add(oid_list *l, const git_oid *id)
+/* Ends the batch's pack: on disk, fsynced, named, and known to the odb. */
+static int write_pack(rl_archive *a)
 {
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 32;
-		git_oid *ids = realloc(l->ids, cap * sizeof(*ids));
-		if (ids == NULL)
-			return rl_error_set(RL_ENOMEM, "out of memory");
-		l->ids = ids;
-		l->cap = cap;
-	}
-	git_oid_cpy(&l->ids[l->n++], id);
-	return 0;
-}
-
-/* Adds the trees of `tree` on the way to `path`'s parent directory: the
- * trees git_tree_create_updated() rewrote for this update. */
-static int add_path_trees(oid_list *l, git_tree *root, const char *path)
-{
-	char dir[1100];
-	const char *slash = path;
-	int rc;
-
-	if ((rc = oid_list_add(l, git_tree_id(root))) < 0)
-		return rc;
-	while ((slash = strchr(slash, '/')) != NULL) {
-		git_tree_entry *e = NULL;
-		size_t len = (size_t)(slash - path);
-		if (len >= sizeof(dir))
-			break;
-		memcpy(dir, path, len);
-		dir[len] = '\0';
-		/* Absent: pruned because a removal emptied it. */
-		if (git_tree_entry_bypath(&e, root, dir) < 0)
-			break;
-		if (git_tree_entry_type(e) == GIT_OBJECT_TREE)
-			rc = oid_list_add(l, git_tree_entry_id(e));
-		git_tree_entry_free(e);
-		if (rc < 0)
-			return rc;
-		slash++;
-	}
-	return 0;
-}
-
-/* Writes the listed objects that are new (in the mempack) as one pack,
- * fsynced, and empties the mempack. */
-static int write_pack(rl_archive *a, const oid_list *objects)
-{
-	git_packbuilder *pb = NULL;
 	char name[GIT_OID_HEXSZ + 1];
-	int error;
+	int rc, error;
 
-	if ((error = git_packbuilder_new(&pb, a->repo)) < 0) {
-		error = rl_error_set_git(error, "cannot write objects to '%s'", a->path);
-		goto done;
-	}
-	git_packbuilder_set_threads(pb, 1);
-	for (size_t i = 0; i < objects->n; i++) {
-		/* Only what is new: an object found on disk was not written again
-		 * (git_odb_write freshens it instead) and needs no second copy. */
-		if (!a->mempack->exists(a->mempack, &objects->ids[i]))
-			continue;
-		if ((error = git_packbuilder_insert(pb, &objects->ids[i], NULL)) < 0) {
-			error = rl_error_set_git(error, "cannot write objects to '%s'", a->path);
-			goto done;
-		}
-	}
-	if (git_packbuilder_object_count(pb) > 0)
-		error = archive_write_pack(name, a, pb);
-done:
-	git_packbuilder_free(pb);
-	git_mempack_reset(a->mempack);
-	return error;
+	if ((rc = archive_pw_finish(name, a->pw)) < 0)
+		return rc;
+	/* The odb learns of the new pack now, not at its next miss. */
+	if (name[0] && (error = git_odb_refresh(a->odb)) < 0)
+		return rl_error_set_git(error, "cannot read the new pack in '%s'", a->path);
+	return 0;
 }
 
-/* An object into the mempack, unless some backend already has it.  Not
+/* An object into the batch's pack, unless some backend already has it.  Not
  * git_odb_write(): on a new object (nearly every one) its freshen step
  * misses and rescans objects/pack (a readdir and a stat per pack) before
  * writing; a first run of 100 pages made 3,500 such rescans.  The lookup
@@ -168,12 +109,16 @@ int archive_write_object(git_oid *out, rl_archive *a, const void *data, size_t l
 		return rl_error_set_git(error, "cannot hash an object");
 	if (git_odb_exists_ext(a->odb, out, GIT_ODB_LOOKUP_NO_REFRESH))
 		return 0;
-	if ((error = a->mempack->write(a->mempack, out, data, len, type)) < 0)
+	error = a->pw->parent.write(&a->pw->parent, out, data, len, type);
+	/* No batch open: the odb's other backends take it (loose). */
+	if (error == GIT_PASSTHROUGH)
+		error = git_odb_write(out, a->odb, data, len, type);
+	if (error < 0)
 		return rl_error_set_git(error, "cannot store an object");
 	return 0;
 }
 
-/* --- the batch: commits built in memory, written as one pack ------------ */
+/* --- the batch: commits streamed into one pack ---------------------------- */
 
 /* One file of one queued commit: what it became (a blob id) or its removal. */
 struct batch_update {
@@ -215,7 +160,7 @@ static void batch_commit_clear(struct batch_commit *c)
 	memset(c, 0, sizeof(*c));
 }
 
-/* The one place where a commit object is made and stored (in the mempack):
+/* The one place where a commit object is made and stored (in the pack):
  * archive_commit_create() signs it when commit.gpgSign is set. */
 static int write_commit_object(git_oid *out, rl_archive *a, const git_tree *tree,
 			       const git_commit *parent, const struct batch_commit *c)
@@ -236,8 +181,45 @@ done:
 	return error;
 }
 
+/* Offers the pack writer the trees of `base` on the way to each changed
+ * path (the root, then every directory): the previous versions of the
+ * trees git_tree_create_updated() is about to write, which are delta bases
+ * when this batch wrote them. */
+static void hint_bases(rl_archive *a, git_tree *base, const struct batch_commit *c)
+{
+	git_oid ids[PW_MAX_HINTS];
+	size_t n = 0;
+	char dir[PATH_DIR_MAX];
+
+	if (base == NULL)
+		return;
+	git_oid_cpy(&ids[n++], git_tree_id(base));
+	for (size_t i = 0; i < c->n && n < PW_MAX_HINTS; i++) {
+		const char *path = c->u[i].path, *slash = path;
+		while ((slash = strchr(slash, '/')) != NULL && n < PW_MAX_HINTS) {
+			git_tree_entry *e = NULL;
+			size_t len = (size_t)(slash - path), k;
+			slash++;
+			if (len >= sizeof(dir))
+				break;
+			memcpy(dir, path, len);
+			dir[len] = '\0';
+			if (git_tree_entry_bypath(&e, base, dir) < 0)
+				break;
+			if (git_tree_entry_type(e) == GIT_OBJECT_TREE) {
+				for (k = 0; k < n && !git_oid_equal(&ids[k], git_tree_entry_id(e)); k++)
+					;
+				if (k == n)
+					git_oid_cpy(&ids[n++], git_tree_entry_id(e));
+			}
+			git_tree_entry_free(e);
+		}
+	}
+	archive_pw_hint(a->pw, ids, n);
+}
+
 /* Builds commit `c` on `parent_id` (NULL: a root commit): the trees along
- * its paths and the commit object, into the mempack. */
+ * its paths and the commit object, into the batch's pack. */
 static int build_commit(rl_archive *a, struct batch_commit *c, const git_oid *parent_id)
 {
 	git_commit *parent = NULL;
@@ -275,6 +257,7 @@ static int build_commit(rl_archive *a, struct batch_commit *c, const git_oid *pa
 		}
 		tu[k++].path = u->path;
 	}
+	hint_bases(a, base, c);
 	if (k == 0 && base != NULL) {
 		git_oid_cpy(&tree_id, git_tree_id(base));
 	} else if (k == 0) {
@@ -299,40 +282,6 @@ done:
 	git_tree_free(base);
 	git_commit_free(parent);
 	free(tu);
-	return rc;
-}
-
-/* The objects the batch's commits need beyond what is already referenced:
- * every blob, the trees on every changed path, every commit (some may
- * already exist elsewhere, e.g. a tree reverted to an old state: packing
- * one again is harmless, leaving one out is not). */
-static int list_batch_objects(oid_list *out, rl_archive_batch *b)
-{
-	int rc = 0;
-
-	for (size_t i = 0; i < b->n && rc == 0; i++) {
-		const struct batch_commit *c = &b->c[i];
-		git_commit *commit = NULL;
-		git_tree *tree = NULL;
-		int error;
-
-		if ((error = git_commit_lookup(&commit, b->a->repo, &c->id)) < 0 ||
-		    (error = git_commit_tree(&tree, commit)) < 0) {
-			git_commit_free(commit);
-			return rl_error_set_git(error, "cannot read a new commit");
-		}
-		rc = oid_list_add(out, &c->id);
-		if (rc == 0)
-			rc = oid_list_add(out, git_tree_id(tree));
-		for (size_t k = 0; k < c->n && rc == 0; k++) {
-			if (!c->u[k].remove)
-				rc = oid_list_add(out, &c->u[k].blob);
-			if (rc == 0)
-				rc = add_path_trees(out, tree, c->u[k].path);
-		}
-		git_tree_free(tree);
-		git_commit_free(commit);
-	}
 	return rc;
 }
 
@@ -369,7 +318,8 @@ int rl_archive_batch_new(rl_archive_batch **out, rl_archive *archive)
 	if ((b = calloc(1, sizeof(*b))) == NULL)
 		return rl_error_set(RL_ENOMEM, "out of memory");
 	b->a = archive;
-	if ((rc = read_main(&b->has_base, &b->base, archive)) < 0) {
+	if ((rc = read_main(&b->has_base, &b->base, archive)) < 0 ||
+	    (rc = archive_pw_begin(archive->pw)) < 0) {
 		free(b);
 		return rc;
 	}
@@ -447,7 +397,8 @@ int rl_archive_batch_add(git_oid *out, rl_archive_batch *b, const rl_archive_fil
 		git_oid_cpy(out, &c->id);
 	return 0;
 fail:
-	/* What was built stays in the mempack, unreferenced; never packed. */
+	/* What was built stays in the pack, unreferenced (git fsck calls such
+	 * objects dangling, which is no error). */
 	batch_commit_clear(c);
 	return rc;
 }
@@ -526,22 +477,20 @@ static int move_main(rl_archive_batch *b, const git_oid *target, const char *log
 int rl_archive_batch_commit(rl_archive_batch *b)
 {
 	char logmsg[REFLOG_SUBJECT_MAX + 64];
-	oid_list objects = { NULL, 0, 0 };
 	int rc = 0, error = 0, packed = 0;
 
 	if (b->done)
 		return rl_error_set(RL_EINVAL, "the batch is already committed");
 	if (b->n == 0) {
 		b->done = 1;
+		archive_pw_abort(b->a->pw);
 		return 0;
 	}
 	reflog_message(logmsg, sizeof(logmsg), b);
 	for (int attempt = 0; attempt < COMMIT_ATTEMPTS; attempt++) {
 		git_oid tip;
 		if (!packed) {
-			objects.n = 0;
-			if ((rc = list_batch_objects(&objects, b)) < 0 ||
-			    (rc = write_pack(b->a, &objects)) < 0)
+			if ((rc = write_pack(b->a)) < 0)
 				goto done;
 			packed = 1;
 		}
@@ -560,9 +509,11 @@ int rl_archive_batch_commit(rl_archive_batch *b)
 			rc = rl_error_set_git(error, "cannot move '%s' in '%s'", MAIN_REF, b->a->path);
 			goto done;
 		}
-		/* A writer without our lock moved the ref: the commits must be
-		 * built again on its tip, and only those new objects packed. */
-		if ((rc = read_main(&b->has_base, &b->base, b->a)) < 0 || (rc = build_all(b)) < 0)
+		/* A writer without our lock moved the ref: the commits are built
+		 * again on its tip, into a new pack that holds only the objects
+		 * not already in the first one (now on disk) or elsewhere. */
+		if ((rc = read_main(&b->has_base, &b->base, b->a)) < 0 ||
+		    (rc = archive_pw_begin(b->a->pw)) < 0 || (rc = build_all(b)) < 0)
 			goto done;
 		packed = 0;
 		short_sleep(attempt);
@@ -571,7 +522,6 @@ int rl_archive_batch_commit(rl_archive_batch *b)
 			  "cannot move '%s' in '%s': another writer kept changing it "
 			  "(is a redline running without the lock?)", MAIN_REF, b->a->path);
 done:
-	free(objects.ids);
 	return rc;
 }
 
@@ -586,8 +536,8 @@ void rl_archive_batch_free(rl_archive_batch *b)
 		b->a->batch = NULL;
 		archive_sign_forget(b->a);
 	}
-	/* Objects of a batch never committed are dropped with it. */
-	git_mempack_reset(b->a->mempack);
+	/* The pack of a batch never committed is removed with it. */
+	archive_pw_abort(b->a->pw);
 	free(b);
 }
 

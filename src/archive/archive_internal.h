@@ -1,6 +1,7 @@
 /*
  * archive_internal.h - the archive handle, shared by archive.c (open/read),
- * archive_commit.c (the mempack writer) and archive_lock.c (the flock).
+ * archive_commit.c (the batch writer; its pack: packwrite.c) and
+ * archive_lock.c (the flock).
  * Private to the module: nothing outside src/archive*.c includes it.
  */
 #ifndef REDLINE_ARCHIVE_INTERNAL_H
@@ -11,7 +12,7 @@
 struct rl_archive {
 	git_repository *repo;
 	git_odb *odb;                /* the repository's odb (we hold a reference) */
-	git_odb_backend *mempack;    /* owned by odb; empty between commits */
+	struct archive_pw *pw;       /* owned by odb; dormant outside a batch */
 	char *path;                  /* git dir, no trailing slash */
 	char *state_dir;             /* <path>/redline */
 	int lock_fd;                 /* -1 unless we hold the writer lock */
@@ -27,8 +28,9 @@ int archive_commit_create(git_oid *out, rl_archive *archive, const git_signature
 			  const char *message, const git_tree *tree, size_t n_parents,
 			  const git_commit **parents);
 
-/** Stores an object (blob, commit...) in the mempack unless the odb has it,
- *  without git_odb_write()'s pack rescan on a miss (archive_commit.c). */
+/** Stores an object (blob, commit...) in the batch's pack unless the odb
+ *  has it, without git_odb_write()'s pack rescan on a miss
+ *  (archive_commit.c). */
 int archive_write_object(git_oid *out, rl_archive *archive, const void *data, size_t len,
 			 git_object_t type);
 

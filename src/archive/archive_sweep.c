@@ -3,7 +3,8 @@
  *
  * A writer killed at the wrong moment leaves files that nothing else ever
  * removes (`git gc --prune=now` does not know them):
- *   objects/pack/pack_git2_*      libgit2's pack being indexed
+ *   objects/pack/pack_git2_*      a batch's pack being written (packwrite.c), or
+ *                                 libgit2's pack being indexed (a roll-up)
  *   objects/pack/ *.lock          libgit2's lock on a pack's .idx or .pack
  *   redline/<dir>/ *.tmp.PID      a cache being written (rl_file_write_cache)
  * The pack files are written only by redline's commits and roll-ups, which

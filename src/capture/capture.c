@@ -6,6 +6,7 @@
  * it, and nothing of the network reaches a path.
  */
 #include "redline/capture.h"
+#include "redline/charset.h"
 #include "redline/error.h"
 #include "redline/file.h"
 #include "redline/format.h"
@@ -130,6 +131,9 @@ static int append_facts(rl_capture *c, const char *uri, int64_t time,
 	     (error = rl_buf_printf(&block, "snapshot-xxh3: %s\r\n", facts->snapshot_xxh3)) < 0) ||
 	    (facts->outcome && (error = rl_buf_printf(&block, "outcome: %s\r\n", facts->outcome)) < 0) ||
 	    (facts->incomplete && (error = rl_buf_puts(&block, "incomplete: yes\r\n")) < 0) ||
+	    /* a URL never holds a line break (rl_url_normalise); never write one */
+	    (facts->requested_uri && !strpbrk(facts->requested_uri, "\r\n") &&
+	     (error = rl_buf_printf(&block, "requested-uri: %s\r\n", facts->requested_uri)) < 0) ||
 	    (error = rl_buf_printf(&block, "software: redline/%s\r\n", REDLINE_VERSION)) < 0)
 		goto done;
 	f.type = "metadata";
@@ -434,6 +438,87 @@ fail:
 	free(*target);
 	*source = *extractor = *target = NULL;
 	return error < 0 ? error : RL_EPARSE;
+}
+
+int rl_capture_fact(char **out, const char *warc, size_t len, const char *name)
+{
+	rl_warc_record r;
+	size_t off = 0;
+	int error;
+
+	*out = NULL;
+	while ((error = rl_warc_read(&r, warc, len, &off)) == 0) {
+		if (strcmp(r.type, "metadata") == 0)
+			error = fact(out, &r, name);
+		rl_warc_record_clear(&r);
+		if (error < 0 || *out)
+			break;
+	}
+	if (error == RL_ENOTFOUND) {
+		rl_error_clear();
+		error = 0;
+	}
+	if (error < 0) {
+		free(*out);
+		*out = NULL;
+	}
+	return error;
+}
+
+int rl_capture_http_charset(char **out, const char *warc, size_t len)
+{
+	rl_warc_record r;
+	size_t off = 0;
+	int error;
+
+	*out = NULL;
+	while ((error = rl_warc_read(&r, warc, len, &off)) == 0) {
+		int response = strcmp(r.type, "response") == 0;
+		char ctype[256];
+		const char *body;
+		size_t blen;
+		if (response && rl_warc_payload(&body, &blen, &r) == 0 &&
+		    http_header(ctype, sizeof(ctype), r.block, (size_t)(body - r.block),
+				"Content-Type"))
+			*out = rl_charset_from_content_type(ctype);
+		rl_warc_record_clear(&r);
+		if (response)
+			return 0;
+	}
+	if (error == RL_ENOTFOUND) {
+		rl_error_clear();
+		error = 0;
+	}
+	return error;
+}
+
+int rl_capture_http_status(long *status, const char *warc, size_t len)
+{
+	rl_warc_record r;
+	size_t off = 0;
+	int error;
+
+	*status = 0;
+	while ((error = rl_warc_read(&r, warc, len, &off)) == 0) {
+		int response = strcmp(r.type, "response") == 0, found = response;
+		if (response) {
+			/* "HTTP/1.1 404 Not Found": the digits after the first space */
+			const char *sp = memchr(r.block, ' ', r.block_len < 16 ? r.block_len : 16);
+			if (sp == NULL || (size_t)(sp - r.block) + 4 > r.block_len ||
+			    !isdigit((unsigned char)sp[1]) || !isdigit((unsigned char)sp[2]) ||
+			    !isdigit((unsigned char)sp[3]))
+				error = rl_error_set(RL_EPARSE, "capture: no HTTP status line");
+			else
+				*status = (sp[1] - '0') * 100 + (sp[2] - '0') * 10 + (sp[3] - '0');
+		}
+		found |= strcmp(r.type, "resource") == 0;
+		rl_warc_record_clear(&r);
+		if (error < 0 || found)
+			return error;
+	}
+	return error == RL_ENOTFOUND
+		? rl_error_set(RL_ENOTFOUND, "the capture holds no response or resource record")
+		: error;
 }
 
 int rl_capture_append_local(rl_archive *archive, const rl_capture *c, int64_t time)

@@ -18,7 +18,7 @@ static void help(void)
 	       "  - signed commits pass 'git verify-commit'; no unsigned commit after a signed one;\n"
 	       "  - every capture's WARC digests, and its bytes against Snapshot-XXH3;\n"
 	       "  - every story file re-derived from its capture with the recorded extractor\n"
-	       "    (or reported as 'extractor changed since');\n"
+	       "    (or reported as 'extractor changed since'; a commit with no capture is noted);\n"
 	       "  - every timestamp token (refs/notes/timestamps) on a commit of the history;\n"
 	       "  - the fetch log: when each source's version was last seen.\n"
 	       "Prints one line per finding and a summary; exits 1 if anything failed.\n\n"
@@ -73,10 +73,10 @@ int cmd_verify(int argc, char **argv, const struct cli *cli)
 		goto done;
 	}
 	printf("%zu commits, %zu objects read, %zu captures (%zu records), %zu of %zu story files "
-	       "re-derived, %zu with an extractor changed since, %zu signed commits good, %zu "
-	       "unsigned, %zu timestamps good: %s\n",
+	       "re-derived, %zu with an extractor changed since, %zu without a capture, %zu signed "
+	       "commits good, %zu unsigned, %zu timestamps good: %s\n",
 	       s.commits, s.objects, s.captures, s.records, s.rederived, s.stories,
-	       s.extractor_changed, s.signed_ok, s.unsigned_commits, s.timestamps,
+	       s.extractor_changed, s.uncaptured, s.signed_ok, s.unsigned_commits, s.timestamps,
 	       s.failures ? "FAILED" : "ok");
 	if (s.failures) {
 		fprintf(stderr, "redline: verify found %zu failure%s\n", s.failures,

@@ -53,7 +53,7 @@ int evidence_story_content(rl_buf *out, const char *text)
 }
 
 int evidence_rederive(rl_strvec *contents, const rl_source_config *config, const char *source,
-		      const char *data, size_t len, const char *base_url)
+		      const char *data, size_t len, const char *base_url, const char *charset)
 {
 	rl_item_list items = RL_ITEM_LIST_INIT;
 	rl_normaliser *normaliser = NULL;
@@ -62,6 +62,7 @@ int evidence_rederive(rl_strvec *contents, const rl_source_config *config, const
 	int error;
 
 	opts.source_url = base_url;
+	opts.charset = charset;
 	if ((error = rl_ingest_extract(&items, config, data, len, &opts)) < 0 ||
 	    (error = rl_normaliser_new(&normaliser, (const char *const *)config->ignore.v,
 				       config->ignore.n)) < 0 ||
@@ -81,15 +82,15 @@ done:
 	return error;
 }
 
-int rl_evidence_snapshot(rl_buf *out, char **target, char **extractor, rl_archive *archive,
-			 const git_oid *commit, const char *source)
+int rl_evidence_snapshot(rl_buf *out, char **target, char **extractor, char **charset,
+			 rl_archive *archive, const git_oid *commit, const char *source)
 {
 	git_commit *c = NULL;
 	rl_strvec ids = RL_STRVEC_INIT;
 	rl_buf warc = RL_BUF_INIT(RL_CAPTURE_MAX);
 	int error, found = 0;
 
-	*target = *extractor = NULL;
+	*target = *extractor = *charset = NULL;
 	if ((error = git_commit_lookup(&c, rl_archive_repo(archive), commit)) < 0)
 		return rl_error_set_git(error, "cannot read commit %s", git_oid_tostr_s(commit));
 	if ((error = rl_capture_ids(&ids, git_commit_message(c))) < 0)
@@ -102,6 +103,8 @@ int rl_evidence_snapshot(rl_buf *out, char **target, char **extractor, rl_archiv
 			goto done;
 		found = src && strcmp(src, source) == 0;
 		free(src);
+		if (found && (error = rl_capture_http_charset(charset, warc.ptr, warc.len)) < 0)
+			goto done;
 		if (!found) {
 			free(*target);
 			free(*extractor);

@@ -49,11 +49,50 @@ static char *followed_url(const rl_item *it, const char *listing_url)
 	return url;
 }
 
+/* run_follow.c's may_follow(): the source's own site, or a follow-host. */
+static int may_follow(const rl_source_config *config, const char *url)
+{
+	if (!is_http(url))
+		return 0;
+	if (config->url && rl_url_same_site(url, config->url))
+		return 1;
+	for (size_t i = 0; i < config->follow_hosts.n; i++)
+		if (rl_url_host_within(url, config->follow_hosts.v[i]))
+			return 1;
+	return 0;
+}
+
+int evidence_followed_id(char id[13], const rl_item *it, const char *listing_url,
+			 const rl_source_config *config)
+{
+	char *url = followed_url(it, listing_url), *guid = NULL;
+	size_t n;
+
+	if (url == NULL || !may_follow(config, url)) {
+		free(url);
+		return 0;
+	}
+	/* The identity run_follow.c gives it: its GUID (ends trimmed), else the link. */
+	if (it->guid) {
+		const char *g = it->guid + strspn(it->guid, " \t\r\n");
+		for (n = strlen(g); n > 0 && strchr(" \t\r\n", g[n - 1]); n--)
+			;
+		if (n)
+			guid = strndup(g, n);
+	}
+	rl_snapshot_id_for_key(id, guid ? guid : url);
+	free(guid);
+	free(url);
+	return 1;
+}
+
 static const evidence_page *page_for(const evidence_page *pages, size_t n, const char *url)
 {
 	for (size_t i = 0; url && i < n; i++)
-		if (!pages[i].listing && pages[i].target && strcmp(pages[i].target, url) == 0)
-			return &pages[i];
+		if (!pages[i].listing && ((pages[i].target && strcmp(pages[i].target, url) == 0) ||
+					  (pages[i].requested && strcmp(pages[i].requested, url) == 0)))
+			return pages[i].status == 0 || (pages[i].status >= 200 && pages[i].status < 300)
+				? &pages[i] : NULL;
 	return NULL;
 }
 
@@ -66,6 +105,7 @@ static int merge_article(rl_item *it, const evidence_page *p)
 	int used = 0;
 
 	xo.base_url = p->target;
+	xo.charset = p->charset;
 	if (rl_extract_article(&article, p->data, p->len, &xo) == 0 && article.body &&
 	    *article.body) {
 		free(it->body);
@@ -119,37 +159,50 @@ done:
 	return error;
 }
 
-int evidence_rederive_follow(evidence_story_set *out, const rl_source_config *config,
-			     const char *source, const evidence_page *pages, size_t n_pages)
+int evidence_follow_items(rl_item_list *items, unsigned char **from_article,
+			  const rl_source_config *config, const char *source,
+			  const evidence_page *pages, size_t n_pages)
 {
-	rl_item_list items = RL_ITEM_LIST_INIT;
 	const evidence_page *listing = NULL;
-	unsigned char *from_article = NULL;
 	rl_ingest_opts opts = { 0 };
 	int error;
 
+	*from_article = NULL;
 	for (size_t i = 0; i < n_pages && !listing; i++)
 		if (pages[i].listing)
 			listing = &pages[i];
 	if (listing == NULL)
 		return rl_error_set(RL_ENOTFOUND, "no capture of the listing of '%s'", source);
 	opts.source_url = listing->target;
-	if ((error = rl_ingest_extract(&items, config, listing->data, listing->len, &opts)) < 0)
-		goto done;
-	if ((from_article = calloc(items.n + 1, 1)) == NULL) {
-		error = rl_error_set(RL_ENOMEM, "out of memory");
-		goto done;
-	}
-	for (size_t i = 0; i < items.n; i++) {
-		char *url = followed_url(&items.v[i], listing->target);
+	opts.charset = listing->charset;
+	if ((error = rl_ingest_extract(items, config, listing->data, listing->len, &opts)) < 0)
+		return error;
+	if ((*from_article = calloc(items->n + 1, 1)) == NULL)
+		return rl_error_set(RL_ENOMEM, "out of memory");
+	for (size_t i = 0; i < items->n; i++) {
+		char *url = followed_url(&items->v[i], listing->target);
 		const evidence_page *p = page_for(pages, n_pages, url);
 		if (p)
-			from_article[i] = (unsigned char)merge_article(&items.v[i], p);
+			(*from_article)[i] = (unsigned char)merge_article(&items->v[i], p);
 		free(url);
 	}
-	error = render_all(out, &items, config, source,
-			   listing->target ? listing->target : config->url, from_article);
-done:
+	return 0;
+}
+
+int evidence_rederive_follow(evidence_story_set *out, const rl_source_config *config,
+			     const char *source, const evidence_page *pages, size_t n_pages)
+{
+	rl_item_list items = RL_ITEM_LIST_INIT;
+	unsigned char *from_article = NULL;
+	const char *base = config->url;
+	int error;
+
+	for (size_t i = 0; i < n_pages; i++)
+		if (pages[i].listing && pages[i].target)
+			base = pages[i].target;
+	if ((error = evidence_follow_items(&items, &from_article, config, source, pages,
+					   n_pages)) == 0)
+		error = render_all(out, &items, config, source, base, from_article);
 	free(from_article);
 	rl_item_list_release(&items);
 	return error;
@@ -163,6 +216,8 @@ int evidence_rederive_article(rl_buf *out, const rl_source_config *config, const
 	rl_item *it = NULL;
 	int error;
 
+	if (page->status && (page->status < 200 || page->status >= 300))
+		return rl_error_set(RL_ENOTFOUND, "the article page answered %ld", page->status);
 	if ((error = rl_item_list_add(&it, &items)) < 0)
 		goto done;
 	/* A due article of an unchanged listing: the story keeps its header. */

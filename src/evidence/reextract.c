@@ -7,11 +7,15 @@
  * rewrite) through the ordinary pipeline with opts.reextract_of set, so the
  * commit says "re-extraction of <source>", names the commit whose capture
  * it read and the extractor it used, and runs no alert hooks: a better
- * extractor never looks like an edit by the newsroom.
+ * extractor never looks like an edit by the newsroom.  A source that
+ * follows its article pages is its newest listing capture merged with each
+ * article's newest capture (follow_pages.c), as run_follow.c merges them.
  */
 #include "evidence_internal.h"
 #include "redline/capture.h"
 #include "redline/error.h"
+#include "redline/state.h"
+#include "redline/story.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,8 +43,7 @@ done:
 	return error;
 }
 
-/* 1 when `c` changed <source>/ against its first parent. */
-static int touches(git_commit *c, const char *source)
+int evidence_touches(git_commit *c, const char *source)
 {
 	git_tree *tree = NULL, *ptree = NULL;
 	git_commit *parent = NULL;
@@ -84,7 +87,7 @@ static int newest_capture(git_oid *out, rl_archive *archive, const git_oid *head
 		rl_strvec ids = RL_STRVEC_INIT;
 		if (git_commit_lookup(&c, repo, &id) < 0)
 			break;
-		if (touches(c, source)) {
+		if (evidence_touches(c, source)) {
 			const char *msg = git_commit_message(c);
 			if (evidence_trailer(of, sizeof(of), msg, EVIDENCE_REEXTRACT_TRAILER) &&
 			    git_oid_fromstrp(out, of) == 0) {
@@ -100,6 +103,106 @@ static int newest_capture(git_oid *out, rl_archive *archive, const git_oid *head
 	}
 	git_revwalk_free(walk);
 	return found > 0;
+}
+
+/* The Status: header of each story of the source that has one (an
+ * article gone), by story id: the re-extraction keeps such a story as run
+ * does, header, body and status. */
+static int removed_status(rl_strvec *ids, rl_strvec *statuses, rl_archive *archive,
+			  const char *source)
+{
+	rl_state *state = NULL;
+	rl_buf text = RL_BUF_INIT(RL_CAPTURE_MAX);
+	int error;
+
+	if ((error = rl_state_load(&state, archive, source)) < 0)
+		return error;
+	for (size_t i = 0; i < state->n && error == 0; i++) {
+		rl_story_header h;
+		memset(&h, 0, sizeof(h));
+		if (rl_archive_read(&text, archive, NULL, state->items[i].path) < 0 ||
+		    rl_story_parse_header(&h, text.ptr, text.len) < 0) {
+			rl_error_clear();
+			continue;
+		}
+		if (h.status && (error = rl_strvec_push(ids, state->items[i].id)) == 0)
+			error = rl_strvec_push(statuses, h.status);
+		rl_story_header_clear(&h);
+	}
+	rl_buf_release(&text);
+	rl_state_free(state);
+	return error;
+}
+
+/* A followed source: its newest listing capture merged with the newest
+ * capture of each story's article page (follow_pages.c), with today's
+ * rules; a story whose article has no capture keeps the archive's body, a
+ * removed one stays as it is, exactly as run_follow.c would commit them. */
+static int reextract_follow(size_t *changed, rl_archive *archive, const rl_reextract_opts *opts,
+			    const git_oid *head, const git_oid *since, const char *source,
+			    const rl_source_config *cfg, rl_reextract_cb cb, void *userdata)
+{
+	evidence_pageset pages;
+	rl_item_list items = RL_ITEM_LIST_INIT;
+	rl_strvec gone_ids = RL_STRVEC_INIT, gone_status = RL_STRVEC_INIT;
+	rl_ingest_result *result = NULL;
+	rl_ingest_opts io = { 0 };
+	unsigned char *from_article = NULL;
+	const char *why = NULL, *listing_url = NULL;
+	char hex[GIT_OID_HEXSZ + 1];
+	int error;
+
+	memset(&pages, 0, sizeof(pages));
+	if ((error = evidence_follow_pages(&pages, &why, archive, head, since, source)) <= 0) {
+		cb(source, NULL, NULL, error < 0 ? rl_error_last() : why, userdata);
+		goto done;
+	}
+	for (size_t i = 0; i < pages.n; i++)
+		if (pages.v[i].listing)
+			listing_url = pages.v[i].target;
+	git_oid_tostr(hex, sizeof(hex), &pages.listing_commit);
+	if ((error = evidence_follow_items(&items, &from_article, cfg, source, pages.v,
+					   pages.n)) < 0 ||
+	    (error = removed_status(&gone_ids, &gone_status, archive, source)) < 0)
+		goto report;
+	for (size_t i = 0; i < items.n; i++) {
+		rl_item *it = &items.v[i];
+		char id[13];
+		/* A story run does not follow has the listing's body. */
+		if (!evidence_followed_id(id, it, listing_url, cfg))
+			continue;
+		if (!from_article[i])
+			it->keep |= RL_ITEM_KEEP_BODY; /* not fetched, or unreadable: as run keeps it */
+		for (size_t k = 0; k < gone_ids.n; k++) {
+			if (strcmp(gone_ids.v[k], id) != 0)
+				continue;
+			it->keep |= RL_ITEM_KEEP_HEADER | RL_ITEM_KEEP_BODY;
+			free(it->status);
+			if ((it->status = strdup(gone_status.v[k])) == NULL) {
+				error = rl_error_set(RL_ENOMEM, "out of memory");
+				goto report;
+			}
+		}
+	}
+	io.time = opts->time;
+	io.reextract_of = hex;
+	io.no_hooks = 1;
+	io.config = cfg;
+	io.source_url = listing_url;
+	io.snapshot_hash = &pages.listing_hash;
+	error = rl_ingest_items(&result, archive, source, &items, &io);
+report:
+	cb(source, hex, error < 0 ? NULL : result, error < 0 ? rl_error_last() : NULL, userdata);
+	if (error == 0 && result->committed)
+		(*changed)++;
+done:
+	rl_ingest_result_free(result);
+	rl_item_list_release(&items);
+	rl_strvec_release(&gone_ids);
+	rl_strvec_release(&gone_status);
+	free(from_article);
+	evidence_pageset_release(&pages);
+	return error;
 }
 
 static int wanted(const rl_reextract_opts *opts, const char *source)
@@ -139,24 +242,29 @@ int rl_reextract(size_t *changed, rl_archive *archive, const rl_reextract_opts *
 		rl_buf data = RL_BUF_INIT(RL_CAPTURE_MAX);
 		rl_ingest_result *result = NULL;
 		rl_ingest_opts io = { 0 };
-		char *target = NULL, *extractor = NULL, hex[GIT_OID_HEXSZ + 1];
+		char *target = NULL, *extractor = NULL, *charset = NULL, hex[GIT_OID_HEXSZ + 1];
 		git_oid capture_commit;
 		int found;
 
 		if (!wanted(opts, source))
 			continue;
 		{
-			/* Its stories are a listing merged with article pages: replaying one
-			 * capture alone would lose the articles' text. */
+			/* Its stories are a listing merged with article pages. */
 			rl_source_config *cfg = NULL;
 			int follow = evidence_config(&cfg, archive, source) == 0 && cfg->follow;
-			rl_source_config_free(cfg);
 			rl_error_clear();
 			if (follow) {
-				cb(source, NULL, NULL, "it follows article pages: re-extraction of "
-				   "merged listings is not supported", userdata);
+				error = reextract_follow(changed, archive, opts, &head,
+							 opts->since ? &since : NULL, source, cfg, cb,
+							 userdata);
+				rl_source_config_free(cfg);
+				if (error < 0 && error != RL_EGUARD)
+					goto done;
+				rl_error_clear();
+				error = 0;
 				continue;
 			}
+			rl_source_config_free(cfg);
 		}
 		found = newest_capture(&capture_commit, archive, &head, opts->since ? &since : NULL,
 				       source);
@@ -171,9 +279,10 @@ int rl_reextract(size_t *changed, rl_archive *archive, const rl_reextract_opts *
 		io.time = opts->time;
 		io.reextract_of = hex;
 		io.no_hooks = 1;
-		if ((error = rl_evidence_snapshot(&data, &target, &extractor, archive,
+		if ((error = rl_evidence_snapshot(&data, &target, &extractor, &charset, archive,
 						  &capture_commit, source)) == 0) {
 			io.source_url = target;
+			io.charset = charset;
 			error = rl_ingest(&result, archive, source, data.ptr, data.len, &io);
 		}
 		cb(source, hex, error < 0 ? NULL : result, error < 0 ? rl_error_last() : NULL,
@@ -184,6 +293,7 @@ int rl_reextract(size_t *changed, rl_archive *archive, const rl_reextract_opts *
 		rl_buf_release(&data);
 		free(target);
 		free(extractor);
+		free(charset);
 		if (error < 0 && error != RL_EGUARD)
 			goto done;
 		rl_error_clear();

@@ -40,7 +40,10 @@
 struct fpage {
 	char *source, *target, *extractor;
 	rl_buf data;
-	int in_trailer;       /* its hash is a Snapshot-XXH3 of the commit */
+	int listing;          /* the commit's listing (evidence_is_listing) */
+	long status;          /* its HTTP status */
+	char *requested;      /* the URL asked for, when it redirected */
+	char *charset;        /* its Content-Type's charset */
 };
 
 struct verify {
@@ -241,7 +244,8 @@ static int same_extractor(struct verify *v, const rl_source_config *cfg, const c
 }
 
 static void check_rederive(struct verify *v, git_diff *diff, const char *source,
-			   const char *recorded, const char *data, size_t len, const char *target)
+			   const char *recorded, const char *data, size_t len, const char *target,
+			   const char *charset)
 {
 	rl_source_config *cfg = NULL;
 	rl_strvec contents = RL_STRVEC_INIT;
@@ -253,7 +257,7 @@ static void check_rederive(struct verify *v, git_diff *diff, const char *source,
 	}
 	if (!same_extractor(v, cfg, source, recorded)) {
 		/* noted */
-	} else if (evidence_rederive(&contents, cfg, source, data, len, target) < 0) {
+	} else if (evidence_rederive(&contents, cfg, source, data, len, target, charset) < 0) {
 		say(v, RL_VERIFY_FAIL, "%s: the capture cannot be extracted again: %s", source,
 		    rl_error_last());
 	} else {
@@ -279,7 +283,8 @@ static int check_capture(struct verify *v, const git_oid *commit, const char *id
 {
 	rl_buf warc = RL_BUF_INIT(RL_CAPTURE_MAX), snap = RL_BUF_INIT(RL_CAPTURE_MAX);
 	rl_warc_record r;
-	char *source = NULL, *extractor = NULL, *target = NULL, hex[RL_HASH_HEX_SIZE];
+	char *source = NULL, *extractor = NULL, *target = NULL, *charset = NULL;
+	char hex[RL_HASH_HEX_SIZE];
 	size_t off = 0;
 	int error, named = 0, bad = 0;
 
@@ -315,6 +320,8 @@ static int check_capture(struct verify *v, const git_oid *commit, const char *id
 		goto done;
 	}
 	rl_hash128_hex(hex, rl_hash128_bytes(snap.ptr, snap.len));
+	if (rl_capture_http_charset(&charset, warc.ptr, warc.len) < 0)
+		rl_error_clear(); /* then decoded as a document without one */
 	if (follows(v, source)) {
 		/* Listing and article pages: derived together once all are read. */
 		struct fpage *p = realloc(v->fpages, (v->n_fpages + 1) * sizeof(*p));
@@ -331,7 +338,12 @@ static int check_capture(struct verify *v, const git_oid *commit, const char *id
 		if (reextract_extractor)
 			free(extractor);
 		p->data = snap;
-		p->in_trailer = has_snapshot_hash(message, hex);
+		p->charset = charset;
+		charset = NULL;
+		p->listing = evidence_is_listing(message, target, hex);
+		if (rl_capture_http_status(&p->status, warc.ptr, warc.len) < 0 ||
+		    rl_capture_fact(&p->requested, warc.ptr, warc.len, "requested-uri") < 0)
+			rl_error_clear();
 		source = target = extractor = NULL;
 		snap = (rl_buf)RL_BUF_INIT(RL_CAPTURE_MAX);
 		goto done;
@@ -344,12 +356,13 @@ static int check_capture(struct verify *v, const git_oid *commit, const char *id
 		goto done;
 	}
 	check_rederive(v, diff, source, reextract_extractor ? reextract_extractor : extractor,
-		       snap.ptr, snap.len, target);
+		       snap.ptr, snap.len, target, charset);
 done:
 	rl_error_clear();
 	free(source);
 	free(extractor);
 	free(target);
+	free(charset);
 	rl_buf_release(&warc);
 	rl_buf_release(&snap);
 	return 0;
@@ -408,43 +421,17 @@ static int follow_story_ok(const rl_source_config *cfg,
 	return ok;
 }
 
-/* The story files a commit wrote for a followed source, derived again from
- * the listing and article pages captured in it. */
-static void check_follow(struct verify *v, git_commit *c, git_diff *diff, const char *source)
+/* The story files a commit wrote for a followed source against `pages`. */
+static void check_follow_pages(struct verify *v, git_commit *c, git_diff *diff, const char *source,
+			       const rl_source_config *cfg, const evidence_page *pages, size_t n,
+			       const char *recorded)
 {
-	rl_source_config *cfg = NULL;
 	evidence_story_set set = EVIDENCE_STORY_SET_INIT;
-	evidence_page *pages = NULL;
 	rl_buf text = RL_BUF_INIT(STORY_MAX), content = RL_BUF_INIT(STORY_MAX),
 	       ptext = RL_BUF_INIT(STORY_MAX), pcontent = RL_BUF_INIT(STORY_MAX);
-	const char *recorded = NULL;
-	size_t n = 0, sl = strlen(source);
+	size_t sl = strlen(source);
 	int have_listing = 0;
 
-	if (evidence_config(&cfg, v->archive, source) < 0) {
-		say(v, RL_VERIFY_FAIL, "cannot load the settings of '%s': %s", source, rl_error_last());
-		goto done;
-	}
-	if ((pages = calloc(v->n_fpages + 1, sizeof(*pages))) == NULL)
-		goto done;
-	for (size_t i = 0; i < v->n_fpages; i++) {
-		struct fpage *f = &v->fpages[i];
-		if (strcmp(f->source, source) != 0)
-			continue;
-		pages[n].target = f->target;
-		pages[n].data = f->data.ptr ? f->data.ptr : "";
-		pages[n].len = f->data.len;
-		pages[n].listing = f->in_trailer;
-		if (f->in_trailer || recorded == NULL)
-			recorded = f->extractor;
-		n++;
-	}
-	/* Alone and not at the source's URL, the page with the commit's hash is
-	 * a due article of an unchanged listing (its own commit, run_follow.c). */
-	for (size_t i = 0; i < n; i++)
-		if (pages[i].listing && n == 1 && cfg->url && pages[i].target &&
-		    strcmp(pages[i].target, cfg->url) != 0)
-			pages[i].listing = 0;
 	for (size_t i = 0; i < n; i++)
 		have_listing |= pages[i].listing;
 	if (!same_extractor(v, cfg, source, recorded))
@@ -490,10 +477,82 @@ done:
 	rl_buf_release(&content);
 	rl_buf_release(&ptext);
 	rl_buf_release(&pcontent);
-	free(pages);
 	evidence_story_set_release(&set);
+}
+
+/* The story files a commit wrote for a followed source, derived again from
+ * the listing and article pages captured in it. */
+static void check_follow(struct verify *v, git_commit *c, git_diff *diff, const char *source)
+{
+	rl_source_config *cfg = NULL;
+	evidence_page *pages = NULL;
+	const char *recorded = NULL;
+	size_t n = 0;
+
+	if (evidence_config(&cfg, v->archive, source) < 0) {
+		say(v, RL_VERIFY_FAIL, "cannot load the settings of '%s': %s", source, rl_error_last());
+		goto done;
+	}
+	if ((pages = calloc(v->n_fpages + 1, sizeof(*pages))) == NULL)
+		goto done;
+	for (size_t i = 0; i < v->n_fpages; i++) {
+		struct fpage *f = &v->fpages[i];
+		if (strcmp(f->source, source) != 0)
+			continue;
+		pages[n].target = f->target;
+		pages[n].data = f->data.ptr ? f->data.ptr : "";
+		pages[n].len = f->data.len;
+		pages[n].listing = f->listing;
+		pages[n].status = f->status;
+		pages[n].requested = f->requested;
+		pages[n].charset = f->charset;
+		if (f->listing || recorded == NULL)
+			recorded = f->extractor;
+		n++;
+	}
+	check_follow_pages(v, c, diff, source, cfg, pages, n, recorded);
+done:
+	free(pages);
 	rl_source_config_free(cfg);
 }
+
+/* A re-extraction of a followed source: its stories come from the pages
+ * reextract read, the newest listing and article captures as of its parent
+ * (follow_pages.c), whose listing must be the one Reextract-Of names. */
+static void check_follow_reextract(struct verify *v, git_commit *c, git_diff *diff,
+				   const char *source, const git_oid *listing_commit,
+				   const char *extractor)
+{
+	rl_source_config *cfg = NULL;
+	evidence_pageset pages;
+	const char *why = NULL;
+	int rc;
+
+	memset(&pages, 0, sizeof(pages));
+	if (evidence_config(&cfg, v->archive, source) < 0) {
+		say(v, RL_VERIFY_FAIL, "cannot load the settings of '%s': %s", source, rl_error_last());
+		goto done;
+	}
+	rc = git_commit_parentcount(c) == 0 ? 0
+		: evidence_follow_pages(&pages, &why, v->archive, git_commit_parent_id(c, 0), NULL,
+					source);
+	if (rc <= 0) {
+		say(v, RL_VERIFY_FAIL, "%s: the captures this re-extraction read are not in its "
+		    "history: %s", source, rc < 0 ? rl_error_last() : why ? why : "no parent");
+	} else if (!git_oid_equal(&pages.listing_commit, listing_commit)) {
+		say(v, RL_VERIFY_FAIL, "%s: Reextract-Of names %.12s, but the newest listing "
+		    "capture before it is in %.12s", source, git_oid_tostr_s(listing_commit),
+		    git_oid_tostr_s(&pages.listing_commit));
+	} else {
+		check_follow_pages(v, c, diff, source, cfg, pages.v, pages.n, extractor);
+	}
+done:
+	rl_error_clear();
+	evidence_pageset_release(&pages);
+	rl_source_config_free(cfg);
+}
+
+static void forget_fpages(struct verify *v);
 
 /* Every followed source among the commit's captures, then forget them. */
 static void check_follows(struct verify *v, git_commit *c, git_diff *diff)
@@ -505,15 +564,47 @@ static void check_follows(struct verify *v, git_commit *c, git_diff *diff)
 		if (!seen)
 			check_follow(v, c, diff, v->fpages[i].source);
 	}
+	forget_fpages(v);
+}
+
+static void forget_fpages(struct verify *v)
+{
 	for (size_t i = 0; i < v->n_fpages; i++) {
 		free(v->fpages[i].source);
 		free(v->fpages[i].target);
+		free(v->fpages[i].requested);
+		free(v->fpages[i].charset);
 		free(v->fpages[i].extractor);
 		rl_buf_release(&v->fpages[i].data);
 	}
 	free(v->fpages);
 	v->fpages = NULL;
 	v->n_fpages = 0;
+}
+
+/* Story files a commit with no capture wrote: nothing to re-derive them
+ * from (captures off, or made before them), which the report must say
+ * rather than pass over - a commit rewritten without its captures looks
+ * the same. */
+static void note_uncaptured(struct verify *v, git_commit *c, git_diff *diff)
+{
+	size_t n = 0;
+
+	if (git_commit_parentcount(c) > 1)
+		return; /* a merge of shards: their own commits hold the captures */
+	for (size_t i = 0; diff && i < git_diff_num_deltas(diff); i++) {
+		const git_diff_delta *d = git_diff_get_delta(diff, i);
+		const char *path = d->new_file.path, *base = strrchr(path, '/');
+		if (d->status != GIT_DELTA_DELETED && path[0] != '.' && base &&
+		    rl_story_id_in_name(base + 1, strlen(base + 1)))
+			n++;
+	}
+	if (n == 0)
+		return;
+	v->s->uncaptured += n;
+	say(v, RL_VERIFY_NOTE, "%zu story file%s with no capture to re-derive %s from "
+	    "(redline.capture was off, or the commit predates captures)", n, n == 1 ? "" : "s",
+	    n == 1 ? "it" : "them");
 }
 
 static void check_commit(struct verify *v, const git_oid *id)
@@ -552,12 +643,21 @@ static void check_commit(struct verify *v, const git_oid *id)
 		for (size_t i = 0; i < ids.n; i++)
 			check_capture(v, &capture_commit, ids.v[i], git_commit_message(orig), diff,
 				      extractor);
-		check_follows(v, c, diff);
+		if (v->n_fpages) {
+			/* A followed source: the listing named, with the articles it read. */
+			char *source = strdup(v->fpages[0].source);
+			forget_fpages(v);
+			if (source)
+				check_follow_reextract(v, c, diff, source, &capture_commit, extractor);
+			free(source);
+		}
 		git_commit_free(orig);
 		goto done;
 	}
 	if (rl_capture_ids(&ids, message) < 0)
 		goto done;
+	if (ids.n == 0)
+		note_uncaptured(v, c, diff);
 	for (size_t i = 0; i < ids.n; i++)
 		check_capture(v, id, ids.v[i], message, diff, NULL);
 	check_follows(v, c, diff);

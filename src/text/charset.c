@@ -15,6 +15,7 @@
 #include "redline/buf.h"
 #include "redline/error.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <iconv.h>
 #include <stdint.h>
@@ -402,4 +403,46 @@ const char *rl_charset_detect_wide(const char *in, size_t len)
 	enum family fam = sniff_wide((const unsigned char *)in, len);
 
 	return fam == FAM_UTF8 ? NULL : names[fam];
+}
+
+/* A charset comes from a hostile server and steers decoding: only a short,
+ * plausible name gets through (also read back from captures, evidence). */
+char *rl_charset_from_content_type(const char *content_type)
+{
+	const char *p, *v;
+	char out[RL_CHARSET_NAME_MAX + 1];
+	size_t n = 0;
+	char quote = 0;
+
+	if (content_type == NULL || (p = strchr(content_type, ';')) == NULL)
+		return NULL;
+	while (p && *p) {
+		p++;
+		p += strspn(p, " \t");
+		if (strncasecmp(p, "charset", 7) == 0) {
+			v = p + 7;
+			v += strspn(v, " \t");
+			if (*v == '=')
+				break;
+		}
+		p = strchr(p, ';');
+	}
+	if (p == NULL || *p == '\0')
+		return NULL;
+	v = strchr(p, '=') + 1;
+	v += strspn(v, " \t");
+	if (*v == '"' || *v == '\'')
+		quote = *v++;
+	for (; *v && *v != quote && *v != ';' && *v != ' ' && *v != '\t'; v++) {
+		unsigned char c = (unsigned char)*v;
+		if (!(isalnum(c) || c == '-' || c == '_' || c == '.' || c == ':'))
+			return NULL;
+		if (n == RL_CHARSET_NAME_MAX)
+			return NULL;
+		out[n++] = (char)tolower(c);
+	}
+	if (n == 0)
+		return NULL;
+	out[n] = '\0';
+	return rl_strdup(out);
 }

@@ -9,6 +9,7 @@
 #include "fetch_internal.h"
 #include "redline/fetch.h"
 #include "redline/buf.h"
+#include "redline/charset.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -31,42 +32,7 @@ const char *rl_fetch_result_name(rl_fetch_result result)
 
 char *rl_fetch_parse_charset(const char *content_type)
 {
-	const char *p, *v;
-	char out[RL_FETCH_MAX_CHARSET + 1];
-	size_t n = 0;
-	char quote = 0;
-
-	if (content_type == NULL || (p = strchr(content_type, ';')) == NULL)
-		return NULL;
-	while (p && *p) {
-		p++;
-		p += strspn(p, " \t");
-		if (strncasecmp(p, "charset", 7) == 0) {
-			v = p + 7;
-			v += strspn(v, " \t");
-			if (*v == '=')
-				break;
-		}
-		p = strchr(p, ';');
-	}
-	if (p == NULL || *p == '\0')
-		return NULL;
-	v = strchr(p, '=') + 1;
-	v += strspn(v, " \t");
-	if (*v == '"' || *v == '\'')
-		quote = *v++;
-	for (; *v && *v != quote && *v != ';' && *v != ' ' && *v != '\t'; v++) {
-		unsigned char c = (unsigned char)*v;
-		if (!(isalnum(c) || c == '-' || c == '_' || c == '.' || c == ':'))
-			return NULL;
-		if (n == RL_FETCH_MAX_CHARSET)
-			return NULL;
-		out[n++] = (char)tolower(c);
-	}
-	if (n == 0)
-		return NULL;
-	out[n] = '\0';
-	return rl_strdup(out);
+	return rl_charset_from_content_type(content_type);
 }
 
 /* Longest error-page title put into a message. */

@@ -139,11 +139,11 @@ static void ingest_done(struct job *job, int error, const rl_ingest_result *resu
 {
 	struct cycle *cy = job->cycle;
 
-	if (job->capture && cy->capture_mode == RL_CAPTURE_ALL && !(result && result->committed)) {
-		if (rl_capture_append_local(cy->archive, job->capture, cy->now) < 0)
-			rl_error_clear(); /* evidence of a fetch that changed nothing: best effort */
-		else
-			cy->fetchlog_dirty = 1;
+	if (!(result && result->committed)) {
+		/* capture = all: the listing and the articles merged into it */
+		run_capture_keep_uncommitted(job, job->capture);
+		for (size_t i = 0; i < job->n_articles; i++)
+			run_capture_keep_uncommitted(job, job->articles[i].capture);
 	}
 	if (error < 0) {
 		if (is_archive_error(error) && cy->archive_error == 0) {

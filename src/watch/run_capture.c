@@ -42,6 +42,9 @@ int run_capture_build(rl_capture **out, const struct job *job, const rl_fetch_re
 	facts.snapshot_xxh3 = r->not_modified ? NULL : xxh;
 	facts.outcome = outcome;
 	facts.incomplete = raw->incomplete;
+	/* A followed link that redirects: the link is how the page is found again. */
+	if (r->effective_url && r->url && strcmp(r->effective_url, r->url) != 0)
+		facts.requested_uri = r->url;
 	h.target_uri = r->effective_url ? r->effective_url : r->url;
 	h.time = raw->time;
 	h.ip = raw->remote_ip;
@@ -79,6 +82,18 @@ void run_capture_keep_local(struct job *job, const rl_fetch_response *r, int rev
 	rl_capture_free(c);
 }
 
+void run_capture_keep_uncommitted(struct job *job, const rl_capture *c)
+{
+	struct cycle *cy = job->cycle;
+
+	if (c == NULL || cy->capture_mode != RL_CAPTURE_ALL)
+		return;
+	if (rl_capture_append_local(cy->archive, c, cy->now) < 0)
+		rl_error_clear(); /* evidence of a fetch that changed nothing: best effort */
+	else
+		cy->fetchlog_dirty = 1;
+}
+
 void run_log_fetch(struct job *job, long status, rl_run_outcome outcome, const rl_ingest_result *r)
 {
 	static const char *const names[] = { "changed", "unchanged", "not-modified", "failed" };
@@ -88,6 +103,10 @@ void run_log_fetch(struct job *job, long status, rl_run_outcome outcome, const r
 	memset(&e, 0, sizeof(e));
 	e.time = cy->now;
 	e.status = status;
+	/* A 200 with the body the archive has is reported as not modified, but
+	 * the server did send it: the log says what happened on the wire. */
+	if (outcome == RL_RUN_NOT_MODIFIED && status != 304)
+		outcome = RL_RUN_UNCHANGED;
 	snprintf(e.outcome, sizeof(e.outcome), "%s",
 		 (unsigned)outcome < 4 ? names[outcome] : "failed");
 	if (job->fs->has_body_hash)

@@ -108,7 +108,9 @@ static void on_article(rl_fetch_response *r, void *userdata)
 		rl_error_clear();
 		rl_item_clear(&article);
 	}
-	/* A 304 or a failure: the archive's body stands. */
+	/* A 304 or a failure: the archive's body stands (capture = all keeps it). */
+	if (a->capture == NULL)
+		run_capture_keep_local(job, r, r->not_modified);
 done:
 	rl_fetch_response_free(r);
 	if (job->pending == 0)
@@ -295,13 +297,17 @@ void run_follow_commit_due(struct job *job)
 		rl_ingest_result *r = NULL;
 		int error;
 
-		if (!a->changed)
+		if (!a->changed) {
+			run_capture_keep_uncommitted(job, a->capture);
 			continue;
+		}
 		opts.snapshot_hash = a->body ? &a->hash : NULL;
 		opts.captures = (const rl_capture *const *)&a->capture;
 		opts.n_captures = a->capture ? 1 : 0;
 		error = rl_ingest_story(&r, cy->archive, job->cfg->name, a->id, a->body, a->status,
 					&opts);
+		if (!(error == 0 && r->committed))
+			run_capture_keep_uncommitted(job, a->capture);
 		if (error == RL_ENOTFOUND) {
 			rl_error_clear(); /* it left the page meanwhile */
 		} else if (error < 0) {

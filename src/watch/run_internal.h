@@ -125,6 +125,9 @@ int run_capture_build(rl_capture **out, const struct job *job, const rl_fetch_re
 /** With redline.capture = all: keeps the capture of a fetch that made no
  *  commit under <gitdir>/redline/warc/ (`c` NULL: built from `r`). */
 void run_capture_keep_local(struct job *job, const rl_fetch_response *r, int revisit);
+/** With redline.capture = all: keeps a capture built for a commit that was
+ *  not made (nothing changed), outside git; NULL is fine. */
+void run_capture_keep_uncommitted(struct job *job, const rl_capture *capture);
 /** Appends the outcome of a source's fetch to its fetch log (fetchlog.h). */
 void run_log_fetch(struct job *job, long status, rl_run_outcome outcome,
 		   const rl_ingest_result *r);

@@ -36,6 +36,17 @@ story_log() {
 }
 # story_tree ARCHIVE [REV]: the top-level tree, less .captures/.
 story_tree() { git -C "$1" ls-tree "${2:-HEAD}" | grep -v "	\.captures\$"; }
+# rewrite_head ARCHIVE PATH FILE: HEAD made again with PATH holding FILE,
+# same message and parent, and main moved to it (an edit after the fact).
+rewrite_head() {
+	local blob tree new
+	blob=$(git -C "$1" hash-object -w "$3")
+	GIT_INDEX_FILE="$T/rewrite.index" git -C "$1" read-tree HEAD
+	GIT_INDEX_FILE="$T/rewrite.index" git -C "$1" update-index --cacheinfo "100644,$blob,$2"
+	tree=$(GIT_INDEX_FILE="$T/rewrite.index" git -C "$1" write-tree)
+	new=$(git -C "$1" log -1 --format=%B HEAD | git -C "$1" commit-tree "$tree" -p HEAD~1)
+	git -C "$1" update-ref refs/heads/main "$new"
+}
 # expect_status N CMD...: runs CMD, fails unless it exits with N; output in $T/out, $T/err
 expect_status() {
 	want=$1; shift

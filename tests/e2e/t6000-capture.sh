@@ -63,13 +63,16 @@ if have_warcio; then
 	grep -q "^revisit .* block=ok" "$T/check" || fail "the revisit record checks out in warcio"
 	ok "warcio reads every record and every digest holds"
 else
-	echo "# SKIP warcio check: node or npm missing" >&2
+	skip "warcio check: node or npm missing"
 fi
 
 git -C "$A" config redline.capture off
 expect_status 0 rl -C "$A" ingest anp "$EXAMPLES/anp-buitenland-2.txt" --at 2026-11-28T10:00:00Z --no-hooks
 git -C "$A" log -1 --format=%B | grep -q '^Capture:' && fail "capture = off keeps nothing"
-ok "capture = off: no trailer, no capture"
+expect_status 0 rl -C "$A" verify
+grep -Eq "^note [0-9a-f]{12} [1-9][0-9]* story files? with no capture to re-derive" "$T/out" || { cat "$T/out"; fail "verify notes the uncaptured commit"; }
+grep -Eq ", [1-9][0-9]* without a capture, " "$T/out" || fail "the summary counts story files without a capture"
+ok "capture = off: no trailer, no capture; verify says which story files it cannot re-derive"
 
 # Captures are not story changes: plain git shows them as binary files (the
 # gzip header always has NUL bytes), never as text; redline's readers skip them.

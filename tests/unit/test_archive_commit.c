@@ -1,4 +1,4 @@
-/* The mempack writer: one pack a commit, the ref moved last, nothing
+/* The batch writer (its own pack): one pack a commit, the ref moved last, nothing
  * written for a refused commit, and nothing lost under concurrent writers.
  * Every archive is checked with the real `git fsck --strict`. */
 #include "testutil.h"

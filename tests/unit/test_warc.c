@@ -194,6 +194,111 @@ static void test_chunked_gzip_response_decodes(void **state)
 	rl_buf_release(&snap);
 }
 
+/* The status a capture's response answered; a resource has none; a
+ * response without a status line is an error, not a guess. */
+static void test_capture_http_status(void **state)
+{
+	static const struct { const char *head; long status; int error; } cases[] = {
+		{ "HTTP/1.1 404 Not Found\r\n\r\n", 404, 0 },
+		{ "HTTP/2 200\r\n\r\n", 200, 0 },
+		{ "HTTP/1.1 4x4 Odd\r\n\r\n", 0, RL_EPARSE },
+		{ "HTTP/1.1\r\n\r\n", 0, RL_EPARSE },
+		{ "garbage-without-any-space-at-all\r\n\r\n", 0, RL_EPARSE },
+	};
+	rl_capture_facts facts = { 0 };
+	rl_capture *c = NULL;
+	long status = -1;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		rl_capture_http h = { 0 };
+		h.target_uri = "http://127.0.0.1/a/1";
+		h.time = 1795856400;
+		h.response_head = cases[i].head;
+		h.response_head_len = strlen(cases[i].head);
+		h.response_body = "gone";
+		h.response_body_len = 4;
+		assert_int_equal(rl_capture_new_http(&c, &h, &facts), 0);
+		assert_int_equal(rl_capture_http_status(&status, c->bytes.ptr, c->bytes.len),
+				 cases[i].error);
+		assert_int_equal(status, cases[i].status);
+		rl_capture_free(c);
+		rl_error_clear();
+	}
+	assert_int_equal(rl_capture_new_resource(&c, "file:///x", 1795856400, "text/plain", "x", 1,
+						 &facts), 0);
+	assert_int_equal(rl_capture_http_status(&status, c->bytes.ptr, c->bytes.len), 0);
+	assert_int_equal(status, 0);
+	rl_capture_free(c);
+	assert_int_equal(rl_capture_http_status(&status, "", 0), RL_ENOTFOUND);
+	rl_error_clear();
+}
+
+/* The charset a capture's response declared, read as a fetch reads it. */
+static void test_capture_http_charset(void **state)
+{
+	static const struct { const char *head; const char *charset; } cases[] = {
+		{ "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=\"KOI8-R\"\r\n\r\n", "koi8-r" },
+		{ "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n", NULL },
+		{ "HTTP/1.1 200 OK\r\nX: y\r\n\r\n", NULL },
+		{ "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=ut<f>8\r\n\r\n", NULL },
+	};
+	rl_capture_facts facts = { 0 };
+	rl_capture *c = NULL;
+	char *cs = NULL;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		rl_capture_http h = { 0 };
+		h.target_uri = "http://127.0.0.1/p";
+		h.response_head = cases[i].head;
+		h.response_head_len = strlen(cases[i].head);
+		h.response_body = "<p>x</p>";
+		h.response_body_len = 8;
+		assert_int_equal(rl_capture_new_http(&c, &h, &facts), 0);
+		assert_int_equal(rl_capture_http_charset(&cs, c->bytes.ptr, c->bytes.len), 0);
+		if (cases[i].charset)
+			assert_string_equal(cs, cases[i].charset);
+		else
+			assert_null(cs);
+		free(cs);
+		rl_capture_free(c);
+	}
+	assert_int_equal(rl_capture_new_resource(&c, "file:///x", 0, "text/plain", "x", 1, &facts), 0);
+	assert_int_equal(rl_capture_http_charset(&cs, c->bytes.ptr, c->bytes.len), 0);
+	assert_null(cs);
+	rl_capture_free(c);
+}
+
+/* A metadata field read back; a value with a line break is never written. */
+static void test_capture_fact(void **state)
+{
+	rl_capture_facts facts = { 0 };
+	rl_capture *c = NULL;
+	char *v = NULL;
+
+	(void)state;
+	facts.source = "news";
+	facts.requested_uri = "http://127.0.0.1/go?to=/a/1";
+	assert_int_equal(rl_capture_new_resource(&c, "http://127.0.0.1/a/1", 1795856400, "text/html",
+						 "x", 1, &facts), 0);
+	assert_int_equal(rl_capture_fact(&v, c->bytes.ptr, c->bytes.len, "requested-uri"), 0);
+	assert_string_equal(v, "http://127.0.0.1/go?to=/a/1");
+	free(v);
+	assert_int_equal(rl_capture_fact(&v, c->bytes.ptr, c->bytes.len, "no-such-field"), 0);
+	assert_null(v);
+	rl_capture_free(c);
+	facts.requested_uri = "http://127.0.0.1/\r\nsource: forged";
+	assert_int_equal(rl_capture_new_resource(&c, "http://127.0.0.1/a/1", 1795856400, "text/html",
+						 "x", 1, &facts), 0);
+	assert_int_equal(rl_capture_fact(&v, c->bytes.ptr, c->bytes.len, "requested-uri"), 0);
+	assert_null(v);
+	assert_int_equal(rl_capture_fact(&v, c->bytes.ptr, c->bytes.len, "source"), 0);
+	assert_string_equal(v, "news");
+	free(v);
+	rl_capture_free(c);
+}
+
 static void test_capture_trailers(void **state)
 {
 	rl_strvec ids = RL_STRVEC_INIT;
@@ -216,6 +321,9 @@ int main(void)
 		cmocka_unit_test(test_hostile_warc_data),
 		cmocka_unit_test(test_chunked_gzip_response_decodes),
 		cmocka_unit_test(test_capture_trailers),
+		cmocka_unit_test(test_capture_http_status),
+		cmocka_unit_test(test_capture_fact),
+		cmocka_unit_test(test_capture_http_charset),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,654 @@
+/*
+ * packwrite.c - the batch's pack, written as its objects come (what git
+ * fast-import does), instead of a mempack handed to libgit2's packbuilder
+ * and then to its indexer.
+ *
+ * Each object is deflated straight into a 256 KiB write buffer and on into a
+ * temporary file objects/pack/pack_git2_rl_XXXXXX (the prefix the sweep
+ * removes after a crash); memory holds a 48-byte record per object, the
+ * buffer and a bounded cache of recent objects (4 MiB).  A tree whose old
+ * version (offered by archive_pw_hint(): the trees on the paths the commit
+ * changes) is in this pack is written as an OFS_DELTA against it, the delta
+ * taken from the two buffers' common prefix and suffix: a commit's root
+ * tree differs from the previous one in one entry, so its delta is a copy,
+ * an insert and a copy, found without a search.  Chains stop at git's
+ * default depth (50): the next version is written whole.  Blobs and commits
+ * are written whole.
+ *
+ * At the end (archive_pw_finish): the object count is patched into the
+ * header, the SHA-1 of the file appended, our .idx v2 written
+ * (packwrite_idx.c), both fsynced and renamed to pack-<sha>.{pack,idx}, idx
+ * last, and the directory fsynced.  Only then may the caller move a ref.
+ */
+#include "packwrite_internal.h"
+#include "redline/error.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+
+#define WBUF_SIZE (256u << 10)
+/* zlib level for whole objects: 1 measured as fast as "no" compression
+ * with most of level 6's size gain on story files (docs/benchmarks.md). */
+#define PW_ZLIB_LEVEL 1
+#define OBJ_OFS_DELTA 6
+/* Not worth caching: larger objects are read back from the file. */
+#define CACHE_OBJECT_MAX (PW_CACHE_BYTES / 4)
+
+/* --- the id map -------------------------------------------------------- */
+
+static size_t slot_of(const git_oid *id, size_t nslots)
+{
+	uint32_t h;
+	memcpy(&h, id->id, sizeof(h));
+	return h & (nslots - 1);
+}
+
+struct pw_entry *pw_find(archive_pw *pw, const git_oid *id)
+{
+	if (pw->nslots == 0)
+		return NULL;
+	for (size_t s = slot_of(id, pw->nslots);; s = (s + 1) & (pw->nslots - 1)) {
+		uint32_t i = pw->slots[s];
+		if (i == UINT32_MAX)
+			return NULL;
+		if (git_oid_equal(&pw->e[i].id, id))
+			return &pw->e[i];
+	}
+}
+
+static void slots_insert(archive_pw *pw, uint32_t i)
+{
+	size_t s = slot_of(&pw->e[i].id, pw->nslots);
+	while (pw->slots[s] != UINT32_MAX)
+		s = (s + 1) & (pw->nslots - 1);
+	pw->slots[s] = i;
+}
+
+/* Room for one more entry; the map kept at most half full. */
+static int grow(archive_pw *pw)
+{
+	if (pw->n == pw->cap) {
+		size_t cap = pw->cap ? pw->cap * 2 : 1024;
+		struct pw_entry *e = realloc(pw->e, cap * sizeof(*e));
+		if (e == NULL)
+			return rl_error_set(RL_ENOMEM, "out of memory");
+		pw->e = e;
+		pw->cap = cap;
+	}
+	if (pw->n >= UINT32_MAX - 1)
+		return rl_error_set(RL_ETOOBIG, "too many objects in one pack");
+	if ((pw->n + 1) * 2 > pw->nslots) {
+		size_t nslots = pw->nslots ? pw->nslots * 2 : 2048;
+		uint32_t *slots = malloc(nslots * sizeof(*slots));
+		if (slots == NULL)
+			return rl_error_set(RL_ENOMEM, "out of memory");
+		memset(slots, 0xff, nslots * sizeof(*slots));
+		free(pw->slots);
+		pw->slots = slots;
+		pw->nslots = nslots;
+		for (size_t i = 0; i < pw->n; i++)
+			slots_insert(pw, (uint32_t)i);
+	}
+	return 0;
+}
+
+int archive_pw_has(archive_pw *pw, const git_oid *id)
+{
+	int has;
+	pthread_mutex_lock(&pw->lock);
+	has = pw->open && pw_find(pw, id) != NULL;
+	pthread_mutex_unlock(&pw->lock);
+	return has;
+}
+
+/* --- the cache --------------------------------------------------------- */
+
+static void cache_evict(archive_pw *pw, size_t slot)
+{
+	struct pw_cached *c = &pw->cache[slot];
+	if (c->entry == UINT32_MAX)
+		return;
+	pw->e[c->entry].cslot = 0;
+	pw->cache_bytes -= c->len;
+	free(c->data);
+	c->data = NULL;
+	c->len = 0;
+	c->entry = UINT32_MAX;
+}
+
+void pw_cache_put(archive_pw *pw, uint32_t i, const void *data, size_t len)
+{
+	size_t slot;
+	unsigned char *copy;
+
+	if (len > CACHE_OBJECT_MAX || pw->e[i].cslot != 0 || (copy = malloc(len ? len : 1)) == NULL)
+		return;
+	memcpy(copy, data, len);
+	slot = pw->cache_next;
+	/* Slots from cache_next on, around the ring, are oldest first: evict
+	 * the one written into, then the oldest until the new one fits. */
+	for (size_t k = 0; k < PW_CACHE_SLOTS; k++) {
+		if (k > 0 && pw->cache_bytes + len <= PW_CACHE_BYTES)
+			break;
+		cache_evict(pw, (slot + k) % PW_CACHE_SLOTS);
+	}
+	pw->cache[slot] = (struct pw_cached){ i, len, copy };
+	pw->e[i].cslot = (uint16_t)(slot + 1);
+	pw->cache_bytes += len;
+	pw->cache_next = (slot + 1) % PW_CACHE_SLOTS;
+}
+
+static void cache_clear(archive_pw *pw)
+{
+	for (size_t s = 0; s < PW_CACHE_SLOTS; s++) {
+		free(pw->cache[s].data);
+		pw->cache[s] = (struct pw_cached){ UINT32_MAX, 0, NULL };
+	}
+	pw->cache_next = pw->cache_bytes = 0;
+}
+
+/* --- the file ---------------------------------------------------------- */
+
+static int write_all(int fd, const void *p, size_t len)
+{
+	const unsigned char *b = p;
+	while (len > 0) {
+		ssize_t w = write(fd, b, len);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		b += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+static int flush_buf(archive_pw *pw)
+{
+	if (pw->wlen == 0)
+		return 0;
+	if (write_all(pw->fd, pw->wbuf, pw->wlen) < 0)
+		return rl_error_set_errno(RL_EIO, "cannot write '%s'", pw->tmp_path);
+	pw->flushed += pw->wlen;
+	pw->wlen = 0;
+	return 0;
+}
+
+static int append(archive_pw *pw, const void *p, size_t len, uint32_t *crc)
+{
+	const unsigned char *b = p;
+	*crc = (uint32_t)crc32(*crc, b, (uInt)len);
+	while (len > 0) {
+		size_t k = WBUF_SIZE - pw->wlen;
+		int rc;
+		if (k == 0 && (rc = flush_buf(pw)) < 0)
+			return rc;
+		if (k == 0)
+			continue;
+		if (k > len)
+			k = len;
+		memcpy(pw->wbuf + pw->wlen, b, k);
+		pw->wlen += k;
+		pw->pos += k;
+		b += k;
+		len -= k;
+	}
+	return 0;
+}
+
+/* Deflates `len` bytes straight into the write buffer. */
+static int append_deflated(archive_pw *pw, const void *data, size_t len, uint32_t *crc)
+{
+	int zr, rc;
+
+	if (deflateReset(&pw->z) != Z_OK)
+		return rl_error_set(RL_EIO, "cannot compress an object");
+	pw->z.next_in = (Bytef *)(uintptr_t)data;
+	pw->z.avail_in = 0;
+	do {
+		size_t before;
+		/* zlib counts in uInt: feed at most 1 GiB at a time. */
+		if (pw->z.avail_in == 0 && len > 0) {
+			size_t k = len > (1u << 30) ? (1u << 30) : len;
+			pw->z.avail_in = (uInt)k;
+			len -= k;
+		}
+		if (pw->wlen == WBUF_SIZE && (rc = flush_buf(pw)) < 0)
+			return rc;
+		pw->z.next_out = pw->wbuf + pw->wlen;
+		pw->z.avail_out = (uInt)(WBUF_SIZE - pw->wlen);
+		before = pw->wlen;
+		zr = deflate(&pw->z, len == 0 ? Z_FINISH : Z_NO_FLUSH);
+		if (zr != Z_OK && zr != Z_STREAM_END && zr != Z_BUF_ERROR)
+			return rl_error_set(RL_EIO, "cannot compress an object");
+		pw->wlen = WBUF_SIZE - pw->z.avail_out;
+		*crc = (uint32_t)crc32(*crc, pw->wbuf + before, (uInt)(pw->wlen - before));
+		pw->pos += pw->wlen - before;
+	} while (zr != Z_STREAM_END);
+	return 0;
+}
+
+int pw_read_at(archive_pw *pw, uint64_t off, void *dst, size_t len)
+{
+	unsigned char *d = dst;
+
+	if (off + len > pw->pos)
+		return rl_error_set(RL_EIO, "read past the end of '%s'", pw->tmp_path);
+	while (len > 0 && off < pw->flushed) {
+		size_t k = pw->flushed - off < len ? (size_t)(pw->flushed - off) : len;
+		ssize_t r = pread(pw->fd, d, k, (off_t)off);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return rl_error_set_errno(RL_EIO, "cannot read '%s'", pw->tmp_path);
+		d += r;
+		off += (uint64_t)r;
+		len -= (size_t)r;
+	}
+	if (len > 0)
+		memcpy(d, pw->wbuf + (off - pw->flushed), len);
+	return 0;
+}
+
+static int open_file(archive_pw *pw)
+{
+	static const unsigned char header[12] = { 'P', 'A', 'C', 'K', 0, 0, 0, 2, 0, 0, 0, 0 };
+	uint32_t crc = 0;
+
+	if (asprintf(&pw->tmp_path, "%s/pack_git2_rl_XXXXXX", pw->dir) < 0) {
+		pw->tmp_path = NULL;
+		return rl_error_set(RL_ENOMEM, "out of memory");
+	}
+	if ((pw->fd = mkstemp(pw->tmp_path)) < 0)
+		return rl_error_set_errno(RL_EIO, "cannot create a pack in '%s'", pw->dir);
+	if (pw->wbuf == NULL && (pw->wbuf = malloc(WBUF_SIZE)) == NULL)
+		return rl_error_set(RL_ENOMEM, "out of memory");
+	if (!pw->z_ready) {
+		memset(&pw->z, 0, sizeof(pw->z));
+		if (deflateInit(&pw->z, PW_ZLIB_LEVEL) != Z_OK)
+			return rl_error_set(RL_ENOMEM, "cannot start zlib");
+		pw->z_ready = 1;
+	}
+	pw->pos = pw->flushed = 0;
+	pw->wlen = 0;
+	return append(pw, header, sizeof(header), &crc);
+}
+
+/* Forgets the batch's pack (its file is the caller's business). */
+static void reset(archive_pw *pw)
+{
+	if (pw->fd >= 0)
+		close(pw->fd);
+	pw->fd = -1;
+	free(pw->tmp_path);
+	pw->tmp_path = NULL;
+	cache_clear(pw);
+	free(pw->e);
+	free(pw->slots);
+	free(pw->wbuf);
+	pw->e = NULL;
+	pw->slots = NULL;
+	pw->wbuf = NULL;
+	pw->n = pw->cap = pw->nslots = 0;
+	pw->pos = pw->flushed = 0;
+	pw->wlen = 0;
+	pw->n_hints = 0;
+	pw->open = 0;
+	pw->failed = 0;
+}
+
+/* --- writing an object -------------------------------------------------- */
+
+static size_t object_header(unsigned char *out, int type, uint64_t size)
+{
+	size_t n = 0;
+	unsigned char c = (unsigned char)((type << 4) | (size & 15));
+
+	size >>= 4;
+	while (size) {
+		out[n++] = c | 0x80;
+		c = size & 0x7f;
+		size >>= 7;
+	}
+	out[n++] = c;
+	return n;
+}
+
+/* The distance back to an OFS_DELTA's base, as git encodes it. */
+static size_t ofs_header(unsigned char *out, uint64_t ofs)
+{
+	unsigned char tmp[16];
+	size_t pos = sizeof(tmp) - 1;
+
+	tmp[pos] = ofs & 127;
+	while (ofs >>= 7)
+		tmp[--pos] = (unsigned char)(128 | (--ofs & 127));
+	memcpy(out, tmp + pos, sizeof(tmp) - pos);
+	return sizeof(tmp) - pos;
+}
+
+/* The best delta of a tree against the offered bases in this pack. */
+static int pick_delta(unsigned char **delta, size_t *delta_len, uint32_t *base,
+		      archive_pw *pw, const void *data, size_t len)
+{
+	*delta = NULL;
+	for (size_t h = 0; h < pw->n_hints; h++) {
+		struct pw_entry *b = pw_find(pw, &pw->hints[h]);
+		unsigned char *bd = NULL, *d = NULL;
+		size_t bl, dl;
+		int rc;
+
+		if (b == NULL || b->type != GIT_OBJECT_TREE || b->depth >= PW_MAX_DEPTH)
+			continue;
+		if ((rc = pw_load(&bd, &bl, pw, (uint32_t)(b - pw->e))) < 0)
+			return rc;
+		rc = pw_delta_create(&d, &dl, bd, bl, data, len);
+		free(bd);
+		if (rc < 0) {
+			free(*delta);
+			return rc;
+		}
+		if (d && (*delta == NULL || dl < *delta_len)) {
+			free(*delta);
+			*delta = d;
+			*delta_len = dl;
+			*base = (uint32_t)(b - pw->e);
+		} else {
+			free(d);
+		}
+	}
+	return 0;
+}
+
+static int write_object(archive_pw *pw, const git_oid *id, const void *data, size_t len,
+			git_object_t type)
+{
+	unsigned char hdr[32], *delta = NULL;
+	size_t delta_len = 0, hl;
+	uint32_t base = 0, crc = 0, i;
+	struct pw_entry *e;
+	int rc;
+
+	if (pw_find(pw, id))
+		return 0;
+	if (pw->failed)
+		return rl_error_set(RL_EIO, "an earlier write to a pack in '%s' failed", pw->dir);
+	if (pw->fd < 0 && (rc = open_file(pw)) < 0)
+		return rc;
+	if ((rc = grow(pw)) < 0)
+		return rc;
+	if (type == GIT_OBJECT_TREE && (rc = pick_delta(&delta, &delta_len, &base, pw, data, len)) < 0)
+		return rc;
+	i = (uint32_t)pw->n;
+	e = &pw->e[i];
+	memset(e, 0, sizeof(*e));
+	git_oid_cpy(&e->id, id);
+	e->type = (uint8_t)type;
+	e->offset = pw->pos;
+	e->size = len;
+	if (delta) {
+		hl = object_header(hdr, OBJ_OFS_DELTA, delta_len);
+		hl += ofs_header(hdr + hl, e->offset - pw->e[base].offset);
+		e->depth = (uint8_t)(pw->e[base].depth + 1);
+		pw->deltas++;
+	} else {
+		hl = object_header(hdr, (int)type, len);
+	}
+	if ((rc = append(pw, hdr, hl, &crc)) < 0 ||
+	    (rc = delta ? append_deflated(pw, delta, delta_len, &crc)
+			: append_deflated(pw, data, len, &crc)) < 0) {
+		free(delta);
+		return rc;
+	}
+	free(delta);
+	e->crc = crc;
+	pw->n++;
+	slots_insert(pw, i);
+	pw_cache_put(pw, i, data, len);
+	return 0;
+}
+
+/* The odb's write: only while a batch is open; otherwise the next backend
+ * (loose objects) takes it. */
+static int backend_write(git_odb_backend *backend, const git_oid *id, const void *data, size_t len,
+			 git_object_t type)
+{
+	archive_pw *pw = (archive_pw *)backend;
+	int rc;
+
+	pthread_mutex_lock(&pw->lock);
+	if (!pw->open) {
+		pthread_mutex_unlock(&pw->lock);
+		return GIT_PASSTHROUGH;
+	}
+	rc = write_object(pw, id, data, len, type);
+	/* Bytes of a half-written object may be in the file: nothing more may
+	 * be added, and the batch cannot commit. */
+	if (rc < 0)
+		pw->failed = 1;
+	pthread_mutex_unlock(&pw->lock);
+	if (rc < 0) {
+		git_error_set_str(GIT_ERROR_ODB, rl_error_last());
+		return GIT_ERROR;
+	}
+	return 0;
+}
+
+/* --- the batch ---------------------------------------------------------- */
+
+static void backend_free(git_odb_backend *backend)
+{
+	archive_pw *pw = (archive_pw *)backend;
+
+	archive_pw_abort(pw);
+	if (pw->z_ready)
+		deflateEnd(&pw->z);
+	pthread_mutex_destroy(&pw->lock);
+	free(pw->dir);
+	free(pw);
+}
+
+int archive_pw_new(archive_pw **out, const char *pack_dir)
+{
+	archive_pw *pw = calloc(1, sizeof(*pw));
+
+	*out = NULL;
+	if (pw == NULL || (pw->dir = strdup(pack_dir)) == NULL) {
+		free(pw);
+		return rl_error_set(RL_ENOMEM, "out of memory");
+	}
+	git_odb_init_backend(&pw->parent, GIT_ODB_BACKEND_VERSION);
+	pthread_mutex_init(&pw->lock, NULL);
+	pw->fd = -1;
+	pw->off32_limit = PW_OFF32_LIMIT;
+	cache_clear(pw);
+	pw_backend_init(pw);
+	pw->parent.write = backend_write;
+	pw->parent.free = backend_free;
+	*out = pw;
+	return 0;
+}
+
+int archive_pw_begin(archive_pw *pw)
+{
+	int rc = 0;
+
+	pthread_mutex_lock(&pw->lock);
+	if (pw->open)
+		rc = rl_error_set(RL_EINVAL, "a pack is already being written");
+	else
+		pw->open = 1;
+	pthread_mutex_unlock(&pw->lock);
+	return rc;
+}
+
+void archive_pw_hint(archive_pw *pw, const git_oid *ids, size_t n)
+{
+	pthread_mutex_lock(&pw->lock);
+	if (n > PW_MAX_HINTS)
+		n = PW_MAX_HINTS;
+	memcpy(pw->hints, ids, n * sizeof(*ids));
+	pw->n_hints = n;
+	pthread_mutex_unlock(&pw->lock);
+}
+
+uint64_t archive_pw_bytes(archive_pw *pw)
+{
+	uint64_t n;
+	pthread_mutex_lock(&pw->lock);
+	n = pw->open ? pw->pos : 0;
+	pthread_mutex_unlock(&pw->lock);
+	return n;
+}
+
+void archive_pw_abort(archive_pw *pw)
+{
+	pthread_mutex_lock(&pw->lock);
+	if (pw->tmp_path)
+		unlink(pw->tmp_path);
+	reset(pw);
+	pthread_mutex_unlock(&pw->lock);
+}
+
+static void put_be32(unsigned char *p, uint32_t v)
+{
+	p[0] = (unsigned char)(v >> 24);
+	p[1] = (unsigned char)(v >> 16);
+	p[2] = (unsigned char)(v >> 8);
+	p[3] = (unsigned char)v;
+}
+
+/* The SHA-1 of the whole file, read back (the count in the header was
+ * only known at the end). */
+static int hash_file(unsigned char sha[20], archive_pw *pw)
+{
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	unsigned char *buf = pw->wbuf; /* flushed: free to reuse */
+	uint64_t off = 0;
+	int rc = 0;
+
+	if (ctx == NULL || EVP_DigestInit_ex(ctx, EVP_sha1(), NULL) != 1) {
+		rc = rl_error_set(RL_ENOMEM, "cannot hash '%s'", pw->tmp_path);
+		goto done;
+	}
+	while (off < pw->pos) {
+		size_t k = pw->pos - off < WBUF_SIZE ? (size_t)(pw->pos - off) : WBUF_SIZE;
+		ssize_t r = pread(pw->fd, buf, k, (off_t)off);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			rc = rl_error_set_errno(RL_EIO, "cannot read '%s'", pw->tmp_path);
+			goto done;
+		}
+		EVP_DigestUpdate(ctx, buf, (size_t)r);
+		off += (uint64_t)r;
+	}
+	if (EVP_DigestFinal_ex(ctx, sha, NULL) != 1)
+		rc = rl_error_set(RL_EIO, "cannot hash '%s'", pw->tmp_path);
+done:
+	EVP_MD_CTX_free(ctx);
+	return rc;
+}
+
+static int fsync_dir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY);
+	int rc = 0;
+
+	if (fd < 0 || fsync(fd) < 0)
+		rc = rl_error_set_errno(RL_EIO, "cannot sync '%s'", dir);
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
+/* Trailer, .idx, fsyncs, renames (pack first, idx last: a reader finds no
+ * index without its pack), the directory fsynced. */
+static int finish_locked(char name[GIT_OID_HEXSZ + 1], archive_pw *pw)
+{
+	unsigned char count[4], sha[20];
+	char *idx_tmp = NULL, *pack_path = NULL, *idx_path = NULL;
+	int rc, idx_fd = -1;
+	uint32_t crc = 0;
+	git_oid pack_id;
+
+	if ((rc = flush_buf(pw)) < 0)
+		goto done;
+	put_be32(count, (uint32_t)pw->n);
+	if (pwrite(pw->fd, count, 4, 8) != 4) {
+		rc = rl_error_set_errno(RL_EIO, "cannot write '%s'", pw->tmp_path);
+		goto done;
+	}
+	if ((rc = hash_file(sha, pw)) < 0 || (rc = append(pw, sha, 20, &crc)) < 0 ||
+	    (rc = flush_buf(pw)) < 0)
+		goto done;
+	if (fchmod(pw->fd, 0444) < 0 || fsync(pw->fd) < 0) {
+		rc = rl_error_set_errno(RL_EIO, "cannot sync '%s'", pw->tmp_path);
+		goto done;
+	}
+	git_oid_fromraw(&pack_id, sha);
+	git_oid_tostr(name, GIT_OID_HEXSZ + 1, &pack_id);
+	if (asprintf(&idx_tmp, "%s/pack_git2_rl_XXXXXX", pw->dir) < 0 ||
+	    asprintf(&pack_path, "%s/pack-%s.pack", pw->dir, name) < 0 ||
+	    asprintf(&idx_path, "%s/pack-%s.idx", pw->dir, name) < 0) {
+		rc = rl_error_set(RL_ENOMEM, "out of memory");
+		goto done;
+	}
+	if ((idx_fd = mkstemp(idx_tmp)) < 0) {
+		rc = rl_error_set_errno(RL_EIO, "cannot create an index in '%s'", pw->dir);
+		goto done;
+	}
+	if ((rc = pw_idx_write(idx_fd, pw->e, pw->n, sha, pw->off32_limit)) < 0)
+		goto done;
+	if (fchmod(idx_fd, 0444) < 0 || fsync(idx_fd) < 0) {
+		rc = rl_error_set_errno(RL_EIO, "cannot sync '%s'", idx_tmp);
+		goto done;
+	}
+	if (rename(pw->tmp_path, pack_path) < 0) {
+		rc = rl_error_set_errno(RL_EIO, "cannot rename '%s'", pw->tmp_path);
+		goto done;
+	}
+	if (rename(idx_tmp, idx_path) < 0) {
+		rc = rl_error_set_errno(RL_EIO, "cannot rename '%s'", idx_tmp);
+		unlink(pack_path);
+		goto done;
+	}
+	free(idx_tmp);
+	idx_tmp = NULL;
+	rc = fsync_dir(pw->dir);
+done:
+	if (idx_fd >= 0)
+		close(idx_fd);
+	if (idx_tmp)
+		unlink(idx_tmp);
+	free(idx_tmp);
+	free(pack_path);
+	free(idx_path);
+	return rc;
+}
+
+int archive_pw_finish(char name[GIT_OID_HEXSZ + 1], archive_pw *pw)
+{
+	int rc = 0;
+
+	name[0] = '\0';
+	pthread_mutex_lock(&pw->lock);
+	if (pw->failed)
+		rc = rl_error_set(RL_EIO, "cannot finish a pack in '%s': a write to it failed", pw->dir);
+	else if (pw->open && pw->fd >= 0 && (rc = finish_locked(name, pw)) < 0)
+		name[0] = '\0';
+	/* On failure the temporary pack goes; on success it was renamed. */
+	if (rc < 0 && pw->tmp_path)
+		unlink(pw->tmp_path);
+	reset(pw);
+	pthread_mutex_unlock(&pw->lock);
+	return rc;
+}

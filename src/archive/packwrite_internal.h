@@ -1,0 +1,140 @@
+/*
+ * packwrite_internal.h - the batch's streaming pack writer (packwrite.c,
+ * packwrite_read.c, packwrite_idx.c), shared with archive_commit.c.
+ *
+ * The writer is a git_odb_backend put on the archive's odb at the highest
+ * priority.  While a batch is open every new object is deflated and
+ * appended to one temporary pack under objects/pack (trees whose previous
+ * version is in the same pack as an OFS_DELTA against it); only a small
+ * record per object stays in memory.  The batch's commit writes the
+ * trailer and our own .idx v2, fsyncs both, renames them into place (idx
+ * last) and fsyncs the directory: no packbuilder, no indexer pass.  With no
+ * batch open the backend is dormant: it holds nothing and passes writes on
+ * to the loose-object backend.
+ */
+#ifndef REDLINE_PACKWRITE_INTERNAL_H
+#define REDLINE_PACKWRITE_INTERNAL_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <git2.h>
+#include <git2/sys/odb_backend.h>
+#include <zlib.h>
+
+/* git's pack.depth default: a reader resolves at most this many deltas. */
+#define PW_MAX_DEPTH 50
+/* git's default: offsets above this go to the .idx's 64-bit table. */
+#define PW_OFF32_LIMIT 0x7fffffffu
+/* Bases offered for the next trees (the old trees on the changed paths). */
+#define PW_MAX_HINTS 64
+
+/* One object of the pack: ~48 bytes, the only per-object memory. */
+struct pw_entry {
+	git_oid id;
+	uint8_t type;      /* the object's own type (blob, tree, commit, tag) */
+	uint8_t depth;     /* 0: whole; else the length of its delta chain */
+	uint16_t cslot;    /* its cache slot + 1, or 0 */
+	uint32_t crc;      /* crc32 of the packed bytes (header + data) */
+	uint64_t offset;   /* where its header starts in the pack */
+	uint64_t size;     /* the object's inflated size */
+};
+
+/* A recently written or read object, whole: the trees the next commit
+ * builds on are read back at once. */
+struct pw_cached {
+	uint32_t entry;    /* index into entries, UINT32_MAX: free */
+	size_t len;
+	unsigned char *data;
+};
+
+#define PW_CACHE_SLOTS 256
+#define PW_CACHE_BYTES (4u << 20)
+
+typedef struct archive_pw {
+	git_odb_backend parent;
+	pthread_mutex_t lock;      /* writes may come outside the odb's lock */
+	char *dir;                 /* <gitdir>/objects/pack */
+	int open;                  /* a batch is open */
+	int failed;                /* a write failed midway: the pack is unusable */
+	int fd;                    /* the temporary pack, -1 until the first object */
+	char *tmp_path;
+	uint64_t pos;              /* bytes in the pack, header included */
+	uint64_t flushed;          /* bytes already in the file */
+	unsigned char *wbuf;       /* bytes pos - wlen .. pos not yet written */
+	size_t wlen;
+	struct pw_entry *e;        /* in write order, hence by offset */
+	size_t n, cap;
+	uint32_t *slots;           /* open addressing over e, UINT32_MAX: empty */
+	size_t nslots;
+	struct pw_cached cache[PW_CACHE_SLOTS];
+	size_t cache_next, cache_bytes;
+	git_oid hints[PW_MAX_HINTS];
+	size_t n_hints;
+	z_stream z;                /* deflate, reset per object */
+	int z_ready;
+	uint64_t off32_limit;      /* PW_OFF32_LIMIT; tests set a small one */
+	uint64_t deltas;           /* trees written as deltas (for tests, docs) */
+} archive_pw;
+
+/** A dormant writer for the pack directory `pack_dir`; the odb that it is
+ *  added to owns it (its `free`). */
+int archive_pw_new(archive_pw **out, const char *pack_dir);
+
+/** Opens a batch: objects written from now on go to a new temporary pack
+ *  (created at the first one).  Nothing must be open. */
+int archive_pw_begin(archive_pw *pw);
+
+/** Offers the trees in `ids` as delta bases for the trees written next
+ *  (those of them in this pack): the old versions of the trees on the
+ *  changed paths of the commit about to be built. */
+void archive_pw_hint(archive_pw *pw, const git_oid *ids, size_t n);
+
+/** Ends the batch: with objects written, the trailer, the .idx, fsyncs and
+ *  the renames into place; `name` gets the pack's hash ("" when nothing was
+ *  written).  The writer is dormant afterwards, success or not. */
+int archive_pw_finish(char name[GIT_OID_HEXSZ + 1], archive_pw *pw);
+
+/** Drops the open batch: the temporary pack is removed. */
+void archive_pw_abort(archive_pw *pw);
+
+/** Bytes of the open batch's pack so far (0 when dormant). */
+uint64_t archive_pw_bytes(archive_pw *pw);
+
+/** Whether `id` is in the open batch's pack. */
+int archive_pw_has(archive_pw *pw, const git_oid *id);
+
+/* --- shared between the writer's files --------------------------------- */
+
+/* The entry of `id`, or NULL. */
+struct pw_entry *pw_find(archive_pw *pw, const git_oid *id);
+
+/* The whole object of entry `i` (from the cache, or read back and its
+ * deltas applied) in a malloc'd buffer. */
+int pw_load(unsigned char **out, size_t *len, archive_pw *pw, uint32_t i);
+
+/* Keeps a copy of entry `i`'s object in the bounded cache. */
+void pw_cache_put(archive_pw *pw, uint32_t i, const void *data, size_t len);
+
+/* Reads `len` bytes at `off` of the pack being written (file or buffer). */
+int pw_read_at(archive_pw *pw, uint64_t off, void *dst, size_t len);
+
+/* Sets the odb callbacks (packwrite_read.c). */
+void pw_backend_init(archive_pw *pw);
+
+/* Applies a git delta to `base`: the result in a malloc'd buffer. */
+int pw_delta_apply(unsigned char **out, size_t *out_len, const unsigned char *base,
+		   size_t base_len, const unsigned char *delta, size_t delta_len);
+
+/* A git delta turning `base` into `target` from their common prefix and
+ * suffix (copy, insert, copy); 0 with *out NULL when not worth it. */
+int pw_delta_create(unsigned char **out, size_t *out_len, const unsigned char *base,
+		    size_t base_len, const unsigned char *target, size_t target_len);
+
+/* Writes the .idx v2 of `n` entries (sorted here by id) to `fd`: offsets
+ * above `off32_limit` go to the 64-bit table. */
+int pw_idx_write(int fd, struct pw_entry *e, size_t n, const unsigned char pack_sha[20],
+		 uint64_t off32_limit);
+
+#endif
