@@ -91,6 +91,11 @@ int rl_hook_run_after_commit(rl_hook_result *post_snapshot, rl_hook_result *post
 			     const char *archive_dir, const char *payload, size_t payload_len,
 			     const char *const *extra_env, int timeout_ms);
 
+/** 1 when `<archive_dir>/hooks/` has a post-snapshot or post-commit entry
+ *  of any kind (even one that would be skipped, whose warning the user
+ *  must see), 0 when it has neither: the writer then records no payloads. */
+int rl_hook_any_installed(const char *archive_dir);
+
 /** 1 when the result needs the user's attention: the hook failed, was
  *  killed, timed out, could not be executed or was skipped. */
 int rl_hook_result_is_problem(const rl_hook_result *r);

@@ -41,6 +41,8 @@ typedef struct rl_state {
 	size_t n;
 	size_t cap;
 	int rebuilt;             /* 1 when load had to rebuild from HEAD */
+	int64_t last_time;       /* Snapshot-Time of the source's last commit */
+	int has_last_time;       /* 0: unknown (ingest_order.c walks the history) */
 } rl_state;
 
 /** Loads the state of `source`, rebuilding it from HEAD when needed. */

@@ -12,6 +12,7 @@
  */
 #include "hashfile_internal.h"
 #include "redline/error.h"
+#include "redline/story.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -275,4 +276,18 @@ void rl_hashfile_close(rl_hashfile *hf)
 		return;
 	unmap(hf);
 	free(hf);
+}
+
+int rl_hashfile_story_key(uint64_t *out, const char *id)
+{
+	uint64_t k = 0;
+
+	if (!rl_story_is_id(id))
+		return rl_error_set(RL_EINVAL, "'%.12s' is no story id", id);
+	for (int i = 0; i < RL_STORY_ID_LEN; i++) {
+		char c = id[i];
+		k = k << 4 | (uint64_t)(c <= '9' ? c - '0' : c - 'a' + 10);
+	}
+	*out = k | 1ull << 63; /* never 0, the empty slot */
+	return 0;
 }

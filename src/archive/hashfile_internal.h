@@ -41,6 +41,11 @@ void rl_hashfile_set_tags(rl_hashfile *hf, uint64_t tag0, uint64_t tag1);
 /** How many keys the table holds. */
 uint64_t rl_hashfile_count(const rl_hashfile *hf);
 
+/** The table key of story id `id` (its 12 hex digits, top bit set so that
+ *  it is never 0): the key both the revision index and the known-id table
+ *  use.  RL_EINVAL when `id` does not start with a story id. */
+int rl_hashfile_story_key(uint64_t *out, const char *id);
+
 /** Unmaps and closes; NULL is fine.  Changes are in the file already (a
  *  shared mapping); they reach the disk without fsync, as caches do. */
 void rl_hashfile_close(rl_hashfile *hf);

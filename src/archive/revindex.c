@@ -69,22 +69,6 @@ struct rl_revindex {
 	char dir[4096];
 };
 
-/* ---- keys ----------------------------------------------------------- */
-
-static int key_of(uint64_t *out, const char *id)
-{
-	uint64_t k = 0;
-
-	if (!rl_story_is_id(id))
-		return rl_error_set(RL_EINVAL, "'%.12s' is no story id", id);
-	for (int i = 0; i < RL_STORY_ID_LEN; i++) {
-		char c = id[i];
-		k = k << 4 | (uint64_t)(c <= '9' ? c - '0' : c - 'a' + 10);
-	}
-	*out = k | 1ull << 63; /* never 0, the empty slot */
-	return 0;
-}
-
 /* ---- the in-memory tail --------------------------------------------- */
 
 static uint64_t *tmap_slot(const rl_revindex *x, uint64_t key)
@@ -395,7 +379,7 @@ static int changed_entry(struct keys *k, git_repository *repo, const git_tree_en
 		if (git_tree_entry_type(e) != GIT_OBJECT_BLOB ||
 		    (id = rl_story_id_in_name(name, strlen(name))) == NULL)
 			return 0;
-		if ((error = key_of(&key, id)) < 0)
+		if ((error = rl_hashfile_story_key(&key, id)) < 0)
 			return error;
 		return keys_add(k, key, F_FILE);
 	}
@@ -437,7 +421,7 @@ static int named_ids(struct keys *k, const char *message)
 		for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
 			if (strlen(kinds[i]) == (size_t)(sp - line) &&
 			    strncmp(line, kinds[i], (size_t)(sp - line)) == 0) {
-				if ((error = key_of(&key, sp + 1)) < 0 ||
+				if ((error = rl_hashfile_story_key(&key, sp + 1)) < 0 ||
 				    (error = keys_add(k, key, F_NAMED)) < 0)
 					return error;
 				break;
@@ -590,7 +574,7 @@ int rl_revindex_story(git_oid **out, size_t *n, rl_revindex *x, const char *id)
 
 	*out = NULL;
 	*n = 0;
-	if ((error = key_of(&key, id)) < 0 || (error = newest(&at, x, key)) < 0)
+	if ((error = rl_hashfile_story_key(&key, id)) < 0 || (error = newest(&at, x, key)) < 0)
 		return error;
 	while (at) {
 		struct record r;

@@ -27,21 +27,44 @@
 #define STATE_FILE_MAX (64u * 1024 * 1024)
 #define INDEX_FILE_MAX (8u * 1024 * 1024)
 
+/* The path of a cache file; its directory is made by the writers
+ * (state_write), not at every lookup. */
 static int state_path(char *out, size_t size, rl_archive *archive, const char *source,
 		      const char *ext)
 {
 	const char *dir = rl_archive_state_dir(archive);
-	int error;
 
 	if (dir == NULL)
 		return rl_error_last_code() ? rl_error_last_code() : RL_EIO;
-	if ((size_t)snprintf(out, size, "%s/state", dir) >= size)
-		return rl_error_set(RL_EINVAL, "state path too long for source '%s'", source);
-	if ((error = rl_file_mkdir_p(out)) < 0)
-		return error;
 	if ((size_t)snprintf(out, size, "%s/state/%s.%s", dir, source, ext) >= size)
 		return rl_error_set(RL_EINVAL, "state path too long for source '%s'", source);
 	return 0;
+}
+
+/* Makes the directory of the cache file at `path` (redline/state). */
+static int state_mkdir(const char *path)
+{
+	char dir[4096];
+	const char *slash = strrchr(path, '/');
+
+	if (slash == NULL || (size_t)(slash - path) >= sizeof(dir))
+		return rl_error_set(RL_EINVAL, "bad state path '%s'", path);
+	memcpy(dir, path, (size_t)(slash - path));
+	dir[slash - path] = '\0';
+	return rl_file_mkdir_p(dir);
+}
+
+/* rl_file_write_cache(), making the directory when the first try fails
+ * (a new archive): one mkdir a run, not one a file. */
+static int state_write(const char *path, const char *data, size_t len)
+{
+	int error = rl_file_write_cache(path, data, len);
+
+	if (error < 0 && state_mkdir(path) == 0) {
+		rl_error_clear();
+		error = rl_file_write_cache(path, data, len);
+	}
+	return error;
 }
 
 static int state_new(rl_state **out, const char *source)
@@ -326,9 +349,18 @@ int rl_state_rebuild(rl_state **out, rl_archive *archive, const char *source)
 	    (error = load_index(s, archive, tree, &head, &ctx.ids)) < 0)
 		goto done;
 save_ids:
-	if ((error = state_path(ids_path, sizeof(ids_path), archive, source, "ids")) < 0 ||
-	    (error = rl_file_write_cache(ids_path, ctx.ids.ptr ? ctx.ids.ptr : "", ctx.ids.len)) < 0)
+	if ((error = state_path(ids_path, sizeof(ids_path), archive, source, "ids")) < 0)
 		goto done;
+	if (git_oid_is_zero(&s->tree)) {
+		/* No list is an empty one: a new source costs no file until its
+		 * first commit appends its ids. */
+		if (unlink(ids_path) < 0 && errno != ENOENT) {
+			error = rl_error_set_errno(RL_EIO, "cannot remove '%s'", ids_path);
+			goto done;
+		}
+	} else if ((error = state_write(ids_path, ctx.ids.ptr ? ctx.ids.ptr : "", ctx.ids.len)) < 0) {
+		goto done;
+	}
 	*out = s;
 	s = NULL;
 done:
@@ -356,6 +388,10 @@ static int parse_state(rl_state *s, json_t *root)
 		if (rl_hash128_parse(&s->snapshot, snapshot) < 0)
 			return RL_EPARSE;
 		s->has_snapshot = 1;
+	}
+	if (json_is_integer(json_object_get(root, "last_time"))) {
+		s->last_time = json_integer_value(json_object_get(root, "last_time"));
+		s->has_last_time = 1;
 	}
 	json_array_foreach(items, i, v) {
 		rl_state_item item = { { 0 }, NULL, NULL, NULL, 0, { 0, 0 } };
@@ -392,9 +428,10 @@ int rl_state_load(rl_state **out, rl_archive *archive, const char *source)
 	    (error = state_path(ids_path, sizeof(ids_path), archive, source, "ids")) < 0 ||
 	    (error = rl_state_source_tree(&head_tree, archive, source)) < 0)
 		return error;
-	if (access(ids_path, R_OK) != 0 || rl_file_read(&text, path) < 0 ||
+	if (rl_file_read(&text, path) < 0 ||
 	    (root = json_loadb(text.ptr, text.len, 0, NULL)) == NULL || state_new(&s, source) < 0 ||
-	    parse_state(s, root) < 0 || !git_oid_equal(&s->tree, &head_tree)) {
+	    parse_state(s, root) < 0 || !git_oid_equal(&s->tree, &head_tree) ||
+	    (!git_oid_is_zero(&head_tree) && access(ids_path, R_OK) != 0)) {
 		/* Missing, unreadable, or about another tree: HEAD is the truth. */
 		rl_state_free(s);
 		s = NULL;
@@ -425,6 +462,8 @@ int rl_state_save(const rl_state *state, rl_archive *archive)
 		rl_hash128_hex(hex, state->snapshot);
 		json_object_set_new(root, "snapshot", json_string(hex));
 	}
+	if (state->has_last_time)
+		json_object_set_new(root, "last_time", json_integer(state->last_time));
 	for (size_t i = 0; i < state->n; i++) {
 		const rl_state_item *it = &state->items[i];
 		json_t *o = json_object();
@@ -444,7 +483,7 @@ int rl_state_save(const rl_state *state, rl_archive *archive)
 	if ((text = json_dumps(root, JSON_COMPACT)) == NULL)
 		goto oom;
 	if ((error = state_path(path, sizeof(path), archive, state->source, "json")) == 0)
-		error = rl_file_write_cache(path, text, strlen(text));
+		error = state_write(path, text, strlen(text));
 	goto done;
 oom:
 	error = rl_error_set(RL_ENOMEM, "out of memory");
@@ -574,8 +613,10 @@ int rl_state_append_known(rl_archive *archive, const char *source, const char *c
 			goto done;
 	/* One write() of whole lines with O_APPEND: a crash leaves whole lines or none
 	 * that matter, and a later rebuild rewrites the file from HEAD anyway. */
-	if ((fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0666)) < 0 ||
-	    write(fd, lines.ptr, lines.len) != (ssize_t)lines.len)
+	if ((fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0666)) < 0 &&
+	    state_mkdir(path) == 0)
+		fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0666);
+	if (fd < 0 || write(fd, lines.ptr, lines.len) != (ssize_t)lines.len)
 		error = rl_error_set_errno(RL_EIO, "cannot append to '%s'", path);
 done:
 	if (fd >= 0)

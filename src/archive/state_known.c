@@ -24,15 +24,6 @@
 #define CHUNK (1u << 20)
 #define LINE_MAX_BYTES 4096 /* an id, a tab and a safe path */
 
-static uint64_t key_of(const char *id)
-{
-	uint64_t k = 0;
-
-	for (int i = 0; i < RL_STORY_ID_LEN; i++)
-		k = k << 4 | (uint64_t)(id[i] <= '9' ? id[i] - '0' : id[i] - 'a' + 10);
-	return k | 1ull << 63;
-}
-
 /* Adds the lines of the list from the covered offset to its end. */
 static int catch_up(rl_hashfile *hf, int fd, const char *path, uint64_t size, uint64_t inode)
 {
@@ -63,9 +54,13 @@ static int catch_up(rl_hashfile *hf, int fd, const char *path, uint64_t size, ui
 		}
 		for (char *nl; (nl = memchr(buf + at, '\n', (size_t)got - at)) != NULL; at = (size_t)(nl - buf) + 1) {
 			const char *line = buf + at;
-			if (nl - line > RL_STORY_ID_LEN && line[RL_STORY_ID_LEN] == '\t' && rl_story_is_id(line) &&
-			    (error = rl_hashfile_get(&v, hf, key_of(line))) == 0)
-				error = rl_hashfile_put(hf, key_of(line), covered + at + 1);
+			uint64_t key;
+
+			/* a line without an id is skipped (checked first: no error set) */
+			if (nl - line > RL_STORY_ID_LEN && line[RL_STORY_ID_LEN] == '\t' &&
+			    rl_story_is_id(line) && (error = rl_hashfile_story_key(&key, line)) == 0 &&
+			    (error = rl_hashfile_get(&v, hf, key)) == 0)
+				error = rl_hashfile_put(hf, key, covered + at + 1);
 			if (error < 0)
 				break;
 			error = 0;
@@ -106,12 +101,14 @@ int state_known_find(char **path_out, const char *ids_path, const char *id)
 	char tab[4200];
 	rl_hashfile *hf = NULL;
 	struct stat st;
-	uint64_t v = 0;
+	uint64_t v = 0, key;
 	int fd, error = 0, found;
 
 	*path_out = NULL;
-	if (!rl_story_is_id(id))
+	if (rl_hashfile_story_key(&key, id) < 0) {
+		rl_error_clear();
 		return RL_ENOTFOUND;
+	}
 	if ((size_t)snprintf(tab, sizeof(tab), "%s.tab", ids_path) >= sizeof(tab))
 		return rl_error_set(RL_EINVAL, "path too long: '%s'", ids_path);
 	if ((fd = open(ids_path, O_RDONLY | O_CLOEXEC)) < 0)
@@ -128,7 +125,7 @@ int state_known_find(char **path_out, const char *ids_path, const char *id)
 		goto done;
 	for (int attempt = 0; attempt < 2; attempt++) {
 		if ((error = catch_up(hf, fd, ids_path, (uint64_t)st.st_size, (uint64_t)st.st_ino)) < 0 ||
-		    (found = rl_hashfile_get(&v, hf, key_of(id))) < 0) {
+		    (found = rl_hashfile_get(&v, hf, key)) < 0) {
 			error = error < 0 ? error : found;
 			goto done;
 		}

@@ -8,6 +8,8 @@
  */
 #include "redline/history.h"
 #include "redline/error.h"
+#include "redline/revindex.h"
+#include "redline/state.h"
 #include "history_internal.h"
 
 #include <ctype.h>
@@ -310,23 +312,155 @@ static int match_title(struct story **cand, size_t *n, struct stories *all, rl_a
 	return error;
 }
 
+/* The story file at `path` ("<source>/<month>/<name>") in HEAD's tree, with
+ * its title as the scan would give it; 0 and nothing added when there is
+ * none. */
+static int add_at_path(struct stories *s, rl_archive *archive, git_tree *tree, const char *path)
+{
+	const char *first = strchr(path, '/'), *second = first ? strchr(first + 1, '/') : NULL;
+	git_tree_entry *e = NULL;
+	char *source = NULL, *month = NULL;
+	const char *name;
+	size_t before = s->n;
+	int error = 0;
+
+	if (second == NULL || strchr(second + 1, '/') || path[0] == '.' || first == path ||
+	    second == first + 1)
+		return 0;
+	name = second + 1;
+	if (!rl_story_id_in_name(name, strlen(name)) || git_tree_entry_bypath(&e, tree, path) < 0) {
+		rl_error_clear();
+		return 0;
+	}
+	if (git_tree_entry_type(e) == GIT_OBJECT_BLOB) {
+		if ((source = rl_strndup(path, (size_t)(first - path))) == NULL ||
+		    (month = rl_strndup(first + 1, (size_t)(second - first - 1))) == NULL)
+			error = RL_ENOMEM;
+		else if ((error = stories_add(s, source, month, name)) == 0)
+			error = index_titles(s, before, archive, tree, source);
+	}
+	free(source);
+	free(month);
+	git_tree_entry_free(e);
+	return error;
+}
+
+static int in_strvec(const rl_strvec *v, const char *s)
+{
+	for (size_t i = 0; i < v->n; i++)
+		if (strcmp(v->v[i], s) == 0)
+			return 1;
+	return 0;
+}
+
+/* The sources whose commits name story `id`, from the revision index
+ * (their subjects are "<source>: ..."): a handful of lists to look in
+ * instead of every source's.  None found leaves `out` empty: then every
+ * source is asked. */
+static int sources_of(rl_strvec *out, rl_archive *archive, const char *id)
+{
+	git_oid *commits = NULL;
+	size_t n = 0;
+	int error = 0;
+
+	if (rl_revindex_commits(&commits, &n, archive, id) < 0) {
+		rl_error_clear(); /* a cache: every source is asked instead */
+		return 0;
+	}
+	for (size_t i = 0; i < n && error == 0; i++) {
+		git_commit *c = NULL;
+		const char *msg, *colon;
+
+		if (git_commit_lookup(&c, rl_archive_repo(archive), &commits[i]) < 0) {
+			rl_error_clear();
+			continue;
+		}
+		msg = git_commit_message(c);
+		if ((colon = strstr(msg, ": ")) != NULL && memchr(msg, '\n', (size_t)(colon - msg)) == NULL) {
+			char *name = rl_strndup(msg, (size_t)(colon - msg));
+			if (name == NULL)
+				error = RL_ENOMEM;
+			else if (!in_strvec(out, name))
+				error = rl_strvec_push(out, name);
+			free(name);
+		}
+		git_commit_free(c);
+	}
+	free(commits);
+	return error;
+}
+
+/* A whole id ("<12 hex>" or "SOURCE/<12 hex>") through each source's list
+ * of every id it had (state.h, a hash table on disk) instead of a listing
+ * of every story: the cost grows with the number of sources, not of
+ * stories.  Each hit is checked in HEAD's tree.  Nothing found (a cache
+ * missing or behind a commit made by plain git) leaves the scan to decide. */
+static int find_by_id(struct stories *s, rl_archive *archive, git_tree *tree, const char *spec)
+{
+	const char *slash = strchr(spec, '/'), *id = slash ? slash + 1 : spec;
+	size_t src_len = slash ? (size_t)(slash - spec) : 0;
+	int error = 0;
+
+	rl_strvec sources = RL_STRVEC_INIT;
+
+	if (strlen(id) != RL_STORY_ID_LEN || !rl_story_is_id(id) || (slash && src_len == 0))
+		return 0;
+	if (!slash && (error = sources_of(&sources, archive, id)) < 0)
+		return error;
+	for (size_t i = 0; i < git_tree_entrycount(tree) && error == 0; i++) {
+		const git_tree_entry *src = git_tree_entry_byindex(tree, i);
+		const char *name = git_tree_entry_name(src);
+		char *path = NULL;
+
+		if (git_tree_entry_type(src) != GIT_OBJECT_TREE || name[0] == '.' ||
+		    (slash && (strlen(name) != src_len || strncmp(name, spec, src_len) != 0)) ||
+		    (sources.n && !in_strvec(&sources, name)))
+			continue;
+		error = rl_state_lookup_known(&path, archive, name, id);
+		if (error == RL_ENOTFOUND || error < 0) {
+			/* not in this list, or a list we cannot read: the scan decides */
+			rl_error_clear();
+			error = 0;
+			continue;
+		}
+		/* a list that names another story's file is not believed */
+		if (strlen(path) > RL_STORY_ID_LEN + 4 &&
+		    strncmp(path + strlen(path) - RL_STORY_ID_LEN - 4, id, RL_STORY_ID_LEN) == 0)
+			error = add_at_path(s, archive, tree, path);
+		free(path);
+	}
+	rl_strvec_release(&sources);
+	return error;
+}
+
 int rl_history_resolve(rl_history_item *out, rl_archive *archive, const char *spec)
 {
 	struct stories all = { 0 };
 	struct story **cand = NULL;
 	git_tree *tree = NULL;
 	size_t n = 0;
-	int error;
+	int error, direct;
 
 	memset(out, 0, sizeof(*out));
 	if (spec == NULL || *spec == '\0')
 		return rl_error_set(RL_EINVAL, "empty story name");
-	if ((error = hist_head_tree(&tree, archive)) < 0 ||
-	    (error = list_stories(&all, archive, tree)) < 0)
+	if ((error = hist_head_tree(&tree, archive)) < 0)
+		goto done;
+	/* a path or a whole id: found without listing every story at HEAD */
+	if ((error = add_at_path(&all, archive, tree, spec)) < 0 ||
+	    (all.n == 0 && (error = find_by_id(&all, archive, tree, spec)) < 0))
+		goto done;
+	direct = all.n > 0;
+	if (!direct && (error = list_stories(&all, archive, tree)) < 0)
 		goto done;
 	if ((cand = calloc(all.n + 1, sizeof(*cand))) == NULL) {
 		error = rl_error_set(RL_ENOMEM, "out of memory");
 		goto done;
+	}
+	if (direct) { /* every story found directly is a candidate */
+		for (; n < all.n; n++)
+			cand[n] = &all.v[n];
+		goto decide;
 	}
 	/* a path in the tree names its story exactly */
 	for (size_t i = 0; i < all.n; i++)
@@ -339,7 +473,7 @@ int rl_history_resolve(rl_history_item *out, rl_archive *archive, const char *sp
 		goto done;
 	if (n == 0 && (error = match_title(cand, &n, &all, archive, tree, spec)) < 0)
 		goto done;
-
+decide:
 	if (n == 0)
 		error = rl_error_set(RL_ENOTFOUND, "no story matches '%s'", spec);
 	else if (n > 1) {

@@ -597,6 +597,22 @@ int rl_hook_run_after_commit(rl_hook_result *post_snapshot, rl_hook_result *post
 	return e1 < 0 ? e1 : e2;
 }
 
+int rl_hook_any_installed(const char *archive_dir)
+{
+	static const char *const names[] = { "post-snapshot", "post-commit" };
+	char path[4200];
+	struct stat st;
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if ((size_t)snprintf(path, sizeof(path), "%s/hooks/%s", archive_dir, names[i]) >=
+		    sizeof(path))
+			return 1; /* cannot tell: as if there were one */
+		if (lstat(path, &st) == 0 || (errno != ENOENT && errno != ENOTDIR))
+			return 1;
+	}
+	return 0;
+}
+
 int rl_hook_result_is_problem(const rl_hook_result *r)
 {
 	return r && r->status != RL_HOOK_ABSENT && r->status != RL_HOOK_OK;

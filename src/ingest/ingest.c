@@ -455,6 +455,73 @@ static int items_from_state(struct ingest *in, const struct story_update *upd)
 	return error;
 }
 
+/* Sets up `in` for one snapshot of `source`: its config, its URL, the
+ * batch it joins (`*own` when one of its own) with the writer lock, and
+ * the source's state. */
+static int ingest_begin(struct ingest *in, rl_ingest_batch **own, rl_archive *archive,
+			const char *source, size_t len, const rl_ingest_opts *opts)
+{
+	int error, locked_now = 0;
+
+	if ((in->result = calloc(1, sizeof(*in->result))) == NULL)
+		return rl_error_set(RL_ENOMEM, "out of memory");
+	if ((error = rl_path_source_name_check(source)) < 0 ||
+	    (!opts->config && (error = load_config(&in->owned_config, archive, source)) < 0))
+		return error;
+	in->config = opts->config ? opts->config : in->owned_config;
+	if ((error = set_shown_url(in)) < 0)
+		return error;
+	if (len > RL_EXTRACT_MAX_INPUT)
+		return rl_error_set(RL_ETOOBIG, "snapshot of '%s' is %zu bytes, over the limit of %u",
+				    source, len, RL_EXTRACT_MAX_INPUT);
+	if ((in->batch = opts->batch) == NULL) {
+		rl_ingest_batch_opts bo = { 0 };
+		bo.lock_wait_ms = opts->lock_wait_ms;
+		if ((error = rl_ingest_batch_new(own, archive, &bo)) < 0)
+			return error;
+		in->batch = *own;
+	}
+	if ((error = ingest_batch_begin(in->batch, opts->lock_wait_ms, &locked_now)) < 0)
+		return error;
+	/* Alerts of commits a crash kept out of the outbox (outbox.h). */
+	if (locked_now && rl_outbox_recover(archive) < 0)
+		ingest_warn(in);
+	if ((in->state = ingest_batch_state(in->batch, source)) != NULL) {
+		in->state_lent = 1;
+		return 0;
+	}
+	return rl_state_load(&in->state, archive, source);
+}
+
+/* 1 when the snapshot needs no work: the same bytes as the last one, or a
+ * re-run of one already in the history (ingest_order.c). */
+static int ingest_is_known(struct ingest *in, const char *data, size_t len)
+{
+	const rl_ingest_opts *opts = &in->opts;
+	int error, already = 0;
+
+	if (opts->snapshot_hash) {
+		in->snapshot_hash = *opts->snapshot_hash;
+		in->have_snapshot_hash = 1;
+	}
+	if (data) {
+		in->snapshot_hash = rl_hash128_bytes(data, len);
+		in->have_snapshot_hash = 1;
+		in->from_raw = 1;
+		if (!opts->reextract_of && in->state->has_snapshot &&
+		    rl_hash128_equal(in->state->snapshot, in->snapshot_hash))
+			already = 1;
+	}
+	/* Forward only: a re-run is a no-op, the past is refused. */
+	if (!already && !opts->reextract_of && (error = ingest_check_order(in, &already)) < 0)
+		return error;
+	if (already) {
+		in->result->same_snapshot = 1;
+		in->result->n_items = in->result->unchanged = in->state->n;
+	}
+	return already;
+}
+
 /* The pipeline, inside a group commit: `opts->batch`, or one of its own
  * for this snapshot alone.  With `data`, a snapshot identical to the last
  * one stops before parsing, and the items are extracted here; without,
@@ -465,7 +532,7 @@ static int ingest_locked(rl_ingest_result **out, rl_archive *archive, const char
 {
 	struct ingest in;
 	rl_ingest_batch *own = NULL;
-	int error, already = 0, locked_now = 0;
+	int error;
 
 	*out = NULL;
 	memset(&in, 0, sizeof(in));
@@ -476,58 +543,9 @@ static int ingest_locked(rl_ingest_result **out, rl_archive *archive, const char
 		in.items = *items;
 		memset(items, 0, sizeof(*items));
 	}
-	if ((in.result = calloc(1, sizeof(*in.result))) == NULL) {
-		error = rl_error_set(RL_ENOMEM, "out of memory");
-		goto done;
-	}
-	if ((error = rl_path_source_name_check(source)) < 0 ||
-	    (!opts->config && (error = load_config(&in.owned_config, archive, source)) < 0))
-		goto done;
-	in.config = opts->config ? opts->config : in.owned_config;
-	if ((error = set_shown_url(&in)) < 0)
-		goto done;
-	if (data && len > RL_EXTRACT_MAX_INPUT) {
-		error = rl_error_set(RL_ETOOBIG, "snapshot of '%s' is %zu bytes, over the limit of %u",
-				     source, len, RL_EXTRACT_MAX_INPUT);
-		goto done;
-	}
-	if ((in.batch = opts->batch) == NULL) {
-		rl_ingest_batch_opts bo = { 0 };
-		bo.lock_wait_ms = opts->lock_wait_ms;
-		if ((error = rl_ingest_batch_new(&own, archive, &bo)) < 0)
-			goto done;
-		in.batch = own;
-	}
-	if ((error = ingest_batch_begin(in.batch, opts->lock_wait_ms, &locked_now)) < 0)
-		goto done;
-	/* Alerts of commits a crash kept out of the outbox (outbox.h). */
-	if (locked_now && rl_outbox_recover(archive) < 0)
-		ingest_warn(&in);
-	if ((in.state = ingest_batch_state(in.batch, source)) != NULL)
-		in.state_lent = 1;
-	else if ((error = rl_state_load(&in.state, archive, source)) < 0)
-		goto done;
-	if (opts->snapshot_hash) {
-		in.snapshot_hash = *opts->snapshot_hash;
-		in.have_snapshot_hash = 1;
-	}
-	if (data) {
-		in.snapshot_hash = rl_hash128_bytes(data, len);
-		in.have_snapshot_hash = 1;
-		in.from_raw = 1;
-		if (!opts->reextract_of && in.state->has_snapshot &&
-		    rl_hash128_equal(in.state->snapshot, in.snapshot_hash)) {
-			in.result->same_snapshot = 1;
-			in.result->n_items = in.result->unchanged = in.state->n;
-			goto done;
-		}
-	}
-	/* Forward only: a re-run is a no-op, the past is refused (ingest_order.c). */
-	if (!opts->reextract_of && (error = ingest_check_order(&in, &already)) < 0)
-		goto done;
-	if (already) {
-		in.result->same_snapshot = 1;
-		in.result->n_items = in.result->unchanged = in.state->n;
+	if ((error = ingest_begin(&in, &own, archive, source, data ? len : 0, opts)) < 0 ||
+	    (error = ingest_is_known(&in, data, len)) != 0) {
+		error = error < 0 ? error : 0;
 		goto done;
 	}
 	if (data && (error = rl_ingest_extract(&in.items, in.config, data, len, opts)) < 0)
@@ -541,16 +559,9 @@ static int ingest_locked(rl_ingest_result **out, rl_archive *archive, const char
 	for (size_t i = 0; i < in.items.n; i++)
 		in.result->n_empty += in.items.v[i].page &&
 				      (in.items.v[i].body == NULL || in.items.v[i].body[0] == '\0');
-	if ((error = guard(&in)) < 0)
+	if ((error = guard(&in)) < 0 || (error = ingest_commit(&in)) < 0)
 		goto done;
-	if ((error = ingest_commit(&in)) < 0)
-		goto done;
-	if (in.result->committed)
-		ingest_batch_note_time(in.batch, source, in.opts.time);
-	if (own)
-		error = rl_ingest_batch_commit(own);
-	else
-		error = ingest_batch_maybe_commit(in.batch);
+	error = own ? rl_ingest_batch_commit(own) : ingest_batch_maybe_commit(in.batch);
 done:
 	rl_ingest_batch_free(own); /* drops the lock if still held */
 	rl_item_list_release(&in.items);

@@ -13,6 +13,7 @@
  */
 #include "ingest_internal.h"
 #include "redline/error.h"
+#include "redline/hook.h"
 #include "redline/revindex.h"
 #include "redline/outbox.h"
 
@@ -29,8 +30,6 @@
 struct pending_source {
 	rl_state *state;
 	rl_strvec ids, paths; /* first seen in this batch, in order */
-	int64_t time;         /* of its last snapshot committed in the batch */
-	int have_time;
 };
 
 struct rl_ingest_batch {
@@ -40,9 +39,12 @@ struct rl_ingest_batch {
 	int locked;
 	time_t started;
 	struct pending_source *src;
-	size_t n_src;
+	size_t n_src, cap_src;
+	size_t *slots;         /* open addressing over src by name: index + 1, 0 empty */
+	size_t n_slots;        /* a power of two, over twice n_src */
 	struct hook_call *calls;
-	size_t n_calls;
+	size_t n_calls, cap_calls;
+	int hooks_known, hooks_installed, hook_timeout_ms; /* ingest_batch_hooks() */
 };
 
 int rl_ingest_batch_new(rl_ingest_batch **out, rl_archive *archive,
@@ -81,17 +83,34 @@ static void batch_reset(rl_ingest_batch *b)
 	}
 	free(b->src);
 	b->src = NULL;
-	b->n_src = 0;
+	b->n_src = b->cap_src = 0;
+	free(b->slots);
+	b->slots = NULL;
+	b->n_slots = 0;
 	for (size_t i = 0; i < b->n_calls; i++)
 		ingest_hook_call_clear(&b->calls[i]);
 	free(b->calls);
 	b->calls = NULL;
-	b->n_calls = 0;
+	b->n_calls = b->cap_calls = 0;
 	rl_archive_batch_free(b->ab);
 	b->ab = NULL;
 	if (b->locked)
 		rl_archive_unlock(b->archive);
 	b->locked = 0;
+	b->hooks_known = 0;
+}
+
+int ingest_batch_hooks(rl_ingest_batch *b, const struct ingest *in, int *timeout_ms)
+{
+	/* Once a batch: a stat of each hook and a read of the git config for
+	 * every commit were most of the hooks' cost when none is installed. */
+	if (!b->hooks_known) {
+		b->hooks_installed = rl_hook_any_installed(rl_archive_path(b->archive));
+		b->hook_timeout_ms = ingest_hook_timeout(in);
+		b->hooks_known = 1;
+	}
+	*timeout_ms = in->opts.hook_timeout_ms > 0 ? in->opts.hook_timeout_ms : b->hook_timeout_ms;
+	return b->hooks_installed;
 }
 
 void rl_ingest_batch_free(rl_ingest_batch *b)
@@ -124,12 +143,59 @@ int ingest_batch_begin(rl_ingest_batch *b, int lock_wait_ms, int *locked_now)
 	return 0;
 }
 
+static size_t name_hash(const char *s)
+{
+	size_t h = 14695981039346656037ull; /* FNV-1a */
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 1099511628211ull;
+	return h;
+}
+
+/* The slot of `source`: its entry's, or the empty one where it would go. */
+static size_t *source_slot(rl_ingest_batch *b, const char *source)
+{
+	size_t mask = b->n_slots - 1, i = name_hash(source) & mask;
+
+	while (b->slots[i] && strcmp(b->src[b->slots[i] - 1].state->source, source) != 0)
+		i = (i + 1) & mask;
+	return &b->slots[i];
+}
+
+/* A cycle of thousands of sources looks each one up at every snapshot: a
+ * table, not a scan of the sources the batch touched. */
 static struct pending_source *find_source(rl_ingest_batch *b, const char *source)
 {
-	for (size_t i = 0; b && i < b->n_src; i++)
-		if (strcmp(b->src[i].state->source, source) == 0)
-			return &b->src[i];
-	return NULL;
+	size_t *slot;
+
+	if (b == NULL || b->n_slots == 0)
+		return NULL;
+	slot = source_slot(b, source);
+	return *slot ? &b->src[*slot - 1] : NULL;
+}
+
+/* Adds an empty entry for `state`'s source (not in the batch yet). */
+static struct pending_source *add_source(rl_ingest_batch *b, rl_state *state)
+{
+	struct pending_source *p;
+
+	if (rl_array_grow(&b->src, &b->cap_src, b->n_src, sizeof(*b->src), 16) < 0)
+		return NULL;
+	if ((b->n_src + 1) * 2 > b->n_slots) {
+		size_t n = b->n_slots ? b->n_slots * 2 : 64, *slots = calloc(n, sizeof(*slots));
+		if (slots == NULL)
+			return NULL;
+		free(b->slots);
+		b->slots = slots;
+		b->n_slots = n;
+		for (size_t i = 0; i < b->n_src; i++)
+			*source_slot(b, b->src[i].state->source) = i + 1;
+	}
+	p = &b->src[b->n_src];
+	memset(p, 0, sizeof(*p));
+	p->state = state;
+	*source_slot(b, state->source) = ++b->n_src;
+	return p;
 }
 
 rl_state *ingest_batch_state(rl_ingest_batch *b, const char *source)
@@ -145,14 +211,10 @@ int ingest_batch_keep(rl_ingest_batch *b, rl_state *state, const char *const *id
 	int error = 0;
 
 	if (p == NULL) {
-		struct pending_source *v = realloc(b->src, (b->n_src + 1) * sizeof(*v));
-		if (v == NULL) {
+		if ((p = add_source(b, state)) == NULL) {
 			rl_state_free(state);
 			return rl_error_set(RL_ENOMEM, "out of memory");
 		}
-		b->src = v;
-		p = &v[b->n_src++];
-		memset(p, 0, sizeof(*p));
 	} else if (p->state != state) {
 		rl_state_free(p->state);
 	}
@@ -161,16 +223,6 @@ int ingest_batch_keep(rl_ingest_batch *b, rl_state *state, const char *const *id
 		if ((error = rl_strvec_push(&p->ids, ids[i])) == 0)
 			error = rl_strvec_push(&p->paths, paths[i]);
 	return error;
-}
-
-void ingest_batch_note_time(rl_ingest_batch *b, const char *source, int64_t time)
-{
-	struct pending_source *p = find_source(b, source);
-
-	if (p) {
-		p->time = time;
-		p->have_time = 1;
-	}
 }
 
 int ingest_batch_add(git_oid *out, size_t *index, rl_ingest_batch *b,
@@ -182,13 +234,12 @@ int ingest_batch_add(git_oid *out, size_t *index, rl_ingest_batch *b,
 
 int ingest_batch_queue_hooks(rl_ingest_batch *b, struct hook_call *call)
 {
-	struct hook_call *v = realloc(b->calls, (b->n_calls + 1) * sizeof(*v));
+	int error = rl_array_grow(&b->calls, &b->cap_calls, b->n_calls, sizeof(*b->calls), 64);
 
-	if (v == NULL) {
+	if (error < 0) {
 		ingest_hook_call_clear(call);
-		return rl_error_set(RL_ENOMEM, "out of memory");
+		return error;
 	}
-	b->calls = v;
 	b->calls[b->n_calls++] = *call;
 	memset(call, 0, sizeof(*call));
 	return 0;
@@ -205,6 +256,10 @@ int ingest_lookup_known(char **path_out, struct ingest *in, const char *id)
 			return 0;
 		}
 	}
+	/* A source without a tree at HEAD has no list yet (state.h): no
+	 * lookup for each story of a new source's first snapshot. */
+	if (git_oid_is_zero(&in->state->tree))
+		return RL_ENOTFOUND;
 	return rl_state_lookup_known(path_out, in->archive, in->source, id);
 }
 
@@ -243,8 +298,6 @@ static int save_caches(rl_ingest_batch *b)
 						   (const char *const *)p->ids.v,
 						   (const char *const *)p->paths.v, p->ids.n)) == 0)
 			error = rl_state_save(p->state, b->archive);
-		if (error == 0 && p->have_time)
-			ingest_order_note(b->archive, p->state->source, p->time);
 	}
 	/* the revision index catches up with the commits just referenced; a
 	 * failure costs only a catch-up at the next read (it is a cache) */

@@ -139,6 +139,9 @@ static int save_state(struct ingest *in, int committed)
 	 * articles were merged in is not the whole story. */
 	next->snapshot = in->snapshot_hash;
 	next->has_snapshot = in->from_raw;
+	/* the source's last snapshot time, for ingest_check_order() */
+	next->last_time = in->opts.time;
+	next->has_last_time = 1;
 	for (size_t i = 0; i < in->items.n; i++) {
 		const rl_item *it = &in->items.v[i];
 		rl_state_item si;

@@ -124,9 +124,10 @@ int ingest_hooks_prepare(struct hook_call *call, struct ingest *in)
 	rl_ingest_result *r = in->result;
 	git_commit *commit = NULL;
 	char when[RL_TIME_ISO_SIZE];
+	int installed;
 
 	memset(call, 0, sizeof(*call));
-	call->timeout_ms = ingest_hook_timeout(in);
+	installed = ingest_batch_hooks(in->batch, in, &call->timeout_ms);
 	git_oid_tostr(call->commit_hex, sizeof(call->commit_hex), &r->commit);
 	if (git_commit_lookup(&commit, rl_archive_repo(in->archive), &r->commit) == 0 &&
 	    git_commit_parentcount(commit) > 0)
@@ -135,8 +136,11 @@ int ingest_hooks_prepare(struct hook_call *call, struct ingest *in)
 	git_commit_free(commit);
 	if ((call->source = strdup(in->source)) == NULL)
 		return rl_error_set(RL_ENOMEM, "out of memory");
-	/* Nothing to deliver, but the outbox moves on past the commit. */
-	if (in->opts.no_hooks || in->opts.reextract_of)
+	/* Nothing to deliver, but the outbox moves on past the commit.  No
+	 * hook installed when the batch began: no payload either (a file
+	 * written, fsynced and removed for every commit), as git runs only
+	 * the hooks present when it commits (docs/hooks.md). */
+	if (in->opts.no_hooks || in->opts.reextract_of || !installed)
 		return 0;
 	rl_time_format_iso8601(when, in->opts.time);
 	if ((call->payload = build_payload(in, call->commit_hex,

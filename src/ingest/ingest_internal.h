@@ -36,10 +36,6 @@ const char *ingest_source_url(const struct ingest *in);
  *  it is already in the history: then *already (a re-run, a no-op). */
 int ingest_check_order(struct ingest *in, int *already);
 
-/** Caches the source's last snapshot time once its commit is published
- *  (keyed by the source's tree as of HEAD: a stale entry is never used). */
-void ingest_order_note(rl_archive *archive, const char *source, int64_t time);
-
 /** Gives every item its id (ingest_identity.c). */
 int ingest_assign_ids(struct ingest *in);
 
@@ -83,6 +79,10 @@ void ingest_hook_call_publish(struct hook_call *call, const git_oid *commit,
 /** The time limit of each hook: the option, redline.hook-timeout, or 30 s. */
 int ingest_hook_timeout(const struct ingest *in);
 
+/** Whether the batch's commits get hook payloads (a hook is installed;
+ *  looked at once a batch, under the lock) and the hooks' time limit. */
+int ingest_batch_hooks(struct rl_ingest_batch *batch, const struct ingest *in, int *timeout_ms);
+
 /* --- the group commit (ingest_batch.c) --- */
 
 /** Takes the writer lock and opens the archive batch if not yet done;
@@ -91,10 +91,6 @@ int ingest_batch_begin(struct rl_ingest_batch *batch, int lock_wait_ms, int *loc
 
 /** The state of `source` as the batch left it (lent), or NULL. */
 rl_state *ingest_batch_state(struct rl_ingest_batch *batch, const char *source);
-
-/** Keeps the time of the source's snapshot just queued, for
- *  ingest_order_note() once the ref moved. */
-void ingest_batch_note_time(struct rl_ingest_batch *batch, const char *source, int64_t time);
 
 /** Keeps `state` (taken) and the new ids of a snapshot until the ref moved. */
 int ingest_batch_keep(struct rl_ingest_batch *batch, rl_state *state, const char *const *ids,

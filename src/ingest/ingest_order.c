@@ -10,16 +10,16 @@
  * build a history from old snapshots is to ingest them in time order into
  * a new archive.)
  *
- * The source's last snapshot time is cached in redline/state/<source>.time
- * as "<unix time> <source subtree id>", valid while HEAD's <source>/ tree
- * is that one; otherwise the first-parent history is walked (bounded).
+ * The source's last snapshot time is kept in its state (state.h), valid
+ * with the state's tree; archives made before kept it in
+ * redline/state/<source>.time as "<unix time> <source subtree id>", which
+ * is still read.  Otherwise the first-parent history is walked (bounded).
  */
 #include "ingest_internal.h"
 #include "redline/error.h"
 #include "redline/file.h"
 #include "redline/timeutil.h"
 
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,20 +100,27 @@ static int take_first(void *ctx, int64_t when, const char *msg)
 	return 1;
 }
 
-/* The source's last snapshot time, or -1 when it has none. */
+/* The source's last snapshot time, or -1 when it has none: from the state
+ * (it records the time of the commit that made its tree), else from the
+ * .time file of older versions, else a walk.  A source with no subtree at
+ * HEAD has never been committed (`rm` keeps a source's history). */
 static int last_time(int64_t *out, const struct ingest *in)
 {
 	char path[4200], hex[GIT_OID_HEXSZ + 1], cached_hex[GIT_OID_HEXSZ + 1];
 	rl_buf b = RL_BUF_INIT(256);
 	long long t;
-	git_oid tree;
 	int error;
 
 	*out = -1;
-	if ((error = cache_path(path, sizeof(path), in->archive, in->source)) < 0 ||
-	    (error = rl_state_source_tree(&tree, in->archive, in->source)) < 0)
+	if (in->state->has_last_time) {
+		*out = in->state->last_time;
+		return 0;
+	}
+	if (git_oid_is_zero(&in->state->tree))
+		return 0;
+	if ((error = cache_path(path, sizeof(path), in->archive, in->source)) < 0)
 		return error;
-	git_oid_tostr(hex, sizeof(hex), &tree);
+	git_oid_tostr(hex, sizeof(hex), &in->state->tree);
 	if (rl_file_read(&b, path) == 0 && sscanf(b.ptr, "%lld %40s", &t, cached_hex) == 2 &&
 	    strcmp(hex, cached_hex) == 0) {
 		*out = (int64_t)t;
@@ -169,20 +176,4 @@ int ingest_check_order(struct ingest *in, int *already)
 			    "(to build a history from old snapshots, ingest them in time order "
 			    "into a new archive)",
 			    in->source, when, last_iso);
-}
-
-void ingest_order_note(rl_archive *archive, const char *source, int64_t time)
-{
-	char path[4200], hex[GIT_OID_HEXSZ + 1], text[80];
-	git_oid tree;
-
-	if (cache_path(path, sizeof(path), archive, source) < 0 ||
-	    rl_state_source_tree(&tree, archive, source) < 0) {
-		rl_error_clear(); /* only a cache: the next ingest walks instead */
-		return;
-	}
-	git_oid_tostr(hex, sizeof(hex), &tree);
-	snprintf(text, sizeof(text), "%" PRId64 " %s\n", time, hex);
-	if (rl_file_write_cache(path, text, strlen(text)) < 0)
-		rl_error_clear();
 }

@@ -92,4 +92,25 @@ head -n1 "$T/pending" | grep -q "${c6:0:12} src" || fail "the recorded commit fi
 tail -n1 "$T/pending" | grep -q "${c7:0:12} src" || fail "then the new one"
 [ "$(cat "$A/redline/outbox/recorded")" = "$c7" ] || fail "the recovery point is the last commit"
 ok "a payload recorded before a crash is not rebuilt twice"
+
+# No hook installed: the commits get no payload (no file written, fsynced
+# and removed per commit) and the recovery point still moves; what is
+# still pending waits for a hook; a hook installed later runs for it and
+# for the commits after it, as git's would.
+rm -f "$A/hooks/post-snapshot" "$A/hooks/post-commit"
+: >"$T/delivered"
+page one two three four five six seven eight nine
+expect_status 0 ingest 2026-11-28T16:00:00Z
+c8=$(git --git-dir "$A" rev-parse HEAD)
+[ "$c8" != "$c7" ] || fail "the commit landed"
+[ "$(cat "$A/redline/outbox/recorded")" = "$c8" ] || fail "the recovery point moved past the commit"
+rl -C "$A" hooks >"$T/pending"
+[ "$(wc -l <"$T/pending")" = 2 ] && ! grep -q "${c8:0:12}" "$T/pending" ||
+	{ cat "$T/pending"; fail "the two pending entries wait, none for the new commit"; }
+sethook 0
+page one two three four five six seven eight nine ten
+expect_status 0 ingest 2026-11-28T17:00:00Z
+c9=$(git --git-dir "$A" rev-parse HEAD)
+[ "$(delivered)" = "$c6 $c7 $c9 " ] || fail "the pending ones, then the new one: $(delivered)"
+ok "without an installed hook no payload is written; a hook installed later gets what waited and what follows"
 done_testing

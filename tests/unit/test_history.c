@@ -167,6 +167,36 @@ static void test_resolve_unknown_and_ambiguous(void **state)
 	assert_int_equal(rl_history_resolve(&it, f->a, "anp/INDEX"), RL_ENOTFOUND);
 }
 
+/* A whole id is found through each source's list of known ids (state.h)
+ * instead of a listing of every story; a list that is wrong or behind
+ * (plain git commits, a lost cache) never gives a wrong answer. */
+static void test_resolve_whole_id_through_known_lists(void **state)
+{
+	struct fixture *f = *state;
+	rl_history_item it;
+
+	assert_int_equal(tu_sh(NULL, "mkdir -p '%s/redline/state' && cd '%s/redline/state' && "
+				     "printf '3fa2c1d0e9ab\\t%s\\n8d1e0a77c2f4\\t%s\\n"
+				     "deadbeef0000\\tanp/2026-11/weg-deadbeef0000.txt\\n' > anp.ids && "
+				     "printf '0a1b2c3d4e5f\\t%s\\n' > nos.ids",
+			       f->archive, f->archive, S1, S3, S4), 0);
+	assert_int_equal(rl_history_resolve(&it, f->a, "3fa2c1d0e9ab"), 0);
+	assert_string_equal(it.path, S1);
+	assert_string_equal(it.source, "anp");
+	assert_string_equal(it.title, T1_NEW); /* from INDEX, as the scan gives it */
+	rl_history_item_clear(&it);
+	assert_resolves(f->a, "nos/0a1b2c3d4e5f", S4);
+	/* the list names S3's file for S2's id: checked, then the scan decides */
+	assert_resolves(f->a, "8d1e0a77c2f4", S2);
+	/* not in the list at all (a commit made by plain git) */
+	assert_resolves(f->a, "51c9e2d0a3b7", S3);
+	/* listed, but no file at HEAD */
+	assert_int_equal(rl_history_resolve(&it, f->a, "deadbeef0000"), RL_ENOTFOUND);
+	/* a source the list is not about */
+	assert_int_equal(rl_history_resolve(&it, f->a, "nos/3fa2c1d0e9ab"), RL_ENOTFOUND);
+	assert_int_equal(tu_sh(NULL, "rm -rf '%s/redline'", f->archive), 0);
+}
+
 static void test_is_source_and_split_rev(void **state)
 {
 	struct fixture *f = *state;
@@ -428,6 +458,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_resolve_by_id_path_and_title),
 		cmocka_unit_test(test_resolve_unknown_and_ambiguous),
+		cmocka_unit_test(test_resolve_whole_id_through_known_lists),
 		cmocka_unit_test(test_is_source_and_split_rev),
 		cmocka_unit_test(test_log_all_newest_first),
 		cmocka_unit_test(test_log_of_a_source_and_limit),
