@@ -75,6 +75,12 @@ void rl_alignment_release(rl_alignment *alignment);
 /** The similarity rl_align_sentences() pairs by, in [0, 1]. */
 double rl_align_similarity(const char *a, const char *b);
 
+/** Marks in `keep` (n bytes) the entries on one longest strictly increasing
+ *  run of `key` (patience sorting, O(n log n)); entries keyed RL_ALIGN_NONE
+ *  take no part.  What a reordering left in place: the unmarked moved.
+ *  Returns 0 or RL_ENOMEM. */
+int rl_align_in_order(unsigned char *keep, const size_t *key, size_t n);
+
 /** "same", "edited", "added", "removed", "moved". */
 const char *rl_align_op_name(rl_align_op op);
 

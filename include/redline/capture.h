@@ -83,6 +83,7 @@ int rl_capture_new_resource(rl_capture **out, const char *uri, int64_t time,
 			    const char *content_type, const char *data, size_t len,
 			    const rl_capture_facts *facts);
 
+/** Frees a capture; NULL is fine. */
 void rl_capture_free(rl_capture *capture);
 
 /** The capture of a snapshot read from a file (resource + metadata), as

@@ -52,6 +52,7 @@ typedef struct rl_edit_class {
 int rl_classify_edit(rl_edit_class *out, const char *old_title, const char *old_body,
 		     const char *new_title, const char *new_body);
 
+/** Frees what `c` holds; it is zeroed and reusable after it. */
 void rl_edit_class_release(rl_edit_class *c);
 
 /** Appends the sentences of a story-file body (its non-empty lines) to `out`;

@@ -49,6 +49,7 @@ int rl_edits_revisions(rl_revisions *out, rl_archive *archive, const char *path,
  *  reverts (a blob equal to an older revision than the previous one). */
 int rl_edits_classify_all(rl_revisions *revs, rl_archive *archive);
 
+/** Frees the revisions; `revs` is empty and reusable after it. */
 void rl_revisions_release(rl_revisions *revs);
 
 /** Classifies the edit from one story file's text to the next (NULL old:
@@ -85,6 +86,7 @@ int rl_edits_of_commit(rl_commit_edits *out, rl_archive *archive, const git_oid 
 /** The edit of story `id` in `edits`, or NULL. */
 const rl_commit_edit *rl_commit_edits_find(const rl_commit_edits *edits, const char *id);
 
+/** Frees the edits; `edits` is empty and reusable after it. */
 void rl_commit_edits_release(rl_commit_edits *edits);
 
 /** 1 when `commit` changed `path` (a file or a source's folder) against its

@@ -61,7 +61,9 @@ typedef struct rl_timestamp_config {
 	char *ca_file;
 } rl_timestamp_config;
 
+/** redline.tsaUrl and redline.tsaCAFile into `out` (NULL when unset). */
 int rl_timestamp_config_load(rl_timestamp_config *out, rl_archive *archive);
+/** Frees what `config` holds. */
 void rl_timestamp_config_clear(rl_timestamp_config *config);
 
 /** Asks the configured TSA for a token over `commit`'s id (the SHA-256 of

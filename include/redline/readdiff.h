@@ -62,6 +62,7 @@ int rl_rdiff_compute(rl_rdiff *out, const char *old_text, const char *new_text, 
 int rl_rdiff_history(rl_rdiff *out, rl_archive *archive, const char *path,
 		     const char *rev_from, const char *rev_to);
 
+/** Frees what `diff` holds; it is empty and reusable after it. */
 void rl_rdiff_release(rl_rdiff *diff);
 
 /** The last snapshot of `source`: the newest commit that changed it, and a
@@ -71,6 +72,7 @@ void rl_rdiff_release(rl_rdiff *diff);
 int rl_rdiff_source(rl_rdiff **out, size_t *n, char commit[GIT_OID_HEXSZ + 1],
 		    rl_archive *archive, const char *source);
 
+/** Frees the `n` diffs of rl_rdiff_source() and the array. */
 void rl_rdiffs_free(rl_rdiff *diffs, size_t n);
 
 enum {

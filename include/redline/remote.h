@@ -82,6 +82,7 @@ int rl_remote_push_due(int *due, rl_archive *archive, const char *remote, int64_
 
 /** Loads the push state (an empty one if there is none yet). */
 int rl_push_state_load(rl_push_state **out, rl_archive *archive, const char *remote);
+/** Frees a push state; NULL is fine. */
 void rl_push_state_free(rl_push_state *state);
 
 /** How far the remote is behind: commits on main not in the last push

@@ -6,12 +6,12 @@
  * added, removed and moved.
  */
 #include "cli.h"
+#include "options.h"
 #include "output.h"
 #include "redline/error.h"
 #include "redline/history.h"
 #include "redline/readdiff.h"
 
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -41,6 +41,8 @@ static void help(void)
 	       usage);
 }
 
+static const struct cli_args args = { usage, help, 1, 3, "which story?", NULL };
+
 /* ---- JSON ----------------------------------------------------------- */
 
 static json_t *segments_json(json_t *arr, const rl_worddiff *w)
@@ -52,39 +54,6 @@ static json_t *segments_json(json_t *arr, const rl_worddiff *w)
 		json_array_append_new(arr, s);
 	}
 	return arr;
-}
-
-json_t *out_class_json(json_t *o, const rl_edit_class *c);
-
-json_t *out_class_json(json_t *o, const rl_edit_class *c)
-{
-	json_t *kinds = json_array(), *figs = json_array();
-	rl_buf summary = RL_BUF_INIT(64 * 1024);
-
-	for (unsigned i = 0; i < RL_EDIT_KINDS; i++)
-		if (c->kinds & (1u << i))
-			json_array_append_new(kinds, json_string(rl_edit_kind_name(1u << i)));
-	json_object_set_new(o, "kinds", kinds);
-	rl_edit_class_describe(&summary, c);
-	json_object_set_new(o, "summary", out_json_str(summary.ptr ? summary.ptr : ""));
-	rl_buf_release(&summary);
-	for (size_t i = 0; i < c->figures.n; i++) {
-		json_t *f = json_object();
-		json_object_set_new(f, "old", out_json_str(c->figures.v[i].old));
-		json_object_set_new(f, "new", out_json_str(c->figures.v[i].new));
-		json_object_set_new(f, "context", out_json_str(c->figures.v[i].context));
-		json_array_append_new(figs, f);
-	}
-	json_object_set_new(o, "figures", figs);
-	json_object_set_new(o, "sentences_added", json_integer((json_int_t)c->added));
-	json_object_set_new(o, "sentences_removed", json_integer((json_int_t)c->removed));
-	json_object_set_new(o, "sentences_edited", json_integer((json_int_t)c->edited));
-	json_object_set_new(o, "sentences_moved", json_integer((json_int_t)c->moved));
-	json_object_set_new(o, "quotes_changed", json_integer((json_int_t)c->quotes));
-	json_object_set_new(o, "notice", out_json_str(c->notice));
-	json_object_set_new(o, "reverted_to", c->kinds & RL_EDIT_REVERT ? json_string(c->reverted_to)
-								       : json_null());
-	return o;
 }
 
 static json_t *rdiff_json(const rl_rdiff *d)
@@ -189,53 +158,22 @@ static int diff_source(rl_archive *archive, const char *source, size_t context, 
 
 int cmd_diff(int argc, char **argv, const struct cli *cli)
 {
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "color", optional_argument, NULL, 'c' },
-		{ "unified", required_argument, NULL, 'U' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	rl_history_item item = { 0 };
 	rl_rdiff diff = { 0 };
 	rl_archive *archive = NULL;
-	int c, json = 0, color = cli->color, status = CLI_OK;
+	int json = 0, color = cli->color, status = CLI_OK;
 	size_t context = 1;
-	char *end;
-	long v;
+	const struct cli_opt opts[] = {
+		CLI_FLAG("json", 0, &json),
+		CLI_COLOR(&color),
+		CLI_SIZE("unified", 'U', &context, 0, 100000, "-U wants a number of sentences, not"),
+		CLI_OPT_END,
+	};
 
-	opterr = 0; /* our own messages, in git's form */
-	while ((c = getopt_long(argc, argv, "hU:", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			json = 1;
-			break;
-		case 'c':
-			if (out_color_option(&color, optarg, cli) < 0)
-				return cli_usage_error(usage, "--color wants auto, always or never, not '%s'",
-						       optarg);
-			break;
-		case 'U':
-			v = strtol(optarg, &end, 10);
-			if (*optarg == '\0' || *end != '\0' || v < 0 || v > 100000)
-				return cli_usage_error(usage, "-U wants a number of sentences, not '%s'", optarg);
-			context = (size_t)v;
-			break;
-		case 'h':
-			help();
-			return CLI_OK;
-		default:
-			return cli_usage_error(usage, "unknown option '%s'", argv[optind - 1]);
-		}
-	}
-	if (argc - optind < 1)
-		return cli_usage_error(usage, "which story?");
-	if (argc - optind > 3)
-		return cli_usage_error(usage, "too many arguments");
+	if (cli_parse_options(&status, argc, argv, opts, &args, cli))
+		return status;
 	if (cli_open_archive(&archive, cli) != 0)
 		return CLI_ERROR;
-	
-
 	if (argc - optind == 1 && rl_history_is_source(archive, argv[optind])) {
 		status = diff_source(archive, argv[optind], context, json, color);
 		goto done;

@@ -3,6 +3,7 @@
  * [-o FILE]`: an Atom 1.0 feed of the edits, one entry per story revision.
  */
 #include "cli.h"
+#include "options.h"
 #include "redline/classify.h"
 #include "redline/edits.h"
 #include "redline/error.h"
@@ -10,7 +11,6 @@
 #include "redline/file.h"
 #include "redline/history.h"
 
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,54 +34,26 @@ static void help(void)
 	       usage, RL_FEED_DEFAULT_MAX);
 }
 
+static const struct cli_args args = { usage, help, 0, -1, NULL, NULL };
+
 int cmd_feed(int argc, char **argv, const struct cli *cli)
 {
-	static const struct option longopts[] = {
-		{ "kind", required_argument, NULL, 'k' },
-		{ "max-count", required_argument, NULL, 'n' },
-		{ "title", required_argument, NULL, 't' },
-		{ "self", required_argument, NULL, 's' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	rl_feed_opts opts = { 0 };
 	rl_archive *archive = NULL;
 	rl_buf out = RL_BUF_INIT(256u * 1024 * 1024);
 	const char *output = NULL;
-	int c, status = CLI_OK;
-	char *end;
-	long n;
+	int status = CLI_OK;
+	const struct cli_opt options[] = {
+		CLI_KINDS(&opts.kinds),
+		CLI_SIZE("max-count", 'n', &opts.max, 1, 100000, "-n wants a number of entries, not"),
+		CLI_STRING("title", 0, &opts.title),
+		CLI_STRING("self", 0, &opts.self_url),
+		CLI_STRING("output", 'o', &output),
+		CLI_OPT_END,
+	};
 
-	opterr = 0; /* our own messages, in git's form */
-	while ((c = getopt_long(argc, argv, "hn:o:", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'k':
-			if (rl_edit_kinds_parse(&opts.kinds, optarg) < 0)
-				return cli_usage_error(usage, "%s", rl_error_last());
-			break;
-		case 'n':
-			n = strtol(optarg, &end, 10);
-			if (*optarg == '\0' || *end != '\0' || n < 1 || n > 100000)
-				return cli_usage_error(usage, "-n wants a number of entries, not '%s'", optarg);
-			opts.max = (size_t)n;
-			break;
-		case 't':
-			opts.title = optarg;
-			break;
-		case 's':
-			opts.self_url = optarg;
-			break;
-		case 'o':
-			output = optarg;
-			break;
-		case 'h':
-			help();
-			return CLI_OK;
-		default:
-			return cli_usage_error(usage, "unknown option '%s'", argv[optind - 1]);
-		}
-	}
+	if (cli_parse_options(&status, argc, argv, options, &args, cli))
+		return status;
 	if (cli_open_archive(&archive, cli) != 0)
 		return CLI_ERROR;
 	for (int i = optind; i < argc; i++)

@@ -6,11 +6,12 @@
  * cycle's cost and memory do not depend on the archive's size.
  */
 #include "cli.h"
+#include "options.h"
 #include "redline/archive.h"
 #include "redline/config.h"
 #include "redline/error.h"
 
-#include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -52,41 +53,35 @@ void cli_maintain(rl_archive *archive)
 	rl_archive_unlock(archive);
 }
 
+static const char usage[] = "redline gc [--max-packs N]";
+
+static void help(void)
+{
+	printf("usage: %s\n\nRolls the archive's packs up, small packs first.  `run`, "
+	       "`watch` and\n`ingest` do it between cycles once there are more than git's\n"
+	       "gc.autoPackLimit packs (default here %d; 0: never).\n\n"
+	       "   --max-packs N   leave at most N packs (default 1: one pack)\n",
+	       usage, RL_ARCHIVE_MAX_PACKS);
+}
+
+static const struct cli_args args = { usage, help, 0, 0, NULL, NULL };
+
 int cmd_gc(int argc, char **argv, const struct cli *cli)
 {
-	static const char usage[] = "redline gc [--max-packs N]";
-	static const struct option options[] = {
-		{ "max-packs", required_argument, NULL, 'm' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	rl_archive *archive = NULL;
-	long max_packs = 1;
-	int c, rolled = 0, status;
+	size_t max_packs = 1;
+	int rolled = 0, status;
+	const struct cli_opt opts[] = {
+		CLI_SIZE("max-packs", 0, &max_packs, 1, LONG_MAX, NULL),
+		CLI_OPT_END,
+	};
 
-	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
-		if (c == 'm') {
-			char *end;
-			max_packs = strtol(optarg, &end, 10);
-			if (*end || max_packs < 1)
-				return cli_usage_error(usage, "bad --max-packs '%s'", optarg);
-		} else if (c == 'h') {
-			printf("usage: %s\n\nRolls the archive's packs up, small packs first.  `run`, "
-			       "`watch` and\n`ingest` do it between cycles once there are more than git's\n"
-			       "gc.autoPackLimit packs (default here %d; 0: never).\n\n"
-			       "   --max-packs N   leave at most N packs (default 1: one pack)\n",
-			       usage, RL_ARCHIVE_MAX_PACKS);
-			return CLI_OK;
-		} else {
-			return cli_usage_error(usage, "unknown option");
-		}
-	}
-	if (optind < argc)
-		return cli_usage_error(usage, "too many arguments");
+	if (cli_parse_options(&status, argc, argv, opts, &args, cli))
+		return status;
 	if ((status = cli_open_archive(&archive, cli)) != CLI_OK)
 		return status;
 	if (rl_archive_lock(archive, 10000) < 0 ||
-	    rl_archive_maintain(&rolled, archive, (size_t)max_packs) < 0)
+	    rl_archive_maintain(&rolled, archive, max_packs) < 0)
 		status = cli_fail();
 	else if (rolled)
 		printf("rolled %d packs up\n", rolled);

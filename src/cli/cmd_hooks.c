@@ -2,11 +2,11 @@
  * cmd_hooks.c - redline hooks [--retry]: the alerts still to be delivered.
  */
 #include "cli.h"
+#include "options.h"
 #include "redline/buf.h"
 #include "redline/error.h"
 #include "redline/outbox.h"
 
-#include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <string.h>
@@ -33,34 +33,28 @@ static void print_pending(rl_archive *archive, const rl_strvec *names)
 	rl_buf_release(&b);
 }
 
+static const char usage[] = "redline hooks [--retry]";
+
+static void help(void)
+{
+	printf("usage: %s\n\nLists the hook payloads not yet delivered (a hook failed, or\n"
+	       "redline stopped before running it), oldest first.\n\n"
+	       "   --retry   run the hooks for them now, in order\n", usage);
+}
+
+static const struct cli_args args = { usage, help, 0, 0, NULL, NULL };
+
 int cmd_hooks(int argc, char **argv, const struct cli *cli)
 {
-	static const char usage[] = "redline hooks [--retry]";
-	static const struct option options[] = {
-		{ "retry", no_argument, NULL, 'r' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	rl_hook_result last[2] = { RL_HOOK_RESULT_INIT, RL_HOOK_RESULT_INIT };
 	rl_strvec names = RL_STRVEC_INIT;
 	rl_archive *archive = NULL;
 	size_t delivered = 0, pending = 0;
-	int c, retry = 0, status;
+	int retry = 0, status;
+	const struct cli_opt opts[] = { CLI_FLAG("retry", 0, &retry), CLI_OPT_END };
 
-	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
-		if (c == 'r') {
-			retry = 1;
-		} else if (c == 'h') {
-			printf("usage: %s\n\nLists the hook payloads not yet delivered (a hook failed, or\n"
-			       "redline stopped before running it), oldest first.\n\n"
-			       "   --retry   run the hooks for them now, in order\n", usage);
-			return CLI_OK;
-		} else {
-			return cli_usage_error(usage, "unknown option");
-		}
-	}
-	if (optind < argc)
-		return cli_usage_error(usage, "too many arguments");
+	if (cli_parse_options(&status, argc, argv, opts, &args, cli))
+		return status;
 	if ((status = cli_open_archive(&archive, cli)) != CLI_OK)
 		return status;
 	if (retry) {

@@ -2,6 +2,7 @@
  * cmd_ingest.c - redline ingest SOURCE FILE... : snapshots from files.
  */
 #include "cli.h"
+#include "options.h"
 #include "redline/capture.h"
 #include "redline/buf.h"
 #include "redline/config.h"
@@ -11,7 +12,6 @@
 #include "redline/ingest.h"
 #include "redline/timeutil.h"
 
-#include <getopt.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,58 +39,60 @@ static void print_help(void)
 	       "  --wait S     wait at most S seconds for another writer (default 10)\n", usage);
 }
 
+static const struct cli_args spec = { usage, print_help, 2, -1,
+				      "need a SOURCE and at least one FILE", NULL };
+
 /* What the command line asked for, besides the files. */
 struct ingest_args {
 	rl_ingest_opts opts;
 	int64_t *times;   /* --at, in order */
 	size_t n_times;
-	int help;
 };
 
-/* Parses the options into `args`; CLI_OK or the usage error's status. */
-static int parse_options(struct ingest_args *args, int argc, char **argv)
+/* --at TIME: one more snapshot time. */
+static int parse_at(void *args, const char *text)
 {
-	static const struct option options[] = {
-		{ "format", required_argument, NULL, 'f' },
-		{ "at", required_argument, NULL, 't' },
-		{ "url", required_argument, NULL, 'u' },
-		{ "force", no_argument, NULL, 'F' },
-		{ "allow-empty", no_argument, NULL, 'E' },
-		{ "no-hooks", no_argument, NULL, 'N' },
-		{ "wait", required_argument, NULL, 'w' },
-		{ "hook-timeout", required_argument, NULL, 'k' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	rl_ingest_opts *opts = &args->opts;
-	int c, seconds;
+	struct ingest_args *a = args;
+	return rl_time_parse_iso8601(&a->times[a->n_times++], text);
+}
 
-	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
-		switch (c) {
-		case 'f':
-			if (rl_format_parse(&opts->format, optarg) < 0)
-				return cli_usage_error(usage, "%s", rl_error_last());
-			break;
-		case 't':
-			if (rl_time_parse_iso8601(&args->times[args->n_times++], optarg) < 0)
-				return cli_usage_error(usage, "%s", rl_error_last());
-			break;
-		case 'u': opts->source_url = optarg; break;
-		case 'F': opts->force = 1; break;
-		case 'E': opts->allow_empty = 1; break;
-		case 'N': opts->no_hooks = 1; break;
-		case 'k':
-			seconds = 0;
-			if (rl_config_parse_interval(&seconds, optarg) < 0 || seconds <= 0)
-				return cli_usage_error(usage, "bad --hook-timeout '%s'", optarg);
-			opts->hook_timeout_ms = seconds * 1000;
-			break;
-		case 'w': opts->lock_wait_ms = atoi(optarg) > 0 ? atoi(optarg) * 1000 : 1; break;
-		case 'h': args->help = 1; return CLI_OK;
-		default: return cli_usage_error(usage, "unknown option");
-		}
-	}
-	return CLI_OK;
+/* --hook-timeout T: an interval of at least a second, into milliseconds. */
+static int parse_hook_timeout(void *ms, const char *text)
+{
+	int seconds = 0;
+
+	if (rl_config_parse_interval(&seconds, text) < 0 || seconds <= 0)
+		return -1;
+	*(int *)ms = seconds * 1000;
+	return 0;
+}
+
+/* --wait SECONDS: anything but a positive number is 1 ms, no wait. */
+static int parse_wait(void *ms, const char *text)
+{
+	*(int *)ms = atoi(text) > 0 ? atoi(text) * 1000 : 1;
+	return 0;
+}
+
+/* The options into `args`, as cli_parse_options() does. */
+static int parse_options(int *status, struct ingest_args *args, int argc, char **argv,
+			 const struct cli *cli)
+{
+	rl_ingest_opts *opts = &args->opts;
+	const struct cli_opt options[] = {
+		CLI_CALL("format", 0, &opts->format, cli_opt_format, NULL),
+		CLI_CALL("at", 0, args, parse_at, NULL),
+		CLI_STRING("url", 0, &opts->source_url),
+		CLI_FLAG("force", 0, &opts->force),
+		CLI_FLAG("allow-empty", 0, &opts->allow_empty),
+		CLI_FLAG("no-hooks", 0, &opts->no_hooks),
+		CLI_CALL("wait", 0, &opts->lock_wait_ms, parse_wait, NULL),
+		CLI_CALL("hook-timeout", 0, &opts->hook_timeout_ms, parse_hook_timeout,
+			 "bad --hook-timeout"),
+		CLI_OPT_END,
+	};
+
+	return cli_parse_options(status, argc, argv, options, &spec, cli);
 }
 
 /* Ingests one FILE ("-": standard input) as a snapshot of `source` and
@@ -163,21 +165,13 @@ int cmd_ingest(int argc, char **argv, const struct cli *cli)
 	rl_ingest_batch *batch = NULL;
 	rl_ingest_batch_opts bo = { 0 };
 	const char *source;
-	int status, n_files, committed = 0;
+	int status = CLI_OK, n_files, committed = 0;
 
 	if ((args.times = calloc((size_t)argc + 1, sizeof(*args.times))) == NULL)
 		return cli_error("out of memory");
-	if ((status = parse_options(&args, argc, argv)) != CLI_OK)
+	if (parse_options(&status, &args, argc, argv, cli))
 		goto done;
-	if (args.help) {
-		print_help();
-		goto done;
-	}
 	n_files = argc - optind - 1;
-	if (n_files < 1) {
-		status = cli_usage_error(usage, "need a SOURCE and at least one FILE");
-		goto done;
-	}
 	if (args.n_times > 1 && args.n_times != (size_t)n_files) {
 		status = cli_usage_error(usage, "give --at once, or once per FILE (%d)", n_files);
 		goto done;

@@ -3,12 +3,13 @@
  * of the archive, of one source, or of one story with what changed in it.
  */
 #include "cli.h"
+#include "options.h"
 #include "output.h"
 #include "redline/error.h"
 #include "redline/edits.h"
 #include "redline/history.h"
 
-#include <getopt.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,7 +31,7 @@ static void help(void)
 	       usage);
 }
 
-json_t *out_class_json(json_t *o, const rl_edit_class *c);
+static const struct cli_args args = { usage, help, 0, 1, NULL, NULL };
 
 static char *describe(const rl_edit_class *c, const char *change)
 {
@@ -111,15 +112,39 @@ static rl_revision *revision_of(rl_revisions *revs, const char *commit)
 	return NULL;
 }
 
+/* The kinds of edit of entry `e`: in an item log, those of the story's
+ * revision `rev` (and `e`'s summary becomes what changed in the story);
+ * in a snapshot log, those of every story the snapshot changed (into `ed`).
+ * Returns CLI_OK, or prints the error. */
+static int entry_kinds(unsigned *kinds, rl_commit_edits *ed, rl_history_entry *e,
+		       const rl_revision *rev, const char *item_id, rl_archive *archive,
+		       const rl_history_log_options *opts)
+{
+	const char *kind = NULL;
+	git_oid oid;
+	char *d;
+
+	*kinds = 0;
+	if (rev) {
+		for (size_t k = 0; k < e->n_changes; k++)
+			if (strcmp(e->changes[k].id, item_id) == 0)
+				kind = e->changes[k].kind;
+		if ((d = describe(&rev->cls, kind ? kind : "edited")) == NULL)
+			return cli_error("out of memory");
+		free(e->summary);
+		e->summary = d;
+		*kinds = rev->cls.kinds;
+	} else if (!opts->item_path) {
+		if (git_oid_fromstr(&oid, e->commit) < 0 ||
+		    rl_edits_of_commit(ed, archive, &oid, opts->source) < 0)
+			return cli_fail();
+		*kinds = ed->kinds;
+	}
+	return CLI_OK;
+}
+
 int cmd_log(int argc, char **argv, const struct cli *cli)
 {
-	static const struct option longopts[] = {
-		{ "max-count", required_argument, NULL, 'n' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "kind", required_argument, NULL, 'k' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	rl_history_log_options opts = { 0 };
 	rl_revisions revs = RL_REVISIONS_INIT;
 	unsigned want = 0;
@@ -127,40 +152,19 @@ int cmd_log(int argc, char **argv, const struct cli *cli)
 	rl_history_log log = RL_HISTORY_LOG_INIT;
 	rl_history_item item = { 0 };
 	rl_archive *archive = NULL;
-	int c, json = 0, status = CLI_OK;
-	char *end;
-	long n;
+	int json = 0, status = CLI_OK;
 	json_t *arr = NULL;
+	const struct cli_opt options[] = {
+		CLI_SIZE("max-count", 'n', &max, 1, LONG_MAX, "-n wants a positive number, not"),
+		CLI_FLAG("json", 0, &json),
+		CLI_KINDS(&want),
+		CLI_OPT_END,
+	};
 
-	opterr = 0; /* our own messages, in git's form */
-	while ((c = getopt_long(argc, argv, "n:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'n':
-			n = strtol(optarg, &end, 10);
-			if (*optarg == '\0' || *end != '\0' || n < 1)
-				return cli_usage_error(usage, "-n wants a positive number, not '%s'", optarg);
-			max = (size_t)n;
-			break;
-		case 'k':
-			if (rl_edit_kinds_parse(&want, optarg) < 0)
-				return cli_usage_error(usage, "%s", rl_error_last());
-			break;
-		case 'j':
-			json = 1;
-			break;
-		case 'h':
-			help();
-			return CLI_OK;
-		default:
-			return cli_usage_error(usage, "unknown option '%s'", argv[optind - 1]);
-		}
-	}
-	if (argc - optind > 1)
-		return cli_usage_error(usage, "too many arguments");
+	if (cli_parse_options(&status, argc, argv, options, &args, cli))
+		return status;
 	if (cli_open_archive(&archive, cli) != 0)
 		return CLI_ERROR;
-	
-
 	if (optind < argc) {
 		if (rl_history_is_source(archive, argv[optind])) {
 			opts.source = argv[optind];
@@ -190,29 +194,11 @@ int cmd_log(int argc, char **argv, const struct cli *cli)
 		rl_history_entry *e = &log.v[i];
 		rl_revision *rev = opts.item_path ? revision_of(&revs, e->commit) : NULL;
 		rl_commit_edits ed = RL_COMMIT_EDITS_INIT;
-		unsigned kinds = 0;
-		git_oid oid;
+		unsigned kinds;
 
-		if (rev) {
-			const char *kind = NULL;
-			char *d;
-			for (size_t k = 0; k < e->n_changes; k++)
-				if (strcmp(e->changes[k].id, item.id) == 0)
-					kind = e->changes[k].kind;
-			if ((d = describe(&rev->cls, kind ? kind : "edited")) == NULL) {
-				status = cli_error("out of memory");
-				goto done;
-			}
-			free(e->summary);
-			e->summary = d;
-			kinds = rev->cls.kinds;
-		} else if (!opts.item_path) {
-			if (git_oid_fromstr(&oid, e->commit) < 0 ||
-			    rl_edits_of_commit(&ed, archive, &oid, opts.source) < 0) {
-				status = cli_fail();
-				goto done;
-			}
-			kinds = ed.kinds;
+		if ((status = entry_kinds(&kinds, &ed, e, rev, item.id, archive, &opts)) != CLI_OK) {
+			rl_commit_edits_release(&ed);
+			goto done;
 		}
 		if (!want || (kinds & want)) {
 			shown++;

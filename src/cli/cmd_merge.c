@@ -8,11 +8,11 @@
  * (fast-forward only, so two merges at once cannot lose each other's work).
  */
 #include "cli.h"
+#include "options.h"
 #include "redline/error.h"
 #include "redline/merge.h"
 #include "redline/remote.h"
 
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -70,45 +70,40 @@ static int into_worker(rl_archive *archive, const char *remote, const rl_remote_
 	return CLI_OK;
 }
 
+static const char usage[] = "redline merge [--remote REMOTE [--into-worker]]";
+
+static void help(void)
+{
+	printf("usage: %s\n\nMerges every shard branch (refs/heads/shards/*) that main does\n"
+	       "not contain yet into main, by a union of their source directories.\n"
+	       "Two shards writing one source is an error and merges nothing.\n"
+	       "\n"
+	       "   --remote REMOTE  fetch the branches from REMOTE and push main back to it\n"
+	       "   --into-worker    in a worker's archive, merge REMOTE's main into its\n"
+	       "                    main instead (before changing N: docs/sharding.md)\n",
+	       usage);
+}
+
+static const struct cli_args args = { usage, help, 0, 0, NULL, NULL };
+
 int cmd_merge(int argc, char **argv, const struct cli *cli)
 {
-	static const char usage[] = "redline merge [--remote REMOTE [--into-worker]]";
-	static const struct option options[] = {
-		{ "remote", required_argument, NULL, 'r' },
-		{ "into-worker", no_argument, NULL, 'w' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	rl_remote_opts ro;
 	rl_merge_opts mo = { 0 };
 	rl_merge_result result;
 	rl_archive *archive = NULL;
 	const char *remote = NULL;
 	char prefix[160], base[160], *specs[2] = { NULL, NULL };
-	int c, status = CLI_OK, worker = 0;
+	int status = CLI_OK, worker = 0;
+	const struct cli_opt options[] = {
+		CLI_STRING("remote", 0, &remote),
+		CLI_FLAG("into-worker", 0, &worker),
+		CLI_OPT_END,
+	};
 
+	if (cli_parse_options(&status, argc, argv, options, &args, cli))
+		return status;
 	cli_remote_opts(&ro);
-	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
-		if (c == 'r') {
-			remote = optarg;
-		} else if (c == 'w') {
-			worker = 1;
-		} else if (c == 'h') {
-			printf("usage: %s\n\nMerges every shard branch (refs/heads/shards/*) that main does\n"
-			       "not contain yet into main, by a union of their source directories.\n"
-			       "Two shards writing one source is an error and merges nothing.\n"
-			       "\n"
-			       "   --remote REMOTE  fetch the branches from REMOTE and push main back to it\n"
-			       "   --into-worker    in a worker's archive, merge REMOTE's main into its\n"
-			       "                    main instead (before changing N: docs/sharding.md)\n",
-			       usage);
-			return CLI_OK;
-		} else {
-			return cli_usage_error(usage, "unknown option");
-		}
-	}
-	if (optind < argc)
-		return cli_usage_error(usage, "too many arguments");
 	if (remote && rl_remote_check_name(remote) < 0)
 		return cli_usage_error(usage, "%s", rl_error_last());
 	if (worker && !remote)

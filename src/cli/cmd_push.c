@@ -8,12 +8,12 @@
  * timeouts of its own; the parent kills a push that takes too long).
  */
 #include "cli.h"
+#include "options.h"
 #include "redline/config.h"
 #include "redline/error.h"
 #include "redline/remote.h"
 #include "redline/shard.h"
 
-#include <getopt.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,42 +74,36 @@ int cli_shard_default(rl_shard *shard, rl_archive *archive)
 	return rc;
 }
 
+static const char usage[] = "redline push [REMOTE] [--shard K/N] [--if-due]";
+
+static void help(void)
+{
+	printf("usage: %s\n\nPushes main to the remote (default: redline.pushRemote), to\n"
+	       "refs/heads/shards/K-of-N for --shard K/N, or as remote.REMOTE.push\n"
+	       "says.\n\n"
+	       "   --shard K/N  push to refs/heads/shards/K-of-N\n"
+	       "   --if-due     only when main moved and no backoff is running\n",
+	       usage);
+}
+
+static const struct cli_args args = { usage, help, 0, 1, NULL, NULL };
+
 int cmd_push(int argc, char **argv, const struct cli *cli)
 {
-	static const char usage[] = "redline push [REMOTE] [--shard K/N] [--if-due]";
-	static const struct option options[] = {
-		{ "shard", required_argument, NULL, 's' },
-		{ "if-due", no_argument, NULL, 'd' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	rl_remote_opts ro;
 	rl_shard shard = { 0, 0 };
 	rl_archive *archive = NULL;
 	char *remote = NULL, *refspec = NULL;
-	int c, if_due = 0, status = CLI_OK;
+	int if_due = 0, status = CLI_OK;
+	const struct cli_opt options[] = {
+		CLI_CALL("shard", 0, &shard, cli_opt_shard, NULL),
+		CLI_FLAG("if-due", 0, &if_due),
+		CLI_OPT_END,
+	};
 
+	if (cli_parse_options(&status, argc, argv, options, &args, cli))
+		return status;
 	cli_remote_opts(&ro);
-	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
-		if (c == 's') {
-			if (rl_shard_parse(&shard, optarg) < 0)
-				return cli_usage_error(usage, "%s", rl_error_last());
-		} else if (c == 'd') {
-			if_due = 1;
-		} else if (c == 'h') {
-			printf("usage: %s\n\nPushes main to the remote (default: redline.pushRemote), to\n"
-			       "refs/heads/shards/K-of-N for --shard K/N, or as remote.REMOTE.push\n"
-			       "says.\n\n"
-			       "   --shard K/N  push to refs/heads/shards/K-of-N\n"
-			       "   --if-due     only when main moved and no backoff is running\n",
-			       usage);
-			return CLI_OK;
-		} else {
-			return cli_usage_error(usage, "unknown option");
-		}
-	}
-	if (argc - optind > 1)
-		return cli_usage_error(usage, "too many arguments");
 	if ((status = cli_open_archive(&archive, cli)) != CLI_OK)
 		return status;
 	if (cli_shard_default(&shard, archive) < 0 ||

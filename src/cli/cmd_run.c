@@ -10,7 +10,6 @@
 #include "redline/run.h"
 #include "redline/schedule.h"
 
-#include <getopt.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,19 +72,51 @@ static int run_exit_status(const rl_run_summary *s)
 	return s->failed >= s->sources ? CLI_ALL_FAILED : CLI_SOME_FAILED;
 }
 
+/* A cycle that ran: its timestamp and pack maintenance, then what it did
+ * (or what is due next) for people; returns the exit status. */
+static int after_cycle(rl_archive *archive, const rl_run_summary *summary,
+		       const rl_run_opts *opts, int verbose)
+{
+	if (summary->changed)
+		cli_timestamp_batch(archive);
+	cli_maintain(archive); /* between cycles: never inside the group commit */
+	if (summary->sources == 0 && opts->n_names == 0)
+		say_nothing_due(archive, opts->now, verbose);
+	else if (isatty(STDOUT_FILENO))
+		printf("%zu sources: %zu changed, %zu unchanged, %zu failed\n", summary->sources,
+		       summary->changed, summary->unchanged, summary->failed);
+	if (summary->failed)
+		fprintf(stderr, "redline: %zu of %zu sources failed (see 'redline status')\n",
+			summary->failed, summary->sources);
+	return run_exit_status(summary);
+}
+
+static const char usage[] =
+	"redline run [NAME...] [--no-hooks] [--force NAME...] [--threads N] [--shard K/N] [--push REMOTE | --no-push]";
+
+static void help(void)
+{
+	printf("usage: %s\n\nOne cycle: fetches every due source (or the named ones, due or\n"
+	       "not) concurrently, commits what changed, records failures, exits.  With\n"
+	       "nothing due it says which source is due next (-v: every source).\n\n"
+	       "   NAME            fetch these sources now, due or not\n"
+	       "   --no-hooks      do not run the archive's hooks\n"
+	       "   -v, --verbose   say what happens to every source (as 'redline -v run')\n"
+	       "   --threads N     parse responses on N threads (default: one per core)\n"
+	       "   --force NAME... accept what the mass-removal guard refused for those\n"
+	       "                   sources (`redline status` says why a source is held)\n"
+	       "   --shard K/N     only the sources of shard K (0-based) of N\n"
+	       "   --push REMOTE   after the cycle, push main to REMOTE (default:\n"
+	       "                   redline.pushRemote), if one is set\n"
+	       "   --no-push       do not push\n\n"
+	       "Exit status: 0 all fine, 3 some sources failed, 4 every one failed,\n"
+	       "1 the cycle could not run.\n", usage);
+}
+
+static const struct cli_args args = { usage, help, 0, -1, NULL, NULL };
+
 int cmd_run(int argc, char **argv, const struct cli *cli)
 {
-	static const char usage[] =
-		"redline run [NAME...] [--no-hooks] [--force NAME...] [--threads N] [--shard K/N] [--push REMOTE | --no-push]";
-	static const struct option options[] = {
-		{ "no-hooks", no_argument, NULL, 'N' },
-		{ "force", no_argument, NULL, 'F' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "threads", required_argument, NULL, 'j' },
-		RUN_WORKER_OPTIONS,
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct run_view view = { cli, isatty(STDERR_FILENO), 0, 0, 0, 0, 0, 0 };
 	struct run_worker worker = { 0 };
 	rl_run_opts opts = { 0 };
@@ -93,44 +124,18 @@ int cmd_run(int argc, char **argv, const struct cli *cli)
 	rl_run_summary summary;
 	rl_archive *archive = NULL;
 	const char **names;
-	int c, n, status = CLI_OK, mine;
-
+	int n, status = CLI_OK;
 	struct cli local = *cli; /* `run -v` means what `redline -v run` does */
+	const struct cli_opt options[] = {
+		RUN_WORKER_OPTIONS(&worker, &opts),
+		CLI_FLAG("force", 0, &opts.force),
+		CLI_FLAG("verbose", 'v', &local.verbose),
+		CLI_OPT_END,
+	};
 
+	if (cli_parse_options(&status, argc, argv, options, &args, cli))
+		return status;
 	cli = &local;
-	opterr = 0; /* our own messages, in git's form */
-	while ((c = getopt_long(argc, argv, "hv", options, NULL)) != -1) {
-		if ((mine = run_worker_option(&worker, c, usage, &status)) != 0) {
-			if (mine < 0)
-				return status;
-		} else if (c == 'N') {
-			opts.no_hooks = 1;
-		} else if (c == 'F') {
-			opts.force = 1;
-		} else if (c == 'v') {
-			local.verbose = 1;
-		} else if (c == 'j') {
-			if ((opts.parse_threads = run_view_parse_threads(optarg)) < 0)
-				return cli_usage_error(usage, "bad --threads '%s'", optarg);
-		} else if (c == 'h') {
-			printf("usage: %s\n\nOne cycle: fetches every due source (or the named ones, due or\n"
-			       "not) concurrently, commits what changed, records failures, exits.  With\n"
-			       "nothing due it says which source is due next (-v: every source).\n\n"
-			       "   NAME            fetch these sources now, due or not\n"
-			       "   --no-hooks      do not run the archive's hooks\n"
-			       "   -v, --verbose   say what happens to every source (as 'redline -v run')\n"
-			       "   --threads N     parse responses on N threads (default: one per core)\n"
-			       "   --force NAME... accept what the mass-removal guard refused for those\n"
-			       "                   sources (`redline status` says why a source is held)\n\n"
-			       "Exit status: 0 all fine, 3 some sources failed, 4 every one failed,\n"
-			       "1 the cycle could not run.  --shard K/N: only the sources of shard K\n"
-			       "(0-based) of N.  Then pushes main to --push REMOTE (default:\n"
-			       "redline.pushRemote), if one is set.\n", usage);
-			return CLI_OK;
-		} else {
-			return cli_usage_error(usage, "unknown option '%s'", argv[optind - 1]);
-		}
-	}
 	view.cli = cli;
 	n = parse_names(&names, argc, argv);
 	if (opts.force && n == 0)
@@ -152,31 +157,14 @@ int cmd_run(int argc, char **argv, const struct cli *cli)
 	opts.names = names;
 	opts.n_names = (size_t)n;
 	opts.now = cli_test_now();
-	opts.unconditional = run_view_unconditional();
-	run_view_read_env(&env);
-	opts.env = &env;
-	opts.on_event = run_view_on_event;
-	opts.on_hooks = run_view_on_hooks;
-	opts.userdata = &view;
-	opts.stop = &run_view_stop_requested;
+	run_view_setup_opts(&opts, &env, &view);
 	run_view_catch_stop_signals();
 	if (rl_run_cycle(&summary, archive, &opts) < 0) {
 		run_view_clear_progress(&view);
 		status = cli_fail();
 	} else {
 		run_view_clear_progress(&view);
-		if (summary.changed)
-			cli_timestamp_batch(archive);
-		cli_maintain(archive); /* between cycles: never inside the group commit */
-		if (summary.sources == 0 && n == 0)
-			say_nothing_due(archive, opts.now, cli->verbose);
-		else if (isatty(STDOUT_FILENO))
-			printf("%zu sources: %zu changed, %zu unchanged, %zu failed\n", summary.sources,
-			       summary.changed, summary.unchanged, summary.failed);
-		if (summary.failed)
-			fprintf(stderr, "redline: %zu of %zu sources failed (see 'redline status')\n",
-				summary.failed, summary.sources);
-		status = run_exit_status(&summary);
+		status = after_cycle(archive, &summary, &opts, cli->verbose);
 	}
 	/* Pushed even after a failed cycle: earlier commits may be waiting. */
 	run_worker_after_cycle(&worker, archive, cli, 1);

@@ -2,12 +2,12 @@
  * cmd_show.c - `redline show ITEM[@REV] [--json]`: a story as it was.
  */
 #include "cli.h"
+#include "options.h"
 #include "output.h"
 #include "redline/error.h"
 #include "redline/edits.h"
 #include "redline/history.h"
 
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,7 +24,7 @@ static void help(void)
 	       usage);
 }
 
-json_t *out_class_json(json_t *o, const rl_edit_class *c);
+static const struct cli_args args = { usage, help, 1, 1, "which story?", NULL };
 
 static json_t *story_json(const rl_history_item *item, const rl_history_story *s,
 			  const rl_edit_class *cls, const char *revision)
@@ -54,36 +54,17 @@ static json_t *story_json(const rl_history_item *item, const rl_history_story *s
 
 int cmd_show(int argc, char **argv, const struct cli *cli)
 {
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	rl_history_item item = { 0 };
 	rl_history_story story = { 0 };
 	rl_archive *archive = NULL;
 	char *spec = NULL, *rev = NULL;
-	int c, json = 0, status = CLI_OK;
+	int json = 0, status = CLI_OK;
+	const struct cli_opt opts[] = { CLI_FLAG("json", 0, &json), CLI_OPT_END };
 
-	opterr = 0; /* our own messages, in git's form */
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			json = 1;
-			break;
-		case 'h':
-			help();
-			return CLI_OK;
-		default:
-			return cli_usage_error(usage, "unknown option '%s'", argv[optind - 1]);
-		}
-	}
-	if (argc - optind != 1)
-		return cli_usage_error(usage, argc == optind ? "which story?" : "too many arguments");
+	if (cli_parse_options(&status, argc, argv, opts, &args, cli))
+		return status;
 	if (cli_open_archive(&archive, cli) != 0)
 		return CLI_ERROR;
-	
-
 	if (cli_split_rev(&spec, &rev, archive, argv[optind]) != CLI_OK ||
 	    cli_resolve_item(&item, archive, spec) != CLI_OK) {
 		status = CLI_ERROR;

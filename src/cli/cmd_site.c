@@ -3,10 +3,10 @@
  * archive, rewritten incrementally.
  */
 #include "cli.h"
+#include "options.h"
 #include "redline/error.h"
 #include "redline/site.h"
 
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,32 +28,17 @@ static void help(void)
 	       usage);
 }
 
+static const struct cli_args args = { usage, help, 1, 1, "where should the site go?", NULL };
+
 int cmd_site(int argc, char **argv, const struct cli *cli)
 {
-	static const struct option longopts[] = {
-		{ "full", no_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	rl_archive *archive = NULL;
 	rl_site_stats st;
-	int c, full = 0, status = CLI_OK;
+	int full = 0, status = CLI_OK;
+	const struct cli_opt opts[] = { CLI_FLAG("full", 0, &full), CLI_OPT_END };
 
-	opterr = 0; /* our own messages, in git's form */
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'f':
-			full = 1;
-			break;
-		case 'h':
-			help();
-			return CLI_OK;
-		default:
-			return cli_usage_error(usage, "unknown option '%s'", argv[optind - 1]);
-		}
-	}
-	if (argc - optind != 1)
-		return cli_usage_error(usage, argc == optind ? "where should the site go?" : "too many arguments");
+	if (cli_parse_options(&status, argc, argv, opts, &args, cli))
+		return status;
 	if (cli_open_archive(&archive, cli) != 0)
 		return CLI_ERROR;
 	if (rl_site_build(&st, archive, argv[optind], full) < 0)

@@ -2,44 +2,37 @@
  * cmd_sources.c - redline sources: the sources an archive watches.
  */
 #include "cli.h"
+#include "options.h"
 #include "output.h"
 #include "redline/config.h"
 #include "redline/error.h"
 #include "redline/source.h"
 
-#include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <string.h>
 
+static void help(void)
+{
+	printf("usage: redline sources [--json]\n\nLists the sources the archive watches: name,\n"
+	       "format, interval, whether stories are followed, URL.\n\n"
+	       "   --json      one JSON array on stdout (intervals in seconds)\n");
+}
+
+static const struct cli_args args = { "redline sources [--json]", help, 0, 0, NULL, NULL };
+
 int cmd_sources(int argc, char **argv, const struct cli *cli)
 {
-	static const struct option options[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	rl_archive *archive = NULL;
 	rl_source_config **configs = NULL;
 	size_t n_configs = 0;
 	json_t *list = NULL;
 	char shown[2048];
-	int c, json = 0, status = CLI_OK;
+	int json = 0, status = CLI_OK;
+	const struct cli_opt options[] = { CLI_FLAG("json", 0, &json), CLI_OPT_END };
 
-	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
-		if (c == 'j') {
-			json = 1;
-		} else if (c == 'h') {
-			printf("usage: redline sources [--json]\n\nLists the sources the archive watches: name,\n"
-			       "format, interval, whether stories are followed, URL.\n\n"
-			       "   --json      one JSON array on stdout (intervals in seconds)\n");
-			return CLI_OK;
-		} else {
-			return cli_usage_error("redline sources [--json]", "unknown option");
-		}
-	}
-	if (optind < argc)
-		return cli_usage_error("redline sources [--json]", "too many arguments");
+	if (cli_parse_options(&status, argc, argv, options, &args, cli))
+		return status;
 	if ((status = cli_open_archive(&archive, cli)) != CLI_OK)
 		return status;
 	if (rl_config_source_load_all(&configs, &n_configs, archive) < 0 ||

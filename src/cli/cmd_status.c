@@ -2,6 +2,7 @@
  * cmd_status.c - redline status: how each source is doing.
  */
 #include "cli.h"
+#include "options.h"
 #include "redline/config.h"
 #include "redline/error.h"
 #include "redline/fetch.h"
@@ -11,7 +12,6 @@
 #include "redline/schedule.h"
 #include "redline/timeutil.h"
 
-#include <getopt.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
@@ -248,16 +248,60 @@ done:
 	return rc;
 }
 
+/* One source's fetch status, as an object of `status --json`. */
+static json_t *source_json(const rl_schedule_state *fs, const struct http_view *hv)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "source", json_string(fs->source));
+	json_object_set_new(o, "last_fetch", time_or_null(fs->last_fetch));
+	json_object_set_new(o, "last_success", time_or_null(fs->last_success));
+	json_object_set_new(o, "http_status",
+			    fs->last_status ? json_integer(fs->last_status) : json_null());
+	json_object_set_new(o, "items", json_integer((json_int_t)fs->items));
+	json_object_set_new(o, "last_change", time_or_null(fs->last_change));
+	json_object_set_new(o, "next_due", time_or_null(fs->next_due));
+	json_object_set_new(o, "errors", json_integer(fs->failures));
+	json_object_set_new(o, "last_error",
+			    fs->last_error ? json_string(fs->last_error) : json_null());
+	json_http(o, hv, fs->source);
+	return o;
+}
+
+/* One source's fetch status, as a row of the table. */
+static void print_source(const rl_schedule_state *fs, int64_t now)
+{
+	char fetched[32], changed[32], next[32];
+
+	relative(fetched, sizeof(fetched), fs->last_fetch, now);
+	relative(changed, sizeof(changed), fs->last_change, now);
+	if (fs->next_due && fs->next_due <= now)
+		snprintf(next, sizeof(next), "now");
+	else
+		relative(next, sizeof(next), fs->next_due, now);
+	printf("%-16s %-9s %-4d %5zu %-9s %-9s %4d  %s\n", fs->source, fetched, fs->last_status,
+	       fs->items, changed, fs->last_fetch ? next : "now", fs->failures,
+	       fs->last_error ? fs->last_error : "");
+}
+
+static const char usage[] = "redline status [--json] [--history SOURCE] [--remotes]";
+
+static void help(void)
+{
+	printf("usage: %s\n\nA table: source, last fetch, HTTP status, stories on the page,\n"
+	       "last change, next due, consecutive errors and the last error; then\n"
+	       "each remote: the branch pushed to, commits not pushed yet (AHEAD),\n"
+	       "the last push and its errors.\n\n"
+	       "   --json             one JSON array on stdout\n"
+	       "   --remotes          only the remotes\n"
+	       "   --history SOURCE   every fetch of SOURCE from its fetch log, and when\n"
+	       "                      each version of the page was first and last seen\n", usage);
+}
+
+static const struct cli_args args = { usage, help, 0, 0, NULL, NULL };
+
 int cmd_status(int argc, char **argv, const struct cli *cli)
 {
-	static const char usage[] = "redline status [--json] [--history SOURCE] [--remotes]";
-	static const struct option options[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "history", required_argument, NULL, 'H' },
-		{ "remotes", no_argument, NULL, 'r' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	rl_archive *archive = NULL;
 	rl_strvec names = RL_STRVEC_INIT;
 	rl_shard shard = { 0, 0 };
@@ -265,31 +309,16 @@ int cmd_status(int argc, char **argv, const struct cli *cli)
 	json_t *list = NULL;
 	int64_t now = (int64_t)time(NULL);
 	const char *history = NULL;
-	int c, json = 0, remotes = 0, status;
+	int json = 0, remotes = 0, status;
+	const struct cli_opt opts[] = {
+		CLI_FLAG("json", 0, &json),
+		CLI_STRING("history", 0, &history),
+		CLI_FLAG("remotes", 0, &remotes),
+		CLI_OPT_END,
+	};
 
-	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
-		if (c == 'j') {
-			json = 1;
-		} else if (c == 'H') {
-			history = optarg;
-		} else if (c == 'r') {
-			remotes = 1;
-		} else if (c == 'h') {
-			printf("usage: %s\n\nA table: source, last fetch, HTTP status, stories on the page,\n"
-			       "last change, next due, consecutive errors and the last error; then\n"
-			       "each remote: the branch pushed to, commits not pushed yet (AHEAD),\n"
-			       "the last push and its errors.\n\n"
-			       "   --json             one JSON array on stdout\n"
-			       "   --remotes          only the remotes\n"
-			       "   --history SOURCE   every fetch of SOURCE from its fetch log, and when\n"
-			       "                      each version of the page was first and last seen\n", usage);
-			return CLI_OK;
-		} else {
-			return cli_usage_error(usage, "unknown option");
-		}
-	}
-	if (optind < argc)
-		return cli_usage_error(usage, "too many arguments");
+	if (cli_parse_options(&status, argc, argv, opts, &args, cli))
+		return status;
 	if ((status = cli_open_archive(&archive, cli)) != CLI_OK)
 		return status;
 	if (history) {
@@ -314,7 +343,6 @@ int cmd_status(int argc, char **argv, const struct cli *cli)
 		       "CHANGED", "NEXT", "ERRS", "LAST ERROR");
 	for (size_t i = 0; i < names.n; i++) {
 		rl_schedule_state *fs = NULL;
-		char fetched[32], changed[32], next[32];
 
 		if (!rl_shard_takes(&shard, names.v[i]))
 			continue; /* redline.shard: another worker's source */
@@ -322,32 +350,10 @@ int cmd_status(int argc, char **argv, const struct cli *cli)
 			status = cli_fail();
 			goto done;
 		}
-		if (json) {
-			json_t *o = json_object();
-			json_object_set_new(o, "source", json_string(fs->source));
-			json_object_set_new(o, "last_fetch", time_or_null(fs->last_fetch));
-			json_object_set_new(o, "last_success", time_or_null(fs->last_success));
-			json_object_set_new(o, "http_status",
-					    fs->last_status ? json_integer(fs->last_status) : json_null());
-			json_object_set_new(o, "items", json_integer((json_int_t)fs->items));
-			json_object_set_new(o, "last_change", time_or_null(fs->last_change));
-			json_object_set_new(o, "next_due", time_or_null(fs->next_due));
-			json_object_set_new(o, "errors", json_integer(fs->failures));
-			json_object_set_new(o, "last_error",
-					    fs->last_error ? json_string(fs->last_error) : json_null());
-			json_http(o, &hv, fs->source);
-			json_array_append_new(list, o);
-		} else {
-			relative(fetched, sizeof(fetched), fs->last_fetch, now);
-			relative(changed, sizeof(changed), fs->last_change, now);
-			if (fs->next_due && fs->next_due <= now)
-				snprintf(next, sizeof(next), "now");
-			else
-				relative(next, sizeof(next), fs->next_due, now);
-			printf("%-16s %-9s %-4d %5zu %-9s %-9s %4d  %s\n", fs->source, fetched,
-			       fs->last_status, fs->items, changed, fs->last_fetch ? next : "now",
-			       fs->failures, fs->last_error ? fs->last_error : "");
-		}
+		if (json)
+			json_array_append_new(list, source_json(fs, &hv));
+		else
+			print_source(fs, now);
 		rl_schedule_free(fs);
 	}
 	if (json) {

@@ -9,7 +9,6 @@
 #include "redline/run.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,69 +33,57 @@ static void nap(int64_t seconds)
 		;
 }
 
+static const char usage[] = "redline watch [--no-hooks] [--max-sleep SECONDS] [--threads N] [--shard K/N] "
+			    "[--push REMOTE | --no-push]";
+
+static void help(void)
+{
+	printf("usage: %s\n\nRuns forever: each source on its own interval (with jitter),\n"
+	       "followed stories on their schedule.  SIGINT/SIGTERM finish the commit in\n"
+	       "progress and exit 0; SIGHUP reloads the sources.\n\n"
+	       "   --no-hooks           do not run the archive's hooks\n"
+	       "   --max-sleep SECONDS  wake at least this often to look for work\n"
+	       "   --threads N          parse responses on N threads (default: one per core)\n"
+	       "   --shard K/N          only the sources of shard K (0-based) of N\n"
+	       "   --push REMOTE        after each cycle, push main to REMOTE (default:\n"
+	       "                        redline.pushRemote) from a child process\n"
+	       "   --no-push            do not push\n", usage);
+}
+
+static const struct cli_args args = { usage, help, 0, 0, NULL, NULL };
+
+/* --max-sleep SECONDS: anything but a positive number is 1 second. */
+static int parse_max_sleep(void *seconds, const char *text)
+{
+	*(int64_t *)seconds = atoi(text) > 0 ? atoi(text) : 1;
+	return 0;
+}
+
 int cmd_watch(int argc, char **argv, const struct cli *cli)
 {
-	static const char usage[] = "redline watch [--no-hooks] [--max-sleep SECONDS] [--threads N] [--shard K/N] "
-				    "[--push REMOTE | --no-push]";
-	static const struct option options[] = {
-		{ "no-hooks", no_argument, NULL, 'N' },
-		{ "threads", required_argument, NULL, 'j' },
-		RUN_WORKER_OPTIONS,
-		{ "max-sleep", required_argument, NULL, 's' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct run_view view = { cli, 0, 1, 0, 0, 0, 0, 0 };
 	struct sigaction sa;
 	struct run_worker worker = { 0 };
 	rl_run_opts opts = { 0 };
 	rl_run_env env;
 	rl_archive *archive = NULL;
-	int c, status = CLI_OK, mine;
+	int status = CLI_OK;
 	int64_t max_sleep = 60;
+	const struct cli_opt options[] = {
+		RUN_WORKER_OPTIONS(&worker, &opts),
+		CLI_CALL("max-sleep", 0, &max_sleep, parse_max_sleep, NULL),
+		CLI_OPT_END,
+	};
 
-	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
-		if ((mine = run_worker_option(&worker, c, usage, &status)) != 0) {
-			if (mine < 0)
-				return status;
-		} else if (c == 'N') {
-			opts.no_hooks = 1;
-		} else if (c == 'j') {
-			if ((opts.parse_threads = run_view_parse_threads(optarg)) < 0)
-				return cli_usage_error(usage, "bad --threads '%s'", optarg);
-		} else if (c == 's') {
-			max_sleep = atoi(optarg) > 0 ? atoi(optarg) : 1;
-		} else if (c == 'h') {
-			printf("usage: %s\n\nRuns forever: each source on its own interval (with jitter),\n"
-			       "followed stories on their schedule.  SIGINT/SIGTERM finish the commit in\n"
-			       "progress and exit 0; SIGHUP reloads the sources.\n\n"
-			       "   --no-hooks           do not run the archive's hooks\n"
-			       "   --max-sleep SECONDS  wake at least this often to look for work\n"
-			       "   --threads N          parse responses on N threads (default: one per core)\n"
-			       "   --shard K/N          only the sources of shard K (0-based) of N\n"
-			       "   --push REMOTE        after each cycle, push main to REMOTE (default:\n"
-			       "                        redline.pushRemote) from a child process\n"
-			       "   --no-push            do not push\n", usage);
-			return CLI_OK;
-		} else {
-			return cli_usage_error(usage, "unknown option");
-		}
-	}
-	if (optind < argc)
-		return cli_usage_error(usage, "too many arguments");
+	if (cli_parse_options(&status, argc, argv, options, &args, cli))
+		return status;
 	/* systemd's journal timestamps lines itself. */
 	view.timestamps = getenv("INVOCATION_ID") == NULL && getenv("JOURNAL_STREAM") == NULL;
 	run_view_catch_stop_signals();
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_hup;
 	sigaction(SIGHUP, &sa, NULL);
-	opts.unconditional = run_view_unconditional();
-	run_view_read_env(&env);
-	opts.env = &env;
-	opts.on_event = run_view_on_event;
-	opts.on_hooks = run_view_on_hooks;
-	opts.userdata = &view;
-	opts.stop = &run_view_stop_requested;
+	run_view_setup_opts(&opts, &env, &view);
 	opts.shard = &worker.shard;
 	run_view_log_prefix(&view);
 	fprintf(stderr, "redline: watching %s (pid %ld)\n", cli->archive_dir, (long)getpid());

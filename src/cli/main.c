@@ -149,7 +149,7 @@ int main(int argc, char **argv)
 		git_libgit2_init();
 		if (rl_fetch_global_init() < 0)
 			return cli_fail();
-		optind = 0; /* each command parses its own options with getopt_long */
+		optind = 0; /* each command parses its own options (options.c: getopt_long) */
 		status = commands[c].fn(argc - i, argv + i, &cli);
 		rl_fetch_global_cleanup();
 		git_libgit2_shutdown();

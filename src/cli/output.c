@@ -5,6 +5,8 @@
  * a document; text that is not valid UTF-8 is repaired rather than dropped.
  */
 #include "output.h"
+#include "redline/buf.h"
+#include "redline/classify.h"
 #include "redline/url.h"
 
 #include <stdio.h>
@@ -132,4 +134,35 @@ void out_duration(char *out, size_t size, int64_t s)
 		snprintf(out, size, "%lldh", (long long)(s / 3600));
 	else
 		snprintf(out, size, "%lldd", (long long)(s / 86400));
+}
+
+json_t *out_class_json(json_t *o, const struct rl_edit_class *c)
+{
+	json_t *kinds = json_array(), *figs = json_array();
+	rl_buf summary = RL_BUF_INIT(64 * 1024);
+
+	for (unsigned i = 0; i < RL_EDIT_KINDS; i++)
+		if (c->kinds & (1u << i))
+			json_array_append_new(kinds, json_string(rl_edit_kind_name(1u << i)));
+	json_object_set_new(o, "kinds", kinds);
+	rl_edit_class_describe(&summary, c);
+	json_object_set_new(o, "summary", out_json_str(summary.ptr ? summary.ptr : ""));
+	rl_buf_release(&summary);
+	for (size_t i = 0; i < c->figures.n; i++) {
+		json_t *f = json_object();
+		json_object_set_new(f, "old", out_json_str(c->figures.v[i].old));
+		json_object_set_new(f, "new", out_json_str(c->figures.v[i].new));
+		json_object_set_new(f, "context", out_json_str(c->figures.v[i].context));
+		json_array_append_new(figs, f);
+	}
+	json_object_set_new(o, "figures", figs);
+	json_object_set_new(o, "sentences_added", json_integer((json_int_t)c->added));
+	json_object_set_new(o, "sentences_removed", json_integer((json_int_t)c->removed));
+	json_object_set_new(o, "sentences_edited", json_integer((json_int_t)c->edited));
+	json_object_set_new(o, "sentences_moved", json_integer((json_int_t)c->moved));
+	json_object_set_new(o, "quotes_changed", json_integer((json_int_t)c->quotes));
+	json_object_set_new(o, "notice", out_json_str(c->notice));
+	json_object_set_new(o, "reverted_to", c->kinds & RL_EDIT_REVERT ? json_string(c->reverted_to)
+								       : json_null());
+	return o;
 }

@@ -40,6 +40,11 @@ int out_json(json_t *doc);
  *  is kept with its bad bytes replaced by U+FFFD). */
 json_t *out_json_str(const char *s);
 
+struct rl_edit_class;
+/** Sets the kinds of edit of `c` in the JSON object `o` (kinds, summary,
+ *  figures, sentence counts, notice, reverted_to); returns `o`. */
+json_t *out_class_json(json_t *o, const struct rl_edit_class *c);
+
 /** `url` fit to print: its userinfo ("user:password@") dropped, into `buf`
  *  (cut to fit); NULL stays NULL.  Returns `buf` or NULL. */
 const char *out_url(char *buf, size_t size, const char *url);

@@ -128,11 +128,26 @@ void run_view_on_hooks(const char *source, const git_oid *commit, const rl_hook_
 	cli_print_hooks(hooks);
 }
 
-int run_view_parse_threads(const char *text)
+void run_view_setup_opts(rl_run_opts *opts, rl_run_env *env, struct run_view *view)
+{
+	opts->unconditional = run_view_unconditional();
+	run_view_read_env(env);
+	opts->env = env;
+	opts->on_event = run_view_on_event;
+	opts->on_hooks = run_view_on_hooks;
+	opts->userdata = view;
+	opts->stop = &run_view_stop_requested;
+}
+
+int run_view_parse_threads(void *threads, const char *text)
 {
 	char *end;
 	long n = strtol(text, &end, 10);
-	return *end == '\0' && n >= 1 && n <= 64 ? (int)n : -1;
+
+	if (*end != '\0' || n < 1 || n > 64)
+		return -1;
+	*(int *)threads = (int)n;
+	return 0;
 }
 
 /* The first of two environment variables that is set and not empty. */

@@ -47,8 +47,14 @@ int run_view_unconditional(void);
 void run_view_on_hooks(const char *source, const git_oid *commit, const rl_hook_result hooks[2],
 		       void *userdata);
 
-/** --threads N: 1-64 parsing threads; -1 when `text` is not that. */
-int run_view_parse_threads(const char *text);
+/** Points `opts` at what both commands give every cycle: `view` as the
+ *  event and hook printer, the stop signal, `env` read from the environment,
+ *  REDLINE_NO_CONDITIONAL. */
+void run_view_setup_opts(rl_run_opts *opts, rl_run_env *env, struct run_view *view);
+
+/** --threads N: 1-64 parsing threads into the int `threads`; -1 when
+ *  `text` is not that. */
+int run_view_parse_threads(void *threads, const char *text);
 
 /** Proxies and CA certificates from the environment, with the names and
  *  precedence libcurl and OpenSSL users know (docs/fetching.md).  Upper-case

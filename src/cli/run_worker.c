@@ -14,26 +14,6 @@
 
 #define PUSH_TIMEOUT_DEFAULT 300
 
-int run_worker_option(struct run_worker *w, int c, const char *usage, int *status)
-{
-	if (c == 'K') {
-		if (rl_shard_parse(&w->shard, optarg) < 0) {
-			*status = cli_usage_error(usage, "%s", rl_error_last());
-			return -1;
-		}
-		return 1;
-	}
-	if (c == 'P') {
-		w->push = optarg;
-		return 1;
-	}
-	if (c == 'X') {
-		w->no_push = 1;
-		return 1;
-	}
-	return 0;
-}
-
 int run_worker_setup(struct run_worker *w, rl_archive *archive)
 {
 	char *timeout = NULL;

@@ -7,11 +7,12 @@
 #ifndef REDLINE_CLI_RUN_WORKER_H
 #define REDLINE_CLI_RUN_WORKER_H
 
-#include <getopt.h>
 #include <stdint.h>
 #include <sys/types.h>
 
 #include "cli.h"
+#include "options.h"
+#include "run_view.h"
 #include "redline/shard.h"
 
 struct run_worker {
@@ -24,15 +25,14 @@ struct run_worker {
 	int64_t push_started;
 };
 
-/* The long options both commands add to their own. */
-#define RUN_WORKER_OPTIONS                                   \
-	{ "shard", required_argument, NULL, 'K' },           \
-	{ "push", required_argument, NULL, 'P' },            \
-	{ "no-push", no_argument, NULL, 'X' }
-
-/** 1 when option `c` was one of RUN_WORKER_OPTIONS (consumed), 0 if not,
- *  -1 on a usage error (printed; `*status` set). */
-int run_worker_option(struct run_worker *w, int c, const char *usage, int *status);
+/* The options both commands take, for their cli_opt table (options.h):
+ * into the worker `w` and the cycle's rl_run_opts `ro`. */
+#define RUN_WORKER_OPTIONS(w, ro)                                                        \
+	CLI_FLAG("no-hooks", 0, &(ro)->no_hooks),                                        \
+	CLI_CALL("threads", 0, &(ro)->parse_threads, run_view_parse_threads, "bad --threads"), \
+	CLI_CALL("shard", 0, &(w)->shard, cli_opt_shard, NULL),                          \
+	CLI_STRING("push", 0, &(w)->push),                                               \
+	CLI_FLAG("no-push", 0, &(w)->no_push)
 
 /** After the archive is opened: the shard (redline.shard by default), the
  *  remote to push to and the push timeout.  Returns CLI_OK or prints. */

@@ -9,6 +9,7 @@
  * taken in old order) are in place; the others moved.
  */
 #include "redline/align.h"
+#include "redline/buf.h"
 #include "redline/figures.h"
 #include "redline/hash.h"
 #include "redline/worddiff.h"
@@ -42,6 +43,7 @@ static int bag_make(struct bag *out, const char *s)
 	rl_worddiff_token_kind kind;
 	size_t len, cap = 0;
 	char w[WORD_MAX];
+	int error;
 
 	out->h = NULL;
 	out->n = 0;
@@ -61,15 +63,10 @@ static int bag_make(struct bag *out, const char *s)
 			for (size_t i = 0; i < wl; i++)
 				w[i] = (s[i] >= 'A' && s[i] <= 'Z') ? (char)(s[i] + 32) : s[i];
 		}
-		if (out->n == cap) {
-			uint64_t *v;
-			cap = cap ? cap * 2 : 16;
-			if ((v = realloc(out->h, cap * sizeof(*v))) == NULL) {
-				free(out->h);
-				out->h = NULL;
-				return rl_error_set(RL_ENOMEM, "out of memory");
-			}
-			out->h = v;
+		if ((error = rl_array_grow(&out->h, &cap, out->n, sizeof(*out->h), 16)) < 0) {
+			free(out->h);
+			out->h = NULL;
+			return error;
 		}
 		out->h[out->n++] = rl_hash64_bytes(w, wl);
 	}
@@ -128,24 +125,18 @@ const char *rl_align_op_name(rl_align_op op)
 static int push_step(rl_alignment *out, rl_align_op op, size_t old, size_t new, int changed,
 		     double score)
 {
-	if (out->n == out->cap) {
-		size_t cap = out->cap ? out->cap * 2 : 32;
-		rl_align_step *v = realloc(out->v, cap * sizeof(*v));
-		if (v == NULL)
-			return rl_error_set(RL_ENOMEM, "out of memory");
-		out->v = v;
-		out->cap = cap;
-	}
+	int error;
+
+	if ((error = rl_array_grow(&out->v, &out->cap, out->n, sizeof(*out->v), 32)) < 0)
+		return error;
 	out->v[out->n++] = (rl_align_step){ op, old, new, changed, score };
 	out->counts[op]++;
 	return 0;
 }
 
-/* Marks in `stay` the pairs (old order) on a longest increasing run of new
- * positions; the rest moved.  O(k log k). */
-static int mark_in_place(unsigned char *stay, const size_t *new_of, size_t k)
+int rl_align_in_order(unsigned char *keep, const size_t *key, size_t n)
 {
-	size_t *tail = malloc((k + 1) * sizeof(*tail)), *prev = malloc((k + 1) * sizeof(*prev));
+	size_t *tail = malloc((n + 1) * sizeof(*tail)), *prev = malloc((n + 1) * sizeof(*prev));
 	size_t len = 0;
 
 	if (tail == NULL || prev == NULL) {
@@ -153,11 +144,14 @@ static int mark_in_place(unsigned char *stay, const size_t *new_of, size_t k)
 		free(prev);
 		return rl_error_set(RL_ENOMEM, "out of memory");
 	}
-	for (size_t i = 0; i < k; i++) {
+	/* patience sorting: tail[l] ends the best run of length l + 1 so far */
+	for (size_t i = 0; i < n; i++) {
 		size_t lo = 0, hi = len;
+		if (key[i] == RL_ALIGN_NONE)
+			continue;
 		while (lo < hi) {
 			size_t mid = (lo + hi) / 2;
-			if (new_of[tail[mid]] < new_of[i])
+			if (key[tail[mid]] < key[i])
 				lo = mid + 1;
 			else
 				hi = mid;
@@ -167,12 +161,166 @@ static int mark_in_place(unsigned char *stay, const size_t *new_of, size_t k)
 		if (lo == len)
 			len++;
 	}
-	memset(stay, 0, k);
+	memset(keep, 0, n);
 	for (size_t i = len ? tail[len - 1] : RL_ALIGN_NONE; i != RL_ALIGN_NONE; i = prev[i])
-		stay[i] = 1;
+		keep[i] = 1;
 	free(tail);
 	free(prev);
 	return 0;
+}
+
+/* The one-to-one pairing of two versions' sentences, indexed both ways. */
+struct pairing {
+	size_t *new_of;       /* per old sentence: its new partner, or RL_ALIGN_NONE */
+	size_t *old_of;       /* per new sentence: its old partner, or RL_ALIGN_NONE */
+	double *score;        /* per old sentence: its pair's similarity (at most 1) */
+	unsigned char *moved; /* per old sentence: its pair changed place */
+};
+
+static void pairing_release(struct pairing *p)
+{
+	free(p->new_of);
+	free(p->old_of);
+	free(p->score);
+	free(p->moved);
+}
+
+static void bags_free(struct bag *bags, size_t n)
+{
+	for (size_t i = 0; bags && i < n; i++)
+		free(bags[i].h);
+	free(bags);
+}
+
+/* Every pair worth pairing, best first: identical text (nearest first),
+ * then, when both sides are small enough, similar text at or above the
+ * threshold. */
+static int find_candidates(struct cand **out, size_t *n_out, const char *const *old,
+			   size_t n_old, const char *const *new, size_t n_new, double threshold)
+{
+	int fuzzy = n_old <= RL_ALIGN_MAX_FUZZY && n_new <= RL_ALIGN_MAX_FUZZY;
+	struct bag *bo = calloc(n_old + 1, sizeof(*bo)), *bn = calloc(n_new + 1, sizeof(*bn));
+	struct cand *v = NULL;
+	size_t n = 0, cap = 0;
+	int error = 0;
+
+	if (!bo || !bn)
+		error = rl_error_set(RL_ENOMEM, "out of memory");
+	for (size_t i = 0; fuzzy && i < n_old && !error; i++)
+		error = bag_make(&bo[i], old[i]);
+	for (size_t j = 0; fuzzy && j < n_new && !error; j++)
+		error = bag_make(&bn[j], new[j]);
+	for (size_t i = 0; i < n_old && !error; i++) {
+		for (size_t j = 0; j < n_new && !error; j++) {
+			double s;
+			if (strcmp(old[i], new[j]) == 0)
+				s = 1.0 + 1e-9; /* identical beats a Dice of 1 (reordered words) */
+			else if (!fuzzy || (s = bag_dice(&bo[i], &bn[j])) < threshold)
+				continue;
+			if ((error = rl_array_grow(&v, &cap, n, sizeof(*v), 64)) == 0)
+				v[n++] = (struct cand){ s, i, j, i > j ? i - j : j - i };
+		}
+	}
+	bags_free(bo, n_old);
+	bags_free(bn, n_new);
+	if (error < 0) {
+		free(v);
+		return error;
+	}
+	if (n > 1)
+		qsort(v, n, sizeof(*v), cmp_cand);
+	*out = v;
+	*n_out = n;
+	return 0;
+}
+
+/* Pairs the sentences best pair first, each at most once. */
+static int pair_sentences(struct pairing *p, const char *const *old, size_t n_old,
+			  const char *const *new, size_t n_new, double threshold)
+{
+	struct cand *cands = NULL;
+	size_t n_cands = 0;
+	int error;
+
+	p->new_of = malloc((n_old + 1) * sizeof(*p->new_of));
+	p->old_of = malloc((n_new + 1) * sizeof(*p->old_of));
+	p->score = calloc(n_old + 1, sizeof(*p->score));
+	p->moved = calloc(n_old + 1, 1);
+	if (!p->new_of || !p->old_of || !p->score || !p->moved)
+		return rl_error_set(RL_ENOMEM, "out of memory");
+	for (size_t i = 0; i < n_old; i++)
+		p->new_of[i] = RL_ALIGN_NONE;
+	for (size_t j = 0; j < n_new; j++)
+		p->old_of[j] = RL_ALIGN_NONE;
+	if ((error = find_candidates(&cands, &n_cands, old, n_old, new, n_new, threshold)) < 0)
+		return error;
+	for (size_t c = 0; c < n_cands; c++) {
+		const struct cand *x = &cands[c];
+		if (p->new_of[x->old] != RL_ALIGN_NONE || p->old_of[x->new] != RL_ALIGN_NONE)
+			continue;
+		p->new_of[x->old] = x->new;
+		p->old_of[x->new] = x->old;
+		p->score[x->old] = x->score > 1 ? 1 : x->score;
+	}
+	free(cands);
+	return 0;
+}
+
+/* Marks the pairs that moved: those off a longest run of new positions
+ * that increases in old order. */
+static int mark_moved(struct pairing *p, size_t n_old)
+{
+	unsigned char *stay = malloc(n_old + 1);
+	int error;
+
+	if (stay == NULL)
+		return rl_error_set(RL_ENOMEM, "out of memory");
+	if ((error = rl_align_in_order(stay, p->new_of, n_old)) == 0)
+		for (size_t i = 0; i < n_old; i++)
+			p->moved[i] = p->new_of[i] != RL_ALIGN_NONE && !stay[i];
+	free(stay);
+	return error;
+}
+
+/* The old sentences before `upto` that were not paired, as removed. */
+static int push_removed(rl_alignment *out, size_t *o, size_t upto, const struct pairing *p)
+{
+	int error = 0;
+
+	for (; *o < upto && !error; (*o)++)
+		if (p->new_of[*o] == RL_ALIGN_NONE)
+			error = push_step(out, RL_ALIGN_REMOVED, *o, RL_ALIGN_NONE, 1, 0);
+	return error;
+}
+
+/* The steps in reading order: the new version, each unpaired old sentence
+ * before the first new sentence whose in-place partner follows it. */
+static int push_steps(rl_alignment *out, const struct pairing *p, const char *const *old,
+		      size_t n_old, const char *const *new, size_t n_new)
+{
+	size_t o = 0;
+	int error = 0;
+
+	for (size_t j = 0; j < n_new && !error; j++) {
+		size_t i = p->old_of[j];
+		int changed;
+		if (i != RL_ALIGN_NONE && !p->moved[i]) {
+			if ((error = push_removed(out, &o, i, p)) < 0)
+				break;
+			if (o == i)
+				o++;
+		}
+		if (i == RL_ALIGN_NONE) {
+			error = push_step(out, RL_ALIGN_ADDED, RL_ALIGN_NONE, j, 1, 0);
+			continue;
+		}
+		changed = strcmp(old[i], new[j]) != 0;
+		error = push_step(out, p->moved[i] ? RL_ALIGN_MOVED
+				  : changed  ? RL_ALIGN_EDITED
+					     : RL_ALIGN_SAME,
+				  i, j, changed, p->score[i]);
+	}
+	return error ? error : push_removed(out, &o, n_old, p);
 }
 
 int rl_align_sentences(rl_alignment *out, const char *const *old, size_t n_old,
@@ -184,140 +332,14 @@ int rl_align_sentences(rl_alignment *out, const char *const *old, size_t n_old,
 int rl_align_sentences_at(rl_alignment *out, const char *const *old, size_t n_old,
 			  const char *const *new, size_t n_new, double threshold)
 {
-	struct bag *bo = NULL, *bn = NULL;
-	struct cand *cands = NULL;
-	size_t *match_old = NULL, *match_new = NULL, *pairs_new = NULL, *pairs_old = NULL;
-	double *score_old = NULL;
-	unsigned char *stay = NULL;
-	size_t n_cands = 0, cap_cands = 0, k = 0, o = 0;
-	int fuzzy = n_old <= RL_ALIGN_MAX_FUZZY && n_new <= RL_ALIGN_MAX_FUZZY;
-	int error = 0;
+	struct pairing p = { NULL, NULL, NULL, NULL };
+	int error;
 
 	memset(out, 0, sizeof(*out));
-	match_old = malloc((n_old + 1) * sizeof(*match_old));
-	match_new = malloc((n_new + 1) * sizeof(*match_new));
-	score_old = calloc(n_old + 1, sizeof(*score_old));
-	bo = calloc(n_old + 1, sizeof(*bo));
-	bn = calloc(n_new + 1, sizeof(*bn));
-	if (!match_old || !match_new || !score_old || !bo || !bn) {
-		error = rl_error_set(RL_ENOMEM, "out of memory");
-		goto done;
-	}
-	for (size_t i = 0; i < n_old; i++)
-		match_old[i] = RL_ALIGN_NONE;
-	for (size_t j = 0; j < n_new; j++)
-		match_new[j] = RL_ALIGN_NONE;
-	if (fuzzy) {
-		for (size_t i = 0; i < n_old && !error; i++)
-			error = bag_make(&bo[i], old[i]);
-		for (size_t j = 0; j < n_new && !error; j++)
-			error = bag_make(&bn[j], new[j]);
-		if (error)
-			goto done;
-	}
-
-	/* candidates: identical text scores 1, similar text its Dice score */
-	for (size_t i = 0; i < n_old; i++) {
-		for (size_t j = 0; j < n_new; j++) {
-			double s;
-			if (strcmp(old[i], new[j]) == 0)
-				s = 1.0 + 1e-9; /* identical beats a Dice of 1 (reordered words) */
-			else if (!fuzzy || (s = bag_dice(&bo[i], &bn[j])) < threshold)
-				continue;
-			if (n_cands == cap_cands) {
-				size_t cap = cap_cands ? cap_cands * 2 : 64;
-				struct cand *v = realloc(cands, cap * sizeof(*v));
-				if (v == NULL) {
-					error = rl_error_set(RL_ENOMEM, "out of memory");
-					goto done;
-				}
-				cands = v;
-				cap_cands = cap;
-			}
-			cands[n_cands++] = (struct cand){ s, i, j, i > j ? i - j : j - i };
-		}
-	}
-	if (n_cands > 1)
-		qsort(cands, n_cands, sizeof(*cands), cmp_cand);
-	for (size_t c = 0; c < n_cands; c++) {
-		if (match_old[cands[c].old] != RL_ALIGN_NONE || match_new[cands[c].new] != RL_ALIGN_NONE)
-			continue;
-		match_old[cands[c].old] = cands[c].new;
-		match_new[cands[c].new] = cands[c].old;
-		score_old[cands[c].old] = cands[c].score > 1 ? 1 : cands[c].score;
-		k++;
-	}
-
-	/* which matched pairs stay in place */
-	pairs_new = malloc((k + 1) * sizeof(*pairs_new));
-	pairs_old = malloc((k + 1) * sizeof(*pairs_old));
-	stay = malloc(k + 1);
-	if (!pairs_new || !pairs_old || !stay) {
-		error = rl_error_set(RL_ENOMEM, "out of memory");
-		goto done;
-	}
-	k = 0;
-	for (size_t i = 0; i < n_old; i++)
-		if (match_old[i] != RL_ALIGN_NONE) {
-			pairs_old[k] = i;
-			pairs_new[k++] = match_old[i];
-		}
-	if ((error = mark_in_place(stay, pairs_new, k)) < 0)
-		goto done;
-	/* reuse score_old's neighbour: a moved flag per old index */
-	{
-		unsigned char *moved = calloc(n_old + 1, 1);
-		if (moved == NULL) {
-			error = rl_error_set(RL_ENOMEM, "out of memory");
-			goto done;
-		}
-		for (size_t p = 0; p < k; p++)
-			moved[pairs_old[p]] = !stay[p];
-
-		/* reading order: the new version; an unmatched old sentence goes
-		 * before the first new sentence whose in-place partner follows it */
-		for (size_t j = 0; j < n_new && !error; j++) {
-			size_t i = match_new[j];
-			if (i != RL_ALIGN_NONE && !moved[i]) {
-				for (; o < i && !error; o++)
-					if (match_old[o] == RL_ALIGN_NONE)
-						error = push_step(out, RL_ALIGN_REMOVED, o, RL_ALIGN_NONE, 1, 0);
-				if (o == i)
-					o++;
-			}
-			if (error)
-				break;
-			if (i == RL_ALIGN_NONE)
-				error = push_step(out, RL_ALIGN_ADDED, RL_ALIGN_NONE, j, 1, 0);
-			else {
-				int changed = strcmp(old[i], new[j]) != 0;
-				error = push_step(out, moved[i] ? RL_ALIGN_MOVED
-						  : changed  ? RL_ALIGN_EDITED
-							     : RL_ALIGN_SAME,
-						  i, j, changed, score_old[i]);
-			}
-		}
-		for (; o < n_old && !error; o++)
-			if (match_old[o] == RL_ALIGN_NONE)
-				error = push_step(out, RL_ALIGN_REMOVED, o, RL_ALIGN_NONE, 1, 0);
-		free(moved);
-	}
-done:
-	if (bo)
-		for (size_t i = 0; i < n_old; i++)
-			free(bo[i].h);
-	if (bn)
-		for (size_t j = 0; j < n_new; j++)
-			free(bn[j].h);
-	free(bo);
-	free(bn);
-	free(cands);
-	free(match_old);
-	free(match_new);
-	free(score_old);
-	free(pairs_new);
-	free(pairs_old);
-	free(stay);
+	if ((error = pair_sentences(&p, old, n_old, new, n_new, threshold)) == 0 &&
+	    (error = mark_moved(&p, n_old)) == 0)
+		error = push_steps(out, &p, old, n_old, new, n_new);
+	pairing_release(&p);
 	if (error < 0)
 		rl_alignment_release(out);
 	return error;

@@ -5,19 +5,36 @@
 export LC_ALL=C.UTF-8
 
 # every long option of every command is explained in its --help (on a line
-# of its own, not only in the usage line)
+# of its own, not only in the usage line): the options of a command's table
+# (src/cli/options.h: CLI_FLAG("name", ...), CLI_COLOR: --color, CLI_KINDS:
+# --kind, RUN_WORKER_OPTIONS: those of run_worker.h), or of a struct option
+# array where a command still has one
+long_options() {
+	{
+		grep -o '{ "[a-z-]*", \(no\|required\|optional\)_argument' "$1" || true
+		grep -o 'CLI_[A-Z]*("[a-z-]*"' "$1" || true
+		! grep -q 'CLI_COLOR(' "$1" || echo '"color"'
+		! grep -q 'CLI_KINDS(' "$1" || echo '"kind"'
+		! grep -q 'RUN_WORKER_OPTIONS(' "$1" ||
+			grep -o 'CLI_[A-Z]*("[a-z-]*"' "$REDLINE_SOURCE_DIR/src/cli/run_worker.h"
+	} | grep -o '"[a-z-]*"' | tr -d '"'
+}
 missing=""
+n_options=0
 for f in "$REDLINE_SOURCE_DIR"/src/cli/cmd_*.c; do
 	c=$(basename "$f" .c); c=${c#cmd_}
 	[ "$c" = version ] && continue
 	help=$(rl "$c" --help | grep '^ ' || true)
-	for o in $(grep -o '{ "[a-z-]*", \(no\|required\|optional\)_argument' "$f" | grep -o '"[a-z-]*"' | tr -d '"'); do
+	for o in $(long_options "$f"); do
 		[ "$o" = help ] && continue
+		n_options=$((n_options + 1))
 		grep -q -- "--$o" <<<"$help" || missing="$missing $c:--$o"
 	done
 done
 [ -z "$missing" ] || fail "options not explained in --help:$missing"
-ok "every option of every command is explained in its --help"
+# (the count keeps the check from passing on no options at all)
+[ "$n_options" -ge 50 ] || fail "only $n_options long options found in src/cli/cmd_*.c"
+ok "every option of every command is explained in its --help ($n_options options)"
 
 rl help diff >"$T/out" 2>"$T/err" || { cat "$T/err"; fail "redline help diff"; }
 assert_contains "$T/out" "REDLINE-DIFF(1)"

@@ -128,6 +128,29 @@ static void test_empty_sides(void **state)
 	rl_alignment_release(&al);
 }
 
+/* The longest in-order run, with entries that take no part: of 3 1 2 5 4
+ * (one NONE between), 1 2 4 stay (the last run of length 3 found); a
+ * descending list keeps one, an empty or all-NONE list none. */
+static void test_in_order_run(void **state)
+{
+	const size_t n = RL_ALIGN_NONE;
+	const size_t key[] = { 3, n, 1, 2, 5, 4 }, down[] = { 4, 3, 2, 1 }, none[] = { n, n };
+	const unsigned char want[] = { 0, 0, 1, 1, 0, 1 };
+	unsigned char keep[6];
+	size_t kept = 0;
+
+	assert_int_equal(rl_align_in_order(keep, key, 6), 0);
+	assert_memory_equal(keep, want, 6);
+	assert_int_equal(rl_align_in_order(keep, down, 4), 0);
+	for (size_t i = 0; i < 4; i++)
+		kept += keep[i];
+	assert_int_equal(kept, 1);
+	memset(keep, 7, sizeof(keep));
+	assert_int_equal(rl_align_in_order(keep, none, 2), 0);
+	assert_int_equal(keep[0] | keep[1], 0);
+	assert_int_equal(rl_align_in_order(keep, NULL, 0), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -139,6 +162,7 @@ int main(void)
 		cmocka_unit_test(test_figures_compare_by_value),
 		cmocka_unit_test(test_duplicate_sentences_pair_nearest),
 		cmocka_unit_test(test_empty_sides),
+		cmocka_unit_test(test_in_order_run),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
