@@ -89,6 +89,11 @@ typedef struct rl_archive_commit_info {
 int rl_archive_commit(git_oid *out, rl_archive *archive, const rl_archive_file_update *updates,
 		      size_t n, const rl_archive_commit_info *info);
 
+/** Writes a commit object (no ref moved) on objects of rl_archive_repo(), signed exactly when the archive's own commits are (commit.gpgSign). */
+int rl_archive_commit_create(git_oid *out, rl_archive *archive, const git_signature *sig,
+			     const char *message, const git_tree *tree, size_t n_parents,
+			     const git_commit **parents);
+
 /*
  * A batch: many commits, each with its own files, message and time, written
  * as ONE pack (one fsync) and published by ONE move of refs/heads/main

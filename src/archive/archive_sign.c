@@ -179,8 +179,8 @@ void archive_sign_forget(rl_archive *a)
 }
 
 /* The settings, read once per batch: a config snapshot per commit was a
- * fifth of the CPU of a first run of 300 pages.  Outside a batch (never
- * the case today) they are read for this commit alone into `own`. */
+ * fifth of the CPU of a first run of 300 pages.  Outside a batch (a
+ * merge's commit) they are read for this commit alone into `own`. */
 static int sign_settings(const sign_config **out, sign_config *own, rl_archive *a)
 {
 	sign_config *c;
@@ -238,4 +238,11 @@ done:
 	git_buf_dispose(&signature);
 	sign_config_clear(&own);
 	return error;
+}
+
+int rl_archive_commit_create(git_oid *out, rl_archive *archive, const git_signature *sig,
+			     const char *message, const git_tree *tree, size_t n_parents,
+			     const git_commit **parents)
+{
+	return archive_commit_create(out, archive, sig, message, tree, n_parents, parents);
 }

@@ -97,6 +97,8 @@ int cmd_timestamp(int argc, char **argv, const struct cli *cli);
 /** With redline.tsaUrl set: an RFC 3161 token over the new HEAD (one per
  *  batch of commits); a failure is a warning, the commits stand. */
 void cli_timestamp_batch(rl_archive *archive);
+/** The same for one commit (a merge's): a token when a TSA is configured. */
+void cli_timestamp_commit(rl_archive *archive, const git_oid *commit);
 int cmd_push(int argc, char **argv, const struct cli *cli);
 int cmd_merge(int argc, char **argv, const struct cli *cli);
 

@@ -61,6 +61,8 @@ static int into_worker(rl_archive *archive, const char *remote, const rl_remote_
 	if (rl_merge_tips(&result, archive, &mo) < 0)
 		return cli_fail();
 	if (result.merged)
+		cli_timestamp_commit(archive, &result.commit);
+	if (result.merged)
 		printf("took main of %s into this archive (%zu top-level entr%s changed): %s\n", remote,
 		       result.entries, result.entries == 1 ? "y" : "ies", git_oid_tostr_s(&result.commit));
 	else
@@ -151,6 +153,7 @@ int cmd_merge(int argc, char **argv, const struct cli *cli)
 		status = cli_fail();
 		goto done;
 	}
+	cli_timestamp_commit(archive, &result.commit);
 	printf("merged %zu shard%s into main (%zu top-level entr%s changed): %s\n", result.tips,
 	       result.tips == 1 ? "" : "s", result.entries, result.entries == 1 ? "y" : "ies",
 	       git_oid_tostr_s(&result.commit));

@@ -12,10 +12,9 @@
 
 static const char usage[] = "redline timestamp [REV]";
 
-void cli_timestamp_batch(rl_archive *archive)
+void cli_timestamp_commit(rl_archive *archive, const git_oid *commit)
 {
 	rl_timestamp_config cfg;
-	git_oid head;
 	int64_t when;
 
 	if (rl_timestamp_config_load(&cfg, archive) < 0 || cfg.url == NULL) {
@@ -24,11 +23,21 @@ void cli_timestamp_batch(rl_archive *archive)
 		return;
 	}
 	rl_timestamp_config_clear(&cfg);
-	if (rl_archive_head(&head, archive) < 0 || rl_timestamp(&when, archive, &head) < 0) {
+	if (rl_timestamp(&when, archive, commit) < 0) {
 		/* The commits stand; the next batch's token covers them too. */
 		cli_warn("no timestamp for this batch: %s", rl_error_last());
 		rl_error_clear();
 	}
+}
+
+void cli_timestamp_batch(rl_archive *archive)
+{
+	git_oid head;
+
+	if (rl_archive_head(&head, archive) == 0)
+		cli_timestamp_commit(archive, &head);
+	else
+		rl_error_clear();
 }
 
 int cmd_timestamp(int argc, char **argv, const struct cli *cli)

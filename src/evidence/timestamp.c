@@ -11,8 +11,9 @@
  *
  * A token over a commit vouches for its whole history too (each commit names
  * its parent).  Notes are written through a repository handle of their own:
- * the archive's handle keeps new objects in a mempack until a commit packs
- * them, and a note must never point at an object that is only in memory.
+ * while a batch is open, the archive's handle streams new objects into the
+ * batch's pack, which exists only once the batch commits, and a note must
+ * never point at an object that is not in the object store yet.
  */
 #include "redline/evidence.h"
 #include "redline/config.h"

@@ -2,10 +2,12 @@
  * merge.c - shard tips into main by a union of top-level tree entries.
  *
  * Only two objects are new in a merge: the top tree (its entries are the
- * subtrees the shards already wrote) and the commit.  They are written as
- * loose objects through a handle of our own on the repository (the
- * archive's handle sends writes to its mempack, which only
- * rl_archive_commit() flushes); the ref is moved last, compare-and-swap.
+ * subtrees the shards already wrote) and the commit.  They go through the
+ * archive's handle, outside a batch, so its pack writer passes them on to
+ * loose objects; the commit is made by rl_archive_commit_create(), so it is
+ * signed exactly when the archive's other commits are (an unsigned merge
+ * after signed ones fails `redline verify`).  The ref is moved last,
+ * compare-and-swap.
  */
 #include "redline/merge.h"
 #include "redline/error.h"
@@ -38,7 +40,8 @@ struct change {
 };
 
 struct merge {
-	git_repository *repo;
+	rl_archive *archive;
+	git_repository *repo;     /* the archive's (lent) */
 	const rl_merge_opts *opts;
 	struct tip *tips;
 	size_t n_tips;
@@ -409,12 +412,12 @@ static int write_commit(git_oid *out, struct merge *m, const git_oid *tree_id)
 	if ((rc = build_message(&message, m)) < 0)
 		goto done;
 	if ((error = git_tree_lookup(&tree, m->repo, tree_id)) < 0 ||
-	    (error = git_signature_new(&sig, "redline", "redline@localhost", (git_time_t)when, 0)) < 0 ||
-	    (error = git_commit_create(out, m->repo, NULL, sig, sig, NULL, message, tree, n,
-				       parents)) < 0) {
+	    (error = git_signature_new(&sig, "redline", "redline@localhost", (git_time_t)when, 0)) < 0) {
 		rc = rl_error_set_git(error, "cannot write the merge commit");
 		goto done;
 	}
+	if ((rc = rl_archive_commit_create(out, m->archive, sig, message, tree, n, parents)) < 0)
+		goto done;
 	snprintf(reflog, sizeof(reflog), "redline merge: %zu shard%s", m->n_tips,
 		 m->n_tips == 1 ? "" : "s");
 	/* The ref moves last, and only from the main we merged into. */
@@ -463,7 +466,7 @@ int rl_merge_tips(rl_merge_result *out, rl_archive *archive, const rl_merge_opts
 	struct merge m;
 	rl_merge_opts o = *opts;
 	git_oid tree_id;
-	int error, rc = 0;
+	int rc = 0;
 
 	memset(out, 0, sizeof(*out));
 	memset(&m, 0, sizeof(m));
@@ -472,9 +475,8 @@ int rl_merge_tips(rl_merge_result *out, rl_archive *archive, const rl_merge_opts
 	if (o.tips_prefix == NULL || o.target_ref == NULL)
 		return rl_error_set(RL_EINVAL, "merge: no tips prefix or target ref");
 	m.opts = &o;
-	/* Our own handle: writes go to the object store, not the archive's mempack. */
-	if ((error = git_repository_open_bare(&m.repo, rl_archive_path(archive))) < 0)
-		return rl_error_set_git(error, "cannot open '%s'", rl_archive_path(archive));
+	m.archive = archive;
+	m.repo = rl_archive_repo(archive);
 	if ((m.tips = calloc(RL_MERGE_MAX_TIPS, sizeof(*m.tips))) == NULL) {
 		rc = rl_error_set(RL_ENOMEM, "out of memory");
 		goto done;
@@ -500,6 +502,5 @@ done:
 	free(m.tips);
 	git_tree_free(m.main_tree);
 	git_commit_free(m.main);
-	git_repository_free(m.repo);
 	return rc;
 }

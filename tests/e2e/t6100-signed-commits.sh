@@ -3,8 +3,10 @@
 # user.signingKey): plain `git verify-commit` and `git log --show-signature`
 # accept what redline signed, with a throwaway SSH key and a throwaway
 # OpenPGP key; a signer that fails stops the commit instead of leaving it
-# unsigned.
+# unsigned.  A `redline merge` of signed shards signs its merge commit too,
+# and with a TSA configured (a local one) gets a token over the merged tip.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/tsa.sh"
 A="$T/archive"
 rl init "$A" >/dev/null
 ssh-keygen -q -t ed25519 -N '' -C throwaway -f "$T/key"
@@ -43,6 +45,37 @@ done
 expect_status 0 rl -C "$G" verify
 assert_contains "$T/out" "2 signed commits good"
 ok "a group commit: every commit of the batch signed, git verify-commit and redline verify accept them"
+
+# Two signed shards, merged in a signing central archive that has a TSA:
+# the merge commit is signed and timestamped like the commits of a run.
+start_tsa
+sign_like_a() { local key; for key in commit.gpgSign gpg.format user.signingKey gpg.ssh.allowedSignersFile; do
+	git -C "$1" config "$key" "$(git -C "$A" config "$key")"; done; git -C "$1" config user.signingKey "$T/key"; }
+M="$T/central"; rl init "$M" >/dev/null; sign_like_a "$M"
+git -C "$M" config redline.tsaUrl "$TSA_URL"
+git -C "$M" config redline.tsaCAFile "$TSA_CA"
+k=0
+for src in anp reuters; do
+	W="$T/w$k"; rl init "$W" >/dev/null; sign_like_a "$W"
+	expect_status 0 rl -C "$W" ingest "$src" "$EXAMPLES/anp-buitenland-$((k + 1)).txt" \
+		--at 2026-11-28T0$((k + 1)):00:00Z --no-hooks
+	git -C "$W" push -q "$M" "main:refs/heads/shards/$k-of-2" || fail "cannot push shard $k"
+	k=$((k + 1))
+done
+expect_status 0 rl -C "$M" merge
+assert_contains "$T/out" "merged 2 shards into main"
+[ "$(git -C "$M" rev-list --parents -1 main | wc -w)" = 3 ] || fail "the merge has both shards as parents"
+git -C "$M" verify-commit main 2>"$T/v" || { cat "$T/v"; fail "the merge commit is not signed"; }
+assert_contains "$T/v" 'Good "git" signature for redline@localhost'
+git -C "$M" fsck --strict >"$T/fsck" 2>&1 || { cat "$T/fsck"; fail "git fsck --strict after the merge"; }
+git -C "$M" notes --ref=timestamps show main >"$T/note" || fail "no timestamp note on the merged tip"
+printf %s "$(git -C "$M" rev-parse main)" >"$T/id"
+sed -n '/BEGIN/,/END/p' "$T/note" | grep -v -- ----- | base64 -d >"$T/reply.tsr"
+openssl ts -verify -data "$T/id" -in "$T/reply.tsr" -CAfile "$TSA_CA" >"$T/ossl" 2>&1 ||
+	{ cat "$T/ossl"; fail "openssl refuses the token on the merged tip"; }
+expect_status 0 rl -C "$M" verify
+assert_contains "$T/out" "3 signed commits good, 0 unsigned, 1 timestamps good: ok"
+ok "merge of signed shards: the merge commit signed (git verify-commit), its tip timestamped, verify passes"
 
 if command -v gpg >/dev/null; then
 	export GNUPGHOME="$T/gnupg"
