@@ -7,6 +7,7 @@
  * the commit and can never undo it.
  */
 #include "redline/ingest.h"
+#include "redline/align.h"
 #include "redline/charset.h"
 #include "redline/buf.h"
 #include "redline/config.h"
@@ -214,43 +215,27 @@ static int classify_item(struct ingest *in, rl_item *it, rl_buf *old)
  * outside a longest increasing run of their old positions. */
 static int find_moved(struct ingest *in)
 {
-	size_t n = in->items.n, len = 0;
-	ptrdiff_t *pos = malloc((n + 1) * sizeof(*pos));
-	size_t *tail = malloc((n + 1) * sizeof(*tail)), *parent = malloc((n + 1) * sizeof(*parent));
-	char *keep = calloc(n + 1, 1);
+	size_t n = in->items.n;
+	size_t *pos = malloc((n + 1) * sizeof(*pos));
+	unsigned char *keep = calloc(n + 1, 1);
 	int error = 0;
 
-	if (!pos || !tail || !parent || !keep) {
+	if (!pos || !keep) {
 		error = rl_error_set(RL_ENOMEM, "out of memory");
 		goto done;
 	}
 	for (size_t i = 0; i < n; i++) {
 		const rl_state_item *st = rl_state_find(in->state, in->items.v[i].id);
-		pos[i] = st ? st - in->state->items : -1;
+		pos[i] = st ? (size_t)(st - in->state->items) : RL_ALIGN_NONE;
 	}
-	/* Patience sorting over the items that were on the page before. */
-	for (size_t i = 0; i < n; i++) {
-		size_t lo = 0, hi = len;
-		if (pos[i] < 0)
-			continue;
-		while (lo < hi) {
-			size_t mid = (lo + hi) / 2;
-			if (pos[tail[mid]] < pos[i])
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		parent[i] = lo > 0 ? tail[lo - 1] : SIZE_MAX;
-		tail[lo] = i;
-		if (lo == len)
-			len++;
-	}
-	for (size_t i = len ? tail[len - 1] : SIZE_MAX; i != SIZE_MAX; i = parent[i])
-		keep[i] = 1;
+	/* What kept its order among the items that were on the page before
+	 * stayed; the others moved. */
+	if ((error = rl_align_in_order(keep, pos, n)) < 0)
+		goto done;
 	for (size_t i = 0; i < n; i++) {
 		const rl_item *it = &in->items.v[i];
 		int changed = 0;
-		if (pos[i] < 0 || keep[i])
+		if (pos[i] == RL_ALIGN_NONE || keep[i])
 			continue;
 		for (size_t c = 0; c < in->result->n_changes; c++)
 			changed |= strcmp(in->result->changes[c].id, it->id) == 0;
@@ -265,8 +250,6 @@ static int find_moved(struct ingest *in)
 	}
 done:
 	free(pos);
-	free(tail);
-	free(parent);
 	free(keep);
 	return error;
 }
