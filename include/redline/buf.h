@@ -37,6 +37,11 @@ int rl_buf_printf(rl_buf *buf, const char *fmt, ...)
 /** Makes sure `extra` more bytes fit without reallocation. */
 int rl_buf_grow(rl_buf *buf, size_t extra);
 
+/** Gives back the memory beyond the contents (for a buffer that is kept,
+ *  unchanged, long after it was filled).  Never fails: a refused realloc
+ *  leaves the buffer as it was. */
+void rl_buf_shrink(rl_buf *buf);
+
 /** Empties the buffer but keeps its memory. */
 void rl_buf_clear(rl_buf *buf);
 

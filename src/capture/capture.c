@@ -184,6 +184,9 @@ int rl_capture_new_http(rl_capture **out, const rl_capture_http *h, const rl_cap
 	if ((error = rl_warc_append(&c->bytes, &f, block.ptr ? block.ptr : "", block.len)) < 0 ||
 	    (error = append_facts(c, h->target_uri, h->time, facts)) < 0)
 		goto done;
+	/* Kept until its commit is written, maybe with a thousand others:
+	 * the gzip step left room for the uncompressed size. */
+	rl_buf_shrink(&c->bytes);
 	*out = c;
 	c = NULL;
 done:
@@ -211,6 +214,9 @@ int rl_capture_new_resource(rl_capture **out, const char *uri, int64_t time,
 	if ((error = rl_warc_append(&c->bytes, &f, data, len)) < 0 ||
 	    (error = append_facts(c, uri, time, facts)) < 0)
 		goto done;
+	/* Kept until its commit is written, maybe with a thousand others:
+	 * the gzip step left room for the uncompressed size. */
+	rl_buf_shrink(&c->bytes);
 	*out = c;
 	c = NULL;
 done:

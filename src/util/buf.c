@@ -39,6 +39,18 @@ int rl_buf_grow(rl_buf *buf, size_t extra)
 	return 0;
 }
 
+void rl_buf_shrink(rl_buf *buf)
+{
+	char *p;
+
+	if (buf->ptr == NULL || buf->cap <= buf->len + 1)
+		return;
+	if ((p = realloc(buf->ptr, buf->len + 1)) != NULL) {
+		buf->ptr = p;
+		buf->cap = buf->len + 1;
+	}
+}
+
 int rl_buf_put(rl_buf *buf, const void *data, size_t len)
 {
 	int error;

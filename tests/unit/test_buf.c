@@ -76,11 +76,30 @@ static void test_array_grow(void **state)
 	free(v);
 }
 
+static void test_buf_shrink_keeps_contents(void **state)
+{
+	rl_buf b = RL_BUF_INIT(1 << 20);
+
+	(void)state;
+	rl_buf_shrink(&b); /* empty: nothing to do */
+	assert_null(b.ptr);
+	assert_int_equal(rl_buf_grow(&b, 100000), 0);
+	assert_int_equal(rl_buf_puts(&b, "warc"), 0);
+	assert_true(b.cap > 100000);
+	rl_buf_shrink(&b);
+	assert_int_equal(b.cap, 5);
+	assert_string_equal(b.ptr, "warc");
+	assert_int_equal(rl_buf_puts(&b, " record"), 0); /* still grows */
+	assert_string_equal(b.ptr, "warc record");
+	rl_buf_release(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_buf_grows_and_stays_terminated),
 		cmocka_unit_test(test_buf_refuses_past_max),
+		cmocka_unit_test(test_buf_shrink_keeps_contents),
 		cmocka_unit_test(test_strvec),
 		cmocka_unit_test(test_hash_hex_matches_xxhsum),
 		cmocka_unit_test(test_array_grow),
