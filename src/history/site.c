@@ -167,25 +167,33 @@ static const char *titles_find(const struct titles *t, const char *path)
 	return hit ? hit->title : NULL;
 }
 
+int site_record_read(rl_buf *out, const char *dir, const char *name)
+{
+	char *path = NULL;
+	int error;
+
+	if (asprintf(&path, "%s/%s", dir, name) < 0)
+		return rl_error_set(RL_ENOMEM, "out of memory");
+	error = rl_file_read(out, path);
+	free(path);
+	if (error < 0) {
+		rl_error_clear();
+		rl_buf_release(out);
+		return 1;
+	}
+	return 0;
+}
+
 /* Reads the record: the commit (zero when none) and the titles, sorted. */
 static int state_load(git_oid *commit, struct titles *t, const char *dir)
 {
 	rl_buf b = RL_BUF_INIT(STATE_MAX);
-	char *path = NULL;
 	const char *p;
 	int error;
 
 	memset(commit, 0, sizeof(*commit));
-	if (asprintf(&path, "%s/" STATE_NAME, dir) < 0)
-		return rl_error_set(RL_ENOMEM, "out of memory");
-	error = rl_file_read(&b, path);
-	free(path);
-	if (error < 0) {
-		/* no record (or an unreadable one): a full build */
-		rl_error_clear();
-		rl_buf_release(&b);
-		return 0;
-	}
+	if ((error = site_record_read(&b, dir, STATE_NAME)) != 0)
+		return error < 0 ? error : 0; /* no record (or an unreadable one): a full build */
 	p = b.ptr ? b.ptr : "";
 	if (strncmp(p, "redline-site 1\n", 15) != 0 || git_oid_fromstrn(commit, p + 15, GIT_OID_HEXSZ) < 0) {
 		memset(commit, 0, sizeof(*commit));

@@ -81,4 +81,9 @@ void site_capture_release(struct site *s);
 /** A source's page and feed. */
 int site_source_page(struct site *s, const char *source);
 
+/* Reads DIR/NAME, one of the site's own records, into `out` (its maximum
+ * caps it): 0; 1 when it is absent or unreadable (the caller builds in
+ * full); RL_ENOMEM. */
+int site_record_read(rl_buf *out, const char *dir, const char *name);
+
 #endif

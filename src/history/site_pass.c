@@ -84,21 +84,14 @@ static int cmp_pass(const void *a, const void *b)
 static int pass_load(struct pass *p, const char *dir, const git_oid *since)
 {
 	rl_buf b = RL_BUF_INIT(PASS_MAX);
-	char *path = NULL, want[GIT_OID_HEXSZ + 1];
+	char want[GIT_OID_HEXSZ + 1];
 	const char *q;
 	size_t first = p->n;
 	int error;
 
-	if (asprintf(&path, "%s/" PASS_NAME, dir) < 0)
-		return rl_error_set(RL_ENOMEM, "out of memory");
-	error = rl_file_read(&b, path);
-	free(path);
-	if (error < 0) {
-		/* no record (an older build, or removed): walk everything */
-		rl_error_clear();
-		rl_buf_release(&b);
-		return 1;
-	}
+	/* no record (an older build, or removed): walk everything */
+	if ((error = site_record_read(&b, dir, PASS_NAME)) != 0)
+		return error;
 	git_oid_tostr(want, sizeof(want), since);
 	q = b.ptr ? b.ptr : "";
 	if (strncmp(q, "redline-pass 1 ", 15) != 0 || strncmp(q + 15, want, GIT_OID_HEXSZ) != 0 ||
