@@ -33,7 +33,7 @@ trap cleanup EXIT
 A=$TMP/archive
 if [ -n "${ARCHIVE:-}" ]; then A=$ARCHIVE; STAGES=0; else "$REDLINE" init "$A" >/dev/null; fi
 
-stories=0 versions=0 raw=0 ingest_s=0 peak_kib=0 snap=0
+stories=0 versions=0 raw=0 ingest_s=0 ingest_cpu=0 peak_kib=0 snap=0
 last=${STAGES##* }
 
 latency() { # latency: prints "log_med log_p99 show_med show_p99 diff_med diff_p99 git_med git_p99" in ms
@@ -79,11 +79,12 @@ for stage in $STAGES; do
 			set --
 			while read -r t; do set -- "$@" --at "$t"; done <"$TMP/chunk/times.txt"
 			t0=$(date +%s%N)
-			/usr/bin/time -f %M -o "$TMP/rss" "$REDLINE" -C "$A" ingest --no-hooks --format rss \
+			/usr/bin/time -f "%M %U %S" -o "$TMP/rss" "$REDLINE" -C "$A" ingest --no-hooks --format rss \
 				"$src" "$d"/snap_*.xml "$@" >/dev/null
 			t1=$(date +%s%N)
 			ingest_s=$(echo "$ingest_s + ($t1 - $t0) / 1000000000" | bc -l)
-			kib=$(cat "$TMP/rss"); [ "$kib" -gt "$peak_kib" ] && peak_kib=$kib
+			read -r kib us ss <"$TMP/rss"; [ "$kib" -gt "$peak_kib" ] && peak_kib=$kib
+			ingest_cpu=$(echo "$ingest_cpu + $us + $ss" | bc -l)
 		done
 	done
 	arc_kib=$(du -sk "$A" | cut -f1)
@@ -94,6 +95,7 @@ for stage in $STAGES; do
 		"$(echo "$arc_kib / 1024" | bc -l)" "$(echo "$raw / 1048576" | bc -l)" \
 		"$(echo "$peak_kib / 1024" | bc -l)" "$packs" "$lm/$lp" "$sm/$sp" "$dm/$dp" "$gm/$gp" \
 		"$(echo "$gm / $lm" | bc -l)"
+	echo "#   ingest CPU (user+sys) $(printf %.1f "$ingest_cpu") s: $(echo "if ($ingest_cpu > 0) $versions / $ingest_cpu else 0" | bc -l | cut -d. -f1) versions per CPU-second; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 	echo "#   CPU ms (user+sys, median): log $lc, show $sc, diff $dc, git log -- path $gc; git/log $(echo "$gc / $lc" | bc -l | cut -c1-5)"
 done
 git -C "$A" fsck --strict --no-progress >/dev/null 2>&1 && echo "# git fsck --strict: ok" ||

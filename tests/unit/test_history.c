@@ -4,6 +4,7 @@
 #include "testutil.h"
 #include "redline/history.h"
 #include "redline/error.h"
+#include "../../src/history/history_internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -453,6 +454,73 @@ static void test_ambiguous_revision(void **state)
 	free(dir);
 }
 
+/* The tree of HEAD~n of the fixture. */
+static git_tree *tree_at(rl_archive *a, const char *rev)
+{
+	git_commit *c = NULL;
+	git_tree *t = NULL;
+	assert_int_equal(hist_commit(&c, a, rev), 0);
+	assert_int_equal(git_commit_tree(&t, c), 0);
+	git_commit_free(c);
+	return t;
+}
+
+/* history.c remembers a file's entry by its folder's tree id and its name:
+ * every answer equals the tree's, across folders that changed or not, after
+ * many other lookups pushed it out, and from a second handle on the archive
+ * (the answers are values, valid in any repository). */
+static void test_file_lookups_follow_the_trees(void **state)
+{
+	struct fixture *f = *state;
+	git_tree *t4 = tree_at(f->a, "HEAD"), *t3 = tree_at(f->a, "HEAD~1"),
+		 *t2 = tree_at(f->a, "HEAD~2"), *t1 = tree_at(f->a, "HEAD~3");
+	rl_archive *other = NULL;
+	git_tree *o4;
+	char *text = NULL, name[64];
+	git_oid id;
+
+	assert_int_equal(hist_path_changed(t4, t3, S1), 0);   /* anp/ the same: not read */
+	assert_int_equal(hist_path_changed(t3, t2, S1), 0);   /* anp/2026-11 changed, S1 not */
+	assert_int_equal(hist_path_changed(t3, t2, S2), 1);
+	assert_int_equal(hist_path_changed(t2, t1, S3), 1);   /* new in t2 */
+	assert_int_equal(hist_path_changed(t2, NULL, S1), 1);
+	assert_int_equal(hist_path_changed(NULL, NULL, S1), 0);
+	assert_int_equal(hist_path_changed(t4, t1, "nos/2026-11/none-000000000000.txt"), 0);
+	assert_int_equal(hist_entry_id(&id, t1, S3), 0);
+	assert_int_equal(hist_entry_id(&id, t4, "anp/2026-11"), 1); /* a folder is an entry */
+	assert_int_equal(hist_read_text(&text, f->a, t4, "anp/2026-11"), RL_ENOTFOUND); /* no text */
+	assert_int_equal(hist_read_text(&text, f->a, t4, "anp"), RL_ENOTFOUND);
+
+	for (int round = 0; round < 2; round++) {
+		assert_int_equal(hist_read_text(&text, f->a, t1, S1), 0);
+		assert_non_null(strstr(text, " 3000 militairen"));
+		free(text);
+		assert_int_equal(hist_read_text(&text, f->a, t4, S1), 0);
+		assert_non_null(strstr(text, " 10.000 militairen"));
+		free(text);
+		assert_int_equal(hist_read_text(&text, f->a, t1, S3), RL_ENOTFOUND);
+		/* more names than the memory holds, then the same answers again */
+		for (int i = 0; i < 100; i++) {
+			snprintf(name, sizeof(name), "anp/2026-11/none-%012d.txt", i);
+			assert_int_equal(hist_entry_id(&id, i % 2 ? t4 : t1, name), 0);
+		}
+	}
+	assert_int_equal(rl_archive_open(&other, f->archive), 0);
+	o4 = tree_at(other, "HEAD");
+	assert_int_equal(hist_read_text(&text, other, o4, S2), 0);
+	assert_non_null(strstr(text, "Het gaat om 3 documenten."));
+	free(text);
+	git_tree_free(o4);
+	rl_archive_free(other);
+	assert_int_equal(hist_read_text(&text, f->a, t4, S2), 0);
+	assert_non_null(strstr(text, "Het gaat om 3 documenten."));
+	free(text);
+	git_tree_free(t1);
+	git_tree_free(t2);
+	git_tree_free(t3);
+	git_tree_free(t4);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -469,6 +537,7 @@ int main(void)
 		cmocka_unit_test(test_commit_message_lines),
 		cmocka_unit_test(test_empty_archive_and_huge_story),
 		cmocka_unit_test(test_ambiguous_revision),
+		cmocka_unit_test(test_file_lookups_follow_the_trees),
 	};
 	return tu_run_group_tests(tests, setup, teardown);
 }
