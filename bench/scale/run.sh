@@ -45,10 +45,13 @@ paths = [l.strip() for l in open(sample) if l.strip()]
 out, cpu = [], {}
 # redline's three commands, then the comparison: plain git's log of the same
 # file on the same archive (a walk of the whole history with a path filter)
-for argv in (["log"], ["show"], ["diff"], None):
+# then process start-up alone (`redline --version`: loading, library init),
+# the part of each command that is no work on the archive
+for argv in (["log"], ["show"], ["diff"], None, ["--version"]):
     ts = []
     for p in paths:
-        cmd = ([redline, "-C", archive] + argv + [p] if argv else
+        cmd = ([redline, "--version"] if argv == ["--version"] else
+               [redline, "-C", archive] + argv + [p] if argv else
                ["git", "-C", archive, "log", "--format=%H", "--", p])
         t = time.monotonic()
         c0 = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -89,7 +92,7 @@ for stage in $STAGES; do
 	done
 	arc_kib=$(du -sk "$A" | cut -f1)
 	packs=$(ls "$A"/objects/pack/*.pack | wc -l)
-	read -r lm lp sm sp dm dp gm gp lc sc dc gc < <(latency)
+	read -r lm lp sm sp dm dp gm gp vm vp lc sc dc gc vc < <(latency)
 	printf '%-10s %-10s %-12.1f %-10.1f %-12.1f %-12.1f %-10.1f %-6s %-12s %-12s %-12s %-14s %-8.2f\n' \
 		"$stories" "$versions" "$(echo "if ($ingest_s > 0) $versions / $ingest_s else 0" | bc -l)" "$ingest_s" \
 		"$(echo "$arc_kib / 1024" | bc -l)" "$(echo "$raw / 1048576" | bc -l)" \
@@ -97,6 +100,7 @@ for stage in $STAGES; do
 		"$(echo "$gm / $lm" | bc -l)"
 	echo "#   ingest CPU (user+sys) $(printf %.1f "$ingest_cpu") s: $(echo "if ($ingest_cpu > 0) $versions / $ingest_cpu else 0" | bc -l | cut -d. -f1) versions per CPU-second; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 	echo "#   CPU ms (user+sys, median): log $lc, show $sc, diff $dc, git log -- path $gc; git/log $(echo "$gc / $lc" | bc -l | cut -c1-5)"
+	echo "#   process start-up alone (redline --version): wall $vm/$vp ms (median/p99), CPU $vc ms (median)"
 done
 git -C "$A" fsck --strict --no-progress >/dev/null 2>&1 && echo "# git fsck --strict: ok" ||
 	echo "# git fsck --strict: FAILED"

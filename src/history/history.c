@@ -139,6 +139,11 @@ int hist_entry_id(git_oid *out, git_tree *tree, const char *path)
 	return lookup(out, &type, tree, path);
 }
 
+int hist_entry(git_oid *out, git_object_t *type, git_tree *tree, const char *path)
+{
+	return lookup(out, type, tree, path);
+}
+
 /* Did `path` differ between the two trees (either may be NULL)?  Equal
  * folders answer without reading the folder. */
 int hist_path_changed(git_tree *a, git_tree *b, const char *path)
