@@ -18,149 +18,30 @@
 
 /* ---- small git helpers ---------------------------------------------- */
 
-/*
- * Entries of story files, remembered per thread.  A month folder holds
- * about 1,500 stories: a tree of ~100 KB, stored as a delta on a chain of
- * up to 50, that libgit2's object cache never keeps (it skips trees over
- * 4 KiB), while one story's log, show or diff asks for the same file in
- * the same trees several times (did it change, its old and new text, its
- * revisions).  The answer depends only on the folder's tree id and the
- * file name - content addressing - so it is kept by value: valid in any
- * repository, nothing to free, safe across threads.
- */
-#define MEMO_SLOTS 32
-#define MEMO_NAME_MAX 240
-
-struct memo {
-	git_oid dir;         /* the folder's tree id */
-	char name[MEMO_NAME_MAX + 1];
-	int found;
-	git_object_t type;
-	git_oid id;
-};
-
-static _Thread_local struct memo memo[MEMO_SLOTS];
-static _Thread_local unsigned memo_used, memo_next;
-
-static const struct memo *memo_get(const git_oid *dir, const char *name)
+/* 1 and the id when `path` is in `tree` (NULL tree: absent), 0 when not. */
+int hist_entry_id(git_oid *out, git_tree *tree, const char *path)
 {
-	for (unsigned i = 0; i < memo_used; i++)
-		if (git_oid_equal(&memo[i].dir, dir) && strcmp(memo[i].name, name) == 0)
-			return &memo[i];
-	return NULL;
-}
-
-static void memo_put(const git_oid *dir, const char *name, int found, git_object_t type,
-		     const git_oid *id)
-{
-	struct memo *m = &memo[memo_next];
-
-	memo_next = (memo_next + 1) % MEMO_SLOTS;
-	if (memo_used < MEMO_SLOTS)
-		memo_used++;
-	git_oid_cpy(&m->dir, dir);
-	strcpy(m->name, name); /* the caller checked its length */
-	m->found = found;
-	m->type = type;
-	if (found)
-		git_oid_cpy(&m->id, id);
-}
-
-/* The tree id of the folder `path` names in `tree` (the part before its last
- * '/'): 1 and the id, 0 when absent or no folder. */
-static int folder_id(git_oid *out, git_tree *tree, const char *path, size_t len)
-{
-	char dir[4096];
 	git_tree_entry *e = NULL;
-	int error;
-
-	memcpy(dir, path, len);
-	dir[len] = '\0';
-	if ((error = git_tree_entry_bypath(&e, tree, dir)) == GIT_ENOTFOUND)
-		return 0;
-	if (error < 0)
-		return rl_error_set_git(error, "cannot look up '%s'", dir);
-	error = git_tree_entry_type(e) == GIT_OBJECT_TREE;
-	if (error)
-		git_oid_cpy(out, git_tree_entry_id(e));
-	git_tree_entry_free(e);
-	return error;
-}
-
-/* `path` in `tree` (NULL: absent): 1 with the entry's id and type, 0 when
- * absent. */
-static int lookup(git_oid *out, git_object_t *type, git_tree *tree, const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	const struct memo *m;
-	git_tree_entry *e = NULL;
-	git_tree *sub = NULL;
-	git_oid d;
 	int error;
 
 	if (tree == NULL)
 		return 0;
-	if (slash == NULL || slash == path || (size_t)(slash - path) >= 4096 ||
-	    strlen(slash + 1) > MEMO_NAME_MAX || slash[1] == '\0') {
-		/* not a file in a folder: looked up as it is, not remembered */
-		if ((error = git_tree_entry_bypath(&e, tree, path)) == GIT_ENOTFOUND)
-			return 0;
-		if (error < 0)
-			return rl_error_set_git(error, "cannot look up '%s'", path);
-		git_oid_cpy(out, git_tree_entry_id(e));
-		*type = git_tree_entry_type(e);
-		git_tree_entry_free(e);
-		return 1;
-	}
-	if ((error = folder_id(&d, tree, path, (size_t)(slash - path))) <= 0)
-		return error;
-	if ((m = memo_get(&d, slash + 1)) == NULL) {
-		const git_tree_entry *f;
-		if ((error = git_tree_lookup(&sub, git_tree_owner(tree), &d)) < 0)
-			return rl_error_set_git(error, "cannot read the folder of '%s'", path);
-		f = git_tree_entry_byname(sub, slash + 1);
-		memo_put(&d, slash + 1, f != NULL, f ? git_tree_entry_type(f) : GIT_OBJECT_INVALID,
-			 f ? git_tree_entry_id(f) : NULL);
-		git_tree_free(sub);
-		m = memo_get(&d, slash + 1);
-	}
-	if (!m->found)
+	if ((error = git_tree_entry_bypath(&e, tree, path)) == GIT_ENOTFOUND)
 		return 0;
-	git_oid_cpy(out, &m->id);
-	*type = m->type;
+	if (error < 0)
+		return rl_error_set_git(error, "cannot look up '%s'", path);
+	git_oid_cpy(out, git_tree_entry_id(e));
+	git_tree_entry_free(e);
 	return 1;
 }
 
-/* 1 and the id when `path` is in `tree` (NULL tree: absent), 0 when not. */
-int hist_entry_id(git_oid *out, git_tree *tree, const char *path)
-{
-	git_object_t type;
-
-	return lookup(out, &type, tree, path);
-}
-
-int hist_entry(git_oid *out, git_object_t *type, git_tree *tree, const char *path)
-{
-	return lookup(out, type, tree, path);
-}
-
-/* Did `path` differ between the two trees (either may be NULL)?  Equal
- * folders answer without reading the folder. */
+/* Did `path` differ between the two trees (either may be NULL)? */
 int hist_path_changed(git_tree *a, git_tree *b, const char *path)
 {
-	const char *slash = strrchr(path, '/');
-	git_oid oa, ob, da, db;
-	git_object_t ta, tb;
+	git_oid oa, ob;
 	int ia, ib;
 
-	if (a && b && slash && slash != path && (size_t)(slash - path) < 4096) {
-		if ((ia = folder_id(&da, a, path, (size_t)(slash - path))) < 0 ||
-		    (ib = folder_id(&db, b, path, (size_t)(slash - path))) < 0)
-			return ia < 0 ? ia : ib;
-		if (ia && ib && git_oid_equal(&da, &db))
-			return 0;
-	}
-	if ((ia = lookup(&oa, &ta, a, path)) < 0 || (ib = lookup(&ob, &tb, b, path)) < 0)
+	if ((ia = hist_entry_id(&oa, a, path)) < 0 || (ib = hist_entry_id(&ob, b, path)) < 0)
 		return ia < 0 ? ia : ib;
 	if (ia != ib)
 		return 1;
@@ -169,28 +50,15 @@ int hist_path_changed(git_tree *a, git_tree *b, const char *path)
 
 int hist_read_text(char **out, rl_archive *archive, git_tree *tree, const char *path)
 {
-	git_blob *blob = NULL;
-	git_object_t type;
-	git_oid id;
-	size_t size;
+	rl_buf text = RL_BUF_INIT(RL_HISTORY_STORY_MAX);
 	int error;
 
 	*out = NULL;
-	if ((error = lookup(&id, &type, tree, path)) < 0)
-		return error;
-	if (error == 0 || type != GIT_OBJECT_BLOB) {
+	if ((error = rl_archive_read_tree(&text, archive, tree, path)) == 0)
+		*out = rl_buf_detach(&text);
+	else if (error == RL_ENOTFOUND)
 		rl_error_clear(); /* absent is an answer here, not a failure */
-		return RL_ENOTFOUND;
-	}
-	if ((error = git_blob_lookup(&blob, rl_archive_repo(archive), &id)) < 0)
-		return rl_error_set_git(error, "cannot read '%s'", path);
-	size = (size_t)git_blob_rawsize(blob);
-	if (size > RL_HISTORY_STORY_MAX)
-		error = rl_error_set(RL_ETOOBIG, "'%s' is larger than %u bytes", path,
-				     (unsigned)RL_HISTORY_STORY_MAX);
-	else if ((*out = rl_strndup(git_blob_rawcontent(blob), size)) == NULL)
-		error = RL_ENOMEM;
-	git_blob_free(blob);
+	rl_buf_release(&text);
 	return error;
 }
 

@@ -318,24 +318,21 @@ static int match_title(struct story **cand, size_t *n, struct stories *all, rl_a
 static int add_at_path(struct stories *s, rl_archive *archive, git_tree *tree, const char *path)
 {
 	const char *first = strchr(path, '/'), *second = first ? strchr(first + 1, '/') : NULL;
+	git_tree_entry *e = NULL;
 	char *source = NULL, *month = NULL;
 	const char *name;
 	size_t before = s->n;
-	git_object_t type;
-	git_oid id;
 	int error = 0;
 
 	if (second == NULL || strchr(second + 1, '/') || path[0] == '.' || first == path ||
 	    second == first + 1)
 		return 0;
 	name = second + 1;
-	/* through history.c's lookup, so that reading the text at HEAD next
-	 * (show, diff) does not read the month folder again */
-	if (!rl_story_id_in_name(name, strlen(name)) || hist_entry(&id, &type, tree, path) <= 0) {
+	if (!rl_story_id_in_name(name, strlen(name)) || git_tree_entry_bypath(&e, tree, path) < 0) {
 		rl_error_clear();
 		return 0;
 	}
-	if (type == GIT_OBJECT_BLOB) {
+	if (git_tree_entry_type(e) == GIT_OBJECT_BLOB) {
 		if ((source = rl_strndup(path, (size_t)(first - path))) == NULL ||
 		    (month = rl_strndup(first + 1, (size_t)(second - first - 1))) == NULL)
 			error = RL_ENOMEM;
@@ -344,6 +341,7 @@ static int add_at_path(struct stories *s, rl_archive *archive, git_tree *tree, c
 	}
 	free(source);
 	free(month);
+	git_tree_entry_free(e);
 	return error;
 }
 

@@ -10,8 +10,6 @@
 
 /** 1 and the entry's id when `path` is in `tree` (NULL: absent), 0 when not. */
 int hist_entry_id(git_oid *out, git_tree *tree, const char *path);
-/** hist_entry_id() with the entry's type (a blob, a tree, ...). */
-int hist_entry(git_oid *out, git_object_t *type, git_tree *tree, const char *path);
 /** 1 when `path` differs between the trees (either may be NULL), 0 when not. */
 int hist_path_changed(git_tree *a, git_tree *b, const char *path);
 /** The file at `path` of `tree` as a C string of at most RL_HISTORY_STORY_MAX

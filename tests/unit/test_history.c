@@ -465,10 +465,11 @@ static git_tree *tree_at(rl_archive *a, const char *rev)
 	return t;
 }
 
-/* history.c remembers a file's entry by its folder's tree id and its name:
- * every answer equals the tree's, across folders that changed or not, after
- * many other lookups pushed it out, and from a second handle on the archive
- * (the answers are values, valid in any repository). */
+/* The helpers every story command reads files with (history_internal.h):
+ * a file's entry and text in a tree, and whether it changed between two
+ * trees, for folders that changed or not, absent files and trees, folders
+ * asked for as files, many other lookups in between, and a second handle
+ * on the same archive. */
 static void test_file_lookups_follow_the_trees(void **state)
 {
 	struct fixture *f = *state;
@@ -479,7 +480,7 @@ static void test_file_lookups_follow_the_trees(void **state)
 	char *text = NULL, name[64];
 	git_oid id;
 
-	assert_int_equal(hist_path_changed(t4, t3, S1), 0);   /* anp/ the same: not read */
+	assert_int_equal(hist_path_changed(t4, t3, S1), 0);   /* anp/ the same */
 	assert_int_equal(hist_path_changed(t3, t2, S1), 0);   /* anp/2026-11 changed, S1 not */
 	assert_int_equal(hist_path_changed(t3, t2, S2), 1);
 	assert_int_equal(hist_path_changed(t2, t1, S3), 1);   /* new in t2 */
@@ -499,7 +500,7 @@ static void test_file_lookups_follow_the_trees(void **state)
 		assert_non_null(strstr(text, " 10.000 militairen"));
 		free(text);
 		assert_int_equal(hist_read_text(&text, f->a, t1, S3), RL_ENOTFOUND);
-		/* more names than the memory holds, then the same answers again */
+		/* many other names, then the same answers again */
 		for (int i = 0; i < 100; i++) {
 			snprintf(name, sizeof(name), "anp/2026-11/none-%012d.txt", i);
 			assert_int_equal(hist_entry_id(&id, i % 2 ? t4 : t1, name), 0);
