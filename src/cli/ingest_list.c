@@ -41,6 +41,7 @@
 struct list_source {
 	char *name;
 	int known;
+	int refused;           /* its first line said it is unknown */
 	int has_time;
 	int64_t time;
 	size_t line;
@@ -57,7 +58,7 @@ struct list_ctx {
 	size_t n_src, cap_src;
 	size_t *slots;         /* open addressing over src: index + 1, 0 empty */
 	size_t n_slots;
-	size_t errors;
+	size_t errors, shown;   /* bad lines, and those printed */
 };
 
 /* One line of the list, its fields pointing into the line. */
@@ -160,6 +161,29 @@ nomem:
 	return NULL;
 }
 
+/* 1 when `file`, read as written, leaves the base directory: an absolute
+ * path elsewhere, or a ".." climbing above it (said before asking whether
+ * such a file exists). */
+static int leaves_base(const struct list_ctx *ctx, const char *file)
+{
+	long depth = 0;
+
+	if (file[0] == '/')
+		return !(ctx->base_len == 1 || (strncmp(file, ctx->base, ctx->base_len) == 0 &&
+						file[ctx->base_len] == '/'));
+	for (const char *p = file; *p;) {
+		size_t n = strcspn(p, "/");
+		if (n == 2 && p[0] == '.' && p[1] == '.') {
+			if (--depth < 0)
+				return 1;
+		} else if (n > 0 && !(n == 1 && p[0] == '.')) {
+			depth++;
+		}
+		p += n + (p[n] == '/');
+	}
+	return 0;
+}
+
 /* The real path of `file` into e->path, when it is a regular, readable
  * file inside the base directory no bigger than a snapshot may be. */
 static int check_file(struct list_ctx *ctx, struct list_entry *e, char *why, size_t why_size)
@@ -172,6 +196,8 @@ static int check_file(struct list_ctx *ctx, struct list_entry *e, char *why, siz
 		snprintf(why, why_size, "'-' (standard input) cannot be a snapshot of a list");
 		return -1;
 	}
+	if (leaves_base(ctx, e->file))
+		goto outside;
 	if (asprintf(&joined, "%s%s%s", e->file[0] == '/' ? "" : ctx->base,
 		     e->file[0] == '/' ? "" : "/", e->file) < 0) {
 		joined = NULL;
@@ -186,6 +212,7 @@ static int check_file(struct list_ctx *ctx, struct list_entry *e, char *why, siz
 	/* Inside the base: a "../" or a symbolic link out of it is refused. */
 	if (!(ctx->base_len == 1 ||
 	      (strncmp(real, ctx->base, ctx->base_len) == 0 && real[ctx->base_len] == '/'))) {
+outside:
 		snprintf(why, why_size, "'%s' is outside %s (FILE must be inside the list's "
 			 "directory, or --base DIR)", e->file, ctx->base);
 		goto done;
@@ -254,8 +281,13 @@ static int parse_line(struct list_entry *e, struct list_ctx *ctx, char *line, si
 	if ((s = find_source(ctx, e->source, why, why_size)) == NULL)
 		return -1;
 	if (!s->known) {
-		snprintf(why, why_size, "unknown source '%s': not in the archive and not added "
-			 "(redline add); --new-sources accepts new ones", e->source);
+		/* Said once; its other lines count as bad but are not listed. */
+		if (s->refused++)
+			why[0] = '\0';
+		else
+			snprintf(why, why_size, "unknown source '%s': not in the archive and not "
+				 "added (redline add); --new-sources accepts new ones (its other "
+				 "lines are not listed)", e->source);
 		return -1;
 	}
 	if (n == 3) {
@@ -285,6 +317,7 @@ static void bad_line(struct list_ctx *ctx, size_t lineno, const char *fmt, ...)
 
 	if (++ctx->errors > INGEST_LIST_ERRORS_SHOWN)
 		return;
+	ctx->shown++;
 	fprintf(stderr, "redline: %s:%zu: ", ctx->label, lineno);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
@@ -334,7 +367,10 @@ static int list_pass(struct list_ctx *ctx, FILE *in, FILE *spool, size_t *n_entr
 				++*n_entries;
 				++*failed;
 			} else {
-				bad_line(ctx, lineno, "%s", why);
+				if (why[0])
+					bad_line(ctx, lineno, "%s", why);
+				else
+					ctx->errors++;
 			}
 			continue;
 		}
@@ -418,9 +454,9 @@ int cli_ingest_list(int *committed, rl_archive *archive, const struct ingest_lis
 	if ((status = list_pass(&ctx, in, spool, &n_entries, NULL, NULL, NULL)) != CLI_OK)
 		goto done;
 	if (ctx.errors) {
-		if (ctx.errors > INGEST_LIST_ERRORS_SHOWN)
+		if (ctx.errors > ctx.shown)
 			fprintf(stderr, "redline: %s: %zu more bad lines not shown\n", ctx.label,
-				ctx.errors - INGEST_LIST_ERRORS_SHOWN);
+				ctx.errors - ctx.shown);
 		fprintf(stderr, "redline: nothing ingested: %zu bad line%s in '%s'\n", ctx.errors,
 			ctx.errors == 1 ? "" : "s", ctx.label);
 		status = CLI_USAGE;
