@@ -130,10 +130,9 @@ ok "30 bad lines: 20 listed, 10 counted"
 
 # Line 5,000 of 5,000 bad: nothing ingested; fixed, the list goes in.
 {
-	for i in $(seq 4999); do
-		s=$(echo anp nos rtl | cut -d' ' -f$((i % 3 + 1)))
-		printf '%s\t%s/2026-11-28T0100.xml\t2026-11-28T01:00:00Z\n' "$s" "$s"
-	done
+	awk 'BEGIN { split("anp nos rtl", s, " ")
+		for (i = 1; i <= 4999; i++)
+			printf "%s\t%s/2026-11-28T0100.xml\t2026-11-28T01:00:00Z\n", s[i % 3 + 1], s[i % 3 + 1] }'
 	printf 'rtl\trtl/2026-11-28T0900.xml\t2026-11-28T09:00:00Z\n'
 } >"$D/long.tsv"
 expect_status 2 rl -C "$E" ingest --list "$D/long.tsv" --new-sources
