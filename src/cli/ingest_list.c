@@ -28,7 +28,9 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <search.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,8 +58,8 @@ struct list_ctx {
 	rl_strvec configured;  /* sources with a [source] section */
 	struct list_source *src;
 	size_t n_src, cap_src;
-	size_t *slots;         /* open addressing over src: index + 1, 0 empty */
-	size_t n_slots;
+	struct hsearch_data names; /* name -> index into src + 1 (glibc's table) */
+	int have_names;
 	size_t errors, shown;   /* bad lines, and those printed */
 };
 
@@ -94,24 +96,6 @@ static enum read_status read_line(FILE *in, char *buf, size_t *len)
 	return over ? READ_TOO_LONG : nul ? READ_NUL : READ_LINE;
 }
 
-static size_t name_hash(const char *s)
-{
-	size_t h = 14695981039346656037ull; /* FNV-1a */
-
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 1099511628211ull;
-	return h;
-}
-
-static size_t *source_slot(struct list_ctx *ctx, const char *name)
-{
-	size_t mask = ctx->n_slots - 1, i = name_hash(name) & mask;
-
-	while (ctx->slots[i] && strcmp(ctx->src[ctx->slots[i] - 1].name, name) != 0)
-		i = (i + 1) & mask;
-	return &ctx->slots[i];
-}
-
 /* Whether the archive knows `name`: configured (redline add), or a
  * directory at the top of HEAD (ingested before). */
 static int source_known(struct list_ctx *ctx, const char *name)
@@ -128,10 +112,16 @@ static struct list_source *find_source(struct list_ctx *ctx, const char *name, c
 				       size_t why_size)
 {
 	struct list_source *s;
-	size_t *slot;
+	ENTRY want = { (char *)name, NULL }, *found = NULL;
 
-	if (ctx->n_slots && *(slot = source_slot(ctx, name)))
-		return &ctx->src[*slot - 1];
+	if (!ctx->have_names) {
+		/* sized for the cap once: a table that cannot grow must not fill */
+		if (hcreate_r(INGEST_LIST_SOURCES_MAX * 4 / 3, &ctx->names) == 0)
+			goto nomem;
+		ctx->have_names = 1;
+	}
+	if (hsearch_r(want, FIND, &found, &ctx->names) && found)
+		return &ctx->src[(uintptr_t)found->data - 1];
 	if (ctx->n_src >= INGEST_LIST_SOURCES_MAX) {
 		snprintf(why, why_size, "more than %u sources in one list",
 			 INGEST_LIST_SOURCES_MAX);
@@ -139,22 +129,18 @@ static struct list_source *find_source(struct list_ctx *ctx, const char *name, c
 	}
 	if (rl_array_grow(&ctx->src, &ctx->cap_src, ctx->n_src, sizeof(*ctx->src), 16) < 0)
 		goto nomem;
-	if ((ctx->n_src + 1) * 2 > ctx->n_slots) {
-		size_t n = ctx->n_slots ? ctx->n_slots * 2 : 64, *slots = calloc(n, sizeof(*slots));
-		if (slots == NULL)
-			goto nomem;
-		free(ctx->slots);
-		ctx->slots = slots;
-		ctx->n_slots = n;
-		for (size_t i = 0; i < ctx->n_src; i++)
-			*source_slot(ctx, ctx->src[i].name) = i + 1;
-	}
 	s = &ctx->src[ctx->n_src];
 	memset(s, 0, sizeof(*s));
 	if ((s->name = strdup(name)) == NULL)
 		goto nomem;
+	want.key = s->name;
+	want.data = (void *)(uintptr_t)(ctx->n_src + 1);
+	if (hsearch_r(want, ENTER, &found, &ctx->names) == 0) {
+		free(s->name);
+		goto nomem;
+	}
 	s->known = ctx->args->new_sources || source_known(ctx, name);
-	*source_slot(ctx, name) = ++ctx->n_src;
+	ctx->n_src++;
 	return s;
 nomem:
 	snprintf(why, why_size, "out of memory");
@@ -486,7 +472,8 @@ done:
 	for (size_t i = 0; i < ctx.n_src; i++)
 		free(ctx.src[i].name);
 	free(ctx.src);
-	free(ctx.slots);
+	if (ctx.have_names)
+		hdestroy_r(&ctx.names);
 	rl_strvec_release(&ctx.configured);
 	free(ctx.base);
 	return status;
