@@ -226,7 +226,10 @@ static int lock_book(int *fd_out, rl_archive *archive)
 	*fd_out = -1;
 	if ((error = state_file(path, sizeof(path), archive, "fetch.lock")) < 0)
 		return error;
-	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) < 0)
+	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) < 0 && errno == ENOENT &&
+	    rl_file_mkdir_p(rl_archive_state_dir(archive)) == 0)
+		fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644); /* redline/ was deleted */
+	if (fd < 0)
 		return rl_error_set_errno(RL_EIO, "cannot open lock file '%s'", path);
 	while (flock(fd, LOCK_EX | LOCK_NB) != 0) {
 		if (errno != EWOULDBLOCK && errno != EINTR) {
