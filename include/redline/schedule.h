@@ -4,7 +4,7 @@
  *
  * Every source's fetch state is kept in one file, <archive>/redline/fetch.json,
  * read once and written once per cycle (temporary file and rename, no fsync)
- * under <archive>/redline/fetch.lock, read again under that lock so that a
+ * under <archive>/redline/fetch.flock, read again under that lock so that a
  * concurrent `run` or `watch` loses none of the other's sources.  Archives of
  * older versions kept one file per source, redline/fetch/<source>.json: they
  * are still read, and removed once the combined file holds them.  It is a

@@ -7,7 +7,7 @@
  * A cycle reads it once and writes it once, instead of a file read, a
  * temporary file and a rename per source (each rename frees an inode: the
  * largest kernel cost of an unchanged cycle).  Writers take an flock on
- * redline/fetch.lock and read the file again under it, so the sources a
+ * redline/fetch.flock and read the file again under it, so the sources a
  * concurrent `run` or `watch` recorded in the meantime are kept: each
  * writer replaces only the entries of its own sources.  The file is a
  * cache written without fsync (rl_file_write_cache): after a crash it is the
@@ -216,7 +216,9 @@ static void sleep_ms(long ms)
 	nanosleep(&ts, NULL);
 }
 
-/* The writers' lock (an flock: gone with its holder, whatever killed it). */
+/* The writers' lock: an flock (gone with its holder, whatever killed it) on
+ * a file that stays; not "*.lock", which in git means a file that exists
+ * only while held. */
 static int lock_book(int *fd_out, rl_archive *archive)
 {
 	char path[4096];
@@ -224,7 +226,7 @@ static int lock_book(int *fd_out, rl_archive *archive)
 	int fd, error;
 
 	*fd_out = -1;
-	if ((error = state_file(path, sizeof(path), archive, "fetch.lock")) < 0)
+	if ((error = state_file(path, sizeof(path), archive, "fetch.flock")) < 0)
 		return error;
 	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) < 0 && errno == ENOENT &&
 	    rl_file_mkdir_p(rl_archive_state_dir(archive)) == 0)
