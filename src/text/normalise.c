@@ -429,28 +429,33 @@ static int nfc(rl_buf *out, const char *in, size_t len)
 static int tidy(rl_buf *out, const char *in, size_t len)
 {
 	size_t i = 0;
-	int error = 0;
+	char *o;
+	int error;
 
-	while (i < len && error == 0) {
+	/* The result is never longer than `in`: written in place, no growing. */
+	if ((error = rl_buf_grow(out, len)) < 0)
+		return error;
+	o = out->ptr + out->len;
+	while (i < len) {
 		size_t end = i, a, b;
-		while (end < len && in[end] != '\n')
-			end++;
+		const char *nl = memchr(in + i, '\n', len - i);
+		end = nl ? (size_t)(nl - in) : len;
 		for (a = i; a < end && in[a] == ' '; a++)
 			;
 		for (b = end; b > a && in[b - 1] == ' '; b--)
 			;
 		if (a < b) {
-			if (out->len > 0)
-				error = rl_buf_putc(out, '\n');
-			for (size_t k = a; k < b && error == 0; k++)
+			if (o > out->ptr)
+				*o++ = '\n';
+			for (size_t k = a; k < b; k++)
 				if (in[k] != ' ' || in[k - 1] != ' ')
-					error = rl_buf_putc(out, in[k]);
+					*o++ = in[k];
 		}
 		i = end + 1;
 	}
-	if (error == 0)
-		error = rl_buf_put(out, "", 0);
-	return error;
+	*o = '\0';
+	out->len = (size_t)(o - out->ptr);
+	return 0;
 }
 
 /* Rules 1-3: the repaired, folded NFC text of `in` into p->cur. */
@@ -490,8 +495,7 @@ static int tidy_out(char **out, struct pass *p)
 	int error;
 
 	rl_buf_clear(&p->spare);
-	if ((error = rl_buf_grow(&p->spare, p->cur.len)) < 0 ||
-	    (error = tidy(&p->spare, p->cur.ptr ? p->cur.ptr : "", p->cur.len)) < 0)
+	if ((error = tidy(&p->spare, p->cur.ptr ? p->cur.ptr : "", p->cur.len)) < 0)
 		return error;
 	*out = rl_buf_detach(&p->spare);
 	return 0;

@@ -30,49 +30,58 @@ enum {
 	TAIL_CLOCK = 8u,     /* a line ending like a CLOCK (counters.c) */
 };
 
-struct need {
-	const char *const *words; /* one of these (NULL: no word needed); a
-	                             ' ' stands for one or more \h */
-	unsigned flags;
-};
+/* The word lists, by index into nf_text.found. */
+enum { L_GELEDEN, L_AGO, L_VOR, L_IL_Y_A, L_BARE, L_NOUN, L_STAMP, L_COUNT };
 
 #define WORDS(...) ((const char *const[]){ __VA_ARGS__, NULL })
 
-/* BARE of reltime.c: "eergisteren" holds "gisteren", "moments ago" and "a
- * moment ago" hold "moment", "avant-hier" "hier", "aujourd'hui" "aujourd". */
-#define BARE_WORDS                                                                           \
-	WORDS("gisteren", "vandaag", "zojuist", "zonet", "net binnen", "yesterday", "today",  \
-	      "just now", "moment", "seconds ago", "gestern", "heute", "gerade eben", "soeben",  \
-	      "vor kurzem", "hier", "aujourd", "instant")
+/* One of these words must occur; a ' ' stands for one or more \h. */
+static const char *const *const lists[L_COUNT] = {
+	[L_GELEDEN] = WORDS("geleden"),  /* Dutch: "... geleden" */
+	[L_AGO] = WORDS("ago"),          /* English: "... ago" */
+	[L_VOR] = WORDS("vor"),          /* German: "vor ..." */
+	[L_IL_Y_A] = WORDS("il y a"),    /* French: "il y a ..." */
+	/* BARE of reltime.c: "eergisteren" holds "gisteren", "moments ago" and
+	 * "a moment ago" hold "moment", "avant-hier" "hier", "aujourd'hui"
+	 * "aujourd". */
+	[L_BARE] = WORDS("gisteren", "vandaag", "zojuist", "zonet", "net binnen", "yesterday",
+			 "today", "just now", "moment", "seconds ago", "gestern", "heute",
+			 "gerade eben", "soeben", "vor kurzem", "hier", "aujourd", "instant"),
+	/* NOUN of counters.c, each alternative by a word it holds. */
+	[L_NOUN] = WORDS("reactie", "bekeken", "weergave", "gedeeld", "lezers", "vind-ik-leuk",
+			 "comment", "view", "share", "like", "action", "repl", "read", "retweet",
+			 "kommentar", "aufrufe", "ansichten", "leser", "geteilt", "reaktionen",
+			 "antworten", "mir", "vue", "partage", "lecture", "lecteur", "aime"),
+	/* STAMP_LABEL of counters.c: "laatst bijgewerkt", "geactualiseerd" and
+	 * "actualisé" by the word they hold, "mis(e) à jour" by "jour". */
+	[L_STAMP] = WORDS("bijgewerkt", "update", "actualis", "aktualisiert", "stand", "jour"),
+};
 
-/* NOUN of counters.c, each alternative by a word it holds. */
-#define NOUN_WORDS                                                                           \
-	WORDS("reactie", "bekeken", "weergave", "gedeeld", "lezers", "vind-ik-leuk", "comment", \
-	      "view", "share", "like", "action", "repl", "read", "retweet", "kommentar",        \
-	      "aufrufe", "ansichten", "leser", "geteilt", "reaktionen", "antworten", "mir",      \
-	      "vue", "partage", "lecture", "lecteur", "aime")
-
-/* STAMP_LABEL of counters.c: "laatst bijgewerkt", "geactualiseerd" and
- * "actualisé" by the word they hold, "mis(e) à jour" by "jour". */
-#define STAMP_WORDS WORDS("bijgewerkt", "update", "actualis", "aktualisiert", "stand", "jour")
+struct need {
+	int list;        /* L_*: one of its words must occur */
+	unsigned flags;
+};
 
 static const struct need reltime_needs[] = {
-	{ WORDS("geleden"), 0 },           /* Dutch: "... geleden" */
-	{ WORDS("ago"), 0 },               /* English: "... ago" */
-	{ WORDS("vor"), 0 },               /* German: "vor ..." */
-	{ WORDS("il y a"), 0 },            /* French: "il y a ..." */
-	{ BARE_WORDS, 0 },                 /* a bare word as a whole line */
-	{ BARE_WORDS, 0 },                 /* glued to the start of a line */
-	{ BARE_WORDS, TAIL_BARE },         /* at the end of a line */
+	{ L_GELEDEN, 0 },         /* Dutch */
+	{ L_AGO, 0 },             /* English */
+	{ L_VOR, 0 },             /* German */
+	{ L_IL_Y_A, 0 },          /* French */
+	{ L_BARE, 0 },            /* a bare word as a whole line */
+	{ L_BARE, 0 },            /* glued to the start of a line */
+	{ L_BARE, TAIL_BARE },    /* at the end of a line */
 };
 
 static const struct need counter_needs[] = {
-	{ NOUN_WORDS, NEED_DIGIT },                /* a line of counters */
-	{ NOUN_WORDS, NEED_DIGIT },                /* at the start of a line */
-	{ NOUN_WORDS, NEED_DIGIT | TAIL_COUNTER }, /* at the end of a line */
-	{ STAMP_WORDS, NEED_DIGIT },               /* a ticker's stamp as a line */
-	{ STAMP_WORDS, NEED_DIGIT | TAIL_CLOCK },  /* a stamp at a line's end */
+	{ L_NOUN, NEED_DIGIT },                /* a line of counters */
+	{ L_NOUN, NEED_DIGIT },                /* at the start of a line */
+	{ L_NOUN, NEED_DIGIT | TAIL_COUNTER }, /* at the end of a line */
+	{ L_STAMP, NEED_DIGIT },               /* a ticker's stamp as a line */
+	{ L_STAMP, NEED_DIGIT | TAIL_CLOCK },  /* a stamp at a line's end */
 };
+
+/* A two-byte sequence as a bit of nf_text.pairs. */
+#define PAIR(a, b) ((((unsigned)(unsigned char)(a) & 0x7f) << 7) | ((unsigned char)(b) & 0x7f))
 
 bool nf_may_be_digit(int c)
 {
@@ -95,6 +104,8 @@ int nf_text_set(nf_text *t, const char *s, size_t len)
 	}
 	t->len = len;
 	t->digit = t->odd_case = false;
+	memset(t->pairs, 0, sizeof(t->pairs));
+	memset(t->found, -1, sizeof(t->found));
 	for (size_t i = 0; i < len;) {
 		utf8proc_int32_t c;
 		utf8proc_ssize_t n;
@@ -118,6 +129,10 @@ int nf_text_set(nf_text *t, const char *s, size_t len)
 		i += (size_t)n;
 	}
 	t->lower[len] = '\0';
+	for (size_t i = 1; i < len; i++) {
+		unsigned pair = PAIR(t->lower[i - 1], t->lower[i]);
+		t->pairs[pair >> 6] |= 1ull << (pair & 63);
+	}
 	return 0;
 }
 
@@ -152,17 +167,41 @@ static size_t phrase_at(const char *p, const char *end, const char *w)
 	return (size_t)(p - start);
 }
 
+/* Every pair of bytes of `w` (within its words) is in the text. */
+static bool pairs_present(const nf_text *t, const char *w)
+{
+	for (; w[0] && w[1]; w++) {
+		unsigned pair = PAIR(w[0], w[1]);
+		if (w[0] != ' ' && w[1] != ' ' && !(t->pairs[pair >> 6] & (1ull << (pair & 63))))
+			return false;
+	}
+	return true;
+}
+
 static bool has_word(const nf_text *t, const char *w)
 {
 	size_t first = strcspn(w, " ");
 	const char *p = t->lower, *end = t->lower + t->len;
 
+	if (!pairs_present(t, w))
+		return false;
 	while (p < end && (p = memmem(p, (size_t)(end - p), w, first)) != NULL) {
 		if (w[first] == '\0' || phrase_at(p, end, w) > 0)
 			return true;
 		p++;
 	}
 	return false;
+}
+
+/* One of the words of list `l` is in the text (asked once a text). */
+static bool has_list(nf_text *t, int l)
+{
+	if (t->found[l] < 0) {
+		t->found[l] = 0;
+		for (const char *const *w = lists[l]; *w && !t->found[l]; w++)
+			t->found[l] = has_word(t, *w);
+	}
+	return t->found[l] == 1;
 }
 
 static bool ends_with(const char *start, const char *end, const char *suffix)
@@ -240,10 +279,9 @@ static bool some_line_ends(const nf_text *t, unsigned tail)
 	return false;
 }
 
-static bool may_match(const struct need *need, const nf_text *t)
+static bool may_match(const struct need *need, nf_text *t)
 {
 	unsigned tail = need->flags & (TAIL_BARE | TAIL_COUNTER | TAIL_CLOCK);
-	bool word = need->words == NULL;
 
 	if ((need->flags & NEED_DIGIT) && !t->digit)
 		return false;
@@ -251,20 +289,18 @@ static bool may_match(const struct need *need, const nf_text *t)
 	 * also in a line's last character. */
 	if (t->odd_case)
 		return true;
-	for (const char *const *w = need->words; !word && *w; w++)
-		word = has_word(t, *w);
-	if (!word)
+	if (!has_list(t, need->list))
 		return false;
 	return tail == 0 || some_line_ends(t, tail);
 }
 
-bool nf_reltime_may_match(size_t i, const nf_text *t)
+bool nf_reltime_may_match(size_t i, nf_text *t)
 {
 	return i >= sizeof(reltime_needs) / sizeof(*reltime_needs) ||
 	       may_match(&reltime_needs[i], t);
 }
 
-bool nf_counter_may_match(size_t i, const nf_text *t)
+bool nf_counter_may_match(size_t i, nf_text *t)
 {
 	return i >= sizeof(counter_needs) / sizeof(*counter_needs) ||
 	       may_match(&counter_needs[i], t);

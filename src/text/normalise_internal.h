@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "redline/normalise.h"
 
@@ -17,6 +18,10 @@ typedef struct nf_text {
 	char *lower;      /* the text with A-Z as a-z; other bytes as they are */
 	size_t len;
 	size_t cap;
+	uint64_t pairs[256]; /* which two-byte sequences it holds (low 7 bits of
+	                        each byte): a word none of whose pairs is missing
+	                        is then looked for */
+	signed char found[8]; /* per word list: 1 found, 0 not, -1 not yet asked */
 	bool digit;       /* it may hold a decimal digit (\d with UCP) */
 	bool odd_case;    /* it holds U+017F or U+212A, which PCRE2 matches
 	                     caselessly as 's' and 'k': no word test is sure */
@@ -29,10 +34,10 @@ void nf_text_release(nf_text *t);
 
 /** false only when built-in relative-time rule `i` (reltime.c's order)
  *  cannot match `t`; true when it may (or `i` is unknown). */
-bool nf_reltime_may_match(size_t i, const nf_text *t);
+bool nf_reltime_may_match(size_t i, nf_text *t);
 
 /** The same for counter rule `i` (counters.c's order). */
-bool nf_counter_may_match(size_t i, const nf_text *t);
+bool nf_counter_may_match(size_t i, nf_text *t);
 
 /** Code point `c` may be matched by \d (Unicode decimal digits). */
 bool nf_may_be_digit(int c);

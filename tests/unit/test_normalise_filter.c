@@ -18,7 +18,7 @@
 struct rules {
 	pcre2_code *re[32];
 	size_t n;
-	bool (*may)(size_t, const nf_text *);
+	bool (*may)(size_t, nf_text *);
 };
 
 static struct rules reltime, counters;
@@ -27,7 +27,7 @@ static rl_normaliser *filtered, *unfiltered, *filtered_keep, *unfiltered_keep;
 static size_t skipped, checked;
 
 static void compile_rules(struct rules *r, const char *const *src, size_t n,
-			  bool (*may)(size_t, const nf_text *))
+			  bool (*may)(size_t, nf_text *))
 {
 	const uint32_t options = PCRE2_UTF | PCRE2_UCP | PCRE2_MULTILINE | PCRE2_CASELESS;
 	int err;
