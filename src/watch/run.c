@@ -425,6 +425,8 @@ static void on_listing(rl_fetch_response *r, void *userdata)
 	}
 done:
 	rl_fetch_response_free(r);
+	/* A 304 or a failure may be the job the window waits on. */
+	drain(cy, 0);
 }
 
 static void job_free(struct job *job)
@@ -599,9 +601,13 @@ static int cycle_fetch(struct cycle *cy)
 	void *arg;
 	int error = 0;
 
-	while ((rl_fetcher_pending(cy->fetcher) > 0 || rl_pool_pending(cy->pool) > 0) &&
-	       !(cy->opts->stop && *cy->opts->stop)) {
-		int parsing = rl_pool_pending(cy->pool) > 0;
+	while (!(cy->opts->stop && *cy->opts->stop)) {
+		int parsing;
+		/* Jobs done without a commit (304s, failures) move the window on. */
+		drain(cy, 0);
+		if (rl_fetcher_pending(cy->fetcher) == 0 && rl_pool_pending(cy->pool) == 0)
+			break;
+		parsing = rl_pool_pending(cy->pool) > 0;
 		if (rl_fetcher_pending(cy->fetcher) > 0 &&
 		    (error = rl_fetcher_run(cy->fetcher, parsing ? 5 : 1000)) < 0)
 			break;
