@@ -536,6 +536,8 @@ static int cycle_prepare(struct cycle *cy, rl_source_config ***configs, size_t *
 	cy->ahead = RUN_AHEAD;
 	if (opts->max_total_connections > 0 && (size_t)opts->max_total_connections * 4 > cy->ahead)
 		cy->ahead = (size_t)opts->max_total_connections * 4;
+	if (opts->fetch_ahead > 0)
+		cy->ahead = opts->fetch_ahead;
 	bo.max_seconds = opts->commit_every_seconds;
 	bo.on_flush = on_published;
 	bo.on_hooks = cycle_hooks;

@@ -101,16 +101,16 @@ static void many_cycles_keep_memory_flat(void **state)
 	free(dir);
 }
 
-/* More due sources than listings are fetched ahead of the commit (128): a
- * first cycle commits every one of them, in order, and a cycle in which
- * none changed (no commit, so nothing waits in line) still gets to the
- * last of them. */
+/* More due sources than listings are fetched ahead of the commit (4 here,
+ * 128 by default): a first cycle commits every one of them, in order, and
+ * a cycle in which none changed (no commit, so nothing waits in line)
+ * still gets to the last of them. */
 static void more_sources_than_the_window(void **state)
 {
 	tu_httpserver *server = tu_httpserver_start(NULL);
 	char *dir = tu_tmpdir(), path[4096], *out = NULL;
 	rl_archive *archive = NULL;
-	const size_t n = 300;
+	const size_t n = 30;
 
 	(void)state;
 	if (server == NULL) {
@@ -136,6 +136,7 @@ static void more_sources_than_the_window(void **state)
 		rl_run_summary sum;
 		opts.now = 1800000000LL + cycle * 86400;
 		opts.parse_threads = 2;
+		opts.fetch_ahead = 4;
 		assert_int_equal(rl_run_cycle(&sum, archive, &opts), 0);
 		assert_int_equal(sum.sources, n);
 		assert_int_equal(sum.failed, 0);
