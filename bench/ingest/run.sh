@@ -5,14 +5,17 @@
 #   bench/ingest/run.sh                 # S=200 sources, N=50 stories, K=20 snapshots
 #   S=20 K=10 bench/ingest/run.sh       # smaller
 #
-# Environment: S, N, K, EDIT (0.05), SEED (1), MODE (per-source|per-snapshot),
+# Environment: S, N, K, EDIT (0.05), SEED (1), MODE (list|per-source|per-snapshot),
 # REDLINE (binary, default build/redline), TIMEOUT (seconds per side, 900),
 # KEEP=1 keeps the temporary directory, PEER=0 skips the git loop.
 #
-# redline side: one `redline -C A ingest SRC snap_000 ... snap_K-1 --at t0 ...`
-# process per source (MODE=per-source, the default: a backfill of archived
-# snapshots, the job `ingest` is for), or one process per snapshot
-# (MODE=per-snapshot: what a cron job that fetches each feed would do).
+# redline side: ONE `redline -C A ingest --list LIST --new-sources` process
+# for the whole stream (MODE=list, the default: what an archivist backfilling
+# many sources runs; the list, SOURCE<TAB>FILE<TAB>TIME a line, is written
+# untimed, as the archivist has it), one `redline -C A ingest SRC snap_000
+# ... snap_K-1 --at t0 ...` process per source (MODE=per-source), or one
+# process per snapshot (MODE=per-snapshot: what a cron job that fetches each
+# feed would do).
 # git side: each snapshot is pre-rendered by gen.py (untimed) into a tar of
 # per-story files (one sentence per line) + INDEX; the timed loop unpacks it
 # into a work tree and runs `git add -A`, `git diff --cached --quiet ||
@@ -23,11 +26,11 @@
 set -euo pipefail
 
 S=${S:-200}; N=${N:-50}; K=${K:-20}; EDIT=${EDIT:-0.05}; SEED=${SEED:-1}
-MODE=${MODE:-per-source}; TIMEOUT=${TIMEOUT:-900}; PEER=${PEER:-1}
+MODE=${MODE:-list}; TIMEOUT=${TIMEOUT:-900}; PEER=${PEER:-1}
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 REDLINE=${REDLINE:-$ROOT/build/redline}
-case $MODE in per-source|per-snapshot) ;; *) echo "MODE must be per-source or per-snapshot" >&2; exit 2;; esac
+case $MODE in list|per-source|per-snapshot) ;; *) echo "MODE must be list, per-source or per-snapshot" >&2; exit 2;; esac
 
 if [ ! -x "$REDLINE" ]; then
 	[ -d "$ROOT/build" ] || cmake -S "$ROOT" -B "$ROOT/build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
@@ -54,11 +57,20 @@ now() { date +%s.%N; }
 # ---- redline ----------------------------------------------------------------
 "$REDLINE" init "$A" >/dev/null
 rl_before=$(count_commits "$A")
+# The backfill list (MODE=list), source by source like the git side.
+for dir in "$STREAM"/src*; do
+	for ((k = 0; k < ${#TIMES[@]}; k++)); do
+		printf '%s\t%s/snap_%03d.xml\t%s\n' "${dir##*/}" "${dir##*/}" "$k" "${TIMES[$k]}"
+	done
+done >"$STREAM/list.tsv"
 cat >"$TMP/rl.sh" <<'EOF'
 set -eu
 REDLINE=$1 A=$2 STREAM=$3 MODE=$4
 mapfile -t TIMES <"$STREAM/times.txt"
 LOG=$5
+if [ "$MODE" = list ]; then
+	exec "$REDLINE" -C "$A" ingest --no-hooks --format rss --new-sources --list "$STREAM/list.tsv" >/dev/null
+fi
 for dir in "$STREAM"/src*; do
 	src=${dir##*/}
 	start=$EPOCHREALTIME

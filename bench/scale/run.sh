@@ -6,9 +6,11 @@
 #
 # gen.py makes the stream chunk by chunk (CHUNK snapshots of every source at
 # a time; 22 sources, pages of 40 stories, 2 new stories a source a
-# snapshot, 3.6 versions a story); each source's snapshots of a chunk go in
-# one `redline ingest` (one group commit), and the chunk is deleted.  Each
-# time the number of stories passes a stage, it prints: versions/s of
+# snapshot, 3.6 versions a story); the chunk goes in one `redline ingest
+# --list` process (INGEST=list, the default: the chunk's snapshots of all
+# sources in time order, group-committed 1,000 at a time), or one `redline
+# ingest SRC ...` per source (INGEST=per-source), and the chunk is deleted.
+# Each time the number of stories passes a stage, it prints: versions/s of
 # ingest (wall time of the ingest processes only, generation excluded), the
 # total ingest time, the archive's size on disk against the raw text of the
 # versions, the peak RSS of any ingest process so far, the pack count, and
@@ -17,7 +19,7 @@
 # --format=%H -- <path>` of the same stories on the same archive and the
 # ratio of the medians (git ÷ redline log: above 1, redline is faster).
 #
-# Environment: STAGES, CHUNK (50), LAT_SAMPLES (1000), REDLINE, KEEP=1;
+# Environment: STAGES, CHUNK (50), LAT_SAMPLES (1000), REDLINE, KEEP=1, INGEST;
 # ARCHIVE=DIR measures the latencies of an existing (kept) archive only.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -25,6 +27,8 @@ ROOT=$(cd "$HERE/../.." && pwd)
 REDLINE=${REDLINE:-$ROOT/build/redline}
 STAGES=${STAGES:-"10000 100000 1000000 1280000"}
 CHUNK=${CHUNK:-50}
+INGEST=${INGEST:-list}
+case $INGEST in list|per-source) ;; *) echo "INGEST must be list or per-source" >&2; exit 2;; esac
 LAT_SAMPLES=${LAT_SAMPLES:-1000}
 SOURCES=22
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/redline-bench-scale-XXXXXX")
@@ -74,7 +78,25 @@ for stage in $STAGES; do
 			--from-snapshot "$snap" --to-snapshot $((snap + CHUNK)))
 		stories=$((stories + s)); versions=$((versions + v)); raw=$((raw + r))
 		snap=$((snap + CHUNK))
+		if [ "$INGEST" = list ]; then
+			# The chunk as a backfill list, in time order across the
+			# sources, into ONE process (ingest --list).
+			mapfile -t times <"$TMP/chunk/times.txt"
+			for ((k = 0; k < ${#times[@]}; k++)); do
+				for d in "$TMP/chunk"/s*; do
+					printf '%s\t%s/snap_%07d.xml\t%s\n' "${d##*/}" "${d##*/}" \
+						$((snap - CHUNK + k)) "${times[$k]}"
+				done
+			done >"$TMP/chunk/list.tsv"
+			t0=$(date +%s%N)
+			/usr/bin/time -f %M -o "$TMP/rss" "$REDLINE" -C "$A" ingest --no-hooks --format rss \
+				--new-sources --list "$TMP/chunk/list.tsv" >/dev/null
+			t1=$(date +%s%N)
+			ingest_s=$(echo "$ingest_s + ($t1 - $t0) / 1000000000" | bc -l)
+			kib=$(cat "$TMP/rss"); [ "$kib" -gt "$peak_kib" ] && peak_kib=$kib
+		fi
 		for d in "$TMP/chunk"/s*; do
+			[ "$INGEST" = per-source ] || break
 			src=$(basename "$d")
 			set --
 			while read -r t; do set -- "$@" --at "$t"; done <"$TMP/chunk/times.txt"

@@ -152,6 +152,9 @@ typedef struct rl_fetch_request {
 	size_t max_body;            /* decoded bytes */
 	long max_redirects;         /* 0: 5; negative: follow none */
 	int allow_file;             /* allow file:// when `url` itself is one */
+	const char *netrc_file;     /* credentials per host from this .netrc (curl reads it
+	                               for each request); NULL: none - the library reads
+	                               no ~/.netrc of its own accord */
 	rl_fetch_net net;           /* zero: verified TLS, system CAs, no proxy */
 	int capture;                /* keep the bytes as exchanged (rl_fetch_raw) */
 } rl_fetch_request;

@@ -57,6 +57,8 @@ typedef struct rl_run_env {
 	const char *no_proxy;    /* no_proxy, NO_PROXY: hosts never proxied */
 	const char *ca_file;     /* CURL_CA_BUNDLE, SSL_CERT_FILE: instead of the system CAs */
 	const char *ca_dir;      /* SSL_CERT_DIR */
+	const char *netrc_file;  /* the user's .netrc ($HOME/.netrc), only when it exists:
+	                            credentials per host; NULL: none is read */
 } rl_run_env;
 
 typedef struct rl_run_opts {

@@ -2,9 +2,14 @@
  * redline/schedule.h - when a source or a followed story is due, and what
  * redline remembers about fetching it.
  *
- * Kept in <archive>/redline/fetch/<source>.json, rewritten atomically.  It is
- * a cache of politeness and status: losing it costs one unconditional fetch
- * per URL and the error history shown by `redline status`, never a story.
+ * Every source's fetch state is kept in one file, <archive>/redline/fetch.json,
+ * read once and written once per cycle (temporary file and rename, no fsync)
+ * under <archive>/redline/fetch.flock, read again under that lock so that a
+ * concurrent `run` or `watch` loses none of the other's sources.  Archives of
+ * older versions kept one file per source, redline/fetch/<source>.json: they
+ * are still read, and removed once the combined file holds them.  It is a
+ * cache of politeness and status: losing it costs one unconditional fetch per
+ * URL and the error history shown by `redline status`, never a story.
  */
 #ifndef REDLINE_SCHEDULE_H
 #define REDLINE_SCHEDULE_H
@@ -52,12 +57,35 @@ typedef struct rl_schedule_state {
 /* A follow entry off the listing this long after its first sighting is forgotten. */
 #define RL_SCHEDULE_FOLLOW_FORGET_AFTER (8 * 24 * 3600)
 
-/** Loads the state of `source`; a missing, unreadable or corrupted file gives
- *  a fresh one (the cache is rebuilt by the next fetch). */
+/** The fetch state of every source, as read at the start of a cycle. */
+typedef struct rl_schedule_book rl_schedule_book;
+
+/** Reads redline/fetch.json and, for the sources it lacks, an older
+ *  archive's redline/fetch/<source>.json.  Missing files give an empty book;
+ *  a damaged, hostile or oversized fetch.json too, with the reason in
+ *  rl_schedule_book_damage() (it is rebuilt by the next save). */
+int rl_schedule_book_load(rl_schedule_book **out, rl_archive *archive);
+/** The state of `source` (the caller's): as recorded, or a fresh one. */
+int rl_schedule_book_get(rl_schedule_state **out, const rl_schedule_book *book,
+			 const char *source);
+/** Why fetch.json was read as empty ("cannot parse ..."), NULL when it was fine. */
+const char *rl_schedule_book_damage(const rl_schedule_book *book);
+/** Frees a book; NULL is fine. */
+void rl_schedule_book_free(rl_schedule_book *book);
+
+/** Records the states of `n` sources: under the lock, fetch.json is read
+ *  again, these sources' entries replaced (every other source keeps what
+ *  the file says) and the file replaced.  Per-source files of older
+ *  versions are merged in and removed; a damaged fetch.json is kept as
+ *  fetch.json.damaged and replaced. */
+int rl_schedule_save_all(rl_archive *archive, const rl_schedule_state *const *states, size_t n);
+
+/** Loads the state of one source (rl_schedule_book_load() and
+ *  rl_schedule_book_get(): a cycle loads the book once instead). */
 int rl_schedule_load(rl_schedule_state **out, rl_archive *archive, const char *source);
-/** Writes the state of its source (a cache: temporary file and rename, no fsync). */
+/** Records the state of one source (rl_schedule_save_all() of one). */
 int rl_schedule_save(const rl_schedule_state *state, rl_archive *archive);
-/** Removes the file (for `redline rm`); absent is fine. */
+/** Forgets the source's state (for `redline rm`); absent is fine. */
 int rl_schedule_remove(rl_archive *archive, const char *source);
 /** Frees a schedule state; NULL is fine. */
 void rl_schedule_free(rl_schedule_state *state);

@@ -5,7 +5,8 @@
  * on the page now (id, XXH3-128 of the file, path, key, title, first seen),
  * the hash of the last raw snapshot, and an append-only list of every id the
  * source ever had (to recognise a story coming back).  It lives in
- * <archive>/redline/state/<source>.{json,ids}, is rewritten atomically, and
+ * <archive>/redline/state/<source>.{json,ids} (the json rewritten in place
+ * behind an XXH3-128 of its text, so that a torn write reads as stale), and
  * is rebuilt from HEAD when missing, unreadable, or describing another tree
  * than HEAD's <source>/ (someone else committed): losing it loses nothing.
  */
@@ -51,7 +52,7 @@ int rl_state_load(rl_state **out, rl_archive *archive, const char *source);
 /** Rebuilds from HEAD alone (INDEX and story files), ignoring any cache. */
 int rl_state_rebuild(rl_state **out, rl_archive *archive, const char *source);
 
-/** Writes the state atomically. */
+/** Writes the state (in place, behind the XXH3-128 of its text). */
 int rl_state_save(const rl_state *state, rl_archive *archive);
 
 /** Appends an item (copying the strings) in page order. */

@@ -312,10 +312,15 @@ const char *rl_archive_path(const rl_archive *archive)
 
 const char *rl_archive_state_dir(const rl_archive *archive)
 {
-	/* Best effort: whoever writes into it reports a failure with its path. */
-	if (mkdir(archive->state_dir, 0777) != 0 && errno != EEXIST) {
-		/* nothing: the caller's open() gives the precise error */
-	}
+	rl_archive *a = (rl_archive *)archive; /* the flag below is a memo, not state */
+
+	/* Best effort: whoever writes into it reports a failure with its path.
+	 * Once per handle: caches ask for it for every file (9,000 mkdirs in a
+	 * cycle of 1,000 sources).  Callers may be on several threads. */
+	if (__atomic_load_n(&a->state_dir_made, __ATOMIC_RELAXED))
+		return archive->state_dir;
+	if (mkdir(archive->state_dir, 0777) == 0 || errno == EEXIST)
+		__atomic_store_n(&a->state_dir_made, 1, __ATOMIC_RELAXED);
 	return archive->state_dir;
 }
 

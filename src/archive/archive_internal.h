@@ -15,6 +15,7 @@ struct rl_archive {
 	struct archive_pw *pw;       /* owned by odb; dormant outside a batch */
 	char *path;                  /* git dir, no trailing slash */
 	char *state_dir;             /* <path>/redline */
+	int state_dir_made;          /* made (or found) once: no mkdir per lookup (atomic) */
 	int lock_fd;                 /* -1 unless we hold the writer lock */
 	int git_initialised;         /* we called git_libgit2_init() */
 	int swept;                   /* crash leftovers removed once by this handle */

@@ -108,7 +108,7 @@ static int recover_ref_lock(const rl_archive *a, const struct timespec *dead_sin
 
 int rl_archive_lock(rl_archive *archive, int wait_ms)
 {
-	const char *dir = rl_archive_state_dir(archive);
+	const char *dir;
 	char path[4096];
 	long long deadline = rl_time_now_ms() + (wait_ms > 0 ? wait_ms : 0);
 	struct stat st;
@@ -116,6 +116,10 @@ int rl_archive_lock(rl_archive *archive, int wait_ms)
 
 	if (archive->lock_fd >= 0)
 		return 0;
+	/* redline/ may have been deleted since it was made (it holds caches
+	 * only): looked at again once a lock, not at every file. */
+	__atomic_store_n(&archive->state_dir_made, 0, __ATOMIC_RELAXED);
+	dir = rl_archive_state_dir(archive);
 	snprintf(path, sizeof(path), "%s/lock", dir);
 	/* CLOEXEC: hook scripts must not inherit (and keep) the lock. */
 	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) < 0)

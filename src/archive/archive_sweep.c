@@ -85,8 +85,13 @@ static void sweep_tmp(const char *dir, int depth)
 	if ((d = opendir(dir)) == NULL)
 		return;
 	while ((e = readdir(d)) != NULL) {
-		long pid;
+		long pid = 0;
 		if (e->d_name[0] == '.')
+			continue;
+		/* Only directories and *.tmp.PID files need a look: not a stat of
+		 * every cache file of every source. */
+		if (e->d_type != DT_DIR && e->d_type != DT_UNKNOWN &&
+		    (e->d_type != DT_REG || (pid = tmp_pid(e->d_name)) == 0))
 			continue;
 		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, e->d_name) >= sizeof(path) ||
 		    lstat(path, &st) != 0)

@@ -21,9 +21,10 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
-#define STATE_VERSION 1
+#define STATE_VERSION 2   /* 2: with "sum" (1 was written by temporary file and rename) */
 #define STATE_FILE_MAX (64u * 1024 * 1024)
 #define INDEX_FILE_MAX (8u * 1024 * 1024)
 
@@ -64,6 +65,69 @@ static int state_write(const char *path, const char *data, size_t len)
 		rl_error_clear();
 		error = rl_file_write_cache(path, data, len);
 	}
+	return error;
+}
+
+/*
+ * The JSON state is rewritten in place (no temporary file, no rename: each
+ * rename frees an inode, and ext4 makes later file creations pay for freed
+ * ones).  So that a write cut short by a crash can never pass for a state,
+ * the file begins with the XXH3-128 of everything after that beginning:
+ *
+ *   {"sum":"<32 hex>","version":2,"source":...}
+ *
+ * A short file, an old tail after a crash between the write and the
+ * truncation, or blocks that never reached the disk give another sum, and
+ * the state is rebuilt from HEAD like any stale one.
+ */
+#define SUM_HEAD "{\"sum\":\""
+#define SUM_HEAD_LEN (sizeof(SUM_HEAD) - 1)
+#define SUM_LEN (SUM_HEAD_LEN + 32 + 2) /* the head, the hex and "," */
+
+static int sum_is_right(const char *text, size_t len)
+{
+	char hex[RL_HASH_HEX_SIZE];
+	rl_hash128 want;
+
+	if (len < SUM_LEN || memcmp(text, SUM_HEAD, SUM_HEAD_LEN) != 0 ||
+	    text[SUM_LEN - 2] != '"' || text[SUM_LEN - 1] != ',')
+		return 0;
+	memcpy(hex, text + SUM_HEAD_LEN, 32);
+	hex[32] = '\0';
+	if (rl_hash128_parse(&want, hex) < 0) {
+		rl_error_clear();
+		return 0;
+	}
+	return rl_hash128_equal(want, rl_hash128_bytes(text + SUM_LEN, len - SUM_LEN));
+}
+
+/* Writes `json` (an object's text, "{...}") with its sum in front, over the
+ * file in place: one write, then the truncation of what an older, longer
+ * state left after it. */
+static int write_summed(const char *path, const char *json, size_t len)
+{
+	char head[SUM_LEN + 1], hex[RL_HASH_HEX_SIZE];
+	struct iovec iov[2];
+	ssize_t want = (ssize_t)(SUM_LEN + len - 1), n;
+	int fd, error = 0;
+
+	rl_hash128_hex(hex, rl_hash128_bytes(json + 1, len - 1));
+	snprintf(head, sizeof(head), "%s%s\",", SUM_HEAD, hex);
+	iov[0].iov_base = head;
+	iov[0].iov_len = SUM_LEN;
+	iov[1].iov_base = (char *)json + 1;
+	iov[1].iov_len = len - 1;
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0666)) < 0 && errno == ENOENT &&
+	    state_mkdir(path) == 0)
+		fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
+	if (fd < 0)
+		return rl_error_set_errno(RL_EIO, "cannot open '%s'", path);
+	/* A state is far below the size one pwritev() may stop short of. */
+	if ((n = pwritev(fd, iov, 2, 0)) != want || ftruncate(fd, (off_t)want) < 0)
+		error = rl_error_set_errno(RL_EIO, "cannot write '%s'%s", path,
+					   n >= 0 && n != want ? " (short write)" : "");
+	if (close(fd) < 0 && error == 0)
+		error = rl_error_set_errno(RL_EIO, "cannot close '%s'", path);
 	return error;
 }
 
@@ -428,7 +492,7 @@ int rl_state_load(rl_state **out, rl_archive *archive, const char *source)
 	    (error = state_path(ids_path, sizeof(ids_path), archive, source, "ids")) < 0 ||
 	    (error = rl_state_source_tree(&head_tree, archive, source)) < 0)
 		return error;
-	if (rl_file_read(&text, path) < 0 ||
+	if (rl_file_read(&text, path) < 0 || !sum_is_right(text.ptr, text.len) ||
 	    (root = json_loadb(text.ptr, text.len, 0, NULL)) == NULL || state_new(&s, source) < 0 ||
 	    parse_state(s, root) < 0 || !git_oid_equal(&s->tree, &head_tree) ||
 	    (!git_oid_is_zero(&head_tree) && access(ids_path, R_OK) != 0)) {
@@ -483,7 +547,7 @@ int rl_state_save(const rl_state *state, rl_archive *archive)
 	if ((text = json_dumps(root, JSON_COMPACT)) == NULL)
 		goto oom;
 	if ((error = state_path(path, sizeof(path), archive, state->source, "json")) == 0)
-		error = state_write(path, text, strlen(text));
+		error = write_summed(path, text, strlen(text));
 	goto done;
 oom:
 	error = rl_error_set(RL_ENOMEM, "out of memory");

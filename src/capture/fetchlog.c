@@ -8,6 +8,7 @@
 #include "redline/path.h"
 #include "redline/timeutil.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +34,7 @@ int rl_fetchlog_append(rl_archive *archive, const char *source, const rl_fetchlo
 {
 	char path[4200], dir[4100], when[RL_TIME_ISO_SIZE], line[256];
 	int fd, len, error = 0;
+	const int flags = O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC;
 
 	if (!is_word(e->outcome, sizeof(e->outcome), "abcdefghijklmnopqrstuvwxyz-") ||
 	    !is_word(e->version, sizeof(e->version), "0123456789abcdef-") ||
@@ -40,13 +42,18 @@ int rl_fetchlog_append(rl_archive *archive, const char *source, const rl_fetchlo
 		return rl_error_set(RL_EINVAL, "bad fetch log entry for '%s'", source);
 	if ((error = log_path(path, sizeof(path), archive, source)) < 0)
 		return error;
-	snprintf(dir, sizeof(dir), "%s/fetchlog", rl_archive_state_dir(archive));
-	if ((error = rl_file_mkdir_p(dir)) < 0)
-		return error;
 	rl_time_format_iso8601(when, e->time);
 	len = snprintf(line, sizeof(line), "%s %ld %s %s %s\n", when, e->status, e->outcome,
 		       e->version, e->commit);
-	if ((fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644)) < 0)
+	/* The directory is made when the open says it is missing (a new
+	 * archive), not before every line. */
+	if ((fd = open(path, flags, 0644)) < 0 && errno == ENOENT) {
+		snprintf(dir, sizeof(dir), "%s/fetchlog", rl_archive_state_dir(archive));
+		if ((error = rl_file_mkdir_p(dir)) < 0)
+			return error;
+		fd = open(path, flags, 0644);
+	}
+	if (fd < 0)
 		return rl_error_set_errno(RL_EIO, "cannot open '%s'", path);
 	/* One write of one short line: appends never interleave mid-line. */
 	if (write(fd, line, (size_t)len) != len)
@@ -90,10 +97,15 @@ int rl_fetchlog_read(rl_fetchlog_entry **out, size_t *n, size_t *bad, rl_archive
 	*n = 0;
 	if ((error = log_path(path, sizeof(path), archive, source)) < 0)
 		return error;
-	if (access(path, F_OK) != 0)
-		return 0;
-	if ((error = rl_file_read(&data, path)) < 0)
+	if ((error = rl_file_read(&data, path)) == RL_ENOTFOUND) {
+		rl_error_clear();
+		rl_buf_release(&data);
+		return 0; /* never fetched */
+	}
+	if (error < 0) {
+		rl_buf_release(&data);
 		return error;
+	}
 	for (char *line = data.ptr; line && *line;) {
 		char *eol = strchr(line, '\n');
 		if (eol == NULL)

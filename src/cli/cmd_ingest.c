@@ -1,7 +1,9 @@
 /*
- * cmd_ingest.c - redline ingest SOURCE FILE... : snapshots from files.
+ * cmd_ingest.c - redline ingest SOURCE FILE... : snapshots from files;
+ * redline ingest --list FILE : a backfill of many sources (ingest_list.c).
  */
 #include "cli.h"
+#include "ingest_list.h"
 #include "options.h"
 #include "redline/capture.h"
 #include "redline/buf.h"
@@ -19,7 +21,9 @@
 
 static const char usage[] =
 	"redline ingest SOURCE FILE... [--format auto|text|html|rss|atom] [--at TIME]... "
-	"[--url URL] [--force] [--allow-empty] [--no-hooks] [--hook-timeout T] [--wait SECONDS]";
+	"[--url URL] [--force] [--allow-empty] [--no-hooks] [--hook-timeout T] [--wait SECONDS]\n"
+	"   or: redline ingest --list FILE|- [--base DIR] [--new-sources] [--format F] [--force]\n"
+	"       [--allow-empty] [--no-hooks] [--hook-timeout T] [--wait SECONDS]";
 
 static void print_help(void)
 {
@@ -36,17 +40,29 @@ static void print_help(void)
 	       "  --no-hooks   do not run the archive's hooks\n"
 	       "  --hook-timeout T  time limit of each hook (10s, 1m; default: the archive's\n"
 	       "               redline.hook-timeout, else 30s)\n"
-	       "  --wait S     wait at most S seconds for another writer (default 10)\n", usage);
+	       "  --wait S     wait at most S seconds for another writer (default 10)\n\n"
+	       "A backfill of many sources in one process and one group commit:\n"
+	       "  --list FILE  take the snapshots FILE lists (\"-\": standard input), one a\n"
+	       "               line, in its order: SOURCE<TAB>FILE[<TAB>TIME]; blank lines and\n"
+	       "               lines starting with # are skipped.  TIME is ISO 8601 (default:\n"
+	       "               now); a source's times must not go back.  The whole list is\n"
+	       "               checked first: one bad line (reported as LIST:LINE) and nothing\n"
+	       "               is ingested (exit 2).  At most %d bytes a line, %u lines.\n"
+	       "  --base DIR   FILE paths are relative to DIR and must stay inside it\n"
+	       "               (default: the list's directory; with \"-\", the current one)\n"
+	       "  --new-sources  accept sources the archive does not know yet (otherwise a\n"
+	       "               source must be added or already ingested: a typo is refused)\n",
+	       usage, INGEST_LIST_LINE_MAX, INGEST_LIST_LINES_MAX);
 }
 
-static const struct cli_args spec = { usage, print_help, 2, -1,
-				      "need a SOURCE and at least one FILE", NULL };
+static const struct cli_args spec = { usage, print_help, 0, -1, NULL, NULL };
 
 /* What the command line asked for, besides the files. */
 struct ingest_args {
 	rl_ingest_opts opts;
 	int64_t *times;   /* --at, in order */
 	size_t n_times;
+	struct ingest_list_args list; /* --list, --base, --new-sources */
 };
 
 /* --at TIME: one more snapshot time. */
@@ -83,6 +99,9 @@ static int parse_options(int *status, struct ingest_args *args, int argc, char *
 		CLI_CALL("format", 0, &opts->format, cli_opt_format, NULL),
 		CLI_CALL("at", 0, args, parse_at, NULL),
 		CLI_STRING("url", 0, &opts->source_url),
+		CLI_STRING("list", 0, &args->list.list),
+		CLI_STRING("base", 0, &args->list.base),
+		CLI_FLAG("new-sources", 0, &args->list.new_sources),
 		CLI_FLAG("force", 0, &opts->force),
 		CLI_FLAG("allow-empty", 0, &opts->allow_empty),
 		CLI_FLAG("no-hooks", 0, &opts->no_hooks),
@@ -95,10 +114,8 @@ static int parse_options(int *status, struct ingest_args *args, int argc, char *
 	return cli_parse_options(status, argc, argv, options, &spec, cli);
 }
 
-/* Ingests one FILE ("-": standard input) as a snapshot of `source` and
- * prints what changed; CLI_OK or CLI_ERROR (after saying why). */
-static int ingest_file(int *committed, rl_archive *archive, const char *source,
-		       const char *file, rl_ingest_opts *opts)
+int cli_ingest_file(int *committed, rl_archive *archive, const char *source, const char *file,
+		    rl_ingest_opts *opts, const char *where)
 {
 	rl_buf data = RL_BUF_INIT(RL_EXTRACT_MAX_INPUT);
 	rl_ingest_result *result = NULL;
@@ -129,7 +146,8 @@ static int ingest_file(int *committed, rl_archive *archive, const char *source,
 	opts->n_captures = 0;
 	rl_capture_free(capture);
 	if (error < 0) {
-		fprintf(stderr, "redline: '%s': %s\n", file, rl_error_last());
+		fprintf(stderr, "redline: %s%s'%s': %s\n", where ? where : "", where ? ": " : "",
+			file, rl_error_last());
 		status = CLI_ERROR;
 	} else {
 		*committed |= result->committed;
@@ -172,11 +190,24 @@ int cmd_ingest(int argc, char **argv, const struct cli *cli)
 	if (parse_options(&status, &args, argc, argv, cli))
 		goto done;
 	n_files = argc - optind - 1;
+	if (args.list.list) {
+		if (argc > optind || args.n_times || args.opts.source_url) {
+			status = cli_usage_error(usage, "--list takes no SOURCE, FILE, --at or --url: "
+						 "the list names them");
+			goto done;
+		}
+	} else if (args.list.base || args.list.new_sources) {
+		status = cli_usage_error(usage, "--base and --new-sources go with --list");
+		goto done;
+	} else if (n_files < 1) {
+		status = cli_usage_error(usage, "need a SOURCE and at least one FILE");
+		goto done;
+	}
 	if (args.n_times > 1 && args.n_times != (size_t)n_files) {
 		status = cli_usage_error(usage, "give --at once, or once per FILE (%d)", n_files);
 		goto done;
 	}
-	source = argv[optind];
+	source = args.list.list ? NULL : argv[optind];
 	if ((status = cli_open_archive(&archive, cli)) != CLI_OK)
 		goto done;
 	/* All the files in one group commit: one pack, one ref move. */
@@ -187,18 +218,20 @@ int cmd_ingest(int argc, char **argv, const struct cli *cli)
 		goto done;
 	}
 	args.opts.batch = batch;
-	for (int i = 0; i < n_files; i++) {
+	if (args.list.list)
+		status = cli_ingest_list(&committed, archive, &args.list, &args.opts);
+	for (int i = 0; !args.list.list && i < n_files; i++) {
 		int64_t now = (int64_t)time(NULL);
 
 		args.opts.time = args.n_times == 0 ? now
 						   : args.times[args.n_times == 1 ? 0 : (size_t)i];
-		if (ingest_file(&committed, archive, source, argv[optind + 1 + i], &args.opts) !=
-		    CLI_OK)
+		if (cli_ingest_file(&committed, archive, source, argv[optind + 1 + i], &args.opts,
+				    NULL) != CLI_OK)
 			status = CLI_ERROR;
 	}
 	if (rl_ingest_batch_commit(batch) < 0) {
 		fprintf(stderr, "redline: %s\n", rl_error_last());
-		status = CLI_ERROR;
+		status = status == CLI_USAGE ? status : CLI_ERROR;
 	} else {
 		if (committed)
 			cli_timestamp_batch(archive);

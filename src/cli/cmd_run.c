@@ -27,6 +27,7 @@ static int parse_names(const char ***names, int argc, char **argv)
 static void say_nothing_due(rl_archive *archive, int64_t now, int verbose)
 {
 	rl_strvec names = RL_STRVEC_INIT;
+	rl_schedule_book *book = NULL;
 	int64_t best = INT64_MAX;
 	char in[32], best_name[128] = "";
 
@@ -38,9 +39,15 @@ static void say_nothing_due(rl_archive *archive, int64_t now, int verbose)
 		rl_strvec_release(&names);
 		return;
 	}
+	if (rl_schedule_book_load(&book, archive) < 0) {
+		rl_error_clear();
+		printf("nothing due\n");
+		rl_strvec_release(&names);
+		return;
+	}
 	for (size_t i = 0; i < names.n; i++) {
 		rl_schedule_state *fs = NULL;
-		if (rl_schedule_load(&fs, archive, names.v[i]) < 0) {
+		if (rl_schedule_book_get(&fs, book, names.v[i]) < 0) {
 			rl_error_clear();
 			continue;
 		}
@@ -60,6 +67,7 @@ static void say_nothing_due(rl_archive *archive, int64_t now, int verbose)
 	} else {
 		printf("nothing due\n");
 	}
+	rl_schedule_book_free(book);
 	rl_strvec_release(&names);
 }
 

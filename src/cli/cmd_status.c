@@ -305,6 +305,7 @@ int cmd_status(int argc, char **argv, const struct cli *cli)
 	rl_archive *archive = NULL;
 	rl_strvec names = RL_STRVEC_INIT;
 	rl_shard shard = { 0, 0 };
+	rl_schedule_book *book = NULL;
 	struct http_view hv;
 	json_t *list = NULL;
 	int64_t now = (int64_t)time(NULL);
@@ -341,12 +342,18 @@ int cmd_status(int argc, char **argv, const struct cli *cli)
 	if (!json && names.n)
 		printf("%-16s %-9s %-4s %5s %-9s %-9s %4s  %s\n", "SOURCE", "FETCHED", "HTTP", "ITEMS",
 		       "CHANGED", "NEXT", "ERRS", "LAST ERROR");
+	if (rl_schedule_book_load(&book, archive) < 0) {
+		status = cli_fail();
+		goto done;
+	}
+	if (rl_schedule_book_damage(book))
+		fprintf(stderr, "warning: %s\n", rl_schedule_book_damage(book));
 	for (size_t i = 0; i < names.n; i++) {
 		rl_schedule_state *fs = NULL;
 
 		if (!rl_shard_takes(&shard, names.v[i]))
 			continue; /* redline.shard: another worker's source */
-		if (rl_schedule_load(&fs, archive, names.v[i]) < 0) {
+		if (rl_schedule_book_get(&fs, book, names.v[i]) < 0) {
 			status = cli_fail();
 			goto done;
 		}
@@ -363,6 +370,7 @@ int cmd_status(int argc, char **argv, const struct cli *cli)
 		status = cli_fail();
 	}
 done:
+	rl_schedule_book_free(book);
 	http_view_release(&hv);
 	json_decref(list);
 	rl_strvec_release(&names);

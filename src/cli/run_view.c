@@ -8,10 +8,12 @@
 #include "redline/ingest.h"
 #include "redline/timeutil.h"
 
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 volatile sig_atomic_t run_view_stop_requested;
 
@@ -161,8 +163,26 @@ static const char *env2(const char *a, const char *b)
 	return v && *v ? v : NULL;
 }
 
+/* $HOME/.netrc (the password database's home when HOME is unset), as
+ * libcurl would find it - looked for once, not by libcurl at every request. */
+static const char *netrc_file(void)
+{
+	static char path[4096];
+	const char *home = getenv("HOME");
+	struct passwd *pw;
+
+	if ((home == NULL || *home == '\0') && (pw = getpwuid(getuid())) != NULL)
+		home = pw->pw_dir;
+	if (home == NULL || *home == '\0' ||
+	    (size_t)snprintf(path, sizeof(path), "%s/.netrc", home) >= sizeof(path) ||
+	    access(path, F_OK) != 0)
+		return NULL;
+	return path;
+}
+
 void run_view_read_env(rl_run_env *env)
 {
+	env->netrc_file = netrc_file();
 	env->http_proxy = env2("http_proxy", NULL);
 	env->https_proxy = env2("https_proxy", "HTTPS_PROXY");
 	env->all_proxy = env2("all_proxy", "ALL_PROXY");

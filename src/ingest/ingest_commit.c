@@ -124,8 +124,9 @@ static int save_state(struct ingest *in, int committed)
 		in->state->snapshot = in->snapshot_hash;
 		in->state->has_snapshot = in->from_raw;
 		next = in->state;
-		if (!in->state_lent)
-			in->state = NULL; /* the batch has it now */
+		/* The batch has it now, or had it already (lent): either way it
+		 * is no longer this snapshot's to free. */
+		in->state = NULL;
 		in->state_lent = 0;
 		return ingest_batch_keep(in->batch, next, NULL, NULL, 0);
 	}

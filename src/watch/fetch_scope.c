@@ -189,8 +189,15 @@ int fetch_scope_setup(transfer *t, const rl_fetch_request *req)
 		t->manual_follow = 1;
 		curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
 	}
-	/* Credentials: the URL's userinfo, a header, or ~/.netrc (per host). */
-	curl_easy_setopt(e, CURLOPT_NETRC, (long)CURL_NETRC_OPTIONAL);
+	/* Credentials: the URL's userinfo, a header, or the .netrc the caller
+	 * found (per host).  Without one curl is told not to look: it would
+	 * open ~/.netrc for every request, there or not. */
+	if (req->netrc_file && *req->netrc_file) {
+		curl_easy_setopt(e, CURLOPT_NETRC_FILE, req->netrc_file);
+		curl_easy_setopt(e, CURLOPT_NETRC, (long)CURL_NETRC_OPTIONAL);
+	} else {
+		curl_easy_setopt(e, CURLOPT_NETRC, (long)CURL_NETRC_IGNORED);
+	}
 	curl_easy_setopt(e, CURLOPT_UNRESTRICTED_AUTH, 0L);
 	curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, on_opensocket);
 	curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, t);

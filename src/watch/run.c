@@ -549,8 +549,15 @@ static int cycle_prepare(struct cycle *cy, rl_source_config ***configs, size_t *
 static int cycle_queue(struct cycle *cy, rl_source_config **configs, size_t n_configs)
 {
 	const rl_run_opts *opts = cy->opts;
+	rl_schedule_book *book = NULL;
 	int error;
 
+	/* Every source's fetch state in one read (schedule.h). */
+	if ((error = rl_schedule_book_load(&book, cy->archive)) < 0)
+		return error;
+	if (rl_schedule_book_damage(book))
+		run_emit(cy, "fetch state", RL_RUN_WARNING, NULL, 0, rl_schedule_book_damage(book),
+			 NULL);
 	for (size_t i = 0; i < n_configs; i++) {
 		struct job *job = &cy->jobs[cy->n_jobs];
 		int due;
@@ -561,9 +568,9 @@ static int cycle_queue(struct cycle *cy, rl_source_config **configs, size_t n_co
 		job->cycle = cy;
 		job->cfg = configs[i]; /* the job owns it now */
 		configs[i] = NULL;
-		if ((error = rl_schedule_load(&job->fs, cy->archive, job->cfg->name)) < 0) {
+		if ((error = rl_schedule_book_get(&job->fs, book, job->cfg->name)) < 0) {
 			job_free(job);
-			return error;
+			break;
 		}
 		cy->n_jobs++;
 		if (job->cfg->error) {
@@ -591,8 +598,10 @@ static int cycle_queue(struct cycle *cy, rl_source_config **configs, size_t n_co
 		cy->summary.sources++;
 		run_http_warn(job);
 	}
-	feed(cy);
-	return 0;
+	rl_schedule_book_free(book);
+	if (error == 0)
+		feed(cy);
+	return error;
 }
 
 /* Step 3: the transfers, each finished one parsed and queued for commit.
@@ -633,14 +642,19 @@ static int cycle_fetch(struct cycle *cy)
 static int cycle_commit(struct cycle *cy)
 {
 	int error = rl_ingest_batch_commit(cy->batch), save_error = 0;
+	const rl_schedule_state **done = calloc(cy->n_jobs + 1, sizeof(*done));
+	size_t n = 0;
 
+	if (done == NULL)
+		return error < 0 ? error : rl_error_set(RL_ENOMEM, "out of memory");
 	for (size_t i = 0; i < cy->n_jobs; i++) {
 		struct job *job = &cy->jobs[i];
-		if (!job->finished || job->unpublished)
-			continue;
-		if ((save_error = rl_schedule_save(job->fs, cy->archive)) < 0)
-			break;
+		if (job->finished && !job->unpublished)
+			done[n++] = job->fs;
 	}
+	/* One write for the whole cycle (schedule.h). */
+	save_error = rl_schedule_save_all(cy->archive, done, n);
+	free(done);
 	return error < 0 ? error : save_error;
 }
 
@@ -694,17 +708,22 @@ int rl_run_next_due_in(int64_t *seconds, rl_archive *archive, int64_t now,
 		       const rl_shard *shard)
 {
 	rl_source_config **configs = NULL;
+	rl_schedule_book *book = NULL;
 	size_t n_configs = 0;
 	int64_t best = -1;
 	int error;
 
 	if ((error = rl_config_source_load_all(&configs, &n_configs, archive)) < 0)
 		return error;
+	if ((error = rl_schedule_book_load(&book, archive)) < 0) {
+		rl_config_source_list_free(configs, n_configs);
+		return error;
+	}
 	for (size_t i = 0; i < n_configs; i++) {
 		const rl_source_config *cfg = configs[i];
 		rl_schedule_state *fs = NULL;
 		if (cfg->url && rl_shard_takes(shard, cfg->name) &&
-		    rl_schedule_load(&fs, archive, cfg->name) == 0) {
+		    rl_schedule_book_get(&fs, book, cfg->name) == 0) {
 			int64_t due = fs->next_due;
 			/* As in rl_run_cycle(): stories on the page, sources not in backoff. */
 			for (size_t f = 0; cfg->follow && fs->failures == 0 && f < fs->n_follow; f++) {
@@ -718,6 +737,7 @@ int rl_run_next_due_in(int64_t *seconds, rl_archive *archive, int64_t now,
 		rl_schedule_free(fs);
 	}
 	rl_error_clear();
+	rl_schedule_book_free(book);
 	rl_config_source_list_free(configs, n_configs);
 	*seconds = best < 0 ? -1 : (best <= now ? 0 : best - now);
 	return 0;

@@ -2,37 +2,15 @@
  * schedule.c - fetch status, backoff and follow-up schedule of a source.
  */
 #include "redline/schedule.h"
-#include "redline/buf.h"
 #include "redline/error.h"
-#include "redline/file.h"
+#include "schedule_internal.h"
 
-#include <errno.h>
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#define FETCH_STATE_MAX (32u * 1024 * 1024)
 #define MAX_BACKOFF RL_SCHEDULE_MAX_BACKOFF
 #define ERROR_MAX 512
-
-static int fetch_state_path(char *out, size_t size, rl_archive *archive, const char *source,
-			    int make_dir)
-{
-	const char *dir = rl_archive_state_dir(archive);
-	int error;
-
-	if (dir == NULL)
-		return rl_error_last_code() ? rl_error_last_code() : RL_EIO;
-	if ((size_t)snprintf(out, size, "%s/fetch", dir) >= size)
-		return rl_error_set(RL_EINVAL, "path too long for source '%s'", source);
-	if (make_dir && (error = rl_file_mkdir_p(out)) < 0)
-		return error;
-	if ((size_t)snprintf(out, size, "%s/fetch/%s.json", dir, source) >= size)
-		return rl_error_set(RL_EINVAL, "path too long for source '%s'", source);
-	return 0;
-}
 
 static void follow_clear(rl_schedule_follow *f)
 {
@@ -62,14 +40,14 @@ static char *dup_json_string(json_t *o, const char *key)
 	return v ? strdup(v) : NULL;
 }
 
-static void parse(rl_schedule_state *s, json_t *root)
+void schedule_from_json(rl_schedule_state *s, json_t *root)
 {
 	json_t *follow, *v;
 	const char *hash;
 	json_int_t n;
 	size_t i;
 
-	if (!json_is_object(root) || json_integer_value(json_object_get(root, "version")) != 1)
+	if (!json_is_object(root))
 		return; /* not ours: a fresh start */
 
 	s->etag = dup_json_string(root, "etag");
@@ -108,101 +86,70 @@ static void parse(rl_schedule_state *s, json_t *root)
 	}
 }
 
-int rl_schedule_load(rl_schedule_state **out, rl_archive *archive, const char *source)
+int schedule_state_new(rl_schedule_state **out, const char *source)
 {
-	char path[4096];
-	rl_buf text = RL_BUF_INIT(FETCH_STATE_MAX);
-	rl_schedule_state *s;
-	json_t *root = NULL;
-	int error;
+	rl_schedule_state *s = calloc(1, sizeof(*s));
 
-	*out = NULL;
-	if ((error = fetch_state_path(path, sizeof(path), archive, source, 0)) < 0)
-		return error;
-	if ((s = calloc(1, sizeof(*s))) == NULL || (s->source = strdup(source)) == NULL) {
+	if (s == NULL || (s->source = strdup(source)) == NULL) {
 		free(s);
 		return rl_error_set(RL_ENOMEM, "out of memory");
 	}
-	if (rl_file_read(&text, path) == 0 && (root = json_loadb(text.ptr, text.len, 0, NULL)))
-		parse(s, root);
-	rl_error_clear(); /* a missing or broken cache is a fresh start, not an error */
-	json_decref(root);
-	rl_buf_release(&text);
 	*out = s;
 	return 0;
 }
 
-static void set_str(json_t *o, const char *key, const char *v)
+static int set_str(json_t *o, const char *key, const char *v)
 {
-	if (v)
-		json_object_set_new(o, key, json_string(v));
+	return v ? json_object_set_new(o, key, json_string(v)) : 0;
 }
 
-int rl_schedule_save(const rl_schedule_state *s, rl_archive *archive)
+static int set_int(json_t *o, const char *key, json_int_t v)
 {
-	char path[4096], hex[RL_HASH_HEX_SIZE];
-	json_t *root = json_object(), *follow = json_array();
-	char *text = NULL;
-	int error;
+	return json_object_set_new(o, key, json_integer(v));
+}
 
-	if (!root || !follow) {
-		error = rl_error_set(RL_ENOMEM, "out of memory");
-		goto done;
-	}
-	json_object_set_new(root, "version", json_integer(1));
-	set_str(root, "etag", s->etag);
-	set_str(root, "last_modified", s->last_modified);
-	if (s->has_body_hash) {
+json_t *schedule_to_json(const rl_schedule_state *s)
+{
+	char hex[RL_HASH_HEX_SIZE];
+	json_t *root = json_object(), *follow = json_array();
+	int bad = root == NULL || follow == NULL;
+
+	if (!bad && s->has_body_hash) {
 		rl_hash128_hex(hex, s->body_hash);
-		json_object_set_new(root, "body_hash", json_string(hex));
+		bad |= json_object_set_new(root, "body_hash", json_string(hex)) < 0;
 	}
-	json_object_set_new(root, "last_fetch", json_integer(s->last_fetch));
-	json_object_set_new(root, "last_success", json_integer(s->last_success));
-	json_object_set_new(root, "last_change", json_integer(s->last_change));
-	json_object_set_new(root, "next_due", json_integer(s->next_due));
-	json_object_set_new(root, "last_status", json_integer(s->last_status));
-	set_str(root, "last_error", s->last_error);
-	json_object_set_new(root, "failures", json_integer(s->failures));
-	json_object_set_new(root, "items", json_integer((json_int_t)s->items));
-	for (size_t i = 0; i < s->n_follow; i++) {
+	bad = bad || set_str(root, "etag", s->etag) < 0 ||
+	      set_str(root, "last_modified", s->last_modified) < 0 ||
+	      set_int(root, "last_fetch", s->last_fetch) < 0 ||
+	      set_int(root, "last_success", s->last_success) < 0 ||
+	      set_int(root, "last_change", s->last_change) < 0 ||
+	      set_int(root, "next_due", s->next_due) < 0 ||
+	      set_int(root, "last_status", s->last_status) < 0 ||
+	      set_str(root, "last_error", s->last_error) < 0 ||
+	      set_int(root, "failures", s->failures) < 0 ||
+	      set_int(root, "items", (json_int_t)s->items) < 0;
+	for (size_t i = 0; !bad && i < s->n_follow; i++) {
 		const rl_schedule_follow *f = &s->follow[i];
 		json_t *o = json_object();
-		json_array_append_new(follow, o);
-		json_object_set_new(o, "id", json_string(f->id));
-		set_str(o, "url", f->url);
-		set_str(o, "etag", f->etag);
-		set_str(o, "last_modified", f->last_modified);
-		json_object_set_new(o, "first_seen", json_integer(f->first_seen));
-		json_object_set_new(o, "last_checked", json_integer(f->last_checked));
-		if (f->removed)
-			json_object_set_new(o, "removed", json_true());
-		set_str(o, "status", f->status);
-		json_object_set_new(o, "on_page", json_boolean(f->on_page));
+		bad = json_array_append_new(follow, o) < 0 ||
+		      json_object_set_new(o, "id", json_string(f->id)) < 0 ||
+		      set_str(o, "url", f->url) < 0 || set_str(o, "etag", f->etag) < 0 ||
+		      set_str(o, "last_modified", f->last_modified) < 0 ||
+		      set_int(o, "first_seen", f->first_seen) < 0 ||
+		      set_int(o, "last_checked", f->last_checked) < 0 ||
+		      (f->removed && json_object_set_new(o, "removed", json_true()) < 0) ||
+		      set_str(o, "status", f->status) < 0 ||
+		      json_object_set_new(o, "on_page", json_boolean(f->on_page)) < 0;
 	}
-	json_object_set(root, "follow", follow);
-	if ((text = json_dumps(root, JSON_COMPACT)) == NULL) {
-		error = rl_error_set(RL_ENOMEM, "out of memory");
-		goto done;
-	}
-	if ((error = fetch_state_path(path, sizeof(path), archive, s->source, 1)) == 0)
-		error = rl_file_write_cache(path, text, strlen(text));
-done:
-	free(text);
+	if (!bad && s->n_follow)
+		bad = json_object_set(root, "follow", follow) < 0;
 	json_decref(follow);
-	json_decref(root);
-	return error;
-}
-
-int rl_schedule_remove(rl_archive *archive, const char *source)
-{
-	char path[4096];
-	int error;
-
-	if ((error = fetch_state_path(path, sizeof(path), archive, source, 0)) < 0)
-		return error;
-	if (unlink(path) < 0 && errno != ENOENT)
-		return rl_error_set_errno(RL_EIO, "cannot remove '%s'", path);
-	return 0;
+	if (bad) {
+		json_decref(root);
+		rl_error_set(RL_ENOMEM, "out of memory");
+		return NULL;
+	}
+	return root;
 }
 
 int rl_schedule_fail(rl_schedule_state *s, int64_t now, int every_seconds, int http_status,

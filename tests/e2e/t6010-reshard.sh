@@ -64,7 +64,7 @@ ok "after --into-worker, the moved source goes on with its history (an edit, not
 # watch pushes by itself after a cycle that committed (in a child process).
 for s in $SOURCES; do page "$s" 5; done
 git -C "$T/w2.git" config redline.shard 2/3
-rm -rf "$T/w2.git/redline/fetch" # due now by the real clock (the cycles above ran at REDLINE_NOW)
+rm -f "$T/w2.git/redline/fetch.json" # due now by the real clock (the cycles above ran at REDLINE_NOW)
 before=$(git -C "$C" rev-parse refs/heads/shards/2-of-3)
 "$REDLINE" -C "$T/w2.git" watch --push origin --max-sleep 1 >"$T/watch.out" 2>"$T/watch.err" &
 WATCH=$!

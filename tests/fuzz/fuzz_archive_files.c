@@ -7,10 +7,13 @@
 #include "redline/config.h"
 #include "redline/file.h"
 #include "redline/format.h"
+#include "redline/hash.h"
 #include "redline/schedule.h"
 #include "redline/state.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 static rl_archive *archive;
@@ -40,7 +43,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		setup();
 	if (size < 1)
 		return 0;
-	which = data[0] % 3;
+	which = data[0] % 5;
 	data++;
 	size--;
 	if (which == 0) {
@@ -49,12 +52,35 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		rl_file_write_cache(path, data, size);
 		if (rl_state_load(&st, archive, "src") == 0)
 			rl_state_free(st);
-	} else if (which == 1) {
+	} else if (which == 3 && size > 0 && data[0] == '{') {
+		/* The same with the right sum in front, so that the JSON is read. */
+		char *summed = malloc(size + 64), hex[RL_HASH_HEX_SIZE];
+		rl_state *st = NULL;
+		int n;
+		if (summed == NULL)
+			return 0;
+		rl_hash128_hex(hex, rl_hash128_bytes(data + 1, size - 1));
+		n = sprintf(summed, "{\"sum\":\"%s\",", hex);
+		memcpy(summed + n, data + 1, size - 1);
+		snprintf(path, sizeof(path), "%s/a.git/redline/state/src.json", dir);
+		rl_file_write_cache(path, summed, (size_t)n + size - 1);
+		free(summed);
+		if (rl_state_load(&st, archive, "src") == 0)
+			rl_state_free(st);
+	} else if (which == 1 || which == 4) {
+		/* An older archive's file of the source, or the archive-wide one. */
 		rl_schedule_state *fs = NULL;
-		snprintf(path, sizeof(path), "%s/a.git/redline/fetch/src.json", dir);
+		snprintf(path, sizeof(path), "%s/a.git/redline/fetch", dir);
+		if (which == 1)
+			rl_file_mkdir_p(path); /* a save removes it once emptied */
+		snprintf(path, sizeof(path), "%s/a.git/redline/%s", dir,
+			 which == 1 ? "fetch/src.json" : "fetch.json");
 		rl_file_write_cache(path, data, size);
-		if (rl_schedule_load(&fs, archive, "src") == 0)
+		if (rl_schedule_load(&fs, archive, "src") == 0) {
+			if (rl_schedule_save(fs, archive) < 0)
+				abort(); /* a damaged file is replaced, never a failure */
 			rl_schedule_free(fs);
+		}
 	} else if ((s = fuzz_cstr(data, size)) != NULL) {
 		rl_source_config **list = NULL;
 		size_t n = 0;

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define T0 1800000000LL
 
@@ -211,12 +212,16 @@ static void damaged_file_is_a_fresh_start(void **state)
 	struct fx *fx = *state;
 	char path[4096];
 
-	snprintf(path, sizeof(path), "%s/fetch", rl_archive_state_dir(fx->archive));
-	assert_int_equal(tu_sh(NULL, "mkdir -p '%s'", path), 0);
-	snprintf(path, sizeof(path), "%s/fetch/news.json", rl_archive_state_dir(fx->archive));
+	/* An older archive's file of the source (redline/fetch/NAME.json): the
+	 * save merges it into fetch.json and removes it. */
 	for (size_t i = 0; i < sizeof(damaged) / sizeof(damaged[0]); i++) {
 		rl_schedule_state *s = NULL;
-		FILE *fp = fopen(path, "w");
+		FILE *fp;
+
+		snprintf(path, sizeof(path), "%s/fetch", rl_archive_state_dir(fx->archive));
+		assert_int_equal(tu_sh(NULL, "mkdir -p '%s'", path), 0);
+		snprintf(path, sizeof(path), "%s/fetch/news.json", rl_archive_state_dir(fx->archive));
+		fp = fopen(path, "w");
 		assert_non_null(fp);
 		fputs(damaged[i], fp);
 		fclose(fp);
@@ -233,6 +238,7 @@ static void damaged_file_is_a_fresh_start(void **state)
 		rl_schedule_fail(s, T0, 600, 0, 0, "x");
 		assert_true(s->next_due - T0 <= RL_SCHEDULE_MAX_BACKOFF);
 		assert_int_equal(rl_schedule_save(s, fx->archive), 0);
+		assert_int_equal(access(path, F_OK), -1);
 		rl_schedule_free(s);
 	}
 }

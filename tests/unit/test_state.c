@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <xxhash.h>
 
 #define T0 1795856400 /* 2026-11-28T09:00:00Z */
@@ -211,9 +212,62 @@ static void test_truncated_to_nothing_is_rebuilt(void **state)
 static void test_state_about_another_tree_is_rebuilt(void **state)
 {
 	(void)state;
-	/* a well-formed state that names another tree and lists no stories */
-	REBUILT_AFTER("printf '{\"version\":1,\"source\":\"src\",\"tree\":\"%%s\",\"items\":[]}' "
-		      "$(git -C '%s' hash-object -t tree /dev/null) >'%s/redline/state/src.json'");
+	/* a well-formed state, with its sum (xxhsum -H2 of what follows the
+	 * head), that names another tree and lists no stories */
+	REBUILT_AFTER("body=$(printf '\"version\":2,\"source\":\"src\",\"tree\":\"%%s\",\"items\":[]}' "
+		      "$(git -C '%s' hash-object -t tree /dev/null)) && "
+		      "sum=$(printf '%%s' \"$body\" | xxhsum -H2 | cut -d' ' -f1) && "
+		      "printf '{\"sum\":\"%%s\",%%s' $sum \"$body\" >'%s/redline/state/src.json'");
+}
+
+static void test_state_cut_short_is_rebuilt(void **state)
+{
+	(void)state;
+	/* a rewrite in place cut short by a crash */
+	REBUILT_AFTER("f='%s/redline/state/src.json' && size=$(stat -c %%s \"$f\") && "
+		      "truncate -s $((size / 2)) \"$f\" && test -s '%s/redline/state/src.json'");
+}
+
+static void test_valid_json_with_a_wrong_sum_is_rebuilt(void **state)
+{
+	(void)state;
+	/* One digit of a first-seen time changed: still a well-formed state,
+	 * the kind a write mixing new and stale blocks could leave; only the
+	 * sum tells. */
+	REBUILT_AFTER("sed -i '0,/\"first_seen\":1795856400/s//\"first_seen\":1795856401/' "
+		      "'%s/redline/state/src.json' && "
+		      "grep -q 1795856401 '%s/redline/state/src.json'");
+}
+
+/* The state is rewritten in place (no new inode), shorter ones too. */
+static void test_rewritten_in_place(void **state)
+{
+	char *dir = NULL, path[4200];
+	rl_archive *a = archive_with_stories(&dir, 4);
+	rl_state *s = NULL, *back = NULL;
+	struct stat before, after;
+	(void)state;
+
+	snprintf(path, sizeof(path), "%s/redline/state/src.json", dir);
+	assert_int_equal(stat(path, &before), 0);
+	assert_int_equal(rl_state_load(&s, a, "src"), 0);
+	assert_int_equal(s->rebuilt, 0);
+	assert_int_equal(s->n, 4);
+	for (size_t i = 1; i < s->n; i++)
+		rl_state_item_clear(&s->items[i]);
+	s->n = 1;
+	assert_int_equal(rl_state_save(s, a), 0);
+	assert_int_equal(stat(path, &after), 0);
+	assert_true(before.st_ino == after.st_ino);
+	assert_true(after.st_size < before.st_size);
+	assert_int_equal(rl_state_load(&back, a, "src"), 0);
+	assert_int_equal(back->rebuilt, 0); /* its sum is right: no rebuild */
+	assert_same_state(s, back);
+	rl_state_free(s);
+	rl_state_free(back);
+	rl_archive_free(a);
+	tu_rmtree(dir);
+	free(dir);
 }
 
 static void test_commit_by_plain_git_is_seen(void **state)
@@ -326,6 +380,9 @@ int main(void)
 		cmocka_unit_test(test_corrupt_json_is_rebuilt),
 		cmocka_unit_test(test_truncated_to_nothing_is_rebuilt),
 		cmocka_unit_test(test_state_about_another_tree_is_rebuilt),
+		cmocka_unit_test(test_state_cut_short_is_rebuilt),
+		cmocka_unit_test(test_valid_json_with_a_wrong_sum_is_rebuilt),
+		cmocka_unit_test(test_rewritten_in_place),
 		cmocka_unit_test(test_commit_by_plain_git_is_seen),
 		cmocka_unit_test(test_lookup_known_finds_stories_that_dropped_off),
 		cmocka_unit_test(test_append_known_then_lookup),
