@@ -98,6 +98,8 @@ typedef struct rl_ingest_opts {
 	                            distinct summary, a Reextract-Of trailer, no
 	                            hooks, and no "same bytes" short cut */
 	rl_ingest_batch *batch;  /* join this group commit; NULL: commit at once */
+	int prepared;            /* rl_ingest_items: the items went through
+	                            rl_ingest_prepare() already */
 } rl_ingest_opts;
 
 typedef struct rl_ingest_result {
@@ -130,6 +132,14 @@ void rl_ingest_result_free(rl_ingest_result *result);
  *  normalisation), for callers that enrich them (following articles). */
 int rl_ingest_extract(rl_item_list *items, const struct rl_source_config *config,
 		      const char *data, size_t len, const rl_ingest_opts *opts);
+
+/** The part of the second half that needs no archive and no state of the
+ *  source (so it may run on any thread): normalises the text of `items`,
+ *  canonicalises their links against opts->source_url (else the source's
+ *  URL) and sets their keys, as rl_snapshot_prepare() says.  Identity and
+ *  classification stay for rl_ingest_items(), told so by opts->prepared. */
+int rl_ingest_prepare(rl_item_list *items, const struct rl_source_config *config,
+		      const rl_ingest_opts *opts);
 
 /** The second half: normalises, identifies and commits `items` (taking their
  *  contents; the list is left empty). */

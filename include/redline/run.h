@@ -74,6 +74,9 @@ typedef struct rl_run_opts {
 	                             * (with names: release those sources) */
 	int commit_every_seconds;   /* group-commit at least this often; 0: 60 */
 	int parse_threads;          /* threads parsing listings; 0: one per core */
+	size_t fetch_ahead;         /* listings fetched, parsed and waiting at most this
+	                             * many sources past the next one to commit (a
+	                             * memory bound); 0: 128, or 4 per connection */
 	int unconditional;          /* full GETs: no If-None-Match / If-Modified-Since
 	                             * (for benchmarks of unchanged pages) */
 	rl_run_event_cb on_event;

@@ -349,16 +349,17 @@ int rl_ingest_extract(rl_item_list *items, const rl_source_config *cfg, const ch
 	return error;
 }
 
-static int prepare_items(struct ingest *in)
+int rl_ingest_prepare(rl_item_list *items, const rl_source_config *cfg,
+		      const rl_ingest_opts *opts)
 {
 	rl_normaliser *normaliser = NULL;
-	const char *base = in->opts.source_url ? in->opts.source_url : in->config->url;
+	const char *base = opts->source_url ? opts->source_url : cfg->url;
 	int error;
 
-	if ((error = rl_normaliser_new(&normaliser, (const char *const *)in->config->ignore.v,
-				       in->config->ignore.n)) == 0) {
-		rl_normaliser_keep_counters(normaliser, in->config->keep_counters);
-		error = rl_snapshot_prepare(&in->items, normaliser, base);
+	if ((error = rl_normaliser_new(&normaliser, (const char *const *)cfg->ignore.v,
+				       cfg->ignore.n)) == 0) {
+		rl_normaliser_keep_counters(normaliser, cfg->keep_counters);
+		error = rl_snapshot_prepare(items, normaliser, base);
 	}
 	rl_normaliser_free(normaliser);
 	return error;
@@ -535,7 +536,11 @@ static int ingest_locked(rl_ingest_result **out, rl_archive *archive, const char
 		goto done;
 	if (upd && (error = items_from_state(&in, upd)) < 0)
 		goto done;
-	if ((error = prepare_items(&in)) < 0 || (error = ingest_assign_ids(&in)) < 0 ||
+	/* Items of a caller's that were prepared off the writer's thread are not
+	 * normalised twice; what was made here always is. */
+	if (((data || upd || !opts->prepared) &&
+	     (error = rl_ingest_prepare(&in.items, in.config, opts)) < 0) ||
+	    (error = ingest_assign_ids(&in)) < 0 ||
 	    (error = classify(&in)) < 0)
 		goto done;
 	in.result->n_items = in.items.n;

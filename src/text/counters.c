@@ -16,6 +16,8 @@
  * Compiled by rl_normaliser_new() like the relative-time rules (UTF, UCP,
  * CASELESS, MULTILINE); only horizontal space (\h) is used.  Switched off
  * per source with `counters = keep`.  docs/normalisation.md lists them.
+ * normalise_filter.c skips a rule where a word it needs is missing: a rule
+ * changed here needs its entry there changed too (test_normalise_filter).
  */
 #include "redline/normalise.h"
 

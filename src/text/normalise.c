@@ -9,14 +9,22 @@
  * whitespace.  Invariant between passes: valid UTF-8 without NUL.
  *
  * A normaliser is immutable after rl_normaliser_new(): match data is made
- * per call, so one normaliser may serve several threads.  The built-in
- * rules are compiled once per process and shared by every normaliser.
+ * per call, so one normaliser may serve several threads (compiled patterns
+ * and the match context are only read while matching, as PCRE2 allows; the
+ * JIT uses its default stack, on the calling thread).  The built-in rules
+ * are compiled once per process and shared by every normaliser.
+ *
+ * Cost: every field of every story passes twelve built-in patterns, which
+ * nearly never match.  A built-in rule runs only where the cheap test of
+ * normalise_filter.c says it may match, and a pass that matches nothing
+ * copies nothing; one match data serves every pattern of a call.
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "redline/normalise.h"
 #include "redline/charset.h"
 #include "redline/buf.h"
 #include "redline/error.h"
+#include "normalise_internal.h"
 
 #include <pcre2.h>
 #include <pthread.h>
@@ -38,6 +46,7 @@ struct rl_normaliser {
 	pcre2_code **ignore;
 	size_t n_ignore;
 	pcre2_match_context *mctx;
+	bool unfiltered;          /* tests: every rule runs (normalise_internal.h) */
 };
 
 void rl_normaliser_free(rl_normaliser *nz)
@@ -112,6 +121,11 @@ void rl_normaliser_keep_counters(rl_normaliser *nz, bool keep)
 	nz->keep_counters = keep;
 }
 
+void rl_normaliser_set_unfiltered(rl_normaliser *nz, bool unfiltered)
+{
+	nz->unfiltered = unfiltered;
+}
+
 int rl_normaliser_new(rl_normaliser **out, const char *const *ignore_patterns, size_t n)
 {
 	const uint32_t base = PCRE2_UTF | PCRE2_UCP | PCRE2_MULTILINE;
@@ -150,32 +164,81 @@ done:
 	return error;
 }
 
-/* Every match of `re` in `in` becomes one space (rule 6 tidies up). */
-static int strip_matches(rl_buf *out, const rl_normaliser *nz, const pcre2_code *re,
-			 const char *in, size_t len, const char *what)
-{
+/* The text between the passes of one call: `cur` holds it (NUL-ended),
+ * `spare` takes the next version; what the filters know of `cur` is
+ * computed when first asked after a change. */
+struct pass {
+	rl_buf cur, spare;
+	nf_text nf;
+	bool nf_stale;
+	uint32_t utf_check;       /* 0, or PCRE2_NO_UTF_CHECK when `cur` is known valid */
 	pcre2_match_data *md;
-	PCRE2_SIZE offset = 0, copied = 0, *ov;
-	uint32_t options = 0;
+};
+
+enum rule_set { SET_RELTIME, SET_COUNTERS, SET_IGNORE };
+
+static int pass_init(struct pass *p, const char *in, size_t len)
+{
+	memset(p, 0, sizeof(*p));
+	rl_buf_init(&p->cur, RL_NORMALISE_MAX);
+	rl_buf_init(&p->spare, RL_NORMALISE_MAX);
+	p->nf_stale = true;
+	/* One pair is all that is read; PCRE2 fills what fits. */
+	if ((p->md = pcre2_match_data_create(1, NULL)) == NULL)
+		return rl_error_set(RL_ENOMEM, "out of memory");
+	if (in == NULL)
+		return 0;
+	if (len > RL_NORMALISE_MAX)
+		return rl_error_set(RL_ETOOBIG, "text larger than %u bytes", RL_NORMALISE_MAX);
+	return rl_buf_put(&p->cur, in, len) < 0 ? RL_ENOMEM : rl_buf_put(&p->cur, "", 0);
+}
+
+static void pass_release(struct pass *p)
+{
+	rl_buf_release(&p->cur);
+	rl_buf_release(&p->spare);
+	nf_text_release(&p->nf);
+	pcre2_match_data_free(p->md);
+}
+
+static void pass_swap(struct pass *p)
+{
+	rl_buf tmp = p->cur;
+	p->cur = p->spare;
+	p->spare = tmp;
+	rl_buf_clear(&p->spare);
+	p->nf_stale = true;
+}
+
+static int match_error(int rc, const char *what)
+{
+	PCRE2_UCHAR msg[256];
+
+	pcre2_get_error_message(rc, msg, sizeof(msg));
+	return rl_error_set(rc == PCRE2_ERROR_NOMEMORY ? RL_ENOMEM : RL_EINVAL, "cannot match %s: %s",
+			    what, (const char *)msg);
+}
+
+/* Every match of `re` in the text becomes one space (rule 6 tidies up). */
+static int strip_matches(struct pass *p, const rl_normaliser *nz, const pcre2_code *re,
+			 const char *what)
+{
+	const char *in = p->cur.ptr ? p->cur.ptr : "";
+	size_t len = p->cur.len;
+	PCRE2_SIZE offset = 0, copied = 0, *ov = pcre2_get_ovector_pointer(p->md);
+	uint32_t options = p->utf_check;
+	bool changed = false;
 	int rc, error = 0;
 
-	if ((md = pcre2_match_data_create_from_pattern(re, NULL)) == NULL)
-		return rl_error_set(RL_ENOMEM, "out of memory");
 	while (offset <= len) {
-		rc = pcre2_match(re, (PCRE2_SPTR)in, len, offset, options, md, nz->mctx);
+		rc = pcre2_match(re, (PCRE2_SPTR)in, len, offset, options, p->md, nz->mctx);
 		/* the whole subject was checked once: checking it again at every
 		 * match would make many matches quadratic */
 		options = PCRE2_NO_UTF_CHECK;
 		if (rc == PCRE2_ERROR_NOMATCH)
 			break;
-		if (rc < 0) {
-			PCRE2_UCHAR msg[256];
-			pcre2_get_error_message(rc, msg, sizeof(msg));
-			error = rl_error_set(rc == PCRE2_ERROR_NOMEMORY ? RL_ENOMEM : RL_EINVAL,
-					     "cannot match %s: %s", what, (const char *)msg);
-			goto done;
-		}
-		ov = pcre2_get_ovector_pointer(md);
+		if (rc < 0)
+			return match_error(rc, what);
 		if (ov[1] <= ov[0]) {
 			/* an empty match removes nothing: step over one character */
 			offset = ov[0] + 1;
@@ -183,56 +246,88 @@ static int strip_matches(rl_buf *out, const rl_normaliser *nz, const pcre2_code 
 				offset++;
 			continue;
 		}
-		if ((error = rl_buf_put(out, in + copied, ov[0] - copied)) < 0 ||
-		    (error = rl_buf_putc(out, ' ')) < 0)
-			goto done;
+		if ((error = rl_buf_put(&p->spare, in + copied, ov[0] - copied)) < 0 ||
+		    (error = rl_buf_putc(&p->spare, ' ')) < 0)
+			return error;
 		copied = offset = ov[1];
+		changed = true;
 	}
-	error = rl_buf_put(out, in + copied, len - copied);
-done:
-	pcre2_match_data_free(md);
-	return error;
+	if (!changed)
+		return 0; /* nothing removed: the text stays where it is */
+	if ((error = rl_buf_put(&p->spare, in + copied, len - copied)) < 0 ||
+	    (error = rl_buf_put(&p->spare, "", 0)) < 0)
+		return error;
+	pass_swap(p);
+	return 0;
 }
 
-/* Runs `n` patterns one after the other over `in`. */
-static int strip_all(char **out, const rl_normaliser *nz, pcre2_code *const *res, size_t n,
-		     const char *in, const char *what)
+/* May built-in rule `i` of `set` match the text?  Asks normalise_filter.c. */
+static int may_match(bool *out, struct pass *p, enum rule_set set, size_t i)
 {
-	rl_buf a = RL_BUF_INIT(RL_NORMALISE_MAX), b = RL_BUF_INIT(RL_NORMALISE_MAX);
+	int error;
+
+	if (p->nf_stale) {
+		if ((error = nf_text_set(&p->nf, p->cur.ptr ? p->cur.ptr : "", p->cur.len)) < 0)
+			return error;
+		p->nf_stale = false;
+	}
+	*out = set == SET_RELTIME ? nf_reltime_may_match(i, &p->nf) : nf_counter_may_match(i, &p->nf);
+	return 0;
+}
+
+/* Runs the rules of `set` one after the other over the text. */
+static int strip_set(struct pass *p, const rl_normaliser *nz, enum rule_set set)
+{
+	static const char *const whats[] = { "relative-time rule", "counter rule",
+					     "ignore pattern" };
+	pcre2_code *const *res = set == SET_RELTIME ? nz->reltime
+				 : set == SET_COUNTERS ? nz->counters
+						       : nz->ignore;
+	size_t n = set == SET_RELTIME ? nz->n_reltime
+		   : set == SET_COUNTERS ? (nz->keep_counters ? 0 : nz->n_counters)
+					 : nz->n_ignore;
+	int error;
+
+	for (size_t i = 0; i < n; i++) {
+		bool may = true;
+		if (set != SET_IGNORE && !nz->unfiltered && (error = may_match(&may, p, set, i)) < 0)
+			return error;
+		if (may && (error = strip_matches(p, nz, res[i], whats[set])) < 0)
+			return error;
+	}
+	return 0;
+}
+
+/* One rule set alone, for the public single-rule functions. */
+static int strip_one_set(char **out, const rl_normaliser *nz, enum rule_set set, const char *in)
+{
+	struct pass p;
 	int error;
 
 	*out = NULL;
-	if ((error = rl_buf_puts(&a, in)) < 0)
+	if ((error = pass_init(&p, in, strlen(in))) < 0 || (error = strip_set(&p, nz, set)) < 0)
 		goto done;
-	for (size_t i = 0; i < n; i++) {
-		rl_buf tmp;
-		rl_buf_clear(&b);
-		if ((error = strip_matches(&b, nz, res[i], a.ptr, a.len, what)) < 0 ||
-		    (error = rl_buf_put(&b, "", 0)) < 0)
-			goto done;
-		tmp = a, a = b, b = tmp;
-	}
-	*out = rl_buf_detach(&a);
+	*out = rl_buf_detach(&p.cur);
+	if (*out == NULL && (*out = calloc(1, 1)) == NULL)
+		error = rl_error_set(RL_ENOMEM, "out of memory");
 done:
-	rl_buf_release(&a);
-	rl_buf_release(&b);
+	pass_release(&p);
 	return error;
 }
 
 int rl_normalise_strip_relative_times(char **out, const rl_normaliser *nz, const char *in)
 {
-	return strip_all(out, nz, nz->reltime, nz->n_reltime, in, "relative-time rule");
+	return strip_one_set(out, nz, SET_RELTIME, in);
 }
 
 int rl_normalise_strip_counters(char **out, const rl_normaliser *nz, const char *in)
 {
-	return strip_all(out, nz, nz->counters, nz->keep_counters ? 0 : nz->n_counters, in,
-			 "counter rule");
+	return strip_one_set(out, nz, SET_COUNTERS, in);
 }
 
 int rl_normalise_strip_ignored(char **out, const rl_normaliser *nz, const char *in)
 {
-	return strip_all(out, nz, nz->ignore, nz->n_ignore, in, "ignore pattern");
+	return strip_one_set(out, nz, SET_IGNORE, in);
 }
 
 /* Characters nobody sees: they only make invisible diffs. */
@@ -334,88 +429,109 @@ static int nfc(rl_buf *out, const char *in, size_t len)
 static int tidy(rl_buf *out, const char *in, size_t len)
 {
 	size_t i = 0;
-	int error = 0;
+	char *o;
+	int error;
 
-	while (i < len && error == 0) {
+	/* The result is never longer than `in`: written in place, no growing. */
+	if ((error = rl_buf_grow(out, len)) < 0)
+		return error;
+	o = out->ptr + out->len;
+	while (i < len) {
 		size_t end = i, a, b;
-		while (end < len && in[end] != '\n')
-			end++;
+		const char *nl = memchr(in + i, '\n', len - i);
+		end = nl ? (size_t)(nl - in) : len;
 		for (a = i; a < end && in[a] == ' '; a++)
 			;
 		for (b = end; b > a && in[b - 1] == ' '; b--)
 			;
 		if (a < b) {
-			if (out->len > 0)
-				error = rl_buf_putc(out, '\n');
-			for (size_t k = a; k < b && error == 0; k++)
+			if (o > out->ptr)
+				*o++ = '\n';
+			for (size_t k = a; k < b; k++)
 				if (in[k] != ' ' || in[k - 1] != ' ')
-					error = rl_buf_putc(out, in[k]);
+					*o++ = in[k];
 		}
 		i = end + 1;
 	}
-	if (error == 0)
-		error = rl_buf_put(out, "", 0);
-	return error;
+	*o = '\0';
+	out->len = (size_t)(o - out->ptr);
+	return 0;
 }
 
-/* Rules 1-3 into `out`. */
-static int unicode_passes(rl_buf *out, const char *in, size_t len)
+/* Rules 1-3: the repaired, folded NFC text of `in` into p->cur. */
+static int unicode_passes(struct pass *p, const char *in, size_t len)
 {
-	rl_buf tmp = RL_BUF_INIT(RL_NORMALISE_MAX);
 	char *repaired = NULL;
 	size_t rlen;
 	int error;
 
 	if (len > RL_NORMALISE_MAX)
 		return rl_error_set(RL_ETOOBIG, "text larger than %u bytes", RL_NORMALISE_MAX);
+	rl_buf_clear(&p->cur);
+	rl_buf_clear(&p->spare);
+	/* Folding never makes text longer: one allocation holds it. */
 	if ((error = rl_charset_repair_utf8(&repaired, &rlen, in, len)) < 0 ||
-	    (error = fold(&tmp, repaired, rlen)) < 0 ||
-	    (error = rl_buf_put(&tmp, "", 0)) < 0 ||
-	    (error = nfc(out, tmp.ptr, tmp.len)) < 0)
+	    (error = rl_buf_grow(&p->spare, rlen)) < 0 ||
+	    (error = fold(&p->spare, repaired, rlen)) < 0 ||
+	    (error = rl_buf_put(&p->spare, "", 0)) < 0)
 		goto done;
+	if (nfc_stable(p->spare.ptr, p->spare.len)) {
+		pass_swap(p); /* already NFC: no copy */
+	} else if ((error = nfc(&p->cur, p->spare.ptr, p->spare.len)) == 0) {
+		error = rl_buf_put(&p->cur, "", 0);
+		rl_buf_clear(&p->spare);
+		p->nf_stale = true;
+	}
 done:
 	if (error == RL_ETOOBIG)
 		rl_error_set(RL_ETOOBIG, "text larger than %u bytes", RL_NORMALISE_MAX);
 	free(repaired);
-	rl_buf_release(&tmp);
 	return error;
+}
+
+/* Rule 6 over p->cur, the result detached into `*out`. */
+static int tidy_out(char **out, struct pass *p)
+{
+	int error;
+
+	rl_buf_clear(&p->spare);
+	if ((error = tidy(&p->spare, p->cur.ptr ? p->cur.ptr : "", p->cur.len)) < 0)
+		return error;
+	*out = rl_buf_detach(&p->spare);
+	return 0;
 }
 
 int rl_normalise_unicode(char **out, const char *in, size_t len)
 {
-	rl_buf a = RL_BUF_INIT(RL_NORMALISE_MAX), b = RL_BUF_INIT(RL_NORMALISE_MAX);
+	struct pass p;
 	int error;
 
 	*out = NULL;
-	if ((error = unicode_passes(&a, in, len)) < 0 ||
-	    (error = tidy(&b, a.ptr, a.len)) < 0)
+	if ((error = pass_init(&p, NULL, 0)) < 0 || (error = unicode_passes(&p, in, len)) < 0)
 		goto done;
-	*out = rl_buf_detach(&b);
+	error = tidy_out(out, &p);
 done:
-	rl_buf_release(&a);
-	rl_buf_release(&b);
+	pass_release(&p);
 	return error;
 }
 
 int rl_normalise_text(char **out, const rl_normaliser *nz, const char *in, size_t len)
 {
-	rl_buf a = RL_BUF_INIT(RL_NORMALISE_MAX), b = RL_BUF_INIT(RL_NORMALISE_MAX);
-	char *noreltime = NULL, *nocounters = NULL, *noignored = NULL;
+	struct pass p;
 	int error;
 
 	*out = NULL;
-	if ((error = unicode_passes(&a, in, len)) < 0 ||
-	    (error = rl_normalise_strip_relative_times(&noreltime, nz, a.ptr)) < 0 ||
-	    (error = rl_normalise_strip_counters(&nocounters, nz, noreltime)) < 0 ||
-	    (error = rl_normalise_strip_ignored(&noignored, nz, nocounters)) < 0 ||
-	    (error = tidy(&b, noignored, strlen(noignored))) < 0)
+	if ((error = pass_init(&p, NULL, 0)) < 0 || (error = unicode_passes(&p, in, len)) < 0)
 		goto done;
-	*out = rl_buf_detach(&b);
+	/* Repaired above, and every pass keeps it valid UTF-8 (matches are cut
+	 * at character boundaries): PCRE2 need not check it again. */
+	p.utf_check = PCRE2_NO_UTF_CHECK;
+	if ((error = strip_set(&p, nz, SET_RELTIME)) < 0 ||
+	    (error = strip_set(&p, nz, SET_COUNTERS)) < 0 ||
+	    (error = strip_set(&p, nz, SET_IGNORE)) < 0)
+		goto done;
+	error = tidy_out(out, &p);
 done:
-	free(noreltime);
-	free(nocounters);
-	free(noignored);
-	rl_buf_release(&a);
-	rl_buf_release(&b);
+	pass_release(&p);
 	return error;
 }

@@ -16,6 +16,8 @@
  * Compiled by rl_normaliser_new() with UTF, UCP, CASELESS and MULTILINE; only
  * horizontal space (\h) is used, so no rule ever crosses a line.
  * docs/normalisation.md lists every rule with examples; keep them in step.
+ * normalise_filter.c skips a rule where a word it needs is missing: a rule
+ * changed here needs its entry there changed too (test_normalise_filter).
  */
 #include "redline/normalise.h"
 

@@ -27,6 +27,10 @@
 #include <string.h>
 #include <time.h>
 
+/* Jobs whose listing may be fetched, parsed and waiting at once, counted
+ * from the next job to commit (more with more connections). */
+#define RUN_AHEAD 128
+
 void run_emit(struct cycle *cy, const char *source, rl_run_outcome outcome, const char *url,
 	      long status, const char *message, const rl_ingest_result *ingest)
 {
@@ -180,6 +184,7 @@ void run_ingest_items(struct job *job)
 	opts.config = job->cfg;
 	opts.batch = cy->batch;
 	opts.snapshot_hash = &job->listing_hash;
+	opts.prepared = job->items_prepared;
 	/* The listing's capture and those of the articles merged into it. */
 	if ((captures = calloc(job->n_articles + 1, sizeof(*captures))) != NULL) {
 		if (job->capture)
@@ -194,30 +199,63 @@ void run_ingest_items(struct job *job)
 	ingest_done(job, error, result);
 	rl_ingest_result_free(result);
 	free(captures);
+	/* The captures are in the batch's pack (or kept outside git) now: a
+	 * first run would otherwise hold every source's until the cycle ends. */
+	rl_capture_free(job->capture);
+	job->capture = NULL;
+	for (size_t i = 0; i < job->n_articles; i++) {
+		rl_capture_free(job->articles[i].capture);
+		job->articles[i].capture = NULL;
+	}
 }
 
 /* A finished listing to parse on a worker: only the job's settings and
- * URL (not changed while it is out) and the response are read there. */
+ * URL (not changed while it is out) and the response are read there.
+ * Everything that depends on the response alone is done there: the raw
+ * capture (WARC records, gzip), extraction and - for a source that does not
+ * follow its stories, whose items are final once extracted - normalisation
+ * (rl_ingest_prepare).  What needs the source's state (identity,
+ * classification) and the archive stays on the cycle's thread, in order. */
 struct parse_task {
 	struct job *job;
 	rl_fetch_response *r;
 	rl_item_list items;
+	int prepared;         /* items normalised (rl_ingest_opts.prepared) */
 	int error;
 	char message[1024];
+	rl_capture *capture;  /* the listing's capture; NULL: none or failed */
+	int capture_error;
+	char capture_message[512];
 };
 
 static void parse_work(void *arg)
 {
 	struct parse_task *t = arg;
+	const rl_source_config *cfg = t->job->cfg;
 	rl_ingest_opts opts = { 0 };
 
+	if ((t->capture_error = run_capture_build(&t->capture, t->job, t->r, 0)) < 0)
+		snprintf(t->capture_message, sizeof(t->capture_message), "%s", rl_error_last());
 	opts.time = t->job->cycle->now;
 	opts.source_url = t->job->listing_url;
 	opts.charset = t->r->charset;
-	if ((t->error = rl_ingest_extract(&t->items, t->job->cfg, t->r->body, t->r->body_len,
-					  &opts)) < 0)
+	if ((t->error = rl_ingest_extract(&t->items, cfg, t->r->body, t->r->body_len, &opts)) ==
+		    0 &&
+	    !cfg->follow) {
+		t->error = rl_ingest_prepare(&t->items, cfg, &opts);
+		t->prepared = t->error == 0;
+	}
+	if (t->error < 0)
 		snprintf(t->message, sizeof(t->message), "%s", rl_error_last());
 	rl_error_clear();
+}
+
+static void parse_task_free(struct parse_task *t)
+{
+	rl_item_list_release(&t->items);
+	rl_capture_free(t->capture);
+	rl_fetch_response_free(t->r);
+	free(t);
 }
 
 /* Back on the cycle's thread: the job goes on with its items. */
@@ -225,18 +263,56 @@ static void parsed(struct parse_task *t)
 {
 	struct job *job = t->job;
 
+	if (t->capture_error < 0)
+		run_emit(job->cycle, job->cfg->name, RL_RUN_FAILED, job->cfg->url, t->r->status,
+			 t->capture_message, NULL);
+	rl_capture_free(job->capture);
+	job->capture = t->capture;
+	t->capture = NULL;
 	if (t->error < 0) {
 		run_fail(job, t->r->status, 0, t->message);
 	} else {
 		job->items = t->items;
+		job->items_prepared = t->prepared;
 		memset(&t->items, 0, sizeof(t->items));
 		/* Followed articles first; the snapshot waits for them. */
 		if (!job->cfg->follow || run_follow_listing(job) == 0)
 			run_job_ready(job, RUN_READY_ITEMS);
 	}
-	rl_item_list_release(&t->items);
-	rl_fetch_response_free(t->r);
-	free(t);
+	parse_task_free(t);
+}
+
+static void on_listing(rl_fetch_response *r, void *userdata);
+
+/* Queues the listings of due jobs up to RUN_AHEAD jobs past the next one
+ * to commit.  Jobs commit in their order, so whatever the network and the
+ * workers do meanwhile - responses, captures, parsed items - waits in
+ * memory for its turn; the window bounds it by jobs, not by the number of
+ * sources (a first run of a thousand pages held all of them at once). */
+static void feed(struct cycle *cy)
+{
+	if (cy->opts->stop && *cy->opts->stop)
+		return;
+	for (; cy->next_fetch < cy->n_jobs && cy->next_fetch < cy->next_commit + cy->ahead;
+	     cy->next_fetch++) {
+		struct job *job = &cy->jobs[cy->next_fetch];
+		rl_fetch_request req;
+
+		if (!job->to_fetch)
+			continue;
+		job->to_fetch = 0;
+		run_request_from_config(&req, job, job->cfg->url);
+		req.capture = cy->capture_mode != RL_CAPTURE_OFF;
+		if (!cy->unconditional) {
+			req.etag = job->fs->etag;
+			req.last_modified = job->fs->last_modified;
+		}
+		if (rl_fetcher_add(cy->fetcher, &req, on_listing, job) < 0) {
+			run_fail(job, 0, 0, rl_error_last());
+			continue;
+		}
+		job->pending++;
+	}
 }
 
 /* Commits, in the order of the jobs, every job whose turn has come; with
@@ -258,6 +334,8 @@ static void drain(struct cycle *cy, int final)
 		}
 		cy->next_commit++;
 	}
+	if (!final)
+		feed(cy);
 }
 
 void run_job_ready(struct job *job, enum run_ready what)
@@ -325,12 +403,6 @@ static void on_listing(rl_fetch_response *r, void *userdata)
 		goto done;
 	}
 	job->listing_hash = hash;
-	rl_capture_free(job->capture);
-	if (run_capture_build(&job->capture, job, r, 0) < 0) {
-		run_emit(cy, job->cfg->name, RL_RUN_FAILED, job->cfg->url, r->status,
-			 rl_error_last(), NULL);
-		job->capture = NULL;
-	}
 	free(job->listing_url);
 	if ((job->listing_url = strdup(r->effective_url ? r->effective_url : job->cfg->url)) == NULL) {
 		run_fail(job, r->status, 0, "out of memory");
@@ -353,6 +425,8 @@ static void on_listing(rl_fetch_response *r, void *userdata)
 	}
 done:
 	rl_fetch_response_free(r);
+	/* A 304 or a failure may be the job the window waits on. */
+	drain(cy, 0);
 }
 
 static void job_free(struct job *job)
@@ -458,6 +532,12 @@ static int cycle_prepare(struct cycle *cy, rl_source_config ***configs, size_t *
 	if ((error = rl_fetcher_new(&cy->fetcher, &fo)) < 0 ||
 	    (error = rl_pool_new(&cy->pool, opts->parse_threads)) < 0)
 		return error;
+	/* Enough jobs ahead to keep every connection busy while the oldest waits. */
+	cy->ahead = RUN_AHEAD;
+	if (opts->max_total_connections > 0 && (size_t)opts->max_total_connections * 4 > cy->ahead)
+		cy->ahead = (size_t)opts->max_total_connections * 4;
+	if (opts->fetch_ahead > 0)
+		cy->ahead = opts->fetch_ahead;
 	bo.max_seconds = opts->commit_every_seconds;
 	bo.on_flush = on_published;
 	bo.on_hooks = cycle_hooks;
@@ -480,7 +560,6 @@ static int cycle_queue(struct cycle *cy, rl_source_config **configs, size_t n_co
 			 NULL);
 	for (size_t i = 0; i < n_configs; i++) {
 		struct job *job = &cy->jobs[cy->n_jobs];
-		rl_fetch_request req;
 		int due;
 
 		if ((opts->n_names && !job_is_named(opts, configs[i]->name)) ||
@@ -515,21 +594,13 @@ static int cycle_queue(struct cycle *cy, rl_source_config **configs, size_t n_co
 		if (!due)
 			continue;
 		job->active = 1;
+		job->to_fetch = 1;
 		cy->summary.sources++;
 		run_http_warn(job);
-		run_request_from_config(&req, job, job->cfg->url);
-		req.capture = cy->capture_mode != RL_CAPTURE_OFF;
-		if (!cy->unconditional) {
-			req.etag = job->fs->etag;
-			req.last_modified = job->fs->last_modified;
-		}
-		if (rl_fetcher_add(cy->fetcher, &req, on_listing, job) < 0) {
-			run_fail(job, 0, 0, rl_error_last());
-			continue;
-		}
-		job->pending++;
 	}
 	rl_schedule_book_free(book);
+	if (error == 0)
+		feed(cy);
 	return error;
 }
 
@@ -541,9 +612,13 @@ static int cycle_fetch(struct cycle *cy)
 	void *arg;
 	int error = 0;
 
-	while ((rl_fetcher_pending(cy->fetcher) > 0 || rl_pool_pending(cy->pool) > 0) &&
-	       !(cy->opts->stop && *cy->opts->stop)) {
-		int parsing = rl_pool_pending(cy->pool) > 0;
+	while (!(cy->opts->stop && *cy->opts->stop)) {
+		int parsing;
+		/* Jobs done without a commit (304s, failures) move the window on. */
+		drain(cy, 0);
+		if (rl_fetcher_pending(cy->fetcher) == 0 && rl_pool_pending(cy->pool) == 0)
+			break;
+		parsing = rl_pool_pending(cy->pool) > 0;
 		if (rl_fetcher_pending(cy->fetcher) > 0 &&
 		    (error = rl_fetcher_run(cy->fetcher, parsing ? 5 : 1000)) < 0)
 			break;
@@ -553,12 +628,8 @@ static int cycle_fetch(struct cycle *cy)
 			parsed(arg);
 	}
 	/* Stopped (or failed): what is still being parsed is dropped unrecorded. */
-	while (rl_pool_pending(cy->pool) > 0 && rl_pool_take(&arg, cy->pool, 1000) == 0) {
-		struct parse_task *t = arg;
-		rl_item_list_release(&t->items);
-		rl_fetch_response_free(t->r);
-		free(t);
-	}
+	while (rl_pool_pending(cy->pool) > 0 && rl_pool_take(&arg, cy->pool, 1000) == 0)
+		parse_task_free(arg);
 	if (error == 0)
 		drain(cy, 1);
 	return error;

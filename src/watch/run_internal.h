@@ -44,6 +44,7 @@ struct job {
 	rl_source_config *cfg;
 	rl_schedule_state *fs;
 	int active;           /* fetched in this cycle */
+	int to_fetch;         /* due: its listing is to be queued when in the window */
 	int finished;         /* recorded as success or failure: its state is saved */
 	int unpublished;      /* has commits in the cycle's batch whose ref move is to come */
 	enum run_ready ready; /* parsed (and its articles back): to commit at its turn */
@@ -55,7 +56,8 @@ struct job {
 	long listing_status;
 	int listing_private;  /* the listing was fetched from a private address */
 	rl_hash128 listing_hash;
-	rl_item_list items;   /* the listing's raw items, waiting for articles */
+	rl_item_list items;   /* the listing's items, waiting for articles or their turn */
+	int items_prepared;   /* ... already normalised on a worker (rl_ingest_prepare) */
 	int due_only;         /* listing unchanged: only due articles are checked */
 	struct article *articles;
 	size_t n_articles;
@@ -70,6 +72,8 @@ struct cycle {
 	rl_ingest_batch *batch; /* the group commit of the cycle */
 	rl_pool *pool;        /* parses finished listings off this thread */
 	size_t next_commit;   /* jobs before this one are committed or done */
+	size_t next_fetch;    /* jobs before this one had their listing queued */
+	size_t ahead;         /* listings queued up to next_commit + ahead */
 	struct job *jobs;
 	size_t n_jobs;
 	rl_run_summary summary;

@@ -101,10 +101,64 @@ static void many_cycles_keep_memory_flat(void **state)
 	free(dir);
 }
 
+/* More due sources than listings are fetched ahead of the commit (4 here,
+ * 128 by default): a first cycle commits every one of them, in order, and
+ * a cycle in which none changed (no commit, so nothing waits in line)
+ * still gets to the last of them. */
+static void more_sources_than_the_window(void **state)
+{
+	tu_httpserver *server = tu_httpserver_start(NULL);
+	char *dir = tu_tmpdir(), path[4096], *out = NULL;
+	rl_archive *archive = NULL;
+	const size_t n = 30;
+
+	(void)state;
+	if (server == NULL) {
+		tu_rmtree(dir);
+		free(dir);
+		tu_skip();
+	}
+	assert_int_equal(tu_sh(NULL, "curl -sf '%s/set?path=/page&body=%%3Carticle%%3E%%3Ch2%%3EStory%%3C/h2%%3E%%3Cp%%3EText.%%3C/p%%3E%%3C/article%%3E' >/dev/null",
+			       server->base_url), 0);
+	snprintf(path, sizeof(path), "%s/a", dir);
+	assert_int_equal(rl_archive_init(&archive, path), 0);
+	for (size_t i = 0; i < n; i++) {
+		rl_source_config *cfg = NULL;
+		char name[32];
+		snprintf(name, sizeof(name), "s%03zu", i);
+		assert_int_equal(rl_source_config_new(&cfg, name), 0);
+		cfg->url = strdup(tu_httpserver_url(server, "/page"));
+		assert_int_equal(rl_config_source_save(archive, cfg), 0);
+		rl_source_config_free(cfg);
+	}
+	for (int cycle = 0; cycle < 2; cycle++) {
+		rl_run_opts opts = { 0 };
+		rl_run_summary sum;
+		opts.now = 1800000000LL + cycle * 86400;
+		opts.parse_threads = 2;
+		opts.fetch_ahead = 4;
+		assert_int_equal(rl_run_cycle(&sum, archive, &opts), 0);
+		assert_int_equal(sum.sources, n);
+		assert_int_equal(sum.failed, 0);
+		assert_int_equal(sum.changed, cycle == 0 ? n : 0);
+		assert_int_equal(sum.unchanged, cycle == 0 ? 0 : n);
+	}
+	/* one commit a source, in the order of the sources */
+	assert_int_equal(tu_sh(&out, "git -C '%s' log --reverse --format=%%s | cut -d: -f1 | "
+				     "sort -c && git -C '%s' rev-list --count HEAD", path, path), 0);
+	assert_int_equal(atoi(out), (int)n);
+	free(out);
+	rl_archive_free(archive);
+	tu_httpserver_stop(server);
+	tu_rmtree(dir);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(many_cycles_keep_memory_flat),
+		cmocka_unit_test(more_sources_than_the_window),
 	};
 	int rc;
 
