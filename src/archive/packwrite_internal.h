@@ -27,8 +27,6 @@
 #define PW_MAX_DEPTH 50
 /* git's default: offsets above this go to the .idx's 64-bit table. */
 #define PW_OFF32_LIMIT 0x7fffffffu
-/* Bases offered for the next trees (the old trees on the changed paths). */
-#define PW_MAX_HINTS 64
 
 /* One object of the pack: ~48 bytes, the only per-object memory. */
 struct pw_entry {
@@ -70,12 +68,13 @@ typedef struct archive_pw {
 	size_t nslots;
 	struct pw_cached cache[PW_CACHE_SLOTS];
 	size_t cache_next, cache_bytes;
-	git_oid hints[PW_MAX_HINTS];
-	size_t n_hints;
 	z_stream z;                /* deflate, reset per object */
 	int z_ready;
 	uint64_t off32_limit;      /* PW_OFF32_LIMIT; tests set a small one */
-	uint64_t deltas;           /* trees written as deltas (for tests, docs) */
+	/* Counters, for tests and docs: */
+	uint64_t deltas;           /* trees written as deltas */
+	uint64_t written;          /* objects written into batches' packs */
+	uint64_t odb_writes;       /* of them, handed over by git_odb_write() */
 } archive_pw;
 
 /** A dormant writer for the pack directory `pack_dir`; the odb that it is
@@ -86,10 +85,19 @@ int archive_pw_new(archive_pw **out, const char *pack_dir);
  *  (created at the first one).  Nothing must be open. */
 int archive_pw_begin(archive_pw *pw);
 
-/** Offers the trees in `ids` as delta bases for the trees written next
- *  (those of them in this pack): the old versions of the trees on the
- *  changed paths of the commit about to be built. */
-void archive_pw_hint(archive_pw *pw, const git_oid *ids, size_t n);
+/** Puts object `id` (of `type`, hashed by the caller) into the open
+ *  batch's pack unless it is there already: no file system call but the
+ *  pack's own writes.  A tree whose previous version `delta_base` (NULL:
+ *  none) is in this pack may become a delta against it.  0; 1 when no batch
+ *  is open (the caller stores the object elsewhere); <0 on error, after
+ *  which the batch cannot commit. */
+int archive_pw_put(archive_pw *pw, const git_oid *id, const void *data, size_t len,
+		   git_object_t type, const git_oid *delta_base);
+
+/** The object `id` of the open batch's pack, whole, in a malloc'd buffer;
+ *  *data NULL when the pack does not hold it (or no batch is open). */
+int archive_pw_read(unsigned char **data, size_t *len, git_object_t *type, archive_pw *pw,
+		    const git_oid *id);
 
 /** Ends the batch: with objects written, the trailer, the .idx, fsyncs and
  *  the renames into place; `name` gets the pack's hash ("" when nothing was
@@ -122,6 +130,20 @@ int pw_read_at(archive_pw *pw, uint64_t off, void *dst, size_t len);
 
 /* Sets the odb callbacks (packwrite_read.c). */
 void pw_backend_init(archive_pw *pw);
+
+/* One entry of a tree object's bytes (packwrite_delta.c). */
+struct pw_tree_entry {
+	const unsigned char *start, *name;
+	size_t name_len, len; /* len: the whole entry, id included */
+	uint32_t mode;
+	int is_dir;
+};
+
+/* The entry at `p`: 0; -1 when the bytes are not a tree entry. */
+int pw_tree_entry_at(struct pw_tree_entry *e, const unsigned char *p, const unsigned char *end);
+
+/* git's tree order: a folder's name sorts as if it ended in '/'. */
+int pw_tree_order(const struct pw_tree_entry *a, const struct pw_tree_entry *b);
 
 /* Applies a git delta to `base`: the result in a malloc'd buffer. */
 int pw_delta_apply(unsigned char **out, size_t *out_len, const unsigned char *base,

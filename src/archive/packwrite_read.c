@@ -134,6 +134,22 @@ done:
 	return rc;
 }
 
+int archive_pw_read(unsigned char **data, size_t *len, git_object_t *type, archive_pw *pw,
+		    const git_oid *id)
+{
+	struct pw_entry *e;
+	int rc = 0;
+
+	*data = NULL;
+	pthread_mutex_lock(&pw->lock);
+	if (pw->open && (e = pw_find(pw, id)) != NULL) {
+		*type = (git_object_t)e->type;
+		rc = pw_load(data, len, pw, (uint32_t)(e - pw->e));
+	}
+	pthread_mutex_unlock(&pw->lock);
+	return rc;
+}
+
 /* --- the odb callbacks --------------------------------------------------- */
 
 static int fail_git(void)
