@@ -105,7 +105,7 @@ int archive_pw_has(archive_pw *pw, const git_oid *id)
 {
 	int has;
 	pthread_mutex_lock(&pw->lock);
-	has = pw->open && pw_find(pw, id) != NULL;
+	has = (pw->open || pw->kept) && pw_find(pw, id) != NULL;
 	pthread_mutex_unlock(&pw->lock);
 	return has;
 }
@@ -303,7 +303,22 @@ static void reset(archive_pw *pw)
 	pw->pos = pw->flushed = 0;
 	pw->wlen = 0;
 	pw->open = 0;
+	pw->kept = 0;
 	pw->failed = 0;
+}
+
+/* The finished pack (renamed into place: its name is no longer ours to
+ * remove) stays readable through the descriptor, with its records and the
+ * cache; only the write buffer goes. */
+static void keep(archive_pw *pw)
+{
+	free(pw->tmp_path);
+	free(pw->wbuf);
+	pw->tmp_path = NULL;
+	pw->wbuf = NULL;
+	pw->wlen = 0;
+	pw->open = 0;
+	pw->kept = pw->fd >= 0;
 }
 
 /* --- writing an object -------------------------------------------------- */
@@ -462,6 +477,7 @@ static void backend_free(git_odb_backend *backend)
 	archive_pw *pw = (archive_pw *)backend;
 
 	archive_pw_abort(pw);
+	reset(pw);
 	if (pw->z_ready)
 		deflateEnd(&pw->z);
 	pthread_mutex_destroy(&pw->lock);
@@ -495,10 +511,12 @@ int archive_pw_begin(archive_pw *pw)
 	int rc = 0;
 
 	pthread_mutex_lock(&pw->lock);
-	if (pw->open)
+	if (pw->open) {
 		rc = rl_error_set(RL_EINVAL, "a pack is already being written");
-	else
+	} else {
+		reset(pw); /* the last batch's pack is read by libgit2 from now on */
 		pw->open = 1;
+	}
 	pthread_mutex_unlock(&pw->lock);
 	return rc;
 }
@@ -512,12 +530,22 @@ uint64_t archive_pw_bytes(archive_pw *pw)
 	return n;
 }
 
+void archive_pw_release(archive_pw *pw)
+{
+	pthread_mutex_lock(&pw->lock);
+	if (!pw->open)
+		reset(pw);
+	pthread_mutex_unlock(&pw->lock);
+}
+
 void archive_pw_abort(archive_pw *pw)
 {
 	pthread_mutex_lock(&pw->lock);
 	if (pw->tmp_path)
 		unlink(pw->tmp_path);
-	reset(pw);
+	/* A finished pack still served is not a batch to drop. */
+	if (!pw->kept)
+		reset(pw);
 	pthread_mutex_unlock(&pw->lock);
 }
 
@@ -573,6 +601,12 @@ static int fsync_dir(const char *dir)
 	return rc;
 }
 
+static int cmp_entry_offset(const void *a, const void *b)
+{
+	uint64_t x = ((const struct pw_entry *)a)->offset, y = ((const struct pw_entry *)b)->offset;
+	return (x > y) - (x < y);
+}
+
 /* Trailer, .idx, fsyncs, renames (pack first, idx last: a reader finds no
  * index without its pack), the directory fsynced. */
 static int finish_locked(char name[GIT_OID_HEXSZ + 1], archive_pw *pw)
@@ -611,6 +645,10 @@ static int finish_locked(char name[GIT_OID_HEXSZ + 1], archive_pw *pw)
 	}
 	if ((rc = pw_idx_write(idx_fd, pw->e, pw->n, sha, pw->off32_limit)) < 0)
 		goto done;
+	/* The index sorted the records by id: back in write order, the order
+	 * the id map and the reads (a delta's base by offset) rely on, for
+	 * the pack is still served after (keep()). */
+	qsort(pw->e, pw->n, sizeof(*pw->e), cmp_entry_offset);
 	if (fchmod(idx_fd, 0444) < 0 || fsync(idx_fd) < 0) {
 		rc = rl_error_set_errno(RL_EIO, "cannot sync '%s'", idx_tmp);
 		goto done;
@@ -651,7 +689,10 @@ int archive_pw_finish(char name[GIT_OID_HEXSZ + 1], archive_pw *pw)
 	/* On failure the temporary pack goes; on success it was renamed. */
 	if (rc < 0 && pw->tmp_path)
 		unlink(pw->tmp_path);
-	reset(pw);
+	if (rc == 0 && name[0])
+		keep(pw);
+	else
+		reset(pw);
 	pthread_mutex_unlock(&pw->lock);
 	return rc;
 }

@@ -10,7 +10,10 @@
  * trailer and our own .idx v2, fsyncs both, renames them into place (idx
  * last) and fsyncs the directory: no packbuilder, no indexer pass.  With no
  * batch open the backend is dormant: it holds nothing and passes writes on
- * to the loose-object backend.
+ * to the loose-object backend.  Between the two, the last batch's finished
+ * pack is still served from its file (pread, not libgit2's mmap windows):
+ * what is read right after a commit (the revision index walks every new
+ * commit) does not map the whole new pack into the process.
  */
 #ifndef REDLINE_PACKWRITE_INTERNAL_H
 #define REDLINE_PACKWRITE_INTERNAL_H
@@ -55,6 +58,7 @@ typedef struct archive_pw {
 	pthread_mutex_t lock;      /* writes may come outside the odb's lock */
 	char *dir;                 /* <gitdir>/objects/pack */
 	int open;                  /* a batch is open */
+	int kept;                  /* its pack finished, still served (archive_pw_finish) */
 	int failed;                /* a write failed midway: the pack is unusable */
 	int fd;                    /* the temporary pack, -1 until the first object */
 	char *tmp_path;
@@ -101,11 +105,18 @@ int archive_pw_read(unsigned char **data, size_t *len, git_object_t *type, archi
 
 /** Ends the batch: with objects written, the trailer, the .idx, fsyncs and
  *  the renames into place; `name` gets the pack's hash ("" when nothing was
- *  written).  The writer is dormant afterwards, success or not. */
+ *  written).  No batch is open afterwards, success or not; on success the
+ *  writer goes on serving the pack's objects until the next batch begins
+ *  or archive_pw_release(). */
 int archive_pw_finish(char name[GIT_OID_HEXSZ + 1], archive_pw *pw);
 
-/** Drops the open batch: the temporary pack is removed. */
+/** Drops the open batch, if any: the temporary pack is removed (a
+ *  finished pack still served stays). */
 void archive_pw_abort(archive_pw *pw);
+
+/** Forgets a finished pack it still serves (before packs are removed);
+ *  nothing when a batch is open. */
+void archive_pw_release(archive_pw *pw);
 
 /** Bytes of the open batch's pack so far (0 when dormant). */
 uint64_t archive_pw_bytes(archive_pw *pw);
