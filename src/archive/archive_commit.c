@@ -29,7 +29,8 @@
  * git_packbuilder: that held the whole batch in memory twice and spent its
  * time in a delta search and an indexer pass.)
  *
- * Invariant: the pack writer is dormant whenever no batch is open.
+ * Invariant: the pack writer takes no write whenever no batch is open (it
+ * may still serve the last batch's finished pack, packwrite_internal.h).
  */
 #include "archive_internal.h"
 #include "packwrite_internal.h"

@@ -9,11 +9,12 @@
  * record per object stays in memory.  The batch's commit writes the
  * trailer and our own .idx v2, fsyncs both, renames them into place (idx
  * last) and fsyncs the directory: no packbuilder, no indexer pass.  With no
- * batch open the backend is dormant: it holds nothing and passes writes on
- * to the loose-object backend.  Between the two, the last batch's finished
- * pack is still served from its file (pread, not libgit2's mmap windows):
- * what is read right after a commit (the revision index walks every new
- * commit) does not map the whole new pack into the process.
+ * batch open the backend is dormant: it passes writes on to the
+ * loose-object backend; until the next batch opens it still serves the
+ * last batch's finished pack from its file (pread, not libgit2's mmap
+ * windows), with its records and cache: what is read right after a commit
+ * (the revision index walks every new commit) does not map the whole new
+ * pack into the process.
  */
 #ifndef REDLINE_PACKWRITE_INTERNAL_H
 #define REDLINE_PACKWRITE_INTERNAL_H
