@@ -518,6 +518,23 @@ static int tip_usable(rl_revindex *x, const git_oid *head)
 	return git_graph_descendant_of(repo, head, &x->tip) == 1;
 }
 
+/* The commit refs/heads/main points at, zero when none: never a group
+ * commit's tip not yet referenced (rl_archive_head() answers with that
+ * inside a batch).  Indexing those would write a tip to disk that a crash
+ * leaves unreachable (a full rebuild at the next open), and cost a walk and
+ * a flush at every open during a batch; ingest_revert.c looks at the
+ * batch's own commits itself. */
+static int referenced_head(git_oid *out, rl_archive *archive)
+{
+	int error = git_reference_name_to_id(out, rl_archive_repo(archive), "HEAD");
+
+	if (error == GIT_ENOTFOUND || error == GIT_EUNBORNBRANCH) {
+		git_oid_fromraw(out, (const unsigned char[GIT_OID_RAWSZ]){ 0 });
+		return 0;
+	}
+	return error < 0 ? rl_error_set_git(error, "cannot read HEAD") : 0;
+}
+
 int rl_revindex_open(rl_revindex **out, rl_archive *archive)
 {
 	const char *state = rl_archive_state_dir(archive);
@@ -536,13 +553,8 @@ int rl_revindex_open(rl_revindex **out, rl_archive *archive)
 		error = rl_error_set(RL_EINVAL, "archive path too long");
 		goto done;
 	}
-	if ((error = rl_archive_head(&head, archive)) == RL_ENOTFOUND) {
-		rl_error_clear();
-		git_oid_fromraw(&head, (const unsigned char[GIT_OID_RAWSZ]){ 0 });
-		error = 0;
-	} else if (error < 0) {
+	if ((error = referenced_head(&head, archive)) < 0)
 		goto done;
-	}
 	/* Without the lock, another process may be writing: index in memory. */
 	if (rl_file_mkdir_p(x->dir) < 0 || !take_lock(x)) {
 		rl_error_clear();

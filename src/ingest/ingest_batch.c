@@ -30,6 +30,8 @@
 struct pending_source {
 	rl_state *state;
 	rl_strvec ids, paths; /* first seen in this batch, in order */
+	git_oid *commits;     /* its commits in this batch, oldest first */
+	size_t n_commits, cap_commits;
 };
 
 struct rl_ingest_batch {
@@ -80,6 +82,7 @@ static void batch_reset(rl_ingest_batch *b)
 		rl_state_free(b->src[i].state);
 		rl_strvec_release(&b->src[i].ids);
 		rl_strvec_release(&b->src[i].paths);
+		free(b->src[i].commits);
 	}
 	free(b->src);
 	b->src = NULL;
@@ -230,6 +233,28 @@ int ingest_batch_add(git_oid *out, size_t *index, rl_ingest_batch *b,
 {
 	*index = rl_archive_batch_count(b->ab);
 	return rl_archive_batch_add(out, b->ab, updates, n, info);
+}
+
+int ingest_batch_note_commit(rl_ingest_batch *b, const char *source, const git_oid *commit)
+{
+	struct pending_source *p = find_source(b, source);
+	int error;
+
+	if (p == NULL)
+		return rl_error_set(RL_EINVAL, "source '%s' is not in the batch", source);
+	if ((error = rl_array_grow(&p->commits, &p->cap_commits, p->n_commits, sizeof(*p->commits),
+				   4)) < 0)
+		return error;
+	git_oid_cpy(&p->commits[p->n_commits++], commit);
+	return 0;
+}
+
+const git_oid *ingest_batch_commits(size_t *n, rl_ingest_batch *b, const char *source)
+{
+	struct pending_source *p = find_source(b, source);
+
+	*n = p ? p->n_commits : 0;
+	return p ? p->commits : NULL;
 }
 
 int ingest_batch_queue_hooks(rl_ingest_batch *b, struct hook_call *call)

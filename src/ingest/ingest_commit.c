@@ -235,7 +235,8 @@ int ingest_commit(struct ingest *in)
 	if ((error = ingest_batch_add(&r->commit, &queued, in->batch, updates, n, &info)) < 0)
 		goto done;
 	r->committed = 1;
-	if ((error = save_state(in, 1)) < 0)
+	if ((error = save_state(in, 1)) < 0 ||
+	    (error = ingest_batch_note_commit(in->batch, in->source, &r->commit)) < 0)
 		goto done;
 	{
 		/* Every commit gets its call, hooks or not: the outbox must move

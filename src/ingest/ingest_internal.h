@@ -100,6 +100,15 @@ int ingest_batch_keep(struct rl_ingest_batch *batch, rl_state *state, const char
 int ingest_batch_add(git_oid *out, size_t *index, struct rl_ingest_batch *batch,
 		     const rl_archive_file_update *updates, size_t n, const rl_archive_commit_info *info);
 
+/** Records that `commit` (just queued) is one of `source`'s, whose state
+ *  the batch keeps already (ingest_batch_keep). */
+int ingest_batch_note_commit(struct rl_ingest_batch *batch, const char *source,
+			     const git_oid *commit);
+
+/** `source`'s commits queued in the batch, oldest first (*n of them; not
+ *  yet referenced, so not in the revision index). */
+const git_oid *ingest_batch_commits(size_t *n, struct rl_ingest_batch *batch, const char *source);
+
 /** Queues the hooks of a commit (the call is taken). */
 int ingest_batch_queue_hooks(struct rl_ingest_batch *batch, struct hook_call *call);
 

@@ -4,7 +4,8 @@
  * <rev>" (kind "revert", classify.h) instead of describing the edit again,
  * so that a flip-flop is told as such and a receiver can stay quiet.
  *
- * The story's commits come from the revision index (revindex.h), newest
+ * The story's commits come from the group commit (its source's commits not
+ * yet referenced) and then from the revision index (revindex.h), newest
  * first, so the cost follows the story's revisions, not the archive's
  * history.  A revert is only a label: anything failing here leaves the
  * edit described as usual and never fails the ingest.
@@ -38,31 +39,48 @@ static int holds(git_repository *repo, const git_oid *commit, const char *path,
 	return yes;
 }
 
+/* Labels `c` a revert to `commit`. */
+static void mark_revert(rl_change *c, const git_oid *commit)
+{
+	rl_edit_class_release(&c->edit);
+	memset(&c->edit, 0, sizeof(c->edit));
+	c->edit.kinds = RL_EDIT_REVERT;
+	git_oid_tostr(c->edit.reverted_to, sizeof(c->edit.reverted_to), commit);
+	/* the figures moved back: told by the revert, not as news */
+	rl_figure_changes_release(&c->figures);
+}
+
 void ingest_find_revert(struct ingest *in, rl_change *c, const char *new_text)
 {
 	git_repository *repo = rl_archive_repo(in->archive);
 	git_oid blob, *commits = NULL;
-	size_t n = 0;
+	const git_oid *queued;
+	size_t n = 0, n_queued, looked = 0;
 
 	if (c->path == NULL || new_text == NULL ||
-	    git_odb_hash(&blob, new_text, strlen(new_text), GIT_OBJECT_BLOB) < 0 ||
-	    rl_revindex_commits(&commits, &n, in->archive, c->id) < 0) {
+	    git_odb_hash(&blob, new_text, strlen(new_text), GIT_OBJECT_BLOB) < 0)
+		return;
+	/* The text it replaces differs from the new one (it is an edit), so a
+	 * commit holding the new text holds an older version.  The batch's own
+	 * commits first: they are the newest, and the index has only what a
+	 * ref points at. */
+	queued = ingest_batch_commits(&n_queued, in->batch, in->source);
+	for (size_t i = n_queued; i-- > 0 && looked < REVERT_MAX_REVISIONS; looked++) {
+		if (holds(repo, &queued[i], c->path, &blob)) {
+			mark_revert(c, &queued[i]);
+			return;
+		}
+	}
+	if (rl_revindex_commits(&commits, &n, in->archive, c->id) < 0) {
 		rl_error_clear();
 		free(commits);
 		return;
 	}
-	/* The text it replaces differs from the new one (it is an edit), so a
-	 * commit holding the new text holds an older version. */
-	for (size_t i = 0; i < n && i < REVERT_MAX_REVISIONS; i++) {
-		if (!holds(repo, &commits[i], c->path, &blob))
-			continue;
-		rl_edit_class_release(&c->edit);
-		memset(&c->edit, 0, sizeof(c->edit));
-		c->edit.kinds = RL_EDIT_REVERT;
-		git_oid_tostr(c->edit.reverted_to, sizeof(c->edit.reverted_to), &commits[i]);
-		/* the figures moved back: told by the revert, not as news */
-		rl_figure_changes_release(&c->figures);
-		break;
+	for (size_t i = 0; i < n && looked < REVERT_MAX_REVISIONS; i++, looked++) {
+		if (holds(repo, &commits[i], c->path, &blob)) {
+			mark_revert(c, &commits[i]);
+			break;
+		}
 	}
 	free(commits);
 }

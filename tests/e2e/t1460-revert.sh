@@ -54,4 +54,16 @@ for d, want in zip(docs, sys.argv[2:]):
     assert it["edit"] == "reverted to " + want[:12], (it["edit"], want)
 PY
 ok "payloads: kinds [revert], no figures, each reverted to the right commit, also inside one group commit"
+
+# A flip back to a version that only this group commit holds: the revision
+# index has only what a ref points at, the batch's own commits are looked
+# at first.
+page 5 p5.txt; page 6 p6.txt; cp "$T/p5.txt" "$T/p7.txt"
+: >"$T/payloads"
+expect_status 0 rl -C "$A" ingest src "$T/p5.txt" "$T/p6.txt" "$T/p7.txt" \
+	--at 2026-11-28T16:00:00Z --at 2026-11-28T17:00:00Z --at 2026-11-28T18:00:00Z
+git -C "$A" log -1 --format=%B | grep -qx "    reverted to $(git -C "$A" rev-parse --short=12 HEAD~2)" ||
+	fail "reverted to the batch's own first commit: $(git -C "$A" log -1 --format=%B)"
+git -C "$A" log -1 --format=%B HEAD~1 | grep -q "reverted" && fail "the middle one is an edit, not a revert"
+ok "a flip back to a version committed earlier in the same group commit"
 done_testing
