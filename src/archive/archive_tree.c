@@ -188,7 +188,8 @@ static int write_entries(rl_buf *buf, struct level *lv)
 	size_t i = 0, j = 0;
 	int rc;
 
-	qsort(lv->added, lv->n_added, sizeof(*lv->added), cmp_entry);
+	if (lv->n_added > 1)
+		qsort(lv->added, lv->n_added, sizeof(*lv->added), cmp_entry);
 	while (i < lv->n || j < lv->n_added) {
 		const struct entry *e;
 		if (i < lv->n && lv->e[i].gone) {
