@@ -197,20 +197,24 @@ done:
 /* libgit2 caches trees only up to 4 KiB by default; the top tree of an
  * archive with hundreds of sources is larger, sits at the end of a delta
  * chain, and is read for every story file a snapshot touches.  Cache trees
- * and commits of any size, in a cache of at most 32 MiB (libgit2's default,
- * 256 MiB, would let a long `watch` grow that far).  Pack files are read
- * through mmap windows of 32 MiB: at most 512 MiB of them mapped and 128
- * packs open at once (libgit2's defaults, 1 GiB windows, 8 GiB and no file
- * limit, let the mapped part grow with the archive; a limit below the
- * window size would unmap and map again on every read). */
+ * up to 2 MiB and commits of any size, but in a cache of at most 4 MiB:
+ * what is hot is the tip's few trees, and a first run that reads back
+ * every new root tree once (the state and the revision index do) filled a
+ * 32 MiB cache with superseded ones, 38 MiB of the heap with their parsed
+ * entries (libgit2's default, 256 MiB, would let a long `watch` grow that
+ * far).  Pack files are read through mmap windows of 32 MiB: at most 512
+ * MiB of them mapped and 128 packs open at once (libgit2's defaults, 1 GiB
+ * windows, 8 GiB and no file limit, let the mapped part grow with the
+ * archive; a limit below the window size would unmap and map again on
+ * every read). */
 static void set_library_options(void)
 {
-	git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, (ssize_t)32 << 20);
+	git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, (ssize_t)4 << 20);
 	git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, (size_t)32 << 20);
 	git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, (size_t)512 << 20);
 	git_libgit2_opts(GIT_OPT_SET_MWINDOW_FILE_LIMIT, (size_t)128);
 	git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1);
-	git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE, (size_t)16 << 20);
+	git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE, (size_t)2 << 20);
 	git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_COMMIT, (size_t)1 << 20);
 }
 

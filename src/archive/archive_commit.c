@@ -19,12 +19,18 @@
  *
  * A crash at any point before the ref move leaves at most a temporary or
  * unreferenced pack; the ref never points at a missing object.
- * git_tree_create_updated() touches only the trees on the changed paths,
- * so the cost follows the number of updates, not the size of the archive.
- * (Not a mempack and git_packbuilder: that held the whole batch in memory
- * twice and spent its time in a delta search and an indexer pass.)
+ * Every object is hashed once and handed to the pack writer directly, not
+ * through git_odb_write() (whose freshen step cost a loose-object probe and,
+ * on a miss, a rescan of objects/pack per object); the trees are built from
+ * the parent's by archive_tree.c, which touches only the trees on the
+ * changed paths, so the cost follows the number of updates, not the size
+ * of the archive.  The batch keeps its commits' tree ids: nothing it wrote
+ * is parsed back into libgit2's object cache.  (Not a mempack and
+ * git_packbuilder: that held the whole batch in memory twice and spent its
+ * time in a delta search and an indexer pass.)
  *
- * Invariant: the pack writer is dormant whenever no batch is open.
+ * Invariant: the pack writer takes no write whenever no batch is open (it
+ * may still serve the last batch's finished pack, packwrite_internal.h).
  */
 #include "archive_internal.h"
 #include "packwrite_internal.h"
@@ -42,21 +48,15 @@
 #define MAIN_REF "refs/heads/main"
 #define COMMIT_ATTEMPTS 8
 #define REFLOG_SUBJECT_MAX 200
-/* Directory prefixes of one commit's paths offered as delta bases. */
-#define PATH_DIR_MAX 1100
-
 static int cmp_update_path(const void *a, const void *b)
 {
-	const rl_archive_file_update *const *x = a, *const *y = b;
-	return strcmp((*x)->path, (*y)->path);
+	return strcmp(((const struct archive_update *)a)->path,
+		      ((const struct archive_update *)b)->path);
 }
 
-/* Every path safe, none twice: checked before anything is written. */
+/* Every path safe: checked before anything is written. */
 static int check_updates(const rl_archive_file_update *updates, size_t n)
 {
-	const rl_archive_file_update **sorted;
-	int rc = 0;
-
 	if (n == 0)
 		return rl_error_set(RL_EINVAL, "nothing to commit: no file updates given");
 	for (size_t i = 0; i < n; i++) {
@@ -64,20 +64,18 @@ static int check_updates(const rl_archive_file_update *updates, size_t n)
 			return rl_error_set(RL_EINVAL, "refusing to commit unsafe path '%.200s'",
 					    updates[i].path ? updates[i].path : "(null)");
 	}
-	if ((sorted = malloc(n * sizeof(*sorted))) == NULL)
-		return rl_error_set(RL_ENOMEM, "out of memory");
-	for (size_t i = 0; i < n; i++)
-		sorted[i] = &updates[i];
-	qsort(sorted, n, sizeof(*sorted), cmp_update_path);
-	for (size_t i = 1; i < n; i++) {
-		if (strcmp(sorted[i - 1]->path, sorted[i]->path) == 0) {
-			rc = rl_error_set(RL_EINVAL, "path '%s' is updated twice in one commit",
-					  sorted[i]->path);
-			break;
-		}
-	}
-	free(sorted);
-	return rc;
+	return 0;
+}
+
+/* The commit's paths in the order the tree builder walks them; none twice. */
+static int sort_updates(struct archive_update *u, size_t n)
+{
+	qsort(u, n, sizeof(*u), cmp_update_path);
+	for (size_t i = 1; i < n; i++)
+		if (strcmp(u[i - 1].path, u[i].path) == 0)
+			return rl_error_set(RL_EINVAL, "path '%s' is updated twice in one commit",
+					    u[i].path);
+	return 0;
 }
 
 /* Ends the batch's pack: on disk, fsynced, named, and known to the odb. */
@@ -94,12 +92,26 @@ static int write_pack(rl_archive *a)
 	return 0;
 }
 
-/* An object into the batch's pack, unless some backend already has it.  Not
- * git_odb_write(): on a new object (nearly every one) its freshen step
- * misses and rescans objects/pack (a readdir and a stat per pack) before
- * writing; a first run of 100 pages made 3,500 such rescans.  The lookup
- * here skips that rescan: a pack another process added since the last one
- * at worst gets an object written once more, which packing tolerates. */
+/* During a batch, straight into its pack (deduplicated there), without
+ * asking the odb whether some backend has the object: that asked the loose
+ * backend (an access() of the object's path per object) and
+ * git_odb_write()'s freshen step also rescanned objects/pack on a miss,
+ * nearly every object being new.  An object an older pack holds is written
+ * again: git allows duplicates across packs, and roll-ups fold them. */
+int archive_store(rl_archive *a, const git_oid *id, const void *data, size_t len,
+		  git_object_t type, const git_oid *delta_base)
+{
+	git_oid check;
+	int rc = archive_pw_put(a->pw, id, data, len, type, delta_base), error;
+
+	if (rc <= 0)
+		return rc;
+	/* No batch open: the odb's other backends take it (loose). */
+	if ((error = git_odb_write(&check, a->odb, data, len, type)) < 0)
+		return rl_error_set_git(error, "cannot store an object");
+	return 0;
+}
+
 int archive_write_object(git_oid *out, rl_archive *a, const void *data, size_t len,
 			 git_object_t type)
 {
@@ -107,42 +119,29 @@ int archive_write_object(git_oid *out, rl_archive *a, const void *data, size_t l
 
 	if ((error = git_odb_hash(out, data, len, type)) < 0)
 		return rl_error_set_git(error, "cannot hash an object");
-	if (git_odb_exists_ext(a->odb, out, GIT_ODB_LOOKUP_NO_REFRESH))
-		return 0;
-	error = a->pw->parent.write(&a->pw->parent, out, data, len, type);
-	/* No batch open: the odb's other backends take it (loose). */
-	if (error == GIT_PASSTHROUGH)
-		error = git_odb_write(out, a->odb, data, len, type);
-	if (error < 0)
-		return rl_error_set_git(error, "cannot store an object");
-	return 0;
+	return archive_store(a, out, data, len, type, NULL);
 }
 
 /* --- the batch: commits streamed into one pack ---------------------------- */
-
-/* One file of one queued commit: what it became (a blob id) or its removal. */
-struct batch_update {
-	char *path;
-	git_oid blob;
-	int remove;
-};
 
 /* A queued commit: kept as updates and metadata rather than only as the
  * objects built, so that it can be built again on another parent when a
  * foreign writer moved the ref in between. */
 struct batch_commit {
-	struct batch_update *u;
+	struct archive_update *u;  /* sorted by path */
 	size_t n;
 	char *message, *name, *email;
 	int64_t time;
 	int tz_offset_minutes;
 	git_oid id;   /* the commit as last built */
+	git_oid tree; /* and its tree: the next commit builds on it */
 };
 
 struct rl_archive_batch {
 	rl_archive *a;
 	int has_base;
 	git_oid base;    /* the value of refs/heads/main the batch builds on */
+	git_oid base_tree;
 	struct batch_commit *c;
 	size_t n, cap;
 	size_t bytes;    /* bytes of file contents added */
@@ -162,8 +161,8 @@ static void batch_commit_clear(struct batch_commit *c)
 
 /* The one place where a commit object is made and stored (in the pack):
  * archive_commit_create() signs it when commit.gpgSign is set. */
-static int write_commit_object(git_oid *out, rl_archive *a, const git_tree *tree,
-			       const git_commit *parent, const struct batch_commit *c)
+static int write_commit_object(git_oid *out, rl_archive *a, const git_oid *tree,
+			       const git_oid *parent, const struct batch_commit *c)
 {
 	git_signature *sig = NULL;
 	int error;
@@ -174,137 +173,65 @@ static int write_commit_object(git_oid *out, rl_archive *a, const git_tree *tree
 		error = rl_error_set_git(error, "cannot create the commit");
 		goto done;
 	}
-	error = archive_commit_create(out, a, sig, c->message, tree, parent ? 1 : 0,
-				      (const git_commit **)(parent ? &parent : NULL));
+	error = archive_commit_create(out, a, sig, c->message, tree, parent ? 1 : 0, parent);
 done:
 	git_signature_free(sig);
 	return error;
 }
 
-/* Offers the pack writer the trees of `base` on the way to each changed
- * path (the root, then every directory): the previous versions of the
- * trees git_tree_create_updated() is about to write, which are delta bases
- * when this batch wrote them. */
-static void hint_bases(rl_archive *a, git_tree *base, const struct batch_commit *c)
+/* Builds commit `c` on `parent` (NULL: a root commit) whose tree is
+ * `parent_tree`: the trees along its paths and the commit object, into the
+ * batch's pack. */
+static int build_commit(rl_archive *a, struct batch_commit *c, const git_oid *parent,
+			const git_oid *parent_tree)
 {
-	git_oid ids[PW_MAX_HINTS];
-	size_t n = 0;
-	char dir[PATH_DIR_MAX];
+	int rc;
 
-	if (base == NULL)
-		return;
-	git_oid_cpy(&ids[n++], git_tree_id(base));
-	for (size_t i = 0; i < c->n && n < PW_MAX_HINTS; i++) {
-		const char *path = c->u[i].path, *slash = path;
-		while ((slash = strchr(slash, '/')) != NULL && n < PW_MAX_HINTS) {
-			git_tree_entry *e = NULL;
-			size_t len = (size_t)(slash - path), k;
-			slash++;
-			if (len >= sizeof(dir))
-				break;
-			memcpy(dir, path, len);
-			dir[len] = '\0';
-			if (git_tree_entry_bypath(&e, base, dir) < 0)
-				break;
-			if (git_tree_entry_type(e) == GIT_OBJECT_TREE) {
-				for (k = 0; k < n && !git_oid_equal(&ids[k], git_tree_entry_id(e)); k++)
-					;
-				if (k == n)
-					git_oid_cpy(&ids[n++], git_tree_entry_id(e));
-			}
-			git_tree_entry_free(e);
-		}
-	}
-	archive_pw_hint(a->pw, ids, n);
+	if ((rc = archive_tree_update(&c->tree, a, parent_tree, c->u, c->n)) < 0)
+		return rc;
+	/* No ref update here: the ref moves only after the pack is on disk. */
+	return write_commit_object(&c->id, a, &c->tree, parent, c);
 }
 
-/* Builds commit `c` on `parent_id` (NULL: a root commit): the trees along
- * its paths and the commit object, into the batch's pack. */
-static int build_commit(rl_archive *a, struct batch_commit *c, const git_oid *parent_id)
+/* The tree of commit `id`. */
+static int commit_tree(git_oid *out, rl_archive *a, const git_oid *id)
 {
-	git_commit *parent = NULL;
-	git_tree *base = NULL, *tree = NULL;
-	git_tree_update *tu = NULL;
-	git_treebuilder *tb = NULL;
-	git_oid tree_id;
-	size_t k = 0;
-	int error = 0, rc = 0;
+	git_commit *commit = NULL;
+	int error;
 
-	if (parent_id) {
-		if ((error = git_commit_lookup(&parent, a->repo, parent_id)) < 0 ||
-		    (error = git_commit_tree(&base, parent)) < 0) {
-			rc = rl_error_set_git(error, "cannot read the tip of '%s'", a->path);
-			goto done;
-		}
-	}
-	if ((tu = calloc(c->n + 1, sizeof(*tu))) == NULL) {
-		rc = rl_error_set(RL_ENOMEM, "out of memory");
-		goto done;
-	}
-	for (size_t i = 0; i < c->n; i++) {
-		const struct batch_update *u = &c->u[i];
-		if (u->remove) {
-			git_tree_entry *e = NULL;
-			/* libgit2 fails on removing an absent path; for us it is a no-op. */
-			if (base == NULL || git_tree_entry_bypath(&e, base, u->path) < 0)
-				continue;
-			git_tree_entry_free(e);
-			tu[k].action = GIT_TREE_UPDATE_REMOVE;
-		} else {
-			tu[k].action = GIT_TREE_UPDATE_UPSERT;
-			tu[k].filemode = GIT_FILEMODE_BLOB;
-			git_oid_cpy(&tu[k].id, &u->blob);
-		}
-		tu[k++].path = u->path;
-	}
-	hint_bases(a, base, c);
-	if (k == 0 && base != NULL) {
-		git_oid_cpy(&tree_id, git_tree_id(base));
-	} else if (k == 0) {
-		if ((error = git_treebuilder_new(&tb, a->repo, NULL)) < 0 ||
-		    (error = git_treebuilder_write(&tree_id, tb)) < 0) {
-			rc = rl_error_set_git(error, "cannot build the tree");
-			goto done;
-		}
-	} else if ((error = git_tree_create_updated(&tree_id, a->repo, base, k, tu)) < 0) {
-		rc = rl_error_set_git(error, "cannot build the tree");
-		goto done;
-	}
-	if ((error = git_tree_lookup(&tree, a->repo, &tree_id)) < 0) {
-		rc = rl_error_set_git(error, "cannot build the tree");
-		goto done;
-	}
-	/* No ref update here: the ref moves only after the pack is on disk. */
-	rc = write_commit_object(&c->id, a, tree, parent, c);
-done:
-	git_treebuilder_free(tb);
-	git_tree_free(tree);
-	git_tree_free(base);
-	git_commit_free(parent);
-	free(tu);
-	return rc;
+	if ((error = git_commit_lookup(&commit, a->repo, id)) < 0)
+		return rl_error_set_git(error, "cannot read the tip of '%s'", a->path);
+	git_oid_cpy(out, git_commit_tree_id(commit));
+	git_commit_free(commit);
+	return 0;
 }
 
 /* (Re)builds every queued commit on the batch's base, in order. */
 static int build_all(rl_archive_batch *b)
 {
 	for (size_t i = 0; i < b->n; i++) {
-		const git_oid *parent = i > 0 ? &b->c[i - 1].id : b->has_base ? &b->base : NULL;
-		int rc = build_commit(b->a, &b->c[i], parent);
+		const struct batch_commit *prev = i > 0 ? &b->c[i - 1] : NULL;
+		int rc;
+		if (prev)
+			rc = build_commit(b->a, &b->c[i], &prev->id, &prev->tree);
+		else
+			rc = build_commit(b->a, &b->c[i], b->has_base ? &b->base : NULL,
+					  b->has_base ? &b->base_tree : NULL);
 		if (rc < 0)
 			return rc;
 	}
 	return 0;
 }
 
-static int read_main(int *has, git_oid *out, rl_archive *a)
+/* The batch's base: refs/heads/main now, and its tree. */
+static int read_main(rl_archive_batch *b)
 {
-	int error = git_reference_name_to_id(out, a->repo, MAIN_REF);
+	int error = git_reference_name_to_id(&b->base, b->a->repo, MAIN_REF);
 
-	*has = error == 0;
+	b->has_base = error == 0;
 	if (error < 0 && error != GIT_ENOTFOUND)
-		return rl_error_set_git(error, "cannot read '%s' in '%s'", MAIN_REF, a->path);
-	return 0;
+		return rl_error_set_git(error, "cannot read '%s' in '%s'", MAIN_REF, b->a->path);
+	return b->has_base ? commit_tree(&b->base_tree, b->a, &b->base) : 0;
 }
 
 int rl_archive_batch_new(rl_archive_batch **out, rl_archive *archive)
@@ -318,7 +245,7 @@ int rl_archive_batch_new(rl_archive_batch **out, rl_archive *archive)
 	if ((b = calloc(1, sizeof(*b))) == NULL)
 		return rl_error_set(RL_ENOMEM, "out of memory");
 	b->a = archive;
-	if ((rc = read_main(&b->has_base, &b->base, archive)) < 0 ||
+	if ((rc = read_main(b)) < 0 ||
 	    (rc = archive_pw_begin(archive->pw)) < 0) {
 		free(b);
 		return rc;
@@ -343,26 +270,17 @@ int rl_archive_batch_add(git_oid *out, rl_archive_batch *b, const rl_archive_fil
 			 size_t n, const rl_archive_commit_info *info)
 {
 	struct batch_commit *c;
-	git_oid parent;
-	int rc, has_parent;
+	int rc;
 
 	if (b->done)
 		return rl_error_set(RL_EINVAL, "the batch is already committed");
 	if (info == NULL || info->message == NULL || info->message[0] == '\0')
 		return rl_error_set(RL_EINVAL, "a commit needs a message");
-	if ((rc = check_updates(updates, n)) < 0)
+	if ((rc = check_updates(updates, n)) < 0 ||
+	    (rc = rl_array_grow(&b->c, &b->cap, b->n, sizeof(*b->c), 16)) < 0)
 		return rc;
-	if (b->n == b->cap) {
-		size_t cap = b->cap ? b->cap * 2 : 16;
-		struct batch_commit *v = realloc(b->c, cap * sizeof(*v));
-		if (v == NULL)
-			return rl_error_set(RL_ENOMEM, "out of memory");
-		b->c = v;
-		b->cap = cap;
-	}
 	c = &b->c[b->n];
 	memset(c, 0, sizeof(*c));
-	has_parent = rl_archive_batch_tip(&parent, b) == 0;
 	if ((c->u = calloc(n, sizeof(*c->u))) == NULL ||
 	    (c->message = strdup(info->message)) == NULL ||
 	    (info->name && (c->name = strdup(info->name)) == NULL) ||
@@ -372,25 +290,36 @@ int rl_archive_batch_add(git_oid *out, rl_archive_batch *b, const rl_archive_fil
 	}
 	c->time = info->time;
 	c->tz_offset_minutes = info->tz_offset_minutes;
-	for (size_t i = 0; i < n; i++) {
-		struct batch_update *u = &c->u[c->n];
-		if ((u->path = strdup(updates[i].path)) == NULL) {
+	for (size_t i = 0; i < n; i++, c->n++) {
+		if ((c->u[i].path = strdup(updates[i].path)) == NULL) {
 			rc = rl_error_set(RL_ENOMEM, "out of memory");
 			goto fail;
 		}
-		c->n++;
+	}
+	if ((rc = sort_updates(c->u, n)) < 0)
+		goto fail;
+	/* Blobs in the order given (the pack's order), found again by path. */
+	for (size_t i = 0; i < n; i++) {
+		struct archive_update key = { (char *)updates[i].path, { { 0 } }, 0 }, *u;
+		u = bsearch(&key, c->u, n, sizeof(*c->u), cmp_update_path);
 		u->remove = updates[i].data == NULL;
 		if (!u->remove) {
-			int error = archive_write_object(&u->blob, b->a, updates[i].data,
-							 updates[i].len, GIT_OBJECT_BLOB);
-			if (error < 0) {
-				rc = rl_error_set_git(error, "cannot store '%s'", u->path);
+			if ((rc = archive_write_object(&u->blob, b->a, updates[i].data, updates[i].len,
+						       GIT_OBJECT_BLOB)) < 0) {
+				char why[256];
+				snprintf(why, sizeof(why), "%s", rl_error_last());
+				rl_error_set(rc, "cannot store '%s': %s", u->path, why);
 				goto fail;
 			}
 			b->bytes += updates[i].len;
 		}
 	}
-	if ((rc = build_commit(b->a, c, has_parent ? &parent : NULL)) < 0)
+	if (b->n > 0)
+		rc = build_commit(b->a, c, &b->c[b->n - 1].id, &b->c[b->n - 1].tree);
+	else
+		rc = build_commit(b->a, c, b->has_base ? &b->base : NULL,
+				  b->has_base ? &b->base_tree : NULL);
+	if (rc < 0)
 		goto fail;
 	b->n++;
 	if (out)
@@ -512,7 +441,7 @@ int rl_archive_batch_commit(rl_archive_batch *b)
 		/* A writer without our lock moved the ref: the commits are built
 		 * again on its tip, into a new pack that holds only the objects
 		 * not already in the first one (now on disk) or elsewhere. */
-		if ((rc = read_main(&b->has_base, &b->base, b->a)) < 0 ||
+		if ((rc = read_main(b)) < 0 ||
 		    (rc = archive_pw_begin(b->a->pw)) < 0 || (rc = build_all(b)) < 0)
 			goto done;
 		packed = 0;

@@ -8,6 +8,7 @@
 #define REDLINE_ARCHIVE_INTERNAL_H
 
 #include "redline/archive.h"
+#include "redline/buf.h"
 
 struct rl_archive {
 	git_repository *repo;
@@ -23,17 +24,42 @@ struct rl_archive {
 	struct sign_config *sign;    /* read once per batch (archive_sign.c) */
 };
 
-/** Creates a commit object (no ref moved): signed when commit.gpgSign is
- *  set, the way git signs (archive_sign.c); plain otherwise. */
+/** Creates a commit object (no ref moved) on `tree` with `n_parents`
+ *  parents: signed when commit.gpgSign is set, the way git signs
+ *  (archive_sign.c); plain otherwise.  The bytes git_commit_create_buffer()
+ *  makes. */
 int archive_commit_create(git_oid *out, rl_archive *archive, const git_signature *sig,
-			  const char *message, const git_tree *tree, size_t n_parents,
-			  const git_commit **parents);
+			  const char *message, const git_oid *tree, size_t n_parents,
+			  const git_oid *parents);
 
-/** Stores an object (blob, commit...) in the batch's pack unless the odb
- *  has it, without git_odb_write()'s pack rescan on a miss
- *  (archive_commit.c). */
+/** The bytes of a commit object, as git_commit_create_buffer() makes
+ *  them (author and committer both `sig`, no encoding header). */
+int archive_commit_buffer(rl_buf *out, const git_signature *sig, const char *message,
+			  const git_oid *tree, size_t n_parents, const git_oid *parents);
+
+/** Hashes an object (blob, commit...) and stores it (archive_store()). */
 int archive_write_object(git_oid *out, rl_archive *archive, const void *data, size_t len,
 			 git_object_t type);
+
+/** Stores object `id` (hashed by the caller): into the open batch's pack
+ *  (a tree as a delta against `delta_base` when that is in it), with no
+ *  look at the rest of the odb (archive_commit.c); with no batch open,
+ *  through git_odb_write() (loose). */
+int archive_store(rl_archive *archive, const git_oid *id, const void *data, size_t len,
+		  git_object_t type, const git_oid *delta_base);
+
+/* One file of a commit: the blob it becomes, or its removal. */
+struct archive_update {
+	char *path;
+	git_oid blob;
+	int remove;
+};
+
+/** Stores the trees of `base` (NULL: an empty tree) with `updates`
+ *  (sorted by path, each path once) applied; `out` gets the root tree's id
+ *  (archive_tree.c). */
+int archive_tree_update(git_oid *out, rl_archive *archive, const git_oid *base,
+			const struct archive_update *updates, size_t n);
 
 /** Forgets the signing settings read for the batch that ends: the next
  *  batch reads the config again. */

@@ -19,6 +19,7 @@
  * group commit.
  */
 #include "archive_internal.h"
+#include "packwrite_internal.h"
 #include "redline/buf.h"
 #include "redline/error.h"
 #include "redline/file.h"
@@ -258,6 +259,8 @@ int rl_archive_maintain(int *repacked, rl_archive *a, size_t max_packs)
 	*repacked = 0;
 	if (max_packs < 1)
 		max_packs = 1;
+	/* The last batch's pack may be rolled up and removed. */
+	archive_pw_release(a->pw);
 	snprintf(dir, sizeof(dir), "%s/objects/pack", a->path);
 	/* Until the count is bounded again (one round normally does it; another
 	 * writer adding packs meanwhile may need one more). */

@@ -14,6 +14,7 @@
  * deadlock a pipe), the signature comes back on a pipe, bounded.
  */
 #include "archive_internal.h"
+#include "redline/buf.h"
 #include "redline/error.h"
 
 #include <errno.h>
@@ -26,6 +27,8 @@
 #include <unistd.h>
 
 #define SIGNATURE_MAX (64 * 1024)
+/* A commit object: its message is made by redline, a few KiB. */
+#define COMMIT_MAX ((size_t)64 << 20)
 
 typedef struct sign_config {
 	int enabled;
@@ -140,7 +143,7 @@ static int run_signer(git_buf *out, char *const argv[], int in)
 	return error;
 }
 
-static int sign_buffer(git_buf *sig, const sign_config *c, const git_buf *content)
+static int sign_buffer(git_buf *sig, const sign_config *c, const rl_buf *content)
 {
 	char tmpl[] = "/tmp/redline-commit-XXXXXX";
 	int fd, error;
@@ -148,7 +151,7 @@ static int sign_buffer(git_buf *sig, const sign_config *c, const git_buf *conten
 	if ((fd = mkstemp(tmpl)) < 0)
 		return rl_error_set_errno(RL_EIO, "cannot make a temporary file to sign");
 	unlink(tmpl);
-	if (write(fd, content->ptr, content->size) != (ssize_t)content->size ||
+	if (write(fd, content->ptr, content->len) != (ssize_t)content->len ||
 	    lseek(fd, 0, SEEK_SET) < 0) {
 		close(fd);
 		return rl_error_set_errno(RL_EIO, "cannot write the commit to sign");
@@ -206,26 +209,61 @@ static int sign_settings(const sign_config **out, sign_config *own, rl_archive *
 	return 0;
 }
 
+/* The bytes of git_commit_create_buffer() (libgit2 1.5's commit.c and
+ * git_signature__writebuf(), the same as git's): the time as an unsigned
+ * 32-bit number, the offset as +hhmm. */
+static int put_signature(rl_buf *b, const char *header, const git_signature *sig)
+{
+	int offset = sig->when.offset < 0 ? -sig->when.offset : sig->when.offset;
+	char sign = sig->when.offset < 0 || sig->when.sign == '-' ? '-' : '+';
+
+	return rl_buf_printf(b, "%s%s <%s> %u %c%02d%02d\n", header, sig->name, sig->email,
+			     (unsigned)sig->when.time, sign, offset / 60, offset % 60);
+}
+
+int archive_commit_buffer(rl_buf *out, const git_signature *sig, const char *message,
+			  const git_oid *tree, size_t n_parents, const git_oid *parents)
+{
+	char hex[GIT_OID_HEXSZ + 1];
+	int rc;
+
+	rl_buf_clear(out);
+	git_oid_tostr(hex, sizeof(hex), tree);
+	if ((rc = rl_buf_printf(out, "tree %s\n", hex)) < 0)
+		return rc;
+	for (size_t i = 0; i < n_parents; i++) {
+		git_oid_tostr(hex, sizeof(hex), &parents[i]);
+		if ((rc = rl_buf_printf(out, "parent %s\n", hex)) < 0)
+			return rc;
+	}
+	if ((rc = put_signature(out, "author ", sig)) < 0 ||
+	    (rc = put_signature(out, "committer ", sig)) < 0 || (rc = rl_buf_putc(out, '\n')) < 0)
+		return rc;
+	return rl_buf_puts(out, message);
+}
+
 int archive_commit_create(git_oid *out, rl_archive *a, const git_signature *sig,
-			  const char *message, const git_tree *tree, size_t n_parents,
-			  const git_commit **parents)
+			  const char *message, const git_oid *tree, size_t n_parents,
+			  const git_oid *parents)
 {
 	sign_config own;
 	const sign_config *c = NULL;
-	git_buf content = GIT_BUF_INIT, signature = GIT_BUF_INIT;
+	rl_buf content = RL_BUF_INIT(COMMIT_MAX);
+	git_buf signature = GIT_BUF_INIT;
 	int error;
 
 	memset(&own, 0, sizeof(own));
 	if ((error = sign_settings(&c, &own, a)) < 0)
 		goto done;
-	/* The same bytes git_commit_create() would write. */
-	if ((error = git_commit_create_buffer(&content, a->repo, sig, sig, NULL, message, tree,
-					      n_parents, parents)) < 0) {
-		error = rl_error_set_git(error, "cannot create the commit");
+	if ((error = archive_commit_buffer(&content, sig, message, tree, n_parents, parents)) < 0) {
+		if (error == RL_ETOOBIG)
+			error = rl_error_set(error, "a commit larger than %zu bytes", COMMIT_MAX);
+		else
+			error = rl_error_set(error, "out of memory");
 		goto done;
 	}
 	if (!c->enabled) {
-		error = archive_write_object(out, a, content.ptr, content.size, GIT_OBJECT_COMMIT);
+		error = archive_write_object(out, a, content.ptr, content.len, GIT_OBJECT_COMMIT);
 		goto done;
 	}
 	if ((error = sign_buffer(&signature, c, &content)) < 0)
@@ -234,7 +272,7 @@ int archive_commit_create(git_oid *out, rl_archive *a, const git_signature *sig,
 						      NULL)) < 0)
 		error = rl_error_set_git(error, "cannot store the signed commit");
 done:
-	git_buf_dispose(&content);
+	rl_buf_release(&content);
 	git_buf_dispose(&signature);
 	sign_config_clear(&own);
 	return error;
@@ -244,5 +282,14 @@ int rl_archive_commit_create(git_oid *out, rl_archive *archive, const git_signat
 			     const char *message, const git_tree *tree, size_t n_parents,
 			     const git_commit **parents)
 {
-	return archive_commit_create(out, archive, sig, message, tree, n_parents, parents);
+	git_oid *ids = NULL;
+	int rc;
+
+	if (n_parents > 0 && (ids = calloc(n_parents, sizeof(*ids))) == NULL)
+		return rl_error_set(RL_ENOMEM, "out of memory");
+	for (size_t i = 0; i < n_parents; i++)
+		git_oid_cpy(&ids[i], git_commit_id(parents[i]));
+	rc = archive_commit_create(out, archive, sig, message, git_tree_id(tree), n_parents, ids);
+	free(ids);
+	return rc;
 }

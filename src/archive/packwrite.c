@@ -6,10 +6,15 @@
  * Each object is deflated straight into a 256 KiB write buffer and on into a
  * temporary file objects/pack/pack_git2_rl_XXXXXX (the prefix the sweep
  * removes after a crash); memory holds a 48-byte record per object, the
- * buffer and a bounded cache of recent objects (4 MiB).  A tree whose old
- * version (offered by archive_pw_hint(): the trees on the paths the commit
- * changes) is in this pack is written as an OFS_DELTA against it, the delta
- * taken from the two buffers' common prefix and suffix: a commit's root
+ * buffer and a bounded cache of recent objects (4 MiB).  The batch hands
+ * its objects straight to archive_pw_put(), hashed once, and an object the
+ * pack already has is not written twice; nothing asks the rest of the odb
+ * first (git_odb_write() would probe the loose path and rescan the pack
+ * folder for each): an object that an older pack already holds is written
+ * again, which git allows and a roll-up or gc folds.  A tree whose old
+ * version (the caller names it: the tree at the same path in the parent
+ * commit) is in this pack is written as an OFS_DELTA against it, the delta
+ * taken from the two buffers' entries (packwrite_delta.c): a commit's root
  * tree differs from the previous one in one entry, so its delta is a copy,
  * an insert and a copy, found without a search.  Chains stop at git's
  * default depth (50): the next version is written whole.  Blobs and commits
@@ -21,6 +26,7 @@
  * last, and the directory fsynced.  Only then may the caller move a ref.
  */
 #include "packwrite_internal.h"
+#include "redline/buf.h"
 #include "redline/error.h"
 
 #include <errno.h>
@@ -74,14 +80,10 @@ static void slots_insert(archive_pw *pw, uint32_t i)
 /* Room for one more entry; the map kept at most half full. */
 static int grow(archive_pw *pw)
 {
-	if (pw->n == pw->cap) {
-		size_t cap = pw->cap ? pw->cap * 2 : 1024;
-		struct pw_entry *e = realloc(pw->e, cap * sizeof(*e));
-		if (e == NULL)
-			return rl_error_set(RL_ENOMEM, "out of memory");
-		pw->e = e;
-		pw->cap = cap;
-	}
+	int rc;
+
+	if ((rc = rl_array_grow(&pw->e, &pw->cap, pw->n, sizeof(*pw->e), 1024)) < 0)
+		return rc;
 	if (pw->n >= UINT32_MAX - 1)
 		return rl_error_set(RL_ETOOBIG, "too many objects in one pack");
 	if ((pw->n + 1) * 2 > pw->nslots) {
@@ -103,7 +105,7 @@ int archive_pw_has(archive_pw *pw, const git_oid *id)
 {
 	int has;
 	pthread_mutex_lock(&pw->lock);
-	has = pw->open && pw_find(pw, id) != NULL;
+	has = (pw->open || pw->kept) && pw_find(pw, id) != NULL;
 	pthread_mutex_unlock(&pw->lock);
 	return has;
 }
@@ -300,9 +302,23 @@ static void reset(archive_pw *pw)
 	pw->n = pw->cap = pw->nslots = 0;
 	pw->pos = pw->flushed = 0;
 	pw->wlen = 0;
-	pw->n_hints = 0;
 	pw->open = 0;
+	pw->kept = 0;
 	pw->failed = 0;
+}
+
+/* The finished pack (renamed into place: its name is no longer ours to
+ * remove) stays readable through the descriptor, with its records and the
+ * cache; only the write buffer goes. */
+static void keep(archive_pw *pw)
+{
+	free(pw->tmp_path);
+	free(pw->wbuf);
+	pw->tmp_path = NULL;
+	pw->wbuf = NULL;
+	pw->wlen = 0;
+	pw->open = 0;
+	pw->kept = pw->fd >= 0;
 }
 
 /* --- writing an object -------------------------------------------------- */
@@ -335,41 +351,29 @@ static size_t ofs_header(unsigned char *out, uint64_t ofs)
 	return sizeof(tmp) - pos;
 }
 
-/* The best delta of a tree against the offered bases in this pack. */
+/* A delta of a tree against its previous version, when that is in this
+ * pack, not too deep and the delta worth it; *delta NULL otherwise. */
 static int pick_delta(unsigned char **delta, size_t *delta_len, uint32_t *base,
-		      archive_pw *pw, const void *data, size_t len)
+		      archive_pw *pw, const git_oid *base_id, const void *data, size_t len)
 {
-	*delta = NULL;
-	for (size_t h = 0; h < pw->n_hints; h++) {
-		struct pw_entry *b = pw_find(pw, &pw->hints[h]);
-		unsigned char *bd = NULL, *d = NULL;
-		size_t bl, dl;
-		int rc;
+	struct pw_entry *b = base_id ? pw_find(pw, base_id) : NULL;
+	unsigned char *bd = NULL;
+	size_t bl;
+	int rc;
 
-		if (b == NULL || b->type != GIT_OBJECT_TREE || b->depth >= PW_MAX_DEPTH)
-			continue;
-		if ((rc = pw_load(&bd, &bl, pw, (uint32_t)(b - pw->e))) < 0)
-			return rc;
-		rc = pw_delta_create(&d, &dl, bd, bl, data, len);
-		free(bd);
-		if (rc < 0) {
-			free(*delta);
-			return rc;
-		}
-		if (d && (*delta == NULL || dl < *delta_len)) {
-			free(*delta);
-			*delta = d;
-			*delta_len = dl;
-			*base = (uint32_t)(b - pw->e);
-		} else {
-			free(d);
-		}
-	}
-	return 0;
+	*delta = NULL;
+	if (b == NULL || b->type != GIT_OBJECT_TREE || b->depth >= PW_MAX_DEPTH)
+		return 0;
+	if ((rc = pw_load(&bd, &bl, pw, (uint32_t)(b - pw->e))) < 0)
+		return rc;
+	rc = pw_delta_create(delta, delta_len, bd, bl, data, len);
+	free(bd);
+	*base = (uint32_t)(b - pw->e);
+	return rc;
 }
 
 static int write_object(archive_pw *pw, const git_oid *id, const void *data, size_t len,
-			git_object_t type)
+			git_object_t type, const git_oid *delta_base)
 {
 	unsigned char hdr[32], *delta = NULL;
 	size_t delta_len = 0, hl;
@@ -385,7 +389,8 @@ static int write_object(archive_pw *pw, const git_oid *id, const void *data, siz
 		return rc;
 	if ((rc = grow(pw)) < 0)
 		return rc;
-	if (type == GIT_OBJECT_TREE && (rc = pick_delta(&delta, &delta_len, &base, pw, data, len)) < 0)
+	if (type == GIT_OBJECT_TREE &&
+	    (rc = pick_delta(&delta, &delta_len, &base, pw, delta_base, data, len)) < 0)
 		return rc;
 	i = (uint32_t)pw->n;
 	e = &pw->e[i];
@@ -411,13 +416,40 @@ static int write_object(archive_pw *pw, const git_oid *id, const void *data, siz
 	free(delta);
 	e->crc = crc;
 	pw->n++;
+	pw->written++;
 	slots_insert(pw, i);
 	pw_cache_put(pw, i, data, len);
 	return 0;
 }
 
-/* The odb's write: only while a batch is open; otherwise the next backend
- * (loose objects) takes it. */
+/* Under the lock: a failed write leaves bytes of a half-written object in
+ * the file, so nothing more may be added and the batch cannot commit. */
+static int put_locked(archive_pw *pw, const git_oid *id, const void *data, size_t len,
+		      git_object_t type, const git_oid *delta_base)
+{
+	int rc;
+
+	if (!pw->open)
+		return 1;
+	if ((rc = write_object(pw, id, data, len, type, delta_base)) < 0)
+		pw->failed = 1;
+	return rc;
+}
+
+int archive_pw_put(archive_pw *pw, const git_oid *id, const void *data, size_t len,
+		   git_object_t type, const git_oid *delta_base)
+{
+	int rc;
+
+	pthread_mutex_lock(&pw->lock);
+	rc = put_locked(pw, id, data, len, type, delta_base);
+	pthread_mutex_unlock(&pw->lock);
+	return rc;
+}
+
+/* The odb's write (what libgit2 itself writes during a batch: a signed
+ * commit) comes after git_odb_write()'s freshen step; outside a batch the
+ * next backend (loose objects) takes it. */
 static int backend_write(git_odb_backend *backend, const git_oid *id, const void *data, size_t len,
 			 git_object_t type)
 {
@@ -425,16 +457,12 @@ static int backend_write(git_odb_backend *backend, const git_oid *id, const void
 	int rc;
 
 	pthread_mutex_lock(&pw->lock);
-	if (!pw->open) {
-		pthread_mutex_unlock(&pw->lock);
-		return GIT_PASSTHROUGH;
-	}
-	rc = write_object(pw, id, data, len, type);
-	/* Bytes of a half-written object may be in the file: nothing more may
-	 * be added, and the batch cannot commit. */
-	if (rc < 0)
-		pw->failed = 1;
+	rc = put_locked(pw, id, data, len, type, NULL);
+	if (rc == 0)
+		pw->odb_writes++;
 	pthread_mutex_unlock(&pw->lock);
+	if (rc == 1)
+		return GIT_PASSTHROUGH;
 	if (rc < 0) {
 		git_error_set_str(GIT_ERROR_ODB, rl_error_last());
 		return GIT_ERROR;
@@ -449,6 +477,7 @@ static void backend_free(git_odb_backend *backend)
 	archive_pw *pw = (archive_pw *)backend;
 
 	archive_pw_abort(pw);
+	reset(pw);
 	if (pw->z_ready)
 		deflateEnd(&pw->z);
 	pthread_mutex_destroy(&pw->lock);
@@ -482,22 +511,14 @@ int archive_pw_begin(archive_pw *pw)
 	int rc = 0;
 
 	pthread_mutex_lock(&pw->lock);
-	if (pw->open)
+	if (pw->open) {
 		rc = rl_error_set(RL_EINVAL, "a pack is already being written");
-	else
+	} else {
+		reset(pw); /* the last batch's pack is read by libgit2 from now on */
 		pw->open = 1;
+	}
 	pthread_mutex_unlock(&pw->lock);
 	return rc;
-}
-
-void archive_pw_hint(archive_pw *pw, const git_oid *ids, size_t n)
-{
-	pthread_mutex_lock(&pw->lock);
-	if (n > PW_MAX_HINTS)
-		n = PW_MAX_HINTS;
-	memcpy(pw->hints, ids, n * sizeof(*ids));
-	pw->n_hints = n;
-	pthread_mutex_unlock(&pw->lock);
 }
 
 uint64_t archive_pw_bytes(archive_pw *pw)
@@ -509,12 +530,22 @@ uint64_t archive_pw_bytes(archive_pw *pw)
 	return n;
 }
 
+void archive_pw_release(archive_pw *pw)
+{
+	pthread_mutex_lock(&pw->lock);
+	if (!pw->open)
+		reset(pw);
+	pthread_mutex_unlock(&pw->lock);
+}
+
 void archive_pw_abort(archive_pw *pw)
 {
 	pthread_mutex_lock(&pw->lock);
 	if (pw->tmp_path)
 		unlink(pw->tmp_path);
-	reset(pw);
+	/* A finished pack still served is not a batch to drop. */
+	if (!pw->kept)
+		reset(pw);
 	pthread_mutex_unlock(&pw->lock);
 }
 
@@ -570,6 +601,12 @@ static int fsync_dir(const char *dir)
 	return rc;
 }
 
+static int cmp_entry_offset(const void *a, const void *b)
+{
+	uint64_t x = ((const struct pw_entry *)a)->offset, y = ((const struct pw_entry *)b)->offset;
+	return (x > y) - (x < y);
+}
+
 /* Trailer, .idx, fsyncs, renames (pack first, idx last: a reader finds no
  * index without its pack), the directory fsynced. */
 static int finish_locked(char name[GIT_OID_HEXSZ + 1], archive_pw *pw)
@@ -608,6 +645,10 @@ static int finish_locked(char name[GIT_OID_HEXSZ + 1], archive_pw *pw)
 	}
 	if ((rc = pw_idx_write(idx_fd, pw->e, pw->n, sha, pw->off32_limit)) < 0)
 		goto done;
+	/* The index sorted the records by id: back in write order, the order
+	 * the id map and the reads (a delta's base by offset) rely on, for
+	 * the pack is still served after (keep()). */
+	qsort(pw->e, pw->n, sizeof(*pw->e), cmp_entry_offset);
 	if (fchmod(idx_fd, 0444) < 0 || fsync(idx_fd) < 0) {
 		rc = rl_error_set_errno(RL_EIO, "cannot sync '%s'", idx_tmp);
 		goto done;
@@ -648,7 +689,10 @@ int archive_pw_finish(char name[GIT_OID_HEXSZ + 1], archive_pw *pw)
 	/* On failure the temporary pack goes; on success it was renamed. */
 	if (rc < 0 && pw->tmp_path)
 		unlink(pw->tmp_path);
-	reset(pw);
+	if (rc == 0 && name[0])
+		keep(pw);
+	else
+		reset(pw);
 	pthread_mutex_unlock(&pw->lock);
 	return rc;
 }

@@ -126,32 +126,31 @@ static void insert(struct delta_out *o, const unsigned char *p, size_t len)
 
 /* --- tree entries ------------------------------------------------------ */
 
-struct tree_entry {
-	const unsigned char *start, *name;
-	size_t name_len, len; /* len: the whole entry, id included */
-	int is_dir;
-};
-
-/* The entry at `p`, 0; -1 when the bytes are not a tree entry. */
-static int tree_entry_at(struct tree_entry *e, const unsigned char *p, const unsigned char *end)
+int pw_tree_entry_at(struct pw_tree_entry *e, const unsigned char *p, const unsigned char *end)
 {
 	const unsigned char *sp = memchr(p, ' ', (size_t)(end - p)), *nul;
 
-	if (sp == NULL || sp == p)
+	/* A mode is 1-7 octal digits (git writes 5 or 6). */
+	if (sp == NULL || sp == p || sp - p > 7)
 		return -1;
 	if ((nul = memchr(sp + 1, '\0', (size_t)(end - sp - 1))) == NULL ||
 	    (size_t)(end - nul - 1) < GIT_OID_RAWSZ)
 		return -1;
+	e->mode = 0;
+	for (const unsigned char *m = p; m < sp; m++) {
+		if (*m < '0' || *m > '7')
+			return -1;
+		e->mode = e->mode << 3 | (uint32_t)(*m - '0');
+	}
 	e->start = p;
 	e->name = sp + 1;
 	e->name_len = (size_t)(nul - sp - 1);
 	e->len = (size_t)(nul + 1 + GIT_OID_RAWSZ - p);
-	e->is_dir = sp - p == 5 && memcmp(p, "40000", 5) == 0;
+	e->is_dir = (e->mode & 0170000) == 0040000;
 	return 0;
 }
 
-/* git's tree order: a folder's name sorts as if it ended in '/'. */
-static int tree_order(const struct tree_entry *a, const struct tree_entry *b)
+int pw_tree_order(const struct pw_tree_entry *a, const struct pw_tree_entry *b)
 {
 	size_t n = a->name_len < b->name_len ? a->name_len : b->name_len;
 	int c = memcmp(a->name, b->name, n);
@@ -170,14 +169,14 @@ static int tree_delta(struct delta_out *o, const unsigned char *base, size_t bas
 {
 	const unsigned char *bp = base, *bend = base + base_len;
 	const unsigned char *tp = target, *tend = target + target_len;
-	struct tree_entry be, te;
+	struct pw_tree_entry be, te;
 	int have_b = 0;
 
 	while (tp < tend && !o->full) {
-		if (tree_entry_at(&te, tp, tend) < 0)
+		if (pw_tree_entry_at(&te, tp, tend) < 0)
 			return -1;
 		if (!have_b && bp < bend) {
-			if (tree_entry_at(&be, bp, bend) < 0)
+			if (pw_tree_entry_at(&be, bp, bend) < 0)
 				return -1;
 			have_b = 1;
 		}
@@ -186,7 +185,7 @@ static int tree_delta(struct delta_out *o, const unsigned char *base, size_t bas
 			tp += te.len;
 			continue;
 		}
-		int c = tree_order(&be, &te);
+		int c = pw_tree_order(&be, &te);
 		if (c == 0 && be.len == te.len && memcmp(be.start, te.start, te.len) == 0) {
 			copy(o, (uint64_t)(be.start - base), be.len);
 			tp += te.len;

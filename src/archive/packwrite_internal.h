@@ -9,8 +9,12 @@
  * record per object stays in memory.  The batch's commit writes the
  * trailer and our own .idx v2, fsyncs both, renames them into place (idx
  * last) and fsyncs the directory: no packbuilder, no indexer pass.  With no
- * batch open the backend is dormant: it holds nothing and passes writes on
- * to the loose-object backend.
+ * batch open the backend is dormant: it passes writes on to the
+ * loose-object backend; until the next batch opens it still serves the
+ * last batch's finished pack from its file (pread, not libgit2's mmap
+ * windows), with its records and cache: what is read right after a commit
+ * (the revision index walks every new commit) does not map the whole new
+ * pack into the process.
  */
 #ifndef REDLINE_PACKWRITE_INTERNAL_H
 #define REDLINE_PACKWRITE_INTERNAL_H
@@ -27,8 +31,6 @@
 #define PW_MAX_DEPTH 50
 /* git's default: offsets above this go to the .idx's 64-bit table. */
 #define PW_OFF32_LIMIT 0x7fffffffu
-/* Bases offered for the next trees (the old trees on the changed paths). */
-#define PW_MAX_HINTS 64
 
 /* One object of the pack: ~48 bytes, the only per-object memory. */
 struct pw_entry {
@@ -57,6 +59,7 @@ typedef struct archive_pw {
 	pthread_mutex_t lock;      /* writes may come outside the odb's lock */
 	char *dir;                 /* <gitdir>/objects/pack */
 	int open;                  /* a batch is open */
+	int kept;                  /* its pack finished, still served (archive_pw_finish) */
 	int failed;                /* a write failed midway: the pack is unusable */
 	int fd;                    /* the temporary pack, -1 until the first object */
 	char *tmp_path;
@@ -70,12 +73,13 @@ typedef struct archive_pw {
 	size_t nslots;
 	struct pw_cached cache[PW_CACHE_SLOTS];
 	size_t cache_next, cache_bytes;
-	git_oid hints[PW_MAX_HINTS];
-	size_t n_hints;
 	z_stream z;                /* deflate, reset per object */
 	int z_ready;
 	uint64_t off32_limit;      /* PW_OFF32_LIMIT; tests set a small one */
-	uint64_t deltas;           /* trees written as deltas (for tests, docs) */
+	/* Counters, for tests and docs: */
+	uint64_t deltas;           /* trees written as deltas */
+	uint64_t written;          /* objects written into batches' packs */
+	uint64_t odb_writes;       /* of them, handed over by git_odb_write() */
 } archive_pw;
 
 /** A dormant writer for the pack directory `pack_dir`; the odb that it is
@@ -86,18 +90,34 @@ int archive_pw_new(archive_pw **out, const char *pack_dir);
  *  (created at the first one).  Nothing must be open. */
 int archive_pw_begin(archive_pw *pw);
 
-/** Offers the trees in `ids` as delta bases for the trees written next
- *  (those of them in this pack): the old versions of the trees on the
- *  changed paths of the commit about to be built. */
-void archive_pw_hint(archive_pw *pw, const git_oid *ids, size_t n);
+/** Puts object `id` (of `type`, hashed by the caller) into the open
+ *  batch's pack unless it is there already: no file system call but the
+ *  pack's own writes.  A tree whose previous version `delta_base` (NULL:
+ *  none) is in this pack may become a delta against it.  0; 1 when no batch
+ *  is open (the caller stores the object elsewhere); <0 on error, after
+ *  which the batch cannot commit. */
+int archive_pw_put(archive_pw *pw, const git_oid *id, const void *data, size_t len,
+		   git_object_t type, const git_oid *delta_base);
+
+/** The object `id` of the open batch's pack, whole, in a malloc'd buffer;
+ *  *data NULL when the pack does not hold it (or no batch is open). */
+int archive_pw_read(unsigned char **data, size_t *len, git_object_t *type, archive_pw *pw,
+		    const git_oid *id);
 
 /** Ends the batch: with objects written, the trailer, the .idx, fsyncs and
  *  the renames into place; `name` gets the pack's hash ("" when nothing was
- *  written).  The writer is dormant afterwards, success or not. */
+ *  written).  No batch is open afterwards, success or not; on success the
+ *  writer goes on serving the pack's objects until the next batch begins
+ *  or archive_pw_release(). */
 int archive_pw_finish(char name[GIT_OID_HEXSZ + 1], archive_pw *pw);
 
-/** Drops the open batch: the temporary pack is removed. */
+/** Drops the open batch, if any: the temporary pack is removed (a
+ *  finished pack still served stays). */
 void archive_pw_abort(archive_pw *pw);
+
+/** Forgets a finished pack it still serves (before packs are removed);
+ *  nothing when a batch is open. */
+void archive_pw_release(archive_pw *pw);
 
 /** Bytes of the open batch's pack so far (0 when dormant). */
 uint64_t archive_pw_bytes(archive_pw *pw);
@@ -122,6 +142,20 @@ int pw_read_at(archive_pw *pw, uint64_t off, void *dst, size_t len);
 
 /* Sets the odb callbacks (packwrite_read.c). */
 void pw_backend_init(archive_pw *pw);
+
+/* One entry of a tree object's bytes (packwrite_delta.c). */
+struct pw_tree_entry {
+	const unsigned char *start, *name;
+	size_t name_len, len; /* len: the whole entry, id included */
+	uint32_t mode;
+	int is_dir;
+};
+
+/* The entry at `p`: 0; -1 when the bytes are not a tree entry. */
+int pw_tree_entry_at(struct pw_tree_entry *e, const unsigned char *p, const unsigned char *end);
+
+/* git's tree order: a folder's name sorts as if it ended in '/'. */
+int pw_tree_order(const struct pw_tree_entry *a, const struct pw_tree_entry *b);
 
 /* Applies a git delta to `base`: the result in a malloc'd buffer. */
 int pw_delta_apply(unsigned char **out, size_t *out_len, const unsigned char *base,

@@ -4,7 +4,8 @@
  *
  * A commit reads what the previous one wrote at once (its trees, to build
  * on; the story files classification compares), so the objects written
- * last sit whole in a small cache; anything older is read back from the
+ * last sit whole in a small cache; after the batch, until the next one,
+ * the finished pack is served the same way (packwrite_internal.h); anything older is read back from the
  * file (or the write buffer), inflated, and its delta chain (at most
  * PW_MAX_DEPTH) applied (packwrite_delta.c).  Every callback holds the
  * writer's lock and never calls back into the odb, whose own lock is held
@@ -134,6 +135,22 @@ done:
 	return rc;
 }
 
+int archive_pw_read(unsigned char **data, size_t *len, git_object_t *type, archive_pw *pw,
+		    const git_oid *id)
+{
+	struct pw_entry *e;
+	int rc = 0;
+
+	*data = NULL;
+	pthread_mutex_lock(&pw->lock);
+	if ((pw->open || pw->kept) && (e = pw_find(pw, id)) != NULL) {
+		*type = (git_object_t)e->type;
+		rc = pw_load(data, len, pw, (uint32_t)(e - pw->e));
+	}
+	pthread_mutex_unlock(&pw->lock);
+	return rc;
+}
+
 /* --- the odb callbacks --------------------------------------------------- */
 
 static int fail_git(void)
@@ -151,7 +168,7 @@ static int backend_read(void **buf, size_t *len, git_object_t *type, git_odb_bac
 	int rc = GIT_ENOTFOUND;
 
 	pthread_mutex_lock(&pw->lock);
-	if (pw->open && (e = pw_find(pw, id)) != NULL) {
+	if ((pw->open || pw->kept) && (e = pw_find(pw, id)) != NULL) {
 		if (pw_load(&data, len, pw, (uint32_t)(e - pw->e)) < 0) {
 			rc = fail_git();
 		} else if ((*buf = git_odb_backend_data_alloc(backend, *len ? *len : 1)) == NULL) {
@@ -175,7 +192,7 @@ static int backend_read_header(size_t *len, git_object_t *type, git_odb_backend 
 	int rc = GIT_ENOTFOUND;
 
 	pthread_mutex_lock(&pw->lock);
-	if (pw->open && (e = pw_find(pw, id)) != NULL) {
+	if ((pw->open || pw->kept) && (e = pw_find(pw, id)) != NULL) {
 		*len = (size_t)e->size;
 		*type = (git_object_t)e->type;
 		rc = 0;
@@ -195,7 +212,7 @@ static int find_prefix(uint32_t *out, archive_pw *pw, const git_oid *short_id, s
 {
 	int found = 0;
 
-	if (!pw->open)
+	if (!pw->open && !pw->kept)
 		return GIT_ENOTFOUND;
 	for (size_t i = 0; i < pw->n; i++) {
 		if (git_oid_ncmp(&pw->e[i].id, short_id, len) != 0)
