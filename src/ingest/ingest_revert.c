@@ -76,7 +76,12 @@ void ingest_find_revert(struct ingest *in, rl_change *c, const char *new_text)
 		free(commits);
 		return;
 	}
-	for (size_t i = 0; i < n && looked < REVERT_MAX_REVISIONS; i++, looked++) {
+	/* No commit after the index's newest one touched the file, so that one
+	 * holds HEAD's text, the text being replaced: not a revert, and not
+	 * worth a read of its trees (a story edited once, most of them, then
+	 * costs none).  Unless the batch's own commits changed the story
+	 * since: then HEAD's text is theirs. */
+	for (size_t i = n_queued ? 0 : 1; i < n && looked < REVERT_MAX_REVISIONS; i++, looked++) {
 		if (holds(repo, &commits[i], c->path, &blob)) {
 			mark_revert(c, &commits[i]);
 			break;
