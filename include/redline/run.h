@@ -73,6 +73,7 @@ typedef struct rl_run_opts {
 	int force;                  /* accept what the mass-removal guard would refuse
 	                             * (with names: release those sources) */
 	int commit_every_seconds;   /* group-commit at least this often; 0: 60 */
+	size_t commit_every_commits; /* group-commit at this many commits; 0: 1,000 */
 	int parse_threads;          /* threads parsing listings; 0: one per core */
 	size_t fetch_ahead;         /* listings fetched, parsed and waiting at most this
 	                             * many sources past the next one to commit (a

@@ -160,7 +160,9 @@ static void ingest_done(struct job *job, int error, const rl_ingest_result *resu
 	}
 	job->fs->has_body_hash = 1;
 	job->fs->body_hash = job->listing_hash;
-	job->unpublished |= result->committed;
+	/* Still queued, unless a bound of the batch committed it (on_published
+	 * ran during this very ingest): then its fetch state may be saved. */
+	job->unpublished |= result->committed && rl_ingest_batch_pending(cy->batch) > 0;
 	for (size_t i = 0; i < job->n_articles; i++)
 		run_follow_keep(job, &job->articles[i]);
 	run_succeed(job, job->listing_status, result->committed ? RL_RUN_CHANGED : RL_RUN_UNCHANGED,
@@ -539,6 +541,7 @@ static int cycle_prepare(struct cycle *cy, rl_source_config ***configs, size_t *
 	if (opts->fetch_ahead > 0)
 		cy->ahead = opts->fetch_ahead;
 	bo.max_seconds = opts->commit_every_seconds;
+	bo.max_commits = opts->commit_every_commits;
 	bo.on_flush = on_published;
 	bo.on_hooks = cycle_hooks;
 	bo.userdata = cy;

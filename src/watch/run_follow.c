@@ -317,7 +317,9 @@ void run_follow_commit_due(struct job *job)
 			run_follow_keep(job, a);
 			if (r->committed) {
 				committed = 1;
-				job->unpublished = 1;
+				/* queued, unless a bound of the batch just published it */
+				if (rl_ingest_batch_pending(cy->batch) > 0)
+					job->unpublished = 1;
 				job->fs->last_change = cy->now;
 				cy->summary.changes += r->n_changes;
 				run_emit(cy, job->cfg->name, RL_RUN_CHANGED, job->cfg->url,

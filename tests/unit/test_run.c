@@ -137,11 +137,26 @@ static void more_sources_than_the_window(void **state)
 		opts.now = 1800000000LL + cycle * 86400;
 		opts.parse_threads = 2;
 		opts.fetch_ahead = 4;
+		/* the batch commits inside the ingest of every 10th source, the last
+		 * one too: nothing is left for the commit at the end of the cycle */
+		opts.commit_every_commits = 10;
 		assert_int_equal(rl_run_cycle(&sum, archive, &opts), 0);
 		assert_int_equal(sum.sources, n);
 		assert_int_equal(sum.failed, 0);
 		assert_int_equal(sum.changed, cycle == 0 ? n : 0);
 		assert_int_equal(sum.unchanged, cycle == 0 ? 0 : n);
+		/* every source's fetch state recorded, also those whose commit a
+		 * bound published (their validators make the next fetch a 304) */
+		for (size_t i = 0; i < n; i++) {
+			rl_schedule_state *fs = NULL;
+			char name[32];
+			snprintf(name, sizeof(name), "s%03zu", i);
+			assert_int_equal(rl_schedule_load(&fs, archive, name), 0);
+			assert_non_null(fs);
+			if (fs->last_success != opts.now)
+				fail_msg("source %s: fetch state not saved in cycle %d", name, cycle);
+			rl_schedule_free(fs);
+		}
 	}
 	/* one commit a source, in the order of the sources */
 	assert_int_equal(tu_sh(&out, "git -C '%s' log --reverse --format=%%s | cut -d: -f1 | "
