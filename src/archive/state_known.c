@@ -1,8 +1,9 @@
 /*
- * state_known.c - the known-id table of a source (state_known_internal.h).
+ * state_known.c - the known-id table of a source's list from an older
+ * version (state_known_internal.h); this version appends to the archive's
+ * one list instead (state_known_list.c) and only reads these.
  *
- * <source>.ids is an append-only list of "id<TAB>path\n" lines, rewritten
- * whole (a new inode) when the state is rebuilt from HEAD.  The table maps
+ * <source>.ids is a list of "id<TAB>path\n" lines.  The table maps
  * an id to the offset of its first line + 1; its tags hold how many bytes
  * of the list it covers and the list's inode.  A lookup costs a few probes
  * and one read of the line, whatever the length of the list.

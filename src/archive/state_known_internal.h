@@ -1,7 +1,8 @@
 /*
- * state_known_internal.h - finding a story id in a source's list of every
- * id it ever had (<state>/<source>.ids) through a hash table beside it
- * (<source>.ids.tab, hashfile.c) instead of a scan of the list.
+ * state_known_internal.h - finding a story id in the lists of known ids
+ * through a hash table beside each (hashfile.c) instead of a scan: the
+ * archive's one list (known.ids), and a source's list from an older
+ * version (<state>/<source>.ids).
  */
 #ifndef REDLINE_STATE_KNOWN_INTERNAL_H
 #define REDLINE_STATE_KNOWN_INTERNAL_H
