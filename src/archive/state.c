@@ -20,7 +20,6 @@
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -312,22 +311,6 @@ done:
 	return error;
 }
 
-static const char *find_known(const char *ids, size_t len, const char *id)
-{
-	char needle[RL_STATE_ID_SIZE + 2];
-	const char *p = ids;
-
-	snprintf(needle, sizeof(needle), "%s\t", id);
-	if (len >= RL_STORY_ID_LEN + 1 && strncmp(ids, needle, RL_STORY_ID_LEN + 1) == 0)
-		return ids + RL_STORY_ID_LEN + 1;
-	snprintf(needle, sizeof(needle), "\n%s", id);
-	while ((p = memmem(p, len - (size_t)(p - ids), needle, RL_STORY_ID_LEN + 1)) != NULL) {
-		if (p + RL_STORY_ID_LEN + 1 < ids + len && p[RL_STORY_ID_LEN + 1] == '\t')
-			return p + RL_STORY_ID_LEN + 2;
-		p++;
-	}
-	return NULL;
-}
 
 /* Every story file under the <source>/ tree `subtree`, as "id<TAB>path\n"
  * lines in ctx->ids. */
@@ -357,7 +340,7 @@ static int load_index_line(rl_state *s, git_repository *repo, git_tree *tree, co
 	if (rl_story_index_line_title(line) == NULL)
 		return 0;
 	memcpy(item.id, line, RL_STORY_ID_LEN);
-	if ((path = find_known(ids->ptr ? ids->ptr : "", ids->len, item.id)) == NULL)
+	if ((path = state_known_in_lines(ids->ptr ? ids->ptr : "", ids->len, item.id)) == NULL)
 		return rl_error_set(RL_EPARSE, "%s lists '%s' but no story file has that id",
 				    index_path, item.id);
 	if ((p = strndup(path, strcspn(path, "\n"))) == NULL)
@@ -641,108 +624,6 @@ done:
 
 /* --- every id the source ever had -------------------------------------- */
 
-/* The list of the source an older version wrote (state/<source>.ids). */
-static int lookup_old_list(char **path_out, rl_archive *archive, const char *source, const char *id)
-{
-	char path[4096];
-	const char *hit;
-	struct stat st;
-	void *map = MAP_FAILED;
-	int fd = -1, error = 0;
-
-	*path_out = NULL;
-	if ((error = state_path(path, sizeof(path), archive, source, "ids")) < 0)
-		return error;
-	/* through the table beside the list; a table that cannot be used
-	 * (a read-only directory, say) leaves the scan below */
-	if ((error = state_known_find(path_out, path, id)) == 0 || error == RL_ENOTFOUND)
-		return error;
-	rl_error_clear();
-	error = 0;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-		if (errno == ENOENT)
-			return RL_ENOTFOUND;
-		return rl_error_set_errno(RL_EIO, "cannot open '%s'", path);
-	}
-	if (fstat(fd, &st) < 0) {
-		error = rl_error_set_errno(RL_EIO, "cannot stat '%s'", path);
-		goto done;
-	}
-	if (st.st_size == 0) {
-		error = RL_ENOTFOUND;
-		goto done;
-	}
-	if ((map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0)) == MAP_FAILED) {
-		error = rl_error_set_errno(RL_EIO, "cannot map '%s'", path);
-		goto done;
-	}
-	if ((hit = find_known(map, (size_t)st.st_size, id)) == NULL) {
-		error = RL_ENOTFOUND;
-		goto done;
-	}
-	{
-		size_t room = (size_t)st.st_size - (size_t)(hit - (const char *)map);
-		const char *eol = memchr(hit, '\n', room);
-		if ((*path_out = strndup(hit, eol ? (size_t)(eol - hit) : room)) == NULL)
-			error = rl_error_set(RL_ENOMEM, "out of memory");
-	}
-done:
-	if (map != MAP_FAILED)
-		munmap(map, (size_t)st.st_size);
-	close(fd);
-	return error;
-}
-
-static int recent_old_list(rl_strvec *ids, rl_strvec *paths, rl_archive *archive,
-			   const char *source, size_t max)
-{
-	/* Lines are "id<TAB>path\n", under 400 bytes: the tail holds `max` of them. */
-	size_t want = max * 400;
-	char path[4096], *tail = NULL;
-	struct stat st;
-	off_t from;
-	ssize_t got;
-	int fd = -1, error = 0;
-
-	if ((error = state_path(path, sizeof(path), archive, source, "ids")) < 0)
-		return error;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return errno == ENOENT ? 0 : rl_error_set_errno(RL_EIO, "cannot open '%s'", path);
-	if (fstat(fd, &st) < 0) {
-		error = rl_error_set_errno(RL_EIO, "cannot stat '%s'", path);
-		goto done;
-	}
-	from = st.st_size > (off_t)want ? st.st_size - (off_t)want : 0;
-	if ((tail = malloc((size_t)(st.st_size - from) + 1)) == NULL) {
-		error = rl_error_set(RL_ENOMEM, "out of memory");
-		goto done;
-	}
-	if ((got = pread(fd, tail, (size_t)(st.st_size - from), from)) < 0) {
-		error = rl_error_set_errno(RL_EIO, "cannot read '%s'", path);
-		goto done;
-	}
-	tail[got] = '\0';
-	/* Walk the lines backwards; the first one may be cut unless from == 0. */
-	for (char *end = tail + got; end > tail && ids->n < max;) {
-		char *line = end - 1, *tab;
-		while (line > tail && line[-1] != '\n')
-			line--;
-		if (line == tail && from > 0)
-			break;
-		*(end[-1] == '\n' ? end - 1 : end) = '\0';
-		if ((tab = strchr(line, '\t')) != NULL && tab - line == RL_STORY_ID_LEN) {
-			if ((error = rl_strvec_pushn(ids, line, RL_STORY_ID_LEN)) < 0 ||
-			    (error = rl_strvec_push(paths, tab + 1)) < 0)
-				goto done;
-		}
-		end = line;
-	}
-done:
-	free(tail);
-	close(fd);
-	return error;
-}
-
 int rl_state_lookup_known(char **path_out, rl_archive *archive, const char *source, const char *id)
 {
 	char list[4096];
@@ -757,7 +638,9 @@ int rl_state_lookup_known(char **path_out, rl_archive *archive, const char *sour
 		return 0;
 	if (error != RL_ENOTFOUND)
 		rl_error_clear();
-	return lookup_old_list(path_out, archive, source, id);
+	if ((error = state_path(list, sizeof(list), archive, source, "ids")) < 0)
+		return error;
+	return state_known_old_find(path_out, list, id);
 }
 
 int rl_state_recent_known(rl_strvec *ids, rl_strvec *paths, rl_archive *archive,
@@ -774,7 +657,8 @@ int rl_state_recent_known(rl_strvec *ids, rl_strvec *paths, rl_archive *archive,
 	if (ids->n >= max)
 		return 0;
 	/* then the older list's tail: ids recorded before this version */
-	error = recent_old_list(&old_ids, &old_paths, archive, source, max);
+	if ((error = state_path(list, sizeof(list), archive, source, "ids")) == 0)
+		error = state_known_old_recent(&old_ids, &old_paths, list, max);
 	for (size_t i = 0; i < old_ids.n && ids->n < max && error == 0; i++) {
 		int dup = 0;
 		for (size_t j = 0; j < ids->n && !dup; j++)

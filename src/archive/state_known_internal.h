@@ -17,6 +17,18 @@
  *  checked against the line it points to: a bad table is rebuilt, once. */
 int state_known_find(char **path_out, const char *ids_path, const char *id);
 
+/** The path after "id<TAB>" on the line of `id` in `len` bytes of such
+ *  lines (up to its LF), or NULL. */
+const char *state_known_in_lines(const char *ids, size_t len, const char *id);
+
+/** state_known_find() on an older version's list at `path`, or a scan of
+ *  the list when its table cannot be used (a read-only directory). */
+int state_known_old_find(char **path_out, const char *path, const char *id);
+
+/** The `max` last ids of an older version's list at `path` and their
+ *  paths, newest first (its tail); nothing when there is no list. */
+int state_known_old_recent(rl_strvec *ids, rl_strvec *paths, const char *path, size_t max);
+
 /*
  * The archive's one list of the ids of every source (state_known_list.c,
  * <gitdir>/redline/known.ids and its table known.ids.tab), which archives
