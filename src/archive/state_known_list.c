@@ -337,6 +337,9 @@ int state_known_list_append(const char *list, const rl_state_known *known, size_
 		return 0;
 	if ((error = open_list(&fd, &hf, &st, list, 1)) < 0)
 		return error;
+	/* room for every line at once (a source, an id, a path, a number) */
+	if ((error = rl_buf_grow(&lines, n * 128)) < 0)
+		goto done;
 	/* a last line torn by a crash gets its LF: the new lines start clean */
 	if (st.st_size > 0 && (pread(fd, &last, 1, st.st_size - 1) != 1 || last != '\n') &&
 	    (error = rl_buf_putc(&lines, '\n')) < 0)
