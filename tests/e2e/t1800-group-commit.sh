@@ -67,8 +67,8 @@ packs() { ls "$1"/objects/pack/*.pack 2>/dev/null | wc -l; }
 git -C "$T/group/a" fsck --strict 2>&1 || fail "fsck"
 ok "one pack, one reflog entry, no loose objects, fsck --strict clean"
 
-# The state names the known list's inode, which differs between archives.
-noino() { sed -E 's/"known":"[0-9]+:/"known":"/' "$1"; }
+# The state names the known list's inode (and so its sum differs) in each archive.
+noino() { sed -E 's/^\{"sum":"[0-9a-f]+",//; s/"known":"[0-9]+:/"known":"/' "$1"; }
 noino "$T/one/a/redline/state/feed.json" >"$T/one.state"
 noino "$T/group/a/redline/state/feed.json" >"$T/group.state"
 cmp "$T/one.state" "$T/group.state" || fail "state cache feed.json differs from the one-at-a-time one"
