@@ -16,7 +16,7 @@ int rl_file_read(rl_buf *out, const char *path);
 int rl_file_write_atomic(const char *path, const void *data, size_t len);
 
 /** Like rl_file_write_atomic() without the fsync, for caches that are
- *  checked when read (redline/fetch.json, redline/state/NAME.ids): after a crash such a file
+ *  checked when read (redline/fetch.json): after a crash such a file
  *  is the old one, the new one or unreadable, and each of those is handled;
  *  skipping the fsync saves one disk flush per source and cycle. */
 int rl_file_write_cache(const char *path, const void *data, size_t len);

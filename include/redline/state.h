@@ -5,10 +5,13 @@
  * on the page now (id, XXH3-128 of the file, path, key, title, first seen),
  * the hash of the last raw snapshot, and an append-only list of every id the
  * source ever had (to recognise a story coming back).  It lives in
- * <archive>/redline/state/<source>.{json,ids} (the json rewritten in place
- * behind an XXH3-128 of its text, so that a torn write reads as stale), and
- * is rebuilt from HEAD when missing, unreadable, or describing another tree
- * than HEAD's <source>/ (someone else committed): losing it loses nothing.
+ * <archive>/redline/state/<source>.json (rewritten in place behind an
+ * XXH3-128 of its text, so that a torn write reads as stale) and, for the
+ * ids, in the archive's one list <archive>/redline/known.ids (older archives
+ * also have a list per source, state/<source>.ids, still read).  It is
+ * rebuilt from HEAD when missing, unreadable, describing another tree than
+ * HEAD's <source>/ (someone else committed), or saved against a list that is
+ * gone or shorter: losing it loses nothing.
  */
 #ifndef REDLINE_STATE_H
 #define REDLINE_STATE_H
@@ -70,9 +73,17 @@ int rl_state_lookup_known(char **path_out, rl_archive *archive, const char *sour
 int rl_state_recent_known(rl_strvec *ids, rl_strvec *paths, rl_archive *archive,
 			  const char *source, size_t max);
 
-/** Records new ids with their paths in the append-only list. */
-int rl_state_append_known(rl_archive *archive, const char *source, const char *const *ids,
-			  const char *const *paths, size_t n);
+/** One id of a source and the path of its file, to record. */
+typedef struct rl_state_known {
+	const char *source;
+	const char *id;
+	const char *path;   /* <source>/.../<slug>-<id>.txt */
+} rl_state_known;
+
+/** Records new ids with their paths in the archive's append-only list, the
+ *  ids of every source in one write.  RL_EINVAL when a path is no story
+ *  path of its source and id. */
+int rl_state_append_known(rl_archive *archive, const rl_state_known *known, size_t n);
 
 /** The id of HEAD's <source>/ subtree (zero when absent). */
 int rl_state_source_tree(git_oid *out, rl_archive *archive, const char *source);

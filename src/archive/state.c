@@ -16,10 +16,10 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -29,7 +29,7 @@
 #define INDEX_FILE_MAX (8u * 1024 * 1024)
 
 /* The path of a cache file; its directory is made by the writers
- * (state_write), not at every lookup. */
+ * (write_summed), not at every lookup. */
 static int state_path(char *out, size_t size, rl_archive *archive, const char *source,
 		      const char *ext)
 {
@@ -39,6 +39,18 @@ static int state_path(char *out, size_t size, rl_archive *archive, const char *s
 		return rl_error_last_code() ? rl_error_last_code() : RL_EIO;
 	if ((size_t)snprintf(out, size, "%s/state/%s.%s", dir, source, ext) >= size)
 		return rl_error_set(RL_EINVAL, "state path too long for source '%s'", source);
+	return 0;
+}
+
+/* The archive's one list of known ids (state_known_list.c). */
+static int known_list_path(char *out, size_t size, rl_archive *archive)
+{
+	const char *dir = rl_archive_state_dir(archive);
+
+	if (dir == NULL)
+		return rl_error_last_code() ? rl_error_last_code() : RL_EIO;
+	if ((size_t)snprintf(out, size, "%s/known.ids", dir) >= size)
+		return rl_error_set(RL_EINVAL, "state path too long");
 	return 0;
 }
 
@@ -55,15 +67,20 @@ static int state_mkdir(const char *path)
 	return rl_file_mkdir_p(dir);
 }
 
-/* rl_file_write_cache(), making the directory when the first try fails
- * (a new archive): one mkdir a run, not one a file. */
-static int state_write(const char *path, const char *data, size_t len)
+/* Appends to the known list, making its directory when a first try found
+ * none (removed under a running process, whose handle made it once). */
+static int known_list_append(const char *list, const rl_state_known *known, size_t n, int only_new)
 {
-	int error = rl_file_write_cache(path, data, len);
+	char dir[4096];
+	int error = state_known_list_append(list, known, n, only_new);
 
-	if (error < 0 && state_mkdir(path) == 0) {
-		rl_error_clear();
-		error = rl_file_write_cache(path, data, len);
+	if (error < 0 && (size_t)snprintf(dir, sizeof(dir), "%s", list) < sizeof(dir) &&
+	    strrchr(dir, '/') != NULL) {
+		*strrchr(dir, '/') = '\0';
+		if (access(dir, F_OK) != 0 && rl_file_mkdir_p(dir) == 0) {
+			rl_error_clear();
+			error = state_known_list_append(list, known, n, only_new);
+		}
 	}
 	return error;
 }
@@ -294,22 +311,6 @@ done:
 	return error;
 }
 
-static const char *find_known(const char *ids, size_t len, const char *id)
-{
-	char needle[RL_STATE_ID_SIZE + 2];
-	const char *p = ids;
-
-	snprintf(needle, sizeof(needle), "%s\t", id);
-	if (len >= RL_STORY_ID_LEN + 1 && strncmp(ids, needle, RL_STORY_ID_LEN + 1) == 0)
-		return ids + RL_STORY_ID_LEN + 1;
-	snprintf(needle, sizeof(needle), "\n%s", id);
-	while ((p = memmem(p, len - (size_t)(p - ids), needle, RL_STORY_ID_LEN + 1)) != NULL) {
-		if (p + RL_STORY_ID_LEN + 1 < ids + len && p[RL_STORY_ID_LEN + 1] == '\t')
-			return p + RL_STORY_ID_LEN + 2;
-		p++;
-	}
-	return NULL;
-}
 
 /* Every story file under the <source>/ tree `subtree`, as "id<TAB>path\n"
  * lines in ctx->ids. */
@@ -339,7 +340,7 @@ static int load_index_line(rl_state *s, git_repository *repo, git_tree *tree, co
 	if (rl_story_index_line_title(line) == NULL)
 		return 0;
 	memcpy(item.id, line, RL_STORY_ID_LEN);
-	if ((path = find_known(ids->ptr ? ids->ptr : "", ids->len, item.id)) == NULL)
+	if ((path = state_known_in_lines(ids->ptr ? ids->ptr : "", ids->len, item.id)) == NULL)
 		return rl_error_set(RL_EPARSE, "%s lists '%s' but no story file has that id",
 				    index_path, item.id);
 	if ((p = strndup(path, strcspn(path, "\n"))) == NULL)
@@ -378,6 +379,36 @@ static int load_index(rl_state *s, rl_archive *archive, git_tree *tree, const gi
 	return error;
 }
 
+/* Appends the "id<TAB>path\n" lines of `ids` the known list lacks. */
+static int record_tree_ids(rl_archive *archive, const char *source, rl_buf *ids)
+{
+	rl_state_known *known = NULL;
+	char list[4096];
+	size_t n = 0, cap = 0;
+	int error;
+
+	if ((error = known_list_path(list, sizeof(list), archive)) < 0)
+		return error;
+	for (char *line = ids->ptr; line && *line;) {
+		char *eol = strchr(line, '\n');
+		if (eol == NULL)
+			break;
+		*eol = '\0';
+		line[RL_STORY_ID_LEN] = '\0';
+		if ((error = rl_array_grow(&known, &cap, n, sizeof(*known), 256)) < 0)
+			goto done;
+		known[n].source = source;
+		known[n].id = line;
+		known[n++].path = line + RL_STORY_ID_LEN + 1;
+		line = eol + 1;
+	}
+	if (n > 0)
+		error = known_list_append(list, known, n, 1);
+done:
+	free(known);
+	return error;
+}
+
 int rl_state_rebuild(rl_state **out, rl_archive *archive, const char *source)
 {
 	git_repository *repo = rl_archive_repo(archive);
@@ -385,7 +416,6 @@ int rl_state_rebuild(rl_state **out, rl_archive *archive, const char *source)
 	git_tree *tree = NULL;
 	rl_state *s = NULL;
 	struct walk_ctx ctx = { source, RL_BUF_INIT(1u << 30), 0 };
-	char ids_path[4096];
 	git_oid head;
 	int error, gerr;
 
@@ -413,18 +443,11 @@ int rl_state_rebuild(rl_state **out, rl_archive *archive, const char *source)
 	    (error = load_index(s, archive, tree, &head, &ctx.ids)) < 0)
 		goto done;
 save_ids:
-	if ((error = state_path(ids_path, sizeof(ids_path), archive, source, "ids")) < 0)
+	/* Every id of HEAD's tree into the archive's list, those it lacks (a
+	 * crash between a ref move and the append, a list deleted): ids that
+	 * left the tree since stay in it, as in the old lists per source. */
+	if (!git_oid_is_zero(&s->tree) && (error = record_tree_ids(archive, source, &ctx.ids)) < 0)
 		goto done;
-	if (git_oid_is_zero(&s->tree)) {
-		/* No list is an empty one: a new source costs no file until its
-		 * first commit appends its ids. */
-		if (unlink(ids_path) < 0 && errno != ENOENT) {
-			error = rl_error_set_errno(RL_EIO, "cannot remove '%s'", ids_path);
-			goto done;
-		}
-	} else if ((error = state_write(ids_path, ctx.ids.ptr ? ctx.ids.ptr : "", ctx.ids.len)) < 0) {
-		goto done;
-	}
 	*out = s;
 	s = NULL;
 done:
@@ -436,6 +459,40 @@ done:
 }
 
 /* --- the JSON cache ---------------------------------------------------- */
+
+/* The known list's inode and length when the state was saved, as its
+ * "known" field says ("<inode>:<length>"); 0 when it says nothing. */
+static int parse_known(uint64_t *ino, uint64_t *len, json_t *root)
+{
+	const char *known = json_string_value(json_object_get(root, "known"));
+	char *end;
+
+	if (known == NULL)
+		return 0;
+	errno = 0;
+	*ino = strtoull(known, &end, 10);
+	if (end == known || *end != ':' || errno)
+		return 0;
+	*len = strtoull(end + 1, &end, 10);
+	return *end == '\0' && errno == 0;
+}
+
+/* Whether the ids of a state of `source` are where lookups look: a list
+ * of the source from an older version, or the archive's list, as long and
+ * on the same inode as when the state was saved.  A list deleted or cut
+ * short makes the state stale, and its rebuild records HEAD's ids again. */
+static int known_ids_there(rl_archive *archive, const char *source, json_t *root)
+{
+	char path[4096];
+	struct stat st;
+	uint64_t ino, len;
+
+	if (state_path(path, sizeof(path), archive, source, "ids") == 0 && access(path, R_OK) == 0)
+		return 1;
+	rl_error_clear();
+	return parse_known(&ino, &len, root) && known_list_path(path, sizeof(path), archive) == 0 &&
+	       stat(path, &st) == 0 && (uint64_t)st.st_ino == ino && (uint64_t)st.st_size >= len;
+}
 
 static int parse_state(rl_state *s, json_t *root)
 {
@@ -480,7 +537,7 @@ static int parse_state(rl_state *s, json_t *root)
 
 int rl_state_load(rl_state **out, rl_archive *archive, const char *source)
 {
-	char path[4096], ids_path[4096];
+	char path[4096];
 	rl_buf text = RL_BUF_INIT(STATE_FILE_MAX);
 	rl_state *s = NULL;
 	json_t *root = NULL;
@@ -489,13 +546,12 @@ int rl_state_load(rl_state **out, rl_archive *archive, const char *source)
 
 	*out = NULL;
 	if ((error = state_path(path, sizeof(path), archive, source, "json")) < 0 ||
-	    (error = state_path(ids_path, sizeof(ids_path), archive, source, "ids")) < 0 ||
 	    (error = rl_state_source_tree(&head_tree, archive, source)) < 0)
 		return error;
 	if (rl_file_read(&text, path) < 0 || !sum_is_right(text.ptr, text.len) ||
 	    (root = json_loadb(text.ptr, text.len, 0, NULL)) == NULL || state_new(&s, source) < 0 ||
 	    parse_state(s, root) < 0 || !git_oid_equal(&s->tree, &head_tree) ||
-	    (!git_oid_is_zero(&head_tree) && access(ids_path, R_OK) != 0)) {
+	    (!git_oid_is_zero(&head_tree) && !known_ids_there(archive, source, root))) {
 		/* Missing, unreadable, or about another tree: HEAD is the truth. */
 		rl_state_free(s);
 		s = NULL;
@@ -511,8 +567,9 @@ int rl_state_load(rl_state **out, rl_archive *archive, const char *source)
 
 int rl_state_save(const rl_state *state, rl_archive *archive)
 {
-	char path[4096], tree[GIT_OID_HEXSZ + 1], hex[RL_HASH_HEX_SIZE];
+	char path[4096], tree[GIT_OID_HEXSZ + 1], hex[RL_HASH_HEX_SIZE], known[48];
 	json_t *root = json_object(), *items = json_array();
+	struct stat st;
 	char *text = NULL;
 	int error = 0;
 
@@ -528,6 +585,13 @@ int rl_state_save(const rl_state *state, rl_archive *archive)
 	}
 	if (state->has_last_time)
 		json_object_set_new(root, "last_time", json_integer(state->last_time));
+	/* the known list this state's ids are in (known_ids_there) */
+	if (known_list_path(path, sizeof(path), archive) == 0 && stat(path, &st) == 0) {
+		snprintf(known, sizeof(known), "%" PRIu64 ":%" PRIu64, (uint64_t)st.st_ino,
+			 (uint64_t)st.st_size);
+		json_object_set_new(root, "known", json_string(known));
+	}
+	rl_error_clear();
 	for (size_t i = 0; i < state->n; i++) {
 		const rl_state_item *it = &state->items[i];
 		json_t *o = json_object();
@@ -562,129 +626,59 @@ done:
 
 int rl_state_lookup_known(char **path_out, rl_archive *archive, const char *source, const char *id)
 {
-	char path[4096];
-	const char *hit;
-	struct stat st;
-	void *map = MAP_FAILED;
-	int fd = -1, error = 0;
+	char list[4096];
+	int error;
 
 	*path_out = NULL;
-	if ((error = state_path(path, sizeof(path), archive, source, "ids")) < 0)
+	if ((error = known_list_path(list, sizeof(list), archive)) < 0)
 		return error;
-	/* through the table beside the list; a table that cannot be used
-	 * (a read-only directory, say) leaves the scan below */
-	if ((error = state_known_find(path_out, path, id)) == 0 || error == RL_ENOTFOUND)
+	/* the archive's list, then an older version's list of the source (a
+	 * list that cannot be read is a cache: the other one may answer) */
+	if ((error = state_known_list_find(path_out, list, source, id)) == 0)
+		return 0;
+	if (error != RL_ENOTFOUND)
+		rl_error_clear();
+	if ((error = state_path(list, sizeof(list), archive, source, "ids")) < 0)
 		return error;
-	rl_error_clear();
-	error = 0;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-		if (errno == ENOENT)
-			return RL_ENOTFOUND;
-		return rl_error_set_errno(RL_EIO, "cannot open '%s'", path);
-	}
-	if (fstat(fd, &st) < 0) {
-		error = rl_error_set_errno(RL_EIO, "cannot stat '%s'", path);
-		goto done;
-	}
-	if (st.st_size == 0) {
-		error = RL_ENOTFOUND;
-		goto done;
-	}
-	if ((map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0)) == MAP_FAILED) {
-		error = rl_error_set_errno(RL_EIO, "cannot map '%s'", path);
-		goto done;
-	}
-	if ((hit = find_known(map, (size_t)st.st_size, id)) == NULL) {
-		error = RL_ENOTFOUND;
-		goto done;
-	}
-	{
-		size_t room = (size_t)st.st_size - (size_t)(hit - (const char *)map);
-		const char *eol = memchr(hit, '\n', room);
-		if ((*path_out = strndup(hit, eol ? (size_t)(eol - hit) : room)) == NULL)
-			error = rl_error_set(RL_ENOMEM, "out of memory");
-	}
-done:
-	if (map != MAP_FAILED)
-		munmap(map, (size_t)st.st_size);
-	close(fd);
-	return error;
+	return state_known_old_find(path_out, list, id);
 }
 
 int rl_state_recent_known(rl_strvec *ids, rl_strvec *paths, rl_archive *archive,
 			  const char *source, size_t max)
 {
-	/* Lines are "id<TAB>path\n", under 400 bytes: the tail holds `max` of them. */
-	size_t want = max * 400;
-	char path[4096], *tail = NULL;
-	struct stat st;
-	off_t from;
-	ssize_t got;
-	int fd = -1, error = 0;
+	rl_strvec old_ids = RL_STRVEC_INIT, old_paths = RL_STRVEC_INIT;
+	char list[4096];
+	int error;
 
-	if ((error = state_path(path, sizeof(path), archive, source, "ids")) < 0)
+	if ((error = known_list_path(list, sizeof(list), archive)) < 0)
 		return error;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return errno == ENOENT ? 0 : rl_error_set_errno(RL_EIO, "cannot open '%s'", path);
-	if (fstat(fd, &st) < 0) {
-		error = rl_error_set_errno(RL_EIO, "cannot stat '%s'", path);
-		goto done;
+	if ((error = state_known_list_recent(ids, paths, list, source, max)) < 0)
+		rl_error_clear(); /* a cache: the older list may still answer */
+	if (ids->n >= max)
+		return 0;
+	/* then the older list's tail: ids recorded before this version */
+	if ((error = state_path(list, sizeof(list), archive, source, "ids")) == 0)
+		error = state_known_old_recent(&old_ids, &old_paths, list, max);
+	for (size_t i = 0; i < old_ids.n && ids->n < max && error == 0; i++) {
+		int dup = 0;
+		for (size_t j = 0; j < ids->n && !dup; j++)
+			dup = strcmp(ids->v[j], old_ids.v[i]) == 0;
+		if (!dup && (error = rl_strvec_push(ids, old_ids.v[i])) == 0)
+			error = rl_strvec_push(paths, old_paths.v[i]);
 	}
-	from = st.st_size > (off_t)want ? st.st_size - (off_t)want : 0;
-	if ((tail = malloc((size_t)(st.st_size - from) + 1)) == NULL) {
-		error = rl_error_set(RL_ENOMEM, "out of memory");
-		goto done;
-	}
-	if ((got = pread(fd, tail, (size_t)(st.st_size - from), from)) < 0) {
-		error = rl_error_set_errno(RL_EIO, "cannot read '%s'", path);
-		goto done;
-	}
-	tail[got] = '\0';
-	/* Walk the lines backwards; the first one may be cut unless from == 0. */
-	for (char *end = tail + got; end > tail && ids->n < max;) {
-		char *line = end - 1, *tab;
-		while (line > tail && line[-1] != '\n')
-			line--;
-		if (line == tail && from > 0)
-			break;
-		*(end[-1] == '\n' ? end - 1 : end) = '\0';
-		if ((tab = strchr(line, '\t')) != NULL && tab - line == RL_STORY_ID_LEN) {
-			if ((error = rl_strvec_pushn(ids, line, RL_STORY_ID_LEN)) < 0 ||
-			    (error = rl_strvec_push(paths, tab + 1)) < 0)
-				goto done;
-		}
-		end = line;
-	}
-done:
-	free(tail);
-	close(fd);
+	rl_strvec_release(&old_ids);
+	rl_strvec_release(&old_paths);
 	return error;
 }
 
-int rl_state_append_known(rl_archive *archive, const char *source, const char *const *ids,
-			  const char *const *paths, size_t n)
+int rl_state_append_known(rl_archive *archive, const rl_state_known *known, size_t n)
 {
-	char path[4096];
-	rl_buf lines = RL_BUF_INIT(1u << 30);
-	int fd = -1, error;
+	char list[4096];
+	int error;
 
 	if (n == 0)
 		return 0;
-	if ((error = state_path(path, sizeof(path), archive, source, "ids")) < 0)
+	if ((error = known_list_path(list, sizeof(list), archive)) < 0)
 		return error;
-	for (size_t i = 0; i < n; i++)
-		if ((error = rl_buf_printf(&lines, "%s\t%s\n", ids[i], paths[i])) < 0)
-			goto done;
-	/* One write() of whole lines with O_APPEND: a crash leaves whole lines or none
-	 * that matter, and a later rebuild rewrites the file from HEAD anyway. */
-	if ((fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0666)) < 0 &&
-	    state_mkdir(path) == 0)
-		fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0666);
-	if (fd < 0 || write(fd, lines.ptr, lines.len) != (ssize_t)lines.len)
-		error = rl_error_set_errno(RL_EIO, "cannot append to '%s'", path);
-done:
-	if (fd >= 0)
-		close(fd);
-	rl_buf_release(&lines);
-	return error;
+	return known_list_append(list, known, n, 0);
 }

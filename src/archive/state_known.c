@@ -1,8 +1,9 @@
 /*
- * state_known.c - the known-id table of a source (state_known_internal.h).
+ * state_known.c - the known-id table of a source's list from an older
+ * version (state_known_internal.h); this version appends to the archive's
+ * one list instead (state_known_list.c) and only reads these.
  *
- * <source>.ids is an append-only list of "id<TAB>path\n" lines, rewritten
- * whole (a new inode) when the state is rebuilt from HEAD.  The table maps
+ * <source>.ids is a list of "id<TAB>path\n" lines.  The table maps
  * an id to the offset of its first line + 1; its tags hold how many bytes
  * of the list it covers and the list's inode.  A lookup costs a few probes
  * and one read of the line, whatever the length of the list.
@@ -18,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -144,6 +146,118 @@ int state_known_find(char **path_out, const char *ids_path, const char *id)
 	error = rl_error_set(RL_EPARSE, "'%s' cannot be indexed", ids_path);
 done:
 	rl_hashfile_close(hf);
+	close(fd);
+	return error;
+}
+
+const char *state_known_in_lines(const char *ids, size_t len, const char *id)
+{
+	char needle[RL_STATE_ID_SIZE + 2];
+	const char *p = ids;
+
+	snprintf(needle, sizeof(needle), "%s\t", id);
+	if (len >= RL_STORY_ID_LEN + 1 && strncmp(ids, needle, RL_STORY_ID_LEN + 1) == 0)
+		return ids + RL_STORY_ID_LEN + 1;
+	snprintf(needle, sizeof(needle), "\n%s", id);
+	while ((p = memmem(p, len - (size_t)(p - ids), needle, RL_STORY_ID_LEN + 1)) != NULL) {
+		if (p + RL_STORY_ID_LEN + 1 < ids + len && p[RL_STORY_ID_LEN + 1] == '\t')
+			return p + RL_STORY_ID_LEN + 2;
+		p++;
+	}
+	return NULL;
+}
+
+int state_known_old_find(char **path_out, const char *path, const char *id)
+{
+	const char *hit;
+	struct stat st;
+	void *map = MAP_FAILED;
+	int fd = -1, error = 0;
+
+	*path_out = NULL;
+	/* through the table beside the list; a table that cannot be used
+	 * (a read-only directory, say) leaves the scan below */
+	if ((error = state_known_find(path_out, path, id)) == 0 || error == RL_ENOTFOUND)
+		return error;
+	rl_error_clear();
+	error = 0;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+		if (errno == ENOENT)
+			return RL_ENOTFOUND;
+		return rl_error_set_errno(RL_EIO, "cannot open '%s'", path);
+	}
+	if (fstat(fd, &st) < 0) {
+		error = rl_error_set_errno(RL_EIO, "cannot stat '%s'", path);
+		goto done;
+	}
+	if (st.st_size == 0) {
+		error = RL_ENOTFOUND;
+		goto done;
+	}
+	if ((map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0)) == MAP_FAILED) {
+		error = rl_error_set_errno(RL_EIO, "cannot map '%s'", path);
+		goto done;
+	}
+	if ((hit = state_known_in_lines(map, (size_t)st.st_size, id)) == NULL) {
+		error = RL_ENOTFOUND;
+		goto done;
+	}
+	{
+		size_t room = (size_t)st.st_size - (size_t)(hit - (const char *)map);
+		const char *eol = memchr(hit, '\n', room);
+		if ((*path_out = strndup(hit, eol ? (size_t)(eol - hit) : room)) == NULL)
+			error = rl_error_set(RL_ENOMEM, "out of memory");
+	}
+done:
+	if (map != MAP_FAILED)
+		munmap(map, (size_t)st.st_size);
+	close(fd);
+	return error;
+}
+
+int state_known_old_recent(rl_strvec *ids, rl_strvec *paths, const char *path, size_t max)
+{
+	/* Lines are "id<TAB>path\n", under 400 bytes: the tail holds `max` of them. */
+	size_t want = max * 400;
+	char *tail = NULL;
+	struct stat st;
+	off_t from;
+	ssize_t got;
+	int fd = -1, error = 0;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return errno == ENOENT ? 0 : rl_error_set_errno(RL_EIO, "cannot open '%s'", path);
+	if (fstat(fd, &st) < 0) {
+		error = rl_error_set_errno(RL_EIO, "cannot stat '%s'", path);
+		goto done;
+	}
+	from = st.st_size > (off_t)want ? st.st_size - (off_t)want : 0;
+	if ((tail = malloc((size_t)(st.st_size - from) + 1)) == NULL) {
+		error = rl_error_set(RL_ENOMEM, "out of memory");
+		goto done;
+	}
+	if ((got = pread(fd, tail, (size_t)(st.st_size - from), from)) < 0) {
+		error = rl_error_set_errno(RL_EIO, "cannot read '%s'", path);
+		goto done;
+	}
+	tail[got] = '\0';
+	/* Walk the lines backwards; the first one may be cut unless from == 0. */
+	for (char *end = tail + got; end > tail && ids->n < max;) {
+		char *line = end - 1, *tab;
+		while (line > tail && line[-1] != '\n')
+			line--;
+		if (line == tail && from > 0)
+			break;
+		*(end[-1] == '\n' ? end - 1 : end) = '\0';
+		if ((tab = strchr(line, '\t')) != NULL && tab - line == RL_STORY_ID_LEN) {
+			if ((error = rl_strvec_pushn(ids, line, RL_STORY_ID_LEN)) < 0 ||
+			    (error = rl_strvec_push(paths, tab + 1)) < 0)
+				goto done;
+		}
+		end = line;
+	}
+done:
+	free(tail);
 	close(fd);
 	return error;
 }

@@ -168,10 +168,10 @@ static int classify_item(struct ingest *in, rl_item *it, rl_buf *old)
 		if (it->keep && ((error = ingest_read_story(in, old, it->path)) < 0 ||
 				 (error = apply_keep(it, old->ptr, old->len)) < 0))
 			return error;
-	} else if ((error = ingest_lookup_known(&known_path, in, it->id)) == 0) {
+	} else if ((error = ingest_lookup_known(&known_path, in, it->id)) == 0 &&
+		   (error = ingest_read_story(in, old, known_path)) != RL_ENOTFOUND) {
 		it->path = known_path;
-		if ((error = ingest_read_story(in, old, it->path)) < 0 ||
-		    (error = story_first_seen(&first_seen, old, it->path)) < 0)
+		if (error < 0 || (error = story_first_seen(&first_seen, old, it->path)) < 0)
 			return error;
 		old_hash = rl_hash128_bytes(old->ptr, old->len);
 		has_old = 1;
@@ -179,6 +179,9 @@ static int classify_item(struct ingest *in, rl_item *it, rl_buf *old)
 		if (it->keep && (error = apply_keep(it, old->ptr, old->len)) < 0)
 			return error;
 	} else if (error == RL_ENOTFOUND) {
+		/* never seen, or its file left the tree (a history rewritten or a
+		 * file removed with git): a new file, under a path of its own */
+		free(known_path);
 		rl_error_clear();
 		if ((error = rl_story_path(&it->path, in->source, in->opts.time, it->title, it->id)) < 0)
 			return error;

@@ -315,15 +315,26 @@ int ingest_recent_known(rl_strvec *ids, rl_strvec *paths, struct ingest *in, siz
  * rebuilds). */
 static int save_caches(rl_ingest_batch *b)
 {
+	rl_state_known *known = NULL;
+	size_t n = 0;
 	int error = 0;
 
-	for (size_t i = 0; i < b->n_src && error == 0; i++) {
-		struct pending_source *p = &b->src[i];
-		if ((error = rl_state_append_known(b->archive, p->state->source,
-						   (const char *const *)p->ids.v,
-						   (const char *const *)p->paths.v, p->ids.n)) == 0)
-			error = rl_state_save(p->state, b->archive);
-	}
+	/* the new ids of every source in one append to the archive's list */
+	for (size_t i = 0; i < b->n_src; i++)
+		n += b->src[i].ids.n;
+	if (n > 0 && (known = calloc(n, sizeof(*known))) == NULL)
+		return rl_error_set(RL_ENOMEM, "out of memory");
+	n = 0;
+	for (size_t i = 0; i < b->n_src; i++)
+		for (size_t k = 0; k < b->src[i].ids.n; k++) {
+			known[n].source = b->src[i].state->source;
+			known[n].id = b->src[i].ids.v[k];
+			known[n++].path = b->src[i].paths.v[k];
+		}
+	error = rl_state_append_known(b->archive, known, n);
+	free(known);
+	for (size_t i = 0; i < b->n_src && error == 0; i++)
+		error = rl_state_save(b->src[i].state, b->archive);
 	/* the revision index catches up with the commits just referenced; a
 	 * failure costs only a catch-up at the next read (it is a cache) */
 	if (error == 0 && rl_revindex_update(b->archive) < 0)

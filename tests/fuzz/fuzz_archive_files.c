@@ -48,10 +48,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size--;
 	if (which == 0) {
 		rl_state *st = NULL;
+		rl_strvec ids = RL_STRVEC_INIT, paths = RL_STRVEC_INIT;
+		char *found = NULL;
 		snprintf(path, sizeof(path), "%s/a.git/redline/state/src.json", dir);
 		rl_file_write_cache(path, data, size);
 		if (rl_state_load(&st, archive, "src") == 0)
 			rl_state_free(st);
+		/* the same bytes as the archive's list of known ids (and a
+		 * table left from the input before): skipped lines, no crash */
+		snprintf(path, sizeof(path), "%s/a.git/redline/known.ids", dir);
+		rl_file_write_cache(path, data, size);
+		if (rl_state_lookup_known(&found, archive, "src", "aaaaaaaaaaaa") == 0)
+			free(found);
+		rl_state_recent_known(&ids, &paths, archive, "src", 200);
+		rl_strvec_release(&ids);
+		rl_strvec_release(&paths);
 	} else if (which == 3 && size > 0 && data[0] == '{') {
 		/* The same with the right sum in front, so that the JSON is read. */
 		char *summed = malloc(size + 64), hex[RL_HASH_HEX_SIZE];

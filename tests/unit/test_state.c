@@ -353,11 +353,12 @@ static void test_append_known_then_lookup(void **state)
 {
 	char *dir = tu_tmpdir(), *found = NULL;
 	rl_archive *a = NULL;
-	const char *ids[] = { "aaaaaaaaaaaa", "bbbbbbbbbbbb" };
 	const char *paths[] = { "src/2026-11/a-aaaaaaaaaaaa.txt", "src/2026-11/b-bbbbbbbbbbbb.txt" };
+	const rl_state_known known[] = { { "src", "aaaaaaaaaaaa", paths[0] },
+					 { "src", "bbbbbbbbbbbb", paths[1] } };
 	(void)state;
 	assert_int_equal(rl_archive_init(&a, dir), 0);
-	assert_int_equal(rl_state_append_known(a, "src", ids, paths, 2), 0);
+	assert_int_equal(rl_state_append_known(a, known, 2), 0);
 	assert_int_equal(rl_state_lookup_known(&found, a, "src", "bbbbbbbbbbbb"), 0);
 	assert_string_equal(found, paths[1]);
 	free(found);
