@@ -705,43 +705,90 @@ static int check_note(const git_oid *blob_id, const git_oid *commit, void *paylo
 	return 0;
 }
 
+/* What verify keeps of one source's fetch log while the files stream by. */
+struct fetch_tally {
+	const char *name;
+	size_t fetches, bad;
+	int64_t last_time;    /* of the last fetch that got an answer */
+	char last_version[33];
+};
+
+struct fetch_scan {
+	struct verify *v;
+	struct fetch_tally *t; /* sorted by name */
+	size_t n;
+	size_t bad_days;       /* malformed lines of the day files */
+};
+
+static int cmp_tally(const void *a, const void *b)
+{
+	return strcmp(((const struct fetch_tally *)a)->name, ((const struct fetch_tally *)b)->name);
+}
+
+static int on_fetch(const char *source, const rl_fetchlog_entry *e, void *payload)
+{
+	struct fetch_scan *fs = payload;
+	struct fetch_tally key = { .name = source }, *t;
+	git_oid id;
+
+	t = source ? bsearch(&key, fs->t, fs->n, sizeof(*t), cmp_tally) : NULL;
+	if (e == NULL) {
+		if (t)
+			t->bad++;
+		else
+			fs->bad_days++;
+		return 0;
+	}
+	if (t == NULL)
+		return 0; /* a source removed since: not part of the archive's sources */
+	t->fetches++;
+	if (strcmp(e->outcome, "failed") != 0 && e->time >= t->last_time) {
+		t->last_time = e->time;
+		snprintf(t->last_version, sizeof(t->last_version), "%s", e->version);
+	}
+	if (strcmp(e->commit, "-") != 0 &&
+	    (git_oid_fromstr(&id, e->commit) < 0 || !in_history(fs->v, &id)))
+		say(fs->v, RL_VERIFY_FAIL, "fetch log of '%s' names commit %.12s, which is not in "
+		    "the history", source, e->commit);
+	return 0;
+}
+
+/* Every source's fetches in one pass over the fetch log files: each day
+ * file is read once for all sources, not once per source. */
 static void check_fetch_logs(struct verify *v)
 {
 	rl_strvec names = RL_STRVEC_INIT;
+	struct fetch_scan fs = { .v = v };
+	char iso[RL_TIME_ISO_SIZE];
 
 	v->hex[0] = '\0';
-	if (rl_config_source_list(&names, v->archive) < 0) {
+	if (rl_config_source_list(&names, v->archive) < 0 ||
+	    (names.n && (fs.t = calloc(names.n, sizeof(*fs.t))) == NULL)) {
 		rl_error_clear();
-		return;
+		goto done;
 	}
-	for (size_t i = 0; i < names.n; i++) {
-		rl_fetchlog_entry *e = NULL;
-		size_t n = 0, bad = 0, last = SIZE_MAX;
-		char iso[RL_TIME_ISO_SIZE];
-
-		if (rl_fetchlog_read(&e, &n, &bad, v->archive, names.v[i]) < 0) {
-			say(v, RL_VERIFY_FAIL, "fetch log of '%s': %s", names.v[i], rl_error_last());
-			rl_error_clear();
-			continue;
-		}
-		for (size_t k = 0; k < n; k++) {
-			git_oid id;
-			if (strcmp(e[k].outcome, "failed") != 0)
-				last = k;
-			if (strcmp(e[k].commit, "-") != 0 &&
-			    (git_oid_fromstr(&id, e[k].commit) < 0 || !in_history(v, &id)))
-				say(v, RL_VERIFY_FAIL, "fetch log of '%s' names commit %.12s, which is "
-				    "not in the history", names.v[i], e[k].commit);
-		}
-		if (bad)
-			say(v, RL_VERIFY_NOTE, "fetch log of '%s': %zu malformed lines", names.v[i], bad);
-		if (last != SIZE_MAX) {
-			rl_time_format_iso8601(iso, e[last].time);
+	for (size_t i = 0; i < names.n; i++)
+		fs.t[i].name = names.v[i];
+	fs.n = names.n;
+	qsort(fs.t, fs.n, sizeof(*fs.t), cmp_tally);
+	if (rl_fetchlog_scan(v->archive, (const char *const *)names.v, names.n, on_fetch, &fs) < 0) {
+		say(v, RL_VERIFY_FAIL, "fetch log: %s", rl_error_last());
+		rl_error_clear();
+	}
+	for (size_t i = 0; i < fs.n; i++) {
+		struct fetch_tally *t = &fs.t[i];
+		if (t->bad)
+			say(v, RL_VERIFY_NOTE, "fetch log of '%s': %zu malformed lines", t->name, t->bad);
+		if (t->last_version[0]) {
+			rl_time_format_iso8601(iso, t->last_time);
 			say(v, RL_VERIFY_OK, "%s: version %s last seen %s (%zu fetches logged)",
-			    names.v[i], e[last].version, iso, n);
+			    t->name, t->last_version, iso, t->fetches);
 		}
-		free(e);
 	}
+	if (fs.bad_days)
+		say(v, RL_VERIFY_NOTE, "fetch log day files: %zu malformed lines", fs.bad_days);
+done:
+	free(fs.t);
 	rl_strvec_release(&names);
 }
 
