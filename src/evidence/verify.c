@@ -20,7 +20,6 @@
 #include "evidence_internal.h"
 #include "redline/capture.h"
 #include "redline/error.h"
-#include "redline/fetchlog.h"
 #include "redline/hash.h"
 #include "redline/story.h"
 #include "redline/timeutil.h"
@@ -705,91 +704,22 @@ static int check_note(const git_oid *blob_id, const git_oid *commit, void *paylo
 	return 0;
 }
 
-/* What verify keeps of one source's fetch log while the files stream by. */
-struct fetch_tally {
-	const char *name;
-	size_t fetches, bad;
-	int64_t last_time;    /* of the last fetch that got an answer */
-	char last_version[33];
-};
-
-struct fetch_scan {
-	struct verify *v;
-	struct fetch_tally *t; /* sorted by name */
-	size_t n;
-	size_t bad_days;       /* malformed lines of the day files */
-};
-
-static int cmp_tally(const void *a, const void *b)
+static int history_has(void *payload, const git_oid *id)
 {
-	return strcmp(((const struct fetch_tally *)a)->name, ((const struct fetch_tally *)b)->name);
+	return in_history(payload, id);
 }
 
-static int on_fetch(const char *source, const rl_fetchlog_entry *e, void *payload)
+static void report(void *payload, rl_verify_level level, const char *msg)
 {
-	struct fetch_scan *fs = payload;
-	struct fetch_tally key = { .name = source }, *t;
-	git_oid id;
-
-	t = source ? bsearch(&key, fs->t, fs->n, sizeof(*t), cmp_tally) : NULL;
-	if (e == NULL) {
-		if (t)
-			t->bad++;
-		else
-			fs->bad_days++;
-		return 0;
-	}
-	if (t == NULL)
-		return 0; /* a source removed since: not part of the archive's sources */
-	t->fetches++;
-	if (strcmp(e->outcome, "failed") != 0 && e->time >= t->last_time) {
-		t->last_time = e->time;
-		snprintf(t->last_version, sizeof(t->last_version), "%s", e->version);
-	}
-	if (strcmp(e->commit, "-") != 0 &&
-	    (git_oid_fromstr(&id, e->commit) < 0 || !in_history(fs->v, &id)))
-		say(fs->v, RL_VERIFY_FAIL, "fetch log of '%s' names commit %.12s, which is not in "
-		    "the history", source, e->commit);
-	return 0;
+	say(payload, level, "%s", msg);
 }
 
-/* Every source's fetches in one pass over the fetch log files: each day
- * file is read once for all sources, not once per source. */
 static void check_fetch_logs(struct verify *v)
 {
-	rl_strvec names = RL_STRVEC_INIT;
-	struct fetch_scan fs = { .v = v };
-	char iso[RL_TIME_ISO_SIZE];
+	evidence_fetchlog_check c = { v->archive, history_has, report, v };
 
 	v->hex[0] = '\0';
-	if (rl_config_source_list(&names, v->archive) < 0 ||
-	    (names.n && (fs.t = calloc(names.n, sizeof(*fs.t))) == NULL)) {
-		rl_error_clear();
-		goto done;
-	}
-	for (size_t i = 0; i < names.n; i++)
-		fs.t[i].name = names.v[i];
-	fs.n = names.n;
-	qsort(fs.t, fs.n, sizeof(*fs.t), cmp_tally);
-	if (rl_fetchlog_scan(v->archive, (const char *const *)names.v, names.n, on_fetch, &fs) < 0) {
-		say(v, RL_VERIFY_FAIL, "fetch log: %s", rl_error_last());
-		rl_error_clear();
-	}
-	for (size_t i = 0; i < fs.n; i++) {
-		struct fetch_tally *t = &fs.t[i];
-		if (t->bad)
-			say(v, RL_VERIFY_NOTE, "fetch log of '%s': %zu malformed lines", t->name, t->bad);
-		if (t->last_version[0]) {
-			rl_time_format_iso8601(iso, t->last_time);
-			say(v, RL_VERIFY_OK, "%s: version %s last seen %s (%zu fetches logged)",
-			    t->name, t->last_version, iso, t->fetches);
-		}
-	}
-	if (fs.bad_days)
-		say(v, RL_VERIFY_NOTE, "fetch log day files: %zu malformed lines", fs.bad_days);
-done:
-	free(fs.t);
-	rl_strvec_release(&names);
+	evidence_check_fetch_logs(&c);
 }
 
 int rl_verify(rl_verify_summary *out, rl_archive *archive, const char *range, rl_verify_cb cb,
