@@ -4,6 +4,8 @@
 #ifndef REDLINE_EVIDENCE_INTERNAL_H
 #define REDLINE_EVIDENCE_INTERNAL_H
 
+#include <stdarg.h>
+
 #include "redline/buf.h"
 #include "redline/config.h"
 #include "redline/evidence.h"
@@ -110,7 +112,7 @@ int evidence_config(rl_source_config **out, rl_archive *archive, const char *sou
 typedef struct evidence_fetchlog_check {
 	rl_archive *archive;
 	int (*in_history)(void *payload, const git_oid *id);
-	void (*report)(void *payload, rl_verify_level level, const char *msg);
+	void (*vsay)(void *payload, rl_verify_level level, const char *fmt, va_list ap);
 	void *payload;
 } evidence_fetchlog_check;
 

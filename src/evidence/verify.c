@@ -59,18 +59,25 @@ struct verify {
 	char hex[GIT_OID_HEXSZ + 1];
 };
 
-__attribute__((format(printf, 3, 4)))
-static void say(struct verify *v, rl_verify_level level, const char *fmt, ...)
+static void vsay(void *payload, rl_verify_level level, const char *fmt, va_list ap)
 {
+	struct verify *v = payload;
 	char msg[1024];
-	va_list ap;
 
-	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
 	if (level == RL_VERIFY_FAIL)
 		v->s->failures++;
 	v->cb(level, v->hex[0] ? v->hex : NULL, msg, v->userdata);
+}
+
+__attribute__((format(printf, 3, 4)))
+static void say(struct verify *v, rl_verify_level level, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsay(v, level, fmt, ap);
+	va_end(ap);
 }
 
 /* ---- objects ------------------------------------------------------------ */
@@ -709,14 +716,9 @@ static int history_has(void *payload, const git_oid *id)
 	return in_history(payload, id);
 }
 
-static void report(void *payload, rl_verify_level level, const char *msg)
-{
-	say(payload, level, "%s", msg);
-}
-
 static void check_fetch_logs(struct verify *v)
 {
-	evidence_fetchlog_check c = { v->archive, history_has, report, v };
+	evidence_fetchlog_check c = { v->archive, history_has, vsay, v };
 
 	v->hex[0] = '\0';
 	evidence_check_fetch_logs(&c);

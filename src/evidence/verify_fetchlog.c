@@ -33,13 +33,11 @@ struct scan {
 __attribute__((format(printf, 3, 4)))
 static void say(const evidence_fetchlog_check *c, rl_verify_level level, const char *fmt, ...)
 {
-	char msg[1024];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	c->vsay(c->payload, level, fmt, ap);
 	va_end(ap);
-	c->report(c->payload, level, msg);
 }
 
 static int cmp_tally(const void *a, const void *b)
