@@ -88,8 +88,9 @@ static void entry_open(struct entry *e)
 		memcpy(dir, e->path, (size_t)(slash - e->path));
 		dir[slash - e->path] = '\0';
 		if (rl_file_mkdir_p(dir) < 0) {
+			int saved = errno; /* why the directory could not be made */
 			rl_error_clear();
-			errno = EACCES;
+			errno = saved ? saved : EACCES;
 			goto done;
 		}
 	}
