@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <git2.h>
 
+#include "redline/appendset.h"
 #include "redline/archive.h"
 #include "redline/buf.h"
 #include "redline/config.h"
@@ -129,8 +130,9 @@ int rl_capture_http_charset(char **out, const char *warc, size_t len);
 int rl_capture_http_status(long *status, const char *warc, size_t len);
 
 /** Appends a capture that made no commit (capture = all) to
- *  <gitdir>/redline/warc/YYYY-MM-DD.warc.gz in one write; the caller
- *  flushes (a cycle ends with rl_fetchlog_sync, one syncfs). */
-int rl_capture_append_local(rl_archive *archive, const rl_capture *capture, int64_t time);
+ *  <gitdir>/redline/warc/YYYY-MM-DD.warc.gz in one write through `set`;
+ *  the caller syncs the set (a cycle does at its end). */
+int rl_capture_append_local(rl_appendset *set, rl_archive *archive, const rl_capture *capture,
+			    int64_t time);
 
 #endif

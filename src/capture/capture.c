@@ -527,22 +527,14 @@ int rl_capture_http_status(long *status, const char *warc, size_t len)
 		: error;
 }
 
-int rl_capture_append_local(rl_archive *archive, const rl_capture *c, int64_t time)
+int rl_capture_append_local(rl_appendset *set, rl_archive *archive, const rl_capture *c,
+			    int64_t time)
 {
-	char dir[4096], path[4200], day[RL_TIME_ISO_SIZE];
-	int fd, error = 0;
+	char path[4200], day[RL_TIME_ISO_SIZE];
 
 	rl_time_format_iso8601(day, time);
-	snprintf(dir, sizeof(dir), "%s/warc", rl_archive_state_dir(archive));
-	snprintf(path, sizeof(path), "%s/%.10s.warc.gz", dir, day);
-	if ((error = rl_file_mkdir_p(dir)) < 0)
-		return error;
-	if ((fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644)) < 0)
-		return rl_error_set_errno(RL_EIO, "cannot open '%s'", path);
-	/* One write: appends never interleave.  Not synced here: a cycle ends
-	 * with one syncfs (rl_fetchlog_sync) rather than a flush per fetch. */
-	if (write(fd, c->bytes.ptr, c->bytes.len) != (ssize_t)c->bytes.len)
-		error = rl_error_set_errno(RL_EIO, "cannot append to '%s'", path);
-	close(fd);
-	return error;
+	snprintf(path, sizeof(path), "%s/warc/%.10s.warc.gz", rl_archive_state_dir(archive), day);
+	/* One write: appends never interleave.  Not synced here: the cycle
+	 * syncs the files of its append set once, at its end. */
+	return rl_appendset_write(set, path, c->bytes.ptr, c->bytes.len);
 }

@@ -54,7 +54,7 @@ static void relative(char *out, size_t size, int64_t t, int64_t now)
 
 /* `status --history SOURCE`: every fetch from the fetch log, then each
  * version of the page with when it was first and last seen. */
-static int print_history(rl_archive *archive, const char *source, int json)
+static int print_history(rl_archive *archive, const char *source, int64_t since, int json)
 {
 	rl_fetchlog_entry *v = NULL;
 	size_t n = 0, bad = 0;
@@ -62,7 +62,7 @@ static int print_history(rl_archive *archive, const char *source, int json)
 	json_t *list = NULL;
 	int status = CLI_OK;
 
-	if (rl_fetchlog_read(&v, &n, &bad, archive, source) < 0)
+	if (rl_fetchlog_read(&v, &n, &bad, archive, source, since) < 0)
 		return cli_fail();
 	if (json) {
 		list = json_array();
@@ -284,7 +284,8 @@ static void print_source(const rl_schedule_state *fs, int64_t now)
 	       fs->last_error ? fs->last_error : "");
 }
 
-static const char usage[] = "redline status [--json] [--history SOURCE] [--remotes]";
+static const char usage[] =
+	"redline status [--json] [--history SOURCE [--since TIME]] [--remotes]";
 
 static void help(void)
 {
@@ -295,7 +296,10 @@ static void help(void)
 	       "   --json             one JSON array on stdout\n"
 	       "   --remotes          only the remotes\n"
 	       "   --history SOURCE   every fetch of SOURCE from its fetch log, and when\n"
-	       "                      each version of the page was first and last seen\n", usage);
+	       "                      each version of the page was first and last seen\n"
+	       "   --since TIME       with --history: only fetches from TIME on\n"
+	       "                      (2026-11-28, 2026-11-28T10:00:00Z); the fetch log's\n"
+	       "                      day files of earlier days are not read\n", usage);
 }
 
 static const struct cli_args args = { usage, help, 0, 0, NULL, NULL };
@@ -309,11 +313,13 @@ int cmd_status(int argc, char **argv, const struct cli *cli)
 	struct http_view hv;
 	json_t *list = NULL;
 	int64_t now = (int64_t)time(NULL);
-	const char *history = NULL;
+	const char *history = NULL, *since_text = NULL;
+	int64_t since = 0;
 	int json = 0, remotes = 0, status;
 	const struct cli_opt opts[] = {
 		CLI_FLAG("json", 0, &json),
 		CLI_STRING("history", 0, &history),
+		CLI_STRING("since", 0, &since_text),
 		CLI_FLAG("remotes", 0, &remotes),
 		CLI_OPT_END,
 	};
@@ -322,8 +328,14 @@ int cmd_status(int argc, char **argv, const struct cli *cli)
 		return status;
 	if ((status = cli_open_archive(&archive, cli)) != CLI_OK)
 		return status;
+	if (since_text && (!history || rl_time_parse_iso8601(&since, since_text) < 0)) {
+		rl_error_clear();
+		rl_archive_free(archive);
+		return cli_usage_error(usage, "--since takes a time (2026-11-28 or "
+				       "2026-11-28T10:00:00Z) and goes with --history");
+	}
 	if (history) {
-		status = print_history(archive, history, json);
+		status = print_history(archive, history, since, json);
 		rl_archive_free(archive);
 		return status;
 	}

@@ -4,6 +4,8 @@
 #ifndef REDLINE_EVIDENCE_INTERNAL_H
 #define REDLINE_EVIDENCE_INTERNAL_H
 
+#include <stdarg.h>
+
 #include "redline/buf.h"
 #include "redline/config.h"
 #include "redline/evidence.h"
@@ -104,5 +106,19 @@ int evidence_trailer(char *out, size_t size, const char *message, const char *na
 
 /** The source's settings, defaults when it has no [source] section. */
 int evidence_config(rl_source_config **out, rl_archive *archive, const char *source);
+
+/** What the fetch-log part of verify needs from verify.c: whether a commit
+ *  is in the history verified, and where its findings go. */
+typedef struct evidence_fetchlog_check {
+	rl_archive *archive;
+	int (*in_history)(void *payload, const git_oid *id);
+	void (*vsay)(void *payload, rl_verify_level level, const char *fmt, va_list ap);
+	void *payload;
+} evidence_fetchlog_check;
+
+/** Checks every source's fetch log in one pass over its files
+ *  (verify_fetchlog.c): commits named are in the history; reports each
+ *  source's last sighting and the malformed lines. */
+void evidence_check_fetch_logs(const evidence_fetchlog_check *c);
 
 #endif

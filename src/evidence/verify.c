@@ -20,7 +20,6 @@
 #include "evidence_internal.h"
 #include "redline/capture.h"
 #include "redline/error.h"
-#include "redline/fetchlog.h"
 #include "redline/hash.h"
 #include "redline/story.h"
 #include "redline/timeutil.h"
@@ -60,18 +59,25 @@ struct verify {
 	char hex[GIT_OID_HEXSZ + 1];
 };
 
-__attribute__((format(printf, 3, 4)))
-static void say(struct verify *v, rl_verify_level level, const char *fmt, ...)
+static void vsay(void *payload, rl_verify_level level, const char *fmt, va_list ap)
 {
+	struct verify *v = payload;
 	char msg[1024];
-	va_list ap;
 
-	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
 	if (level == RL_VERIFY_FAIL)
 		v->s->failures++;
 	v->cb(level, v->hex[0] ? v->hex : NULL, msg, v->userdata);
+}
+
+__attribute__((format(printf, 3, 4)))
+static void say(struct verify *v, rl_verify_level level, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsay(v, level, fmt, ap);
+	va_end(ap);
 }
 
 /* ---- objects ------------------------------------------------------------ */
@@ -705,44 +711,17 @@ static int check_note(const git_oid *blob_id, const git_oid *commit, void *paylo
 	return 0;
 }
 
+static int history_has(void *payload, const git_oid *id)
+{
+	return in_history(payload, id);
+}
+
 static void check_fetch_logs(struct verify *v)
 {
-	rl_strvec names = RL_STRVEC_INIT;
+	evidence_fetchlog_check c = { v->archive, history_has, vsay, v };
 
 	v->hex[0] = '\0';
-	if (rl_config_source_list(&names, v->archive) < 0) {
-		rl_error_clear();
-		return;
-	}
-	for (size_t i = 0; i < names.n; i++) {
-		rl_fetchlog_entry *e = NULL;
-		size_t n = 0, bad = 0, last = SIZE_MAX;
-		char iso[RL_TIME_ISO_SIZE];
-
-		if (rl_fetchlog_read(&e, &n, &bad, v->archive, names.v[i]) < 0) {
-			say(v, RL_VERIFY_FAIL, "fetch log of '%s': %s", names.v[i], rl_error_last());
-			rl_error_clear();
-			continue;
-		}
-		for (size_t k = 0; k < n; k++) {
-			git_oid id;
-			if (strcmp(e[k].outcome, "failed") != 0)
-				last = k;
-			if (strcmp(e[k].commit, "-") != 0 &&
-			    (git_oid_fromstr(&id, e[k].commit) < 0 || !in_history(v, &id)))
-				say(v, RL_VERIFY_FAIL, "fetch log of '%s' names commit %.12s, which is "
-				    "not in the history", names.v[i], e[k].commit);
-		}
-		if (bad)
-			say(v, RL_VERIFY_NOTE, "fetch log of '%s': %zu malformed lines", names.v[i], bad);
-		if (last != SIZE_MAX) {
-			rl_time_format_iso8601(iso, e[last].time);
-			say(v, RL_VERIFY_OK, "%s: version %s last seen %s (%zu fetches logged)",
-			    names.v[i], e[last].version, iso, n);
-		}
-		free(e);
-	}
-	rl_strvec_release(&names);
+	evidence_check_fetch_logs(&c);
 }
 
 int rl_verify(rl_verify_summary *out, rl_archive *archive, const char *range, rl_verify_cb cb,

@@ -12,7 +12,7 @@
 #include "redline/run.h"
 #include "redline/config.h"
 #include "redline/error.h"
-#include "redline/fetchlog.h"
+#include "redline/appendset.h"
 #include "redline/extract.h"
 #include "redline/fetch.h"
 #include "redline/normalise.h"
@@ -515,7 +515,8 @@ static int cycle_prepare(struct cycle *cy, rl_source_config ***configs, size_t *
 	if ((error = rl_config_source_load_all(configs, n_configs, cy->archive)) < 0 ||
 	    (error = rl_config_http_load(&cy->http, cy->archive)) < 0 ||
 	    (error = default_user_agent(&cy->user_agent, cy->archive)) < 0 ||
-	    (error = rl_capture_mode_get(&cy->capture_mode, cy->archive)) < 0)
+	    (error = rl_capture_mode_get(&cy->capture_mode, cy->archive)) < 0 ||
+	    (error = rl_appendset_new(&cy->appends)) < 0)
 		return error;
 	for (size_t i = 0; i < opts->n_names; i++) {
 		int known = 0;
@@ -684,14 +685,19 @@ int rl_run_cycle(rl_run_summary *out, rl_archive *archive, const rl_run_opts *op
 		if (error == 0)
 			error = commit_error;
 	}
-	if (cy.fetchlog_dirty && rl_fetchlog_sync(archive) < 0)
-		rl_error_clear(); /* the archive is safe; only the log's last lines are at risk */
+	/* Only the files this cycle appended to (the day's fetch log and local
+	 * WARC file), not the whole file system: other writers' dirty pages
+	 * are not ours to wait for.  A failure leaves the archive safe; only
+	 * the log's last lines are at risk. */
+	if (rl_appendset_sync(cy.appends) < 0)
+		rl_error_clear();
 	if (cy.archive_error)
 		error = rl_error_set(cy.archive_error, "%s", cy.archive_message);
 done:
 	*out = cy.summary;
 	rl_ingest_batch_free(cy.batch); /* drops the lock if a commit failed */
 	rl_fetcher_free(cy.fetcher);
+	rl_appendset_free(cy.appends);
 	rl_pool_free(cy.pool);
 	for (size_t i = 0; cy.jobs && i < cy.n_jobs; i++)
 		job_free(&cy.jobs[i]);

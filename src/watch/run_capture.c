@@ -75,10 +75,8 @@ void run_capture_keep_local(struct job *job, const rl_fetch_response *r, int rev
 	if (cy->capture_mode != RL_CAPTURE_ALL || r == NULL || r->raw == NULL)
 		return;
 	if (run_capture_build(&c, job, r, revisit) < 0 ||
-	    (c && rl_capture_append_local(cy->archive, c, cy->now) < 0))
+	    (c && rl_capture_append_local(cy->appends, cy->archive, c, cy->now) < 0))
 		rl_error_clear(); /* evidence of a fetch that changed nothing: best effort */
-	else if (c)
-		cy->fetchlog_dirty = 1; /* flushed with the fetch log at the cycle's end */
 	rl_capture_free(c);
 }
 
@@ -88,10 +86,8 @@ void run_capture_keep_uncommitted(struct job *job, const rl_capture *c)
 
 	if (c == NULL || cy->capture_mode != RL_CAPTURE_ALL)
 		return;
-	if (rl_capture_append_local(cy->archive, c, cy->now) < 0)
+	if (rl_capture_append_local(cy->appends, cy->archive, c, cy->now) < 0)
 		rl_error_clear(); /* evidence of a fetch that changed nothing: best effort */
-	else
-		cy->fetchlog_dirty = 1;
 }
 
 void run_log_fetch(struct job *job, long status, rl_run_outcome outcome, const rl_ingest_result *r)
@@ -118,8 +114,6 @@ void run_log_fetch(struct job *job, long status, rl_run_outcome outcome, const r
 	else
 		strcpy(e.commit, "-");
 	/* The log is evidence beside the archive: losing a line never fails a fetch. */
-	if (rl_fetchlog_append(cy->archive, job->cfg->name, &e) < 0)
+	if (rl_fetchlog_append(cy->appends, cy->archive, job->cfg->name, &e) < 0)
 		rl_error_clear();
-	else
-		cy->fetchlog_dirty = 1;
 }

@@ -81,7 +81,7 @@ struct cycle {
 	int unconditional;    /* opts->unconditional: no If-None-Match / If-Modified-Since */
 	rl_http_config http;  /* git's http.* of the archive, system and user */
 	rl_capture_mode capture_mode; /* redline.capture */
-	int fetchlog_dirty;   /* lines appended to the fetch log, not yet synced */
+	rl_appendset *appends; /* the day's fetch log and local WARC file, synced at the end */
 	int allow_private;    /* redline.allow-private-addresses: links anywhere */
 	int archive_error;    /* the first commit that could not land (RL_E*), 0 if none */
 	char archive_message[1024];

@@ -25,8 +25,8 @@ REDLINE_NO_CONDITIONAL=1 REDLINE_NOW=$((t0 + 3600)) expect_status 0 rl -C "$A" r
 [ "$(commits "$A")" = 1 ] || fail "an unchanged 200 makes no commit"
 [ ! -e "$A/redline/warc" ] || { ls -R "$A/redline/warc"; fail "capture = commits keeps no capture of a fetch that committed nothing"; }
 [ "$(git -C "$A" ls-tree -r --name-only HEAD -- .captures | wc -l)" = 1 ] || fail "only the commit's capture is in git"
-tail -1 "$A/redline/fetchlog/news.log" | grep -Eq "^$(iso $((t0 + 3600))) 200 unchanged $v1 -$" ||
-	{ cat "$A/redline/fetchlog/news.log"; fail "the unchanged 200 is a fetch-log line"; }
+tail -1 "$A/redline/fetchlog/day/2026-11-30.log" | grep -Eq "^$(iso $((t0 + 3600))) news 200 unchanged $v1 -$" ||
+	{ cat "$A/redline/fetchlog/day/2026-11-30.log"; fail "the unchanged 200 is a fetch-log line"; }
 expect_status 0 rl -C "$A" status --history news
 assert_contains "$T/out" "version $v1 first seen $(iso $t0), last seen $(iso $((t0 + 3600))) (2 fetches)"
 expect_status 0 rl -C "$A" verify
