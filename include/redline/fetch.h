@@ -233,6 +233,12 @@ int rl_fetcher_run(rl_fetcher *fetcher, long timeout_ms);
 /** Transfers added and not yet finished. */
 size_t rl_fetcher_pending(const rl_fetcher *fetcher);
 
+/** Waits of rl_fetcher_run() bounded to a few milliseconds because libcurl
+ *  had transfers but no socket to wait on: a transfer it forgot to wake
+ *  (libcurl before 8.4.0 with many transfers on one host).  For tests and
+ *  diagnostics. */
+size_t rl_fetcher_idle_waits(const rl_fetcher *fetcher);
+
 /** Fetches one URL and waits for it (a fetcher of its own, defaults for
  *  connections).  Returns 0 with `*out` set whatever the transfer's result:
  *  check (*out)->result.  An error only when no transfer could be made. */

@@ -20,12 +20,17 @@
 #include "redline/timeutil.h"
 
 #include <stdlib.h>
+#include <sys/select.h>
 
 #include <curl/curl.h>
 
 /* Longest wait of the loop while a look-up is under way: its thread wakes
  * the loop, this only bounds a missed wake-up. */
 #define LOOKUP_POLL_MS 100
+
+/* Longest wait of the loop while libcurl runs transfers but has no socket
+ * to wait on (see idle_bound()). */
+#define IDLE_POLL_MS 10
 
 int rl_fetch_global_init(void)
 {
@@ -218,11 +223,11 @@ done:
 }
 
 /* Hands every finished transfer to its callback, or sends it on to the
- * next hop of a redirect followed here. */
-static void finish_done(rl_fetcher *f)
+ * next hop of a redirect followed here.  Returns how many came out. */
+static int finish_done(rl_fetcher *f)
 {
 	CURLMsg *msg;
-	int left;
+	int left, n = 0;
 
 	while ((msg = curl_multi_info_read(f->multi, &left)) != NULL) {
 		CURL *easy = msg->easy_handle;
@@ -232,6 +237,7 @@ static void finish_done(rl_fetcher *f)
 
 		if (msg->msg != CURLMSG_DONE)
 			continue;
+		n++;
 		curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&t);
 		/* msg is invalid after this; everything needed was copied above. */
 		curl_multi_remove_handle(f->multi, easy);
@@ -244,6 +250,35 @@ static void finish_done(rl_fetcher *f)
 		}
 		finish(f, t, rc);
 	}
+	return n;
+}
+
+/* How long the loop may wait: `wait`, or IDLE_POLL_MS when libcurl runs
+ * transfers but waits on no socket.  libcurl 7.88 (Debian 12) can lose the
+ * wake-up of a transfer queued behind CURLMOPT_MAX_HOST_CONNECTIONS: when a
+ * transfer ends, the next queued one is moved on with a "run now" timer,
+ * and that timer is dropped as expired when it falls within the same
+ * millisecond as the start of the curl_multi_perform() that set it
+ * (add_next_timeout() compares in whole milliseconds; fixed upstream in
+ * 8.4.0, curl commit 579f0934, issue #11937).  The transfer then sits with
+ * no timer and no socket, the queue behind it too, until the next
+ * curl_multi_perform(): without this bound a whole wait (1 s) later, several
+ * times a cycle on one host with many pages. */
+static int idle_bound(rl_fetcher *f, int wait)
+{
+	fd_set r, w, e;
+	int maxfd = -1;
+
+	if (wait <= IDLE_POLL_MS)
+		return wait;
+	FD_ZERO(&r);
+	FD_ZERO(&w);
+	FD_ZERO(&e);
+	if (curl_multi_fdset(f->multi, &r, &w, &e, &maxfd) != CURLM_OK || maxfd < 0) {
+		f->idle_waits++;
+		return IDLE_POLL_MS;
+	}
+	return wait;
 }
 
 /* Transfers whose target's look-up is over: into the multi handle, or
@@ -266,22 +301,31 @@ static void finish_lookups(rl_fetcher *f)
 	}
 }
 
+static int past(long long deadline)
+{
+	return deadline && rl_time_now_ms() >= deadline;
+}
+
 int rl_fetcher_run(rl_fetcher *f, long timeout_ms)
 {
 	long long deadline = timeout_ms > 0 ? rl_time_now_ms() + timeout_ms : 0;
-	int running = 0, wait;
+	int running = 0, wait, finished;
 	CURLMcode mc;
 
 	for (;;) {
 		if ((mc = curl_multi_perform(f->multi, &running)) != CURLM_OK)
 			return rl_error_set(RL_EFETCH, "cannot run transfers: %s",
 					    curl_multi_strerror(mc));
-		finish_done(f);
+		/* A transfer that ended may have moved a queued one on: run it
+		 * now rather than trust its wake-up (see idle_bound()). */
+		finished = finish_done(f);
 		finish_lookups(f);
 		if (f->pending == 0 || timeout_ms == 0)
 			return 0;
+		if (finished > 0 && !past(deadline))
+			continue;
 		/* Transfers added by callbacks make curl_multi_poll() return at once. */
-		wait = f->looking_up ? LOOKUP_POLL_MS : 1000;
+		wait = idle_bound(f, f->looking_up ? LOOKUP_POLL_MS : 1000);
 		if (deadline) {
 			long long left = deadline - rl_time_now_ms();
 			if (left <= 0)
@@ -298,6 +342,11 @@ int rl_fetcher_run(rl_fetcher *f, long timeout_ms)
 size_t rl_fetcher_pending(const rl_fetcher *f)
 {
 	return f ? f->pending : 0;
+}
+
+size_t rl_fetcher_idle_waits(const rl_fetcher *f)
+{
+	return f ? f->idle_waits : 0;
 }
 
 static void keep_response(rl_fetch_response *r, void *userdata)
