@@ -233,11 +233,16 @@ int rl_fetcher_run(rl_fetcher *fetcher, long timeout_ms);
 /** Transfers added and not yet finished. */
 size_t rl_fetcher_pending(const rl_fetcher *fetcher);
 
-/** Waits of rl_fetcher_run() bounded to a few milliseconds because libcurl
- *  had transfers but no socket to wait on: a transfer it forgot to wake
- *  (libcurl before 8.4.0 with many transfers on one host).  For tests and
- *  diagnostics. */
-size_t rl_fetcher_idle_waits(const rl_fetcher *fetcher);
+/** How rl_fetcher_run() waited, for tests and diagnostics. */
+typedef struct rl_fetcher_stats {
+	size_t idle_waits;  /* waits cut to a few ms: libcurl had transfers but no
+	                       socket to wait on (a transfer it forgot to wake:
+	                       libcurl before 8.4.0, many transfers on one host) */
+	size_t quiet_waits; /* full waits (1 s) that ended with nothing to do */
+} rl_fetcher_stats;
+
+/** Copies the fetcher's counts into `out` (zeros for NULL). */
+void rl_fetcher_get_stats(rl_fetcher_stats *out, const rl_fetcher *fetcher);
 
 /** Fetches one URL and waits for it (a fetcher of its own, defaults for
  *  connections).  Returns 0 with `*out` set whatever the transfer's result:

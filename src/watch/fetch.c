@@ -32,6 +32,9 @@
  * to wait on (see idle_bound()). */
 #define IDLE_POLL_MS 10
 
+/* The loop's usual wait while transfers run. */
+#define QUIET_WAIT_MS 1000
+
 int rl_fetch_global_init(void)
 {
 	CURLcode rc = curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -275,7 +278,7 @@ static int idle_bound(rl_fetcher *f, int wait)
 	FD_ZERO(&w);
 	FD_ZERO(&e);
 	if (curl_multi_fdset(f->multi, &r, &w, &e, &maxfd) != CURLM_OK || maxfd < 0) {
-		f->idle_waits++;
+		f->stats.idle_waits++;
 		return IDLE_POLL_MS;
 	}
 	return wait;
@@ -309,7 +312,7 @@ static int past(long long deadline)
 int rl_fetcher_run(rl_fetcher *f, long timeout_ms)
 {
 	long long deadline = timeout_ms > 0 ? rl_time_now_ms() + timeout_ms : 0;
-	int running = 0, wait, finished;
+	int running = 0, wait, finished, events;
 	CURLMcode mc;
 
 	for (;;) {
@@ -325,7 +328,7 @@ int rl_fetcher_run(rl_fetcher *f, long timeout_ms)
 		if (finished > 0 && !past(deadline))
 			continue;
 		/* Transfers added by callbacks make curl_multi_poll() return at once. */
-		wait = idle_bound(f, f->looking_up ? LOOKUP_POLL_MS : 1000);
+		wait = idle_bound(f, f->looking_up ? LOOKUP_POLL_MS : QUIET_WAIT_MS);
 		if (deadline) {
 			long long left = deadline - rl_time_now_ms();
 			if (left <= 0)
@@ -333,9 +336,11 @@ int rl_fetcher_run(rl_fetcher *f, long timeout_ms)
 			if (left < wait)
 				wait = (int)left;
 		}
-		if ((mc = curl_multi_poll(f->multi, NULL, 0, wait, NULL)) != CURLM_OK)
+		if ((mc = curl_multi_poll(f->multi, NULL, 0, wait, &events)) != CURLM_OK)
 			return rl_error_set(RL_EFETCH, "cannot wait for transfers: %s",
 					    curl_multi_strerror(mc));
+		if (events == 0 && wait >= QUIET_WAIT_MS)
+			f->stats.quiet_waits++;
 	}
 }
 
@@ -344,9 +349,10 @@ size_t rl_fetcher_pending(const rl_fetcher *f)
 	return f ? f->pending : 0;
 }
 
-size_t rl_fetcher_idle_waits(const rl_fetcher *f)
+void rl_fetcher_get_stats(rl_fetcher_stats *out, const rl_fetcher *f)
 {
-	return f ? f->idle_waits : 0;
+	static const rl_fetcher_stats none;
+	*out = f ? f->stats : none;
 }
 
 static void keep_response(rl_fetch_response *r, void *userdata)

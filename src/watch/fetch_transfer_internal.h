@@ -61,7 +61,7 @@ struct rl_fetcher {
 	transfer *transfers;
 	size_t pending;
 	size_t looking_up;      /* transfers waiting for their target's addresses */
-	size_t idle_waits;      /* waits cut short: libcurl had no socket to wait on */
+	rl_fetcher_stats stats;
 	char *user_agent;
 };
 
