@@ -237,7 +237,7 @@ size_t rl_fetcher_pending(const rl_fetcher *fetcher);
 typedef struct rl_fetcher_stats {
 	size_t idle_waits;  /* waits cut to a few ms: libcurl had transfers but no
 	                       socket to wait on (a transfer it forgot to wake:
-	                       libcurl before 8.4.0, many transfers on one host) */
+	                       libcurl 7.88, many transfers on one host) */
 	size_t quiet_waits; /* full waits (1 s) that ended with nothing to do */
 } rl_fetcher_stats;
 

@@ -257,16 +257,15 @@ static int finish_done(rl_fetcher *f)
 }
 
 /* How long the loop may wait: `wait`, or IDLE_POLL_MS when libcurl runs
- * transfers but waits on no socket.  libcurl 7.88 (Debian 12) can lose the
- * wake-up of a transfer queued behind CURLMOPT_MAX_HOST_CONNECTIONS: when a
- * transfer ends, the next queued one is moved on with a "run now" timer,
- * and that timer is dropped as expired when it falls within the same
- * millisecond as the start of the curl_multi_perform() that set it
- * (add_next_timeout() compares in whole milliseconds; fixed upstream in
- * 8.4.0, curl commit 579f0934, issue #11937).  The transfer then sits with
- * no timer and no socket, the queue behind it too, until the next
- * curl_multi_perform(): without this bound a whole wait (1 s) later, several
- * times a cycle on one host with many pages. */
+ * transfers but waits on no socket.  libcurl 7.88 (Debian 12) sometimes
+ * forgets a transfer queued behind CURLMOPT_MAX_HOST_CONNECTIONS: the
+ * transfer before it ends ("left intact"), the queued one is neither started
+ * nor given a timer, and it waits - with every transfer queued behind it -
+ * for the next curl_multi_perform(), which without this bound came a whole
+ * wait (1 s) later, one to four times a cycle over 1,000 pages on one host
+ * (docs/benchmarks.md).  A 50-line program on plain libcurl 7.88.1 shows it
+ * too; upstream's fix of lost sub-millisecond timers (8.4.0, curl commit
+ * 579f0934) alone does not cure it. */
 static int idle_bound(rl_fetcher *f, int wait)
 {
 	fd_set r, w, e;
