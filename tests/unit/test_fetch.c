@@ -478,7 +478,7 @@ static void test_queued_transfers_are_never_forgotten(void **state)
 	rl_fetch_request req = { .url = URL("/page") };
 	rl_fetcher_stats st;
 	json_t *before, *after;
-	enum { ROUNDS = 4, PER_ROUND = 250 };
+	enum { ROUNDS = 3, PER_ROUND = 100 };
 
 	before = stats("/stats");
 	assert_int_equal(rl_fetcher_new(&f, &opts), 0);
