@@ -233,6 +233,17 @@ int rl_fetcher_run(rl_fetcher *fetcher, long timeout_ms);
 /** Transfers added and not yet finished. */
 size_t rl_fetcher_pending(const rl_fetcher *fetcher);
 
+/** How rl_fetcher_run() waited, for tests and diagnostics. */
+typedef struct rl_fetcher_stats {
+	size_t idle_waits;  /* waits cut to a few ms: libcurl had transfers but no
+	                       socket to wait on (a transfer it forgot to wake:
+	                       libcurl 7.88, many transfers on one host) */
+	size_t quiet_waits; /* full waits (1 s) that ended with nothing to do */
+} rl_fetcher_stats;
+
+/** Copies the fetcher's counts into `out` (zeros for NULL). */
+void rl_fetcher_get_stats(rl_fetcher_stats *out, const rl_fetcher *fetcher);
+
 /** Fetches one URL and waits for it (a fetcher of its own, defaults for
  *  connections).  Returns 0 with `*out` set whatever the transfer's result:
  *  check (*out)->result.  An error only when no transfer could be made. */

@@ -20,12 +20,20 @@
 #include "redline/timeutil.h"
 
 #include <stdlib.h>
+#include <sys/select.h>
 
 #include <curl/curl.h>
 
 /* Longest wait of the loop while a look-up is under way: its thread wakes
  * the loop, this only bounds a missed wake-up. */
 #define LOOKUP_POLL_MS 100
+
+/* Longest wait of the loop while libcurl runs transfers but has no socket
+ * to wait on (see idle_bound()). */
+#define IDLE_POLL_MS 10
+
+/* The loop's usual wait while transfers run. */
+#define QUIET_WAIT_MS 1000
 
 int rl_fetch_global_init(void)
 {
@@ -218,11 +226,11 @@ done:
 }
 
 /* Hands every finished transfer to its callback, or sends it on to the
- * next hop of a redirect followed here. */
-static void finish_done(rl_fetcher *f)
+ * next hop of a redirect followed here.  Returns how many came out. */
+static int finish_done(rl_fetcher *f)
 {
 	CURLMsg *msg;
-	int left;
+	int left, n = 0;
 
 	while ((msg = curl_multi_info_read(f->multi, &left)) != NULL) {
 		CURL *easy = msg->easy_handle;
@@ -232,6 +240,7 @@ static void finish_done(rl_fetcher *f)
 
 		if (msg->msg != CURLMSG_DONE)
 			continue;
+		n++;
 		curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&t);
 		/* msg is invalid after this; everything needed was copied above. */
 		curl_multi_remove_handle(f->multi, easy);
@@ -244,6 +253,34 @@ static void finish_done(rl_fetcher *f)
 		}
 		finish(f, t, rc);
 	}
+	return n;
+}
+
+/* How long the loop may wait: `wait`, or IDLE_POLL_MS when libcurl runs
+ * transfers but waits on no socket.  libcurl 7.88 (Debian 12) sometimes
+ * forgets a transfer queued behind CURLMOPT_MAX_HOST_CONNECTIONS: the
+ * transfer before it ends ("left intact"), the queued one is neither started
+ * nor given a timer, and it waits - with every transfer queued behind it -
+ * for the next curl_multi_perform(), which without this bound came a whole
+ * wait (1 s) later, one to four times a cycle over 1,000 pages on one host
+ * (docs/benchmarks.md).  A 50-line program on plain libcurl 7.88.1 shows it
+ * too; upstream's fix of lost sub-millisecond timers (8.4.0, curl commit
+ * 579f0934) alone does not cure it. */
+static int idle_bound(rl_fetcher *f, int wait)
+{
+	fd_set r, w, e;
+	int maxfd = -1;
+
+	if (wait <= IDLE_POLL_MS)
+		return wait;
+	FD_ZERO(&r);
+	FD_ZERO(&w);
+	FD_ZERO(&e);
+	if (curl_multi_fdset(f->multi, &r, &w, &e, &maxfd) != CURLM_OK || maxfd < 0) {
+		f->stats.idle_waits++;
+		return IDLE_POLL_MS;
+	}
+	return wait;
 }
 
 /* Transfers whose target's look-up is over: into the multi handle, or
@@ -266,22 +303,31 @@ static void finish_lookups(rl_fetcher *f)
 	}
 }
 
+static int past(long long deadline)
+{
+	return deadline && rl_time_now_ms() >= deadline;
+}
+
 int rl_fetcher_run(rl_fetcher *f, long timeout_ms)
 {
 	long long deadline = timeout_ms > 0 ? rl_time_now_ms() + timeout_ms : 0;
-	int running = 0, wait;
+	int running = 0, wait, finished, events;
 	CURLMcode mc;
 
 	for (;;) {
 		if ((mc = curl_multi_perform(f->multi, &running)) != CURLM_OK)
 			return rl_error_set(RL_EFETCH, "cannot run transfers: %s",
 					    curl_multi_strerror(mc));
-		finish_done(f);
+		/* A transfer that ended may have moved a queued one on: run it
+		 * now rather than trust its wake-up (see idle_bound()). */
+		finished = finish_done(f);
 		finish_lookups(f);
 		if (f->pending == 0 || timeout_ms == 0)
 			return 0;
+		if (finished > 0 && !past(deadline))
+			continue;
 		/* Transfers added by callbacks make curl_multi_poll() return at once. */
-		wait = f->looking_up ? LOOKUP_POLL_MS : 1000;
+		wait = idle_bound(f, f->looking_up ? LOOKUP_POLL_MS : QUIET_WAIT_MS);
 		if (deadline) {
 			long long left = deadline - rl_time_now_ms();
 			if (left <= 0)
@@ -289,15 +335,23 @@ int rl_fetcher_run(rl_fetcher *f, long timeout_ms)
 			if (left < wait)
 				wait = (int)left;
 		}
-		if ((mc = curl_multi_poll(f->multi, NULL, 0, wait, NULL)) != CURLM_OK)
+		if ((mc = curl_multi_poll(f->multi, NULL, 0, wait, &events)) != CURLM_OK)
 			return rl_error_set(RL_EFETCH, "cannot wait for transfers: %s",
 					    curl_multi_strerror(mc));
+		if (events == 0 && wait >= QUIET_WAIT_MS)
+			f->stats.quiet_waits++;
 	}
 }
 
 size_t rl_fetcher_pending(const rl_fetcher *f)
 {
 	return f ? f->pending : 0;
+}
+
+void rl_fetcher_get_stats(rl_fetcher_stats *out, const rl_fetcher *f)
+{
+	static const rl_fetcher_stats none;
+	*out = f ? f->stats : none;
 }
 
 static void keep_response(rl_fetch_response *r, void *userdata)

@@ -61,6 +61,7 @@ struct rl_fetcher {
 	transfer *transfers;
 	size_t pending;
 	size_t looking_up;      /* transfers waiting for their target's addresses */
+	rl_fetcher_stats stats;
 	char *user_agent;
 };
 

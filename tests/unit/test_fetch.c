@@ -464,6 +464,47 @@ static void test_queue_time_is_not_transfer_time(void **state)
 	rl_fetcher_free(f);
 }
 
+/* Many transfers queued behind one connection to a fast server: each one
+ * runs as soon as the one before it ends.  libcurl 7.88 sometimes forgets
+ * to wake the next queued transfer (fetch.c: idle_bound()); the loop then
+ * sat out its whole one-second wait with nothing to do, several times per
+ * thousand requests.  Counted, not timed: no full wait may end idle. */
+static void test_queued_transfers_are_never_forgotten(void **state)
+{
+	NEED_SERVER();
+	rl_fetcher_opts opts = { .max_host_connections = 1 };
+	rl_fetcher *f = NULL;
+	struct counted c = { 0, 0 };
+	rl_fetch_request req = { .url = URL("/page") };
+	rl_fetcher_stats st;
+	json_t *before, *after;
+	enum { ROUNDS = 3, PER_ROUND = 100 };
+
+	before = stats("/stats");
+	assert_int_equal(rl_fetcher_new(&f, &opts), 0);
+	for (int round = 0; round < ROUNDS; round++) {
+		for (int i = 0; i < PER_ROUND; i++)
+			assert_int_equal(rl_fetcher_add(f, &req, count_done, &c), 0);
+		assert_int_equal(rl_fetcher_run(f, -1), 0);
+		assert_int_equal(rl_fetcher_pending(f), 0);
+	}
+	rl_fetcher_get_stats(&st, f);
+	rl_fetcher_free(f);
+	after = stats("/stats");
+	assert_int_equal(c.done, ROUNDS * PER_ROUND);
+	assert_int_equal(c.ok, ROUNDS * PER_ROUND);
+	/* Every request reached the server, over one connection (and one more
+	 * for the stats request itself). */
+	assert_int_equal(json_integer_value(json_object_get(after, "requests")) -
+			 json_integer_value(json_object_get(before, "requests")),
+			 ROUNDS * PER_ROUND + 1);
+	assert_true(json_integer_value(json_object_get(after, "connections")) -
+		    json_integer_value(json_object_get(before, "connections")) <= 2);
+	assert_int_equal(st.quiet_waits, 0);
+	json_decref(before);
+	json_decref(after);
+}
+
 static void test_connections_are_kept_alive(void **state)
 {
 	NEED_SERVER();
@@ -674,6 +715,7 @@ int main(void)
 		cmocka_unit_test(test_charset_parsing_is_bounded),
 		cmocka_unit_test(test_per_host_connection_cap),
 		cmocka_unit_test(test_queue_time_is_not_transfer_time),
+		cmocka_unit_test(test_queued_transfers_are_never_forgotten),
 		cmocka_unit_test(test_connections_are_kept_alive),
 		cmocka_unit_test(test_callbacks_may_add_transfers),
 		cmocka_unit_test(test_free_with_transfers_in_flight),
