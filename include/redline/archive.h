@@ -17,6 +17,7 @@
 #include <git2.h>
 
 #include "redline/buf.h"
+#include "redline/item.h"
 
 typedef struct rl_archive rl_archive;
 
@@ -117,6 +118,15 @@ int rl_archive_batch_new(rl_archive_batch **out, rl_archive *archive);
  *  read the final ids with rl_archive_batch_commit_id()). */
 int rl_archive_batch_add(git_oid *out, rl_archive_batch *batch, const rl_archive_file_update *updates,
 			 size_t n, const rl_archive_commit_info *info);
+
+/** rl_archive_batch_add() with, for each update, NULL or its `data` packed
+ *  as a blob already, off the writer's thread (rl_snapshot_render_ahead):
+ *  its id is taken as it is and its bytes go into the batch's pack without
+ *  being deflated again.  `packed` NULL: none is. */
+int rl_archive_batch_add_packed(git_oid *out, rl_archive_batch *batch,
+				const rl_archive_file_update *updates,
+				const rl_item_packed *const *packed, size_t n,
+				const rl_archive_commit_info *info);
 
 /** The last commit of the batch, else the base; RL_ENOTFOUND (no message)
  *  in an archive without commits. */

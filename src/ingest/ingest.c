@@ -192,6 +192,9 @@ static int classify_item(struct ingest *in, rl_item *it, rl_buf *old)
 	if (kind == RL_CHANGE_EDITED && it->status)
 		kind = RL_CHANGE_REMOVED;
 	if (kind != RL_CHANGE_BACK && has_old && rl_hash128_equal(old_hash, it->hash)) {
+		/* Packed ahead for nothing: memory goes back at once. */
+		free(it->packed.bytes);
+		memset(&it->packed, 0, sizeof(it->packed));
 		in->result->unchanged++;
 		return 0;
 	}
