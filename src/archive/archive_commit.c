@@ -112,6 +112,11 @@ int archive_store(rl_archive *a, const git_oid *id, const void *data, size_t len
 	return 0;
 }
 
+int rl_archive_blob_pack(rl_item_packed *out, const void *data, size_t len)
+{
+	return archive_pw_pack_blob(out, data, len);
+}
+
 /* A blob packed ahead: its id taken, its bytes appended as they are. */
 static int store_packed(git_oid *out, rl_archive *a, const void *data, size_t len,
 			const rl_item_packed *packed)

@@ -226,6 +226,7 @@ int ingest_commit(struct ingest *in)
 	updates[n++] = (rl_archive_file_update){ index_path, index.ptr, index.len };
 	for (size_t i = 0; i < in->opts.n_captures; i++) {
 		const rl_capture *c = in->opts.captures[i];
+		packed[n] = c->packed.bytes ? &c->packed : NULL;
 		updates[n++] = (rl_archive_file_update){ c->path, c->bytes.ptr, c->bytes.len };
 	}
 	if (with_attributes) {

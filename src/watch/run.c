@@ -240,6 +240,11 @@ static void parse_work(void *arg)
 
 	if ((t->capture_error = run_capture_build(&t->capture, t->job, t->r, 0)) < 0)
 		snprintf(t->capture_message, sizeof(t->capture_message), "%s", rl_error_last());
+	/* Committed with the snapshot: its blob is packed here, not by the writer. */
+	else if (t->capture &&
+		 rl_archive_blob_pack(&t->capture->packed, t->capture->bytes.ptr,
+				      t->capture->bytes.len) < 0)
+		rl_error_clear(); /* the writer packs it */
 	opts.time = t->job->cycle->now;
 	opts.source_url = t->job->listing_url;
 	opts.charset = t->r->charset;
