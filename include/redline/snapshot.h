@@ -37,7 +37,9 @@ int rl_snapshot_render(rl_item *item, const char *source, int64_t first_seen,
  *  with the id the pipeline would give it (its key's; without a key, the
  *  first salt's) and no status: item->text, item->hash, item->header_len.
  *  With `pack`, each file is also packed as a git blob (item->packed) for
- *  the writer to append as it is.  Items with a body to keep
+ *  the writer to append as it is, and its name built (item->path), which
+ *  the pipeline takes for a new story while item->packed survives
+ *  rl_snapshot_render().  Items with a body to keep
  *  (RL_ITEM_KEEP_BODY) are left alone.  Touches no archive. */
 int rl_snapshot_render_ahead(rl_item_list *items, const char *source, int64_t first_seen,
 			     int pack);

@@ -265,13 +265,20 @@ int rl_snapshot_render_ahead(rl_item_list *items, const char *source, int64_t fi
 			break;
 		}
 		drop_packed(it);
-		if (pack && (error = archive_pw_pack_blob(&it->packed, it->text, strlen(it->text))) < 0)
+		if (!pack)
+			continue;
+		/* The name too, which holds while the packed blob does (ingest.c). */
+		free(it->path);
+		if ((error = rl_story_path(&it->path, source, first_seen, it->title, id)) < 0 ||
+		    (error = archive_pw_pack_blob(&it->packed, it->text, strlen(it->text))) < 0)
 			break;
 	}
 	if (error < 0)
 		for (size_t i = 0; i < items->n; i++) {
 			drop_packed(&items->v[i]);
 			items->v[i].header_len = 0;
+			free(items->v[i].path);
+			items->v[i].path = NULL;
 		}
 	rl_buf_release(&out);
 	return error;
