@@ -42,7 +42,7 @@ cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=Debug -DREDLINE_TSAN=ON >/dev/null
 cmake --build build-tsan -j "$jobs" --target redline test_pool test_run
 TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
 	ctest --test-dir build-tsan --output-on-failure --no-tests=error -j "$jobs" \
-	-R 'test_pool|test_run|t5400-parse-threads'
+	-R 'test_pool|test_run|t5400-parse-threads|t5420-packed-ahead'
 
 echo "== fuzzing (each harness a few seconds; scripts/fuzz.sh for long runs)"
 sh scripts/fuzz.sh --ci

@@ -17,6 +17,7 @@
 #include <git2.h>
 
 #include "redline/buf.h"
+#include "redline/item.h"
 
 typedef struct rl_archive rl_archive;
 
@@ -117,6 +118,21 @@ int rl_archive_batch_new(rl_archive_batch **out, rl_archive *archive);
  *  read the final ids with rl_archive_batch_commit_id()). */
 int rl_archive_batch_add(git_oid *out, rl_archive_batch *batch, const rl_archive_file_update *updates,
 			 size_t n, const rl_archive_commit_info *info);
+
+/** Packs `len` bytes of `data` as a blob the way a batch's pack stores it
+ *  whole (git blob id, zlib stream, CRC), into `out` (free out->bytes), on
+ *  any thread and without an archive: for rl_archive_batch_add_packed().
+ *  out->bytes stays NULL for data over 1 GiB, which only the writer packs. */
+int rl_archive_blob_pack(rl_item_packed *out, const void *data, size_t len);
+
+/** rl_archive_batch_add() with, for each update, NULL or its `data` packed
+ *  as a blob already, off the writer's thread (rl_snapshot_render_ahead):
+ *  its id is taken as it is and its bytes go into the batch's pack without
+ *  being deflated again.  `packed` NULL: none is. */
+int rl_archive_batch_add_packed(git_oid *out, rl_archive_batch *batch,
+				const rl_archive_file_update *updates,
+				const rl_item_packed *const *packed, size_t n,
+				const rl_archive_commit_info *info);
 
 /** The last commit of the batch, else the base; RL_ENOTFOUND (no message)
  *  in an archive without commits. */

@@ -45,6 +45,8 @@ typedef struct rl_capture {
 	char id[RL_WARC_ID_SIZE];          /* the response / resource record: the trailer */
 	char path[RL_CAPTURE_PATH_SIZE];   /* where it goes in the tree */
 	rl_buf bytes;                      /* the .warc.gz */
+	rl_item_packed packed;             /* `bytes` packed as a blob ahead
+	                                      (rl_archive_blob_pack); zeroed: not */
 } rl_capture;
 
 /** redline's own facts, written as the metadata record. */

@@ -12,6 +12,17 @@
 #include <stdint.h>
 #include "redline/hash.h"
 
+/* A story file packed ahead, off the writer's thread
+ * (rl_snapshot_render_ahead): its git blob id and its bytes as a pack entry
+ * (type and size header, then the zlib stream), for the writer to append
+ * as they are.  Valid for the item's `text` as it was packed. */
+typedef struct rl_item_packed {
+	unsigned char id[20]; /* SHA-1 of "blob <len>\0" + text */
+	uint32_t crc;         /* CRC-32 of `bytes`, as a pack's .idx records it */
+	unsigned char *bytes; /* NULL: not packed */
+	size_t len;
+} rl_item_packed;
+
 typedef struct rl_item {
 	/* From the extractor. */
 	char *guid;   /* feed guid / Atom id; NULL when none */
@@ -33,6 +44,11 @@ typedef struct rl_item {
 	char *text;   /* rendered file content */
 	int64_t first_seen; /* Unix seconds, from the state or the snapshot */
 	rl_hash128 hash; /* XXH3-128 of `text` */
+	/* From a caller that rendered the file ahead (rl_snapshot_render_ahead),
+	 * for a guess of its header: how long that header is in `text`, 0 when
+	 * not rendered ahead; and the file packed, when asked for. */
+	size_t header_len;
+	rl_item_packed packed;
 } rl_item;
 
 #define RL_ITEM_KEEP_HEADER 1u /* title, URL and GUID as the archive has them */

@@ -25,9 +25,24 @@ int rl_snapshot_prepare(rl_item_list *items, const rl_normaliser *normaliser,
 			const char *base_url);
 
 /** Renders item->text (header, blank line, one sentence per line) and sets
- *  item->hash.  item->id and the arguments fill the header. */
+ *  item->hash.  item->id and the arguments fill the header.  An item
+ *  rendered ahead (item->header_len) keeps its body's lines: only the
+ *  header is rendered again, and when it is the one guessed the text, hash
+ *  and packed blob stay as they are (item->packed is dropped otherwise). */
 int rl_snapshot_render(rl_item *item, const char *source, int64_t first_seen,
 		       const char *status);
+
+/** Renders every prepared item of `items` ahead, on any thread, for the
+ *  header it gets as a new story of `source` first seen at `first_seen`
+ *  with the id the pipeline would give it (its key's; without a key, the
+ *  first salt's) and no status: item->text, item->hash, item->header_len.
+ *  With `pack`, each file is also packed as a git blob (item->packed) for
+ *  the writer to append as it is, and its name built (item->path), which
+ *  the pipeline takes for a new story while item->packed survives
+ *  rl_snapshot_render().  Items with a body to keep
+ *  (RL_ITEM_KEEP_BODY) are left alone.  Touches no archive. */
+int rl_snapshot_render_ahead(rl_item_list *items, const char *source, int64_t first_seen,
+			     int pack);
 
 /** The id of a story with a key: 12 hex chars of XXH3-64("key\n" + key). */
 void rl_snapshot_id_for_key(char out[13], const char *key);

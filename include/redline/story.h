@@ -50,6 +50,11 @@ typedef struct rl_story_header {
  *  largest normalised text plus room for the header. */
 int rl_story_render(rl_buf *out, const rl_story_header *header, const char *body);
 
+/** Renders the header alone into `out` (replacing its contents): the bytes
+ *  rl_story_render() starts with, whatever the body - so that a file
+ *  rendered for one header gets another by swapping this prefix. */
+int rl_story_render_header(rl_buf *out, const rl_story_header *header);
+
 /** Parses the header of the story file `text` (`len` bytes) into `out`:
  *  Title, URL, GUID, Source, First-Seen, Id and Status, each NULL (or
  *  has_first_seen 0, id "") when absent.  Only RL_ENOMEM fails: a file

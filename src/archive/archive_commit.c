@@ -112,6 +112,26 @@ int archive_store(rl_archive *a, const git_oid *id, const void *data, size_t len
 	return 0;
 }
 
+int rl_archive_blob_pack(rl_item_packed *out, const void *data, size_t len)
+{
+	return archive_pw_pack_blob(out, data, len);
+}
+
+/* A blob packed ahead: its id taken, its bytes appended as they are. */
+static int store_packed(git_oid *out, rl_archive *a, const void *data, size_t len,
+			const rl_item_packed *packed)
+{
+	git_oid check;
+	int rc, error;
+
+	git_oid_fromraw(out, packed->id);
+	if ((rc = archive_pw_put_packed(a->pw, out, data, len, packed)) <= 0)
+		return rc;
+	if ((error = git_odb_write(&check, a->odb, data, len, GIT_OBJECT_BLOB)) < 0)
+		return rl_error_set_git(error, "cannot store an object");
+	return 0;
+}
+
 int archive_write_object(git_oid *out, rl_archive *a, const void *data, size_t len,
 			 git_object_t type)
 {
@@ -269,6 +289,14 @@ int rl_archive_batch_tip(git_oid *out, const rl_archive_batch *batch)
 int rl_archive_batch_add(git_oid *out, rl_archive_batch *b, const rl_archive_file_update *updates,
 			 size_t n, const rl_archive_commit_info *info)
 {
+	return rl_archive_batch_add_packed(out, b, updates, NULL, n, info);
+}
+
+int rl_archive_batch_add_packed(git_oid *out, rl_archive_batch *b,
+				const rl_archive_file_update *updates,
+				const rl_item_packed *const *packed_v, size_t n,
+				const rl_archive_commit_info *info)
+{
 	struct batch_commit *c;
 	int rc;
 
@@ -304,8 +332,12 @@ int rl_archive_batch_add(git_oid *out, rl_archive_batch *b, const rl_archive_fil
 		u = bsearch(&key, c->u, n, sizeof(*c->u), cmp_update_path);
 		u->remove = updates[i].data == NULL;
 		if (!u->remove) {
-			if ((rc = archive_write_object(&u->blob, b->a, updates[i].data, updates[i].len,
-						       GIT_OBJECT_BLOB)) < 0) {
+			const rl_item_packed *packed = packed_v ? packed_v[i] : NULL;
+			if ((rc = packed && packed->bytes
+					  ? store_packed(&u->blob, b->a, updates[i].data,
+							 updates[i].len, packed)
+					  : archive_write_object(&u->blob, b->a, updates[i].data,
+								 updates[i].len, GIT_OBJECT_BLOB)) < 0) {
 				char why[256];
 				snprintf(why, sizeof(why), "%s", rl_error_last());
 				rl_error_set(rc, "cannot store '%s': %s", u->path, why);

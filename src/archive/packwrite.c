@@ -40,9 +40,6 @@
 #include <openssl/evp.h>
 
 #define WBUF_SIZE (256u << 10)
-/* zlib level for whole objects: 1 measured as fast as "no" compression
- * with most of level 6's size gain on story files (docs/benchmarks.md). */
-#define PW_ZLIB_LEVEL 1
 #define OBJ_OFS_DELTA 6
 /* Not worth caching: larger objects are read back from the file. */
 #define CACHE_OBJECT_MAX (PW_CACHE_BYTES / 4)
@@ -184,10 +181,12 @@ static int flush_buf(archive_pw *pw)
 	return 0;
 }
 
+/* `crc` NULL: bytes whose CRC the caller has already (a packed object). */
 static int append(archive_pw *pw, const void *p, size_t len, uint32_t *crc)
 {
 	const unsigned char *b = p;
-	*crc = (uint32_t)crc32(*crc, b, (uInt)len);
+	if (crc)
+		*crc = (uint32_t)crc32(*crc, b, (uInt)len);
 	while (len > 0) {
 		size_t k = WBUF_SIZE - pw->wlen;
 		int rc;
@@ -372,8 +371,9 @@ static int pick_delta(unsigned char **delta, size_t *delta_len, uint32_t *base,
 	return rc;
 }
 
+/* A blob packed ahead (archive_pw_pack_blob) is appended as it is. */
 static int write_object(archive_pw *pw, const git_oid *id, const void *data, size_t len,
-			git_object_t type, const git_oid *delta_base)
+			git_object_t type, const git_oid *delta_base, const rl_item_packed *packed)
 {
 	unsigned char hdr[32], *delta = NULL;
 	size_t delta_len = 0, hl;
@@ -407,13 +407,16 @@ static int write_object(archive_pw *pw, const git_oid *id, const void *data, siz
 	} else {
 		hl = object_header(hdr, (int)type, len);
 	}
-	if ((rc = append(pw, hdr, hl, &crc)) < 0 ||
-	    (rc = delta ? append_deflated(pw, delta, delta_len, &crc)
-			: append_deflated(pw, data, len, &crc)) < 0) {
-		free(delta);
-		return rc;
+	if (packed) {
+		rc = append(pw, packed->bytes, packed->len, NULL);
+		crc = packed->crc;
+	} else if ((rc = append(pw, hdr, hl, &crc)) == 0) {
+		rc = delta ? append_deflated(pw, delta, delta_len, &crc)
+			   : append_deflated(pw, data, len, &crc);
 	}
 	free(delta);
+	if (rc < 0)
+		return rc;
 	e->crc = crc;
 	pw->n++;
 	pw->written++;
@@ -425,13 +428,13 @@ static int write_object(archive_pw *pw, const git_oid *id, const void *data, siz
 /* Under the lock: a failed write leaves bytes of a half-written object in
  * the file, so nothing more may be added and the batch cannot commit. */
 static int put_locked(archive_pw *pw, const git_oid *id, const void *data, size_t len,
-		      git_object_t type, const git_oid *delta_base)
+		      git_object_t type, const git_oid *delta_base, const rl_item_packed *packed)
 {
 	int rc;
 
 	if (!pw->open)
 		return 1;
-	if ((rc = write_object(pw, id, data, len, type, delta_base)) < 0)
+	if ((rc = write_object(pw, id, data, len, type, delta_base, packed)) < 0)
 		pw->failed = 1;
 	return rc;
 }
@@ -442,8 +445,64 @@ int archive_pw_put(archive_pw *pw, const git_oid *id, const void *data, size_t l
 	int rc;
 
 	pthread_mutex_lock(&pw->lock);
-	rc = put_locked(pw, id, data, len, type, delta_base);
+	rc = put_locked(pw, id, data, len, type, delta_base, NULL);
 	pthread_mutex_unlock(&pw->lock);
+	return rc;
+}
+
+int archive_pw_put_packed(archive_pw *pw, const git_oid *id, const void *data, size_t len,
+			  const rl_item_packed *packed)
+{
+	int rc;
+
+	pthread_mutex_lock(&pw->lock);
+	rc = put_locked(pw, id, data, len, GIT_OBJECT_BLOB, NULL, packed);
+	pthread_mutex_unlock(&pw->lock);
+	return rc;
+}
+
+/* The same bytes write_object() would write for this blob: its header,
+ * then the zlib stream of a fresh stream at the writer's level (a reset
+ * stream and a new one deflate alike). */
+int archive_pw_pack_blob(rl_item_packed *out, const void *data, size_t len)
+{
+	z_stream z;
+	unsigned char hdr[32];
+	size_t hl = object_header(hdr, GIT_OBJECT_BLOB, len), cap;
+	git_oid id;
+	int zr, rc = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (len > (1u << 30))
+		return 0; /* left to the writer, which feeds zlib in pieces */
+	if (git_odb_hash(&id, data, len, GIT_OBJECT_BLOB) < 0)
+		return rl_error_set(RL_EGIT, "cannot hash a blob");
+	memset(&z, 0, sizeof(z));
+	if (deflateInit(&z, PW_ZLIB_LEVEL) != Z_OK)
+		return rl_error_set(RL_ENOMEM, "cannot start zlib");
+	cap = hl + deflateBound(&z, (uLong)len);
+	if ((out->bytes = malloc(cap)) == NULL) {
+		rc = rl_error_set(RL_ENOMEM, "out of memory");
+		goto done;
+	}
+	memcpy(out->bytes, hdr, hl);
+	z.next_in = (Bytef *)(uintptr_t)data;
+	z.avail_in = (uInt)len;
+	z.next_out = out->bytes + hl;
+	z.avail_out = (uInt)(cap - hl);
+	if ((zr = deflate(&z, Z_FINISH)) != Z_STREAM_END) {
+		rc = rl_error_set(RL_EIO, "cannot compress an object (zlib %d)", zr);
+		goto done;
+	}
+	out->len = cap - z.avail_out;
+	out->crc = (uint32_t)crc32(0, out->bytes, (uInt)out->len);
+	memcpy(out->id, id.id, sizeof(out->id));
+done:
+	deflateEnd(&z);
+	if (rc < 0) {
+		free(out->bytes);
+		memset(out, 0, sizeof(*out));
+	}
 	return rc;
 }
 
@@ -457,7 +516,7 @@ static int backend_write(git_odb_backend *backend, const git_oid *id, const void
 	int rc;
 
 	pthread_mutex_lock(&pw->lock);
-	rc = put_locked(pw, id, data, len, type, NULL);
+	rc = put_locked(pw, id, data, len, type, NULL, NULL);
 	if (rc == 0)
 		pw->odb_writes++;
 	pthread_mutex_unlock(&pw->lock);

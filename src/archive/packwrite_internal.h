@@ -27,6 +27,13 @@
 #include <git2/sys/odb_backend.h>
 #include <zlib.h>
 
+#include "redline/item.h"
+
+/* zlib level for whole objects: 1 measured as fast as "no" compression
+ * with most of level 6's size gain on story files (docs/benchmarks.md).
+ * Blobs packed ahead (archive_pw_pack_blob) use it too. */
+#define PW_ZLIB_LEVEL 1
+
 /* git's pack.depth default: a reader resolves at most this many deltas. */
 #define PW_MAX_DEPTH 50
 /* git's default: offsets above this go to the .idx's 64-bit table. */
@@ -98,6 +105,17 @@ int archive_pw_begin(archive_pw *pw);
  *  which the batch cannot commit. */
 int archive_pw_put(archive_pw *pw, const git_oid *id, const void *data, size_t len,
 		   git_object_t type, const git_oid *delta_base);
+
+/** As archive_pw_put() for a blob packed ahead (archive_pw_pack_blob() of
+ *  the same `data`): its bytes go into the pack as they are. */
+int archive_pw_put_packed(archive_pw *pw, const git_oid *id, const void *data, size_t len,
+			  const rl_item_packed *packed);
+
+/** Packs the blob `data` as write_object() would write it whole - header,
+ *  zlib stream at PW_ZLIB_LEVEL - with its id and CRC; touches no writer,
+ *  so any thread may call it.  out->bytes NULL (and 0) for a blob over
+ *  1 GiB, which only the writer packs. */
+int archive_pw_pack_blob(rl_item_packed *out, const void *data, size_t len);
 
 /** The object `id` of the open batch's pack, whole, in a malloc'd buffer;
  *  *data NULL when the pack does not hold it (or no batch is open). */

@@ -7,6 +7,7 @@
 #include "redline/buf.h"
 #include "redline/error.h"
 #include "redline/sentence.h"
+#include "packwrite_internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -161,27 +162,124 @@ int rl_snapshot_prepare(rl_item_list *items, const rl_normaliser *normaliser, co
 	return 0;
 }
 
+static void fill_header(rl_story_header *h, const rl_item *item, const char *id,
+			const char *source, int64_t first_seen, const char *status)
+{
+	/* The header only reads these: the casts drop no promise. */
+	memset(h, 0, sizeof(*h));
+	h->title = item->title;
+	h->url = item->url;
+	h->guid = item->guid;
+	h->source = (char *)source;
+	h->first_seen = first_seen;
+	h->has_first_seen = 1;
+	snprintf(h->id, sizeof(h->id), "%s", id ? id : "");
+	h->status = (char *)status;
+}
+
+static void drop_packed(rl_item *item)
+{
+	free(item->packed.bytes);
+	memset(&item->packed, 0, sizeof(item->packed));
+}
+
+/* An item rendered ahead: its header rendered for real; the guess's text
+ * kept when the header is the same, else the body's lines under the new
+ * header. */
+static int render_header_again(rl_item *item, const rl_story_header *h)
+{
+	rl_buf head = RL_BUF_INIT(SIZE_MAX / 2), out = RL_BUF_INIT(SIZE_MAX / 2);
+	size_t body_len = strlen(item->text) - item->header_len;
+	int error;
+
+	if ((error = rl_story_render_header(&head, h)) < 0)
+		goto done;
+	if (head.len == item->header_len && memcmp(head.ptr, item->text, head.len) == 0)
+		goto done;
+	drop_packed(item);
+	if ((error = rl_buf_grow(&out, head.len + body_len + 1)) < 0 ||
+	    (error = rl_buf_put(&out, head.ptr, head.len)) < 0 ||
+	    (error = rl_buf_put(&out, item->text + item->header_len, body_len)) < 0)
+		goto done;
+	item->hash = rl_hash128_bytes(out.ptr, out.len);
+	item->header_len = head.len;
+	free(item->text);
+	item->text = rl_buf_detach(&out);
+done:
+	rl_buf_release(&head);
+	rl_buf_release(&out);
+	return error;
+}
+
 int rl_snapshot_render(rl_item *item, const char *source, int64_t first_seen, const char *status)
 {
 	rl_buf out = RL_BUF_INIT(SIZE_MAX / 2);
-	rl_story_header h = { 0 };
+	rl_story_header h;
 	int error;
 
-	/* The header only reads these: the casts drop no promise. */
-	h.title = item->title;
-	h.url = item->url;
-	h.guid = item->guid;
-	h.source = (char *)source;
-	h.first_seen = first_seen;
-	h.has_first_seen = 1;
-	snprintf(h.id, sizeof(h.id), "%s", item->id ? item->id : "");
-	h.status = (char *)status;
+	fill_header(&h, item, item->id, source, first_seen, status);
+	if (item->header_len > 0 && item->text && !(item->keep & RL_ITEM_KEEP_BODY))
+		return render_header_again(item, &h);
+	drop_packed(item);
+	item->header_len = 0;
 	if ((error = rl_story_render(&out, &h, item->body)) < 0)
 		goto done;
 	item->hash = rl_hash128_bytes(out.ptr, out.len);
 	free(item->text);
 	item->text = rl_buf_detach(&out);
 done:
+	rl_buf_release(&out);
+	return error;
+}
+
+int rl_snapshot_render_ahead(rl_item_list *items, const char *source, int64_t first_seen,
+			     int pack)
+{
+	rl_buf out = RL_BUF_INIT(SIZE_MAX / 2);
+	int error = 0;
+
+	for (size_t i = 0; i < items->n && error == 0; i++) {
+		rl_item *it = &items->v[i];
+		rl_story_header h;
+		char id[13];
+
+		if (it->keep & RL_ITEM_KEEP_BODY)
+			continue;
+		/* As ingest_identity.c names a story it has not seen. */
+		if (it->id)
+			snprintf(id, sizeof(id), "%s", it->id);
+		else if (it->key)
+			rl_snapshot_id_for_key(id, it->key);
+		else
+			rl_snapshot_id_for_new(id, source, first_seen, it->title, 0);
+		fill_header(&h, it, id, source, first_seen, NULL);
+		if ((error = rl_story_render_header(&out, &h)) < 0)
+			break;
+		it->header_len = out.len;
+		if ((error = rl_story_render(&out, &h, it->body)) < 0)
+			break;
+		it->hash = rl_hash128_bytes(out.ptr, out.len);
+		free(it->text);
+		if ((it->text = rl_buf_detach(&out)) == NULL) {
+			error = rl_error_set(RL_ENOMEM, "out of memory");
+			break;
+		}
+		drop_packed(it);
+		if (!pack)
+			continue;
+		/* The name too, which holds while the packed blob does (ingest.c). */
+		free(it->path);
+		if ((error = rl_story_path(&it->path, source, first_seen, it->title, id)) < 0 ||
+		    (error = archive_pw_pack_blob(&it->packed, it->text, strlen(it->text))) < 0)
+			break;
+	}
+	if (error < 0)
+		for (size_t i = 0; i < items->n; i++) {
+			drop_packed(&items->v[i]);
+			items->v[i].header_len = 0;
+			free(items->v[i].path);
+			items->v[i].path = NULL;
+		}
 	rl_buf_release(&out);
 	return error;
 }

@@ -101,6 +101,12 @@ done:
 	return error;
 }
 
+int rl_story_render_header(rl_buf *out, const rl_story_header *header)
+{
+	rl_buf_clear(out);
+	return render_header(out, header);
+}
+
 /* --- parsing ------------------------------------------------------------ */
 
 /* A header line "Name: value" (name without spaces) of `len` bytes at `p`:

@@ -55,6 +55,7 @@ void rl_capture_free(rl_capture *c)
 	if (c == NULL)
 		return;
 	rl_buf_release(&c->bytes);
+	free(c->packed.bytes);
 	free(c);
 }
 

@@ -148,69 +148,91 @@ static int story_first_seen(int64_t *out, const rl_buf *text, const char *path)
 	return error;
 }
 
+/* A new story's file name: the one built with the file ahead (item->path,
+ * rl_snapshot_render_ahead) when its packed blob survived the rendering,
+ * for then the header, and with it the title, id and time the name is
+ * made of, is the one guessed. */
+static int new_story_path(struct ingest *in, rl_item *it, char **ahead)
+{
+	if (*ahead && it->packed.bytes) {
+		it->path = *ahead;
+		*ahead = NULL;
+		return 0;
+	}
+	return rl_story_path(&it->path, in->source, in->opts.time, it->title, it->id);
+}
+
 static int classify_item(struct ingest *in, rl_item *it, rl_buf *old)
 {
 	const rl_state_item *st = rl_state_find(in->state, it->id);
-	char *known_path = NULL;
+	char *known_path = NULL, *ahead = it->path;
 	int64_t first_seen = in->opts.time;
 	rl_change *c = NULL;
 	rl_change_kind kind;
 	rl_hash128 old_hash = { 0, 0 };
 	int error = 0, has_old = 0;
 
+	it->path = NULL;
 	if (st) {
 		first_seen = st->first_seen;
-		if ((it->path = rl_strdup(st->path)) == NULL)
-			return RL_ENOMEM;
+		if ((it->path = rl_strdup(st->path)) == NULL) {
+			error = RL_ENOMEM;
+			goto done;
+		}
 		old_hash = st->hash;
 		has_old = 1;
 		kind = RL_CHANGE_EDITED;
 		if (it->keep && ((error = ingest_read_story(in, old, it->path)) < 0 ||
 				 (error = apply_keep(it, old->ptr, old->len)) < 0))
-			return error;
+			goto done;
 	} else if ((error = ingest_lookup_known(&known_path, in, it->id)) == 0 &&
 		   (error = ingest_read_story(in, old, known_path)) != RL_ENOTFOUND) {
 		it->path = known_path;
 		if (error < 0 || (error = story_first_seen(&first_seen, old, it->path)) < 0)
-			return error;
+			goto done;
 		old_hash = rl_hash128_bytes(old->ptr, old->len);
 		has_old = 1;
 		kind = RL_CHANGE_BACK;
 		if (it->keep && (error = apply_keep(it, old->ptr, old->len)) < 0)
-			return error;
+			goto done;
 	} else if (error == RL_ENOTFOUND) {
 		/* never seen, or its file left the tree (a history rewritten or a
 		 * file removed with git): a new file, under a path of its own */
 		free(known_path);
 		rl_error_clear();
-		if ((error = rl_story_path(&it->path, in->source, in->opts.time, it->title, it->id)) < 0)
-			return error;
+		error = 0;
 		kind = RL_CHANGE_NEW;
 	} else {
-		return error;
+		goto done;
 	}
 	it->first_seen = first_seen;
-	if ((error = rl_snapshot_render(it, in->source, first_seen, it->status)) < 0)
-		return error;
+	if ((error = rl_snapshot_render(it, in->source, first_seen, it->status)) < 0 ||
+	    (kind == RL_CHANGE_NEW && (error = new_story_path(in, it, &ahead)) < 0))
+		goto done;
 	if (kind == RL_CHANGE_EDITED && it->status)
 		kind = RL_CHANGE_REMOVED;
 	if (kind != RL_CHANGE_BACK && has_old && rl_hash128_equal(old_hash, it->hash)) {
+		/* Packed ahead for nothing: memory goes back at once. */
+		free(it->packed.bytes);
+		memset(&it->packed, 0, sizeof(it->packed));
 		in->result->unchanged++;
-		return 0;
+		goto done;
 	}
 	if ((error = add_change(&c, in->result, kind, it->id, it->path, it->title, it->url)) < 0)
-		return error;
+		goto done;
 	c->has_old = has_old;
 	c->old_hash = old_hash;
 	c->has_new = 1;
 	c->new_hash = it->hash;
 	if (kind != RL_CHANGE_NEW && !rl_hash128_equal(old_hash, it->hash)) {
 		if (kind != RL_CHANGE_BACK && (error = ingest_read_story(in, old, it->path)) < 0)
-			return error;
+			goto done;
 		error = ingest_figures(c, old->ptr, it->text);
 		if (error == 0 && kind == RL_CHANGE_EDITED)
 			ingest_find_revert(in, c, it->text);
 	}
+done:
+	free(ahead);
 	return error;
 }
 

@@ -229,10 +229,11 @@ int ingest_batch_keep(rl_ingest_batch *b, rl_state *state, const char *const *id
 }
 
 int ingest_batch_add(git_oid *out, size_t *index, rl_ingest_batch *b,
-		     const rl_archive_file_update *updates, size_t n, const rl_archive_commit_info *info)
+		     const rl_archive_file_update *updates, const rl_item_packed *const *packed,
+		     size_t n, const rl_archive_commit_info *info)
 {
 	*index = rl_archive_batch_count(b->ab);
-	return rl_archive_batch_add(out, b->ab, updates, n, info);
+	return rl_archive_batch_add_packed(out, b->ab, updates, packed, n, info);
 }
 
 int ingest_batch_note_commit(rl_ingest_batch *b, const char *source, const git_oid *commit)

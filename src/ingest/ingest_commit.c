@@ -188,6 +188,7 @@ int ingest_commit(struct ingest *in)
 	rl_buf index = RL_BUF_INIT(INDEX_MAX), old_index = RL_BUF_INIT(INDEX_MAX);
 	rl_buf message = RL_BUF_INIT(MESSAGE_MAX);
 	rl_archive_file_update *updates = NULL;
+	const rl_item_packed **packed = NULL;
 	rl_archive_commit_info info = { 0 };
 	char index_path[512];
 	size_t n = 0, queued = 0;
@@ -203,7 +204,8 @@ int ingest_commit(struct ingest *in)
 	}
 	if ((error = needs_gitattributes(in->archive, &with_attributes)) < 0)
 		goto done;
-	if ((updates = calloc(in->items.n + 2 + in->opts.n_captures, sizeof(*updates))) == NULL) {
+	if ((updates = calloc(in->items.n + 2 + in->opts.n_captures, sizeof(*updates))) == NULL ||
+	    (packed = calloc(in->items.n + 2 + in->opts.n_captures, sizeof(*packed))) == NULL) {
 		error = rl_error_set(RL_ENOMEM, "out of memory");
 		goto done;
 	}
@@ -214,6 +216,7 @@ int ingest_commit(struct ingest *in)
 			if (strcmp(ch->id, it->id) != 0 || ch->kind == RL_CHANGE_MOVED ||
 			    (ch->kind == RL_CHANGE_BACK && rl_hash128_equal(ch->old_hash, ch->new_hash)))
 				continue;
+			packed[n] = it->packed.bytes ? &it->packed : NULL;
 			updates[n++] = (rl_archive_file_update){ it->path, it->text, strlen(it->text) };
 			break;
 		}
@@ -223,6 +226,7 @@ int ingest_commit(struct ingest *in)
 	updates[n++] = (rl_archive_file_update){ index_path, index.ptr, index.len };
 	for (size_t i = 0; i < in->opts.n_captures; i++) {
 		const rl_capture *c = in->opts.captures[i];
+		packed[n] = c->packed.bytes ? &c->packed : NULL;
 		updates[n++] = (rl_archive_file_update){ c->path, c->bytes.ptr, c->bytes.len };
 	}
 	if (with_attributes) {
@@ -233,7 +237,7 @@ int ingest_commit(struct ingest *in)
 		goto done;
 	info.message = message.ptr;
 	info.time = in->opts.time;
-	if ((error = ingest_batch_add(&r->commit, &queued, in->batch, updates, n, &info)) < 0)
+	if ((error = ingest_batch_add(&r->commit, &queued, in->batch, updates, packed, n, &info)) < 0)
 		goto done;
 	r->committed = 1;
 	if ((error = save_state(in, 1)) < 0 ||
@@ -252,6 +256,7 @@ int ingest_commit(struct ingest *in)
 	}
 done:
 	free(updates);
+	free(packed);
 	rl_buf_release(&index);
 	rl_buf_release(&old_index);
 	rl_buf_release(&message);

@@ -96,9 +96,10 @@ rl_state *ingest_batch_state(struct rl_ingest_batch *batch, const char *source);
 int ingest_batch_keep(struct rl_ingest_batch *batch, rl_state *state, const char *const *ids,
 		      const char *const *paths, size_t n);
 
-/** Queues one commit (see rl_archive_batch_add); `*index` is its place. */
+/** Queues one commit (see rl_archive_batch_add_packed); `*index` is its place. */
 int ingest_batch_add(git_oid *out, size_t *index, struct rl_ingest_batch *batch,
-		     const rl_archive_file_update *updates, size_t n, const rl_archive_commit_info *info);
+		     const rl_archive_file_update *updates, const rl_item_packed *const *packed,
+		     size_t n, const rl_archive_commit_info *info);
 
 /** Records that `commit` (just queued) is one of `source`'s, whose state
  *  the batch keeps already (ingest_batch_keep). */

@@ -33,6 +33,7 @@ void rl_item_clear(rl_item *item)
 	free(item->path);
 	free(item->text);
 	free(item->status);
+	free(item->packed.bytes);
 	memset(item, 0, sizeof(*item));
 }
 

@@ -31,6 +31,20 @@ void rl_fetch_raw_free(rl_fetch_raw *raw)
 	free(raw);
 }
 
+/* An announced length is the server's word: a larger one is not taken at it. */
+#define FETCH_RESERVE_MAX (4u << 20)
+
+void fetch_reserve_announced(rl_buf *b, CURL *easy)
+{
+	curl_off_t len = -1;
+
+	if (b->cap > 0 || curl_easy_getinfo(easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &len) != CURLE_OK ||
+	    len <= 0 || (uint64_t)len > FETCH_RESERVE_MAX || (uint64_t)len > b->max)
+		return;
+	if (rl_buf_grow(b, (size_t)len) < 0)
+		rl_error_clear();
+}
+
 static void keep(rl_fetch_raw *raw, rl_buf *b, const char *data, size_t len)
 {
 	if (raw->incomplete)
@@ -60,6 +74,7 @@ static int on_debug(CURL *easy, curl_infotype type, char *data, size_t size, voi
 		keep(raw, &raw->response_head, data, size);
 		break;
 	case CURLINFO_DATA_IN:
+		fetch_reserve_announced(&raw->response_body, easy);
 		keep(raw, &raw->response_body, data, size);
 		break;
 	default:

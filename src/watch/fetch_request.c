@@ -14,6 +14,7 @@
  *   behind the per-host connection cap.
  */
 #include "fetch_transfer_internal.h"
+#include "fetch_raw_internal.h"
 #include "redline/error.h"
 #include "redline/timeutil.h"
 
@@ -48,6 +49,7 @@ static size_t on_write(char *data, size_t size, size_t nmemb, void *userdata)
 		t->too_big = 1;
 		return 0;
 	}
+	fetch_reserve_announced(&t->body, t->easy);
 	if (rl_buf_put(&t->body, data, len) < 0) {
 		t->no_memory = 1;
 		return 0;

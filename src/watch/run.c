@@ -216,13 +216,15 @@ void run_ingest_items(struct job *job)
  * Everything that depends on the response alone is done there: the raw
  * capture (WARC records, gzip), extraction and - for a source that does not
  * follow its stories, whose items are final once extracted - normalisation
- * (rl_ingest_prepare).  What needs the source's state (identity,
+ * (rl_ingest_prepare) and the story files rendered (and, on a first
+ * snapshot, packed) for the header of a new story (rl_snapshot_render_ahead).  What needs the source's state (identity,
  * classification) and the archive stays on the cycle's thread, in order. */
 struct parse_task {
 	struct job *job;
 	rl_fetch_response *r;
 	rl_item_list items;
 	int prepared;         /* items normalised (rl_ingest_opts.prepared) */
+	int pack;             /* story files packed ahead too (rl_snapshot_render_ahead) */
 	int error;
 	char message[1024];
 	rl_capture *capture;  /* the listing's capture; NULL: none or failed */
@@ -238,6 +240,11 @@ static void parse_work(void *arg)
 
 	if ((t->capture_error = run_capture_build(&t->capture, t->job, t->r, 0)) < 0)
 		snprintf(t->capture_message, sizeof(t->capture_message), "%s", rl_error_last());
+	/* Committed with the snapshot: its blob is packed here, not by the writer. */
+	else if (t->capture &&
+		 rl_archive_blob_pack(&t->capture->packed, t->capture->bytes.ptr,
+				      t->capture->bytes.len) < 0)
+		rl_error_clear(); /* the writer packs it */
 	opts.time = t->job->cycle->now;
 	opts.source_url = t->job->listing_url;
 	opts.charset = t->r->charset;
@@ -246,6 +253,11 @@ static void parse_work(void *arg)
 	    !cfg->follow) {
 		t->error = rl_ingest_prepare(&t->items, cfg, &opts);
 		t->prepared = t->error == 0;
+		/* The story files as they will be if new: the writer renders only
+		 * the header again, and a new story's blob is packed already. */
+		if (t->prepared &&
+		    rl_snapshot_render_ahead(&t->items, cfg->name, opts.time, t->pack) < 0)
+			rl_error_clear(); /* left to the writer's thread */
 	}
 	if (t->error < 0)
 		snprintf(t->message, sizeof(t->message), "%s", rl_error_last());
@@ -418,6 +430,10 @@ static void on_listing(rl_fetch_response *r, void *userdata)
 		}
 		t->job = job;
 		t->r = r;
+		/* Packed ahead only where the stories are likely new (the source's
+		 * first snapshot): a story seen before has another First-Seen than
+		 * the guess, and its blob would be packed for nothing. */
+		t->pack = !job->fs->has_body_hash;
 		if (rl_pool_submit(cy->pool, parse_work, t) < 0) {
 			free(t);
 			run_fail(job, r->status, 0, rl_error_last());

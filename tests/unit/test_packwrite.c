@@ -3,7 +3,8 @@
  * offsets in the 64-bit table); `git verify-pack` and `git fsck --strict`
  * accept what it writes; delta chains stop at 50; the batch reads its own
  * objects back, from the cache and from the file; a dropped batch leaves no
- * file; the delta routines round-trip. */
+ * file; the delta routines round-trip; blobs packed ahead, off the
+ * writer's thread (rl_archive_blob_pack), give the very same pack. */
 #include "testutil.h"
 #include "redline/archive.h"
 #include "redline/buf.h"
@@ -371,6 +372,65 @@ static void test_tree_delta_by_entries(void **state)
 	free(d);
 }
 
+/* One batch of `n` commits of three files each - a large story, a small
+ * one and one that repeats an earlier text - written once with every blob
+ * packed ahead and once by the writer alone: the same pack, byte for byte
+ * (same name), that git checks and fsck --strict accepts. */
+static void packed_batch(char name[64], int ahead, int n)
+{
+	char *dir;
+	rl_archive *a = new_archive(&dir);
+	rl_archive_batch *b = NULL;
+	rl_buf big = RL_BUF_INIT(1 << 24);
+
+	for (int k = 0; k < 4000; k++)
+		assert_int_equal(rl_buf_printf(&big, "Sentence %d, line %d of a long story.\n", k * 31 % 97, k), 0);
+	assert_int_equal(rl_archive_batch_new(&b, a), 0);
+	for (int i = 0; i < n; i++) {
+		char p0[64], p1[64], p2[64], small[64], msg[64];
+		const char *again = i % 2 ? "Back to the first text.\n" : "An edit.\n";
+		rl_archive_file_update u[3] = { { p0, big.ptr, big.len },
+						 { p1, small, 0 },
+						 { p2, again, strlen(again) } };
+		rl_item_packed pk[3];
+		const rl_item_packed *pv[3] = { &pk[0], &pk[1], &pk[2] };
+		rl_archive_commit_info info = { msg, T0 + i, 0, NULL, NULL };
+
+		snprintf(p0, sizeof(p0), "s/big-%d.txt", i);
+		snprintf(p1, sizeof(p1), "s/small-%d.txt", i);
+		snprintf(p2, sizeof(p2), "s/again.txt");
+		snprintf(small, sizeof(small), "Story %d.\n", i);
+		u[1].len = strlen(small);
+		snprintf(msg, sizeof(msg), "commit %d\n", i);
+		for (int k = 0; k < 3; k++)
+			assert_int_equal(rl_archive_blob_pack(&pk[k], u[k].data, u[k].len), 0);
+		assert_int_equal(rl_archive_batch_add_packed(NULL, b, u, ahead ? pv : NULL, 3, &info),
+				 0);
+		for (int k = 0; k < 3; k++)
+			free(pk[k].bytes);
+		big.ptr[i % big.len] = 'X';
+	}
+	assert_int_equal(rl_archive_batch_commit(b), 0);
+	rl_archive_batch_free(b);
+	check_git_reads(dir);
+	snprintf(name, 64, "%s", sh("cd '%s'/objects/pack && ls pack-*.pack", dir));
+	assert_int_equal(atoi(sh("git -C '%s' rev-list --count HEAD", dir)), n);
+	rl_buf_release(&big);
+	rl_archive_free(a);
+	tu_rmtree(dir);
+	free(dir);
+}
+
+static void test_blobs_packed_ahead_give_the_same_pack(void **state)
+{
+	char ahead[64], writer[64];
+
+	(void)state;
+	packed_batch(ahead, 1, 12);
+	packed_batch(writer, 0, 12);
+	assert_string_equal(ahead, writer);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -382,6 +442,7 @@ int main(void)
 		cmocka_unit_test(test_failed_write_fails_the_batch),
 		cmocka_unit_test(test_delta_copy_insert_copy),
 		cmocka_unit_test(test_tree_delta_by_entries),
+		cmocka_unit_test(test_blobs_packed_ahead_give_the_same_pack),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	free(sh_out);
