@@ -50,6 +50,33 @@ static void mark_revert(rl_change *c, const git_oid *commit)
 	rl_figure_changes_release(&c->figures);
 }
 
+/* The story's commits from the index this snapshot keeps open; after a
+ * failure, rl_revindex_commits() (which rebuilds a corrupt index) alone. */
+static int story_commits(git_oid **out, size_t *n, struct ingest *in, const char *id)
+{
+	int error;
+
+	if (!in->revindex_failed && in->revindex == NULL &&
+	    rl_revindex_open(&in->revindex, in->archive) < 0) {
+		rl_error_clear();
+		in->revindex_failed = 1;
+	}
+	if (!in->revindex_failed) {
+		if ((error = rl_revindex_story(out, n, in->revindex, id)) == 0)
+			return 0;
+		rl_error_clear();
+		ingest_revert_done(in);
+		in->revindex_failed = 1;
+	}
+	return rl_revindex_commits(out, n, in->archive, id);
+}
+
+void ingest_revert_done(struct ingest *in)
+{
+	rl_revindex_free(in->revindex);
+	in->revindex = NULL;
+}
+
 void ingest_find_revert(struct ingest *in, rl_change *c, const char *new_text)
 {
 	git_repository *repo = rl_archive_repo(in->archive);
@@ -71,7 +98,7 @@ void ingest_find_revert(struct ingest *in, rl_change *c, const char *new_text)
 			return;
 		}
 	}
-	if (rl_revindex_commits(&commits, &n, in->archive, c->id) < 0) {
+	if (story_commits(&commits, &n, in, c->id) < 0) {
 		rl_error_clear();
 		free(commits);
 		return;
