@@ -221,8 +221,9 @@ static void set_library_options(void)
 	git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_COMMIT, (size_t)1 << 20);
 	/* git itself does not hash every object it reads; libgit2 does by
 	 * default (SHA-1 with collision detection over each tree and blob
-	 * read back: 8 % of an ingest's CPU, a third of a 146 KB month folder's
-	 * read).  `redline verify` turns it on for its walk (verify.c). */
+	 * read back: 8 % of an ingest's CPU, a third of the instructions of a
+	 * `redline log STORY`).  `redline verify` turns it on for its walk
+	 * (verify.c). */
 	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
 }
 
