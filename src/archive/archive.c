@@ -202,18 +202,20 @@ done:
  * every new root tree once (the state and the revision index do) filled a
  * 32 MiB cache with superseded ones, 38 MiB of the heap with their parsed
  * entries (libgit2's default, 256 MiB, would let a long `watch` grow that
- * far).  Pack files are read through mmap windows of 1 MiB, at most 32 MiB
+ * far).  Pack files are read through mmap windows of 8 MiB, at most 32 MiB
  * of them mapped and 128 packs open at once.  A cycle reads parent trees
  * and old blobs through delta chains spread over the whole of an older
  * pack: with 32 MiB windows and 512 MiB mapped, every page it touched
  * stayed mapped, and the file-backed part of peak RSS grew with the
- * archive (58 MB of 77 MB of packs mapped in a 10 % run of 3,000 pages).
- * With small windows the LRU ones are unmapped past the limit: ~800 more
- * mmap/munmap pairs in that run, no measurable CPU (docs/benchmarks.md). */
+ * archive (58 MB of 77 MB of packs mapped in a 10 % run of 3,000 pages;
+ * 30 MB now, no measurable CPU).  Not smaller: with 1 MiB windows
+ * libgit2 1.5's indexer (roll-ups, fetches) failed on a pack of
+ * bench/commit's ("unexpected data at the end of the pack"); and a limit
+ * below two windows would unmap and map again on every read. */
 static void set_library_options(void)
 {
 	git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, (ssize_t)4 << 20);
-	git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, (size_t)1 << 20);
+	git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, (size_t)8 << 20);
 	git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, (size_t)32 << 20);
 	git_libgit2_opts(GIT_OPT_SET_MWINDOW_FILE_LIMIT, (size_t)128);
 	git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1);
