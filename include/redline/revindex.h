@@ -19,6 +19,7 @@
 #define REDLINE_REVINDEX_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <git2.h>
 
 #include "redline/archive.h"
@@ -35,6 +36,24 @@ int rl_revindex_open(rl_revindex **out, rl_archive *archive);
  *  `*out` is the caller's (free()).  A story never seen gives n = 0.
  *  RL_EPARSE when a record on the way is inconsistent (a corrupt file). */
 int rl_revindex_story(git_oid **out, size_t *n, rl_revindex *idx, const char *id);
+
+/** One revision of a story: the commit, and when the commit changed
+ *  exactly one file of the story and that file is there after it, the
+ *  file's blob and rl_revindex_path_hash() of its path (has_blob = 1). */
+typedef struct rl_revindex_rev {
+	git_oid commit;
+	git_oid blob;
+	uint32_t path_hash;
+	int has_blob;
+} rl_revindex_rev;
+
+/** rl_revindex_story() with each revision's blob where the index has it;
+ *  `*out` is the caller's (free()). */
+int rl_revindex_story_revs(rl_revindex_rev **out, size_t *n, rl_revindex *idx, const char *id);
+
+/** The 32-bit hash of a story file's path ("<source>/<month>/" and its
+ *  name) that rl_revindex_rev.path_hash holds. */
+uint32_t rl_revindex_path_hash(const char *dir, const char *name);
 
 /** The commit the index is complete up to (zero for an empty history), and
  *  how many of its records are on disk (the rest only in memory). */

@@ -2,10 +2,12 @@
  * revindex.c - the per-story revision index (revindex.h).
  *
  * Files under <gitdir>/redline/revindex/:
- *   records  a 64-byte header ("RLREVX1\n", record count, the commit the
- *            records are complete up to, a dirty flag) and 40-byte records
+ *   records  a 64-byte header ("RLREVX2\n", record count, the commit the
+ *            records are complete up to, a dirty flag) and 64-byte records
  *            {story key, previous record of that key (index + 1, 0: none),
- *            commit, flags}, appended in a topological order of the commits
+ *            commit, the story file's blob after the commit, flags, a hash
+ *            of that file's path}, appended in a topological order of the
+ *            commits (version 1's 40-byte records had no blob: rebuilt)
  *   table    story key -> its newest record (index + 1), hashfile.c; its
  *            first tag is the record count it matches
  *   lock     an flock held by whoever reads or writes the two files
@@ -32,13 +34,14 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MAGIC "RLREVX1\n"
+#define MAGIC "RLREVX2\n"
 #define HEADER 64
 #define MAX_RECORDS (1ull << 32)
 #define FLUSH_EVERY 65536
 #define LOCK_WAIT_MS 5000
 #define F_FILE 1u  /* a file of the story changed */
 #define F_NAMED 2u /* the message names the story */
+#define F_BLOB 4u  /* blob and path: the one file of the story the commit changed, as it is after */
 
 struct header {
 	char magic[8];
@@ -51,7 +54,8 @@ struct header {
 struct record {
 	uint64_t key, prev;
 	unsigned char commit[GIT_OID_RAWSZ];
-	uint32_t flags;
+	unsigned char blob[GIT_OID_RAWSZ];
+	uint32_t flags, path;
 };
 
 struct rl_revindex {
@@ -142,7 +146,8 @@ static int newest(uint64_t *out, const rl_revindex *x, uint64_t key)
 	return 0;
 }
 
-static int add_record(rl_revindex *x, uint64_t key, const git_oid *commit, uint32_t flags)
+static int add_record(rl_revindex *x, uint64_t key, const git_oid *commit, uint32_t flags,
+		      const unsigned char *blob, uint32_t path)
 {
 	struct record *r;
 	uint64_t prev;
@@ -160,6 +165,10 @@ static int add_record(rl_revindex *x, uint64_t key, const git_oid *commit, uint3
 	r->prev = prev;
 	memcpy(r->commit, commit->id, GIT_OID_RAWSZ);
 	r->flags = flags;
+	if (flags & F_BLOB) {
+		memcpy(r->blob, blob, GIT_OID_RAWSZ);
+		r->path = path;
+	}
 	return tmap_put(x, key, x->disk_n + x->tail_n);
 }
 
@@ -292,21 +301,29 @@ static int take_lock(rl_revindex *x)
 struct keys {
 	struct key_flag {
 		uint64_t key;
-		uint32_t flags;
+		uint32_t flags, path;
+		unsigned char blob[GIT_OID_RAWSZ];
 	} *v;
 	size_t n, cap;
 };
 
 /* Appended as found; keys_unique() merges the duplicates (a story both
  * changed and named) once the commit is read, in O(n log n). */
-static int keys_add(struct keys *k, uint64_t key, uint32_t flag)
+static int keys_add(struct keys *k, uint64_t key, uint32_t flag, const git_oid *blob,
+		    uint32_t path)
 {
 	int error;
 
 	if ((error = rl_array_grow(&k->v, &k->cap, k->n, sizeof(*k->v), 16)) < 0)
 		return error;
+	memset(&k->v[k->n], 0, sizeof(k->v[k->n]));
 	k->v[k->n].key = key;
-	k->v[k->n++].flags = flag;
+	k->v[k->n].flags = flag;
+	if (blob) {
+		memcpy(k->v[k->n].blob, blob->id, GIT_OID_RAWSZ);
+		k->v[k->n].path = path;
+	}
+	k->n++;
 	return 0;
 }
 
@@ -324,9 +341,18 @@ static void keys_unique(struct keys *k)
 		return;
 	qsort(k->v, k->n, sizeof(*k->v), key_cmp);
 	for (size_t i = 1; i < k->n; i++) {
-		if (k->v[i].key == k->v[out].key)
-			k->v[out].flags |= k->v[i].flags;
-		else
+		if (k->v[i].key == k->v[out].key) {
+			struct key_flag *o = &k->v[out];
+			/* two files of one story in one commit: no single blob */
+			if ((o->flags & F_FILE) && (k->v[i].flags & F_FILE))
+				o->flags &= ~F_BLOB;
+			else if (k->v[i].flags & F_BLOB) {
+				o->flags |= F_BLOB;
+				o->path = k->v[i].path;
+				memcpy(o->blob, k->v[i].blob, GIT_OID_RAWSZ);
+			}
+			o->flags |= k->v[i].flags & ~F_BLOB;
+		} else
 			k->v[++out] = k->v[i];
 	}
 	k->n = out + 1;
@@ -334,11 +360,12 @@ static void keys_unique(struct keys *k)
 
 /* One side of a changed entry: a story file at depth 2 gives its key. */
 static int changed_entry(struct keys *k, git_repository *repo, const git_tree_entry *a,
-			 const git_tree_entry *b, int depth);
+			 const git_tree_entry *b, int depth, const char *dir);
 
 /* The entries that differ between two trees (either may be NULL), merged
  * in git's order: <source>/ (depth 0), <month>/ (1), story files (2). */
-static int diff_trees(struct keys *k, git_repository *repo, git_tree *a, git_tree *b, int depth)
+static int diff_trees(struct keys *k, git_repository *repo, git_tree *a, git_tree *b, int depth,
+		      const char *dir)
 {
 	size_t na = a ? git_tree_entrycount(a) : 0, nb = b ? git_tree_entrycount(b) : 0;
 	size_t i = 0, j = 0;
@@ -350,14 +377,14 @@ static int diff_trees(struct keys *k, git_repository *repo, git_tree *a, git_tre
 		int cmp = !ea ? 1 : !eb ? -1 : git_tree_entry_cmp(ea, eb);
 
 		if (cmp < 0) {
-			error = changed_entry(k, repo, ea, NULL, depth);
+			error = changed_entry(k, repo, ea, NULL, depth, dir);
 			i++;
 		} else if (cmp > 0) {
-			error = changed_entry(k, repo, NULL, eb, depth);
+			error = changed_entry(k, repo, NULL, eb, depth, dir);
 			j++;
 		} else {
 			if (!git_oid_equal(git_tree_entry_id(ea), git_tree_entry_id(eb)))
-				error = changed_entry(k, repo, ea, eb, depth);
+				error = changed_entry(k, repo, ea, eb, depth, dir);
 			i++;
 			j++;
 		}
@@ -366,8 +393,9 @@ static int diff_trees(struct keys *k, git_repository *repo, git_tree *a, git_tre
 }
 
 static int changed_entry(struct keys *k, git_repository *repo, const git_tree_entry *a,
-			 const git_tree_entry *b, int depth)
+			 const git_tree_entry *b, int depth, const char *dir)
 {
+	char sub[1024];
 	const git_tree_entry *e = b ? b : a;
 	const char *name = git_tree_entry_name(e);
 	git_tree *ta = NULL, *tb = NULL;
@@ -381,7 +409,10 @@ static int changed_entry(struct keys *k, git_repository *repo, const git_tree_en
 			return 0;
 		if ((error = rl_hashfile_story_key(&key, id)) < 0)
 			return error;
-		return keys_add(k, key, F_FILE);
+		if (b == NULL) /* removed: no file after the commit */
+			return keys_add(k, key, F_FILE, NULL, 0);
+		return keys_add(k, key, F_FILE | F_BLOB, git_tree_entry_id(b),
+				rl_revindex_path_hash(dir, name));
 	}
 	if (depth == 0 && name[0] == '.')
 		return 0; /* .gitattributes, .captures/: no source */
@@ -392,8 +423,10 @@ static int changed_entry(struct keys *k, git_repository *repo, const git_tree_en
 		error = rl_error_set_git(error, "cannot read tree '%s'", name);
 		goto done;
 	}
+	if ((size_t)snprintf(sub, sizeof(sub), "%s%s/", dir, name) >= sizeof(sub))
+		goto done; /* no story path is this long (path.h) */
 	if (ta || tb)
-		error = diff_trees(k, repo, ta, tb, depth + 1);
+		error = diff_trees(k, repo, ta, tb, depth + 1, sub);
 done:
 	git_tree_free(ta);
 	git_tree_free(tb);
@@ -422,7 +455,7 @@ static int named_ids(struct keys *k, const char *message)
 			if (strlen(kinds[i]) == (size_t)(sp - line) &&
 			    strncmp(line, kinds[i], (size_t)(sp - line)) == 0) {
 				if ((error = rl_hashfile_story_key(&key, sp + 1)) < 0 ||
-				    (error = keys_add(k, key, F_NAMED)) < 0)
+				    (error = keys_add(k, key, F_NAMED, NULL, 0)) < 0)
 					return error;
 				break;
 			}
@@ -452,12 +485,12 @@ static int index_commit(rl_revindex *x, const git_oid *oid)
 		error = rl_error_set_git(error, "cannot read commit %s", git_oid_tostr_s(oid));
 		goto done;
 	}
-	if ((error = diff_trees(&k, repo, ptree, tree, 0)) < 0 ||
+	if ((error = diff_trees(&k, repo, ptree, tree, 0, "")) < 0 ||
 	    (error = named_ids(&k, git_commit_message(c))) < 0)
 		goto done;
 	keys_unique(&k);
 	for (size_t i = 0; i < k.n && error == 0; i++)
-		error = add_record(x, k.v[i].key, oid, k.v[i].flags);
+		error = add_record(x, k.v[i].key, oid, k.v[i].flags, k.v[i].blob, k.v[i].path);
 done:
 	free(k.v);
 	git_tree_free(tree);
@@ -577,9 +610,20 @@ done:
 	return 0;
 }
 
-int rl_revindex_story(git_oid **out, size_t *n, rl_revindex *x, const char *id)
+uint32_t rl_revindex_path_hash(const char *dir, const char *name)
 {
-	git_oid *v = NULL;
+	uint32_t h = 2166136261u; /* FNV-1a over dir then name */
+
+	for (const char *p = dir; *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	for (const char *p = name; *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	return h;
+}
+
+int rl_revindex_story_revs(rl_revindex_rev **out, size_t *n, rl_revindex *x, const char *id)
+{
+	rl_revindex_rev *v = NULL;
 	size_t cap = 0;
 	uint64_t key, at;
 	int error;
@@ -599,7 +643,14 @@ int rl_revindex_story(git_oid **out, size_t *n, rl_revindex *x, const char *id)
 		}
 		if ((error = rl_array_grow(&v, &cap, *n, sizeof(*v), 16)) < 0)
 			goto fail;
-		git_oid_fromraw(&v[(*n)++], r.commit);
+		memset(&v[*n], 0, sizeof(v[*n]));
+		git_oid_fromraw(&v[*n].commit, r.commit);
+		if (r.flags & F_BLOB) {
+			v[*n].has_blob = 1;
+			git_oid_fromraw(&v[*n].blob, r.blob);
+			v[*n].path_hash = r.path;
+		}
+		(*n)++;
 		at = r.prev;
 	}
 	*out = v;
@@ -607,6 +658,28 @@ int rl_revindex_story(git_oid **out, size_t *n, rl_revindex *x, const char *id)
 fail:
 	free(v);
 	*n = 0;
+	return error;
+}
+
+int rl_revindex_story(git_oid **out, size_t *n, rl_revindex *x, const char *id)
+{
+	rl_revindex_rev *revs = NULL;
+	git_oid *v = NULL;
+	int error;
+
+	*out = NULL;
+	if ((error = rl_revindex_story_revs(&revs, n, x, id)) < 0 || *n == 0)
+		goto done;
+	if ((v = malloc(*n * sizeof(*v))) == NULL) {
+		error = rl_error_set(RL_ENOMEM, "out of memory");
+		*n = 0;
+		goto done;
+	}
+	for (size_t i = 0; i < *n; i++)
+		git_oid_cpy(&v[i], &revs[i].commit);
+	*out = v;
+done:
+	free(revs);
 	return error;
 }
 

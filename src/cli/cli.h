@@ -82,6 +82,13 @@ int cmd_help(int argc, char **argv, const struct cli *cli);
 
 /** 1 when `name` is a command of the dispatch table. */
 int cli_command_exists(const char *name);
+
+/** git_libgit2_init() without parsing the system's CA bundle (tls_defer.c):
+ *  for commands that never talk TLS through libgit2. */
+int cli_git_init_deferring_cas(void);
+
+/** How many CA bundle parses cli_git_init_deferring_cas() skipped. */
+int cli_git_cas_skipped(void);
 int cmd_add(int argc, char **argv, const struct cli *cli);
 int cmd_sources(int argc, char **argv, const struct cli *cli);
 int cmd_rm(int argc, char **argv, const struct cli *cli);

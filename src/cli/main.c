@@ -56,17 +56,23 @@ static const struct cli_command commands[] = {
  * authority after `ingest`, `timestamp`, `verify`) initialises libcurl on
  * its first handle - curl_easy_init() does, thread-safely since 7.84 - and
  * rl_fetch_global_cleanup() at exit balances either. */
-enum { INIT_GIT = 1, INIT_XML = 2, INIT_CURL = 4 };
+enum { INIT_GIT = 1, INIT_XML = 2, INIT_CURL = 4, INIT_GIT_TLS = 8 };
 
 static unsigned command_init(const char *name)
 {
 	static const char *const fetching[] = { "run", "watch" };
+	/* the commands that may talk TLS through libgit2 (a push, a fetch of
+	 * shards): only they pay for libgit2's parse of the CA bundle */
+	static const char *const git_tls[] = { "push", "merge", "status" };
 
 	if (strcmp(name, "version") == 0 || strcmp(name, "help") == 0)
 		return 0;
 	for (size_t i = 0; i < sizeof(fetching) / sizeof(fetching[0]); i++)
 		if (strcmp(name, fetching[i]) == 0)
-			return INIT_GIT | INIT_XML | INIT_CURL;
+			return INIT_GIT | INIT_GIT_TLS | INIT_XML | INIT_CURL;
+	for (size_t i = 0; i < sizeof(git_tls) / sizeof(git_tls[0]); i++)
+		if (strcmp(name, git_tls[i]) == 0)
+			return INIT_GIT | INIT_GIT_TLS | INIT_XML;
 	return INIT_GIT | INIT_XML;
 }
 
@@ -171,8 +177,10 @@ int main(int argc, char **argv)
 
 		if (init & INIT_XML)
 			xmlInitParser();
-		if (init & INIT_GIT)
+		if (init & INIT_GIT_TLS)
 			git_libgit2_init();
+		else if (init & INIT_GIT)
+			cli_git_init_deferring_cas();
 		if ((init & INIT_CURL) && rl_fetch_global_init() < 0)
 			return cli_fail();
 		optind = 0; /* each command parses its own options (options.c: getopt_long) */

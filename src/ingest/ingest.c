@@ -568,6 +568,7 @@ static int ingest_locked(rl_ingest_result **out, rl_archive *archive, const char
 	    (error = ingest_assign_ids(&in)) < 0 ||
 	    (error = classify(&in)) < 0)
 		goto done;
+	ingest_revert_done(&in); /* before the commit: it updates the index */
 	in.result->n_items = in.items.n;
 	for (size_t i = 0; i < in.items.n; i++)
 		in.result->n_empty += in.items.v[i].page &&
@@ -576,6 +577,7 @@ static int ingest_locked(rl_ingest_result **out, rl_archive *archive, const char
 		goto done;
 	error = own ? rl_ingest_batch_commit(own) : ingest_batch_maybe_commit(in.batch);
 done:
+	ingest_revert_done(&in);
 	rl_ingest_batch_free(own); /* drops the lock if still held */
 	rl_item_list_release(&in.items);
 	if (!in.state_lent)

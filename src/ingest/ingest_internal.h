@@ -26,6 +26,11 @@ struct ingest {
 	int from_raw;              /* the snapshot came as bytes (rl_ingest) */
 	char *shown_url;           /* the source's URL without userinfo, or NULL */
 	rl_ingest_result *result;
+	/* the revision index, opened by the first edited story's revert check
+	 * and closed after classifying (ingest_revert_done): one open, one
+	 * flock and one unmap a snapshot, not one an edited story */
+	struct rl_revindex *revindex;
+	int revindex_failed;
 };
 
 /** The snapshot's URL as it may be stored and handed on: without its
@@ -48,6 +53,9 @@ int ingest_commit(struct ingest *in);
 /** Marks an edited story whose new text is one of its earlier versions as a
  *  revert ("reverted to <rev>", no figures): never fails (ingest_revert.c). */
 void ingest_find_revert(struct ingest *in, rl_change *c, const char *new_text);
+
+/** Closes the revision index the revert checks opened (releasing its lock). */
+void ingest_revert_done(struct ingest *in);
 
 /** Fills c->figures with the figures that changed between two story files. */
 int ingest_figures(rl_change *c, const char *old_text, const char *new_text);

@@ -50,10 +50,46 @@ static void mark_revert(rl_change *c, const git_oid *commit)
 	rl_figure_changes_release(&c->figures);
 }
 
+/* The story's commits from the index this snapshot keeps open; after a
+ * failure, rl_revindex_commits() (which rebuilds a corrupt index) alone. */
+static int story_revs(rl_revindex_rev **out, size_t *n, struct ingest *in, const char *id)
+{
+	git_oid *commits = NULL;
+	int error;
+
+	if (!in->revindex_failed && in->revindex == NULL &&
+	    rl_revindex_open(&in->revindex, in->archive) < 0) {
+		rl_error_clear();
+		in->revindex_failed = 1;
+	}
+	if (!in->revindex_failed) {
+		if ((error = rl_revindex_story_revs(out, n, in->revindex, id)) == 0)
+			return 0;
+		rl_error_clear();
+		ingest_revert_done(in);
+		in->revindex_failed = 1;
+	}
+	if ((error = rl_revindex_commits(&commits, n, in->archive, id)) == 0 && *n &&
+	    (*out = calloc(*n, sizeof(**out))) == NULL)
+		error = rl_error_set(RL_ENOMEM, "out of memory");
+	for (size_t i = 0; error == 0 && i < *n; i++)
+		git_oid_cpy(&(*out)[i].commit, &commits[i]);
+	free(commits);
+	return error;
+}
+
+void ingest_revert_done(struct ingest *in)
+{
+	rl_revindex_free(in->revindex);
+	in->revindex = NULL;
+}
+
 void ingest_find_revert(struct ingest *in, rl_change *c, const char *new_text)
 {
 	git_repository *repo = rl_archive_repo(in->archive);
-	git_oid blob, *commits = NULL;
+	git_oid blob;
+	rl_revindex_rev *revs = NULL;
+	uint32_t path_hash;
 	const git_oid *queued;
 	size_t n = 0, n_queued, looked = 0;
 
@@ -71,21 +107,27 @@ void ingest_find_revert(struct ingest *in, rl_change *c, const char *new_text)
 			return;
 		}
 	}
-	if (rl_revindex_commits(&commits, &n, in->archive, c->id) < 0) {
+	if (story_revs(&revs, &n, in, c->id) < 0) {
 		rl_error_clear();
-		free(commits);
+		free(revs);
 		return;
 	}
+	path_hash = rl_revindex_path_hash(c->path, "");
 	/* No commit after the index's newest one touched the file, so that one
 	 * holds HEAD's text, the text being replaced: not a revert, and not
 	 * worth a read of its trees (a story edited once, most of them, then
 	 * costs none).  Unless the batch's own commits changed the story
 	 * since: then HEAD's text is theirs. */
 	for (size_t i = n_queued ? 0 : 1; i < n && looked < REVERT_MAX_REVISIONS; i++, looked++) {
-		if (holds(repo, &commits[i], c->path, &blob)) {
-			mark_revert(c, &commits[i]);
+		/* the index's blob answers without reading the commit's trees;
+		 * a record of another file (or of several) does not */
+		int yes = revs[i].has_blob && revs[i].path_hash == path_hash
+				  ? git_oid_equal(&revs[i].blob, &blob)
+				  : holds(repo, &revs[i].commit, c->path, &blob);
+		if (yes) {
+			mark_revert(c, &revs[i].commit);
 			break;
 		}
 	}
-	free(commits);
+	free(revs);
 }

@@ -86,6 +86,44 @@ static void assert_matches_git(rl_archive *a, const char *dir)
 	free(list);
 }
 
+/* Every story file at HEAD: each revision's blob for its path, where the
+ * index has one, is git's `<commit>:<path>`, and at least one has it. */
+static void assert_blobs_match_git(rl_archive *a, const char *dir)
+{
+	char *list = NULL, *save = NULL;
+	rl_revindex *x = NULL;
+	size_t with_blob = 0;
+
+	assert_int_equal(rl_revindex_open(&x, a), 0);
+	assert_int_equal(tu_sh(&list, "git -C '%s' ls-tree -r --name-only HEAD src/ | grep '\\.txt$'", dir), 0);
+	for (char *p = strtok_r(list, "\n", &save); p; p = strtok_r(NULL, "\n", &save)) {
+		char id[RL_STORY_ID_LEN + 1];
+		rl_revindex_rev *v = NULL;
+		size_t n = 0;
+		int newest_seen = 0;
+
+		memcpy(id, p + strlen(p) - 4 - RL_STORY_ID_LEN, RL_STORY_ID_LEN);
+		id[RL_STORY_ID_LEN] = '\0';
+		assert_int_equal(rl_revindex_story_revs(&v, &n, x, id), 0);
+		for (size_t i = 0; i < n; i++) {
+			char *want = NULL;
+			if (!v[i].has_blob || v[i].path_hash != rl_revindex_path_hash(p, ""))
+				continue;
+			assert_int_equal(tu_sh(&want, "git -C '%s' rev-parse '%s:%s'", dir,
+					       git_oid_tostr_s(&v[i].commit), p), 0);
+			assert_string_equal(strtok(want, "\n"), git_oid_tostr_s(&v[i].blob));
+			free(want);
+			with_blob++;
+			newest_seen = 1;
+		}
+		assert_true(newest_seen);
+		free(v);
+	}
+	assert_true(with_blob > 0);
+	free(list);
+	rl_revindex_free(x);
+}
+
 static void test_hashfile_insert_lookup_grow(void **state)
 {
 	char *dir = tu_tmpdir(), path[4096];
@@ -197,6 +235,30 @@ static void test_lookup_matches_git_and_catches_up(void **state)
 	free(dir);
 }
 
+static void test_blobs_and_version_1_rebuilt(void **state)
+{
+	char *dir = NULL, path[4096];
+	rl_archive *a = archive_with_history(&dir);
+	rl_revindex *x = NULL;
+	FILE *f;
+	(void)state;
+	assert_int_equal(rl_revindex_update(a), 0);
+	assert_blobs_match_git(a, dir);
+	/* an index of version 1 (40-byte records, no blobs): rebuilt, not read */
+	snprintf(path, sizeof(path), "%s/redline/revindex/records", dir);
+	assert_non_null(f = fopen(path, "r+b"));
+	fputs("RLREVX1\n", f);
+	fclose(f);
+	assert_int_equal(rl_revindex_open(&x, a), 0);
+	assert_int_equal(rl_revindex_rebuilt(x), 1);
+	rl_revindex_free(x);
+	assert_blobs_match_git(a, dir);
+	assert_matches_git(a, dir);
+	rl_archive_free(a);
+	tu_rmtree(dir);
+	free(dir);
+}
+
 static void test_rewritten_history_is_rebuilt(void **state)
 {
 	char *dir = NULL;
@@ -229,7 +291,7 @@ static void test_bad_files_are_rebuilt_never_trusted(void **state)
 	(void)state;
 	snprintf(path, sizeof(path), "%s/redline/revindex/records", dir);
 	/* truncated below what its header counts */
-	assert_int_equal(truncate(path, 64 + 40), 0);
+	assert_int_equal(truncate(path, 64 + 64), 0);
 	assert_int_equal(rl_revindex_open(&x, a), 0);
 	assert_int_equal(rl_revindex_rebuilt(x), 1);
 	rl_revindex_free(x);
@@ -240,7 +302,7 @@ static void test_bad_files_are_rebuilt_never_trusted(void **state)
 	assert_true(disk >= 2);
 	assert_non_null(f = fopen(path, "r+b"));
 	for (size_t i = 0; i < disk; i++) { /* every key */
-		fseek(f, (long)(64 + 40 * i), SEEK_SET);
+		fseek(f, (long)(64 + 64 * i), SEEK_SET);
 		fputc(0x55, f);
 	}
 	fclose(f);
@@ -350,6 +412,7 @@ int main(void)
 		cmocka_unit_test(test_hashfile_insert_lookup_grow),
 		cmocka_unit_test(test_lookup_matches_git_and_catches_up),
 		cmocka_unit_test(test_rewritten_history_is_rebuilt),
+		cmocka_unit_test(test_blobs_and_version_1_rebuilt),
 		cmocka_unit_test(test_bad_files_are_rebuilt_never_trusted),
 		cmocka_unit_test(test_known_ids_table),
 	};
