@@ -51,7 +51,7 @@ static int on_fetch(const char *source, const rl_fetchlog_entry *e, void *payloa
 	struct tally key = { .name = source }, *t;
 	git_oid id;
 
-	t = source ? bsearch(&key, s->t, s->n, sizeof(*t), cmp_tally) : NULL;
+	t = source && s->n ? bsearch(&key, s->t, s->n, sizeof(*t), cmp_tally) : NULL;
 	if (e == NULL) {
 		if (t)
 			t->bad++;
@@ -87,7 +87,8 @@ void evidence_check_fetch_logs(const evidence_fetchlog_check *c)
 	for (size_t i = 0; i < names.n; i++)
 		s.t[i].name = names.v[i];
 	s.n = names.n;
-	qsort(s.t, s.n, sizeof(*s.t), cmp_tally);
+	if (s.n > 1)
+		qsort(s.t, s.n, sizeof(*s.t), cmp_tally);
 	if (rl_fetchlog_scan(c->archive, (const char *const *)names.v, names.n, on_fetch, &s) < 0) {
 		say(c, RL_VERIFY_FAIL, "fetch log: %s", rl_error_last());
 		rl_error_clear();
