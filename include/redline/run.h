@@ -77,7 +77,7 @@ typedef struct rl_run_opts {
 	int parse_threads;          /* threads parsing listings; 0: one per core */
 	size_t fetch_ahead;         /* listings fetched, parsed and waiting at most this
 	                             * many sources past the next one to commit (a
-	                             * memory bound); 0: 64, or 4 per connection */
+	                             * memory bound); 0: 32, or 4 per connection */
 	int unconditional;          /* full GETs: no If-None-Match / If-Modified-Since
 	                             * (for benchmarks of unchanged pages) */
 	rl_run_event_cb on_event;

@@ -28,10 +28,11 @@
 #include <time.h>
 
 /* Jobs whose listing may be fetched, parsed and waiting at once, counted
- * from the next job to commit (more with more connections).  64 keeps 16
- * connections busy four deep; 128 gave the same first run of 1,000 pages
- * (2.8-4.0 s) at 8 MB more peak RSS once story files were packed ahead. */
-#define RUN_AHEAD 64
+ * from the next job to commit (more with more connections).  32 keeps 16
+ * connections busy two deep; 128 and 64 gave the same first run of 1,000
+ * pages (2.8-4.0 s) at 11 and 3 MB more peak RSS once story files were
+ * packed ahead (their deflated bytes wait in this window). */
+#define RUN_AHEAD 32
 
 void run_emit(struct cycle *cy, const char *source, rl_run_outcome outcome, const char *url,
 	      long status, const char *message, const rl_ingest_result *ingest)
