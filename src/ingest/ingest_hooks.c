@@ -66,7 +66,7 @@ static char *build_payload(const struct ingest *in, const char *commit_hex, cons
 		json_object_set_new(o, "change", json_string(rl_change_kind_name(c->kind)));
 		json_object_set_new(o, "old_hash", hash_or_null(c->has_old, c->old_hash));
 		json_object_set_new(o, "new_hash", hash_or_null(c->has_new, c->new_hash));
-		json_object_set_new(o, "figures", rl_figures_json(&c->figures));
+		json_object_set_new(o, "figures", rl_figures_json(&c->edit.figures));
 		if (c->edit.kinds) {
 			json_t *kinds = json_array();
 			rl_buf d = RL_BUF_INIT(64 * 1024);
