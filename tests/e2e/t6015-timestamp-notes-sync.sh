@@ -31,9 +31,10 @@ P2="$EXAMPLES/anp-buitenland-2.txt"
 
 worker w1; worker w2
 expect_status 0 rl -C "$T/w1.git" ingest anp "$P1" --at 2026-11-28T09:00:00Z
+w1=$(git -C "$T/w1.git" rev-parse main)
+token_on "$T/w1.git" timestamps "$w1" || { cat "$T/err"; fail "w1 has no token over its commit"; }
 expect_status 0 rl -C "$T/w2.git" ingest nos "$P2" --at 2026-11-28T09:30:00Z
-w1=$(git -C "$T/w1.git" rev-parse main); w2=$(git -C "$T/w2.git" rev-parse main)
-token_on "$T/w1.git" timestamps "$w1" || fail "w1 has no token over its commit"
+w2=$(git -C "$T/w2.git" rev-parse main)
 expect_status 0 rl -C "$T/w1.git" push origin
 expect_status 0 rl -C "$T/w2.git" push origin
 [ "$(git -C "$C" rev-parse refs/heads/shards/w1)" = "$w1" ] || fail "w1's branch"
