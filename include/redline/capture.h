@@ -3,8 +3,9 @@
  *
  * A capture is a small WARC file (request, response and metadata records,
  * or resource and metadata for a file ingested) stored as a blob in the
- * very commit it produced, at .captures/YYYY-MM/DD/HH/<uuid>.warc.gz (the
- * UTC hour of its time-ordered, version 7 id; captures written before with
+ * very commit it produced, at .captures/YYYY-MM/DD/HH/X/<uuid>.warc.gz (the
+ * UTC hour of its time-ordered, version 7 id, X its first random hex
+ * digit; captures written before with
  * a version 4 id stay at .captures/<2 hex>/<uuid>.warc.gz), and named
  * by a "Capture: <urn:uuid:...>" trailer of that commit (the id of its
  * response or resource record).  The commit id, a signature of the commit
@@ -28,7 +29,7 @@
 #define RL_CAPTURE_DIR ".captures"
 /** The trailer that names a capture. */
 #define RL_CAPTURE_TRAILER "Capture: "
-/** ".captures/YYYY-MM/DD/HH/<36-char uuid>.warc.gz" plus NUL. */
+/** ".captures/YYYY-MM/DD/HH/X/<36-char uuid>.warc.gz" plus NUL. */
 #define RL_CAPTURE_PATH_SIZE 80
 /** The largest capture file read back. */
 #define RL_CAPTURE_MAX (48u * 1024 * 1024)

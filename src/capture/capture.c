@@ -2,7 +2,7 @@
  * capture.c - building, finding and decoding raw captures.
  *
  * A capture's path comes from its record id alone (.captures/YYYY-MM/DD/HH/
- * <uuid>.warc.gz for the time-ordered ids written now, .captures/<2 hex>/
+ * X/<uuid>.warc.gz for the time-ordered ids written now, .captures/<2 hex>/
  * <uuid>.warc.gz for the random ones written before), so the trailer is
  * enough to find it in any commit that holds it, and nothing of the
  * network reaches a path.
@@ -96,16 +96,21 @@ int rl_capture_path(char out[RL_CAPTURE_PATH_SIZE], const char *id)
 	if (n != 36 || strcmp(u + n, ">") != 0 || u[8] != '-' || u[13] != '-')
 		goto bad;
 	/* Two layouts, both found from the id alone (docs/archive-format.md,
-	 * "Captures"): a time-ordered (v7) id goes to the folder of its UTC
-	 * hour, so that a commit rewrites a small folder (a few dozen entries)
-	 * and the folders above it (days, months), not one of 256 that grow
-	 * with the whole archive; a random (v4) id, as written before, to the
+	 * "Captures").  A time-ordered (v7) id goes to the folder of its UTC
+	 * hour, split 16 ways by the id's first random hex digit (u[15]):
+	 * a commit rewrites folders that stay small whatever the archive's
+	 * size (months, days <= 31, hours <= 24, 16, and a sixteenth of the
+	 * captures of one hour), not one of 256 that grow with the whole
+	 * archive.  The 16 ways matter when many snapshots share an hour (a
+	 * backfill of 200 feeds taken at the same times, or a watch of a
+	 * thousand pages).  A random (v4) id, as written before, goes to the
 	 * folder of its first two hex digits. */
 	ms = uuid_v7_ms(u);
 	secs = (time_t)(ms / 1000);
 	if (ms >= 0 && gmtime_r(&secs, &tm) != NULL &&
 	    strftime(hour, sizeof(hour), "%Y-%m/%d/%H", &tm) > 0)
-		snprintf(out, RL_CAPTURE_PATH_SIZE, RL_CAPTURE_DIR "/%.16s/%.36s.warc.gz", hour, u);
+		snprintf(out, RL_CAPTURE_PATH_SIZE, RL_CAPTURE_DIR "/%.16s/%c/%.36s.warc.gz", hour,
+			 u[15], u);
 	else
 		snprintf(out, RL_CAPTURE_PATH_SIZE, RL_CAPTURE_DIR "/%.2s/%.36s.warc.gz", u, u);
 	return 0;
