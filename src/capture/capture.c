@@ -22,7 +22,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -128,23 +127,17 @@ bad:
  * version 4 id: the old layout, still read. */
 static int new_capture_id(char out[RL_WARC_ID_SIZE], int64_t time)
 {
-	unsigned char r[16];
-	uint64_t ms;
+	char ms[16];
+	int error;
 
-	if (time < 0 || time > (int64_t)((UINT64_C(1) << 48) / 1000 - 1))
-		return rl_warc_new_id(out);
-	if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r))
-		return rl_error_set_errno(RL_EIO, "cannot read random bytes for a record id");
-	ms = (uint64_t)time * 1000;
-	for (int i = 0; i < 6; i++)
-		r[i] = (unsigned char)(ms >> (40 - 8 * i));
-	r[6] = (unsigned char)((r[6] & 0x0f) | 0x70); /* version 7 */
-	r[8] = (unsigned char)((r[8] & 0x3f) | 0x80); /* RFC 9562 variant */
-	snprintf(out, RL_WARC_ID_SIZE,
-		 "<urn:uuid:%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
-		 "%02x%02x%02x%02x%02x%02x>",
-		 r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12],
-		 r[13], r[14], r[15]);
+	/* a random (v4) id, then its first 48 bits and its version made v7's */
+	if ((error = rl_warc_new_id(out)) < 0 || time < 0 ||
+	    time > (int64_t)((UINT64_C(1) << 48) / 1000 - 1))
+		return error;
+	snprintf(ms, sizeof(ms), "%012llx", (unsigned long long)time * 1000);
+	memcpy(out + 10, ms, 8);
+	memcpy(out + 10 + 9, ms + 8, 4);
+	out[10 + 14] = '7';
 	return 0;
 }
 
