@@ -222,7 +222,8 @@ static int flush(rl_revindex *x, int final)
 		if ((error = rl_hashfile_put(x->table, x->tail[i].key, x->disk_n + i + 1)) < 0)
 			return error;
 	x->disk_n += x->tail_n;
-	rl_hashfile_set_tags(x->table, x->disk_n, 0);
+	if ((error = rl_hashfile_set_tags(x->table, x->disk_n, 0)) < 0)
+		return error;
 	tail_clear(x);
 	return final ? write_header(x, 0) : 0;
 }

@@ -152,6 +152,23 @@ static void test_hashfile_insert_lookup_grow(void **state)
 	}
 	assert_int_equal(rl_hashfile_get(&v, hf, 3), 0);
 	rl_hashfile_close(hf);
+	{
+		/* a reader's first lookups read the file (no mapping): they see
+		 * what a writer's mapping changed since, and a wrap-around probe */
+		rl_hashfile *reader = NULL, *writer = NULL;
+		assert_int_equal(rl_hashfile_open(&reader, path, 0), 0);
+		assert_int_equal(rl_hashfile_open(&writer, path, 0), 0);
+		assert_int_equal(rl_hashfile_put(writer, 3, 33), 0);
+		assert_int_equal(rl_hashfile_get(&v, reader, 3), 1);
+		assert_true(v == 33);
+		assert_int_equal(rl_hashfile_get(&v, reader, 4), 0);
+		assert_int_equal(rl_hashfile_set_tags(reader, 11, 12), 0); /* unchanged */
+		assert_int_equal(rl_hashfile_set_tags(reader, 13, 14), 0);
+		rl_hashfile_tags(writer, &t0, &t1);
+		assert_true(t0 == 13 && t1 == 14);
+		rl_hashfile_close(reader);
+		rl_hashfile_close(writer);
+	}
 	/* truncated: refused, and remade empty when asked to create */
 	assert_int_equal(truncate(path, 1000), 0);
 	assert_int_equal(rl_hashfile_open(&hf, path, 0), RL_EPARSE);
