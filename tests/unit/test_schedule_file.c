@@ -347,6 +347,32 @@ static void remove_forgets_one_source(void **state)
 	assert_int_equal(rl_schedule_remove(fx->archive, "a"), 0); /* absent is fine */
 }
 
+/* A cycle over source "a": the book loaded, `between` (may be NULL) run
+ * after the load, "a" fetched at `when` (0: not changed), and the book
+ * saved with sources a, b and c configured. */
+static void cycle_of_a(struct fx *fx, int64_t when, void (*between)(struct fx *))
+{
+	static const char *configured[] = { "a", "b", "c" };
+	rl_schedule_book *book = NULL;
+	rl_schedule_state *a = NULL;
+
+	assert_int_equal(rl_schedule_book_load(&book, fx->archive), 0);
+	if (between)
+		between(fx);
+	assert_int_equal(rl_schedule_book_get(&a, book, "a"), 0);
+	if (when)
+		rl_schedule_succeed(a, when, 600, 304);
+	assert_int_equal(rl_schedule_book_save(book, fx->archive, (const rl_schedule_state **)&a, 1,
+					       configured, 3), 0);
+	rl_schedule_book_free(book);
+	rl_schedule_free(a);
+}
+
+static void other_writer_saves_b(struct fx *fx)
+{
+	save_one(fx->archive, "b", T0 + 5, "\"b0\"");
+}
+
 /* A cycle's save of the book it loaded: a file nobody wrote since is not
  * read again, one another writer replaced is (its sources kept), sources
  * no longer configured are dropped, and nothing is written when no entry
@@ -354,9 +380,7 @@ static void remove_forgets_one_source(void **state)
 static void book_save_rereads_only_a_changed_file_and_prunes(void **state)
 {
 	struct fx *fx = *state;
-	const char *configured[] = { "a", "b", "c" };
-	rl_schedule_book *book = NULL;
-	rl_schedule_state *a = NULL, *s;
+	rl_schedule_state *s;
 	char path[4200];
 	struct stat before, after;
 
@@ -364,14 +388,7 @@ static void book_save_rereads_only_a_changed_file_and_prunes(void **state)
 	save_one(fx->archive, "a", T0, "\"a0\"");
 	save_one(fx->archive, "gone", T0, "\"g0\"");
 	/* another writer replaces the file after the cycle read it */
-	assert_int_equal(rl_schedule_book_load(&book, fx->archive), 0);
-	save_one(fx->archive, "b", T0 + 5, "\"b0\"");
-	assert_int_equal(rl_schedule_book_get(&a, book, "a"), 0);
-	rl_schedule_succeed(a, T0 + 60, 600, 304);
-	assert_int_equal(rl_schedule_book_save(book, fx->archive, (const rl_schedule_state **)&a, 1,
-					       configured, 3), 0);
-	rl_schedule_book_free(book);
-	rl_schedule_free(a);
+	cycle_of_a(fx, T0 + 60, other_writer_saves_b);
 	s = state_of(fx->archive, "a");
 	assert_int_equal(s->last_fetch, T0 + 60);
 	rl_schedule_free(s);
@@ -386,13 +403,7 @@ static void book_save_rereads_only_a_changed_file_and_prunes(void **state)
 	/* the file as read: the book is written back, not the file read again
 	 * (a change made behind the lock's back in the same second, size and
 	 * inode cannot be told from it, so only the outcome is checked) */
-	assert_int_equal(rl_schedule_book_load(&book, fx->archive), 0);
-	assert_int_equal(rl_schedule_book_get(&a, book, "a"), 0);
-	rl_schedule_succeed(a, T0 + 120, 600, 304);
-	assert_int_equal(rl_schedule_book_save(book, fx->archive, (const rl_schedule_state **)&a, 1,
-					       configured, 3), 0);
-	rl_schedule_book_free(book);
-	rl_schedule_free(a);
+	cycle_of_a(fx, T0 + 120, NULL);
 	s = state_of(fx->archive, "a");
 	assert_int_equal(s->last_fetch, T0 + 120);
 	rl_schedule_free(s);
@@ -402,12 +413,7 @@ static void book_save_rereads_only_a_changed_file_and_prunes(void **state)
 
 	/* nothing changed: the file is not replaced */
 	assert_int_equal(stat(path, &before), 0);
-	assert_int_equal(rl_schedule_book_load(&book, fx->archive), 0);
-	assert_int_equal(rl_schedule_book_get(&a, book, "a"), 0);
-	assert_int_equal(rl_schedule_book_save(book, fx->archive, (const rl_schedule_state **)&a, 1,
-					       configured, 3), 0);
-	rl_schedule_book_free(book);
-	rl_schedule_free(a);
+	cycle_of_a(fx, 0, NULL);
 	assert_int_equal(stat(path, &after), 0);
 	assert_true(before.st_ino == after.st_ino);
 }
