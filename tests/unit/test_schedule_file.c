@@ -6,6 +6,7 @@
  * read as empty, said so, kept aside and rebuilt.
  */
 #include "testutil.h"
+#include "fixtures.h"
 #include "redline/archive.h"
 #include "redline/error.h"
 #include "redline/schedule.h"
@@ -19,45 +20,7 @@
 
 #define T0 1800000000LL
 
-struct fx {
-	char *dir;
-	rl_archive *archive;
-	char state[4096];   /* <archive>/redline */
-};
-
-static int setup(void **state)
-{
-	struct fx *fx = calloc(1, sizeof(*fx));
-	char path[4096];
-
-	fx->dir = tu_tmpdir();
-	snprintf(path, sizeof(path), "%s/a", fx->dir);
-	if (rl_archive_init(&fx->archive, path) < 0)
-		return -1;
-	snprintf(fx->state, sizeof(fx->state), "%s", rl_archive_state_dir(fx->archive));
-	*state = fx;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *fx = *state;
-	rl_archive_free(fx->archive);
-	tu_rmtree(fx->dir);
-	free(fx->dir);
-	free(fx);
-	return 0;
-}
-
-static void write_text(const char *path, const char *text)
-{
-	FILE *fp = fopen(path, "w");
-	assert_non_null(fp);
-	fputs(text, fp);
-	assert_int_equal(fclose(fp), 0);
-}
-
-static int exists(const struct fx *fx, const char *name)
+static int exists(const struct fx_archive *fx, const char *name)
 {
 	char path[4200];
 	snprintf(path, sizeof(path), "%s/%s", fx->state, name);
@@ -85,7 +48,7 @@ static void save_one(rl_archive *archive, const char *source, int64_t when, cons
 
 static void one_file_holds_every_source(void **state)
 {
-	struct fx *fx = *state;
+	struct fx_archive *fx = *state;
 	const char *names[] = { "anp", "nos", "bbc.world" };
 	rl_schedule_state *s[3];
 	rl_schedule_book *book = NULL;
@@ -128,7 +91,7 @@ static void one_file_holds_every_source(void **state)
 
 static void old_per_source_files_are_read_then_merged_and_removed(void **state)
 {
-	struct fx *fx = *state;
+	struct fx_archive *fx = *state;
 	char path[4200];
 	rl_schedule_state *s;
 
@@ -137,15 +100,15 @@ static void old_per_source_files_are_read_then_merged_and_removed(void **state)
 	save_one(fx->archive, "c", T0 - 100, "\"c-old\"");
 	assert_int_equal(tu_sh(NULL, "mkdir -p '%s/fetch'", fx->state), 0);
 	snprintf(path, sizeof(path), "%s/fetch/a.json", fx->state);
-	write_text(path, "{\"version\":1,\"etag\":\"\\\"a1\\\"\",\"last_fetch\":1800000000,"
+	fx_write_text(path, "{\"version\":1,\"etag\":\"\\\"a1\\\"\",\"last_fetch\":1800000000,"
 			 "\"next_due\":1800000600,\"failures\":0}");
 	snprintf(path, sizeof(path), "%s/fetch/b.json", fx->state);
-	write_text(path, "{\"version\":1,\"last_modified\":\"Mon, 30 Nov 2026 09:00:00 GMT\","
+	fx_write_text(path, "{\"version\":1,\"last_modified\":\"Mon, 30 Nov 2026 09:00:00 GMT\","
 			 "\"last_fetch\":1800000000,\"failures\":2}");
 	snprintf(path, sizeof(path), "%s/fetch/c.json", fx->state);
-	write_text(path, "{\"version\":1,\"etag\":\"\\\"c-new\\\"\",\"last_fetch\":1800000001}");
+	fx_write_text(path, "{\"version\":1,\"etag\":\"\\\"c-new\\\"\",\"last_fetch\":1800000001}");
 	snprintf(path, sizeof(path), "%s/fetch/c.json.tmp.12345", fx->state);
-	write_text(path, "{"); /* a crashed writer's: not a source */
+	fx_write_text(path, "{"); /* a crashed writer's: not a source */
 
 	s = state_of(fx->archive, "a");
 	assert_string_equal(s->etag, "\"a1\"");
@@ -180,7 +143,7 @@ static void old_per_source_files_are_read_then_merged_and_removed(void **state)
 
 static void writers_keep_each_others_sources(void **state)
 {
-	struct fx *fx = *state;
+	struct fx_archive *fx = *state;
 	rl_schedule_book *one = NULL, *two = NULL;
 	rl_schedule_state *a = NULL, *b = NULL, *s;
 	enum { WRITERS = 4, ROUNDS = 20 };
@@ -265,7 +228,7 @@ static void damaged_file_is_said_kept_aside_and_rebuilt(void **state)
 		NULL, /* nested deeper than the parser goes: made below */
 	};
 	enum { DEPTH = 100000 };
-	struct fx *fx = *state;
+	struct fx_archive *fx = *state;
 	char path[4200], aside[4300], *deep = malloc(2 * DEPTH + 64);
 	size_t len;
 
@@ -282,7 +245,7 @@ static void damaged_file_is_said_kept_aside_and_rebuilt(void **state)
 		rl_schedule_state *s = NULL;
 		char *kept;
 
-		write_text(path, text);
+		fx_write_text(path, text);
 		assert_int_equal(rl_schedule_book_load(&book, fx->archive), 0);
 		assert_non_null(rl_schedule_book_damage(book));
 		assert_non_null(strstr(rl_schedule_book_damage(book), "fetch.json"));
@@ -306,7 +269,7 @@ static void damaged_file_is_said_kept_aside_and_rebuilt(void **state)
 	}
 	free(deep);
 	/* Hostile values in a well-formed file: a fresh or bounded state. */
-	write_text(path, "{\"version\":1,\"sources\":{\"a\":{\"failures\":2147483647,\"items\":-5,"
+	fx_write_text(path, "{\"version\":1,\"sources\":{\"a\":{\"failures\":2147483647,\"items\":-5,"
 			 "\"etag\":{},\"follow\":[{\"id\":\"../../etc/x1\",\"url\":\"http://x\"},7]},"
 			 "\"b\":[],\"c\":\"x\"}}");
 	{
@@ -326,7 +289,7 @@ static void damaged_file_is_said_kept_aside_and_rebuilt(void **state)
 
 static void remove_forgets_one_source(void **state)
 {
-	struct fx *fx = *state;
+	struct fx_archive *fx = *state;
 	rl_schedule_state *s;
 	char path[4200];
 
@@ -334,7 +297,7 @@ static void remove_forgets_one_source(void **state)
 	save_one(fx->archive, "b", T0, "\"b\"");
 	assert_int_equal(tu_sh(NULL, "mkdir -p '%s/fetch'", fx->state), 0);
 	snprintf(path, sizeof(path), "%s/fetch/a.json", fx->state);
-	write_text(path, "{\"version\":1,\"etag\":\"old\",\"last_fetch\":1900000000}");
+	fx_write_text(path, "{\"version\":1,\"etag\":\"old\",\"last_fetch\":1900000000}");
 	assert_int_equal(rl_schedule_remove(fx->archive, "a"), 0);
 	assert_int_equal(access(path, F_OK), -1);
 	s = state_of(fx->archive, "a");
@@ -350,7 +313,7 @@ static void remove_forgets_one_source(void **state)
 /* A cycle over source "a": the book loaded, `between` (may be NULL) run
  * after the load, "a" fetched at `when` (0: not changed), and the book
  * saved with sources a, b and c configured. */
-static void cycle_of_a(struct fx *fx, int64_t when, void (*between)(struct fx *))
+static void cycle_of_a(struct fx_archive *fx, int64_t when, void (*between)(struct fx_archive *))
 {
 	static const char *configured[] = { "a", "b", "c" };
 	rl_schedule_book *book = NULL;
@@ -368,7 +331,7 @@ static void cycle_of_a(struct fx *fx, int64_t when, void (*between)(struct fx *)
 	rl_schedule_free(a);
 }
 
-static void other_writer_saves_b(struct fx *fx)
+static void other_writer_saves_b(struct fx_archive *fx)
 {
 	save_one(fx->archive, "b", T0 + 5, "\"b0\"");
 }
@@ -379,7 +342,7 @@ static void other_writer_saves_b(struct fx *fx)
  * changed. */
 static void book_save_rereads_only_a_changed_file_and_prunes(void **state)
 {
-	struct fx *fx = *state;
+	struct fx_archive *fx = *state;
 	rl_schedule_state *s;
 	char path[4200];
 	struct stat before, after;
@@ -421,15 +384,12 @@ static void book_save_rereads_only_a_changed_file_and_prunes(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(one_file_holds_every_source, setup, teardown),
-		cmocka_unit_test_setup_teardown(old_per_source_files_are_read_then_merged_and_removed,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(writers_keep_each_others_sources, setup, teardown),
-		cmocka_unit_test_setup_teardown(damaged_file_is_said_kept_aside_and_rebuilt, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(remove_forgets_one_source, setup, teardown),
-		cmocka_unit_test_setup_teardown(book_save_rereads_only_a_changed_file_and_prunes,
-						setup, teardown),
+		fx_archive_test(one_file_holds_every_source),
+		fx_archive_test(old_per_source_files_are_read_then_merged_and_removed),
+		fx_archive_test(writers_keep_each_others_sources),
+		fx_archive_test(damaged_file_is_said_kept_aside_and_rebuilt),
+		fx_archive_test(remove_forgets_one_source),
+		fx_archive_test(book_save_rereads_only_a_changed_file_and_prunes),
 	};
 	return tu_exit(cmocka_run_group_tests(tests, NULL, NULL));
 }
