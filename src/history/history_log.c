@@ -269,6 +269,28 @@ static int item_summary(char **out, rl_archive *archive, git_tree *tree, git_tre
 	return error;
 }
 
+int rl_history_log_summarize(rl_history_entry *e, rl_archive *archive, const char *item_path)
+{
+	const char *slash = strrchr(item_path, '/');
+	git_commit *c = NULL;
+	git_tree *tree = NULL, *ptree = NULL;
+	git_oid oid;
+	int error;
+
+	if (e->summary)
+		return 0;
+	if (git_oid_fromstr(&oid, e->commit) < 0)
+		return rl_error_set(RL_EINVAL, "'%s' is no commit id", e->commit);
+	if ((error = hist_load_trees(&c, &tree, &ptree, archive, &oid)) == 0)
+		error = item_summary(&e->summary, archive, tree, ptree, NULL, item_path,
+				     kind_for(e, slash ? rl_story_id_in_name(slash + 1, strlen(slash + 1))
+						       : NULL));
+	git_tree_free(tree);
+	git_tree_free(ptree);
+	git_commit_free(c);
+	return error;
+}
+
 /* Moves `e` to the end of the log. */
 static int log_push(rl_history_log *log, rl_history_entry *e)
 {
@@ -325,7 +347,8 @@ static int read_entry(rl_history_entry *e, int *keep, rl_archive *archive, const
 			*keep = 0;
 			goto done;
 		}
-		if ((error = item_summary(&e->summary, archive, tree, ptree, rev, opts->item_path,
+		if ((!changed || !opts->no_edit_summary) &&
+		    (error = item_summary(&e->summary, archive, tree, ptree, rev, opts->item_path,
 					  kind_for(e, item_id))) < 0)
 			goto done;
 	}
