@@ -282,6 +282,24 @@ static void test_log_of_a_story_says_what_changed(void **state)
 	assert_int_equal(log.n, 2);
 	assert_string_equal(log.v[0].summary, "edited: 1 sentence added; figures documenten: \u2205 \u2192 3");
 	rl_history_log_release(&log);
+
+	/* without the summaries of edits, then each asked for: the same */
+	o.item_path = S1;
+	o.no_edit_summary = 1;
+	assert_int_equal(rl_history_log_read(&log, f->a, &o), 0);
+	assert_int_equal(log.n, 2);
+	assert_null(log.v[0].summary);
+	assert_null(log.v[1].summary);
+	assert_int_equal(rl_history_log_summarize(&log.v[0], f->a, S1), 0);
+	assert_int_equal(rl_history_log_summarize(&log.v[1], f->a, S1), 0);
+	assert_string_equal(log.v[0].summary,
+			    "edited: title changed; 1 sentence changed; figures soldaten in Rusland: 3000 \u2192 10.000");
+	assert_string_equal(log.v[1].summary, "new");
+	rl_history_log_release(&log);
+	o.item_path = S3; /* "gone from page" changed nothing: summarised still */
+	assert_int_equal(rl_history_log_read(&log, f->a, &o), 0);
+	assert_string_equal(log.v[0].summary, "gone from page");
+	rl_history_log_release(&log);
 }
 
 static void test_diff_last_change_and_revisions(void **state)
