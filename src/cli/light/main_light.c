@@ -72,6 +72,8 @@ int main(int argc, char **argv)
 			cli.archive_dir = argv[++i];
 		else if (strcmp(argv[i], "-v") == 0)
 			cli.verbose++;
+		else if (strcmp(argv[i], "--version") == 0)
+			return printf("redline %s\n", REDLINE_VERSION) < 0; /* as main.c */
 		else
 			return run_full(argv);
 	}
