@@ -45,9 +45,9 @@ static void mark_revert(rl_change *c, const git_oid *commit)
 	rl_edit_class_release(&c->edit);
 	memset(&c->edit, 0, sizeof(c->edit));
 	c->edit.kinds = RL_EDIT_REVERT;
+	/* the figures moved back (gone with the rest of c->edit): told by
+	 * the revert, not as news */
 	git_oid_tostr(c->edit.reverted_to, sizeof(c->edit.reverted_to), commit);
-	/* the figures moved back: told by the revert, not as news */
-	rl_figure_changes_release(&c->figures);
 }
 
 /* The story's commits from the index this snapshot keeps open; after a
