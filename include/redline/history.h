@@ -81,6 +81,9 @@ typedef struct rl_history_log_options {
 	const char *source;    /* only commits that changed <source>/; NULL: all */
 	const char *item_path; /* only commits that changed this file or name its id */
 	size_t max;            /* at most this many entries; 0: no limit */
+	int no_edit_summary;   /* item log: an entry of a commit that changed the file gets
+				* no summary (NULL), for a caller that describes the edit
+				* itself (edits.h) or asks rl_history_log_summarize() */
 } rl_history_log_options;
 
 /** The commits from HEAD, newest first (by time), filtered by `opts` (NULL:
@@ -89,6 +92,11 @@ typedef struct rl_history_log_options {
  *  RL_ENOTFOUND "the archive has no snapshots yet" without commits. */
 int rl_history_log_read(rl_history_log *out, rl_archive *archive,
 			const rl_history_log_options *opts);
+
+/** The summary rl_history_log_read() would have given entry `e` of the
+ *  item log of `item_path` (read from the commit's trees), into e->summary
+ *  when that is NULL. */
+int rl_history_log_summarize(rl_history_entry *e, rl_archive *archive, const char *item_path);
 
 /** Frees the entries; the log is empty and reusable after it. */
 void rl_history_log_release(rl_history_log *log);

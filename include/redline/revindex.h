@@ -37,14 +37,17 @@ int rl_revindex_open(rl_revindex **out, rl_archive *archive);
  *  RL_EPARSE when a record on the way is inconsistent (a corrupt file). */
 int rl_revindex_story(git_oid **out, size_t *n, rl_revindex *idx, const char *id);
 
-/** One revision of a story: the commit, and when the commit changed
- *  exactly one file of the story and that file is there after it, the
- *  file's blob and rl_revindex_path_hash() of its path (has_blob = 1). */
+/** One revision of a story: the commit; whether it changed a file of the
+ *  story (has_file = 1) or only names the story in its message (0); and
+ *  when it changed exactly one file of the story and that file is there
+ *  after it, the file's blob and rl_revindex_path_hash() of its path
+ *  (has_blob = 1). */
 typedef struct rl_revindex_rev {
 	git_oid commit;
 	git_oid blob;
 	uint32_t path_hash;
 	int has_blob;
+	int has_file;
 } rl_revindex_rev;
 
 /** rl_revindex_story() with each revision's blob where the index has it;
@@ -71,5 +74,9 @@ int rl_revindex_update(rl_archive *archive);
 /** rl_revindex_story() on a freshly opened index, rebuilt once when the
  *  files prove corrupt on the way. */
 int rl_revindex_commits(git_oid **out, size_t *n, rl_archive *archive, const char *id);
+
+/** rl_revindex_story_revs() on a freshly opened index, rebuilt once when
+ *  the files prove corrupt on the way; `*out` is the caller's (free()). */
+int rl_revindex_revisions(rl_revindex_rev **out, size_t *n, rl_archive *archive, const char *id);
 
 #endif

@@ -726,6 +726,7 @@ int rl_revindex_story_revs(rl_revindex_rev **out, size_t *n, rl_revindex *x, con
 			goto fail;
 		memset(&v[*n], 0, sizeof(v[*n]));
 		git_oid_fromraw(&v[*n].commit, r.commit);
+		v[*n].has_file = (r.flags & F_FILE) != 0;
 		if (r.flags & F_BLOB) {
 			v[*n].has_blob = 1;
 			git_oid_fromraw(&v[*n].blob, r.blob);
@@ -742,26 +743,31 @@ fail:
 	return error;
 }
 
+/* The commits of `revs` (n of them, freed here) into `*out`. */
+static int commits_of(git_oid **out, size_t *n, rl_revindex_rev *revs)
+{
+	int error = 0;
+
+	*out = NULL;
+	if (*n && (*out = malloc(*n * sizeof(**out))) == NULL) {
+		error = rl_error_set(RL_ENOMEM, "out of memory");
+		*n = 0;
+	}
+	for (size_t i = 0; *out && i < *n; i++)
+		git_oid_cpy(&(*out)[i], &revs[i].commit);
+	free(revs);
+	return error;
+}
+
 int rl_revindex_story(git_oid **out, size_t *n, rl_revindex *x, const char *id)
 {
 	rl_revindex_rev *revs = NULL;
-	git_oid *v = NULL;
 	int error;
 
 	*out = NULL;
-	if ((error = rl_revindex_story_revs(&revs, n, x, id)) < 0 || *n == 0)
-		goto done;
-	if ((v = malloc(*n * sizeof(*v))) == NULL) {
-		error = rl_error_set(RL_ENOMEM, "out of memory");
-		*n = 0;
-		goto done;
-	}
-	for (size_t i = 0; i < *n; i++)
-		git_oid_cpy(&v[i], &revs[i].commit);
-	*out = v;
-done:
-	free(revs);
-	return error;
+	if ((error = rl_revindex_story_revs(&revs, n, x, id)) < 0)
+		return error;
+	return commits_of(out, n, revs);
 }
 
 void rl_revindex_state(git_oid *tip, size_t *on_disk, size_t *total, const rl_revindex *x)
@@ -812,7 +818,7 @@ static void discard(rl_revindex *x)
 	}
 }
 
-int rl_revindex_commits(git_oid **out, size_t *n, rl_archive *archive, const char *id)
+int rl_revindex_revisions(rl_revindex_rev **out, size_t *n, rl_archive *archive, const char *id)
 {
 	rl_revindex *x = NULL;
 	int error;
@@ -820,7 +826,7 @@ int rl_revindex_commits(git_oid **out, size_t *n, rl_archive *archive, const cha
 	for (int attempt = 0; attempt < 2; attempt++) {
 		if ((error = rl_revindex_open(&x, archive)) < 0)
 			return error;
-		error = rl_revindex_story(out, n, x, id);
+		error = rl_revindex_story_revs(out, n, x, id);
 		if (error == RL_EPARSE && attempt == 0) {
 			rl_error_clear();
 			discard(x);
@@ -831,4 +837,15 @@ int rl_revindex_commits(git_oid **out, size_t *n, rl_archive *archive, const cha
 			break;
 	}
 	return error;
+}
+
+int rl_revindex_commits(git_oid **out, size_t *n, rl_archive *archive, const char *id)
+{
+	rl_revindex_rev *revs = NULL;
+	int error;
+
+	*out = NULL;
+	if ((error = rl_revindex_revisions(&revs, n, archive, id)) < 0)
+		return error;
+	return commits_of(out, n, revs);
 }

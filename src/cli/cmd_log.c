@@ -125,6 +125,8 @@ static int entry_kinds(unsigned *kinds, rl_commit_edits *ed, rl_history_entry *e
 	char *d;
 
 	*kinds = 0;
+	if (opts->item_path && !rev && rl_history_log_summarize(e, archive, opts->item_path) < 0)
+		return cli_fail(); /* past the revisions edits.h keeps */
 	if (rev) {
 		for (size_t k = 0; k < e->n_changes; k++)
 			if (strcmp(e->changes[k].id, item_id) == 0)
@@ -177,6 +179,8 @@ int cmd_log(int argc, char **argv, const struct cli *cli)
 	}
 	/* with a filter, entries are counted after filtering */
 	opts.max = want ? 0 : max;
+	/* an edit of the story is described from its revision (entry_kinds) */
+	opts.no_edit_summary = 1;
 	if (rl_history_log_read(&log, archive, &opts) < 0) {
 		status = cli_fail();
 		goto done;

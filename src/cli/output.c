@@ -8,7 +8,6 @@
 #include "redline/buf.h"
 #include "redline/classify.h"
 #include "redline/figures.h"
-#include "redline/url.h"
 
 #include <stdio.h>
 
@@ -104,21 +103,6 @@ json_t *out_json_str(const char *s)
 	j = json_string(fixed);
 	free(fixed);
 	return j;
-}
-
-const char *out_url(char *buf, size_t size, const char *url)
-{
-	char *plain = NULL;
-
-	if (url == NULL)
-		return NULL;
-	if (rl_url_strip_userinfo(&plain, url) < 0) {
-		snprintf(buf, size, "(unprintable URL)");
-		return buf;
-	}
-	snprintf(buf, size, "%s", plain);
-	free(plain);
-	return buf;
 }
 
 void out_duration(char *out, size_t size, int64_t s)

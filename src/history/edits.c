@@ -63,15 +63,16 @@ int rl_edits_revisions(rl_revisions *out, rl_archive *archive, const char *path,
 {
 	git_revwalk *walk = NULL;
 	git_commit *start = NULL;
-	git_oid oid, *cand = NULL;
+	git_oid oid;
+	hist_rev *cand = NULL;
 	size_t n = 0, next = 0;
-	int error;
+	int error, indexed = 0;
 
 	memset(out, 0, sizeof(*out));
 	if (from_rev == NULL) {
 		/* from HEAD: only the commits the revision index holds for the story */
-		if (hist_story_commits(&cand, &n, archive, path) == 0 &&
-		    (error = hist_walk_head(&walk, archive)) < 0)
+		if ((error = indexed = hist_story_revs(&cand, &n, archive, path)) < 0 ||
+		    (!indexed && (error = hist_walk_head(&walk, archive)) < 0))
 			return error;
 	} else {
 		if ((error = hist_commit(&start, archive, from_rev)) < 0)
@@ -89,11 +90,21 @@ int rl_edits_revisions(rl_revisions *out, rl_archive *archive, const char *path,
 		git_oid now;
 		int have;
 
+		if (indexed) {
+			/* decided by the index's blob ids: no tree is read */
+			const hist_rev *r = &cand[next - 1];
+			if (!r->changed)
+				continue;
+			if ((error = git_commit_lookup(&c, rl_archive_repo(archive), &oid)) < 0)
+				error = rl_error_set_git(error, "cannot read commit %s", git_oid_tostr_s(&oid));
+			else
+				error = push_rev(out, c, git_oid_is_zero(&r->after) ? NULL : &r->after,
+						 git_oid_is_zero(&r->after));
 		/* A merge of shard branches (redline merge) is no revision: the
 		 * shard's own commit, reached through the merge, is. */
-		if ((error = hist_load_trees(&c, &tree, &ptree, archive, &oid)) == 0 &&
-		    git_commit_parentcount(c) < 2 &&
-		    (error = hist_path_changed(tree, ptree, path)) > 0) {
+		} else if ((error = hist_load_trees(&c, &tree, &ptree, archive, &oid)) == 0 &&
+			   git_commit_parentcount(c) < 2 &&
+			   (error = hist_path_changed(tree, ptree, path)) > 0) {
 			if ((have = hist_entry_id(&now, tree, path)) < 0)
 				error = have;
 			else

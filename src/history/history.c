@@ -129,9 +129,37 @@ int hist_walk_head(git_revwalk **walk, rl_archive *archive)
 	return 0;
 }
 
-int hist_story_commits(git_oid **out, size_t *n, rl_archive *archive, const char *path)
+/* A commit the index cannot decide for `path` (it removed a file of the
+ * story, or changed two), decided on its trees as the walk would. */
+static int rev_on_trees(hist_rev *r, rl_archive *archive, const char *path)
+{
+	git_commit *c = NULL;
+	git_tree *tree = NULL, *ptree = NULL;
+	int error, have;
+
+	memset(&r->before, 0, sizeof(r->before));
+	memset(&r->after, 0, sizeof(r->after));
+	if ((error = hist_load_trees(&c, &tree, &ptree, archive, &r->commit)) == 0 &&
+	    (error = have = hist_entry_id(&r->before, ptree, path)) >= 0 &&
+	    (error = have = hist_entry_id(&r->after, tree, path)) >= 0) {
+		r->changed = !git_oid_equal(&r->before, &r->after);
+		error = 0;
+	}
+	git_tree_free(tree);
+	git_tree_free(ptree);
+	git_commit_free(c);
+	return error;
+}
+
+int hist_story_revs(hist_rev **out, size_t *n, rl_archive *archive, const char *path)
 {
 	const char *slash = strchr(path, '/'), *name = strrchr(path, '/'), *id;
+	rl_revindex_rev *idx = NULL;
+	hist_rev *v = NULL;
+	git_oid cur;
+	uint32_t hash;
+	size_t m = 0;
+	int error = 0;
 
 	*out = NULL;
 	*n = 0;
@@ -139,11 +167,64 @@ int hist_story_commits(git_oid **out, size_t *n, rl_archive *archive, const char
 	if (slash == NULL || name == slash || strchr(slash + 1, '/') != name ||
 	    (id = rl_story_id_in_name(name + 1, strlen(name + 1))) == NULL)
 		return 0;
-	if (rl_revindex_commits(out, n, archive, id) < 0) {
+	if (rl_revindex_revisions(&idx, &m, archive, id) < 0) {
 		rl_error_clear(); /* a cache that cannot be used: the walk is the truth */
 		return 0;
 	}
+	if (m && (v = calloc(m, sizeof(*v))) == NULL) {
+		free(idx);
+		return rl_error_set(RL_ENOMEM, "out of memory");
+	}
+	/* Oldest first: the file before a commit is the file after the
+	 * previous commit that changed it (the index holds every non-merge
+	 * commit that changed a file of the story), absent before the first. */
+	hash = rl_revindex_path_hash("", path);
+	memset(&cur, 0, sizeof(cur));
+	for (size_t k = m; k-- > 0 && error == 0;) {
+		hist_rev *r = &v[k];
+		git_oid_cpy(&r->commit, &idx[k].commit);
+		git_oid_cpy(&r->before, &cur);
+		if (idx[k].has_blob && idx[k].path_hash == hash) {
+			r->changed = 1; /* the one file of the story it changed: this one */
+			git_oid_cpy(&r->after, &idx[k].blob);
+		} else if (!idx[k].has_file || idx[k].has_blob) {
+			git_oid_cpy(&r->after, &cur); /* named only, or another file changed */
+		} else {
+			error = rev_on_trees(r, archive, path);
+		}
+		git_oid_cpy(&cur, &r->after);
+	}
+	free(idx);
+	if (error < 0) {
+		free(v);
+		return error;
+	}
+	*out = v;
+	*n = m;
 	return 1;
+}
+
+int hist_read_blob(char **out, rl_archive *archive, const git_oid *blob, const char *path)
+{
+	rl_buf text = RL_BUF_INIT(RL_HISTORY_STORY_MAX);
+	git_blob *b = NULL;
+	int error;
+
+	*out = NULL;
+	if (git_oid_is_zero(blob))
+		return RL_ENOTFOUND; /* absent is an answer here, not a failure */
+	if ((error = git_blob_lookup(&b, rl_archive_repo(archive), blob)) < 0)
+		return rl_error_set_git(error, "cannot read '%s'", path);
+	/* the bytes and messages of rl_archive_read_tree() */
+	if ((error = rl_buf_put(&text, git_blob_rawcontent(b), (size_t)git_blob_rawsize(b))) == RL_ETOOBIG)
+		rl_error_set(error, "'%s' is larger than %zu bytes", path, text.max);
+	else if (error == 0 && text.ptr == NULL)
+		error = rl_buf_puts(&text, "");
+	if (error == 0 && (*out = rl_buf_detach(&text)) == NULL)
+		error = RL_ENOMEM;
+	rl_buf_release(&text);
+	git_blob_free(b);
+	return error;
 }
 
 /* The commit and its tree, and its first parent's tree (NULL for a root). */
@@ -170,13 +251,13 @@ int hist_load_trees(git_commit **c, git_tree **tree, git_tree **ptree, rl_archiv
 
 /* ---- diff and show -------------------------------------------------- */
 
-int hist_next_commit(git_oid *oid, git_revwalk *walk, const git_oid *v, size_t n, size_t *i)
+int hist_next_commit(git_oid *oid, git_revwalk *walk, const hist_rev *v, size_t n, size_t *i)
 {
 	if (walk)
 		return git_revwalk_next(oid, walk);
 	if (*i >= n)
 		return GIT_ITEROVER;
-	git_oid_cpy(oid, &v[(*i)++]);
+	git_oid_cpy(oid, &v[(*i)++].commit);
 	return 0;
 }
 
@@ -184,23 +265,34 @@ int hist_next_commit(git_oid *oid, git_revwalk *walk, const git_oid *v, size_t n
 static int last_change(git_commit **to, git_commit **from, rl_archive *archive, const char *path)
 {
 	git_revwalk *walk = NULL;
-	git_oid oid, *cand = NULL;
+	git_oid oid;
+	hist_rev *revs = NULL;
 	size_t n = 0, i = 0;
-	int error;
+	int error, indexed;
 
 	*to = *from = NULL;
-	if (hist_story_commits(&cand, &n, archive, path) == 0 &&
-	    (error = hist_walk_head(&walk, archive)) < 0)
+	if ((error = indexed = hist_story_revs(&revs, &n, archive, path)) < 0 ||
+	    (!indexed && (error = hist_walk_head(&walk, archive)) < 0))
 		return error;
-	while ((error = hist_next_commit(&oid, walk, cand, n, &i)) == 0) {
+	while ((error = hist_next_commit(&oid, walk, revs, n, &i)) == 0) {
 		git_commit *c = NULL;
 		git_tree *tree = NULL, *ptree = NULL;
 		int changed;
 
-		/* Merges of shard branches are skipped: the shard's commit is the change. */
-		if ((error = hist_load_trees(&c, &tree, &ptree, archive, &oid)) == 0 &&
-		    git_commit_parentcount(c) < 2 &&
-		    (changed = hist_path_changed(tree, ptree, path)) != 0) {
+		if (indexed) { /* decided by the index: the first change is the one */
+			if (!revs[i - 1].changed)
+				continue;
+			if ((error = git_commit_lookup(&c, rl_archive_repo(archive), &oid)) < 0)
+				error = rl_error_set_git(error, "cannot read commit %s", git_oid_tostr_s(&oid));
+			changed = error == 0;
+		} else if ((error = hist_load_trees(&c, &tree, &ptree, archive, &oid)) == 0 &&
+			   git_commit_parentcount(c) < 2) {
+			/* Merges of shard branches are skipped: the shard's commit is the change. */
+			changed = hist_path_changed(tree, ptree, path);
+		} else {
+			changed = 0;
+		}
+		if (error == 0 && changed != 0) {
 			if (changed < 0)
 				error = changed;
 			else if (git_commit_parentcount(c) > 0 &&
@@ -219,7 +311,7 @@ static int last_change(git_commit **to, git_commit **from, rl_archive *archive, 
 			break;
 	}
 	git_revwalk_free(walk);
-	free(cand);
+	free(revs);
 	if (error == GIT_ITEROVER)
 		return rl_error_set(RL_ENOTFOUND, "no commit changed '%s'", path);
 	return error;

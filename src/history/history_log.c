@@ -241,22 +241,53 @@ static const char *kind_for(const rl_history_entry *e, const char *id)
 	return NULL;
 }
 
-/* Describes what the commit did to the item at `path`. */
+/* Describes what the commit did to the item at `path`: from the file's
+ * blobs before and after it when the index gave them (`rev`), else from
+ * the trees. */
 static int item_summary(char **out, rl_archive *archive, git_tree *tree, git_tree *parent,
-			const char *path, const char *kind)
+			const hist_rev *rev, const char *path, const char *kind)
 {
 	char *old_text = NULL, *new_text = NULL;
 	int error;
 
-	if ((error = hist_read_text(&old_text, archive, parent, path)) < 0 && error != RL_ENOTFOUND)
+	/* unchanged: the same text on both sides says only what the kind says */
+	if (rev && !rev->changed)
+		return rl_history_summarize(out, NULL, NULL, kind);
+	if ((error = rev ? hist_read_blob(&old_text, archive, &rev->before, path)
+			 : hist_read_text(&old_text, archive, parent, path)) < 0 &&
+	    error != RL_ENOTFOUND)
 		return error;
-	if ((error = hist_read_text(&new_text, archive, tree, path)) < 0 && error != RL_ENOTFOUND) {
+	if ((error = rev ? hist_read_blob(&new_text, archive, &rev->after, path)
+			 : hist_read_text(&new_text, archive, tree, path)) < 0 &&
+	    error != RL_ENOTFOUND) {
 		free(old_text);
 		return error;
 	}
 	error = rl_history_summarize(out, old_text, new_text, kind);
 	free(old_text);
 	free(new_text);
+	return error;
+}
+
+int rl_history_log_summarize(rl_history_entry *e, rl_archive *archive, const char *item_path)
+{
+	const char *slash = strrchr(item_path, '/');
+	git_commit *c = NULL;
+	git_tree *tree = NULL, *ptree = NULL;
+	git_oid oid;
+	int error;
+
+	if (e->summary)
+		return 0;
+	if (git_oid_fromstr(&oid, e->commit) < 0)
+		return rl_error_set(RL_EINVAL, "'%s' is no commit id", e->commit);
+	if ((error = hist_load_trees(&c, &tree, &ptree, archive, &oid)) == 0)
+		error = item_summary(&e->summary, archive, tree, ptree, NULL, item_path,
+				     kind_for(e, slash ? rl_story_id_in_name(slash + 1, strlen(slash + 1))
+						       : NULL));
+	git_tree_free(tree);
+	git_tree_free(ptree);
+	git_commit_free(c);
 	return error;
 }
 
@@ -273,17 +304,25 @@ static int log_push(rl_history_log *log, rl_history_entry *e)
 }
 
 /* The log entry of commit `oid` in `e`, and whether `opts` keep it: the
- * commit changed <source>/, or changed the story or names its id. */
+ * commit changed <source>/, or changed the story or names its id.  With
+ * `rev` (the index's view of the story's file at this commit) no tree is
+ * read. */
 static int read_entry(rl_history_entry *e, int *keep, rl_archive *archive, const git_oid *oid,
-		      const rl_history_log_options *opts, const char *item_id)
+		      const rl_history_log_options *opts, const char *item_id, const hist_rev *rev)
 {
 	git_commit *c = NULL;
 	git_tree *tree = NULL, *ptree = NULL;
 	int changed = 0, error;
 
 	*keep = 1;
-	if ((error = hist_load_trees(&c, &tree, &ptree, archive, oid)) < 0)
+	if (rev) {
+		if ((error = git_commit_lookup(&c, rl_archive_repo(archive), oid)) < 0) {
+			error = rl_error_set_git(error, "cannot read commit %s", git_oid_tostr_s(oid));
+			goto done;
+		}
+	} else if ((error = hist_load_trees(&c, &tree, &ptree, archive, oid)) < 0) {
 		goto done;
+	}
 	/* A merge of shard branches (redline merge) is no snapshot: its
 	 * changes are the shards' own commits, which the walk meets too. */
 	if (git_commit_parentcount(c) > 1) {
@@ -298,7 +337,9 @@ static int read_entry(rl_history_entry *e, int *keep, rl_archive *archive, const
 		goto done;
 	}
 	if (opts->item_path) {
-		if ((changed = hist_path_changed(tree, ptree, opts->item_path)) < 0) {
+		if (rev)
+			changed = rev->changed;
+		else if ((changed = hist_path_changed(tree, ptree, opts->item_path)) < 0) {
 			error = changed;
 			goto done;
 		}
@@ -306,7 +347,8 @@ static int read_entry(rl_history_entry *e, int *keep, rl_archive *archive, const
 			*keep = 0;
 			goto done;
 		}
-		if ((error = item_summary(&e->summary, archive, tree, ptree, opts->item_path,
+		if ((!changed || !opts->no_edit_summary) &&
+		    (error = item_summary(&e->summary, archive, tree, ptree, rev, opts->item_path,
 					  kind_for(e, item_id))) < 0)
 			goto done;
 	}
@@ -327,18 +369,20 @@ int rl_history_log_read(rl_history_log *out, rl_archive *archive,
 	rl_history_log_options none = { 0 };
 	git_revwalk *walk = NULL;
 	const char *item_id = NULL;
-	git_oid oid, *cand = NULL;
+	git_oid oid;
+	hist_rev *cand = NULL;
 	size_t n = 0, i = 0;
-	int error = 0;
+	int error = 0, indexed = 0;
 
 	if (opts == NULL)
 		opts = &none;
 	if (opts->item_path && (item_id = strrchr(opts->item_path, '/')) != NULL)
 		item_id = rl_story_id_in_name(item_id + 1, strlen(item_id + 1));
 	/* a story's log reads only the commits the revision index holds for it */
-	if ((opts->item_path == NULL || opts->source != NULL ||
-	     hist_story_commits(&cand, &n, archive, opts->item_path) == 0) &&
-	    (error = hist_walk_head(&walk, archive)) < 0)
+	if (opts->item_path != NULL && opts->source == NULL &&
+	    (error = indexed = hist_story_revs(&cand, &n, archive, opts->item_path)) < 0)
+		return error;
+	if (!indexed && (error = hist_walk_head(&walk, archive)) < 0)
 		return error;
 
 	while ((opts->max == 0 || out->n < opts->max) &&
@@ -346,7 +390,8 @@ int rl_history_log_read(rl_history_log *out, rl_archive *archive,
 		rl_history_entry e = { 0 };
 		int keep;
 
-		if ((error = read_entry(&e, &keep, archive, &oid, opts, item_id)) == 0 && keep)
+		if ((error = read_entry(&e, &keep, archive, &oid, opts, item_id,
+					indexed ? &cand[i - 1] : NULL)) == 0 && keep)
 			error = log_push(out, &e);
 		entry_clear(&e);
 		if (error < 0)

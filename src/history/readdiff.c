@@ -275,11 +275,19 @@ int rl_rdiff_history(rl_rdiff *out, rl_archive *archive, const char *path,
 		   (error = commit_hex(out->to, archive, rev_to ? rev_to : "HEAD")) < 0) {
 		goto done;
 	}
-	if (out->from[0] && (error = text_at(&old_text, archive, out->from, path)) < 0 &&
-	    error != RL_ENOTFOUND)
+	/* the story's last two revisions: their blobs are the texts (a gone
+	 * one's is zero: absent); between revisions, the files at them */
+	if (rev_from == NULL) {
+		if ((revs.n > 1 && (error = hist_read_blob(&old_text, archive, &revs.v[1].blob, path)) < 0 &&
+		     error != RL_ENOTFOUND) ||
+		    ((error = hist_read_blob(&new_text, archive, &revs.v[0].blob, path)) < 0 &&
+		     error != RL_ENOTFOUND))
+			goto done;
+	} else if ((out->from[0] && (error = text_at(&old_text, archive, out->from, path)) < 0 &&
+		    error != RL_ENOTFOUND) ||
+		   ((error = text_at(&new_text, archive, out->to, path)) < 0 && error != RL_ENOTFOUND)) {
 		goto done;
-	if ((error = text_at(&new_text, archive, out->to, path)) < 0 && error != RL_ENOTFOUND)
-		goto done;
+	}
 	if (old_text == NULL && new_text == NULL) {
 		error = rl_error_set(RL_ENOTFOUND, "'%s' is in neither '%s' nor '%s'", path,
 				     rev_from ? rev_from : "the previous revision", rev_to ? rev_to : "HEAD");

@@ -3,6 +3,7 @@
  * archive built here with the real git in the documented format. */
 #include "testutil.h"
 #include "redline/history.h"
+#include "redline/edits.h"
 #include "redline/error.h"
 #include "../../src/history/history_internal.h"
 
@@ -281,6 +282,24 @@ static void test_log_of_a_story_says_what_changed(void **state)
 	assert_int_equal(log.n, 2);
 	assert_string_equal(log.v[0].summary, "edited: 1 sentence added; figures documenten: \u2205 \u2192 3");
 	rl_history_log_release(&log);
+
+	/* without the summaries of edits, then each asked for: the same */
+	o.item_path = S1;
+	o.no_edit_summary = 1;
+	assert_int_equal(rl_history_log_read(&log, f->a, &o), 0);
+	assert_int_equal(log.n, 2);
+	assert_null(log.v[0].summary);
+	assert_null(log.v[1].summary);
+	assert_int_equal(rl_history_log_summarize(&log.v[0], f->a, S1), 0);
+	assert_int_equal(rl_history_log_summarize(&log.v[1], f->a, S1), 0);
+	assert_string_equal(log.v[0].summary,
+			    "edited: title changed; 1 sentence changed; figures soldaten in Rusland: 3000 \u2192 10.000");
+	assert_string_equal(log.v[1].summary, "new");
+	rl_history_log_release(&log);
+	o.item_path = S3; /* "gone from page" changed nothing: summarised still */
+	assert_int_equal(rl_history_log_read(&log, f->a, &o), 0);
+	assert_string_equal(log.v[0].summary, "gone from page");
+	rl_history_log_release(&log);
 }
 
 static void test_diff_last_change_and_revisions(void **state)
@@ -522,6 +541,86 @@ static void test_file_lookups_follow_the_trees(void **state)
 	git_tree_free(t4);
 }
 
+/* The file before and after a commit, read from the commit's trees: what
+ * hist_story_revs() must agree with. */
+static void file_on_trees(git_oid *before, git_oid *after, rl_archive *a, const git_oid *commit,
+			  const char *path)
+{
+	git_commit *c = NULL;
+	git_tree *tree = NULL, *ptree = NULL;
+
+	memset(before, 0, sizeof(*before));
+	memset(after, 0, sizeof(*after));
+	assert_int_equal(hist_load_trees(&c, &tree, &ptree, a, commit), 0);
+	assert_true(hist_entry_id(before, ptree, path) >= 0);
+	assert_true(hist_entry_id(after, tree, path) >= 0);
+	git_tree_free(tree);
+	git_tree_free(ptree);
+	git_commit_free(c);
+}
+
+#define S2B "anp/2026-12/kyiv-anp-de-oekraiense-president-8d1e0a77c2f4.txt"
+
+/* The revisions read from the revision index's blob ids are those the trees
+ * give, also where the index holds no blob: a commit that changed two files
+ * of one story (S2 and a copy under another month), one that changed only
+ * the other file, one that removed a file.  Runs last: it adds commits. */
+static void test_index_revisions_match_the_trees(void **state)
+{
+	struct fixture *f = *state;
+	const char *paths[] = { S1, S2, S2B, S3, S4 };
+	git_revwalk *walk = NULL;
+	git_oid oid;
+	size_t n_changed[5] = { 0 };
+
+	put(f, S2, story(T2, "8d1e0a77c2f4", "anp", "KYIV (ANP) - Er zijn 4 documenten.\n"));
+	put(f, S2B, story(T2, "8d1e0a77c2f4", "anp", "KYIV (ANP) - Een kopie.\n"));
+	commit(f, "2026-11-28T13:00:00Z", "anp: 1 edited\n\nedited 8d1e0a77c2f4 " T2 "\n\nSource-URL: x\n");
+	put(f, S2B, story(T2, "8d1e0a77c2f4", "anp", "KYIV (ANP) - Een andere kopie.\n"));
+	commit(f, "2026-11-28T14:00:00Z", "anp: 1 edited\n\nedited 8d1e0a77c2f4 " T2 "\n\nSource-URL: x\n");
+	assert_int_equal(tu_sh(NULL, "cd '%s' && git rm -q '%s'", f->wt, S3), 0);
+	commit(f, "2026-11-28T15:00:00Z", "anp: 1 removed\n\nremoved 51c9e2d0a3b7 " T3 "\n\nSource-URL: x\n");
+
+	for (size_t p = 0; p < sizeof(paths) / sizeof(paths[0]); p++) {
+		hist_rev *revs = NULL;
+		size_t n = 0, changed = 0;
+		assert_int_equal(hist_story_revs(&revs, &n, f->a, paths[p]), 1);
+		assert_true(n > 0);
+		for (size_t i = 0; i < n; i++) {
+			git_oid before, after;
+			file_on_trees(&before, &after, f->a, &revs[i].commit, paths[p]);
+			assert_true(git_oid_equal(&before, &revs[i].before));
+			assert_true(git_oid_equal(&after, &revs[i].after));
+			assert_int_equal(revs[i].changed, !git_oid_equal(&before, &after));
+			changed += (size_t)revs[i].changed;
+		}
+		n_changed[p] = changed;
+		free(revs);
+	}
+	/* and as many changes as a walk of the whole history finds */
+	assert_int_equal(hist_walk_head(&walk, f->a), 0);
+	while (git_revwalk_next(&oid, walk) == 0)
+		for (size_t p = 0; p < sizeof(paths) / sizeof(paths[0]); p++) {
+			git_oid before, after;
+			file_on_trees(&before, &after, f->a, &oid, paths[p]);
+			n_changed[p] -= !git_oid_equal(&before, &after);
+		}
+	git_revwalk_free(walk);
+	for (size_t p = 0; p < sizeof(paths) / sizeof(paths[0]); p++)
+		assert_int_equal(n_changed[p], 0);
+	/* S2: new, edited, edited with its copy; S3: new, removed */
+	{
+		rl_revisions revs = RL_REVISIONS_INIT;
+		assert_int_equal(rl_edits_revisions(&revs, f->a, S2, NULL), 0);
+		assert_int_equal(revs.n, 3);
+		rl_revisions_release(&revs);
+		assert_int_equal(rl_edits_revisions(&revs, f->a, S3, NULL), 0);
+		assert_int_equal(revs.n, 2);
+		assert_int_equal(revs.v[0].gone, 1);
+		rl_revisions_release(&revs);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -539,6 +638,7 @@ int main(void)
 		cmocka_unit_test(test_empty_archive_and_huge_story),
 		cmocka_unit_test(test_ambiguous_revision),
 		cmocka_unit_test(test_file_lookups_follow_the_trees),
+		cmocka_unit_test(test_index_revisions_match_the_trees),
 	};
 	return tu_run_group_tests(tests, setup, teardown);
 }
