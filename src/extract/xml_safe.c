@@ -102,6 +102,11 @@ void rl_xml_para_init(rl_xml_para *p, rl_buf *out, int oneline)
 	p->oneline = oneline;
 }
 
+static int is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
 int rl_xml_para_text(rl_xml_para *p, const char *s, size_t n)
 {
 	size_t i = 0, run;
@@ -109,7 +114,7 @@ int rl_xml_para_text(rl_xml_para *p, const char *s, size_t n)
 
 	while (i < n) {
 		char c = s[i];
-		if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
+		if (is_space(c)) {
 			p->space = 1;
 			i++;
 			continue;
@@ -123,7 +128,7 @@ int rl_xml_para_text(rl_xml_para *p, const char *s, size_t n)
 		}
 		p->open = 1;
 		p->space = 0;
-		for (run = i; run < n && !strchr(" \t\n\r\f\v", s[run]); run++)
+		for (run = i; run < n && !is_space(s[run]); run++)
 			;
 		if ((error = rl_buf_put(p->out, s + i, run - i)) < 0)
 			return error;
@@ -140,10 +145,24 @@ void rl_xml_para_break(rl_xml_para *p)
 
 /* ---- tree walking ---- */
 
+/* An element name against a lower-case ASCII name, ASCII letters
+ * compared without case (libxml2's HTML parser lower-cases names already;
+ * feeds keep theirs).  Not strcasecmp(): no locale, and most names differ
+ * at the first byte, which this decides without a call. */
+static int name_eq(const xmlChar *a, const char *lower)
+{
+	for (;; a++, lower++) {
+		unsigned char x = *a, y = (unsigned char)*lower;
+		if (x != y && (x < 'A' || x > 'Z' || x + 32 != y))
+			return 0;
+		if (y == '\0')
+			return 1;
+	}
+}
+
 int rl_xml_is(const xmlNode *node, const char *name)
 {
-	return node && node->type == XML_ELEMENT_NODE && node->name &&
-	       strcasecmp((const char *)node->name, name) == 0;
+	return node && node->type == XML_ELEMENT_NODE && node->name && name_eq(node->name, name);
 }
 
 static int name_in(const xmlNode *node, const char *const *names)
@@ -151,7 +170,7 @@ static int name_in(const xmlNode *node, const char *const *names)
 	if (node == NULL || node->type != XML_ELEMENT_NODE || node->name == NULL)
 		return 0;
 	for (; *names; names++)
-		if (strcasecmp((const char *)node->name, *names) == 0)
+		if (name_eq(node->name, *names))
 			return 1;
 	return 0;
 }
