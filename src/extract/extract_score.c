@@ -64,28 +64,32 @@ typedef struct scorer {
 
 /* ---- class and id hints ---- */
 
-/* Which two-byte sequences a token holds, as a 64-bit Bloom filter: a
- * word whose first two bytes are not in it is not in the token either,
- * and strstr() is left for the few that may be. */
-static unsigned pair_bit(unsigned char a, unsigned char b)
-{
-	return ((unsigned)a * 31u + b) & 63u;
-}
+/* Which two-byte sequences a token holds (bytes folded to their low six
+ * bits): a word one of whose pairs is missing is not in the token, and
+ * strstr() is left for the few that may be. */
+typedef struct pairs {
+	uint64_t bits[64];
+} pairs;
 
-static uint64_t token_pairs(const char *tok)
+static void token_pairs(pairs *p, const char *tok)
 {
-	uint64_t pairs = 0;
-
+	memset(p, 0, sizeof(*p));
 	for (; tok[0] && tok[1]; tok++)
-		pairs |= 1ull << pair_bit((unsigned char)tok[0], (unsigned char)tok[1]);
-	return pairs;
+		p->bits[tok[0] & 63] |= 1ull << (tok[1] & 63);
 }
 
-static int token_has(const char *tok, uint64_t pairs, const char *const *words)
+static int may_hold(const pairs *p, const char *w)
+{
+	for (; w[0] && w[1]; w++)
+		if (!(p->bits[w[0] & 63] >> (w[1] & 63) & 1))
+			return 0;
+	return 1;
+}
+
+static int token_has(const char *tok, const pairs *p, const char *const *words)
 {
 	for (const char *const *w = words; *w; w++)
-		if ((pairs >> pair_bit((unsigned char)(*w)[0], (unsigned char)(*w)[1]) & 1) &&
-		    strstr(tok, *w))
+		if (may_hold(p, *w) && strstr(tok, *w))
 			return 1;
 	return 0;
 }
@@ -96,7 +100,7 @@ static int is_state_token(const char *tok)
 	static const char *const pre[] = { "has-", "has_", "no-", "no_", "with-", "without-",
 					   "show-", "hide-", "is-", "enable-", "disable-", NULL };
 	for (const char *const *p = pre; *p; p++)
-		if (strncmp(tok, *p, strlen(*p)) == 0)
+		if (tok[0] == (*p)[0] && strncmp(tok, *p, strlen(*p)) == 0)
 			return 1;
 	return 0;
 }
@@ -136,12 +140,13 @@ static int name_weight(const char *s)
 		if (n == 0 || is_state_token(tok))
 			continue;
 		int whole = 0;
-		uint64_t pairs = token_pairs(tok);
+		pairs held;
 		for (const char *const *w = negative_whole; *w; w++)
-			whole |= strcmp(tok, *w) == 0;
-		if (whole || token_has(tok, pairs, negative))
+			whole |= tok[0] == (*w)[0] && strcmp(tok, *w) == 0;
+		token_pairs(&held, tok);
+		if (whole || token_has(tok, &held, negative))
 			neg = 1;
-		else if (token_has(tok, pairs, positive))
+		else if (token_has(tok, &held, positive))
 			pos = 1;
 	}
 	return neg ? -1 : pos;
