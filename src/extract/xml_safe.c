@@ -16,6 +16,7 @@
 #include <libxml/parser.h>
 #include <libxml/uri.h>
 #include <libxml/xpathInternals.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -442,7 +443,12 @@ int rl_xml_check_size(const char *data, size_t len)
 
 static int has_non_ascii(const char *data, size_t len)
 {
-	for (size_t i = 0; i < len; i++)
+	size_t i = 0;
+
+	for (uint64_t w; len - i >= 8; i += 8) /* eight bytes at a time */
+		if ((memcpy(&w, data + i, 8), w & 0x8080808080808080ull) != 0)
+			return 1;
+	for (; i < len; i++)
 		if ((unsigned char)data[i] >= 0x80)
 			return 1;
 	return 0;
@@ -455,7 +461,7 @@ int rl_xml_html_parse(htmlDocPtr *out, const char *data, size_t len, const char 
 	const char *orig = data;
 	size_t orig_len = len;
 	const char *enc = NULL;
-	int from_bom = 0, wide = 0, error = 0;
+	int from_bom = 0, wide = 0, ascii, utf8, error = 0;
 	htmlDocPtr doc = NULL;
 	rl_xml_quiet q;
 
@@ -483,9 +489,13 @@ int rl_xml_html_parse(htmlDocPtr *out, const char *data, size_t len, const char 
 	 * <meta> says (pages saved or re-served as UTF-8 keep their old
 	 * "gb2312" or "iso-8859-1" meta; real GB2312 or Latin-1 text is almost
 	 * never valid UTF-8). */
-	if (enc == NULL && has_non_ascii(data, len) && rl_charset_is_utf8(data, len))
+	/* ASCII is UTF-8; NULs replaced by ASCII below change neither answer. */
+	ascii = !has_non_ascii(data, len);
+	utf8 = ascii || rl_charset_is_utf8(data, len);
+	if (enc == NULL && utf8 && !ascii)
 		enc = "UTF-8";
-	if (!wide) {
+	/* Copied only to replace NULs: most pages have none. */
+	if (!wide && memchr(data, '\0', len) != NULL) {
 		if ((error = replace_nuls(&clean, data, len)) < 0)
 			goto done;
 		data = clean.ptr ? clean.ptr : "";
@@ -497,8 +507,7 @@ int rl_xml_html_parse(htmlDocPtr *out, const char *data, size_t len, const char 
 	doc = htmlReadMemory(data, (int)len, NULL, enc, HTML_FLAGS);
 	if (doc == NULL && enc && !from_bom) /* an unknown charset name */
 		doc = htmlReadMemory(data, (int)len, NULL, NULL, HTML_FLAGS);
-	if (doc && !from_bom && !wide && !rl_charset_is_utf8(data, len) &&
-	    doc_suspect((xmlNode *)doc)) {
+	if (doc && !from_bom && !wide && !utf8 && doc_suspect((xmlNode *)doc)) {
 		/* The text path's decision (UTF-8 with stray bytes repaired, else
 		 * windows-1252), made on the original bytes and parsed as UTF-8:
 		 * a U+FFFD already in the page, or one standing for a NUL, is never
