@@ -104,7 +104,9 @@ static int render_body(rl_buf *out, const char *body)
 }
 
 /* Renders into `out` as it is, with the bound of a story file on top of
- * out's own: `out` is emptied when that fails. */
+ * out's own: `out` is emptied when that fails.  A buffer used before may
+ * hold more room than the bound (appends that fit are not checked against
+ * `max`), hence the check of the length at the end too. */
 static int render_bounded(rl_buf *out, const rl_story_header *header, const char *body)
 {
 	size_t max = out->max;
@@ -115,6 +117,8 @@ static int render_bounded(rl_buf *out, const rl_story_header *header, const char
 	if ((header == NULL || (error = render_header(out, header)) == 0))
 		error = render_body(out, body);
 	out->max = max;
+	if (error == 0 && out->len > STORY_RENDER_MAX)
+		error = RL_ETOOBIG;
 	if (error < 0)
 		rl_buf_clear(out);
 	if (error == RL_ETOOBIG)

@@ -89,6 +89,10 @@ static void test_render_is_bounded(void **state)
 	assert_int_equal(rl_story_render_body(&out, body), RL_ETOOBIG);
 	assert_int_equal(out.len, 0);
 	assert_int_equal(out.max, SIZE_MAX / 2);
+	/* a buffer with room left from a bigger text is bounded all the same */
+	assert_int_equal(rl_buf_grow(&out, 2 * len), 0);
+	assert_int_equal(rl_story_render(&out, &h, body), RL_ETOOBIG);
+	assert_int_equal(out.len, 0);
 	free(body);
 	rl_buf_release(&out);
 }
