@@ -205,32 +205,42 @@ static int append(archive_pw *pw, const void *p, size_t len, uint32_t *crc)
 	return 0;
 }
 
+/* A gzip member (a capture) is stored, not deflated again: zlib finds
+ * nothing to gain in it and would spend as long trying as on text. */
+static int is_compressed(const void *data, size_t len)
+{
+	const unsigned char *p = data;
+
+	return len >= 18 && p[0] == 0x1f && p[1] == 0x8b && p[2] == 8;
+}
+
 /* Deflates `len` bytes straight into the write buffer. */
 static int append_deflated(archive_pw *pw, const void *data, size_t len, uint32_t *crc)
 {
+	z_stream *z = &pw->z;
 	int zr, rc;
 
-	if (deflateReset(&pw->z) != Z_OK)
+	if (deflateReset(z) != Z_OK)
 		return rl_error_set(RL_EIO, "cannot compress an object");
-	pw->z.next_in = (Bytef *)(uintptr_t)data;
-	pw->z.avail_in = 0;
+	z->next_in = (Bytef *)(uintptr_t)data;
+	z->avail_in = 0;
 	do {
 		size_t before;
 		/* zlib counts in uInt: feed at most 1 GiB at a time. */
-		if (pw->z.avail_in == 0 && len > 0) {
+		if (z->avail_in == 0 && len > 0) {
 			size_t k = len > (1u << 30) ? (1u << 30) : len;
-			pw->z.avail_in = (uInt)k;
+			z->avail_in = (uInt)k;
 			len -= k;
 		}
 		if (pw->wlen == WBUF_SIZE && (rc = flush_buf(pw)) < 0)
 			return rc;
-		pw->z.next_out = pw->wbuf + pw->wlen;
-		pw->z.avail_out = (uInt)(WBUF_SIZE - pw->wlen);
+		z->next_out = pw->wbuf + pw->wlen;
+		z->avail_out = (uInt)(WBUF_SIZE - pw->wlen);
 		before = pw->wlen;
-		zr = deflate(&pw->z, len == 0 ? Z_FINISH : Z_NO_FLUSH);
+		zr = deflate(z, len == 0 ? Z_FINISH : Z_NO_FLUSH);
 		if (zr != Z_OK && zr != Z_STREAM_END && zr != Z_BUF_ERROR)
 			return rl_error_set(RL_EIO, "cannot compress an object");
-		pw->wlen = WBUF_SIZE - pw->z.avail_out;
+		pw->wlen = WBUF_SIZE - z->avail_out;
 		*crc = (uint32_t)crc32(*crc, pw->wbuf + before, (uInt)(pw->wlen - before));
 		pw->pos += pw->wlen - before;
 	} while (zr != Z_STREAM_END);
@@ -371,9 +381,10 @@ static int pick_delta(unsigned char **delta, size_t *delta_len, uint32_t *base,
 	return rc;
 }
 
-/* A blob packed ahead (archive_pw_pack_blob) is appended as it is. */
-static int write_object(archive_pw *pw, const git_oid *id, const void *data, size_t len,
-			git_object_t type, const git_oid *delta_base, const rl_item_packed *packed)
+/* One entry: a blob packed ahead (archive_pw_pack_blob) is appended as
+ * it is. */
+static int write_entry(archive_pw *pw, const git_oid *id, const void *data, size_t len,
+		       git_object_t type, const git_oid *delta_base, const rl_item_packed *packed)
 {
 	unsigned char hdr[32], *delta = NULL;
 	size_t delta_len = 0, hl;
@@ -425,6 +436,26 @@ static int write_object(archive_pw *pw, const git_oid *id, const void *data, siz
 	return 0;
 }
 
+/* A gzip member is packed here as it would have been ahead: a stored zlib
+ * stream's blocks depend on the room left in the output, so it is made
+ * whole, never streamed into the write buffer. */
+static int write_object(archive_pw *pw, const git_oid *id, const void *data, size_t len,
+			git_object_t type, const git_oid *delta_base, const rl_item_packed *packed)
+{
+	rl_item_packed own = { 0 };
+	int rc;
+
+	if (packed || type != GIT_OBJECT_BLOB || !is_compressed(data, len))
+		return write_entry(pw, id, data, len, type, delta_base, packed);
+	if (pw_find(pw, id))
+		return 0;
+	if ((rc = archive_pw_pack_blob(&own, data, len)) < 0)
+		return rc;
+	rc = write_entry(pw, id, data, len, type, delta_base, own.bytes ? &own : NULL);
+	free(own.bytes);
+	return rc;
+}
+
 /* Under the lock: a failed write leaves bytes of a half-written object in
  * the file, so nothing more may be added and the batch cannot commit. */
 static int put_locked(archive_pw *pw, const git_oid *id, const void *data, size_t len,
@@ -462,48 +493,41 @@ int archive_pw_put_packed(archive_pw *pw, const git_oid *id, const void *data, s
 }
 
 /* The same bytes write_object() would write for this blob: its header,
- * then the zlib stream of a fresh stream at the writer's level (a reset
- * stream and a new one deflate alike). */
+ * then the zlib stream of the thread's reset stream at the writer's level
+ * (a reset stream and a new one deflate alike). */
 int archive_pw_pack_blob(rl_item_packed *out, const void *data, size_t len)
 {
-	z_stream z;
+	z_stream *z;
 	unsigned char hdr[32];
 	size_t hl = object_header(hdr, GIT_OBJECT_BLOB, len), cap;
 	git_oid id;
-	int zr, rc = 0;
+	int zr, rc;
 
 	memset(out, 0, sizeof(*out));
 	if (len > (1u << 30))
 		return 0; /* left to the writer, which feeds zlib in pieces */
 	if (git_odb_hash(&id, data, len, GIT_OBJECT_BLOB) < 0)
 		return rl_error_set(RL_EGIT, "cannot hash a blob");
-	memset(&z, 0, sizeof(z));
-	if (deflateInit(&z, PW_ZLIB_LEVEL) != Z_OK)
-		return rl_error_set(RL_ENOMEM, "cannot start zlib");
-	cap = hl + deflateBound(&z, (uLong)len);
-	if ((out->bytes = malloc(cap)) == NULL) {
-		rc = rl_error_set(RL_ENOMEM, "out of memory");
-		goto done;
-	}
+	if ((rc = rl_deflater_get(&z, is_compressed(data, len) ? RL_DEFLATER_STORE
+							       : RL_DEFLATER_GIT)) < 0)
+		return rc;
+	cap = hl + deflateBound(z, (uLong)len);
+	if ((out->bytes = malloc(cap)) == NULL)
+		return rl_error_set(RL_ENOMEM, "out of memory");
 	memcpy(out->bytes, hdr, hl);
-	z.next_in = (Bytef *)(uintptr_t)data;
-	z.avail_in = (uInt)len;
-	z.next_out = out->bytes + hl;
-	z.avail_out = (uInt)(cap - hl);
-	if ((zr = deflate(&z, Z_FINISH)) != Z_STREAM_END) {
-		rc = rl_error_set(RL_EIO, "cannot compress an object (zlib %d)", zr);
-		goto done;
-	}
-	out->len = cap - z.avail_out;
-	out->crc = (uint32_t)crc32(0, out->bytes, (uInt)out->len);
-	memcpy(out->id, id.id, sizeof(out->id));
-done:
-	deflateEnd(&z);
-	if (rc < 0) {
+	z->next_in = (Bytef *)(uintptr_t)data;
+	z->avail_in = (uInt)len;
+	z->next_out = out->bytes + hl;
+	z->avail_out = (uInt)(cap - hl);
+	if ((zr = deflate(z, Z_FINISH)) != Z_STREAM_END) {
 		free(out->bytes);
 		memset(out, 0, sizeof(*out));
+		return rl_error_set(RL_EIO, "cannot compress an object (zlib %d)", zr);
 	}
-	return rc;
+	out->len = cap - z->avail_out;
+	out->crc = (uint32_t)crc32(0, out->bytes, (uInt)out->len);
+	memcpy(out->id, id.id, sizeof(out->id));
+	return 0;
 }
 
 /* The odb's write (what libgit2 itself writes during a batch: a signed

@@ -27,12 +27,13 @@
 #include <git2/sys/odb_backend.h>
 #include <zlib.h>
 
+#include "redline/deflater.h"
 #include "redline/item.h"
 
-/* zlib level for whole objects: 1 measured as fast as "no" compression
- * with most of level 6's size gain on story files (docs/benchmarks.md).
- * Blobs packed ahead (archive_pw_pack_blob) use it too. */
-#define PW_ZLIB_LEVEL 1
+/* zlib level for whole objects (redline/deflater.h): blobs packed ahead
+ * (archive_pw_pack_blob) take a thread's RL_DEFLATER_GIT stream, so the
+ * writer's own stream must deflate at the same level. */
+#define PW_ZLIB_LEVEL RL_DEFLATER_GIT_LEVEL
 
 /* git's pack.depth default: a reader resolves at most this many deltas. */
 #define PW_MAX_DEPTH 50

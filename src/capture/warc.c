@@ -8,6 +8,7 @@
  */
 #include "redline/warc.h"
 #include "redline/error.h"
+#include "redline/deflater.h"
 #include "redline/timeutil.h"
 #include "warc_internal.h"
 
@@ -95,30 +96,26 @@ static int put_field(rl_buf *h, const char *name, const char *value)
 	return rl_buf_printf(h, "%s: %s\r\n", name, value);
 }
 
+/* One gzip member from the thread's reset stream (redline/deflater.h). */
 static int gzip_member(rl_buf *out, const rl_buf *plain)
 {
-	z_stream z;
-	int zr, error = 0;
+	z_stream *z;
+	int zr, error;
 
-	memset(&z, 0, sizeof(z));
-	if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
-		return rl_error_set(RL_ENOMEM, "cannot start gzip");
-	if ((error = rl_buf_grow(out, deflateBound(&z, plain->len) + 64)) < 0)
-		goto done;
-	z.next_in = (Bytef *)plain->ptr;
-	z.avail_in = (uInt)plain->len;
-	z.next_out = (Bytef *)out->ptr + out->len;
-	z.avail_out = (uInt)(out->cap - out->len);
-	zr = deflate(&z, Z_FINISH);
-	if (zr != Z_STREAM_END) {
-		error = rl_error_set(RL_ERROR, "gzip failed (%d)", zr);
-		goto done;
-	}
-	out->len += z.total_out;
+	if ((error = rl_deflater_get(&z, RL_DEFLATER_GZIP)) < 0)
+		return error;
+	if ((error = rl_buf_grow(out, deflateBound(z, plain->len) + 64)) < 0)
+		return error;
+	z->next_in = (Bytef *)plain->ptr;
+	z->avail_in = (uInt)plain->len;
+	z->next_out = (Bytef *)out->ptr + out->len;
+	z->avail_out = (uInt)(out->cap - out->len);
+	zr = deflate(z, Z_FINISH);
+	if (zr != Z_STREAM_END)
+		return rl_error_set(RL_ERROR, "gzip failed (%d)", zr);
+	out->len += z->total_out;
 	out->ptr[out->len] = '\0';
-done:
-	deflateEnd(&z);
-	return error;
+	return 0;
 }
 
 int rl_warc_append(rl_buf *out, const rl_warc_fields *f, const void *block, size_t len)

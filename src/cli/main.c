@@ -2,6 +2,7 @@
  * main.c - global options and the dispatch table.
  */
 #include "cli.h"
+#include "redline/deflater.h"
 #include "redline/error.h"
 #include "redline/fetch.h"
 
@@ -190,6 +191,7 @@ int main(int argc, char **argv)
 			git_libgit2_shutdown();
 		if (init & INIT_XML)
 			xmlCleanupParser();
+		rl_deflater_release_thread(); /* workers freed theirs as they exited */
 		return status;
 	}
 	fprintf(stderr, "redline: '%s' is not a redline command; see 'redline --help'\n", argv[i]);

@@ -8,6 +8,7 @@
 #include "testutil.h"
 #include "redline/archive.h"
 #include "redline/buf.h"
+#include "redline/deflater.h"
 #include "redline/error.h"
 #include "../../src/archive/archive_internal.h"
 #include "../../src/archive/packwrite_internal.h"
@@ -376,46 +377,68 @@ static void test_tree_delta_by_entries(void **state)
  * one and one that repeats an earlier text - written once with every blob
  * packed ahead and once by the writer alone: the same pack, byte for byte
  * (same name), that git checks and fsck --strict accepts. */
+/* A gzip member of `plain`, as a capture's WARC file is. */
+static void gzip_of(rl_buf *out, const rl_buf *plain)
+{
+	z_stream *z;
+
+	assert_int_equal(rl_deflater_get(&z, RL_DEFLATER_GZIP), 0);
+	assert_int_equal(rl_buf_grow(out, deflateBound(z, plain->len)), 0);
+	z->next_in = (Bytef *)plain->ptr;
+	z->avail_in = (uInt)plain->len;
+	z->next_out = (Bytef *)out->ptr;
+	z->avail_out = (uInt)out->cap;
+	assert_int_equal(deflate(z, Z_FINISH), Z_STREAM_END);
+	out->len = z->total_out;
+}
+
 static void packed_batch(char name[64], int ahead, int n)
 {
 	char *dir;
 	rl_archive *a = new_archive(&dir);
 	rl_archive_batch *b = NULL;
-	rl_buf big = RL_BUF_INIT(1 << 24);
+	rl_buf big = RL_BUF_INIT(1 << 24), gz = RL_BUF_INIT(1 << 24);
 
 	for (int k = 0; k < 4000; k++)
 		assert_int_equal(rl_buf_printf(&big, "Sentence %d, line %d of a long story.\n", k * 31 % 97, k), 0);
+	gzip_of(&gz, &big);
 	assert_int_equal(rl_archive_batch_new(&b, a), 0);
 	for (int i = 0; i < n; i++) {
-		char p0[64], p1[64], p2[64], small[64], msg[64];
+		char p0[64], p1[64], p2[64], p3[64], small[64], msg[64];
 		const char *again = i % 2 ? "Back to the first text.\n" : "An edit.\n";
-		rl_archive_file_update u[3] = { { p0, big.ptr, big.len },
+		rl_archive_file_update u[4] = { { p0, big.ptr, big.len },
 						 { p1, small, 0 },
-						 { p2, again, strlen(again) } };
-		rl_item_packed pk[3];
-		const rl_item_packed *pv[3] = { &pk[0], &pk[1], &pk[2] };
+						 { p2, again, strlen(again) },
+						 { p3, gz.ptr, gz.len } };
+		rl_item_packed pk[4];
+		const rl_item_packed *pv[4] = { &pk[0], &pk[1], &pk[2], &pk[3] };
 		rl_archive_commit_info info = { msg, T0 + i, 0, NULL, NULL };
 
 		snprintf(p0, sizeof(p0), "s/big-%d.txt", i);
 		snprintf(p1, sizeof(p1), "s/small-%d.txt", i);
 		snprintf(p2, sizeof(p2), "s/again.txt");
+		snprintf(p3, sizeof(p3), ".captures/c-%d.warc.gz", i);
 		snprintf(small, sizeof(small), "Story %d.\n", i);
 		u[1].len = strlen(small);
 		snprintf(msg, sizeof(msg), "commit %d\n", i);
-		for (int k = 0; k < 3; k++)
+		for (int k = 0; k < 4; k++)
 			assert_int_equal(rl_archive_blob_pack(&pk[k], u[k].data, u[k].len), 0);
-		assert_int_equal(rl_archive_batch_add_packed(NULL, b, u, ahead ? pv : NULL, 3, &info),
+		assert_int_equal(rl_archive_batch_add_packed(NULL, b, u, ahead ? pv : NULL, 4, &info),
 				 0);
-		for (int k = 0; k < 3; k++)
+		for (int k = 0; k < 4; k++)
 			free(pk[k].bytes);
 		big.ptr[i % big.len] = 'X';
+		gzip_of(&gz, &big); /* a gzip member, which the packer stores as it is */
 	}
 	assert_int_equal(rl_archive_batch_commit(b), 0);
 	rl_archive_batch_free(b);
 	check_git_reads(dir);
 	snprintf(name, 64, "%s", sh("cd '%s'/objects/pack && ls pack-*.pack", dir));
 	assert_int_equal(atoi(sh("git -C '%s' rev-list --count HEAD", dir)), n);
+	/* git gives the stored gzip member back whole (gzip checks its CRC). */
+	sh("git -C '%s' cat-file -p HEAD:.captures/c-%d.warc.gz | gzip -t 2>&1", dir, n - 1);
 	rl_buf_release(&big);
+	rl_buf_release(&gz);
 	rl_archive_free(a);
 	tu_rmtree(dir);
 	free(dir);
