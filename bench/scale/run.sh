@@ -19,7 +19,8 @@
 # --format=%H -- <path>` of the same stories on the same archive and the
 # ratio of the medians (git ÷ redline log: above 1, redline is faster).
 #
-# Environment: STAGES, CHUNK (50), LAT_SAMPLES (1000), REDLINE, KEEP=1, INGEST;
+# Environment: STAGES, CHUNK (50), LAT_SAMPLES (1000), REDLINE, KEEP=1, INGEST,
+# PROGRESS=1 (a line a chunk on stderr);
 # ARCHIVE=DIR measures the latencies of an existing (kept) archive only
 # (no fsck: on a large archive it takes longer than the measurement).
 # Beside each latency row: the ingest's CPU time (user + sys: on a loaded
@@ -123,6 +124,12 @@ for stage in $STAGES; do
 			read -r kib us ss <"$TMP/rss"; [ "$kib" -gt "$peak_kib" ] && peak_kib=$kib
 			ingest_cpu=$(echo "$ingest_cpu + $us + $ss" | bc -l)
 		done
+		# PROGRESS=1: one line a chunk on stderr, so that a run stopped
+		# before its stage still gives its figures so far
+		if [ "${PROGRESS:-0}" = 1 ]; then
+			echo "# progress $(date -u +%H:%M:%S): $stories stories, $versions versions, ingest CPU" \
+				"$(printf %.1f "$ingest_cpu") s, peak $((peak_kib / 1024)) MiB, load $(cut -d' ' -f1 /proc/loadavg)" >&2
+		fi
 	done
 	arc_kib=$(du -sk "$A" | cut -f1)
 	packs=$(ls "$A"/objects/pack/*.pack | wc -l)

@@ -3,7 +3,10 @@
  *
  * A capture is a small WARC file (request, response and metadata records,
  * or resource and metadata for a file ingested) stored as a blob in the
- * very commit it produced, at .captures/<2 hex>/<uuid>.warc.gz, and named
+ * very commit it produced, at .captures/YYYY-MM/DD/HH/X/<uuid>.warc.gz (the
+ * UTC hour of its time-ordered, version 7 id, X its first random hex
+ * digit; captures written before with
+ * a version 4 id stay at .captures/<2 hex>/<uuid>.warc.gz), and named
  * by a "Capture: <urn:uuid:...>" trailer of that commit (the id of its
  * response or resource record).  The commit id, a signature of the commit
  * and a timestamp over it therefore cover the bytes too, and a clone or a
@@ -26,7 +29,7 @@
 #define RL_CAPTURE_DIR ".captures"
 /** The trailer that names a capture. */
 #define RL_CAPTURE_TRAILER "Capture: "
-/** ".captures/ab/<36-char uuid>.warc.gz" plus NUL. */
+/** ".captures/YYYY-MM/DD/HH/X/<36-char uuid>.warc.gz" plus NUL. */
 #define RL_CAPTURE_PATH_SIZE 80
 /** The largest capture file read back. */
 #define RL_CAPTURE_MAX (48u * 1024 * 1024)
@@ -101,7 +104,8 @@ int rl_capture_for_file(rl_capture **out, rl_archive *archive, const char *sourc
  *  ignore patterns).  Equal strings promise the same story files. */
 void rl_capture_extractor_version(char *out, size_t size, const rl_source_config *config);
 
-/** The tree path of a capture id; RL_EINVAL for anything but "<urn:uuid:...>". */
+/** The tree path of a capture id, either layout (by the id's version);
+ *  RL_EINVAL for anything but "<urn:uuid:...>". */
 int rl_capture_path(char out[RL_CAPTURE_PATH_SIZE], const char *id);
 
 /** The capture ids named by the Capture trailers of a commit message. */

@@ -30,8 +30,8 @@ typedef struct rl_change {
 	char *url;
 	int has_old, has_new;
 	rl_hash128 old_hash, new_hash;
-	rl_figure_changes figures; /* figures whose value changed (edited stories) */
-	rl_edit_class edit;        /* the kinds of edit (classify.h; edited stories) */
+	rl_edit_class edit;        /* the kinds of edit and the figures whose value changed,
+				      in headline and body (classify.h; edited stories) */
 } rl_change;
 
 #endif

@@ -60,4 +60,16 @@ void rl_figure_value(char *out, size_t size, const char *figure);
  *  first one's context. */
 int rl_figures_format(rl_buf *out, const rl_figure_changes *changes);
 
+/* jansson's json_t, for those who include <jansson.h> to use the two below. */
+struct json_t;
+
+/** One figure change as the JSON object {"old": ..., "new": ..., "context":
+ *  ...} (null for a missing side or no context) that hook payloads and
+ *  `log`/`diff --json` print; NULL when out of memory. */
+struct json_t *rl_figure_change_json(const rl_figure_change *change);
+
+/** The changes as a JSON array of rl_figure_change_json() objects, in
+ *  order (every change, repeats included); NULL when out of memory. */
+struct json_t *rl_figures_json(const rl_figure_changes *changes);
+
 #endif

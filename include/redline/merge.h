@@ -48,4 +48,28 @@ typedef struct rl_merge_result {
  *  nothing is written then.  The caller holds the archive's writer lock. */
 int rl_merge_tips(rl_merge_result *out, rl_archive *archive, const rl_merge_opts *opts);
 
+/** Where an archive keeps its timestamp tokens (RL_TIMESTAMP_NOTES_REF of
+ *  evidence.h, a layer this one does not see). */
+#define RL_MERGE_NOTES_REF "refs/notes/timestamps"
+/** Where the central repository keeps a worker's notes beside its branch:
+ *  refs/heads/shards/NAME's go to refs/notes/shards/NAME. */
+#define RL_MERGE_SHARD_NOTES_PREFIX "refs/notes/shards/"
+
+typedef struct rl_notes_merge_result {
+	int merged;       /* 1: target_ref moved to `commit` */
+	git_oid commit;
+	size_t sources;   /* source refs with notes the target did not hold yet */
+	size_t added;     /* notes on commits the target had none for */
+	size_t conflicts; /* commits both sides annotated differently: the target's kept */
+} rl_notes_merge_result;
+
+/** Unites into the notes ref `target_ref` the notes of every ref under
+ *  `sources_prefix` and of `extra_ref` (NULL: none; either may be absent)
+ *  whose tip target_ref does not contain yet: one commit whose parents are
+ *  target_ref's tip and those tips, whose tree holds every note of them
+ *  (target_ref's own note wins for a commit annotated twice).  target_ref
+ *  moves by compare-and-swap.  Nothing is written when no source is new. */
+int rl_merge_notes(rl_notes_merge_result *out, rl_archive *archive, const char *target_ref,
+		   const char *sources_prefix, const char *extra_ref);
+
 #endif

@@ -47,6 +47,8 @@ typedef struct rl_push_state {
 	char *dst_ref;        /* where it last pushed to; NULL before the first push */
 	int has_pushed;
 	git_oid pushed;       /* the commit last pushed there */
+	int has_pushed_notes;
+	git_oid pushed_notes; /* refs/notes/timestamps as of the last push */
 	int64_t last_try;
 	int64_t last_success;
 	int64_t next_try;     /* 0: at once */
@@ -65,7 +67,10 @@ int rl_remote_push_refspec(char **out, rl_archive *archive, const char *remote,
 			   const rl_shard *shard);
 
 /** Pushes with `refspec` (fast-forward only) and records the outcome in the
- *  push state, success or failure.  RL_ELOCKED when another push of this
+ *  push state, success or failure.  refs/notes/timestamps (the timestamp
+ *  tokens) goes with it, fast-forward only too: to refs/notes/timestamps
+ *  when the branch is refs/heads/main, to refs/notes/shards/NAME when it is
+ *  refs/heads/shards/NAME, nowhere for another branch.  RL_ELOCKED when another push of this
  *  archive to this remote is running (nothing recorded); RL_EFETCH when the
  *  push failed or the remote refused it. */
 int rl_remote_push(rl_archive *archive, const char *remote, const char *refspec,
@@ -76,8 +81,8 @@ int rl_remote_push(rl_archive *archive, const char *remote, const char *refspec,
 int rl_remote_push_failed(rl_archive *archive, const char *remote, int64_t now,
 			  const char *message);
 
-/** 1 in `*due` when main has commits not yet pushed to `remote` and no
- *  backoff is running (`now` >= next_try). */
+/** 1 in `*due` when main has commits, or refs/notes/timestamps notes, not
+ *  yet pushed to `remote` and no backoff is running (`now` >= next_try). */
 int rl_remote_push_due(int *due, rl_archive *archive, const char *remote, int64_t now);
 
 /** Loads the push state (an empty one if there is none yet). */

@@ -1,9 +1,11 @@
 /*
  * capture.c - building, finding and decoding raw captures.
  *
- * A capture's path comes from its record id alone (.captures/<2 hex>/<uuid>
- * .warc.gz), so the trailer is enough to find it in any commit that holds
- * it, and nothing of the network reaches a path.
+ * A capture's path comes from its record id alone (.captures/YYYY-MM/DD/HH/
+ * X/<uuid>.warc.gz for the time-ordered ids written now, .captures/<2 hex>/
+ * <uuid>.warc.gz for the random ones written before), so the trailer is
+ * enough to find it in any commit that holds it, and nothing of the
+ * network reaches a path.
  */
 #include "redline/capture.h"
 #include "redline/charset.h"
@@ -20,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 
@@ -59,22 +62,83 @@ void rl_capture_free(rl_capture *c)
 	free(c);
 }
 
+/* The Unix milliseconds of a version 7 uuid ("tttttttt-tttt-7..."): its
+ * first 48 bits.  -1 for any other version (the version 4 ids of captures
+ * written before time-ordered ids). */
+static int64_t uuid_v7_ms(const char *u)
+{
+	int64_t ms = 0;
+
+	if (u[14] != '7')
+		return -1;
+	for (int i = 0; i < 13; i++) {
+		if (i == 8)
+			continue; /* the hyphen */
+		ms = ms * 16 + (u[i] <= '9' ? u[i] - '0' : u[i] - 'a' + 10);
+	}
+	return ms;
+}
+
 int rl_capture_path(char out[RL_CAPTURE_PATH_SIZE], const char *id)
 {
 	const char *u;
 	size_t n;
+	int64_t ms;
+	struct tm tm;
+	time_t secs;
+	char hour[24];
 
 	if (id == NULL || strncmp(id, "<urn:uuid:", 10) != 0)
 		goto bad;
 	u = id + 10;
 	n = strspn(u, "0123456789abcdef-");
-	if (n != 36 || strcmp(u + n, ">") != 0)
+	if (n != 36 || strcmp(u + n, ">") != 0 || u[8] != '-' || u[13] != '-')
 		goto bad;
-	snprintf(out, RL_CAPTURE_PATH_SIZE, RL_CAPTURE_DIR "/%.2s/%.36s.warc.gz", u, u);
+	/* Two layouts, both found from the id alone (docs/archive-format.md,
+	 * "Captures").  A time-ordered (v7) id goes to the folder of its UTC
+	 * hour, split 16 ways by the id's first random hex digit (u[15]):
+	 * a commit rewrites folders that stay small whatever the archive's
+	 * size (months, days <= 31, hours <= 24, 16, and a sixteenth of the
+	 * captures of one hour), not one of 256 that grow with the whole
+	 * archive.  The 16 ways matter when many snapshots share an hour (a
+	 * backfill of 200 feeds taken at the same times, or a watch of a
+	 * thousand pages).  A random (v4) id, as written before, goes to the
+	 * folder of its first two hex digits. */
+	ms = uuid_v7_ms(u);
+	secs = (time_t)(ms / 1000);
+	if (ms >= 0 && gmtime_r(&secs, &tm) != NULL &&
+	    strftime(hour, sizeof(hour), "%Y-%m/%d/%H", &tm) > 0)
+		snprintf(out, RL_CAPTURE_PATH_SIZE, RL_CAPTURE_DIR "/%.16s/%c/%.36s.warc.gz", hour,
+			 u[15], u);
+	else
+		snprintf(out, RL_CAPTURE_PATH_SIZE, RL_CAPTURE_DIR "/%.2s/%.36s.warc.gz", u, u);
 	return 0;
 bad:
 	return rl_error_set(RL_EINVAL, "not a capture id: '%.80s' (want <urn:uuid:...>)",
 			    id ? id : "");
+}
+
+/* A capture's id: a version 7 uuid (RFC 9562: 48 bits of Unix
+ * milliseconds, then 74 random bits) whose time is the capture's own (the
+ * fetch, or the time a file ingested was taken at), so that its path
+ * (rl_capture_path) sorts with the archive's history, also when old
+ * snapshots are ingested today (RFC 9562 6.1 lets the time source be
+ * chosen).  A time outside 48 bits of milliseconds (before 1970) gets a
+ * version 4 id: the old layout, still read. */
+static int new_capture_id(char out[RL_WARC_ID_SIZE], int64_t time)
+{
+	char ms[16];
+	int error;
+
+	/* a random (v4) id, then its first 48 bits and its version made v7's */
+	if ((error = rl_warc_new_id(out)) < 0 || time < 0 ||
+	    time > (int64_t)((UINT64_C(1) << 48) / 1000 - 1))
+		return error;
+	snprintf(ms, sizeof(ms), "%012llx", (unsigned long long)time * 1000);
+	memcpy(out + 10, ms, 8);
+	memcpy(out + 10 + 9, ms + 8, 4);
+	out[10 + 14] = '7';
+	return 0;
 }
 
 void rl_capture_extractor_version(char *out, size_t size, const rl_source_config *cfg)
@@ -97,7 +161,7 @@ void rl_capture_extractor_version(char *out, size_t size, const rl_source_config
 	rl_buf_release(&b);
 }
 
-static int new_capture(rl_capture **out)
+static int new_capture(rl_capture **out, int64_t time)
 {
 	rl_capture *c = calloc(1, sizeof(*c));
 	int error;
@@ -106,7 +170,8 @@ static int new_capture(rl_capture **out)
 	if (c == NULL)
 		return rl_error_set(RL_ENOMEM, "out of memory");
 	rl_buf_init(&c->bytes, RL_CAPTURE_MAX);
-	if ((error = rl_warc_new_id(c->id)) < 0 || (error = rl_capture_path(c->path, c->id)) < 0) {
+	if ((error = new_capture_id(c->id, time)) < 0 ||
+	    (error = rl_capture_path(c->path, c->id)) < 0) {
 		rl_capture_free(c);
 		return error;
 	}
@@ -158,7 +223,7 @@ int rl_capture_new_http(rl_capture **out, const rl_capture_http *h, const rl_cap
 	int error;
 
 	*out = NULL;
-	if ((error = new_capture(&c)) < 0 || (error = rl_warc_new_id(req_id)) < 0)
+	if ((error = new_capture(&c, h->time)) < 0 || (error = rl_warc_new_id(req_id)) < 0)
 		goto done;
 	f.date = h->time;
 	f.target_uri = h->target_uri;
@@ -205,7 +270,7 @@ int rl_capture_new_resource(rl_capture **out, const char *uri, int64_t time,
 	int error;
 
 	*out = NULL;
-	if ((error = new_capture(&c)) < 0)
+	if ((error = new_capture(&c, time)) < 0)
 		goto done;
 	f.type = "resource";
 	f.record_id = c->id;

@@ -70,6 +70,44 @@ static int into_worker(rl_archive *archive, const char *remote, const rl_remote_
 	return CLI_OK;
 }
 
+/* The workers' timestamp notes (refs/notes/shards/NAME, pushed beside their
+ * branches) into refs/notes/timestamps: under `prefix` here, or fetched from
+ * the remote with its own refs/notes/timestamps as `extra`.  A failure is a
+ * warning: the merge of the stories stands, the notes go next time. */
+static void merge_notes(rl_archive *archive, const char *prefix, const char *extra,
+			const struct cli *cli)
+{
+	rl_notes_merge_result nr;
+
+	if (rl_merge_notes(&nr, archive, RL_MERGE_NOTES_REF, prefix, extra) < 0) {
+		cli_warn("timestamp notes not merged: %s", rl_error_last());
+		rl_error_clear();
+		return;
+	}
+	if (nr.conflicts)
+		cli_warn("%zu commit%s with a timestamp note of their own elsewhere: kept this one",
+			 nr.conflicts, nr.conflicts == 1 ? "" : "s");
+	if (nr.merged && cli->verbose)
+		printf("merged %zu timestamp note%s of %zu ref%s\n", nr.added, nr.added == 1 ? "" : "s",
+		       nr.sources, nr.sources == 1 ? "" : "s");
+}
+
+/* With --remote: refs/notes/timestamps back to the remote when the remote's
+ * (as fetched into `fetched`) is not it (fast-forward only, as main). */
+static int push_notes(rl_archive *archive, const char *remote, const char *fetched,
+		      const rl_remote_opts *ro)
+{
+	git_oid mine, theirs;
+	int have_theirs;
+
+	if (git_reference_name_to_id(&mine, rl_archive_repo(archive), RL_MERGE_NOTES_REF) < 0)
+		return 0;
+	have_theirs = git_reference_name_to_id(&theirs, rl_archive_repo(archive), fetched) == 0;
+	if (have_theirs && git_oid_equal(&mine, &theirs))
+		return 0;
+	return rl_remote_push_once(archive, remote, RL_MERGE_NOTES_REF ":" RL_MERGE_NOTES_REF, ro);
+}
+
 static const char usage[] = "redline merge [--remote REMOTE [--into-worker]]";
 
 static void help(void)
@@ -93,7 +131,8 @@ int cmd_merge(int argc, char **argv, const struct cli *cli)
 	rl_merge_result result;
 	rl_archive *archive = NULL;
 	const char *remote = NULL;
-	char prefix[160], base[160], *specs[2] = { NULL, NULL };
+	char prefix[160], base[160], notes_prefix[160], notes[160];
+	char *specs[4] = { NULL, NULL, NULL, NULL };
 	int status = CLI_OK, worker = 0;
 	const struct cli_opt options[] = {
 		CLI_STRING("remote", 0, &remote),
@@ -122,12 +161,16 @@ int cmd_merge(int argc, char **argv, const struct cli *cli)
 	if (remote) {
 		snprintf(prefix, sizeof(prefix), "refs/remotes/%s/shards/", remote);
 		snprintf(base, sizeof(base), "refs/remotes/%s/main", remote);
+		snprintf(notes_prefix, sizeof(notes_prefix), "refs/remotes/%s/notes-shards/", remote);
+		snprintf(notes, sizeof(notes), "refs/remotes/%s/notes/timestamps", remote);
 		if (asprintf(&specs[0], "+refs/heads/shards/*:%s*", prefix) < 0 ||
-		    asprintf(&specs[1], "+refs/heads/main:%s", base) < 0) {
+		    asprintf(&specs[1], "+refs/heads/main:%s", base) < 0 ||
+		    asprintf(&specs[2], "+%s*:%s*", RL_MERGE_SHARD_NOTES_PREFIX, notes_prefix) < 0 ||
+		    asprintf(&specs[3], "+%s:%s", RL_MERGE_NOTES_REF, notes) < 0) {
 			status = cli_error("out of memory");
 			goto done;
 		}
-		if (rl_remote_fetch(archive, remote, (const char *const *)specs, 2, &ro) < 0) {
+		if (rl_remote_fetch(archive, remote, (const char *const *)specs, 4, &ro) < 0) {
 			status = cli_fail();
 			goto done;
 		}
@@ -141,9 +184,15 @@ int cmd_merge(int argc, char **argv, const struct cli *cli)
 		status = cli_fail();
 		goto done;
 	}
+	/* The notes come along even when no branch moved: a token is stored
+	 * after its batch's commit, and may be pushed a cycle later. */
+	merge_notes(archive, remote ? notes_prefix : RL_MERGE_SHARD_NOTES_PREFIX,
+		    remote ? notes : NULL, cli);
 	if (!result.merged) {
 		/* Nothing new; this archive's main follows the remote's. */
 		if (remote && set_ref(archive, "refs/heads/main", base) < 0)
+			status = cli_fail();
+		else if (remote && push_notes(archive, remote, notes, &ro) < 0)
 			status = cli_fail();
 		else if (cli->verbose)
 			printf("main is up to date\n");
@@ -154,12 +203,16 @@ int cmd_merge(int argc, char **argv, const struct cli *cli)
 		goto done;
 	}
 	cli_timestamp_commit(archive, &result.commit);
+	if (remote && push_notes(archive, remote, notes, &ro) < 0) {
+		status = cli_fail();
+		goto done;
+	}
 	printf("merged %zu shard%s into main (%zu top-level entr%s changed): %s\n", result.tips,
 	       result.tips == 1 ? "" : "s", result.entries, result.entries == 1 ? "y" : "ies",
 	       git_oid_tostr_s(&result.commit));
 done:
-	free(specs[0]);
-	free(specs[1]);
+	for (size_t i = 0; i < 4; i++)
+		free(specs[i]);
 	rl_archive_free(archive);
 	return status;
 }

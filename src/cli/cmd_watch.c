@@ -67,7 +67,7 @@ int cmd_watch(int argc, char **argv, const struct cli *cli)
 	rl_run_opts opts = { 0 };
 	rl_run_env env;
 	rl_archive *archive = NULL;
-	int status = CLI_OK;
+	int status = CLI_OK, netrc;
 	int64_t max_sleep = 60;
 	const struct cli_opt options[] = {
 		RUN_WORKER_OPTIONS(&worker, &opts),
@@ -99,6 +99,11 @@ int cmd_watch(int argc, char **argv, const struct cli *cli)
 			reload_requested = 0;
 			run_view_log_prefix(&view);
 			fprintf(stderr, "redline: reloading sources\n");
+		}
+		if ((netrc = run_view_netrc_refresh(&env)) != 0) {
+			run_view_log_prefix(&view);
+			fprintf(stderr, "redline: %s\n", netrc > 0 ? "~/.netrc is new or changed: its "
+				"logins count from this cycle on" : "~/.netrc is gone: no logins from it");
 		}
 		if (rl_run_cycle(&summary, archive, &opts) < 0) {
 			run_view_log_prefix(&view);

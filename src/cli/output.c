@@ -7,6 +7,7 @@
 #include "output.h"
 #include "redline/buf.h"
 #include "redline/classify.h"
+#include "redline/figures.h"
 #include "redline/url.h"
 
 #include <stdio.h>
@@ -138,7 +139,7 @@ void out_duration(char *out, size_t size, int64_t s)
 
 json_t *out_class_json(json_t *o, const struct rl_edit_class *c)
 {
-	json_t *kinds = json_array(), *figs = json_array();
+	json_t *kinds = json_array();
 	rl_buf summary = RL_BUF_INIT(64 * 1024);
 
 	for (unsigned i = 0; i < RL_EDIT_KINDS; i++)
@@ -148,14 +149,7 @@ json_t *out_class_json(json_t *o, const struct rl_edit_class *c)
 	rl_edit_class_describe(&summary, c);
 	json_object_set_new(o, "summary", out_json_str(summary.ptr ? summary.ptr : ""));
 	rl_buf_release(&summary);
-	for (size_t i = 0; i < c->figures.n; i++) {
-		json_t *f = json_object();
-		json_object_set_new(f, "old", out_json_str(c->figures.v[i].old));
-		json_object_set_new(f, "new", out_json_str(c->figures.v[i].new));
-		json_object_set_new(f, "context", out_json_str(c->figures.v[i].context));
-		json_array_append_new(figs, f);
-	}
-	json_object_set_new(o, "figures", figs);
+	json_object_set_new(o, "figures", rl_figures_json(&c->figures));
 	json_object_set_new(o, "sentences_added", json_integer((json_int_t)c->added));
 	json_object_set_new(o, "sentences_removed", json_integer((json_int_t)c->removed));
 	json_object_set_new(o, "sentences_edited", json_integer((json_int_t)c->edited));

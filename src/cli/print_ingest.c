@@ -31,9 +31,9 @@ void cli_print_ingest_result(const char *source, const char *file, const rl_inge
 	for (size_t i = 0; i < r->n_changes; i++) {
 		const rl_change *c = &r->changes[i];
 		printf("  %-7s %s %s\n", rl_change_kind_name(c->kind), c->id, c->title ? c->title : "");
-		if (c->figures.n) {
+		if (c->edit.figures.n) {
 			rl_buf line = RL_BUF_INIT(64 * 1024);
-			if (rl_figures_format(&line, &c->figures) == 0)
+			if (rl_figures_format(&line, &c->edit.figures) == 0)
 				printf("          figures: %s\n", line.ptr);
 			rl_buf_release(&line);
 		}

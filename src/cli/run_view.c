@@ -9,6 +9,7 @@
 #include "redline/timeutil.h"
 
 #include <pwd.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -164,25 +165,59 @@ static const char *env2(const char *a, const char *b)
 }
 
 /* $HOME/.netrc (the password database's home when HOME is unset), as
- * libcurl would find it - looked for once, not by libcurl at every request. */
-static const char *netrc_file(void)
+ * libcurl would find it, and which file it was (libcurl reads the file
+ * named at every transfer; it is told to look for none when there is
+ * none).  watch looks again before every cycle: a .netrc made, replaced,
+ * edited or removed while it runs counts from the next cycle on. */
+struct netrc_seen {
+	int present;
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	struct timespec mtime;
+};
+
+static char netrc_path[4096];
+static struct netrc_seen netrc_last;
+
+static int netrc_same(const struct netrc_seen *a, const struct netrc_seen *b)
 {
-	static char path[4096];
+	if (a->present != b->present)
+		return 0;
+	return !a->present || (a->dev == b->dev && a->ino == b->ino && a->size == b->size &&
+			       a->mtime.tv_sec == b->mtime.tv_sec &&
+			       a->mtime.tv_nsec == b->mtime.tv_nsec);
+}
+
+int run_view_netrc_refresh(rl_run_env *env)
+{
+	struct netrc_seen now;
 	const char *home = getenv("HOME");
 	struct passwd *pw;
+	struct stat st;
+	int changed;
 
+	memset(&now, 0, sizeof(now));
 	if ((home == NULL || *home == '\0') && (pw = getpwuid(getuid())) != NULL)
 		home = pw->pw_dir;
-	if (home == NULL || *home == '\0' ||
-	    (size_t)snprintf(path, sizeof(path), "%s/.netrc", home) >= sizeof(path) ||
-	    access(path, F_OK) != 0)
-		return NULL;
-	return path;
+	if (home && *home &&
+	    (size_t)snprintf(netrc_path, sizeof(netrc_path), "%s/.netrc", home) < sizeof(netrc_path) &&
+	    stat(netrc_path, &st) == 0 && S_ISREG(st.st_mode)) {
+		now.present = 1;
+		now.dev = st.st_dev;
+		now.ino = st.st_ino;
+		now.size = st.st_size;
+		now.mtime = st.st_mtim;
+	}
+	changed = !netrc_same(&now, &netrc_last);
+	netrc_last = now;
+	env->netrc_file = now.present ? netrc_path : NULL;
+	return changed ? (now.present ? 1 : -1) : 0;
 }
 
 void run_view_read_env(rl_run_env *env)
 {
-	env->netrc_file = netrc_file();
+	run_view_netrc_refresh(env);
 	env->http_proxy = env2("http_proxy", NULL);
 	env->https_proxy = env2("https_proxy", "HTTPS_PROXY");
 	env->all_proxy = env2("all_proxy", "ALL_PROXY");

@@ -61,4 +61,9 @@ int run_view_parse_threads(void *threads, const char *text);
  *  HTTP_PROXY is not read: a CGI program gets it from a request header. */
 void run_view_read_env(rl_run_env *env);
 
+/** Looks for $HOME/.netrc again (run_view_read_env() looked first): 0 when
+ *  it is the same file as last time (device, inode, size, mtime), 1 when
+ *  it appeared or changed, -1 when it went; env->netrc_file follows. */
+int run_view_netrc_refresh(rl_run_env *env);
+
 #endif

@@ -78,7 +78,7 @@ static int export_one(rl_buf *html, struct site *s, const git_oid *commit, const
 		rl_error_clear();
 		return 0;
 	}
-	/* ".captures/ab/<36-char uuid>.warc.gz" */
+	/* ".captures/.../<36-char uuid>.warc.gz" (either layout) */
 	snprintf(uuid, sizeof(uuid), "%.36s", strrchr(path, '/') + 1);
 	snprintf(wrel, sizeof(wrel), SITE_CAPTURE_DIR "/%s.warc.gz", uuid);
 	snprintf(trel, sizeof(trel), SITE_CAPTURE_DIR "/%s.txt", uuid);

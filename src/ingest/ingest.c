@@ -36,7 +36,6 @@ static void change_clear(rl_change *c)
 	free(c->path);
 	free(c->title);
 	free(c->url);
-	rl_figure_changes_release(&c->figures);
 	rl_edit_class_release(&c->edit);
 }
 
@@ -83,9 +82,8 @@ int ingest_figures(rl_change *c, const char *old_text, const char *new_text)
 
 	old_text = old_text ? old_text : "";
 	new_text = new_text ? new_text : "";
-	if ((error = rl_figures_diff(&c->figures, rl_story_body(old_text), rl_story_body(new_text))) < 0)
-		return error;
-	/* the kinds of edit, for the commit message and the hooks */
+	/* the kinds of edit and the figures of headline and body, for the
+	 * commit message, the hooks and `ingest`'s output alike (as in log) */
 	memset(&ho, 0, sizeof(ho));
 	memset(&hn, 0, sizeof(hn));
 	if ((error = rl_story_parse_header(&ho, old_text, strlen(old_text))) == 0 &&

@@ -54,10 +54,9 @@ static char *build_payload(const struct ingest *in, const char *commit_hex, cons
 	json_object_set(root, "counts", counts);
 	for (size_t i = 0; i < r->n_changes; i++) {
 		const rl_change *c = &r->changes[i];
-		json_t *o = json_object(), *figures = json_array();
-		if (!o || !figures || json_array_append_new(items, o) < 0) {
+		json_t *o = json_object();
+		if (!o || json_array_append_new(items, o) < 0) {
 			json_decref(o);
-			json_decref(figures);
 			goto done;
 		}
 		json_object_set_new(o, "id", json_string(c->id));
@@ -67,14 +66,7 @@ static char *build_payload(const struct ingest *in, const char *commit_hex, cons
 		json_object_set_new(o, "change", json_string(rl_change_kind_name(c->kind)));
 		json_object_set_new(o, "old_hash", hash_or_null(c->has_old, c->old_hash));
 		json_object_set_new(o, "new_hash", hash_or_null(c->has_new, c->new_hash));
-		for (size_t f = 0; f < c->figures.n; f++) {
-			json_t *fig = json_object();
-			json_object_set_new(fig, "old", string_or_null(c->figures.v[f].old));
-			json_object_set_new(fig, "new", string_or_null(c->figures.v[f].new));
-			json_object_set_new(fig, "context", string_or_null(c->figures.v[f].context));
-			json_array_append_new(figures, fig);
-		}
-		json_object_set_new(o, "figures", figures);
+		json_object_set_new(o, "figures", rl_figures_json(&c->edit.figures));
 		if (c->edit.kinds) {
 			json_t *kinds = json_array();
 			rl_buf d = RL_BUF_INIT(64 * 1024);

@@ -57,7 +57,8 @@ void ingest_find_revert(struct ingest *in, rl_change *c, const char *new_text);
 /** Closes the revision index the revert checks opened (releasing its lock). */
 void ingest_revert_done(struct ingest *in);
 
-/** Fills c->figures with the figures that changed between two story files. */
+/** Fills c->edit with the kinds of edit and the figures (headline and
+ *  body) that changed between two story files. */
 int ingest_figures(rl_change *c, const char *old_text, const char *new_text);
 
 /* A commit's hook payload, held until the batch's ref move: it is recorded

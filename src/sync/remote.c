@@ -12,6 +12,7 @@
 #include "redline/error.h"
 #include "redline/config.h"
 #include "redline/file.h"
+#include "redline/merge.h"
 #include "remote_internal.h"
 
 #include <fcntl.h>
@@ -175,6 +176,8 @@ int rl_push_state_load(rl_push_state **out, rl_archive *archive, const char *rem
 		const char *pushed = json_string_value(json_object_get(root, "pushed"));
 		s->dst_ref = get_string(root, "dst_ref");
 		s->has_pushed = pushed && git_oid_fromstr(&s->pushed, pushed) == 0;
+		pushed = json_string_value(json_object_get(root, "pushed_notes"));
+		s->has_pushed_notes = pushed && git_oid_fromstr(&s->pushed_notes, pushed) == 0;
 		s->last_try = get_time(root, "last_try");
 		s->last_success = get_time(root, "last_success");
 		s->next_try = get_time(root, "next_try");
@@ -202,6 +205,9 @@ static int state_save(rl_archive *archive, const rl_push_state *s)
 		json_object_set_new(root, "dst_ref", json_string(s->dst_ref));
 	if (s->has_pushed)
 		json_object_set_new(root, "pushed", json_string(git_oid_tostr_s(&s->pushed)));
+	if (s->has_pushed_notes)
+		json_object_set_new(root, "pushed_notes",
+				    json_string(git_oid_tostr_s(&s->pushed_notes)));
 	json_object_set_new(root, "last_try", json_integer(s->last_try));
 	json_object_set_new(root, "last_success", json_integer(s->last_success));
 	json_object_set_new(root, "next_try", json_integer(s->next_try));
@@ -256,17 +262,27 @@ static int main_tip(git_oid *out, rl_archive *archive)
 	return error < 0 ? rl_error_set_git(error, "cannot read refs/heads/main") : 0;
 }
 
+/* The timestamp notes' tip; 0 when there are none. */
+static int notes_tip(git_oid *out, rl_archive *archive)
+{
+	return git_reference_name_to_id(out, rl_archive_repo(archive), RL_MERGE_NOTES_REF) == 0;
+}
+
 int rl_remote_push_due(int *due, rl_archive *archive, const char *remote, int64_t now)
 {
 	rl_push_state *s = NULL;
-	git_oid tip;
+	git_oid tip, notes;
 	int rc;
 
 	*due = 0;
 	if ((rc = rl_push_state_load(&s, archive, remote)) < 0)
 		return rc;
 	if (main_tip(&tip, archive) == 0)
-		*due = (!s->has_pushed || !git_oid_equal(&tip, &s->pushed)) && now >= s->next_try;
+		*due = (!s->has_pushed || !git_oid_equal(&tip, &s->pushed) ||
+			/* a token stored after the last push (over its tip) */
+			(notes_tip(&notes, archive) &&
+			 (!s->has_pushed_notes || !git_oid_equal(&notes, &s->pushed_notes)))) &&
+		       now >= s->next_try;
 	rl_error_clear();
 	rl_push_state_free(s);
 	return 0;
@@ -532,18 +548,21 @@ static int transport_open(git_remote **r, git_remote_callbacks *cbs, git_proxy_o
 	return 0;
 }
 
+/* Pushes `refspec` and, when not NULL, `notes_spec` in one go. */
 static int push_spec(rl_archive *archive, const char *remote, const char *refspec,
-		     const rl_remote_opts *opts)
+		     const char *notes_spec, const rl_remote_opts *opts)
 {
 	git_remote *r = NULL;
 	git_push_options po;
 	struct remote_cb cb;
-	char *spec = strdup(refspec);
-	git_strarray specs = { &spec, 1 };
+	char *spec[2] = { strdup(refspec), notes_spec ? strdup(notes_spec) : NULL };
+	git_strarray specs = { spec, notes_spec ? 2 : 1 };
 	int error, rc = 0;
 
-	if (spec == NULL)
-		return rl_error_set(RL_ENOMEM, "out of memory");
+	if (spec[0] == NULL || (notes_spec && spec[1] == NULL)) {
+		rc = rl_error_set(RL_ENOMEM, "out of memory");
+		goto done;
+	}
 	git_push_options_init(&po, GIT_PUSH_OPTIONS_VERSION);
 	if ((rc = transport_open(&r, &po.callbacks, &po.proxy_opts, &cb, archive, remote, 1,
 				 opts)) < 0)
@@ -553,7 +572,8 @@ static int push_spec(rl_archive *archive, const char *remote, const char *refspe
 done:
 	remote_ssh_release(&cb.ssh);
 	git_remote_free(r);
-	free(spec);
+	free(spec[0]);
+	free(spec[1]);
 	return rc;
 }
 
@@ -563,18 +583,34 @@ int rl_remote_push_once(rl_archive *archive, const char *remote, const char *ref
 	int rc;
 	if ((rc = rl_remote_check_name(remote)) < 0 || (rc = check_refspec(refspec)) < 0)
 		return rc;
-	return push_spec(archive, remote, refspec, opts);
+	return push_spec(archive, remote, refspec, NULL, opts);
+}
+
+/* Where the timestamp notes go beside the branch `dst`: main's beside
+ * main, a shard's to refs/notes/shards/NAME (workers never race on one
+ * notes ref); a branch of another name takes none (0). */
+static int notes_dst(char *out, size_t size, const char *dst)
+{
+	static const char shards[] = "refs/heads/shards/";
+
+	if (strcmp(dst, "refs/heads/main") == 0)
+		snprintf(out, size, "%s", RL_MERGE_NOTES_REF);
+	else if (strncmp(dst, shards, sizeof(shards) - 1) == 0 && dst[sizeof(shards) - 1])
+		snprintf(out, size, "%s%s", RL_MERGE_SHARD_NOTES_PREFIX, dst + sizeof(shards) - 1);
+	else
+		return 0;
+	return 1;
 }
 
 int rl_remote_push(rl_archive *archive, const char *remote, const char *refspec,
 		   const rl_remote_opts *opts)
 {
 	rl_push_state *s = NULL;
-	char *lock_path = NULL, *src = NULL;
+	char *lock_path = NULL, *src = NULL, notes_spec[600], dst[256];
 	const char *colon;
 	int64_t now = opts && opts->now ? opts->now : (int64_t)time(NULL);
-	git_oid tip;
-	int fd = -1, rc;
+	git_oid tip, notes;
+	int fd = -1, rc, has_notes;
 
 	if ((rc = rl_remote_check_name(remote)) < 0 || (rc = check_refspec(refspec)) < 0)
 		return rc;
@@ -602,10 +638,19 @@ int rl_remote_push(rl_archive *archive, const char *remote, const char *refspec,
 	if ((rc = rl_push_state_load(&s, archive, remote)) < 0)
 		goto done;
 	s->last_try = now;
+	/* The timestamp notes go with the branch (docs/sharding.md), read
+	 * after `tip`: a token over a commit never arrives before it. */
+	has_notes = notes_tip(&notes, archive);
+	if (has_notes && !notes_dst(dst, sizeof(dst), colon + 1))
+		has_notes = -1; /* none pushed, but seen: not due again for them */
+	if (has_notes > 0)
+		snprintf(notes_spec, sizeof(notes_spec), "%s:%s", RL_MERGE_NOTES_REF, dst);
 	/* `tip` was read first: a commit landing meanwhile is pushed too and
 	 * only makes the next push a no-op. */
-	rc = push_spec(archive, remote, refspec, opts);
+	rc = push_spec(archive, remote, refspec, has_notes > 0 ? notes_spec : NULL, opts);
 	if (rc == 0) {
+		if ((s->has_pushed_notes = has_notes != 0))
+			git_oid_cpy(&s->pushed_notes, &notes);
 		free(s->dst_ref);
 		free(s->last_error);
 		s->last_error = NULL;

@@ -113,7 +113,16 @@ void run_log_fetch(struct job *job, long status, rl_run_outcome outcome, const r
 		git_oid_tostr(e.commit, sizeof(e.commit), &r->commit);
 	else
 		strcpy(e.commit, "-");
-	/* The log is evidence beside the archive: losing a line never fails a fetch. */
-	if (rl_fetchlog_append(cy->appends, cy->archive, job->cfg->name, &e) < 0)
+	/* The log is evidence beside the archive: losing a line never fails a
+	 * fetch, nor the run (docs/evidence.md), but it is said, once a cycle. */
+	if (rl_fetchlog_append(cy->appends, cy->archive, job->cfg->name, &e) < 0) {
+		if (!cy->fetchlog_warned) {
+			char msg[1200];
+			snprintf(msg, sizeof(msg), "%s: this cycle's fetches are not logged "
+				 "(its commits are made as usual)", rl_error_last());
+			cy->fetchlog_warned = 1;
+			run_emit(cy, "fetch log", RL_RUN_WARNING, NULL, 0, msg, NULL);
+		}
 		rl_error_clear();
+	}
 }

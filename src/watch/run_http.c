@@ -40,7 +40,8 @@ void run_http_request(rl_fetch_request *req, const struct job *job)
 	rl_http_config h;
 
 	rl_http_config_effective(&h, &job->cfg->http, &cy->http);
-	/* ~/.netrc as the command line found it, once (the library reads no environment). */
+	/* ~/.netrc as the command line found it (watch: before this cycle);
+	 * the library reads no environment. */
 	req->netrc_file = env ? env->netrc_file : NULL;
 	req->net.ca_info = first(h.ssl_ca_info, env ? env->ca_file : NULL);
 	req->net.ca_path = first(h.ssl_ca_path, env ? env->ca_dir : NULL);

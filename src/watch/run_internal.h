@@ -84,6 +84,7 @@ struct cycle {
 	rl_appendset *appends; /* the day's fetch log and local WARC file, synced at the end */
 	int allow_private;    /* redline.allow-private-addresses: links anywhere */
 	int archive_error;    /* the first commit that could not land (RL_E*), 0 if none */
+	int fetchlog_warned;  /* a lost fetch log line was reported this cycle */
 	char archive_message[1024];
 };
 

@@ -17,7 +17,8 @@ ok "first snapshot: 8 new stories"
 
 expect_status 0 rl -C "$A" ingest anp "$EXAMPLES/anp-buitenland-2.txt" --at 2026-11-28T10:00:00Z
 assert_contains "$T/out" "1 edited, 1 new, 1 gone from page"
-grep -qx " *figures: militairen: 3000 → 10.000" "$T/out" || { cat "$T/out"; fail "expected exactly 'figures: militairen: 3000 → 10.000'"; }
+# headline and body changed the figure: said once, with the headline's context
+grep -qx " *figures: soldaten in Rusland: 3000 → 10.000" "$T/out" || { cat "$T/out"; fail "expected exactly 'figures: soldaten in Rusland: 3000 → 10.000'"; }
 [ "$(commits "$A")" = 2 ] || fail "second snapshot should make one commit"
 ok "second snapshot: 1 edited with 3000 → 10.000, 1 new, 1 gone"
 

@@ -8,9 +8,9 @@ cd "$REDLINE_SOURCE_DIR"
 expect_status 0 timeout 120 sh scripts/demo.sh
 cat "$T/out" "$T/err" >"$T/all"
 assert_contains "$T/all" "anp: 1 edited, 1 new, 1 gone from page"
-assert_contains "$T/all" "figures: militairen: 3000 → 10.000"
+assert_contains "$T/all" "figures: soldaten in Rusland: 3000 → 10.000"
 ok "offline: one story edited, 3000 → 10.000"
-assert_contains "$T/all" 'ALERT anp: "VS schatten aantal Noord-Koreaanse soldaten in Rusland op 10.000" figures 3000 → 10.000'
+assert_contains "$T/all" 'ALERT anp: "VS schatten aantal Noord-Koreaanse soldaten in Rusland op 10.000" figures 3000 → 10.000 ('
 ok "live: the post-snapshot hook alerts on the figure"
 assert_contains "$T/all" "-> 304, 0 bytes"
 [ "$(git -C "$T/demo-live" rev-list --count HEAD)" = 2 ] || fail "live archive should have 2 commits"

@@ -73,7 +73,9 @@ kinds = [it["change"] for it in p["items"]]
 assert sorted(kinds) == ["edited","gone","new"], kinds
 ed = next(it for it in p["items"] if it["change"] == "edited")
 assert ed["title"] == "VS schatten aantal Noord-Koreaanse soldaten in Rusland op 10.000", ed["title"]
-assert ed["figures"] == [{"old": "3000", "new": "10.000", "context": "militairen"}], ed["figures"]
+# headline and body, as log --json and the commit message say them
+assert ed["figures"] == [{"old": "3000", "new": "10.000", "context": "soldaten in Rusland"},
+                         {"old": "3000", "new": "10.000", "context": "militairen"}], ed["figures"]
 assert ed["old_hash"] == before[ed["path"]] and ed["new_hash"] == now[ed["path"]], ed
 assert ed["old_hash"] != ed["new_hash"]
 assert ed["id"] in [it["id"] for it in p1["items"]]
@@ -84,7 +86,28 @@ assert "Wereldgezondheidsorganisatie" in gone["title"], gone
 assert gone["new_hash"] is None, gone
 print("payload 2 ok")
 PY
-ok "second payload: parent, counts, edited item with figures [{old 3000, new 10.000}], new and gone hashes"
+ok "second payload: parent, counts, edited item with figures [{old 3000, new 10.000}] x2, new and gone hashes"
+
+# One figure change, one JSON object: the payload's items and log --json's
+# changes of the same commit agree on figures and kinds.
+rl -C "$A" log --json anp >"$T/log.json"
+python3 - "$OUT/payload1.json" "$T/log.json" <<'PY' || fail "payload and log --json disagree"
+import json, sys
+p = json.load(open(sys.argv[1], encoding="utf-8"))
+log = json.load(open(sys.argv[2], encoding="utf-8"))
+entry = next(e for e in log if e["commit"] == p["commit"])
+changes = {c["id"]: c for c in entry["changes"]}
+n = 0
+for it in p["items"]:
+    if it["change"] != "edited":
+        continue
+    c = changes[it["id"]]
+    assert it["figures"] == c["edit"]["figures"], (it["figures"], c["edit"]["figures"])
+    assert it.get("kinds", []) == c["edit"]["kinds"], (it.get("kinds"), c["edit"]["kinds"])
+    n += len(it["figures"])
+assert n == 2, n
+PY
+ok "the payload's figures and kinds are log --json's, object for object"
 
 E="$OUT/env1"
 for kv in REDLINE_HOOK=post-snapshot "REDLINE_ARCHIVE=$A" REDLINE_SOURCE=anp "REDLINE_COMMIT=$head2" \

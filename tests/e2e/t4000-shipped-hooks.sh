@@ -37,6 +37,11 @@ payload '[{"id":"3fa2c1d0e9ab","path":"anp/2026-11/a-3fa2c1d0e9ab.txt","title":"
 printf 'ALERT anp: "Twee cijfers" figures 3,5 %s 4,2, - %s 1.200.000, 7 %s - (anp/2026-11/a-3fa2c1d0e9ab.txt)\n' "$ARROW" "$ARROW" "$ARROW" >"$TMP/expect"
 check "alert-figures lists every changed figure of a story on its line, '-' for a missing side" cmp -s "$TMP/expect" "$TMP/out"
 
+payload '[{"id":"3fa2c1d0e9ab","path":"anp/2026-11/b-3fa2c1d0e9ab.txt","title":"Kop en tekst","url":null,"change":"edited","old_hash":null,"new_hash":null,"figures":[{"old":"3000","new":"10.000","context":"soldaten"},{"old":"3000","new":"10.000","context":"militairen"},{"old":"5","new":"6","context":null}]}]' >"$TMP/repeat.json"
+"$ALERT" <"$TMP/repeat.json" >"$TMP/out"
+printf 'ALERT anp: "Kop en tekst" figures 3000 %s 10.000, 5 %s 6 (anp/2026-11/b-3fa2c1d0e9ab.txt)\n' "$ARROW" "$ARROW" >"$TMP/expect"
+check "alert-figures says a change the headline and the body repeat once" cmp -s "$TMP/expect" "$TMP/out"
+
 payload '[{"id":"8d1e0a77c2f4","path":"anp/2026-11/kyiv-8d1e0a77c2f4.txt","title":"Kyiv","url":null,"change":"edited","old_hash":null,"new_hash":null,"figures":[]},{"id":"51c9e2d0a3b7","path":"anp/2026-11/w-51c9e2d0a3b7.txt","title":"W","url":null,"change":"moved","old_hash":null,"new_hash":null}]' >"$TMP/nofigures.json"
 "$ALERT" <"$TMP/nofigures.json" >"$TMP/out" 2>"$TMP/err" && rc=0 || rc=$?
 check "alert-figures exits 0 when no figure changed" test "$rc" -eq 0

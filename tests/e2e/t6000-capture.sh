@@ -15,7 +15,7 @@ expect_status 0 rl -C "$A" ingest anp "$EXAMPLES/anp-buitenland-1.txt" --at 2026
 id=$(git -C "$A" log -1 --format=%B | sed -n 's/^Capture: //p')
 [ -n "$id" ] || fail "the commit has no Capture trailer"
 uuid=${id#<urn:uuid:}; uuid=${uuid%>}
-path=".captures/${uuid:0:2}/$uuid.warc.gz"
+path=".captures/2026-11/28/09/${uuid:15:1}/$uuid.warc.gz" # the UTC hour of its time-ordered id
 git -C "$A" cat-file -e "HEAD:$path" || fail "the capture is not in the commit's tree at $path"
 expect_status 0 rl -C "$A" capture HEAD -o "$T/c.warc.gz"
 git -C "$A" cat-file blob "HEAD:$path" | cmp - "$T/c.warc.gz" || fail "capture must write the stored bytes exactly"

@@ -24,6 +24,9 @@ Connection: keep-alive is honoured):
                       creates or changes a runtime page; its ETag is a hash of the
                       body, its Last-Modified advances by at least 1 s each change.
   POST /admin/set?path=/x[&type=MIME][&status=N]   same, body = request body.
+  ...&auth=USER:PASSWORD   (with /set or /admin/set) the page wants HTTP basic
+                      auth with exactly that login: 401 with WWW-Authenticate
+                      without it or with another one.
   /files/<name>       a file from --root: ETag = hash of content, Last-Modified =
                       mtime, conditional requests honoured, type from the suffix.
   /gzip               gzip Content-Encoding of a known text.
@@ -55,6 +58,7 @@ Connection: keep-alive is honoured):
 """
 
 import argparse
+import base64
 import email.utils
 import gzip
 import hashlib
@@ -114,14 +118,14 @@ class State:
                       b"<p>One sentence. Another one.</p></article></body></html>\n",
                       "text/html; charset=utf-8", 200)
 
-    def set_page(self, path, body, ctype, status):
+    def set_page(self, path, body, ctype, status, auth=None):
         with self.lock:
             old = self.pages.get(path)
             mtime = int(time.time()) - 60
             if old and mtime <= old["mtime"]:
                 mtime = old["mtime"] + 1
             self.pages[path] = {"body": body, "type": ctype, "status": status,
-                                "mtime": mtime, "etag": etag_of(body)}
+                                "mtime": mtime, "etag": etag_of(body), "auth": auth}
 
     def get_page(self, path):
         with self.lock:
@@ -255,7 +259,10 @@ class Handler(BaseHTTPRequestHandler):
             body = q.get("body", [""])[0].encode()
         ctype = q.get("type", ["text/html; charset=utf-8"])[0]
         status = int(q.get("status", ["200"])[0])
-        self.server.state.set_page(path, body, ctype, status)
+        auth = q.get("auth", [None])[0]
+        if auth is not None:
+            auth = "Basic " + base64.b64encode(auth.encode()).decode()
+        self.server.state.set_page(path, body, ctype, status, auth)
         self.send_body(200, b"ok\n")
 
     def do_GET(self):
@@ -266,7 +273,10 @@ class Handler(BaseHTTPRequestHandler):
         parts = path.split("/")
 
         page = state.get_page(path)
-        if page is not None:
+        if page is not None and page["auth"] and self.headers.get("Authorization") != page["auth"]:
+            self.send_body(401, b"login required\n",
+                           headers=[("WWW-Authenticate", 'Basic realm="redline-test"')])
+        elif page is not None:
             self.conditional(page["etag"], page["mtime"], page["status"],
                              page["body"], page["type"])
         elif path == "/set":

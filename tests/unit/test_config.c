@@ -183,6 +183,46 @@ static void test_reads_what_git_wrote(void **state)
 	free(dir);
 }
 
+/* Sections of one source split across the file (a person's edits) make
+ * one source; 300 sources, each section written twice in two rounds, come
+ * back once each, sorted, with both rounds' values. */
+static void test_split_sections_make_one_source(void **state)
+{
+	char *dir = tu_tmpdir(), path[4096];
+	rl_archive *a = NULL;
+	rl_source_config **list = NULL;
+	size_t n = 0;
+	FILE *f;
+
+	(void)state;
+	assert_int_equal(rl_archive_init(&a, dir), 0);
+	snprintf(path, sizeof(path), "%s/config", dir);
+	assert_non_null(f = fopen(path, "a"));
+	for (int round = 0; round < 2; round++)
+		for (int i = 0; i < 300; i++) {
+			int k = round ? 299 - i : i;
+			if (round == 0)
+				fprintf(f, "[source \"s%03d\"]\n\turl = https://example.org/%d\n", k, k);
+			else
+				fprintf(f, "[source \"s%03d\"]\n\tevery = %dm\n", k, k + 1);
+		}
+	fclose(f);
+	assert_int_equal(rl_config_source_load_all(&list, &n, a), 0);
+	assert_int_equal(n, 300);
+	for (size_t i = 0; i < n; i++) {
+		char name[32], url[64];
+		snprintf(name, sizeof(name), "s%03zu", i);
+		snprintf(url, sizeof(url), "https://example.org/%zu", i);
+		assert_string_equal(list[i]->name, name);
+		assert_string_equal(list[i]->url, url);
+		assert_int_equal(list[i]->every_seconds, 60 * (i + 1));
+	}
+	rl_config_source_list_free(list, n);
+	rl_archive_free(a);
+	tu_rmtree(dir);
+	free(dir);
+}
+
 static void test_list_and_remove(void **state)
 {
 	char *dir = tu_tmpdir(), *out = NULL;
@@ -311,6 +351,7 @@ int main(void)
 		cmocka_unit_test(test_save_is_read_by_git_and_loads_back),
 		cmocka_unit_test(test_missing_source_gives_defaults),
 		cmocka_unit_test(test_reads_what_git_wrote),
+		cmocka_unit_test(test_split_sections_make_one_source),
 		cmocka_unit_test(test_list_and_remove),
 		cmocka_unit_test(test_save_refuses_bad_names_and_intervals),
 		cmocka_unit_test(test_parse_interval),

@@ -3,6 +3,7 @@
 #include "redline/figures.h"
 #include "redline/error.h"
 
+#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -269,6 +270,29 @@ static void test_codes_ages_addresses_names_are_not_figures(void **state)
 	rl_figure_changes_release(&c);
 }
 
+/* The one JSON form hooks and --json print: every change in order (the
+ * repeat in the body too), null for a missing side or context, invalid
+ * UTF-8 in a context repaired rather than the key lost. */
+static void test_json_form(void **state)
+{
+	rl_figure_changes c = diff("Soldaten: 3000. Er zijn 3000 militairen en 12 tanks.",
+				   "Soldaten: 10.000. Er zijn 10.000 militairen.");
+	rl_figure_change odd = { NULL, "5%", "r\xe9gion" };
+	json_t *a = rl_figures_json(&c), *o = rl_figure_change_json(&odd);
+	char *text = json_dumps(a, JSON_COMPACT), *one = json_dumps(o, JSON_COMPACT);
+	(void)state;
+	assert_non_null(text);
+	assert_string_equal(text, "[{\"old\":\"3000\",\"new\":\"10.000\",\"context\":null},"
+				  "{\"old\":\"3000\",\"new\":\"10.000\",\"context\":\"militairen\"},"
+				  "{\"old\":\"12\",\"new\":null,\"context\":\"tanks\"}]");
+	assert_string_equal(one, "{\"old\":null,\"new\":\"5%\",\"context\":\"r\xef\xbf\xbdgion\"}");
+	free(text);
+	free(one);
+	json_decref(a);
+	json_decref(o);
+	rl_figure_changes_release(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -287,6 +311,7 @@ int main(void)
 		cmocka_unit_test(test_dates_years_times_are_not_figures),
 		cmocka_unit_test(test_figures_next_to_dates_still_count),
 		cmocka_unit_test(test_codes_ages_addresses_names_are_not_figures),
+		cmocka_unit_test(test_json_form),
 	};
 	return tu_run_group_tests(tests, NULL, NULL);
 }

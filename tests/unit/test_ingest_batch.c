@@ -2,6 +2,7 @@
  * the commit just made, bounds commit early, and the flush callback sees
  * the published ids in order.  Checked with the real `git`. */
 #include "testutil.h"
+#include "fixtures.h"
 #include "redline/archive.h"
 #include "redline/error.h"
 #include "redline/ingest.h"
@@ -16,17 +17,7 @@
 
 static char *feed(int first, int last, int version)
 {
-	size_t cap = 64 * 1024, n;
-	char *s = malloc(cap);
-	n = (size_t)snprintf(s, cap, "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel>");
-	for (int i = first; i <= last; i++)
-		n += (size_t)snprintf(s + n, cap - n,
-				      "<item><guid isPermaLink=\"false\">tag:ex.nl,2026:%d</guid>"
-				      "<link>https://ex.nl/nieuws/%d</link><title>Verhaal %d</title>"
-				      "<description>Versie %d van verhaal %d.</description></item>",
-				      i, i, i, version, i);
-	snprintf(s + n, cap - n, "</channel></rss>");
-	return s;
+	return fx_feed("Verhaal", first, last, version);
 }
 
 static int ingest_into(rl_ingest_batch *b, rl_archive *a, const char *source, char *data,

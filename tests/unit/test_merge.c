@@ -466,6 +466,62 @@ static void test_refspec_and_names(void **state)
 	rl_archive_free(a);
 }
 
+/* Notes of shard refs into refs/notes/timestamps: a union, the target's
+ * note kept for a commit annotated on both sides (counted), a fanout tree
+ * written by git read like a flat one, and a source already merged read
+ * no more (nothing written the second time).  Checked with git. */
+static void test_notes_union(void **state)
+{
+	struct world *w = *state;
+	rl_notes_merge_result r;
+	char *c1, *c2, *out;
+
+	commit(w->c, "a", "one\n", T0);
+	c1 = sh("git -C '%s' rev-parse main", w->central);
+	commit(w->c, "a", "two\n", T0 + 1);
+	c2 = sh("git -C '%s' rev-parse main", w->central);
+	c1[strcspn(c1, "\n")] = c2[strcspn(c2, "\n")] = '\0';
+	free(sh("git -C '%s' notes --ref=shards/a add -m from-a %s", w->central, c1));
+	free(sh("git -C '%s' notes --ref=shards/b add -m from-b %s", w->central, c2));
+	free(sh("git -C '%s' notes --ref=timestamps add -m central %s", w->central, c2));
+	/* shard c's notes tree with fanout (xx/<38 hex>), as git writes it
+	 * past a few hundred notes */
+	out = sh("cd '%s' && o=$(echo x | git hash-object -w --stdin) &&"
+		 " n=$(echo n | git hash-object -w --stdin) &&"
+		 " sub=$(printf '100644 blob %%s\\t%%s\\n' $n ${o#??} | git mktree) &&"
+		 " top=$(printf '040000 tree %%s\\t%%s\\n' $sub ${o%%${o#??}} | git mktree) &&"
+		 " git update-ref refs/notes/shards/c $(git commit-tree $top -m fanout) &&"
+		 " git notes --ref=shards/c list | wc -l", w->central);
+	assert_int_equal(atoi(out), 1);
+	free(out);
+
+	assert_int_equal(rl_merge_notes(&r, w->c, "refs/notes/timestamps", "refs/notes/shards/", NULL),
+			 0);
+	assert_true(r.merged);
+	assert_int_equal(r.sources, 3);
+	assert_int_equal(r.added, 2);
+	assert_int_equal(r.conflicts, 1);
+	out = sh("git -C '%s' notes --ref=timestamps show %s", w->central, c1);
+	assert_string_equal(out, "from-a\n");
+	free(out);
+	out = sh("git -C '%s' notes --ref=timestamps show %s", w->central, c2);
+	assert_string_equal(out, "central\n");
+	free(out);
+	out = sh("git -C '%s' notes --ref=timestamps list | wc -l", w->central);
+	assert_int_equal(atoi(out), 3);
+	free(out);
+	free(sh("git -C '%s' merge-base --is-ancestor refs/notes/shards/c refs/notes/timestamps",
+		w->central));
+	assert_fsck_clean(w->central);
+
+	assert_int_equal(rl_merge_notes(&r, w->c, "refs/notes/timestamps", "refs/notes/shards/", NULL),
+			 0);
+	assert_false(r.merged);
+	assert_int_equal(r.sources, 0);
+	free(c1);
+	free(c2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -480,6 +536,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_push_refused_by_remote_is_a_failure, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_host_key_known, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refspec_and_names, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_notes_union, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -4,6 +4,7 @@
  * state file read as a fresh start (never a crash, never an error).
  */
 #include "testutil.h"
+#include "fixtures.h"
 #include "redline/archive.h"
 #include "redline/error.h"
 #include "redline/schedule.h"
@@ -111,37 +112,9 @@ static void prune_forgets_old_entries_off_the_page(void **state)
 	rl_schedule_free(s);
 }
 
-struct fx {
-	char *dir;
-	rl_archive *archive;
-};
-
-static int setup(void **state)
-{
-	struct fx *fx = calloc(1, sizeof(*fx));
-	char path[4096];
-
-	fx->dir = tu_tmpdir();
-	snprintf(path, sizeof(path), "%s/a", fx->dir);
-	if (rl_archive_init(&fx->archive, path) < 0)
-		return -1;
-	*state = fx;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *fx = *state;
-	rl_archive_free(fx->archive);
-	tu_rmtree(fx->dir);
-	free(fx->dir);
-	free(fx);
-	return 0;
-}
-
 static void save_load_round_trip(void **state)
 {
-	struct fx *fx = *state;
+	struct fx_archive *fx = *state;
 	rl_schedule_state *s = NULL, *back = NULL;
 	rl_schedule_follow *f;
 
@@ -209,22 +182,18 @@ static void damaged_file_is_a_fresh_start(void **state)
 		"{\"id\":\"0123456789ab\"},{\"id\":\"0123456789ab\",\"url\":\"http://x/\","
 		"\"etag\":5,\"status\":[]}],\"etag\":{}}",
 	};
-	struct fx *fx = *state;
-	char path[4096];
+	struct fx_archive *fx = *state;
+	char path[4200];
 
 	/* An older archive's file of the source (redline/fetch/NAME.json): the
 	 * save merges it into fetch.json and removes it. */
 	for (size_t i = 0; i < sizeof(damaged) / sizeof(damaged[0]); i++) {
 		rl_schedule_state *s = NULL;
-		FILE *fp;
 
-		snprintf(path, sizeof(path), "%s/fetch", rl_archive_state_dir(fx->archive));
+		snprintf(path, sizeof(path), "%s/fetch", fx->state);
 		assert_int_equal(tu_sh(NULL, "mkdir -p '%s'", path), 0);
-		snprintf(path, sizeof(path), "%s/fetch/news.json", rl_archive_state_dir(fx->archive));
-		fp = fopen(path, "w");
-		assert_non_null(fp);
-		fputs(damaged[i], fp);
-		fclose(fp);
+		snprintf(path, sizeof(path), "%s/fetch/news.json", fx->state);
+		fx_write_text(path, damaged[i]);
 		assert_int_equal(rl_schedule_load(&s, fx->archive, "news"), 0);
 		assert_non_null(s);
 		assert_true(s->failures >= 0 && s->failures <= 1000);
@@ -251,8 +220,8 @@ int main(void)
 		cmocka_unit_test(success_resets_and_jitters_within_a_tenth),
 		cmocka_unit_test(follow_schedule_steps),
 		cmocka_unit_test(prune_forgets_old_entries_off_the_page),
-		cmocka_unit_test_setup_teardown(save_load_round_trip, setup, teardown),
-		cmocka_unit_test_setup_teardown(damaged_file_is_a_fresh_start, setup, teardown),
+		fx_archive_test(save_load_round_trip),
+		fx_archive_test(damaged_file_is_a_fresh_start),
 	};
 	return tu_run_group_tests(tests, NULL, NULL);
 }

@@ -6,6 +6,7 @@
  * read as empty, said so, kept aside and rebuilt.
  */
 #include "testutil.h"
+#include "fixtures.h"
 #include "redline/archive.h"
 #include "redline/error.h"
 #include "redline/schedule.h"
@@ -18,45 +19,7 @@
 
 #define T0 1800000000LL
 
-struct fx {
-	char *dir;
-	rl_archive *archive;
-	char state[4096];   /* <archive>/redline */
-};
-
-static int setup(void **state)
-{
-	struct fx *fx = calloc(1, sizeof(*fx));
-	char path[4096];
-
-	fx->dir = tu_tmpdir();
-	snprintf(path, sizeof(path), "%s/a", fx->dir);
-	if (rl_archive_init(&fx->archive, path) < 0)
-		return -1;
-	snprintf(fx->state, sizeof(fx->state), "%s", rl_archive_state_dir(fx->archive));
-	*state = fx;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *fx = *state;
-	rl_archive_free(fx->archive);
-	tu_rmtree(fx->dir);
-	free(fx->dir);
-	free(fx);
-	return 0;
-}
-
-static void write_text(const char *path, const char *text)
-{
-	FILE *fp = fopen(path, "w");
-	assert_non_null(fp);
-	fputs(text, fp);
-	assert_int_equal(fclose(fp), 0);
-}
-
-static int exists(const struct fx *fx, const char *name)
+static int exists(const struct fx_archive *fx, const char *name)
 {
 	char path[4200];
 	snprintf(path, sizeof(path), "%s/%s", fx->state, name);
@@ -84,7 +47,7 @@ static void save_one(rl_archive *archive, const char *source, int64_t when, cons
 
 static void one_file_holds_every_source(void **state)
 {
-	struct fx *fx = *state;
+	struct fx_archive *fx = *state;
 	const char *names[] = { "anp", "nos", "bbc.world" };
 	rl_schedule_state *s[3];
 	rl_schedule_book *book = NULL;
@@ -127,7 +90,7 @@ static void one_file_holds_every_source(void **state)
 
 static void old_per_source_files_are_read_then_merged_and_removed(void **state)
 {
-	struct fx *fx = *state;
+	struct fx_archive *fx = *state;
 	char path[4200];
 	rl_schedule_state *s;
 
@@ -136,15 +99,15 @@ static void old_per_source_files_are_read_then_merged_and_removed(void **state)
 	save_one(fx->archive, "c", T0 - 100, "\"c-old\"");
 	assert_int_equal(tu_sh(NULL, "mkdir -p '%s/fetch'", fx->state), 0);
 	snprintf(path, sizeof(path), "%s/fetch/a.json", fx->state);
-	write_text(path, "{\"version\":1,\"etag\":\"\\\"a1\\\"\",\"last_fetch\":1800000000,"
+	fx_write_text(path, "{\"version\":1,\"etag\":\"\\\"a1\\\"\",\"last_fetch\":1800000000,"
 			 "\"next_due\":1800000600,\"failures\":0}");
 	snprintf(path, sizeof(path), "%s/fetch/b.json", fx->state);
-	write_text(path, "{\"version\":1,\"last_modified\":\"Mon, 30 Nov 2026 09:00:00 GMT\","
+	fx_write_text(path, "{\"version\":1,\"last_modified\":\"Mon, 30 Nov 2026 09:00:00 GMT\","
 			 "\"last_fetch\":1800000000,\"failures\":2}");
 	snprintf(path, sizeof(path), "%s/fetch/c.json", fx->state);
-	write_text(path, "{\"version\":1,\"etag\":\"\\\"c-new\\\"\",\"last_fetch\":1800000001}");
+	fx_write_text(path, "{\"version\":1,\"etag\":\"\\\"c-new\\\"\",\"last_fetch\":1800000001}");
 	snprintf(path, sizeof(path), "%s/fetch/c.json.tmp.12345", fx->state);
-	write_text(path, "{"); /* a crashed writer's: not a source */
+	fx_write_text(path, "{"); /* a crashed writer's: not a source */
 
 	s = state_of(fx->archive, "a");
 	assert_string_equal(s->etag, "\"a1\"");
@@ -179,7 +142,7 @@ static void old_per_source_files_are_read_then_merged_and_removed(void **state)
 
 static void writers_keep_each_others_sources(void **state)
 {
-	struct fx *fx = *state;
+	struct fx_archive *fx = *state;
 	rl_schedule_book *one = NULL, *two = NULL;
 	rl_schedule_state *a = NULL, *b = NULL, *s;
 	enum { WRITERS = 4, ROUNDS = 20 };
@@ -264,7 +227,7 @@ static void damaged_file_is_said_kept_aside_and_rebuilt(void **state)
 		NULL, /* nested deeper than the parser goes: made below */
 	};
 	enum { DEPTH = 100000 };
-	struct fx *fx = *state;
+	struct fx_archive *fx = *state;
 	char path[4200], aside[4300], *deep = malloc(2 * DEPTH + 64);
 	size_t len;
 
@@ -281,7 +244,7 @@ static void damaged_file_is_said_kept_aside_and_rebuilt(void **state)
 		rl_schedule_state *s = NULL;
 		char *kept;
 
-		write_text(path, text);
+		fx_write_text(path, text);
 		assert_int_equal(rl_schedule_book_load(&book, fx->archive), 0);
 		assert_non_null(rl_schedule_book_damage(book));
 		assert_non_null(strstr(rl_schedule_book_damage(book), "fetch.json"));
@@ -305,7 +268,7 @@ static void damaged_file_is_said_kept_aside_and_rebuilt(void **state)
 	}
 	free(deep);
 	/* Hostile values in a well-formed file: a fresh or bounded state. */
-	write_text(path, "{\"version\":1,\"sources\":{\"a\":{\"failures\":2147483647,\"items\":-5,"
+	fx_write_text(path, "{\"version\":1,\"sources\":{\"a\":{\"failures\":2147483647,\"items\":-5,"
 			 "\"etag\":{},\"follow\":[{\"id\":\"../../etc/x1\",\"url\":\"http://x\"},7]},"
 			 "\"b\":[],\"c\":\"x\"}}");
 	{
@@ -325,7 +288,7 @@ static void damaged_file_is_said_kept_aside_and_rebuilt(void **state)
 
 static void remove_forgets_one_source(void **state)
 {
-	struct fx *fx = *state;
+	struct fx_archive *fx = *state;
 	rl_schedule_state *s;
 	char path[4200];
 
@@ -333,7 +296,7 @@ static void remove_forgets_one_source(void **state)
 	save_one(fx->archive, "b", T0, "\"b\"");
 	assert_int_equal(tu_sh(NULL, "mkdir -p '%s/fetch'", fx->state), 0);
 	snprintf(path, sizeof(path), "%s/fetch/a.json", fx->state);
-	write_text(path, "{\"version\":1,\"etag\":\"old\",\"last_fetch\":1900000000}");
+	fx_write_text(path, "{\"version\":1,\"etag\":\"old\",\"last_fetch\":1900000000}");
 	assert_int_equal(rl_schedule_remove(fx->archive, "a"), 0);
 	assert_int_equal(access(path, F_OK), -1);
 	s = state_of(fx->archive, "a");
@@ -349,13 +312,11 @@ static void remove_forgets_one_source(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(one_file_holds_every_source, setup, teardown),
-		cmocka_unit_test_setup_teardown(old_per_source_files_are_read_then_merged_and_removed,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(writers_keep_each_others_sources, setup, teardown),
-		cmocka_unit_test_setup_teardown(damaged_file_is_said_kept_aside_and_rebuilt, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(remove_forgets_one_source, setup, teardown),
+		fx_archive_test(one_file_holds_every_source),
+		fx_archive_test(old_per_source_files_are_read_then_merged_and_removed),
+		fx_archive_test(writers_keep_each_others_sources),
+		fx_archive_test(damaged_file_is_said_kept_aside_and_rebuilt),
+		fx_archive_test(remove_forgets_one_source),
 	};
 	return tu_exit(cmocka_run_group_tests(tests, NULL, NULL));
 }

@@ -8,6 +8,7 @@
  * list holds them); hostile lines are skipped, never trusted or crashed on.
  * Checked with the real `git`. */
 #include "testutil.h"
+#include "fixtures.h"
 #include "redline/archive.h"
 #include "redline/error.h"
 #include "redline/ingest.h"
@@ -21,20 +22,9 @@
 #define T0 1795856400 /* 2026-11-28T09:00:00Z */
 #define HOUR 3600
 
-/* Stories first..last of a feed; `version` changes every body. */
 static char *feed(int first, int last, int version)
 {
-	size_t cap = 64 * 1024, n;
-	char *s = malloc(cap);
-	n = (size_t)snprintf(s, cap, "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel>");
-	for (int i = first; i <= last; i++)
-		n += (size_t)snprintf(s + n, cap - n,
-				      "<item><guid isPermaLink=\"false\">tag:ex.nl,2026:%d</guid>"
-				      "<link>https://ex.nl/nieuws/%d</link><title>Bericht %d</title>"
-				      "<description>Versie %d van bericht %d.</description></item>",
-				      i, i, i, version, i);
-	snprintf(s + n, cap - n, "</channel></rss>");
-	return s;
+	return fx_feed("Bericht", first, last, version);
 }
 
 static void put(rl_ingest_batch *b, rl_archive *a, const char *source, char *data, int64_t when)

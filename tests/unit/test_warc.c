@@ -37,6 +37,41 @@ static void test_ids_are_uuid4(void **state)
 	assert_non_null(strstr(path, ".warc.gz"));
 }
 
+/* The two layouts, from the id alone: a version 7 id by the UTC hour of its
+ * first 48 bits (Unix ms), a version 4 id (as written before) by its first
+ * two hex digits; the first random hex digit of a v7 id splits its hour
+ * 16 ways.  0x01a22161fe80 ms = 2026-11-28T09:00:00Z. */
+static void test_capture_path_layouts(void **state)
+{
+	char path[RL_CAPTURE_PATH_SIZE];
+	rl_capture *c = NULL;
+
+	assert_int_equal(rl_capture_path(path, "<urn:uuid:01a22161-fe80-7abc-9def-0123456789ab>"), 0);
+	assert_string_equal(path,
+			    ".captures/2026-11/28/09/a/01a22161-fe80-7abc-9def-0123456789ab.warc.gz");
+	assert_int_equal(rl_capture_path(path, "<urn:uuid:01a22161-fe80-4abc-9def-0123456789ab>"), 0);
+	assert_string_equal(path, ".captures/01/01a22161-fe80-4abc-9def-0123456789ab.warc.gz");
+	/* the largest 48-bit time still makes a path that fits */
+	assert_int_equal(rl_capture_path(path, "<urn:uuid:ffffffff-ffff-7fff-bfff-ffffffffffff>"), 0);
+	assert_string_equal(path, ".captures/10889-08/02/05/f/ffffffff-ffff-7fff-bfff-ffffffffffff.warc.gz");
+	/* a capture made for a snapshot of that time gets such an id */
+	assert_int_equal(rl_capture_new_resource(&c, "file:///x", 1795856400, "text/plain", "x", 1,
+						 &(rl_capture_facts){ .source = "s" }),
+			 0);
+	assert_int_equal(strncmp(c->id, "<urn:uuid:01a22161-fe80-7", 25), 0);
+	assert_int_equal(strncmp(c->path, ".captures/2026-11/28/09/", 24), 0);
+	assert_int_equal(c->path[24], c->id[10 + 15]);
+	assert_int_equal(strncmp(c->path + 25, "/01a22161-fe80-7", 16), 0);
+	rl_capture_free(c);
+	/* before 1970: no 48-bit time, a version 4 id in the old layout */
+	assert_int_equal(rl_capture_new_resource(&c, "file:///x", -86400, "text/plain", "x", 1,
+						 &(rl_capture_facts){ .source = "s" }),
+			 0);
+	assert_int_equal(c->id[10 + 14], '4');
+	assert_int_equal(c->path[12], '/');
+	rl_capture_free(c);
+}
+
 static void test_capture_path_refuses_hostile_ids(void **state)
 {
 	char path[RL_CAPTURE_PATH_SIZE];
@@ -315,6 +350,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_digest_matches_openssl_and_base32),
 		cmocka_unit_test(test_ids_are_uuid4),
+		cmocka_unit_test(test_capture_path_layouts),
 		cmocka_unit_test(test_capture_path_refuses_hostile_ids),
 		cmocka_unit_test(test_round_trip_and_check),
 		cmocka_unit_test(test_header_injection_refused),

@@ -1,0 +1,70 @@
+/*
+ * fixtures.c - set-ups shared by several unit suites (fixtures.h).
+ */
+#include "testutil.h"
+#include "fixtures.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int fx_archive_setup(void **state)
+{
+	struct fx_archive *fx = calloc(1, sizeof(*fx));
+	char path[4096];
+
+	if (fx == NULL)
+		return -1;
+	fx->dir = tu_tmpdir();
+	snprintf(path, sizeof(path), "%s/a", fx->dir);
+	if (rl_archive_init(&fx->archive, path) < 0) {
+		tu_rmtree(fx->dir);
+		free(fx->dir);
+		free(fx);
+		return -1;
+	}
+	snprintf(fx->state, sizeof(fx->state), "%s", rl_archive_state_dir(fx->archive));
+	*state = fx;
+	return 0;
+}
+
+int fx_archive_teardown(void **state)
+{
+	struct fx_archive *fx = *state;
+
+	rl_archive_free(fx->archive);
+	tu_rmtree(fx->dir);
+	free(fx->dir);
+	free(fx);
+	return 0;
+}
+
+void fx_write_text(const char *path, const char *text)
+{
+	FILE *fp = fopen(path, "w");
+
+	assert_non_null(fp);
+	fputs(text, fp);
+	assert_int_equal(fclose(fp), 0);
+}
+
+char *fx_feed(const char *word, int first, int last, int version)
+{
+	size_t cap = 64 * 1024, n;
+	char *s = malloc(cap), lower[64];
+
+	assert_non_null(s);
+	snprintf(lower, sizeof(lower), "%s", word);
+	lower[0] = (char)tolower((unsigned char)lower[0]);
+	n = (size_t)snprintf(s, cap, "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel>");
+	for (int i = first; i <= last && n < cap; i++)
+		n += (size_t)snprintf(s + n, cap - n,
+				      "<item><guid isPermaLink=\"false\">tag:ex.nl,2026:%d</guid>"
+				      "<link>https://ex.nl/nieuws/%d</link><title>%s %d</title>"
+				      "<description>Versie %d van %s %d.</description></item>",
+				      i, i, word, i, version, lower, i);
+	assert_true(n < cap);
+	snprintf(s + n, cap - n, "</channel></rss>");
+	return s;
+}

@@ -1,0 +1,36 @@
+/*
+ * fixtures.h - set-ups shared by several unit suites: an archive in a
+ * temporary directory, a file written whole, a generated RSS feed.
+ *
+ * Compiled into redline_testlib (CMakeLists.txt); the name does not match
+ * the test_*.c glob, so it is never taken for a suite of its own.
+ */
+#ifndef REDLINE_TEST_FIXTURES_H
+#define REDLINE_TEST_FIXTURES_H
+
+#include "redline/archive.h"
+
+/** A fresh archive at <dir>/a; `state` is its <archive>/redline. */
+struct fx_archive {
+	char *dir;
+	rl_archive *archive;
+	char state[4096];
+};
+
+/** cmocka set-up: a struct fx_archive in *state (-1 when init fails). */
+int fx_archive_setup(void **state);
+/** cmocka tear-down of fx_archive_setup(): frees it and removes the directory. */
+int fx_archive_teardown(void **state);
+
+/** A cmocka test run in a fresh archive of its own. */
+#define fx_archive_test(f) cmocka_unit_test_setup_teardown(f, fx_archive_setup, fx_archive_teardown)
+
+/** Writes `text` as the whole of `path` (the test fails when it cannot). */
+void fx_write_text(const char *path, const char *text);
+
+/** An RSS feed of stories first..last (guid tag:ex.nl,2026:N, link
+ *  https://ex.nl/nieuws/N, title "<word> N"); `version` changes every
+ *  description.  The caller frees it. */
+char *fx_feed(const char *word, int first, int last, int version);
+
+#endif
