@@ -4,8 +4,10 @@
  *
  * Every source's fetch state is kept in one file, <archive>/redline/fetch.json,
  * read once and written once per cycle (temporary file and rename, no fsync)
- * under <archive>/redline/fetch.flock, read again under that lock so that a
- * concurrent `run` or `watch` loses none of the other's sources.  Archives of
+ * under <archive>/redline/fetch.flock, read again under that lock (unless
+ * it is still the file the cycle read) so that a concurrent `run` or
+ * `watch` loses none of the other's sources.  A cycle drops the entries of
+ * sources no longer configured, and writes nothing when no entry changed.  Archives of
  * older versions kept one file per source, redline/fetch/<source>.json: they
  * are still read, and removed once the combined file holds them.  It is a
  * cache of politeness and status: losing it costs one unconditional fetch per
@@ -79,6 +81,16 @@ void rl_schedule_book_free(rl_schedule_book *book);
  *  versions are merged in and removed; a damaged fetch.json is kept as
  *  fetch.json.damaged and replaced. */
 int rl_schedule_save_all(rl_archive *archive, const rl_schedule_state *const *states, size_t n);
+
+/** rl_schedule_save_all() at the end of a cycle that loaded `book`: when
+ *  fetch.json is still the file the book was read from, the book is
+ *  changed and written instead of the file being read again (the book is
+ *  only fit for rl_schedule_book_free() afterwards).  With `configured`
+ *  (the names of every source the archive has), the entries of other
+ *  sources are dropped.  Nothing is written when no entry changed. */
+int rl_schedule_book_save(rl_schedule_book *book, rl_archive *archive,
+			  const rl_schedule_state *const *states, size_t n,
+			  const char *const *configured, size_t n_configured);
 
 /** Loads the state of one source (rl_schedule_book_load() and
  *  rl_schedule_book_get(): a cycle loads the book once instead). */

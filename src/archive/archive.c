@@ -306,6 +306,7 @@ void rl_archive_free(rl_archive *archive)
 		return;
 	rl_archive_unlock(archive);
 	archive_sign_forget(archive);
+	archive_revfeed_forget(archive);
 	git_odb_free(archive->odb);      /* frees the pack writer too */
 	git_repository_free(archive->repo);
 	free(archive->path);

@@ -265,6 +265,7 @@ int rl_archive_batch_new(rl_archive_batch **out, rl_archive *archive)
 	if ((b = calloc(1, sizeof(*b))) == NULL)
 		return rl_error_set(RL_ENOMEM, "out of memory");
 	b->a = archive;
+	archive_revfeed_forget(archive); /* a new base: the last batch's commits are no use */
 	if ((rc = read_main(b)) < 0 ||
 	    (rc = archive_pw_begin(archive->pw)) < 0) {
 		free(b);
@@ -328,7 +329,7 @@ int rl_archive_batch_add_packed(git_oid *out, rl_archive_batch *b,
 		goto fail;
 	/* Blobs in the order given (the pack's order), found again by path. */
 	for (size_t i = 0; i < n; i++) {
-		struct archive_update key = { (char *)updates[i].path, { { 0 } }, 0 }, *u;
+		struct archive_update key = { (char *)updates[i].path, { { 0 } }, 0, 0 }, *u;
 		u = bsearch(&key, c->u, n, sizeof(*c->u), cmp_update_path);
 		u->remove = updates[i].data == NULL;
 		if (!u->remove) {
@@ -486,10 +487,58 @@ done:
 	return rc;
 }
 
+void archive_revfeed_forget(rl_archive *a)
+{
+	struct archive_revfeed *f = a->revfeed;
+
+	if (f == NULL)
+		return;
+	for (size_t i = 0; i < f->n; i++) {
+		for (size_t k = 0; k < f->c[i].n; k++)
+			free(f->c[i].u[k].path);
+		free(f->c[i].u);
+		free(f->c[i].message);
+	}
+	free(f->c);
+	free(f);
+	a->revfeed = NULL;
+}
+
+/* A committed batch's commits, moved (not copied) to the archive for the
+ * revision index's update that follows the ref move (revindex.c); without
+ * memory for it, the index reads them back. */
+static void keep_for_revindex(rl_archive_batch *b)
+{
+	struct archive_revfeed *f;
+
+	archive_revfeed_forget(b->a);
+	if (!b->done || b->n == 0 || (f = calloc(1, sizeof(*f))) == NULL)
+		return;
+	if ((f->c = calloc(b->n, sizeof(*f->c))) == NULL) {
+		free(f);
+		return;
+	}
+	f->has_base = b->has_base;
+	git_oid_cpy(&f->base, &b->base);
+	for (size_t i = 0; i < b->n; i++) {
+		git_oid_cpy(&f->c[i].id, &b->c[i].id);
+		f->c[i].message = b->c[i].message;
+		f->c[i].u = b->c[i].u;
+		f->c[i].n = b->c[i].n;
+		b->c[i].message = NULL;
+		b->c[i].u = NULL;
+		b->c[i].n = 0;
+	}
+	f->n = b->n;
+	b->a->revfeed = f;
+}
+
 void rl_archive_batch_free(rl_archive_batch *b)
 {
 	if (b == NULL)
 		return;
+	if (b->a->batch == b)
+		keep_for_revindex(b);
 	for (size_t i = 0; i < b->n; i++)
 		batch_commit_clear(&b->c[i]);
 	free(b->c);

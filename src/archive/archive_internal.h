@@ -22,6 +22,7 @@ struct rl_archive {
 	int swept;                   /* crash leftovers removed once by this handle */
 	rl_archive_batch *batch;     /* the open batch, if any: HEAD reads its tip */
 	struct sign_config *sign;    /* read once per batch (archive_sign.c) */
+	struct archive_revfeed *revfeed; /* the last batch's commits, for the revision index */
 };
 
 /** Creates a commit object (no ref moved) on `tree` with `n_parents`
@@ -48,18 +49,42 @@ int archive_write_object(git_oid *out, rl_archive *archive, const void *data, si
 int archive_store(rl_archive *archive, const git_oid *id, const void *data, size_t len,
 		  git_object_t type, const git_oid *delta_base);
 
-/* One file of a commit: the blob it becomes, or its removal. */
+/* One file of a commit: the blob it becomes, or its removal.  `changed`
+ * is set by archive_tree_update() for a file two folders deep (a story
+ * file's place): 1 when the commit's tree differs from its parent's there
+ * (a new blob, or a file that was there removed), 0 when not; -1 marks a
+ * removal that took a whole folder of the first two levels. */
 struct archive_update {
 	char *path;
 	git_oid blob;
 	int remove;
+	int changed;
 };
 
+/* The commits of the last batch whose ref moved, as built: the revision
+ * index (revindex.c) indexes them from their updates instead of reading
+ * them back and diffing their trees.  Held until the index has them, or
+ * the next batch starts. */
+struct archive_revfeed {
+	int has_base;
+	git_oid base;               /* the first commit's parent */
+	struct archive_fed_commit {
+		git_oid id;
+		char *message;
+		struct archive_update *u; /* sorted by path, `changed` set */
+		size_t n;
+	} *c;
+	size_t n;
+};
+
+/** Frees the archive's revfeed (NULL is fine). */
+void archive_revfeed_forget(rl_archive *archive);
+
 /** Stores the trees of `base` (NULL: an empty tree) with `updates`
- *  (sorted by path, each path once) applied; `out` gets the root tree's id
- *  (archive_tree.c). */
+ *  (sorted by path, each path once) applied, and sets their `changed`;
+ *  `out` gets the root tree's id (archive_tree.c). */
 int archive_tree_update(git_oid *out, rl_archive *archive, const git_oid *base,
-			const struct archive_update *updates, size_t n);
+			struct archive_update *updates, size_t n);
 
 /** Forgets the signing settings read for the batch that ends: the next
  *  batch reads the config again. */

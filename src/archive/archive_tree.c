@@ -281,10 +281,10 @@ done:
 }
 
 static int build(git_oid *out, int *empty, rl_archive *a, const git_oid *base,
-		 const struct archive_update *u, size_t n, size_t off, int depth);
+		 struct archive_update *u, size_t n, size_t off, int depth);
 
 /* Applies change `c` to the level. */
-static int apply(struct level *lv, rl_archive *a, const struct archive_update *u,
+static int apply(struct level *lv, rl_archive *a, struct archive_update *u,
 		 const struct change *c, size_t off, int depth)
 {
 	struct entry *old = find(lv, c->name, c->len, 1);
@@ -294,14 +294,23 @@ static int apply(struct level *lv, rl_archive *a, const struct archive_update *u
 	if (old == NULL)
 		old = find(lv, c->name, c->len, 0);
 	if (c->leaf && u[c->lo].remove) {
-		if (old)
+		if (old) {
 			old->gone = 1;
+			/* what the revision index would find diffing the trees: a
+			 * story file gone, or (unknown here) a folder's files */
+			if (old->t.is_dir)
+				u[c->lo].changed = depth < 2 ? -1 : 0;
+			else if (depth == 2)
+				u[c->lo].changed = (old->t.mode & MODE_TYPE) != MODE_GITLINK;
+		}
 		return 0;
 	}
 	if (c->leaf) {
 		if (old && (old->t.is_dir || (old->t.mode & MODE_TYPE) == MODE_GITLINK))
 			return rl_error_set(RL_EINVAL, "cannot replace a folder with the file '%s'",
 					    u[c->lo].path);
+		if (depth == 2)
+			u[c->lo].changed = old == NULL || !git_oid_equal(&old->id, &u[c->lo].blob);
 		if (old)
 			set(old, &u[c->lo].blob, MODE_BLOB);
 		return old ? 0 : add(lv, c->name, c->len, MODE_BLOB, &u[c->lo].blob);
@@ -331,7 +340,7 @@ static int apply(struct level *lv, rl_archive *a, const struct archive_update *u
  * itself; *empty when it has no entry left (not stored then, unless it is
  * the root). */
 static int build(git_oid *out, int *empty, rl_archive *a, const git_oid *base,
-		 const struct archive_update *u, size_t n, size_t off, int depth)
+		 struct archive_update *u, size_t n, size_t off, int depth)
 {
 	struct level lv;
 	struct change *ch = NULL;
@@ -374,9 +383,11 @@ done:
 }
 
 int archive_tree_update(git_oid *out, rl_archive *a, const git_oid *base,
-			const struct archive_update *updates, size_t n)
+			struct archive_update *updates, size_t n)
 {
 	int empty;
 
+	for (size_t i = 0; i < n; i++)
+		updates[i].changed = 0;
 	return build(out, &empty, a, base, updates, n, 0, 0);
 }

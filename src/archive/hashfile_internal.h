@@ -27,8 +27,9 @@ int rl_hashfile_open(rl_hashfile **out, const char *path, int create);
 /** Empties the table (a fresh file of the smallest size). */
 int rl_hashfile_reset(rl_hashfile *hf);
 
-/** 1 and `*value` when `key` is in the table, 0 when not. */
-int rl_hashfile_get(uint64_t *value, const rl_hashfile *hf, uint64_t key);
+/** 1 and `*value` when `key` is in the table, 0 when not.  The first
+ *  lookups of an unchanged table read the file; later ones map it. */
+int rl_hashfile_get(uint64_t *value, rl_hashfile *hf, uint64_t key);
 
 /** Sets `key` to `value`, doubling the table (a new file, renamed over the
  *  old) when it is 70 % full. */
@@ -36,7 +37,8 @@ int rl_hashfile_put(rl_hashfile *hf, uint64_t key, uint64_t value);
 
 /** The caller's two header words (what the table is complete up to). */
 void rl_hashfile_tags(const rl_hashfile *hf, uint64_t *tag0, uint64_t *tag1);
-void rl_hashfile_set_tags(rl_hashfile *hf, uint64_t tag0, uint64_t tag1);
+/** Sets them (mapping the table); an error only when it cannot be mapped. */
+int rl_hashfile_set_tags(rl_hashfile *hf, uint64_t tag0, uint64_t tag1);
 
 /** How many keys the table holds. */
 uint64_t rl_hashfile_count(const rl_hashfile *hf);

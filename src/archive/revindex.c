@@ -21,6 +21,7 @@
 #include "redline/error.h"
 #include "redline/file.h"
 #include "redline/story.h"
+#include "archive_internal.h"
 #include "hashfile_internal.h"
 
 #include <errno.h>
@@ -222,7 +223,8 @@ static int flush(rl_revindex *x, int final)
 		if ((error = rl_hashfile_put(x->table, x->tail[i].key, x->disk_n + i + 1)) < 0)
 			return error;
 	x->disk_n += x->tail_n;
-	rl_hashfile_set_tags(x->table, x->disk_n, 0);
+	if ((error = rl_hashfile_set_tags(x->table, x->disk_n, 0)) < 0)
+		return error;
 	tail_clear(x);
 	return final ? write_header(x, 0) : 0;
 }
@@ -358,6 +360,23 @@ static void keys_unique(struct keys *k)
 	k->n = out + 1;
 }
 
+/* A story file at depth 2 that changed: its key, with the blob after the
+ * commit (NULL: removed) and a hash of its path ("<dir><name>"). */
+static int file_key(struct keys *k, const char *dir, const char *name, const git_oid *blob)
+{
+	const char *id = rl_story_id_in_name(name, strlen(name));
+	uint64_t key;
+	int error;
+
+	if (id == NULL)
+		return 0;
+	if ((error = rl_hashfile_story_key(&key, id)) < 0)
+		return error;
+	if (blob == NULL) /* removed: no file after the commit */
+		return keys_add(k, key, F_FILE, NULL, 0);
+	return keys_add(k, key, F_FILE | F_BLOB, blob, rl_revindex_path_hash(dir, name));
+}
+
 /* One side of a changed entry: a story file at depth 2 gives its key. */
 static int changed_entry(struct keys *k, git_repository *repo, const git_tree_entry *a,
 			 const git_tree_entry *b, int depth, const char *dir);
@@ -399,20 +418,12 @@ static int changed_entry(struct keys *k, git_repository *repo, const git_tree_en
 	const git_tree_entry *e = b ? b : a;
 	const char *name = git_tree_entry_name(e);
 	git_tree *ta = NULL, *tb = NULL;
-	uint64_t key;
 	int error = 0;
 
 	if (depth == 2) {
-		const char *id;
-		if (git_tree_entry_type(e) != GIT_OBJECT_BLOB ||
-		    (id = rl_story_id_in_name(name, strlen(name))) == NULL)
+		if (git_tree_entry_type(e) != GIT_OBJECT_BLOB)
 			return 0;
-		if ((error = rl_hashfile_story_key(&key, id)) < 0)
-			return error;
-		if (b == NULL) /* removed: no file after the commit */
-			return keys_add(k, key, F_FILE, NULL, 0);
-		return keys_add(k, key, F_FILE | F_BLOB, git_tree_entry_id(b),
-				rl_revindex_path_hash(dir, name));
+		return file_key(k, dir, name, b ? git_tree_entry_id(b) : NULL);
 	}
 	if (depth == 0 && name[0] == '.')
 		return 0; /* .gitattributes, .captures/: no source */
@@ -463,6 +474,17 @@ static int named_ids(struct keys *k, const char *message)
 	return 0;
 }
 
+/* The records of one commit's keys, in key order. */
+static int add_keys(rl_revindex *x, struct keys *k, const git_oid *oid)
+{
+	int error = 0;
+
+	keys_unique(k);
+	for (size_t i = 0; i < k->n && error == 0; i++)
+		error = add_record(x, k->v[i].key, oid, k->v[i].flags, k->v[i].blob, k->v[i].path);
+	return error;
+}
+
 static int index_commit(rl_revindex *x, const git_oid *oid)
 {
 	git_repository *repo = rl_archive_repo(x->archive);
@@ -488,9 +510,7 @@ static int index_commit(rl_revindex *x, const git_oid *oid)
 	if ((error = diff_trees(&k, repo, ptree, tree, 0, "")) < 0 ||
 	    (error = named_ids(&k, git_commit_message(c))) < 0)
 		goto done;
-	keys_unique(&k);
-	for (size_t i = 0; i < k.n && error == 0; i++)
-		error = add_record(x, k.v[i].key, oid, k.v[i].flags, k.v[i].blob, k.v[i].path);
+	error = add_keys(x, &k, oid);
 done:
 	free(k.v);
 	git_tree_free(tree);
@@ -531,6 +551,59 @@ static int catch_up(rl_revindex *x, const git_oid *head)
 done:
 	git_revwalk_free(walk);
 	return error;
+}
+
+/* 1 when the archive's last batch (archive_revfeed) is exactly the commits
+ * from the tip (exclusive) to `head`, each with every story file it
+ * changed known from its tree's build. */
+static int feed_fits(const struct archive_revfeed *f, const rl_revindex *x, const git_oid *head)
+{
+	if (f == NULL || f->n == 0 || !git_oid_equal(&f->c[f->n - 1].id, head) ||
+	    (f->has_base ? !git_oid_equal(&f->base, &x->tip) : !git_oid_is_zero(&x->tip)))
+		return 0;
+	for (size_t i = 0; i < f->n; i++)
+		for (size_t j = 0; j < f->c[i].n; j++)
+			if (f->c[i].u[j].changed < 0)
+				return 0; /* a folder went: its files are not listed */
+	return 1;
+}
+
+/* catch_up() from the batch's own record of its commits: the same records
+ * (index_commit()'s keys: the story files two folders deep whose blob the
+ * commit changed, and the ids its message names), without reading the
+ * commits and their trees back from the pack. */
+static int feed(rl_revindex *x, const struct archive_revfeed *f, const git_oid *head)
+{
+	char dir[1024];
+	int error = 0;
+
+	for (size_t i = 0; i < f->n && error == 0; i++) {
+		const struct archive_fed_commit *c = &f->c[i];
+		struct keys k = { 0 };
+		for (size_t j = 0; j < c->n && error == 0; j++) {
+			const struct archive_update *u = &c->u[j];
+			const char *name = strrchr(u->path, '/');
+			size_t len;
+			/* .gitattributes, .captures/: no source (as changed_entry()) */
+			if (u->changed != 1 || u->path[0] == '.' || name == NULL ||
+			    (len = (size_t)(name - u->path) + 1) >= sizeof(dir))
+				continue;
+			memcpy(dir, u->path, len);
+			dir[len] = '\0';
+			error = file_key(&k, dir, name + 1, u->remove ? NULL : &u->blob);
+		}
+		/* as git_commit_message() gives it: without leading newlines */
+		if (error == 0 && (error = named_ids(&k, c->message ? c->message + strspn(c->message, "\n")
+								     : "")) == 0)
+			error = add_keys(x, &k, &c->id);
+		free(k.v);
+		if (error == 0 && x->tail_n >= FLUSH_EVERY)
+			error = flush(x, 0);
+	}
+	if (error < 0)
+		return error;
+	git_oid_cpy(&x->tip, head);
+	return flush(x, 1);
 }
 
 /* 1 when the recorded tip is HEAD or one of its ancestors. */
@@ -599,8 +672,16 @@ int rl_revindex_open(rl_revindex **out, rl_archive *archive)
 		if ((error = reset_files(x)) < 0)
 			goto done;
 	}
-	if (!git_oid_is_zero(&head) && !git_oid_equal(&x->tip, &head))
-		error = catch_up(x, &head);
+	if (!git_oid_is_zero(&head) && !git_oid_equal(&x->tip, &head)) {
+		/* The writer's update right after its ref moved: the batch says
+		 * what its commits changed. */
+		if (feed_fits(archive->revfeed, x, &head))
+			error = feed(x, archive->revfeed, &head);
+		else
+			error = catch_up(x, &head);
+	}
+	if (error == 0 && archive->revfeed && git_oid_equal(&x->tip, &head))
+		archive_revfeed_forget(archive); /* indexed, one way or the other */
 done:
 	if (error < 0) {
 		rl_revindex_free(x);

@@ -42,8 +42,7 @@ static int catch_up(rl_hashfile *hf, int fd, const char *path, uint64_t size, ui
 	if (covered == size) {
 		/* Recorded even when nothing was added: an empty list's table
 		 * would otherwise be reset (a new file) at every lookup. */
-		rl_hashfile_set_tags(hf, covered, inode);
-		return 0;
+		return rl_hashfile_set_tags(hf, covered, inode);
 	}
 	if ((buf = malloc(CHUNK)) == NULL)
 		return rl_error_set(RL_ENOMEM, "out of memory");
@@ -77,7 +76,7 @@ static int catch_up(rl_hashfile *hf, int fd, const char *path, uint64_t size, ui
 	}
 	free(buf);
 	if (error == 0)
-		rl_hashfile_set_tags(hf, covered, inode);
+		error = rl_hashfile_set_tags(hf, covered, inode);
 	return error;
 }
 

@@ -172,7 +172,7 @@ static int catch_up(rl_hashfile *hf, int fd, const char *path, uint64_t size, ui
 	}
 	free(buf);
 	if (error == 0)
-		rl_hashfile_set_tags(hf, covered, inode);
+		error = rl_hashfile_set_tags(hf, covered, inode);
 	return error;
 }
 
@@ -392,7 +392,7 @@ int state_known_list_append(const char *list, const rl_state_known *known, size_
 		error = rl_error_set_errno(RL_EIO, "cannot append to '%s'", list);
 		goto done;
 	}
-	rl_hashfile_set_tags(hf, base + lines.len, (uint64_t)st.st_ino);
+	error = rl_hashfile_set_tags(hf, base + lines.len, (uint64_t)st.st_ino);
 done:
 	/* lines indexed but not written would point past the end */
 	if (error < 0 && hf != NULL && rl_hashfile_reset(hf) < 0)

@@ -575,9 +575,14 @@ static int cycle_queue(struct cycle *cy, rl_source_config **configs, size_t n_co
 	rl_schedule_book *book = NULL;
 	int error;
 
-	/* Every source's fetch state in one read (schedule.h). */
-	if ((error = rl_schedule_book_load(&book, cy->archive)) < 0)
+	/* Every source's fetch state in one read (schedule.h), kept to be
+	 * written back without a second parse. */
+	if ((error = rl_schedule_book_load(&cy->book, cy->archive)) < 0)
 		return error;
+	book = cy->book;
+	for (size_t i = 0; i < n_configs; i++)
+		if ((error = rl_strvec_push(&cy->configured, configs[i]->name)) < 0)
+			return error;
 	if (rl_schedule_book_damage(book))
 		run_emit(cy, "fetch state", RL_RUN_WARNING, NULL, 0, rl_schedule_book_damage(book),
 			 NULL);
@@ -621,7 +626,6 @@ static int cycle_queue(struct cycle *cy, rl_source_config **configs, size_t n_co
 		cy->summary.sources++;
 		run_http_warn(job);
 	}
-	rl_schedule_book_free(book);
 	if (error == 0)
 		feed(cy);
 	return error;
@@ -676,7 +680,8 @@ static int cycle_commit(struct cycle *cy)
 			done[n++] = job->fs;
 	}
 	/* One write for the whole cycle (schedule.h). */
-	save_error = rl_schedule_save_all(cy->archive, done, n);
+	save_error = rl_schedule_book_save(cy->book, cy->archive, done, n,
+					   (const char *const *)cy->configured.v, cy->configured.n);
 	free(done);
 	return error < 0 ? error : save_error;
 }
@@ -717,6 +722,8 @@ done:
 	rl_ingest_batch_free(cy.batch); /* drops the lock if a commit failed */
 	rl_fetcher_free(cy.fetcher);
 	rl_appendset_free(cy.appends);
+	rl_schedule_book_free(cy.book);
+	rl_strvec_release(&cy.configured);
 	rl_pool_free(cy.pool);
 	for (size_t i = 0; cy.jobs && i < cy.n_jobs; i++)
 		job_free(&cy.jobs[i]);

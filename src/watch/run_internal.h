@@ -82,6 +82,8 @@ struct cycle {
 	rl_http_config http;  /* git's http.* of the archive, system and user */
 	rl_capture_mode capture_mode; /* redline.capture */
 	rl_appendset *appends; /* the day's fetch log and local WARC file, synced at the end */
+	rl_schedule_book *book; /* fetch.json as read at the start, written back at the end */
+	rl_strvec configured;  /* every source of the config: fetch.json keeps only these */
 	int allow_private;    /* redline.allow-private-addresses: links anywhere */
 	int archive_error;    /* the first commit that could not land (RL_E*), 0 if none */
 	int fetchlog_warned;  /* a lost fetch log line was reported this cycle */

@@ -33,6 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -43,10 +44,45 @@
 #define LEGACY_MAX (32u * 1024 * 1024)
 #define LOCK_WAIT_MS 10000                 /* a write holds it for milliseconds */
 
+/* Which fetch.json a book was read from: every write makes a new file
+ * (a rename), so the same inode, size and times mean the same contents. */
+struct file_id {
+	int exists;
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	struct timespec mtime, ctime;
+};
+
 struct rl_schedule_book {
 	json_t *sources;   /* source name -> its entry */
 	char *damage;      /* why fetch.json was read as empty; NULL if it was not */
+	struct file_id id; /* of the file read, taken before reading it */
 };
+
+static void file_id_of(struct file_id *id, const char *path)
+{
+	struct stat st;
+
+	memset(id, 0, sizeof(*id));
+	if (stat(path, &st) != 0)
+		return; /* missing (or unreadable, read as damaged): compared as missing */
+	id->exists = 1;
+	id->dev = st.st_dev;
+	id->ino = st.st_ino;
+	id->size = st.st_size;
+	id->mtime = st.st_mtim;
+	id->ctime = st.st_ctim;
+}
+
+static int file_id_same(const struct file_id *a, const struct file_id *b)
+{
+	if (!a->exists || !b->exists)
+		return a->exists == b->exists;
+	return a->dev == b->dev && a->ino == b->ino && a->size == b->size &&
+	       a->mtime.tv_sec == b->mtime.tv_sec && a->mtime.tv_nsec == b->mtime.tv_nsec &&
+	       a->ctime.tv_sec == b->ctime.tv_sec && a->ctime.tv_nsec == b->ctime.tv_nsec;
+}
 
 static int state_file(char *out, size_t size, rl_archive *archive, const char *name)
 {
@@ -177,6 +213,8 @@ int rl_schedule_book_load(rl_schedule_book **out, rl_archive *archive)
 		return error;
 	if ((b = calloc(1, sizeof(*b))) == NULL)
 		return rl_error_set(RL_ENOMEM, "out of memory");
+	/* before the read: a file replaced in between reads as changed */
+	file_id_of(&b->id, path);
 	if ((error = read_book(&b->sources, &b->damage, path)) < 0 ||
 	    (error = merge_legacy(b->sources, NULL, &found, archive)) < 0) {
 		rl_schedule_book_free(b);
@@ -253,9 +291,30 @@ static int lock_book(int *fd_out, rl_archive *archive)
 /* A change to the book: 1 when it changed `sources`, 0 when not, or an error. */
 typedef int (*book_change)(json_t *sources, void *ctx);
 
+/* The file's sources under the lock: `book`'s own when the file is still
+ * the one it was read from (no second parse of a file written by nobody
+ * since), else read again. */
+static int book_reread(json_t **sources, char **damage, const char *path,
+		       const rl_schedule_book *book)
+{
+	struct file_id now;
+
+	if (book) {
+		file_id_of(&now, path);
+		if (file_id_same(&now, &book->id)) {
+			*sources = json_incref(book->sources);
+			*damage = book->damage ? strdup(book->damage) : NULL;
+			return 0;
+		}
+	}
+	return read_book(sources, damage, path);
+}
+
 /* Read, change and write the file under the lock; the per-source files of
- * older versions are merged in and, once written, removed. */
-static int book_update(rl_archive *archive, book_change change, void *ctx)
+ * older versions are merged in and, once written, removed.  `book` (may be
+ * NULL) is the book the caller loaded, changed in place when reused. */
+static int book_update(rl_archive *archive, const rl_schedule_book *book, book_change change,
+		       void *ctx)
 {
 	char path[4096], aside[4200], dir[4096];
 	rl_strvec legacy = RL_STRVEC_INIT;
@@ -266,7 +325,7 @@ static int book_update(rl_archive *archive, book_change change, void *ctx)
 	if ((error = state_file(path, sizeof(path), archive, BOOK_FILE)) < 0 ||
 	    (error = state_file(dir, sizeof(dir), archive, LEGACY_DIR)) < 0 ||
 	    (error = lock_book(&fd, archive)) < 0 ||
-	    (error = read_book(&sources, &damage, path)) < 0 ||
+	    (error = book_reread(&sources, &damage, path, book)) < 0 ||
 	    (error = merge_legacy(sources, &legacy, &found, archive)) < 0 ||
 	    (error = changed = change(sources, ctx)) < 0)
 		goto done;
@@ -305,27 +364,83 @@ done:
 struct put_ctx {
 	const rl_schedule_state *const *states;
 	size_t n;
+	const char **configured; /* sorted; NULL: keep every other entry */
+	size_t n_configured;
 };
 
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Drops the entries of sources no longer configured: the file would
+ * otherwise keep every source the archive ever had. */
+static int prune(json_t *sources, const struct put_ctx *p)
+{
+	const char *name;
+	json_t *entry;
+	void *tmp;
+	int changed = 0;
+
+	json_object_foreach_safe(sources, tmp, name, entry) {
+		if (bsearch(&name, p->configured, p->n_configured, sizeof(*p->configured),
+			    name_cmp) == NULL) {
+			json_object_del(sources, name);
+			changed = 1;
+		}
+	}
+	return changed;
+}
+
+/* Sets the entries of the states; 1 when one differs from the file's. */
 static int put_states(json_t *sources, void *ctx)
 {
 	const struct put_ctx *p = ctx;
+	int changed = p->configured ? prune(sources, p) : 0;
 
 	for (size_t i = 0; i < p->n; i++) {
-		json_t *entry = schedule_to_json(p->states[i]);
-		if (entry == NULL || json_object_set_new(sources, p->states[i]->source, entry) < 0)
+		json_t *entry = schedule_to_json(p->states[i]), *have;
+		if (entry == NULL)
 			return rl_error_set(RL_ENOMEM, "out of memory");
+		if ((have = json_object_get(sources, p->states[i]->source)) != NULL &&
+		    json_equal(have, entry)) {
+			json_decref(entry);
+			continue;
+		}
+		if (json_object_set_new(sources, p->states[i]->source, entry) < 0)
+			return rl_error_set(RL_ENOMEM, "out of memory");
+		changed = 1;
 	}
-	return p->n > 0;
+	return changed;
 }
 
 int rl_schedule_save_all(rl_archive *archive, const rl_schedule_state *const *states, size_t n)
 {
-	struct put_ctx ctx = { states, n };
+	struct put_ctx ctx = { states, n, NULL, 0 };
 
 	if (n == 0)
 		return 0;
-	return book_update(archive, put_states, &ctx);
+	return book_update(archive, NULL, put_states, &ctx);
+}
+
+int rl_schedule_book_save(rl_schedule_book *book, rl_archive *archive,
+			  const rl_schedule_state *const *states, size_t n,
+			  const char *const *configured, size_t n_configured)
+{
+	struct put_ctx ctx = { states, n, NULL, n_configured };
+	int error;
+
+	if (n == 0 && configured == NULL)
+		return 0;
+	if (configured) {
+		if ((ctx.configured = malloc((n_configured + 1) * sizeof(*ctx.configured))) == NULL)
+			return rl_error_set(RL_ENOMEM, "out of memory");
+		memcpy(ctx.configured, configured, n_configured * sizeof(*ctx.configured));
+		qsort(ctx.configured, n_configured, sizeof(*ctx.configured), name_cmp);
+	}
+	error = book_update(archive, book, put_states, &ctx);
+	free(ctx.configured);
+	return error;
 }
 
 static int drop_source(json_t *sources, void *ctx)
@@ -335,7 +450,7 @@ static int drop_source(json_t *sources, void *ctx)
 
 int rl_schedule_remove(rl_archive *archive, const char *source)
 {
-	return book_update(archive, drop_source, (void *)source);
+	return book_update(archive, NULL, drop_source, (void *)source);
 }
 
 int rl_schedule_load(rl_schedule_state **out, rl_archive *archive, const char *source)

@@ -9,6 +9,7 @@
 #include "redline/ingest.h"
 #include "redline/revindex.h"
 #include "redline/story.h"
+#include "../../src/archive/archive_internal.h"
 #include "../../src/archive/hashfile_internal.h"
 #include "../../src/archive/state_known_internal.h"
 
@@ -152,6 +153,23 @@ static void test_hashfile_insert_lookup_grow(void **state)
 	}
 	assert_int_equal(rl_hashfile_get(&v, hf, 3), 0);
 	rl_hashfile_close(hf);
+	{
+		/* a reader's first lookups read the file (no mapping): they see
+		 * what a writer's mapping changed since, and a wrap-around probe */
+		rl_hashfile *reader = NULL, *writer = NULL;
+		assert_int_equal(rl_hashfile_open(&reader, path, 0), 0);
+		assert_int_equal(rl_hashfile_open(&writer, path, 0), 0);
+		assert_int_equal(rl_hashfile_put(writer, 3, 33), 0);
+		assert_int_equal(rl_hashfile_get(&v, reader, 3), 1);
+		assert_true(v == 33);
+		assert_int_equal(rl_hashfile_get(&v, reader, 4), 0);
+		assert_int_equal(rl_hashfile_set_tags(reader, 11, 12), 0); /* unchanged */
+		assert_int_equal(rl_hashfile_set_tags(reader, 13, 14), 0);
+		rl_hashfile_tags(writer, &t0, &t1);
+		assert_true(t0 == 13 && t1 == 14);
+		rl_hashfile_close(reader);
+		rl_hashfile_close(writer);
+	}
 	/* truncated: refused, and remade empty when asked to create */
 	assert_int_equal(truncate(path, 1000), 0);
 	assert_int_equal(rl_hashfile_open(&hf, path, 0), RL_EPARSE);
@@ -406,12 +424,86 @@ static void test_known_ids_table(void **state)
 	free(dir);
 }
 
+/* The writer's update after a batch is fed from the batch's own record of
+ * its commits (archive_revfeed), not read back: the records must be the
+ * bytes a rebuild from git writes.  The batch has what a diff of trees
+ * must tell apart: a rewrite with the same bytes (no change), a removal of
+ * a file that is not there, two files of one story in one commit, a story
+ * file of another source, a message naming an id, paths outside sources. */
+static void test_batch_fed_index_is_the_rebuilt_one(void **state)
+{
+	char *dir = tu_tmpdir(), records[4200], *fed, *rebuilt;
+	const char *id1 = "0123456789ab", *id2 = "aaaaaaaaaaaa", *id3 = "bbbbbbbbbbbb";
+	char p1[128], p2[128], p1b[128], p1c[128];
+	rl_archive *a = NULL;
+	rl_archive_batch *b = NULL;
+	rl_revindex *x = NULL;
+	size_t fed_len = 0, rebuilt_len = 0, n = 0;
+	git_oid *v = NULL, id;
+	(void)state;
+	snprintf(p1, sizeof(p1), "src/2026-11/een-%s.txt", id1);
+	snprintf(p2, sizeof(p2), "src/2026-11/twee-%s.txt", id2);
+	snprintf(p1b, sizeof(p1b), "src/2026-12/een-%s.txt", id1);
+	snprintf(p1c, sizeof(p1c), "other/2026-11/een-%s.txt", id1);
+	assert_int_equal(rl_archive_init(&a, dir), 0);
+	{
+		rl_archive_file_update u0[] = { { p1, "x1\n", 3 } };
+		rl_archive_commit_info i0 = { "first\n", T0, 0, NULL, NULL };
+		assert_int_equal(rl_archive_commit(&id, a, u0, 1, &i0), 0);
+	}
+	rl_revindex_free(x);
+	assert_int_equal(rl_revindex_update(a), 0); /* the one-commit batch, fed */
+	assert_null(a->revfeed);
+	assert_int_equal(rl_archive_batch_new(&b, a), 0);
+	{
+		rl_archive_file_update u1[] = { { p1, "x1\n", 3 }, { p2, "y1\n", 3 },
+						{ "src/INDEX", "i\n", 2 }, { ".captures/c/d", "c", 1 } };
+		rl_archive_file_update u2[] = { { p1, "x1\n", 3 }, { p2, "y2\n", 3 },
+						{ "src/2026-11/nope-cccccccccccc.txt", NULL, 0 } };
+		rl_archive_file_update u3[] = { { p2, NULL, 0 }, { p1b, "x2\n", 3 }, { p1c, "z\n", 2 } };
+		rl_archive_commit_info i1 = { "batch one\n\nnew 0123456789ab Een\n", T0 + 60, 0, NULL, NULL };
+		rl_archive_commit_info i2 = { "batch two\n\nedited bbbbbbbbbbbb Drie\n", T0 + 120, 0, NULL, NULL };
+		rl_archive_commit_info i3 = { "batch three\n\nmoved 0123456789ab Een\ngone aaaaaaaaaaaa Twee\n",
+					      T0 + 180, 0, NULL, NULL };
+		assert_int_equal(rl_archive_batch_add(&id, b, u1, 4, &i1), 0);
+		assert_int_equal(rl_archive_batch_add(&id, b, u2, 3, &i2), 0);
+		assert_int_equal(rl_archive_batch_add(&id, b, u3, 3, &i3), 0);
+	}
+	assert_int_equal(rl_archive_batch_commit(b), 0);
+	rl_archive_batch_free(b);
+	assert_non_null(a->revfeed);
+	assert_int_equal(rl_revindex_update(a), 0);
+	assert_null(a->revfeed); /* used */
+	snprintf(records, sizeof(records), "%s/revindex/records", rl_archive_state_dir(a));
+	assert_non_null(fed = tu_read_file(records, &fed_len));
+	assert_int_equal(rl_revindex_commits(&v, &n, a, id3), 0); /* named only */
+	assert_int_equal(n, 1);
+	free(v);
+	assert_int_equal(rl_revindex_commits(&v, &n, a, id2), 0); /* new, changed, removed */
+	assert_int_equal(n, 3);
+	free(v);
+	/* the same index rebuilt from git */
+	assert_int_equal(tu_sh(NULL, "rm -r '%s/revindex'", rl_archive_state_dir(a)), 0);
+	assert_int_equal(rl_revindex_open(&x, a), 0);
+	assert_int_equal(rl_revindex_rebuilt(x), 1);
+	rl_revindex_free(x);
+	assert_non_null(rebuilt = tu_read_file(records, &rebuilt_len));
+	assert_int_equal(fed_len, rebuilt_len);
+	assert_memory_equal(fed, rebuilt, fed_len);
+	free(fed);
+	free(rebuilt);
+	rl_archive_free(a);
+	tu_rmtree(dir);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_hashfile_insert_lookup_grow),
 		cmocka_unit_test(test_lookup_matches_git_and_catches_up),
 		cmocka_unit_test(test_rewritten_history_is_rebuilt),
+		cmocka_unit_test(test_batch_fed_index_is_the_rebuilt_one),
 		cmocka_unit_test(test_blobs_and_version_1_rebuilt),
 		cmocka_unit_test(test_bad_files_are_rebuilt_never_trusted),
 		cmocka_unit_test(test_known_ids_table),

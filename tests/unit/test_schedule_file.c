@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -309,6 +310,77 @@ static void remove_forgets_one_source(void **state)
 	assert_int_equal(rl_schedule_remove(fx->archive, "a"), 0); /* absent is fine */
 }
 
+/* A cycle over source "a": the book loaded, `between` (may be NULL) run
+ * after the load, "a" fetched at `when` (0: not changed), and the book
+ * saved with sources a, b and c configured. */
+static void cycle_of_a(struct fx_archive *fx, int64_t when, void (*between)(struct fx_archive *))
+{
+	static const char *configured[] = { "a", "b", "c" };
+	rl_schedule_book *book = NULL;
+	rl_schedule_state *a = NULL;
+
+	assert_int_equal(rl_schedule_book_load(&book, fx->archive), 0);
+	if (between)
+		between(fx);
+	assert_int_equal(rl_schedule_book_get(&a, book, "a"), 0);
+	if (when)
+		rl_schedule_succeed(a, when, 600, 304);
+	assert_int_equal(rl_schedule_book_save(book, fx->archive, (const rl_schedule_state **)&a, 1,
+					       configured, 3), 0);
+	rl_schedule_book_free(book);
+	rl_schedule_free(a);
+}
+
+static void other_writer_saves_b(struct fx_archive *fx)
+{
+	save_one(fx->archive, "b", T0 + 5, "\"b0\"");
+}
+
+/* A cycle's save of the book it loaded: a file nobody wrote since is not
+ * read again, one another writer replaced is (its sources kept), sources
+ * no longer configured are dropped, and nothing is written when no entry
+ * changed. */
+static void book_save_rereads_only_a_changed_file_and_prunes(void **state)
+{
+	struct fx_archive *fx = *state;
+	rl_schedule_state *s;
+	char path[4200];
+	struct stat before, after;
+
+	snprintf(path, sizeof(path), "%s/fetch.json", fx->state);
+	save_one(fx->archive, "a", T0, "\"a0\"");
+	save_one(fx->archive, "gone", T0, "\"g0\"");
+	/* another writer replaces the file after the cycle read it */
+	cycle_of_a(fx, T0 + 60, other_writer_saves_b);
+	s = state_of(fx->archive, "a");
+	assert_int_equal(s->last_fetch, T0 + 60);
+	rl_schedule_free(s);
+	s = state_of(fx->archive, "b"); /* the other writer's, kept */
+	assert_int_equal(s->last_fetch, T0 + 5);
+	rl_schedule_free(s);
+	s = state_of(fx->archive, "gone"); /* no longer configured: dropped */
+	assert_int_equal(s->last_fetch, 0);
+	assert_null(s->etag);
+	rl_schedule_free(s);
+
+	/* the file as read: the book is written back, not the file read again
+	 * (a change made behind the lock's back in the same second, size and
+	 * inode cannot be told from it, so only the outcome is checked) */
+	cycle_of_a(fx, T0 + 120, NULL);
+	s = state_of(fx->archive, "a");
+	assert_int_equal(s->last_fetch, T0 + 120);
+	rl_schedule_free(s);
+	s = state_of(fx->archive, "b");
+	assert_int_equal(s->last_fetch, T0 + 5);
+	rl_schedule_free(s);
+
+	/* nothing changed: the file is not replaced */
+	assert_int_equal(stat(path, &before), 0);
+	cycle_of_a(fx, 0, NULL);
+	assert_int_equal(stat(path, &after), 0);
+	assert_true(before.st_ino == after.st_ino);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -317,6 +389,7 @@ int main(void)
 		fx_archive_test(writers_keep_each_others_sources),
 		fx_archive_test(damaged_file_is_said_kept_aside_and_rebuilt),
 		fx_archive_test(remove_forgets_one_source),
+		fx_archive_test(book_save_rereads_only_a_changed_file_and_prunes),
 	};
 	return tu_exit(cmocka_run_group_tests(tests, NULL, NULL));
 }
