@@ -21,4 +21,12 @@
  *  sentences with spaces gives back the paragraph (up to whitespace). */
 int rl_sentence_split(rl_strvec *out, const char *paragraph);
 
+/** Receives one sentence of rl_sentence_each(): `len` bytes at `s`, inside
+ *  the paragraph (not NUL-ended).  A negative return stops the split. */
+typedef int (*rl_sentence_fn)(void *ctx, const char *s, size_t len);
+
+/** The sentences rl_sentence_split() would append, handed to `fn` in order
+ *  without copies; returns 0 or the first negative value of `fn`. */
+int rl_sentence_each(const char *paragraph, rl_sentence_fn fn, void *ctx);
+
 #endif

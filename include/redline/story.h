@@ -55,6 +55,11 @@ int rl_story_render(rl_buf *out, const rl_story_header *header, const char *body
  *  rendered for one header gets another by swapping this prefix. */
 int rl_story_render_header(rl_buf *out, const rl_story_header *header);
 
+/** Appends the body of a story file to the header in `out` (as rendered
+ *  by rl_story_render_header()): what rl_story_render() writes after the
+ *  header, bounded the same way (RL_ETOOBIG empties `out`). */
+int rl_story_render_body(rl_buf *out, const char *body);
+
 /** Parses the header of the story file `text` (`len` bytes) into `out`:
  *  Title, URL, GUID, Source, First-Seen, Id and Status, each NULL (or
  *  has_first_seen 0, id "") when absent.  Only RL_ENOMEM fails: a file

@@ -256,7 +256,7 @@ int rl_snapshot_render_ahead(rl_item_list *items, const char *source, int64_t fi
 		if ((error = rl_story_render_header(&out, &h)) < 0)
 			break;
 		it->header_len = out.len;
-		if ((error = rl_story_render(&out, &h, it->body)) < 0)
+		if ((error = rl_story_render_body(&out, it->body)) < 0)
 			break;
 		it->hash = rl_hash128_bytes(out.ptr, out.len);
 		free(it->text);

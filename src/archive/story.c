@@ -38,67 +38,103 @@
 
 /* --- rendering --------------------------------------------------------- */
 
+/* "Name: value\n" */
+static int put_field(rl_buf *out, const char *name, size_t name_len, const char *value)
+{
+	int error;
+
+	if ((error = rl_buf_put(out, name, name_len)) < 0 ||
+	    (error = rl_buf_put(out, ": ", 2)) < 0 ||
+	    (error = rl_buf_puts(out, value)) < 0)
+		return error;
+	return rl_buf_putc(out, '\n');
+}
+
+#define PUT_FIELD(out, name, value) put_field(out, name, sizeof(name) - 1, value)
+
 static int render_header(rl_buf *out, const rl_story_header *h)
 {
 	char when[RL_TIME_ISO_SIZE];
 	int error;
 
 	rl_time_format_iso8601(when, h->first_seen);
-	if ((error = rl_buf_printf(out, H_TITLE ": %s\n", h->title ? h->title : "")) < 0 ||
-	    (h->url && (error = rl_buf_printf(out, H_URL ": %s\n", h->url)) < 0) ||
+	if ((error = PUT_FIELD(out, H_TITLE, h->title ? h->title : "")) < 0 ||
+	    (h->url && (error = PUT_FIELD(out, H_URL, h->url)) < 0) ||
 	    (h->guid && (!h->url || strcmp(h->guid, h->url) != 0) &&
-	     (error = rl_buf_printf(out, H_GUID ": %s\n", h->guid)) < 0) ||
-	    (error = rl_buf_printf(out, H_SOURCE ": %s\n" H_FIRST_SEEN ": %s\n" H_ID ": %s\n",
-				   h->source ? h->source : "", when, h->id)) < 0 ||
-	    (h->status && (error = rl_buf_printf(out, H_STATUS ": %s\n", h->status)) < 0))
+	     (error = PUT_FIELD(out, H_GUID, h->guid)) < 0) ||
+	    (error = PUT_FIELD(out, H_SOURCE, h->source ? h->source : "")) < 0 ||
+	    (error = PUT_FIELD(out, H_FIRST_SEEN, when)) < 0 ||
+	    (error = PUT_FIELD(out, H_ID, h->id)) < 0 ||
+	    (h->status && (error = PUT_FIELD(out, H_STATUS, h->status)) < 0))
 		return error;
 	return 0;
 }
 
-/* One paragraph: a blank line, then one sentence a line. */
-static int render_paragraph(rl_buf *out, const char *p, size_t len)
+static int put_line(void *out, const char *s, size_t len)
 {
-	rl_strvec sentences = RL_STRVEC_INIT;
-	char *para = rl_strndup(p, len);
 	int error;
 
-	if (para == NULL)
-		return RL_ENOMEM;
-	if ((error = rl_sentence_split(&sentences, para)) < 0 ||
-	    (error = rl_buf_putc(out, '\n')) < 0)
-		goto done;
-	for (size_t i = 0; i < sentences.n; i++)
-		if ((error = rl_buf_printf(out, "%s\n", sentences.v[i])) < 0)
-			goto done;
-done:
-	free(para);
-	rl_strvec_release(&sentences);
+	if ((error = rl_buf_put(out, s, len)) < 0)
+		return error;
+	return rl_buf_putc(out, '\n');
+}
+
+/* The body under the header in `out`: each paragraph a blank line, then
+ * one sentence a line.  `para` holds one paragraph at a time, NUL-ended
+ * for the splitter. */
+static int render_body(rl_buf *out, const char *body)
+{
+	rl_buf para = RL_BUF_INIT(STORY_RENDER_MAX);
+	int error = 0;
+
+	for (const char *p = body; p && *p;) {
+		size_t len = strcspn(p, "\n");
+
+		rl_buf_clear(&para);
+		if ((error = rl_buf_put(&para, p, len)) < 0 ||
+		    (error = rl_buf_putc(out, '\n')) < 0 ||
+		    (error = rl_sentence_each(para.ptr, put_line, out)) < 0)
+			break;
+		p += len;
+		while (*p == '\n')
+			p++;
+	}
+	rl_buf_release(&para);
+	return error;
+}
+
+/* Renders into `out` as it is, with the bound of a story file on top of
+ * out's own: `out` is emptied when that fails.  A buffer used before may
+ * hold more room than the bound (appends that fit are not checked against
+ * `max`), hence the check of the length at the end too. */
+static int render_bounded(rl_buf *out, const rl_story_header *header, const char *body)
+{
+	size_t max = out->max;
+	int error;
+
+	if (out->max > STORY_RENDER_MAX)
+		out->max = STORY_RENDER_MAX;
+	if ((header == NULL || (error = render_header(out, header)) == 0))
+		error = render_body(out, body);
+	out->max = max;
+	if (error == 0 && out->len > STORY_RENDER_MAX)
+		error = RL_ETOOBIG;
+	if (error < 0)
+		rl_buf_clear(out);
+	if (error == RL_ETOOBIG)
+		rl_error_set(error, "story file larger than %u bytes", (unsigned)STORY_RENDER_MAX);
 	return error;
 }
 
 int rl_story_render(rl_buf *out, const rl_story_header *header, const char *body)
 {
-	rl_buf text = RL_BUF_INIT(STORY_RENDER_MAX);
-	int error;
-
-	if ((error = render_header(&text, header)) < 0)
-		goto done;
-	for (const char *p = body; p && *p;) {
-		size_t len = strcspn(p, "\n");
-
-		if ((error = render_paragraph(&text, p, len)) < 0)
-			goto done;
-		p += len;
-		while (*p == '\n')
-			p++;
-	}
 	rl_buf_clear(out);
-	error = rl_buf_put(out, text.ptr, text.len);
-done:
-	if (error == RL_ETOOBIG)
-		rl_error_set(error, "story file larger than %u bytes", (unsigned)STORY_RENDER_MAX);
-	rl_buf_release(&text);
-	return error;
+	return render_bounded(out, header, body);
+}
+
+int rl_story_render_body(rl_buf *out, const char *body)
+{
+	return render_bounded(out, NULL, body);
 }
 
 int rl_story_render_header(rl_buf *out, const rl_story_header *header)

@@ -10,6 +10,7 @@
 #include "redline/error.h"
 #include "xml_internal.h"
 
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 
@@ -176,9 +177,11 @@ static const char *binary_kind(const unsigned char *u, size_t n)
 		return NULL;
 	if (rl_charset_detect_wide((const char *)u, n) != NULL)
 		return NULL;
+	/* control bytes but \t, \n, \f, \r and ESC, one bit each */
+	const uint32_t counted = ~((1u << '\t') | (1u << '\n') | (1u << '\f') | (1u << '\r') |
+				   (1u << 0x1b));
 	for (size_t i = 0; i < sample; i++)
-		controls += u[i] < 0x20 && u[i] != '\t' && u[i] != '\n' && u[i] != '\r' &&
-			    u[i] != '\f' && u[i] != 0x1b;
+		controls += u[i] < 0x20 && (counted >> u[i] & 1);
 	/* text has next to none; random bytes have one in nine */
 	if (sample > 0 && controls * 50 > sample)
 		return "binary data";

@@ -19,8 +19,9 @@
  * leaves almost nothing, the page is scored again without the class rule
  * (pages whose <body> says "has-sidebar").
  *
- * Per-node figures live in one array indexed through node->_private, which
- * is ours: the document was parsed for this call alone.
+ * Per-node figures live in one array indexed through node->_private (the
+ * text nodes' measures in another), which is ours: the document was parsed
+ * for this call alone.
  */
 #include "article_internal.h"
 #include "redline/error.h"
@@ -47,18 +48,48 @@ typedef struct stat {
 	unsigned char excluded;
 } stat;
 
+/* A text node's text_measure(), taken once for every pass that asks. */
+typedef struct measure {
+	const xmlNode *node;
+	size_t chars, commas;
+} measure;
+
 typedef struct scorer {
 	stat *v;
 	size_t n;
+	measure *t;            /* the text nodes, indexed like the elements */
+	size_t nt;
 	int use_class;
 } scorer;
 
 /* ---- class and id hints ---- */
 
-static int token_has(const char *tok, const char *const *words)
+/* Which two-byte sequences a token holds (bytes folded to their low six
+ * bits): a word one of whose pairs is missing is not in the token, and
+ * strstr() is left for the few that may be. */
+typedef struct pairs {
+	uint64_t bits[64];
+} pairs;
+
+static void token_pairs(pairs *p, const char *tok)
+{
+	memset(p, 0, sizeof(*p));
+	for (; tok[0] && tok[1]; tok++)
+		p->bits[tok[0] & 63] |= 1ull << (tok[1] & 63);
+}
+
+static int may_hold(const pairs *p, const char *w)
+{
+	for (; w[0] && w[1]; w++)
+		if (!(p->bits[w[0] & 63] >> (w[1] & 63) & 1))
+			return 0;
+	return 1;
+}
+
+static int token_has(const char *tok, const pairs *p, const char *const *words)
 {
 	for (const char *const *w = words; *w; w++)
-		if (strstr(tok, *w))
+		if (may_hold(p, *w) && strstr(tok, *w))
 			return 1;
 	return 0;
 }
@@ -69,7 +100,7 @@ static int is_state_token(const char *tok)
 	static const char *const pre[] = { "has-", "has_", "no-", "no_", "with-", "without-",
 					   "show-", "hide-", "is-", "enable-", "disable-", NULL };
 	for (const char *const *p = pre; *p; p++)
-		if (strncmp(tok, *p, strlen(*p)) == 0)
+		if (tok[0] == (*p)[0] && strncmp(tok, *p, strlen(*p)) == 0)
 			return 1;
 	return 0;
 }
@@ -109,11 +140,13 @@ static int name_weight(const char *s)
 		if (n == 0 || is_state_token(tok))
 			continue;
 		int whole = 0;
+		pairs held;
 		for (const char *const *w = negative_whole; *w; w++)
-			whole |= strcmp(tok, *w) == 0;
-		if (whole || token_has(tok, negative))
+			whole |= tok[0] == (*w)[0] && strcmp(tok, *w) == 0;
+		token_pairs(&held, tok);
+		if (whole || token_has(tok, &held, negative))
 			neg = 1;
-		else if (token_has(tok, positive))
+		else if (token_has(tok, &held, positive))
 			pos = 1;
 	}
 	return neg ? -1 : pos;
@@ -252,7 +285,8 @@ static size_t text_measure(const unsigned char *s, size_t *commas)
 			continue;
 		}
 		if (len == 1) {
-			n += !isspace((int)cp);
+			/* isspace() of an ASCII byte, in any locale */
+			n += !(cp == ' ' || (cp >= '\t' && cp <= '\r'));
 			*commas += cp == ',';
 		} else if (cp == 0xFF0C || cp == 0x3001) {
 			n++;
@@ -278,18 +312,39 @@ static stat *st(const scorer *s, const xmlNode *n)
 	return i ? &s->v[i - 1] : NULL;
 }
 
+/* The figures of a text node under the scored root. */
+static size_t text_of(const scorer *s, const xmlNode *n, size_t *commas)
+{
+	uintptr_t i = (uintptr_t)n->_private;
+
+	if (i == 0)
+		return text_measure(n->content, commas);
+	*commas = s->t[i - 1].commas;
+	return s->t[i - 1].chars;
+}
+
+/* Elements and text nodes numbered through _private (each kind counted
+ * from 1 in its own array), the text measured once. */
 static int index_nodes(scorer *s, const xmlNode *root)
 {
-	size_t count = 0;
+	size_t count = 0, texts = 0;
 
-	for (const xmlNode *c = root; c; c = rl_xml_next_in(c, root, 1))
+	for (const xmlNode *c = root; c; c = rl_xml_next_in(c, root, 1)) {
 		count += c->type == XML_ELEMENT_NODE;
-	if ((s->v = calloc(count ? count : 1, sizeof(*s->v))) == NULL)
+		texts += c->type == XML_TEXT_NODE && c->content;
+	}
+	if ((s->v = calloc(count ? count : 1, sizeof(*s->v))) == NULL ||
+	    (s->t = calloc(texts ? texts : 1, sizeof(*s->t))) == NULL)
 		return rl_error_set(RL_ENOMEM, "out of memory");
 	for (const xmlNode *c = root; c; c = rl_xml_next_in(c, root, 1))
 		if (c->type == XML_ELEMENT_NODE) {
 			s->v[s->n].node = c;
 			((xmlNode *)c)->_private = (void *)(uintptr_t)++s->n;
+		} else if (c->type == XML_TEXT_NODE && c->content) {
+			measure *m = &s->t[s->nt];
+			m->node = c;
+			m->chars = text_measure(c->content, &m->commas);
+			((xmlNode *)c)->_private = (void *)(uintptr_t)++s->nt;
 		}
 	return 0;
 }
@@ -298,9 +353,13 @@ static void unindex_nodes(scorer *s)
 {
 	for (size_t i = 0; i < s->n; i++)
 		((xmlNode *)s->v[i].node)->_private = NULL;
+	for (size_t i = 0; i < s->nt; i++)
+		((xmlNode *)s->t[i].node)->_private = NULL;
 	free(s->v);
+	free(s->t);
 	s->v = NULL;
-	s->n = 0;
+	s->t = NULL;
+	s->n = s->nt = 0;
 }
 
 static int excluded_here(const scorer *s, const xmlNode *n)
@@ -360,7 +419,7 @@ static void count_text(scorer *s, const xmlNode *root)
 						x->headlines++;
 			}
 		} else if (cur->type == XML_TEXT_NODE && cur->content) {
-			size_t commas, len = text_measure(cur->content, &commas), in_link = 0;
+			size_t commas, len = text_of(s, cur, &commas), in_link = 0;
 			for (const xmlNode *a = cur->parent; a && a->type == XML_ELEMENT_NODE; a = a->parent)
 				if (rl_xml_is(a, "a")) {
 					in_link = 1;
@@ -421,7 +480,7 @@ static void unit_text(const scorer *s, const xmlNode *n, int loose, size_t *char
 	while (cur) {
 		int descend = 0;
 		if (cur->type == XML_TEXT_NODE && cur->content) {
-			size_t c, len = text_measure(cur->content, &c);
+			size_t c, len = text_of(s, cur, &c);
 			*chars += len;
 			*commas += c;
 			run += len;
@@ -652,7 +711,7 @@ void rl_main_block_clear(rl_main_block *b)
 
 int rl_main_block_find(rl_main_block *out, const xmlDoc *doc)
 {
-	scorer s = { NULL, 0, 1 };
+	scorer s = { .use_class = 1 };
 	const xmlNode *body = xmlDocGetRootElement(doc), *c;
 	int error;
 

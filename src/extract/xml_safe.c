@@ -16,6 +16,7 @@
 #include <libxml/parser.h>
 #include <libxml/uri.h>
 #include <libxml/xpathInternals.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -102,6 +103,11 @@ void rl_xml_para_init(rl_xml_para *p, rl_buf *out, int oneline)
 	p->oneline = oneline;
 }
 
+static int is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
 int rl_xml_para_text(rl_xml_para *p, const char *s, size_t n)
 {
 	size_t i = 0, run;
@@ -109,7 +115,7 @@ int rl_xml_para_text(rl_xml_para *p, const char *s, size_t n)
 
 	while (i < n) {
 		char c = s[i];
-		if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
+		if (is_space(c)) {
 			p->space = 1;
 			i++;
 			continue;
@@ -123,7 +129,7 @@ int rl_xml_para_text(rl_xml_para *p, const char *s, size_t n)
 		}
 		p->open = 1;
 		p->space = 0;
-		for (run = i; run < n && !strchr(" \t\n\r\f\v", s[run]); run++)
+		for (run = i; run < n && !is_space(s[run]); run++)
 			;
 		if ((error = rl_buf_put(p->out, s + i, run - i)) < 0)
 			return error;
@@ -140,10 +146,24 @@ void rl_xml_para_break(rl_xml_para *p)
 
 /* ---- tree walking ---- */
 
+/* An element name against a lower-case ASCII name, ASCII letters
+ * compared without case (libxml2's HTML parser lower-cases names already;
+ * feeds keep theirs).  Not strcasecmp(): no locale, and most names differ
+ * at the first byte, which this decides without a call. */
+static int name_eq(const xmlChar *a, const char *lower)
+{
+	for (;; a++, lower++) {
+		unsigned char x = *a, y = (unsigned char)*lower;
+		if (x != y && (x < 'A' || x > 'Z' || x + 32 != y))
+			return 0;
+		if (y == '\0')
+			return 1;
+	}
+}
+
 int rl_xml_is(const xmlNode *node, const char *name)
 {
-	return node && node->type == XML_ELEMENT_NODE && node->name &&
-	       strcasecmp((const char *)node->name, name) == 0;
+	return node && node->type == XML_ELEMENT_NODE && node->name && name_eq(node->name, name);
 }
 
 static int name_in(const xmlNode *node, const char *const *names)
@@ -151,7 +171,7 @@ static int name_in(const xmlNode *node, const char *const *names)
 	if (node == NULL || node->type != XML_ELEMENT_NODE || node->name == NULL)
 		return 0;
 	for (; *names; names++)
-		if (strcasecmp((const char *)node->name, *names) == 0)
+		if (name_eq(node->name, *names))
 			return 1;
 	return 0;
 }
@@ -423,7 +443,12 @@ int rl_xml_check_size(const char *data, size_t len)
 
 static int has_non_ascii(const char *data, size_t len)
 {
-	for (size_t i = 0; i < len; i++)
+	size_t i = 0;
+
+	for (uint64_t w; len - i >= 8; i += 8) /* eight bytes at a time */
+		if ((memcpy(&w, data + i, 8), w & 0x8080808080808080ull) != 0)
+			return 1;
+	for (; i < len; i++)
 		if ((unsigned char)data[i] >= 0x80)
 			return 1;
 	return 0;
@@ -436,7 +461,7 @@ int rl_xml_html_parse(htmlDocPtr *out, const char *data, size_t len, const char 
 	const char *orig = data;
 	size_t orig_len = len;
 	const char *enc = NULL;
-	int from_bom = 0, wide = 0, error = 0;
+	int from_bom = 0, wide = 0, ascii, utf8, error = 0;
 	htmlDocPtr doc = NULL;
 	rl_xml_quiet q;
 
@@ -464,9 +489,13 @@ int rl_xml_html_parse(htmlDocPtr *out, const char *data, size_t len, const char 
 	 * <meta> says (pages saved or re-served as UTF-8 keep their old
 	 * "gb2312" or "iso-8859-1" meta; real GB2312 or Latin-1 text is almost
 	 * never valid UTF-8). */
-	if (enc == NULL && has_non_ascii(data, len) && rl_charset_is_utf8(data, len))
+	/* ASCII is UTF-8; NULs replaced by ASCII below change neither answer. */
+	ascii = !has_non_ascii(data, len);
+	utf8 = ascii || rl_charset_is_utf8(data, len);
+	if (enc == NULL && utf8 && !ascii)
 		enc = "UTF-8";
-	if (!wide) {
+	/* Copied only to replace NULs: most pages have none. */
+	if (!wide && memchr(data, '\0', len) != NULL) {
 		if ((error = replace_nuls(&clean, data, len)) < 0)
 			goto done;
 		data = clean.ptr ? clean.ptr : "";
@@ -478,8 +507,7 @@ int rl_xml_html_parse(htmlDocPtr *out, const char *data, size_t len, const char 
 	doc = htmlReadMemory(data, (int)len, NULL, enc, HTML_FLAGS);
 	if (doc == NULL && enc && !from_bom) /* an unknown charset name */
 		doc = htmlReadMemory(data, (int)len, NULL, NULL, HTML_FLAGS);
-	if (doc && !from_bom && !wide && !rl_charset_is_utf8(data, len) &&
-	    doc_suspect((xmlNode *)doc)) {
+	if (doc && !from_bom && !wide && !utf8 && doc_suspect((xmlNode *)doc)) {
 		/* The text path's decision (UTF-8 with stray bytes repaired, else
 		 * windows-1252), made on the original bytes and parsed as UTF-8:
 		 * a U+FFFD already in the page, or one standing for a NUL, is never

@@ -84,6 +84,12 @@ bool rl_charset_is_utf8(const char *in, size_t len)
 	size_t i = 0, n, bad;
 
 	while (i < len) {
+		uint64_t w;
+		/* eight ASCII bytes at a time */
+		if (len - i >= 8 && (memcpy(&w, s + i, 8), (w & 0x8080808080808080ull) == 0)) {
+			i += 8;
+			continue;
+		}
 		if (s[i] < 0x80) {
 			i++;
 			continue;

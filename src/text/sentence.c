@@ -50,7 +50,14 @@ static const char *const german_months[] = {
 static utf8proc_int32_t cp_at(const char *s, size_t *len)
 {
 	utf8proc_int32_t c;
-	utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)s, -1, &c);
+	utf8proc_ssize_t n;
+
+	/* ASCII (NUL too) as utf8proc_iterate() reads it, without the call */
+	if ((unsigned char)*s < 0x80) {
+		*len = 1;
+		return (unsigned char)*s;
+	}
+	n = utf8proc_iterate((const utf8proc_uint8_t *)s, -1, &c);
 
 	if (n <= 0) {
 		*len = 1;
@@ -134,32 +141,42 @@ static bool dot_is_not_an_end(const char *para, const char *dot, const char *nex
 	return false;
 }
 
-static int push_trimmed(rl_strvec *out, const char *s, size_t len)
+static int emit_trimmed(rl_sentence_fn fn, void *ctx, const char *s, size_t len)
 {
 	while (len > 0 && isspace((unsigned char)*s))
 		s++, len--;
 	while (len > 0 && isspace((unsigned char)s[len - 1]))
 		len--;
-	if (len == 0)
-		return 0;
-	if (rl_strvec_pushn(out, s, len) < 0)
-		return rl_error_set(RL_ENOMEM, "out of memory");
-	return 0;
+	return len == 0 ? 0 : fn(ctx, s, len);
 }
 
-int rl_sentence_split(rl_strvec *out, const char *para)
+/* Whether a sentence may end at the ASCII byte `b`: a mark, or a line break
+ * ('\n'), or NUL; every other ASCII byte is passed over at once. */
+static bool may_end_at(unsigned char b)
+{
+	return b == '.' || b == '!' || b == '?' || b == '\n' || b == '\0';
+}
+
+int rl_sentence_each(const char *para, rl_sentence_fn fn, void *ctx)
 {
 	const char *start = para, *p = para;
 	size_t count = 0, n;
 	int error;
 
 	while (*p && count + 1 < RL_SENTENCE_MAX) {
-		utf8proc_int32_t c = cp_at(p, &n);
+		utf8proc_int32_t c;
 		const char *end, *q;
 		size_t dots = 0, marks = 0;
 
+		/* A byte below 0x80 never sits inside a UTF-8 sequence: passing
+		 * other ASCII bytes one at a time lands where cp_at() would. */
+		while ((unsigned char)*p < 0x80 && !may_end_at((unsigned char)*p))
+			p++;
+		if (*p == '\0')
+			break;
+		c = cp_at(p, &n);
 		if (c == '\n') {
-			if ((error = push_trimmed(out, start, (size_t)(p - start))) < 0)
+			if ((error = emit_trimmed(fn, ctx, start, (size_t)(p - start))) < 0)
 				return error;
 			count++;
 			start = p = p + 1;
@@ -190,10 +207,22 @@ int rl_sentence_split(rl_strvec *out, const char *para)
 			p = end > p ? end : p + 1;
 			continue;
 		}
-		if ((error = push_trimmed(out, start, (size_t)(end - start))) < 0)
+		if ((error = emit_trimmed(fn, ctx, start, (size_t)(end - start))) < 0)
 			return error;
 		count++;
 		start = p = q;
 	}
-	return push_trimmed(out, start, strlen(start));
+	return emit_trimmed(fn, ctx, start, strlen(start));
+}
+
+static int push_one(void *ctx, const char *s, size_t len)
+{
+	if (rl_strvec_pushn(ctx, s, len) < 0)
+		return rl_error_set(RL_ENOMEM, "out of memory");
+	return 0;
+}
+
+int rl_sentence_split(rl_strvec *out, const char *para)
+{
+	return rl_sentence_each(para, push_one, out);
 }

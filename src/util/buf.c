@@ -55,7 +55,10 @@ int rl_buf_put(rl_buf *buf, const void *data, size_t len)
 {
 	int error;
 
-	if ((error = rl_buf_grow(buf, len)) < 0)
+	/* Room for it and the NUL: within `max` too, as rl_buf_grow() never
+	 * makes cap pass max + 1 (a caller that lowers max later checks the
+	 * length itself, as story.c does). */
+	if (buf->cap - buf->len <= len && (error = rl_buf_grow(buf, len)) < 0)
 		return error;
 	if (len)
 		memcpy(buf->ptr + buf->len, data, len);

@@ -9,13 +9,24 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Splits `para` and checks the result against the NULL-terminated list. */
+static int collect(void *ctx, const char *s, size_t len)
+{
+	return rl_strvec_pushn(ctx, s, len);
+}
+
+/* Splits `para` and checks the result against the NULL-terminated list;
+ * rl_sentence_each() must hand over the same sentences. */
 static void expect_split(const char *para, const char *const *want)
 {
-	rl_strvec v = RL_STRVEC_INIT;
+	rl_strvec v = RL_STRVEC_INIT, each = RL_STRVEC_INIT;
 	size_t n = 0;
 
 	assert_int_equal(rl_sentence_split(&v, para), 0);
+	assert_int_equal(rl_sentence_each(para, collect, &each), 0);
+	assert_int_equal(each.n, v.n);
+	for (size_t i = 0; i < v.n; i++)
+		assert_string_equal(each.v[i], v.v[i]);
+	rl_strvec_release(&each);
 	while (want[n])
 		n++;
 	for (size_t i = 0; i < v.n && i < n; i++)

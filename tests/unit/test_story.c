@@ -6,6 +6,7 @@
 #include "redline/error.h"
 #include "redline/path.h"
 #include "redline/story.h"
+#include "redline/normalise.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -55,6 +56,44 @@ static void test_render_is_the_documented_file(void **state)
 	(void)state;
 	assert_int_equal(rl_story_render(&out, &h, doc_body), 0);
 	assert_string_equal(out.ptr, doc_example);
+	rl_buf_release(&out);
+}
+
+/* The header, then the body appended to it: the whole file again. */
+static void test_header_then_body_is_the_file(void **state)
+{
+	rl_story_header h = doc_header();
+	rl_buf out = RL_BUF_INIT(1 << 20);
+	(void)state;
+	assert_int_equal(rl_story_render_header(&out, &h), 0);
+	assert_int_equal(rl_story_render_body(&out, doc_body), 0);
+	assert_string_equal(out.ptr, doc_example);
+	rl_buf_release(&out);
+}
+
+/* A body past the largest story file is refused, and nothing is left. */
+static void test_render_is_bounded(void **state)
+{
+	rl_story_header h = doc_header();
+	rl_buf out = RL_BUF_INIT(SIZE_MAX / 2);
+	size_t len = RL_NORMALISE_MAX + 128 * 1024;
+	char *body = malloc(len + 1);
+	(void)state;
+	assert_non_null(body);
+	for (size_t i = 0; i < len; i++)
+		body[i] = i % 50 == 49 ? '\n' : 'a';
+	body[len] = '\0';
+	assert_int_equal(rl_story_render(&out, &h, body), RL_ETOOBIG);
+	assert_int_equal(out.len, 0);
+	assert_int_equal(rl_story_render_header(&out, &h), 0);
+	assert_int_equal(rl_story_render_body(&out, body), RL_ETOOBIG);
+	assert_int_equal(out.len, 0);
+	assert_int_equal(out.max, SIZE_MAX / 2);
+	/* a buffer with room left from a bigger text is bounded all the same */
+	assert_int_equal(rl_buf_grow(&out, 2 * len), 0);
+	assert_int_equal(rl_story_render(&out, &h, body), RL_ETOOBIG);
+	assert_int_equal(out.len, 0);
+	free(body);
 	rl_buf_release(&out);
 }
 
@@ -259,6 +298,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_render_is_the_documented_file),
+		cmocka_unit_test(test_header_then_body_is_the_file),
+		cmocka_unit_test(test_render_is_bounded),
 		cmocka_unit_test(test_round_trip_every_field),
 		cmocka_unit_test(test_optional_fields),
 		cmocka_unit_test(test_parse_header_edges),
