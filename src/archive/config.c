@@ -410,6 +410,7 @@ static int load_sources(rl_source_config ***out, size_t *n_out, rl_archive *arch
 		qsort(list.v, list.n, sizeof(*list.v), cmp_config_name);
 	*out = list.v;
 	*n_out = list.n;
+	free(list.slot);
 	memset(&list, 0, sizeof(list));
 done:
 	source_list_release(&list);
