@@ -5,9 +5,9 @@
  * A git object or a WARC record is compressed as one zlib (or gzip)
  * stream of its own.  Starting a stream allocates ~256 KiB of window and
  * hash tables; for the few-KiB story files and WARC records a cycle
- * writes by the thousand, that allocation — and the page faults of memory
- * that malloc handed back to the kernel in between — cost 15-20 times the
- * compression itself.  A reset stream deflates exactly as a new one does
+ * writes by the thousand, that allocation (and the page faults when malloc
+ * handed the memory back to the kernel in between) costs about as much as
+ * compressing a story file.  A reset stream deflates exactly as a new one does
  * (same bytes), so each thread keeps one stream of each kind and resets it.
  */
 #ifndef REDLINE_DEFLATER_H

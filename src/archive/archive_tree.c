@@ -222,9 +222,11 @@ static int only_removals(const struct archive_update *u, const struct change *c)
  * computes it, but with OpenSSL's SHA-1 rather than libgit2's
  * collision-detecting one (2.8 times the speed here): the root tree of an
  * archive of 10,000 sources is ~400 KB, hashed again for every commit.
- * Collision detection guards objects whose bytes someone else chose;
- * every byte of a tree is ours - names made by redline from [a-z0-9._-]
- * and hex, modes, and ids. */
+ * Collision detection guards objects whose bytes someone else chose: a
+ * tree's names are the ones redline makes (source names, months, slugs,
+ * hex ids, INDEX, .gitattributes, .captures) and its modes and ids fixed
+ * length; the only other names are those of someone committing to the
+ * archive with plain git, who needs no collision to change it. */
 static int hash_tree(git_oid *out, const void *data, size_t len)
 {
 	char hdr[32];
