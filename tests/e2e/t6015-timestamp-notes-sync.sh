@@ -20,11 +20,15 @@ worker() { # worker NAME: an archive that timestamps its batches, pushing to ori
 	git -C "$T/$1.git" remote add origin "file://$C"
 }
 # token_on REPO NOTESREF REV: REPO's notes ref holds a token over REV (by the test TSA)
+# (why it failed in $T/why, which the test prints: it failed once in a
+# loaded ASan run and passed on every run alone)
 token_on() {
-	git -C "$1" notes --ref="$2" show "$3" >"$T/note" 2>/dev/null || return 1
+	git -C "$1" notes --ref="$2" show "$3" >"$T/note" 2>"$T/why" ||
+		{ git -C "$1" for-each-ref >>"$T/why"; return 1; }
 	printf %s "$(git -C "$1" rev-parse "$3")" >"$T/id"
 	sed -n '/BEGIN/,/END/p' "$T/note" | grep -v -- ----- | base64 -d >"$T/reply.tsr"
-	openssl ts -verify -data "$T/id" -in "$T/reply.tsr" -CAfile "$TSA_CA" >/dev/null 2>&1
+	openssl ts -verify -data "$T/id" -in "$T/reply.tsr" -CAfile "$TSA_CA" >"$T/why" 2>&1 ||
+		{ cat "$T/note" >>"$T/why"; return 1; }
 }
 P1="$EXAMPLES/anp-buitenland-1.txt"
 P2="$EXAMPLES/anp-buitenland-2.txt"
@@ -32,7 +36,7 @@ P2="$EXAMPLES/anp-buitenland-2.txt"
 worker w1; worker w2
 expect_status 0 rl -C "$T/w1.git" ingest anp "$P1" --at 2026-11-28T09:00:00Z
 w1=$(git -C "$T/w1.git" rev-parse main)
-token_on "$T/w1.git" timestamps "$w1" || { cat "$T/err"; fail "w1 has no token over its commit"; }
+token_on "$T/w1.git" timestamps "$w1" || { cat "$T/err" "$T/why"; fail "w1 has no token over its commit"; }
 expect_status 0 rl -C "$T/w2.git" ingest nos "$P2" --at 2026-11-28T09:30:00Z
 w2=$(git -C "$T/w2.git" rev-parse main)
 expect_status 0 rl -C "$T/w1.git" push origin
