@@ -16,6 +16,7 @@
 #include "redline/error.h"
 
 #include <inttypes.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -57,60 +58,64 @@ static int utf8_valid(const unsigned char *s, size_t len)
 	return 1;
 }
 
-/* `s` (valid UTF-8) as a JSON string, the way jansson's dump escapes it. */
-static int put_string(rl_buf *b, const char *s, size_t len)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	size_t start = 0;
-	int error;
-
-	if ((error = rl_buf_putc(b, '"')) < 0)
-		return error;
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-		char esc[6] = { '\\', 0, 0, 0, 0, 0 };
-		size_t n = 2;
-
-		if (c >= 0x20 && c != '"' && c != '\\')
-			continue;
-		switch (c) {
-		case '"': esc[1] = '"'; break;
-		case '\\': esc[1] = '\\'; break;
-		case '\b': esc[1] = 'b'; break;
-		case '\f': esc[1] = 'f'; break;
-		case '\n': esc[1] = 'n'; break;
-		case '\r': esc[1] = 'r'; break;
-		case '\t': esc[1] = 't'; break;
-		default:
-			memcpy(esc + 1, "u00", 3);
-			esc[4] = hex[c >> 4];
-			esc[5] = hex[c & 15];
-			n = 6;
-		}
-		if ((error = rl_buf_put(b, s + start, i - start)) < 0 ||
-		    (error = rl_buf_put(b, esc, n)) < 0)
-			return error;
-		start = i + 1;
-	}
-	if ((error = rl_buf_put(b, s + start, len - start)) < 0)
-		return error;
-	return rl_buf_putc(b, '"');
-}
-
-/* ,"key":"value" (no comma when `first`); nothing for a NULL or non-UTF-8
- * value, as jansson would leave it out. */
+/* ,"key":"value" (no comma when `first`), `value` escaped the way
+ * jansson's dump escapes it; nothing for a NULL or non-UTF-8 value, as
+ * jansson would leave it out.  Written straight into the buffer, room
+ * made once for the worst case (every byte a 6-byte escape). */
 static int put_field(rl_buf *b, int *first, const char *key, const char *value)
 {
-	size_t len;
-	int error;
+	static const char hex[] = "0123456789ABCDEF";
+	const unsigned char *v = (const unsigned char *)value;
+	size_t len, key_len, i;
+	int ascii = 1, error;
+	char *p;
 
-	if (value == NULL || !utf8_valid((const unsigned char *)value, len = strlen(value)))
+	if (value == NULL)
 		return 0;
-	if ((!*first && (error = rl_buf_putc(b, ',')) < 0) || (error = rl_buf_putc(b, '"')) < 0 ||
-	    (error = rl_buf_puts(b, key)) < 0 || (error = rl_buf_put(b, "\":", 2)) < 0)
+	for (len = 0; v[len]; len++)
+		ascii &= v[len] < 0x80;
+	if (!ascii && !utf8_valid(v, len))
+		return 0;
+	key_len = strlen(key);
+	if (len > (SIZE_MAX - key_len - 8) / 6)
+		return rl_error_set(RL_ETOOBIG, "a state field of %zu bytes", len);
+	if ((error = rl_buf_grow(b, key_len + 6 * len + 8)) < 0)
 		return error;
+	p = b->ptr + b->len;
+	if (!*first)
+		*p++ = ',';
 	*first = 0;
-	return put_string(b, value, len);
+	*p++ = '"';
+	memcpy(p, key, key_len);
+	p += key_len;
+	memcpy(p, "\":\"", 3);
+	p += 3;
+	for (i = 0; i < len; i++) {
+		unsigned char c = v[i];
+		if (c >= 0x20 && c != '"' && c != '\\') {
+			*p++ = (char)c;
+			continue;
+		}
+		*p++ = '\\';
+		switch (c) {
+		case '"': *p++ = '"'; break;
+		case '\\': *p++ = '\\'; break;
+		case '\b': *p++ = 'b'; break;
+		case '\f': *p++ = 'f'; break;
+		case '\n': *p++ = 'n'; break;
+		case '\r': *p++ = 'r'; break;
+		case '\t': *p++ = 't'; break;
+		default:
+			memcpy(p, "u00", 3);
+			p[3] = hex[c >> 4];
+			p[4] = hex[c & 15];
+			p += 5;
+		}
+	}
+	*p++ = '"';
+	*p = '\0';
+	b->len = (size_t)(p - b->ptr);
+	return 0;
 }
 
 static int put_integer(rl_buf *b, int *first, const char *key, int64_t value)
