@@ -3,8 +3,8 @@
  * being written (packwrite.c).
  *
  * A commit reads what the previous one wrote at once (its trees, to build
- * on; the story files classification compares), so the objects written
- * last sit whole in a small cache; after the batch, until the next one,
+ * on), so the newest version of each tree and commit written sits whole in
+ * a small cache (blobs are read back from the file); after the batch, until the next one,
  * the finished pack is served the same way (packwrite_internal.h); anything older is read back from the
  * file (or the write buffer), inflated, and its delta chain (at most
  * PW_MAX_DEPTH) applied (packwrite_delta.c).  Every callback holds the
