@@ -391,8 +391,16 @@ int main(int argc, char **argv)
 			mkdir(p, 0777);
 		}
 	}
+	/* the extractor version of a capture's metadata: rl_capture_for_file()
+	 * hashes the settings rl_config_source_load() gives (the defaults for
+	 * a source without a [source] section, whatever its name) */
 	char extractor[96];
-	rl_capture_extractor_version(extractor, sizeof(extractor), NULL);
+	rl_source_config *loaded = NULL;
+	if (rl_config_source_load(&loaded, archive, "s00") < 0 && loaded == NULL)
+		die("config");
+	rl_error_clear();
+	rl_capture_extractor_version(extractor, sizeof(extractor), loaded);
+	rl_source_config_free(loaded);
 	long life = page / nnew;
 	double p_edit = edits / (double)life < 1 ? edits / (double)life : 1;
 
