@@ -25,7 +25,7 @@ t0=$(date +%s.%N)
 	GLIBC_TUNABLES=glibc.malloc.trim_threshold=1073741824:glibc.malloc.top_pad=268435456 \
 		/usr/bin/time -f "%e %U %S %M" -o "$T/fi" git -C "$A" fast-import --quiet
 t1=$(date +%s.%N)
-path=$(git -C "$A" ls-tree -r --name-only main s00 | grep '\.txt$' | head -1)
+path=$(git -C "$A" ls-tree -r --name-only main s00 | awk '/\.txt$/ && !p { print; p = 1 }')
 /usr/bin/time -f "%e %U %S %M" -o "$T/idx" "$REDLINE" -C "$A" log "$path" >/dev/null
 read -r s v c <"$T/counts"
 read -r ge gu gs gm <"$T/gen"

@@ -27,7 +27,7 @@ for n in $STAGES; do
 	[ -d "$A" ] || "$HERE/build.sh" "$A" "$n"
 	git -C "$A" ls-tree -r --name-only main | grep '\.txt$' |
 		shuf -n "$LAT_SAMPLES" --random-source=<(yes) >"$DIR/sample"
-	echo "# $n stories: $(git -C "$A" rev-list --count main) commits, $(du -sm "$A" | cut -f1) MiB;" \
+	echo "# $n stories: $(git -C "$A" rev-list --count main) commits, $(du -smL "$A" | cut -f1) MiB;" \
 		"load average $(cut -d' ' -f1-3 /proc/loadavg)"
 	python3 - "$A" "$DIR/sample" "$REDLINE" ${REDLINE_B:-} <<'PY'
 import os, resource, subprocess, sys, time
