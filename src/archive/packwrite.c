@@ -432,7 +432,9 @@ static int write_entry(archive_pw *pw, const git_oid *id, const void *data, size
 	pw->n++;
 	pw->written++;
 	slots_insert(pw, i);
-	pw_cache_put(pw, i, data, len);
+	/* A gzip member (a capture) is never built on: the room is the trees'. */
+	if (type != GIT_OBJECT_BLOB || !is_compressed(data, len))
+		pw_cache_put(pw, i, data, len);
 	return 0;
 }
 

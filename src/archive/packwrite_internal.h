@@ -59,7 +59,7 @@ struct pw_cached {
 	unsigned char *data;
 };
 
-#define PW_CACHE_SLOTS 256
+#define PW_CACHE_SLOTS 1024
 #define PW_CACHE_BYTES (4u << 20)
 
 typedef struct archive_pw {
