@@ -300,7 +300,18 @@ static void id_from_hash(char out[13], uint64_t h)
 void rl_snapshot_id_for_key(char out[13], const char *key)
 {
 	rl_buf b = RL_BUF_INIT(SIZE_MAX / 2);
-	if (rl_buf_printf(&b, "key\n%s", key) < 0) {
+	char small[512];
+	size_t len = strlen(key);
+
+	/* "key\n" + key: on the stack when it fits (every story of a page is
+	 * hashed so), without printf */
+	if (len < sizeof(small) - 4) {
+		memcpy(small, "key\n", 4);
+		memcpy(small + 4, key, len);
+		id_from_hash(out, rl_hash64_bytes(small, len + 4));
+		return;
+	}
+	if (rl_buf_put(&b, "key\n", 4) < 0 || rl_buf_put(&b, key, len) < 0) {
 		id_from_hash(out, rl_hash64_bytes(key, strlen(key)));
 		return;
 	}
