@@ -98,7 +98,7 @@ done:
 	return error;
 }
 
-static int prepare_one(rl_item *item, const rl_normaliser *normaliser, const char *base_url)
+int rl_snapshot_prepare_item(rl_item *item, const rl_normaliser *normaliser, const char *base_url)
 {
 	int error;
 
@@ -134,14 +134,10 @@ static int prepare_one(rl_item *item, const rl_normaliser *normaliser, const cha
 	return 0;
 }
 
-int rl_snapshot_prepare(rl_item_list *items, const rl_normaliser *normaliser, const char *base_url)
+void rl_snapshot_drop_repeats(rl_item_list *items, size_t *kept_from)
 {
 	size_t kept = 0;
-	int error;
 
-	for (size_t i = 0; i < items->n; i++)
-		if ((error = prepare_one(&items->v[i], normaliser, base_url)) < 0)
-			return error;
 	for (size_t i = 0; i < items->n; i++) {
 		rl_item *it = &items->v[i];
 		int drop = it->title == NULL && it->body == NULL && it->keep == 0;
@@ -156,9 +152,21 @@ int rl_snapshot_prepare(rl_item_list *items, const rl_normaliser *normaliser, co
 			items->v[kept] = *it;
 			memset(it, 0, sizeof(*it));
 		}
+		if (kept_from)
+			kept_from[kept] = i;
 		kept++;
 	}
 	items->n = kept;
+}
+
+int rl_snapshot_prepare(rl_item_list *items, const rl_normaliser *normaliser, const char *base_url)
+{
+	int error;
+
+	for (size_t i = 0; i < items->n; i++)
+		if ((error = rl_snapshot_prepare_item(&items->v[i], normaliser, base_url)) < 0)
+			return error;
+	rl_snapshot_drop_repeats(items, NULL);
 	return 0;
 }
 
