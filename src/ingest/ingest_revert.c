@@ -39,6 +39,33 @@ static int holds(git_repository *repo, const git_oid *commit, const char *path,
 	return yes;
 }
 
+/* 1 when `commit`'s message names story `id` on an item line ("gone <id>
+ * ...", "back <id> ..."): such a commit is one of the story's revisions
+ * in the revision index even when its file did not change. */
+static int names_story(git_repository *repo, const git_oid *commit, const char *id)
+{
+	static const char *const kinds[] = { "edited ", "new ", "gone ", "back ", "moved ",
+					     "removed " };
+	git_commit *c = NULL;
+	const char *msg, *p;
+	size_t id_len = strlen(id);
+	int yes = 0;
+
+	if (git_commit_lookup(&c, repo, commit) < 0) {
+		rl_error_clear();
+		return 0;
+	}
+	msg = git_commit_message(c);
+	for (p = msg; p && *p && !yes; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+		for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]) && !yes; k++) {
+			size_t kl = strlen(kinds[k]);
+			yes = strncmp(p, kinds[k], kl) == 0 && strncmp(p + kl, id, id_len) == 0 &&
+			      (p[kl + id_len] == ' ' || p[kl + id_len] == '\n' || p[kl + id_len] == '\0');
+		}
+	git_commit_free(c);
+	return yes;
+}
+
 /* Labels `c` a revert to `commit`. */
 static void mark_revert(rl_change *c, const git_oid *commit)
 {
@@ -92,7 +119,7 @@ void ingest_find_revert(struct ingest *in, rl_change *c, const char *new_text)
 	int stored;
 	rl_revindex_rev *revs = NULL;
 	uint32_t path_hash;
-	const git_oid *queued;
+	const git_oid *queued, *set_in_batch = NULL;
 	size_t n = 0, n_queued, looked = 0;
 
 	if (c->path == NULL || new_text == NULL ||
@@ -119,14 +146,30 @@ void ingest_find_revert(struct ingest *in, rl_change *c, const char *new_text)
 	 * ref points at. */
 	queued = ingest_batch_commits(&n_queued, in->batch, in->source);
 	for (size_t i = n_queued; i-- > 0 && looked < REVERT_MAX_REVISIONS; looked++) {
-		if (holds(repo, &queued[i], c->path, &blob)) {
+		if (!holds(repo, &queued[i], c->path, &blob))
+			continue;
+		/* The revision named is the one the revision index would name
+		 * had each commit been referenced at once: the newest of the
+		 * story's revisions - commits that changed its file or name it -
+		 * that holds the text.  Whether the batch's first commit changed
+		 * the file, the index's newest revision says. */
+		while (i > 0 && looked < REVERT_MAX_REVISIONS && !names_story(repo, &queued[i], c->id) &&
+		       holds(repo, &queued[i - 1], c->path, &blob)) {
+			i--;
+			looked++;
+		}
+		if (i > 0 || names_story(repo, &queued[0], c->id)) {
 			mark_revert(c, &queued[i]);
 			return;
 		}
+		set_in_batch = &queued[0];
+		break;
 	}
 	if (story_revs(&revs, &n, in, c->id) < 0) {
 		rl_error_clear();
 		free(revs);
+		if (set_in_batch)
+			mark_revert(c, set_in_batch);
 		return;
 	}
 	path_hash = rl_revindex_path_hash(c->path, "");
@@ -143,8 +186,13 @@ void ingest_find_revert(struct ingest *in, rl_change *c, const char *new_text)
 				  : holds(repo, &revs[i].commit, c->path, &blob);
 		if (yes) {
 			mark_revert(c, &revs[i].commit);
+			set_in_batch = NULL;
 			break;
 		}
+		if (set_in_batch) /* not held before the batch: set by its first commit */
+			break;
 	}
+	if (set_in_batch)
+		mark_revert(c, set_in_batch);
 	free(revs);
 }
