@@ -1,43 +1,56 @@
 /*
- * redline/deflater.h - zlib deflate streams kept per thread and reset
- * between uses.
+ * redline/deflater.h - whole-buffer deflate (libdeflate): one compressor
+ * per thread and kind, kept between uses.
  *
- * A git object or a WARC record is compressed as one zlib (or gzip)
- * stream of its own.  Starting a stream allocates ~256 KiB of window and
- * hash tables; for the few-KiB story files and WARC records a cycle
- * writes by the thousand, that allocation (and the page faults when malloc
- * handed the memory back to the kernel in between) costs about as much as
- * compressing a story file.  A reset stream deflates exactly as a new one does
- * (same bytes), so each thread keeps one stream of each kind and resets it.
+ * Every git object and WARC record redline writes is one zlib (or gzip)
+ * stream of its own, made from a buffer held whole: story files of ~600
+ * bytes by the thousand, trees, commits, a page's WARC records.  On such
+ * inputs zlib spends about half of its time building each block's Huffman
+ * trees; libdeflate, which compresses whole buffers only, takes 6.8 us
+ * where zlib takes 14.7 for a story file (level 1, a little smaller too)
+ * and 157 us instead of 258 for a 25 KB page (level 6, same size)
+ * (docs/benchmarks.md).  Its output is a standard zlib or gzip stream:
+ * git, libgit2 and gzip read it as they read zlib's.  The same input and
+ * kind always give the same bytes, on any thread.
  */
 #ifndef REDLINE_DEFLATER_H
 #define REDLINE_DEFLATER_H
 
-#include <zlib.h>
+#include <stddef.h>
+#include <stdint.h>
 
-/** zlib levels of the two kinds: 1 measured as fast as "no" compression
- *  with most of level 6's size gain on story files (docs/benchmarks.md);
- *  WARC files are compressed once and kept, so 6. */
+/** Levels of the two compressing kinds: 1 for git objects (story files:
+ *  most of level 6's size gain at half its time); WARC files are
+ *  compressed once and kept, so 6. */
 #define RL_DEFLATER_GIT_LEVEL 1
 #define RL_DEFLATER_GZIP_LEVEL 6
 
-/** The kinds of stream a thread keeps, one each. */
+/** The kinds of stream, one compressor each per thread. */
 typedef enum rl_deflater_kind {
-	RL_DEFLATER_GIT,  /* zlib wrapper: git pack entries */
-	RL_DEFLATER_GZIP, /* gzip wrapper: WARC records */
-	RL_DEFLATER_STORE, /* zlib wrapper, level 0: pack entries of bytes
-	                      compressed already (a .warc.gz capture); give
-	                      it the whole output at once */
+	RL_DEFLATER_GIT,   /* zlib wrapper: git pack entries */
+	RL_DEFLATER_GZIP,  /* gzip wrapper: WARC records */
+	RL_DEFLATER_STORE, /* zlib wrapper, stored blocks: pack entries of
+	                      bytes compressed already (a .warc.gz capture) */
 	RL_DEFLATER_KINDS
 } rl_deflater_kind;
 
-/** The calling thread's stream of `kind`, reset and ready for input;
- *  valid until the thread calls rl_deflater_get() for the same kind again
- *  or exits (the streams of a thread are freed when it exits, or by
- *  rl_deflater_release_thread()).  Never shared between threads. */
-int rl_deflater_get(z_stream **out, rl_deflater_kind kind);
+/** The most bytes rl_deflater_compress() writes for `len` bytes of input,
+ *  of any kind. */
+size_t rl_deflater_bound(size_t len);
 
-/** Frees the calling thread's streams now: for the main thread, which
+/** Compresses the `len` bytes at `src` as one stream of `kind` into `dst`
+ *  (room `cap`, at least rl_deflater_bound(len)); *out_len the bytes
+ *  written.  Uses the calling thread's compressor of `kind`, made on first
+ *  use and freed when the thread exits or calls
+ *  rl_deflater_release_thread(). */
+int rl_deflater_compress(size_t *out_len, rl_deflater_kind kind, void *dst, size_t cap,
+			 const void *src, size_t len);
+
+/** crc32 (as zlib's crc32()) of `len` bytes, continuing `crc` (0 to
+ *  start): the checksum a pack index keeps of each entry. */
+uint32_t rl_deflater_crc32(uint32_t crc, const void *data, size_t len);
+
+/** Frees the calling thread's compressors now: for the main thread, which
  *  exits without running thread-exit destructors. */
 void rl_deflater_release_thread(void);
 

@@ -186,7 +186,7 @@ static int append(archive_pw *pw, const void *p, size_t len, uint32_t *crc)
 {
 	const unsigned char *b = p;
 	if (crc)
-		*crc = (uint32_t)crc32(*crc, b, (uInt)len);
+		*crc = rl_deflater_crc32(*crc, b, len);
 	while (len > 0) {
 		size_t k = WBUF_SIZE - pw->wlen;
 		int rc;
@@ -205,7 +205,7 @@ static int append(archive_pw *pw, const void *p, size_t len, uint32_t *crc)
 	return 0;
 }
 
-/* A gzip member (a capture) is stored, not deflated again: zlib finds
+/* A gzip member (a capture) is stored, not deflated again: deflate finds
  * nothing to gain in it and would spend as long trying as on text. */
 static int is_compressed(const void *data, size_t len)
 {
@@ -214,37 +214,41 @@ static int is_compressed(const void *data, size_t len)
 	return len >= 18 && p[0] == 0x1f && p[1] == 0x8b && p[2] == 8;
 }
 
-/* Deflates `len` bytes straight into the write buffer. */
-static int append_deflated(archive_pw *pw, const void *data, size_t len, uint32_t *crc)
+/* How an object is compressed whole: the same on the writer and on a
+ * thread that packs a blob ahead (archive_pw_pack_blob), so that packs are
+ * the same bytes whoever packed what. */
+static rl_deflater_kind blob_kind(git_object_t type, const void *data, size_t len)
 {
-	z_stream *z = &pw->z;
-	int zr, rc;
+	return type == GIT_OBJECT_BLOB && is_compressed(data, len) ? RL_DEFLATER_STORE
+								     : RL_DEFLATER_GIT;
+}
 
-	if (deflateReset(z) != Z_OK)
-		return rl_error_set(RL_EIO, "cannot compress an object");
-	z->next_in = (Bytef *)(uintptr_t)data;
-	z->avail_in = 0;
-	do {
-		size_t before;
-		/* zlib counts in uInt: feed at most 1 GiB at a time. */
-		if (z->avail_in == 0 && len > 0) {
-			size_t k = len > (1u << 30) ? (1u << 30) : len;
-			z->avail_in = (uInt)k;
-			len -= k;
-		}
-		if (pw->wlen == WBUF_SIZE && (rc = flush_buf(pw)) < 0)
+/* Deflates `len` bytes whole (redline/deflater.h) straight into the write
+ * buffer when its bound fits there, else through a buffer of its own. */
+static int append_deflated(archive_pw *pw, rl_deflater_kind kind, const void *data, size_t len,
+			   uint32_t *crc)
+{
+	size_t bound = rl_deflater_bound(len), n;
+	unsigned char *own = NULL;
+	int rc;
+
+	if (bound > WBUF_SIZE - pw->wlen && (rc = flush_buf(pw)) < 0)
+		return rc;
+	if (bound <= WBUF_SIZE - pw->wlen) {
+		if ((rc = rl_deflater_compress(&n, kind, pw->wbuf + pw->wlen,
+					       WBUF_SIZE - pw->wlen, data, len)) < 0)
 			return rc;
-		z->next_out = pw->wbuf + pw->wlen;
-		z->avail_out = (uInt)(WBUF_SIZE - pw->wlen);
-		before = pw->wlen;
-		zr = deflate(z, len == 0 ? Z_FINISH : Z_NO_FLUSH);
-		if (zr != Z_OK && zr != Z_STREAM_END && zr != Z_BUF_ERROR)
-			return rl_error_set(RL_EIO, "cannot compress an object");
-		pw->wlen = WBUF_SIZE - z->avail_out;
-		*crc = (uint32_t)crc32(*crc, pw->wbuf + before, (uInt)(pw->wlen - before));
-		pw->pos += pw->wlen - before;
-	} while (zr != Z_STREAM_END);
-	return 0;
+		*crc = rl_deflater_crc32(*crc, pw->wbuf + pw->wlen, n);
+		pw->wlen += n;
+		pw->pos += n;
+		return 0;
+	}
+	if ((own = malloc(bound)) == NULL)
+		return rl_error_set(RL_ENOMEM, "out of memory");
+	if ((rc = rl_deflater_compress(&n, kind, own, bound, data, len)) == 0)
+		rc = append(pw, own, n, crc);
+	free(own);
+	return rc;
 }
 
 int pw_read_at(archive_pw *pw, uint64_t off, void *dst, size_t len)
@@ -282,12 +286,6 @@ static int open_file(archive_pw *pw)
 		return rl_error_set_errno(RL_EIO, "cannot create a pack in '%s'", pw->dir);
 	if (pw->wbuf == NULL && (pw->wbuf = malloc(WBUF_SIZE)) == NULL)
 		return rl_error_set(RL_ENOMEM, "out of memory");
-	if (!pw->z_ready) {
-		memset(&pw->z, 0, sizeof(pw->z));
-		if (deflateInit(&pw->z, PW_ZLIB_LEVEL) != Z_OK)
-			return rl_error_set(RL_ENOMEM, "cannot start zlib");
-		pw->z_ready = 1;
-	}
 	pw->pos = pw->flushed = 0;
 	pw->wlen = 0;
 	return append(pw, header, sizeof(header), &crc);
@@ -422,8 +420,8 @@ static int write_entry(archive_pw *pw, const git_oid *id, const void *data, size
 		rc = append(pw, packed->bytes, packed->len, NULL);
 		crc = packed->crc;
 	} else if ((rc = append(pw, hdr, hl, &crc)) == 0) {
-		rc = delta ? append_deflated(pw, delta, delta_len, &crc)
-			   : append_deflated(pw, data, len, &crc);
+		rc = delta ? append_deflated(pw, RL_DEFLATER_GIT, delta, delta_len, &crc)
+			   : append_deflated(pw, blob_kind(type, data, len), data, len, &crc);
 	}
 	free(delta);
 	if (rc < 0)
@@ -436,26 +434,6 @@ static int write_entry(archive_pw *pw, const git_oid *id, const void *data, size
 	return 0;
 }
 
-/* A gzip member is packed here as it would have been ahead: a stored zlib
- * stream's blocks depend on the room left in the output, so it is made
- * whole, never streamed into the write buffer. */
-static int write_object(archive_pw *pw, const git_oid *id, const void *data, size_t len,
-			git_object_t type, const git_oid *delta_base, const rl_item_packed *packed)
-{
-	rl_item_packed own = { 0 };
-	int rc;
-
-	if (packed || type != GIT_OBJECT_BLOB || !is_compressed(data, len))
-		return write_entry(pw, id, data, len, type, delta_base, packed);
-	if (pw_find(pw, id))
-		return 0;
-	if ((rc = archive_pw_pack_blob(&own, data, len)) < 0)
-		return rc;
-	rc = write_entry(pw, id, data, len, type, delta_base, own.bytes ? &own : NULL);
-	free(own.bytes);
-	return rc;
-}
-
 /* Under the lock: a failed write leaves bytes of a half-written object in
  * the file, so nothing more may be added and the batch cannot commit. */
 static int put_locked(archive_pw *pw, const git_oid *id, const void *data, size_t len,
@@ -465,7 +443,7 @@ static int put_locked(archive_pw *pw, const git_oid *id, const void *data, size_
 
 	if (!pw->open)
 		return 1;
-	if ((rc = write_object(pw, id, data, len, type, delta_base, packed)) < 0)
+	if ((rc = write_entry(pw, id, data, len, type, delta_base, packed)) < 0)
 		pw->failed = 1;
 	return rc;
 }
@@ -492,40 +470,31 @@ int archive_pw_put_packed(archive_pw *pw, const git_oid *id, const void *data, s
 	return rc;
 }
 
-/* The same bytes write_object() would write for this blob: its header,
- * then the zlib stream of the thread's reset stream at the writer's level
- * (a reset stream and a new one deflate alike). */
+/* The same bytes write_entry() would write for this blob: its header,
+ * then its whole zlib stream (redline/deflater.h: the same bytes on any
+ * thread). */
 int archive_pw_pack_blob(rl_item_packed *out, const void *data, size_t len)
 {
-	z_stream *z;
 	unsigned char hdr[32];
-	size_t hl = object_header(hdr, GIT_OBJECT_BLOB, len), cap;
+	size_t hl = object_header(hdr, GIT_OBJECT_BLOB, len), cap, n;
 	git_oid id;
-	int zr, rc;
+	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if (len > (1u << 30))
-		return 0; /* left to the writer, which feeds zlib in pieces */
 	if (git_odb_hash(&id, data, len, GIT_OBJECT_BLOB) < 0)
 		return rl_error_set(RL_EGIT, "cannot hash a blob");
-	if ((rc = rl_deflater_get(&z, is_compressed(data, len) ? RL_DEFLATER_STORE
-							       : RL_DEFLATER_GIT)) < 0)
-		return rc;
-	cap = hl + deflateBound(z, (uLong)len);
+	cap = hl + rl_deflater_bound(len);
 	if ((out->bytes = malloc(cap)) == NULL)
 		return rl_error_set(RL_ENOMEM, "out of memory");
 	memcpy(out->bytes, hdr, hl);
-	z->next_in = (Bytef *)(uintptr_t)data;
-	z->avail_in = (uInt)len;
-	z->next_out = out->bytes + hl;
-	z->avail_out = (uInt)(cap - hl);
-	if ((zr = deflate(z, Z_FINISH)) != Z_STREAM_END) {
+	if ((rc = rl_deflater_compress(&n, blob_kind(GIT_OBJECT_BLOB, data, len), out->bytes + hl,
+				       cap - hl, data, len)) < 0) {
 		free(out->bytes);
 		memset(out, 0, sizeof(*out));
-		return rl_error_set(RL_EIO, "cannot compress an object (zlib %d)", zr);
+		return rc;
 	}
-	out->len = cap - z->avail_out;
-	out->crc = (uint32_t)crc32(0, out->bytes, (uInt)out->len);
+	out->len = hl + n;
+	out->crc = rl_deflater_crc32(0, out->bytes, out->len);
 	memcpy(out->id, id.id, sizeof(out->id));
 	return 0;
 }
@@ -561,8 +530,6 @@ static void backend_free(git_odb_backend *backend)
 
 	archive_pw_abort(pw);
 	reset(pw);
-	if (pw->z_ready)
-		deflateEnd(&pw->z);
 	pthread_mutex_destroy(&pw->lock);
 	free(pw->dir);
 	free(pw);

@@ -25,15 +25,8 @@
 
 #include <git2.h>
 #include <git2/sys/odb_backend.h>
-#include <zlib.h>
-
 #include "redline/deflater.h"
 #include "redline/item.h"
-
-/* zlib level for whole objects (redline/deflater.h): blobs packed ahead
- * (archive_pw_pack_blob) take a thread's RL_DEFLATER_GIT stream, so the
- * writer's own stream must deflate at the same level. */
-#define PW_ZLIB_LEVEL RL_DEFLATER_GIT_LEVEL
 
 /* git's pack.depth default: a reader resolves at most this many deltas. */
 #define PW_MAX_DEPTH 50
@@ -81,8 +74,6 @@ typedef struct archive_pw {
 	size_t nslots;
 	struct pw_cached cache[PW_CACHE_SLOTS];
 	size_t cache_next, cache_bytes;
-	z_stream z;                /* deflate, reset per object */
-	int z_ready;
 	uint64_t off32_limit;      /* PW_OFF32_LIMIT; tests set a small one */
 	/* Counters, for tests and docs: */
 	uint64_t deltas;           /* trees written as deltas */
@@ -112,10 +103,9 @@ int archive_pw_put(archive_pw *pw, const git_oid *id, const void *data, size_t l
 int archive_pw_put_packed(archive_pw *pw, const git_oid *id, const void *data, size_t len,
 			  const rl_item_packed *packed);
 
-/** Packs the blob `data` as write_object() would write it whole - header,
- *  zlib stream at PW_ZLIB_LEVEL - with its id and CRC; touches no writer,
- *  so any thread may call it.  out->bytes NULL (and 0) for a blob over
- *  1 GiB, which only the writer packs. */
+/** Packs the blob `data` as write_object() would write it - header, then
+ *  its zlib stream (redline/deflater.h) - with its id and CRC; touches no
+ *  writer, so any thread may call it. */
 int archive_pw_pack_blob(rl_item_packed *out, const void *data, size_t len);
 
 /** The object `id` of the open batch's pack, whole, in a malloc'd buffer;

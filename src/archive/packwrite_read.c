@@ -17,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <zlib.h>
+
 #define OBJ_OFS_DELTA 6
 
 /* --- reading an entry back ---------------------------------------------- */

@@ -96,24 +96,18 @@ static int put_field(rl_buf *h, const char *name, const char *value)
 	return rl_buf_printf(h, "%s: %s\r\n", name, value);
 }
 
-/* One gzip member from the thread's reset stream (redline/deflater.h). */
+/* One gzip member, compressed whole (redline/deflater.h). */
 static int gzip_member(rl_buf *out, const rl_buf *plain)
 {
-	z_stream *z;
-	int zr, error;
+	size_t bound = rl_deflater_bound(plain->len), n;
+	int error;
 
-	if ((error = rl_deflater_get(&z, RL_DEFLATER_GZIP)) < 0)
+	if ((error = rl_buf_grow(out, bound + 64)) < 0)
 		return error;
-	if ((error = rl_buf_grow(out, deflateBound(z, plain->len) + 64)) < 0)
+	if ((error = rl_deflater_compress(&n, RL_DEFLATER_GZIP, out->ptr + out->len,
+					  out->cap - out->len, plain->ptr, plain->len)) < 0)
 		return error;
-	z->next_in = (Bytef *)plain->ptr;
-	z->avail_in = (uInt)plain->len;
-	z->next_out = (Bytef *)out->ptr + out->len;
-	z->avail_out = (uInt)(out->cap - out->len);
-	zr = deflate(z, Z_FINISH);
-	if (zr != Z_STREAM_END)
-		return rl_error_set(RL_ERROR, "gzip failed (%d)", zr);
-	out->len += z->total_out;
+	out->len += n;
 	out->ptr[out->len] = '\0';
 	return 0;
 }

@@ -1,92 +1,105 @@
 /*
- * deflater.c - per-thread deflate streams, reset between uses
- * (redline/deflater.h).
+ * deflater.c - whole-buffer deflate with per-thread libdeflate
+ * compressors (redline/deflater.h).
  */
 #include "redline/deflater.h"
 
+#include <libdeflate.h>
 #include <pthread.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "redline/error.h"
 
-struct streams {
-	z_stream z[RL_DEFLATER_KINDS];
-	unsigned char live[RL_DEFLATER_KINDS];
+struct compressors {
+	struct libdeflate_compressor *c[RL_DEFLATER_KINDS];
 };
 
 static pthread_key_t key;
 static pthread_once_t key_once = PTHREAD_ONCE_INIT;
 static int key_made;
 
-static void streams_free(void *p)
+static void compressors_free(void *p)
 {
-	struct streams *s = p;
+	struct compressors *s = p;
 
 	if (s == NULL)
 		return;
 	for (int k = 0; k < RL_DEFLATER_KINDS; k++)
-		if (s->live[k])
-			deflateEnd(&s->z[k]);
+		libdeflate_free_compressor(s->c[k]);
 	free(s);
 }
 
 static void make_key(void)
 {
-	key_made = pthread_key_create(&key, streams_free) == 0;
+	key_made = pthread_key_create(&key, compressors_free) == 0;
 }
 
-/* Stored blocks use no window and no hash chains: the smallest of both
- * (windowBits 9, memLevel 1) keep that stream at ~3 KiB instead of
- * ~256 KiB.  Its blocks then depend only on the output room, which the
- * callers give whole. */
-static int start(z_stream *z, rl_deflater_kind kind)
-{
-	memset(z, 0, sizeof(*z));
-	switch (kind) {
-	case RL_DEFLATER_GZIP:
-		return deflateInit2(z, RL_DEFLATER_GZIP_LEVEL, Z_DEFLATED, 15 + 16, 8,
-				    Z_DEFAULT_STRATEGY);
-	case RL_DEFLATER_STORE:
-		return deflateInit2(z, Z_NO_COMPRESSION, Z_DEFLATED, 9, 1, Z_DEFAULT_STRATEGY);
-	default:
-		return deflateInit(z, RL_DEFLATER_GIT_LEVEL);
-	}
-}
+static const int levels[RL_DEFLATER_KINDS] = {
+	[RL_DEFLATER_GIT] = RL_DEFLATER_GIT_LEVEL,
+	[RL_DEFLATER_GZIP] = RL_DEFLATER_GZIP_LEVEL,
+	[RL_DEFLATER_STORE] = 0,
+};
 
-int rl_deflater_get(z_stream **out, rl_deflater_kind kind)
+/* The calling thread's compressor of `kind`, made on first use. */
+static int compressor(struct libdeflate_compressor **out, rl_deflater_kind kind)
 {
-	struct streams *s;
+	struct compressors *s;
 
-	*out = NULL;
-	if ((unsigned)kind >= RL_DEFLATER_KINDS)
-		return rl_error_set(RL_EINVAL, "no such deflate stream");
 	pthread_once(&key_once, make_key);
 	if (!key_made)
-		return rl_error_set(RL_ENOMEM, "cannot keep deflate streams");
+		return rl_error_set(RL_ENOMEM, "cannot keep deflate compressors");
 	if ((s = pthread_getspecific(key)) == NULL) {
 		if ((s = calloc(1, sizeof(*s))) == NULL)
 			return rl_error_set(RL_ENOMEM, "out of memory");
 		if (pthread_setspecific(key, s) != 0) {
 			free(s);
-			return rl_error_set(RL_ENOMEM, "cannot keep deflate streams");
+			return rl_error_set(RL_ENOMEM, "cannot keep deflate compressors");
 		}
 	}
-	if (!s->live[kind]) {
-		if (start(&s->z[kind], kind) != Z_OK)
-			return rl_error_set(RL_ENOMEM, "cannot start zlib");
-		s->live[kind] = 1;
-	} else if (deflateReset(&s->z[kind]) != Z_OK) {
-		return rl_error_set(RL_ERROR, "cannot reset zlib");
-	}
-	*out = &s->z[kind];
+	if (s->c[kind] == NULL && (s->c[kind] = libdeflate_alloc_compressor(levels[kind])) == NULL)
+		return rl_error_set(RL_ENOMEM, "cannot start a deflate compressor");
+	*out = s->c[kind];
 	return 0;
+}
+
+size_t rl_deflater_bound(size_t len)
+{
+	size_t z = libdeflate_zlib_compress_bound(NULL, len);
+	size_t g = libdeflate_gzip_compress_bound(NULL, len);
+
+	return z > g ? z : g;
+}
+
+int rl_deflater_compress(size_t *out_len, rl_deflater_kind kind, void *dst, size_t cap,
+			 const void *src, size_t len)
+{
+	struct libdeflate_compressor *c = NULL;
+	size_t n;
+	int error;
+
+	*out_len = 0;
+	if ((unsigned)kind >= RL_DEFLATER_KINDS)
+		return rl_error_set(RL_EINVAL, "no such deflate stream");
+	if ((error = compressor(&c, kind)) < 0)
+		return error;
+	n = kind == RL_DEFLATER_GZIP ? libdeflate_gzip_compress(c, src, len, dst, cap)
+				     : libdeflate_zlib_compress(c, src, len, dst, cap);
+	/* 0: the output did not fit, which the bound rules out. */
+	if (n == 0)
+		return rl_error_set(RL_ETOOBIG, "compressed data does not fit in %zu bytes", cap);
+	*out_len = n;
+	return 0;
+}
+
+uint32_t rl_deflater_crc32(uint32_t crc, const void *data, size_t len)
+{
+	return libdeflate_crc32(crc, data, len);
 }
 
 void rl_deflater_release_thread(void)
 {
 	if (!key_made)
 		return;
-	streams_free(pthread_getspecific(key));
+	compressors_free(pthread_getspecific(key));
 	pthread_setspecific(key, NULL);
 }

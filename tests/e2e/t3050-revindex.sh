@@ -37,12 +37,12 @@ expected() { # expected PATH
 	} | sort -u
 }
 compare_all() { # compare_all WHAT
-	local p got want count=0
+	local p got want count=0 all
+	all=$(git -C "$A" log --format=%H)
 	for p in $(paths); do
-		got=$(rl -C "$A" log "$p" --json | python3 -c 'import json,sys; [print(e["commit"]) for e in json.load(sys.stdin)]') ||
-			fail "$1: log $p"
+		got=$(rl -C "$A" log "$p" --json | jq -r '.[].commit') || fail "$1: log $p"
 		# the same commits in git log's order, newest first
-		want=$(git -C "$A" log --format=%H | grep -Fx -f <(expected "$p"))
+		want=$(grep -Fx -f <(expected "$p") <<<"$all")
 		[ -n "$want" ] || fail "$1: git finds no commit for $p"
 		[ "$got" = "$want" ] || { echo "got: $got"; echo "want: $want"; fail "$1: $p"; }
 		count=$((count + 1))

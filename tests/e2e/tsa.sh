@@ -31,7 +31,7 @@ tsa_name = yes
 ess_cert_id_chain = no
 ess_cert_id_alg = sha256
 CNF
-	python3 "$REDLINE_SOURCE_DIR/tests/server/tsa_server.py" --dir "$D" --port-file "$D/port" --lifetime 120 &
+	python3 "$REDLINE_SOURCE_DIR/tests/server/tsa_server.py" --dir "$D" --port-file "$D/port" --lifetime "$(server_lifetime 0)" &
 	EXTRA_PIDS="$EXTRA_PIDS $!"
 	for _ in $(seq 100); do [ -s "$D/port" ] && break; sleep 0.1; done
 	[ -s "$D/port" ] || fail "the test TSA did not start"

@@ -1,18 +1,16 @@
-/* Per-thread deflate streams (redline/deflater.h): a reset stream gives
- * the bytes a new stream gives, for each kind; each thread has its own;
- * a released thread starts afresh. */
+/* Whole-buffer deflate (redline/deflater.h): each kind gives a stream that
+ * zlib - another implementation - reads back to the input; the same input
+ * gives the same bytes again and on another thread; stored blocks for
+ * compressed data; a too small output is an error, not a short stream. */
 #include "testutil.h"
 #include "redline/deflater.h"
 #include "redline/error.h"
 
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-
-static const int levels[RL_DEFLATER_KINDS] = { RL_DEFLATER_GIT_LEVEL, RL_DEFLATER_GZIP_LEVEL,
-					       Z_NO_COMPRESSION };
-static const int wbits[RL_DEFLATER_KINDS] = { 15, 15 + 16, 9 };
-static const int memlevels[RL_DEFLATER_KINDS] = { 8, 8, 1 };
+#include <zlib.h>
 
 static size_t text(char *buf, size_t cap, int seed)
 {
@@ -23,79 +21,139 @@ static size_t text(char *buf, size_t cap, int seed)
 	return n;
 }
 
-static size_t deflate_with(z_stream *z, const char *in, size_t len, unsigned char *out, size_t cap)
+/* zlib's inflate of `z` (zlib wrapper, or gzip when `gzip`) must give back
+ * exactly `in`. */
+static void inflates_to(const unsigned char *z, size_t zlen, int gzip, const char *in, size_t len)
 {
-	z->next_in = (Bytef *)in;
-	z->avail_in = (uInt)len;
-	z->next_out = out;
-	z->avail_out = (uInt)cap;
-	assert_int_equal(deflate(z, Z_FINISH), Z_STREAM_END);
-	return cap - z->avail_out;
+	unsigned char *back = malloc(len + 1);
+	z_stream s;
+
+	assert_non_null(back);
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(inflateInit2(&s, gzip ? 15 + 16 : 15), Z_OK);
+	s.next_in = (Bytef *)(uintptr_t)z;
+	s.avail_in = (uInt)zlen;
+	s.next_out = back;
+	s.avail_out = (uInt)len + 1;
+	assert_int_equal(inflate(&s, Z_FINISH), Z_STREAM_END);
+	assert_int_equal(s.total_out, len);
+	assert_int_equal(s.avail_in, 0); /* nothing after the stream */
+	assert_memory_equal(back, in, len);
+	inflateEnd(&s);
+	free(back);
 }
 
-static void test_reset_stream_deflates_as_a_new_one(void **state)
+static void test_each_kind_inflates_back(void **state)
 {
-	static char in[20000];
-	static unsigned char a[30000], b[30000];
+	static char in[300000];
+	size_t lens[] = { 0, 1, 561, 25000, sizeof(in) - 64 };
 
 	(void)state;
 	for (int kind = 0; kind < RL_DEFLATER_KINDS; kind++)
-		for (int seed = 0; seed < 4; seed++) {
-			size_t len = text(in, sizeof(in) - (size_t)seed * 4000, seed);
-			z_stream *z, fresh;
-			size_t la, lb;
+		for (size_t i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
+			size_t len = lens[i] > 64 ? text(in, lens[i], (int)i) : lens[i], cap, n;
+			unsigned char *out;
 
-			assert_int_equal(rl_deflater_get(&z, (rl_deflater_kind)kind), 0);
-			la = deflate_with(z, in, len, a, sizeof(a));
-			memset(&fresh, 0, sizeof(fresh));
-			assert_int_equal(deflateInit2(&fresh, levels[kind], Z_DEFLATED, wbits[kind], memlevels[kind],
-						      Z_DEFAULT_STRATEGY), Z_OK);
-			lb = deflate_with(&fresh, in, len, b, sizeof(b));
-			deflateEnd(&fresh);
-			assert_int_equal(la, lb);
-			assert_memory_equal(a, b, la);
+			if (lens[i] <= 64)
+				memset(in, 'x', len);
+			cap = rl_deflater_bound(len);
+			assert_non_null(out = malloc(cap));
+			assert_int_equal(rl_deflater_compress(&n, (rl_deflater_kind)kind, out, cap, in, len), 0);
+			assert_true(n > 0 && n <= cap);
+			inflates_to(out, n, kind == RL_DEFLATER_GZIP, in, len);
+			if (kind == RL_DEFLATER_STORE)
+				assert_true(n >= len); /* stored, not compressed */
+			else if (len > 1000)
+				assert_true(n < len / 3); /* repetitive text compresses */
+			free(out);
 		}
-	{
-		z_stream *none;
-		assert_int_equal(rl_deflater_get(&none, RL_DEFLATER_KINDS), RL_EINVAL);
-		assert_null(none);
-	}
 	rl_deflater_release_thread();
 }
 
-static void *other_thread(void *arg)
-{
-	z_stream **mine = arg;
+struct job {
+	const char *in;
+	size_t len;
+	unsigned char out[40000];
+	size_t n;
+	int rc;
+};
 
-	if (rl_deflater_get(mine, RL_DEFLATER_GIT) < 0)
-		*mine = NULL;
-	return NULL; /* the stream is freed as the thread exits */
+static void *compress_job(void *arg)
+{
+	struct job *j = arg;
+
+	j->rc = rl_deflater_compress(&j->n, RL_DEFLATER_GIT, j->out, sizeof(j->out), j->in, j->len);
+	return NULL; /* the thread's compressors are freed as it exits */
 }
 
-static void test_each_thread_has_its_own(void **state)
+static void test_same_bytes_again_and_on_another_thread(void **state)
 {
-	z_stream *here, *again, *there = NULL;
+	static char in[30000];
+	static struct job here, again, there;
+	size_t len = text(in, sizeof(in), 7);
 	pthread_t t;
 
 	(void)state;
-	assert_int_equal(rl_deflater_get(&here, RL_DEFLATER_GIT), 0);
-	assert_int_equal(pthread_create(&t, NULL, other_thread, &there), 0);
+	here.in = again.in = there.in = in;
+	here.len = again.len = there.len = len;
+	compress_job(&here);
+	compress_job(&again);
+	assert_int_equal(pthread_create(&t, NULL, compress_job, &there), 0);
 	assert_int_equal(pthread_join(t, NULL), 0);
-	assert_non_null(there);
-	assert_ptr_not_equal(here, there);
-	assert_int_equal(rl_deflater_get(&again, RL_DEFLATER_GIT), 0);
-	assert_ptr_equal(here, again);
+	assert_int_equal(here.rc, 0);
+	assert_int_equal(again.rc, 0);
+	assert_int_equal(there.rc, 0);
+	assert_int_equal(here.n, again.n);
+	assert_int_equal(here.n, there.n);
+	assert_memory_equal(here.out, again.out, here.n);
+	assert_memory_equal(here.out, there.out, here.n);
 	rl_deflater_release_thread();
 	rl_deflater_release_thread(); /* twice is fine */
-	assert_int_equal(rl_deflater_get(&again, RL_DEFLATER_GZIP), 0);
+	compress_job(&again);         /* and a released thread starts afresh */
+	assert_int_equal(again.rc, 0);
+	assert_memory_equal(here.out, again.out, here.n);
 	rl_deflater_release_thread();
+}
+
+static void test_no_room_and_no_such_kind(void **state)
+{
+	static char in[5000];
+	unsigned char out[64];
+	size_t len = text(in, sizeof(in), 3), n = 99;
+
+	(void)state;
+	assert_int_equal(rl_deflater_compress(&n, RL_DEFLATER_STORE, out, sizeof(out), in, len),
+			 RL_ETOOBIG);
+	assert_int_equal(n, 0);
+	n = 99;
+	assert_int_equal(rl_deflater_compress(&n, RL_DEFLATER_KINDS, out, sizeof(out), in, 10),
+			 RL_EINVAL);
+	assert_int_equal(n, 0);
+	rl_deflater_release_thread();
+}
+
+static void test_crc32_is_zlibs(void **state)
+{
+	static char in[10000];
+	size_t len = text(in, sizeof(in), 5);
+	uint32_t a = rl_deflater_crc32(0, in, 1000);
+
+	(void)state;
+	assert_int_equal(rl_deflater_crc32(0, in, len),
+			 (uint32_t)crc32(0, (const Bytef *)in, (uInt)len));
+	/* continued in pieces, as the pack writer does */
+	assert_int_equal(rl_deflater_crc32(a, in + 1000, len - 1000),
+			 (uint32_t)crc32(0, (const Bytef *)in, (uInt)len));
+	assert_int_equal(rl_deflater_crc32(0, in, 0), 0);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_reset_stream_deflates_as_a_new_one),
-		cmocka_unit_test(test_each_thread_has_its_own),
+		cmocka_unit_test(test_each_kind_inflates_back),
+		cmocka_unit_test(test_same_bytes_again_and_on_another_thread),
+		cmocka_unit_test(test_no_room_and_no_such_kind),
+		cmocka_unit_test(test_crc32_is_zlibs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
