@@ -24,6 +24,17 @@
 int rl_snapshot_prepare(rl_item_list *items, const rl_normaliser *normaliser,
 			const char *base_url);
 
+/** rl_snapshot_prepare()'s work on one item, without the removals: a
+ *  function of the item's extracted fields, `normaliser` and `base_url`
+ *  alone (ingest_memo.c relies on that). */
+int rl_snapshot_prepare_item(rl_item *item, const rl_normaliser *normaliser,
+			     const char *base_url);
+
+/** rl_snapshot_prepare()'s removals of prepared items (no text; a key
+ *  already seen); `kept_from` (NULL, or room for items->n) gets the old
+ *  place of each item kept. */
+void rl_snapshot_drop_repeats(rl_item_list *items, size_t *kept_from);
+
 /** Renders item->text (header, blank line, one sentence per line) and sets
  *  item->hash.  item->id and the arguments fill the header.  An item
  *  rendered ahead (item->header_len) keeps its body's lines: only the

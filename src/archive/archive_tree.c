@@ -179,8 +179,19 @@ static int put_entry(rl_buf *buf, const struct entry *e)
 	 * (a foreign writer's): git and libgit2 write "%o". */
 	if (e->t.start && e->t.start[0] != '0')
 		return rl_buf_put(buf, e->t.start, e->t.len);
-	if ((rc = rl_buf_printf(buf, "%o ", e->t.mode)) < 0 ||
-	    (rc = rl_buf_put(buf, e->t.name, e->t.name_len)) < 0 || (rc = rl_buf_putc(buf, '\0')) < 0)
+	{
+		/* "%o " without printf */
+		char oct[16];
+		size_t k = sizeof(oct);
+		uint32_t m = e->t.mode;
+		oct[--k] = ' ';
+		do
+			oct[--k] = (char)('0' + (m & 7u));
+		while ((m >>= 3) != 0);
+		if ((rc = rl_buf_put(buf, oct + k, sizeof(oct) - k)) < 0)
+			return rc;
+	}
+	if ((rc = rl_buf_put(buf, e->t.name, e->t.name_len)) < 0 || (rc = rl_buf_putc(buf, '\0')) < 0)
 		return rc;
 	return rl_buf_put(buf, e->id.id, GIT_OID_RAWSZ);
 }

@@ -387,7 +387,7 @@ static int write_entry(archive_pw *pw, const git_oid *id, const void *data, size
 	unsigned char hdr[32], *delta = NULL;
 	size_t delta_len = 0, hl;
 	uint32_t base = 0, crc = 0, i;
-	struct pw_entry *e;
+	struct pw_entry *e, *b;
 	int rc;
 
 	if (pw_find(pw, id))
@@ -430,7 +430,15 @@ static int write_entry(archive_pw *pw, const git_oid *id, const void *data, size
 	pw->n++;
 	pw->written++;
 	slots_insert(pw, i);
-	pw_cache_put(pw, i, data, len);
+	/* The version this tree replaces is read no more (the next commit
+	 * builds on this one): its room goes to the newest.  Blobs are not
+	 * kept: they are seldom read back in the batch (an edited story's
+	 * old text, a pread away), and they pushed the trees the next
+	 * commits build on out of the ring, whose misses walk delta chains. */
+	if (delta_base && (b = pw_find(pw, delta_base)) != NULL && b->cslot)
+		cache_evict(pw, b->cslot - 1u);
+	if (type != GIT_OBJECT_BLOB)
+		pw_cache_put(pw, i, data, len);
 	return 0;
 }
 

@@ -44,15 +44,16 @@ struct pw_entry {
 	uint64_t size;     /* the object's inflated size */
 };
 
-/* A recently written or read object, whole: the trees the next commit
- * builds on are read back at once. */
+/* A recently written tree or commit (the newest version of each tree) or
+ * a read object, whole: the trees the next commit builds on are read back
+ * at once. */
 struct pw_cached {
 	uint32_t entry;    /* index into entries, UINT32_MAX: free */
 	size_t len;
 	unsigned char *data;
 };
 
-#define PW_CACHE_SLOTS 256
+#define PW_CACHE_SLOTS 1024
 #define PW_CACHE_BYTES (4u << 20)
 
 typedef struct archive_pw {

@@ -3,8 +3,8 @@
  * being written (packwrite.c).
  *
  * A commit reads what the previous one wrote at once (its trees, to build
- * on; the story files classification compares), so the objects written
- * last sit whole in a small cache; after the batch, until the next one,
+ * on), so the newest version of each tree and commit written sits whole in
+ * a small cache (blobs are read back from the file); after the batch, until the next one,
  * the finished pack is served the same way (packwrite_internal.h); anything older is read back from the
  * file (or the write buffer), inflated, and its delta chain (at most
  * PW_MAX_DEPTH) applied (packwrite_delta.c).  Every callback holds the
@@ -59,7 +59,10 @@ static int entry_at(uint32_t *out, const archive_pw *pw, uint64_t offset, uint32
 	return 0;
 }
 
-int pw_load(unsigned char **out, size_t *len, archive_pw *pw, uint32_t i)
+/* Entry `i`'s object; kept in the cache when `keep`: the bases of a delta
+ * chain are older versions, which nothing reads again (the next commit
+ * builds on the newest), and caching them pushed the newest out. */
+static int load(unsigned char **out, size_t *len, archive_pw *pw, uint32_t i, int keep)
 {
 	const struct pw_entry *e = &pw->e[i];
 	uint64_t end = i + 1 < pw->n ? pw->e[i + 1].offset : pw->pos;
@@ -110,7 +113,7 @@ int pw_load(unsigned char **out, size_t *len, archive_pw *pw, uint32_t i)
 			goto done;
 		}
 		if ((rc = inflate_all(delta, size, raw + p, extent - p)) < 0 ||
-		    (rc = pw_load(&base, &base_len, pw, b)) < 0 ||
+		    (rc = load(&base, &base_len, pw, b, 0)) < 0 ||
 		    (rc = pw_delta_apply(&data, len, base, base_len, delta, size)) < 0)
 			goto done;
 	} else {
@@ -126,7 +129,8 @@ int pw_load(unsigned char **out, size_t *len, archive_pw *pw, uint32_t i)
 		rc = rl_error_set(RL_EIO, "an object of the wrong size in the pack being written");
 		goto done;
 	}
-	pw_cache_put(pw, i, data, *len);
+	if (keep)
+		pw_cache_put(pw, i, data, *len);
 	*out = data;
 	data = NULL;
 done:
@@ -135,6 +139,11 @@ done:
 	free(delta);
 	free(raw);
 	return rc;
+}
+
+int pw_load(unsigned char **out, size_t *len, archive_pw *pw, uint32_t i)
+{
+	return load(out, len, pw, i, 1);
 }
 
 int archive_pw_read(unsigned char **data, size_t *len, git_object_t *type, archive_pw *pw,

@@ -270,6 +270,11 @@ static int tip_usable(rl_revindex *x, const git_oid *head)
 		return x->disk_n == 0;
 	if (git_oid_equal(&x->tip, head))
 		return 1;
+	/* The batch just referenced was built on the tip: no walk of the
+	 * history (git_graph_descendant_of() went through every commit, ~20 ms
+	 * for an archive of 1,100 commits, at every ref move). */
+	if (revindex_feed_fits(x->archive->revfeed, x, head))
+		return 1;
 	if (git_commit_lookup(&c, repo, &x->tip) < 0) {
 		rl_error_clear();
 		return 0;

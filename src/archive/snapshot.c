@@ -98,7 +98,7 @@ done:
 	return error;
 }
 
-static int prepare_one(rl_item *item, const rl_normaliser *normaliser, const char *base_url)
+int rl_snapshot_prepare_item(rl_item *item, const rl_normaliser *normaliser, const char *base_url)
 {
 	int error;
 
@@ -134,14 +134,10 @@ static int prepare_one(rl_item *item, const rl_normaliser *normaliser, const cha
 	return 0;
 }
 
-int rl_snapshot_prepare(rl_item_list *items, const rl_normaliser *normaliser, const char *base_url)
+void rl_snapshot_drop_repeats(rl_item_list *items, size_t *kept_from)
 {
 	size_t kept = 0;
-	int error;
 
-	for (size_t i = 0; i < items->n; i++)
-		if ((error = prepare_one(&items->v[i], normaliser, base_url)) < 0)
-			return error;
 	for (size_t i = 0; i < items->n; i++) {
 		rl_item *it = &items->v[i];
 		int drop = it->title == NULL && it->body == NULL && it->keep == 0;
@@ -156,9 +152,21 @@ int rl_snapshot_prepare(rl_item_list *items, const rl_normaliser *normaliser, co
 			items->v[kept] = *it;
 			memset(it, 0, sizeof(*it));
 		}
+		if (kept_from)
+			kept_from[kept] = i;
 		kept++;
 	}
 	items->n = kept;
+}
+
+int rl_snapshot_prepare(rl_item_list *items, const rl_normaliser *normaliser, const char *base_url)
+{
+	int error;
+
+	for (size_t i = 0; i < items->n; i++)
+		if ((error = rl_snapshot_prepare_item(&items->v[i], normaliser, base_url)) < 0)
+			return error;
+	rl_snapshot_drop_repeats(items, NULL);
 	return 0;
 }
 
@@ -292,7 +300,18 @@ static void id_from_hash(char out[13], uint64_t h)
 void rl_snapshot_id_for_key(char out[13], const char *key)
 {
 	rl_buf b = RL_BUF_INIT(SIZE_MAX / 2);
-	if (rl_buf_printf(&b, "key\n%s", key) < 0) {
+	char small[512];
+	size_t len = strlen(key);
+
+	/* "key\n" + key: on the stack when it fits (every story of a page is
+	 * hashed so), without printf */
+	if (len < sizeof(small) - 4) {
+		memcpy(small, "key\n", 4);
+		memcpy(small + 4, key, len);
+		id_from_hash(out, rl_hash64_bytes(small, len + 4));
+		return;
+	}
+	if (rl_buf_put(&b, "key\n", 4) < 0 || rl_buf_put(&b, key, len) < 0) {
 		id_from_hash(out, rl_hash64_bytes(key, strlen(key)));
 		return;
 	}

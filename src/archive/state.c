@@ -12,6 +12,7 @@
 #include "redline/error.h"
 #include "redline/file.h"
 #include "redline/timeutil.h"
+#include "state_json_internal.h"
 #include "state_known_internal.h"
 
 #include <errno.h>
@@ -24,7 +25,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-#define STATE_VERSION 2   /* 2: with "sum" (1 was written by temporary file and rename) */
+#define STATE_VERSION RL_STATE_JSON_VERSION
 #define STATE_FILE_MAX (64u * 1024 * 1024)
 #define INDEX_FILE_MAX (8u * 1024 * 1024)
 
@@ -567,58 +568,22 @@ int rl_state_load(rl_state **out, rl_archive *archive, const char *source)
 
 int rl_state_save(const rl_state *state, rl_archive *archive)
 {
-	char path[4096], tree[GIT_OID_HEXSZ + 1], hex[RL_HASH_HEX_SIZE], known[48];
-	json_t *root = json_object(), *items = json_array();
+	char path[4096], known[48];
+	rl_buf text = RL_BUF_INIT(STATE_FILE_MAX);
 	struct stat st;
-	char *text = NULL;
-	int error = 0;
+	int error, has_known = 0;
 
-	if (root == NULL || items == NULL)
-		goto oom;
-	git_oid_tostr(tree, sizeof(tree), &state->tree);
-	json_object_set_new(root, "version", json_integer(STATE_VERSION));
-	json_object_set_new(root, "source", json_string(state->source));
-	json_object_set_new(root, "tree", json_string(tree));
-	if (state->has_snapshot) {
-		rl_hash128_hex(hex, state->snapshot);
-		json_object_set_new(root, "snapshot", json_string(hex));
-	}
-	if (state->has_last_time)
-		json_object_set_new(root, "last_time", json_integer(state->last_time));
 	/* the known list this state's ids are in (known_ids_there) */
 	if (known_list_path(path, sizeof(path), archive) == 0 && stat(path, &st) == 0) {
 		snprintf(known, sizeof(known), "%" PRIu64 ":%" PRIu64, (uint64_t)st.st_ino,
 			 (uint64_t)st.st_size);
-		json_object_set_new(root, "known", json_string(known));
+		has_known = 1;
 	}
 	rl_error_clear();
-	for (size_t i = 0; i < state->n; i++) {
-		const rl_state_item *it = &state->items[i];
-		json_t *o = json_object();
-		if (o == NULL || json_array_append_new(items, o) < 0)
-			goto oom;
-		rl_hash128_hex(hex, it->hash);
-		json_object_set_new(o, "id", json_string(it->id));
-		json_object_set_new(o, "hash", json_string(hex));
-		json_object_set_new(o, "path", json_string(it->path));
-		if (it->key)
-			json_object_set_new(o, "key", json_string(it->key));
-		if (it->title)
-			json_object_set_new(o, "title", json_string(it->title));
-		json_object_set_new(o, "first_seen", json_integer(it->first_seen));
-	}
-	json_object_set(root, "items", items);
-	if ((text = json_dumps(root, JSON_COMPACT)) == NULL)
-		goto oom;
-	if ((error = state_path(path, sizeof(path), archive, state->source, "json")) == 0)
-		error = write_summed(path, text, strlen(text));
-	goto done;
-oom:
-	error = rl_error_set(RL_ENOMEM, "out of memory");
-done:
-	free(text);
-	json_decref(items);
-	json_decref(root);
+	if ((error = state_json_render(&text, state, has_known ? known : NULL)) == 0 &&
+	    (error = state_path(path, sizeof(path), archive, state->source, "json")) == 0)
+		error = write_summed(path, text.ptr, text.len);
+	rl_buf_release(&text);
 	return error;
 }
 

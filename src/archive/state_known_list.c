@@ -323,6 +323,24 @@ int state_known_list_recent(rl_strvec *ids, rl_strvec *paths, const char *list, 
 	return error;
 }
 
+/* One line of the list: source, id, path and the link, tab-separated. */
+static int put_line(rl_buf *b, const rl_state_known *k, uint64_t prev)
+{
+	char num[24];
+	size_t n = sizeof(num);
+	int error;
+
+	do
+		num[--n] = (char)('0' + prev % 10);
+	while ((prev /= 10) > 0);
+	if ((error = rl_buf_puts(b, k->source)) < 0 || (error = rl_buf_putc(b, '\t')) < 0 ||
+	    (error = rl_buf_puts(b, k->id)) < 0 || (error = rl_buf_putc(b, '\t')) < 0 ||
+	    (error = rl_buf_puts(b, k->path)) < 0 || (error = rl_buf_putc(b, '\t')) < 0 ||
+	    (error = rl_buf_put(b, num + n, sizeof(num) - n)) < 0)
+		return error;
+	return rl_buf_putc(b, '\n');
+}
+
 int state_known_list_append(const char *list, const rl_state_known *known, size_t n, int only_new)
 {
 	rl_buf lines = RL_BUF_INIT(1u << 30);
@@ -365,6 +383,7 @@ int state_known_list_append(const char *list, const rl_state_known *known, size_
 		struct line l;
 		uint64_t offset = base + lines.len;
 		size_t start = lines.len;
+		int parsed;
 
 		if (strlen(k->source) > SOURCE_MAX || (skip && skip[i]))
 			continue;
@@ -372,14 +391,16 @@ int state_known_list_append(const char *list, const rl_state_known *known, size_
 			error = found;
 			goto done;
 		}
-		if ((error = rl_buf_printf(&lines, "%s\t%s\t%s\t%" PRIu64 "\n", k->source, k->id, k->path,
-					   found ? v : 0)) < 0)
+		/* "%s\t%s\t%s\t%" PRIu64 "\n" without printf: 30,000 lines in a
+		 * first cycle of 1,000 sources */
+		if ((error = put_line(&lines, k, found ? v : 0)) < 0)
 			goto done;
 		/* indexed at once, so that the source's next line links to it */
-		if (!parse_line(&l, lines.ptr + start, lines.len - start - 1) && only_new) {
+		parsed = parse_line(&l, lines.ptr + start, lines.len - start - 1);
+		if (!parsed && only_new) {
 			lines.len = start; /* a rebuild records what it can */
 			continue;
-		} else if (!parse_line(&l, lines.ptr + start, lines.len - start - 1)) {
+		} else if (!parsed) {
 			error = rl_error_set(RL_EINVAL, "'%s' is no story path of '%s' and '%s'", k->path,
 					     k->source, k->id);
 			goto done;

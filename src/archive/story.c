@@ -339,7 +339,12 @@ int rl_story_index_path(char *out, size_t size, const char *source)
 
 int rl_story_index_line_render(rl_buf *out, const char *id, const char *title)
 {
-	return rl_buf_printf(out, "%s %s\n", id, title ? title : "");
+	int error;
+
+	if ((error = rl_buf_puts(out, id)) < 0 || (error = rl_buf_putc(out, ' ')) < 0 ||
+	    (title && (error = rl_buf_puts(out, title)) < 0))
+		return error;
+	return rl_buf_putc(out, '\n');
 }
 
 const char *rl_story_index_line_title(const char *line)

@@ -6,8 +6,9 @@
  * /etc/ssl/certs/ca-certificates.crt: ~140 certificates, base64 and
  * ASN.1) at every process start, whether or not anything ever talks TLS
  * through libgit2: about half of the instructions of a `redline log STORY`
- * (docs/benchmarks.md).  Only push, merge and the commands that may push
- * (run, watch, status's remote check) talk TLS through libgit2; libcurl
+ * (docs/benchmarks.md).  Only push, merge and status's remote check talk
+ * TLS through libgit2 (run and watch push in a child that executes
+ * `redline push`, which parses the bundle itself); libcurl
  * has its own TLS (OpenSSL) and never reaches this.
  *
  * The executable defines mbedtls_x509_crt_parse_file() itself, so the

@@ -160,8 +160,9 @@ static int new_story_path(struct ingest *in, rl_item *it, char **ahead)
 	return rl_story_path(&it->path, in->source, in->opts.time, it->title, it->id);
 }
 
-static int classify_item(struct ingest *in, rl_item *it, rl_buf *old)
+static int classify_item(struct ingest *in, size_t i, rl_buf *old)
 {
+	rl_item *it = &in->items.v[i];
 	const rl_state_item *st = rl_state_find(in->state, it->id);
 	char *known_path = NULL, *ahead = it->path;
 	int64_t first_seen = in->opts.time;
@@ -204,9 +205,16 @@ static int classify_item(struct ingest *in, rl_item *it, rl_buf *old)
 		goto done;
 	}
 	it->first_seen = first_seen;
+	if (kind == RL_CHANGE_EDITED && ingest_memo_unchanged(in, i, first_seen, old_hash)) {
+		/* the same story file as the state's, as it was last rendered */
+		it->hash = old_hash;
+		in->result->unchanged++;
+		goto done;
+	}
 	if ((error = rl_snapshot_render(it, in->source, first_seen, it->status)) < 0 ||
 	    (kind == RL_CHANGE_NEW && (error = new_story_path(in, it, &ahead)) < 0))
 		goto done;
+	ingest_memo_rendered(in, i);
 	if (kind == RL_CHANGE_EDITED && it->status)
 		kind = RL_CHANGE_REMOVED;
 	if (kind != RL_CHANGE_BACK && has_old && rl_hash128_equal(old_hash, it->hash)) {
@@ -283,7 +291,7 @@ static int classify(struct ingest *in)
 	int error = 0;
 
 	for (size_t i = 0; i < in->items.n; i++)
-		if ((error = classify_item(in, &in->items.v[i], &old)) < 0)
+		if ((error = classify_item(in, i, &old)) < 0)
 			goto done;
 	for (size_t i = 0; i < in->state->n; i++) {
 		const rl_state_item *st = &in->state->items[i];
@@ -561,7 +569,8 @@ static int ingest_locked(rl_ingest_result **out, rl_archive *archive, const char
 		goto done;
 	/* Items of a caller's that were prepared off the writer's thread are not
 	 * normalised twice; what was made here always is. */
-	if (((data || upd || !opts->prepared) &&
+	if ((data && !upd && (error = ingest_memo_prepare(&in)) < 0) ||
+	    ((upd || (!data && !opts->prepared)) &&
 	     (error = rl_ingest_prepare(&in.items, in.config, opts)) < 0) ||
 	    (error = ingest_assign_ids(&in)) < 0 ||
 	    (error = classify(&in)) < 0)
@@ -576,6 +585,7 @@ static int ingest_locked(rl_ingest_result **out, rl_archive *archive, const char
 	error = own ? rl_ingest_batch_commit(own) : ingest_batch_maybe_commit(in.batch);
 done:
 	ingest_revert_done(&in);
+	free(in.memo);
 	rl_ingest_batch_free(own); /* drops the lock if still held */
 	rl_item_list_release(&in.items);
 	if (!in.state_lent)

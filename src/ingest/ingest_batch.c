@@ -47,6 +47,7 @@ struct rl_ingest_batch {
 	struct hook_call *calls;
 	size_t n_calls, cap_calls;
 	int hooks_known, hooks_installed, hook_timeout_ms; /* ingest_batch_hooks() */
+	struct ingest_memo *memo; /* ingest_memo.c: kept across group commits */
 };
 
 int rl_ingest_batch_new(rl_ingest_batch **out, rl_archive *archive,
@@ -121,7 +122,15 @@ void rl_ingest_batch_free(rl_ingest_batch *b)
 	if (b == NULL)
 		return;
 	batch_reset(b);
+	ingest_memo_free(b->memo);
 	free(b);
+}
+
+struct ingest_memo *ingest_batch_memo(rl_ingest_batch *b)
+{
+	if (b->memo == NULL)
+		b->memo = ingest_memo_new();
+	return b->memo;
 }
 
 int ingest_batch_begin(rl_ingest_batch *b, int lock_wait_ms, int *locked_now)

@@ -31,6 +31,8 @@ struct ingest {
 	 * flock and one unmap a snapshot, not one an edited story */
 	struct rl_revindex *revindex;
 	int revindex_failed;
+	/* each item's entry in the batch's memo (ingest_memo.c), or NULL */
+	struct memo_entry **memo;
 };
 
 /** The snapshot's URL as it may be stored and handed on: without its
@@ -91,6 +93,32 @@ int ingest_hook_timeout(const struct ingest *in);
 /** Whether the batch's commits get hook payloads (a hook is installed;
  *  looked at once a batch, under the lock) and the hooks' time limit. */
 int ingest_batch_hooks(struct rl_ingest_batch *batch, const struct ingest *in, int *timeout_ms);
+
+/* --- prepared items kept across snapshots (ingest_memo.c) --- */
+
+struct ingest_memo;
+
+/** An empty memo; NULL when out of memory. */
+struct ingest_memo *ingest_memo_new(void);
+
+void ingest_memo_free(struct ingest_memo *memo);
+
+/** rl_ingest_prepare() of the snapshot's extracted items, taking the
+ *  prepared fields of an item extracted byte for byte as in the source's
+ *  last snapshot from the batch's memo; sets in->memo. */
+int ingest_memo_prepare(struct ingest *in);
+
+/** 1 when item `i`'s story file, rendered with `first_seen`, would be the
+ *  one of hash `old_hash`, as its last rendering found: it need not be
+ *  rendered to be known unchanged. */
+int ingest_memo_unchanged(const struct ingest *in, size_t i, int64_t first_seen,
+			  rl_hash128 old_hash);
+
+/** Remembers item `i`'s rendering (its id, First-Seen and hash). */
+void ingest_memo_rendered(struct ingest *in, size_t i);
+
+/** The batch's memo, made on first use; NULL when out of memory. */
+struct ingest_memo *ingest_batch_memo(struct rl_ingest_batch *batch);
 
 /* --- the group commit (ingest_batch.c) --- */
 

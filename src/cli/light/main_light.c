@@ -83,7 +83,11 @@ int main(int argc, char **argv)
 		/* as main.c does for these commands, less libxml2's init: they
 		 * never parse HTML */
 		cli.color = isatty(STDOUT_FILENO) && !(no_color && *no_color);
+#ifdef RL_LIGHT_STATIC
+		git_libgit2_init(); /* without TLS and SSH (static_init.c) */
+#else
 		cli_git_init_deferring_cas();
+#endif
 		optind = 0; /* each command parses its own options (options.c: getopt_long) */
 		status = light[c].fn(argc - i, argv + i, &cli);
 		git_libgit2_shutdown();
