@@ -145,6 +145,28 @@ rl_format rl_extract_sniff(const char *data, size_t len)
 	return RL_FORMAT_TEXT;
 }
 
+/* Control bytes but \t, \n, \f, \r and ESC.  Eight bytes at a time: a
+ * word with no byte below 0x20 (most of a page) has none to count. */
+static size_t count_controls(const unsigned char *u, size_t n)
+{
+	const uint32_t counted = ~((1u << '\t') | (1u << '\n') | (1u << '\f') | (1u << '\r') |
+				   (1u << 0x1b));
+	size_t controls = 0, i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w;
+
+		memcpy(&w, u + i, 8);
+		if (((w - 0x2020202020202020ull) & ~w & 0x8080808080808080ull) == 0)
+			continue;
+		for (size_t j = i; j < i + 8; j++)
+			controls += u[j] < 0x20 && (counted >> u[j] & 1);
+	}
+	for (; i < n; i++)
+		controls += u[i] < 0x20 && (counted >> u[i] & 1);
+	return controls;
+}
+
 /* Magic numbers of files that are never a page or a feed. */
 static const char *binary_kind(const unsigned char *u, size_t n)
 {
@@ -177,11 +199,7 @@ static const char *binary_kind(const unsigned char *u, size_t n)
 		return NULL;
 	if (rl_charset_detect_wide((const char *)u, n) != NULL)
 		return NULL;
-	/* control bytes but \t, \n, \f, \r and ESC, one bit each */
-	const uint32_t counted = ~((1u << '\t') | (1u << '\n') | (1u << '\f') | (1u << '\r') |
-				   (1u << 0x1b));
-	for (size_t i = 0; i < sample; i++)
-		controls += u[i] < 0x20 && (counted >> u[i] & 1);
+	controls = count_controls(u, sample);
 	/* text has next to none; random bytes have one in nine */
 	if (sample > 0 && controls * 50 > sample)
 		return "binary data";

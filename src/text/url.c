@@ -15,6 +15,7 @@
 #include "redline/url.h"
 #include "redline/buf.h"
 #include "redline/error.h"
+#include "url_internal.h"
 
 #include <ctype.h>
 #include <curl/curl.h>
@@ -98,22 +99,27 @@ static int put_escaped(rl_buf *out, const char *s, size_t len)
 	return error;
 }
 
-/* The query without tracking and empty parameters; no '?' when none is left. */
-static int put_query(rl_buf *out, const char *query)
+/* Queries of both ways go through here (url_internal.h). */
+int url_put_query(rl_buf *out, const char *query, size_t size)
 {
+	const char *end = query + size;
 	bool first = true;
 	int error = 0;
 
 	while (error == 0) {
-		size_t len = strcspn(query, "&"), name = strcspn(query, "=&");
+		const char *amp = memchr(query, '&', (size_t)(end - query));
+		size_t len = amp ? (size_t)(amp - query) : (size_t)(end - query);
+		const char *eq = memchr(query, '=', len);
+		size_t name = eq ? (size_t)(eq - query) : len;
+
 		if (len > 0 && !is_tracking_param(query, name)) {
 			if ((error = rl_buf_putc(out, first ? '?' : '&')) == 0)
 				error = put_escaped(out, query, len);
 			first = false;
 		}
-		if (query[len] == '\0')
+		if (amp == NULL)
 			break;
-		query += len + 1;
+		query = amp + 1;
 	}
 	return error;
 }
@@ -272,13 +278,13 @@ static int canonical_escapes(rl_buf *out, const char *curl_form)
 	query = path + strcspn(path, "?");
 	if ((error = rl_buf_put(out, curl_form, (size_t)(path - curl_form))) < 0 ||
 	    (error = put_escaped(out, path, (size_t)(query - path))) < 0 ||
-	    (*query && (error = put_query(out, query + 1)) < 0) ||
+	    (*query && (error = url_put_query(out, query + 1, strlen(query + 1))) < 0) ||
 	    (error = rl_buf_put(out, "", 0)) < 0)
 		return error;
 	return 0;
 }
 
-int rl_url_normalise(char **out, const char *url, const char *base)
+int url_normalise_curl(char **out, const char *url, const char *base)
 {
 	CURLU *h = curl_url(), *again = curl_url();
 	rl_buf canonical = RL_BUF_INIT(WORK_MAX);
@@ -323,4 +329,13 @@ done:
 	curl_url_cleanup(h);
 	curl_url_cleanup(again);
 	return error;
+}
+
+int rl_url_normalise(char **out, const char *url, const char *base)
+{
+	int found = url_normalise_fast(out, url, base);
+
+	if (found != 0)
+		return found < 0 ? found : 0;
+	return url_normalise_curl(out, url, base);
 }
