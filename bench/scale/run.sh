@@ -28,9 +28,12 @@
 # process alone (`redline --version`), the part of every command that is no
 # work on the archive.
 #
-# For story history at sizes ingesting would take hours to reach here,
-# synth.py writes the history of such an archive directly (git fast-import,
-# see there) and ARCHIVE= measures it:
+# For story history at sizes ingesting would take hours to reach,
+# bench/history/build.sh writes an archive of exactly ingest's commits
+# (synth_archive.c through git fast-import, checked against ingest by
+# bench/history/verify.sh) and bench/history/run.sh measures it.  synth.py,
+# older, slower and not checked against ingest, is kept for the figures
+# measured on it; ARCHIVE= measures such an archive here:
 #   redline init /tmp/a && bench/scale/synth.py --stories 100000 | git -C /tmp/a fast-import --quiet
 #   ARCHIVE=/tmp/a LAT_SAMPLES=100 bench/scale/run.sh
 set -euo pipefail
