@@ -6,22 +6,31 @@
 # (the archive's revision index is brought to HEAD first, by A).
 #
 #   bench/history/compare.sh ARCHIVE A/redline B/redline
+#   SAMPLE=20 SPECS="path id" CMDS="log show" bench/history/compare.sh ...
+# SPECS: path, source-id, id (all three by default); CMDS: any of log,
+# show, diff, log-json, show-json, diff-json (all six by default).
 set -euo pipefail
 A=$1 X=$2 Y=$3
 SAMPLE=${SAMPLE:-200}
+SPECS=${SPECS:-"path source-id id"}
+CMDS=${CMDS:-"log show diff log-json show-json diff-json"}
 T=$(mktemp -d "${TMPDIR:-/tmp}/redline-history-compare-XXXXXX")
 trap 'rm -rf "$T"' EXIT
 git -C "$A" ls-tree -r --name-only main | grep -v '^\.' | grep '\.txt$' |
 	shuf -n "$SAMPLE" --random-source=<(yes) >"$T/sample"
 run() { # binary out
-	local b=$1 out=$2 p id src
+	local b=$1 out=$2 p id src kind spec cmd
 	: >"$out"
 	while read -r p; do
 		id=${p: -16:12} src=${p%%/*}
-		for spec in "$p" "$src/$id" "$id"; do
-			for cmd in "log" "show" "diff" "log --json" "show --json" "diff --json"; do
+		for kind in $SPECS; do
+			case $kind in path) spec=$p ;; source-id) spec=$src/$id ;; *) spec=$id ;; esac
+			for cmd in $CMDS; do
+				json=
+				[ "$cmd" = "${cmd%-json}" ] || json=--json
 				# shellcheck disable=SC2086
-				{ echo "== $cmd $spec"; "$b" -C "$A" $cmd "$spec" 2>&1; echo "exit $?"; } >>"$out"
+				{ echo "== $cmd $spec"; "$b" -C "$A" ${cmd%-json} $json "$spec" 2>&1
+				  echo "exit $?"; } >>"$out"
 			done
 		done
 	done <"$T/sample"
