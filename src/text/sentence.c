@@ -87,10 +87,17 @@ static bool starts_sentence(utf8proc_int32_t c)
 	       cat == UTF8PROC_CATEGORY_ND || is_opening(c);
 }
 
+/* The lists are lower case and never start with a non-ASCII byte: the
+ * first byte, folded, rules out nearly every entry without a call. */
 static bool in_list(const char *const *list, size_t n, const char *w, size_t len)
 {
+	unsigned char first = (unsigned char)w[0];
+
+	if (first >= 'A' && first <= 'Z')
+		first += 'a' - 'A';
 	for (size_t i = 0; i < n; i++)
-		if (strlen(list[i]) == len && strncasecmp(list[i], w, len) == 0)
+		if ((unsigned char)list[i][0] == first && strncasecmp(list[i], w, len) == 0 &&
+		    list[i][len] == '\0')
 			return true;
 	return false;
 }
