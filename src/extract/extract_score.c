@@ -152,9 +152,42 @@ static int name_weight(const char *s)
 	return neg ? -1 : pos;
 }
 
+/* name_weight() of the class and id strings met last on this thread, by
+ * their bytes: a page repeats a few names on every teaser, and each is
+ * asked for by several scans.  Direct-mapped; longer names are not kept. */
+#define NAME_MEMO 128
+#define NAME_MEMO_LEN 56
+
+typedef struct name_memo {
+	unsigned char len;      /* the name's length + 1; 0: empty slot */
+	signed char weight;
+	char name[NAME_MEMO_LEN];
+} name_memo;
+
+static _Thread_local name_memo memo[NAME_MEMO];
+
+static int name_weight_memo(const char *s)
+{
+	uint32_t h = 2166136261u;
+	size_t n = 0;
+	name_memo *m;
+
+	for (; s[n] && n < NAME_MEMO_LEN; n++)
+		h = (h ^ (unsigned char)s[n]) * 16777619u;
+	if (n == NAME_MEMO_LEN)
+		return name_weight(s);
+	m = &memo[h % NAME_MEMO];
+	if (m->len == n + 1 && memcmp(m->name, s, n) == 0)
+		return m->weight;
+	m->weight = (signed char)name_weight(s);
+	m->len = (unsigned char)(n + 1);
+	memcpy(m->name, s, n);
+	return m->weight;
+}
+
 int rl_xml_boilerplate_name(const char *s)
 {
-	return name_weight(s) < 0;
+	return name_weight_memo(s) < 0;
 }
 
 static int class_weight(const xmlNode *n)
@@ -162,10 +195,11 @@ static int class_weight(const xmlNode *n)
 	int w = 0;
 
 	for (int i = 0; i < 2; i++) {
-		xmlChar *v = xmlGetProp(n, (const xmlChar *)(i ? "id" : "class"));
+		xmlChar *copy;
+		const char *v = rl_xml_prop(n, i ? "id" : "class", &copy);
 		if (v)
-			w += name_weight((const char *)v);
-		xmlFree(v);
+			w += name_weight_memo(v);
+		xmlFree(copy);
 	}
 	return w;
 }
@@ -177,7 +211,10 @@ static int is_hidden(const xmlNode *n)
 
 	if (xmlHasProp(n, (const xmlChar *)"hidden") || rl_xml_attr_is(n, "aria-hidden", "true"))
 		return 1;
-	if ((style = xmlGetProp(n, (const xmlChar *)"style")) != NULL) {
+	if (rl_xml_prop(n, "style", &style) == NULL)
+		return 0;
+	/* the copy is ours to change */
+	if (style != NULL || (style = xmlGetProp(n, (const xmlChar *)"style")) != NULL) {
 		char *s = (char *)style, *w = s;
 		for (char *r = s; *r; r++) /* "display: none" -> "display:none" */
 			if (!isspace((unsigned char)*r))
@@ -267,14 +304,42 @@ int rl_xml_in_boilerplate(const xmlNode *n, const xmlNode *stop)
  * syllable two, so that a Chinese, Japanese or Korean paragraph meets the
  * same thresholds as its translation would.  *commas counts ',' and the
  * CJK commas (U+FF0C, U+3001). */
+/* How many bytes of an ASCII word (eight bytes below 0x80) are marked in
+ * `mask` (one high bit per byte). */
+static size_t bytes_marked(uint64_t mask)
+{
+	return (size_t)(((mask >> 7) * 0x0101010101010101ull) >> 56);
+}
+
+/* The bytes of an ASCII word equal to `c`, as high bits. */
+static uint64_t bytes_equal(uint64_t w, unsigned char c)
+{
+	const uint64_t low7 = 0x7F7F7F7F7F7F7F7Full;
+	uint64_t x = w ^ (c * 0x0101010101010101ull);
+
+	return ~(((x & low7) + low7) | x) & ~low7;
+}
+
 static size_t text_measure(const unsigned char *s, size_t *commas)
 {
+	const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+	const unsigned char *end = s + strlen((const char *)s);
 	size_t n = 0;
 
 	*commas = 0;
 	while (*s) {
 		unsigned cp = *s;
 		size_t len = 1;
+		uint64_t w;
+		/* Eight ASCII bytes at a time, as the ASCII case below counts them. */
+		if (end - s >= 8 && (memcpy(&w, s, 8), (w & high) == 0)) {
+			uint64_t ctrl = ((w + (0x80 - '\t') * ones) ^ (w + (0x80 - '\r' - 1) * ones)) &
+					high;
+			n += 8 - bytes_marked(ctrl | bytes_equal(w, ' '));
+			*commas += bytes_marked(bytes_equal(w, ','));
+			s += 8;
+			continue;
+		}
 		if (cp >= 0xE0 && cp < 0xF0 && (s[1] & 0xC0) == 0x80 && (s[2] & 0xC0) == 0x80) {
 			cp = ((cp & 0x0Fu) << 12) | ((s[1] & 0x3Fu) << 6) | (s[2] & 0x3Fu);
 			len = 3;

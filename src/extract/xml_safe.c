@@ -108,11 +108,52 @@ static int is_space(char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
 
+/* rl_xml_para_text() written straight into the buffer, which has room:
+ * each separator but the first stands for a whitespace byte of `s`, so the
+ * text grows by at most n + 1 bytes. */
+static void para_text_fits(rl_xml_para *p, const char *s, size_t n)
+{
+	char *o = p->out->ptr + p->out->len;
+	size_t i = 0, run;
+
+	while (i < n) {
+		if (is_space(s[i])) {
+			p->space = 1;
+			i++;
+			continue;
+		}
+		if (!p->open && o > p->out->ptr)
+			*o++ = p->oneline ? ' ' : '\n';
+		else if (p->open && p->space)
+			*o++ = ' ';
+		p->open = 1;
+		p->space = 0;
+		for (run = i; run < n && !is_space(s[run]); run++)
+			;
+		memcpy(o, s + i, run - i);
+		o += run - i;
+		i = run;
+	}
+	*o = '\0';
+	p->out->len = (size_t)(o - p->out->ptr);
+}
+
 int rl_xml_para_text(rl_xml_para *p, const char *s, size_t n)
 {
 	size_t i = 0, run;
 	int error;
 
+	while (i < n && is_space(s[i]))
+		i++;
+	if (i > 0)
+		p->space = 1;
+	if (i == n)
+		return 0; /* nothing to write: the buffer stays as it is */
+	if (n < RL_EXTRACT_MAX_INPUT && rl_buf_grow(p->out, n + 1) == 0) {
+		para_text_fits(p, s + i, n - i);
+		return 0;
+	}
+	rl_error_clear(); /* near the cap: word by word, as far as it goes */
 	while (i < n) {
 		char c = s[i];
 		if (is_space(c)) {
@@ -294,13 +335,126 @@ int rl_xml_attr(char **out, const xmlNode *node, const char *name)
 	return *out ? 0 : RL_ENOMEM;
 }
 
+const char *rl_xml_prop(const xmlNode *node, const char *name, xmlChar **copy)
+{
+	const xmlAttr *attr;
+	const xmlNode *c;
+	const xmlDoc *doc;
+
+	*copy = NULL;
+	if (node == NULL || node->type != XML_ELEMENT_NODE)
+		return NULL;
+	/* xmlGetProp()'s own lookup: attributes without a namespace */
+	for (attr = node->properties; attr; attr = attr->next)
+		if (attr->ns == NULL && xmlStrEqual(attr->name, (const xmlChar *)name))
+			break;
+	if (attr == NULL) {
+		/* absent, unless a DTD declares a default value */
+		doc = node->doc;
+		if (doc == NULL || doc->intSubset == NULL ||
+		    (doc->intSubset->attributes == NULL &&
+		     (doc->extSubset == NULL || doc->extSubset->attributes == NULL)))
+			return NULL;
+		*copy = xmlGetProp(node, (const xmlChar *)name);
+		return (const char *)*copy;
+	}
+	c = attr->children;
+	if (c == NULL)
+		return ""; /* xmlGetProp() gives an empty string */
+	/* xmlGetProp() copies exactly this; anything else it builds */
+	if (c->next == NULL && (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE))
+		return (const char *)c->content;
+	*copy = xmlGetProp(node, (const xmlChar *)name);
+	return (const char *)*copy;
+}
+
 int rl_xml_attr_is(const xmlNode *node, const char *name, const char *value)
 {
-	xmlChar *v = xmlGetProp(node, (const xmlChar *)name);
-	int eq = v && strcasecmp((const char *)v, value) == 0;
+	xmlChar *copy;
+	const char *v = rl_xml_prop(node, name, &copy);
+	int eq = v && strcasecmp(v, value) == 0;
 
-	xmlFree(v);
+	xmlFree(copy);
 	return eq;
+}
+
+/* A byte RFC 3986 lets stand in a URI's path, query or fragment without
+ * escaping (unreserved, sub-delims, ':', '@', '/', '?'); '%' left out. */
+static int uri_plain(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       (c != '\0' && strchr("-._~!$&'()*+,;=:@/?", c) != NULL);
+}
+
+/* Length of "scheme://host[:port]" of a base xmlBuildURI() parses (http or
+ * https, a plain host, a port without leading zero, then only plain bytes
+ * and at most one '#'); 0 for any other base. */
+static size_t plain_base_origin(const char *base)
+{
+	size_t i, origin, digits = 0;
+	int hashes = 0;
+
+	if (strncasecmp(base, "http://", 7) == 0)
+		i = 7;
+	else if (strncasecmp(base, "https://", 8) == 0)
+		i = 8;
+	else
+		return 0;
+	origin = i;
+	while ((base[i] >= 'a' && base[i] <= 'z') || (base[i] >= 'A' && base[i] <= 'Z') ||
+	       (base[i] >= '0' && base[i] <= '9') || base[i] == '.' || base[i] == '-')
+		i++;
+	if (i == origin)
+		return 0;
+	if (base[i] == ':') {
+		while (base[i + 1 + digits] >= '0' && base[i + 1 + digits] <= '9')
+			digits++;
+		if (digits == 0 || digits > 5 || base[i + 1] == '0')
+			return 0;
+		i += 1 + digits;
+	}
+	origin = i;
+	if (base[i] != '\0' && base[i] != '/' && base[i] != '?' && base[i] != '#')
+		return 0;
+	for (; base[i]; i++)
+		if (base[i] == '#' ? ++hashes > 1 : !uri_plain((unsigned char)base[i]))
+			return 0;
+	return origin;
+}
+
+int rl_xml_resolve_fast(char **out, const char *href, size_t len, const char *base)
+{
+	size_t i = 0, origin;
+
+	*out = NULL;
+	/* "scheme:...": xmlBuildURI() gives it back as it is, parsed or not */
+	if ((href[0] >= 'a' && href[0] <= 'z') || (href[0] >= 'A' && href[0] <= 'Z')) {
+		for (i = 1; i < len && ((href[i] >= 'a' && href[i] <= 'z') ||
+					(href[i] >= 'A' && href[i] <= 'Z') ||
+					(href[i] >= '0' && href[i] <= '9') || href[i] == '+' ||
+					href[i] == '-' || href[i] == '.');
+		     i++)
+			;
+		if (i < len && href[i] == ':')
+			return (*out = rl_strndup(href, len)) ? 1 : RL_ENOMEM;
+		return 0;
+	}
+	/* "/a/b-c.html" on a plain base: its origin and the path as it is
+	 * (only bytes xmlSaveUri() never escapes, no dot segment) */
+	if (len < 2 || href[0] != '/' || href[1] == '/' || (origin = plain_base_origin(base)) == 0)
+		return 0;
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)href[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '-' || c == '_' || c == '~' || c == '/' || (c == '.' && href[i - 1] != '/')))
+			return 0;
+	}
+	if ((*out = malloc(origin + len + 1)) == NULL)
+		return RL_ENOMEM;
+	memcpy(*out, base, origin);
+	memcpy(*out + origin, href, len);
+	(*out)[origin + len] = '\0';
+	return 1;
 }
 
 int rl_xml_resolve(char **out, const char *href, const char *base)
@@ -310,6 +464,7 @@ int rl_xml_resolve(char **out, const char *href, const char *base)
 	size_t len;
 	xmlChar *abs = NULL;
 	char *trimmed;
+	int error;
 
 	*out = NULL;
 	if (href == NULL)
@@ -324,6 +479,8 @@ int rl_xml_resolve(char **out, const char *href, const char *base)
 	for (const char *const *r = refused; *r; r++)
 		if (strncasecmp(href, *r, strlen(*r)) == 0)
 			return 0;
+	if (base && *base && (error = rl_xml_resolve_fast(out, href, len, base)) != 0)
+		return error < 0 ? error : 0;
 	if ((trimmed = rl_strndup(href, len)) == NULL)
 		return RL_ENOMEM;
 	if (base && *base)
