@@ -28,6 +28,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -213,6 +214,251 @@ done:
 	return error;
 }
 
+/* --- rolling up by copying ----------------------------------------------
+ *
+ * The packbuilder above deltifies every object again (a window of ten
+ * candidates each) and holds a record of ~100 bytes per object: a roll-up
+ * of an archive of 64 batches took minutes, and geometric roll-ups redo
+ * the largest pack again and again.  Packs of ours (a .idx v2, whole
+ * objects and OFS_DELTAs against objects of the same pack) are instead
+ * copied entry by entry into the batch writer's pack (packwrite.c): the
+ * bytes as they are, each OFS_DELTA's distance to its base rewritten, a
+ * duplicate of an object already copied left out.  No inflating, no
+ * hashing of objects; the pack's records take ~48 bytes an object. */
+
+#define IDX_MAGIC "\377tOc"
+#define READ_WINDOW (8u << 20)
+
+struct idx_view {
+	unsigned char *data;  /* the whole .idx */
+	size_t len;
+	uint32_t n;
+	const unsigned char *ids, *crcs, *offs, *large;
+	size_t n_large;
+};
+
+static uint32_t be32(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* 1 when the file is no .idx v2 we copy from (the packbuilder takes it). */
+static int read_idx(struct idx_view *v, const char *path)
+{
+	size_t fixed;
+	int rc;
+
+	rl_buf b = RL_BUF_INIT((size_t)1 << 34);
+
+	memset(v, 0, sizeof(*v));
+	if ((rc = rl_file_read(&b, path)) < 0) {
+		rl_buf_release(&b);
+		return rc;
+	}
+	v->data = (unsigned char *)b.ptr;
+	v->len = b.len;
+	if (v->len < 8 + 1024 + 40 || memcmp(v->data, IDX_MAGIC, 4) != 0 || be32(v->data + 4) != 2)
+		return 1;
+	v->n = be32(v->data + 8 + 255 * 4);
+	fixed = 8 + 1024 + (size_t)v->n * 28 + 40;
+	if (v->len < fixed || (v->len - fixed) % 8 != 0)
+		return 1;
+	v->ids = v->data + 8 + 1024;
+	v->crcs = v->ids + (size_t)v->n * 20;
+	v->offs = v->crcs + (size_t)v->n * 4;
+	v->large = v->offs + (size_t)v->n * 4;
+	v->n_large = (v->len - fixed) / 8;
+	return 0;
+}
+
+/* Offset of entry i; UINT64_MAX when the index is corrupt. */
+static uint64_t idx_offset(const struct idx_view *v, uint32_t i)
+{
+	uint32_t o = be32(v->offs + (size_t)i * 4);
+	if (!(o & 0x80000000u))
+		return o;
+	o &= 0x7fffffffu;
+	if (o >= v->n_large)
+		return UINT64_MAX;
+	return (uint64_t)be32(v->large + (size_t)o * 8) << 32 | be32(v->large + (size_t)o * 8 + 4);
+}
+
+struct by_offset {
+	uint64_t off;
+	uint32_t i;
+};
+
+static int cmp_by_offset(const void *a, const void *b)
+{
+	uint64_t x = ((const struct by_offset *)a)->off, y = ((const struct by_offset *)b)->off;
+	return (x > y) - (x < y);
+}
+
+/* The entry starting at `off`, by binary search; NULL when none does. */
+static const struct by_offset *entry_at_offset(const struct by_offset *e, size_t n, uint64_t off)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (e[mid].off < off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && e[lo].off == off ? &e[lo] : NULL;
+}
+
+/* Bytes [off, off + len) of the pack, through a window read ahead. */
+struct pack_reader {
+	int fd;
+	unsigned char *buf;
+	size_t cap, len;
+	uint64_t at;
+};
+
+static int pack_bytes(const unsigned char **out, struct pack_reader *r, uint64_t off, size_t len)
+{
+	if (off < r->at || off + len > r->at + r->len) {
+		size_t want = len > READ_WINDOW ? len : READ_WINDOW;
+		if (want > r->cap) {
+			unsigned char *nb = realloc(r->buf, want);
+			if (nb == NULL)
+				return rl_error_set(RL_ENOMEM, "out of memory");
+			r->buf = nb;
+			r->cap = want;
+		}
+		r->at = off;
+		r->len = 0;
+		while (r->len < want) {
+			ssize_t k = pread(r->fd, r->buf + r->len, want - r->len, (off_t)(off + r->len));
+			if (k < 0 && errno == EINTR)
+				continue;
+			if (k < 0)
+				return rl_error_set_errno(RL_EIO, "cannot read a pack");
+			if (k == 0)
+				break;
+			r->len += (size_t)k;
+		}
+		if (r->len < len)
+			return rl_error_set(RL_EIO, "a pack shorter than its index says");
+	}
+	*out = r->buf + (off - r->at);
+	return 0;
+}
+
+/* Copies one pack's entries, in their order; 1 when the pack is not one
+ * we copy (the caller then rolls up with the packbuilder). */
+static int copy_pack(archive_pw *pw, const char *dir, const char *name, struct pack_reader *r)
+{
+	char path[PATH_BUF];
+	struct idx_view v;
+	struct by_offset *e = NULL;
+	unsigned char hdr[12];
+	struct stat st;
+	uint64_t end;
+	int rc;
+
+	r->fd = -1;
+	r->len = 0;
+	snprintf(path, sizeof(path), "%s/%s.idx", dir, name);
+	if ((rc = read_idx(&v, path)) != 0)
+		goto done;
+	snprintf(path, sizeof(path), "%s/%s.pack", dir, name);
+	if ((r->fd = open(path, O_RDONLY | O_CLOEXEC)) < 0 || fstat(r->fd, &st) < 0) {
+		rc = rl_error_set_errno(RL_EIO, "cannot open '%s'", path);
+		goto done;
+	}
+	if (pread(r->fd, hdr, 12, 0) != 12 || memcmp(hdr, "PACK", 4) != 0 ||
+	    (be32(hdr + 4) != 2 && be32(hdr + 4) != 3) || be32(hdr + 8) != v.n ||
+	    (uint64_t)st.st_size < 12 + 20) {
+		rc = 1;
+		goto done;
+	}
+	end = (uint64_t)st.st_size - 20;
+	if ((e = malloc(((size_t)v.n + 1) * sizeof(*e))) == NULL) {
+		rc = rl_error_set(RL_ENOMEM, "out of memory");
+		goto done;
+	}
+	for (uint32_t i = 0; i < v.n; i++)
+		e[i] = (struct by_offset){ idx_offset(&v, i), i };
+	qsort(e, v.n, sizeof(*e), cmp_by_offset);
+	for (uint32_t k = 0; k < v.n; k++) {
+		uint64_t off = e[k].off, next = k + 1 < v.n ? e[k + 1].off : end;
+		const unsigned char *raw = NULL;
+		git_oid id, base_id, *base = NULL;
+		size_t len;
+
+		if (off < 12 || next <= off || next > end) {
+			rc = 1; /* offsets we do not understand: leave it to libgit2 */
+			goto done;
+		}
+		len = (size_t)(next - off);
+		if ((rc = pack_bytes(&raw, r, off, len)) < 0)
+			goto done;
+		git_oid_fromraw(&id, v.ids + (size_t)e[k].i * 20);
+		if (((raw[0] >> 4) & 7) == 6) {
+			/* OFS_DELTA: the object whose entry starts that far back */
+			size_t h = 0;
+			uint64_t ofs;
+			const struct by_offset *b;
+			while (h < len && (raw[h] & 0x80))
+				h++;
+			if (++h >= len) {
+				rc = 1;
+				goto done;
+			}
+			ofs = raw[h] & 127u;
+			while ((raw[h] & 0x80) && ++h < len && ofs < (UINT64_C(1) << 56))
+				ofs = ((ofs + 1) << 7) | (raw[h] & 127u);
+			if (h >= len || (raw[h] & 0x80) || ofs == 0 || ofs > off ||
+			    (b = entry_at_offset(e, v.n, off - ofs)) == NULL) {
+				rc = 1;
+				goto done;
+			}
+			git_oid_fromraw(&base_id, v.ids + (size_t)b->i * 20);
+			base = &base_id;
+		} else if (((raw[0] >> 4) & 7) == 7) {
+			rc = 1; /* REF_DELTA: not written by redline */
+			goto done;
+		}
+		if ((rc = archive_pw_copy(pw, &id, raw, len, be32(v.crcs + (size_t)e[k].i * 4), base)) < 0)
+			goto done;
+	}
+done:
+	if (r->fd >= 0)
+		close(r->fd);
+	r->fd = -1;
+	free(e);
+	free(v.data);
+	return rc;
+}
+
+/* The packs copied into one (archive_pw_copy); 1 when one of them is not
+ * a pack we copy, nothing written then. */
+static int copy_rolled_pack(char name[GIT_OID_HEXSZ + 1], rl_archive *a, const char *dir,
+			    const struct pack *packs, size_t n)
+{
+	struct pack_reader r = { -1, NULL, 0, 0, 0 };
+	int rc;
+
+	name[0] = '\0';
+	if ((rc = archive_pw_begin(a->pw)) < 0)
+		return rc;
+	for (size_t i = 0; i < n && rc == 0; i++)
+		rc = copy_pack(a->pw, dir, packs[i].name, &r);
+	free(r.buf);
+	if (rc != 0) {
+		archive_pw_abort(a->pw);
+		return rc;
+	}
+	rc = archive_pw_finish(name, a->pw);
+	/* its records cannot serve reads (archive_pw_copy) */
+	archive_pw_release(a->pw);
+	if (rc == 0)
+		rc = git_odb_refresh(a->odb) < 0 ? rl_error_set(RL_EGIT, "cannot refresh the odb") : 0;
+	return rc;
+}
+
 /* How many of the smallest packs to roll: the geometric prefix (each pack
  * at most twice the sum of those before it), and at least enough to bring
  * the count down to `max_packs` in one go. */
@@ -272,7 +518,11 @@ int rl_archive_maintain(int *repacked, rl_archive *a, size_t max_packs)
 			break;
 		qsort(packs, n, sizeof(*packs), cmp_pack_size);
 		roll = roll_count(packs, n, max_packs);
-		if ((error = write_rolled_pack(name, a, dir, packs, roll)) < 0)
+		if ((error = copy_rolled_pack(name, a, dir, packs, roll)) > 0) {
+			rl_error_clear();
+			error = write_rolled_pack(name, a, dir, packs, roll);
+		}
+		if (error < 0)
 			break;
 		for (size_t i = 0; i < roll && error == 0; i++)
 			error = remove_rolled(dir, &packs[i], name);

@@ -104,6 +104,17 @@ int archive_pw_put(archive_pw *pw, const git_oid *id, const void *data, size_t l
 int archive_pw_put_packed(archive_pw *pw, const git_oid *id, const void *data, size_t len,
 			  const rl_item_packed *packed);
 
+/** Appends one entry of another pack as it is (`raw`, `len` bytes: its
+ *  header and zlib stream; `crc` its crc32 there), unless `id` is in the
+ *  pack already (a duplicate: the first copy stays).  An OFS_DELTA entry
+ *  names its base `ofs_base` (NULL for a whole object), which must be in
+ *  this pack already: the distance back to it is rewritten.  What a
+ *  roll-up writes (archive_repack.c): the open pack is not read back
+ *  (deltas' records lack their objects' size), so it is released once
+ *  finished.  RL_ENOTFOUND when the base is missing; <0 otherwise. */
+int archive_pw_copy(archive_pw *pw, const git_oid *id, const unsigned char *raw, size_t len,
+		    uint32_t crc, const git_oid *ofs_base);
+
 /** Packs the blob `data` as write_object() would write it - header, then
  *  its zlib stream (redline/deflater.h) - with its id and CRC; touches no
  *  writer, so any thread may call it. */
