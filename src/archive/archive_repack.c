@@ -10,9 +10,12 @@
  * Each object is thus re-packed O(log n) times in its life, and one
  * maintenance run costs what the small packs hold, not the archive's size.
  *
- * Objects are listed through libgit2's pack reader (git_odb_backend_one_pack),
- * inserted one by one (no tree walk), streamed as one new pack into the
- * indexer; only then are the old packs removed, never the new one even when
+ * The packs' entries are copied as they are into one new pack (see "rolling
+ * up by copying" below); a pack that is not one we copy (another .idx
+ * version, REF_DELTAs) sends the whole roll-up through libgit2: objects
+ * listed by its pack reader (git_odb_backend_one_pack), inserted one by one
+ * (no tree walk), streamed as one new pack into the indexer.  Only then are
+ * the old packs removed, never the new one even when
  * it took an old one's name.  A crash in between leaves duplicates, never a
  * missing object.  Roll-ups go on until the count is bounded again.  This
  * runs between cycles (run, watch when idle, `redline gc`), never inside a
@@ -459,15 +462,25 @@ static int copy_rolled_pack(char name[GIT_OID_HEXSZ + 1], rl_archive *a, const c
 	return rc;
 }
 
+/* A geometric roll-up of packs of about the same size (one a batch) takes
+ * them all, the largest included, again and again: bench/scale's stream
+ * (~7 GB of packs) would copy 21 GB in its roll-ups, 6.5 GB at once.
+ * Packs above this are left alone unless the count needs them: 11 GB
+ * copied, at most ~0.8 GB at once (the records of a roll-up take ~48 bytes
+ * an object, ~70 MB then). */
+#define ROLL_BYTES_MAX ((off_t)1 << 30)
+
 /* How many of the smallest packs to roll: the geometric prefix (each pack
- * at most twice the sum of those before it), and at least enough to bring
- * the count down to `max_packs` in one go. */
+ * at most twice the sum of those before it, the sum at most
+ * ROLL_BYTES_MAX), and at least enough to bring the count down to
+ * `max_packs` in one go. */
 static size_t roll_count(const struct pack *packs, size_t n, size_t max_packs)
 {
 	size_t roll = 1;
 	off_t sum = packs[0].size;
 
-	for (; roll < n && packs[roll].size < 2 * sum; roll++)
+	for (; roll < n && packs[roll].size < 2 * sum && sum + packs[roll].size <= ROLL_BYTES_MAX;
+	     roll++)
 		sum += packs[roll].size;
 	if (n - roll + 1 > max_packs)
 		roll = n - max_packs + 1;
