@@ -66,7 +66,7 @@ struct pw_entry *pw_find(archive_pw *pw, const git_oid *id)
 	}
 }
 
-static void slots_insert(archive_pw *pw, uint32_t i)
+void pw_slots_insert(archive_pw *pw, uint32_t i)
 {
 	size_t s = slot_of(&pw->e[i].id, pw->nslots);
 	while (pw->slots[s] != UINT32_MAX)
@@ -75,7 +75,7 @@ static void slots_insert(archive_pw *pw, uint32_t i)
 }
 
 /* Room for one more entry; the map kept at most half full. */
-static int grow(archive_pw *pw)
+int pw_grow(archive_pw *pw)
 {
 	int rc;
 
@@ -93,7 +93,7 @@ static int grow(archive_pw *pw)
 		pw->slots = slots;
 		pw->nslots = nslots;
 		for (size_t i = 0; i < pw->n; i++)
-			slots_insert(pw, (uint32_t)i);
+			pw_slots_insert(pw, (uint32_t)i);
 	}
 	return 0;
 }
@@ -182,7 +182,7 @@ static int flush_buf(archive_pw *pw)
 }
 
 /* `crc` NULL: bytes whose CRC the caller has already (a packed object). */
-static int append(archive_pw *pw, const void *p, size_t len, uint32_t *crc)
+int pw_append(archive_pw *pw, const void *p, size_t len, uint32_t *crc)
 {
 	const unsigned char *b = p;
 	if (crc)
@@ -246,7 +246,7 @@ static int append_deflated(archive_pw *pw, rl_deflater_kind kind, const void *da
 	if ((own = malloc(bound)) == NULL)
 		return rl_error_set(RL_ENOMEM, "out of memory");
 	if ((rc = rl_deflater_compress(&n, kind, own, bound, data, len)) == 0)
-		rc = append(pw, own, n, crc);
+		rc = pw_append(pw, own, n, crc);
 	free(own);
 	return rc;
 }
@@ -273,7 +273,7 @@ int pw_read_at(archive_pw *pw, uint64_t off, void *dst, size_t len)
 	return 0;
 }
 
-static int open_file(archive_pw *pw)
+int pw_open_file(archive_pw *pw)
 {
 	static const unsigned char header[12] = { 'P', 'A', 'C', 'K', 0, 0, 0, 2, 0, 0, 0, 0 };
 	uint32_t crc = 0;
@@ -288,7 +288,7 @@ static int open_file(archive_pw *pw)
 		return rl_error_set(RL_ENOMEM, "out of memory");
 	pw->pos = pw->flushed = 0;
 	pw->wlen = 0;
-	return append(pw, header, sizeof(header), &crc);
+	return pw_append(pw, header, sizeof(header), &crc);
 }
 
 /* Forgets the batch's pack (its file is the caller's business). */
@@ -346,7 +346,7 @@ static size_t object_header(unsigned char *out, int type, uint64_t size)
 }
 
 /* The distance back to an OFS_DELTA's base, as git encodes it. */
-static size_t ofs_header(unsigned char *out, uint64_t ofs)
+size_t pw_ofs_header(unsigned char *out, uint64_t ofs)
 {
 	unsigned char tmp[16];
 	size_t pos = sizeof(tmp) - 1;
@@ -394,9 +394,9 @@ static int write_entry(archive_pw *pw, const git_oid *id, const void *data, size
 		return 0;
 	if (pw->failed)
 		return rl_error_set(RL_EIO, "an earlier write to a pack in '%s' failed", pw->dir);
-	if (pw->fd < 0 && (rc = open_file(pw)) < 0)
+	if (pw->fd < 0 && (rc = pw_open_file(pw)) < 0)
 		return rc;
-	if ((rc = grow(pw)) < 0)
+	if ((rc = pw_grow(pw)) < 0)
 		return rc;
 	if (type == GIT_OBJECT_TREE &&
 	    (rc = pick_delta(&delta, &delta_len, &base, pw, delta_base, data, len)) < 0)
@@ -410,16 +410,16 @@ static int write_entry(archive_pw *pw, const git_oid *id, const void *data, size
 	e->size = len;
 	if (delta) {
 		hl = object_header(hdr, OBJ_OFS_DELTA, delta_len);
-		hl += ofs_header(hdr + hl, e->offset - pw->e[base].offset);
+		hl += pw_ofs_header(hdr + hl, e->offset - pw->e[base].offset);
 		e->depth = (uint8_t)(pw->e[base].depth + 1);
 		pw->deltas++;
 	} else {
 		hl = object_header(hdr, (int)type, len);
 	}
 	if (packed) {
-		rc = append(pw, packed->bytes, packed->len, NULL);
+		rc = pw_append(pw, packed->bytes, packed->len, NULL);
 		crc = packed->crc;
-	} else if ((rc = append(pw, hdr, hl, &crc)) == 0) {
+	} else if ((rc = pw_append(pw, hdr, hl, &crc)) == 0) {
 		rc = delta ? append_deflated(pw, RL_DEFLATER_GIT, delta, delta_len, &crc)
 			   : append_deflated(pw, blob_kind(type, data, len), data, len, &crc);
 	}
@@ -429,7 +429,7 @@ static int write_entry(archive_pw *pw, const git_oid *id, const void *data, size
 	e->crc = crc;
 	pw->n++;
 	pw->written++;
-	slots_insert(pw, i);
+	pw_slots_insert(pw, i);
 	/* The version this tree replaces is read no more (the next commit
 	 * builds on this one): its room goes to the newest.  Blobs are not
 	 * kept: they are seldom read back in the batch (an edited story's
@@ -474,90 +474,6 @@ int archive_pw_put_packed(archive_pw *pw, const git_oid *id, const void *data, s
 
 	pthread_mutex_lock(&pw->lock);
 	rc = put_locked(pw, id, data, len, GIT_OBJECT_BLOB, NULL, packed);
-	pthread_mutex_unlock(&pw->lock);
-	return rc;
-}
-
-int archive_pw_copy(archive_pw *pw, const git_oid *id, const unsigned char *raw, size_t len,
-		    uint32_t crc, const git_oid *ofs_base)
-{
-	unsigned char hdr[32];
-	size_t hl = 0, skip = 0;
-	uint64_t size = 0;
-	struct pw_entry *e, *b = NULL; /* b: until grow() moves the records */
-	int type, rc = 0, shift = 4, btype = 0, bdepth = 0;
-
-	pthread_mutex_lock(&pw->lock);
-	if (!pw->open) {
-		rc = rl_error_set(RL_EINVAL, "no pack is being written");
-		goto done;
-	}
-	if (pw_find(pw, id))
-		goto done; /* a duplicate: the first copy stays */
-	/* the type and size header, as it is */
-	type = (raw[0] >> 4) & 7;
-	size = raw[0] & 15u;
-	while (hl < len && (raw[hl++] & 0x80) && shift < 64) {
-		if (hl >= len) {
-			rc = rl_error_set(RL_EIO, "a truncated object header");
-			goto done;
-		}
-		size |= (uint64_t)(raw[hl] & 0x7f) << shift;
-		shift += 7;
-	}
-	if (hl > 16 || hl >= len || (raw[hl - 1] & 0x80) || (type == OBJ_OFS_DELTA) != (ofs_base != NULL) ||
-	    (type != OBJ_OFS_DELTA && (type < GIT_OBJECT_COMMIT || type > GIT_OBJECT_TAG))) {
-		rc = rl_error_set(RL_EIO, "an object of type %d cannot be copied", type);
-		goto done;
-	}
-	memcpy(hdr, raw, hl);
-	skip = hl;
-	if (ofs_base) {
-		/* the distance back to its base is this pack's, not the old one's */
-		if ((b = pw_find(pw, ofs_base)) == NULL) {
-			rc = rl_error_set(RL_ENOTFOUND, "a delta's base is not in the pack");
-			goto done;
-		}
-		while (skip < len && (raw[skip] & 0x80))
-			skip++;
-		if (++skip >= len) {
-			rc = rl_error_set(RL_EIO, "a truncated delta header");
-			goto done;
-		}
-		hl += ofs_header(hdr + hl, pw->pos - b->offset);
-		btype = b->type;
-		bdepth = b->depth;
-	}
-	if (pw->failed) {
-		rc = rl_error_set(RL_EIO, "an earlier write to a pack in '%s' failed", pw->dir);
-		goto done;
-	}
-	if ((pw->fd < 0 && (rc = open_file(pw)) < 0) || (rc = grow(pw)) < 0)
-		goto done;
-	e = &pw->e[pw->n];
-	memset(e, 0, sizeof(*e));
-	git_oid_cpy(&e->id, id);
-	/* type and size are those of the object only when it is whole; the
-	 * pack is not read back before it is released (archive_pw_copy's
-	 * contract) */
-	e->type = (uint8_t)(b ? btype : type);
-	e->depth = (uint8_t)(b ? (bdepth < 255 ? bdepth + 1 : 255) : 0);
-	e->offset = pw->pos;
-	e->size = size;
-	if (skip == hl && memcmp(hdr, raw, hl) == 0) {
-		rc = append(pw, raw, len, NULL);
-		e->crc = crc;
-	} else if ((rc = append(pw, hdr, hl, &e->crc)) == 0) {
-		rc = append(pw, raw + skip, len - skip, &e->crc);
-	}
-	if (rc < 0) {
-		pw->failed = 1;
-		goto done;
-	}
-	slots_insert(pw, (uint32_t)pw->n);
-	pw->n++;
-	pw->written++;
-done:
 	pthread_mutex_unlock(&pw->lock);
 	return rc;
 }
@@ -766,7 +682,7 @@ static int finish_locked(char name[GIT_OID_HEXSZ + 1], archive_pw *pw)
 		rc = rl_error_set_errno(RL_EIO, "cannot write '%s'", pw->tmp_path);
 		goto done;
 	}
-	if ((rc = hash_file(sha, pw)) < 0 || (rc = append(pw, sha, 20, &crc)) < 0 ||
+	if ((rc = hash_file(sha, pw)) < 0 || (rc = pw_append(pw, sha, 20, &crc)) < 0 ||
 	    (rc = flush_buf(pw)) < 0)
 		goto done;
 	if (fchmod(pw->fd, 0444) < 0 || fsync(pw->fd) < 0) {

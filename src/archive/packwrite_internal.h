@@ -161,6 +161,16 @@ void pw_cache_put(archive_pw *pw, uint32_t i, const void *data, size_t len);
 /* Reads `len` bytes at `off` of the pack being written (file or buffer). */
 int pw_read_at(archive_pw *pw, uint64_t off, void *dst, size_t len);
 
+/* The writer's own steps (packwrite.c), for packwrite_copy.c: appends
+ * bytes (their crc32 folded into *crc unless NULL), creates the temporary
+ * pack, makes room for one more record, indexes record i, and encodes an
+ * OFS_DELTA's distance as git does. */
+int pw_append(archive_pw *pw, const void *p, size_t len, uint32_t *crc);
+int pw_open_file(archive_pw *pw);
+int pw_grow(archive_pw *pw);
+void pw_slots_insert(archive_pw *pw, uint32_t i);
+size_t pw_ofs_header(unsigned char *out, uint64_t ofs);
+
 /* Sets the odb callbacks (packwrite_read.c). */
 void pw_backend_init(archive_pw *pw);
 
