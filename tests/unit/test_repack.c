@@ -372,6 +372,61 @@ static void test_rollup_refuses_a_damaged_pack(void **state)
 	free(dir);
 }
 
+/* Packs written by git itself, sharing objects: the roll-up copies each
+ * object once, and a delta whose base was a duplicate left out now points
+ * at the copy kept (git agrees: fsck, and the delta's object reads back). */
+static void test_rollup_copies_deltas_over_duplicates(void **state)
+{
+	char *dir = tu_tmpdir(), *archive_dir, *out = NULL, *want = NULL;
+	rl_archive *a = NULL;
+	int rolled = 0;
+
+	(void)state;
+	assert_true(asprintf(&archive_dir, "%s/a", dir) > 0);
+	assert_int_equal(rl_archive_init(&a, archive_dir), 0);
+	commit_n(a, 0, 1);
+	/* X and Y alike: git stores X as a delta of Y, the larger.  The small
+	 * pack holds Y alone, the large one Y and X: Y is kept once. */
+	assert_int_equal(tu_sh(NULL, "cd '%s' && seq 1 3000 > x && (seq 1 3000; echo end) > y && "
+				     "X=$(git hash-object -w x) && Y=$(git hash-object -w y) && "
+				     "echo $Y | git pack-objects -q --delta-base-offset objects/pack/pack "
+				     ">/dev/null && printf '%%s\\n%%s\\n' $X $Y | git pack-objects -q "
+				     "--delta-base-offset --window=10 objects/pack/pack >/dev/null && "
+				     "git prune-packed && echo $Y > yid",
+			       archive_dir), 0);
+	assert_int_equal(tu_sh(&out, "cd '%s' && git verify-pack -v objects/pack/pack-*.idx | "
+				     "grep -c 'blob.* 1 [0-9a-f]*$' || true", archive_dir), 0);
+	assert_true(atoi(out) >= 1); /* a delta among git's packs */
+	free(out);
+	assert_int_equal(count_packs(archive_dir), 3);
+	assert_int_equal(rl_archive_maintain(&rolled, a, 1), 0);
+	assert_int_equal(count_packs(archive_dir), 1);
+	assert_int_equal(tu_sh(NULL, "git -C '%s' fsck --strict --no-dangling 2>&1", archive_dir), 0);
+	assert_int_equal(tu_sh(&out, "cd '%s' && git cat-file -p $(cat yid) | md5sum", archive_dir), 0);
+	assert_int_equal(tu_sh(&want, "cd '%s' && md5sum < y", archive_dir), 0);
+	assert_string_equal(out, want);
+	free(out);
+	free(want);
+	/* each object once: a blob, a tree, a commit of commit_n; X, Y */
+	assert_int_equal(tu_sh(&out, "git -C '%s' cat-file --batch-all-objects --batch-check | wc -l",
+			       archive_dir), 0);
+	assert_int_equal(atoi(out), 1 + 2 + 1 + 2);
+	free(out);
+	assert_int_equal(tu_sh(&out, "cd '%s' && git verify-pack -v objects/pack/pack-*.idx | "
+				     "grep -c '^[0-9a-f]\\{40\\} ' ", archive_dir), 0);
+	assert_int_equal(atoi(out), 6);
+	free(out);
+	/* the delta is copied, not undone */
+	assert_int_equal(tu_sh(&out, "cd '%s' && git verify-pack -v objects/pack/pack-*.idx | "
+				     "grep -c 'blob.* 1 [0-9a-f]*$' || true", archive_dir), 0);
+	assert_int_equal(atoi(out), 1);
+	free(out);
+	rl_archive_free(a);
+	tu_rmtree(dir);
+	free(archive_dir);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -383,6 +438,7 @@ int main(void)
 		cmocka_unit_test(test_rollup_drops_copies),
 		cmocka_unit_test(test_rollup_writes_64_bit_offsets),
 		cmocka_unit_test(test_rollup_refuses_a_damaged_pack),
+		cmocka_unit_test(test_rollup_copies_deltas_over_duplicates),
 	};
 	return tu_run_group_tests(tests, NULL, NULL);
 }
