@@ -102,6 +102,30 @@ const char *rl_story_id_in_name(const char *name, size_t len);
 int rl_story_is_id(const char *s);
 
 /*
+ * A commit message's item lines: after the subject's blank line, one line
+ * per story the commit touched, "<kind> <id>[ <title>]", kind one of
+ * edited, new, gone, back, moved, removed.  history's log, the revision
+ * index and ingest's revert check all read them through this one rule.
+ */
+
+/** One item line (all fields lent from the message). */
+typedef struct {
+	const char *kind; /* not NUL-terminated: kind_len bytes */
+	size_t kind_len;
+	const char *id; /* RL_STORY_ID_LEN bytes */
+	const char *title; /* title_len bytes, maybe 0 */
+	size_t title_len;
+} rl_story_item_line;
+
+/** Where `message`'s item lines start: the cursor for
+ *  rl_story_item_line_next() (NULL: the message has none). */
+const char *rl_story_item_lines(const char *message);
+
+/** The next item line from `*cursor` into `out`, moving the cursor past
+ *  it: 1, or 0 when no item line is left (other lines are skipped). */
+int rl_story_item_line_next(rl_story_item_line *out, const char **cursor);
+
+/*
  * <source>/INDEX: the stories on the page, in page order, one line each:
  * "<id> <title>\n" (the title may be empty).  Readers skip other lines.
  */

@@ -164,29 +164,15 @@ done:
  * the lines history.h's rl_history_parse_changes() reads. */
 static int named_ids(struct keys *k, const char *message)
 {
-	static const char *const kinds[] = { "edited", "new", "gone", "back", "moved", "removed" };
-	const char *p = strstr(message, "\n\n");
+	const char *p = rl_story_item_lines(message);
+	rl_story_item_line line;
+	uint64_t key;
 	int error;
 
-	while (p && *p) {
-		const char *line = p + (*p == '\n'), *nl = strchr(line, '\n'), *sp;
-		size_t len = nl ? (size_t)(nl - line) : strlen(line);
-		uint64_t key;
-
-		p = nl;
-		if ((sp = memchr(line, ' ', len)) == NULL ||
-		    (size_t)(sp - line) + 1 + RL_STORY_ID_LEN > len || !rl_story_is_id(sp + 1) ||
-		    ((size_t)(sp - line) + 1 + RL_STORY_ID_LEN < len && sp[1 + RL_STORY_ID_LEN] != ' '))
-			continue;
-		for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
-			if (strlen(kinds[i]) == (size_t)(sp - line) &&
-			    strncmp(line, kinds[i], (size_t)(sp - line)) == 0) {
-				if ((error = rl_hashfile_story_key(&key, sp + 1)) < 0 ||
-				    (error = keys_add(k, key, F_NAMED, NULL, 0)) < 0)
-					return error;
-				break;
-			}
-	}
+	while (rl_story_item_line_next(&line, &p))
+		if ((error = rl_hashfile_story_key(&key, line.id)) < 0 ||
+		    (error = keys_add(k, key, F_NAMED, NULL, 0)) < 0)
+			return error;
 	return 0;
 }
 

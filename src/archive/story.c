@@ -392,3 +392,40 @@ int rl_story_path(char **out, const char *source, int64_t first_seen, const char
 	}
 	return 0;
 }
+
+const char *rl_story_item_lines(const char *message)
+{
+	return message ? strstr(message, "\n\n") : NULL;
+}
+
+int rl_story_item_line_next(rl_story_item_line *out, const char **cursor)
+{
+	static const char *const kinds[] = { "edited", "new", "gone", "back", "moved", "removed" };
+	const char *p = *cursor;
+
+	while (p && *p) {
+		const char *line = p + (*p == '\n'), *nl = strchr(line, '\n'), *sp, *end;
+		size_t len = nl ? (size_t)(nl - line) : strlen(line);
+
+		p = nl;
+		end = line + len;
+		if (len == 0 || (sp = memchr(line, ' ', len)) == NULL || sp + 1 + RL_STORY_ID_LEN > end ||
+		    (sp + 1 + RL_STORY_ID_LEN < end && sp[1 + RL_STORY_ID_LEN] != ' ') || !rl_story_is_id(sp + 1))
+			continue;
+		for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+			const char *title = sp + 1 + RL_STORY_ID_LEN;
+
+			if (strlen(kinds[k]) != (size_t)(sp - line) || strncmp(line, kinds[k], (size_t)(sp - line)) != 0)
+				continue;
+			out->kind = kinds[k];
+			out->kind_len = (size_t)(sp - line);
+			out->id = sp + 1;
+			out->title = title < end ? title + 1 : title;
+			out->title_len = title < end ? (size_t)(end - title - 1) : 0;
+			*cursor = p;
+			return 1;
+		}
+	}
+	*cursor = p;
+	return 0;
+}

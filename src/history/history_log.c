@@ -173,39 +173,24 @@ done:
 
 /* ---- log ------------------------------------------------------------ */
 
-static const char *const kinds[] = { "edited", "new", "gone", "back", "moved", "removed" };
-
 int rl_history_parse_changes(rl_history_entry *entry, const char *message)
 {
-	const char *p = strstr(message, "\n\n");
+	const char *p = rl_story_item_lines(message);
+	rl_story_item_line line;
 
-	while (p && *p) {
-		const char *line = p + (*p == '\n'), *nl = strchr(line, '\n'), *sp, *sp2;
-		size_t len = nl ? (size_t)(nl - line) : strlen(line);
-		p = nl;
-		if (len == 0 || (sp = memchr(line, ' ', len)) == NULL)
-			continue;
-		sp2 = sp + 1 + RL_STORY_ID_LEN;
-		if (sp2 > line + len || (sp2 < line + len && *sp2 != ' ') || !rl_story_is_id(sp + 1))
-			continue;
-		for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
-			rl_history_change *c, *v;
-			if (strlen(kinds[k]) != (size_t)(sp - line) || strncmp(line, kinds[k], (size_t)(sp - line)) != 0)
-				continue;
-			v = realloc(entry->changes, (entry->n_changes + 1) * sizeof(*v));
-			if (v == NULL)
-				return rl_error_set(RL_ENOMEM, "out of memory");
-			entry->changes = v;
-			c = &v[entry->n_changes];
-			c->kind = rl_strdup(kinds[k]);
-			c->id = rl_strndup(sp + 1, RL_STORY_ID_LEN);
-			c->title = sp2 < line + len ? rl_strndup(sp2 + 1, (size_t)(line + len - sp2 - 1))
-						    : rl_strdup("");
-			entry->n_changes++;
-			if (!c->kind || !c->id || !c->title)
-				return RL_ENOMEM;
-			break;
-		}
+	while (rl_story_item_line_next(&line, &p)) {
+		rl_history_change *c, *v = realloc(entry->changes, (entry->n_changes + 1) * sizeof(*v));
+
+		if (v == NULL)
+			return rl_error_set(RL_ENOMEM, "out of memory");
+		entry->changes = v;
+		c = &v[entry->n_changes];
+		c->kind = rl_strndup(line.kind, line.kind_len);
+		c->id = rl_strndup(line.id, RL_STORY_ID_LEN);
+		c->title = rl_strndup(line.title, line.title_len);
+		entry->n_changes++;
+		if (!c->kind || !c->id || !c->title)
+			return RL_ENOMEM;
 	}
 	return 0;
 }

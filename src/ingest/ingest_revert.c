@@ -41,27 +41,22 @@ static int holds(git_repository *repo, const git_oid *commit, const char *path,
 
 /* 1 when `commit`'s message names story `id` on an item line ("gone <id>
  * ...", "back <id> ..."): such a commit is one of the story's revisions
- * in the revision index even when its file did not change. */
+ * in the revision index (the same rl_story_item_line_next() rule) even
+ * when its file did not change. */
 static int names_story(git_repository *repo, const git_oid *commit, const char *id)
 {
-	static const char *const kinds[] = { "edited ", "new ", "gone ", "back ", "moved ",
-					     "removed " };
 	git_commit *c = NULL;
-	const char *msg, *p;
-	size_t id_len = strlen(id);
+	const char *p;
+	rl_story_item_line line;
 	int yes = 0;
 
 	if (git_commit_lookup(&c, repo, commit) < 0) {
 		rl_error_clear();
 		return 0;
 	}
-	msg = git_commit_message(c);
-	for (p = msg; p && *p && !yes; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
-		for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]) && !yes; k++) {
-			size_t kl = strlen(kinds[k]);
-			yes = strncmp(p, kinds[k], kl) == 0 && strncmp(p + kl, id, id_len) == 0 &&
-			      (p[kl + id_len] == ' ' || p[kl + id_len] == '\n' || p[kl + id_len] == '\0');
-		}
+	p = rl_story_item_lines(git_commit_message(c));
+	while (!yes && rl_story_item_line_next(&line, &p))
+		yes = memcmp(line.id, id, RL_STORY_ID_LEN) == 0 && id[RL_STORY_ID_LEN] == '\0';
 	git_commit_free(c);
 	return yes;
 }

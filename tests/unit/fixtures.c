@@ -68,3 +68,24 @@ char *fx_feed(const char *word, int first, int last, int version)
 	snprintf(s + n, cap - n, "</channel></rss>");
 	return s;
 }
+
+int fx_ingest(git_oid *commit, size_t *edited, rl_archive *archive, rl_ingest_batch *batch,
+	      const char *source, const char *data, int64_t when, const struct rl_source_config *cfg)
+{
+	rl_ingest_opts o = { 0 };
+	rl_ingest_result *r = NULL;
+	int error;
+
+	o.time = when;
+	o.no_hooks = 1;
+	o.origin = "file:///test";
+	o.batch = batch;
+	o.config = cfg;
+	error = rl_ingest(&r, archive, source, data, strlen(data), &o);
+	if (error == 0 && commit)
+		git_oid_cpy(commit, &r->commit);
+	if (error == 0 && edited)
+		*edited = r->counts[RL_CHANGE_EDITED];
+	rl_ingest_result_free(r);
+	return error;
+}

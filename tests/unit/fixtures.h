@@ -9,6 +9,9 @@
 #define REDLINE_TEST_FIXTURES_H
 
 #include "redline/archive.h"
+#include "redline/ingest.h"
+
+#include <git2.h>
 
 /** A fresh archive at <dir>/a; `state` is its <archive>/redline. */
 struct fx_archive {
@@ -32,5 +35,12 @@ void fx_write_text(const char *path, const char *text);
  *  https://ex.nl/nieuws/N, title "<word> N"); `version` changes every
  *  description.  The caller frees it. */
 char *fx_feed(const char *word, int first, int last, int version);
+
+/** Ingests `data` as one snapshot of `source` at `when` from
+ *  "file:///test", hooks off, into `batch` (NULL: a commit of its own) with
+ *  source configuration `cfg` (NULL: none); `commit` and `edited` (either
+ *  NULL) get the result's commit and its count of edited stories. */
+int fx_ingest(git_oid *commit, size_t *edited, rl_archive *archive, rl_ingest_batch *batch,
+	      const char *source, const char *data, int64_t when, const struct rl_source_config *cfg);
 
 #endif

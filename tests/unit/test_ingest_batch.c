@@ -20,21 +20,12 @@ static char *feed(int first, int last, int version)
 	return fx_feed("Verhaal", first, last, version);
 }
 
+/* fx_ingest() of `data`, which it frees. */
 static int ingest_into(rl_ingest_batch *b, rl_archive *a, const char *source, char *data,
 		       int64_t when, git_oid *commit)
 {
-	rl_ingest_opts o = { 0 };
-	rl_ingest_result *r = NULL;
-	int error;
+	int error = fx_ingest(commit, NULL, a, b, source, data, when, NULL);
 
-	o.time = when;
-	o.no_hooks = 1;
-	o.origin = "file:///test";
-	o.batch = b;
-	error = rl_ingest(&r, a, source, data, strlen(data), &o);
-	if (error == 0 && commit)
-		git_oid_cpy(commit, &r->commit);
-	rl_ingest_result_free(r);
 	free(data);
 	return error;
 }

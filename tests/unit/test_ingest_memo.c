@@ -19,25 +19,6 @@
 #define T0 1795856400
 #define HOUR 3600
 
-static int ingest_one(rl_ingest_batch *b, rl_archive *a, const char *data, int64_t when,
-		      const rl_source_config *cfg, size_t *edited)
-{
-	rl_ingest_opts o = { 0 };
-	rl_ingest_result *r = NULL;
-	int error;
-
-	o.time = when;
-	o.no_hooks = 1;
-	o.origin = "file:///test";
-	o.batch = b;
-	o.config = cfg;
-	error = rl_ingest(&r, a, "src", data, strlen(data), &o);
-	if (error == 0 && edited)
-		*edited = r->counts[RL_CHANGE_EDITED];
-	rl_ingest_result_free(r);
-	return error;
-}
-
 /* A feed of stories first..last at `version`, and one story `odd` at
  * `odd_version`, its bytes made unique by `salt` (a comment) so that no
  * snapshot is skipped as the last one again. */
@@ -82,7 +63,7 @@ static void run_stream(rl_archive *a, rl_ingest_batch *b)
 	for (size_t i = 0; i < sizeof(s) / sizeof(*s); i++) {
 		char *f = stream_feed(s[i].first, s[i].last, s[i].version, s[i].odd,
 				      s[i].odd_version, (int)i);
-		assert_int_equal(ingest_one(b, a, f, T0 + (int64_t)i * HOUR, NULL, NULL), 0);
+		assert_int_equal(fx_ingest(NULL, NULL, a, b, "src", f, T0 + (int64_t)i * HOUR, NULL), 0);
 		free(f);
 	}
 }
@@ -136,18 +117,18 @@ static void test_new_ignore_pattern_is_seen(void **state)
 	assert_int_equal(rl_strvec_push(&ignoring->ignore, "Versie \\d+ van "), 0);
 	assert_int_equal(rl_ingest_batch_new(&b, a, NULL), 0);
 	f = stream_feed(1, 3, 1, 0, 0, 0);
-	assert_int_equal(ingest_one(b, a, f, T0, plain, &edited), 0);
+	assert_int_equal(fx_ingest(NULL, &edited, a, b, "src", f, T0, plain), 0);
 	free(f);
 	f = stream_feed(1, 3, 1, 0, 0, 1);
-	assert_int_equal(ingest_one(b, a, f, T0 + HOUR, plain, &edited), 0);
+	assert_int_equal(fx_ingest(NULL, &edited, a, b, "src", f, T0 + HOUR, plain), 0);
 	assert_int_equal(edited, 0);
 	free(f);
 	f = stream_feed(1, 3, 1, 0, 0, 2);
-	assert_int_equal(ingest_one(b, a, f, T0 + 2 * HOUR, ignoring, &edited), 0);
+	assert_int_equal(fx_ingest(NULL, &edited, a, b, "src", f, T0 + 2 * HOUR, ignoring), 0);
 	assert_int_equal(edited, 3);
 	free(f);
 	f = stream_feed(1, 3, 1, 0, 0, 3);
-	assert_int_equal(ingest_one(b, a, f, T0 + 3 * HOUR, ignoring, &edited), 0);
+	assert_int_equal(fx_ingest(NULL, &edited, a, b, "src", f, T0 + 3 * HOUR, ignoring), 0);
 	assert_int_equal(edited, 0);
 	free(f);
 	assert_int_equal(rl_ingest_batch_commit(b), 0);

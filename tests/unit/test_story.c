@@ -294,6 +294,42 @@ static void test_item_path_refuses_bad_input(void **state)
 	assert_null(path);
 }
 
+/* The item lines of a commit message: only after the subject, only the six
+ * kinds, only a whole id followed by a space or the line's end. */
+static void test_item_lines(void **state)
+{
+	const char *msg = "edited 0123456789ab not in the subject\n\n"
+			  "edited 0123456789ab Troops: 10.000\n"
+			  "new 00000000000f\n"
+			  "edits 0123456789ab a kind we do not write\n"
+			  "gone 0123456789abc one digit too many\n"
+			  "back 0123456789AB upper case\n"
+			  "moved 0123456789\n"
+			  "\n"
+			  "removed aaaaaaaaaaaa last line, no newline";
+	const char *p = rl_story_item_lines(msg);
+	rl_story_item_line line;
+
+	(void)state;
+	assert_int_equal(rl_story_item_line_next(&line, &p), 1);
+	assert_int_equal(line.kind_len, 6);
+	assert_memory_equal(line.kind, "edited", 6);
+	assert_memory_equal(line.id, "0123456789ab", RL_STORY_ID_LEN);
+	assert_int_equal(line.title_len, strlen("Troops: 10.000"));
+	assert_memory_equal(line.title, "Troops: 10.000", line.title_len);
+	assert_int_equal(rl_story_item_line_next(&line, &p), 1);
+	assert_memory_equal(line.kind, "new", 3);
+	assert_memory_equal(line.id, "00000000000f", RL_STORY_ID_LEN);
+	assert_int_equal(line.title_len, 0);
+	assert_int_equal(rl_story_item_line_next(&line, &p), 1);
+	assert_memory_equal(line.kind, "removed", 7);
+	assert_int_equal(line.title_len, strlen("last line, no newline"));
+	assert_int_equal(rl_story_item_line_next(&line, &p), 0);
+	assert_int_equal(rl_story_item_line_next(&line, &p), 0);
+	p = rl_story_item_lines("subject only\nedited 0123456789ab\n");
+	assert_int_equal(rl_story_item_line_next(&line, &p), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -308,6 +344,7 @@ int main(void)
 		cmocka_unit_test(test_id_in_name),
 		cmocka_unit_test(test_item_path),
 		cmocka_unit_test(test_item_path_refuses_bad_input),
+		cmocka_unit_test(test_item_lines),
 	};
 	return tu_run_group_tests(tests, NULL, NULL);
 }
