@@ -434,15 +434,16 @@ int rl_state_rebuild(rl_state **out, rl_archive *archive, const char *source)
 	}
 	if (error < 0)
 		goto done;
+	/* A new source (no subtree) needs no read of HEAD's root tree. */
+	if ((error = rl_state_source_tree(&s->tree, archive, source)) < 0)
+		goto done;
+	if (git_oid_is_zero(&s->tree))
+		goto save_ids;
 	if ((gerr = git_commit_lookup(&commit, repo, &head)) < 0 ||
 	    (gerr = git_commit_tree(&tree, commit)) < 0) {
 		error = rl_error_set_git(gerr, "cannot read HEAD");
 		goto done;
 	}
-	if ((error = rl_state_source_tree(&s->tree, archive, source)) < 0)
-		goto done;
-	if (git_oid_is_zero(&s->tree))
-		goto save_ids;
 	if ((error = collect_ids(&ctx, repo, &s->tree)) < 0 ||
 	    (error = load_index(s, archive, tree, &head, &ctx.ids)) < 0)
 		goto done;
