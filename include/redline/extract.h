@@ -49,6 +49,13 @@ int rl_extract_refuse(const char *data, size_t len, rl_format format);
 int rl_extract(rl_item_list *out, const char *data, size_t len, rl_format format,
 	       const rl_extract_opts *opts);
 
+/** rl_extract() for a caller that has just run rl_extract_refuse() on the
+ *  same bytes and knows the format (never RL_FORMAT_AUTO): the refusal and
+ *  sniffing are not done twice.  The size caps still hold (each extractor
+ *  checks them). */
+int rl_extract_refused(rl_item_list *out, const char *data, size_t len, rl_format format,
+		       const rl_extract_opts *opts);
+
 /** Plain text (UTF-8): a headline story plus wire items split at datelines
  *  ("KYIV (ANP) - "), relative times and section headings dropped; without
  *  datelines one item, or one per headline block.  `opts` is unused. */

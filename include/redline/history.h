@@ -6,7 +6,8 @@
  * Every function takes the archive (lent) and only reads; revisions are
  * resolved by rl_archive_resolve() (RL_ENOTFOUND unknown, RL_EAMBIGUOUS
  * ambiguous) and story files parsed by story.h.  A story is found at HEAD (its path never changes, see
- * docs/archive-format.md), then followed back through the commits.
+ * docs/archive-format.md; through the revision index when it can say, else
+ * HEAD's tree), then followed back through the commits the index holds.
  */
 #ifndef REDLINE_HISTORY_H
 #define REDLINE_HISTORY_H

@@ -126,6 +126,16 @@ void archive_sweep(rl_archive *a);
  *  the odb; `name` gets the pack's hash (its file is pack-<name>.pack). */
 int archive_write_pack(char name[GIT_OID_HEXSZ + 1], rl_archive *a, git_packbuilder *pb);
 
+/** Writes packs `names` ("pack-<hash>" in `dir`, n >= 1) as one new pack
+ *  by concatenating their entries (archive_concat.c), fsynced and renamed
+ *  into place; the old packs are left for the caller to remove.  `name`
+ *  gets the new pack's hash.  1 when these packs cannot be concatenated (an
+ *  index or pack format other than version 2, an object in two of them):
+ *  nothing was written, another way must roll them.  Offsets above
+ *  `off32_limit` (git's: 0x7fffffff) go to the index's 64-bit table. */
+int archive_pack_concat(char name[GIT_OID_HEXSZ + 1], const char *dir, const char *const *names, size_t n,
+			uint64_t off32_limit);
+
 /** The jittered sleep before retry `attempt` of a ref move, in ms (5-25 ms
  *  and growing), from a seed drawn once per process. */
 unsigned archive_retry_delay_ms(int attempt);

@@ -10,10 +10,14 @@
  * Each object is thus re-packed O(log n) times in its life, and one
  * maintenance run costs what the small packs hold, not the archive's size.
  *
- * Objects are listed through libgit2's pack reader (git_odb_backend_one_pack),
- * inserted one by one (no tree walk), streamed as one new pack into the
- * indexer; only then are the old packs removed, never the new one even when
- * it took an old one's name.  A crash in between leaves duplicates, never a
+ * The rolled packs' entries are copied as they are into one new pack and
+ * their indexes merged (archive_concat.c: no object is inflated or
+ * deltified again).  Only packs that cannot be copied so (an old index
+ * format, an object in two packs) go through libgit2: their objects listed
+ * by its pack reader (git_odb_backend_one_pack), inserted one by one (no
+ * tree walk), streamed as one new pack into the indexer.  Only then are the
+ * old packs removed, never the new one even when it took an old one's
+ * name.  A crash in between leaves duplicates, never a
  * missing object.  Roll-ups go on until the count is bounded again.  This
  * runs between cycles (run, watch when idle, `redline gc`), never inside a
  * group commit.
@@ -193,8 +197,21 @@ static int write_rolled_pack(char name[GIT_OID_HEXSZ + 1], rl_archive *a, const 
 {
 	git_packbuilder *pb = NULL;
 	char path[PATH_BUF];
+	const char **names = calloc(n, sizeof(*names));
 	int error = 0, gerr;
 
+	if (names == NULL)
+		return rl_error_set(RL_ENOMEM, "out of memory");
+	for (size_t i = 0; i < n; i++)
+		names[i] = packs[i].name;
+	/* Copying the entries as they are is the roll-up; the packbuilder
+	 * (every object inflated and deltified again) only when they cannot
+	 * be copied. */
+	error = archive_pack_concat(name, dir, names, n, a->pw ? a->pw->off32_limit : PW_OFF32_LIMIT);
+	free(names);
+	if (error <= 0)
+		return error;
+	error = 0;
 	if ((gerr = git_packbuilder_new(&pb, a->repo)) < 0) {
 		error = rl_error_set_git(gerr, "cannot start a repack");
 		goto done;

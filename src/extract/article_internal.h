@@ -68,6 +68,10 @@ void rl_main_block_clear(rl_main_block *block);
  *  also name content. */
 int rl_xml_boilerplate_name(const char *class_and_id);
 
+/** The weights of an element's class and id added up (each +1 content, -1
+ *  boilerplate, 0 neither), as rl_xml_boilerplate_name() reads them. */
+int rl_xml_class_weight(const xmlNode *n);
+
 /** Whether `n` or an ancestor below `stop` (NULL: the document) is a
  *  region that holds no story: page header, banner, navigation, hidden,
  *  or a class/id naming boilerplate. */

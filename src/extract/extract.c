@@ -248,6 +248,16 @@ int rl_extract(rl_item_list *out, const char *data, size_t len, rl_format format
 		return error;
 	if (format == RL_FORMAT_AUTO)
 		format = rl_extract_sniff(data, len);
+	return rl_extract_refused(out, data, len, format, opts);
+}
+
+int rl_extract_refused(rl_item_list *out, const char *data, size_t len, rl_format format,
+		       const rl_extract_opts *opts)
+{
+	int error;
+
+	if ((error = rl_extract_check_size(len)) < 0)
+		return error;
 	switch (format) {
 	case RL_FORMAT_TEXT:
 		return rl_extract_text(out, data, len, opts);

@@ -62,114 +62,6 @@ typedef struct scorer {
 	int use_class;
 } scorer;
 
-/* ---- class and id hints ---- */
-
-/* Which two-byte sequences a token holds (bytes folded to their low six
- * bits): a word one of whose pairs is missing is not in the token, and
- * strstr() is left for the few that may be. */
-typedef struct pairs {
-	uint64_t bits[64];
-} pairs;
-
-static void token_pairs(pairs *p, const char *tok)
-{
-	memset(p, 0, sizeof(*p));
-	for (; tok[0] && tok[1]; tok++)
-		p->bits[tok[0] & 63] |= 1ull << (tok[1] & 63);
-}
-
-static int may_hold(const pairs *p, const char *w)
-{
-	for (; w[0] && w[1]; w++)
-		if (!(p->bits[w[0] & 63] >> (w[1] & 63) & 1))
-			return 0;
-	return 1;
-}
-
-static int token_has(const char *tok, const pairs *p, const char *const *words)
-{
-	for (const char *const *w = words; *w; w++)
-		if (may_hold(p, *w) && strstr(tok, *w))
-			return 1;
-	return 0;
-}
-
-/* A class token such as "has-comments" or "no-sidebar" states a layout, not a role. */
-static int is_state_token(const char *tok)
-{
-	static const char *const pre[] = { "has-", "has_", "no-", "no_", "with-", "without-",
-					   "show-", "hide-", "is-", "enable-", "disable-", NULL };
-	for (const char *const *p = pre; *p; p++)
-		if (tok[0] == (*p)[0] && strncmp(tok, *p, strlen(*p)) == 0)
-			return 1;
-	return 0;
-}
-
-static const char *const negative[] = {
-	"comment", "related", "share", "sharing", "social", "newsletter", "promo", "sponsor",
-	"recommend", "subscribe", "cookie", "consent", "gdpr", "breadcrumb", "outbrain",
-	"taboola", "popup", "modal", "advert", "sidebar", "trending", "mostread", "most-read",
-	"most_read", "popular", "footer", "masthead", "navbar", "navigation", "menu",
-	"signup", "sign-up", "widget", "byline", "caption", "credit", "disqus",
-	"reaction", "rating", "pagination", "pager", "skip", "banner", "toolbar", "tooltip",
-	"meistgelesen", "lees-ook", "leesook", "a-lire", "weitere", NULL,
-};
-static const char *const negative_whole[] = { "ad", "ads", "nav", "tags", "tag", "meta",
-					      "share", "print", "author", "date", "hidden", NULL };
-static const char *const positive[] = {
-	"article-body", "articlebody", "article_body", "article-content", "story", "content",
-	"entry", "post", "main", "text", "body", "article", "hentry", "blog", NULL,
-};
-
-/* +1 content, -1 boilerplate, 0 neither, for one class or id string. */
-static int name_weight(const char *s)
-{
-	char tok[96];
-	int pos = 0, neg = 0;
-
-	while (s && *s) {
-		size_t n = 0;
-		while (*s && isspace((unsigned char)*s))
-			s++;
-		while (*s && !isspace((unsigned char)*s)) {
-			if (n + 1 < sizeof(tok))
-				tok[n++] = (char)tolower((unsigned char)*s);
-			s++;
-		}
-		tok[n] = '\0';
-		if (n == 0 || is_state_token(tok))
-			continue;
-		int whole = 0;
-		pairs held;
-		for (const char *const *w = negative_whole; *w; w++)
-			whole |= tok[0] == (*w)[0] && strcmp(tok, *w) == 0;
-		token_pairs(&held, tok);
-		if (whole || token_has(tok, &held, negative))
-			neg = 1;
-		else if (token_has(tok, &held, positive))
-			pos = 1;
-	}
-	return neg ? -1 : pos;
-}
-
-int rl_xml_boilerplate_name(const char *s)
-{
-	return name_weight(s) < 0;
-}
-
-static int class_weight(const xmlNode *n)
-{
-	int w = 0;
-
-	for (int i = 0; i < 2; i++) {
-		xmlChar *v = xmlGetProp(n, (const xmlChar *)(i ? "id" : "class"));
-		if (v)
-			w += name_weight((const char *)v);
-		xmlFree(v);
-	}
-	return w;
-}
-
 static int is_hidden(const xmlNode *n)
 {
 	xmlChar *style;
@@ -177,7 +69,10 @@ static int is_hidden(const xmlNode *n)
 
 	if (xmlHasProp(n, (const xmlChar *)"hidden") || rl_xml_attr_is(n, "aria-hidden", "true"))
 		return 1;
-	if ((style = xmlGetProp(n, (const xmlChar *)"style")) != NULL) {
+	if (rl_xml_prop(n, "style", &style) == NULL)
+		return 0;
+	/* the copy is ours to change */
+	if (style != NULL || (style = xmlGetProp(n, (const xmlChar *)"style")) != NULL) {
 		char *s = (char *)style, *w = s;
 		for (char *r = s; *r; r++) /* "display: none" -> "display:none" */
 			if (!isspace((unsigned char)*r))
@@ -229,7 +124,7 @@ int rl_xml_is_boilerplate(const xmlNode *n, void *ctx)
 		return 1;
 	if (rl_xml_is(n, "body") || rl_xml_is(n, "html") || rl_xml_is(n, "main"))
 		return 0;
-	return class_weight(n) < 0;
+	return rl_xml_class_weight(n) < 0;
 }
 
 /* A region that holds no story: a page header or banner, navigation, a
@@ -243,7 +138,7 @@ static int is_region_boilerplate(const xmlNode *n)
 	    rl_xml_attr_is(n, "role", "navigation") || rl_xml_attr_is(n, "role", "complementary") ||
 	    rl_xml_attr_is(n, "role", "contentinfo") || rl_xml_attr_is(n, "role", "banner"))
 		return 1;
-	return class_weight(n) < 0;
+	return rl_xml_class_weight(n) < 0;
 }
 
 int rl_xml_skip_region(const xmlNode *n, void *ctx)
@@ -267,14 +162,42 @@ int rl_xml_in_boilerplate(const xmlNode *n, const xmlNode *stop)
  * syllable two, so that a Chinese, Japanese or Korean paragraph meets the
  * same thresholds as its translation would.  *commas counts ',' and the
  * CJK commas (U+FF0C, U+3001). */
+/* How many bytes of an ASCII word (eight bytes below 0x80) are marked in
+ * `mask` (one high bit per byte). */
+static size_t bytes_marked(uint64_t mask)
+{
+	return (size_t)(((mask >> 7) * 0x0101010101010101ull) >> 56);
+}
+
+/* The bytes of an ASCII word equal to `c`, as high bits. */
+static uint64_t bytes_equal(uint64_t w, unsigned char c)
+{
+	const uint64_t low7 = 0x7F7F7F7F7F7F7F7Full;
+	uint64_t x = w ^ (c * 0x0101010101010101ull);
+
+	return ~(((x & low7) + low7) | x) & ~low7;
+}
+
 static size_t text_measure(const unsigned char *s, size_t *commas)
 {
+	const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+	const unsigned char *end = s + strlen((const char *)s);
 	size_t n = 0;
 
 	*commas = 0;
 	while (*s) {
 		unsigned cp = *s;
 		size_t len = 1;
+		uint64_t w;
+		/* Eight ASCII bytes at a time, as the ASCII case below counts them. */
+		if (end - s >= 8 && (memcpy(&w, s, 8), (w & high) == 0)) {
+			uint64_t ctrl = ((w + (0x80 - '\t') * ones) ^ (w + (0x80 - '\r' - 1) * ones)) &
+					high;
+			n += 8 - bytes_marked(ctrl | bytes_equal(w, ' '));
+			*commas += bytes_marked(bytes_equal(w, ','));
+			s += 8;
+			continue;
+		}
 		if (cp >= 0xE0 && cp < 0xF0 && (s[1] & 0xC0) == 0x80 && (s[2] & 0xC0) == 0x80) {
 			cp = ((cp & 0x0Fu) << 12) | ((s[1] & 0x3Fu) << 6) | (s[2] & 0x3Fu);
 			len = 3;
@@ -371,7 +294,7 @@ static int excluded_here(const scorer *s, const xmlNode *n)
 		return 1;
 	if (!s->use_class || rl_xml_is(n, "body") || rl_xml_is(n, "html") || rl_xml_is(n, "main"))
 		return 0;
-	return class_weight(n) < 0;
+	return rl_xml_class_weight(n) < 0;
 }
 
 static int is_heading(const xmlNode *n)
@@ -522,7 +445,7 @@ static void give(scorer *s, const xmlNode *to, double score, int level)
 		return;
 	if (!x->scored) {
 		x->scored = 1;
-		x->score = tag_weight(to) + (s->use_class ? 25.0 * class_weight(to) : 0);
+		x->score = tag_weight(to) + (s->use_class ? 25.0 * rl_xml_class_weight(to) : 0);
 	}
 	x->score += level == 0 ? score : level == 1 ? score / 2 : score / (level * 3);
 }
@@ -597,7 +520,7 @@ static int is_figure_block(const scorer *s, const xmlNode *n)
 	const stat *x = st(s, n);
 	int img = 0;
 
-	if (x == NULL || is_hidden(n) || rl_xml_is_noise(n) || class_weight(n) < 0)
+	if (x == NULL || is_hidden(n) || rl_xml_is_noise(n) || rl_xml_class_weight(n) < 0)
 		return 0;
 	for (const xmlNode *c = n; c && !img; c = rl_xml_next_in(c, n, 1)) {
 		if (!rl_xml_is(c, "img") || !xmlHasProp(c, (const xmlChar *)"src"))

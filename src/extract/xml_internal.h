@@ -68,8 +68,19 @@ int rl_xml_is(const xmlNode *node, const char *name);
 /** A copy of attribute `name` (NULL when absent); *out NULL or malloc'd. */
 int rl_xml_attr(char **out, const xmlNode *node, const char *name);
 
+/** Attribute `name` as xmlGetProp() gives it, without a copy when its value
+ *  is one text node (nearly always): NULL when absent; *copy is then NULL,
+ *  else the copy the caller frees with xmlFree(). */
+const char *rl_xml_prop(const xmlNode *node, const char *name, xmlChar **copy);
+
 /** Whether attribute `name` equals `value` (ASCII case-insensitive). */
 int rl_xml_attr_is(const xmlNode *node, const char *name, const char *value);
+
+/** xmlBuildURI()'s result for the commonest links, without its parsing:
+ *  `href` (trimmed, `len` bytes) with a scheme, or a plain absolute path on
+ *  a plain http(s) base.  1 and *out malloc'd when taken, 0 when libxml2
+ *  must decide, RL_ENOMEM.  tests/unit/test_xml_resolve.c compares them. */
+int rl_xml_resolve_fast(char **out, const char *href, size_t len, const char *base);
 
 /** Makes `href` absolute against `base` (may be NULL).  javascript:,
  *  mailto:, data: and bare "#..." links give NULL. */

@@ -14,7 +14,6 @@
 
 #include <libxml/entities.h>
 #include <libxml/parser.h>
-#include <libxml/uri.h>
 #include <libxml/xpathInternals.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -108,11 +107,52 @@ static int is_space(char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
 
+/* rl_xml_para_text() written straight into the buffer, which has room:
+ * each separator but the first stands for a whitespace byte of `s`, so the
+ * text grows by at most n + 1 bytes. */
+static void para_text_fits(rl_xml_para *p, const char *s, size_t n)
+{
+	char *o = p->out->ptr + p->out->len;
+	size_t i = 0, run;
+
+	while (i < n) {
+		if (is_space(s[i])) {
+			p->space = 1;
+			i++;
+			continue;
+		}
+		if (!p->open && o > p->out->ptr)
+			*o++ = p->oneline ? ' ' : '\n';
+		else if (p->open && p->space)
+			*o++ = ' ';
+		p->open = 1;
+		p->space = 0;
+		for (run = i; run < n && !is_space(s[run]); run++)
+			;
+		memcpy(o, s + i, run - i);
+		o += run - i;
+		i = run;
+	}
+	*o = '\0';
+	p->out->len = (size_t)(o - p->out->ptr);
+}
+
 int rl_xml_para_text(rl_xml_para *p, const char *s, size_t n)
 {
 	size_t i = 0, run;
 	int error;
 
+	while (i < n && is_space(s[i]))
+		i++;
+	if (i > 0)
+		p->space = 1;
+	if (i == n)
+		return 0; /* nothing to write: the buffer stays as it is */
+	if (n < RL_EXTRACT_MAX_INPUT && rl_buf_grow(p->out, n + 1) == 0) {
+		para_text_fits(p, s + i, n - i);
+		return 0;
+	}
+	rl_error_clear(); /* near the cap: word by word, as far as it goes */
 	while (i < n) {
 		char c = s[i];
 		if (is_space(c)) {
@@ -294,48 +334,47 @@ int rl_xml_attr(char **out, const xmlNode *node, const char *name)
 	return *out ? 0 : RL_ENOMEM;
 }
 
-int rl_xml_attr_is(const xmlNode *node, const char *name, const char *value)
+const char *rl_xml_prop(const xmlNode *node, const char *name, xmlChar **copy)
 {
-	xmlChar *v = xmlGetProp(node, (const xmlChar *)name);
-	int eq = v && strcasecmp((const char *)v, value) == 0;
+	const xmlAttr *attr;
+	const xmlNode *c;
+	const xmlDoc *doc;
 
-	xmlFree(v);
-	return eq;
+	*copy = NULL;
+	if (node == NULL || node->type != XML_ELEMENT_NODE)
+		return NULL;
+	/* xmlGetProp()'s own lookup: attributes without a namespace */
+	for (attr = node->properties; attr; attr = attr->next)
+		if (attr->ns == NULL && xmlStrEqual(attr->name, (const xmlChar *)name))
+			break;
+	if (attr == NULL) {
+		/* absent, unless a DTD declares a default value */
+		doc = node->doc;
+		if (doc == NULL || doc->intSubset == NULL ||
+		    (doc->intSubset->attributes == NULL &&
+		     (doc->extSubset == NULL || doc->extSubset->attributes == NULL)))
+			return NULL;
+		*copy = xmlGetProp(node, (const xmlChar *)name);
+		return (const char *)*copy;
+	}
+	c = attr->children;
+	if (c == NULL)
+		return ""; /* xmlGetProp() gives an empty string */
+	/* xmlGetProp() copies exactly this; anything else it builds */
+	if (c->next == NULL && (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE))
+		return (const char *)c->content;
+	*copy = xmlGetProp(node, (const xmlChar *)name);
+	return (const char *)*copy;
 }
 
-int rl_xml_resolve(char **out, const char *href, const char *base)
+int rl_xml_attr_is(const xmlNode *node, const char *name, const char *value)
 {
-	static const char *const refused[] = { "javascript:", "mailto:", "data:", "vbscript:",
-					       "tel:", "about:", NULL };
-	size_t len;
-	xmlChar *abs = NULL;
-	char *trimmed;
+	xmlChar *copy;
+	const char *v = rl_xml_prop(node, name, &copy);
+	int eq = v && strcasecmp(v, value) == 0;
 
-	*out = NULL;
-	if (href == NULL)
-		return 0;
-	while (*href == ' ' || *href == '\t' || *href == '\n' || *href == '\r')
-		href++;
-	len = strlen(href);
-	while (len > 0 && strchr(" \t\r\n", href[len - 1]))
-		len--;
-	if (len == 0 || href[0] == '#')
-		return 0;
-	for (const char *const *r = refused; *r; r++)
-		if (strncasecmp(href, *r, strlen(*r)) == 0)
-			return 0;
-	if ((trimmed = rl_strndup(href, len)) == NULL)
-		return RL_ENOMEM;
-	if (base && *base)
-		abs = xmlBuildURI((const xmlChar *)trimmed, (const xmlChar *)base);
-	if (abs) {
-		free(trimmed);
-		*out = rl_strdup((const char *)abs);
-		xmlFree(abs);
-		return *out ? 0 : RL_ENOMEM;
-	}
-	*out = trimmed;
-	return 0;
+	xmlFree(copy);
+	return eq;
 }
 
 xmlXPathObjectPtr rl_xml_eval(xmlXPathCompExprPtr expr, xmlDocPtr doc, xmlNodePtr node)

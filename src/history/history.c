@@ -204,6 +204,55 @@ int hist_story_revs(hist_rev **out, size_t *n, rl_archive *archive, const char *
 	return 1;
 }
 
+/* 1 when the story file `text` names itself `path`: rl_story_path() of
+ * its Source, First-Seen, Title and Id (a story's path never changes, and
+ * is built from its first version's header). */
+static int names_path(const char *text, const char *path)
+{
+	rl_story_header h;
+	char *built = NULL;
+	int same = 0;
+
+	if (rl_story_parse_header(&h, text, strlen(text)) < 0)
+		return RL_ENOMEM;
+	if (h.source && h.has_first_seen && h.id[0] &&
+	    rl_story_path(&built, h.source, h.first_seen, h.title ? h.title : "", h.id) == 0)
+		same = strcmp(built, path) == 0;
+	rl_error_clear(); /* a header that names no path is an answer: no */
+	free(built);
+	rl_story_header_clear(&h);
+	return same;
+}
+
+int hist_head_blob(git_oid *out, rl_archive *archive, const char *path)
+{
+	hist_rev *v = NULL;
+	char *first = NULL;
+	size_t n = 0, k;
+	int error;
+
+	memset(out, 0, sizeof(*out));
+	if ((error = hist_story_revs(&v, &n, archive, path)) <= 0 || n == 0 ||
+	    git_oid_is_zero(&v[0].after)) {
+		free(v);
+		return error < 0 ? error : 0;
+	}
+	/* the oldest version of the file at `path` */
+	for (k = n; k-- > 0;)
+		if (!git_oid_is_zero(&v[k].after))
+			break;
+	if ((error = hist_read_blob(&first, archive, &v[k].after, path)) == 0 &&
+	    (error = names_path(first, path)) == 1)
+		git_oid_cpy(out, &v[0].after);
+	if (error < 0 && error != RL_ENOMEM) {
+		rl_error_clear(); /* a blob the cache names but git lacks: the tree decides */
+		error = 0;
+	}
+	free(first);
+	free(v);
+	return error;
+}
+
 int hist_read_blob(char **out, rl_archive *archive, const git_oid *blob, const char *path)
 {
 	rl_buf text = RL_BUF_INIT(RL_HISTORY_STORY_MAX);
@@ -398,12 +447,17 @@ int rl_history_show(rl_history_story *out, rl_archive *archive, const char *path
 		    const char *rev)
 {
 	git_commit *c = NULL;
-	int error;
+	git_oid blob;
+	int error = 0;
 
 	memset(out, 0, sizeof(*out));
 	if ((error = hist_commit(&c, archive, rev ? rev : "HEAD")) < 0)
 		goto done;
-	if ((error = text_at(&out->text, archive, c, path)) == RL_ENOTFOUND)
+	/* at HEAD the revision index names the file's blob: no tree is read */
+	if (rev == NULL && (error = hist_head_blob(&blob, archive, path)) < 0)
+		goto done;
+	if ((error = error == 1 ? hist_read_blob(&out->text, archive, &blob, path)
+				: text_at(&out->text, archive, c, path)) == RL_ENOTFOUND)
 		error = rl_error_set(RL_ENOTFOUND, "'%s' did not exist at '%s'", path,
 				     rev ? rev : "HEAD");
 	if (error < 0)

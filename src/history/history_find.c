@@ -26,6 +26,7 @@ struct story {
 	const char *id;     /* inside path */
 	char *source;
 	char *title;        /* NULL until known */
+	git_oid blob;       /* its blob at HEAD when the revision index gave it, else zero */
 };
 
 struct stories {
@@ -168,7 +169,8 @@ static int load_title(struct story *st, rl_archive *archive, git_tree *tree)
 
 	if (st->title)
 		return 0;
-	if ((error = hist_read_text(&text, archive, tree, st->path)) < 0)
+	if ((error = git_oid_is_zero(&st->blob) ? hist_read_text(&text, archive, tree, st->path)
+						: hist_read_blob(&text, archive, &st->blob, st->path)) < 0)
 		return error == RL_ENOTFOUND ? rl_error_set(error, "cannot read '%s'", st->path)
 					     : error;
 	/* a file we cannot parse keeps no title rather than failing the search */
@@ -314,30 +316,44 @@ static int match_title(struct story **cand, size_t *n, struct stories *all, rl_a
 
 /* The story file at `path` ("<source>/<month>/<name>") in HEAD's tree, with
  * its title as the scan would give it; 0 and nothing added when there is
- * none. */
+ * none.  With no `tree`, only what the revision index knows is added, and
+ * its title is left to load_title() (the Title: of its file at HEAD, which
+ * is what INDEX lists for a story on the page). */
 static int add_at_path(struct stories *s, rl_archive *archive, git_tree *tree, const char *path)
 {
 	const char *first = strchr(path, '/'), *second = first ? strchr(first + 1, '/') : NULL;
 	git_tree_entry *e = NULL;
 	char *source = NULL, *month = NULL;
 	const char *name;
+	git_oid blob;
 	size_t before = s->n;
-	int error = 0;
+	int error = 0, indexed;
 
 	if (second == NULL || strchr(second + 1, '/') || path[0] == '.' || first == path ||
 	    second == first + 1)
 		return 0;
 	name = second + 1;
-	if (!rl_story_id_in_name(name, strlen(name)) || git_tree_entry_bypath(&e, tree, path) < 0) {
+	if (!rl_story_id_in_name(name, strlen(name)))
+		return 0;
+	/* the revision index names the file's blob at HEAD without reading the
+	 * month's tree (~1,500 entries at the end of a delta chain); when it
+	 * cannot, HEAD's tree decides */
+	if ((indexed = hist_head_blob(&blob, archive, path)) < 0)
+		return indexed;
+	if (!indexed && (tree == NULL || git_tree_entry_bypath(&e, tree, path) < 0)) {
 		rl_error_clear();
 		return 0;
 	}
-	if (git_tree_entry_type(e) == GIT_OBJECT_BLOB) {
+	if (indexed || git_tree_entry_type(e) == GIT_OBJECT_BLOB) {
 		if ((source = rl_strndup(path, (size_t)(first - path))) == NULL ||
 		    (month = rl_strndup(first + 1, (size_t)(second - first - 1))) == NULL)
 			error = RL_ENOMEM;
-		else if ((error = stories_add(s, source, month, name)) == 0)
-			error = index_titles(s, before, archive, tree, source);
+		else if ((error = stories_add(s, source, month, name)) == 0) {
+			if (indexed)
+				git_oid_cpy(&s->v[s->n - 1].blob, &blob);
+			if (tree)
+				error = index_titles(s, before, archive, tree, source);
+		}
 	}
 	free(source);
 	free(month);
@@ -444,6 +460,17 @@ int rl_history_resolve(rl_history_item *out, rl_archive *archive, const char *sp
 	memset(out, 0, sizeof(*out));
 	if (spec == NULL || *spec == '\0')
 		return rl_error_set(RL_EINVAL, "empty story name");
+	/* a path the revision index knows: found without reading a tree */
+	if ((error = add_at_path(&all, archive, NULL, spec)) < 0)
+		goto done;
+	if (all.n) {
+		if ((cand = calloc(1, sizeof(*cand))) == NULL) {
+			error = rl_error_set(RL_ENOMEM, "out of memory");
+			goto done;
+		}
+		cand[n++] = &all.v[0];
+		goto decide;
+	}
 	if ((error = hist_head_tree(&tree, archive)) < 0)
 		goto done;
 	/* a path or a whole id: found without listing every story at HEAD */

@@ -35,6 +35,12 @@ typedef struct hist_rev {
  *  or changed two - on their trees).  1 with them, 0 when `path` is no
  *  story file or the index cannot be read (walk the history instead). */
 int hist_story_revs(hist_rev **out, size_t *n, rl_archive *archive, const char *path);
+/** The blob of the story file at `path` in HEAD's tree, from the revision
+ *  index instead of HEAD's trees: 1 with it when the index holds the file
+ *  there and its first version's header names exactly `path` (Source,
+ *  First-Seen's month, the slug of its first Title, Id: rl_story_path()),
+ *  0 when the index cannot say so (read HEAD's tree: the truth). */
+int hist_head_blob(git_oid *out, rl_archive *archive, const char *path);
 /** hist_read_text() of the file at `path` whose blob is `blob`, without
  *  the tree: RL_ENOTFOUND (message cleared) for the zero id (absent). */
 int hist_read_blob(char **out, rl_archive *archive, const git_oid *blob, const char *path);

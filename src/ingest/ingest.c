@@ -375,7 +375,11 @@ int rl_ingest_extract(rl_item_list *items, const rl_source_config *cfg, const ch
 		data = text;
 		len = text_len;
 	}
-	error = rl_extract(items, data, len, format, &xo);
+	/* Refused above; text converted to UTF-8 is checked again as it is now. */
+	if (text)
+		error = rl_extract(items, data, len, format, &xo);
+	else
+		error = rl_extract_refused(items, data, len, format, &xo);
 	free(text);
 	return error;
 }

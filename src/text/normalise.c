@@ -469,10 +469,15 @@ static int unicode_passes(struct pass *p, const char *in, size_t len)
 		return rl_error_set(RL_ETOOBIG, "text larger than %u bytes", RL_NORMALISE_MAX);
 	rl_buf_clear(&p->cur);
 	rl_buf_clear(&p->spare);
+	/* Valid UTF-8 (nearly every field) is its own repair: no copy. */
+	if (rl_charset_is_utf8(in, len)) {
+		rlen = len;
+	} else if ((error = rl_charset_repair_utf8(&repaired, &rlen, in, len)) < 0) {
+		goto done;
+	}
 	/* Folding never makes text longer: one allocation holds it. */
-	if ((error = rl_charset_repair_utf8(&repaired, &rlen, in, len)) < 0 ||
-	    (error = rl_buf_grow(&p->spare, rlen)) < 0 ||
-	    (error = fold(&p->spare, repaired, rlen)) < 0 ||
+	if ((error = rl_buf_grow(&p->spare, rlen)) < 0 ||
+	    (error = fold(&p->spare, repaired ? repaired : in, rlen)) < 0 ||
 	    (error = rl_buf_put(&p->spare, "", 0)) < 0)
 		goto done;
 	if (nfc_stable(p->spare.ptr, p->spare.len)) {

@@ -80,8 +80,9 @@ static const struct need counter_needs[] = {
 	{ L_STAMP, NEED_DIGIT | TAIL_CLOCK },  /* a stamp at a line's end */
 };
 
-/* A two-byte sequence as a bit of nf_text.pairs. */
-#define PAIR(a, b) ((((unsigned)(unsigned char)(a) & 0x7f) << 7) | ((unsigned char)(b) & 0x7f))
+/* A three-byte sequence (the bytes in a word of 24 bits) as a bit of
+ * nf_text.tri: Fibonacci hashing to 13 bits. */
+#define TRI_BIT(w24) ((uint32_t)((w24) * 0x9E3779B1u) >> 19)
 
 bool nf_may_be_digit(int c)
 {
@@ -91,9 +92,24 @@ bool nf_may_be_digit(int c)
 	return c >= 0x660 && utf8proc_category(c) == UTF8PROC_CATEGORY_ND;
 }
 
+/* Eight ASCII bytes (no high bit set) with A-Z as a-z; *digit set when one
+ * of them is 0-9.  Each byte plus a constant sets its high bit when it is at
+ * least the constant's partner; no byte carries into the next. */
+static uint64_t lower8(uint64_t w, bool *digit)
+{
+	const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+	uint64_t upper = ((w + (0x80 - 'A') * ones) ^ (w + (0x80 - 'Z' - 1) * ones)) & high;
+	uint64_t digits = ((w + (0x80 - '0') * ones) ^ (w + (0x80 - '9' - 1) * ones)) & high;
+
+	*digit |= digits != 0;
+	return w | upper >> 2;
+}
+
 int nf_text_set(nf_text *t, const char *s, size_t len)
 {
 	const unsigned char *u = (const unsigned char *)s;
+	const unsigned char *l;
+	uint32_t last = 0;
 
 	if (len + 1 > t->cap) {
 		char *p = realloc(t->lower, len + 1);
@@ -104,12 +120,19 @@ int nf_text_set(nf_text *t, const char *s, size_t len)
 	}
 	t->len = len;
 	t->digit = t->odd_case = false;
-	memset(t->pairs, 0, sizeof(t->pairs));
+	memset(t->tri, 0, sizeof(t->tri));
 	memset(t->found, -1, sizeof(t->found));
 	for (size_t i = 0; i < len;) {
 		utf8proc_int32_t c;
 		utf8proc_ssize_t n;
+		uint64_t w;
 
+		if (len - i >= 8 && (memcpy(&w, u + i, 8), (w & 0x8080808080808080ull) == 0)) {
+			w = lower8(w, &t->digit);
+			memcpy(t->lower + i, &w, 8);
+			i += 8;
+			continue;
+		}
 		if (u[i] < 0x80) {
 			t->lower[i] = (char)(u[i] >= 'A' && u[i] <= 'Z' ? u[i] + 32 : u[i]);
 			t->digit |= u[i] >= '0' && u[i] <= '9';
@@ -129,9 +152,13 @@ int nf_text_set(nf_text *t, const char *s, size_t len)
 		i += (size_t)n;
 	}
 	t->lower[len] = '\0';
-	for (size_t i = 1; i < len; i++) {
-		unsigned pair = PAIR(t->lower[i - 1], t->lower[i]);
-		t->pairs[pair >> 6] |= 1ull << (pair & 63);
+	l = (const unsigned char *)t->lower;
+	for (size_t i = 0; i < len; i++) {
+		last = (last << 8 | l[i]) & 0xFFFFFF;
+		if (i >= 2) {
+			uint32_t bit = TRI_BIT(last);
+			t->tri[bit >> 6] |= 1ull << (bit & 63);
+		}
 	}
 	return 0;
 }
@@ -167,12 +194,17 @@ static size_t phrase_at(const char *p, const char *end, const char *w)
 	return (size_t)(p - start);
 }
 
-/* Every pair of bytes of `w` (within its words) is in the text. */
-static bool pairs_present(const nf_text *t, const char *w)
+/* Every three bytes of `w` within one of its words are in the text (a
+ * word shorter than three bytes tells nothing). */
+static bool trigrams_present(const nf_text *t, const char *w)
 {
-	for (; w[0] && w[1]; w++) {
-		unsigned pair = PAIR(w[0], w[1]);
-		if (w[0] != ' ' && w[1] != ' ' && !(t->pairs[pair >> 6] & (1ull << (pair & 63))))
+	for (; w[0] && w[1] && w[2]; w++) {
+		uint32_t bit;
+		if (w[0] == ' ' || w[1] == ' ' || w[2] == ' ')
+			continue;
+		bit = TRI_BIT((uint32_t)(unsigned char)w[0] << 16 |
+			      (uint32_t)(unsigned char)w[1] << 8 | (unsigned char)w[2]);
+		if (!(t->tri[bit >> 6] & (1ull << (bit & 63))))
 			return false;
 	}
 	return true;
@@ -180,11 +212,12 @@ static bool pairs_present(const nf_text *t, const char *w)
 
 static bool has_word(const nf_text *t, const char *w)
 {
-	size_t first = strcspn(w, " ");
 	const char *p = t->lower, *end = t->lower + t->len;
+	size_t first;
 
-	if (!pairs_present(t, w))
+	if (!trigrams_present(t, w))
 		return false;
+	first = strcspn(w, " ");
 	while (p < end && (p = memmem(p, (size_t)(end - p), w, first)) != NULL) {
 		if (w[first] == '\0' || phrase_at(p, end, w) > 0)
 			return true;

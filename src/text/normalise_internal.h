@@ -18,9 +18,9 @@ typedef struct nf_text {
 	char *lower;      /* the text with A-Z as a-z; other bytes as they are */
 	size_t len;
 	size_t cap;
-	uint64_t pairs[256]; /* which two-byte sequences it holds (low 7 bits of
-	                        each byte): a word none of whose pairs is missing
-	                        is then looked for */
+	uint64_t tri[128]; /* which three-byte sequences it holds, hashed to
+	                      8,192 bits: a word none of whose trigrams is
+	                      missing is then looked for */
 	signed char found[8]; /* per word list: 1 found, 0 not, -1 not yet asked */
 	bool digit;       /* it may hold a decimal digit (\d with UCP) */
 	bool odd_case;    /* it holds U+017F or U+212A, which PCRE2 matches

@@ -13,6 +13,8 @@
 #include "redline/error.h"
 
 #include <ctype.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <stdbool.h>
 #include <string.h>
 #include <strings.h>
@@ -87,11 +89,63 @@ static bool starts_sentence(utf8proc_int32_t c)
 	       cat == UTF8PROC_CATEGORY_ND || is_opening(c);
 }
 
-static bool in_list(const char *const *list, size_t n, const char *w, size_t len)
+/* A list's entries by the letter they start with (lower case a-z; 26 holds
+ * any other first byte), built once: a word is compared only with the few
+ * that start as it does. */
+#define LIST_MAX 256
+
+typedef struct word_index {
+	const char *const *list;
+	uint16_t start[28];      /* bucket b is order[start[b]] .. order[start[b + 1] - 1] */
+	uint16_t order[LIST_MAX];
+} word_index;
+
+static word_index abbreviation_index, month_index;
+static pthread_once_t index_once = PTHREAD_ONCE_INIT;
+
+static int bucket_of(unsigned char first)
 {
+	return first >= 'a' && first <= 'z' ? first - 'a' : 26;
+}
+
+static void index_build(word_index *ix, const char *const *list, size_t n)
+{
+	uint16_t fill[27];
+
+	_Static_assert(sizeof(abbreviations) / sizeof(*abbreviations) <= LIST_MAX,
+		       "LIST_MAX too small");
+	memset(ix, 0, sizeof(*ix));
+	ix->list = list;
 	for (size_t i = 0; i < n; i++)
-		if (strlen(list[i]) == len && strncasecmp(list[i], w, len) == 0)
+		ix->start[bucket_of((unsigned char)list[i][0]) + 1]++;
+	for (int b = 0; b < 27; b++)
+		ix->start[b + 1] += ix->start[b];
+	memcpy(fill, ix->start, sizeof(fill));
+	for (size_t i = 0; i < n; i++)
+		ix->order[fill[bucket_of((unsigned char)list[i][0])]++] = (uint16_t)i;
+}
+
+static void indexes_build(void)
+{
+	index_build(&abbreviation_index, abbreviations,
+		    sizeof(abbreviations) / sizeof(*abbreviations));
+	index_build(&month_index, german_months, sizeof(german_months) / sizeof(*german_months));
+}
+
+/* The lists are lower case: the first byte, folded, picks the bucket. */
+static bool in_list(const word_index *ix, const char *w, size_t len)
+{
+	unsigned char first = (unsigned char)w[0];
+	int b;
+
+	if (first >= 'A' && first <= 'Z')
+		first += 'a' - 'A';
+	b = bucket_of(first);
+	for (size_t k = ix->start[b]; k < ix->start[b + 1]; k++) {
+		const char *e = ix->list[ix->order[k]];
+		if ((unsigned char)e[0] == first && strncasecmp(e, w, len) == 0 && e[len] == '\0')
 			return true;
+	}
 	return false;
 }
 
@@ -128,15 +182,15 @@ static bool dot_is_not_an_end(const char *para, const char *dot, const char *nex
 	len = (size_t)(dot - w);
 	if (len == 0)
 		return false;
-	if (in_list(abbreviations, sizeof(abbreviations) / sizeof(*abbreviations), w, len) ||
+	pthread_once(&index_once, indexes_build);
+	if (in_list(&abbreviation_index, w, len) ||
 	    is_initials(w, len))
 		return true;
 	/* German dates: "am 3. Oktober" */
 	if (len <= 2 && isdigit((unsigned char)w[0]) && (len == 1 || isdigit((unsigned char)w[1]))) {
 		while (next[nlen] && !isspace((unsigned char)next[nlen]) && next[nlen] != ',')
 			nlen++;
-		return in_list(german_months, sizeof(german_months) / sizeof(*german_months),
-			       next, nlen);
+		return in_list(&month_index, next, nlen);
 	}
 	return false;
 }
@@ -150,12 +204,16 @@ static int emit_trimmed(rl_sentence_fn fn, void *ctx, const char *s, size_t len)
 	return len == 0 ? 0 : fn(ctx, s, len);
 }
 
-/* Whether a sentence may end at the ASCII byte `b`: a mark, or a line break
- * ('\n'), or NUL; every other ASCII byte is passed over at once. */
-static bool may_end_at(unsigned char b)
-{
-	return b == '.' || b == '!' || b == '?' || b == '\n' || b == '\0';
-}
+/* The bytes the scan stops at: a mark, a line break ('\n'), NUL, and any
+ * non-ASCII byte (which may start U+2026); every other ASCII byte is
+ * passed over at once. */
+#define STOP16 true, true, true, true, true, true, true, true, \
+	true, true, true, true, true, true, true, true
+static const bool stops[256] = {
+	['\0'] = true, ['\n'] = true, ['!'] = true, ['.'] = true, ['?'] = true,
+	[0x80] = STOP16, STOP16, STOP16, STOP16, STOP16, STOP16, STOP16, STOP16,
+};
+#undef STOP16
 
 int rl_sentence_each(const char *para, rl_sentence_fn fn, void *ctx)
 {
@@ -170,7 +228,7 @@ int rl_sentence_each(const char *para, rl_sentence_fn fn, void *ctx)
 
 		/* A byte below 0x80 never sits inside a UTF-8 sequence: passing
 		 * other ASCII bytes one at a time lands where cp_at() would. */
-		while ((unsigned char)*p < 0x80 && !may_end_at((unsigned char)*p))
+		while (!stops[(unsigned char)*p])
 			p++;
 		if (*p == '\0')
 			break;

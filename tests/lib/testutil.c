@@ -65,6 +65,65 @@ char *tu_shared_path(const char *rel)
 	return path;
 }
 
+size_t tu_corpus_each(void (*fn)(void *ctx, const char *page), void *ctx)
+{
+	char *dir = tu_shared_path("corpus"), *list = NULL;
+	size_t files = 0;
+
+	if (dir == NULL)
+		tu_skip();
+	assert_int_equal(tu_sh(&list, "find %s -type f -size -2M | sort", dir), 0);
+	for (char *line = strtok(list, "\n"); line; line = strtok(NULL, "\n")) {
+		size_t len;
+		char *page = tu_read_file(line, &len);
+
+		assert_non_null(page);
+		if (strlen(page) == len) /* text, not a binary file */
+			fn(ctx, page);
+		free(page);
+		files++;
+	}
+	free(list);
+	free(dir);
+	return files;
+}
+
+struct links_each {
+	void (*fn)(void *ctx, const char *link);
+	void *ctx;
+};
+
+static void page_links(void *ctx, const char *page)
+{
+	const struct links_each *each = ctx;
+	static const char *const attrs[] = { "href=", "src=", "action=", "HREF=" };
+
+	for (size_t a = 0; a < sizeof(attrs) / sizeof(*attrs); a++)
+		for (const char *p = page; (p = strstr(p, attrs[a])) != NULL;) {
+			char q, link[2048];
+			size_t n = 0;
+
+			p += strlen(attrs[a]);
+			q = *p;
+			if (q != '"' && q != '\'')
+				continue;
+			for (p++; *p && *p != q && n + 1 < sizeof(link); p++) {
+				if (strncmp(p, "&amp;", 5) == 0)
+					p += 4;
+				link[n++] = *p;
+			}
+			link[n] = '\0';
+			each->fn(each->ctx, link);
+		}
+}
+
+size_t tu_corpus_links(void (*fn)(void *ctx, const char *link), void *ctx)
+{
+	struct links_each each = { fn, ctx };
+
+	return tu_corpus_each(page_links, &each);
+}
+
 char *tu_read_file(const char *path, size_t *len)
 {
 	FILE *f = fopen(path, "rb");

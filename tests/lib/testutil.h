@@ -21,6 +21,14 @@ int tu_sh(char **out, const char *fmt, ...) __attribute__((format(printf, 2, 3))
 char *tu_shared_path(const char *rel);
 /** Reads a whole file (test data), NULL when missing. */
 char *tu_read_file(const char *path, size_t *len);
+/** Calls fn(ctx, page) for every text file (no NUL byte) under 2 MiB of the
+ *  shared corpus, by path; the number of files read.  Skips the test
+ *  (tu_skip) when there is no corpus. */
+size_t tu_corpus_each(void (*fn)(void *ctx, const char *page), void *ctx);
+/** Calls fn(ctx, link) for the value of every href=, src=, action= and
+ *  HREF= attribute of every page tu_corpus_each() reads, "&amp;" decoded
+ *  (up to 2 KiB); the number of files read. */
+size_t tu_corpus_links(void (*fn)(void *ctx, const char *link), void *ctx);
 
 /* Skips are visible and CI refuses them.  A test that cannot run here (no
  * test server, no ../shared corpus, no jq) calls tu_skip() instead of

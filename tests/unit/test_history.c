@@ -5,6 +5,7 @@
 #include "redline/history.h"
 #include "redline/edits.h"
 #include "redline/error.h"
+#include "redline/story.h"
 #include "../../src/history/history_internal.h"
 
 #include <stdio.h>
@@ -621,6 +622,56 @@ static void test_index_revisions_match_the_trees(void **state)
 	}
 }
 
+/* A story file named as ingest names it (rl_story_path() of its first
+ * version's header) is found, and shown at HEAD, from the revision index's
+ * blob ids without HEAD's trees: the tree's blob, its file's title.  Any
+ * other name of it, a file whose header names another path, and a file
+ * gone from HEAD are left to the trees.  Runs last: it adds commits. */
+static void test_head_blob_from_the_index(void **state)
+{
+	struct fixture *f = *state;
+	const char *id = "c0ffee123456", *t_new = "Kabinet valt over stikstof en mest";
+	char *path = NULL, wrong[512];
+	rl_history_item it;
+	rl_history_story st;
+	git_tree *head;
+	git_oid blob, in_tree;
+
+	assert_int_equal(rl_story_path(&path, "nos", 1795856400, "Kabinet valt over stikstof", id), 0);
+	put(f, path, story("Kabinet valt over stikstof", id, "nos", "Het kabinet is gevallen.\n"));
+	commit(f, "2026-11-28T16:00:00Z", "nos: 1 new\n\nnew c0ffee123456 x\n\nSource-URL: x\n");
+	put(f, path, story(t_new, id, "nos", "Het kabinet is gevallen over mest.\n"));
+	commit(f, "2026-11-28T17:00:00Z", "nos: 1 edited\n\nedited c0ffee123456 x\n\nSource-URL: x\n");
+
+	assert_int_equal(hist_head_blob(&blob, f->a, path), 1);
+	head = tree_at(f->a, "HEAD");
+	assert_int_equal(hist_entry_id(&in_tree, head, path), 1);
+	assert_true(git_oid_equal(&blob, &in_tree));
+	assert_int_equal(rl_history_resolve(&it, f->a, path), 0);
+	assert_string_equal(it.path, path);
+	assert_string_equal(it.title, t_new); /* the title now, not the one of its name */
+	rl_history_item_clear(&it);
+	assert_int_equal(rl_history_show(&st, f->a, path, NULL), 0);
+	assert_non_null(strstr(st.text, "gevallen over mest."));
+	rl_history_story_release(&st);
+
+	/* the same name under another month: not there, whatever the index holds */
+	snprintf(wrong, sizeof(wrong), "nos/2026-10/%s", strrchr(path, '/') + 1);
+	assert_int_equal(hist_head_blob(&blob, f->a, wrong), 0);
+	assert_int_equal(rl_history_resolve(&it, f->a, wrong), RL_ENOTFOUND);
+	/* a name that is not its header's (S4's slug is short): the tree finds it */
+	assert_int_equal(hist_head_blob(&blob, f->a, S4), 0);
+	assert_resolves(f->a, S4, S4);
+
+	assert_int_equal(tu_sh(NULL, "cd '%s' && git rm -q '%s'", f->wt, path), 0);
+	commit(f, "2026-11-28T18:00:00Z", "nos: 1 removed\n\nremoved c0ffee123456 x\n\nSource-URL: x\n");
+	assert_int_equal(hist_head_blob(&blob, f->a, path), 0);
+	assert_int_equal(rl_history_resolve(&it, f->a, path), RL_ENOTFOUND);
+	assert_int_equal(rl_history_show(&st, f->a, path, NULL), RL_ENOTFOUND);
+	git_tree_free(head);
+	free(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -639,6 +690,7 @@ int main(void)
 		cmocka_unit_test(test_ambiguous_revision),
 		cmocka_unit_test(test_file_lookups_follow_the_trees),
 		cmocka_unit_test(test_index_revisions_match_the_trees),
+		cmocka_unit_test(test_head_blob_from_the_index),
 	};
 	return tu_run_group_tests(tests, setup, teardown);
 }

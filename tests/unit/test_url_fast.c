@@ -58,56 +58,19 @@ static void check_all_bases(struct tally *t, const char *url)
 		check(t, url, bases[i]);
 }
 
-/* The value of every href=, src= and action= attribute of a page, with the
- * entities libxml2 would decode for the common cases. */
-static void page_links(struct tally *t, const char *page)
+static void link_each(void *ctx, const char *link)
 {
-	static const char *const attrs[] = { "href=", "src=", "action=", "HREF=" };
-
-	for (size_t a = 0; a < sizeof(attrs) / sizeof(*attrs); a++)
-		for (const char *p = page; (p = strstr(p, attrs[a])) != NULL;) {
-			char q, link[2048];
-			size_t n = 0;
-
-			p += strlen(attrs[a]);
-			q = *p;
-			if (q != '"' && q != '\'')
-				continue;
-			for (p++; *p && *p != q && n + 1 < sizeof(link); p++) {
-				if (strncmp(p, "&amp;", 5) == 0)
-					p += 4;
-				link[n++] = *p;
-			}
-			link[n] = '\0';
-			check_all_bases(t, link);
-		}
+	check_all_bases(ctx, link);
 }
 
 static void test_corpus_links(void **state)
 {
-	char *dir = tu_shared_path("corpus"), *list = NULL;
 	struct tally t = { 0, 0 };
-	size_t files = 0;
 
 	(void)state;
-	if (dir == NULL)
-		tu_skip();
-	assert_int_equal(tu_sh(&list, "find %s -type f -size -2M | sort", dir), 0);
-	for (char *line = strtok(list, "\n"); line; line = strtok(NULL, "\n")) {
-		size_t len;
-		char *page = tu_read_file(line, &len);
-
-		assert_non_null(page);
-		if (strlen(page) == len) /* text, not a binary file */
-			page_links(&t, page);
-		free(page);
-		files++;
-	}
 	/* the comparison ran, and on most links */
-	assert_true(files >= 10);
+	assert_true(tu_corpus_links(link_each, &t) >= 10);
 	assert_true(t.fast > 10000 && t.fast > t.slow);
-	free(list);
-	free(dir);
 }
 
 /* Every scheme x host x path, with each query and a fragment, alone and as
