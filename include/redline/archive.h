@@ -161,6 +161,13 @@ void rl_archive_batch_free(rl_archive_batch *batch);
  *  RL_ENOTFOUND in an archive without commits. */
 int rl_archive_head(git_oid *out, rl_archive *archive);
 
+/** Entry `name` (no '/') of the root tree of HEAD (inside a batch: of the
+ *  batch's last commit): its id, and in `*is_tree` whether it is a folder;
+ *  RL_ENOTFOUND, without a message, when there is none or no commit yet.
+ *  Inside a batch the answer comes from the trees the batch built, not
+ *  from reading its root tree back. */
+int rl_archive_head_entry(git_oid *out, int *is_tree, rl_archive *archive, const char *name);
+
 /** Resolves a revision (as git rev-parse does) to a commit id: the one
  *  resolver of the library.  RL_ENOTFOUND "unknown revision 'x'" when git
  *  knows no such revision (or it names no commit), RL_EAMBIGUOUS when a short

@@ -58,6 +58,13 @@ int rl_state_rebuild(rl_state **out, rl_archive *archive, const char *source);
 /** Writes the state (in place, behind the XXH3-128 of its text). */
 int rl_state_save(const rl_state *state, rl_archive *archive);
 
+/** Makes the state file of `source` exist, empty when it is new (an empty
+ *  file reads as stale, as a missing one does), so that the rl_state_save()
+ *  after a ref move rewrites a file rather than creating one: creating files
+ *  is most of what saving the states of a first cycle costs, and a group
+ *  commit can do it while the cycle still fetches and parses. */
+int rl_state_prepare(rl_archive *archive, const char *source);
+
 /** Appends an item (copying the strings) in page order. */
 int rl_state_push(rl_state *state, const rl_state_item *item);
 

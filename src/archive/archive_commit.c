@@ -166,6 +166,7 @@ struct rl_archive_batch {
 	size_t n, cap;
 	size_t bytes;    /* bytes of file contents added */
 	int done;        /* committed: nothing more may be added */
+	struct archive_root *root; /* the entries of the tip's root tree */
 };
 
 static void batch_commit_clear(struct batch_commit *c)
@@ -229,6 +230,7 @@ static int commit_tree(git_oid *out, rl_archive *a, const git_oid *id)
 /* (Re)builds every queued commit on the batch's base, in order. */
 static int build_all(rl_archive_batch *b)
 {
+	archive_root_forget(b->root);
 	for (size_t i = 0; i < b->n; i++) {
 		const struct batch_commit *prev = i > 0 ? &b->c[i - 1] : NULL;
 		int rc;
@@ -274,6 +276,48 @@ int rl_archive_batch_new(rl_archive_batch **out, rl_archive *archive)
 	archive->batch = b;
 	*out = b;
 	return 0;
+}
+
+/* The tree of the batch's last commit (or of its base); NULL when none. */
+static const git_oid *batch_tip_tree(const rl_archive_batch *b)
+{
+	if (b->n > 0)
+		return &b->c[b->n - 1].tree;
+	return b->has_base ? &b->base_tree : NULL;
+}
+
+int rl_archive_head_entry(git_oid *out, int *is_tree, rl_archive *archive, const char *name)
+{
+	git_oid head;
+	git_commit *commit = NULL;
+	git_tree *tree = NULL;
+	const git_tree_entry *entry;
+	int rc, error;
+
+	/* Inside a batch: its last commit's root, kept as it was built. */
+	if (archive->batch)
+		return archive_root_find(out, is_tree, &archive->batch->root, archive,
+					 batch_tip_tree(archive->batch), name);
+	if ((rc = rl_archive_head(&head, archive)) < 0) {
+		if (rc == RL_ENOTFOUND)
+			rl_error_clear();
+		return rc;
+	}
+	if ((error = git_commit_lookup(&commit, archive->repo, &head)) < 0 ||
+	    (error = git_commit_tree(&tree, commit)) < 0) {
+		rc = rl_error_set_git(error, "cannot read HEAD of '%s'", archive->path);
+		goto done;
+	}
+	if ((entry = git_tree_entry_byname(tree, name)) == NULL) {
+		rc = RL_ENOTFOUND;
+		goto done;
+	}
+	git_oid_cpy(out, git_tree_entry_id(entry));
+	*is_tree = git_tree_entry_type(entry) == GIT_OBJECT_TREE;
+done:
+	git_tree_free(tree);
+	git_commit_free(commit);
+	return rc;
 }
 
 int rl_archive_batch_tip(git_oid *out, const rl_archive_batch *batch)
@@ -329,7 +373,7 @@ int rl_archive_batch_add_packed(git_oid *out, rl_archive_batch *b,
 		goto fail;
 	/* Blobs in the order given (the pack's order), found again by path. */
 	for (size_t i = 0; i < n; i++) {
-		struct archive_update key = { (char *)updates[i].path, { { 0 } }, 0, 0 }, *u;
+		struct archive_update key = { .path = (char *)updates[i].path }, *u;
 		u = bsearch(&key, c->u, n, sizeof(*c->u), cmp_update_path);
 		u->remove = updates[i].data == NULL;
 		if (!u->remove) {
@@ -354,6 +398,7 @@ int rl_archive_batch_add_packed(git_oid *out, rl_archive_batch *b,
 				  b->has_base ? &b->base_tree : NULL);
 	if (rc < 0)
 		goto fail;
+	archive_root_advance(b->root, batch_tip_tree(b), &c->tree, c->u, c->n);
 	b->n++;
 	if (out)
 		git_oid_cpy(out, &c->id);
@@ -542,6 +587,7 @@ void rl_archive_batch_free(rl_archive_batch *b)
 	for (size_t i = 0; i < b->n; i++)
 		batch_commit_clear(&b->c[i]);
 	free(b->c);
+	archive_root_free(b->root);
 	if (b->a->batch == b) {
 		b->a->batch = NULL;
 		archive_sign_forget(b->a);

@@ -59,6 +59,11 @@ struct archive_update {
 	git_oid blob;
 	int remove;
 	int changed;
+	/* Also set by archive_tree_update(): what the first component of the
+	 * path is in the new root tree - `top` a tree or a blob, gone, or
+	 * unchanged - so that the batch knows its root without reading it. */
+	enum { ARCHIVE_TOP_SAME, ARCHIVE_TOP_TREE, ARCHIVE_TOP_BLOB, ARCHIVE_TOP_GONE } top_kind;
+	git_oid top;
 };
 
 /* The commits of the last batch whose ref moved, as built: the revision
@@ -76,6 +81,28 @@ struct archive_revfeed {
 	} *c;
 	size_t n;
 };
+
+/* The entries of a batch's root tree, kept as its commits are built
+ * (archive_root.c). */
+struct archive_root;
+
+/** Entry `name` of root tree `tree` (NULL: none): its id and whether it is
+ *  a tree; RL_ENOTFOUND (no message) when there is none.  `*root` (made on
+ *  first use) is parsed from the tree only when it is not of that tree. */
+int archive_root_find(git_oid *out, int *is_tree, struct archive_root **root, rl_archive *a,
+		      const git_oid *tree, const char *name);
+
+/** Moves `root` from tree `from` (NULL: none) to `to`, the tree a commit
+ *  built from it with updates `u` (their `top_kind` set); a `root` of
+ *  another tree is marked stale instead. */
+void archive_root_advance(struct archive_root *root, const git_oid *from, const git_oid *to,
+			  const struct archive_update *u, size_t n);
+
+/** Marks `root` stale (NULL is fine): the next lookup parses its tree. */
+void archive_root_forget(struct archive_root *root);
+
+/** Frees it; NULL is fine. */
+void archive_root_free(struct archive_root *root);
 
 /** Frees the archive's revfeed (NULL is fine). */
 void archive_revfeed_forget(rl_archive *archive);

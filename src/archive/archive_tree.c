@@ -296,6 +296,16 @@ done:
 static int build(git_oid *out, int *empty, rl_archive *a, const git_oid *base,
 		 struct archive_update *u, size_t n, size_t off, int depth);
 
+/* The root's entry `c` became `id` (NULL: gone), for each of its updates. */
+static void note_top(struct archive_update *u, const struct change *c, int kind, const git_oid *id)
+{
+	for (size_t i = c->lo; i < c->hi; i++) {
+		u[i].top_kind = kind;
+		if (id)
+			git_oid_cpy(&u[i].top, id);
+	}
+}
+
 /* Applies change `c` to the level. */
 static int apply(struct level *lv, rl_archive *a, struct archive_update *u,
 		 const struct change *c, size_t off, int depth)
@@ -304,11 +314,16 @@ static int apply(struct level *lv, rl_archive *a, struct archive_update *u,
 	git_oid sub;
 	int sub_empty = 0, rc;
 
+	if (depth == 0)
+		note_top(u, c, ARCHIVE_TOP_SAME, NULL);
+
 	if (old == NULL)
 		old = find(lv, c->name, c->len, 0);
 	if (c->leaf && u[c->lo].remove) {
 		if (old) {
 			old->gone = 1;
+			if (depth == 0)
+				note_top(u, c, ARCHIVE_TOP_GONE, NULL);
 			/* what the revision index would find diffing the trees: a
 			 * story file gone, or (unknown here) a folder's files */
 			if (old->t.is_dir)
@@ -324,6 +339,8 @@ static int apply(struct level *lv, rl_archive *a, struct archive_update *u,
 					    u[c->lo].path);
 		if (depth == 2)
 			u[c->lo].changed = old == NULL || !git_oid_equal(&old->id, &u[c->lo].blob);
+		if (depth == 0)
+			note_top(u, c, ARCHIVE_TOP_BLOB, &u[c->lo].blob);
 		if (old)
 			set(old, &u[c->lo].blob, MODE_BLOB);
 		return old ? 0 : add(lv, c->name, c->len, MODE_BLOB, &u[c->lo].blob);
@@ -341,8 +358,12 @@ static int apply(struct level *lv, rl_archive *a, struct archive_update *u,
 	if (sub_empty) {
 		if (old)
 			old->gone = 1;
+		if (old && depth == 0)
+			note_top(u, c, ARCHIVE_TOP_GONE, NULL);
 		return 0;
 	}
+	if (depth == 0)
+		note_top(u, c, ARCHIVE_TOP_TREE, &sub);
 	if (old)
 		set(old, &sub, old->t.mode);
 	return old ? 0 : add(lv, c->name, c->len, MODE_TREE, &sub);

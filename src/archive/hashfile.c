@@ -264,12 +264,12 @@ int rl_hashfile_get(uint64_t *value, rl_hashfile *hf, uint64_t key)
 	return 1;
 }
 
-/* Doubles the table: every key rehashed into a new file, renamed over. */
-static int grow(rl_hashfile *hf)
+/* Grows the table to `cap` slots: every key rehashed into a new file,
+ * renamed over. */
+static int grow_to(rl_hashfile *hf, uint64_t cap)
 {
 	char tmp[4200];
 	rl_hashfile next = { .fd = -1 };
-	uint64_t cap = hf->h->cap * 2;
 	int error;
 
 	if (cap > RL_HASHFILE_MAX_CAP)
@@ -304,6 +304,26 @@ done:
 	return error;
 }
 
+/* Whether `count` keys pass the 70 % a table of `cap` slots may hold. */
+static int too_full(uint64_t count, uint64_t cap)
+{
+	return count * 10 > cap * 7;
+}
+
+int rl_hashfile_reserve(rl_hashfile *hf, uint64_t more)
+{
+	uint64_t cap;
+	int error;
+
+	if ((error = map_now(hf)) < 0)
+		return error;
+	if (more > RL_HASHFILE_MAX_CAP)
+		more = RL_HASHFILE_MAX_CAP;
+	for (cap = hf->h->cap; too_full(hf->h->count + more, cap) && cap < RL_HASHFILE_MAX_CAP;)
+		cap *= 2;
+	return cap == hf->h->cap ? 0 : grow_to(hf, cap);
+}
+
 int rl_hashfile_put(rl_hashfile *hf, uint64_t key, uint64_t value)
 {
 	struct slot *s;
@@ -313,7 +333,7 @@ int rl_hashfile_put(rl_hashfile *hf, uint64_t key, uint64_t value)
 		return rl_error_set(RL_EINVAL, "key 0 is reserved");
 	if ((error = map_now(hf)) < 0)
 		return error;
-	if ((hf->h->count + 1) * 10 > hf->h->cap * 7 && (error = grow(hf)) < 0)
+	if (too_full(hf->h->count + 1, hf->h->cap) && (error = grow_to(hf, hf->h->cap * 2)) < 0)
 		return error;
 	if ((s = probe(hf->slots, hf->h->cap, key)) == NULL)
 		return rl_error_set(RL_EPARSE, "'%s' is full", hf->path);

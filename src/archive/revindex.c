@@ -181,6 +181,8 @@ int revindex_flush(rl_revindex *x, int final)
 		   HEADER + (off_t)x->disk_n * (off_t)sizeof(struct record)) !=
 		    (ssize_t)(x->tail_n * sizeof(*x->tail)))
 		return rl_error_set_errno(RL_EIO, "cannot write '%s/records'", x->dir);
+	if ((error = rl_hashfile_reserve(x->table, x->tail_n)) < 0)
+		return error;
 	for (size_t i = 0; i < x->tail_n; i++)
 		if ((error = rl_hashfile_put(x->table, x->tail[i].key, x->disk_n + i + 1)) < 0)
 			return error;

@@ -119,6 +119,17 @@ static int sum_is_right(const char *text, size_t len)
 	return rl_hash128_equal(want, rl_hash128_bytes(text + SUM_LEN, len - SUM_LEN));
 }
 
+/* Opens the cache file at `path` for writing with `flags` (O_CREAT...),
+ * making its directory when it is missing. */
+static int open_for_write(const char *path, int flags)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC | flags, 0666);
+
+	if (fd < 0 && errno == ENOENT && state_mkdir(path) == 0)
+		fd = open(path, O_WRONLY | O_CLOEXEC | flags, 0666);
+	return fd;
+}
+
 /* Writes `json` (an object's text, "{...}") with its sum in front, over the
  * file in place: one write, then the truncation of what an older, longer
  * state left after it. */
@@ -135,10 +146,7 @@ static int write_summed(const char *path, const char *json, size_t len)
 	iov[0].iov_len = SUM_LEN;
 	iov[1].iov_base = (char *)json + 1;
 	iov[1].iov_len = len - 1;
-	if ((fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0666)) < 0 && errno == ENOENT &&
-	    state_mkdir(path) == 0)
-		fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
-	if (fd < 0)
+	if ((fd = open_for_write(path, O_CREAT)) < 0)
 		return rl_error_set_errno(RL_EIO, "cannot open '%s'", path);
 	/* A state is far below the size one pwritev() may stop short of. */
 	if ((n = pwritev(fd, iov, 2, 0)) != want || ftruncate(fd, (off_t)want) < 0)
@@ -147,6 +155,20 @@ static int write_summed(const char *path, const char *json, size_t len)
 	if (close(fd) < 0 && error == 0)
 		error = rl_error_set_errno(RL_EIO, "cannot close '%s'", path);
 	return error;
+}
+
+int rl_state_prepare(rl_archive *archive, const char *source)
+{
+	char path[4096];
+	int fd, error;
+
+	if ((error = state_path(path, sizeof(path), archive, source, "json")) < 0)
+		return error;
+	/* O_EXCL: a file that is there, valid or not, is left as it is */
+	if ((fd = open_for_write(path, O_CREAT | O_EXCL)) < 0)
+		return errno == EEXIST ? 0 : rl_error_set_errno(RL_EIO, "cannot create '%s'", path);
+	close(fd);
+	return 0;
 }
 
 static int state_new(rl_state **out, const char *source)
@@ -213,34 +235,15 @@ rl_state_item *rl_state_find(const rl_state *state, const char *id)
 
 int rl_state_source_tree(git_oid *out, rl_archive *archive, const char *source)
 {
-	git_repository *repo = rl_archive_repo(archive);
-	git_commit *commit = NULL;
-	git_tree *tree = NULL;
-	git_tree_entry *entry = NULL;
-	git_oid head;
-	int error, gerr;
+	int is_tree = 0, error;
 
 	memset(out, 0, sizeof(*out));
-	if ((error = rl_archive_head(&head, archive)) == RL_ENOTFOUND) {
-		rl_error_clear();
+	/* A lookup in the batch's root when one is open (archive_root.c). */
+	if ((error = rl_archive_head_entry(out, &is_tree, archive, source)) == RL_ENOTFOUND ||
+	    (error == 0 && !is_tree)) {
+		memset(out, 0, sizeof(*out));
 		return 0;
 	}
-	if (error < 0)
-		return error;
-	if ((gerr = git_commit_lookup(&commit, repo, &head)) < 0 ||
-	    (gerr = git_commit_tree(&tree, commit)) < 0) {
-		error = rl_error_set_git(gerr, "cannot read HEAD");
-		goto done;
-	}
-	gerr = git_tree_entry_bypath(&entry, tree, source);
-	if (gerr == 0 && git_tree_entry_type(entry) == GIT_OBJECT_TREE)
-		git_oid_cpy(out, git_tree_entry_id(entry));
-	else if (gerr < 0 && gerr != GIT_ENOTFOUND)
-		error = rl_error_set_git(gerr, "cannot read '%s' in HEAD", source);
-done:
-	git_tree_entry_free(entry);
-	git_tree_free(tree);
-	git_commit_free(commit);
 	return error;
 }
 
@@ -431,15 +434,16 @@ int rl_state_rebuild(rl_state **out, rl_archive *archive, const char *source)
 	}
 	if (error < 0)
 		goto done;
+	/* A new source (no subtree) needs no read of HEAD's root tree. */
+	if ((error = rl_state_source_tree(&s->tree, archive, source)) < 0)
+		goto done;
+	if (git_oid_is_zero(&s->tree))
+		goto save_ids;
 	if ((gerr = git_commit_lookup(&commit, repo, &head)) < 0 ||
 	    (gerr = git_commit_tree(&tree, commit)) < 0) {
 		error = rl_error_set_git(gerr, "cannot read HEAD");
 		goto done;
 	}
-	if ((error = rl_state_source_tree(&s->tree, archive, source)) < 0)
-		goto done;
-	if (git_oid_is_zero(&s->tree))
-		goto save_ids;
 	if ((error = collect_ids(&ctx, repo, &s->tree)) < 0 ||
 	    (error = load_index(s, archive, tree, &head, &ctx.ids)) < 0)
 		goto done;

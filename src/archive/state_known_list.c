@@ -348,7 +348,7 @@ int state_known_list_append(const char *list, const rl_state_known *known, size_
 	rl_hashfile *hf = NULL;
 	struct stat st;
 	unsigned char *skip = NULL;
-	uint64_t base, v;
+	uint64_t base, v, more = 0;
 	int fd = -1, error = 0, found;
 
 	if (n == 0)
@@ -377,6 +377,11 @@ int state_known_list_append(const char *list, const rl_state_known *known, size_
 		}
 		skip[i] = (unsigned char)found;
 	}
+	/* room for every id and each source's newest line, made at once */
+	for (size_t i = 0; i < n; i++)
+		more += 1 + (i == 0 || strcmp(known[i].source, known[i - 1].source) != 0);
+	if ((error = rl_hashfile_reserve(hf, more)) < 0)
+		goto done;
 	base = (uint64_t)st.st_size;
 	for (size_t i = 0; i < n; i++) {
 		const rl_state_known *k = &known[i];

@@ -509,7 +509,14 @@ static int ingest_begin(struct ingest *in, rl_ingest_batch **own, rl_archive *ar
 		in->state_lent = 1;
 		return 0;
 	}
-	return rl_state_load(&in->state, archive, source);
+	if ((error = rl_state_load(&in->state, archive, source)) < 0)
+		return error;
+	/* A source without a state file gets one now, while a cycle still
+	 * parses, so that the save after the ref move only rewrites it.  Best
+	 * effort: the save makes it otherwise. */
+	if (in->state->rebuilt && rl_state_prepare(archive, source) < 0)
+		rl_error_clear();
+	return 0;
 }
 
 /* 1 when the snapshot needs no work: the same bytes as the last one, or a

@@ -97,16 +97,12 @@ static int render_message(rl_buf *msg, const struct ingest *in)
 
 static int needs_gitattributes(rl_archive *archive, int *needed)
 {
-	rl_buf b = RL_BUF_INIT(1 << 20);
-	int error = rl_archive_read(&b, archive, NULL, ".gitattributes");
+	git_oid id;
+	int is_tree = 0, error = rl_archive_head_entry(&id, &is_tree, archive, ".gitattributes");
 
-	*needed = error == RL_ENOTFOUND;
-	if (error == RL_ENOTFOUND) {
-		rl_error_clear();
-		error = 0;
-	}
-	rl_buf_release(&b);
-	return error;
+	/* a lookup in the batch's root, not a read of the file (archive.h) */
+	*needed = error == RL_ENOTFOUND || (error == 0 && is_tree);
+	return error == RL_ENOTFOUND ? 0 : error;
 }
 
 /* Hands the state as of this snapshot to the batch, which writes it once

@@ -287,11 +287,70 @@ static void test_retry_jitter_is_seeded_per_process(void **state)
 	assert_memory_not_equal(seq[0], seq[1], sizeof(seq[0]));
 }
 
+/* The root-tree entries a batch answers with (kept as it builds, not read
+ * back) are the ones libgit2 reads from the same commits made one at a
+ * time: folders added, changed, emptied away and back, a file at the
+ * root, a name never there. */
+static void test_head_entry_follows_the_batch(void **state)
+{
+	static const rl_archive_file_update c0[] = { { "anp/INDEX", "a\n", 2 },
+						     { "bbc/INDEX", "b\n", 2 },
+						     { ".gitattributes", "*.txt diff\n", 11 } };
+	static const rl_archive_file_update c1[] = { { "anp/2026/a.txt", "one\n", 4 } };
+	static const rl_archive_file_update c2[] = { { "bbc/INDEX", NULL, 0 } };
+	static const rl_archive_file_update c3[] = { { "bbc/x/y.txt", "back\n", 5 },
+						     { "anp/INDEX", "a\nb\n", 4 } };
+	static const rl_archive_file_update *const all[] = { c0, c1, c2, c3 };
+	static const size_t sizes[] = { 3, 1, 1, 2 };
+	static const char *const names[] = { "anp", "bbc", ".gitattributes", "zzz" };
+	char *one_dir, *batch_dir;
+	rl_archive *one = new_archive(&one_dir), *b = new_archive(&batch_dir);
+	rl_archive_batch *batch = NULL;
+	git_oid id;
+	int is_tree;
+
+	(void)state;
+	assert_int_equal(rl_archive_batch_new(&batch, b), 0);
+	assert_int_equal(rl_archive_head_entry(&id, &is_tree, b, "anp"), RL_ENOTFOUND);
+	for (size_t i = 0; i < 4; i++) {
+		rl_archive_commit_info info = { 0 };
+		info.message = "step\n";
+		info.time = T0 + (int64_t)i;
+		assert_int_equal(rl_archive_commit(NULL, one, all[i], sizes[i], &info), 0);
+		assert_int_equal(rl_archive_batch_add(NULL, batch, all[i], sizes[i], &info), 0);
+		for (size_t k = 0; k < 4; k++) {
+			git_oid want, got;
+			int want_tree = -1, got_tree = -2;
+			int rw = rl_archive_head_entry(&want, &want_tree, one, names[k]);
+			int rg = rl_archive_head_entry(&got, &got_tree, b, names[k]);
+			assert_int_equal(rg, rw);
+			if (rw == 0) {
+				assert_true(git_oid_equal(&got, &want));
+				assert_int_equal(got_tree, want_tree);
+			}
+		}
+	}
+	/* bbc went with its last file at step 2 and came back at step 3 */
+	assert_int_equal(rl_archive_head_entry(&id, &is_tree, b, "bbc"), 0);
+	assert_true(is_tree);
+	assert_int_equal(rl_archive_head_entry(&id, &is_tree, b, ".gitattributes"), 0);
+	assert_false(is_tree);
+	assert_int_equal(rl_archive_batch_commit(batch), 0);
+	rl_archive_batch_free(batch);
+	rl_archive_free(one);
+	rl_archive_free(b);
+	tu_rmtree(one_dir);
+	tu_rmtree(batch_dir);
+	free(one_dir);
+	free(batch_dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_batch_gives_the_commits_of_one_at_a_time),
 		cmocka_unit_test(test_batch_reads_its_own_commits_and_drops_cleanly),
+		cmocka_unit_test(test_head_entry_follows_the_batch),
 		cmocka_unit_test(test_locked_ref_retry_writes_one_pack),
 		cmocka_unit_test(test_ref_moved_under_the_batch),
 		cmocka_unit_test(test_retry_jitter_is_seeded_per_process),
