@@ -17,7 +17,6 @@
 #include "redline/revindex.h"
 #include "redline/outbox.h"
 
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -321,24 +320,14 @@ int ingest_recent_known(rl_strvec *ids, rl_strvec *paths, struct ingest *in, siz
 	return error;
 }
 
-/* The revision index catching up with the commits just referenced; a
- * failure costs only a catch-up at the next read (it is a cache). */
-static void *update_revindex(void *archive)
-{
-	if (rl_revindex_update(archive) < 0)
-		rl_error_clear();
-	return NULL;
-}
-
 /* The caches, once the ref moved: new ids first, the state last (a crash in
  * between leaves a state that does not describe HEAD, which the next load
  * rebuilds). */
 static int save_caches(rl_ingest_batch *b)
 {
 	rl_state_known *known = NULL;
-	pthread_t indexer;
 	size_t n = 0;
-	int error = 0, threaded = 0;
+	int error = 0;
 
 	/* the new ids of every source in one append to the archive's list */
 	for (size_t i = 0; i < b->n_src; i++)
@@ -354,18 +343,12 @@ static int save_caches(rl_ingest_batch *b)
 		}
 	error = rl_state_append_known(b->archive, known, n);
 	free(known);
-	/* The index on a thread of its own while this one writes the states:
-	 * at the end of a first cycle both take about as long, and nothing
-	 * else is left to run on the other core.  They share no file, and
-	 * neither reads what the other writes. */
-	if (error == 0 && b->n_src > 1)
-		threaded = pthread_create(&indexer, NULL, update_revindex, b->archive) == 0;
 	for (size_t i = 0; i < b->n_src && error == 0; i++)
 		error = rl_state_save(b->src[i].state, b->archive);
-	if (threaded)
-		pthread_join(indexer, NULL);
-	else if (error == 0)
-		update_revindex(b->archive);
+	/* the revision index catches up with the commits just referenced; a
+	 * failure costs only a catch-up at the next read (it is a cache) */
+	if (error == 0 && rl_revindex_update(b->archive) < 0)
+		rl_error_clear();
 	return error;
 }
 
