@@ -24,4 +24,8 @@ int rl_file_write_cache(const char *path, const void *data, size_t len);
 /** mkdir -p, mode 0777 & ~umask. */
 int rl_file_mkdir_p(const char *path);
 
+/** fsyncs directory `dir`, so that files renamed into it stay after a
+ *  crash; RL_EIO. */
+int rl_file_sync_dir(const char *dir);
+
 #endif

@@ -36,6 +36,7 @@
 #include "archive_internal.h"
 #include "redline/deflater.h"
 #include "redline/error.h"
+#include "redline/file.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -111,14 +112,15 @@ done:
 	return rc;
 }
 
-/* The source's offsets by index position, and its positions by offset. */
-static const uint64_t *sort_offsets;
-static int cmp_by_offset(const void *a, const void *b)
+/* Index positions by their offsets (qsort_r's argument: the offsets). */
+static int cmp_by_offset(const void *a, const void *b, void *offsets)
 {
-	uint64_t x = sort_offsets[*(const uint32_t *)a], y = sort_offsets[*(const uint32_t *)b];
+	const uint64_t *o = offsets;
+	uint64_t x = o[*(const uint32_t *)a], y = o[*(const uint32_t *)b];
 	return (x > y) - (x < y);
 }
 
+/* The source's offsets by index position, and its positions by offset. */
 static int entry_layout(uint64_t **offsets, uint32_t **order, struct source *s)
 {
 	const unsigned char *p;
@@ -141,10 +143,7 @@ static int entry_layout(uint64_t **offsets, uint32_t **order, struct source *s)
 	free(r.buf);
 	if (rc < 0)
 		return rc;
-	/* qsort has no argument for it: one roll-up at a time per process
-	 * (callers hold the archive's writer lock). */
-	sort_offsets = *offsets;
-	qsort(*order, s->n, sizeof(**order), cmp_by_offset);
+	qsort_r(*order, s->n, sizeof(**order), cmp_by_offset, *offsets);
 	for (uint32_t k = 0; k < s->n; k++)
 		if ((k == 0 && (*offsets)[(*order)[0]] != 12) ||
 		    (k > 0 && (*offsets)[(*order)[k]] <= (*offsets)[(*order)[k - 1]]))
@@ -346,18 +345,6 @@ done:
 	free(buf);
 	return rc;
 }
-static int fsync_dir(const char *dir)
-{
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	int rc = 0;
-
-	if (fd < 0 || fsync(fd) < 0)
-		rc = rl_error_set_errno(RL_EIO, "cannot sync '%s'", dir);
-	if (fd >= 0)
-		close(fd);
-	return rc;
-}
-
 static void sources_free(struct source *src, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -436,7 +423,7 @@ int archive_pack_concat(char name[GIT_OID_HEXSZ + 1], const char *dir, const cha
 		goto done;
 	}
 	idx_tmp[0] = '\0';
-	rc = fsync_dir(dir);
+	rc = rl_file_sync_dir(dir);
 done:
 	if (pack_fd >= 0)
 		close(pack_fd);

@@ -28,6 +28,7 @@
 #include "packwrite_internal.h"
 #include "redline/buf.h"
 #include "redline/error.h"
+#include "redline/file.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -647,18 +648,6 @@ done:
 	return rc;
 }
 
-static int fsync_dir(const char *dir)
-{
-	int fd = open(dir, O_RDONLY | O_DIRECTORY);
-	int rc = 0;
-
-	if (fd < 0 || fsync(fd) < 0)
-		rc = rl_error_set_errno(RL_EIO, "cannot sync '%s'", dir);
-	if (fd >= 0)
-		close(fd);
-	return rc;
-}
-
 static int cmp_entry_offset(const void *a, const void *b)
 {
 	uint64_t x = ((const struct pw_entry *)a)->offset, y = ((const struct pw_entry *)b)->offset;
@@ -722,7 +711,7 @@ static int finish_locked(char name[GIT_OID_HEXSZ + 1], archive_pw *pw)
 	}
 	free(idx_tmp);
 	idx_tmp = NULL;
-	rc = fsync_dir(pw->dir);
+	rc = rl_file_sync_dir(pw->dir);
 done:
 	if (idx_fd >= 0)
 		close(idx_fd);

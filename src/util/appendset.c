@@ -37,18 +37,12 @@ static int sync_dir_of(const char *path)
 	char dir[PATH_MAX];
 	const char *slash = strrchr(path, '/');
 	size_t len = slash ? (size_t)(slash - path) : 0;
-	int fd, error = 0;
 
 	if (len == 0 || len >= sizeof(dir))
 		return 0;
 	memcpy(dir, path, len);
 	dir[len] = '\0';
-	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
-		return rl_error_set_errno(RL_EIO, "cannot open '%s'", dir);
-	if (fsync(fd) < 0)
-		error = rl_error_set_errno(RL_EIO, "cannot sync '%s'", dir);
-	close(fd);
-	return error;
+	return rl_file_sync_dir(dir);
 }
 
 static int entry_sync(struct entry *e)

@@ -114,3 +114,15 @@ int rl_file_mkdir_p(const char *path)
 		return rl_error_set_errno(RL_EIO, "cannot create directory '%s'", tmp);
 	return 0;
 }
+
+int rl_file_sync_dir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int rc = 0;
+
+	if (fd < 0 || fsync(fd) < 0)
+		rc = rl_error_set_errno(RL_EIO, "cannot sync '%s'", dir);
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}

@@ -124,10 +124,8 @@ static void test_rollup_goes_on_until_bounded(void **state)
 }
 
 /* A roll-up interrupted before the old packs were removed: the next one
- * meets every object twice (in the new pack and in its old one), which
- * cannot be concatenated; it still ends with one pack holding each object
- * once, and the pack it wrote is never removed even when it is named like
- * one it rolled. */
+ * meets every object twice (in the new pack and in its old one); it still
+ * ends with one pack holding each object once. */
 static void test_rollup_after_a_crash_meets_every_object_twice(void **state)
 {
 	char *dir = tu_tmpdir(), *archive_dir, *out = NULL;
