@@ -3,6 +3,7 @@
  * compressors (redline/deflater.h).
  */
 #include "redline/deflater.h"
+#include "deflate_small.h"
 
 #include <libdeflate.h>
 #include <pthread.h>
@@ -12,6 +13,7 @@
 
 struct compressors {
 	struct libdeflate_compressor *c[RL_DEFLATER_KINDS];
+	rl_deflate_small *small; /* git objects up to RL_DEFLATE_SMALL_MAX bytes */
 };
 
 static pthread_key_t key;
@@ -26,6 +28,7 @@ static void compressors_free(void *p)
 		return;
 	for (int k = 0; k < RL_DEFLATER_KINDS; k++)
 		libdeflate_free_compressor(s->c[k]);
+	rl_deflate_small_free(s->small);
 	free(s);
 }
 
@@ -40,10 +43,12 @@ static const int levels[RL_DEFLATER_KINDS] = {
 	[RL_DEFLATER_STORE] = 0,
 };
 
-/* The calling thread's compressor of `kind`, made on first use. */
-static int compressor(struct libdeflate_compressor **out, rl_deflater_kind kind)
+/* The calling thread's compressors, made on first use. */
+static int thread_compressors(struct compressors **out)
 {
 	struct compressors *s;
+
+	*out = NULL;
 
 	pthread_once(&key_once, make_key);
 	if (!key_made)
@@ -56,9 +61,27 @@ static int compressor(struct libdeflate_compressor **out, rl_deflater_kind kind)
 			return rl_error_set(RL_ENOMEM, "cannot keep deflate compressors");
 		}
 	}
-	if (s->c[kind] == NULL && (s->c[kind] = libdeflate_alloc_compressor(levels[kind])) == NULL)
-		return rl_error_set(RL_ENOMEM, "cannot start a deflate compressor");
-	*out = s->c[kind];
+	*out = s;
+	return 0;
+}
+
+/* A git object of at most RL_DEFLATE_SMALL_MAX bytes: deflate_small.c's
+ * stream in zlib's wrapper (the header libdeflate writes at level 1). */
+static int compress_small(size_t *out_len, struct compressors *s, unsigned char *dst, size_t cap,
+			  const void *src, size_t len)
+{
+	uint32_t adler = libdeflate_adler32(1, src, len);
+	size_t n;
+
+	if (s->small == NULL && (s->small = rl_deflate_small_new()) == NULL)
+		return rl_error_set(RL_ENOMEM, "out of memory");
+	if (cap < 6 || (n = rl_deflate_small_compress(s->small, dst + 2, cap - 6, src, len)) == 0)
+		return rl_error_set(RL_ETOOBIG, "compressed data does not fit in %zu bytes", cap);
+	dst[0] = 0x78;
+	dst[1] = 0x01;
+	for (int k = 0; k < 4; k++)
+		dst[2 + n + (size_t)k] = (unsigned char)(adler >> (24 - 8 * k));
+	*out_len = n + 6;
 	return 0;
 }
 
@@ -74,14 +97,20 @@ int rl_deflater_compress(size_t *out_len, rl_deflater_kind kind, void *dst, size
 			 const void *src, size_t len)
 {
 	struct libdeflate_compressor *c = NULL;
+	struct compressors *s = NULL;
 	size_t n;
 	int error;
 
 	*out_len = 0;
 	if ((unsigned)kind >= RL_DEFLATER_KINDS)
 		return rl_error_set(RL_EINVAL, "no such deflate stream");
-	if ((error = compressor(&c, kind)) < 0)
+	if ((error = thread_compressors(&s)) < 0)
 		return error;
+	if (kind == RL_DEFLATER_GIT && len <= RL_DEFLATE_SMALL_MAX)
+		return compress_small(out_len, s, dst, cap, src, len);
+	if (s->c[kind] == NULL && (s->c[kind] = libdeflate_alloc_compressor(levels[kind])) == NULL)
+		return rl_error_set(RL_ENOMEM, "cannot start a deflate compressor");
+	c = s->c[kind];
 	n = kind == RL_DEFLATER_GZIP ? libdeflate_gzip_compress(c, src, len, dst, cap)
 				     : libdeflate_zlib_compress(c, src, len, dst, cap);
 	/* 0: the output did not fit, which the bound rules out. */

@@ -70,6 +70,44 @@ static void test_each_kind_inflates_back(void **state)
 	rl_deflater_release_thread();
 }
 
+/* Git objects up to 16 KiB take deflate_small.c's encoder: every size
+ * and kind of content, at and around its limits, must inflate back - text,
+ * random bytes, one byte repeated (matches of 258), few symbols (one
+ * distance code, fixed codes), and nothing. */
+static void test_small_objects_inflate_back(void **state)
+{
+	static unsigned char in[16384 + 64];
+	unsigned char *out;
+	unsigned seed = 12345;
+	size_t cap = rl_deflater_bound(sizeof(in)), n;
+
+	(void)state;
+	assert_non_null(out = malloc(cap));
+	for (int i = 0; i < 2000; i++) {
+		size_t len = i < 40   ? (size_t)i
+			     : i < 60 ? 16384 - 10 + (size_t)(i - 40) /* across the encoder's limit */
+				      : (size_t)rand_r(&seed) % (sizeof(in) + 1);
+		int what = i % 6;
+		size_t filled;
+		if (what == 0 && (filled = text((char *)in, sizeof(in), i)) < len)
+			len = filled;
+		for (size_t k = 0; what != 0 && k < len; k++)
+			in[k] = what == 1   ? (unsigned char)rand_r(&seed)
+				: what == 2 ? 'a'
+				: what == 3 ? (unsigned char)"abcab"[k % 5]
+				: what == 4 ? (unsigned char)(rand_r(&seed) % 3)
+					    : (k % 300 < 150 || k < 150 ? (unsigned char)rand_r(&seed) : in[k - 150]);
+		assert_int_equal(rl_deflater_compress(&n, RL_DEFLATER_GIT, out, cap, in, len), 0);
+		inflates_to(out, n, 0, (const char *)in, len);
+		if (what == 2 && len > 1000)
+			assert_true(n < 64); /* one byte over and over: matches of 258 */
+		if (what == 1)
+			assert_true(n <= len + 11); /* random: stored, not grown */
+	}
+	free(out);
+	rl_deflater_release_thread();
+}
+
 struct job {
 	const char *in;
 	size_t len;
@@ -151,6 +189,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_each_kind_inflates_back),
+		cmocka_unit_test(test_small_objects_inflate_back),
 		cmocka_unit_test(test_same_bytes_again_and_on_another_thread),
 		cmocka_unit_test(test_no_room_and_no_such_kind),
 		cmocka_unit_test(test_crc32_is_zlibs),

@@ -1,0 +1,28 @@
+/*
+ * deflate_small.h - a raw DEFLATE encoder for small buffers (story files,
+ * trees, commits), used by deflater.c below RL_DEFLATE_SMALL_MAX bytes.
+ * Internal to util.
+ */
+#ifndef REDLINE_DEFLATE_SMALL_H
+#define REDLINE_DEFLATE_SMALL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/** The largest input: positions and distances fit in 16 bits, the whole
+ *  input is one block and lies within DEFLATE's 32 KiB window. */
+#define RL_DEFLATE_SMALL_MAX 16384
+
+/** Scratch memory of one encoder, kept by a thread between calls. */
+typedef struct rl_deflate_small rl_deflate_small;
+
+rl_deflate_small *rl_deflate_small_new(void);
+void rl_deflate_small_free(rl_deflate_small *s);
+
+/** Compresses `len` (at most RL_DEFLATE_SMALL_MAX) bytes at `src` as raw
+ *  DEFLATE into `dst` (room `cap`); returns the bytes written, or 0 when
+ *  they do not fit.  Deterministic: the same input gives the same bytes. */
+size_t rl_deflate_small_compress(rl_deflate_small *s, unsigned char *dst, size_t cap,
+				 const unsigned char *src, size_t len);
+
+#endif
