@@ -10,7 +10,9 @@
  * to 258 bytes found through one slot a hash (as libdeflate's level 1
  * does with two), one block, dynamic Huffman codes built only over the
  * symbols used - or the fixed codes, or a stored block, whichever is
- * smallest.  Story files come out within 1 % of libdeflate's size.
+ * smallest.  Story files come out within 1 % of libdeflate's size.  The
+ * small WARC records of a capture (request, metadata) take it too: at
+ * level 6 libdeflate spent ~120,000 instructions on each.
  */
 #include "deflate_small.h"
 

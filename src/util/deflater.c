@@ -8,6 +8,7 @@
 #include <libdeflate.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "redline/error.h"
 
@@ -65,23 +66,36 @@ static int thread_compressors(struct compressors **out)
 	return 0;
 }
 
-/* A git object of at most RL_DEFLATE_SMALL_MAX bytes: deflate_small.c's
- * stream in zlib's wrapper (the header libdeflate writes at level 1). */
-static int compress_small(size_t *out_len, struct compressors *s, unsigned char *dst, size_t cap,
-			  const void *src, size_t len)
+/* A git object or WARC record of at most RL_DEFLATE_SMALL_MAX bytes:
+ * deflate_small.c's stream in zlib's wrapper (the header libdeflate writes
+ * at level 1) or gzip's (libdeflate's: no name, no time, OS unknown). */
+static int compress_small(size_t *out_len, struct compressors *s, rl_deflater_kind kind,
+			  unsigned char *dst, size_t cap, const void *src, size_t len)
 {
-	uint32_t adler = libdeflate_adler32(1, src, len);
-	size_t n;
+	static const unsigned char gzip_head[10] = { 0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff };
+	size_t head = kind == RL_DEFLATER_GZIP ? 10 : 2, tail = kind == RL_DEFLATER_GZIP ? 8 : 4, n;
+	uint32_t sum;
 
 	if (s->small == NULL && (s->small = rl_deflate_small_new()) == NULL)
 		return rl_error_set(RL_ENOMEM, "out of memory");
-	if (cap < 6 || (n = rl_deflate_small_compress(s->small, dst + 2, cap - 6, src, len)) == 0)
+	if (cap < head + tail ||
+	    (n = rl_deflate_small_compress(s->small, dst + head, cap - head - tail, src, len)) == 0)
 		return rl_error_set(RL_ETOOBIG, "compressed data does not fit in %zu bytes", cap);
-	dst[0] = 0x78;
-	dst[1] = 0x01;
-	for (int k = 0; k < 4; k++)
-		dst[2 + n + (size_t)k] = (unsigned char)(adler >> (24 - 8 * k));
-	*out_len = n + 6;
+	if (kind == RL_DEFLATER_GZIP) {
+		memcpy(dst, gzip_head, head);
+		sum = libdeflate_crc32(0, src, len);
+		for (int k = 0; k < 4; k++) { /* little-endian crc32, then size */
+			dst[head + n + (size_t)k] = (unsigned char)(sum >> (8 * k));
+			dst[head + n + 4 + (size_t)k] = (unsigned char)(len >> (8 * k));
+		}
+	} else {
+		dst[0] = 0x78;
+		dst[1] = 0x01;
+		sum = libdeflate_adler32(1, src, len);
+		for (int k = 0; k < 4; k++) /* big-endian adler32 */
+			dst[head + n + (size_t)k] = (unsigned char)(sum >> (24 - 8 * k));
+	}
+	*out_len = head + n + tail;
 	return 0;
 }
 
@@ -106,8 +120,8 @@ int rl_deflater_compress(size_t *out_len, rl_deflater_kind kind, void *dst, size
 		return rl_error_set(RL_EINVAL, "no such deflate stream");
 	if ((error = thread_compressors(&s)) < 0)
 		return error;
-	if (kind == RL_DEFLATER_GIT && len <= RL_DEFLATE_SMALL_MAX)
-		return compress_small(out_len, s, dst, cap, src, len);
+	if (kind != RL_DEFLATER_STORE && len <= RL_DEFLATE_SMALL_MAX)
+		return compress_small(out_len, s, kind, dst, cap, src, len);
 	if (s->c[kind] == NULL && (s->c[kind] = libdeflate_alloc_compressor(levels[kind])) == NULL)
 		return rl_error_set(RL_ENOMEM, "cannot start a deflate compressor");
 	c = s->c[kind];
