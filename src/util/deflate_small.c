@@ -27,7 +27,7 @@
 #define N_DIST 30
 #define N_PRE 19
 #define IS_MATCH 0x80000000u
-#define SORT_CAP 64 /* code_lengths(): weights counted apart below this */
+#define SORT_CAP 64 /* rl_deflate_small_code_lengths(): weights counted apart below this */
 
 struct rl_deflate_small {
 	uint32_t gen;                          /* head[] entries of older calls are stale */
@@ -145,15 +145,16 @@ static size_t parse(rl_deflate_small *s, uint32_t *lf, uint32_t *df, const unsig
 
 /* Code lengths (at most `max_len` bits) of a Huffman code for `freq`:
  * a tree over the symbols used, sorted by weight (two queues), then
- * zlib's repair of lengths over the limit.  At least two symbols get a
+ * lengths over the limit repaired.  At least two symbols get a
  * code (RFC 1951 readers want one bit even for a lone symbol). */
-static void code_lengths(uint8_t *lens, const uint32_t *freq_in, int n_sym, int max_len)
+void rl_deflate_small_code_lengths(uint8_t *lens, const uint32_t *freq_in, int n_sym, int max_len)
 {
 	int sym[N_LITLEN], parent[2 * N_LITLEN], depth[2 * N_LITLEN], count[16] = { 0 };
 	int bucket[SORT_CAP + 1] = { 0 };
 	uint32_t w[2 * N_LITLEN], own[N_LITLEN], key[N_LITLEN];
 	const uint32_t *freq = freq_in;
-	int n = 0, leaf = 0, inner, next, overflow = 0;
+	int n = 0, leaf = 0, inner, next;
+	uint32_t total = 0;
 
 	memset(lens, 0, (size_t)n_sym);
 	for (int k = 0; k < n_sym; k++)
@@ -200,20 +201,23 @@ static void code_lengths(uint8_t *lens, const uint32_t *freq_in, int n_sym, int 
 	depth[next - 1] = 0;
 	for (int k = next - 2; k >= 0; k--)
 		depth[k] = depth[parent[k]] + 1;
-	for (int a = 0; a < n; a++) {
-		int d = depth[a];
-		if (d > max_len)
-			d = max_len, overflow++;
-		count[d]++;
-	}
-	while (overflow > 0) { /* zlib's gen_bitlen(): a leaf moves down from a shorter length */
-		int b = max_len - 1;
-		while (count[b] == 0)
-			b--;
-		count[b]--;
-		count[b + 1] += 2;
+	for (int a = 0; a < n; a++)
+		count[depth[a] < max_len ? depth[a] : max_len]++;
+	/* Leaves deeper than max_len were lifted to it: the code is now
+	 * over-full.  Each step (miniz's tdefl_huffman_enforce_max_code_size)
+	 * takes a leaf off the last level and splits a shorter leaf into two
+	 * one level down, one unit of 2^-max_len less, until the code is
+	 * complete again. */
+	for (int b = 1; b <= max_len; b++)
+		total += (uint32_t)count[b] << (max_len - b);
+	for (; total > 1u << max_len; total--) {
 		count[max_len]--;
-		overflow -= 2;
+		for (int b = max_len - 1; b > 0; b--)
+			if (count[b] > 0) {
+				count[b]--;
+				count[b + 1] += 2;
+				break;
+			}
 	}
 	/* the least frequent symbols take the longest codes */
 	for (int b = max_len, a = 0; b >= 1; b--)
@@ -314,7 +318,7 @@ static void make_header(struct header *h, const struct codes *c)
 	}
 	for (int k = 0; k < h->n_items; k++)
 		pre_freq[h->items[k]]++;
-	code_lengths(h->pre_len, pre_freq, N_PRE, 7);
+	rl_deflate_small_code_lengths(h->pre_len, pre_freq, N_PRE, 7);
 	make_codes(h->pre_code, h->pre_len, N_PRE);
 	for (h->hclen = N_PRE; h->hclen > 4 && h->pre_len[pre_order[h->hclen - 1]] == 0; h->hclen--)
 		;
@@ -407,8 +411,8 @@ size_t rl_deflate_small_compress(rl_deflate_small *s, unsigned char *dst, size_t
 	n = parse(s, lf, df, src, len);
 	lf[256] = 1;
 	fix_bits = 3 + data_bits(&fixed, lf, df);
-	code_lengths(dyn.lit_len, lf, N_LITLEN, 15);
-	code_lengths(dyn.dist_len, df, N_DIST, 15);
+	rl_deflate_small_code_lengths(dyn.lit_len, lf, N_LITLEN, 15);
+	rl_deflate_small_code_lengths(dyn.dist_len, df, N_DIST, 15);
 	make_codes(dyn.lit_code, dyn.lit_len, N_LITLEN);
 	make_codes(dyn.dist_code, dyn.dist_len, N_DIST);
 	make_header(&h, &dyn);

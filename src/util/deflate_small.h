@@ -25,4 +25,9 @@ void rl_deflate_small_free(rl_deflate_small *s);
 size_t rl_deflate_small_compress(rl_deflate_small *s, unsigned char *dst, size_t cap,
 				 const unsigned char *src, size_t len);
 
+/** Code lengths of at most `max_len` bits for the `n_sym` weights `freq`
+ *  (n_sym at most 286): a complete prefix code over the symbols of weight
+ *  > 0 (and dummies when fewer than two).  Here for the unit tests. */
+void rl_deflate_small_code_lengths(uint8_t *lens, const uint32_t *freq, int n_sym, int max_len);
+
 #endif

@@ -5,6 +5,7 @@
 #include "testutil.h"
 #include "redline/deflater.h"
 #include "redline/error.h"
+#include "../../src/util/deflate_small.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -111,6 +112,48 @@ static void test_small_objects_inflate_back(void **state)
 	rl_deflater_release_thread();
 }
 
+/* Huffman code lengths within the limit and a complete code (Kraft sum
+ * exactly 1, which inflate insists on) for any weights: Fibonacci weights
+ * (a tree far deeper than 15, or 7 for the code-length code), skewed and
+ * flat random ones, one symbol, none. */
+static void test_code_lengths_complete_within_limit(void **state)
+{
+	static const int sizes[] = { 286, 30, 19 };
+	unsigned seed = 99;
+
+	(void)state;
+	for (int t = 0; t < 3000; t++) {
+		uint32_t freq[286] = { 0 };
+		uint8_t lens[286];
+		int n_sym = sizes[t % 3], max_len = n_sym == 19 ? 7 : 15, used = 0;
+		uint64_t kraft = 0;
+
+		if (t < 3) { /* Fibonacci: depth n_sym - 1 unlimited */
+			for (int k = 0, a = 1, b = 1; k < n_sym; k++, b = a + b, a = b - a)
+				freq[k] = (uint32_t)(a > 100000 ? 100000 : a);
+		} else if (t >= 6) {
+			double r = 0.2 + (rand_r(&seed) % 800) / 1000.0, w = 16384;
+			for (int k = 0; k < n_sym; k++, w *= r)
+				if (rand_r(&seed) % 4)
+					freq[k] = (uint32_t)w + (uint32_t)(rand_r(&seed) % 2);
+		} else if (t == 3) {
+			freq[7] = 5; /* one symbol: a dummy joins it */
+		} /* t 4, 5: no symbol at all */
+		rl_deflate_small_code_lengths(lens, freq, n_sym, max_len);
+		for (int k = 0; k < n_sym; k++) {
+			assert_true(lens[k] <= max_len);
+			if (freq[k] > 0)
+				assert_true(lens[k] > 0);
+			if (lens[k] > 0) {
+				used++;
+				kraft += 1ull << (15 - lens[k]);
+			}
+		}
+		assert_true(used >= 2);
+		assert_int_equal(kraft, 1ull << 15);
+	}
+}
+
 struct job {
 	const char *in;
 	size_t len;
@@ -193,6 +236,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_each_kind_inflates_back),
 		cmocka_unit_test(test_small_objects_inflate_back),
+		cmocka_unit_test(test_code_lengths_complete_within_limit),
 		cmocka_unit_test(test_same_bytes_again_and_on_another_thread),
 		cmocka_unit_test(test_no_room_and_no_such_kind),
 		cmocka_unit_test(test_crc32_is_zlibs),
