@@ -5,6 +5,7 @@
 #include "redline/hash.h"
 
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 static void test_buf_grows_and_stays_terminated(void **state)
@@ -52,6 +53,22 @@ static void test_hash_hex_matches_xxhsum(void **state)
 	}
 	free(out);
 	assert_int_equal(rl_hash128_parse(&back, "zz"), RL_EINVAL);
+}
+
+/* rl_hex_u64() writes what "%0*llx" writes, for every width. */
+static void test_hex_is_printfs(void **state)
+{
+	uint64_t v = 0x0123456789abcdefull;
+	char a[17], b[17];
+
+	(void)state;
+	for (int i = 0; i < 200; i++, v = v * 6364136223846793005ull + 1442695040888963407ull)
+		for (int d = 1; d <= 16; d++) {
+			uint64_t low = d == 16 ? v : v & ((1ull << (4 * d)) - 1);
+			rl_hex_u64(a, v, d);
+			snprintf(b, sizeof(b), "%0*llx", d, (unsigned long long)low);
+			assert_string_equal(a, b);
+		}
 }
 
 /* A growable array keeps its elements, doubles from `first`, and leaves
@@ -102,6 +119,7 @@ int main(void)
 		cmocka_unit_test(test_buf_shrink_keeps_contents),
 		cmocka_unit_test(test_strvec),
 		cmocka_unit_test(test_hash_hex_matches_xxhsum),
+		cmocka_unit_test(test_hex_is_printfs),
 		cmocka_unit_test(test_array_grow),
 	};
 	return tu_run_group_tests(tests, NULL, NULL);
