@@ -9,9 +9,13 @@
  * trees; libdeflate, which compresses whole buffers only, takes 6.8 us
  * where zlib takes 14.7 for a story file (level 1, a little smaller too)
  * and 157 us instead of 258 for a 25 KB page (level 6, same size)
- * (docs/benchmarks.md).  Its output is a standard zlib or gzip stream:
- * git, libgit2 and gzip read it as they read zlib's.  The same input and
- * kind always give the same bytes, on any thread.
+ * (docs/benchmarks.md).  Inputs of at most 16 KiB (story files, trees,
+ * commits, a capture's request record) go to a one-block encoder of our
+ * own instead (src/util/deflate_small.c): libdeflate's cost on them is
+ * mostly fixed (~68,000 instructions a call, a 128 KiB table cleared).
+ * The output is a standard zlib or gzip stream either way: git, libgit2
+ * and gzip read it as they read zlib's.  The same input and kind always
+ * give the same bytes, on any thread.
  */
 #ifndef REDLINE_DEFLATER_H
 #define REDLINE_DEFLATER_H
@@ -19,9 +23,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/** Levels of the two compressing kinds: 1 for git objects (story files:
- *  most of level 6's size gain at half its time); WARC files are
- *  compressed once and kept, so 6. */
+/** libdeflate's levels for inputs over 16 KiB: 1 for git objects (most of
+ *  level 6's size gain at half its time); WARC files are compressed once
+ *  and kept, so 6. */
 #define RL_DEFLATER_GIT_LEVEL 1
 #define RL_DEFLATER_GZIP_LEVEL 6
 
