@@ -4,7 +4,11 @@
  * rl_ingest_prepare() and rl_snapshot_render_ahead() (without packing), as
  * src/watch/run.c's parse_work() calls them, for callgrind and perf:
  *
- *   valgrind --tool=callgrind rl_worker_bench [-r REPEAT] FILE...
+ *   valgrind --tool=callgrind rl_worker_bench [-r REPEAT] [-p] FILE...
+ *
+ * -p: as a first run's worker does, also pack the story files
+ * (rl_snapshot_render_ahead(..., 1)) and gzip the page as a capture's
+ * response record is (rl_deflater_compress(RL_DEFLATER_GZIP)).
  *
  * Prints the number of pages and items it went through, so that two builds
  * can be seen to have done the same work.
@@ -16,6 +20,7 @@
 #include "redline/config.h"
 #include "redline/ingest.h"
 #include "redline/snapshot.h"
+#include "redline/deflater.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,11 +29,15 @@ int main(int argc, char **argv)
 {
 	const char *base = "https://news.example.org/section/page.html";
 	size_t pages = 0, items_n = 0;
-	int repeat = 1, a = 1;
+	int repeat = 1, a = 1, pack = 0;
 
-	if (argc > 2 && strcmp(argv[1], "-r") == 0) {
-		repeat = atoi(argv[2]);
-		a = 3;
+	if (argc > a + 1 && strcmp(argv[a], "-r") == 0) {
+		repeat = atoi(argv[a + 1]);
+		a += 2;
+	}
+	if (argc > a && strcmp(argv[a], "-p") == 0) {
+		pack = 1;
+		a++;
 	}
 	for (int r = 0; r < repeat; r++)
 		for (int i = a; i < argc; i++) {
@@ -47,9 +56,17 @@ int main(int argc, char **argv)
 			cfg.url = (char *)base;
 			opts.time = 1772431200;
 			opts.source_url = base;
+			if (pack) {
+				size_t cap = rl_deflater_bound(data.len), n;
+				void *z = malloc(cap);
+				if (z == NULL || rl_deflater_compress(&n, RL_DEFLATER_GZIP, z, cap,
+								      data.ptr, data.len) < 0)
+					return 1;
+				free(z);
+			}
 			if (rl_ingest_extract(&items, &cfg, data.ptr ? data.ptr : "", data.len, &opts) == 0 &&
 			    rl_ingest_prepare(&items, &cfg, &opts) == 0 &&
-			    rl_snapshot_render_ahead(&items, cfg.name, opts.time, 0) == 0)
+			    rl_snapshot_render_ahead(&items, cfg.name, opts.time, pack) == 0)
 				items_n += items.n;
 			rl_error_clear();
 			rl_item_list_release(&items);

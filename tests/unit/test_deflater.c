@@ -129,8 +129,9 @@ static void test_code_lengths_complete_within_limit(void **state)
 		uint64_t kraft = 0;
 
 		if (t < 3) { /* Fibonacci: depth n_sym - 1 unlimited */
-			for (int k = 0, a = 1, b = 1; k < n_sym; k++, b = a + b, a = b - a)
-				freq[k] = (uint32_t)(a > 100000 ? 100000 : a);
+			uint32_t a = 1, b = 1, c;
+			for (int k = 0; k < n_sym; k++, c = a + b, a = b, b = c > 100000 ? 100000 : c)
+				freq[k] = a;
 		} else if (t >= 6) {
 			double r = 0.2 + (rand_r(&seed) % 800) / 1000.0, w = 16384;
 			for (int k = 0; k < n_sym; k++, w *= r)
