@@ -147,7 +147,8 @@ static size_t parse(rl_deflate_small *s, uint32_t *lf, uint32_t *df, const unsig
  * a tree over the symbols used, sorted by weight (two queues), then
  * lengths over the limit repaired.  At least two symbols get a
  * code (RFC 1951 readers want one bit even for a lone symbol). */
-void rl_deflate_small_code_lengths(uint8_t *lens, const uint32_t *freq_in, int n_sym, int max_len)
+int rl_deflate_small_code_lengths(uint8_t *lens, int *used, const uint32_t *freq_in, int n_sym,
+				  int max_len)
 {
 	int sym[N_LITLEN], parent[2 * N_LITLEN], depth[2 * N_LITLEN], count[16] = { 0 };
 	int bucket[SORT_CAP + 1] = { 0 };
@@ -157,9 +158,11 @@ void rl_deflate_small_code_lengths(uint8_t *lens, const uint32_t *freq_in, int n
 	uint32_t total = 0;
 
 	memset(lens, 0, (size_t)n_sym);
-	for (int k = 0; k < n_sym; k++)
+	for (int k = 0; k < n_sym; k++) {
 		bucket[freq[k] < SORT_CAP ? freq[k] : SORT_CAP]++;
-	n = n_sym - bucket[0];
+		used[n] = k;
+		n += freq[k] > 0;
+	}
 	if (n < 2) { /* dummy codes, never written */
 		memcpy(own, freq_in, (size_t)n_sym * sizeof(*own));
 		for (int k = 0; n < 2 && k < 2; k++)
@@ -170,15 +173,20 @@ void rl_deflate_small_code_lengths(uint8_t *lens, const uint32_t *freq_in, int n
 				n++;
 			}
 		freq = own;
+		n = 0;
+		for (int k = 0; k < n_sym; k++)
+			if (freq[k] > 0)
+				used[n++] = k;
 	}
 	for (int b = 1, at = 0; b <= SORT_CAP; b++) {
 		int c = bucket[b];
 		bucket[b] = at;
 		at += c;
 	}
-	for (int k = 0; k < n_sym; k++)
-		if (freq[k] > 0)
-			key[bucket[freq[k] < SORT_CAP ? freq[k] : SORT_CAP]++] = freq[k] << 9 | (uint32_t)k;
+	for (int a = 0; a < n; a++) {
+		uint32_t f = freq[used[a]];
+		key[bucket[f < SORT_CAP ? f : SORT_CAP]++] = f << 9 | (uint32_t)used[a];
+	}
 	for (int a = bucket[SORT_CAP - 1] + 1; a < n; a++) {
 		uint32_t v = key[a];
 		int b = a;
@@ -223,6 +231,7 @@ void rl_deflate_small_code_lengths(uint8_t *lens, const uint32_t *freq_in, int n
 	for (int b = max_len, a = 0; b >= 1; b--)
 		for (int c = count[b]; c > 0; c--)
 			lens[sym[a++]] = (uint8_t)b;
+	return n;
 }
 
 /* The low `n` bits of `v` in reverse order. */
@@ -235,35 +244,37 @@ static uint32_t reverse(uint32_t v, unsigned n)
 	return v >> (16 - n);
 }
 
-/* Canonical codes for `lens`, bit-reversed for an LSB-first stream. */
-static void make_codes(uint16_t *codes, const uint8_t *lens, int n_sym)
+/* Canonical codes for the `n` symbols `used` (in increasing order) of
+ * `lens`, bit-reversed for an LSB-first stream. */
+static void make_codes(uint16_t *codes, const uint8_t *lens, const int *used, int n)
 {
 	uint16_t count[16] = { 0 }, next[16];
 	uint32_t code = 0;
 
-	for (int k = 0; k < n_sym; k++)
-		count[lens[k]]++;
+	for (int a = 0; a < n; a++)
+		count[lens[used[a]]]++;
 	count[0] = 0;
 	for (int b = 1; b < 16; b++) {
 		code = (code + count[b - 1]) << 1;
 		next[b] = (uint16_t)code;
 	}
-	for (int k = 0; k < n_sym; k++)
-		if (lens[k] != 0)
-			codes[k] = (uint16_t)reverse(next[lens[k]]++, lens[k]);
+	for (int a = 0; a < n; a++)
+		codes[used[a]] = (uint16_t)reverse(next[lens[used[a]]]++, lens[used[a]]);
 }
 
-/* Bits of the items' symbols and extra bits under `c`. */
-static uint64_t data_bits(const struct codes *c, const uint32_t *lf, const uint32_t *df)
+/* Bits of the items' symbols and extra bits under `c`: only the symbols
+ * `ul` and `ud` (every one counted in lf and df) can have any. */
+static uint64_t data_bits(const struct codes *c, const uint32_t *lf, const uint32_t *df,
+			  const int *ul, int nl, const int *ud, int nd)
 {
 	uint64_t bits = 0;
 
-	for (int k = 0; k <= 256; k++)
-		bits += (uint64_t)lf[k] * c->lit_len[k];
-	for (int k = 257; k < N_LITLEN; k++)
-		bits += (uint64_t)lf[k] * (c->lit_len[k] + len_extra[k - 257]);
-	for (int k = 0; k < N_DIST; k++)
-		bits += (uint64_t)df[k] * (c->dist_len[k] + dist_extra[k]);
+	for (int a = 0; a < nl; a++) {
+		int k = ul[a];
+		bits += (uint64_t)lf[k] * (c->lit_len[k] + (k > 256 ? len_extra[k - 257] : 0));
+	}
+	for (int a = 0; a < nd; a++)
+		bits += (uint64_t)df[ud[a]] * (c->dist_len[ud[a]] + dist_extra[ud[a]]);
 	return bits;
 }
 
@@ -283,7 +294,7 @@ static void make_header(struct header *h, const struct codes *c)
 {
 	uint8_t all[N_LITLEN + N_DIST];
 	uint32_t pre_freq[N_PRE] = { 0 };
-	int n, i = 0;
+	int n, i = 0, used[N_PRE];
 
 	for (h->hlit = N_LITLEN; h->hlit > 257 && c->lit_len[h->hlit - 1] == 0; h->hlit--)
 		;
@@ -318,8 +329,8 @@ static void make_header(struct header *h, const struct codes *c)
 	}
 	for (int k = 0; k < h->n_items; k++)
 		pre_freq[h->items[k]]++;
-	rl_deflate_small_code_lengths(h->pre_len, pre_freq, N_PRE, 7);
-	make_codes(h->pre_code, h->pre_len, N_PRE);
+	n = rl_deflate_small_code_lengths(h->pre_len, used, pre_freq, N_PRE, 7);
+	make_codes(h->pre_code, h->pre_len, used, n);
 	for (h->hclen = N_PRE; h->hclen > 4 && h->pre_len[pre_order[h->hclen - 1]] == 0; h->hclen--)
 		;
 	h->bits = 5 + 5 + 4 + 3 * (uint64_t)h->hclen;
@@ -375,8 +386,12 @@ static void fixed_codes(struct codes *c)
 		c->lit_len[k] = k < 144 ? 8 : k < 256 ? 9 : k < 280 ? 7 : 8;
 	memset(c->dist_len, 5, sizeof(c->dist_len));
 	/* all 288 lengths: 286 and 287 shift the codes of length 9 */
-	make_codes(c->lit_code, c->lit_len, 288);
-	make_codes(c->dist_code, c->dist_len, N_DIST);
+	int all[288];
+
+	for (int k = 0; k < 288; k++)
+		all[k] = k;
+	make_codes(c->lit_code, c->lit_len, all, 288);
+	make_codes(c->dist_code, c->dist_len, all, N_DIST);
 }
 
 static size_t stored(unsigned char *dst, size_t cap, const unsigned char *src, size_t len)
@@ -400,6 +415,7 @@ size_t rl_deflate_small_compress(rl_deflate_small *s, unsigned char *dst, size_t
 	struct header h;
 	struct bits o = { dst, 0, 0 };
 	uint64_t dyn_bits, fix_bits;
+	int ul[N_LITLEN], ud[N_DIST], nl, nd;
 	size_t n;
 
 	if (len > RL_DEFLATE_SMALL_MAX)
@@ -410,13 +426,13 @@ size_t rl_deflate_small_compress(rl_deflate_small *s, unsigned char *dst, size_t
 	}
 	n = parse(s, lf, df, src, len);
 	lf[256] = 1;
-	fix_bits = 3 + data_bits(&fixed, lf, df);
-	rl_deflate_small_code_lengths(dyn.lit_len, lf, N_LITLEN, 15);
-	rl_deflate_small_code_lengths(dyn.dist_len, df, N_DIST, 15);
-	make_codes(dyn.lit_code, dyn.lit_len, N_LITLEN);
-	make_codes(dyn.dist_code, dyn.dist_len, N_DIST);
+	nl = rl_deflate_small_code_lengths(dyn.lit_len, ul, lf, N_LITLEN, 15);
+	nd = rl_deflate_small_code_lengths(dyn.dist_len, ud, df, N_DIST, 15);
+	make_codes(dyn.lit_code, dyn.lit_len, ul, nl);
+	make_codes(dyn.dist_code, dyn.dist_len, ud, nd);
 	make_header(&h, &dyn);
-	dyn_bits = 3 + h.bits + data_bits(&dyn, lf, df);
+	fix_bits = 3 + data_bits(&fixed, lf, df, ul, nl, ud, nd);
+	dyn_bits = 3 + h.bits + data_bits(&dyn, lf, df, ul, nl, ud, nd);
 	if ((dyn_bits < fix_bits ? dyn_bits : fix_bits) + 7 >= (uint64_t)(len + 5) * 8)
 		return stored(dst, cap, src, len);
 	if (((dyn_bits < fix_bits ? dyn_bits : fix_bits) + 7) / 8 > cap)

@@ -27,7 +27,10 @@ size_t rl_deflate_small_compress(rl_deflate_small *s, unsigned char *dst, size_t
 
 /** Code lengths of at most `max_len` bits for the `n_sym` weights `freq`
  *  (n_sym at most 286): a complete prefix code over the symbols of weight
- *  > 0 (and dummies when fewer than two).  Here for the unit tests. */
-void rl_deflate_small_code_lengths(uint8_t *lens, const uint32_t *freq, int n_sym, int max_len);
+ *  > 0 (and dummies when fewer than two).  Returns how many symbols got a
+ *  length, listed in `used` (room for n_sym) in increasing order.  Here
+ *  for the unit tests. */
+int rl_deflate_small_code_lengths(uint8_t *lens, int *used, const uint32_t *freq, int n_sym,
+				  int max_len);
 
 #endif

@@ -140,7 +140,7 @@ static void test_code_lengths_complete_within_limit(void **state)
 		} else if (t == 3) {
 			freq[7] = 5; /* one symbol: a dummy joins it */
 		} /* t 4, 5: no symbol at all */
-		rl_deflate_small_code_lengths(lens, freq, n_sym, max_len);
+		int list[286], n = rl_deflate_small_code_lengths(lens, list, freq, n_sym, max_len);
 		for (int k = 0; k < n_sym; k++) {
 			assert_true(lens[k] <= max_len);
 			if (freq[k] > 0)
@@ -151,6 +151,9 @@ static void test_code_lengths_complete_within_limit(void **state)
 			}
 		}
 		assert_true(used >= 2);
+		assert_int_equal(n, used);
+		for (int a = 0; a < n; a++) /* the symbols with a length, in order */
+			assert_true(lens[list[a]] > 0 && (a == 0 || list[a] > list[a - 1]));
 		assert_int_equal(kraft, 1ull << 15);
 	}
 }
