@@ -102,9 +102,13 @@ void rl_xml_para_init(rl_xml_para *p, rl_buf *out, int oneline)
 	p->oneline = oneline;
 }
 
+/* A table, not six compares: every byte of every text node goes through it. */
+static const unsigned char space_byte[256] = { [' '] = 1, ['\t'] = 1, ['\n'] = 1,
+					       ['\r'] = 1, ['\f'] = 1, ['\v'] = 1 };
+
 static int is_space(char c)
 {
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+	return space_byte[(unsigned char)c];
 }
 
 /* rl_xml_para_text() written straight into the buffer, which has room:
@@ -252,16 +256,11 @@ static int walk(rl_xml_para *p, const xmlNode *root, rl_xml_skip_fn skip, void *
 	while (cur) {
 		int descend = 0;
 		if (cur->type == XML_ELEMENT_NODE) {
-			if (rl_xml_is_noise(cur) || (skip && skip(cur, ctx))) {
-				if (is_block(cur)) /* words on either side stay apart */
-					rl_xml_para_break(p);
-			} else {
-				if (is_block(cur))
-					rl_xml_para_break(p);
+			/* a block, skipped or not: words on either side stay apart */
+			if (is_block(cur))
+				rl_xml_para_break(p);
+			if (!rl_xml_is_noise(cur) && !(skip && skip(cur, ctx)))
 				descend = cur->children != NULL;
-				if (!descend && is_block(cur))
-					rl_xml_para_break(p);
-			}
 		} else if ((cur->type == XML_TEXT_NODE || cur->type == XML_CDATA_SECTION_NODE) &&
 			   cur->content) {
 			if ((error = rl_xml_para_text(p, (const char *)cur->content,
