@@ -15,6 +15,7 @@
 #include <libxml/entities.h>
 #include <libxml/parser.h>
 #include <libxml/xpathInternals.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -210,36 +211,71 @@ int rl_xml_is(const xmlNode *node, const char *name)
 	return node && node->type == XML_ELEMENT_NODE && node->name && name_eq(node->name, name);
 }
 
-static int name_in(const xmlNode *node, const char *const *names)
+/* A set of element names, and which first two bytes (& 31: the same for a
+ * letter in either case) any of them has: most names are ruled out by one
+ * bit, not by a compare with each name of the set. */
+struct name_set {
+	const char *const *names;
+	uint64_t pairs[16];
+};
+
+static uint32_t pair_bit(const unsigned char *name)
 {
+	return (uint32_t)(name[0] & 31) << 5 | (name[0] ? name[1] & 31u : 0);
+}
+
+static struct name_set noise = {
+	(const char *const[]){ "script", "style", "noscript", "template", "nav", "footer", "aside",
+			       "iframe", "svg", "object", "embed", "canvas", "select", "button",
+			       "textarea", "head", "math", NULL },
+	{ 0 }
+};
+static struct name_set block = {
+	(const char *const[]){ "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol",
+			       "dl", "dt", "dd", "tr", "td", "th", "table", "thead", "tbody",
+			       "tfoot", "caption", "blockquote", "pre", "section", "article",
+			       "header", "footer", "main", "aside", "nav", "figure", "figcaption",
+			       "address", "hr", "br", "fieldset", "details", "summary", "center",
+			       "body", NULL },
+	{ 0 }
+};
+static pthread_once_t sets_once = PTHREAD_ONCE_INIT;
+
+static void sets_init(void)
+{
+	struct name_set *sets[] = { &noise, &block };
+
+	for (size_t i = 0; i < sizeof(sets) / sizeof(sets[0]); i++)
+		for (const char *const *n = sets[i]->names; *n; n++) {
+			uint32_t bit = pair_bit((const unsigned char *)*n);
+			sets[i]->pairs[bit >> 6] |= 1ull << (bit & 63);
+		}
+}
+
+static int name_in(const xmlNode *node, const struct name_set *set)
+{
+	uint32_t bit;
+
 	if (node == NULL || node->type != XML_ELEMENT_NODE || node->name == NULL)
 		return 0;
-	for (; *names; names++)
-		if (name_eq(node->name, *names))
+	pthread_once(&sets_once, sets_init);
+	bit = pair_bit(node->name);
+	if (!(set->pairs[bit >> 6] >> (bit & 63) & 1))
+		return 0;
+	for (const char *const *n = set->names; *n; n++)
+		if (name_eq(node->name, *n))
 			return 1;
 	return 0;
 }
 
 int rl_xml_is_noise(const xmlNode *node)
 {
-	static const char *const noise[] = {
-		"script", "style", "noscript", "template", "nav", "footer", "aside",
-		"iframe", "svg", "object", "embed", "canvas", "select",
-		"button", "textarea", "head", "math", NULL,
-	};
-	return name_in(node, noise);
+	return name_in(node, &noise);
 }
 
 static int is_block(const xmlNode *node)
 {
-	static const char *const block[] = {
-		"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl",
-		"dt", "dd", "tr", "td", "th", "table", "thead", "tbody", "tfoot",
-		"caption", "blockquote", "pre", "section", "article", "header",
-		"footer", "main", "aside", "nav", "figure", "figcaption", "address",
-		"hr", "br", "fieldset", "details", "summary", "center", "body", NULL,
-	};
-	return name_in(node, block);
+	return name_in(node, &block);
 }
 
 static int walk(rl_xml_para *p, const xmlNode *root, rl_xml_skip_fn skip, void *ctx)
