@@ -89,11 +89,17 @@ static const char *http_body(const char *block, size_t len)
 
 static int put_field(rl_buf *h, const char *name, const char *value)
 {
+	int error;
+
 	if (value == NULL)
 		return 0;
 	if (has_control(value))
 		return rl_error_set(RL_EINVAL, "WARC %s has a control character", name);
-	return rl_buf_printf(h, "%s: %s\r\n", name, value);
+	/* not rl_buf_printf(): ~2,300 instructions a field, 25 fields a page */
+	if ((error = rl_buf_puts(h, name)) < 0 || (error = rl_buf_put(h, ": ", 2)) < 0 ||
+	    (error = rl_buf_puts(h, value)) < 0)
+		return error;
+	return rl_buf_put(h, "\r\n", 2);
 }
 
 /* One gzip member, compressed whole (redline/deflater.h). */
