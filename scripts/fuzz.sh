@@ -36,7 +36,7 @@ shared=${REDLINE_SHARED_DIR:-../shared}/corpus
 seeds() {
 	case $1 in
 	fuzz_extract|fuzz_article|fuzz_charset) set -- examples "$shared" ;;
-	fuzz_story|fuzz_sentence) set -- examples ;;
+	fuzz_story|fuzz_sentence|fuzz_deflate) set -- examples ;;
 	*) set -- ;;
 	esac
 	for d in "$@"; do [ -d "$d" ] && printf '%s\n' "$d"; done
