@@ -58,6 +58,18 @@ int rl_state_rebuild(rl_state **out, rl_archive *archive, const char *source);
 /** Writes the state (in place, behind the XXH3-128 of its text). */
 int rl_state_save(const rl_state *state, rl_archive *archive);
 
+#define RL_STATE_MARK_SIZE 48
+
+/** The mark of the archive's known list that a saved state records (which
+ *  list its ids are in: the list's inode and size), "" and RL_ENOTFOUND
+ *  (no message) when there is none. */
+int rl_state_known_mark(char out[RL_STATE_MARK_SIZE], rl_archive *archive);
+
+/** rl_state_save() with the mark taken once for many states, after the
+ *  last append to the list.  Distinct states may be saved on several
+ *  threads at once: it touches nothing of `archive` but its paths. */
+int rl_state_save_marked(const rl_state *state, rl_archive *archive, const char *mark);
+
 /** Makes the state file of `source` exist, empty when it is new (an empty
  *  file reads as stale, as a missing one does), so that the rl_state_save()
  *  after a ref move rewrites a file rather than creating one: creating files

@@ -570,25 +570,39 @@ int rl_state_load(rl_state **out, rl_archive *archive, const char *source)
 	return error;
 }
 
-int rl_state_save(const rl_state *state, rl_archive *archive)
+int rl_state_known_mark(char out[RL_STATE_MARK_SIZE], rl_archive *archive)
 {
-	char path[4096], known[48];
-	rl_buf text = RL_BUF_INIT(STATE_FILE_MAX);
+	char path[4096];
 	struct stat st;
-	int error, has_known = 0;
 
 	/* the known list this state's ids are in (known_ids_there) */
-	if (known_list_path(path, sizeof(path), archive) == 0 && stat(path, &st) == 0) {
-		snprintf(known, sizeof(known), "%" PRIu64 ":%" PRIu64, (uint64_t)st.st_ino,
+	out[0] = '\0';
+	if (known_list_path(path, sizeof(path), archive) == 0 && stat(path, &st) == 0)
+		snprintf(out, RL_STATE_MARK_SIZE, "%" PRIu64 ":%" PRIu64, (uint64_t)st.st_ino,
 			 (uint64_t)st.st_size);
-		has_known = 1;
-	}
 	rl_error_clear();
-	if ((error = state_json_render(&text, state, has_known ? known : NULL)) == 0 &&
+	return out[0] ? 0 : RL_ENOTFOUND;
+}
+
+int rl_state_save_marked(const rl_state *state, rl_archive *archive, const char *mark)
+{
+	char path[4096];
+	rl_buf text = RL_BUF_INIT(STATE_FILE_MAX);
+	int error;
+
+	if ((error = state_json_render(&text, state, mark && mark[0] ? mark : NULL)) == 0 &&
 	    (error = state_path(path, sizeof(path), archive, state->source, "json")) == 0)
 		error = write_summed(path, text.ptr, text.len);
 	rl_buf_release(&text);
 	return error;
+}
+
+int rl_state_save(const rl_state *state, rl_archive *archive)
+{
+	char mark[RL_STATE_MARK_SIZE];
+
+	rl_state_known_mark(mark, archive);
+	return rl_state_save_marked(state, archive, mark);
 }
 
 /* --- every id the source ever had -------------------------------------- */

@@ -48,6 +48,7 @@ struct rl_ingest_batch {
 	size_t n_calls, cap_calls;
 	int hooks_known, hooks_installed, hook_timeout_ms; /* ingest_batch_hooks() */
 	struct ingest_memo *memo; /* ingest_memo.c: kept across group commits */
+	rl_pool *savers;          /* ingest_save.c: made at the first large commit */
 };
 
 int rl_ingest_batch_new(rl_ingest_batch **out, rl_archive *archive,
@@ -122,6 +123,7 @@ void rl_ingest_batch_free(rl_ingest_batch *b)
 	if (b == NULL)
 		return;
 	batch_reset(b);
+	rl_pool_free(b->savers);
 	ingest_memo_free(b->memo);
 	free(b);
 }
@@ -320,35 +322,45 @@ int ingest_recent_known(rl_strvec *ids, rl_strvec *paths, struct ingest *in, siz
 	return error;
 }
 
-/* The caches, once the ref moved: new ids first, the state last (a crash in
- * between leaves a state that does not describe HEAD, which the next load
- * rebuilds). */
+/* The revision index catches up with the commits just referenced; a
+ * failure costs only a catch-up at the next read (it is a cache). */
+static void update_revindex(void *archive)
+{
+	if (rl_revindex_update(archive) < 0)
+		rl_error_clear();
+}
+
+/* The caches, once the ref moved: new ids first, the states last (a crash
+ * in between leaves a state that does not describe HEAD, which the next
+ * load rebuilds), the revision index meanwhile (ingest_save.c). */
 static int save_caches(rl_ingest_batch *b)
 {
 	rl_state_known *known = NULL;
+	rl_state **states = NULL;
 	size_t n = 0;
 	int error = 0;
 
 	/* the new ids of every source in one append to the archive's list */
 	for (size_t i = 0; i < b->n_src; i++)
 		n += b->src[i].ids.n;
-	if (n > 0 && (known = calloc(n, sizeof(*known))) == NULL)
+	if ((n > 0 && (known = calloc(n, sizeof(*known))) == NULL) ||
+	    (states = calloc(b->n_src + 1, sizeof(*states))) == NULL) {
+		free(known);
 		return rl_error_set(RL_ENOMEM, "out of memory");
+	}
 	n = 0;
-	for (size_t i = 0; i < b->n_src; i++)
+	for (size_t i = 0; i < b->n_src; i++) {
+		states[i] = b->src[i].state;
 		for (size_t k = 0; k < b->src[i].ids.n; k++) {
 			known[n].source = b->src[i].state->source;
 			known[n].id = b->src[i].ids.v[k];
 			known[n++].path = b->src[i].paths.v[k];
 		}
-	error = rl_state_append_known(b->archive, known, n);
+	}
+	error = ingest_save_states(&b->savers, b->archive, known, n, states, b->n_src,
+				   update_revindex, b->archive);
 	free(known);
-	for (size_t i = 0; i < b->n_src && error == 0; i++)
-		error = rl_state_save(b->src[i].state, b->archive);
-	/* the revision index catches up with the commits just referenced; a
-	 * failure costs only a catch-up at the next read (it is a cache) */
-	if (error == 0 && rl_revindex_update(b->archive) < 0)
-		rl_error_clear();
+	free(states);
 	return error;
 }
 

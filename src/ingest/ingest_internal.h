@@ -8,6 +8,7 @@
 #include "redline/config.h"
 #include "redline/ingest.h"
 #include "redline/item.h"
+#include "redline/pool.h"
 #include "redline/state.h"
 #include "redline/story.h"
 
@@ -93,6 +94,18 @@ int ingest_hook_timeout(const struct ingest *in);
 /** Whether the batch's commits get hook payloads (a hook is installed;
  *  looked at once a batch, under the lock) and the hooks' time limit. */
 int ingest_batch_hooks(struct rl_ingest_batch *batch, const struct ingest *in, int *timeout_ms);
+
+/* --- the states of a group commit (ingest_save.c) --- */
+
+/** Appends `known` to the known list and then saves states[0..n)
+ *  (rl_state_save_marked(), the list's mark taken once) on the helpers of
+ *  `*pool` (made on first need, the caller's to free) while
+ *  `meanwhile(userdata)` runs on this thread, which then joins in.  No
+ *  state is saved after a failed append.  The first error.  libgit2 work
+ *  belongs in `meanwhile`. */
+int ingest_save_states(rl_pool **pool, rl_archive *archive, const rl_state_known *known,
+		       size_t n_known, rl_state *const *states, size_t n,
+		       void (*meanwhile)(void *), void *userdata);
 
 /* --- prepared items kept across snapshots (ingest_memo.c) --- */
 

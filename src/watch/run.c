@@ -649,8 +649,11 @@ static int cycle_fetch(struct cycle *cy)
 		if (rl_fetcher_pending(cy->fetcher) > 0 &&
 		    (error = rl_fetcher_run(cy->fetcher, parsing ? 5 : 1000)) < 0)
 			break;
-		/* Parsed listings, as they come; wait for them when nothing is in flight. */
-		while (rl_pool_take(&arg, cy->pool,
+		/* Parsed listings, as they come; wait for them when nothing is in
+		 * flight, but not once none is out: after the last one the wait
+		 * only held the cycle's end back by its whole timeout. */
+		while (rl_pool_pending(cy->pool) > 0 &&
+		       rl_pool_take(&arg, cy->pool,
 				    rl_fetcher_pending(cy->fetcher) > 0 ? 0 : 50) == 0)
 			parsed(arg);
 	}
