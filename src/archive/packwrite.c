@@ -38,9 +38,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <openssl/evp.h>
 
 #define WBUF_SIZE (256u << 10)
+/* Writeback of the pack is started every this many bytes written. */
+#define WRITEBACK_STEP (4u << 20)
 #define OBJ_OFS_DELTA 6
 /* Not worth caching: larger objects are read back from the file. */
 #define CACHE_OBJECT_MAX (PW_CACHE_BYTES / 4)
@@ -179,6 +180,14 @@ static int flush_buf(archive_pw *pw)
 		return rl_error_set_errno(RL_EIO, "cannot write '%s'", pw->tmp_path);
 	pw->flushed += pw->wlen;
 	pw->wlen = 0;
+	/* The disk gets the pack as it grows, not all of it at the fsync
+	 * before the ref move, which then waits for the last few MiB (on
+	 * failure, or without it, the fsync does it all). */
+	if (pw->flushed - pw->sent >= WRITEBACK_STEP) {
+		sync_file_range(pw->fd, (off_t)pw->sent, (off_t)(pw->flushed - pw->sent),
+				SYNC_FILE_RANGE_WRITE);
+		pw->sent = pw->flushed;
+	}
 	return 0;
 }
 
@@ -287,7 +296,7 @@ static int open_file(archive_pw *pw)
 		return rl_error_set_errno(RL_EIO, "cannot create a pack in '%s'", pw->dir);
 	if (pw->wbuf == NULL && (pw->wbuf = malloc(WBUF_SIZE)) == NULL)
 		return rl_error_set(RL_ENOMEM, "out of memory");
-	pw->pos = pw->flushed = 0;
+	pw->pos = pw->flushed = pw->sent = 0;
 	pw->wlen = 0;
 	return append(pw, header, sizeof(header), &crc);
 }
@@ -308,7 +317,7 @@ static void reset(archive_pw *pw)
 	pw->slots = NULL;
 	pw->wbuf = NULL;
 	pw->n = pw->cap = pw->nslots = 0;
-	pw->pos = pw->flushed = 0;
+	pw->pos = pw->flushed = pw->sent = 0;
 	pw->wlen = 0;
 	pw->open = 0;
 	pw->kept = 0;
@@ -616,51 +625,17 @@ static void put_be32(unsigned char *p, uint32_t v)
 	p[3] = (unsigned char)v;
 }
 
-/* The SHA-1 of the whole file, read back (the count in the header was
- * only known at the end). */
-static int hash_file(unsigned char sha[20], archive_pw *pw)
-{
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-	unsigned char *buf = pw->wbuf; /* flushed: free to reuse */
-	uint64_t off = 0;
-	int rc = 0;
-
-	if (ctx == NULL || EVP_DigestInit_ex(ctx, EVP_sha1(), NULL) != 1) {
-		rc = rl_error_set(RL_ENOMEM, "cannot hash '%s'", pw->tmp_path);
-		goto done;
-	}
-	while (off < pw->pos) {
-		size_t k = pw->pos - off < WBUF_SIZE ? (size_t)(pw->pos - off) : WBUF_SIZE;
-		ssize_t r = pread(pw->fd, buf, k, (off_t)off);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0) {
-			rc = rl_error_set_errno(RL_EIO, "cannot read '%s'", pw->tmp_path);
-			goto done;
-		}
-		EVP_DigestUpdate(ctx, buf, (size_t)r);
-		off += (uint64_t)r;
-	}
-	if (EVP_DigestFinal_ex(ctx, sha, NULL) != 1)
-		rc = rl_error_set(RL_EIO, "cannot hash '%s'", pw->tmp_path);
-done:
-	EVP_MD_CTX_free(ctx);
-	return rc;
-}
-
-static int cmp_entry_offset(const void *a, const void *b)
-{
-	uint64_t x = ((const struct pw_entry *)a)->offset, y = ((const struct pw_entry *)b)->offset;
-	return (x > y) - (x < y);
-}
-
 /* Trailer, .idx, fsyncs, renames (pack first, idx last: a reader finds no
- * index without its pack), the directory fsynced. */
+ * index without its pack), the directory fsynced.  The pack's sum is read
+ * back on a thread of its own while the index is written (but for the
+ * sum). */
 static int finish_locked(char name[GIT_OID_HEXSZ + 1], archive_pw *pw)
 {
 	unsigned char count[4], sha[20];
 	char *idx_tmp = NULL, *pack_path = NULL, *idx_path = NULL;
-	int rc, idx_fd = -1;
+	struct pw_idx *idx = NULL;
+	struct pw_sum sum;
+	int rc, sum_rc, idx_fd = -1;
 	uint32_t crc = 0;
 	git_oid pack_id;
 
@@ -671,7 +646,18 @@ static int finish_locked(char name[GIT_OID_HEXSZ + 1], archive_pw *pw)
 		rc = rl_error_set_errno(RL_EIO, "cannot write '%s'", pw->tmp_path);
 		goto done;
 	}
-	if ((rc = hash_file(sha, pw)) < 0 || (rc = append(pw, sha, 20, &crc)) < 0 ||
+	pw_sum_start(&sum, pw->fd, pw->pos, pw->wbuf, WBUF_SIZE, pw->tmp_path);
+	if (asprintf(&idx_tmp, "%s/pack_git2_rl_XXXXXX", pw->dir) < 0) {
+		idx_tmp = NULL;
+		rc = rl_error_set(RL_ENOMEM, "out of memory");
+	} else if ((idx_fd = mkstemp(idx_tmp)) < 0) {
+		rc = rl_error_set_errno(RL_EIO, "cannot create an index in '%s'", pw->dir);
+	} else {
+		rc = pw_idx_begin(&idx, idx_fd, pw->e, pw->n, pw->off32_limit);
+	}
+	/* the thread reads the file and the buffer: joined whatever happened */
+	sum_rc = pw_sum_finish(sha, &sum);
+	if (rc < 0 || (rc = sum_rc) < 0 || (rc = append(pw, sha, 20, &crc)) < 0 ||
 	    (rc = flush_buf(pw)) < 0)
 		goto done;
 	if (fchmod(pw->fd, 0444) < 0 || fsync(pw->fd) < 0) {
@@ -680,22 +666,15 @@ static int finish_locked(char name[GIT_OID_HEXSZ + 1], archive_pw *pw)
 	}
 	git_oid_fromraw(&pack_id, sha);
 	git_oid_tostr(name, GIT_OID_HEXSZ + 1, &pack_id);
-	if (asprintf(&idx_tmp, "%s/pack_git2_rl_XXXXXX", pw->dir) < 0 ||
-	    asprintf(&pack_path, "%s/pack-%s.pack", pw->dir, name) < 0 ||
+	if (asprintf(&pack_path, "%s/pack-%s.pack", pw->dir, name) < 0 ||
 	    asprintf(&idx_path, "%s/pack-%s.idx", pw->dir, name) < 0) {
 		rc = rl_error_set(RL_ENOMEM, "out of memory");
 		goto done;
 	}
-	if ((idx_fd = mkstemp(idx_tmp)) < 0) {
-		rc = rl_error_set_errno(RL_EIO, "cannot create an index in '%s'", pw->dir);
+	rc = pw_idx_end(idx, sha);
+	idx = NULL;
+	if (rc < 0)
 		goto done;
-	}
-	if ((rc = pw_idx_write(idx_fd, pw->e, pw->n, sha, pw->off32_limit)) < 0)
-		goto done;
-	/* The index sorted the records by id: back in write order, the order
-	 * the id map and the reads (a delta's base by offset) rely on, for
-	 * the pack is still served after (keep()). */
-	qsort(pw->e, pw->n, sizeof(*pw->e), cmp_entry_offset);
 	if (fchmod(idx_fd, 0444) < 0 || fsync(idx_fd) < 0) {
 		rc = rl_error_set_errno(RL_EIO, "cannot sync '%s'", idx_tmp);
 		goto done;
@@ -713,6 +692,7 @@ static int finish_locked(char name[GIT_OID_HEXSZ + 1], archive_pw *pw)
 	idx_tmp = NULL;
 	rc = rl_file_sync_dir(pw->dir);
 done:
+	pw_idx_free(idx);
 	if (idx_fd >= 0)
 		close(idx_fd);
 	if (idx_tmp)

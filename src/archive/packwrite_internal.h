@@ -67,6 +67,7 @@ typedef struct archive_pw {
 	char *tmp_path;
 	uint64_t pos;              /* bytes in the pack, header included */
 	uint64_t flushed;          /* bytes already in the file */
+	uint64_t sent;             /* bytes of them whose writeback was started */
 	unsigned char *wbuf;       /* bytes pos - wlen .. pos not yet written */
 	size_t wlen;
 	struct pw_entry *e;        /* in write order, hence by offset */
@@ -176,9 +177,45 @@ int pw_delta_apply(unsigned char **out, size_t *out_len, const unsigned char *ba
 int pw_delta_create(unsigned char **out, size_t *out_len, const unsigned char *base,
 		    size_t base_len, const unsigned char *target, size_t target_len);
 
-/* Writes the .idx v2 of `n` entries (sorted here by id) to `fd`: offsets
- * above `off32_limit` go to the 64-bit table. */
-int pw_idx_write(int fd, struct pw_entry *e, size_t n, const unsigned char pack_sha[20],
+/* An index being written (packwrite_idx.c). */
+struct pw_idx;
+
+/* Writes the .idx v2 of `n` entries to `fd` but for its last 40 bytes, the
+ * pack's sum and its own (pw_idx_end()): the ids in order (the entries
+ * are not moved), offsets above `off32_limit` in the 64-bit table. */
+int pw_idx_begin(struct pw_idx **out, int fd, const struct pw_entry *e, size_t n,
 		 uint64_t off32_limit);
+
+/* The pack's sum and the index's own; frees `x` (NULL is fine). */
+int pw_idx_end(struct pw_idx *x, const unsigned char pack_sha[20]);
+
+/* Drops an index not ended (NULL is fine). */
+void pw_idx_free(struct pw_idx *x);
+
+/* pw_idx_begin() and pw_idx_end() at once. */
+int pw_idx_write(int fd, const struct pw_entry *e, size_t n, const unsigned char pack_sha[20],
+		 uint64_t off32_limit);
+
+/* The SHA-1 of a pack's first `len` bytes, read through `buf` on a thread
+ * of its own (packwrite_sum.c); the caller must not touch fd nor buf
+ * until pw_sum_finish(), which it must call. */
+struct pw_sum {
+	pthread_t thread;
+	int threaded;
+	int fd;
+	uint64_t len;
+	unsigned char *buf;
+	size_t buf_size;
+	const char *path;
+	unsigned char sha[20];
+	int rc;
+	char message[512];
+};
+
+void pw_sum_start(struct pw_sum *s, int fd, uint64_t len, unsigned char *buf, size_t buf_size,
+		  const char *path);
+
+/* Waits for the sum (or takes it here, without a thread). */
+int pw_sum_finish(unsigned char sha[20], struct pw_sum *s);
 
 #endif

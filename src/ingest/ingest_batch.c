@@ -322,48 +322,6 @@ int ingest_recent_known(rl_strvec *ids, rl_strvec *paths, struct ingest *in, siz
 	return error;
 }
 
-/* The revision index catches up with the commits just referenced; a
- * failure costs only a catch-up at the next read (it is a cache). */
-static void update_revindex(void *archive)
-{
-	if (rl_revindex_update(archive) < 0)
-		rl_error_clear();
-}
-
-/* The caches, once the ref moved: new ids first, the states last (a crash
- * in between leaves a state that does not describe HEAD, which the next
- * load rebuilds), the revision index meanwhile (ingest_save.c). */
-static int save_caches(rl_ingest_batch *b)
-{
-	rl_state_known *known = NULL;
-	rl_state **states = NULL;
-	size_t n = 0;
-	int error = 0;
-
-	/* the new ids of every source in one append to the archive's list */
-	for (size_t i = 0; i < b->n_src; i++)
-		n += b->src[i].ids.n;
-	if ((n > 0 && (known = calloc(n, sizeof(*known))) == NULL) ||
-	    (states = calloc(b->n_src + 1, sizeof(*states))) == NULL) {
-		free(known);
-		return rl_error_set(RL_ENOMEM, "out of memory");
-	}
-	n = 0;
-	for (size_t i = 0; i < b->n_src; i++) {
-		states[i] = b->src[i].state;
-		for (size_t k = 0; k < b->src[i].ids.n; k++) {
-			known[n].source = b->src[i].state->source;
-			known[n].id = b->src[i].ids.v[k];
-			known[n++].path = b->src[i].paths.v[k];
-		}
-	}
-	error = ingest_save_states(&b->savers, b->archive, known, n, states, b->n_src,
-				   update_revindex, b->archive);
-	free(known);
-	free(states);
-	return error;
-}
-
 /* Under the lock, right after the ref moved: each commit's payload (or,
  * without hooks, only the fact that it needs none) into the outbox, in
  * order.  A failure here loses no alert: the next writer rebuilds the
@@ -391,6 +349,62 @@ static void record_hooks(rl_ingest_batch *b, const git_oid *ids, size_t n, const
 done:
 	free(commits);
 	free(payloads);
+}
+
+/* The commits a group commit just published (rl_ingest_batch_commit). */
+struct published {
+	rl_ingest_batch *b;
+	const git_oid *ids;
+	size_t n;
+	const git_oid *base;
+};
+
+/* On the cycle's thread while helpers write the known list and the states
+ * (ingest_save.c): the hooks' payloads into the outbox (its fsync), then
+ * the revision index, which catches up with the commits just referenced -
+ * a failure costs only a catch-up at the next read (it is a cache). */
+static void after_ref_move(void *arg)
+{
+	struct published *p = arg;
+
+	record_hooks(p->b, p->ids, p->n, p->base);
+	if (rl_revindex_update(p->b->archive) < 0)
+		rl_error_clear();
+}
+
+/* The caches, once the ref moved: new ids first, the states last (a crash
+ * in between leaves a state that does not describe HEAD, which the next
+ * load rebuilds), the outbox and the revision index meanwhile. */
+static int save_caches(rl_ingest_batch *b, struct published *p)
+{
+	rl_state_known *known = NULL;
+	rl_state **states = NULL;
+	size_t n = 0;
+	int error = 0;
+
+	/* the new ids of every source in one append to the archive's list */
+	for (size_t i = 0; i < b->n_src; i++)
+		n += b->src[i].ids.n;
+	if ((n > 0 && (known = calloc(n, sizeof(*known))) == NULL) ||
+	    (states = calloc(b->n_src + 1, sizeof(*states))) == NULL) {
+		free(known);
+		after_ref_move(p);
+		return rl_error_set(RL_ENOMEM, "out of memory");
+	}
+	n = 0;
+	for (size_t i = 0; i < b->n_src; i++) {
+		states[i] = b->src[i].state;
+		for (size_t k = 0; k < b->src[i].ids.n; k++) {
+			known[n].source = b->src[i].state->source;
+			known[n].id = b->src[i].ids.v[k];
+			known[n++].path = b->src[i].paths.v[k];
+		}
+	}
+	error = ingest_save_states(&b->savers, b->archive, known, n, states, b->n_src,
+				   after_ref_move, p);
+	free(known);
+	free(states);
+	return error;
 }
 
 /* The results of each entry tried, to the caller's callback (with the
@@ -469,10 +483,12 @@ int rl_ingest_batch_commit(rl_ingest_batch *b)
 	/* The archive batch is over: HEAD reads the ref again. */
 	rl_archive_batch_free(b->ab);
 	b->ab = NULL;
-	record_hooks(b, ids, n, basep);
 	/* The commits stand whatever happens next: a cache that cannot be
 	 * saved is rebuilt from HEAD by the next load, and the alerts go out. */
-	error = save_caches(b);
+	{
+		struct published p = { b, ids, n, basep };
+		error = save_caches(b, &p);
+	}
 	if (b->locked)
 		rl_archive_unlock(b->archive);
 	b->locked = 0;

@@ -196,12 +196,92 @@ static void test_dropped_batch_leaves_nothing(void **state)
 	free(dir);
 }
 
+#define MANY 100 /* sources in one commit: enough for the helpers (ingest_save.c) */
+
+/* The states of a large group commit, saved on helper threads: each one
+ * is the file a one-at-a-time save writes (the known list's mark too), and
+ * loads without a rebuild. */
+static void test_states_saved_on_helpers(void **state)
+{
+	char *dir = tu_tmpdir(), path[4200], name[32];
+	rl_archive *a = NULL;
+	rl_ingest_batch *b = NULL;
+
+	(void)state;
+	assert_int_equal(rl_archive_init(&a, dir), 0);
+	assert_int_equal(rl_ingest_batch_new(&b, a, NULL), 0);
+	for (int i = 0; i < MANY; i++) {
+		snprintf(name, sizeof(name), "s%03d", i);
+		assert_int_equal(ingest_into(b, a, name, feed(1, 2 + i % 5, 1), T0, NULL), 0);
+	}
+	assert_int_equal(rl_ingest_batch_commit(b), 0);
+	for (int i = 0; i < MANY; i++) {
+		char *saved, *again;
+		rl_state *s = NULL;
+		snprintf(name, sizeof(name), "s%03d", i);
+		snprintf(path, sizeof(path), "%s/redline/state/%s.json", dir, name);
+		assert_non_null(saved = tu_read_file(path, NULL));
+		assert_int_equal(rl_state_load(&s, a, name), 0);
+		assert_int_equal(s->rebuilt, 0);
+		assert_int_equal(s->n, 2 + i % 5);
+		assert_int_equal(rl_state_save(s, a), 0);
+		assert_non_null(again = tu_read_file(path, NULL));
+		assert_string_equal(saved, again);
+		free(saved);
+		free(again);
+		rl_state_free(s);
+	}
+	rl_ingest_batch_free(b);
+	rl_archive_free(a);
+	tu_rmtree(dir);
+	free(dir);
+}
+
+/* A state that cannot be written (a directory in its place): the commit
+ * stands and says so; the others are saved or rebuilt, never wrong. */
+static void test_state_save_failure_on_a_helper(void **state)
+{
+	char *dir = tu_tmpdir(), *out = NULL, name[32];
+	rl_archive *a = NULL;
+	rl_ingest_batch *b = NULL;
+
+	(void)state;
+	assert_int_equal(rl_archive_init(&a, dir), 0);
+	assert_int_equal(rl_ingest_batch_new(&b, a, NULL), 0);
+	for (int i = 0; i < MANY; i++) {
+		snprintf(name, sizeof(name), "s%03d", i);
+		assert_int_equal(ingest_into(b, a, name, feed(1, 2, 1), T0, NULL), 0);
+	}
+	assert_int_equal(tu_sh(NULL, "cd '%s/redline/state' && rm -f s077.json && mkdir s077.json",
+			       dir), 0);
+	assert_true(rl_ingest_batch_commit(b) < 0);
+	assert_non_null(strstr(rl_error_last(), "s077.json"));
+	rl_error_clear();
+	assert_int_equal(tu_sh(&out, "git -C '%s' rev-list --count main", dir), 0);
+	assert_int_equal(atoi(out), MANY);
+	free(out);
+	assert_int_equal(tu_sh(NULL, "rmdir '%s/redline/state/s077.json'", dir), 0);
+	for (int i = 0; i < MANY; i++) {
+		rl_state *s = NULL;
+		snprintf(name, sizeof(name), "s%03d", i);
+		assert_int_equal(rl_state_load(&s, a, name), 0);
+		assert_int_equal(s->n, 2);
+		rl_state_free(s);
+	}
+	rl_ingest_batch_free(b);
+	rl_archive_free(a);
+	tu_rmtree(dir);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_state_is_that_of_the_commit_made),
 		cmocka_unit_test(test_bound_commits_early),
 		cmocka_unit_test(test_dropped_batch_leaves_nothing),
+		cmocka_unit_test(test_states_saved_on_helpers),
+		cmocka_unit_test(test_state_save_failure_on_a_helper),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
