@@ -402,6 +402,8 @@ static int save_caches(rl_ingest_batch *b, struct published *p)
 	}
 	error = ingest_save_states(&b->savers, b->archive, known, n, states, b->n_src,
 				   after_ref_move, p);
+	for (size_t i = 0; i < b->n_src; i++)
+		b->src[i].state = states[i]; /* NULL: saved and freed */
 	free(known);
 	free(states);
 	return error;

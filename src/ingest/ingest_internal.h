@@ -100,11 +100,11 @@ int ingest_batch_hooks(struct rl_ingest_batch *batch, const struct ingest *in, i
 /** Appends `known` to the known list and then saves states[0..n)
  *  (rl_state_save_marked(), the list's mark taken once) on the helpers of
  *  `*pool` (made on first need, the caller's to free) while
- *  `meanwhile(userdata)` runs on this thread, which then joins in.  No
- *  state is saved after a failed append.  The first error.  libgit2 work
- *  belongs in `meanwhile`. */
+ *  `meanwhile(userdata)` runs on this thread, which then joins in.  Each
+ *  state saved is freed and its pointer set to NULL; none is saved after a
+ *  failed append.  The first error.  libgit2 work belongs in `meanwhile`. */
 int ingest_save_states(rl_pool **pool, rl_archive *archive, const rl_state_known *known,
-		       size_t n_known, rl_state *const *states, size_t n,
+		       size_t n_known, rl_state **states, size_t n,
 		       void (*meanwhile)(void *), void *userdata);
 
 /* --- prepared items kept across snapshots (ingest_memo.c) --- */

@@ -10,7 +10,8 @@
  * list (which the states name, and so must come first) and save the
  * states while the caller does its part, then the caller joins in.  Each
  * state is claimed through an atomic counter: the work spreads whatever
- * each state costs.
+ * each state costs.  Each one is freed once written, by the thread that
+ * wrote it: a thousand states' strings were the cost of the batch's reset.
  */
 #include "ingest_internal.h"
 #include "redline/error.h"
@@ -33,7 +34,7 @@ struct saver {
 
 struct saves {
 	rl_archive *archive;
-	rl_state *const *states;
+	rl_state **states;
 	size_t n;
 	const rl_state_known *known;
 	size_t n_known;
@@ -81,6 +82,8 @@ static void save_some(struct saver *w)
 			atomic_store(&s->failed, 1);
 			break;
 		}
+		rl_state_free(s->states[i]);
+		s->states[i] = NULL;
 	}
 }
 
@@ -137,7 +140,7 @@ static int first_error(const struct saves *s, const struct saver *self,
 }
 
 int ingest_save_states(rl_pool **pool, rl_archive *archive, const rl_state_known *known,
-		       size_t n_known, rl_state *const *states, size_t n,
+		       size_t n_known, rl_state **states, size_t n,
 		       void (*meanwhile)(void *), void *userdata)
 {
 	struct saves s = { .archive = archive, .states = states, .n = n, .known = known,
