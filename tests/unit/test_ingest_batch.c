@@ -198,6 +198,20 @@ static void test_dropped_batch_leaves_nothing(void **state)
 
 #define MANY 100 /* sources in one commit: enough for the helpers (ingest_save.c) */
 
+/* MANY sources ingested into one open batch: 2 stories each, or 2 to 6. */
+static void many_sources(rl_ingest_batch **b, rl_archive **a, const char *dir, int varied)
+{
+	char name[32];
+
+	assert_int_equal(rl_archive_init(a, dir), 0);
+	assert_int_equal(rl_ingest_batch_new(b, *a, NULL), 0);
+	for (int i = 0; i < MANY; i++) {
+		snprintf(name, sizeof(name), "s%03d", i);
+		assert_int_equal(ingest_into(*b, *a, name, feed(1, 2 + (varied ? i % 5 : 0), 1), T0,
+					     NULL), 0);
+	}
+}
+
 /* The states of a large group commit, saved on helper threads: each one
  * is the file a one-at-a-time save writes (the known list's mark too), and
  * loads without a rebuild. */
@@ -208,12 +222,7 @@ static void test_states_saved_on_helpers(void **state)
 	rl_ingest_batch *b = NULL;
 
 	(void)state;
-	assert_int_equal(rl_archive_init(&a, dir), 0);
-	assert_int_equal(rl_ingest_batch_new(&b, a, NULL), 0);
-	for (int i = 0; i < MANY; i++) {
-		snprintf(name, sizeof(name), "s%03d", i);
-		assert_int_equal(ingest_into(b, a, name, feed(1, 2 + i % 5, 1), T0, NULL), 0);
-	}
+	many_sources(&b, &a, dir, 1);
 	assert_int_equal(rl_ingest_batch_commit(b), 0);
 	for (int i = 0; i < MANY; i++) {
 		char *saved, *again;
@@ -246,12 +255,7 @@ static void test_state_save_failure_on_a_helper(void **state)
 	rl_ingest_batch *b = NULL;
 
 	(void)state;
-	assert_int_equal(rl_archive_init(&a, dir), 0);
-	assert_int_equal(rl_ingest_batch_new(&b, a, NULL), 0);
-	for (int i = 0; i < MANY; i++) {
-		snprintf(name, sizeof(name), "s%03d", i);
-		assert_int_equal(ingest_into(b, a, name, feed(1, 2, 1), T0, NULL), 0);
-	}
+	many_sources(&b, &a, dir, 0);
 	assert_int_equal(tu_sh(NULL, "cd '%s/redline/state' && rm -f s077.json && mkdir s077.json",
 			       dir), 0);
 	assert_true(rl_ingest_batch_commit(b) < 0);
