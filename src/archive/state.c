@@ -138,6 +138,7 @@ static int write_summed(const char *path, const char *json, size_t len)
 	char head[SUM_LEN + 1], hex[RL_HASH_HEX_SIZE];
 	struct iovec iov[2];
 	ssize_t want = (ssize_t)(SUM_LEN + len - 1), n;
+	struct stat st;
 	int fd, error = 0;
 
 	rl_hash128_hex(hex, rl_hash128_bytes(json + 1, len - 1));
@@ -148,8 +149,12 @@ static int write_summed(const char *path, const char *json, size_t len)
 	iov[1].iov_len = len - 1;
 	if ((fd = open_for_write(path, O_CREAT)) < 0)
 		return rl_error_set_errno(RL_EIO, "cannot open '%s'", path);
-	/* A state is far below the size one pwritev() may stop short of. */
-	if ((n = pwritev(fd, iov, 2, 0)) != want || ftruncate(fd, (off_t)want) < 0)
+	/* A state is far below the size one pwritev() may stop short of.  The
+	 * truncation only where an older, longer text left a tail: ext4 goes
+	 * through its whole truncate path even at the same size (a sixth of
+	 * a save). */
+	if ((n = pwritev(fd, iov, 2, 0)) != want ||
+	    ((fstat(fd, &st) < 0 || st.st_size != (off_t)want) && ftruncate(fd, (off_t)want) < 0))
 		error = rl_error_set_errno(RL_EIO, "cannot write '%s'%s", path,
 					   n >= 0 && n != want ? " (short write)" : "");
 	if (close(fd) < 0 && error == 0)
