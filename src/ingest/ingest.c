@@ -511,11 +511,11 @@ static int ingest_begin(struct ingest *in, rl_ingest_batch **own, rl_archive *ar
 	}
 	if ((error = rl_state_load(&in->state, archive, source)) < 0)
 		return error;
-	/* A source without a state file gets one now, while a cycle still
-	 * parses, so that the save after the ref move only rewrites it.  Best
-	 * effort: the save makes it otherwise. */
-	if (in->state->rebuilt && rl_state_prepare(archive, source) < 0)
-		rl_error_clear();
+	/* A source without a state file gets one now, on a helper while a
+	 * cycle still parses, so that the save after the ref move only
+	 * rewrites it.  Best effort: the save makes it otherwise. */
+	if (in->state->rebuilt)
+		ingest_batch_prepare_state(in->batch, source);
 	return 0;
 }
 

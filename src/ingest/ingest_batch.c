@@ -123,9 +123,15 @@ void rl_ingest_batch_free(rl_ingest_batch *b)
 	if (b == NULL)
 		return;
 	batch_reset(b);
+	ingest_prepares_wait(b->savers);
 	rl_pool_free(b->savers);
 	ingest_memo_free(b->memo);
 	free(b);
+}
+
+void ingest_batch_prepare_state(rl_ingest_batch *b, const char *source)
+{
+	ingest_prepare_state(&b->savers, b->archive, source);
 }
 
 struct ingest_memo *ingest_batch_memo(rl_ingest_batch *b)

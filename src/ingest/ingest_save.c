@@ -12,6 +12,12 @@
  * state is claimed through an atomic counter: the work spreads whatever
  * each state costs.  Each one is freed once written, by the thread that
  * wrote it: a thousand states' strings were the cost of the batch's reset.
+ *
+ * The same helpers make the state files of new sources while the cycle
+ * still fetches and parses (rl_state_prepare()): creating a file was half
+ * of the cycle's thread's time on a first run, the thread that commits
+ * every snapshot in order.  A file made late is no harm: the save creates
+ * it if it is not there, and a creation finding it there leaves it be.
  */
 #include "ingest_internal.h"
 #include "redline/error.h"
@@ -20,6 +26,7 @@
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* Fewer states than this for each helper: not worth waking one. */
 #define STATES_PER_HELPER 32
@@ -111,6 +118,56 @@ static void helper(void *arg)
 	rl_error_clear(); /* the message went into the saver */
 }
 
+struct prepare {
+	rl_archive *archive;
+	char source[];
+};
+
+static void prepare(void *arg)
+{
+	struct prepare *p = arg;
+
+	if (rl_state_prepare(p->archive, p->source) < 0)
+		rl_error_clear(); /* best effort: the save makes it otherwise */
+}
+
+/* Takes back finished creations, all of them with `all` (waiting). */
+static void reap(rl_pool *pool, int all)
+{
+	void *arg;
+
+	while (pool && rl_pool_pending(pool) > 0) {
+		if (rl_pool_take(&arg, pool, all ? 1000 : 0) == 0)
+			free(arg);
+		else if (!all)
+			break;
+	}
+}
+
+void ingest_prepare_state(rl_pool **pool, rl_archive *archive, const char *source)
+{
+	size_t len = strlen(source) + 1;
+	struct prepare *p = NULL;
+
+	reap(*pool, 0);
+	if ((*pool != NULL || rl_pool_new(pool, 0) == 0) &&
+	    (p = malloc(sizeof(*p) + len)) != NULL) {
+		p->archive = archive;
+		memcpy(p->source, source, len);
+		if (rl_pool_submit(*pool, prepare, p) == 0)
+			return;
+		free(p);
+	}
+	rl_error_clear();
+	if (rl_state_prepare(archive, source) < 0) /* here, then */
+		rl_error_clear();
+}
+
+void ingest_prepares_wait(rl_pool *pool)
+{
+	reap(pool, 1);
+}
+
 /* How many helpers to wake: none without a pool (made on first need). */
 static size_t helpers_for(rl_pool **pool, size_t n)
 {
@@ -149,6 +206,8 @@ int ingest_save_states(rl_pool **pool, rl_archive *archive, const rl_state_known
 	size_t k = helpers_for(pool, n), started = 0;
 	int error;
 
+	/* the pool's tasks taken back below are the savers alone */
+	ingest_prepares_wait(*pool);
 	atomic_init(&s.next, 0);
 	atomic_init(&s.failed, 0);
 	pthread_mutex_init(&s.lock, NULL);
