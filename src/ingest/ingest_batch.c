@@ -77,9 +77,11 @@ size_t rl_ingest_batch_pending(const rl_ingest_batch *b)
 	return b->ab ? rl_archive_batch_count(b->ab) : 0;
 }
 
-/* Forgets what the batch held (after a commit, or when dropping it). */
+/* Forgets what the batch held (after a commit, or when dropping it); no
+ * state file is still being made once the lock is dropped. */
 static void batch_reset(rl_ingest_batch *b)
 {
+	ingest_prepares_wait(b->savers);
 	for (size_t i = 0; i < b->n_src; i++) {
 		rl_state_free(b->src[i].state);
 		rl_strvec_release(&b->src[i].ids);
@@ -123,7 +125,6 @@ void rl_ingest_batch_free(rl_ingest_batch *b)
 	if (b == NULL)
 		return;
 	batch_reset(b);
-	ingest_prepares_wait(b->savers);
 	rl_pool_free(b->savers);
 	ingest_memo_free(b->memo);
 	free(b);
