@@ -48,7 +48,7 @@ struct rl_ingest_batch {
 	size_t n_calls, cap_calls;
 	int hooks_known, hooks_installed, hook_timeout_ms; /* ingest_batch_hooks() */
 	struct ingest_memo *memo; /* ingest_memo.c: kept across group commits */
-	rl_pool *savers;          /* ingest_save.c: made at the first large commit */
+	rl_pool *savers;          /* ingest_save.c: made on first need */
 };
 
 int rl_ingest_batch_new(rl_ingest_batch **out, rl_archive *archive,

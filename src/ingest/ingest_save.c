@@ -14,9 +14,10 @@
  * wrote it: a thousand states' strings were the cost of the batch's reset.
  *
  * The same helpers make the state files of new sources while the cycle
- * still fetches and parses (rl_state_prepare()): creating a file was half
- * of the cycle's thread's time on a first run, the thread that commits
- * every snapshot in order.  A file made late is no harm: the save creates
+ * still fetches and parses (rl_state_prepare()): creating the files was
+ * up to half of the cycle's thread's time on a first run (ext4 without a
+ * journal scans its recently deleted inodes at every creation), on the
+ * thread that commits every snapshot in order.  A file made late is no harm: the save creates
  * it if it is not there, and a creation finding it there leaves it be.
  */
 #include "ingest_internal.h"
