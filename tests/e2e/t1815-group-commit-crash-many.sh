@@ -1,0 +1,77 @@
+#!/bin/bash
+# A group commit of many sources killed (SIGKILL) at random points: their
+# state files are made on helper threads while the batch is built, and the
+# ids and states are written on helpers after the ref move while the
+# revision index is updated (ingest_save.c).  Whatever the point, the
+# archive stays `git fsck --strict` clean, holds all of the commits or
+# none, the same ingest again converges to the tree of an uninterrupted
+# run, and every state file then says what that run's says.  Bounded:
+# KILLS runs (default 5).
+. "$(dirname "$0")/lib.sh"
+KILLS=${KILLS:-5}
+S=80 # sources: enough for the helpers (32 states each)
+
+D="$T/snaps"
+mkdir -p "$D"
+{
+	for k in 1 2; do
+		for s in $(seq -w 1 $S); do
+			rss_feed "$D/s$s-$k.xml" \
+				"s$s-1|Bericht een van $s|Versie $k van het eerste bericht van $s." \
+				"s$s-2|Bericht twee van $s|Het tweede bericht van $s blijft staan." \
+				"s$s-$((k + 2))|Bericht $((k + 2)) van $s|Nieuw bericht $((k + 2)) van $s."
+			printf 's%s\ts%s-%s.xml\t2026-11-28T0%s:00:00Z\n' "$s" "$s" "$k" "$k"
+		done
+	done
+} >"$D/list.tsv"
+
+# the states without their sum, the known list's mark (inode, size) and
+# the time of the source's last commit, which a state rebuilt from HEAD
+# leaves to be found (ingest_order.c): a kill among the saves leaves some
+# states unwritten, and the rerun's no-op snapshots write them rebuilt
+states() {
+	for f in "$1"/redline/state/*.json; do
+		sed -E 's/"sum":"[0-9a-f]*",//; s/"known":"[0-9:]*",//; s/"last_time":[0-9]*,//' "$f"
+		echo
+	done
+}
+
+rl init "$T/ref" >/dev/null
+start=$(date +%s%N)
+expect_status 0 rl -C "$T/ref" ingest --no-hooks --list "$D/list.tsv" --new-sources
+took_ms=$((($(date +%s%N) - start) / 1000000))
+ref_commits=$(git -C "$T/ref" rev-list --count main)
+[ "$ref_commits" = $((2 * S)) ] || fail "the uninterrupted run made $ref_commits commits"
+ref_tree=$(story_tree "$T/ref" main)
+states "$T/ref" >"$T/ref.states"
+[ "$(ls "$T/ref/redline/state" | grep -c '\.json$')" = $S ] || fail "not one state a source"
+ok "an uninterrupted run: $ref_commits commits, $S states, ${took_ms} ms"
+
+for k in $(seq 1 "$KILLS"); do
+	A="$T/a$k"
+	rl init "$A" >/dev/null
+	# Kill somewhere in the run, its last fifth (the group commit) twice as likely.
+	r=$((RANDOM % 3))
+	if [ $r = 0 ]; then delay=$((took_ms * 4 / 5 + RANDOM % (took_ms / 4 + 1)))
+	else delay=$((RANDOM % (took_ms + 1))); fi
+	"$REDLINE" -C "$A" ingest --no-hooks --list "$D/list.tsv" --new-sources >/dev/null 2>&1 &
+	pid=$!
+	sleep "$(printf '0.%03d' $((delay % 1000)))"
+	[ "$delay" -lt 1000 ] || sleep $((delay / 1000))
+	kill -9 "$pid" 2>/dev/null || true
+	wait "$pid" 2>/dev/null || true
+	if git -C "$A" rev-parse -q --verify main >/dev/null; then
+		git -C "$A" fsck --strict >"$T/fsck" 2>&1 || { cat "$T/fsck" >&2; fail "fsck after kill $k at ${delay} ms"; }
+	fi
+	c=$(git -C "$A" rev-list --count main 2>/dev/null || echo 0)
+	[ "$c" = 0 ] || [ "$c" = "$ref_commits" ] || fail "kill $k left $c of $ref_commits commits"
+	# The same ingest again: the commits a kill kept are re-runs (no-ops).
+	expect_status 0 rl -C "$A" ingest --no-hooks --wait 1 --list "$D/list.tsv" --new-sources
+	[ "$(story_tree "$A" main)" = "$ref_tree" ] || fail "kill $k at ${delay} ms of ${took_ms}: another tree"
+	[ "$(git -C "$A" rev-list --count main)" = "$ref_commits" ] || fail "kill $k: not $ref_commits commits after the rerun"
+	states "$A" >"$T/a$k.states"
+	cmp -s "$T/ref.states" "$T/a$k.states" || fail "kill $k at ${delay} ms: state files differ from the uninterrupted run's"
+	git -C "$A" fsck --strict 2>&1 || fail "fsck after the rerun $k"
+done
+ok "$KILLS runs of $S sources killed at random points: fsck clean, all commits or none, the rerun gives the same tree and states"
+done_testing
