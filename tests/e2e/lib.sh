@@ -36,6 +36,28 @@ story_log() {
 }
 # story_tree ARCHIVE [REV]: the top-level tree, less .captures/.
 story_tree() { git -C "$1" ls-tree "${2:-HEAD}" | grep -v "	\.captures\$"; }
+# killed_group_commit ARCHIVE TOOK_MS COMMITS CMD...: CMD (a writer into
+# ARCHIVE that takes TOOK_MS uninterrupted and makes COMMITS in one group
+# commit) SIGKILLed at a random point, its last tenth (the group commit)
+# twice as likely; then ARCHIVE must be `git fsck --strict` clean and hold
+# all of the commits or none.  $delay says when it was killed.
+killed_group_commit() {
+	local a=$1 took=$2 want=$3 pid c
+	shift 3
+	if [ $((RANDOM % 3)) = 0 ]; then delay=$((took * 9 / 10 + RANDOM % (took / 5 + 1)))
+	else delay=$((RANDOM % (took + 1))); fi
+	"$@" >/dev/null 2>&1 &
+	pid=$!
+	sleep "$(printf '0.%03d' $((delay % 1000)))"
+	[ "$delay" -lt 1000 ] || sleep $((delay / 1000))
+	kill -9 "$pid" 2>/dev/null || true
+	wait "$pid" 2>/dev/null || true
+	if git -C "$a" rev-parse -q --verify main >/dev/null; then
+		git -C "$a" fsck --strict >"$T/fsck" 2>&1 || { cat "$T/fsck" >&2; fail "fsck after a kill at ${delay} ms"; }
+	fi
+	c=$(git -C "$a" rev-list --count main 2>/dev/null || echo 0)
+	[ "$c" = 0 ] || [ "$c" = "$want" ] || fail "a kill at ${delay} ms left $c of $want commits"
+}
 # rewrite_head ARCHIVE PATH FILE: HEAD made again with PATH holding FILE,
 # same message and parent, and main moved to it (an edit after the fact).
 rewrite_head() {

@@ -36,22 +36,7 @@ ref_tree=$(story_tree "$T/ref" main)
 for k in $(seq 1 "$KILLS"); do
 	A="$T/a$k"
 	rl init "$A" >/dev/null
-	# Kill somewhere in the run, the last tenth (the group commit) twice as likely.
-	r=$((RANDOM % 3))
-	if [ $r = 0 ]; then delay=$((took_ms * 9 / 10 + RANDOM % (took_ms / 5 + 1)))
-	else delay=$((RANDOM % (took_ms + 1))); fi
-	"$REDLINE" -C "$A" ingest --no-hooks feed "$@" >/dev/null 2>&1 &
-	pid=$!
-	sleep "$(printf '0.%03d' $((delay % 1000)))"
-	[ "$delay" -lt 1000 ] || sleep $((delay / 1000))
-	kill -9 "$pid" 2>/dev/null || true
-	wait "$pid" 2>/dev/null || true
-	if git -C "$A" rev-parse -q --verify main >/dev/null; then
-		git -C "$A" fsck --strict >"$T/fsck" 2>&1 || { cat "$T/fsck" >&2; fail "fsck after kill $k at ${delay} ms"; }
-	fi
-	# One group commit: all of its commits or none.
-	c=$(git -C "$A" rev-list --count main 2>/dev/null || echo 0)
-	[ "$c" = 0 ] || [ "$c" = "$ref_commits" ] || fail "kill $k left $c of $ref_commits commits"
+	killed_group_commit "$A" "$took_ms" "$ref_commits" "$REDLINE" -C "$A" ingest --no-hooks feed "$@"
 	# A kill inside the ref move may leave refs/heads/main.lock: the next
 	# writer removes it under the flock (archive_lock.c).
 	# The same ingest again, not waiting for any lock: converges.

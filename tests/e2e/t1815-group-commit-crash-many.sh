@@ -50,21 +50,8 @@ ok "an uninterrupted run: $ref_commits commits, $S states, ${took_ms} ms"
 for k in $(seq 1 "$KILLS"); do
 	A="$T/a$k"
 	rl init "$A" >/dev/null
-	# Kill somewhere in the run, its last fifth (the group commit) twice as likely.
-	r=$((RANDOM % 3))
-	if [ $r = 0 ]; then delay=$((took_ms * 4 / 5 + RANDOM % (took_ms / 4 + 1)))
-	else delay=$((RANDOM % (took_ms + 1))); fi
-	"$REDLINE" -C "$A" ingest --no-hooks --list "$D/list.tsv" --new-sources >/dev/null 2>&1 &
-	pid=$!
-	sleep "$(printf '0.%03d' $((delay % 1000)))"
-	[ "$delay" -lt 1000 ] || sleep $((delay / 1000))
-	kill -9 "$pid" 2>/dev/null || true
-	wait "$pid" 2>/dev/null || true
-	if git -C "$A" rev-parse -q --verify main >/dev/null; then
-		git -C "$A" fsck --strict >"$T/fsck" 2>&1 || { cat "$T/fsck" >&2; fail "fsck after kill $k at ${delay} ms"; }
-	fi
-	c=$(git -C "$A" rev-list --count main 2>/dev/null || echo 0)
-	[ "$c" = 0 ] || [ "$c" = "$ref_commits" ] || fail "kill $k left $c of $ref_commits commits"
+	killed_group_commit "$A" "$took_ms" "$ref_commits" \
+		"$REDLINE" -C "$A" ingest --no-hooks --list "$D/list.tsv" --new-sources
 	# The same ingest again: the commits a kill kept are re-runs (no-ops).
 	expect_status 0 rl -C "$A" ingest --no-hooks --wait 1 --list "$D/list.tsv" --new-sources
 	[ "$(story_tree "$A" main)" = "$ref_tree" ] || fail "kill $k at ${delay} ms of ${took_ms}: another tree"
