@@ -28,7 +28,7 @@ void rl_hash128_hex(char out[RL_HASH_HEX_SIZE], rl_hash128 hash);
 
 /** The low `digits` (at most 16) hex digits of `v`, lower case, as
  *  "%0*llx" writes them, and a NUL: out holds digits + 1 bytes. */
-void rl_hex_u64(char *out, uint64_t v, int digits);
+void rl_hash64_hex(char *out, uint64_t v, int digits);
 /** Parses 32 hex chars; RL_EINVAL otherwise. */
 int rl_hash128_parse(rl_hash128 *out, const char *hex);
 

@@ -294,7 +294,7 @@ int rl_snapshot_render_ahead(rl_item_list *items, const char *source, int64_t fi
 
 static void id_from_hash(char out[13], uint64_t h)
 {
-	rl_hex_u64(out, h >> 16, 12);
+	rl_hash64_hex(out, h >> 16, 12);
 }
 
 void rl_snapshot_id_for_key(char out[13], const char *key)

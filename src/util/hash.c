@@ -27,7 +27,7 @@ int rl_hash128_equal(rl_hash128 a, rl_hash128 b)
 
 /* Not snprintf(): ~1,500 instructions a call, and a first run formats
  * ~100,000 hashes and story ids. */
-void rl_hex_u64(char *out, uint64_t v, int digits)
+void rl_hash64_hex(char *out, uint64_t v, int digits)
 {
 	static const char hex[] = "0123456789abcdef";
 
@@ -38,8 +38,8 @@ void rl_hex_u64(char *out, uint64_t v, int digits)
 
 void rl_hash128_hex(char out[RL_HASH_HEX_SIZE], rl_hash128 hash)
 {
-	rl_hex_u64(out, hash.high, 16);
-	rl_hex_u64(out + 16, hash.low, 16);
+	rl_hash64_hex(out, hash.high, 16);
+	rl_hash64_hex(out + 16, hash.low, 16);
 }
 
 static int hexval(char c)

@@ -55,7 +55,7 @@ static void test_hash_hex_matches_xxhsum(void **state)
 	assert_int_equal(rl_hash128_parse(&back, "zz"), RL_EINVAL);
 }
 
-/* rl_hex_u64() writes what "%0*llx" writes, for every width. */
+/* rl_hash64_hex() writes what "%0*llx" writes, for every width. */
 static void test_hex_is_printfs(void **state)
 {
 	uint64_t v = 0x0123456789abcdefull;
@@ -65,7 +65,7 @@ static void test_hex_is_printfs(void **state)
 	for (int i = 0; i < 200; i++, v = v * 6364136223846793005ull + 1442695040888963407ull)
 		for (int d = 1; d <= 16; d++) {
 			uint64_t low = d == 16 ? v : v & ((1ull << (4 * d)) - 1);
-			rl_hex_u64(a, v, d);
+			rl_hash64_hex(a, v, d);
 			snprintf(b, sizeof(b), "%0*llx", d, (unsigned long long)low);
 			assert_string_equal(a, b);
 		}
