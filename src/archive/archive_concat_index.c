@@ -6,6 +6,7 @@
  */
 #include "archive_concat_internal.h"
 #include "archive_internal.h"
+#include "packwrite_internal.h"
 #include "redline/error.h"
 
 #include <errno.h>
@@ -381,8 +382,7 @@ int concat_write_index(int fd, struct source **heap, struct source *src, size_t 
 {
 	unsigned char head[IDX_HEADER] = { 0xff, 't', 'O', 'c', 0, 0, 0, 2 }, sha[20];
 	unsigned char *buf = NULL;
-	EVP_MD_CTX *ctx = NULL;
-	uint64_t end = 0, off = 0;
+	uint64_t end = 0;
 	int rc;
 
 	for (int i = 0; i < 256; i++)
@@ -394,24 +394,11 @@ int concat_write_index(int fd, struct source **heap, struct source *src, size_t 
 	if (concat_write_full(fd, pack_sha, 20, end) < 0)
 		return rl_error_set_errno(RL_EIO, "cannot write a pack index");
 	end += 20;
-	if ((buf = malloc(PACK_BUF)) == NULL || (ctx = EVP_MD_CTX_new()) == NULL ||
-	    EVP_DigestInit_ex(ctx, EVP_sha1(), NULL) != 1) {
-		rc = rl_error_set(RL_ENOMEM, "out of memory");
-		goto done;
-	}
-	while (off < end) {
-		size_t k = end - off < PACK_BUF ? (size_t)(end - off) : PACK_BUF;
-		if (concat_read_full(fd, buf, k, off) < 0) {
-			rc = rl_error_set_errno(RL_EIO, "cannot read a pack index back");
-			goto done;
-		}
-		EVP_DigestUpdate(ctx, buf, k);
-		off += k;
-	}
-	if (EVP_DigestFinal_ex(ctx, sha, NULL) != 1 || concat_write_full(fd, sha, 20, end) < 0)
+	if ((buf = malloc(PACK_BUF)) == NULL)
+		return rl_error_set(RL_ENOMEM, "out of memory");
+	if ((rc = pw_sum_file(sha, fd, end, buf, PACK_BUF, "pack index of the roll-up")) == 0 &&
+	    concat_write_full(fd, sha, 20, end) < 0)
 		rc = rl_error_set_errno(RL_EIO, "cannot write a pack index");
-done:
-	EVP_MD_CTX_free(ctx);
 	free(buf);
 	return rc;
 }

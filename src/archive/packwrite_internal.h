@@ -218,4 +218,9 @@ void pw_sum_start(struct pw_sum *s, int fd, uint64_t len, unsigned char *buf, si
 /* Waits for the sum (or takes it here, without a thread). */
 int pw_sum_finish(unsigned char sha[20], struct pw_sum *s);
 
+/* The SHA-1 of the first `len` bytes of `fd`, read back through `buf`
+ * here, on the caller's thread (`path` names the file in an error). */
+int pw_sum_file(unsigned char sha[20], int fd, uint64_t len, unsigned char *buf, size_t buf_size,
+		const char *path);
+
 #endif

@@ -7,6 +7,8 @@
  * third of the pack's finish (23 MB for a first run of 1,000 pages), the
  * ref move waiting behind it.  Nothing else of the finish needs the sum
  * but the last 20 bytes of the .idx, so the index is built meanwhile.
+ * A roll-up's new .idx is summed the same way, on the caller's thread
+ * (pw_sum_file()).
  */
 #include "packwrite_internal.h"
 #include "redline/error.h"
@@ -81,4 +83,18 @@ int pw_sum_finish(unsigned char sha[20], struct pw_sum *s)
 		return rl_error_set(s->rc, "%s", s->message);
 	memcpy(sha, s->sha, 20);
 	return 0;
+}
+
+int pw_sum_file(unsigned char sha[20], int fd, uint64_t len, unsigned char *buf, size_t buf_size,
+		const char *path)
+{
+	struct pw_sum s;
+
+	memset(&s, 0, sizeof(s));
+	s.fd = fd;
+	s.len = len;
+	s.buf = buf;
+	s.buf_size = buf_size;
+	s.path = path;
+	return pw_sum_finish(sha, &s);
 }

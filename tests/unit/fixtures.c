@@ -12,13 +12,12 @@
 int fx_archive_setup(void **state)
 {
 	struct fx_archive *fx = calloc(1, sizeof(*fx));
-	char path[4096];
 
 	if (fx == NULL)
 		return -1;
 	fx->dir = tu_tmpdir();
-	snprintf(path, sizeof(path), "%s/a", fx->dir);
-	if (rl_archive_init(&fx->archive, path) < 0) {
+	snprintf(fx->path, sizeof(fx->path), "%s/a", fx->dir);
+	if (rl_archive_init(&fx->archive, fx->path) < 0) {
 		tu_rmtree(fx->dir);
 		free(fx->dir);
 		free(fx);

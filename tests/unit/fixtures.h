@@ -13,10 +13,11 @@
 
 #include <git2.h>
 
-/** A fresh archive at <dir>/a; `state` is its <archive>/redline. */
+/** A fresh archive at `path` = <dir>/a; `state` is its <archive>/redline. */
 struct fx_archive {
 	char *dir;
 	rl_archive *archive;
+	char path[4096];
 	char state[4096];
 };
 

@@ -1,5 +1,6 @@
 /* Packs are rolled up as commits pile up; nothing is lost, git agrees. */
 #include "testutil.h"
+#include "fixtures.h"
 #include "../../src/archive/archive_internal.h"
 #include "../../src/archive/packwrite_internal.h"
 #include "redline/archive.h"
@@ -21,13 +22,12 @@ static int count_packs(const char *dir)
 
 static void test_rollup_keeps_every_object(void **state)
 {
-	char *dir = tu_tmpdir(), path[64], data[128], *out = NULL;
-	char *archive_dir;
-	rl_archive *a = NULL;
+	struct fx_archive *fx = *state;
+	rl_archive *a = fx->archive;
+	const char *archive_dir = fx->path;
+	char path[64], data[128], *out = NULL;
 	int rolled, max_seen = 0, total_rolled = 0;
 
-	assert_true(asprintf(&archive_dir, "%s/a", dir) > 0);
-	assert_int_equal(rl_archive_init(&a, archive_dir), 0);
 	for (int i = 0; i < 60; i++) {
 		rl_archive_file_update u[2];
 		rl_archive_commit_info info = { 0 };
@@ -56,31 +56,22 @@ static void test_rollup_keeps_every_object(void **state)
 			       archive_dir, archive_dir), 0);
 	assert_null(strstr(out, "missing"));
 	free(out);
-	rl_archive_free(a);
-	tu_rmtree(dir);
-	free(archive_dir);
-	free(dir);
 }
 
 static void test_few_packs_are_left_alone(void **state)
 {
-	char *dir = tu_tmpdir(), *archive_dir;
-	rl_archive *a = NULL;
+	struct fx_archive *fx = *state;
+	rl_archive *a = fx->archive;
+	const char *archive_dir = fx->path;
 	rl_archive_file_update u = { "x/INDEX", "a\n", 2 };
 	rl_archive_commit_info info = { "one\n", 1700000000, 0, NULL, NULL };
 	git_oid id;
 	int rolled = -1;
 
-	assert_true(asprintf(&archive_dir, "%s/a", dir) > 0);
-	assert_int_equal(rl_archive_init(&a, archive_dir), 0);
 	assert_int_equal(rl_archive_commit(&id, a, &u, 1, &info), 0);
 	assert_int_equal(rl_archive_maintain(&rolled, a, 8), 0);
 	assert_int_equal(rolled, 0);
 	assert_int_equal(count_packs(archive_dir), 1);
-	rl_archive_free(a);
-	tu_rmtree(dir);
-	free(archive_dir);
-	free(dir);
 }
 
 static void commit_n(rl_archive *a, int from, int n)
@@ -102,13 +93,11 @@ static void commit_n(rl_archive *a, int from, int n)
 /* One maintenance run brings any number of packs down to the bound. */
 static void test_rollup_goes_on_until_bounded(void **state)
 {
-	char *dir = tu_tmpdir(), *archive_dir;
-	rl_archive *a = NULL;
+	struct fx_archive *fx = *state;
+	rl_archive *a = fx->archive;
+	const char *archive_dir = fx->path;
 	int rolled = 0;
 
-	(void)state;
-	assert_true(asprintf(&archive_dir, "%s/a", dir) > 0);
-	assert_int_equal(rl_archive_init(&a, archive_dir), 0);
 	commit_n(a, 0, 30);
 	assert_int_equal(count_packs(archive_dir), 30);
 	assert_int_equal(rl_archive_maintain(&rolled, a, 4), 0);
@@ -117,10 +106,6 @@ static void test_rollup_goes_on_until_bounded(void **state)
 	assert_int_equal(rl_archive_maintain(&rolled, a, 1), 0);
 	assert_int_equal(count_packs(archive_dir), 1);
 	assert_int_equal(tu_sh(NULL, "git -C '%s' fsck --strict --no-dangling 2>&1", archive_dir), 0);
-	rl_archive_free(a);
-	tu_rmtree(dir);
-	free(archive_dir);
-	free(dir);
 }
 
 /* A roll-up interrupted before the old packs were removed: the next one
@@ -128,13 +113,13 @@ static void test_rollup_goes_on_until_bounded(void **state)
  * ends with one pack holding each object once. */
 static void test_rollup_after_a_crash_meets_every_object_twice(void **state)
 {
-	char *dir = tu_tmpdir(), *archive_dir, *out = NULL;
-	rl_archive *a = NULL;
+	struct fx_archive *fx = *state;
+	rl_archive *a = fx->archive;
+	const char *archive_dir = fx->path;
+	const char *dir = fx->dir;
+	char *out = NULL;
 	int rolled = 0;
 
-	(void)state;
-	assert_true(asprintf(&archive_dir, "%s/a", dir) > 0);
-	assert_int_equal(rl_archive_init(&a, archive_dir), 0);
 	commit_n(a, 0, 3);
 	/* Keep copies of the three packs, roll them up, put the copies back. */
 	assert_int_equal(tu_sh(NULL, "mkdir '%s/old' && cp '%s'/objects/pack/pack-* '%s/old/'", dir,
@@ -156,10 +141,6 @@ static void test_rollup_after_a_crash_meets_every_object_twice(void **state)
 			       archive_dir), 0);
 	assert_int_equal(atoi(out), 3 + 3 * 2 + 3); /* blobs (INDEX = story), trees, commits */
 	free(out);
-	rl_archive_free(a);
-	tu_rmtree(dir);
-	free(archive_dir);
-	free(dir);
 }
 
 /* A roll-up copies the packs' entries: git's own index of the new pack is
@@ -167,13 +148,13 @@ static void test_rollup_after_a_crash_meets_every_object_twice(void **state)
  * computed again, none lost), and every object reads back. */
 static void test_rollup_concatenates_the_packs(void **state)
 {
-	char *dir = tu_tmpdir(), *archive_dir, *before = NULL, *after = NULL, *out = NULL;
-	rl_archive *a = NULL;
+	struct fx_archive *fx = *state;
+	rl_archive *a = fx->archive;
+	const char *archive_dir = fx->path;
+	const char *dir = fx->dir;
+	char *before = NULL, *after = NULL, *out = NULL;
 	int rolled = 0;
 
-	(void)state;
-	assert_true(asprintf(&archive_dir, "%s/a", dir) > 0);
-	assert_int_equal(rl_archive_init(&a, archive_dir), 0);
 	/* Each batch writes src/'s tree several times: deltas within a pack. */
 	for (int b = 0; b < 6; b++) {
 		rl_archive_batch *batch = NULL;
@@ -220,10 +201,6 @@ static void test_rollup_concatenates_the_packs(void **state)
 	free(out);
 	free(before);
 	free(after);
-	rl_archive_free(a);
-	tu_rmtree(dir);
-	free(archive_dir);
-	free(dir);
 }
 
 /* Commit `k` of a batch: story k written, stories k+1..`top` removed,
@@ -258,14 +235,14 @@ static void add_state(rl_archive_batch *batch, int k, int top)
  * own (strict) index of the new pack is ours. */
 static void test_rollup_drops_copies(void **state)
 {
-	char *dir = tu_tmpdir(), *archive_dir, *out = NULL, *before = NULL, *after = NULL;
-	rl_archive *a = NULL;
+	struct fx_archive *fx = *state;
+	rl_archive *a = fx->archive;
+	const char *archive_dir = fx->path;
+	const char *dir = fx->dir;
+	char *out = NULL, *before = NULL, *after = NULL;
 	rl_archive_batch *batch = NULL;
 	int rolled = 0, in_packs, unique;
 
-	(void)state;
-	assert_true(asprintf(&archive_dir, "%s/a", dir) > 0);
-	assert_int_equal(rl_archive_init(&a, archive_dir), 0);
 	assert_int_equal(rl_archive_batch_new(&batch, a), 0);
 	for (int k = 0; k < 20; k++)
 		add_state(batch, k, 0);
@@ -309,23 +286,18 @@ static void test_rollup_drops_copies(void **state)
 	assert_string_equal(before, after);
 	free(before);
 	free(after);
-	rl_archive_free(a);
-	tu_rmtree(dir);
-	free(archive_dir);
-	free(dir);
 }
 
 /* Offsets past the 31-bit limit go to the index's 64-bit table (the limit
  * lowered, as a pack over 2 GiB would have it); git reads the pack. */
 static void test_rollup_writes_64_bit_offsets(void **state)
 {
-	char *dir = tu_tmpdir(), *archive_dir, *out = NULL;
-	rl_archive *a = NULL;
+	struct fx_archive *fx = *state;
+	rl_archive *a = fx->archive;
+	const char *archive_dir = fx->path;
+	char *out = NULL;
 	int rolled = 0;
 
-	(void)state;
-	assert_true(asprintf(&archive_dir, "%s/a", dir) > 0);
-	assert_int_equal(rl_archive_init(&a, archive_dir), 0);
 	commit_n(a, 0, 12);
 	a->pw->off32_limit = 0x200;
 	assert_int_equal(rl_archive_maintain(&rolled, a, 1), 0);
@@ -337,23 +309,17 @@ static void test_rollup_writes_64_bit_offsets(void **state)
 	free(out);
 	assert_int_equal(tu_sh(NULL, "cd '%s'/objects/pack && git verify-pack *.idx", archive_dir), 0);
 	assert_int_equal(tu_sh(NULL, "git -C '%s' fsck --strict --no-dangling 2>&1", archive_dir), 0);
-	rl_archive_free(a);
-	tu_rmtree(dir);
-	free(archive_dir);
-	free(dir);
 }
 
 /* A damaged pack stops the roll-up: nothing is removed, the error says
  * which pack. */
 static void test_rollup_refuses_a_damaged_pack(void **state)
 {
-	char *dir = tu_tmpdir(), *archive_dir;
-	rl_archive *a = NULL;
+	struct fx_archive *fx = *state;
+	rl_archive *a = fx->archive;
+	const char *archive_dir = fx->path;
 	int rolled = 0;
 
-	(void)state;
-	assert_true(asprintf(&archive_dir, "%s/a", dir) > 0);
-	assert_int_equal(rl_archive_init(&a, archive_dir), 0);
 	commit_n(a, 0, 4);
 	/* one byte inside the second pack's entries inverted */
 	assert_int_equal(tu_sh(NULL, "cd '%s'/objects/pack && p=$(ls *.pack | sed -n 2p) && chmod u+w $p && "
@@ -364,10 +330,6 @@ static void test_rollup_refuses_a_damaged_pack(void **state)
 	assert_non_null(strstr(rl_error_last(), "checksum does not match"));
 	assert_int_equal(count_packs(archive_dir), 4);
 	assert_int_equal(tu_sh(NULL, "ls '%s'/objects/pack | grep -c pack_git2 && exit 1 || exit 0", archive_dir), 0);
-	rl_archive_free(a);
-	tu_rmtree(dir);
-	free(archive_dir);
-	free(dir);
 }
 
 /* Packs written by git itself, sharing objects: the roll-up copies each
@@ -375,13 +337,12 @@ static void test_rollup_refuses_a_damaged_pack(void **state)
  * at the copy kept (git agrees: fsck, and the delta's object reads back). */
 static void test_rollup_copies_deltas_over_duplicates(void **state)
 {
-	char *dir = tu_tmpdir(), *archive_dir, *out = NULL, *want = NULL;
-	rl_archive *a = NULL;
+	struct fx_archive *fx = *state;
+	rl_archive *a = fx->archive;
+	const char *archive_dir = fx->path;
+	char *out = NULL, *want = NULL;
 	int rolled = 0;
 
-	(void)state;
-	assert_true(asprintf(&archive_dir, "%s/a", dir) > 0);
-	assert_int_equal(rl_archive_init(&a, archive_dir), 0);
 	commit_n(a, 0, 1);
 	/* X and Y alike: git stores X as a delta of Y, the larger.  The small
 	 * pack holds Y alone, the large one Y and X: Y is kept once. */
@@ -419,24 +380,20 @@ static void test_rollup_copies_deltas_over_duplicates(void **state)
 				     "grep -c 'blob.* 1 [0-9a-f]*$' || true", archive_dir), 0);
 	assert_int_equal(atoi(out), 1);
 	free(out);
-	rl_archive_free(a);
-	tu_rmtree(dir);
-	free(archive_dir);
-	free(dir);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_rollup_keeps_every_object),
-		cmocka_unit_test(test_few_packs_are_left_alone),
-		cmocka_unit_test(test_rollup_goes_on_until_bounded),
-		cmocka_unit_test(test_rollup_after_a_crash_meets_every_object_twice),
-		cmocka_unit_test(test_rollup_concatenates_the_packs),
-		cmocka_unit_test(test_rollup_drops_copies),
-		cmocka_unit_test(test_rollup_writes_64_bit_offsets),
-		cmocka_unit_test(test_rollup_refuses_a_damaged_pack),
-		cmocka_unit_test(test_rollup_copies_deltas_over_duplicates),
+		fx_archive_test(test_rollup_keeps_every_object),
+		fx_archive_test(test_few_packs_are_left_alone),
+		fx_archive_test(test_rollup_goes_on_until_bounded),
+		fx_archive_test(test_rollup_after_a_crash_meets_every_object_twice),
+		fx_archive_test(test_rollup_concatenates_the_packs),
+		fx_archive_test(test_rollup_drops_copies),
+		fx_archive_test(test_rollup_writes_64_bit_offsets),
+		fx_archive_test(test_rollup_refuses_a_damaged_pack),
+		fx_archive_test(test_rollup_copies_deltas_over_duplicates),
 	};
 	return tu_run_group_tests(tests, NULL, NULL);
 }
