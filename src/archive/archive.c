@@ -307,6 +307,7 @@ void rl_archive_free(rl_archive *archive)
 	rl_archive_unlock(archive);
 	archive_sign_forget(archive);
 	archive_revfeed_forget(archive);
+	archive_treebuf_free(archive->treebuf);
 	git_odb_free(archive->odb);      /* frees the pack writer too */
 	git_repository_free(archive->repo);
 	free(archive->path);

@@ -112,6 +112,19 @@ int archive_store(rl_archive *a, const git_oid *id, const void *data, size_t len
 	return 0;
 }
 
+int archive_store_tree_delta(rl_archive *a, const git_oid *id, const void *data, size_t len,
+			     const git_oid *base, const unsigned char *delta, size_t delta_len)
+{
+	git_oid check;
+	int rc, error;
+
+	if ((rc = archive_pw_put_delta(a->pw, id, data, len, base, delta, delta_len)) <= 0)
+		return rc;
+	if ((error = git_odb_write(&check, a->odb, data, len, GIT_OBJECT_TREE)) < 0)
+		return rl_error_set_git(error, "cannot store an object");
+	return 0;
+}
+
 int rl_archive_blob_pack(rl_item_packed *out, const void *data, size_t len)
 {
 	return archive_pw_pack_blob(out, data, len);
@@ -494,6 +507,8 @@ int rl_archive_batch_commit(rl_archive_batch *b)
 		return 0;
 	}
 	reflog_message(logmsg, sizeof(logmsg), b);
+	if ((rc = archive_reflog_ident(b->a)) < 0)
+		goto done;
 	for (int attempt = 0; attempt < COMMIT_ATTEMPTS; attempt++) {
 		git_oid tip;
 		if (!packed) {

@@ -23,6 +23,7 @@ struct rl_archive {
 	rl_archive_batch *batch;     /* the open batch, if any: HEAD reads its tip */
 	struct sign_config *sign;    /* read once per batch (archive_sign.c) */
 	struct archive_revfeed *revfeed; /* the last batch's commits, for the revision index */
+	struct archive_treebuf *treebuf; /* the large trees last built (archive_treebuf.c) */
 };
 
 /** Creates a commit object (no ref moved) on `tree` with `n_parents`
@@ -48,6 +49,11 @@ int archive_write_object(git_oid *out, rl_archive *archive, const void *data, si
  *  through git_odb_write() (loose). */
 int archive_store(rl_archive *archive, const git_oid *id, const void *data, size_t len,
 		  git_object_t type, const git_oid *delta_base);
+
+/** As archive_store() for a tree whose delta against `base` the caller
+ *  made (`delta` NULL: none) and whose bytes it keeps (archive_treebuf.c). */
+int archive_store_tree_delta(rl_archive *archive, const git_oid *id, const void *data, size_t len,
+			     const git_oid *base, const unsigned char *delta, size_t delta_len);
 
 /* One file of a commit: the blob it becomes, or its removal.  `changed`
  * is set by archive_tree_update() for a file two folders deep (a story
@@ -104,6 +110,60 @@ void archive_root_forget(struct archive_root *root);
 /** Frees it; NULL is fine. */
 void archive_root_free(struct archive_root *root);
 
+/* The large trees of the last commits built, as bytes and entry offsets
+ * (archive_treebuf.c): the next version of each is spliced from it. */
+struct archive_treebuf;
+struct archive_held;
+struct pw_tree_entry;
+
+/* One edit of a splice, at entry `pos` of a held tree: a new entry before
+ * it (`insert`), or entry `pos` replaced - removed when `len` is 0.  Its
+ * bytes are `len` bytes at `off` of the caller's scratch buffer.  Edits
+ * are sorted by `pos`, an insert before the replacement of the same pos. */
+struct archive_tree_edit {
+	size_t pos;
+	int insert;
+	size_t off, len;
+};
+
+/** The held tree `id` (NULL: not held; `t` NULL is fine), marked used. */
+struct archive_held *archive_treebuf_held(struct archive_treebuf *t, const git_oid *id);
+
+/** Holds a copy of tree `id`, `data`, in `*t` (made on first use) if it
+ *  is worth it: the root (`is_root`) or a large tree.  Tree bytes redline
+ *  would not write (out of git's order, a mode with a leading zero) are
+ *  not held, which is no error. */
+int archive_treebuf_load(struct archive_treebuf **t, const git_oid *id, int is_root,
+			 const unsigned char *data, size_t len);
+
+/** Pins (`pin` 1) or unpins (0) a held tree: a pinned one is never let go
+ *  to make room, so its bytes stay put while it is built on. */
+void archive_treebuf_pin(struct archive_held *h, int pin);
+
+/** Entry `i` of a held tree (0; -1 never happens to a held tree). */
+int archive_treebuf_entry(struct pw_tree_entry *e, const struct archive_held *h, size_t i);
+
+/** The index of entry `name` (a folder or not: `is_dir`) of a held tree,
+ *  *found set; when it has none, the index it would be inserted at. */
+size_t archive_treebuf_find(int *found, const struct archive_held *h, const char *name,
+			    size_t len, int is_dir);
+
+/** Held tree `h` with edits `ed` applied: `tree` gets its bytes (valid
+ *  until the next splice or load), `delta` a delta from `h` (malloc'd;
+ *  NULL when not worth it).  `h` is unchanged until advance(). */
+int archive_treebuf_splice(const unsigned char **tree, size_t *tree_len, unsigned char **delta,
+			   size_t *delta_len, struct archive_treebuf *t, const struct archive_held *h,
+			   const struct archive_tree_edit *ed, size_t n_ed, const unsigned char *scratch);
+
+/** The tree of the last splice, stored as `id`, is held in place of `h`. */
+void archive_treebuf_advance(struct archive_treebuf *t, struct archive_held *h, const git_oid *id);
+
+/** Lets every unpinned held tree go (NULL is fine). */
+void archive_treebuf_forget(struct archive_treebuf *t);
+
+/** Frees it; NULL is fine. */
+void archive_treebuf_free(struct archive_treebuf *t);
+
 /** Frees the archive's revfeed (NULL is fine). */
 void archive_revfeed_forget(rl_archive *archive);
 
@@ -112,6 +172,11 @@ void archive_revfeed_forget(rl_archive *archive);
  *  `out` gets the root tree's id (archive_tree.c). */
 int archive_tree_update(git_oid *out, rl_archive *archive, const git_oid *base,
 			struct archive_update *updates, size_t n);
+
+/** Gives the repository the identity of its reflog entries, as libgit2
+ *  would find it (user.name and user.email; "unknown" without them): with
+ *  none given, each ref move copied the whole config to find it. */
+int archive_reflog_ident(rl_archive *archive);
 
 /** Forgets the signing settings read for the batch that ends: the next
  *  batch reads the config again. */

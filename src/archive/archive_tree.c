@@ -47,6 +47,7 @@ struct entry {
 	struct pw_tree_entry t;
 	git_oid id;
 	int gone;
+	size_t pos;                /* build_held(): its index in the held tree */
 };
 
 /* The base tree of one level and the entries of the new one. */
@@ -124,13 +125,9 @@ static int read_base(struct level *lv, rl_archive *a, const git_oid *id)
 
 static struct entry *find(struct level *lv, const char *name, size_t len, int is_dir)
 {
-	struct pw_tree_entry key;
+	struct pw_tree_entry key = pw_tree_key(name, len, is_dir);
 	size_t lo = 0, hi = lv->n;
 
-	memset(&key, 0, sizeof(key));
-	key.name = (const unsigned char *)name;
-	key.name_len = len;
-	key.is_dir = is_dir;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		int c = pw_tree_order(&lv->e[mid].t, &key);
@@ -373,9 +370,125 @@ static int apply(struct level *lv, rl_archive *a, struct archive_update *u,
  * bytes of each path already walked) applied, stored unless it is `base`
  * itself; *empty when it has no entry left (not stored then, unless it is
  * the root). */
+static int cmp_edit(const void *a, const void *b)
+{
+	const struct archive_tree_edit *x = a, *y = b;
+
+	if (x->pos != y->pos)
+		return x->pos < y->pos ? -1 : 1;
+	return y->insert - x->insert;
+}
+
+/* The entries of held tree `h` that changes `ch` name (a folder or a file
+ * of each name), as a level of their own, sorted. */
+static int touched(struct level *lv, const struct archive_held *h, const struct change *ch,
+		   size_t k)
+{
+	int rc, found;
+
+	for (size_t i = 0; i < k; i++) {
+		for (int is_dir = 1; is_dir >= 0; is_dir--) {
+			size_t pos = archive_treebuf_find(&found, h, ch[i].name, ch[i].len, is_dir);
+			struct entry *e;
+			if (!found)
+				continue;
+			if ((rc = rl_array_grow(&lv->e, &lv->cap, lv->n, sizeof(*lv->e), 8)) < 0)
+				return rc;
+			e = &lv->e[lv->n++];
+			memset(e, 0, sizeof(*e));
+			(void)archive_treebuf_entry(&e->t, h, pos);
+			git_oid_fromraw(&e->id, e->t.start + e->t.len - GIT_OID_RAWSZ);
+			e->pos = pos;
+		}
+	}
+	if (lv->n > 1)
+		qsort(lv->e, lv->n, sizeof(*lv->e), cmp_entry);
+	return 0;
+}
+
+/* The level's changed, removed and added entries as edits of held tree
+ * `h`, their bytes in `scratch`. */
+static int edits(struct archive_tree_edit **out, size_t *n_ed, rl_buf *scratch,
+		 const struct level *lv, const struct archive_held *h)
+{
+	struct archive_tree_edit *ed = calloc(lv->n + lv->n_added + 1, sizeof(*ed));
+	size_t k = 0;
+	int rc = 0, found;
+
+	*out = ed;
+	if (ed == NULL)
+		return rl_error_set(RL_ENOMEM, "out of memory");
+	for (size_t i = 0; i < lv->n + lv->n_added; i++) {
+		const struct entry *e = i < lv->n ? &lv->e[i] : &lv->added[i - lv->n];
+		size_t off = scratch->len;
+		if (i < lv->n && !e->gone && e->t.start)
+			continue; /* as it was: part of a copied run */
+		if (!e->gone && (rc = put_entry(scratch, e)) < 0)
+			break;
+		ed[k].insert = i >= lv->n;
+		ed[k].pos = ed[k].insert ? archive_treebuf_find(&found, h, (const char *)e->t.name,
+								e->t.name_len, e->t.is_dir)
+					 : e->pos;
+		ed[k].off = off;
+		ed[k++].len = scratch->len - off;
+	}
+	qsort(ed, k, sizeof(*ed), cmp_edit);
+	*n_ed = k;
+	return rc == RL_ETOOBIG ? rl_error_set(rc, "a tree larger than %zu bytes", TREE_MAX) : rc;
+}
+
+/* build() of a tree whose base is held (archive_treebuf.c): the same tree,
+ * with only the entries the updates name looked at. */
+static int build_held(git_oid *out, int *empty, rl_archive *a, struct archive_held *h,
+		      const git_oid *base, struct archive_update *u, size_t n, size_t off, int depth)
+{
+	struct archive_tree_edit *ed = NULL;
+	struct change *ch = NULL;
+	struct level lv;
+	rl_buf scratch = RL_BUF_INIT(TREE_MAX);
+	const unsigned char *tree;
+	unsigned char *delta = NULL;
+	size_t k = 0, n_ed = 0, tree_len, delta_len;
+	int rc;
+
+	memset(&lv, 0, sizeof(lv));
+	git_oid_cpy(out, base);
+	archive_treebuf_pin(h, 1);
+	if ((rc = group(&ch, &k, u, n, off)) < 0 || (rc = touched(&lv, h, ch, k)) < 0)
+		goto done;
+	for (size_t i = 0; i < k; i++)
+		if ((rc = apply(&lv, a, u, &ch[i], off, depth)) < 0)
+			goto done;
+	if ((rc = edits(&ed, &n_ed, &scratch, &lv, h)) < 0 || n_ed == 0)
+		goto done;
+	if ((rc = archive_treebuf_splice(&tree, &tree_len, &delta, &delta_len, a->treebuf, h, ed,
+					 n_ed, (const unsigned char *)scratch.ptr)) < 0)
+		goto done;
+	if (tree_len == 0 && depth > 0) {
+		*empty = 1;
+		goto done;
+	}
+	if ((rc = hash_tree(out, tree ? (const void *)tree : "", tree_len)) < 0 ||
+	    git_oid_equal(out, base))
+		goto done;
+	if ((rc = archive_store_tree_delta(a, out, tree ? (const void *)tree : "", tree_len, base,
+					   delta, delta_len)) == 0)
+		archive_treebuf_advance(a->treebuf, h, out);
+done:
+	archive_treebuf_pin(h, 0);
+	free(delta);
+	free(ed);
+	free(ch);
+	free(lv.e);
+	free(lv.added);
+	rl_buf_release(&scratch);
+	return rc;
+}
+
 static int build(git_oid *out, int *empty, rl_archive *a, const git_oid *base,
 		 struct archive_update *u, size_t n, size_t off, int depth)
 {
+	struct archive_held *held;
 	struct level lv;
 	struct change *ch = NULL;
 	rl_buf buf = RL_BUF_INIT(TREE_MAX);
@@ -388,6 +501,8 @@ static int build(git_oid *out, int *empty, rl_archive *a, const git_oid *base,
 		rc = rl_error_set(RL_EINVAL, "a path more than %d folders deep", DEPTH_MAX);
 		goto done;
 	}
+	if (base && (held = archive_treebuf_held(a->treebuf, base)) != NULL)
+		return build_held(out, empty, a, held, base, u, n, off, depth);
 	if ((base && (rc = read_base(&lv, a, base)) < 0) || (rc = group(&ch, &k, u, n, off)) < 0)
 		goto done;
 	/* The new tree is about the old one's size: one allocation. */
@@ -406,6 +521,10 @@ static int build(git_oid *out, int *empty, rl_archive *a, const git_oid *base,
 		goto done;
 	if (base == NULL || !git_oid_equal(out, base))
 		rc = archive_store(a, out, buf.ptr ? buf.ptr : "", buf.len, GIT_OBJECT_TREE, base);
+	/* The next version of this tree is spliced from it. */
+	if (rc == 0)
+		rc = archive_treebuf_load(&a->treebuf, out, depth == 0,
+					  (const unsigned char *)buf.ptr, buf.len);
 done:
 	rl_buf_release(&buf);
 	free(ch);

@@ -368,18 +368,27 @@ static size_t ofs_header(unsigned char *out, uint64_t ofs)
 	return sizeof(tmp) - pos;
 }
 
-/* A delta of a tree against its previous version, when that is in this
- * pack, not too deep and the delta worth it; *delta NULL otherwise. */
+/* The entry of a tree's previous version `base_id` when a delta may be
+ * made against it: in this pack, a tree, not too deep. */
+static struct pw_entry *delta_base_of(archive_pw *pw, const git_oid *base_id)
+{
+	struct pw_entry *b = base_id ? pw_find(pw, base_id) : NULL;
+
+	return b && b->type == GIT_OBJECT_TREE && b->depth < PW_MAX_DEPTH ? b : NULL;
+}
+
+/* A delta of a tree against its previous version, when that may be a base
+ * and the delta is worth it; *delta NULL otherwise. */
 static int pick_delta(unsigned char **delta, size_t *delta_len, uint32_t *base,
 		      archive_pw *pw, const git_oid *base_id, const void *data, size_t len)
 {
-	struct pw_entry *b = base_id ? pw_find(pw, base_id) : NULL;
+	struct pw_entry *b = delta_base_of(pw, base_id);
 	unsigned char *bd = NULL;
 	size_t bl;
 	int rc;
 
 	*delta = NULL;
-	if (b == NULL || b->type != GIT_OBJECT_TREE || b->depth >= PW_MAX_DEPTH)
+	if (b == NULL)
 		return 0;
 	if ((rc = pw_load(&bd, &bl, pw, (uint32_t)(b - pw->e))) < 0)
 		return rc;
@@ -389,12 +398,25 @@ static int pick_delta(unsigned char **delta, size_t *delta_len, uint32_t *base,
 	return rc;
 }
 
+/* How an object goes into the pack, besides its bytes. */
+struct put_how {
+	const git_oid *delta_base;     /* the tree's previous version, or NULL */
+	const unsigned char *delta;    /* with uncached: the caller's delta against it (or NULL) */
+	size_t delta_len;
+	int uncached;                  /* a tree whose bytes the caller keeps (archive_treebuf) */
+	const rl_item_packed *packed;  /* a blob packed ahead */
+	int from_odb;                  /* handed over by git_odb_write() (counted) */
+};
+
 /* One entry: a blob packed ahead (archive_pw_pack_blob) is appended as
  * it is. */
 static int write_entry(archive_pw *pw, const git_oid *id, const void *data, size_t len,
-		       git_object_t type, const git_oid *delta_base, const rl_item_packed *packed)
+		       git_object_t type, const struct put_how *how)
 {
+	const rl_item_packed *packed = how->packed;
+	const git_oid *delta_base = how->delta_base;
 	unsigned char hdr[32], *delta = NULL;
+	const unsigned char *given = NULL;
 	size_t delta_len = 0, hl;
 	uint32_t base = 0, crc = 0, i;
 	struct pw_entry *e, *b;
@@ -408,9 +430,19 @@ static int write_entry(archive_pw *pw, const git_oid *id, const void *data, size
 		return rc;
 	if ((rc = grow(pw)) < 0)
 		return rc;
-	if (type == GIT_OBJECT_TREE &&
-	    (rc = pick_delta(&delta, &delta_len, &base, pw, delta_base, data, len)) < 0)
+	if (type == GIT_OBJECT_TREE && how->uncached) {
+		/* the caller's delta, if any, and only against a base allowed */
+		if (how->delta && (b = delta_base_of(pw, delta_base)) != NULL) {
+			given = how->delta;
+			delta_len = how->delta_len;
+			base = (uint32_t)(b - pw->e);
+		}
+	} else if (type == GIT_OBJECT_TREE &&
+		   (rc = pick_delta(&delta, &delta_len, &base, pw, delta_base, data, len)) < 0) {
 		return rc;
+	}
+	if (delta)
+		given = delta;
 	i = (uint32_t)pw->n;
 	e = &pw->e[i];
 	memset(e, 0, sizeof(*e));
@@ -418,7 +450,7 @@ static int write_entry(archive_pw *pw, const git_oid *id, const void *data, size
 	e->type = (uint8_t)type;
 	e->offset = pw->pos;
 	e->size = len;
-	if (delta) {
+	if (given) {
 		hl = object_header(hdr, OBJ_OFS_DELTA, delta_len);
 		hl += ofs_header(hdr + hl, e->offset - pw->e[base].offset);
 		e->depth = (uint8_t)(pw->e[base].depth + 1);
@@ -430,7 +462,7 @@ static int write_entry(archive_pw *pw, const git_oid *id, const void *data, size
 		rc = append(pw, packed->bytes, packed->len, NULL);
 		crc = packed->crc;
 	} else if ((rc = append(pw, hdr, hl, &crc)) == 0) {
-		rc = delta ? append_deflated(pw, RL_DEFLATER_GIT, delta, delta_len, &crc)
+		rc = given ? append_deflated(pw, RL_DEFLATER_GIT, given, delta_len, &crc)
 			   : append_deflated(pw, blob_kind(type, data, len), data, len, &crc);
 	}
 	free(delta);
@@ -447,45 +479,52 @@ static int write_entry(archive_pw *pw, const git_oid *id, const void *data, size
 	 * commits build on out of the ring, whose misses walk delta chains. */
 	if (delta_base && (b = pw_find(pw, delta_base)) != NULL && b->cslot)
 		cache_evict(pw, b->cslot - 1u);
-	if (type != GIT_OBJECT_BLOB)
+	if (type != GIT_OBJECT_BLOB && !how->uncached)
 		pw_cache_put(pw, i, data, len);
 	return 0;
 }
 
 /* Under the lock: a failed write leaves bytes of a half-written object in
  * the file, so nothing more may be added and the batch cannot commit. */
-static int put_locked(archive_pw *pw, const git_oid *id, const void *data, size_t len,
-		      git_object_t type, const git_oid *delta_base, const rl_item_packed *packed)
+static int put(archive_pw *pw, const git_oid *id, const void *data, size_t len,
+	       git_object_t type, const struct put_how *how)
 {
 	int rc;
 
+	pthread_mutex_lock(&pw->lock);
 	if (!pw->open)
-		return 1;
-	if ((rc = write_entry(pw, id, data, len, type, delta_base, packed)) < 0)
+		rc = 1;
+	else if ((rc = write_entry(pw, id, data, len, type, how)) < 0)
 		pw->failed = 1;
+	else if (how->from_odb)
+		pw->odb_writes++;
+	pthread_mutex_unlock(&pw->lock);
 	return rc;
 }
 
 int archive_pw_put(archive_pw *pw, const git_oid *id, const void *data, size_t len,
 		   git_object_t type, const git_oid *delta_base)
 {
-	int rc;
+	struct put_how how = { .delta_base = delta_base };
 
-	pthread_mutex_lock(&pw->lock);
-	rc = put_locked(pw, id, data, len, type, delta_base, NULL);
-	pthread_mutex_unlock(&pw->lock);
-	return rc;
+	return put(pw, id, data, len, type, &how);
+}
+
+int archive_pw_put_delta(archive_pw *pw, const git_oid *id, const void *data, size_t len,
+			 const git_oid *base, const unsigned char *delta, size_t delta_len)
+{
+	struct put_how how = { .delta_base = base, .delta = delta, .delta_len = delta_len,
+			       .uncached = 1 };
+
+	return put(pw, id, data, len, GIT_OBJECT_TREE, &how);
 }
 
 int archive_pw_put_packed(archive_pw *pw, const git_oid *id, const void *data, size_t len,
 			  const rl_item_packed *packed)
 {
-	int rc;
+	struct put_how how = { .packed = packed };
 
-	pthread_mutex_lock(&pw->lock);
-	rc = put_locked(pw, id, data, len, GIT_OBJECT_BLOB, NULL, packed);
-	pthread_mutex_unlock(&pw->lock);
-	return rc;
+	return put(pw, id, data, len, GIT_OBJECT_BLOB, &how);
 }
 
 /* The same bytes write_entry() would write for this blob: its header,
@@ -524,13 +563,9 @@ static int backend_write(git_odb_backend *backend, const git_oid *id, const void
 			 git_object_t type)
 {
 	archive_pw *pw = (archive_pw *)backend;
-	int rc;
+	struct put_how how = { .from_odb = 1 };
+	int rc = put(pw, id, data, len, type, &how);
 
-	pthread_mutex_lock(&pw->lock);
-	rc = put_locked(pw, id, data, len, type, NULL, NULL);
-	if (rc == 0)
-		pw->odb_writes++;
-	pthread_mutex_unlock(&pw->lock);
 	if (rc == 1)
 		return GIT_PASSTHROUGH;
 	if (rc < 0) {

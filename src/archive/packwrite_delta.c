@@ -24,17 +24,8 @@
 
 /* --- the instructions --------------------------------------------------- */
 
-struct delta_out {
-	unsigned char *d;
-	size_t n, cap;     /* cap: the most worth writing */
-	uint64_t copy_off; /* a pending copy, merged with the next adjacent one */
-	size_t copy_len;
-	const unsigned char *ins; /* a pending insert, likewise */
-	size_t ins_len;
-	int full;          /* past cap: not worth it */
-};
 
-static void put_byte(struct delta_out *o, unsigned char c)
+static void put_byte(struct pw_delta *o, unsigned char c)
 {
 	if (o->n >= o->cap)
 		o->full = 1;
@@ -42,7 +33,7 @@ static void put_byte(struct delta_out *o, unsigned char c)
 		o->d[o->n++] = c;
 }
 
-static void put_varint(struct delta_out *o, uint64_t v)
+static void put_varint(struct pw_delta *o, uint64_t v)
 {
 	do {
 		unsigned char c = v & 0x7f;
@@ -51,7 +42,7 @@ static void put_varint(struct delta_out *o, uint64_t v)
 	} while (v);
 }
 
-static void flush_copy(struct delta_out *o)
+static void flush_copy(struct pw_delta *o)
 {
 	while (o->copy_len > 0) {
 		size_t size = o->copy_len > COPY_MAX ? COPY_MAX : o->copy_len;
@@ -80,7 +71,7 @@ static void flush_copy(struct delta_out *o)
 	}
 }
 
-static void flush_insert(struct delta_out *o)
+static void flush_insert(struct pw_delta *o)
 {
 	while (o->ins_len > 0) {
 		size_t k = o->ins_len > 127 ? 127 : o->ins_len;
@@ -96,7 +87,7 @@ static void flush_insert(struct delta_out *o)
 	}
 }
 
-static void copy(struct delta_out *o, uint64_t off, size_t len)
+void pw_delta_copy(struct pw_delta *o, uint64_t off, size_t len)
 {
 	if (len == 0)
 		return;
@@ -110,7 +101,7 @@ static void copy(struct delta_out *o, uint64_t off, size_t len)
 	o->copy_len = len;
 }
 
-static void insert(struct delta_out *o, const unsigned char *p, size_t len)
+void pw_delta_insert(struct pw_delta *o, const unsigned char *p, size_t len)
 {
 	if (len == 0)
 		return;
@@ -164,7 +155,7 @@ int pw_tree_order(const struct pw_tree_entry *a, const struct pw_tree_entry *b)
 }
 
 /* The merge walk; -1 when either buffer is not a tree. */
-static int tree_delta(struct delta_out *o, const unsigned char *base, size_t base_len,
+static int tree_delta(struct pw_delta *o, const unsigned char *base, size_t base_len,
 		      const unsigned char *target, size_t target_len)
 {
 	const unsigned char *bp = base, *bend = base + base_len;
@@ -181,13 +172,13 @@ static int tree_delta(struct delta_out *o, const unsigned char *base, size_t bas
 			have_b = 1;
 		}
 		if (!have_b) {
-			insert(o, te.start, te.len);
+			pw_delta_insert(o, te.start, te.len);
 			tp += te.len;
 			continue;
 		}
 		int c = pw_tree_order(&be, &te);
 		if (c == 0 && be.len == te.len && memcmp(be.start, te.start, te.len) == 0) {
-			copy(o, (uint64_t)(be.start - base), be.len);
+			pw_delta_copy(o, (uint64_t)(be.start - base), be.len);
 			tp += te.len;
 			bp += be.len;
 			have_b = 0;
@@ -195,7 +186,7 @@ static int tree_delta(struct delta_out *o, const unsigned char *base, size_t bas
 			bp += be.len; /* gone from the new tree */
 			have_b = 0;
 		} else {
-			insert(o, te.start, te.len); /* new, or changed */
+			pw_delta_insert(o, te.start, te.len); /* new, or changed */
 			tp += te.len;
 			if (c == 0) {
 				bp += be.len;
@@ -206,7 +197,7 @@ static int tree_delta(struct delta_out *o, const unsigned char *base, size_t bas
 	return 0;
 }
 
-static void prefix_suffix_delta(struct delta_out *o, const unsigned char *base, size_t base_len,
+static void prefix_suffix_delta(struct pw_delta *o, const unsigned char *base, size_t base_len,
 				const unsigned char *target, size_t target_len)
 {
 	size_t pre = 0, suf = 0;
@@ -216,43 +207,59 @@ static void prefix_suffix_delta(struct delta_out *o, const unsigned char *base, 
 	while (suf < base_len - pre && suf < target_len - pre &&
 	       base[base_len - 1 - suf] == target[target_len - 1 - suf])
 		suf++;
-	copy(o, 0, pre);
-	insert(o, target + pre, target_len - pre - suf);
-	copy(o, base_len - suf, suf);
+	pw_delta_copy(o, 0, pre);
+	pw_delta_insert(o, target + pre, target_len - pre - suf);
+	pw_delta_copy(o, base_len - suf, suf);
+}
+
+int pw_delta_begin(struct pw_delta *o, uint64_t base_len, uint64_t target_len)
+{
+	memset(o, 0, sizeof(*o));
+	/* Copy offsets are 32-bit; tiny objects gain nothing. */
+	if (base_len > UINT32_MAX || target_len < 64) {
+		o->full = 1;
+		return 0;
+	}
+	o->cap = (size_t)(target_len / DELTA_WORTH_DIVISOR);
+	if ((o->d = malloc(o->cap)) == NULL)
+		return rl_error_set(RL_ENOMEM, "out of memory");
+	put_varint(o, base_len);
+	put_varint(o, target_len);
+	return 0;
+}
+
+void pw_delta_end(unsigned char **out, size_t *out_len, struct pw_delta *o)
+{
+	if (!o->full) {
+		flush_copy(o);
+		flush_insert(o);
+	}
+	*out = o->full ? NULL : o->d;
+	*out_len = o->full ? 0 : o->n;
+	if (o->full)
+		free(o->d);
+	memset(o, 0, sizeof(*o));
 }
 
 int pw_delta_create(unsigned char **out, size_t *out_len, const unsigned char *base,
 		    size_t base_len, const unsigned char *target, size_t target_len)
 {
-	struct delta_out o;
+	struct pw_delta o;
 	size_t header;
+	int rc;
 
 	*out = NULL;
 	*out_len = 0;
-	/* Copy offsets are 32-bit; tiny objects gain nothing. */
-	if (base_len > UINT32_MAX || target_len < 64)
-		return 0;
-	memset(&o, 0, sizeof(o));
-	o.cap = target_len / DELTA_WORTH_DIVISOR;
-	if ((o.d = malloc(o.cap)) == NULL)
-		return rl_error_set(RL_ENOMEM, "out of memory");
-	put_varint(&o, base_len);
-	put_varint(&o, target_len);
+	if ((rc = pw_delta_begin(&o, base_len, target_len)) < 0)
+		return rc;
 	header = o.n;
-	if (tree_delta(&o, base, base_len, target, target_len) < 0) {
+	if (!o.full && tree_delta(&o, base, base_len, target, target_len) < 0) {
 		o.n = header;
 		o.full = 0;
 		o.copy_len = o.ins_len = 0;
 		prefix_suffix_delta(&o, base, base_len, target, target_len);
 	}
-	flush_copy(&o);
-	flush_insert(&o);
-	if (o.full) {
-		free(o.d);
-		return 0;
-	}
-	*out = o.d;
-	*out_len = o.n;
+	pw_delta_end(out, out_len, &o);
 	return 0;
 }
 

@@ -100,6 +100,14 @@ int archive_pw_begin(archive_pw *pw);
 int archive_pw_put(archive_pw *pw, const git_oid *id, const void *data, size_t len,
 		   git_object_t type, const git_oid *delta_base);
 
+/** As archive_pw_put() for a tree of the caller's, who made its delta
+ *  `delta` against `base` (archive_treebuf.c; NULL: none worth it) and
+ *  keeps its bytes: the delta is used when `base` may be a delta base
+ *  here, else the tree goes in whole; no other delta is tried, and the
+ *  tree is not put in the writer's cache. */
+int archive_pw_put_delta(archive_pw *pw, const git_oid *id, const void *data, size_t len,
+			 const git_oid *base, const unsigned char *delta, size_t delta_len);
+
 /** As archive_pw_put() for a blob packed ahead (archive_pw_pack_blob() of
  *  the same `data`): its bytes go into the pack as they are. */
 int archive_pw_put_packed(archive_pw *pw, const git_oid *id, const void *data, size_t len,
@@ -162,6 +170,15 @@ struct pw_tree_entry {
 	int is_dir;
 };
 
+/* A key for searching entries in git's tree order: `name` as a folder
+ * (`is_dir`) or not. */
+static inline struct pw_tree_entry pw_tree_key(const char *name, size_t len, int is_dir)
+{
+	struct pw_tree_entry key = { NULL, (const unsigned char *)name, len, 0, 0, is_dir };
+
+	return key;
+}
+
 /* The entry at `p`: 0; -1 when the bytes are not a tree entry. */
 int pw_tree_entry_at(struct pw_tree_entry *e, const unsigned char *p, const unsigned char *end);
 
@@ -171,6 +188,33 @@ int pw_tree_order(const struct pw_tree_entry *a, const struct pw_tree_entry *b);
 /* Applies a git delta to `base`: the result in a malloc'd buffer. */
 int pw_delta_apply(unsigned char **out, size_t *out_len, const unsigned char *base,
 		   size_t base_len, const unsigned char *delta, size_t delta_len);
+
+/* A git delta being written, from instructions given in target order:
+ * adjacent copies and inserts are merged, and a delta that grows past half
+ * the target is given up (not worth it).  Inserted bytes are read when
+ * the instruction is flushed: they must stay in place until pw_delta_end(). */
+struct pw_delta {
+	unsigned char *d;
+	size_t n, cap;     /* cap: the most worth writing */
+	uint64_t copy_off; /* a pending copy, merged with the next adjacent one */
+	size_t copy_len;
+	const unsigned char *ins; /* a pending insert, likewise */
+	size_t ins_len;
+	int full;          /* past cap: not worth it */
+};
+
+/* Starts a delta from a base of `base_len` bytes to a target of
+ * `target_len` (too small or too large a pair: not worth it at once). */
+int pw_delta_begin(struct pw_delta *d, uint64_t base_len, uint64_t target_len);
+
+/* The next `len` bytes of the target are the base's at `off`. */
+void pw_delta_copy(struct pw_delta *d, uint64_t off, size_t len);
+
+/* The next `len` bytes of the target are `p`'s. */
+void pw_delta_insert(struct pw_delta *d, const unsigned char *p, size_t len);
+
+/* The delta (malloc'd), or NULL when not worth it; `d` is spent. */
+void pw_delta_end(unsigned char **out, size_t *out_len, struct pw_delta *d);
 
 /* A git delta turning `base` into `target` from their common prefix and
  * suffix (copy, insert, copy); 0 with *out NULL when not worth it. */

@@ -652,10 +652,19 @@ static int cycle_fetch(struct cycle *cy)
 		/* Parsed listings, as they come; wait for them when nothing is in
 		 * flight, but not once none is out: after the last one the wait
 		 * only held the cycle's end back by its whole timeout. */
-		while (rl_pool_pending(cy->pool) > 0 &&
+		while (error == 0 && rl_pool_pending(cy->pool) > 0 &&
 		       rl_pool_take(&arg, cy->pool,
-				    rl_fetcher_pending(cy->fetcher) > 0 ? 0 : 50) == 0)
+				    rl_fetcher_pending(cy->fetcher) > 0 ? 0 : 50) == 0) {
 			parsed(arg);
+			/* A commit takes a millisecond or more, and the workers
+			 * hand over several at once: the sockets are served
+			 * between two, or the connections (2 a host) idle while
+			 * the listings they fetched are committed. */
+			if (rl_fetcher_pending(cy->fetcher) > 0)
+				error = rl_fetcher_run(cy->fetcher, 0);
+		}
+		if (error < 0)
+			break;
 	}
 	/* Stopped (or failed): what is still being parsed is dropped unrecorded. */
 	while (rl_pool_pending(cy->pool) > 0 && rl_pool_take(&arg, cy->pool, 1000) == 0)

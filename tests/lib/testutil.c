@@ -49,6 +49,38 @@ int tu_sh(char **out, const char *fmt, ...)
 	return WEXITSTATUS(status);
 }
 
+static char *sh_ok_out;
+
+const char *tu_sh_ok(const char *fmt, ...)
+{
+	char cmd[8192];
+	va_list ap;
+	int status;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	free(sh_ok_out);
+	sh_ok_out = NULL;
+	if ((status = tu_sh(&sh_ok_out, "%s", cmd)) != 0)
+		fail_msg("command failed (%d): %s\n%s", status, cmd, sh_ok_out ? sh_ok_out : "");
+	return sh_ok_out ? sh_ok_out : "";
+}
+
+const char *tu_git_write_tree(const char *dir)
+{
+	const char *out = tu_sh_ok(
+		"cd '%s' && rm -f scratch.idx && (test -d scratch || git init -q --bare scratch) && "
+		"GIT_INDEX_FILE=$PWD/scratch.idx git -C scratch update-index --add --index-info "
+		"< index-info && GIT_INDEX_FILE=$PWD/scratch.idx git -C scratch write-tree --missing-ok",
+		dir);
+
+	if (strlen(out) < 40)
+		fail_msg("git write-tree gave '%s'", out);
+	sh_ok_out[40] = '\0';
+	return sh_ok_out;
+}
+
 char *tu_shared_path(const char *rel)
 {
 	const char *dir = getenv("REDLINE_SHARED_DIR");

@@ -16,6 +16,14 @@ char *tu_tmpdir(void);
 void tu_rmtree(const char *path);
 /** Runs a shell command, returns its exit status; output captured into *out if out != NULL. */
 int tu_sh(char **out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/** tu_sh() that fails the test (with the output) unless the command exits
+ *  0; its output, valid until the next call. */
+const char *tu_sh_ok(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/** The tree id (40 hex) `git write-tree` makes of the files listed in
+ *  `dir`/index-info ("100644 <blob id>\t<path>" lines), in a scratch bare
+ *  repository under `dir`: what git itself would commit.  Valid until the
+ *  next tu_sh_ok(). */
+const char *tu_git_write_tree(const char *dir);
 /** Path of a file of the shared corpus ($REDLINE_SHARED_DIR/<rel>), or NULL
  *  when it is not there (the test then calls tu_skip()). Caller frees. */
 char *tu_shared_path(const char *rel);

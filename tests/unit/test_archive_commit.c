@@ -45,6 +45,38 @@ static int count_output(int status)
 	return n;
 }
 
+/* A ref move's reflog entry names who git would name (user.name and
+ * user.email), read again when the config changes between commits. */
+static void test_reflog_identity_from_config(void **state)
+{
+	char *dir, *out = NULL;
+	rl_archive *a = new_archive(&dir);
+	rl_archive_file_update u = { "anp/INDEX", "1\n", 2 };
+	rl_archive_commit_info info = { "one\n", T0, 0, NULL, NULL };
+	git_oid id;
+
+	(void)state;
+	assert_int_equal(tu_sh(&out, "git -C '%s' config user.name 'Ann Archivist' && "
+				 "git -C '%s' config user.email ann@example.nl", dir, dir), 0);
+	free(out);
+	assert_int_equal(rl_archive_commit(&id, a, &u, 1, &info), 0);
+	assert_int_equal(tu_sh(&out, "git -C '%s' reflog -1 --format='%%gn <%%ge>' main", dir), 0);
+	assert_string_equal(out, "Ann Archivist <ann@example.nl>\n");
+	free(out);
+	/* Changed (a file of another size, so its stamp differs). */
+	assert_int_equal(tu_sh(&out, "sleep 0.01; git -C '%s' config user.name 'Bob B. Editor'", dir), 0);
+	free(out);
+	u.data = "2\n";
+	info.time = T0 + 60;
+	assert_int_equal(rl_archive_commit(&id, a, &u, 1, &info), 0);
+	assert_int_equal(tu_sh(&out, "git -C '%s' reflog -1 --format='%%gn <%%ge>' main", dir), 0);
+	assert_string_equal(out, "Bob B. Editor <ann@example.nl>\n");
+	free(out);
+	rl_archive_free(a);
+	tu_rmtree(dir);
+	free(dir);
+}
+
 static void test_commit_writes_one_pack_and_no_loose_objects(void **state)
 {
 	char *dir, *out = NULL;
@@ -331,6 +363,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_commit_writes_one_pack_and_no_loose_objects),
+		cmocka_unit_test(test_reflog_identity_from_config),
 		cmocka_unit_test(test_removal),
 		cmocka_unit_test(test_pack_holds_only_what_the_commit_made),
 		cmocka_unit_test(test_refused_commit_changes_nothing),

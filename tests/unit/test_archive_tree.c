@@ -22,14 +22,7 @@
 #define T0 1795856400
 #define MAX_FILES 32
 
-static char *sh_out;
-static char *sh_check(int status)
-{
-	if (status != 0)
-		fail_msg("command failed (%d):\n%s", status, sh_out ? sh_out : "");
-	return sh_out ? sh_out : "";
-}
-#define sh(...) (free(sh_out), sh_out = NULL, sh_check(tu_sh(&sh_out, __VA_ARGS__)))
+#define sh tu_sh_ok
 
 static rl_archive *new_archive(char **dir)
 {
@@ -89,11 +82,7 @@ static void git_tree_of(char hex[GIT_OID_HEXSZ + 1], const struct files *f, cons
 		fprintf(list, "100644 %s\t%s\n", git_oid_tostr_s(&id), f->path[i]);
 	}
 	fclose(list);
-	sh("cd '%s' && rm -f scratch.idx && (test -d scratch || git init -q --bare scratch) && "
-	   "GIT_INDEX_FILE=$PWD/scratch.idx git -C scratch update-index --add --index-info "
-	   "< index-info && GIT_INDEX_FILE=$PWD/scratch.idx git -C scratch write-tree --missing-ok",
-	   dir);
-	snprintf(hex, GIT_OID_HEXSZ + 1, "%.40s", sh_out);
+	snprintf(hex, GIT_OID_HEXSZ + 1, "%s", tu_git_write_tree(dir));
 }
 
 /* One commit of `n` updates ("path=text", or "path" alone: removed). */
@@ -222,14 +211,13 @@ static void test_foreign_tree_as_libgit2_rewrites_it(void **state)
 
 	(void)state;
 	/* old/ holds one file; the root names it with mode 040000. */
-	sh("cd '%s' && b=$(echo old | git hash-object -w --stdin) && "
+	snprintf(hex, sizeof(hex), "%.40s", sh("cd '%s' && b=$(echo old | git hash-object -w --stdin) && "
 	   "s=$(printf '100644 blob %%s\\tf.txt\\n' $b | git mktree) && "
 	   "{ printf '040000 old\\0'; perl -e 'print pack(\"H*\", shift)' $s; } > root.bin && "
 	   "r=$(git hash-object -t tree -w --literally root.bin) && "
 	   "c=$(echo base | git commit-tree $r) && git update-ref refs/heads/main $c && "
 	   "echo x | git hash-object -w --stdin >/dev/null && echo $r",
-	   dir);
-	snprintf(hex, sizeof(hex), "%.40s", sh_out);
+	   dir));
 	assert_int_equal(git_oid_fromstr(&base_id, hex), 0);
 	assert_int_equal(git_tree_lookup(&base, repo, &base_id), 0);
 	assert_int_equal(git_odb_hash(&blob, "x\n", 2, GIT_OBJECT_BLOB), 0);
@@ -407,7 +395,5 @@ int main(void)
 		cmocka_unit_test(test_object_of_an_older_pack_written_again),
 		cmocka_unit_test(test_commit_bytes_are_libgit2s),
 	};
-	int rc = tu_run_group_tests(tests, NULL, NULL);
-	free(sh_out);
-	return rc;
+	return tu_run_group_tests(tests, NULL, NULL);
 }
