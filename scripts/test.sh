@@ -39,10 +39,10 @@ LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp ASAN_OPTIONS=detect_leaks=1:abort
 	run_ctest build-asan
 echo "== concurrency tests (ThreadSanitizer build)"
 cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=Debug -DREDLINE_TSAN=ON >/dev/null
-cmake --build build-tsan -j "$jobs" --target redline test_pool test_run
+cmake --build build-tsan -j "$jobs" --target redline test_pool test_run test_state_store test_ingest_batch
 TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
 	ctest --test-dir build-tsan --output-on-failure --no-tests=error -j "$jobs" \
-	-R 'test_pool|test_run|t5400-parse-threads|t5420-packed-ahead'
+	-R 'test_pool|test_run|test_state_store|test_ingest_batch|t5400-parse-threads|t5420-packed-ahead'
 
 echo "== fuzzing (each harness a few seconds; scripts/fuzz.sh for long runs)"
 sh scripts/fuzz.sh --ci

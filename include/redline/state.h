@@ -67,15 +67,9 @@ int rl_state_known_mark(char out[RL_STATE_MARK_SIZE], rl_archive *archive);
 
 /** rl_state_save() with the mark taken once for many states, after the
  *  last append to the list.  Distinct states may be saved on several
- *  threads at once: it touches nothing of `archive` but its paths. */
+ *  threads at once: it touches nothing of `archive` but its store of
+ *  states (redline/states.log), which takes one at a time. */
 int rl_state_save_marked(const rl_state *state, rl_archive *archive, const char *mark);
-
-/** Makes the state file of `source` exist, empty when it is new (an empty
- *  file reads as stale, as a missing one does), so that the rl_state_save()
- *  after a ref move rewrites a file rather than creating one: creating files
- *  is most of what saving the states of a first cycle costs, and a group
- *  commit can do it while the cycle still fetches and parses. */
-int rl_state_prepare(rl_archive *archive, const char *source);
 
 /** Appends an item (copying the strings) in page order. */
 int rl_state_push(rl_state *state, const rl_state_item *item);

@@ -9,6 +9,7 @@
  * (archive_commit.c).
  */
 #include "archive_internal.h"
+#include "state_store_internal.h"
 #include "packwrite_internal.h"
 #include "redline/error.h"
 
@@ -61,7 +62,7 @@ static char *strip_trailing_slashes(const char *path)
 static int wrap(rl_archive **out, git_repository *repo, const char *path)
 {
 	rl_archive *a = calloc(1, sizeof(*a));
-	char *packdir = NULL;
+	char *packdir = NULL, *states = NULL;
 	int rc = 0, error;
 
 	*out = NULL;
@@ -79,6 +80,13 @@ static int wrap(rl_archive **out, git_repository *repo, const char *path)
 		rc = rl_error_set(RL_ENOMEM, "out of memory");
 		goto done;
 	}
+	if (asprintf(&states, "%s/states.log", a->state_dir) < 0) {
+		states = NULL;
+		rc = rl_error_set(RL_ENOMEM, "out of memory");
+		goto done;
+	}
+	if ((rc = state_store_new(&a->states, states)) < 0)
+		goto done;
 	if ((error = git_repository_odb(&a->odb, repo)) < 0) {
 		rc = rl_error_set_git(error, "cannot prepare the object store of '%s'", a->path);
 		goto done;
@@ -98,6 +106,7 @@ static int wrap(rl_archive **out, git_repository *repo, const char *path)
 		goto done;
 	}
 done:
+	free(states);
 	free(packdir);
 	if (rc < 0)
 		rl_archive_free(a);
@@ -308,6 +317,7 @@ void rl_archive_free(rl_archive *archive)
 	archive_sign_forget(archive);
 	archive_revfeed_forget(archive);
 	archive_treebuf_free(archive->treebuf);
+	state_store_free(archive->states);
 	git_odb_free(archive->odb);      /* frees the pack writer too */
 	git_repository_free(archive->repo);
 	free(archive->path);
@@ -325,6 +335,11 @@ git_repository *rl_archive_repo(const rl_archive *archive)
 const char *rl_archive_path(const rl_archive *archive)
 {
 	return archive->path;
+}
+
+struct state_store *archive_state_store(rl_archive *archive)
+{
+	return archive->states;
 }
 
 const char *rl_archive_state_dir(const rl_archive *archive)

@@ -24,6 +24,7 @@ struct rl_archive {
 	struct sign_config *sign;    /* read once per batch (archive_sign.c) */
 	struct archive_revfeed *revfeed; /* the last batch's commits, for the revision index */
 	struct archive_treebuf *treebuf; /* the large trees last built (archive_treebuf.c) */
+	struct state_store *states;  /* redline/states.log (state_store.c) */
 };
 
 /** Creates a commit object (no ref moved) on `tree` with `n_parents`
@@ -163,6 +164,9 @@ void archive_treebuf_forget(struct archive_treebuf *t);
 
 /** Frees it; NULL is fine. */
 void archive_treebuf_free(struct archive_treebuf *t);
+
+/** The archive's store of source states (state_store_internal.h). */
+struct state_store *archive_state_store(rl_archive *archive);
 
 /** Frees the archive's revfeed (NULL is fine). */
 void archive_revfeed_forget(rl_archive *archive);

@@ -12,8 +12,10 @@
 #include "redline/error.h"
 #include "redline/file.h"
 #include "redline/timeutil.h"
+#include "archive_internal.h"
 #include "state_json_internal.h"
 #include "state_known_internal.h"
+#include "state_store_internal.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -30,7 +32,7 @@
 #define INDEX_FILE_MAX (8u * 1024 * 1024)
 
 /* The path of a cache file; its directory is made by the writers
- * (write_summed), not at every lookup. */
+ * (known_list_append), not at every lookup. */
 static int state_path(char *out, size_t size, rl_archive *archive, const char *source,
 		      const char *ext)
 {
@@ -55,19 +57,6 @@ static int known_list_path(char *out, size_t size, rl_archive *archive)
 	return 0;
 }
 
-/* Makes the directory of the cache file at `path` (redline/state). */
-static int state_mkdir(const char *path)
-{
-	char dir[4096];
-	const char *slash = strrchr(path, '/');
-
-	if (slash == NULL || (size_t)(slash - path) >= sizeof(dir))
-		return rl_error_set(RL_EINVAL, "bad state path '%s'", path);
-	memcpy(dir, path, (size_t)(slash - path));
-	dir[slash - path] = '\0';
-	return rl_file_mkdir_p(dir);
-}
-
 /* Appends to the known list, making its directory when a first try found
  * none (removed under a running process, whose handle made it once). */
 static int known_list_append(const char *list, const rl_state_known *known, size_t n, int only_new)
@@ -87,16 +76,15 @@ static int known_list_append(const char *list, const rl_state_known *known, size
 }
 
 /*
- * The JSON state is rewritten in place (no temporary file, no rename: each
- * rename frees an inode, and ext4 makes later file creations pay for freed
- * ones).  So that a write cut short by a crash can never pass for a state,
- * the file begins with the XXH3-128 of everything after that beginning:
+ * A state is stored (state_store.c) as its JSON with, in front, the
+ * XXH3-128 of everything after that beginning:
  *
  *   {"sum":"<32 hex>","version":2,"source":...}
  *
- * A short file, an old tail after a crash between the write and the
- * truncation, or blocks that never reached the disk give another sum, and
- * the state is rebuilt from HEAD like any stale one.
+ * so that a record cut short by a crash, or blocks that never reached the
+ * disk, can never pass for a state: they give another sum, and the state
+ * is rebuilt from HEAD like any stale one.  Older versions wrote the same
+ * text to redline/state/<source>.json, which is still read.
  */
 #define SUM_HEAD "{\"sum\":\""
 #define SUM_HEAD_LEN (sizeof(SUM_HEAD) - 1)
@@ -117,63 +105,6 @@ static int sum_is_right(const char *text, size_t len)
 		return 0;
 	}
 	return rl_hash128_equal(want, rl_hash128_bytes(text + SUM_LEN, len - SUM_LEN));
-}
-
-/* Opens the cache file at `path` for writing with `flags` (O_CREAT...),
- * making its directory when it is missing. */
-static int open_for_write(const char *path, int flags)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC | flags, 0666);
-
-	if (fd < 0 && errno == ENOENT && state_mkdir(path) == 0)
-		fd = open(path, O_WRONLY | O_CLOEXEC | flags, 0666);
-	return fd;
-}
-
-/* Writes `json` (an object's text, "{...}") with its sum in front, over the
- * file in place: one write, then the truncation of what an older, longer
- * state left after it. */
-static int write_summed(const char *path, const char *json, size_t len)
-{
-	char head[SUM_LEN + 1], hex[RL_HASH_HEX_SIZE];
-	struct iovec iov[2];
-	ssize_t want = (ssize_t)(SUM_LEN + len - 1), n;
-	struct stat st;
-	int fd, error = 0;
-
-	rl_hash128_hex(hex, rl_hash128_bytes(json + 1, len - 1));
-	snprintf(head, sizeof(head), "%s%s\",", SUM_HEAD, hex);
-	iov[0].iov_base = head;
-	iov[0].iov_len = SUM_LEN;
-	iov[1].iov_base = (char *)json + 1;
-	iov[1].iov_len = len - 1;
-	if ((fd = open_for_write(path, O_CREAT)) < 0)
-		return rl_error_set_errno(RL_EIO, "cannot open '%s'", path);
-	/* A state is far below the size one pwritev() may stop short of.  The
-	 * truncation only where an older, longer text left a tail: ext4 goes
-	 * through its whole truncate path even at the same size (a sixth of
-	 * a save). */
-	if ((n = pwritev(fd, iov, 2, 0)) != want ||
-	    ((fstat(fd, &st) < 0 || st.st_size != (off_t)want) && ftruncate(fd, (off_t)want) < 0))
-		error = rl_error_set_errno(RL_EIO, "cannot write '%s'%s", path,
-					   n >= 0 && n != want ? " (short write)" : "");
-	if (close(fd) < 0 && error == 0)
-		error = rl_error_set_errno(RL_EIO, "cannot close '%s'", path);
-	return error;
-}
-
-int rl_state_prepare(rl_archive *archive, const char *source)
-{
-	char path[4096];
-	int fd, error;
-
-	if ((error = state_path(path, sizeof(path), archive, source, "json")) < 0)
-		return error;
-	/* O_EXCL: a file that is there, valid or not, is left as it is */
-	if ((fd = open_for_write(path, O_CREAT | O_EXCL)) < 0)
-		return errno == EEXIST ? 0 : rl_error_set_errno(RL_EIO, "cannot create '%s'", path);
-	close(fd);
-	return 0;
 }
 
 static int state_new(rl_state **out, const char *source)
@@ -558,7 +489,10 @@ int rl_state_load(rl_state **out, rl_archive *archive, const char *source)
 	if ((error = state_path(path, sizeof(path), archive, source, "json")) < 0 ||
 	    (error = rl_state_source_tree(&head_tree, archive, source)) < 0)
 		return error;
-	if (rl_file_read(&text, path) < 0 || !sum_is_right(text.ptr, text.len) ||
+	/* the archive's store, else the file of an older version */
+	if ((error = state_store_get(&text, archive_state_store(archive), source)) == RL_ENOTFOUND)
+		error = rl_file_read(&text, path);
+	if (error < 0 || !sum_is_right(text.ptr, text.len) ||
 	    (root = json_loadb(text.ptr, text.len, 0, NULL)) == NULL || state_new(&s, source) < 0 ||
 	    parse_state(s, root) < 0 || !git_oid_equal(&s->tree, &head_tree) ||
 	    (!git_oid_is_zero(&head_tree) && !known_ids_there(archive, source, root))) {
@@ -591,13 +525,27 @@ int rl_state_known_mark(char out[RL_STATE_MARK_SIZE], rl_archive *archive)
 
 int rl_state_save_marked(const rl_state *state, rl_archive *archive, const char *mark)
 {
-	char path[4096];
+	char path[4096], head[SUM_LEN + 1], hex[RL_HASH_HEX_SIZE];
 	rl_buf text = RL_BUF_INIT(STATE_FILE_MAX);
+	struct iovec iov[2];
 	int error;
 
-	if ((error = state_json_render(&text, state, mark && mark[0] ? mark : NULL)) == 0 &&
-	    (error = state_path(path, sizeof(path), archive, state->source, "json")) == 0)
-		error = write_summed(path, text.ptr, text.len);
+	if ((error = state_json_render(&text, state, mark && mark[0] ? mark : NULL)) < 0)
+		goto done;
+	/* "{...}" becomes {"sum":"<hex>",...} */
+	rl_hash128_hex(hex, rl_hash128_bytes(text.ptr + 1, text.len - 1));
+	snprintf(head, sizeof(head), "%s%s\",", SUM_HEAD, hex);
+	iov[0] = (struct iovec){ head, SUM_LEN };
+	iov[1] = (struct iovec){ text.ptr + 1, text.len - 1 };
+	if ((error = state_store_put(archive_state_store(archive), state->source, iov, 2)) < 0)
+		goto done;
+	/* An older version's file of the source would only be read if the
+	 * store lost its record: it goes (there is none, mostly). */
+	if (state_path(path, sizeof(path), archive, state->source, "json") == 0)
+		unlink(path);
+	else
+		rl_error_clear();
+done:
 	rl_buf_release(&text);
 	return error;
 }

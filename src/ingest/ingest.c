@@ -509,14 +509,7 @@ static int ingest_begin(struct ingest *in, rl_ingest_batch **own, rl_archive *ar
 		in->state_lent = 1;
 		return 0;
 	}
-	if ((error = rl_state_load(&in->state, archive, source)) < 0)
-		return error;
-	/* A source without a state file gets one now, on a helper while a
-	 * cycle still parses, so that the save after the ref move only
-	 * rewrites it.  Best effort: the save makes it otherwise. */
-	if (in->state->rebuilt)
-		ingest_batch_prepare_state(in->batch, source);
-	return 0;
+	return rl_state_load(&in->state, archive, source);
 }
 
 /* 1 when the snapshot needs no work: the same bytes as the last one, or a

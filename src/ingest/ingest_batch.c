@@ -81,7 +81,6 @@ size_t rl_ingest_batch_pending(const rl_ingest_batch *b)
  * state file is still being made once the lock is dropped. */
 static void batch_reset(rl_ingest_batch *b)
 {
-	ingest_prepares_wait(b->savers);
 	for (size_t i = 0; i < b->n_src; i++) {
 		rl_state_free(b->src[i].state);
 		rl_strvec_release(&b->src[i].ids);
@@ -128,11 +127,6 @@ void rl_ingest_batch_free(rl_ingest_batch *b)
 	rl_pool_free(b->savers);
 	ingest_memo_free(b->memo);
 	free(b);
-}
-
-void ingest_batch_prepare_state(rl_ingest_batch *b, const char *source)
-{
-	ingest_prepare_state(&b->savers, b->archive, source);
 }
 
 struct ingest_memo *ingest_batch_memo(rl_ingest_batch *b)

@@ -107,14 +107,6 @@ int ingest_save_states(rl_pool **pool, rl_archive *archive, const rl_state_known
 		       size_t n_known, rl_state **states, size_t n,
 		       void (*meanwhile)(void *), void *userdata);
 
-/** Makes the state file of `source` (rl_state_prepare()) on a helper of
- *  `*pool` (made on first need), or here when none can take it: best
- *  effort, never fails. */
-void ingest_prepare_state(rl_pool **pool, rl_archive *archive, const char *source);
-
-/** Waits for the creations still running on `pool` (NULL is fine). */
-void ingest_prepares_wait(rl_pool *pool);
-
 /* --- prepared items kept across snapshots (ingest_memo.c) --- */
 
 struct ingest_memo;
@@ -137,10 +129,6 @@ int ingest_memo_unchanged(const struct ingest *in, size_t i, int64_t first_seen,
 
 /** Remembers item `i`'s rendering (its id, First-Seen and hash). */
 void ingest_memo_rendered(struct ingest *in, size_t i);
-
-/** The state file of a new source made on the batch's helpers, while the
- *  cycle goes on (ingest_prepare_state()). */
-void ingest_batch_prepare_state(struct rl_ingest_batch *batch, const char *source);
 
 /** The batch's memo, made on first use; NULL when out of memory. */
 struct ingest_memo *ingest_batch_memo(struct rl_ingest_batch *batch);

@@ -5,7 +5,7 @@
  * writing their states and bringing the revision index up to date were
  * the end of the cycle, one after the other on one thread, with the other
  * cores idle.  Neither needs the other: the index reads the repository
- * (libgit2, whose objects stay on the caller's thread), a state file needs
+ * (libgit2, whose objects stay on the caller's thread), a state needs
  * only the archive's paths.  So helpers append the new ids to the known
  * list (which the states name, and so must come first) and save the
  * states while the caller does its part, then the caller joins in.  Each
@@ -13,12 +13,9 @@
  * each state costs.  Each one is freed once written, by the thread that
  * wrote it: a thousand states' strings were the cost of the batch's reset.
  *
- * The same helpers make the state files of new sources while the cycle
- * still fetches and parses (rl_state_prepare()): creating the files was
- * up to half of the cycle's thread's time on a first run (ext4 without a
- * journal scans its recently deleted inodes at every creation), on the
- * thread that commits every snapshot in order.  A file made late is no harm: the save creates
- * it if it is not there, and a creation finding it there leaves it be.
+ * The states go into one file (archive/state_store.c), one append each
+ * under the store's mutex: rendering them, the bulk of the work, runs on
+ * every helper at once.
  */
 #include "ingest_internal.h"
 #include "redline/error.h"
@@ -119,56 +116,6 @@ static void helper(void *arg)
 	rl_error_clear(); /* the message went into the saver */
 }
 
-struct prepare {
-	rl_archive *archive;
-	char source[];
-};
-
-static void prepare(void *arg)
-{
-	struct prepare *p = arg;
-
-	if (rl_state_prepare(p->archive, p->source) < 0)
-		rl_error_clear(); /* best effort: the save makes it otherwise */
-}
-
-/* Takes back finished creations, all of them with `all` (waiting). */
-static void reap(rl_pool *pool, int all)
-{
-	void *arg;
-
-	while (pool && rl_pool_pending(pool) > 0) {
-		if (rl_pool_take(&arg, pool, all ? 1000 : 0) == 0)
-			free(arg);
-		else if (!all)
-			break;
-	}
-}
-
-void ingest_prepare_state(rl_pool **pool, rl_archive *archive, const char *source)
-{
-	size_t len = strlen(source) + 1;
-	struct prepare *p = NULL;
-
-	reap(*pool, 0);
-	if ((*pool != NULL || rl_pool_new(pool, 0) == 0) &&
-	    (p = malloc(sizeof(*p) + len)) != NULL) {
-		p->archive = archive;
-		memcpy(p->source, source, len);
-		if (rl_pool_submit(*pool, prepare, p) == 0)
-			return;
-		free(p);
-	}
-	rl_error_clear();
-	if (rl_state_prepare(archive, source) < 0) /* here, then */
-		rl_error_clear();
-}
-
-void ingest_prepares_wait(rl_pool *pool)
-{
-	reap(pool, 1);
-}
-
 /* How many helpers to wake: none without a pool (made on first need). */
 static size_t helpers_for(rl_pool **pool, size_t n)
 {
@@ -207,8 +154,6 @@ int ingest_save_states(rl_pool **pool, rl_archive *archive, const rl_state_known
 	size_t k = helpers_for(pool, n), started = 0;
 	int error;
 
-	/* the pool's tasks taken back below are the savers alone */
-	ingest_prepares_wait(*pool);
 	atomic_init(&s.next, 0);
 	atomic_init(&s.failed, 0);
 	pthread_mutex_init(&s.lock, NULL);

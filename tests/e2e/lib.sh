@@ -34,6 +34,9 @@ story_log() {
 		sed -e 's/^Capture: <urn:uuid:[0-9a-f-]*>$/Capture: …/' \
 		    -e 's/^    reverted to [0-9a-f]\{12\}$/    reverted to …/'
 }
+# states ARCHIVE [SOURCE [--put FILE] | --count]: the source states in
+# ARCHIVE's redline/states.log (tests/e2e/states.py).
+states() { python3 "$REDLINE_SOURCE_DIR/tests/e2e/states.py" "$@"; }
 # story_tree ARCHIVE [REV]: the top-level tree, less .captures/.
 story_tree() { git -C "$1" ls-tree "${2:-HEAD}" | grep -v "	\.captures\$"; }
 # killed_group_commit ARCHIVE TOOK_MS COMMITS CMD...: CMD (a writer into

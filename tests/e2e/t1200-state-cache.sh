@@ -7,7 +7,8 @@ P1="$EXAMPLES/anp-buitenland-1.txt"
 P2="$EXAMPLES/anp-buitenland-2.txt"
 rl init "$A" >/dev/null
 rl -C "$A" ingest anp "$P1" --at 2026-11-28T09:00:00Z >/dev/null
-[ -f "$A/redline/state/anp.json" ] || fail "no state written"
+states "$A" anp >/dev/null || fail "no state written"
+[ ! -e "$A/redline/state" ] || fail "no file a source"
 objs() { (cd "$A/objects" && find . -type f | sort); }
 
 rm -rf "$A/redline"
@@ -16,7 +17,7 @@ expect_status 0 rl -C "$A" ingest anp "$P1" --at 2026-11-28T09:30:00Z
 assert_contains "$T/out" "no change"
 [ "$(commits "$A")" = 1 ] || fail "the same page after losing the cache made a commit"
 objs | diff "$T/objs0" - >/dev/null || fail "the same page after losing the cache wrote objects"
-[ -f "$A/redline/state/anp.json" ] || fail "the state was not written again"
+states "$A" anp >/dev/null || fail "the state was not written again"
 ok "cache deleted: the identical snapshot makes no commit and writes no object"
 
 rm -rf "$A/redline"
@@ -66,13 +67,41 @@ expect_status 0 rl -C "$A" ingest anp "$P2" --at 2026-11-28T13:00:00Z
 assert_contains "$T/out" "1 edited, 0 new, 0 gone from page"
 # A stale state (about an older tree) is rebuilt: redline state written before
 # the last commit, restored.
-cp "$A/redline/state/anp.json" "$T/stale.json"
+states "$A" anp >"$T/stale.json"
 expect_status 0 rl -C "$A" ingest anp "$T/p4.txt" --at 2026-11-28T14:00:00Z
 assert_contains "$T/out" "1 edited"
-cp "$T/stale.json" "$A/redline/state/anp.json"
+states "$A" anp --put "$T/stale.json"
 expect_status 0 rl -C "$A" ingest anp "$T/p4.txt" --at 2026-11-28T15:00:00Z
 assert_contains "$T/out" "no change"
-ok "a stale state file (older tree) is rebuilt from HEAD: no spurious change"
+ok "a stale state (older tree) is rebuilt from HEAD: no spurious change"
+
+# A torn last record (a crash mid-append) and garbage after it: the state
+# is rebuilt, the next save cuts the tail off, the records before it stay.
+head -c 100 "$T/stale.json" >"$T/torn"
+printf 'S 999999 anp\n' >>"$A/redline/states.log"
+cat "$T/torn" >>"$A/redline/states.log"
+expect_status 0 rl -C "$A" ingest anp "$P2" --at 2026-11-28T16:00:00Z
+assert_contains "$T/out" "1 edited"
+states "$A" anp >"$T/now.json" || fail "no state after a torn tail"
+grep -q '"sum"' "$T/now.json" || fail "the new state is whole"
+! grep -q 'S 999999' "$A/redline/states.log" || fail "the torn tail was not cut off"
+expect_status 0 rl -C "$A" ingest anp "$P2" --at 2026-11-28T17:00:00Z
+assert_contains "$T/out" "no change"
+ok "a torn tail of the state store: rebuilt, cut off, then read"
+
+# An older version's file per source is read, and goes once saved again.
+states "$A" anp >"$T/cur.json"
+rm -f "$A/redline/states.log"
+mkdir -p "$A/redline/state"
+cp "$T/cur.json" "$A/redline/state/anp.json"
+expect_status 0 rl -C "$A" ingest anp "$P2" --at 2026-11-28T18:00:00Z
+assert_contains "$T/out" "no change"
+states "$A" anp >/dev/null && fail "the store has a state before a save"
+expect_status 0 rl -C "$A" ingest anp "$T/p4.txt" --at 2026-11-28T19:00:00Z
+assert_contains "$T/out" "1 edited"
+[ ! -e "$A/redline/state/anp.json" ] || fail "the old state file stayed after a save"
+states "$A" anp >/dev/null || fail "the state was not moved into the store"
+ok "a state file of an older version is read, then replaced by the store's record"
 
 git -C "$A" fsck --strict >/dev/null 2>&1 || fail "git fsck --strict"
 done_testing

@@ -39,16 +39,16 @@ c2=$(git --git-dir "$A" rev-parse HEAD)
 [ -z "$(rl -C "$A" hooks)" ] || fail "nothing pending once delivered"
 ok "the next run delivers the pending payload first, then its own, in order"
 
-# The state cannot be saved (a directory where its file goes): the commit
+# The state cannot be saved (a directory where the store goes): the commit
 # stands, the alert still goes out.
-rm -rf "$A/redline/state"
-mkdir -p "$A/redline/state/src.json/x"
+rm -f "$A/redline/states.log"
+mkdir -p "$A/redline/states.log/x"
 page one two three four
 expect_status 1 ingest 2026-11-28T11:00:00Z
 c3=$(git --git-dir "$A" rev-parse HEAD)
 [ "$c3" != "$c2" ] || fail "the commit landed"
 grep -q "^$c3 $c3\$" "$T/delivered" || fail "a failed state save skipped the hooks"
-rm -rf "$A/redline/state"
+rm -rf "$A/redline/states.log"
 ok "a failed state save does not lose the alert"
 
 # A crash between the ref move and the outbox: simulated by a commit the

@@ -29,11 +29,8 @@ mkdir -p "$D"
 # the time of the source's last commit, which a state rebuilt from HEAD
 # leaves to be found (ingest_order.c): a kill among the saves leaves some
 # states unwritten, and the rerun's no-op snapshots write them rebuilt
-states() {
-	for f in "$1"/redline/state/*.json; do
-		sed -E 's/"sum":"[0-9a-f]*",//; s/"known":"[0-9:]*",//; s/"last_time":[0-9]*,//' "$f"
-		echo
-	done
+states_bare() {
+	states "$1" | sed -E 's/"sum":"[0-9a-f]*",//; s/"known":"[0-9:]*",//; s/"last_time":[0-9]*,//'
 }
 
 rl init "$T/ref" >/dev/null
@@ -43,8 +40,8 @@ took_ms=$((($(date +%s%N) - start) / 1000000))
 ref_commits=$(git -C "$T/ref" rev-list --count main)
 [ "$ref_commits" = $((2 * S)) ] || fail "the uninterrupted run made $ref_commits commits"
 ref_tree=$(story_tree "$T/ref" main)
-states "$T/ref" >"$T/ref.states"
-[ "$(ls "$T/ref/redline/state" | grep -c '\.json$')" = $S ] || fail "not one state a source"
+states_bare "$T/ref" >"$T/ref.states"
+[ "$(states "$T/ref" --count)" = $S ] || fail "not one state a source"
 ok "an uninterrupted run: $ref_commits commits, $S states, ${took_ms} ms"
 
 for k in $(seq 1 "$KILLS"); do
@@ -56,7 +53,7 @@ for k in $(seq 1 "$KILLS"); do
 	expect_status 0 rl -C "$A" ingest --no-hooks --wait 1 --list "$D/list.tsv" --new-sources
 	[ "$(story_tree "$A" main)" = "$ref_tree" ] || fail "kill $k at ${delay} ms of ${took_ms}: another tree"
 	[ "$(git -C "$A" rev-list --count main)" = "$ref_commits" ] || fail "kill $k: not $ref_commits commits after the rerun"
-	states "$A" >"$T/a$k.states"
+	states_bare "$A" >"$T/a$k.states"
 	cmp -s "$T/ref.states" "$T/a$k.states" || fail "kill $k at ${delay} ms: state files differ from the uninterrupted run's"
 	git -C "$A" fsck --strict 2>&1 || fail "fsck after the rerun $k"
 done

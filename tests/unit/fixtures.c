@@ -3,6 +3,10 @@
  */
 #include "testutil.h"
 #include "fixtures.h"
+#include "redline/buf.h"
+#include "redline/error.h"
+#include "../../src/archive/archive_internal.h"
+#include "../../src/archive/state_store_internal.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -87,4 +91,24 @@ int fx_ingest(git_oid *commit, size_t *edited, rl_archive *archive, rl_ingest_ba
 		*edited = r->counts[RL_CHANGE_EDITED];
 	rl_ingest_result_free(r);
 	return error;
+}
+
+char *fx_stored_state(rl_archive *archive, const char *source)
+{
+	rl_buf text = RL_BUF_INIT(STATE_STORE_RECORD_MAX + 1);
+
+	if (state_store_get(&text, archive_state_store(archive), source) < 0) {
+		rl_buf_release(&text);
+		rl_error_clear();
+		return NULL;
+	}
+	return text.ptr ? text.ptr : strdup("");
+}
+
+void fx_store_state(rl_archive *archive, const char *source, const char *text, size_t len)
+{
+	struct iovec iov = { (void *)text, len };
+
+	if (state_store_put(archive_state_store(archive), source, &iov, 1) < 0)
+		fail_msg("cannot store a state of %s: %s", source, rl_error_last());
 }

@@ -44,4 +44,13 @@ char *fx_feed(const char *word, int first, int last, int version);
 int fx_ingest(git_oid *commit, size_t *edited, rl_archive *archive, rl_ingest_batch *batch,
 	      const char *source, const char *data, int64_t when, const struct rl_source_config *cfg);
 
+/** The text stored as the state of `source` (redline/states.log), NUL
+ *  ended, malloc'd; NULL when there is none. */
+char *fx_stored_state(rl_archive *archive, const char *source);
+
+/** Stores `text` as the state of `source`, as a save would: what a crash,
+ *  a foreign writer or a bad disk could leave there.  The test fails when
+ *  it cannot. */
+void fx_store_state(rl_archive *archive, const char *source, const char *text, size_t len);
+
 #endif

@@ -76,9 +76,7 @@ static void test_state_is_that_of_the_commit_made(void **state)
 	assert_int_equal(tu_sh(&out, "git -C '%s' rev-parse %s:src", dir, git_oid_tostr_s(&built)), 0);
 	out[40] = '\0';
 	{
-		char *json = NULL, path[4200];
-		snprintf(path, sizeof(path), "%s/redline/state/src.json", dir);
-		json = tu_read_file(path, NULL);
+		char *json = fx_stored_state(a, "src");
 		assert_non_null(json);
 		assert_non_null(strstr(json, out));
 		free(json);
@@ -175,13 +173,13 @@ static void test_dropped_batch_leaves_nothing(void **state)
 	assert_int_equal(ingest_into(NULL, a, "src", feed(1, 3, 1), T0, NULL), 0);
 	/* the caches a batch saves (the known-id table beside the list is
 	 * an index of the list as it is on disk, kept up by lookups) */
-	assert_int_equal(tu_sh(&before, "cd '%s' && git rev-parse main && cat redline/state/*.json "
+	assert_int_equal(tu_sh(&before, "cd '%s' && git rev-parse main && cat redline/states.log "
 					"redline/known.ids", dir), 0);
 	assert_int_equal(rl_ingest_batch_new(&b, a, NULL), 0);
 	assert_int_equal(ingest_into(b, a, "src", feed(1, 5, 2), T0 + HOUR, NULL), 0);
 	assert_int_equal(ingest_into(b, a, "src", feed(2, 5, 3), T0 + 2 * HOUR, NULL), 0);
 	rl_ingest_batch_free(b);
-	assert_int_equal(tu_sh(&after, "cd '%s' && git rev-parse main && cat redline/state/*.json "
+	assert_int_equal(tu_sh(&after, "cd '%s' && git rev-parse main && cat redline/states.log "
 				       "redline/known.ids", dir), 0);
 	assert_string_equal(before, after);
 	assert_int_equal(packs(dir), 1);
@@ -217,7 +215,7 @@ static void many_sources(rl_ingest_batch **b, rl_archive **a, const char *dir, i
  * loads without a rebuild. */
 static void test_states_saved_on_helpers(void **state)
 {
-	char *dir = tu_tmpdir(), path[4200], name[32];
+	char *dir = tu_tmpdir(), name[32];
 	rl_archive *a = NULL;
 	rl_ingest_batch *b = NULL;
 
@@ -228,13 +226,12 @@ static void test_states_saved_on_helpers(void **state)
 		char *saved, *again;
 		rl_state *s = NULL;
 		snprintf(name, sizeof(name), "s%03d", i);
-		snprintf(path, sizeof(path), "%s/redline/state/%s.json", dir, name);
-		assert_non_null(saved = tu_read_file(path, NULL));
+		assert_non_null(saved = fx_stored_state(a, name));
 		assert_int_equal(rl_state_load(&s, a, name), 0);
 		assert_int_equal(s->rebuilt, 0);
 		assert_int_equal(s->n, 2 + i % 5);
 		assert_int_equal(rl_state_save(s, a), 0);
-		assert_non_null(again = tu_read_file(path, NULL));
+		assert_non_null(again = fx_stored_state(a, name));
 		assert_string_equal(saved, again);
 		free(saved);
 		free(again);
@@ -246,8 +243,8 @@ static void test_states_saved_on_helpers(void **state)
 	free(dir);
 }
 
-/* A state that cannot be written (a directory in its place): the commit
- * stands and says so; the others are saved or rebuilt, never wrong. */
+/* States that cannot be written (a directory in the store's place): the
+ * commit stands and says so; each state is then rebuilt, never wrong. */
 static void test_state_save_failure_on_a_helper(void **state)
 {
 	char *dir = tu_tmpdir(), *out = NULL, name[32];
@@ -256,15 +253,15 @@ static void test_state_save_failure_on_a_helper(void **state)
 
 	(void)state;
 	many_sources(&b, &a, dir, 0);
-	assert_int_equal(tu_sh(NULL, "cd '%s/redline/state' && rm -f s077.json && mkdir s077.json",
+	assert_int_equal(tu_sh(NULL, "cd '%s/redline' && rm -f states.log && mkdir states.log",
 			       dir), 0);
 	assert_true(rl_ingest_batch_commit(b) < 0);
-	assert_non_null(strstr(rl_error_last(), "s077.json"));
+	assert_non_null(strstr(rl_error_last(), "states.log"));
 	rl_error_clear();
 	assert_int_equal(tu_sh(&out, "git -C '%s' rev-list --count main", dir), 0);
 	assert_int_equal(atoi(out), MANY);
 	free(out);
-	assert_int_equal(tu_sh(NULL, "rmdir '%s/redline/state/s077.json'", dir), 0);
+	assert_int_equal(tu_sh(NULL, "rmdir '%s/redline/states.log'", dir), 0);
 	for (int i = 0; i < MANY; i++) {
 		rl_state *s = NULL;
 		snprintf(name, sizeof(name), "s%03d", i);

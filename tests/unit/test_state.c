@@ -3,6 +3,7 @@
  * plain git) it is rebuilt from HEAD into exactly what HEAD says.  Story
  * hashes are checked against the files as the real `git` binary shows them. */
 #include "testutil.h"
+#include "fixtures.h"
 #include "redline/archive.h"
 #include "redline/error.h"
 #include "redline/ingest.h"
@@ -183,30 +184,58 @@ static void damage_check(struct damaged *d, int damage_status)
 	free(d->dir);
 }
 
-#define REBUILT_AFTER(fmt)                                   \
-	do {                                                     \
-		struct damaged d;                                    \
-		damage_start(&d);                                    \
-		damage_check(&d, tu_sh(NULL, fmt, d.dir, d.dir));        \
+/* <dir>/state: the stored text of the state of src, for a shell command
+ * to damage. */
+static void damage_dump(struct damaged *d)
+{
+	char path[4200], *text = fx_stored_state(d->a, "src");
+
+	assert_non_null(text);
+	snprintf(path, sizeof(path), "%s/state", d->dir);
+	fx_write_text(path, text);
+	free(text);
+}
+
+/* What the command left in <dir>/state is stored next (nothing when it
+ * removed the file); the command's status passes through. */
+static int damage_store(struct damaged *d, int status)
+{
+	char path[4200], *after;
+	size_t len = 0;
+
+	snprintf(path, sizeof(path), "%s/state", d->dir);
+	if ((after = tu_read_file(path, &len)) != NULL)
+		fx_store_state(d->a, "src", after, len);
+	free(after);
+	return status;
+}
+
+/* The shell command `fmt` (the directory for each %s) turns <dir>/state
+ * into what is stored as the state of src. */
+#define REBUILT_AFTER(fmt)                                             \
+	do {                                                               \
+		struct damaged d;                                              \
+		damage_start(&d);                                              \
+		damage_dump(&d);                                               \
+		damage_check(&d, damage_store(&d, tu_sh(NULL, fmt, d.dir, d.dir))); \
 	} while (0)
 
 static void test_missing_state_dir_is_rebuilt(void **state)
 {
 	(void)state;
-	REBUILT_AFTER("rm -rf '%s/redline' && test ! -e '%s/redline'");
+	REBUILT_AFTER("rm -rf '%s/redline' '%s/state'");
 }
 
 static void test_corrupt_json_is_rebuilt(void **state)
 {
 	(void)state;
-	REBUILT_AFTER("printf '{\"version\": 1, \"tree\": ' >'%s/redline/state/src.json'"
-				      " && test -s '%s/redline/state/src.json'");
+	REBUILT_AFTER("printf '{\"version\": 1, \"tree\": ' >'%s/state' && test -s '%s/state'");
 }
 
 static void test_truncated_to_nothing_is_rebuilt(void **state)
 {
 	(void)state;
-	REBUILT_AFTER(": >'%s/redline/state/src.json' && : >'%s/redline/state/src.ids'");
+	REBUILT_AFTER(": >'%s/state' && test -e '%s/state'");
 }
 
 static void test_state_about_another_tree_is_rebuilt(void **state)
@@ -217,15 +246,15 @@ static void test_state_about_another_tree_is_rebuilt(void **state)
 	REBUILT_AFTER("body=$(printf '\"version\":2,\"source\":\"src\",\"tree\":\"%%s\",\"items\":[]}' "
 		      "$(git -C '%s' hash-object -t tree /dev/null)) && "
 		      "sum=$(printf '%%s' \"$body\" | xxhsum -H2 | cut -d' ' -f1) && "
-		      "printf '{\"sum\":\"%%s\",%%s' $sum \"$body\" >'%s/redline/state/src.json'");
+		      "printf '{\"sum\":\"%%s\",%%s' $sum \"$body\" >'%s/state'");
 }
 
 static void test_state_cut_short_is_rebuilt(void **state)
 {
 	(void)state;
-	/* a rewrite in place cut short by a crash */
-	REBUILT_AFTER("f='%s/redline/state/src.json' && size=$(stat -c %%s \"$f\") && "
-		      "truncate -s $((size / 2)) \"$f\" && test -s '%s/redline/state/src.json'");
+	/* a record cut short by a crash (its head written whole) */
+	REBUILT_AFTER("f='%s/state' && size=$(stat -c %%s \"$f\") && "
+		      "truncate -s $((size / 2)) \"$f\" && test -s '%s/state'");
 }
 
 static void test_valid_json_with_a_wrong_sum_is_rebuilt(void **state)
@@ -235,12 +264,12 @@ static void test_valid_json_with_a_wrong_sum_is_rebuilt(void **state)
 	 * the kind a write mixing new and stale blocks could leave; only the
 	 * sum tells. */
 	REBUILT_AFTER("sed -i '0,/\"first_seen\":1795856400/s//\"first_seen\":1795856401/' "
-		      "'%s/redline/state/src.json' && "
-		      "grep -q 1795856401 '%s/redline/state/src.json'");
+		      "'%s/state' && grep -q 1795856401 '%s/state'");
 }
 
-/* The state is rewritten in place (no new inode), shorter ones too. */
-static void test_rewritten_in_place(void **state)
+/* A state is saved by an append to the archive's one store (no new file,
+ * no new inode); the last one is the one read, shorter ones too. */
+static void test_saved_by_an_append(void **state)
 {
 	char *dir = NULL, path[4200];
 	rl_archive *a = archive_with_stories(&dir, 4);
@@ -248,7 +277,7 @@ static void test_rewritten_in_place(void **state)
 	struct stat before, after;
 	(void)state;
 
-	snprintf(path, sizeof(path), "%s/redline/state/src.json", dir);
+	snprintf(path, sizeof(path), "%s/redline/states.log", dir);
 	assert_int_equal(stat(path, &before), 0);
 	assert_int_equal(rl_state_load(&s, a, "src"), 0);
 	assert_int_equal(s->rebuilt, 0);
@@ -259,7 +288,8 @@ static void test_rewritten_in_place(void **state)
 	assert_int_equal(rl_state_save(s, a), 0);
 	assert_int_equal(stat(path, &after), 0);
 	assert_true(before.st_ino == after.st_ino);
-	assert_true(after.st_size < before.st_size);
+	assert_true(after.st_size > before.st_size);
+	assert_int_equal(tu_sh(NULL, "test ! -e '%s/redline/state'", dir), 0);
 	assert_int_equal(rl_state_load(&back, a, "src"), 0);
 	assert_int_equal(back->rebuilt, 0); /* its sum is right: no rebuild */
 	assert_same_state(s, back);
@@ -383,7 +413,7 @@ int main(void)
 		cmocka_unit_test(test_state_about_another_tree_is_rebuilt),
 		cmocka_unit_test(test_state_cut_short_is_rebuilt),
 		cmocka_unit_test(test_valid_json_with_a_wrong_sum_is_rebuilt),
-		cmocka_unit_test(test_rewritten_in_place),
+		cmocka_unit_test(test_saved_by_an_append),
 		cmocka_unit_test(test_commit_by_plain_git_is_seen),
 		cmocka_unit_test(test_lookup_known_finds_stories_that_dropped_off),
 		cmocka_unit_test(test_append_known_then_lookup),
