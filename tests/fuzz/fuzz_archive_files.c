@@ -1,6 +1,6 @@
 /* What redline reads back from its own archive, which a disk, a crash or a
- * person may have garbled: the JSON state and fetch-schedule caches and the
- * git config's source values.  The first byte picks which; the rest is the
+ * person may have garbled: the JSON state and fetch-schedule caches, the
+ * store of states (first byte 0xff) and the git config's source values.  The first byte picks which; the rest is the
  * file.  A bad cache must be rebuilt or refused, never trusted or crashed on. */
 #include "fuzz.h"
 #include "redline/archive.h"
@@ -33,6 +33,31 @@ static void setup(void)
 	rl_file_mkdir_p(path);
 }
 
+static void states_log(const uint8_t *data, size_t size)
+{
+	char path[512], apath[512];
+	rl_archive *a = NULL;
+	rl_state *st = NULL;
+
+	snprintf(path, sizeof(path), "%s/a.git/redline/states.log", dir);
+	rl_file_write_cache(path, data, size);
+	snprintf(apath, sizeof(apath), "%s/a.git", dir);
+	if (rl_archive_open(&a, apath) < 0)
+		abort();
+	if (rl_state_load(&st, a, "src") == 0) {
+		/* a save appends after what parsed, cutting a torn tail */
+		if (rl_state_save(st, a) < 0)
+			abort();
+		rl_state_free(st);
+		st = NULL;
+		if (rl_state_load(&st, a, "src") < 0 || st->rebuilt)
+			abort(); /* what was just saved is read back */
+		rl_state_free(st);
+	}
+	rl_archive_free(a);
+	unlink(path);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char path[512], *s;
@@ -43,6 +68,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		setup();
 	if (size < 1)
 		return 0;
+	/* 0xff: the bytes as the store of states (redline/states.log), read
+	 * by a fresh handle, then a state put on top of them */
+	if (data[0] == 0xff) {
+		states_log(data + 1, size - 1);
+		return 0;
+	}
 	which = data[0] % 5;
 	data++;
 	size--;
