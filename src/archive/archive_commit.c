@@ -92,6 +92,21 @@ static int write_pack(rl_archive *a)
 	return 0;
 }
 
+/* What the pack writer did not take, `rc` 1 (no batch open): the odb's
+ * other backends take it (loose). */
+static int store_unless_packed(int rc, rl_archive *a, const void *data, size_t len,
+			       git_object_t type)
+{
+	git_oid check;
+	int error;
+
+	if (rc <= 0)
+		return rc;
+	if ((error = git_odb_write(&check, a->odb, data, len, type)) < 0)
+		return rl_error_set_git(error, "cannot store an object");
+	return 0;
+}
+
 /* During a batch, straight into its pack (deduplicated there), without
  * asking the odb whether some backend has the object: that asked the loose
  * backend (an access() of the object's path per object) and
@@ -101,28 +116,16 @@ static int write_pack(rl_archive *a)
 int archive_store(rl_archive *a, const git_oid *id, const void *data, size_t len,
 		  git_object_t type, const git_oid *delta_base)
 {
-	git_oid check;
-	int rc = archive_pw_put(a->pw, id, data, len, type, delta_base), error;
-
-	if (rc <= 0)
-		return rc;
-	/* No batch open: the odb's other backends take it (loose). */
-	if ((error = git_odb_write(&check, a->odb, data, len, type)) < 0)
-		return rl_error_set_git(error, "cannot store an object");
-	return 0;
+	return store_unless_packed(archive_pw_put(a->pw, id, data, len, type, delta_base), a, data,
+				   len, type);
 }
 
 int archive_store_tree_delta(rl_archive *a, const git_oid *id, const void *data, size_t len,
 			     const git_oid *base, const unsigned char *delta, size_t delta_len)
 {
-	git_oid check;
-	int rc, error;
-
-	if ((rc = archive_pw_put_delta(a->pw, id, data, len, base, delta, delta_len)) <= 0)
-		return rc;
-	if ((error = git_odb_write(&check, a->odb, data, len, GIT_OBJECT_TREE)) < 0)
-		return rl_error_set_git(error, "cannot store an object");
-	return 0;
+	return store_unless_packed(archive_pw_put_delta(a->pw, id, data, len, base, delta,
+							delta_len),
+				   a, data, len, GIT_OBJECT_TREE);
 }
 
 int rl_archive_blob_pack(rl_item_packed *out, const void *data, size_t len)
@@ -134,15 +137,9 @@ int rl_archive_blob_pack(rl_item_packed *out, const void *data, size_t len)
 static int store_packed(git_oid *out, rl_archive *a, const void *data, size_t len,
 			const rl_item_packed *packed)
 {
-	git_oid check;
-	int rc, error;
-
 	git_oid_fromraw(out, packed->id);
-	if ((rc = archive_pw_put_packed(a->pw, out, data, len, packed)) <= 0)
-		return rc;
-	if ((error = git_odb_write(&check, a->odb, data, len, GIT_OBJECT_BLOB)) < 0)
-		return rl_error_set_git(error, "cannot store an object");
-	return 0;
+	return store_unless_packed(archive_pw_put_packed(a->pw, out, data, len, packed), a, data,
+				   len, GIT_OBJECT_BLOB);
 }
 
 int archive_write_object(git_oid *out, rl_archive *a, const void *data, size_t len,

@@ -159,9 +159,6 @@ int archive_treebuf_splice(const unsigned char **tree, size_t *tree_len, unsigne
 /** The tree of the last splice, stored as `id`, is held in place of `h`. */
 void archive_treebuf_advance(struct archive_treebuf *t, struct archive_held *h, const git_oid *id);
 
-/** Lets every unpinned held tree go (NULL is fine). */
-void archive_treebuf_forget(struct archive_treebuf *t);
-
 /** Frees it; NULL is fine. */
 void archive_treebuf_free(struct archive_treebuf *t);
 

@@ -366,10 +366,6 @@ static int apply(struct level *lv, rl_archive *a, struct archive_update *u,
 	return old ? 0 : add(lv, c->name, c->len, MODE_TREE, &sub);
 }
 
-/* The tree `base` (NULL: none) with updates `u` (sorted by path; `off`
- * bytes of each path already walked) applied, stored unless it is `base`
- * itself; *empty when it has no entry left (not stored then, unless it is
- * the root). */
 static int cmp_edit(const void *a, const void *b)
 {
 	const struct archive_tree_edit *x = a, *y = b;
@@ -485,6 +481,10 @@ done:
 	return rc;
 }
 
+/* The tree `base` (NULL: none) with updates `u` (sorted by path; `off`
+ * bytes of each path already walked) applied, stored unless it is `base`
+ * itself; *empty when it has no entry left (not stored then, unless it is
+ * the root). */
 static int build(git_oid *out, int *empty, rl_archive *a, const git_oid *base,
 		 struct archive_update *u, size_t n, size_t off, int depth)
 {

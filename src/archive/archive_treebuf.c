@@ -92,15 +92,6 @@ static void drop(struct archive_treebuf *t, struct archive_held *h)
 	h->live = 0;
 }
 
-void archive_treebuf_forget(struct archive_treebuf *t)
-{
-	if (t == NULL)
-		return;
-	for (size_t i = 0; i < t->n; i++)
-		if (t->held[i].live && !t->held[i].pinned)
-			drop(t, &t->held[i]);
-}
-
 struct archive_held *archive_treebuf_held(struct archive_treebuf *t, const git_oid *id)
 {
 	if (t == NULL || id == NULL)
@@ -297,7 +288,7 @@ int archive_treebuf_splice(const unsigned char **tree, size_t *tree_len, unsigne
 		n += ed[i].len > 0;
 	}
 	if (len > UINT32_MAX)
-		return rl_error_set(RL_ETOOBIG, "a root tree of %zu bytes", len);
+		return rl_error_set(RL_ETOOBIG, "a tree of %zu bytes", len);
 	if ((rc = reserve(nv, len, n)) < 0 || (rc = pw_delta_begin(&d, v->len, len)) < 0)
 		return rc;
 	nv->len = nv->n = 0;

@@ -77,8 +77,7 @@ size_t rl_ingest_batch_pending(const rl_ingest_batch *b)
 	return b->ab ? rl_archive_batch_count(b->ab) : 0;
 }
 
-/* Forgets what the batch held (after a commit, or when dropping it); no
- * state file is still being made once the lock is dropped. */
+/* Forgets what the batch held (after a commit, or when dropping it). */
 static void batch_reset(rl_ingest_batch *b)
 {
 	for (size_t i = 0; i < b->n_src; i++) {

@@ -6,7 +6,7 @@
  * the end of the cycle, one after the other on one thread, with the other
  * cores idle.  Neither needs the other: the index reads the repository
  * (libgit2, whose objects stay on the caller's thread), a state needs
- * only the archive's paths.  So helpers append the new ids to the known
+ * only the archive's store of states.  So helpers append the new ids to the known
  * list (which the states name, and so must come first) and save the
  * states while the caller does its part, then the caller joins in.  Each
  * state is claimed through an atomic counter: the work spreads whatever

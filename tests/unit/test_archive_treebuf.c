@@ -7,7 +7,7 @@
  * root and the large folder of the tip are held), and the pack with its
  * chains of spliced deltas passes `git fsck --strict` and `git verify-pack`
  * with no chain deeper than git's 50.  The held set lets the least
- * recently used trees go, never a pinned one. */
+ * recently used trees go, never a pinned one (until it is unpinned). */
 #include "testutil.h"
 #include "redline/archive.h"
 #include "redline/error.h"
@@ -277,8 +277,16 @@ static void test_held_set_lets_lru_go_not_pinned(void **state)
 	assert_true(held > 0 && held < 199);
 	assert_null(archive_treebuf_held(t, &id[1]));
 	assert_non_null(archive_treebuf_held(t, &id[199]));
+	/* unpinned, it goes like any other once enough newer trees come */
 	archive_treebuf_pin(first, 0);
-	archive_treebuf_forget(t);
+	for (int i = 0; i < 200; i++) {
+		int len = snprintf((char *)tree, sizeof(tree), "100644 g%03d", i) + 1;
+		git_oid more;
+		memset(tree + len, 'b', GIT_OID_RAWSZ);
+		len += GIT_OID_RAWSZ;
+		assert_int_equal(git_odb_hash(&more, tree, (size_t)len, GIT_OBJECT_TREE), 0);
+		assert_int_equal(archive_treebuf_load(&t, &more, 1, tree, (size_t)len), 0);
+	}
 	assert_null(archive_treebuf_held(t, &id[0]));
 	assert_null(archive_treebuf_held(t, &id[199]));
 	archive_treebuf_free(t);
