@@ -6,6 +6,7 @@ set -eu
 PACKAGES="build-essential cmake pkg-config git ca-certificates
 libgit2-dev libcurl4-openssl-dev libxxhash-dev libxml2-dev libpcre2-dev
 libutf8proc-dev libjansson-dev libcmocka-dev zlib1g-dev libdeflate-dev libssl-dev libpsl-dev libidn2-dev
+libjemalloc-dev
 xxhash jq curl python3 python3-brotli python3-feedparser chromium
 nginx tinyproxy openssl openssh-client openssh-server gnupg nodejs clang-14 libclang-rt-14-dev fcgiwrap"
 
