@@ -130,7 +130,7 @@ int archive_store_tree_delta(rl_archive *a, const git_oid *id, const void *data,
 
 int rl_archive_blob_pack(rl_item_packed *out, const void *data, size_t len)
 {
-	return archive_pw_pack_blob(out, data, len);
+	return archive_pw_pack_blob(out, data, len, ARCHIVE_FOREIGN);
 }
 
 /* A blob packed ahead: its id taken, its bytes appended as they are. */

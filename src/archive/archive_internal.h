@@ -9,6 +9,7 @@
 
 #include "redline/archive.h"
 #include "redline/buf.h"
+#include "object_id_internal.h"
 
 struct rl_archive {
 	git_repository *repo;

@@ -226,28 +226,6 @@ static int only_removals(const struct archive_update *u, const struct change *c)
 	return 1;
 }
 
-/* A tree's id: SHA-1 of "tree LEN\0" and its bytes, as git_odb_hash()
- * computes it, but with OpenSSL's SHA-1 rather than libgit2's
- * collision-detecting one (2.8 times the speed here): the root tree of an
- * archive of 10,000 sources is ~400 KB, hashed again for every commit.
- * Collision detection guards objects whose bytes someone else chose: a
- * tree's names are the ones redline makes (source names, months, slugs,
- * hex ids, INDEX, .gitattributes, .captures) and its modes and ids fixed
- * length; the only other names are those of someone committing to the
- * archive with plain git, who needs no collision to change it. */
-static int hash_tree(git_oid *out, const void *data, size_t len)
-{
-	char hdr[32];
-	int hl = snprintf(hdr, sizeof(hdr), "tree %zu", len) + 1;
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-	int ok = ctx != NULL && EVP_DigestInit_ex(ctx, EVP_sha1(), NULL) == 1 &&
-		 EVP_DigestUpdate(ctx, hdr, (size_t)hl) == 1 &&
-		 EVP_DigestUpdate(ctx, data, len) == 1 && EVP_DigestFinal_ex(ctx, out->id, NULL) == 1;
-
-	EVP_MD_CTX_free(ctx);
-	return ok ? 0 : rl_error_set(RL_ENOMEM, "cannot hash a tree");
-}
-
 /* The updates of one level grouped by name; a name both a file and a
  * folder among them is refused. */
 static int group(struct change **out, size_t *k, const struct archive_update *u, size_t n,
@@ -464,7 +442,7 @@ static int build_held(git_oid *out, int *empty, rl_archive *a, struct archive_he
 		*empty = 1;
 		goto done;
 	}
-	if ((rc = hash_tree(out, tree ? (const void *)tree : "", tree_len)) < 0 ||
+	if ((rc = archive_object_id(out, GIT_OBJECT_TREE, tree, tree_len, ARCHIVE_OURS)) < 0 ||
 	    git_oid_equal(out, base))
 		goto done;
 	if ((rc = archive_store_tree_delta(a, out, tree ? (const void *)tree : "", tree_len, base,
@@ -517,7 +495,7 @@ static int build(git_oid *out, int *empty, rl_archive *a, const git_oid *base,
 		*empty = 1;
 		goto done;
 	}
-	if ((rc = hash_tree(out, buf.ptr ? buf.ptr : "", buf.len)) < 0)
+	if ((rc = archive_object_id(out, GIT_OBJECT_TREE, buf.ptr, buf.len, ARCHIVE_OURS)) < 0)
 		goto done;
 	if (base == NULL || !git_oid_equal(out, base))
 		rc = archive_store(a, out, buf.ptr ? buf.ptr : "", buf.len, GIT_OBJECT_TREE, base);

@@ -530,7 +530,8 @@ int archive_pw_put_packed(archive_pw *pw, const git_oid *id, const void *data, s
 /* The same bytes write_entry() would write for this blob: its header,
  * then its whole zlib stream (redline/deflater.h: the same bytes on any
  * thread). */
-int archive_pw_pack_blob(rl_item_packed *out, const void *data, size_t len)
+int archive_pw_pack_blob(rl_item_packed *out, const void *data, size_t len,
+			 enum archive_origin origin)
 {
 	unsigned char hdr[32];
 	size_t hl = object_header(hdr, GIT_OBJECT_BLOB, len), cap, n;
@@ -538,8 +539,8 @@ int archive_pw_pack_blob(rl_item_packed *out, const void *data, size_t len)
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if (git_odb_hash(&id, data, len, GIT_OBJECT_BLOB) < 0)
-		return rl_error_set(RL_EGIT, "cannot hash a blob");
+	if ((rc = archive_object_id(&id, GIT_OBJECT_BLOB, data, len, origin)) < 0)
+		return rc;
 	cap = hl + rl_deflater_bound(len);
 	if ((out->bytes = malloc(cap)) == NULL)
 		return rl_error_set(RL_ENOMEM, "out of memory");

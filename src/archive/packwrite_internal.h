@@ -25,6 +25,7 @@
 
 #include <git2.h>
 #include <git2/sys/odb_backend.h>
+#include "object_id_internal.h"
 #include "redline/deflater.h"
 #include "redline/item.h"
 
@@ -114,9 +115,10 @@ int archive_pw_put_packed(archive_pw *pw, const git_oid *id, const void *data, s
 			  const rl_item_packed *packed);
 
 /** Packs the blob `data` as write_object() would write it - header, then
- *  its zlib stream (redline/deflater.h) - with its id and CRC; touches no
- *  writer, so any thread may call it. */
-int archive_pw_pack_blob(rl_item_packed *out, const void *data, size_t len);
+ *  its zlib stream (redline/deflater.h) - with its id (archive_object_id()
+ *  by `origin`) and CRC; touches no writer, so any thread may call it. */
+int archive_pw_pack_blob(rl_item_packed *out, const void *data, size_t len,
+			 enum archive_origin origin);
 
 /** The object `id` of the open batch's pack, whole, in a malloc'd buffer;
  *  *data NULL when the pack does not hold it (or no batch is open). */

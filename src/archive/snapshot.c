@@ -278,7 +278,8 @@ int rl_snapshot_render_ahead(rl_item_list *items, const char *source, int64_t fi
 		/* The name too, which holds while the packed blob does (ingest.c). */
 		free(it->path);
 		if ((error = rl_story_path(&it->path, source, first_seen, it->title, id)) < 0 ||
-		    (error = archive_pw_pack_blob(&it->packed, it->text, strlen(it->text))) < 0)
+		    (error = archive_pw_pack_blob(&it->packed, it->text, strlen(it->text),
+						       ARCHIVE_OURS)) < 0)
 			break;
 	}
 	if (error < 0)

@@ -4,7 +4,8 @@
  * accept what it writes; delta chains stop at 50; the batch reads its own
  * objects back, from the cache and from the file; a dropped batch leaves no
  * file; the delta routines round-trip; blobs packed ahead, off the
- * writer's thread (rl_archive_blob_pack), give the very same pack. */
+ * writer's thread (rl_archive_blob_pack), give the very same pack; object
+ * ids by the CPU's SHA-1 are libgit2's. */
 #include "testutil.h"
 #include "redline/archive.h"
 #include "redline/buf.h"
@@ -450,6 +451,43 @@ static void test_blobs_packed_ahead_give_the_same_pack(void **state)
 	assert_string_equal(ahead, writer);
 }
 
+/* archive_object_id(): the CPU's SHA-1 (ARCHIVE_OURS) gives libgit2's
+ * ids (ARCHIVE_FOREIGN) for every type and for lengths around SHA-1's
+ * 64-byte blocks, and git hash-object agrees on a blob. */
+static void test_object_ids_are_gits(void **state)
+{
+	static const git_object_t types[] = { GIT_OBJECT_BLOB, GIT_OBJECT_TREE,
+					      GIT_OBJECT_COMMIT, GIT_OBJECT_TAG };
+	static const size_t lens[] = { 0, 1, 44, 55, 56, 63, 64, 65, 119, 128, 4096, 100003 };
+	unsigned char *data = malloc(100003);
+	char *dir = tu_tmpdir(), path[512], hex[GIT_OID_HEXSZ + 1];
+	git_oid ours, foreign;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(data);
+	for (size_t i = 0; i < 100003; i++)
+		data[i] = (unsigned char)(i * 2654435761u >> 13);
+	for (size_t t = 0; t < sizeof(types) / sizeof(*types); t++)
+		for (size_t l = 0; l < sizeof(lens) / sizeof(*lens); l++) {
+			assert_int_equal(archive_object_id(&ours, types[t], data, lens[l],
+							   ARCHIVE_OURS), 0);
+			assert_int_equal(archive_object_id(&foreign, types[t], data, lens[l],
+							   ARCHIVE_FOREIGN), 0);
+			assert_true(git_oid_equal(&ours, &foreign));
+		}
+	snprintf(path, sizeof(path), "%s/blob", dir);
+	assert_non_null(f = fopen(path, "wb"));
+	assert_int_equal(fwrite(data, 1, 4096, f), 4096);
+	fclose(f);
+	assert_int_equal(archive_object_id(&ours, GIT_OBJECT_BLOB, data, 4096, ARCHIVE_OURS), 0);
+	git_oid_tostr(hex, sizeof(hex), &ours);
+	assert_string_equal(sh("git hash-object '%s' | tr -d '\\n'", path), hex);
+	tu_rmtree(dir);
+	free(dir);
+	free(data);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -462,6 +500,7 @@ int main(void)
 		cmocka_unit_test(test_delta_copy_insert_copy),
 		cmocka_unit_test(test_tree_delta_by_entries),
 		cmocka_unit_test(test_blobs_packed_ahead_give_the_same_pack),
+		cmocka_unit_test(test_object_ids_are_gits),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	free(sh_out);
