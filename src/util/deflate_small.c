@@ -17,6 +17,7 @@
 #include "deflate_small.h"
 
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,6 +34,7 @@ struct rl_deflate_small {
 	uint32_t gen;                          /* head[] entries of older calls are stale */
 	uint32_t head[1u << HASH_BITS];        /* gen << 16 | position + 1 */
 	uint32_t items[RL_DEFLATE_SMALL_MAX];  /* literal byte, or IS_MATCH | len << 16 | dist */
+	unsigned char aside[RL_DEFLATE_SMALL_MAX + 16]; /* the stream, when dst has no room to spare */
 };
 
 struct codes {
@@ -344,22 +346,23 @@ struct bits {
 	unsigned n;
 };
 
-/* Up to 32 bits at a time; the caller made sure that everything fits.
- * Only whole bytes of bits put are written. */
+/* Up to 32 bits at a time, stored 8 bytes at a time with no test and no
+ * branch: the caller made sure that 8 bytes of room follow the stream's
+ * last byte.  Fewer than 8 bits stay pending, already in the byte at p. */
 static inline __attribute__((always_inline)) void put(struct bits *o, uint32_t v, unsigned n)
 {
+	uint64_t b;
+
 	o->buf |= (uint64_t)v << o->n;
 	o->n += n;
-	if (o->n >= 32) {
-		uint32_t w = (uint32_t)o->buf;
-		o->p[0] = (unsigned char)w;
-		o->p[1] = (unsigned char)(w >> 8);
-		o->p[2] = (unsigned char)(w >> 16);
-		o->p[3] = (unsigned char)(w >> 24);
-		o->p += 4;
-		o->buf >>= 32;
-		o->n -= 32;
-	}
+	b = o->buf;
+#if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+	b = __builtin_bswap64(b);
+#endif
+	memcpy(o->p, &b, 8);
+	o->p += o->n >> 3;
+	o->buf >>= o->n & ~7u;
+	o->n &= 7;
 }
 
 /* Each symbol's code and extra bits in one put (at most 15 + 13 bits). */
@@ -413,8 +416,9 @@ size_t rl_deflate_small_compress(rl_deflate_small *s, unsigned char *dst, size_t
 	uint32_t lf[N_LITLEN] = { 0 }, df[N_DIST] = { 0 };
 	struct codes dyn;
 	struct header h;
-	struct bits o = { dst, 0, 0 };
-	uint64_t dyn_bits, fix_bits;
+	struct bits o = { NULL, 0, 0 };
+	uint64_t dyn_bits, fix_bits, bytes;
+	bool aside;
 	int ul[N_LITLEN], ud[N_DIST], nl, nd;
 	size_t n;
 
@@ -435,8 +439,11 @@ size_t rl_deflate_small_compress(rl_deflate_small *s, unsigned char *dst, size_t
 	dyn_bits = 3 + h.bits + data_bits(&dyn, lf, df, ul, nl, ud, nd);
 	if ((dyn_bits < fix_bits ? dyn_bits : fix_bits) + 7 >= (uint64_t)(len + 5) * 8)
 		return stored(dst, cap, src, len);
-	if (((dyn_bits < fix_bits ? dyn_bits : fix_bits) + 7) / 8 > cap)
+	bytes = ((dyn_bits < fix_bits ? dyn_bits : fix_bits) + 7) / 8;
+	if (bytes > cap)
 		return 0;
+	aside = bytes + 8 > cap; /* no room for put()'s stores past the end */
+	o.p = aside ? s->aside : dst;
 	if (dyn_bits < fix_bits) {
 		put(&o, 1 | 2 << 1, 3); /* final, dynamic */
 		put(&o, (uint32_t)(h.hlit - 257), 5);
@@ -453,7 +460,7 @@ size_t rl_deflate_small_compress(rl_deflate_small *s, unsigned char *dst, size_t
 		put(&o, 1 | 1 << 1, 3); /* final, fixed */
 		put_items(&o, &fixed, s->items, n);
 	}
-	for (; o.n > 0; o.n = o.n > 8 ? o.n - 8 : 0, o.buf >>= 8)
-		*o.p++ = (unsigned char)o.buf;
-	return (size_t)(o.p - dst);
+	if (aside)
+		memcpy(dst, s->aside, bytes);
+	return bytes;
 }

@@ -76,9 +76,26 @@ static void test_each_kind_inflates_back(void **state)
  * and kind of content, at and around its limits, must inflate back - text,
  * random bytes, one byte repeated (matches of 258), few symbols (one
  * distance code, fixed codes), and nothing. */
+/* The raw stream of `in` again into a buffer of exactly its size (the
+ * encoder's stores run 8 bytes ahead, so it writes it aside first), and
+ * no stream at all into one byte less. */
+static void same_stream_in_exact_room(rl_deflate_small *small, const unsigned char *in, size_t len)
+{
+	static unsigned char roomy[RL_DEFLATE_SMALL_MAX + 64], exact[RL_DEFLATE_SMALL_MAX + 64];
+	size_t n = rl_deflate_small_compress(small, roomy, sizeof(roomy), in, len);
+
+	assert_true(n > 0);
+	memset(exact, 0xAA, sizeof(exact));
+	assert_int_equal(rl_deflate_small_compress(small, exact, n, in, len), n);
+	assert_memory_equal(exact, roomy, n);
+	assert_int_equal(exact[n], 0xAA); /* nothing written past the room given */
+	assert_int_equal(rl_deflate_small_compress(small, exact, n - 1, in, len), 0);
+}
+
 static void test_small_objects_inflate_back(void **state)
 {
 	static unsigned char in[16384 + 64];
+	rl_deflate_small *small = rl_deflate_small_new();
 	unsigned char *out;
 	unsigned seed = 12345;
 	size_t cap = rl_deflater_bound(sizeof(in)), n;
@@ -103,11 +120,14 @@ static void test_small_objects_inflate_back(void **state)
 		assert_int_equal(rl_deflater_compress(&n, gzip ? RL_DEFLATER_GZIP : RL_DEFLATER_GIT, out,
 						      cap, in, len), 0);
 		inflates_to(out, n, gzip, (const char *)in, len);
+		if (len <= RL_DEFLATE_SMALL_MAX)
+			same_stream_in_exact_room(small, in, len);
 		if (what == 2 && len > 1000)
 			assert_true(n < 64); /* one byte over and over: matches of 258 */
 		if (what == 1)
 			assert_true(n <= len + 23); /* random: stored, not grown */
 	}
+	rl_deflate_small_free(small);
 	free(out);
 	rl_deflater_release_thread();
 }
