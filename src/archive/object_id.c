@@ -22,9 +22,21 @@
 
 #include "redline/error.h"
 
+#include <pthread.h>
 #include <stdio.h>
 
 #include <openssl/evp.h>
+
+/* SHA-1 fetched from OpenSSL's provider once: EVP_sha1() makes every
+ * EVP_DigestInit_ex() fetch it again, under a lock, a third of the cost
+ * of hashing a story file.  Kept for the process. */
+static EVP_MD *sha1;
+static pthread_once_t sha1_once = PTHREAD_ONCE_INIT;
+
+static void fetch_sha1(void)
+{
+	sha1 = EVP_MD_fetch(NULL, "SHA1", NULL);
+}
 
 int archive_object_id(git_oid *out, git_object_t type, const void *data, size_t len,
 		      enum archive_origin origin)
@@ -40,8 +52,9 @@ int archive_object_id(git_oid *out, git_object_t type, const void *data, size_t 
 	}
 	/* "TYPE LEN\0", then the bytes: what git_odb_hash() hashes */
 	hl = snprintf(hdr, sizeof(hdr), "%s %zu", git_object_type2string(type), len) + 1;
+	pthread_once(&sha1_once, fetch_sha1);
 	ctx = EVP_MD_CTX_new();
-	ok = ctx != NULL && EVP_DigestInit_ex(ctx, EVP_sha1(), NULL) == 1 &&
+	ok = ctx != NULL && sha1 != NULL && EVP_DigestInit_ex(ctx, sha1, NULL) == 1 &&
 	     EVP_DigestUpdate(ctx, hdr, (size_t)hl) == 1 &&
 	     EVP_DigestUpdate(ctx, len ? data : "", len) == 1 &&
 	     EVP_DigestFinal_ex(ctx, out->id, NULL) == 1;
