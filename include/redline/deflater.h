@@ -37,6 +37,8 @@ typedef enum rl_deflater_kind {
 	RL_DEFLATER_GZIP,  /* gzip wrapper: WARC records */
 	RL_DEFLATER_STORE, /* zlib wrapper, stored blocks: pack entries of
 	                      bytes compressed already (a .warc.gz capture) */
+	RL_DEFLATER_GZIP_STORE, /* gzip wrapper, stored blocks: WARC records whose
+	                           payload came compressed (a Content-Encoding) */
 	RL_DEFLATER_KINDS
 } rl_deflater_kind;
 

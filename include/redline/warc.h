@@ -41,6 +41,9 @@ typedef struct rl_warc_fields {
 	const char *profile;        /* WARC-Profile (revisit) */
 	const char *payload_digest; /* revisit: the digest of the payload it repeats */
 	int http;                   /* the block is an HTTP message: payload after its header */
+	int payload_compressed;     /* the payload came compressed (gzip, br...): the
+	                               record's gzip member stores the block as it is
+	                               rather than compress it a second time */
 } rl_warc_fields;
 
 /** A fresh "<urn:uuid:...>" (version 4, from getrandom). */

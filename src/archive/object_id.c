@@ -42,12 +42,12 @@ int archive_object_id(git_oid *out, git_object_t type, const void *data, size_t 
 		      enum archive_origin origin)
 {
 	char hdr[40];
-	int hl, ok;
+	int hl, ok, error;
 	EVP_MD_CTX *ctx;
 
 	if (origin == ARCHIVE_FOREIGN) {
-		if (git_odb_hash(out, data, len, type) < 0)
-			return rl_error_set_git(-1, "cannot hash an object");
+		if ((error = git_odb_hash(out, data, len, type)) < 0)
+			return rl_error_set_git(error, "cannot hash an object");
 		return 0;
 	}
 	/* "TYPE LEN\0", then the bytes: what git_odb_hash() hashes */

@@ -214,6 +214,40 @@ done:
 	return error;
 }
 
+/* The value of HTTP header `name` in a header block, bounded copy. */
+static int http_header(char *out, size_t size, const char *head, size_t len, const char *name)
+{
+	size_t n = strlen(name);
+	const char *p = head, *end = head + len;
+
+	while (p < end) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		size_t ll = eol ? (size_t)(eol - p) : (size_t)(end - p);
+		if (ll > n && strncasecmp(p, name, n) == 0 && p[n] == ':') {
+			const char *v = p + n + 1;
+			size_t vl = ll - n - 1;
+			while (vl && (*v == ' ' || *v == '\t'))
+				v++, vl--;
+			while (vl && (v[vl - 1] == '\r' || v[vl - 1] == ' '))
+				vl--;
+			snprintf(out, size, "%.*s", (int)vl, v);
+			return 1;
+		}
+		p += ll + 1;
+	}
+	return 0;
+}
+
+/* Whether a response's header block names a content coding (gzip, br,
+ * deflate, zstd...): its body is compressed already. */
+static int body_content_coded(const char *head, size_t len)
+{
+	char ce[64] = "";
+
+	return http_header(ce, sizeof(ce), head ? head : "", head ? len : 0, "Content-Encoding") &&
+	       ce[0] != '\0' && strcasecmp(ce, "identity") != 0;
+}
+
 int rl_capture_new_http(rl_capture **out, const rl_capture_http *h, const rl_capture_facts *facts)
 {
 	rl_capture *c = NULL;
@@ -241,6 +275,8 @@ int rl_capture_new_http(rl_capture **out, const rl_capture_http *h, const rl_cap
 	    (!h->revisit &&
 	     (error = rl_buf_put(&block, h->response_body, h->response_body_len)) < 0))
 		goto done;
+	f.payload_compressed = !h->revisit && body_content_coded(h->response_head,
+								    h->response_head_len);
 	f.type = h->revisit ? "revisit" : "response";
 	f.record_id = c->id;
 	f.concurrent_to = h->request && h->request_len ? req_id : NULL;
@@ -367,30 +403,6 @@ int rl_capture_read(rl_buf *out, rl_archive *archive, const git_oid *commit, con
 }
 
 /* ---- decoding a capture back into the snapshot ------------------------- */
-
-/* The value of HTTP header `name` in a header block, bounded copy. */
-static int http_header(char *out, size_t size, const char *head, size_t len, const char *name)
-{
-	size_t n = strlen(name);
-	const char *p = head, *end = head + len;
-
-	while (p < end) {
-		const char *eol = memchr(p, '\n', (size_t)(end - p));
-		size_t ll = eol ? (size_t)(eol - p) : (size_t)(end - p);
-		if (ll > n && strncasecmp(p, name, n) == 0 && p[n] == ':') {
-			const char *v = p + n + 1;
-			size_t vl = ll - n - 1;
-			while (vl && (*v == ' ' || *v == '\t'))
-				v++, vl--;
-			while (vl && (v[vl - 1] == '\r' || v[vl - 1] == ' '))
-				vl--;
-			snprintf(out, size, "%.*s", (int)vl, v);
-			return 1;
-		}
-		p += ll + 1;
-	}
-	return 0;
-}
 
 static int dechunk(rl_buf *out, const char *p, size_t len)
 {

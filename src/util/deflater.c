@@ -42,6 +42,7 @@ static const int levels[RL_DEFLATER_KINDS] = {
 	[RL_DEFLATER_GIT] = RL_DEFLATER_GIT_LEVEL,
 	[RL_DEFLATER_GZIP] = RL_DEFLATER_GZIP_LEVEL,
 	[RL_DEFLATER_STORE] = 0,
+	[RL_DEFLATER_GZIP_STORE] = 0,
 };
 
 /* The calling thread's compressors, made on first use. */
@@ -120,13 +121,14 @@ int rl_deflater_compress(size_t *out_len, rl_deflater_kind kind, void *dst, size
 		return rl_error_set(RL_EINVAL, "no such deflate stream");
 	if ((error = thread_compressors(&s)) < 0)
 		return error;
-	if (kind != RL_DEFLATER_STORE && len <= RL_DEFLATE_SMALL_MAX)
+	if (levels[kind] > 0 && len <= RL_DEFLATE_SMALL_MAX)
 		return compress_small(out_len, s, kind, dst, cap, src, len);
 	if (s->c[kind] == NULL && (s->c[kind] = libdeflate_alloc_compressor(levels[kind])) == NULL)
 		return rl_error_set(RL_ENOMEM, "cannot start a deflate compressor");
 	c = s->c[kind];
-	n = kind == RL_DEFLATER_GZIP ? libdeflate_gzip_compress(c, src, len, dst, cap)
-				     : libdeflate_zlib_compress(c, src, len, dst, cap);
+	n = kind == RL_DEFLATER_GZIP || kind == RL_DEFLATER_GZIP_STORE
+		    ? libdeflate_gzip_compress(c, src, len, dst, cap)
+		    : libdeflate_zlib_compress(c, src, len, dst, cap);
 	/* 0: the output did not fit, which the bound rules out. */
 	if (n == 0)
 		return rl_error_set(RL_ETOOBIG, "compressed data does not fit in %zu bytes", cap);

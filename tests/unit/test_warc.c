@@ -1,6 +1,7 @@
 /* WARC records and captures: round trips, digests checked against openssl
  * and base32, hostile input refused with a clear error, capture ids that
- * cannot become paths, and a chunked gzip response decoded back. */
+ * cannot become paths, a chunked gzip response decoded back, and a
+ * compressed body stored rather than compressed again. */
 #include "testutil.h"
 #include "redline/capture.h"
 #include "redline/error.h"
@@ -229,6 +230,71 @@ static void test_chunked_gzip_response_decodes(void **state)
 	rl_buf_release(&snap);
 }
 
+/* The type of the first deflate block of the capture's first gzip member
+ * (the response record): 0 stored, 1 fixed, 2 dynamic codes.  libdeflate
+ * writes a 10-byte gzip header (no name, no comment). */
+static int first_block_type(const rl_capture *c)
+{
+	const unsigned char *p = (const unsigned char *)c->bytes.ptr;
+
+	assert_true(c->bytes.len > 11 && p[0] == 0x1f && p[1] == 0x8b && p[3] == 0);
+	return (p[10] >> 1) & 3;
+}
+
+/* A body that came compressed (Content-Encoding other than identity) is
+ * stored in the record's gzip member, not compressed a second time; a
+ * plain body, or one said to be "identity", is compressed.  Either reads
+ * back to the page. */
+static void test_compressed_payload_stored_not_recompressed(void **state)
+{
+	static const char *heads[] = {
+		"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\n\r\n",
+		"HTTP/1.1 200 OK\r\ncontent-encoding:  GZIP \r\n\r\n",
+		"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n",
+		"HTTP/1.1 200 OK\r\nContent-Encoding: identity\r\n\r\n",
+	};
+	rl_buf text = RL_BUF_INIT(1 << 20), body = RL_BUF_INIT(1 << 20), snap = RL_BUF_INIT(1 << 20);
+
+	(void)state;
+	for (int k = 0; k < 400; k++)
+		rl_buf_printf(&text, "<p>Story %d: the council voted %d to %d.</p>\n", k, k % 7, k % 5);
+	gz(&body, text.ptr, text.len);
+	for (size_t i = 0; i < sizeof(heads) / sizeof(*heads); i++) {
+		rl_capture_http h = { 0 };
+		rl_capture_facts facts = { 0 };
+		rl_capture *c = NULL;
+		char *source = NULL, *extractor = NULL, *target = NULL;
+		int coded = i < 2;
+
+		h.target_uri = "http://127.0.0.1/news";
+		h.time = 1795856400;
+		h.response_head = heads[i];
+		h.response_head_len = strlen(heads[i]);
+		h.response_body = coded ? body.ptr : text.ptr;
+		h.response_body_len = coded ? body.len : text.len;
+		facts.source = "news";
+		facts.extractor = "redline/test rules/0";
+		facts.decoded_len = text.len;
+		assert_int_equal(rl_capture_new_http(&c, &h, &facts), 0);
+		if (coded)
+			assert_int_equal(first_block_type(c), 0);
+		else
+			assert_int_not_equal(first_block_type(c), 0);
+		rl_buf_clear(&snap);
+		assert_int_equal(rl_capture_snapshot(&snap, &source, &extractor, &target,
+						     c->bytes.ptr, c->bytes.len), 0);
+		assert_int_equal(snap.len, text.len);
+		assert_memory_equal(snap.ptr, text.ptr, text.len);
+		free(source);
+		free(extractor);
+		free(target);
+		rl_capture_free(c);
+	}
+	rl_buf_release(&text);
+	rl_buf_release(&body);
+	rl_buf_release(&snap);
+}
+
 /* The status a capture's response answered; a resource has none; a
  * response without a status line is an error, not a guess. */
 static void test_capture_http_status(void **state)
@@ -356,6 +422,7 @@ int main(void)
 		cmocka_unit_test(test_header_injection_refused),
 		cmocka_unit_test(test_hostile_warc_data),
 		cmocka_unit_test(test_chunked_gzip_response_decodes),
+		cmocka_unit_test(test_compressed_payload_stored_not_recompressed),
 		cmocka_unit_test(test_capture_trailers),
 		cmocka_unit_test(test_capture_http_status),
 		cmocka_unit_test(test_capture_fact),
