@@ -49,6 +49,33 @@ assert_contains "$T/n.txt" "source: news"
 assert_contains "$T/n.txt" "extractor: redline/"
 ok "a fetch: request, response and metadata records in the commit"
 
+# A body that came gzip'd goes into its record's gzip member in stored
+# blocks (compressing it again gains nothing); a plain one is compressed.
+members() { # each gzip member of $1: its WARC-Type and its first deflate block's type
+	python3 - "$1" <<'PY'
+import sys, zlib
+data = open(sys.argv[1], "rb").read()
+at = 0
+while at < len(data):
+    assert data[at:at + 3] == b"\x1f\x8b\x08" and data[at + 3] == 0, "a plain gzip header"
+    block_type = (data[at + 10] >> 1) & 3
+    d = zlib.decompressobj(-15)
+    text = d.decompress(data[at + 10:])
+    kind = text.split(b"WARC-Type: ", 1)[1].split(b"\r", 1)[0].decode()
+    print(kind, block_type)
+    at = len(data) - len(d.unused_data) + 8
+PY
+}
+expect_status 0 rl -C "$A" add gz "$B/gzip"
+expect_status 0 rl -C "$A" run gz
+expect_status 0 rl -C "$A" capture HEAD -o "$T/g.warc.gz"
+zcat "$T/g.warc.gz" | tr -d '\r' | grep -qi "^Content-Encoding: gzip" || fail "the gzip'd response is captured as it came"
+members "$T/g.warc.gz" >"$T/gm" || fail "the capture's gzip members read back"
+assert_contains "$T/gm" "response 0"
+members "$T/n.warc.gz" >"$T/nm" || fail "the capture's gzip members read back"
+grep -q "^response [12]$" "$T/nm" || fail "a plain body is compressed (got: $(cat "$T/nm"))"
+ok "a gzip'd body is stored in its record's member, a plain one compressed"
+
 expect_status 0 rl -C "$A" run news
 ls "$A"/redline/warc/*.warc.gz >/dev/null 2>&1 || fail "capture = all keeps the 304 in redline/warc/"
 zcat "$A"/redline/warc/*.warc.gz | tr -d '\r' >"$T/w.txt"
@@ -57,7 +84,7 @@ assert_contains "$T/w.txt" "server-not-modified"
 ok "capture = all: a 304 is kept as a revisit record outside git"
 
 if have_warcio; then
-	warc_check "$T/c.warc.gz" "$T/n.warc.gz" "$A"/redline/warc/*.warc.gz >"$T/check" || { cat "$T/check"; fail "warcio or the digests disagree"; }
+	warc_check "$T/c.warc.gz" "$T/n.warc.gz" "$T/g.warc.gz" "$A"/redline/warc/*.warc.gz >"$T/check" || { cat "$T/check"; fail "warcio or the digests disagree"; }
 	assert_contains "$T/check" "resource"
 	grep -q "^response .* block=ok payload=ok" "$T/check" || fail "the response record checks out in warcio"
 	grep -q "^revisit .* block=ok" "$T/check" || fail "the revisit record checks out in warcio"
