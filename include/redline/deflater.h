@@ -48,7 +48,8 @@ size_t rl_deflater_bound(size_t len);
 
 /** Compresses the `len` bytes at `src` as one stream of `kind` into `dst`
  *  (room `cap`, at least rl_deflater_bound(len)); *out_len the bytes
- *  written.  Uses the calling thread's compressor of `kind`, made on first
+ *  of the stream.  The bytes of `dst` past the stream, up to `cap`, may be
+ *  written too (the small encoder stores 8 bytes at a time).  Uses the calling thread's compressor of `kind`, made on first
  *  use and freed when the thread exits or calls
  *  rl_deflater_release_thread(). */
 int rl_deflater_compress(size_t *out_len, rl_deflater_kind kind, void *dst, size_t cap,

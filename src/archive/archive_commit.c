@@ -147,8 +147,9 @@ int archive_write_object(git_oid *out, rl_archive *a, const void *data, size_t l
 {
 	int error;
 
-	if ((error = git_odb_hash(out, data, len, type)) < 0)
-		return rl_error_set_git(error, "cannot hash an object");
+	if ((error = archive_object_id(out, type, data, len,
+				       type == GIT_OBJECT_BLOB ? ARCHIVE_OURS : ARCHIVE_FOREIGN)) < 0)
+		return error;
 	return archive_store(a, out, data, len, type, NULL);
 }
 

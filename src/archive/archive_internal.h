@@ -41,7 +41,8 @@ int archive_commit_create(git_oid *out, rl_archive *archive, const git_signature
 int archive_commit_buffer(rl_buf *out, const git_signature *sig, const char *message,
 			  const git_oid *tree, size_t n_parents, const git_oid *parents);
 
-/** Hashes an object (blob, commit...) and stores it (archive_store()). */
+/** Hashes an object (blob, commit...) and stores it (archive_store()); a
+ *  blob's id as archive_object_id() gives it for ARCHIVE_OURS. */
 int archive_write_object(git_oid *out, rl_archive *archive, const void *data, size_t len,
 			 git_object_t type);
 

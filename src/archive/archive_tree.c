@@ -29,8 +29,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/evp.h>
-
 /* A tree above this is refused: no archive of ours comes near it. */
 #define TREE_MAX ((size_t)256 << 20)
 /* Paths are at most 1024 bytes (rl_path_is_safe): at most 512 levels. */

@@ -13,7 +13,8 @@
  *  (object_id.c says why). */
 enum archive_origin {
 	ARCHIVE_FOREIGN, /* a server's or a user's bytes: collision-detecting SHA-1 */
-	ARCHIVE_OURS,    /* rendered or built by redline: the CPU's SHA-1 */
+	ARCHIVE_OURS,    /* rendered or built by redline: the CPU's SHA-1 for a tree,
+	                    and for a blob that is plain text (checked) */
 };
 
 /** The git id of the object `type` of `len` bytes at `data`. */

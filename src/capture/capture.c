@@ -238,14 +238,22 @@ static int http_header(char *out, size_t size, const char *head, size_t len, con
 	return 0;
 }
 
-/* Whether a response's header block names a content coding (gzip, br,
- * deflate, zstd...): its body is compressed already. */
+/* Whether a response's header block names a compressing content coding:
+ * its body is compressed already.  A coding not known to compress
+ * ("identity", "none", a typo) leaves the body to be compressed: a wrong
+ * guess either way costs time or bytes, never data. */
 static int body_content_coded(const char *head, size_t len)
 {
+	static const char *const compressing[] = { "gzip", "x-gzip", "deflate", "br", "zstd",
+						   "compress", "x-compress" };
 	char ce[64] = "";
 
-	return http_header(ce, sizeof(ce), head ? head : "", head ? len : 0, "Content-Encoding") &&
-	       ce[0] != '\0' && strcasecmp(ce, "identity") != 0;
+	if (!http_header(ce, sizeof(ce), head ? head : "", head ? len : 0, "Content-Encoding"))
+		return 0;
+	for (size_t i = 0; i < sizeof(compressing) / sizeof(*compressing); i++)
+		if (strcasecmp(ce, compressing[i]) == 0)
+			return 1;
+	return 0;
 }
 
 int rl_capture_new_http(rl_capture **out, const rl_capture_http *h, const rl_capture_facts *facts)
@@ -463,7 +471,8 @@ static int decode_http(rl_buf *out, const rl_warc_record *r)
 			rl_buf_clear(out);
 			error = inflate_all(out, body, blen, -15);
 		}
-	} else if (ce[0] == '\0' || strcasecmp(ce, "identity") == 0) {
+	} else if (ce[0] == '\0' || strcasecmp(ce, "identity") == 0 || strcasecmp(ce, "none") == 0) {
+		/* "none": not a registered coding, but sent, and read as identity by curl */
 		error = rl_buf_put(out, body, blen);
 	} else {
 		error = rl_error_set(RL_EPARSE, "capture: content coding '%s' cannot be decoded", ce);

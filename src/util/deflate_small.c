@@ -356,10 +356,12 @@ static inline __attribute__((always_inline)) void put(struct bits *o, uint32_t v
 	o->buf |= (uint64_t)v << o->n;
 	o->n += n;
 	b = o->buf;
-#if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
-	b = __builtin_bswap64(b);
-#endif
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 	memcpy(o->p, &b, 8);
+#else
+	for (int k = 0; k < 8; k++)
+		o->p[k] = (unsigned char)(b >> (8 * k));
+#endif
 	o->p += o->n >> 3;
 	o->buf >>= o->n & ~7u;
 	o->n &= 7;

@@ -7,6 +7,7 @@
 
 #include <libdeflate.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -38,12 +39,20 @@ static void make_key(void)
 	key_made = pthread_key_create(&key, compressors_free) == 0;
 }
 
+/* Each kind's level (0: stored blocks) and wrapper: a kind added to
+ * redline/deflater.h needs its entry here and in is_gzip(). */
+_Static_assert(RL_DEFLATER_KINDS == 4, "a new deflater kind needs its level and wrapper");
 static const int levels[RL_DEFLATER_KINDS] = {
 	[RL_DEFLATER_GIT] = RL_DEFLATER_GIT_LEVEL,
 	[RL_DEFLATER_GZIP] = RL_DEFLATER_GZIP_LEVEL,
 	[RL_DEFLATER_STORE] = 0,
 	[RL_DEFLATER_GZIP_STORE] = 0,
 };
+
+static bool is_gzip(rl_deflater_kind kind)
+{
+	return kind == RL_DEFLATER_GZIP || kind == RL_DEFLATER_GZIP_STORE;
+}
 
 /* The calling thread's compressors, made on first use. */
 static int thread_compressors(struct compressors **out)
@@ -74,7 +83,7 @@ static int compress_small(size_t *out_len, struct compressors *s, rl_deflater_ki
 			  unsigned char *dst, size_t cap, const void *src, size_t len)
 {
 	static const unsigned char gzip_head[10] = { 0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff };
-	size_t head = kind == RL_DEFLATER_GZIP ? 10 : 2, tail = kind == RL_DEFLATER_GZIP ? 8 : 4, n;
+	size_t head = is_gzip(kind) ? 10 : 2, tail = is_gzip(kind) ? 8 : 4, n;
 	uint32_t sum;
 
 	if (s->small == NULL && (s->small = rl_deflate_small_new()) == NULL)
@@ -82,7 +91,7 @@ static int compress_small(size_t *out_len, struct compressors *s, rl_deflater_ki
 	if (cap < head + tail ||
 	    (n = rl_deflate_small_compress(s->small, dst + head, cap - head - tail, src, len)) == 0)
 		return rl_error_set(RL_ETOOBIG, "compressed data does not fit in %zu bytes", cap);
-	if (kind == RL_DEFLATER_GZIP) {
+	if (is_gzip(kind)) {
 		memcpy(dst, gzip_head, head);
 		sum = libdeflate_crc32(0, src, len);
 		for (int k = 0; k < 4; k++) { /* little-endian crc32, then size */
@@ -126,9 +135,8 @@ int rl_deflater_compress(size_t *out_len, rl_deflater_kind kind, void *dst, size
 	if (s->c[kind] == NULL && (s->c[kind] = libdeflate_alloc_compressor(levels[kind])) == NULL)
 		return rl_error_set(RL_ENOMEM, "cannot start a deflate compressor");
 	c = s->c[kind];
-	n = kind == RL_DEFLATER_GZIP || kind == RL_DEFLATER_GZIP_STORE
-		    ? libdeflate_gzip_compress(c, src, len, dst, cap)
-		    : libdeflate_zlib_compress(c, src, len, dst, cap);
+	n = is_gzip(kind) ? libdeflate_gzip_compress(c, src, len, dst, cap)
+			  : libdeflate_zlib_compress(c, src, len, dst, cap);
 	/* 0: the output did not fit, which the bound rules out. */
 	if (n == 0)
 		return rl_error_set(RL_ETOOBIG, "compressed data does not fit in %zu bytes", cap);

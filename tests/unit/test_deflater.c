@@ -72,27 +72,29 @@ static void test_each_kind_inflates_back(void **state)
 	rl_deflater_release_thread();
 }
 
-/* Git objects and WARC records up to 16 KiB take deflate_small.c's
- * encoder: every size
- * and kind of content, at and around its limits, must inflate back - text,
- * random bytes, one byte repeated (matches of 258), few symbols (one
- * distance code, fixed codes), and nothing. */
-/* The raw stream of `in` again into a buffer of exactly its size (the
- * encoder's stores run 8 bytes ahead, so it writes it aside first), and
- * no stream at all into one byte less. */
+/* The raw stream of `in` again into rooms of exactly its size up to 9
+ * bytes more (the encoder's stores run 8 bytes ahead: it writes aside up
+ * to 7 more, in place from 8 more on): the same bytes, none written past
+ * the room; and no stream at all into one byte less. */
 static void same_stream_in_exact_room(rl_deflate_small *small, const unsigned char *in, size_t len)
 {
 	static unsigned char roomy[RL_DEFLATE_SMALL_MAX + 64], exact[RL_DEFLATE_SMALL_MAX + 64];
 	size_t n = rl_deflate_small_compress(small, roomy, sizeof(roomy), in, len);
 
 	assert_true(n > 0);
-	memset(exact, 0xAA, sizeof(exact));
-	assert_int_equal(rl_deflate_small_compress(small, exact, n, in, len), n);
-	assert_memory_equal(exact, roomy, n);
-	assert_int_equal(exact[n], 0xAA); /* nothing written past the room given */
+	for (size_t room = n; room <= n + 9; room++) {
+		memset(exact, 0xAA, sizeof(exact));
+		assert_int_equal(rl_deflate_small_compress(small, exact, room, in, len), n);
+		assert_memory_equal(exact, roomy, n);
+		assert_int_equal(exact[room], 0xAA); /* nothing written past the room given */
+	}
 	assert_int_equal(rl_deflate_small_compress(small, exact, n - 1, in, len), 0);
 }
 
+/* Git objects and WARC records up to 16 KiB take deflate_small.c's
+ * encoder: every size and kind of content, at and around its limits, must
+ * inflate back - text, random bytes, one byte repeated (matches of 258),
+ * few symbols (one distance code, fixed codes), and nothing. */
 static void test_small_objects_inflate_back(void **state)
 {
 	static unsigned char in[16384 + 64];

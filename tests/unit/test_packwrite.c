@@ -451,14 +451,17 @@ static void test_blobs_packed_ahead_give_the_same_pack(void **state)
 	assert_string_equal(ahead, writer);
 }
 
-/* archive_object_id(): the CPU's SHA-1 (ARCHIVE_OURS) gives libgit2's
- * ids (ARCHIVE_FOREIGN) for every type and for lengths around SHA-1's
- * 64-byte blocks, and git hash-object agrees on a blob. */
+/* archive_object_id(): ARCHIVE_OURS (the CPU's SHA-1 for trees and plain
+ * text, libgit2's for other blobs) gives libgit2's ids (ARCHIVE_FOREIGN)
+ * for every type, for binary bytes and for text, at lengths around SHA-1's
+ * 64-byte blocks; git hash-object agrees on a blob of each. */
 static void test_object_ids_are_gits(void **state)
 {
 	static const git_object_t types[] = { GIT_OBJECT_BLOB, GIT_OBJECT_TREE,
 					      GIT_OBJECT_COMMIT, GIT_OBJECT_TAG };
 	static const size_t lens[] = { 0, 1, 44, 55, 56, 63, 64, 65, 119, 128, 4096, 100003 };
+	static const char line[] = "Zo\xc3\xab counts 3000 to 10.000\n";
+	const size_t whole = (4096 / (sizeof(line) - 1)) * (sizeof(line) - 1); /* whole lines */
 	unsigned char *data = malloc(100003);
 	char *dir = tu_tmpdir(), path[512], hex[GIT_OID_HEXSZ + 1];
 	git_oid ours, foreign;
@@ -466,23 +469,26 @@ static void test_object_ids_are_gits(void **state)
 
 	(void)state;
 	assert_non_null(data);
-	for (size_t i = 0; i < 100003; i++)
-		data[i] = (unsigned char)(i * 2654435761u >> 13);
-	for (size_t t = 0; t < sizeof(types) / sizeof(*types); t++)
-		for (size_t l = 0; l < sizeof(lens) / sizeof(*lens); l++) {
-			assert_int_equal(archive_object_id(&ours, types[t], data, lens[l],
-							   ARCHIVE_OURS), 0);
-			assert_int_equal(archive_object_id(&foreign, types[t], data, lens[l],
-							   ARCHIVE_FOREIGN), 0);
-			assert_true(git_oid_equal(&ours, &foreign));
-		}
-	snprintf(path, sizeof(path), "%s/blob", dir);
-	assert_non_null(f = fopen(path, "wb"));
-	assert_int_equal(fwrite(data, 1, 4096, f), 4096);
-	fclose(f);
-	assert_int_equal(archive_object_id(&ours, GIT_OBJECT_BLOB, data, 4096, ARCHIVE_OURS), 0);
-	git_oid_tostr(hex, sizeof(hex), &ours);
-	assert_string_equal(sh("git hash-object '%s' | tr -d '\\n'", path), hex);
+	for (int text = 0; text <= 1; text++) {
+		for (size_t i = 0; i < 100003; i++) /* binary, or lines of "Zoë ..." */
+			data[i] = text ? (unsigned char)line[i % (sizeof(line) - 1)]
+				       : (unsigned char)(i * 2654435761u >> 13);
+		for (size_t t = 0; t < sizeof(types) / sizeof(*types); t++)
+			for (size_t l = 0; l < sizeof(lens) / sizeof(*lens); l++) {
+				assert_int_equal(archive_object_id(&ours, types[t], data, lens[l],
+								   ARCHIVE_OURS), 0);
+				assert_int_equal(archive_object_id(&foreign, types[t], data, lens[l],
+								   ARCHIVE_FOREIGN), 0);
+				assert_true(git_oid_equal(&ours, &foreign));
+			}
+		snprintf(path, sizeof(path), "%s/blob", dir);
+		assert_non_null(f = fopen(path, "wb"));
+		assert_int_equal(fwrite(data, 1, whole, f), whole);
+		fclose(f);
+		assert_int_equal(archive_object_id(&ours, GIT_OBJECT_BLOB, data, whole, ARCHIVE_OURS), 0);
+		git_oid_tostr(hex, sizeof(hex), &ours);
+		assert_string_equal(sh("git hash-object '%s' | tr -d '\\n'", path), hex);
+	}
 	tu_rmtree(dir);
 	free(dir);
 	free(data);

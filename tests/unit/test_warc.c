@@ -241,9 +241,9 @@ static int first_block_type(const rl_capture *c)
 	return (p[10] >> 1) & 3;
 }
 
-/* A body that came compressed (Content-Encoding other than identity) is
- * stored in the record's gzip member, not compressed a second time; a
- * plain body, or one said to be "identity", is compressed.  Either reads
+/* A body that came compressed (a compressing Content-Encoding) is stored
+ * in the record's gzip member, not compressed a second time; a plain body,
+ * or one said to be "identity" or "none", is compressed.  Either reads
  * back to the page. */
 static void test_compressed_payload_stored_not_recompressed(void **state)
 {
@@ -252,6 +252,7 @@ static void test_compressed_payload_stored_not_recompressed(void **state)
 		"HTTP/1.1 200 OK\r\ncontent-encoding:  GZIP \r\n\r\n",
 		"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n",
 		"HTTP/1.1 200 OK\r\nContent-Encoding: identity\r\n\r\n",
+		"HTTP/1.1 200 OK\r\nContent-Encoding: none\r\n\r\n",
 	};
 	rl_buf text = RL_BUF_INIT(1 << 20), body = RL_BUF_INIT(1 << 20), snap = RL_BUF_INIT(1 << 20);
 
