@@ -31,13 +31,17 @@
 #             pNNNN.txt; git add; git commit if it changed. 304 runs use
 #             curl --etag-compare/--etag-save and skip 304s.
 #
-# Environment: NS, RUN_TIMEOUT (seconds per run, 600), REDLINE, TOOLS
+# GZIP_PAGES=1 serves every page gzip'd as well (pre-compressed, nginx's
+# gzip_static), as most news sites do: redline and urlwatch ask for gzip,
+# the git loop's curl does not.
+#
+# Environment: NS, RUN_TIMEOUT (seconds per run, 600), REDLINE, TOOLS, GZIP_PAGES
 # (default "redline urlwatch git"; "redline-capture" is redline with
 # redline.capture = all, for docs/evidence.md), KEEP=1 keeps the temporary directory.
 # Binds only 127.0.0.1; kills its nginx and removes its files on exit.
 set -euo pipefail
 
-NS=${NS:-"100 1000"}; RUN_TIMEOUT=${RUN_TIMEOUT:-600}
+NS=${NS:-"100 1000"}; RUN_TIMEOUT=${RUN_TIMEOUT:-600}; GZIP_PAGES=${GZIP_PAGES:-0}
 TOOLS=${TOOLS:-"redline urlwatch git"}
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
@@ -71,7 +75,9 @@ mkdir -p "$WWW"
 # nginx's default "exact" that never matches Last-Modified, and nginx 1.22
 # does not let a matching If-None-Match win, so urlwatch would never see a
 # 304. "before" is the usual (Apache-like) reading.
-bench_nginx_start "$TMP" '$status $body_bytes_sent' 'if_modified_since before;' \
+NGINX_EXTRA='if_modified_since before;'
+[ "$GZIP_PAGES" = 1 ] && NGINX_EXTRA="$NGINX_EXTRA gzip_static on;"
+bench_nginx_start "$TMP" '$status $body_bytes_sent' "$NGINX_EXTRA" \
 	"server { listen 127.0.0.1:$PORT; root $WWW; }" "http://127.0.0.1:$PORT/"
 BASE=http://127.0.0.1:$PORT
 echo "# nginx $("$NGINX" -v 2>&1 | sed 's/.*\///') on $BASE (pid $NGINX_PID)" >&2
@@ -151,7 +157,13 @@ for N in $NS; do
 	touch -d '2026-03-02 06:00:00Z' "$TMP/pages-$N/r0/"*
 	python3 "$HERE/gen_pages.py" --out "$TMP/pages-$N/r1" -n "$N" --change 0.10 --round 1 2>/dev/null
 	touch -d '2026-03-02 07:00:00Z' "$TMP/pages-$N/r1/"*
-	NAMES=$(cd "$TMP/pages-$N/r0" && ls | sed 's/\.html$//')
+	if [ "$GZIP_PAGES" = 1 ]; then
+		for d in r0 r1; do
+			(cd "$TMP/pages-$N/$d" && for f in *.html; do
+				gzip -6 -k -n "$f" && touch -r "$f" "$f.gz" || exit 1; done) || exit 1
+		done
+	fi
+	NAMES=$(cd "$TMP/pages-$N/r0" && ls -- *.html | sed 's/\.html$//')
 
 	for tool in $TOOLS; do
 		fresh_pages "$N"
