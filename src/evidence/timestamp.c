@@ -5,9 +5,12 @@
  * anyone can check a token with openssl alone:
  *
  *   printf %s "$(git rev-parse C)" > id
- *   git notes --ref=timestamps show C | sed -n '/BEGIN/,/END/p' | grep -v -- ----- |
- *       base64 -d > reply.tsr
+ *   git notes --ref=timestamps show C | sed -n '/^-----BEGIN/,/^-----END/p' |
+ *       grep -v -- ----- | base64 -d > reply.tsr
  *   openssl ts -verify -data id -in reply.tsr -CAfile tsa-ca.pem
+ *
+ * (The patterns are anchored: "END" occurs in one base64 token in a
+ * hundred or so, and an unanchored /END/ cut those short.)
  *
  * A token over a commit vouches for its whole history too (each commit names
  * its parent).  Notes are written through a repository handle of their own:

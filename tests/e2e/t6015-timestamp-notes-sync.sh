@@ -26,7 +26,7 @@ token_on() {
 	git -C "$1" notes --ref="$2" show "$3" >"$T/note" 2>"$T/why" ||
 		{ git -C "$1" for-each-ref >>"$T/why"; return 1; }
 	printf %s "$(git -C "$1" rev-parse "$3")" >"$T/id"
-	sed -n '/BEGIN/,/END/p' "$T/note" | grep -v -- ----- | base64 -d >"$T/reply.tsr"
+	sed -n '/^-----BEGIN/,/^-----END/p' "$T/note" | grep -v -- ----- | base64 -d >"$T/reply.tsr"
 	openssl ts -verify -data "$T/id" -in "$T/reply.tsr" -CAfile "$TSA_CA" >"$T/why" 2>&1 ||
 		{ cat "$T/note" >>"$T/why"; return 1; }
 }

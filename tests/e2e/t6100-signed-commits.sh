@@ -70,7 +70,7 @@ assert_contains "$T/v" 'Good "git" signature for redline@localhost'
 git -C "$M" fsck --strict >"$T/fsck" 2>&1 || { cat "$T/fsck"; fail "git fsck --strict after the merge"; }
 git -C "$M" notes --ref=timestamps show main >"$T/note" || fail "no timestamp note on the merged tip"
 printf %s "$(git -C "$M" rev-parse main)" >"$T/id"
-sed -n '/BEGIN/,/END/p' "$T/note" | grep -v -- ----- | base64 -d >"$T/reply.tsr"
+sed -n '/^-----BEGIN/,/^-----END/p' "$T/note" | grep -v -- ----- | base64 -d >"$T/reply.tsr"
 openssl ts -verify -data "$T/id" -in "$T/reply.tsr" -CAfile "$TSA_CA" >"$T/ossl" 2>&1 ||
 	{ cat "$T/ossl"; fail "openssl refuses the token on the merged tip"; }
 expect_status 0 rl -C "$M" verify

@@ -19,7 +19,7 @@ git -C "$A" notes --ref=timestamps show HEAD~1 >/dev/null || fail "each batch ge
 assert_contains "$T/note" "BEGIN TIMESTAMP REPLY"
 # The third party's check: openssl alone, over the commit id's 40 characters.
 printf %s "$(git -C "$A" rev-parse HEAD)" >"$T/id"
-sed -n '/BEGIN/,/END/p' "$T/note" | grep -v -- ----- | base64 -d >"$T/reply.tsr"
+sed -n '/^-----BEGIN/,/^-----END/p' "$T/note" | grep -v -- ----- | base64 -d >"$T/reply.tsr"
 openssl ts -verify -data "$T/id" -in "$T/reply.tsr" -CAfile "$TSA_CA" >"$T/ossl" 2>&1 || { cat "$T/ossl"; fail "openssl refuses the token"; }
 assert_contains "$T/ossl" "Verification: OK"
 ok "each batch: an RFC 3161 token over the tip in refs/notes/timestamps that openssl ts -verify accepts"

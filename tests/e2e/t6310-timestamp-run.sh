@@ -25,7 +25,7 @@ t0=$(date +%s)
 checks_out() {
 	git -C "$A" notes --ref=timestamps show "$1" >"$T/note" || fail "no timestamp note on $1"
 	printf %s "$(git -C "$A" rev-parse "$1")" >"$T/id"
-	sed -n '/BEGIN/,/END/p' "$T/note" | grep -v -- ----- | base64 -d >"$T/reply.tsr"
+	sed -n '/^-----BEGIN/,/^-----END/p' "$T/note" | grep -v -- ----- | base64 -d >"$T/reply.tsr"
 	openssl ts -verify -data "$T/id" -in "$T/reply.tsr" -CAfile "$TSA_CA" >"$T/ossl" 2>&1 ||
 		{ cat "$T/ossl"; fail "openssl refuses the token on $1"; }
 }
