@@ -24,6 +24,11 @@ int rl_file_write_cache(const char *path, const void *data, size_t len);
 /** mkdir -p, mode 0777 & ~umask. */
 int rl_file_mkdir_p(const char *path);
 
+/** mkdir -p of the folder that holds file `path` (all before its last
+ *  '/'; nothing when it has none): for writers that find their folder
+ *  removed under them. */
+int rl_file_mkdir_parent(const char *path);
+
 /** fsyncs directory `dir`, so that files renamed into it stay after a
  *  crash; RL_EIO. */
 int rl_file_sync_dir(const char *dir);

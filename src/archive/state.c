@@ -61,16 +61,12 @@ static int known_list_path(char *out, size_t size, rl_archive *archive)
  * none (removed under a running process, whose handle made it once). */
 static int known_list_append(const char *list, const rl_state_known *known, size_t n, int only_new)
 {
-	char dir[4096];
 	int error = state_known_list_append(list, known, n, only_new);
 
-	if (error < 0 && (size_t)snprintf(dir, sizeof(dir), "%s", list) < sizeof(dir) &&
-	    strrchr(dir, '/') != NULL) {
-		*strrchr(dir, '/') = '\0';
-		if (access(dir, F_OK) != 0 && rl_file_mkdir_p(dir) == 0) {
-			rl_error_clear();
-			error = state_known_list_append(list, known, n, only_new);
-		}
+	/* another failure (a full disk...) fails the same way again */
+	if (error < 0 && rl_file_mkdir_parent(list) == 0) {
+		rl_error_clear();
+		error = state_known_list_append(list, known, n, only_new);
 	}
 	return error;
 }

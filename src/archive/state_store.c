@@ -225,15 +225,11 @@ static int scan(struct state_store *st, uint64_t size)
  * process). */
 static int create_file(const char *path)
 {
-	char dir[4096];
 	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
-	const char *slash = strrchr(path, '/');
 
-	if (fd >= 0 || errno != ENOENT || slash == NULL || (size_t)(slash - path) >= sizeof(dir))
+	if (fd >= 0 || errno != ENOENT)
 		return fd;
-	memcpy(dir, path, (size_t)(slash - path));
-	dir[slash - path] = '\0';
-	if (rl_file_mkdir_p(dir) < 0) {
+	if (rl_file_mkdir_parent(path) < 0) {
 		rl_error_clear();
 		errno = ENOENT;
 		return -1;

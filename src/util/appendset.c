@@ -72,21 +72,14 @@ static void entry_close(struct entry *e)
 static void entry_open(struct entry *e)
 {
 	const int flags = O_WRONLY | O_APPEND | O_CLOEXEC;
-	char dir[PATH_MAX];
-	const char *slash;
 
 	if ((e->fd = open(e->path, flags)) >= 0 || errno != ENOENT)
 		goto done;
-	slash = strrchr(e->path, '/');
-	if (slash && (size_t)(slash - e->path) < sizeof(dir)) {
-		memcpy(dir, e->path, (size_t)(slash - e->path));
-		dir[slash - e->path] = '\0';
-		if (rl_file_mkdir_p(dir) < 0) {
-			int saved = errno; /* why the directory could not be made */
-			rl_error_clear();
-			errno = saved ? saved : EACCES;
-			goto done;
-		}
+	if (rl_file_mkdir_parent(e->path) < 0) {
+		int saved = errno; /* why the directory could not be made */
+		rl_error_clear();
+		errno = saved ? saved : EACCES;
+		goto done;
 	}
 	if ((e->fd = open(e->path, flags | O_CREAT | O_EXCL, 0644)) >= 0)
 		e->created = 1;

@@ -115,6 +115,20 @@ int rl_file_mkdir_p(const char *path)
 	return 0;
 }
 
+int rl_file_mkdir_parent(const char *path)
+{
+	char dir[4096];
+	const char *slash = strrchr(path, '/');
+
+	if (slash == NULL || slash == path)
+		return 0;
+	if ((size_t)(slash - path) >= sizeof(dir))
+		return rl_error_set(RL_EINVAL, "bad file name '%s'", path);
+	memcpy(dir, path, (size_t)(slash - path));
+	dir[slash - path] = '\0';
+	return rl_file_mkdir_p(dir);
+}
+
 int rl_file_sync_dir(const char *dir)
 {
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
